@@ -1,0 +1,155 @@
+# lde: build, run, test, debug. `make help` lists the targets.
+#
+# Variables: TOOLPREFIX (cross tools), V=1 (show commands), and for QEMU:
+# QEMU_MEM, QEMU_SMP, QEMU_CPU, QEMU_BIOS (a file, or "default" for QEMU's
+# bundled OpenSBI), APPEND (kernel command line), QEMU_EXTRA.
+
+TOOLPREFIX ?= riscv64-unknown-elf-
+CC := $(TOOLPREFIX)gcc
+LD := $(TOOLPREFIX)ld
+OBJDUMP := $(TOOLPREFIX)objdump
+NM := $(TOOLPREFIX)nm
+QEMU ?= qemu-system-riscv64
+PYTHON ?= python3
+
+QEMU_MEM ?= 128M
+QEMU_SMP ?= 1
+QEMU_CPU ?= rv64
+QEMU_BIOS ?= /usr/lib/riscv64-linux-gnu/opensbi/generic/fw_dynamic.bin
+APPEND ?=
+QEMU_EXTRA ?=
+
+ifeq ($(V),1)
+Q :=
+else
+Q := @
+MAKEFLAGS += --no-print-directory
+endif
+
+B := build
+
+# ---- kernel ---------------------------------------------------------------
+KCFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -Wno-unused-parameter \
+	-ffreestanding -fno-common -fno-stack-protector -fno-omit-frame-pointer \
+	-fno-pie -no-pie -mcmodel=medany -march=rv64imac_zicsr_zifencei -mabi=lp64 \
+	-mno-relax -MD -Ikernel -Iarch/riscv
+KLDFLAGS := -nostdlib -no-pie -Wl,--no-relax -Wl,-T,linker.ld -Wl,--build-id=none
+
+KSRCS := $(wildcard kernel/*.c) $(wildcard arch/riscv/*.c)
+KASMS := $(wildcard arch/riscv/*.S)
+KOBJS := $(patsubst %.c,$(B)/%.o,$(KSRCS)) $(patsubst %.S,$(B)/%.o,$(KASMS))
+
+$(B)/%.o: %.c
+	@mkdir -p $(dir $@)
+	@echo "  CC      $<"
+	$(Q)$(CC) $(KCFLAGS) -c $< -o $@
+
+$(B)/arch/riscv/%.o: arch/riscv/%.S
+	@mkdir -p $(dir $@)
+	@echo "  AS      $<"
+	$(Q)$(CC) $(KCFLAGS) -D__ASSEMBLER__ -c $< -o $@
+
+# Two link passes: the first has an empty symbol table; its symbols then
+# become the table linked into the second. .ksyms comes last in the image,
+# so no other address moves (checked below).
+$(B)/ksyms0.S: scripts/ksyms.sh
+	@mkdir -p $(B)
+	$(Q)scripts/ksyms.sh $(NM) > $@
+$(B)/kernel0.elf: $(KOBJS) $(B)/ksyms0.S linker.ld
+	@echo "  LD      $@"
+	$(Q)$(CC) $(KCFLAGS) $(KLDFLAGS) -o $@ $(KOBJS) $(B)/ksyms0.S
+$(B)/ksyms.S: $(B)/kernel0.elf scripts/ksyms.sh
+	$(Q)scripts/ksyms.sh $(NM) $< > $@
+$(B)/kernel.elf: $(B)/kernel0.elf $(B)/ksyms.S
+	@echo "  LD      $@"
+	$(Q)$(CC) $(KCFLAGS) $(KLDFLAGS) -o $@ $(KOBJS) $(B)/ksyms.S
+	$(Q)$(NM) -n $(B)/kernel0.elf | grep -v ksyms_ > $(B)/kernel0.nm
+	$(Q)$(NM) -n $@ | grep -v ksyms_ > $(B)/kernel1.nm
+	$(Q)cmp -s $(B)/kernel0.nm $(B)/kernel1.nm || { echo "ksyms moved kernel symbols"; exit 1; }
+$(B)/kernel.asm: $(B)/kernel.elf
+	$(Q)$(OBJDUMP) -S $< > $@
+$(B)/kernel.sym: $(B)/kernel.elf
+	$(Q)$(NM) -n $< > $@
+
+# ---- user programs --------------------------------------------------------
+# Every user/NAME.c is a program, installed in the initrd as /NAME.
+UCFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -Wno-unused-parameter \
+	--specs=picolibc.specs -march=rv64imac -mabi=lp64 -mcmodel=medany \
+	-fno-omit-frame-pointer -iquote kernel -iquote user/lib -MD
+ULDFLAGS := -nostartfiles -static -T user/user.ld -Wl,--gc-sections -Wl,--build-id=none
+
+ULIB_SRCS := $(wildcard user/lib/*.c) $(wildcard user/lib/*.S)
+ULIB_OBJS := $(patsubst user/lib/%,$(B)/user/lib/%.o,$(ULIB_SRCS))
+UPROGS := $(patsubst user/%.c,%,$(wildcard user/*.c))
+UBINS := $(addprefix $(B)/initrd/,$(UPROGS))
+
+$(B)/user/lib/%.c.o: user/lib/%.c
+	@mkdir -p $(dir $@)
+	@echo "  UCC     $<"
+	$(Q)$(CC) $(UCFLAGS) -c $< -o $@
+$(B)/user/lib/%.S.o: user/lib/%.S
+	@mkdir -p $(dir $@)
+	@echo "  UAS     $<"
+	$(Q)$(CC) $(UCFLAGS) -c $< -o $@
+$(B)/user/%.o: user/%.c
+	@mkdir -p $(dir $@)
+	@echo "  UCC     $<"
+	$(Q)$(CC) $(UCFLAGS) -c $< -o $@
+$(B)/initrd/%: $(B)/user/%.o $(ULIB_OBJS) user/user.ld
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(UCFLAGS) $(ULDFLAGS) -o $@ $< $(ULIB_OBJS)
+
+# The test initrd may add files made by scripts (tests/initrd/*).
+$(B)/initrd.cpio: $(UBINS)
+	@echo "  CPIO    $@"
+	$(Q)cd $(B)/initrd && ls | LC_ALL=C sort | cpio -o -H newc --quiet > ../initrd.cpio
+
+# ---- top-level targets ----------------------------------------------------
+.PHONY: all deps build run test qemu-gdb gdb clean help host-tests
+.DEFAULT_GOAL := all
+
+all: $(B)/kernel.elf $(B)/kernel.asm $(B)/kernel.sym $(B)/initrd.cpio
+
+deps:
+	@scripts/deps.sh
+
+ifeq ($(QEMU_BIOS),default)
+BIOS_FLAG := -bios default
+else
+BIOS_FLAG := -bios $(QEMU_BIOS)
+endif
+QEMU_CMD = $(QEMU) -machine virt -cpu $(QEMU_CPU) -m $(QEMU_MEM) -smp $(QEMU_SMP) \
+	$(BIOS_FLAG) -kernel $(B)/kernel.elf -initrd $(B)/initrd.cpio \
+	-nographic -no-reboot -append "$(APPEND)" $(QEMU_EXTRA)
+export QEMU QEMU_MEM QEMU_SMP QEMU_CPU QEMU_BIOS APPEND QEMU_EXTRA
+
+run: deps
+	@$(MAKE) all
+	$(QEMU_CMD)
+
+# The gdb port is derived from the user id, so parallel users do not collide.
+GDB_PORT ?= $(shell expr 20000 + $$(id -u) % 20000)
+qemu-gdb: deps
+	@$(MAKE) all
+	@echo "QEMU waits for gdb on port $(GDB_PORT): run 'make gdb' in another terminal"
+	$(QEMU_CMD) -S -gdb tcp::$(GDB_PORT)
+gdb:
+	gdb-multiarch -q -x scripts/lde.gdb -ex "lde-connect $(GDB_PORT)" $(B)/kernel.elf
+
+-include tests/host/host.mk
+
+test: deps
+	@$(MAKE) all host-tests
+	@$(PYTHON) tests/run.py
+
+clean:
+	rm -rf $(B)
+
+help:
+	@echo "make run        boot lde in QEMU (Ctrl-A x quits QEMU)"
+	@echo "make test       build everything and run every test"
+	@echo "make qemu-gdb   boot halted, waiting for gdb; then 'make gdb'"
+	@echo "variables: QEMU_MEM QEMU_SMP QEMU_CPU QEMU_BIOS APPEND QEMU_EXTRA V=1 TOOLPREFIX"
+
+-include $(KOBJS:.o=.d) $(B)/user/*.d $(B)/user/lib/*.d
+.SECONDARY:

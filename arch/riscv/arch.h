@@ -1,0 +1,71 @@
+/* The hooks through which the portable kernel (kernel/) reaches the
+ * machine. Everything RISC-V-specific that kernel/ uses is declared here,
+ * so the path from C into assembly is easy to follow. */
+#pragma once
+#include "memlayout.h"
+#include "mmu.h"
+#include "trapframe.h"
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* --- context switch (swtch.S) --- */
+struct context {
+	uint64_t ra, sp;
+	uint64_t s[12];	/* s0..s11 */
+};
+_Static_assert(sizeof(struct context) == 14 * 8, "swtch.S layout");
+void swtch(struct context *old, struct context *new);
+/* Entered by a new process's first swtch, with sp at its trapframe. */
+extern char trap_return[];
+
+/* --- physical memory --- */
+static inline void *pa_to_kva(uint64_t pa) { return (void *)(pa + KERNEL_OFFSET); }
+static inline uint64_t kva_to_pa(const void *va) { return (uint64_t)va - KERNEL_OFFSET; }
+
+/* --- interrupts: the kernel runs with them off (see trap.c) --- */
+static inline void arch_intr_on(void) { __asm__ volatile("csrsi sstatus, 2" ::: "memory"); }
+static inline void arch_intr_off(void) { __asm__ volatile("csrci sstatus, 2" ::: "memory"); }
+static inline void arch_wait_for_interrupt(void) { __asm__ volatile("wfi" ::: "memory"); }
+
+/* --- time --- */
+extern uint64_t arch_timebase_hz;	/* ticks of arch_now() per second */
+static inline uint64_t arch_now(void)
+{
+	uint64_t t;
+	__asm__ volatile("rdtime %0" : "=r"(t));
+	return t;
+}
+void arch_set_timer(uint64_t when);	/* one timer interrupt at arch_now() >= when */
+
+/* --- console (ns16550 UART) and power --- */
+void arch_console_putc(char c);
+int arch_console_getc(void);	/* -1 if nothing is waiting */
+void arch_poweroff(int status) __attribute__((noreturn));
+
+/* --- user-mode entry and the system-call ABI --- */
+void arch_user_frame_init(struct trapframe *tf, uint64_t entry, uint64_t sp,
+			  uint64_t argc, uint64_t argv);
+static inline uint64_t arch_syscall_nr(const struct trapframe *tf) { return tf->a7; }
+static inline uint64_t arch_syscall_arg(const struct trapframe *tf, int i) { return (&tf->a0)[i]; }
+static inline void arch_syscall_ret(struct trapframe *tf, long v) { tf->a0 = (uint64_t)v; }
+static inline void arch_fork_child_ret(struct trapframe *tf) { tf->a0 = 0; }
+static inline uint64_t arch_user_pc(const struct trapframe *tf) { return tf->sepc; }
+
+/* --- address spaces --- */
+extern pagetable_t kernel_pagetable;
+void arch_vm_init(uint64_t ram_start, uint64_t ram_end);
+static inline void arch_tlb_flush_page(uint64_t va)
+{
+	__asm__ volatile("sfence.vma %0, zero" ::"r"(va) : "memory");
+}
+static inline void arch_tlb_flush_all(void) { __asm__ volatile("sfence.vma" ::: "memory"); }
+
+/* --- bring-up (arch/riscv/setup.c), from the parsed device tree --- */
+struct fdt_info;
+void arch_setup(uint64_t hartid, const struct fdt_info *fdt);
+void arch_describe_firmware(void);
+
+/* --- debugging --- */
+void arch_backtrace(uint64_t fp);
+static inline uint64_t arch_frame_pointer(void) { return (uint64_t)__builtin_frame_address(0); }

@@ -1,0 +1,69 @@
+/*
+ * Boot entry. OpenSBI jumps here in S-mode at physical KERNEL_LOAD_PA with
+ * the MMU off, a0 = hart id, a1 = physical address of the device tree.
+ *
+ * The kernel is linked at KERNEL_OFFSET + its physical address. Until satp
+ * is set we run at the physical address, which works because medany code
+ * reaches everything PC-relatively. boot_pagetable maps the first 4 GiB of
+ * RAM twice with gigapages: at its physical address (so the instruction
+ * after the satp write still fetches) and at KERNEL_OFFSET. We then jump to
+ * the high alias, zero .bss, and call kmain on the boot stack with
+ * sscratch = 0 (the "in the kernel" marker of the trap protocol).
+ */
+#include "csr.h"
+#include "memlayout.h"
+
+	.section .text.boot, "ax"
+	.globl _start
+_start:
+	mv	s0, a0
+	mv	s1, a1
+	la	t0, boot_pagetable
+	srli	t0, t0, PGSHIFT
+	li	t1, SATP_MODE_SV39
+	or	t0, t0, t1
+	sfence.vma
+	csrw	satp, t0
+	sfence.vma
+	la	t0, 1f
+	li	t1, KERNEL_OFFSET
+	add	t0, t0, t1
+	jr	t0
+1:
+	la	sp, __boot_stack_top
+	csrw	sscratch, zero
+	la	t0, __bss_start
+	la	t1, __bss_end
+2:	bgeu	t0, t1, 3f
+	sd	zero, 0(t0)
+	addi	t0, t0, 8
+	j	2b
+3:
+	mv	a0, s0
+	mv	a1, s1
+	li	fp, 0
+	call	kmain
+4:	wfi
+	j	4b
+
+/* Gigapage PTE: PPN of the 1 GiB page, valid, RWX, accessed, dirty. */
+#define GIGA_PTE(pa) ((((pa) >> 12) << 10) | 0xcf)
+#define RAM_PA 0x80000000
+#define IDX_LOW (RAM_PA >> 30)
+#define IDX_HIGH (((KERNEL_OFFSET + RAM_PA) >> 30) & 0x1ff)
+
+	.section .data
+	.balign 4096
+	.globl boot_pagetable
+boot_pagetable:
+	.org boot_pagetable + IDX_LOW * 8
+	.quad GIGA_PTE(RAM_PA + 0x00000000)
+	.quad GIGA_PTE(RAM_PA + 0x40000000)
+	.quad GIGA_PTE(RAM_PA + 0x80000000)
+	.quad GIGA_PTE(RAM_PA + 0xc0000000)
+	.org boot_pagetable + IDX_HIGH * 8
+	.quad GIGA_PTE(RAM_PA + 0x00000000)
+	.quad GIGA_PTE(RAM_PA + 0x40000000)
+	.quad GIGA_PTE(RAM_PA + 0x80000000)
+	.quad GIGA_PTE(RAM_PA + 0xc0000000)
+	.org boot_pagetable + 4096

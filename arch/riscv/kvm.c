@@ -1,0 +1,54 @@
+/* The kernel half of every address space, built once at boot. Every page
+ * table created later copies its upper-half root entries, so these
+ * mappings must all exist before the first process: the direct map of RAM,
+ * the kernel image with per-section permissions, the devices, and the
+ * per-slot kernel stacks (proc_init). Page-table pages for them are made
+ * on demand here, all before the first process exists. */
+#include "arch.h"
+#include "csr.h"
+#include "kassert.h"
+#include "palloc.h"
+
+pagetable_t kernel_pagetable;
+
+extern char _kernel_start[], _etext[], _erodata[], _kernel_end[];
+extern char __boot_stack_guard[], __boot_stack_bottom[];
+
+static uint64_t pa_of(const char *sym) { return kva_to_pa(sym); }
+
+static void map_kernel(uint64_t va, uint64_t end, uint64_t flags)
+{
+	if (mmu_map(kernel_pagetable, va, kva_to_pa((void *)va), end - va, flags | PTE_G))
+		panic("arch_vm_init: out of memory");
+}
+
+void arch_vm_init(uint64_t ram_start, uint64_t ram_end)
+{
+	kernel_pagetable = palloc_zeroed();
+	KASSERT(kernel_pagetable);
+	uint64_t ks = (uint64_t)_kernel_start;
+	map_kernel(ks, (uint64_t)_etext, PTE_R | PTE_X);
+	map_kernel((uint64_t)_etext, (uint64_t)_erodata, PTE_R);
+	/* .data and .bss, leaving the page under the boot stack unmapped. */
+	map_kernel((uint64_t)_erodata, (uint64_t)__boot_stack_guard, PTE_R | PTE_W);
+	map_kernel((uint64_t)__boot_stack_bottom, (uint64_t)_kernel_end, PTE_R | PTE_W);
+	/* .ksyms sits in the data range above: writable, which does no harm. */
+
+	/* RAM below the kernel belongs to the firmware (PMP-protected): the
+	 * direct map starts at the kernel's end. */
+	uint64_t start = pa_of(_kernel_end);
+	if (mmu_map_large(kernel_pagetable, (uint64_t)pa_to_kva(start), start, ram_end - start,
+			  PTE_R | PTE_W | PTE_G))
+		panic("arch_vm_init: out of memory");
+	(void)ram_start;
+}
+
+/* Map [pa, pa+size) of device registers into the direct map. */
+void kvm_map_device(uint64_t pa, uint64_t size)
+{
+	uint64_t start = pa & ~(uint64_t)(PGSIZE - 1);
+	uint64_t end = (pa + size + PGSIZE - 1) & ~(uint64_t)(PGSIZE - 1);
+	if (mmu_map(kernel_pagetable, (uint64_t)pa_to_kva(start), start, end - start,
+		    PTE_R | PTE_W | PTE_G))
+		panic("kvm_map_device: out of memory");
+}

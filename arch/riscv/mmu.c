@@ -1,0 +1,150 @@
+/* Sv39 page tables (RISC-V privileged spec, "Sv39: Page-Based 39-bit
+ * Virtual-Memory System"). Table pages come from the page allocator and are
+ * reached through the direct map. */
+#include "mmu.h"
+#include "arch.h"
+#include "csr.h"
+#include "errno.h"
+#include "palloc.h"
+
+static pagetable_t table_of(pte_t pte) { return pa_to_kva(pte_pa(pte)); }
+
+pte_t *mmu_walk(pagetable_t pt, uint64_t va, bool alloc)
+{
+	for (int level = PT_LEVELS - 1; level > 0; level--) {
+		pte_t *pte = &pt[VA_INDEX(va, level)];
+		if (pte_valid(*pte)) {
+			if (pte_leaf(*pte))
+				return NULL;	/* a megapage: no 4 KiB entry */
+			pt = table_of(*pte);
+			continue;
+		}
+		if (!alloc)
+			return NULL;
+		pagetable_t next = palloc_zeroed();
+		if (!next)
+			return NULL;
+		/* A non-leaf entry: V alone, no R/W/X, no A/D. */
+		*pte = ((kva_to_pa(next) >> 12) << PTE_PPN_SHIFT) | PTE_V;
+		pt = next;
+	}
+	return &pt[VA_INDEX(va, 0)];
+}
+
+int mmu_map(pagetable_t root, uint64_t va, uint64_t pa, uint64_t size, uint64_t flags)
+{
+	for (uint64_t off = 0; off < size; off += PGSIZE) {
+		pte_t *pte = mmu_walk(root, va + off, true);
+		if (!pte)
+			return -ENOMEM;
+		*pte = pte_make(pa + off, flags);
+	}
+	return 0;
+}
+
+int mmu_map_large(pagetable_t root, uint64_t va, uint64_t pa, uint64_t size, uint64_t flags)
+{
+	uint64_t end = va + size;
+	while (va < end) {
+		if (va % MEGAPAGE_SIZE == 0 && pa % MEGAPAGE_SIZE == 0 &&
+		    end - va >= MEGAPAGE_SIZE) {
+			pte_t *l2 = &root[VA_INDEX(va, 2)];
+			pagetable_t l1;
+			if (!pte_valid(*l2)) {
+				l1 = palloc_zeroed();
+				if (!l1)
+					return -ENOMEM;
+				*l2 = ((kva_to_pa(l1) >> 12) << PTE_PPN_SHIFT) | PTE_V;
+			} else {
+				l1 = table_of(*l2);
+			}
+			l1[VA_INDEX(va, 1)] = pte_make(pa, flags);
+			va += MEGAPAGE_SIZE;
+			pa += MEGAPAGE_SIZE;
+			continue;
+		}
+		int err = mmu_map(root, va, pa, PGSIZE, flags);
+		if (err)
+			return err;
+		va += PGSIZE;
+		pa += PGSIZE;
+	}
+	return 0;
+}
+
+static int walk_level(pagetable_t pt, int level, uint64_t base, uint64_t start, uint64_t end,
+		      int (*fn)(pte_t *, uint64_t, void *), void *arg)
+{
+	uint64_t span = 1UL << VA_LEVEL_SHIFT(level);
+	for (int i = 0; i < PT_ENTRIES; i++) {
+		uint64_t va = base + (uint64_t)i * span;
+		if (va + span <= start)
+			continue;
+		if (va >= end)
+			break;
+		if (!pte_valid(pt[i]))
+			continue;
+		int r = level == 0 ? fn(&pt[i], va, arg)
+				   : walk_level(table_of(pt[i]), level - 1, va, start, end, fn, arg);
+		if (r)
+			return r;
+	}
+	return 0;
+}
+
+int mmu_for_each_user_leaf(pagetable_t root, uint64_t start, uint64_t end,
+			   int (*fn)(pte_t *, uint64_t, void *), void *arg)
+{
+	if (end > USER_TOP)
+		end = USER_TOP;
+	return walk_level(root, PT_LEVELS - 1, 0, start, end, fn, arg);
+}
+
+pagetable_t mmu_new_user_root(pagetable_t kernel_root)
+{
+	pagetable_t root = palloc();
+	if (!root)
+		return NULL;
+	for (int i = 0; i < PT_USER_ENTRIES; i++)
+		root[i] = 0;
+	for (int i = PT_USER_ENTRIES; i < PT_ENTRIES; i++)
+		root[i] = kernel_root[i];
+	return root;
+}
+
+static void free_level(pagetable_t pt, int level, int nentries)
+{
+	for (int i = 0; i < nentries; i++) {
+		if (!pte_valid(pt[i]))
+			continue;
+		if (level > 0 && !pte_leaf(pt[i]))
+			free_level(table_of(pt[i]), level - 1, PT_ENTRIES);
+	}
+	page_put(pt);
+}
+
+void mmu_free_user_tables(pagetable_t root)
+{
+	free_level(root, PT_LEVELS - 1, PT_USER_ENTRIES);
+}
+
+static uint64_t count_level(pagetable_t pt, int level, int nentries)
+{
+	uint64_t n = 1;
+	for (int i = 0; level > 0 && i < nentries; i++)
+		if (pte_valid(pt[i]) && !pte_leaf(pt[i]))
+			n += count_level(table_of(pt[i]), level - 1, PT_ENTRIES);
+	return n;
+}
+
+/* Table pages of the user half, the root included. */
+uint64_t mmu_table_pages(pagetable_t root)
+{
+	return count_level(root, PT_LEVELS - 1, PT_USER_ENTRIES);
+}
+
+void mmu_activate(pagetable_t root)
+{
+	csr_write(satp, SATP_MODE_SV39 | (kva_to_pa(root) >> 12));
+	sfence_vma_all();
+}

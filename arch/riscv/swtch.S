@@ -1,0 +1,43 @@
+/*
+ * void swtch(struct context *old, struct context *new)
+ *
+ * Kernel-to-kernel context switch: save the callee-saved registers (ra, sp,
+ * s0-s11) of the caller into *old and load them from *new, then return on
+ * the new stack to wherever the new context last called swtch (or to the
+ * ra a new process was given: trap_return). Caller-saved registers need no
+ * saving: the C caller already assumes swtch clobbers them.
+ */
+#define CTX(n) ((n) * 8)
+
+	.section .text
+	.globl swtch
+swtch:
+	sd	ra, CTX(0)(a0)
+	sd	sp, CTX(1)(a0)
+	sd	s0, CTX(2)(a0)
+	sd	s1, CTX(3)(a0)
+	sd	s2, CTX(4)(a0)
+	sd	s3, CTX(5)(a0)
+	sd	s4, CTX(6)(a0)
+	sd	s5, CTX(7)(a0)
+	sd	s6, CTX(8)(a0)
+	sd	s7, CTX(9)(a0)
+	sd	s8, CTX(10)(a0)
+	sd	s9, CTX(11)(a0)
+	sd	s10, CTX(12)(a0)
+	sd	s11, CTX(13)(a0)
+	ld	ra, CTX(0)(a1)
+	ld	sp, CTX(1)(a1)
+	ld	s0, CTX(2)(a1)
+	ld	s1, CTX(3)(a1)
+	ld	s2, CTX(4)(a1)
+	ld	s3, CTX(5)(a1)
+	ld	s4, CTX(6)(a1)
+	ld	s5, CTX(7)(a1)
+	ld	s6, CTX(8)(a1)
+	ld	s7, CTX(9)(a1)
+	ld	s8, CTX(10)(a1)
+	ld	s9, CTX(11)(a1)
+	ld	s10, CTX(12)(a1)
+	ld	s11, CTX(13)(a1)
+	ret

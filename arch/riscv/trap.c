@@ -1,0 +1,146 @@
+/* Trap decoding, in C. trap.S saves the registers and calls trap_user for
+ * traps from U-mode and trap_kernel for traps from S-mode; everything is
+ * decided here, on named scause codes.
+ *
+ * Interrupt rule: sstatus.SIE is 0 whenever the kernel runs, from trap
+ * entry (the hardware clears it) to sret, except inside the idle loop
+ * (kernel/sched.c). An interrupt that arrives during a system call stays
+ * pending until sret drops to U-mode, where it is taken at once. */
+#include "arch.h"
+#include "csr.h"
+#include "kassert.h"
+#include "plic.h"
+#include "proc.h"
+#include "sched.h"
+#include "syscall.h"
+#include "uapi.h"
+#include "console.h"
+#include "errno.h"
+
+extern char trap_entry[];
+
+void trap_init(void)
+{
+	csr_write(stvec, (uint64_t)trap_entry);	/* direct mode */
+	csr_write(sscratch, 0);
+	csr_set(sie, SIE_STIE | SIE_SEIE);
+}
+
+static const char *exception_name(uint64_t code)
+{
+	switch (code) {
+	case EXC_INST_MISALIGNED: return "instruction address misaligned";
+	case EXC_INST_ACCESS: return "instruction access fault";
+	case EXC_ILLEGAL_INST: return "illegal instruction";
+	case EXC_BREAKPOINT: return "breakpoint";
+	case EXC_LOAD_MISALIGNED: return "load address misaligned";
+	case EXC_LOAD_ACCESS: return "load access fault";
+	case EXC_STORE_MISALIGNED: return "store address misaligned";
+	case EXC_STORE_ACCESS: return "store access fault";
+	case EXC_ECALL_U: return "ecall from U-mode";
+	case EXC_ECALL_S: return "ecall from S-mode";
+	case EXC_INST_PAGE_FAULT: return "instruction page fault";
+	case EXC_LOAD_PAGE_FAULT: return "load page fault";
+	case EXC_STORE_PAGE_FAULT: return "store page fault";
+	default: return "unknown exception";
+	}
+}
+
+static void interrupt(uint64_t code, bool from_user)
+{
+	switch (code) {
+	case IRQ_S_TIMER:
+		sched_timer_tick(from_user);
+		break;
+	case IRQ_S_EXT:
+		plic_handle();
+		break;
+	default:
+		panic("trap: unexpected interrupt %lu", code);
+	}
+}
+
+static int signal_for(uint64_t code)
+{
+	switch (code) {
+	case EXC_ILLEGAL_INST: return LDE_SIGILL;
+	case EXC_BREAKPOINT: return LDE_SIGTRAP;
+	case EXC_INST_MISALIGNED:
+	case EXC_LOAD_MISALIGNED:
+	case EXC_STORE_MISALIGNED: return LDE_SIGBUS;
+	default: return LDE_SIGSEGV;
+	}
+}
+
+static void user_exception(struct trapframe *tf, uint64_t code)
+{
+	enum vm_access access;
+	switch (code) {
+	case EXC_INST_PAGE_FAULT: access = VM_EXEC; break;
+	case EXC_LOAD_PAGE_FAULT: access = VM_READ; break;
+	case EXC_STORE_PAGE_FAULT: access = VM_WRITE; break;
+	default:
+		proc_fault(exception_name(code), signal_for(code), tf->sepc, tf->stval);
+	}
+	int err = vm_fault(&current->mm, tf->stval, access);
+	if (err == 0)
+		return;
+	if (err == -ENOMEM)
+		proc_fault("out of memory", LDE_SIGKILL, tf->sepc, tf->stval);
+	proc_fault(exception_name(code), LDE_SIGSEGV, tf->sepc, tf->stval);
+}
+
+/* From U-mode; tf is the current process's trapframe. Returns to trap.S,
+ * which restores tf and srets. */
+void trap_user(struct trapframe *tf)
+{
+	struct proc *p = current;
+	uint64_t now = arch_now();
+	p->utime += now - p->stamp;
+	p->stamp = now;
+
+	uint64_t cause = tf->scause;
+	if (cause == EXC_ECALL_U) {
+		tf->sepc += 4;	/* resume after the ecall */
+		syscall_dispatch(tf);
+	} else if (cause & SCAUSE_INTR) {
+		interrupt(SCAUSE_CODE(cause), true);
+	} else {
+		user_exception(tf, cause);
+	}
+
+	if (p->killed)
+		proc_check_killed();
+	now = arch_now();
+	p->stime += now - p->stamp;
+	p->stamp = now;
+}
+
+/* From S-mode: an interrupt in the idle loop, or a kernel bug. */
+void trap_kernel(struct trapframe *tf)
+{
+	uint64_t cause = tf->scause;
+	if (cause & SCAUSE_INTR) {
+		interrupt(SCAUSE_CODE(cause), false);
+		return;
+	}
+	kprintf("\nkernel trap: %s, sepc=%016lx stval=%016lx\n",
+		exception_name(cause), tf->sepc, tf->stval);
+	arch_backtrace(tf->s0);
+	panic("trap_kernel: %s in S-mode", exception_name(cause));
+}
+
+void arch_user_frame_init(struct trapframe *tf, uint64_t entry, uint64_t sp,
+			  uint64_t argc, uint64_t argv)
+{
+	for (uint64_t *r = &tf->ra; r <= &tf->t6; r++)
+		*r = 0;
+	tf->sepc = entry;
+	tf->sp = sp;
+	tf->a0 = argc;
+	tf->a1 = argv;
+	/* sret drops to U-mode (SPP = 0) with interrupts on (SPIE = 1); the FPU
+	 * stays off (FS = 0), so floating point traps as illegal. */
+	tf->sstatus = (csr_read(sstatus) & ~(SSTATUS_SPP | SSTATUS_FS_MASK | SSTATUS_SIE | SSTATUS_SUM)) |
+		      SSTATUS_SPIE;
+}

@@ -1,0 +1,31 @@
+/* Kernel error codes. The values are picolibc's (newlib's) so that the user
+ * library can hand -ret straight to errno; user/lib checks this at compile
+ * time. Kernel functions and system calls return these negated. */
+#pragma once
+
+#define EPERM 1
+#define ENOENT 2
+#define ESRCH 3
+#define EINTR 4
+#define EIO 5
+#define E2BIG 7
+#define ENOEXEC 8
+#define EBADF 9
+#define ECHILD 10
+#define EAGAIN 11
+#define ENOMEM 12
+#define EACCES 13
+#define EFAULT 14
+#define EBUSY 16
+#define EEXIST 17
+#define ENOTDIR 20
+#define EISDIR 21
+#define EINVAL 22
+#define ENFILE 23
+#define EMFILE 24
+#define ENOSPC 28
+#define ESPIPE 29
+#define EPIPE 32
+#define ERANGE 34
+#define ENOSYS 88
+#define ENAMETOOLONG 91

@@ -1,0 +1,121 @@
+/* exec: validate the ELF (elf.c does every check), build a complete new
+ * address space beside the old one, and only then switch to it, so a
+ * failure leaves the caller exactly as it was. */
+#include "exec.h"
+#include "elf.h"
+#include "errno.h"
+#include "initrd.h"
+#include "kstring.h"
+#include "proc.h"
+
+#define PAGE_DOWN(a) ((a) & ~(uint64_t)(PGSIZE - 1))
+#define PAGE_UP(a) (((a) + PGSIZE - 1) & ~(uint64_t)(PGSIZE - 1))
+#define STACK_ALIGN 16
+
+static uint64_t seg_perm(uint32_t flags)
+{
+	return (flags & ELF_SEG_R ? PTE_R : 0) | (flags & ELF_SEG_W ? PTE_W : 0) |
+	       (flags & ELF_SEG_X ? PTE_X : 0);
+}
+
+static int load_segment(struct mm *mm, const char *file, const struct elf_segment *s)
+{
+	int err = vm_map_anon(mm, s->vaddr, s->memsz, seg_perm(s->flags));
+	if (err)
+		return err;
+	/* The pages are fresh and zeroed; copy the file bytes in through the
+	 * direct map (user permissions do not apply to the loader). */
+	for (uint64_t done = 0; done < s->filesz;) {
+		uint64_t va = s->vaddr + done;
+		pte_t *pte = mmu_walk(mm->pt, va, false);
+		char *dst = (char *)pa_to_kva(pte_pa(*pte)) + (va & (PGSIZE - 1));
+		uint64_t chunk = PGSIZE - (va & (PGSIZE - 1));
+		if (chunk > s->filesz - done)
+			chunk = s->filesz - done;
+		memcpy(dst, file + s->offset + done, chunk);
+		done += chunk;
+	}
+	return 0;
+}
+
+/* The System V initial stack: argc, argv[0..argc-1], NULL, an empty envp
+ * (NULL) and an empty auxiliary vector (AT_NULL), strings above them. */
+static int push_args(struct mm *mm, int argc, char *const argv[], uint64_t *sp_out,
+		     uint64_t *argv_out)
+{
+	uint64_t uargv[LDE_ARG_MAX + 1];
+	uint64_t sp = USER_TOP;
+	for (int i = argc - 1; i >= 0; i--) {
+		size_t len = strlen(argv[i]) + 1;
+		sp -= len;
+		int err = copyout(mm, sp, argv[i], len);
+		if (err)
+			return err;
+		uargv[i] = sp;
+	}
+	uargv[argc] = 0;
+	uint64_t words = 1 + (argc + 1) + 1 + 2;	/* argc, argv+NULL, envp NULL, AT_NULL */
+	sp = (sp - words * 8) & ~(uint64_t)(STACK_ALIGN - 1);
+	uint64_t head[2] = { (uint64_t)argc, 0 };
+	uint64_t tail[3] = { 0, 0, 0 };
+	int err = copyout(mm, sp, head, 8);
+	if (!err)
+		err = copyout(mm, sp + 8, uargv, (argc + 1) * 8);
+	if (!err)
+		err = copyout(mm, sp + 8 + (argc + 1) * 8, tail, sizeof tail);
+	*sp_out = sp;
+	*argv_out = sp + 8;
+	return err;
+}
+
+static void set_name(struct proc *p, const char *path)
+{
+	const char *base = path;
+	for (const char *c = path; *c; c++)
+		if (*c == '/' && c[1])
+			base = c + 1;
+	size_t i = 0;
+	for (; i < LDE_NAME_MAX - 1 && base[i] && base[i] != '/'; i++)
+		p->name[i] = base[i];
+	p->name[i] = 0;
+}
+
+int proc_exec(const char *path, int argc, char *const argv[])
+{
+	struct cpio_file f;
+	struct elf_image img;
+	int err = initrd_find(path, &f);
+	if (err)
+		return err;
+	err = elf_parse(f.data, f.size, USER_BASE, USER_HEAP_LIMIT, PGSIZE, &img);
+	if (err)
+		return err;
+
+	struct mm mm;
+	err = vm_create(&mm);
+	if (err)
+		return err;
+	uint64_t image_end = 0;
+	for (int i = 0; i < img.nseg && !err; i++) {
+		err = load_segment(&mm, f.data, &img.seg[i]);
+		if (PAGE_UP(img.seg[i].vaddr + img.seg[i].memsz) > image_end)
+			image_end = PAGE_UP(img.seg[i].vaddr + img.seg[i].memsz);
+	}
+	mm.heap_start = mm.brk = image_end;
+	uint64_t sp = 0, uargv = 0;
+	if (!err)
+		err = push_args(&mm, argc, argv, &sp, &uargv);
+	if (err) {
+		vm_destroy(&mm);
+		return err;
+	}
+
+	struct proc *p = current;
+	struct mm old = p->mm;
+	p->mm = mm;
+	mmu_activate(mm.pt);
+	vm_destroy(&old);
+	set_name(p, path);
+	arch_user_frame_init(p->tf, img.entry, sp, (uint64_t)argc, uargv);
+	return 0;
+}

@@ -1,0 +1,81 @@
+#include "file.h"
+#include "console.h"
+#include "errno.h"
+#include "kassert.h"
+#include "pipe.h"
+#include "proc.h"
+#include "tty.h"
+
+static struct file files[NFILE];
+
+struct file *file_alloc(enum file_type type)
+{
+	for (int i = 0; i < NFILE; i++) {
+		if (files[i].refs == 0) {
+			files[i].type = type;
+			files[i].refs = 1;
+			files[i].pipe = NULL;
+			return &files[i];
+		}
+	}
+	return NULL;
+}
+
+struct file *file_console(void)
+{
+	struct file *f = file_alloc(FILE_CONSOLE);
+	KASSERT(f);
+	return f;
+}
+
+struct file *file_dup(struct file *f)
+{
+	KASSERT(f->refs > 0);
+	f->refs++;
+	return f;
+}
+
+void file_put(struct file *f)
+{
+	KASSERT(f->refs > 0);
+	if (--f->refs)
+		return;
+	if (f->type == FILE_PIPE_READ || f->type == FILE_PIPE_WRITE)
+		pipe_close(f->pipe, f->type == FILE_PIPE_WRITE);
+	f->type = 0;
+}
+
+long file_read(struct file *f, uint64_t ubuf, size_t n)
+{
+	switch (f->type) {
+	case FILE_CONSOLE: return tty_read(ubuf, n);
+	case FILE_PIPE_READ: return pipe_read(f->pipe, ubuf, n);
+	default: return -EBADF;
+	}
+}
+
+/* Console output goes through a small kernel buffer so that a bad user
+ * pointer is caught by copyin before anything is printed. */
+static long console_write_user(uint64_t ubuf, size_t n)
+{
+	char buf[256];
+	size_t done = 0;
+	while (done < n) {
+		size_t chunk = n - done < sizeof buf ? n - done : sizeof buf;
+		int err = copyin(&current->mm, buf, ubuf + done, chunk);
+		if (err)
+			return done ? (long)done : err;
+		console_write(buf, chunk);
+		done += chunk;
+	}
+	return (long)done;
+}
+
+long file_write(struct file *f, uint64_t ubuf, size_t n)
+{
+	switch (f->type) {
+	case FILE_CONSOLE: return console_write_user(ubuf, n);
+	case FILE_PIPE_WRITE: return pipe_write(f->pipe, ubuf, n);
+	default: return -EBADF;
+	}
+}

@@ -1,0 +1,155 @@
+/* Boot: from the device tree to the first process. */
+#include "arch.h"
+#include "console.h"
+#include "fdt.h"
+#include "initrd.h"
+#include "kassert.h"
+#include "kstring.h"
+#include "palloc.h"
+#include "proc.h"
+#include "sched.h"
+#include "version.h"
+
+#define DEFAULT_INIT "/init"
+#define DEFAULT_QUANTUM_MS 10
+#define MAX_QUANTUM_MS 1000
+#define DTB_MAX_SIZE (1 << 20)	/* sanity bound before the header is trusted */
+#define CMDLINE_MAX 512
+
+extern char _kernel_start[], _kernel_end[];
+void sysproc_init(void);
+
+static struct fdt_info fdt;
+static const void *fdt_blob;
+static char cmdline[CMDLINE_MAX];
+static char *init_argv[LDE_ARG_MAX + 1];
+static int init_argc;
+static uint64_t quantum_ms = DEFAULT_QUANTUM_MS;
+
+static int parse_number(const char *s, uint64_t *out)
+{
+	uint64_t v = 0;
+	if (!*s)
+		return -1;
+	for (; *s; s++) {
+		if (*s < '0' || *s > '9' || v > UINT64_MAX / 10 - 9)
+			return -1;
+		v = v * 10 + (uint64_t)(*s - '0');
+	}
+	*out = v;
+	return 0;
+}
+
+/* Kernel parameters first, then init=/PROG and everything after it, which
+ * is the program's argv. */
+static void parse_cmdline(const char *bootargs)
+{
+	strlcpy(cmdline, bootargs, sizeof cmdline);
+	char *tok = cmdline;
+	init_argv[0] = DEFAULT_INIT;
+	init_argc = 1;
+	bool in_init = false;
+	while (*tok) {
+		while (*tok == ' ')
+			tok++;
+		if (!*tok)
+			break;
+		char *end = tok;
+		while (*end && *end != ' ')
+			end++;
+		if (*end)
+			*end++ = 0;
+		if (in_init) {
+			if (init_argc < LDE_ARG_MAX)
+				init_argv[init_argc++] = tok;
+			else
+				kprintf("lde: too many init arguments; '%s' dropped\n", tok);
+		} else if (!strncmp(tok, "init=", 5)) {
+			init_argv[0] = tok + 5;
+			in_init = true;
+		} else if (!strncmp(tok, "quantum=", 8)) {
+			uint64_t q;
+			if (parse_number(tok + 8, &q) || q == 0 || q > MAX_QUANTUM_MS)
+				kprintf("lde: bad quantum '%s' ignored (1..%d ms)\n", tok + 8,
+					MAX_QUANTUM_MS);
+			else
+				quantum_ms = q;
+		} else {
+			kprintf("lde: unknown kernel parameter '%s' ignored\n", tok);
+		}
+		tok = end;
+	}
+	init_argv[init_argc] = NULL;
+}
+
+static void add_free_memory(void)
+{
+	uint64_t ram_start = fdt.mem.base, ram_end = fdt.mem.base + fdt.mem.size;
+	/* Everything the allocator must not hand out: firmware and kernel
+	 * (all RAM below the kernel's end), the device tree, the initrd, and
+	 * what the firmware reserved. */
+	struct fdt_range hole[2 + FDT_MAX_RESERVED];
+	int n = 0;
+	uint64_t dtb_pa = kva_to_pa(fdt_blob);
+	hole[n++] = (struct fdt_range){ dtb_pa, fdt.totalsize };
+	if (fdt.initrd_end > fdt.initrd_start)
+		hole[n++] = (struct fdt_range){ fdt.initrd_start, fdt.initrd_end - fdt.initrd_start };
+	for (int i = 0; i < fdt.nreserved; i++)
+		hole[n++] = fdt.reserved[i];
+	/* Sort the holes, then hand over the gaps between them. */
+	for (int i = 1; i < n; i++)
+		for (int j = i; j > 0 && hole[j].base < hole[j - 1].base; j--) {
+			struct fdt_range t = hole[j];
+			hole[j] = hole[j - 1];
+			hole[j - 1] = t;
+		}
+	uint64_t cur = kva_to_pa(_kernel_end);
+	palloc_init(ram_start, ram_end);
+	for (int i = 0; i <= n; i++) {
+		uint64_t hs = i < n ? hole[i].base : ram_end;
+		uint64_t he = i < n ? hole[i].base + hole[i].size : ram_end;
+		hs &= ~(uint64_t)(PGSIZE - 1);
+		if (hs > ram_end)
+			hs = ram_end;
+		if (hs > cur)
+			palloc_add_range(cur, hs);
+		if (he > cur)
+			cur = he;
+	}
+}
+
+/* The boot page table maps only the first 4 GiB of RAM. */
+#define BOOT_MAPPED_RAM_END 0x180000000UL
+
+void kmain(uint64_t hartid, uint64_t dtb_pa)
+{
+	fdt_blob = pa_to_kva(dtb_pa);
+	uint32_t size = fdt_totalsize(fdt_blob);
+	if (!size || size > DTB_MAX_SIZE || fdt_parse(fdt_blob, size, &fdt))
+		panic("kmain: no valid device tree at 0x%lx", dtb_pa);
+	if (fdt.mem.base + fdt.mem.size > BOOT_MAPPED_RAM_END)
+		fdt.mem.size = BOOT_MAPPED_RAM_END - fdt.mem.base;
+	add_free_memory();
+	arch_setup(hartid, &fdt);
+
+	kprintf("\nlde %s: limited direct execution on RISC-V\n", LDE_VERSION);
+	arch_describe_firmware();
+	kprintf("boot hart %lu of %d (others parked); RAM %lu MiB at 0x%lx; %lu pages free\n",
+		hartid, fdt.ncpus, fdt.mem.size >> 20, fdt.mem.base, palloc_free_pages());
+
+	parse_cmdline(fdt.bootargs);
+	if (fdt.initrd_end > fdt.initrd_start)
+		initrd_init(pa_to_kva(fdt.initrd_start), fdt.initrd_end - fdt.initrd_start);
+	else
+		kprintf("lde: no initrd\n");
+
+	proc_init();
+	sched_init(quantum_ms);
+	sysproc_init();
+	int err = proc_spawn_init(init_argv[0], init_argc, init_argv);
+	if (err) {
+		kprintf("lde: cannot run init '%s': error %d\n", init_argv[0], -err);
+		arch_poweroff(PANIC_INIT_FAILED);
+	}
+	sched_start();
+}

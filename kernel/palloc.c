@@ -1,0 +1,115 @@
+/* Page allocator: a LIFO free list of returned pages, in front of a few
+ * never-touched ranges handed out by bumping a pointer. The bump ranges
+ * mean boot does not have to write to every free page (DESIGN: xv6 spends
+ * most of its boot filling free memory). Single hart, interrupts off in the
+ * kernel: no locking. */
+#include "palloc.h"
+#include "arch.h"
+#include "kassert.h"
+#include "kstring.h"
+
+#define MAX_RANGES 8
+
+struct free_page {
+	struct free_page *next;
+};
+
+static struct {
+	uint64_t cur, end;	/* physical */
+} ranges[MAX_RANGES];
+static int nranges;
+static struct free_page *free_list;
+static uint64_t nfree, ntotal;
+static uint64_t ram_base, ram_pages;
+static uint16_t *refcount;	/* one per physical page of RAM */
+
+static uint16_t *ref_of(const void *page)
+{
+	uint64_t pa = kva_to_pa(page);
+	KASSERT(pa >= ram_base && (pa - ram_base) / PGSIZE < ram_pages && pa % PGSIZE == 0);
+	return &refcount[(pa - ram_base) / PGSIZE];
+}
+
+void palloc_init(uint64_t ram_start, uint64_t ram_end)
+{
+	ram_base = ram_start;
+	ram_pages = (ram_end - ram_start) / PGSIZE;
+}
+
+void palloc_add_range(uint64_t start, uint64_t end)
+{
+	start = (start + PGSIZE - 1) & ~(uint64_t)(PGSIZE - 1);
+	end &= ~(uint64_t)(PGSIZE - 1);
+	if (start >= end)
+		return;
+	if (!refcount) {
+		uint64_t bytes = ram_pages * sizeof(uint16_t);
+		uint64_t pages = (bytes + PGSIZE - 1) / PGSIZE;
+		if (end - start <= pages * PGSIZE)
+			return;
+		refcount = pa_to_kva(start);
+		memset(refcount, 0, bytes);
+		start += pages * PGSIZE;
+	}
+	KASSERT(nranges < MAX_RANGES);
+	ranges[nranges].cur = start;
+	ranges[nranges].end = end;
+	nranges++;
+	nfree += (end - start) / PGSIZE;
+	ntotal += (end - start) / PGSIZE;
+}
+
+void *palloc(void)
+{
+	void *page = NULL;
+	if (free_list) {
+		page = free_list;
+		free_list = free_list->next;
+	} else {
+		for (int i = 0; i < nranges; i++) {
+			if (ranges[i].cur < ranges[i].end) {
+				page = pa_to_kva(ranges[i].cur);
+				ranges[i].cur += PGSIZE;
+				break;
+			}
+		}
+		if (!page)
+			return NULL;
+	}
+	uint16_t *ref = ref_of(page);
+	KASSERT(*ref == 0);
+	*ref = 1;
+	nfree--;
+	return page;
+}
+
+void *palloc_zeroed(void)
+{
+	void *page = palloc();
+	if (page)
+		memset(page, 0, PGSIZE);
+	return page;
+}
+
+void page_get(void *page)
+{
+	uint16_t *ref = ref_of(page);
+	KASSERT(*ref > 0 && *ref < UINT16_MAX);
+	(*ref)++;
+}
+
+void page_put(void *page)
+{
+	uint16_t *ref = ref_of(page);
+	KASSERT(*ref > 0);
+	if (--*ref)
+		return;
+	struct free_page *fp = page;
+	fp->next = free_list;
+	free_list = fp;
+	nfree++;
+}
+
+unsigned page_refcount(const void *page) { return *ref_of(page); }
+uint64_t palloc_free_pages(void) { return nfree; }
+uint64_t palloc_total_pages(void) { return ntotal; }

@@ -1,0 +1,260 @@
+/* The process table and the process API: fork, exit, wait, kill, and the
+ * death of a process that faults. */
+#include "proc.h"
+#include "console.h"
+#include "errno.h"
+#include "exec.h"
+#include "file.h"
+#include "kassert.h"
+#include "kstring.h"
+#include "palloc.h"
+#include "sched.h"
+
+struct proc proc_table[NPROC];
+struct proc *current;
+static struct proc *init_proc;
+static int next_pid = INIT_PID;
+
+/* Each slot's kernel stack is mapped once, at boot, with an unmapped guard
+ * page below it; the trapframe sits at its top. */
+void proc_init(void)
+{
+	for (int i = 0; i < NPROC; i++) {
+		struct proc *p = &proc_table[i];
+		uint64_t base = KSTACK_REGION + (uint64_t)i * KSTACK_SLOT_SIZE + PGSIZE;
+		for (int pg = 0; pg < KSTACK_PAGES; pg++) {
+			void *page = palloc();
+			if (!page || mmu_map(kernel_pagetable, base + pg * PGSIZE, kva_to_pa(page),
+					     PGSIZE, PTE_R | PTE_W | PTE_G))
+				panic("proc_init: out of memory for kernel stacks");
+		}
+		p->kstack_base = base;
+		p->tf = (struct trapframe *)(base + KSTACK_SIZE - sizeof(struct trapframe));
+		list_init(&p->link);
+		p->state = P_UNUSED;
+	}
+}
+
+/* A fresh slot, not yet runnable; NULL if the table is full. */
+static struct proc *proc_alloc(void)
+{
+	for (int i = 0; i < NPROC; i++) {
+		struct proc *p = &proc_table[i];
+		if (p->state != P_UNUSED)
+			continue;
+		struct trapframe *tf = p->tf;
+		uint64_t kstack_base = p->kstack_base;
+		memset(p, 0, sizeof *p);
+		p->tf = tf;
+		p->kstack_base = kstack_base;
+		list_init(&p->link);
+		p->pid = next_pid++;
+		p->state = P_SLEEPING;	/* not runnable until the caller says so */
+		waitq_init(&p->child_exit, "wait");
+		/* First swtch into it "returns" into trap_return on its stack. */
+		p->ctx.ra = (uint64_t)trap_return;
+		p->ctx.sp = (uint64_t)tf;
+		return p;
+	}
+	return NULL;
+}
+
+static void proc_free_slot(struct proc *p)
+{
+	KASSERT(p->state == P_ZOMBIE || p->state == P_SLEEPING);
+	KASSERT(!p->mm.pt);
+	p->state = P_UNUSED;
+	p->parent = NULL;
+}
+
+int proc_spawn_init(const char *path, int argc, char **argv)
+{
+	struct proc *p = proc_alloc();
+	KASSERT(p && p->pid == INIT_PID);
+	int err = vm_create(&p->mm);
+	if (err)
+		return err;
+	struct file *con = file_console();
+	for (int fd = 0; fd < 3; fd++)
+		p->files[fd] = file_dup(con);
+	file_put(con);
+	init_proc = p;
+	current = p;	/* exec works on current */
+	mmu_activate(p->mm.pt);
+	err = proc_exec(path, argc, argv);
+	current = NULL;
+	if (err)
+		return err;
+	sched_make_runnable(p);
+	return 0;
+}
+
+int proc_fork(void)
+{
+	struct proc *parent = current;
+	struct proc *child = proc_alloc();
+	if (!child)
+		return -EAGAIN;
+	int err = vm_fork(&child->mm, &parent->mm);
+	if (err) {
+		proc_free_slot(child);
+		return err;
+	}
+	*child->tf = *parent->tf;
+	arch_fork_child_ret(child->tf);
+	for (int fd = 0; fd < NOFILE; fd++)
+		if (parent->files[fd])
+			child->files[fd] = file_dup(parent->files[fd]);
+	memcpy(child->name, parent->name, sizeof child->name);
+	child->parent = parent;
+	sched_make_runnable(child);
+	return child->pid;
+}
+
+static int exit_code_of(int status)
+{
+	/* init's status becomes QEMU's: the exit code, or 128 + the signal. */
+	return (status & 0x7f) ? 128 + (status & 0x7f) : (status >> 8) & 0xff;
+}
+
+void proc_exit(int status)
+{
+	struct proc *p = current;
+	for (int fd = 0; fd < NOFILE; fd++) {
+		if (p->files[fd]) {
+			file_put(p->files[fd]);
+			p->files[fd] = NULL;
+		}
+	}
+	if (p == init_proc) {
+		if (status & 0x7f)
+			kprintf("lde: init (pid %d) killed by signal %d\n", p->pid, status & 0x7f);
+		else
+			kprintf("lde: init (pid %d) exited with status %d\n", p->pid, (status >> 8) & 0xff);
+		arch_poweroff(exit_code_of(status));
+	}
+	mmu_activate(kernel_pagetable);
+	vm_destroy(&p->mm);
+
+	bool zombie_for_init = false;
+	for (int i = 0; i < NPROC; i++) {
+		struct proc *c = &proc_table[i];
+		if (c->state != P_UNUSED && c->parent == p) {
+			c->parent = init_proc;
+			zombie_for_init |= c->state == P_ZOMBIE;
+		}
+	}
+	if (zombie_for_init)
+		wake_all(&init_proc->child_exit);
+
+	p->exit_status = status;
+	p->state = P_ZOMBIE;
+	wake_all(&p->parent->child_exit);
+	sched_exit();
+}
+
+int proc_wait(uint64_t ustatus)
+{
+	struct proc *me = current;
+	for (;;) {
+		bool have_children = false;
+		for (int i = 0; i < NPROC; i++) {
+			struct proc *c = &proc_table[i];
+			if (c->state == P_UNUSED || c->parent != me)
+				continue;
+			have_children = true;
+			if (c->state != P_ZOMBIE)
+				continue;
+			if (ustatus) {
+				int err = copyout(&me->mm, ustatus, &c->exit_status, sizeof(int));
+				if (err)
+					return err;
+			}
+			int pid = c->pid;
+			proc_free_slot(c);
+			return pid;
+		}
+		if (!have_children)
+			return -ECHILD;
+		int err = sleep_on(&me->child_exit);
+		if (err)
+			return err;
+	}
+}
+
+struct proc *proc_by_pid(int pid)
+{
+	for (int i = 0; i < NPROC; i++)
+		if (proc_table[i].state != P_UNUSED && proc_table[i].pid == pid)
+			return &proc_table[i];
+	return NULL;
+}
+
+int proc_kill(int pid, int sig)
+{
+	if (sig < 0 || sig >= LDE_NSIG)
+		return -EINVAL;
+	struct proc *p = proc_by_pid(pid);
+	if (!p)
+		return -ESRCH;
+	if (sig == 0 || p->state == P_ZOMBIE || p->killed)
+		return 0;
+	p->killed = true;
+	p->killsig = sig;
+	sched_interrupt_sleep(p);
+	return 0;
+}
+
+void proc_check_killed(void)
+{
+	if (current->killed)
+		proc_exit(LDE_W_SIGNALED(current->killsig));
+}
+
+void proc_fault(const char *cause, int sig, uint64_t pc, uint64_t addr)
+{
+	struct proc *p = current;
+	kprintf("lde: pid %d (%s) killed: %s, sepc=0x%lx stval=0x%lx\n", p->pid, p->name,
+		cause, pc, addr);
+	proc_exit(LDE_W_SIGNALED(sig));
+}
+
+void proc_fill_info(struct proc *p, struct lde_procinfo *info)
+{
+	memset(info, 0, sizeof *info);
+	info->pid = p->pid;
+	info->ppid = p->parent ? p->parent->pid : 0;
+	info->state = p->state;
+	info->killed = p->killed;
+	memcpy(info->name, p->name, LDE_NAME_MAX);
+	if (p->state == P_SLEEPING && p->waiting_on)
+		strlcpy(info->wchan, p->waiting_on->name, LDE_NAME_MAX);
+	uint64_t per_us = arch_timebase_hz / 1000000 ? arch_timebase_hz / 1000000 : 1;
+	info->utime_us = p->utime / per_us;
+	info->stime_us = p->stime / per_us;
+	info->ticks = p->ticks;
+	info->syscalls = p->syscalls;
+	info->vcsw = p->vcsw;
+	info->ivcsw = p->ivcsw;
+	info->pages = vm_resident_pages(&p->mm);
+}
+
+static const char *state_name(enum proc_state s)
+{
+	static const char *names[] = { "unused", "runnable", "running", "sleeping", "zombie" };
+	return names[s];
+}
+
+/* The kernel's process dump (Ctrl-P): safe to call from any trap. */
+void proc_dump(void)
+{
+	kprintf("\n PID  PPID STATE     NAME             WAITING ON\n");
+	for (int i = 0; i < NPROC; i++) {
+		struct proc *p = &proc_table[i];
+		if (p->state == P_UNUSED)
+			continue;
+		kprintf("%4d  %4d %-9s %-16s %s\n", p->pid, p->parent ? p->parent->pid : 0,
+			state_name(p->state), p->name,
+			p->state == P_SLEEPING && p->waiting_on ? p->waiting_on->name : "-");
+	}
+}

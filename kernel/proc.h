@@ -1,0 +1,81 @@
+/* Processes. The table is fixed (NPROC slots); each slot owns a kernel
+ * stack, allocated at boot, with the process's trapframe at its top.
+ *
+ * Single hart and interrupts off in the kernel: a field may be read or
+ * written by any kernel code without locks. The comment on each field says
+ * who changes it. */
+#pragma once
+#include "arch.h"
+#include "list.h"
+#include "uapi.h"
+#include "vm.h"
+#include <stdbool.h>
+#include <stdint.h>
+
+#define NPROC 64	/* process table size */
+#define NOFILE 16	/* open descriptors per process */
+#define INIT_PID 1
+
+struct file;
+
+enum proc_state {
+	P_UNUSED = LDE_P_UNUSED,
+	P_RUNNABLE = LDE_P_RUNNABLE,	/* on the run queue */
+	P_RUNNING = LDE_P_RUNNING,	/* current */
+	P_SLEEPING = LDE_P_SLEEPING,	/* on a wait queue or the timed queue */
+	P_ZOMBIE = LDE_P_ZOMBIE,	/* exited; slot kept until wait() */
+};
+
+struct waitq {
+	struct list sleepers;
+	const char *name;	/* shown by ps and Ctrl-P */
+};
+
+struct proc {
+	/* scheduler (sched.c) */
+	struct list link;	/* run queue, a waitq, or the timed queue */
+	enum proc_state state;
+	struct context ctx;	/* saved by swtch while not running */
+	struct waitq *waiting_on; /* set while SLEEPING */
+	uint64_t wake_at;	/* timed sleep deadline (arch_now units) */
+
+	/* identity (proc.c) */
+	int pid;
+	struct proc *parent;	/* re-pointed to init when the parent exits */
+	char name[LDE_NAME_MAX];
+
+	/* resources */
+	struct trapframe *tf;	/* top of this slot's kernel stack */
+	uint64_t kstack_base;	/* lowest address of the kernel stack */
+	struct mm mm;
+	struct file *files[NOFILE];
+
+	/* lifecycle */
+	bool killed;		/* set by kill(); acted on before U-mode */
+	int killsig;
+	int exit_status;	/* wait() status word, valid in P_ZOMBIE */
+	struct waitq child_exit; /* the parent sleeps here in wait() */
+
+	/* accounting, in arch_now() units and counts */
+	uint64_t utime, stime;
+	uint64_t stamp;		/* last U/S boundary crossing */
+	uint64_t ticks, syscalls, vcsw, ivcsw;
+};
+
+extern struct proc proc_table[NPROC];
+extern struct proc *current;
+
+void proc_init(void);
+/* The first process, from the initrd; panics-free: returns -errno. */
+int proc_spawn_init(const char *path, int argc, char **argv);
+int proc_fork(void);
+void proc_exit(int status) __attribute__((noreturn));
+int proc_wait(uint64_t ustatus);
+int proc_kill(int pid, int sig);
+/* Kill the current process for a fault in U-mode, with one console line. */
+void proc_fault(const char *cause, int sig, uint64_t pc, uint64_t addr) __attribute__((noreturn));
+/* Called on the way back to U-mode: acts on a pending kill. */
+void proc_check_killed(void);
+struct proc *proc_by_pid(int pid);
+void proc_fill_info(struct proc *p, struct lde_procinfo *info);
+void proc_dump(void);

@@ -1,0 +1,202 @@
+/* The scheduler. See sched.h for the interrupt rule that makes this code
+ * lock-free. The context switch goes directly from the process that gives
+ * up the CPU to the next one on the run queue: one swtch, one satp write.
+ * The idle context exists only for when the run queue is empty. */
+#include "sched.h"
+#include "console.h"
+#include "errno.h"
+#include "kassert.h"
+
+uint64_t sched_quantum;
+static struct list run_queue = LIST_INIT(run_queue);
+static struct list timed_queue = LIST_INIT(timed_queue);	/* sorted by wake_at */
+static struct context idle_ctx;
+static uint64_t next_tick;	/* end of the current quantum */
+static uint64_t timer_deadline;	/* when the timer is programmed to fire */
+
+static void timer_start(uint64_t when)
+{
+	timer_deadline = when;
+	arch_set_timer(when);
+}
+
+/* Make sure the timer fires no later than when. */
+static void timer_request(uint64_t when)
+{
+	if (when < timer_deadline)
+		timer_start(when);
+}
+
+void sched_init(uint64_t quantum_ms)
+{
+	sched_quantum = arch_timebase_hz / 1000 * quantum_ms;
+	if (!sched_quantum)
+		sched_quantum = 1;
+}
+
+void sched_make_runnable(struct proc *p)
+{
+	KASSERT(p->state != P_RUNNABLE && p->state != P_UNUSED && p->state != P_ZOMBIE);
+	p->state = P_RUNNABLE;
+	p->waiting_on = NULL;
+	list_push_back(&run_queue, &p->link);
+}
+
+/* Switch from current (already off the CPU's books: runnable on the queue,
+ * sleeping or zombie) to the next runnable process, or to idle. Returns
+ * when current is scheduled again. */
+static void switch_away(void)
+{
+	struct proc *prev = current;
+	uint64_t now = arch_now();
+	prev->stime += now - prev->stamp;
+	struct list *n = list_pop_front(&run_queue);
+	if (!n) {
+		current = NULL;
+		swtch(&prev->ctx, &idle_ctx);
+		return;
+	}
+	struct proc *next = container_of(n, struct proc, link);
+	KASSERT(next->state == P_RUNNABLE);
+	next->state = P_RUNNING;
+	next->stamp = now;
+	current = next;
+	if (next != prev) {
+		if (next->mm.pt != prev->mm.pt)
+			mmu_activate(next->mm.pt);
+		swtch(&prev->ctx, &next->ctx);
+	}
+}
+
+void sched_yield(void)
+{
+	current->vcsw++;
+	/* Alone on the CPU: nothing to switch to, no work to do. */
+	if (list_empty(&run_queue))
+		return;
+	sched_make_runnable(current);
+	switch_away();
+}
+
+void sched_preempt(void)
+{
+	if (list_empty(&run_queue))
+		return;
+	current->ivcsw++;
+	sched_make_runnable(current);
+	switch_away();
+}
+
+void sched_exit(void)
+{
+	KASSERT(current->state == P_ZOMBIE);
+	switch_away();
+	panic("sched_exit: zombie ran again");
+}
+
+/* The idle loop, on the boot stack. Interrupts are enabled only here,
+ * around wfi: the hart sleeps until the timer or a device needs it. */
+void sched_start(void)
+{
+	timer_start(arch_now() + sched_quantum);
+	for (;;) {
+		struct list *n;
+		while (!(n = list_pop_front(&run_queue))) {
+			arch_intr_on();
+			arch_wait_for_interrupt();
+			arch_intr_off();
+		}
+		struct proc *next = container_of(n, struct proc, link);
+		KASSERT(next->state == P_RUNNABLE);
+		next->state = P_RUNNING;
+		current = next;
+		next->stamp = arch_now();
+		next_tick = next->stamp + sched_quantum;
+		mmu_activate(next->mm.pt);
+		swtch(&idle_ctx, &next->ctx);
+	}
+}
+
+void waitq_init(struct waitq *q, const char *name)
+{
+	list_init(&q->sleepers);
+	q->name = name;
+}
+
+static int block(void)
+{
+	current->vcsw++;
+	switch_away();
+	return current->killed ? -EINTR : 0;
+}
+
+int sleep_on(struct waitq *q)
+{
+	if (current->killed)
+		return -EINTR;
+	current->state = P_SLEEPING;
+	current->waiting_on = q;
+	list_push_back(&q->sleepers, &current->link);
+	return block();
+}
+
+void wake_all(struct waitq *q)
+{
+	struct list *n;
+	while ((n = list_pop_front(&q->sleepers)))
+		sched_make_runnable(container_of(n, struct proc, link));
+}
+
+static struct waitq timed_wait = { .name = "sleep" };
+
+int sleep_until(uint64_t when)
+{
+	if (current->killed)
+		return -EINTR;
+	if (arch_now() >= when)
+		return 0;
+	current->state = P_SLEEPING;
+	current->waiting_on = &timed_wait;
+	current->wake_at = when;
+	struct list *pos = timed_queue.next;
+	while (pos != &timed_queue && container_of(pos, struct proc, link)->wake_at <= when)
+		pos = pos->next;
+	list_insert_before(pos, &current->link);
+	timer_request(when);
+	return block();
+}
+
+void sched_interrupt_sleep(struct proc *p)
+{
+	if (p->state != P_SLEEPING)
+		return;
+	list_del(&p->link);
+	sched_make_runnable(p);
+}
+
+void sched_timer_tick(bool from_user)
+{
+	uint64_t now = arch_now();
+	while (!list_empty(&timed_queue)) {
+		struct proc *p = container_of(timed_queue.next, struct proc, link);
+		if (p->wake_at > now)
+			break;
+		list_del(&p->link);
+		sched_make_runnable(p);
+	}
+	bool quantum_over = now >= next_tick;
+	if (quantum_over)
+		next_tick = now + sched_quantum;
+	uint64_t next = next_tick;
+	if (!list_empty(&timed_queue)) {
+		uint64_t w = container_of(timed_queue.next, struct proc, link)->wake_at;
+		if (w < next)
+			next = w;
+	}
+	timer_start(next);
+	if (current && quantum_over) {
+		current->ticks++;
+		if (from_user)
+			sched_preempt();
+	}
+}

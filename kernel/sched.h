@@ -1,0 +1,38 @@
+/* Scheduling: a FIFO run queue, direct process-to-process switching, an
+ * idle context for when nothing can run, wait queues and timed sleep.
+ *
+ * Interrupt rule: the kernel runs with interrupts disabled from trap entry
+ * to sret; only the idle loop enables them, around wfi. So a timer
+ * interrupt can never land in the middle of kernel work: it stays pending
+ * and is taken the moment the process is back in U-mode (or in idle). That
+ * makes every function here atomic, and checking a condition then sleeping
+ * can never lose a wake-up. */
+#pragma once
+#include "proc.h"
+
+extern uint64_t sched_quantum;	/* arch_now() units */
+
+void sched_init(uint64_t quantum_ms);
+/* Start scheduling; the boot stack becomes the idle context. */
+void sched_start(void) __attribute__((noreturn));
+void sched_make_runnable(struct proc *p);
+/* Give up the CPU; current stays runnable. Voluntary. */
+void sched_yield(void);
+/* Preempt current at the end of its quantum. Involuntary. */
+void sched_preempt(void);
+/* Switch away from current, which is no longer runnable (zombie). */
+void sched_exit(void) __attribute__((noreturn));
+
+void waitq_init(struct waitq *q, const char *name);
+/* Sleep on q until woken. Returns 0, or -EINTR if the process was killed
+ * (it is then woken early, and the caller must unwind). */
+int sleep_on(struct waitq *q);
+void wake_all(struct waitq *q);
+/* Sleep until arch_now() >= when. 0, or -EINTR if killed. */
+int sleep_until(uint64_t when);
+/* Wake a sleeping process early (kill). */
+void sched_interrupt_sleep(struct proc *p);
+
+/* The timer interrupt: account, wake timed sleepers, preempt. from_user
+ * says whether current was in U-mode. */
+void sched_timer_tick(bool from_user);

@@ -1,0 +1,91 @@
+/* System calls on file descriptors. */
+#include "errno.h"
+#include "file.h"
+#include "pipe.h"
+#include "proc.h"
+#include "syscall.h"
+
+#define SSIZE_MAX_ ((uint64_t)INT64_MAX)
+
+static struct file *fd_file(uint64_t fd)
+{
+	return fd < NOFILE ? current->files[fd] : NULL;
+}
+
+static int fd_alloc(struct file *f)
+{
+	for (int fd = 0; fd < NOFILE; fd++) {
+		if (!current->files[fd]) {
+			current->files[fd] = f;
+			return fd;
+		}
+	}
+	return -EMFILE;
+}
+
+long sys_read(struct trapframe *tf)
+{
+	struct file *f = fd_file(SYSARG(tf, 0));
+	uint64_t n = SYSARG(tf, 2);
+	if (!f)
+		return -EBADF;
+	if (n > SSIZE_MAX_)
+		return -EINVAL;
+	return n ? file_read(f, SYSARG(tf, 1), n) : 0;
+}
+
+long sys_write(struct trapframe *tf)
+{
+	struct file *f = fd_file(SYSARG(tf, 0));
+	uint64_t n = SYSARG(tf, 2);
+	if (!f)
+		return -EBADF;
+	if (n > SSIZE_MAX_)
+		return -EINVAL;
+	return n ? file_write(f, SYSARG(tf, 1), n) : 0;
+}
+
+long sys_close(struct trapframe *tf)
+{
+	uint64_t fd = SYSARG(tf, 0);
+	struct file *f = fd_file(fd);
+	if (!f)
+		return -EBADF;
+	current->files[fd] = NULL;
+	file_put(f);
+	return 0;
+}
+
+long sys_dup(struct trapframe *tf)
+{
+	struct file *f = fd_file(SYSARG(tf, 0));
+	if (!f)
+		return -EBADF;
+	int fd = fd_alloc(f);
+	if (fd >= 0)
+		file_dup(f);
+	return fd;
+}
+
+long sys_pipe(struct trapframe *tf)
+{
+	struct file *rd, *wr;
+	int fds[2];
+	int err = pipe_create(&rd, &wr);
+	if (err)
+		return err;
+	fds[0] = fd_alloc(rd);
+	fds[1] = fds[0] >= 0 ? fd_alloc(wr) : -EMFILE;
+	if (fds[1] >= 0)
+		err = copyout(&current->mm, SYSARG(tf, 0), fds, sizeof fds);
+	if (fds[1] < 0 || err) {
+		if (fds[0] >= 0)
+			current->files[fds[0]] = NULL;
+		if (fds[1] >= 0)
+			current->files[fds[1]] = NULL;
+		file_put(rd);
+		file_put(wr);
+		return fds[1] < 0 ? fds[1] : err;
+	}
+	return 0;
+}

@@ -1,0 +1,171 @@
+/* System calls of the process API. Arguments are raw 64-bit registers:
+ * each handler narrows and checks its own. */
+#include "arch.h"
+#include "errno.h"
+#include "exec.h"
+#include "initrd.h"
+#include "kstring.h"
+#include "palloc.h"
+#include "proc.h"
+#include "sched.h"
+#include "syscall.h"
+#include "tty.h"
+
+#define US_PER_S 1000000UL
+#define MAX_SLEEP_US (100UL * 365 * 24 * 3600 * US_PER_S)
+
+static uint64_t boot_time;
+
+void sysproc_init(void) { boot_time = arch_now(); }
+
+long sys_exit(struct trapframe *tf)
+{
+	proc_exit(LDE_W_EXITED((int)SYSARG(tf, 0)));
+}
+
+long sys_getpid(struct trapframe *tf) { return current->pid; }
+
+long sys_getppid(struct trapframe *tf)
+{
+	return current->parent ? current->parent->pid : 0;
+}
+
+long sys_fork(struct trapframe *tf) { return proc_fork(); }
+long sys_wait(struct trapframe *tf) { return proc_wait(SYSARG(tf, 0)); }
+long sys_kill(struct trapframe *tf) { return proc_kill((int)SYSARG(tf, 0), (int)SYSARG(tf, 1)); }
+long sys_sbrk(struct trapframe *tf) { return vm_sbrk(&current->mm, (long)SYSARG(tf, 0)); }
+
+long sys_yield(struct trapframe *tf)
+{
+	sched_yield();
+	return 0;
+}
+
+long sys_usleep(struct trapframe *tf)
+{
+	uint64_t us = SYSARG(tf, 0);
+	if (us > MAX_SLEEP_US)
+		return -EINVAL;
+	uint64_t ticks = us * arch_timebase_hz / US_PER_S;
+	return sleep_until(arch_now() + ticks);
+}
+
+/* Milliseconds since boot. */
+long sys_uptime(struct trapframe *tf)
+{
+	return (long)((arch_now() - boot_time) / (arch_timebase_hz / 1000));
+}
+
+/* exec(path, argv): path and the argv strings are copied into one kernel
+ * page before the old image goes away. */
+long sys_exec(struct trapframe *tf)
+{
+	char *page = palloc();
+	if (!page)
+		return -ENOMEM;
+	char *path = page;
+	char **argv = (char **)(page + LDE_PATH_MAX);
+	char *strings = page + LDE_PATH_MAX + (LDE_ARG_MAX + 1) * sizeof(char *);
+	char *end = page + PGSIZE;
+	long err = copyinstr(&current->mm, path, SYSARG(tf, 0), LDE_PATH_MAX);
+	int argc = 0;
+	uint64_t uargv = SYSARG(tf, 1);
+	while (err >= 0 && uargv) {
+		uint64_t uarg;
+		err = copyin(&current->mm, &uarg, uargv + argc * sizeof(uint64_t), sizeof uarg);
+		if (err || !uarg)
+			break;
+		if (argc == LDE_ARG_MAX) {
+			err = -E2BIG;
+			break;
+		}
+		err = copyinstr(&current->mm, strings, uarg, (size_t)(end - strings));
+		if (err == -ENAMETOOLONG)
+			err = -E2BIG;
+		if (err < 0)
+			break;
+		argv[argc++] = strings;
+		strings += err + 1;
+	}
+	if (err >= 0) {
+		argv[argc] = NULL;
+		err = proc_exec(path, argc, argv);
+	}
+	page_put(page);
+	/* On success a0 must keep argc, which the new image's crt0 expects. */
+	return err < 0 ? err : (long)argc;
+}
+
+long sys_procinfo(struct trapframe *tf)
+{
+	int pid = (int)SYSARG(tf, 0);
+	uint64_t ubuf = SYSARG(tf, 1);
+	long n = (long)SYSARG(tf, 2);
+	struct lde_procinfo info;
+	if (n <= 0)
+		return -EINVAL;
+	if (pid != -1) {
+		struct proc *p = pid == 0 ? current : proc_by_pid(pid);
+		if (!p)
+			return -ESRCH;
+		proc_fill_info(p, &info);
+		int err = copyout(&current->mm, ubuf, &info, sizeof info);
+		return err ? err : 1;
+	}
+	long count = 0;
+	for (int i = 0; i < NPROC && count < n; i++) {
+		if (proc_table[i].state == P_UNUSED)
+			continue;
+		proc_fill_info(&proc_table[i], &info);
+		int err = copyout(&current->mm, ubuf + count * sizeof info, &info, sizeof info);
+		if (err)
+			return err;
+		count++;
+	}
+	return count;
+}
+
+long sys_meminfo(struct trapframe *tf)
+{
+	struct lde_meminfo mi = {
+		.free_pages = palloc_free_pages(),
+		.total_pages = palloc_total_pages(),
+		.page_size = PGSIZE,
+	};
+	return copyout(&current->mm, SYSARG(tf, 0), &mi, sizeof mi);
+}
+
+long sys_poweroff(struct trapframe *tf)
+{
+	arch_poweroff((int)SYSARG(tf, 0));
+}
+
+long sys_readdir(struct trapframe *tf)
+{
+	int index = (int)SYSARG(tf, 0);
+	uint64_t ubuf = SYSARG(tf, 1);
+	size_t len = SYSARG(tf, 2);
+	struct cpio_file f;
+	if (index < 0)
+		return -EINVAL;
+	int r = initrd_entry(index, &f);
+	if (r <= 0)
+		return r;
+	const char *name = f.name;
+	size_t namelen = f.namelen;
+	while (namelen && (*name == '.' || *name == '/'))	/* "./prog" -> "prog" */
+		name++, namelen--;
+	if (namelen + 1 > len)
+		return -ERANGE;
+	char zero = 0;
+	int err = copyout(&current->mm, ubuf, name, namelen);
+	if (!err)
+		err = copyout(&current->mm, ubuf + namelen, &zero, 1);
+	return err ? err : (long)f.size;
+}
+
+long sys_setfg(struct trapframe *tf)
+{
+	tty_set_foreground((int)SYSARG(tf, 0));
+	return 0;
+}

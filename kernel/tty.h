@@ -1,0 +1,12 @@
+/* The console's input side: a line discipline fed by the UART receive
+ * interrupt. Canonical mode only: read() gets whole lines. */
+#pragma once
+#include <stddef.h>
+#include <stdint.h>
+
+/* One received byte; called from the interrupt handler. */
+void tty_input(int c);
+/* Blocks until a line (or end-of-file) is ready. Bytes read or -errno. */
+long tty_read(uint64_t ubuf, size_t n);
+/* The process Ctrl-C interrupts (0 for none); set by the shell. */
+void tty_set_foreground(int pid);

@@ -1,0 +1,214 @@
+/* User address spaces: creation, fork, teardown, demand paging of the heap
+ * and stack, sbrk, and checked copies between kernel and user memory. */
+#include "vm.h"
+#include "errno.h"
+#include "kassert.h"
+#include "kstring.h"
+#include "palloc.h"
+
+#define PAGE_DOWN(a) ((a) & ~(uint64_t)(PGSIZE - 1))
+#define PAGE_UP(a) (((a) + PGSIZE - 1) & ~(uint64_t)(PGSIZE - 1))
+#define USER_RW (PTE_U | PTE_R | PTE_W)
+
+int vm_create(struct mm *mm)
+{
+	mm->pt = mmu_new_user_root(kernel_pagetable);
+	mm->heap_start = mm->brk = 0;
+	mm->pages = 0;
+	return mm->pt ? 0 : -ENOMEM;
+}
+
+static int release_leaf(pte_t *pte, uint64_t va, void *arg)
+{
+	struct mm *mm = arg;
+	page_put(pa_to_kva(pte_pa(*pte)));
+	*pte = 0;
+	mm->pages--;
+	return 0;
+}
+
+void vm_destroy(struct mm *mm)
+{
+	if (!mm->pt)
+		return;
+	mmu_for_each_user_leaf(mm->pt, 0, USER_TOP, release_leaf, mm);
+	KASSERT(mm->pages == 0);
+	mmu_free_user_tables(mm->pt);
+	mm->pt = NULL;
+}
+
+static int copy_leaf(pte_t *pte, uint64_t va, void *arg)
+{
+	struct mm *dst = arg;
+	void *page = palloc();
+	if (!page)
+		return -ENOMEM;
+	memcpy(page, pa_to_kva(pte_pa(*pte)), PGSIZE);
+	pte_t *d = mmu_walk(dst->pt, va, true);
+	if (!d) {
+		page_put(page);
+		return -ENOMEM;
+	}
+	*d = pte_make(kva_to_pa(page), pte_flags(*pte));
+	dst->pages++;
+	return 0;
+}
+
+int vm_fork(struct mm *dst, struct mm *src)
+{
+	int err = vm_create(dst);
+	if (err)
+		return err;
+	dst->heap_start = src->heap_start;
+	dst->brk = src->brk;
+	err = mmu_for_each_user_leaf(src->pt, 0, USER_TOP, copy_leaf, dst);
+	if (err)
+		vm_destroy(dst);
+	return err;
+}
+
+int vm_map_anon(struct mm *mm, uint64_t va, uint64_t len, uint64_t perm)
+{
+	for (uint64_t a = PAGE_DOWN(va); a < va + len; a += PGSIZE) {
+		pte_t *pte = mmu_walk(mm->pt, a, true);
+		if (!pte)
+			return -ENOMEM;
+		if (pte_valid(*pte))
+			continue;
+		void *page = palloc_zeroed();
+		if (!page)
+			return -ENOMEM;
+		*pte = pte_make(kva_to_pa(page), perm | PTE_U);
+		mm->pages++;
+	}
+	return 0;
+}
+
+static bool demand_paged(struct mm *mm, uint64_t va)
+{
+	return (va >= mm->heap_start && va < mm->brk) ||
+	       (va >= USER_STACK_BOTTOM && va < USER_TOP);
+}
+
+static bool allows(pte_t pte, enum vm_access access)
+{
+	if (!pte_valid(pte) || !(pte & PTE_U))
+		return false;
+	switch (access) {
+	case VM_READ: return pte & PTE_R;
+	case VM_WRITE: return pte & PTE_W;
+	case VM_EXEC: return pte & PTE_X;
+	}
+	return false;
+}
+
+int vm_fault(struct mm *mm, uint64_t va, enum vm_access access)
+{
+	if (va >= USER_TOP)
+		return -EFAULT;
+	pte_t *pte = mmu_walk(mm->pt, va, false);
+	if (pte && pte_valid(*pte))
+		return allows(*pte, access) ? 0 : -EFAULT;
+	if (access == VM_EXEC || !demand_paged(mm, va))
+		return -EFAULT;
+	return vm_map_anon(mm, PAGE_DOWN(va), PGSIZE, PTE_R | PTE_W);
+}
+
+void *vm_user_ptr(struct mm *mm, uint64_t va, enum vm_access access, int *err)
+{
+	if (va >= USER_TOP) {
+		*err = -EFAULT;
+		return NULL;
+	}
+	pte_t *pte = mmu_walk(mm->pt, va, false);
+	if (!pte || !allows(*pte, access)) {
+		*err = vm_fault(mm, va, access);
+		if (*err)
+			return NULL;
+		pte = mmu_walk(mm->pt, va, false);
+	}
+	return (char *)pa_to_kva(pte_pa(*pte)) + (va & (PGSIZE - 1));
+}
+
+int copyin(struct mm *mm, void *dst, uint64_t usrc, size_t n)
+{
+	char *d = dst;
+	while (n) {
+		int err;
+		const char *s = vm_user_ptr(mm, usrc, VM_READ, &err);
+		if (!s)
+			return err;
+		size_t chunk = PGSIZE - (usrc & (PGSIZE - 1));
+		if (chunk > n)
+			chunk = n;
+		memcpy(d, s, chunk);
+		d += chunk, usrc += chunk, n -= chunk;
+	}
+	return 0;
+}
+
+int copyout(struct mm *mm, uint64_t udst, const void *src, size_t n)
+{
+	const char *s = src;
+	while (n) {
+		int err;
+		char *d = vm_user_ptr(mm, udst, VM_WRITE, &err);
+		if (!d)
+			return err;
+		size_t chunk = PGSIZE - (udst & (PGSIZE - 1));
+		if (chunk > n)
+			chunk = n;
+		memcpy(d, s, chunk);
+		s += chunk, udst += chunk, n -= chunk;
+	}
+	return 0;
+}
+
+long copyinstr(struct mm *mm, char *dst, uint64_t usrc, size_t max)
+{
+	size_t len = 0;
+	while (len < max) {
+		int err;
+		const char *s = vm_user_ptr(mm, usrc + len, VM_READ, &err);
+		if (!s)
+			return err;
+		size_t chunk = PGSIZE - ((usrc + len) & (PGSIZE - 1));
+		for (size_t i = 0; i < chunk && len < max; i++, len++) {
+			dst[len] = s[i];
+			if (!s[i])
+				return (long)len;
+		}
+	}
+	return -ENAMETOOLONG;
+}
+
+static int drop_leaf(pte_t *pte, uint64_t va, void *arg)
+{
+	release_leaf(pte, va, arg);
+	arch_tlb_flush_page(va);
+	return 0;
+}
+
+long vm_sbrk(struct mm *mm, long incr)
+{
+	uint64_t old = mm->brk;
+	uint64_t new = old + (uint64_t)incr;
+	if (incr < 0 ? new > old || new < mm->heap_start : new < old || new > USER_HEAP_LIMIT)
+		return incr < 0 ? -EINVAL : -ENOMEM;
+	if (incr > 0) {
+		/* Heap pages arrive on first touch, but sbrk promises them: refuse
+		 * growth that free memory could not back right now. */
+		uint64_t more = (PAGE_UP(new) - PAGE_UP(old)) / PGSIZE;
+		if (more > palloc_free_pages())
+			return -ENOMEM;
+	} else if (PAGE_UP(new) < PAGE_UP(old)) {
+		mmu_for_each_user_leaf(mm->pt, PAGE_UP(new), PAGE_UP(old), drop_leaf, mm);
+	}
+	mm->brk = new;
+	return (long)old;
+}
+
+uint64_t vm_resident_pages(struct mm *mm)
+{
+	return mm->pt ? mm->pages + mmu_table_pages(mm->pt) : 0;
+}

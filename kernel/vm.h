@@ -1,0 +1,41 @@
+/* User address spaces (DESIGN §4). Every process has the same layout
+ * (arch/riscv/memlayout.h): ELF segments from USER_BASE, then the heap up
+ * to brk, then a gap, then a stack of up to USER_STACK_MAX below USER_TOP.
+ * Heap and stack pages are allocated on first touch. The kernel touches
+ * user memory only through copyin/copyout, which check every page. */
+#pragma once
+#include "arch.h"
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct mm {
+	pagetable_t pt;		/* root; the upper half is the kernel's */
+	uint64_t heap_start;	/* page-aligned end of the ELF image */
+	uint64_t brk;		/* end of the heap; [heap_start, brk) is valid */
+	uint64_t pages;		/* user pages mapped (not counting tables) */
+};
+
+enum vm_access { VM_READ, VM_WRITE, VM_EXEC };
+
+int vm_create(struct mm *mm);
+void vm_destroy(struct mm *mm);
+/* Copy src into the empty dst (fork). 0 or -ENOMEM (dst then destroyed). */
+int vm_fork(struct mm *dst, struct mm *src);
+/* Map fresh zeroed pages over [va, va+len) with PTE_* permissions; returns
+ * the kernel address of the first page's contents through *kva if asked. */
+int vm_map_anon(struct mm *mm, uint64_t va, uint64_t len, uint64_t perm);
+/* Resolve a user fault: 0 if the page is now accessible, else -EFAULT or
+ * -ENOMEM. */
+int vm_fault(struct mm *mm, uint64_t va, enum vm_access access);
+/* The kernel address of the byte at user va, made accessible for access. */
+void *vm_user_ptr(struct mm *mm, uint64_t va, enum vm_access access, int *err);
+/* Grow or shrink the heap by incr bytes; returns the old break or -errno. */
+long vm_sbrk(struct mm *mm, long incr);
+uint64_t vm_resident_pages(struct mm *mm);
+
+int copyin(struct mm *mm, void *dst, uint64_t usrc, size_t n);
+int copyout(struct mm *mm, uint64_t udst, const void *src, size_t n);
+/* Copy a NUL-terminated string of at most max bytes (NUL included).
+ * Returns its length, -EFAULT, or -ENAMETOOLONG. */
+long copyinstr(struct mm *mm, char *dst, uint64_t usrc, size_t max);

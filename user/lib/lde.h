@@ -1,0 +1,23 @@
+/* What lde offers user programs beyond what picolibc declares (DESIGN §7).
+ * picolibc's <unistd.h>, <stdlib.h> and <sys/wait.h> declare the POSIX
+ * calls (fork, _exit, getpid, wait, kill, sbrk, read, write, pipe, close,
+ * dup, sleep, usleep, execv); their implementations are in syscalls.c. */
+#pragma once
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+#include "uapi.h"
+
+int exec(const char *path, char *const argv[]);	/* the notes' exec */
+int yield(void);
+long uptime(void);	/* milliseconds since boot */
+pid_t getppid(void);
+int procinfo(int pid, struct lde_procinfo *buf, int n);
+int meminfo(struct lde_meminfo *mi);
+void poweroff(int status) __attribute__((noreturn));
+/* Name of the index-th file in the initrd into buf; its size, or 0 past
+ * the end, or -1 with errno. */
+long readdir(int index, char *buf, size_t len);
+int setfg(pid_t pid);
+/* The raw system call, for tests that must pass what the wrappers would not. */
+long lde_syscall(long nr, long a0, long a1, long a2, long a3, long a4, long a5);

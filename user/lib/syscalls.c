@@ -1,0 +1,105 @@
+/* System-call stubs: ecall with the number in a7 and arguments in a0-a5
+ * (kernel/uapi.h). The kernel returns -errno; POSIX callers want -1 and
+ * errno, so the stubs translate. */
+#include "lde.h"
+#include <errno.h>
+#include <stdlib.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+_Static_assert(EFAULT == 14 && ENOSYS == 88 && EPIPE == 32 && ECHILD == 10,
+	       "kernel/errno.h must match picolibc's errno values");
+
+long lde_syscall(long nr, long a0, long a1, long a2, long a3, long a4, long a5)
+{
+	register long r0 __asm__("a0") = a0;
+	register long r1 __asm__("a1") = a1;
+	register long r2 __asm__("a2") = a2;
+	register long r3 __asm__("a3") = a3;
+	register long r4 __asm__("a4") = a4;
+	register long r5 __asm__("a5") = a5;
+	register long r7 __asm__("a7") = nr;
+	__asm__ volatile("ecall"
+			 : "+r"(r0)
+			 : "r"(r1), "r"(r2), "r"(r3), "r"(r4), "r"(r5), "r"(r7)
+			 : "memory");
+	return r0;
+}
+
+static long check(long r)
+{
+	if (r < 0) {
+		errno = (int)-r;
+		return -1;
+	}
+	return r;
+}
+
+#define SYS0(nr) check(lde_syscall(nr, 0, 0, 0, 0, 0, 0))
+#define SYS1(nr, a) check(lde_syscall(nr, (long)(a), 0, 0, 0, 0, 0))
+#define SYS2(nr, a, b) check(lde_syscall(nr, (long)(a), (long)(b), 0, 0, 0, 0))
+#define SYS3(nr, a, b, c) check(lde_syscall(nr, (long)(a), (long)(b), (long)(c), 0, 0, 0))
+
+void _exit(int status)
+{
+	lde_syscall(SYS_exit, status, 0, 0, 0, 0, 0);
+	for (;;)
+		;
+}
+
+ssize_t write(int fd, const void *buf, size_t n) { return SYS3(SYS_write, fd, buf, n); }
+ssize_t read(int fd, void *buf, size_t n) { return SYS3(SYS_read, fd, buf, n); }
+pid_t getpid(void) { return (pid_t)SYS0(SYS_getpid); }
+pid_t getppid(void) { return (pid_t)SYS0(SYS_getppid); }
+void __lde_stdio_flush(void);
+
+/* Buffered output is flushed first, so that it is neither printed twice
+ * (fork) nor lost (exec). */
+pid_t fork(void)
+{
+	__lde_stdio_flush();
+	return (pid_t)SYS0(SYS_fork);
+}
+
+pid_t wait(int *status) { return (pid_t)SYS1(SYS_wait, status); }
+int kill(pid_t pid, int sig) { return (int)SYS2(SYS_kill, pid, sig); }
+int exec(const char *path, char *const argv[])
+{
+	__lde_stdio_flush();
+	return (int)SYS2(SYS_exec, path, argv);
+}
+
+int execv(const char *path, char *const argv[]) { return exec(path, argv); }
+int yield(void) { return (int)SYS0(SYS_yield); }
+long uptime(void) { return SYS0(SYS_uptime); }
+int pipe(int fds[2]) { return (int)SYS1(SYS_pipe, fds); }
+int close(int fd) { return (int)SYS1(SYS_close, fd); }
+int dup(int fd) { return (int)SYS1(SYS_dup, fd); }
+int procinfo(int pid, struct lde_procinfo *buf, int n) { return (int)SYS3(SYS_procinfo, pid, buf, n); }
+int meminfo(struct lde_meminfo *mi) { return (int)SYS1(SYS_meminfo, mi); }
+long readdir(int index, char *buf, size_t len) { return SYS3(SYS_readdir, index, buf, len); }
+int setfg(pid_t pid) { return (int)SYS1(SYS_setfg, pid); }
+
+void poweroff(int status)
+{
+	lde_syscall(SYS_poweroff, status, 0, 0, 0, 0, 0);
+	for (;;)
+		;
+}
+
+void *sbrk(ptrdiff_t incr)
+{
+	long r = lde_syscall(SYS_sbrk, incr, 0, 0, 0, 0, 0);
+	if (r < 0) {
+		errno = (int)-r;
+		return (void *)-1;
+	}
+	return (void *)r;
+}
+
+int usleep(useconds_t us) { return (int)SYS1(SYS_usleep, us); }
+
+unsigned sleep(unsigned seconds)
+{
+	return usleep((useconds_t)seconds * 1000000u) ? seconds : 0;
+}
