@@ -99,10 +99,18 @@ $(B)/initrd/%: $(B)/user/%.o $(ULIB_OBJS) user/user.ld
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(UCFLAGS) $(ULDFLAGS) -o $@ $< $(ULIB_OBJS)
 
-# The test initrd may add files made by scripts (tests/initrd/*).
 $(B)/initrd.cpio: $(UBINS)
 	@echo "  CPIO    $@"
 	$(Q)cd $(B)/initrd && ls | LC_ALL=C sort | cpio -o -H newc --quiet > ../initrd.cpio
+
+# The test initrd adds the corrupt executables that scripts/mkbadelf.py
+# derives from a good one (exec must refuse each of them).
+$(B)/initrd-test.cpio: $(UBINS) scripts/mkbadelf.py
+	@echo "  CPIO    $@"
+	$(Q)rm -rf $(B)/initrd-test && mkdir -p $(B)/initrd-test
+	$(Q)cp $(UBINS) $(B)/initrd-test/
+	$(Q)$(PYTHON) scripts/mkbadelf.py $(B)/initrd/hello $(B)/initrd-test
+	$(Q)cd $(B)/initrd-test && ls | LC_ALL=C sort | cpio -o -H newc --quiet > ../initrd-test.cpio
 
 # ---- top-level targets ----------------------------------------------------
 .PHONY: all deps build run test qemu-gdb gdb clean help host-tests
@@ -113,34 +121,26 @@ all: $(B)/kernel.elf $(B)/kernel.asm $(B)/kernel.sym $(B)/initrd.cpio
 deps:
 	@scripts/deps.sh
 
-ifeq ($(QEMU_BIOS),default)
-BIOS_FLAG := -bios default
-else
-BIOS_FLAG := -bios $(QEMU_BIOS)
-endif
-QEMU_CMD = $(QEMU) -machine virt -cpu $(QEMU_CPU) -m $(QEMU_MEM) -smp $(QEMU_SMP) \
-	$(BIOS_FLAG) -kernel $(B)/kernel.elf -initrd $(B)/initrd.cpio \
-	-nographic -no-reboot -append "$(APPEND)" $(QEMU_EXTRA)
 export QEMU QEMU_MEM QEMU_SMP QEMU_CPU QEMU_BIOS APPEND QEMU_EXTRA
 
 run: deps
 	@$(MAKE) all
-	$(QEMU_CMD)
+	@scripts/qemu.sh
 
 # The gdb port is derived from the user id, so parallel users do not collide.
 GDB_PORT ?= $(shell expr 20000 + $$(id -u) % 20000)
 qemu-gdb: deps
 	@$(MAKE) all
 	@echo "QEMU waits for gdb on port $(GDB_PORT): run 'make gdb' in another terminal"
-	$(QEMU_CMD) -S -gdb tcp::$(GDB_PORT)
+	@scripts/qemu.sh -S -gdb tcp::$(GDB_PORT)
 gdb:
 	gdb-multiarch -q -x scripts/lde.gdb -ex "lde-connect $(GDB_PORT)" $(B)/kernel.elf
 
 -include tests/host/host.mk
 
 test: deps
-	@$(MAKE) all host-tests
-	@$(PYTHON) tests/run.py
+	@$(MAKE) all host-tests $(B)/initrd-test.cpio
+	@INITRD=$(B)/initrd-test.cpio $(PYTHON) tests/run.py
 
 clean:
 	rm -rf $(B)

@@ -1,0 +1,113 @@
+# Host unit tests for the pure parsers (kernel/{fdt,cpio,elf,fmt}.c), built
+# natively with ASan and UBSan. Included from the top-level Makefile;
+# standalone: make -f tests/host/host.mk host-check
+#
+#   host-tests  build the test binaries and their fixtures into build/host/
+#   host-check  run them all, print their PASS/FAIL lines, fail if any did
+
+Q ?= @
+QEMU ?= qemu-system-riscv64
+TOOLPREFIX ?= riscv64-unknown-elf-
+DTC ?= dtc
+CPIO ?= cpio
+HOSTCC ?= cc
+
+HOST_BUILD := build/host
+HOST_CFLAGS := -std=gnu11 -O1 -g -fsanitize=address,undefined \
+	-fno-sanitize-recover=all -Wall -Wextra -Werror -Ikernel
+HOST_TEST_MODULES := fdt cpio elf fmt
+HOST_TEST_BINS := $(HOST_TEST_MODULES:%=$(HOST_BUILD)/test_%)
+
+# Fixtures, and which binary gets which (as command-line arguments).
+HOST_INITRD := $(HOST_BUILD)/initrd.cpio
+HOST_INITRD_DOT := $(HOST_BUILD)/initrd-dot.cpio
+HOST_DTBS := $(HOST_BUILD)/virt-128m.dtb $(HOST_BUILD)/virt-1g.dtb
+HOST_CUSTOM_DTB := $(HOST_BUILD)/custom.dtb
+HOST_ELF := $(HOST_BUILD)/elf_prog.elf
+HOST_FIXTURES := $(HOST_INITRD) $(HOST_INITRD_DOT) $(HOST_DTBS) \
+	$(HOST_CUSTOM_DTB) $(HOST_ELF)
+
+HOST_ARGS_fdt := $(HOST_DTBS) $(HOST_INITRD) $(HOST_CUSTOM_DTB)
+HOST_ARGS_cpio := $(HOST_INITRD) $(HOST_INITRD_DOT)
+HOST_ARGS_elf := $(HOST_ELF)
+HOST_ARGS_fmt :=
+
+# test_fdt checks for exactly these bootargs.
+HOST_BOOTARGS := init=/x a b
+
+.PHONY: host-tests host-check
+
+host-tests: $(HOST_TEST_BINS) $(HOST_FIXTURES)
+
+$(HOST_BUILD)/test_%: tests/host/test_%.c kernel/%.c kernel/%.h \
+		tests/host/check.h kernel/errno.h kernel/kstring.h
+	@echo "  HOSTCC  $@"
+	@mkdir -p $(@D)
+	$(Q)$(HOSTCC) $(HOST_CFLAGS) -o $@ tests/host/test_$*.c kernel/$*.c
+
+# The tree test_cpio expects (it checks every name and byte): names of
+# 1..5 characters and files of 0..5 bytes hit every padding case.
+$(HOST_BUILD)/cpio-root.stamp: tests/host/host.mk
+	@echo "  GEN     $(HOST_BUILD)/cpio-root"
+	$(Q)rm -rf $(HOST_BUILD)/cpio-root
+	$(Q)mkdir -p $(HOST_BUILD)/cpio-root/dir/sub
+	$(Q)cd $(HOST_BUILD)/cpio-root && \
+		printf 'hello, world\n' > hello && \
+		: > empty && \
+		printf '1' > a && \
+		printf '22' > bb && \
+		printf '333' > ccc && \
+		printf '4444' > dddd && \
+		printf '55555' > eeeee && \
+		printf 'nested\n' > dir/nested.txt && \
+		yes lde | head -c 5000 > big && \
+		ln -s hello link
+	$(Q)touch $@
+
+# Entry names without a prefix ("hello") and as `find .` gives them
+# ("./hello"); test_cpio looks files up in both.
+$(HOST_INITRD): $(HOST_BUILD)/cpio-root.stamp
+	@echo "  CPIO    $@"
+	$(Q)cd $(HOST_BUILD)/cpio-root && find . -mindepth 1 -printf '%P\n' | \
+		LC_ALL=C sort | $(CPIO) --quiet -o -H newc > ../$(@F)
+
+$(HOST_INITRD_DOT): $(HOST_BUILD)/cpio-root.stamp
+	@echo "  CPIO    $@"
+	$(Q)cd $(HOST_BUILD)/cpio-root && find . | LC_ALL=C sort | \
+		$(CPIO) --quiet -o -H newc > ../$(@F)
+
+# QEMU wants a -kernel before it takes -append; dumpdtb exits before
+# running it, so four bytes will do.
+$(HOST_BUILD)/kernel-stub.bin:
+	@mkdir -p $(@D)
+	$(Q)printf 'lde!' > $@
+
+$(HOST_BUILD)/virt-%.dtb: $(HOST_BUILD)/kernel-stub.bin $(HOST_INITRD)
+	@echo "  DUMPDTB $@"
+	$(Q)$(QEMU) -machine virt,dumpdtb=$@ -m $(subst m,M,$(subst g,G,$*)) \
+		-nographic -kernel $(HOST_BUILD)/kernel-stub.bin \
+		-append "$(HOST_BOOTARGS)" -initrd $(HOST_INITRD) \
+		< /dev/null > $@.log 2>&1 || { cat $@.log; rm -f $@; exit 1; }
+
+$(HOST_CUSTOM_DTB): tests/host/custom.dts
+	@echo "  DTC     $@"
+	@mkdir -p $(@D)
+	$(Q)$(DTC) -q -I dts -O dtb -o $@ $<
+
+$(HOST_ELF): tests/host/elf_prog.c
+	@echo "  CC      $@"
+	@mkdir -p $(@D)
+	$(Q)$(TOOLPREFIX)gcc -O1 -march=rv64imac -mabi=lp64 -nostdlib \
+		-static -Ttext=0x10000 -o $@ $<
+
+# Run every binary even after a failure; one that dies (a sanitizer
+# report, a crash) gets a FAIL line of its own.
+host-check: host-tests
+	$(Q)status=0; \
+	$(foreach m,$(HOST_TEST_MODULES), \
+		$(HOST_BUILD)/test_$(m) $(HOST_ARGS_$(m)) || { \
+			echo "FAIL: $(m): test binary exited with status $$?"; \
+			status=1; };) \
+	if [ $$status -eq 0 ]; then echo "host-check: all passed"; \
+	else echo "host-check: FAILED"; fi; \
+	exit $$status

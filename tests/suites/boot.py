@@ -1,0 +1,17 @@
+"""Boot, banner, QEMU variables, the kernel command line, exit statuses and
+the panic path (issue 2: boot, memory, command line, leaving QEMU)."""
+
+BANNER = [r"lde \d+\.\d+: limited direct execution", r"firmware: OpenSBI \d+\.\d+, SBI spec \d+\.\d+",
+          r"boot hart \d+ of \d+", r"RAM \d+ MiB at 0x80000000"]
+
+TESTS = [
+    {"name": "boot_hello", "append": "init=/hello a b",
+     "expect": BANNER + [r"RAM 128 MiB", r"hello from U-mode: /hello a b",
+                         r"init \(pid 1\) exited with status 0"]},
+    {"name": "boot_mem_1g", "append": "init=/hello", "env": {"QEMU_MEM": "1G"},
+     "expect": [r"RAM 1024 MiB", r"hello from U-mode"]},
+    {"name": "boot_smp2", "append": "init=/hello", "env": {"QEMU_SMP": "2"},
+     "expect": [r"boot hart \d+ of 2 \(others parked\)", r"hello from U-mode"]},
+    {"name": "boot_bios_default", "append": "init=/hello", "env": {"QEMU_BIOS": "default"},
+     "expect": BANNER + [r"hello from U-mode"]},
+]
