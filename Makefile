@@ -63,8 +63,8 @@ $(B)/ksyms.S: $(B)/kernel0.elf scripts/ksyms.sh
 $(B)/kernel.elf: $(B)/kernel0.elf $(B)/ksyms.S
 	@echo "  LD      $@"
 	$(Q)$(CC) $(KCFLAGS) $(KLDFLAGS) -o $@ $(KOBJS) $(B)/ksyms.S
-	$(Q)$(NM) -n $(B)/kernel0.elf | grep -v ksyms_ > $(B)/kernel0.nm
-	$(Q)$(NM) -n $@ | grep -v ksyms_ > $(B)/kernel1.nm
+	$(Q)$(NM) -n $(B)/kernel0.elf | grep -v -e ksyms_ -e _kernel_end > $(B)/kernel0.nm
+	$(Q)$(NM) -n $@ | grep -v -e ksyms_ -e _kernel_end > $(B)/kernel1.nm
 	$(Q)cmp -s $(B)/kernel0.nm $(B)/kernel1.nm || { echo "ksyms moved kernel symbols"; exit 1; }
 $(B)/kernel.asm: $(B)/kernel.elf
 	$(Q)$(OBJDUMP) -S $< > $@

@@ -306,7 +306,7 @@ static int handle_prop(struct fdt_ctx *c, const char *name, struct fdt_prop p)
 		if (strcmp(name, "bootargs") == 0) {
 			/* The kernel will treat it as a C string. */
 			if (bounded_strlen(v, p.len) == p.len)
-
+				return -EINVAL;
 			c->out->bootargs = (const char *)v;
 		} else if (strcmp(name, "linux,initrd-start") == 0) {
 			c->initrd_start = p;

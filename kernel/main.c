@@ -8,6 +8,7 @@
 #include "palloc.h"
 #include "proc.h"
 #include "sched.h"
+#include "syscall.h"
 #include "version.h"
 
 #define DEFAULT_INIT "/init"
@@ -74,6 +75,8 @@ static void parse_cmdline(const char *bootargs)
 					MAX_QUANTUM_MS);
 			else
 				quantum_ms = q;
+		} else if (!strcmp(tok, "trace=all")) {
+			syscall_trace_all = true;
 		} else {
 			kprintf("lde: unknown kernel parameter '%s' ignored\n", tok);
 		}

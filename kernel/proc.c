@@ -9,6 +9,7 @@
 #include "kstring.h"
 #include "palloc.h"
 #include "sched.h"
+#include "syscall.h"
 
 struct proc proc_table[NPROC];
 struct proc *current;
@@ -78,6 +79,8 @@ int proc_spawn_init(const char *path, int argc, char **argv)
 	for (int fd = 0; fd < 3; fd++)
 		p->files[fd] = file_dup(con);
 	file_put(con);
+	p->pgid = p->pid;
+	p->trace = syscall_trace_all;
 	init_proc = p;
 	current = p;	/* exec works on current */
 	mmu_activate(p->mm.pt);
@@ -106,6 +109,8 @@ int proc_fork(void)
 		if (parent->files[fd])
 			child->files[fd] = file_dup(parent->files[fd]);
 	memcpy(child->name, parent->name, sizeof child->name);
+	child->pgid = parent->pgid;
+	child->trace = parent->trace;
 	child->parent = parent;
 	sched_make_runnable(child);
 	return child->pid;
@@ -128,9 +133,9 @@ void proc_exit(int status)
 	}
 	if (p == init_proc) {
 		if (status & 0x7f)
-			kprintf("lde: init (pid %d) killed by signal %d\n", p->pid, status & 0x7f);
+			klog("lde: init (pid %d) killed by signal %d\n", p->pid, status & 0x7f);
 		else
-			kprintf("lde: init (pid %d) exited with status %d\n", p->pid, (status >> 8) & 0xff);
+			klog("lde: init (pid %d) exited with status %d\n", p->pid, (status >> 8) & 0xff);
 		arch_poweroff(exit_code_of(status));
 	}
 	mmu_activate(kernel_pagetable);
@@ -190,18 +195,49 @@ struct proc *proc_by_pid(int pid)
 	return NULL;
 }
 
-int proc_kill(int pid, int sig)
+static void kill_one(struct proc *p, int sig)
 {
-	if (sig < 0 || sig >= LDE_NSIG)
-		return -EINVAL;
-	struct proc *p = proc_by_pid(pid);
-	if (!p)
-		return -ESRCH;
 	if (sig == 0 || p->state == P_ZOMBIE || p->killed)
-		return 0;
+		return;
 	p->killed = true;
 	p->killsig = sig;
 	sched_interrupt_sleep(p);
+}
+
+int proc_kill(int pid, int sig)
+{
+	if (sig < 0 || sig >= LDE_NSIG || pid == 0 || pid == INT32_MIN)
+		return -EINVAL;
+	if (pid > 0) {
+		struct proc *p = proc_by_pid(pid);
+		if (!p)
+			return -ESRCH;
+		kill_one(p, sig);
+		return 0;
+	}
+	int found = 0;
+	for (int i = 0; i < NPROC; i++) {
+		struct proc *p = &proc_table[i];
+		if (p->state != P_UNUSED && p->pgid == -pid) {
+			kill_one(p, sig);
+			found = 1;
+		}
+	}
+	return found ? 0 : -ESRCH;
+}
+
+/* setpgid(pid, pgid), as POSIX: pid 0 is the caller, pgid 0 means pgid =
+ * pid; only the caller or its own children may be moved. */
+int proc_setpgid(int pid, int pgid)
+{
+	if (pid < 0 || pgid < 0)
+		return -EINVAL;
+	struct proc *p = pid == 0 ? current : proc_by_pid(pid);
+	if (!p || (p != current && p->parent != current))
+		return -ESRCH;
+	if (p->state == P_ZOMBIE)
+		return -ESRCH;
+	p->pgid = pgid ? pgid : p->pid;
 	return 0;
 }
 
@@ -214,8 +250,8 @@ void proc_check_killed(void)
 void proc_fault(const char *cause, int sig, uint64_t pc, uint64_t addr)
 {
 	struct proc *p = current;
-	kprintf("lde: pid %d (%s) killed: %s, sepc=0x%lx stval=0x%lx\n", p->pid, p->name,
-		cause, pc, addr);
+	klog("lde: pid %d (%s) killed: %s, sepc=0x%lx stval=0x%lx\n", p->pid, p->name, cause,
+	     pc, addr);
 	proc_exit(LDE_W_SIGNALED(sig));
 }
 
@@ -226,6 +262,7 @@ void proc_fill_info(struct proc *p, struct lde_procinfo *info)
 	info->ppid = p->parent ? p->parent->pid : 0;
 	info->state = p->state;
 	info->killed = p->killed;
+	info->pgid = p->pgid;
 	memcpy(info->name, p->name, LDE_NAME_MAX);
 	if (p->state == P_SLEEPING && p->waiting_on)
 		strlcpy(info->wchan, p->waiting_on->name, LDE_NAME_MAX);
@@ -248,12 +285,12 @@ static const char *state_name(enum proc_state s)
 /* The kernel's process dump (Ctrl-P): safe to call from any trap. */
 void proc_dump(void)
 {
-	kprintf("\n PID  PPID STATE     NAME             WAITING ON\n");
+	klog("PID  PPID STATE     NAME             WAITING ON\n");
 	for (int i = 0; i < NPROC; i++) {
 		struct proc *p = &proc_table[i];
 		if (p->state == P_UNUSED)
 			continue;
-		kprintf("%4d  %4d %-9s %-16s %s\n", p->pid, p->parent ? p->parent->pid : 0,
+		klog("%3d  %4d %-9s %-16s %s\n", p->pid, p->parent ? p->parent->pid : 0,
 			state_name(p->state), p->name,
 			p->state == P_SLEEPING && p->waiting_on ? p->waiting_on->name : "-");
 	}

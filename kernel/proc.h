@@ -41,6 +41,8 @@ struct proc {
 
 	/* identity (proc.c) */
 	int pid;
+	int pgid;		/* process group: Ctrl-C and kill(-pgid) */
+	bool trace;		/* print each system call (syscall.c) */
 	struct proc *parent;	/* re-pointed to init when the parent exits */
 	char name[LDE_NAME_MAX];
 
@@ -71,7 +73,9 @@ int proc_spawn_init(const char *path, int argc, char **argv);
 int proc_fork(void);
 void proc_exit(int status) __attribute__((noreturn));
 int proc_wait(uint64_t ustatus);
+/* pid > 0: that process; pid < 0: every process in group -pid. */
 int proc_kill(int pid, int sig);
+int proc_setpgid(int pid, int pgid);
 /* Kill the current process for a fault in U-mode, with one console line. */
 void proc_fault(const char *cause, int sig, uint64_t pc, uint64_t addr) __attribute__((noreturn));
 /* Called on the way back to U-mode: acts on a pending kill. */

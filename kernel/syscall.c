@@ -3,6 +3,8 @@
 #include "errno.h"
 #include "proc.h"
 #include "uapi.h"
+#include "console.h"
+#include "fmt.h"
 
 static const syscall_fn syscall_table[NSYSCALLS] = {
 	[SYS_exit] = sys_exit,
@@ -25,13 +27,83 @@ static const syscall_fn syscall_table[NSYSCALLS] = {
 	[SYS_meminfo] = sys_meminfo,
 	[SYS_poweroff] = sys_poweroff,
 	[SYS_readdir] = sys_readdir,
-	[SYS_setfg] = sys_setfg,
+	[SYS_tcsetpgrp] = sys_tcsetpgrp,
+	[SYS_setpgid] = sys_setpgid,
+	[SYS_trace] = sys_trace,
 };
+
+bool syscall_trace_all;
+
+/* For tracing: each call's name and how many arguments it takes. */
+static const struct {
+	const char *name;
+	int nargs;
+} syscall_info[NSYSCALLS] = {
+	[SYS_exit] = { "exit", 1 },	      [SYS_write] = { "write", 3 },
+	[SYS_read] = { "read", 3 },	      [SYS_getpid] = { "getpid", 0 },
+	[SYS_getppid] = { "getppid", 0 },     [SYS_fork] = { "fork", 0 },
+	[SYS_wait] = { "wait", 1 },	      [SYS_kill] = { "kill", 2 },
+	[SYS_exec] = { "exec", 2 },	      [SYS_sbrk] = { "sbrk", 1 },
+	[SYS_yield] = { "yield", 0 },	      [SYS_usleep] = { "usleep", 1 },
+	[SYS_uptime] = { "uptime", 0 },	      [SYS_pipe] = { "pipe", 1 },
+	[SYS_close] = { "close", 1 },	      [SYS_dup] = { "dup", 1 },
+	[SYS_procinfo] = { "procinfo", 3 },   [SYS_meminfo] = { "meminfo", 1 },
+	[SYS_poweroff] = { "poweroff", 1 },   [SYS_readdir] = { "readdir", 3 },
+	[SYS_tcsetpgrp] = { "tcsetpgrp", 2 }, [SYS_setpgid] = { "setpgid", 2 },
+	[SYS_trace] = { "trace", 1 },
+};
+
+/* One line per call (docs/trace.md):
+ *   [pid 3 hello] write(1, 0x11f40, 22) = 22
+ * Arguments are shown as the ABI passes them: small values in decimal,
+ * anything larger (pointers) in hex. Calls that do not return (exit) are
+ * printed before they run, with "= ?". */
+static int format_call(char *buf, size_t size, uint64_t nr, const struct trapframe *tf)
+{
+	const char *name = nr < NSYSCALLS && syscall_info[nr].name ? syscall_info[nr].name : NULL;
+	int nargs = name ? syscall_info[nr].nargs : 6;
+	int n = name ? ksnprintf(buf, size, "[pid %d %s] %s(", current->pid, current->name, name)
+		     : ksnprintf(buf, size, "[pid %d %s] syscall_%lu(", current->pid, current->name, nr);
+	for (int i = 0; i < nargs && n < (int)size; i++) {
+		long a = (long)arch_syscall_arg(tf, i);
+		n += ksnprintf(buf + n, size - n, a >= -4096 && a < 65536 ? "%s%ld" : "%s0x%lx",
+			       i ? ", " : "", a);
+	}
+	return n;
+}
+
+static void trace_call(uint64_t nr, const struct trapframe *tf, long ret, bool returns)
+{
+	char buf[200];
+	int n = format_call(buf, sizeof buf, nr, tf);
+	if (n >= (int)sizeof buf)
+		n = sizeof buf - 1;
+	if (!returns)
+		ksnprintf(buf + n, sizeof buf - n, ") = ?");
+	else
+		ksnprintf(buf + n, sizeof buf - n, ret >= -4096 && ret < 65536 ? ") = %ld" : ") = 0x%lx", ret);
+	klog("%s\n", buf);
+}
+
+static void dispatch_traced(struct trapframe *tf, uint64_t nr)
+{
+	/* The arguments are overwritten by the result: keep a copy. */
+	struct trapframe args = *tf;
+	if (nr == SYS_exit)
+		trace_call(nr, &args, 0, false);
+	long ret = nr < NSYSCALLS && syscall_table[nr] ? syscall_table[nr](tf) : -ENOSYS;
+	arch_syscall_ret(tf, ret);
+	trace_call(nr, &args, ret, true);
+}
 
 void syscall_dispatch(struct trapframe *tf)
 {
 	uint64_t nr = arch_syscall_nr(tf);
 	current->syscalls++;
+	if (__builtin_expect(current->trace, 0)) {
+		dispatch_traced(tf, nr);
+		return;
+	}
 	long ret = -ENOSYS;
 	if (nr < NSYSCALLS && syscall_table[nr])
 		ret = syscall_table[nr](tf);

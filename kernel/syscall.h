@@ -1,5 +1,6 @@
 #pragma once
 #include "arch.h"
+#include <stdbool.h>
 
 /* Decode and run the system call in tf (number and arguments per the ABI
  * in uapi.h); the result goes back into tf. */
@@ -29,4 +30,9 @@ long sys_write(struct trapframe *tf);
 long sys_pipe(struct trapframe *tf);
 long sys_close(struct trapframe *tf);
 long sys_dup(struct trapframe *tf);
-long sys_setfg(struct trapframe *tf);
+long sys_tcsetpgrp(struct trapframe *tf);
+long sys_setpgid(struct trapframe *tf);
+long sys_trace(struct trapframe *tf);
+
+/* trace=all on the kernel command line: every process is traced. */
+extern bool syscall_trace_all;

@@ -10,6 +10,7 @@
 #include "sched.h"
 #include "syscall.h"
 #include "tty.h"
+#include "file.h"
 
 #define US_PER_S 1000000UL
 #define MAX_SLEEP_US (100UL * 365 * 24 * 3600 * US_PER_S)
@@ -164,8 +165,27 @@ long sys_readdir(struct trapframe *tf)
 	return err ? err : (long)f.size;
 }
 
-long sys_setfg(struct trapframe *tf)
+long sys_tcsetpgrp(struct trapframe *tf)
 {
-	tty_set_foreground((int)SYSARG(tf, 0));
+	uint64_t fd = SYSARG(tf, 0);
+	int pgrp = (int)SYSARG(tf, 1);
+	if (fd >= NOFILE || !current->files[fd])
+		return -EBADF;
+	if (current->files[fd]->type != FILE_CONSOLE)
+		return -EINVAL;	/* POSIX says ENOTTY; lde has no such code */
+	if (pgrp < 0)
+		return -EINVAL;
+	tty_set_foreground(pgrp);
+	return 0;
+}
+
+long sys_setpgid(struct trapframe *tf)
+{
+	return proc_setpgid((int)SYSARG(tf, 0), (int)SYSARG(tf, 1));
+}
+
+long sys_trace(struct trapframe *tf)
+{
+	current->trace = SYSARG(tf, 0) != 0;
 	return 0;
 }

@@ -26,7 +26,7 @@ static uint64_t eof_pos[8];
 static struct waitq readers = { .sleepers = LIST_INIT(readers.sleepers), .name = "tty read" };
 static int foreground;
 
-void tty_set_foreground(int pid) { foreground = pid; }
+void tty_set_foreground(int pgrp) { foreground = pgrp; }
 
 static void echo(const char *s, size_t n) { console_write(s, n); }
 
@@ -70,8 +70,8 @@ void tty_input(int c)
 	case CTRL('C'):
 		echo("^C\n", 3);
 		line_len = 0;
-		if (foreground > INIT_PID)
-			proc_kill(foreground, LDE_SIGINT);
+		if (foreground > 0)
+			proc_kill(-foreground, LDE_SIGINT);
 		break;
 	case CTRL('P'):
 		proc_dump();

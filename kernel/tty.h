@@ -8,5 +8,5 @@
 void tty_input(int c);
 /* Blocks until a line (or end-of-file) is ready. Bytes read or -errno. */
 long tty_read(uint64_t ubuf, size_t n);
-/* The process Ctrl-C interrupts (0 for none); set by the shell. */
-void tty_set_foreground(int pid);
+/* The process group Ctrl-C interrupts (0 for none); set by the shell. */
+void tty_set_foreground(int pgrp);

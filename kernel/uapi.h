@@ -25,8 +25,10 @@
 #define SYS_meminfo 18
 #define SYS_poweroff 19
 #define SYS_readdir 20
-#define SYS_setfg 21
-#define NSYSCALLS 22
+#define SYS_tcsetpgrp 21
+#define SYS_setpgid 22
+#define SYS_trace 23
+#define NSYSCALLS 24
 
 /* Signal numbers (the classic Unix ones, as picolibc defines them). lde has
  * no signal handlers: any signal but 0 terminates the target. */
@@ -65,6 +67,8 @@ struct lde_procinfo {
 	int32_t ppid;
 	int32_t state;	/* enum lde_proc_state */
 	int32_t killed;
+	int32_t pgid;
+	int32_t pad;
 	char name[LDE_NAME_MAX];
 	char wchan[LDE_NAME_MAX];	/* what a sleeping process waits for */
 	uint64_t utime_us;	/* time in U-mode */
@@ -84,4 +88,6 @@ struct lde_meminfo {
 
 /* readdir(index, buf, len): copies the NUL-terminated name of the
  * index-th file in the initrd; returns its size in bytes, or 0 past the
- * end. setfg(pid): the process that Ctrl-C interrupts (0: none). */
+ * end. tcsetpgrp(fd, pgrp): the process group Ctrl-C interrupts (0: none).
+ * trace(on): print every system call this process (and its future
+ * children and images) makes; the format is in docs/trace.md. */

@@ -656,6 +656,8 @@ TEST(memory_match)
 	fb_cells(b, "#address-cells", 1, 1);
 	fb_cells(b, "#size-cells", 1, 1);
 	fb_begin(b, "soc");
+	fb_cells(b, "#address-cells", 1, 1);
+	fb_cells(b, "#size-cells", 1, 1);
 	fb_begin(b, "memory@100");
 	fb_cells(b, "reg", 2, 0x100, 0x100);
 	fb_end(b);

@@ -1,7 +1,8 @@
 /* What lde offers user programs beyond what picolibc declares (DESIGN §7).
  * picolibc's <unistd.h>, <stdlib.h> and <sys/wait.h> declare the POSIX
  * calls (fork, _exit, getpid, wait, kill, sbrk, read, write, pipe, close,
- * dup, sleep, usleep, execv); their implementations are in syscalls.c. */
+ * dup, sleep, usleep, execv, setpgid, tcsetpgrp); their implementations
+ * are in syscalls.c. */
 #pragma once
 #include <stddef.h>
 #include <stdint.h>
@@ -18,6 +19,7 @@ void poweroff(int status) __attribute__((noreturn));
 /* Name of the index-th file in the initrd into buf; its size, or 0 past
  * the end, or -1 with errno. */
 long readdir(int index, char *buf, size_t len);
-int setfg(pid_t pid);
+/* Trace this process's system calls (and its children's) on the console. */
+int trace(int on);
 /* The raw system call, for tests that must pass what the wrappers would not. */
 long lde_syscall(long nr, long a0, long a1, long a2, long a3, long a4, long a5);

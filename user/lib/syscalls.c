@@ -78,7 +78,9 @@ int dup(int fd) { return (int)SYS1(SYS_dup, fd); }
 int procinfo(int pid, struct lde_procinfo *buf, int n) { return (int)SYS3(SYS_procinfo, pid, buf, n); }
 int meminfo(struct lde_meminfo *mi) { return (int)SYS1(SYS_meminfo, mi); }
 long readdir(int index, char *buf, size_t len) { return SYS3(SYS_readdir, index, buf, len); }
-int setfg(pid_t pid) { return (int)SYS1(SYS_setfg, pid); }
+int tcsetpgrp(int fd, pid_t pgrp) { return (int)SYS2(SYS_tcsetpgrp, fd, pgrp); }
+int setpgid(pid_t pid, pid_t pgid) { return (int)SYS2(SYS_setpgid, pid, pgid); }
+int trace(int on) { return (int)SYS1(SYS_trace, on); }
 
 void poweroff(int status)
 {
