@@ -95,9 +95,14 @@ $(B)/user/%.o: user/%.c
 	@mkdir -p $(dir $@)
 	@echo "  UCC     $<"
 	$(Q)$(CC) $(UCFLAGS) -c $< -o $@
-$(B)/initrd/%: $(B)/user/%.o $(ULIB_OBJS) user/user.ld
-	@mkdir -p $(dir $@)
+# build/user/NAME.elf keeps the debug symbols (for gdb's lde-user); the
+# initrd gets a stripped copy.
+$(B)/user/%.elf: $(B)/user/%.o $(ULIB_OBJS) user/user.ld
+	@echo "  ULD     $@"
 	$(Q)$(CC) $(UCFLAGS) $(ULDFLAGS) -o $@ $< $(ULIB_OBJS)
+$(B)/initrd/%: $(B)/user/%.elf
+	@mkdir -p $(dir $@)
+	$(Q)$(TOOLPREFIX)objcopy --strip-all $< $@
 
 $(B)/initrd.cpio: $(UBINS)
 	@echo "  CPIO    $@"

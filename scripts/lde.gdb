@@ -3,13 +3,16 @@
 #   gdb-multiarch -x scripts/lde.gdb -ex "lde-connect PORT" build/kernel.elf
 # `help user-defined` lists the lde-* commands.
 
-# gdb-multiarch cannot guess the target before it connects, and the stub's
-# answer arrives too late for the first commands: name it.
+# gdb-multiarch supports every architecture: name ours, so that it is
+# right even before an ELF is loaded or the stub has described itself.
 set architecture riscv:rv64
 # Scripts and the test run in batch mode: never stop to ask.
 set pagination off
 set confirm off
-set print pretty off
+# gdb may start before QEMU listens (tests/run.py starts both at once):
+# retry a refused connection for a while instead of failing.
+set tcp auto-retry on
+set tcp connect-timeout 15
 
 define lde-connect
   if $argc != 1
@@ -28,13 +31,14 @@ define lde-user
     echo usage: lde-user PROGRAM\n
   else
     # User programs are static ELFs linked at their final addresses, so
-    # their symbols need no offset. "hello" and "/hello" both name
-    # build/initrd/hello.
-    add-symbol-file build/initrd/$arg0
+    # their symbols need no offset. The initrd holds stripped copies; the
+    # Makefile keeps the symbols in build/user/NAME.elf. "hello" and
+    # "/hello" (as in init=/hello) both name build/user/hello.elf.
+    add-symbol-file build/user/$arg0.elf
   end
 end
 document lde-user
-lde-user PROGRAM: add the symbols of user program PROGRAM (build/initrd/PROGRAM),
+lde-user PROGRAM: add the symbols of user program PROGRAM (build/user/PROGRAM.elf),
 so that breakpoints, `list` and `bt` work in its code.
 Every program is linked at 0x10000: load one at a time, and drop the
 previous one with `remove-symbol-file -a 0x10000`.
@@ -115,6 +119,7 @@ class LdeTrapUnwinder(Unwinder):
         sp = pending_frame.read_register("sp")
         tf = sp.cast(gdb.lookup_type("struct trapframe").pointer()).dereference()
         info = pending_frame.create_unwind_info(LdeFrameId(sp, pc))
+        # struct trapframe starts with x1..x31, in register order.
         for n in range(1, 32):
             info.add_saved_register("x%d" % n, tf[tf.type.fields()[n - 1].name])
         info.add_saved_register("pc", tf["sepc"])

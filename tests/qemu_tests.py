@@ -7,7 +7,8 @@ A test is a dict:
   status    expected QEMU exit status (default 0)
   expect    regexes that must appear in the console output
   reject    regexes that must not
-  script    [("expect", regex), ("send", text[, delay])...]: typed input
+  script    [("expect", regex), ("send", text[, delay])...]: typed input;
+            named groups of an expect fill {name} in later expects and sends
   timeout   seconds (default 30)
   check     function(output) -> error string or None
   gdb_script  makes it a gdb test (tests/run.py: run_gdb_test)

@@ -54,14 +54,15 @@ class Console:
 
     def expect(self, pattern, deadline, start=0):
         """Wait until pattern appears at or after offset start; return the
-        offset after the match, or None at the deadline or end of output."""
-        rx = re.compile(pattern)
+        match (its end is where the next expect starts looking), or None at
+        the deadline or the end of output."""
+        rx = re.compile(pattern, re.M)
         with self.cond:
             while True:
                 text = self.buf.decode("utf-8", "replace").replace("\r", "")
                 m = rx.search(text, start)
                 if m:
-                    return m.end()
+                    return m
                 remaining = deadline - time.monotonic()
                 if remaining <= 0 or (self.proc.poll() is not None and not self.thread.is_alive()):
                     return None
@@ -93,18 +94,22 @@ def run_qemu_test(t):
     con = Console([os.path.join(ROOT, "scripts", "qemu.sh")], env)
     problems = []
     pos = 0
+    captured = {}  # named groups of earlier expects, for {name} in sends
     for step in t.get("script", []):
         kind, arg = step[0], step[1]
         if kind == "expect":
-            end = con.expect(arg, deadline, pos)
-            if end is None:
+            arg = re.sub(r"\{(\w+)\}", lambda v: captured.get(v.group(1), v.group(0)), arg)
+            m = con.expect(arg, deadline, pos)
+            if m is None:
                 problems.append("never saw %r" % arg)
                 break
-            pos = end
+            pos = m.end()
+            captured.update(m.groupdict())
         elif kind == "send":
             time.sleep(step[2] if len(step) > 2 else 0.05)
+            text = re.sub(r"\{(\w+)\}", lambda v: captured.get(v.group(1), v.group(0)), arg)
             try:
-                con.send(arg)
+                con.send(text)
             except BrokenPipeError:
                 problems.append("QEMU exited before input %r" % arg)
                 break

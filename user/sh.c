@@ -27,6 +27,7 @@ static void help(void)
 {
 	printf("lde shell. Run any program by name: NAME [ARGS...]\n"
 	       "  a | b | c    a pipeline          cmd &    run in the background\n"
+	       "  a ; b        one after the other  a & b    a in the background, then b\n"
 	       "  wait         wait for background jobs\n"
 	       "  exit [N]     leave the shell (and power off)\n"
 	       "  help         this text; 'ls' lists the programs\n"
@@ -36,38 +37,44 @@ static void help(void)
 
 static int is_space(char c) { return c == ' ' || c == '\t' || c == '\n'; }
 
-/* Split line into pipeline stages; returns the number of stages, 0 for an
- * empty line, -1 on a syntax error (message printed). Words are copied into
- * a buffer of their own, so "a|b" needs no spaces. */
-static int parse(const char *line, struct stage *st, int *background)
+/* A line being parsed. Words are copied into a buffer of their own, so
+ * "a|b" needs no spaces. */
+struct parser {
+	const char *p;
+	char *w;
+	char words[2 * MAX_LINE];
+};
+
+/* Parse the next job: a pipeline ended by '&' (background), ';' or the end
+ * of the line. Returns the number of stages (0: nothing left), or -1 on a
+ * syntax error (message printed). */
+static int parse_job(struct parser *ps, struct stage *st, int *background)
 {
-	static char words[2 * MAX_LINE];
-	char *w = words;
+	const char *p = ps->p;
+	char *w = ps->w;
 	int n = 0;
 	*background = 0;
 	st[0].argc = 0;
-	for (const char *p = line; *p;) {
+	while (*p) {
 		if (is_space(*p)) {
 			p++;
 			continue;
 		}
-		if (*background) {
-			fprintf(stderr, "sh: '&' must end the line\n");
-			return -1;
-		}
-		if (*p == '|' || *p == '&') {
+		if (*p == '|' || *p == '&' || *p == ';') {
+			char op = *p++;
 			if (st[n].argc == 0) {
-				fprintf(stderr, "sh: syntax error near '%c'\n", *p);
+				fprintf(stderr, "sh: syntax error near '%c'\n", op);
 				return -1;
 			}
-			if (*p++ == '&') {
-				*background = 1;
-			} else if (++n == MAX_STAGES) {
+			if (op != '|') {
+				*background = op == '&';
+				break;
+			}
+			if (++n == MAX_STAGES) {
 				fprintf(stderr, "sh: pipeline too long\n");
 				return -1;
-			} else {
-				st[n].argc = 0;
 			}
+			st[n].argc = 0;
 			continue;
 		}
 		if (st[n].argc == MAX_ARGS) {
@@ -75,10 +82,12 @@ static int parse(const char *line, struct stage *st, int *background)
 			return -1;
 		}
 		st[n].argv[st[n].argc++] = w;
-		while (*p && !is_space(*p) && *p != '|' && *p != '&')
+		while (*p && !is_space(*p) && *p != '|' && *p != '&' && *p != ';')
 			*w++ = *p++;
 		*w++ = 0;
 	}
+	ps->p = p;
+	ps->w = w;
 	if (st[n].argc == 0) {
 		if (n > 0) {
 			fprintf(stderr, "sh: missing command after '|'\n");
@@ -224,6 +233,23 @@ static void wait_all(void)
 	}
 }
 
+/* Built-ins run in the shell itself; returns 1 if cmd was one. */
+static int builtin(struct stage *st, int *exit_now, int *exit_status)
+{
+	char *cmd = st->argv[0];
+	if (!strcmp(cmd, "exit")) {
+		*exit_now = 1;
+		*exit_status = st->argc > 1 ? atoi(st->argv[1]) : last_status;
+	} else if (!strcmp(cmd, "help")) {
+		help();
+	} else if (!strcmp(cmd, "wait")) {
+		wait_all();
+	} else {
+		return 0;
+	}
+	return 1;
+}
+
 int main(int argc, char **argv)
 {
 	char line[MAX_LINE];
@@ -236,22 +262,18 @@ int main(int argc, char **argv)
 			printf("\n");
 			break;
 		}
-		int background;
-		int n = parse(line, st, &background);
-		if (n <= 0)
-			continue;
-		char *cmd = st[0].argv[0];
-		if (n == 1 && !background && !strcmp(cmd, "exit"))
-			return st[0].argc > 1 ? atoi(st[0].argv[1]) : last_status;
-		if (n == 1 && !background && !strcmp(cmd, "help")) {
-			help();
-			continue;
+		static struct parser ps;
+		ps.p = line;
+		ps.w = ps.words;
+		int n, background, exit_now = 0, exit_status = 0;
+		while ((n = parse_job(&ps, st, &background)) > 0) {
+			if (n == 1 && !background && builtin(st, &exit_now, &exit_status)) {
+				if (exit_now)
+					return exit_status;
+				continue;
+			}
+			run(st, n, background);
 		}
-		if (n == 1 && !background && !strcmp(cmd, "wait")) {
-			wait_all();
-			continue;
-		}
-		run(st, n, background);
 	}
 	return last_status;
 }

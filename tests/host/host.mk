@@ -64,8 +64,8 @@ $(HOST_BUILD)/cpio-root.stamp: tests/host/host.mk
 		ln -s hello link
 	$(Q)touch $@
 
-# Entry names without a prefix ("hello") and as `find .` gives them
-# ("./hello"); test_cpio looks files up in both.
+# The tree listed by `find -printf %P` and by `find .`; GNU cpio strips the
+# "./" of the latter but keeps its "." entry. test_cpio reads both.
 $(HOST_INITRD): $(HOST_BUILD)/cpio-root.stamp
 	@echo "  CPIO    $@"
 	$(Q)cd $(HOST_BUILD)/cpio-root && find . -mindepth 1 -printf '%P\n' | \

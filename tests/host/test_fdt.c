@@ -107,6 +107,9 @@ struct fdtb {
 	uint64_t rsv[FB_RSV_MAX][2];
 	int nrsv;
 	bool no_end;		/* leave out the final FDT_END */
+	bool strings_first;	/* strings block before the structure */
+	size_t pad_rsvmap;	/* bytes of padding before each block */
+	size_t pad_struct;
 };
 
 static struct fdtb *fb_new(void)
@@ -209,15 +212,23 @@ static void fb_rsv(struct fdtb *b, uint64_t base, uint64_t size)
 /* Lays out header, reservation map, structure, strings, as dtc does. */
 static uint8_t *fb_finish(struct fdtb *b, size_t *lenp)
 {
-	size_t rsv_off = HDR_SIZE, st_off, str_off, len;
+	size_t rsv_off = HDR_SIZE + b->pad_rsvmap, st_off, str_off, len;
 	uint8_t *blob;
 	int i;
 
 	if (!b->no_end)
 		fb_u32(b, T_END);
 	st_off = rsv_off + 16 * ((size_t)b->nrsv + 1);
-	str_off = st_off + b->slen;
-	len = str_off + b->strslen;
+	if (b->strings_first) {
+		str_off = st_off;
+		st_off = ((str_off + b->strslen + 3) & ~(size_t)3) +
+			 b->pad_struct;
+		len = st_off + b->slen;
+	} else {
+		st_off += b->pad_struct;
+		str_off = st_off + b->slen;
+		len = str_off + b->strslen;
+	}
 	blob = calloc(1, len);
 	if (!blob)
 		abort();
@@ -659,6 +670,7 @@ TEST(memory_match)
 	fb_cells(b, "#address-cells", 1, 1);
 	fb_cells(b, "#size-cells", 1, 1);
 	fb_begin(b, "memory@100");
+	fb_str(b, "device_type", "memory");
 	fb_cells(b, "reg", 2, 0x100, 0x100);
 	fb_end(b);
 	fb_end(b);
@@ -731,6 +743,22 @@ TEST(cpus)
 	CHECK_INT(fb_parse(b, &fi, &blob), 0);
 	CHECK_INT(fi.ncpus, 1);
 	CHECK_EQ(fi.timebase_hz, 0x123456789ull);
+	free(blob);
+
+	/* A second /cpus is a broken tree: the first one counts. */
+	b = cpus_tree();
+	fb_cells(b, "timebase-frequency", 1, 1000);
+	cpu_node(b, "cpu@0", 0);
+	fb_end(b);
+	fb_begin(b, "cpus");
+	fb_cells(b, "timebase-frequency", 1, 2000);
+	cpu_node(b, "cpu@0", 0);
+	cpu_node(b, "cpu@1", 1);
+	fb_end(b);
+	fb_end(b);
+	CHECK_INT(fb_parse(b, &fi, &blob), 0);
+	CHECK_INT(fi.ncpus, 1);
+	CHECK_EQ(fi.timebase_hz, 1000);
 	free(blob);
 
 	/* Odd length: ignored. Only in cpu@0: used as a fallback. */
@@ -904,6 +932,7 @@ TEST(devices)
 	       0xc000000, 0x4000000, -1);
 	device(b, "g", COMPAT("riscv,plic0"), 0xd000000, 0x1000, -1);
 	device(b, "h", COMPAT("sifive,test1\0syscon"), 0x100000, 0x1000, -1);
+	device(b, "i", COMPAT("ns16550a"), 0x6000, 0x100, 6);
 	fb_end(b);
 	fb_end(b);
 	CHECK_INT(fb_parse(b, &fi, &blob), 0);
@@ -914,12 +943,14 @@ TEST(devices)
 	CHECK_EQ(fi.poweroff_base, 0x100000);
 	free(blob);
 
-	/* No interrupts: base still found, irq 0. Root cells default 2/1. */
+	/* No usable interrupts: base still found, irq 0. Root cells
+	 * default 2/1. */
 	b = fb_new();
 	fb_begin(b, "");
 	fb_begin(b, "uart");
 	fb_prop(b, "compatible", COMPAT("ns16550"));
 	fb_cells(b, "reg", 3, 0x1, 0x10000000, 0x100);
+	fb_prop(b, "interrupts", "\0\1", 2);
 	fb_end(b);
 	fb_begin(b, "test");
 	fb_prop(b, "compatible", COMPAT("sifive,test0"));
@@ -1302,13 +1333,28 @@ static void truncated_prop_header(struct fdtb *b)
 	b->no_end = true;
 }
 
+/* Ends the blob with a node name that would match if read past the end. */
 static void unterminated_node_name(struct fdtb *b)
 {
 	fb_begin(b, "");
 	fb_u32(b, T_BEGIN);
-	memcpy(b->st + b->slen, "abcd", 4);	/* no NUL up to the end */
+	memcpy(b->st + b->slen, "cpus", 4);
 	b->slen += 4;
 	b->no_end = true;
+}
+
+/* A bootargs value running past the structure block, which ends the
+ * blob: nothing may read it. */
+static void prop_value_past_blob_end(struct fdtb *b)
+{
+	fb_begin(b, "");
+	fb_begin(b, "chosen");
+	fb_u32(b, T_PROP);
+	fb_u32(b, 16);	/* less than the block, more than is left */
+	fb_u32(b, fb_string(b, "bootargs"));
+	fb_u32(b, 0x41414141);
+	b->no_end = true;
+	b->strings_first = true;
 }
 
 TEST(structure_errors)
@@ -1329,6 +1375,39 @@ TEST(structure_errors)
 	CHECK_INT(tree_with(nameoff_huge), -EINVAL);
 	CHECK_INT(tree_with(truncated_prop_header), -EINVAL);
 	CHECK_INT(tree_with(unterminated_node_name), -EINVAL);
+	CHECK_INT(tree_with(prop_value_past_blob_end), -EINVAL);
+}
+
+/* Blocks must be aligned (spec 5.1), even though we would not mind. */
+TEST(block_alignment)
+{
+	struct fdtb *b;
+	size_t pad;
+
+	for (pad = 0; pad <= 8; pad++) {
+		b = fb_new();
+		b->pad_struct = pad;
+		fb_begin(b, "");
+		fb_end(b);
+		CHECKF(fb_rc(b) == (pad % 4 ? -EINVAL : 0), "struct pad %zu",
+		       pad);
+		b = fb_new();
+		b->pad_rsvmap = pad;
+		b->pad_struct = 8 - pad;
+		fb_begin(b, "");
+		fb_end(b);
+		CHECKF(fb_rc(b) == (pad % 8 ? -EINVAL : 0), "rsvmap pad %zu",
+		       pad);
+	}
+	/* The layout variant itself is fine. */
+	b = fb_new();
+	b->strings_first = true;
+	fb_begin(b, "");
+	fb_begin(b, "chosen");
+	fb_str(b, "bootargs", "x");
+	fb_end(b);
+	fb_end(b);
+	CHECK_INT(fb_rc(b), 0);
 }
 
 TEST(unterminated_prop_name)
@@ -1384,6 +1463,7 @@ static const struct test_case cases[] = {
 	TEST_CASE(version16),
 	TEST_CASE(header_errors),
 	TEST_CASE(structure_errors),
+	TEST_CASE(block_alignment),
 	TEST_CASE(unterminated_prop_name),
 	TEST_CASE(error_zeroes_out),
 };

@@ -1,0 +1,58 @@
+"""The process API and time sharing (issue: limited direct execution, the
+process API): fork, exit, wait, kill, getpid/getppid, orphans, exec, sbrk,
+pipes and descriptors, yield, sleep, preemption of the notes' monopolizers,
+fairness, interrupts during system calls, and the process table.
+
+Every program is a self-checking user/t_*.c run as init: it prints "FAIL:"
+for each failed check and "PASS: t_name" at the end, and its exit status
+becomes QEMU's."""
+
+
+def _t(name, prog, args="", expect=(), env=None, timeout=30, kparams=""):
+    t = {"name": name,
+         "append": (kparams + " " if kparams else "") + "init=/" + prog + (" " + args if args else ""),
+         "expect": [r"^PASS: " + prog + r"\b", r"init \(pid 1\) exited with status 0"] + list(expect),
+         "reject": [r"^panic:", r"kernel trap"],
+         "timeout": timeout}
+    if env:
+        t["env"] = env
+    return t
+
+
+TESTS = [
+    _t("proc_fork", "t_fork", expect=[r"address spaces are private in both directions",
+                                      r"fork: ENOMEM with \d+ pages in use"]),
+    _t("proc_wait", "t_wait", expect=[r"exit statuses 0\.\.255", r"zombie listed with 0 pages"]),
+    _t("proc_kill", "t_kill", expect=[r"a spinning child .* died of signal 9",
+                                      r"usleep\(10 s\) died of signal 2",
+                                      r"blocked in wait\(\) died of signal 15",
+                                      r"blocked reading a pipe died of signal 9",
+                                      r"writing a full pipe died of signal 15"]),
+    _t("proc_orphan", "t_orphan", expect=[r"re-parented to init and reaped",
+                                          r"zombie grandchild \d+ handed to init"]),
+    _t("proc_exec", "t_exec", expect=[r"^hello from U-mode: hello a b$",
+                                      r"image replaced, pid and parent kept"]),
+    _t("proc_sbrk", "t_sbrk", expect=[r"writing a page given back by sbrk -> signal 11",
+                                      r"reading a page given back by sbrk -> signal 11",
+                                      r"lde: pid \d+ \(t_sbrk\) killed: store page fault"]),
+    _t("proc_pipe", "t_pipe", expect=[r"131072 bytes through a slow reader",
+                                      r"EPIPE with no reader"]),
+    _t("proc_fdinherit", "t_fdinherit", expect=[r"child writes to the inherited console"]),
+    _t("proc_yield", "t_yield", expect=[r"yield: 2 processes", r"yield: 3 processes"]),
+    # A long quantum: the timer (almost) never interrupts the alternation.
+    _t("proc_yield_q1000", "t_yield", kparams="quantum=1000"),
+    _t("proc_sleep", "t_sleep", expect=[r"sleep: woke in order"]),
+    _t("proc_monopoly", "t_monopoly", expect=[r"Estoy monopolizando el cpu",
+                                              r"sum 1\.\.\d+ = \d+ \(right\)",
+                                              r"both monopolizers killed"]),
+    _t("proc_monopoly_q1", "t_monopoly", kparams="quantum=1",
+       expect=[r"Estoy monopolizando el cpu", r"\(right\)", r"both monopolizers killed"]),
+    _t("proc_fair2", "t_fair", "2", expect=[r"fair: 2 spinners"]),
+    _t("proc_fair3", "t_fair", "3", expect=[r"fair: 3 spinners"]),
+    _t("proc_fair4", "t_fair", "4", expect=[r"fair: 4 spinners"]),
+    # Without Sstc the kernel's timer goes through SBI set_timer alone.
+    _t("proc_fair3_nosstc", "t_fair", "3", env={"QEMU_CPU": "rv64,sstc=off"},
+       expect=[r"fair: 3 spinners"]),
+    _t("proc_torture_q1", "t_torture", kparams="quantum=1", expect=[r"torture: \d+ workers"]),
+    _t("proc_proctable", "t_proctable", expect=[r"proctable: filled twice"]),
+]

@@ -1,0 +1,32 @@
+/* ps: every process with its accounting, from the kernel's procinfo call.
+ * UTIME and STIME are CPU time in U- and S-mode (ms), SYSC the system calls
+ * made, VCSW/IVCSW voluntary and involuntary context switches, PAGES the
+ * memory it holds (user pages and page tables). */
+#include <stdio.h>
+#include "lde.h"
+
+static const char *state_name(int s)
+{
+	static const char *names[] = { "unused", "runnable", "running", "sleeping", "zombie" };
+	return s >= 0 && s <= LDE_P_ZOMBIE ? names[s] : "?";
+}
+
+int main(void)
+{
+	static struct lde_procinfo info[64];
+	int n = procinfo(-1, info, 64);
+	if (n < 0) {
+		perror("ps: procinfo");
+		return 1;
+	}
+	printf("  PID  PPID STATE     NAME          UTIME   STIME  SYSC   VCSW  IVCSW PAGES WAIT\n");
+	for (int i = 0; i < n; i++) {
+		struct lde_procinfo *p = &info[i];
+		printf("%5d %5d %-9s %-12s %6lu  %6lu %5lu %6lu %6lu %5lu %s\n", p->pid, p->ppid,
+		       state_name(p->state), p->name, (unsigned long)(p->utime_us / 1000),
+		       (unsigned long)(p->stime_us / 1000), (unsigned long)p->syscalls,
+		       (unsigned long)p->vcsw, (unsigned long)p->ivcsw, (unsigned long)p->pages,
+		       p->state == LDE_P_SLEEPING ? p->wchan : "-");
+	}
+	return 0;
+}

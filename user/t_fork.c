@@ -1,0 +1,262 @@
+/* fork: return values, identities, a private copy of the whole address
+ * space (data, bss, heap, stack) in both directions, several children,
+ * nested forks, and a clean failure when memory runs out.
+ * Run as init: init=/t_fork */
+#include "t_util.h"
+
+static int global_data = 1;	/* .data */
+static int global_bss;		/* .bss */
+
+#define STACK_WORDS 2048	/* 16 KiB of stack, several pages */
+
+static void test_copy(void)
+{
+	int p2c[2], c2p[2];
+	CHECK_EQ(pipe(p2c), 0);
+	CHECK_EQ(pipe(c2p), 0);
+	char *heap = malloc(3 * 4096);
+	CHECK(heap != NULL);
+	memset(heap, 'p', 3 * 4096);
+	volatile long stack[STACK_WORDS];
+	for (int i = 0; i < STACK_WORDS; i++)
+		stack[i] = i * 3;
+	global_data = 1;
+	global_bss = 0;
+	int local = 100;
+	pid_t parent = getpid();
+
+	pid_t pid = fork();
+	CHECK(pid >= 0);
+	if (pid == 0) {
+		close(p2c[1]);
+		close(c2p[0]);
+		pid_t me = getpid();
+		CHECK(me != parent);
+		CHECK_EQ(getppid(), parent);
+		/* The child starts with the parent's values... */
+		CHECK_EQ(global_data, 1);
+		CHECK_EQ(global_bss, 0);
+		CHECK_EQ(local, 100);
+		for (int i = 0; i < 3 * 4096; i++)
+			if (heap[i] != 'p') {
+				CHECK_EQ(heap[i], 'p');
+				break;
+			}
+		for (int i = 0; i < STACK_WORDS; i++)
+			if (stack[i] != i * 3) {
+				CHECK_EQ(stack[i], i * 3);
+				break;
+			}
+		/* ...then changes its own copy. */
+		global_data = 2;
+		global_bss = 22;
+		local = 200;
+		memset(heap, 'c', 3 * 4096);
+		for (int i = 0; i < STACK_WORDS; i++)
+			stack[i] = -i;
+		CHECK_EQ(write(c2p[1], &me, sizeof me), (long)sizeof me);
+		/* Wait until the parent has changed its copy. */
+		char go;
+		CHECK_EQ(read(p2c[0], &go, 1), 1);
+		CHECK_EQ(global_data, 2);
+		CHECK_EQ(global_bss, 22);
+		CHECK_EQ(local, 200);
+		CHECK_EQ(heap[0], 'c');
+		CHECK_EQ(heap[3 * 4096 - 1], 'c');
+		CHECK_EQ(stack[STACK_WORDS - 1], -(STACK_WORDS - 1));
+		child_done();
+	}
+	close(p2c[0]);
+	close(c2p[1]);
+	pid_t reported = 0;
+	CHECK_EQ(read(c2p[0], &reported, sizeof reported), (long)sizeof reported);
+	CHECK_EQ(reported, pid);	/* the child's getpid() is fork's return value */
+	/* The child's writes are invisible here. */
+	CHECK_EQ(global_data, 1);
+	CHECK_EQ(global_bss, 0);
+	CHECK_EQ(local, 100);
+	CHECK_EQ(heap[0], 'p');
+	CHECK_EQ(heap[3 * 4096 - 1], 'p');
+	CHECK_EQ(stack[STACK_WORDS - 1], (STACK_WORDS - 1) * 3);
+	/* And the parent's are invisible there (the child checks). */
+	global_data = 3;
+	global_bss = 33;
+	local = 300;
+	memset(heap, 'P', 3 * 4096);
+	stack[STACK_WORDS - 1] = 7;
+	CHECK_EQ(write(p2c[1], "g", 1), 1);
+	int st = reap(pid);
+	CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	CHECK_EQ(global_data, 3);
+	close(p2c[1]);
+	close(c2p[0]);
+	free(heap);
+	printf("fork: address spaces are private in both directions\n");
+}
+
+static void test_identity(void)
+{
+	pid_t parent = getpid();
+	struct lde_procinfo me;
+	CHECK_EQ(proc_get(0, &me), 0);
+	CHECK_EQ(me.pid, parent);
+	pid_t pid = fork();
+	if (pid == 0) {
+		struct lde_procinfo pi;
+		CHECK_EQ(proc_get(0, &pi), 0);
+		CHECK_EQ(pi.pid, getpid());
+		CHECK_EQ(pi.ppid, parent);
+		CHECK(!strcmp(pi.name, me.name));	/* fork keeps the name */
+		child_done();
+	}
+	CHECK(pid > 0 && pid != parent);
+	struct lde_procinfo pi;
+	if (proc_get(pid, &pi) == 0) {	/* unless it already was reaped: it cannot be */
+		CHECK_EQ(pi.pid, pid);
+		CHECK_EQ(pi.ppid, parent);
+	} else {
+		CHECK(!"procinfo of a fresh child failed");
+	}
+	int st = reap(pid);
+	CHECK_EQ(st, 0);
+	/* Pids are never reused right away: a new child gets a new pid. */
+	pid_t pid2 = fork();
+	if (pid2 == 0)
+		_exit(0);
+	CHECK(pid2 > pid);
+	reap(pid2);
+}
+
+/* Several children at once: every pid is distinct and reaped once, with
+ * the status that child chose. */
+static void test_several(void)
+{
+	enum { N = 8 };
+	pid_t pids[N];
+	for (int i = 0; i < N; i++) {
+		pids[i] = fork();
+		CHECK(pids[i] >= 0);
+		if (pids[i] == 0) {
+			burn(20000 * (unsigned long)(N - i));	/* finish in varied order */
+			_exit(10 + i);
+		}
+		for (int j = 0; j < i; j++)
+			CHECK(pids[j] != pids[i]);
+	}
+	int seen[N] = { 0 };
+	for (int k = 0; k < N; k++) {
+		int st;
+		pid_t got = wait(&st);
+		int idx = -1;
+		for (int i = 0; i < N; i++)
+			if (pids[i] == got)
+				idx = i;
+		CHECK(idx >= 0);
+		if (idx < 0)
+			continue;
+		seen[idx]++;
+		CHECK(WIFEXITED(st));
+		CHECK_EQ(WEXITSTATUS(st), 10 + idx);
+	}
+	for (int i = 0; i < N; i++)
+		CHECK_EQ(seen[i], 1);
+	CHECK_EQ(wait(NULL), -1);
+	CHECK_EQ(errno, ECHILD);
+	printf("fork: %d children, each reaped once with its own status\n", N);
+}
+
+/* A child forks a grandchild and waits for it; the statuses chain up. */
+static void test_nested(void)
+{
+	pid_t pid = fork();
+	if (pid == 0) {
+		pid_t me = getpid();
+		pid_t gc = fork();
+		if (gc == 0) {
+			CHECK_EQ(getppid(), me);
+			_exit(check_failures ? 100 : 40);
+		}
+		CHECK(gc > me);
+		int st;
+		CHECK_EQ(wait(&st), gc);
+		_exit(WIFEXITED(st) ? WEXITSTATUS(st) + 1 : 99);
+	}
+	int st = reap(pid);
+	CHECK(WIFEXITED(st));
+	CHECK_EQ(WEXITSTATUS(st), 41);
+}
+
+/* Many fork/exit/wait cycles give back every page. */
+static void test_no_leak(void)
+{
+	long before = free_pages();
+	for (int i = 0; i < 50; i++) {
+		pid_t pid = fork();
+		if (pid == 0) {
+			char *p = sbrk(16 * 4096);	/* touch some heap and stack too */
+			if (p != (char *)-1)
+				for (int k = 0; k < 16; k++)
+					p[k * 4096] = 1;
+			_exit(i & 0xff);
+		}
+		int st = reap(pid);
+		CHECK(WIFEXITED(st) && WEXITSTATUS(st) == i);
+	}
+	long after = free_pages();
+	CHECK_EQ(after, before);
+	printf("fork: 50 fork/exit/wait cycles, free pages %ld -> %ld\n", before, after);
+}
+
+/* A parent too big to copy: fork fails with ENOMEM and gives back every
+ * page it took for the partial copy; after shrinking, fork works again. */
+static void test_enomem(void)
+{
+	long before = free_pages();
+	long grow = before * 6 / 10;	/* the copy cannot fit in the other 40% */
+	char *p = sbrk(grow * 4096);
+	CHECK(p != (char *)-1);
+	if (p == (char *)-1)
+		return;
+	for (long i = 0; i < grow; i++)
+		p[i * 4096] = (char)i;
+	long full = free_pages();
+	pid_t pid = fork();
+	if (pid == 0)
+		_exit(0);	/* should not happen */
+	CHECK_EQ(pid, -1);
+	CHECK_EQ(errno, ENOMEM);
+	if (pid > 0)
+		reap(pid);
+	CHECK_EQ(free_pages(), full);	/* the partial copy was freed */
+	CHECK_EQ(p[(grow - 1) * 4096], (char)(grow - 1));	/* the parent is intact */
+	CHECK(sbrk(-grow * 4096) != (void *)-1);
+	CHECK_EQ(free_pages(), before);
+	pid = fork();
+	if (pid == 0)
+		_exit(5);
+	CHECK(pid > 0);
+	int st = reap(pid);
+	CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 5);
+	printf("fork: ENOMEM with %ld pages in use, nothing leaked, fork works again\n", grow);
+}
+
+int main(void)
+{
+	warm_up();
+	/* test_copy's malloc grows the heap once; do it before the baseline. */
+	char *m = malloc(3 * 4096);
+	if (m)
+		memset(m, 0, 3 * 4096);
+	free(m);
+	long before = free_pages();
+	test_copy();
+	test_identity();
+	test_several();
+	test_nested();
+	test_no_leak();
+	test_enomem();
+	CHECK_EQ(wait(NULL), -1);
+	CHECK_EQ(errno, ECHILD);
+	CHECK_EQ(free_pages(), before);
+	return check_exit("t_fork");
+}
