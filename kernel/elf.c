@@ -183,7 +183,7 @@ static int parse(const uint8_t *file, const struct elf_limits *l,
 			return err;
 		out->nseg++;
 	}
-	if (0)
+	if (out->nseg == 0)
 		return -ENOEXEC;
 	sort_segments(out);
 	err = check_layout(out, eh.e_entry, l->page_size);

@@ -10,6 +10,8 @@
  *   pid=N     check that getpid() is N (exec keeps the pid)
  *   ppid=N    check that getppid() is N
  *   quiet     check the initial stack only (no layout, heap, deep stack)
+ *   errno     check that errno (in picolibc's TLS block) aliases no other
+ *             object of the program
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -26,6 +28,7 @@ static const char ro_str[] = "rodata";
 static int data_var = 1234;
 static int bss_var;
 static uintptr_t brk_at_entry;
+static char bss_block[256];
 
 static uintptr_t page_up(uintptr_t a) { return (a + PGSIZE - 1) & ~(uintptr_t)(PGSIZE - 1); }
 
@@ -81,6 +84,46 @@ static void check_layout(void)
 	CHECK_EQ(data_var, 1235);
 	CHECK_EQ(bss_var, 1);
 	CHECK(!strcmp(ro_str, "rodata"));
+}
+
+/* errno (picolibc keeps it in the TLS block, at tp) is an object of its
+ * own: writing it changes nothing else. */
+static void check_errno_home(void)
+{
+	struct {
+		const char *name;
+		void *addr;
+		size_t size;
+	} objs[] = {
+		{ "data_var", &data_var, sizeof data_var },
+		{ "bss_var", &bss_var, sizeof bss_var },
+		{ "brk_at_entry", &brk_at_entry, sizeof brk_at_entry },
+		{ "bss_block", bss_block, sizeof bss_block },
+		{ "check_failures", &check_failures, sizeof check_failures },
+	};
+	uintptr_t e = (uintptr_t)&errno;
+	printf("t_args: &errno %#lx\n", (unsigned long)e);
+	CHECK(e >= USER_BASE && e < (uintptr_t)_end);
+	for (unsigned i = 0; i < sizeof objs / sizeof objs[0]; i++) {
+		uintptr_t a = (uintptr_t)objs[i].addr;
+		if (e + sizeof(int) > a && e < a + objs[i].size) {
+			printf("FAIL: t_args: errno (%#lx) overlaps %s (%#lx)\n", (unsigned long)e,
+			       objs[i].name, (unsigned long)a);
+			check_failures++;
+		}
+	}
+	/* Through volatile pointers: the compiler may assume distinct objects
+	 * do not alias, which is what is being checked. */
+	volatile int *fails = &check_failures, *bss = &bss_var, *data = &data_var;
+	volatile char *block = bss_block;
+	int saved_failures = *fails, saved_bss = *bss, saved_data = *data;
+	*(volatile int *)&errno = 0x7e7e7e7e;
+	int clobbered = *fails != saved_failures || *bss != saved_bss || *data != saved_data;
+	for (unsigned i = 0; i < sizeof bss_block; i++)
+		clobbered |= block[i] != 0;
+	check_failures = saved_failures;
+	errno = 0;
+	CHECK(!clobbered);
 }
 
 static uint64_t free_pages(void)
@@ -169,7 +212,7 @@ int main(int argc, char **argv)
 		printf("t_args: argv[%d]=<%s>\n", i, argv[i]);
 	check_initial_stack(argc, argv);
 
-	int status = 0, quiet = 0;
+	int status = 0, quiet = 0, errno_home = 0;
 	for (int i = 1; i < argc; i++) {
 		if (!strncmp(argv[i], "exit=", 5))
 			status = atoi(argv[i] + 5);
@@ -179,7 +222,11 @@ int main(int argc, char **argv)
 			CHECK_EQ(getppid(), atoi(argv[i] + 5));
 		else if (!strcmp(argv[i], "quiet"))
 			quiet = 1;
+		else if (!strcmp(argv[i], "errno"))
+			errno_home = 1;
 	}
+	if (errno_home)
+		check_errno_home();
 	if (!quiet) {
 		check_layout();
 		check_heap();

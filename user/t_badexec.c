@@ -18,7 +18,7 @@
 #define MAX_FILES 128
 #define NAME_LEN 64
 
-static char names[MAX_FILES][NAME_LEN];
+static char (*names)[NAME_LEN];	/* on the heap */
 static int nnames;
 static volatile uint64_t sentinel = 0x5eedf00dcafe1234ULL;	/* .data */
 static volatile uint64_t zeroed;				/* .bss */
@@ -61,14 +61,40 @@ static const char *errname(int e)
 	}
 }
 
+/* picolibc's errno lives in the TLS block; if the runtime put that block
+ * on top of .bss, every failed call would clobber one of our variables
+ * and the checks below would blame exec: say so first. */
+static void check_errno_home(void)
+{
+	uintptr_t e = (uintptr_t)&errno;
+	const struct {
+		const char *name;
+		uintptr_t a;
+		size_t n;
+	} objs[] = { { "zeroed", (uintptr_t)&zeroed, sizeof zeroed },
+		     { "nnames", (uintptr_t)&nnames, sizeof nnames },
+		     { "names", (uintptr_t)&names, sizeof names },
+		     { "check_failures", (uintptr_t)&check_failures, sizeof check_failures } };
+	for (unsigned i = 0; i < sizeof objs / sizeof objs[0]; i++) {
+		if (e + sizeof(int) > objs[i].a && e < objs[i].a + objs[i].n) {
+			printf("FAIL: t_badexec: errno (%#lx) overlaps .bss object %s: the user "
+			       "runtime's TLS layout is wrong (not exec's fault)\n",
+			       (unsigned long)e, objs[i].name);
+			check_failures++;
+		}
+	}
+}
+
 /* The caller's image must be exactly as it was. */
 static void check_intact(const char *what, volatile uint64_t *stack_var, char *heap)
 {
-	int bad = sentinel != 0x5eedf00dcafe1234ULL || zeroed != 0 ||
-		  *stack_var != 0x57ac4ULL || strcmp(heap, "heap survives exec failures") ||
-		  getpid() != 1;
+	const char *bad = sentinel != 0x5eedf00dcafe1234ULL ? "a .data variable"
+			  : zeroed != 0 ? "a .bss variable"
+			  : *stack_var != 0x57ac4ULL ? "a stack variable"
+			  : strcmp(heap, "heap survives exec failures") ? "the heap"
+			  : getpid() != 1 ? "the pid" : NULL;
 	if (bad) {
-		printf("FAIL: t_badexec: image changed after %s\n", what);
+		printf("FAIL: t_badexec: %s changed after %s\n", bad, what);
 		check_failures++;
 	}
 }
@@ -120,6 +146,9 @@ int main(int argc, char **argv)
 	CHECK(heap != NULL);
 	strcpy(heap, "heap survives exec failures");
 
+	check_errno_home();
+	names = malloc(MAX_FILES * NAME_LEN);
+	CHECK(names != NULL);
 	list_initrd();
 	printf("t_badexec: %d bad_*/ok_* files in the initrd\n", nnames);
 	CHECK(nnames > 0);

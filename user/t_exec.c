@@ -68,6 +68,10 @@ static void test_failures(void)
 		many[i] = "a";
 	many[LDE_ARG_MAX + 1] = NULL;
 	errno = 0;
+	/* Setting errno must not change the program's own data (the barrier
+	 * makes the compiler store errno and reload many[] from memory). */
+	__asm__ volatile("" ::: "memory");
+	CHECK(many[1] == many[0]);
 	CHECK_EQ(exec("/hello", many), -1);
 	CHECK_EQ(errno, E2BIG);
 	memset(long_path, 'p', sizeof long_path - 1);

@@ -14,8 +14,8 @@ static void test_copy(void)
 	int p2c[2], c2p[2];
 	CHECK_EQ(pipe(p2c), 0);
 	CHECK_EQ(pipe(c2p), 0);
-	char *heap = malloc(3 * 4096);
-	CHECK(heap != NULL);
+	char *heap = sbrk(3 * 4096);	/* the heap, grown by hand */
+	CHECK(heap != (char *)-1);
 	memset(heap, 'p', 3 * 4096);
 	volatile long stack[STACK_WORDS];
 	for (int i = 0; i < STACK_WORDS; i++)
@@ -90,7 +90,7 @@ static void test_copy(void)
 	CHECK_EQ(global_data, 3);
 	close(p2c[1]);
 	close(c2p[0]);
-	free(heap);
+	CHECK(sbrk(-3 * 4096) == heap + 3 * 4096);
 	printf("fork: address spaces are private in both directions\n");
 }
 
@@ -207,47 +207,48 @@ static void test_no_leak(void)
 	printf("fork: 50 fork/exit/wait cycles, free pages %ld -> %ld\n", before, after);
 }
 
-/* A parent too big to copy: fork fails with ENOMEM and gives back every
- * page it took for the partial copy; after shrinking, fork works again. */
+/* A process too big to copy: fork fails with ENOMEM and gives back every
+ * page it took for the partial copy; after shrinking, fork works again.
+ * (In a child, so that its heap's page tables go away with it.) */
 static void test_enomem(void)
 {
 	long before = free_pages();
-	long grow = before * 6 / 10;	/* the copy cannot fit in the other 40% */
-	char *p = sbrk(grow * 4096);
-	CHECK(p != (char *)-1);
-	if (p == (char *)-1)
-		return;
-	for (long i = 0; i < grow; i++)
-		p[i * 4096] = (char)i;
-	long full = free_pages();
-	pid_t pid = fork();
-	if (pid == 0)
-		_exit(0);	/* should not happen */
-	CHECK_EQ(pid, -1);
-	CHECK_EQ(errno, ENOMEM);
-	if (pid > 0)
-		reap(pid);
-	CHECK_EQ(free_pages(), full);	/* the partial copy was freed */
-	CHECK_EQ(p[(grow - 1) * 4096], (char)(grow - 1));	/* the parent is intact */
-	CHECK(sbrk(-grow * 4096) != (void *)-1);
+	pid_t big = fork();
+	if (big == 0) {
+		long grow = free_pages() * 6 / 10;	/* the copy cannot fit in the rest */
+		char *p = sbrk(grow * 4096);
+		CHECK(p != (char *)-1);
+		if (p == (char *)-1)
+			child_done();
+		for (long i = 0; i < grow; i++)
+			p[i * 4096] = (char)i;
+		long full = free_pages();
+		pid_t pid = fork();
+		if (pid == 0)
+			_exit(0);	/* should not happen */
+		CHECK_EQ(pid, -1);
+		CHECK_EQ(errno, ENOMEM);
+		if (pid > 0)
+			reap(pid);
+		CHECK_EQ(free_pages(), full);	/* the partial copy was freed */
+		CHECK_EQ(p[(grow - 1) * 4096], (char)(grow - 1));	/* the parent is intact */
+		CHECK(sbrk(-grow * 4096) != (void *)-1);
+		pid = fork();
+		if (pid == 0)
+			_exit(5);
+		CHECK(pid > 0);
+		int st = reap(pid);
+		CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 5);
+		printf("fork: ENOMEM with %ld pages in use, nothing leaked, fork works again\n", grow);
+		child_done();
+	}
+	CHECK_EQ(reap(big), 0);
 	CHECK_EQ(free_pages(), before);
-	pid = fork();
-	if (pid == 0)
-		_exit(5);
-	CHECK(pid > 0);
-	int st = reap(pid);
-	CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 5);
-	printf("fork: ENOMEM with %ld pages in use, nothing leaked, fork works again\n", grow);
 }
 
 int main(void)
 {
 	warm_up();
-	/* test_copy's malloc grows the heap once; do it before the baseline. */
-	char *m = malloc(3 * 4096);
-	if (m)
-		memset(m, 0, 3 * 4096);
-	free(m);
 	long before = free_pages();
 	test_copy();
 	test_identity();

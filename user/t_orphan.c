@@ -15,15 +15,19 @@ static pid_t read_pid(int fd)
  * become init, and init reaps it. */
 static void test_orphan(void)
 {
-	int fds[2];
+	int fds[2], sync[2];
 	CHECK_EQ(pipe(fds), 0);
+	CHECK_EQ(pipe(sync), 0);
 	pid_t c = fork();
 	if (c == 0) {
 		close(fds[0]);
 		pid_t me = getpid();
 		pid_t g = fork();
 		if (g == 0) {
+			close(sync[0]);
 			CHECK_EQ(getppid(), me);
+			write(sync[1], "s", 1);	/* checked: the parent may go */
+			close(sync[1]);
 			/* Wait (bounded) until the parent is gone. */
 			long end = uptime() + 3000;
 			while (getppid() != 1 && uptime() < end)
@@ -35,9 +39,14 @@ static void test_orphan(void)
 			_exit(check_failures ? 1 : 42);
 		}
 		write(fds[1], &g, sizeof g);
+		close(sync[1]);
+		char ok;
+		read(sync[0], &ok, 1);
 		_exit(0);	/* without waiting for g */
 	}
 	close(fds[1]);
+	close(sync[0]);
+	close(sync[1]);
 	pid_t g = read_pid(fds[0]);
 	close(fds[0]);
 	int st = reap(c);

@@ -89,6 +89,8 @@ static void test_sizes(void)
 	CHECK_EQ(free_pages(), base_free);
 
 	/* 8 MiB, every page touched and checked, then given back. */
+	struct lde_procinfo pi0;
+	CHECK_EQ(proc_get(0, &pi0), 0);
 	long n = 2048;
 	char *p = sbrk(n * PG);
 	CHECK(p == b0);
@@ -109,9 +111,13 @@ static void test_sizes(void)
 	CHECK(pi.pages >= (uint64_t)n);
 	CHECK(sbrk(-n * PG) == p + n * PG);
 	long after = free_pages();
-	printf("sbrk: 8 MiB used %ld pages; free pages %ld before, %ld after shrinking\n", used,
-	       base_free, after);
+	struct lde_procinfo pi1;
+	CHECK_EQ(proc_get(0, &pi1), 0);
+	printf("sbrk: 8 MiB used %ld pages; free pages %ld before, %ld after shrinking; "
+	       "resident pages (page tables included) %lu before, %lu after\n", used, base_free,
+	       after, (unsigned long)pi0.pages, (unsigned long)pi1.pages);
 	CHECK_EQ(after, base_free);
+	CHECK_EQ(pi1.pages, pi0.pages);
 
 	/* Byte-sized steps across page boundaries, and a break that is not
 	 * page aligned: the page it is in stays usable. */

@@ -12,6 +12,17 @@
 #include "check.h"
 #include "lde.h"
 
+/* A child counts only its own failed checks: the count it inherits from
+ * the parent is reset, so that child_done() reports the child alone. */
+static inline pid_t fork_fresh(void)
+{
+	pid_t pid = (fork)();
+	if (pid == 0)
+		check_failures = 0;
+	return pid;
+}
+#define fork() fork_fresh()
+
 /* Free physical pages right now, or -1. */
 static inline long free_pages(void)
 {
@@ -78,8 +89,10 @@ static inline int reap(pid_t pid)
 }
 
 /* Touch some stack and make the first calls of the functions used later,
- * so that the caller's own page count stays put during a memory check. */
-static inline void warm_up(void)
+ * so that the caller's own page count stays put during a memory check.
+ * Not inlined: its buffer must lie below main's frame, where the tests'
+ * frames will be. */
+static __attribute__((noinline, unused)) void warm_up(void)
 {
 	volatile char buf[32768];
 	for (unsigned i = 0; i < sizeof buf; i += 512)

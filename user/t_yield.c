@@ -100,7 +100,8 @@ static void test_alternate(int n)
 }
 
 /* A process that yields forever does not stop a worker from finishing,
- * and itself gets through many yields. */
+ * nor take much of its CPU: each time the worker is preempted, the yielder
+ * gives the CPU straight back. */
 static void test_yielder_and_worker(void)
 {
 	pid_t y = fork();
@@ -109,16 +110,21 @@ static void test_yielder_and_worker(void)
 			yield();
 	pid_t w = fork();
 	if (w == 0) {
-		burn(2000000);
+		burn(5000000);
 		_exit(0);
 	}
+	CHECK_EQ(wait_state(w, LDE_P_ZOMBIE, 20000), 0);
+	struct lde_procinfo pw, py;
+	CHECK_EQ(proc_get(w, &pw), 0);
+	CHECK_EQ(proc_get(y, &py), 0);
 	int st = reap(w);
 	CHECK_EQ(st, 0);
-	struct lde_procinfo pi;
-	CHECK_EQ(proc_get(y, &pi), 0);
-	CHECK(pi.vcsw > 10);
-	printf("yield: a worker finished beside a yielder (which yielded %lu times)\n",
-	       (unsigned long)pi.vcsw);
+	uint64_t wcpu = pw.utime_us + pw.stime_us, ycpu = py.utime_us + py.stime_us;
+	printf("yield: a worker finished beside a yielder: worker cpu %lu us, preempted %lu; "
+	       "yielder cpu %lu us, %lu yields\n", (unsigned long)wcpu, (unsigned long)pw.ivcsw,
+	       (unsigned long)ycpu, (unsigned long)py.vcsw);
+	CHECK(py.vcsw >= 1);
+	CHECK(ycpu * 4 < wcpu);
 	CHECK_EQ(kill(y, SIGKILL), 0);
 	st = reap(y);
 	CHECK(WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL);

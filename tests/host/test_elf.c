@@ -789,6 +789,20 @@ TEST(arguments)
 		  -ENOEXEC);
 	free(p);
 
+	/* An unaligned user_base still keeps its whole first page out. */
+	{
+		const struct seg mid[] = {
+			{ PT_LOAD, PF_R | PF_X, 0x1100, 0x10100, 0x10, 0x10 },
+		};
+
+		p = build(mid, 1, 0x10100, FILE_SIZE);
+		CHECK_INT(parse_with(p, FILE_SIZE, 0x10000, USER_TOP, PAGE,
+				     &img), 0);
+		CHECK_INT(parse_with(p, FILE_SIZE, 0x10080, USER_TOP, PAGE,
+				     &img), -ENOEXEC);
+		free(p);
+	}
+
 	/* Pages of 64 KiB with a matching image. */
 	{
 		const struct seg big[] = {

@@ -1,0 +1,5 @@
+/* true: do nothing, successfully (the trivial program fork+exec measures). */
+int main(void)
+{
+	return 0;
+}
