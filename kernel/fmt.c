@@ -321,6 +321,7 @@ int kvsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 		start = fmt++;
 		parse_spec(&fmt, &args, &sp);
 		if (*fmt == '\0') {
+			put_str(&o, start, (size_t)(fmt - start));
 			break;
 		}
 		fmt++;

@@ -64,22 +64,27 @@ static const char *errname(int e)
 /* picolibc's errno lives in the TLS block; if the runtime put that block
  * on top of .bss, every failed call would clobber one of our variables
  * and the checks below would blame exec: say so first. */
+static int errno_overlaps(volatile void *p, size_t n)
+{
+	uintptr_t e = (uintptr_t)&errno, a = (uintptr_t)p;
+	return e + sizeof(int) > a && e < a + n;
+}
+
 static void check_errno_home(void)
 {
-	uintptr_t e = (uintptr_t)&errno;
 	const struct {
 		const char *name;
-		uintptr_t a;
+		volatile void *p;
 		size_t n;
-	} objs[] = { { "zeroed", (uintptr_t)&zeroed, sizeof zeroed },
-		     { "nnames", (uintptr_t)&nnames, sizeof nnames },
-		     { "names", (uintptr_t)&names, sizeof names },
-		     { "check_failures", (uintptr_t)&check_failures, sizeof check_failures } };
+	} objs[] = { { "zeroed", &zeroed, sizeof zeroed },
+		     { "nnames", &nnames, sizeof nnames },
+		     { "names", &names, sizeof names },
+		     { "check_failures", &check_failures, sizeof check_failures } };
 	for (unsigned i = 0; i < sizeof objs / sizeof objs[0]; i++) {
-		if (e + sizeof(int) > objs[i].a && e < objs[i].a + objs[i].n) {
-			printf("FAIL: t_badexec: errno (%#lx) overlaps .bss object %s: the user "
+		if (errno_overlaps(objs[i].p, objs[i].n)) {
+			printf("FAIL: t_badexec: errno (%p) overlaps .bss object %s: the user "
 			       "runtime's TLS layout is wrong (not exec's fault)\n",
-			       (unsigned long)e, objs[i].name);
+			       (void *)&errno, objs[i].name);
 			check_failures++;
 		}
 	}
@@ -89,7 +94,7 @@ static void check_errno_home(void)
 static void check_intact(const char *what, volatile uint64_t *stack_var, char *heap)
 {
 	const char *bad = sentinel != 0x5eedf00dcafe1234ULL ? "a .data variable"
-			  : zeroed != 0 ? "a .bss variable"
+			  : zeroed != 0 && !errno_overlaps(&zeroed, sizeof zeroed) ? "a .bss variable"
 			  : *stack_var != 0x57ac4ULL ? "a stack variable"
 			  : strcmp(heap, "heap survives exec failures") ? "the heap"
 			  : getpid() != 1 ? "the pid" : NULL;

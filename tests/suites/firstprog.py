@@ -234,6 +234,9 @@ TESTS = [
     args_test("user_args_none", "init=/t_args", ["/t_args"]),
     args_test("user_args_exit_42", "init=/t_args exit=42", ["/t_args", "exit=42"], status=42),
     args_test("user_args_pid_1", "init=/t_args pid=1 ppid=0", ["/t_args", "pid=1", "ppid=0"]),
+    # picolibc's errno (TLS, at tp) must not alias the program's variables
+    args_test("user_args_errno_tls", "init=/t_args errno", ["/t_args", "errno"],
+              expect=[r"^t_args: &errno 0x[0-9a-f]+$"]),
 
     # -- restricted operations -----------------------------------------------
     {"name": "user_restrict_all", "append": "init=/t_restrict all", "timeout": 30,
