@@ -154,7 +154,7 @@ long sys_readdir(struct trapframe *tf)
 		return r;
 	const char *name = f.name;
 	size_t namelen = f.namelen;
-	while (namelen && (*name == '.' || *name == '/'))	/* "./prog" -> "prog" */
+	while (namelen > 1 && (*name == '.' || *name == '/'))	/* "./prog" -> "prog" */
 		name++, namelen--;
 	if (namelen + 1 > len)
 		return -ERANGE;
@@ -162,7 +162,7 @@ long sys_readdir(struct trapframe *tf)
 	int err = copyout(&current->mm, ubuf, name, namelen);
 	if (!err)
 		err = copyout(&current->mm, ubuf + namelen, &zero, 1);
-	return err ? err : (long)f.size;
+	return err ? err : (long)namelen;
 }
 
 long sys_tcsetpgrp(struct trapframe *tf)

@@ -87,7 +87,7 @@ struct lde_meminfo {
 };
 
 /* readdir(index, buf, len): copies the NUL-terminated name of the
- * index-th file in the initrd; returns its size in bytes, or 0 past the
- * end. tcsetpgrp(fd, pgrp): the process group Ctrl-C interrupts (0: none).
+ * index-th file in the initrd and returns the name's length (never 0), or
+ * 0 past the end. tcsetpgrp(fd, pgrp): the process group Ctrl-C interrupts (0: none).
  * trace(on): print every system call this process (and its future
  * children and images) makes; the format is in docs/trace.md. */

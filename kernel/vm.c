@@ -182,12 +182,6 @@ long copyinstr(struct mm *mm, char *dst, uint64_t usrc, size_t max)
 	return -ENAMETOOLONG;
 }
 
-static int drop_leaf(pte_t *pte, uint64_t va, void *arg)
-{
-	release_leaf(pte, va, arg);
-	arch_tlb_flush_page(va);
-	return 0;
-}
 
 long vm_sbrk(struct mm *mm, long incr)
 {
@@ -202,7 +196,11 @@ long vm_sbrk(struct mm *mm, long incr)
 		if (more > palloc_free_pages())
 			return -ENOMEM;
 	} else if (PAGE_UP(new) < PAGE_UP(old)) {
-		mmu_for_each_user_leaf(mm->pt, PAGE_UP(new), PAGE_UP(old), drop_leaf, mm);
+		mmu_for_each_user_leaf(mm->pt, PAGE_UP(new), PAGE_UP(old), release_leaf, mm);
+		/* Tables that mapped nothing but the released range go too, so a
+		 * heap that shrinks back gives back everything it took. */
+		mmu_free_tables_in(mm->pt, PAGE_UP(new), PAGE_UP(old));
+		arch_tlb_flush_all();
 	}
 	mm->brk = new;
 	return (long)old;

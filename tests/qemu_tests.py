@@ -16,7 +16,6 @@ A test is a dict:
 import importlib
 import os
 
-HOST_ARGS = {}
 TESTS = []
 
 _dir = os.path.join(os.path.dirname(os.path.abspath(__file__)), "suites")
@@ -24,7 +23,6 @@ for _f in sorted(os.listdir(_dir)):
     if _f.endswith(".py") and not _f.startswith("_"):
         _m = importlib.import_module("suites." + _f[:-3])
         TESTS += _m.TESTS
-        HOST_ARGS.update(getattr(_m, "HOST_ARGS", {}))
 
 _names = [t["name"] for t in TESTS]
 assert len(_names) == len(set(_names)), "duplicate test names"

@@ -1,12 +1,14 @@
-/* ls: the programs and files in the initrd, with their sizes. */
+/* ls: the programs and files in the initrd. */
 #include <stdio.h>
 #include "lde.h"
 
 int main(void)
 {
-	char name[128];
-	long size;
-	for (int i = 0; (size = readdir(i, name, sizeof name)) > 0; i++)
-		printf("%8ld  %s\n", size, name);
-	return size < 0 ? 1 : 0;
+	char name[LDE_PATH_MAX];
+	long r;
+	for (int i = 0; (r = readdir(i, name, sizeof name)) > 0; i++)
+		printf("%s\n", name);
+	if (r < 0)
+		perror("ls");
+	return r < 0;
 }

@@ -12,8 +12,8 @@ static unsigned char pattern(long i) { return (unsigned char)((i * 7 + i / 4093)
 
 static void test_console_fds(void)
 {
-	CHECK_EQ(write(1, "pipe: fd 1 is the console\n", 27), 27);
-	CHECK_EQ(write(2, "pipe: fd 2 is the console\n", 27), 27);
+	CHECK_EQ(write(1, "pipe: fd 1 is the console\n", 26), 26);
+	CHECK_EQ(write(2, "pipe: fd 2 is the console\n", 26), 26);
 	/* 0, 1 and 2 are taken, so a first pipe gets 3 and 4. */
 	int fds[2] = { -1, -1 };
 	CHECK_EQ(pipe(fds), 0);

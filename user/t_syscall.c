@@ -39,64 +39,99 @@ static const char ro_data[64] = "read-only data";
 /* abi_probe(out, nr, a0): loads a known value into every general register
  * but sp, a0 and a7, does ecall with a7 = nr, then stores x0..x31 as they
  * came back into out[0..31]. Callee-saved registers, gp and tp are
- * restored before it returns. The pattern for register n is
- * ABI_PATTERN + n. */
+ * restored before it returns. The value for register n is the probe's
+ * pattern + n: two probes with different patterns, so that a register the
+ * kernel forgot to restore after switching between two processes shows the
+ * other process's value. */
 #define ABI_PATTERN 0x5eed000000000000UL
-__asm__(".pushsection .text.abi_probe, \"ax\", @progbits\n"
-	".globl abi_probe\n"
-	"abi_probe:\n"
-	"  addi sp, sp, -400\n"
-	"  sd ra, 0(sp)\n  sd s0, 8(sp)\n  sd s1, 16(sp)\n  sd s2, 24(sp)\n"
-	"  sd s3, 32(sp)\n  sd s4, 40(sp)\n  sd s5, 48(sp)\n  sd s6, 56(sp)\n"
-	"  sd s7, 64(sp)\n  sd s8, 72(sp)\n  sd s9, 80(sp)\n  sd s10, 88(sp)\n"
-	"  sd s11, 96(sp)\n  sd gp, 104(sp)\n  sd tp, 112(sp)\n  sd a0, 120(sp)\n"
-	"  mv a7, a1\n  mv a0, a2\n"
-#define SET(r, n) "  li " #r ", 0x5eed0000000000" #n "\n"
-	SET(ra, 01) SET(gp, 03) SET(tp, 04) SET(t0, 05) SET(t1, 06) SET(t2, 07)
-	SET(s0, 08) SET(s1, 09) SET(a1, 0b) SET(a2, 0c) SET(a3, 0d) SET(a4, 0e)
-	SET(a5, 0f) SET(a6, 10) SET(s2, 12) SET(s3, 13) SET(s4, 14) SET(s5, 15)
-	SET(s6, 16) SET(s7, 17) SET(s8, 18) SET(s9, 19) SET(s10, 1a) SET(s11, 1b)
-	SET(t3, 1c) SET(t4, 1d) SET(t5, 1e) SET(t6, 1f)
-#undef SET
-	"  ecall\n"
+#define ABI_PATTERN2 0x7a11000000000000UL
+#define SET(p, r, n) "  li " #r ", " p #n "\n"
 #define ST(r, n) "  sd " #r ", " #n "(sp)\n"
-	ST(x0, 128) ST(x1, 136) ST(x2, 144) ST(x3, 152) ST(x4, 160) ST(x5, 168)
-	ST(x6, 176) ST(x7, 184) ST(x8, 192) ST(x9, 200) ST(x10, 208) ST(x11, 216)
-	ST(x12, 224) ST(x13, 232) ST(x14, 240) ST(x15, 248) ST(x16, 256) ST(x17, 264)
-	ST(x18, 272) ST(x19, 280) ST(x20, 288) ST(x21, 296) ST(x22, 304) ST(x23, 312)
-	ST(x24, 320) ST(x25, 328) ST(x26, 336) ST(x27, 344) ST(x28, 352) ST(x29, 360)
-	ST(x30, 368) ST(x31, 376)
+#define ABI_PROBE(name, p)                                                                      \
+	__asm__(".pushsection .text." #name ", \"ax\", @progbits\n"                           \
+		".globl " #name "\n" #name ":\n"                                               \
+		"  addi sp, sp, -400\n"                                                          \
+		"  sd ra, 0(sp)\n  sd s0, 8(sp)\n  sd s1, 16(sp)\n  sd s2, 24(sp)\n"               \
+		"  sd s3, 32(sp)\n  sd s4, 40(sp)\n  sd s5, 48(sp)\n  sd s6, 56(sp)\n"             \
+		"  sd s7, 64(sp)\n  sd s8, 72(sp)\n  sd s9, 80(sp)\n  sd s10, 88(sp)\n"            \
+		"  sd s11, 96(sp)\n  sd gp, 104(sp)\n  sd tp, 112(sp)\n  sd a0, 120(sp)\n"        \
+		"  mv a7, a1\n  mv a0, a2\n"                                                     \
+		SET(p, ra, 01) SET(p, gp, 03) SET(p, tp, 04) SET(p, t0, 05) SET(p, t1, 06)       \
+		SET(p, t2, 07) SET(p, s0, 08) SET(p, s1, 09) SET(p, a1, 0b) SET(p, a2, 0c)       \
+		SET(p, a3, 0d) SET(p, a4, 0e) SET(p, a5, 0f) SET(p, a6, 10) SET(p, s2, 12)       \
+		SET(p, s3, 13) SET(p, s4, 14) SET(p, s5, 15) SET(p, s6, 16) SET(p, s7, 17)       \
+		SET(p, s8, 18) SET(p, s9, 19) SET(p, s10, 1a) SET(p, s11, 1b) SET(p, t3, 1c)     \
+		SET(p, t4, 1d) SET(p, t5, 1e) SET(p, t6, 1f)                                     \
+		"  ecall\n"                                                                      \
+		ST(x0, 128) ST(x1, 136) ST(x2, 144) ST(x3, 152) ST(x4, 160) ST(x5, 168)          \
+		ST(x6, 176) ST(x7, 184) ST(x8, 192) ST(x9, 200) ST(x10, 208) ST(x11, 216)        \
+		ST(x12, 224) ST(x13, 232) ST(x14, 240) ST(x15, 248) ST(x16, 256) ST(x17, 264)    \
+		ST(x18, 272) ST(x19, 280) ST(x20, 288) ST(x21, 296) ST(x22, 304) ST(x23, 312)    \
+		ST(x24, 320) ST(x25, 328) ST(x26, 336) ST(x27, 344) ST(x28, 352) ST(x29, 360)    \
+		ST(x30, 368) ST(x31, 376)                                                        \
+		"  ld t0, 120(sp)\n  addi t1, sp, 128\n  li t2, 32\n"                             \
+		"1: ld t3, 0(t1)\n  sd t3, 0(t0)\n  addi t0, t0, 8\n  addi t1, t1, 8\n"           \
+		"  addi t2, t2, -1\n  bnez t2, 1b\n"                                             \
+		"  ld ra, 0(sp)\n  ld s0, 8(sp)\n  ld s1, 16(sp)\n  ld s2, 24(sp)\n"               \
+		"  ld s3, 32(sp)\n  ld s4, 40(sp)\n  ld s5, 48(sp)\n  ld s6, 56(sp)\n"             \
+		"  ld s7, 64(sp)\n  ld s8, 72(sp)\n  ld s9, 80(sp)\n  ld s10, 88(sp)\n"            \
+		"  ld s11, 96(sp)\n  ld gp, 104(sp)\n  ld tp, 112(sp)\n"                          \
+		"  addi sp, sp, 400\n  ret\n"                                                    \
+		".popsection\n");                                                               \
+	void name(uint64_t out[32], long nr, long a0);
+ABI_PROBE(abi_probe, "0x5eed0000000000")
+ABI_PROBE(abi_probe2, "0x7a110000000000")
+#undef SET
 #undef ST
-	"  ld t0, 120(sp)\n  addi t1, sp, 128\n  li t2, 32\n"
-	"1: ld t3, 0(t1)\n  sd t3, 0(t0)\n  addi t0, t0, 8\n  addi t1, t1, 8\n"
-	"  addi t2, t2, -1\n  bnez t2, 1b\n"
-	"  ld ra, 0(sp)\n  ld s0, 8(sp)\n  ld s1, 16(sp)\n  ld s2, 24(sp)\n"
-	"  ld s3, 32(sp)\n  ld s4, 40(sp)\n  ld s5, 48(sp)\n  ld s6, 56(sp)\n"
-	"  ld s7, 64(sp)\n  ld s8, 72(sp)\n  ld s9, 80(sp)\n  ld s10, 88(sp)\n"
-	"  ld s11, 96(sp)\n  ld gp, 104(sp)\n  ld tp, 112(sp)\n"
-	"  addi sp, sp, 400\n  ret\n"
-	".popsection\n");
-void abi_probe(uint64_t out[32], long nr, long a0);
 
-static void check_abi(long nr, long a0, long want_a0)
+/* Returns the number of registers that came back wrong. */
+static int check_abi_with(void (*probe)(uint64_t *, long, long), uint64_t pattern, long nr,
+			  long a0, long want_a0)
 {
 	uint64_t r[32];
 	uint64_t sp;
+	int bad = 0;
 	__asm__ volatile("mv %0, sp" : "=r"(sp));
-	abi_probe(r, nr, a0);
-	CHECK_EQ(r[0], 0);
-	CHECK_EQ(r[10], want_a0);	/* a0: the result */
-	CHECK_EQ(r[17], nr);		/* a7: the number, unchanged */
-	/* sp inside abi_probe was 400 below ours. */
-	CHECK_EQ(r[2], sp - 400);
+	probe(r, nr, a0);
+	bad += r[0] != 0;
+	bad += r[10] != (uint64_t)want_a0;	/* a0: the result */
+	bad += r[17] != (uint64_t)nr;		/* a7: the number, unchanged */
+	bad += r[2] != sp - 400;		/* sp inside the probe */
 	for (int n = 1; n < 32; n++) {
 		if (n == 2 || n == 10 || n == 17)
 			continue;
-		if (r[n] != ABI_PATTERN + (uint64_t)n) {
-			printf("FAIL: ecall %ld changed x%d: 0x%lx\n", nr, n, (unsigned long)r[n]);
-			check_failures++;
+		if (r[n] != pattern + (uint64_t)n) {
+			printf("FAIL: ecall %ld (pid %d) changed x%d: 0x%lx\n", nr, getpid(), n,
+			       (unsigned long)r[n]);
+			bad++;
 		}
 	}
+	if (r[10] != (uint64_t)want_a0)
+		printf("FAIL: ecall %ld returned %ld, want %ld\n", nr, (long)r[10], want_a0);
+	return bad;
+}
+
+static void check_abi(long nr, long a0, long want_a0)
+{
+	check_failures += check_abi_with(abi_probe, ABI_PATTERN, nr, a0, want_a0) != 0;
+}
+
+/* Two processes take turns through yield with different register values. */
+static void check_abi_switch(void)
+{
+	pid_t pid = fork();
+	if (pid == 0) {
+		int bad = 0;
+		for (int i = 0; i < 50; i++)
+			bad += check_abi_with(abi_probe2, ABI_PATTERN2, SYS_yield, 0, 0);
+		_exit(bad ? 1 : 0);
+	}
+	CHECK(pid > 0);
+	for (int i = 0; i < 50; i++)
+		check_failures += check_abi_with(abi_probe, ABI_PATTERN, SYS_yield, 0, 0) != 0;
+	int st;
+	CHECK_EQ(wait(&st), pid);
+	CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0);
 }
 
 static uintptr_t page_up(uintptr_t a) { return (a + PGSIZE - 1) & ~(uintptr_t)(PGSIZE - 1); }
@@ -465,6 +500,7 @@ int main(int argc, char **argv)
 	check_abi(999, 0, -ENOSYS);
 	check_abi(-1, 0, -ENOSYS);
 	check_abi(SYS_write, 1000, -EBADF);
+	check_abi_switch();
 	test_write_console();
 	test_enosys();
 	char *last_page = last_heap_page();

@@ -123,6 +123,46 @@ static void free_level(pagetable_t pt, int level, int nentries)
 	page_put(pt);
 }
 
+static bool table_empty(pagetable_t pt)
+{
+	for (int i = 0; i < PT_ENTRIES; i++)
+		if (pte_valid(pt[i]))
+			return false;
+	return true;
+}
+
+static void free_tables_in(pagetable_t pt, int level, uint64_t base, uint64_t start,
+			   uint64_t end)
+{
+	uint64_t span = 1UL << VA_LEVEL_SHIFT(level);
+	for (int i = 0; i < PT_ENTRIES; i++) {
+		uint64_t va = base + (uint64_t)i * span;
+		if (va + span <= start)
+			continue;
+		if (va >= end)
+			break;
+		if (!pte_valid(pt[i]) || pte_leaf(pt[i]))
+			continue;
+		pagetable_t child = table_of(pt[i]);
+		if (va < start || va + span > end) {
+			/* Straddles the range: free it only if nothing is left. */
+			if (level > 1)
+				free_tables_in(child, level - 1, va, start, end);
+			if (!table_empty(child))
+				continue;
+		}
+		free_level(child, level - 1, PT_ENTRIES);
+		pt[i] = 0;
+	}
+}
+
+void mmu_free_tables_in(pagetable_t root, uint64_t start, uint64_t end)
+{
+	if (end > USER_TOP)
+		end = USER_TOP;
+	free_tables_in(root, PT_LEVELS - 1, 0, start, end);
+}
+
 void mmu_free_user_tables(pagetable_t root)
 {
 	free_level(root, PT_LEVELS - 1, PT_USER_ENTRIES);

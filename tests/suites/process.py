@@ -8,6 +8,9 @@ for each failed check and "PASS: t_name" at the end, and its exit status
 becomes QEMU's."""
 
 
+ICOUNT = {"QEMU_EXTRA": "-icount shift=2,sleep=off"}
+
+
 def _t(name, prog, args="", expect=(), env=None, timeout=30, kparams=""):
     t = {"name": name,
          "append": (kparams + " " if kparams else "") + "init=/" + prog + (" " + args if args else ""),
@@ -42,17 +45,30 @@ TESTS = [
     # A long quantum: the timer (almost) never interrupts the alternation.
     _t("proc_yield_q1000", "t_yield", kparams="quantum=1000"),
     _t("proc_sleep", "t_sleep", expect=[r"sleep: woke in order"]),
+    # The same under -icount: every duration is exact and repeatable.
+    _t("proc_sleep_icount", "t_sleep", env=ICOUNT,
+       expect=[r"usleep\(200000\) took 200 ms", r"sleep\(1\) took 1000 ms"]),
     _t("proc_monopoly", "t_monopoly", expect=[r"Estoy monopolizando el cpu",
                                               r"sum 1\.\.\d+ = \d+ \(right\)",
                                               r"both monopolizers killed"]),
     _t("proc_monopoly_q1", "t_monopoly", kparams="quantum=1",
        expect=[r"Estoy monopolizando el cpu", r"\(right\)", r"both monopolizers killed"]),
-    _t("proc_fair2", "t_fair", "2", expect=[r"fair: 2 spinners"]),
-    _t("proc_fair3", "t_fair", "3", expect=[r"fair: 3 spinners"]),
-    _t("proc_fair4", "t_fair", "4", expect=[r"fair: 4 spinners"]),
+    # Fairness. CPU time is judged under -icount, where the guest's clock is
+    # its instruction count: host stalls (a busy machine, parallel tests)
+    # would otherwise be charged to whichever spinner was running, and skew
+    # the figures by tens of percent (measured). shift=2: 4 ns per
+    # instruction, 2 s of uptime take about 5 s here.
+    _t("proc_fair2", "t_fair", "2", env=ICOUNT, expect=[r"fair: 2 spinners"]),
+    _t("proc_fair3", "t_fair", "3", env=ICOUNT, expect=[r"fair: 3 spinners"]),
+    _t("proc_fair4", "t_fair", "4", env=ICOUNT, expect=[r"fair: 4 spinners"]),
     # Without Sstc the kernel's timer goes through SBI set_timer alone.
-    _t("proc_fair3_nosstc", "t_fair", "3", env={"QEMU_CPU": "rv64,sstc=off"},
+    _t("proc_fair3_nosstc", "t_fair", "3", env=dict(ICOUNT, QEMU_CPU="rv64,sstc=off"),
        expect=[r"fair: 3 spinners"]),
+    # In real time (the host's clock), judged on quanta, which host stalls
+    # cannot skew; the CPU-time figures are printed all the same.
+    _t("proc_fair3_realtime", "t_fair", "3 quanta", expect=[r"fair: 3 spinners.*verdict on quanta"]),
+    _t("proc_fair3_nosstc_realtime", "t_fair", "3 quanta", env={"QEMU_CPU": "rv64,sstc=off"},
+       expect=[r"fair: 3 spinners.*verdict on quanta"]),
     _t("proc_torture_q1", "t_torture", kparams="quantum=1", expect=[r"torture: \d+ workers"]),
     _t("proc_proctable", "t_proctable", expect=[r"proctable: filled twice"]),
 ]

@@ -16,8 +16,8 @@ pid_t getppid(void);
 int procinfo(int pid, struct lde_procinfo *buf, int n);
 int meminfo(struct lde_meminfo *mi);
 void poweroff(int status) __attribute__((noreturn));
-/* Name of the index-th file in the initrd into buf; its size, or 0 past
- * the end, or -1 with errno. */
+/* Name of the index-th file in the initrd into buf; returns the name's
+ * length, 0 past the end, or -1 with errno. */
 long readdir(int index, char *buf, size_t len);
 /* Trace this process's system calls (and its children's) on the console. */
 int trace(int on);
