@@ -26,6 +26,7 @@ static char cmdline[CMDLINE_MAX];
 static char *init_argv[LDE_ARG_MAX + 1];
 static int init_argc;
 static uint64_t quantum_ms = DEFAULT_QUANTUM_MS;
+static bool panic_test;	/* panic=test: exercise the panic path (tests) */
 
 static int parse_number(const char *s, uint64_t *out)
 {
@@ -77,6 +78,8 @@ static void parse_cmdline(const char *bootargs)
 				quantum_ms = q;
 		} else if (!strcmp(tok, "trace=all")) {
 			syscall_trace_all = true;
+		} else if (!strcmp(tok, "panic=test")) {
+			panic_test = true;
 		} else {
 			kprintf("lde: unknown kernel parameter '%s' ignored\n", tok);
 		}
@@ -146,6 +149,8 @@ void kmain(uint64_t hartid, uint64_t dtb_pa)
 	else
 		kprintf("lde: no initrd\n");
 
+	if (panic_test)
+		panic("kmain: panic=test on the command line");
 	proc_init();
 	sched_init(quantum_ms);
 	sysproc_init();

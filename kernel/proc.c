@@ -266,10 +266,15 @@ void proc_fill_info(struct proc *p, struct lde_procinfo *info)
 	memcpy(info->name, p->name, LDE_NAME_MAX);
 	if (p->state == P_SLEEPING && p->waiting_on)
 		strlcpy(info->wchan, p->waiting_on->name, LDE_NAME_MAX);
-	uint64_t per_us = arch_timebase_hz / 1000000 ? arch_timebase_hz / 1000000 : 1;
-	info->utime_us = p->utime / per_us;
-	info->stime_us = p->stime / per_us;
-	info->ticks = p->ticks;
+	uint64_t cpu = p->runtime + (p == current ? arch_now() - p->run_start : 0);
+	uint64_t cpu_us = cpu * 1000000 / arch_timebase_hz;
+	uint64_t ticks = p->uticks + p->sticks;
+	info->cpu_us = cpu_us;
+	info->stime_us = ticks ? cpu_us * p->sticks / ticks : 0;
+	info->utime_us = cpu_us - info->stime_us;
+	info->ticks = ticks;
+	info->uticks = p->uticks;
+	info->sticks = p->sticks;
 	info->syscalls = p->syscalls;
 	info->vcsw = p->vcsw;
 	info->ivcsw = p->ivcsw;

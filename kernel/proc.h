@@ -58,10 +58,15 @@ struct proc {
 	int exit_status;	/* wait() status word, valid in P_ZOMBIE */
 	struct waitq child_exit; /* the parent sleeps here in wait() */
 
-	/* accounting, in arch_now() units and counts */
-	uint64_t utime, stime;
-	uint64_t stamp;		/* last U/S boundary crossing */
-	uint64_t ticks, syscalls, vcsw, ivcsw;
+	/* accounting (sched.c, syscall.c). CPU time is measured exactly at
+	 * every switch; how it splits between U- and S-mode is sampled by the
+	 * timer, as classic Unix does, which keeps clock reads off the
+	 * system-call path. */
+	uint64_t runtime;	/* arch_now() units on the CPU, until run_start */
+	uint64_t run_start;	/* when it last got the CPU */
+	uint64_t uticks, sticks; /* timer ticks that found it in U- / S-mode */
+	bool tick_in_kernel;	/* the pending tick arrived during kernel work */
+	uint64_t syscalls, vcsw, ivcsw;
 };
 
 extern struct proc proc_table[NPROC];

@@ -49,7 +49,7 @@ static void switch_away(void)
 {
 	struct proc *prev = current;
 	uint64_t now = arch_now();
-	prev->stime += now - prev->stamp;
+	prev->runtime += now - prev->run_start;
 	struct list *n = list_pop_front(&run_queue);
 	if (!n) {
 		current = NULL;
@@ -59,7 +59,7 @@ static void switch_away(void)
 	struct proc *next = container_of(n, struct proc, link);
 	KASSERT(next->state == P_RUNNABLE);
 	next->state = P_RUNNING;
-	next->stamp = now;
+	next->run_start = now;
 	current = next;
 	if (next != prev) {
 		if (next->mm.pt != prev->mm.pt)
@@ -110,8 +110,8 @@ void sched_start(void)
 		KASSERT(next->state == P_RUNNABLE);
 		next->state = P_RUNNING;
 		current = next;
-		next->stamp = arch_now();
-		next_tick = next->stamp + sched_quantum;
+		next->run_start = arch_now();
+		next_tick = next->run_start + sched_quantum;
 		mmu_activate(next->mm.pt);
 		swtch(&idle_ctx, &next->ctx);
 	}
@@ -194,9 +194,15 @@ void sched_timer_tick(bool from_user)
 			next = w;
 	}
 	timer_start(next);
-	if (current && quantum_over) {
-		current->ticks++;
-		if (from_user)
+	if (current) {
+		/* A tick that became pending while the kernel worked for this
+		 * process is charged to S-mode even though it is taken in U. */
+		if (from_user && !current->tick_in_kernel)
+			current->uticks++;
+		else
+			current->sticks++;
+		current->tick_in_kernel = false;
+		if (from_user && quantum_over)
 			sched_preempt();
 	}
 }

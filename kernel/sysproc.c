@@ -24,9 +24,13 @@ long sys_exit(struct trapframe *tf)
 	proc_exit(LDE_W_EXITED((int)SYSARG(tf, 0)));
 }
 
-long sys_getpid(struct trapframe *tf) { return current->pid; }
+/* Leaf handlers need no frame pointer: a backtrace never passes through
+ * a function that calls nothing. */
+#define LEAF __attribute__((optimize("omit-frame-pointer")))
 
-long sys_getppid(struct trapframe *tf)
+LEAF long sys_getpid(struct trapframe *tf) { return current->pid; }
+
+LEAF long sys_getppid(struct trapframe *tf)
 {
 	return current->parent ? current->parent->pid : 0;
 }

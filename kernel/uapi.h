@@ -71,9 +71,12 @@ struct lde_procinfo {
 	int32_t pad;
 	char name[LDE_NAME_MAX];
 	char wchan[LDE_NAME_MAX];	/* what a sleeping process waits for */
-	uint64_t utime_us;	/* time in U-mode */
-	uint64_t stime_us;	/* time in S-mode on its behalf */
-	uint64_t ticks;		/* timer interrupts taken while it ran */
+	uint64_t cpu_us;	/* CPU time, measured at every context switch */
+	uint64_t utime_us;	/* cpu_us split between U- and S-mode in the */
+	uint64_t stime_us;	/* proportion of uticks to sticks */
+	uint64_t ticks;		/* timer ticks that found it running: */
+	uint64_t uticks;	/* in U-mode */
+	uint64_t sticks;	/* in S-mode (or arrived while the kernel worked for it) */
 	uint64_t syscalls;
 	uint64_t vcsw;		/* voluntary context switches (blocked, yielded) */
 	uint64_t ivcsw;		/* involuntary ones (preempted by the timer) */

@@ -45,7 +45,7 @@ previous one with `remove-symbol-file -a 0x10000`.
 end
 
 define lde-trapframe
-  # In trap_user, tf == current->tf: the trapframe sits at the top of the
+  # In syscall_entry and trap_user, tf == current->tf: it sits at the top of the
   # process's kernel stack. (trap_kernel's tf is a different one, on the
   # kernel stack: print it with `p/x *tf`.)
   if current == 0
@@ -84,7 +84,8 @@ document lde-ps
 lde-ps: list the used slots of proc_table: slot, pid, state, name.
 end
 
-# Backtraces through a trap. trap_entry.S calls trap_user/trap_kernel with sp
+# Backtraces through a trap. trap_entry.S calls syscall_entry, trap_user or
+# trap_kernel with sp
 # pointing at the trapframe it just filled, and has no unwind information, so
 # gdb's backtrace stops at trap_entry. This unwinder continues it with the
 # registers saved in that trapframe: pc = sepc, so the next frame is the
@@ -108,8 +109,8 @@ class LdeTrapUnwinder(Unwinder):
 
     def __call__(self, pending_frame):
         # Only a caller frame (level > 0) whose return address is in
-        # trap_entry.S: there, sp is the trapframe. (pc - 1: the call to
-        # trap_user is the last instruction before trap_return.)
+        # trap_entry.S: there, sp is the trapframe. (pc - 1: the return
+        # address may be the first instruction of the next label.)
         if pending_frame.level() == 0:
             return None
         pc = pending_frame.read_register("pc")

@@ -12,8 +12,8 @@
  * the same number of quanta. So the utime verdict is for runs under
  * -icount (the guest's time is its instruction count: exact and
  * repeatable); "t_fair N quanta" instead judges the number of quanta each
- * child got (within 15% too), which host stalls cannot skew, and still
- * prints the utime figures.
+ * child got (its involuntary switches; within 15% too), which host stalls
+ * cannot skew, and still prints the utime figures.
  * Run as init: init=/t_fair N [quanta]   (N = 2..8, default 3) */
 #include "t_util.h"
 
@@ -53,7 +53,7 @@ int main(int argc, char **argv)
 	uint64_t share[MAX_N], quanta[MAX_N], sum = 0, qsum = 0;
 	for (int i = 0; i < n; i++) {
 		share[i] = cpu_us(&b[i]) - cpu_us(&a[i]);
-		quanta[i] = b[i].ticks - a[i].ticks;
+		quanta[i] = b[i].ivcsw - a[i].ivcsw;	/* a spinner leaves only when its quantum ends */
 		sum += share[i];
 		qsum += quanta[i];
 	}
@@ -67,12 +67,12 @@ int main(int argc, char **argv)
 		long dev = (long)share[i] - (long)mean;
 		long pm = mean ? (dev < 0 ? -dev : dev) * 1000 / (long)mean : 0;
 		printf("fair: pid %d: cpu %lu us (user %lu, sys %lu), %c%ld.%ld%% from the mean, "
-		       "quanta %lu, preempted %lu, yielded %lu\n",
+		       "quanta %lu, timer ticks %lu, yielded %lu\n",
 		       pids[i], (unsigned long)share[i],
 		       (unsigned long)(b[i].utime_us - a[i].utime_us),
 		       (unsigned long)(b[i].stime_us - a[i].stime_us), dev < 0 ? '-' : '+', pm / 10,
 		       pm % 10, (unsigned long)quanta[i],
-		       (unsigned long)(b[i].ivcsw - a[i].ivcsw),
+		       (unsigned long)(b[i].ticks - a[i].ticks),
 		       (unsigned long)(b[i].vcsw - a[i].vcsw));
 		if (by_quanta) {
 			long qdev = (long)quanta[i] - (long)qmean;

@@ -2,8 +2,16 @@
  * was asked and not much more, also while other processes spin; sleepers
  * wake in deadline order; a sleeping process is listed as sleeping and is
  * not charged CPU time.
- * Run as init: init=/t_sleep */
+ *
+ * Lower bounds are exact in any case. Upper bounds are tight with "tight",
+ * for runs under -icount, where the guest's clock is its instruction count;
+ * in real time a busy host can stall QEMU for a few hundred milliseconds
+ * at any moment (measured: a 20 ms sleep took 213 ms with four QEMUs on two
+ * CPUs), so there every upper bound gets a second of extra slack.
+ * Run as init: init=/t_sleep [tight] */
 #include "t_util.h"
+
+static long extra = 1000;	/* ms of slack for host stalls; 0 with "tight" */
 
 static void test_uptime(void)
 {
@@ -27,9 +35,9 @@ static void check_sleep(long us, long slack_ms)
 	long t0 = uptime();
 	CHECK_EQ(usleep((useconds_t)us), 0);
 	long took = uptime() - t0;
-	if (took < us / 1000 || took > us / 1000 + slack_ms)
+	if (took < us / 1000 || took > us / 1000 + slack_ms + extra)
 		printf("FAIL: usleep(%ld) took %ld ms, expected %ld..%ld\n", us, took, us / 1000,
-		       us / 1000 + slack_ms);
+		       us / 1000 + slack_ms + extra);
 	printf("sleep: usleep(%ld) took %ld ms\n", us, took);
 }
 
@@ -42,11 +50,11 @@ static void test_durations(void)
 	long t0 = uptime();
 	CHECK_EQ(sleep(1), 0);
 	long took = uptime() - t0;
-	CHECK(took >= 1000 && took <= 1400);
+	CHECK(took >= 1000 && took <= 1400 + extra);
 	printf("sleep: sleep(1) took %ld ms\n", took);
 	t0 = uptime();
 	CHECK_EQ(usleep(0), 0);
-	CHECK(uptime() - t0 < 50);
+	CHECK(uptime() - t0 < 50 + extra);
 }
 
 /* With two spinners around, a sleeper still wakes about on time: the
@@ -108,7 +116,7 @@ static void test_accounting(void)
 		struct lde_procinfo pi;
 		CHECK_EQ(proc_get(0, &pi), 0);
 		/* Half a second asleep, almost nothing charged. */
-		if (pi.utime_us + pi.stime_us > 50000)
+		if (pi.utime_us + pi.stime_us > 50000 + (uint64_t)extra * 1000)
 			printf("FAIL: a sleeper was charged %lu us\n",
 			       (unsigned long)(pi.utime_us + pi.stime_us));
 		child_done();
@@ -120,8 +128,11 @@ static void test_accounting(void)
 	CHECK_EQ(reap(pid), 0);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
+	if (argc > 1 && !strcmp(argv[1], "tight"))
+		extra = 0;
+	printf("sleep: upper bounds with %ld ms of extra slack\n", extra);
 	warm_up();
 	test_uptime();
 	test_durations();

@@ -91,7 +91,7 @@ static void test_null_status(void)
 	pid = fork();
 	if (pid == 0)
 		_exit(4);
-	CHECK_EQ(wait_state(pid, LDE_P_ZOMBIE, 2000), 0);
+	CHECK_EQ(wait_state(pid, LDE_P_ZOMBIE, 5000), 0);
 	errno = 0;
 	CHECK_EQ(wait((int *)8), -1);
 	CHECK_EQ(errno, EFAULT);
@@ -105,11 +105,11 @@ static void test_order(void)
 	pid_t pid = fork();
 	if (pid == 0)
 		_exit(21);
-	CHECK_EQ(wait_state(pid, LDE_P_ZOMBIE, 2000), 0);
+	CHECK_EQ(wait_state(pid, LDE_P_ZOMBIE, 5000), 0);
 	long t0 = uptime();
 	int st = reap(pid);
 	CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 21);
-	CHECK(uptime() - t0 < 100);
+	CHECK(uptime() - t0 < 1000);	/* no sleep: room for host stalls only */
 
 	/* The parent waits first: wait blocks until the child exits. */
 	pid = fork();
@@ -122,7 +122,7 @@ static void test_order(void)
 	long took = uptime() - t0;
 	CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 22);
 	CHECK(took >= 150);
-	CHECK(took < 2000);
+	CHECK(took < 5000);
 	printf("wait: blocked %ld ms for a child sleeping 200 ms\n", took);
 
 	/* A child of a child is not ours to wait for. */
@@ -165,7 +165,7 @@ static void test_zombie(void)
 		CHECK_EQ(write(fds[1], "x", 1), 1);
 		_exit(check_failures ? 1 : 9);
 	}
-	CHECK_EQ(wait_state(pid, LDE_P_ZOMBIE, 2000), 0);
+	CHECK_EQ(wait_state(pid, LDE_P_ZOMBIE, 5000), 0);
 	struct lde_procinfo pi;
 	CHECK_EQ(proc_get(pid, &pi), 0);
 	CHECK_EQ(pi.state, LDE_P_ZOMBIE);
@@ -193,7 +193,7 @@ static void test_zombie(void)
 			_exit(i);
 	}
 	for (int i = 0; i < Z; i++)
-		CHECK_EQ(wait_state(z[i], LDE_P_ZOMBIE, 2000), 0);
+		CHECK_EQ(wait_state(z[i], LDE_P_ZOMBIE, 5000), 0);
 	CHECK_EQ(free_pages(), base);
 	for (int i = 0; i < Z; i++) {
 		int s;

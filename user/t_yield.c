@@ -61,7 +61,7 @@ static void test_alternate(int n)
 	close(res[1]);
 	/* Wait until every one is blocked on the go pipe, then release all. */
 	for (int k = 0; k < n; k++)
-		CHECK_EQ(wait_state(pids[k], LDE_P_SLEEPING, 2000), 0);
+		CHECK_EQ(wait_state(pids[k], LDE_P_SLEEPING, 5000), 0);
 	char gobuf[3] = { 'g', 'g', 'g' };
 	CHECK_EQ(write(go[1], gobuf, (size_t)n), n);
 	for (int k = 0; k < n; k++) {

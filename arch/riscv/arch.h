@@ -2,6 +2,7 @@
  * machine. Everything RISC-V-specific that kernel/ uses is declared here,
  * so the path from C into assembly is easy to follow. */
 #pragma once
+#include "csr.h"
 #include "memlayout.h"
 #include "mmu.h"
 #include "trapframe.h"
@@ -37,6 +38,8 @@ static inline uint64_t arch_now(void)
 	return t;
 }
 void arch_set_timer(uint64_t when);	/* one timer interrupt at arch_now() >= when */
+/* Is a timer interrupt waiting to be taken (it arrived in the kernel)? */
+static inline bool arch_timer_pending(void) { return csr_read(sip) & SIP_STIP; }
 
 /* --- console (ns16550 UART) and power --- */
 void arch_console_putc(char c);

@@ -20,6 +20,7 @@
 #define SIE_SSIE BIT(IRQ_S_SOFT)
 #define SIE_STIE BIT(IRQ_S_TIMER)
 #define SIE_SEIE BIT(IRQ_S_EXT)
+#define SIP_STIP BIT(IRQ_S_TIMER)
 
 /* scause: the top bit says interrupt; the rest is the code. */
 #define SCAUSE_INTR (_UL(1) << 63)

@@ -92,28 +92,17 @@ static void user_exception(struct trapframe *tf, uint64_t code)
 
 /* From U-mode; tf is the current process's trapframe. Returns to trap.S,
  * which restores tf and srets. */
+/* From U-mode, for everything but system calls (trap_entry.S sends those
+ * straight to syscall_entry); tf is the current process's trapframe.
+ * Returns to trap_entry.S, which restores tf and srets. */
 void trap_user(struct trapframe *tf)
 {
-	struct proc *p = current;
-	uint64_t now = arch_now();
-	p->utime += now - p->stamp;
-	p->stamp = now;
-
 	uint64_t cause = tf->scause;
-	if (cause == EXC_ECALL_U) {
-		tf->sepc += 4;	/* resume after the ecall */
-		syscall_dispatch(tf);
-	} else if (cause & SCAUSE_INTR) {
+	if (cause & SCAUSE_INTR)
 		interrupt(SCAUSE_CODE(cause), true);
-	} else {
+	else
 		user_exception(tf, cause);
-	}
-
-	if (p->killed)
-		proc_check_killed();
-	now = arch_now();
-	p->stime += now - p->stamp;
-	p->stamp = now;
+	syscall_exit_work(current);
 }
 
 /* From S-mode: an interrupt in the idle loop, or a kernel bug. */

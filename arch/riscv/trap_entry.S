@@ -6,9 +6,18 @@
  * sscratch is 0. The first instruction swaps sp and sscratch, so a non-zero
  * sp means "came from U-mode, and sp is now my trapframe".
  *
- * From U-mode: save x1..x31 and the trap CSRs into the trapframe, set
- * sscratch = 0, call trap_user(tf) with the stack growing down from just
- * below the trapframe, then leave through trap_return.
+ * From U-mode: save x1..x31, sepc and scause into the trapframe, set
+ * sscratch = 0, and call C with the stack growing down from just below the
+ * trapframe (fp keeps the user's value: the backtrace code only follows
+ * frame pointers inside the current kernel stack):
+ *   - a system call (scause 8) goes straight to syscall_entry(tf), with sepc
+ *     already advanced past the ecall. It needs neither stval nor sstatus:
+ *     sstatus's SPP = 0 and SPIE = 1 hold whenever the kernel is outside a
+ *     trap handler (every sret sets them), so the fast exit leaves sstatus
+ *     alone.
+ *   - anything else also saves sstatus and stval and calls trap_user(tf);
+ *     its exit (trap_return) reloads sstatus from the trapframe, which is
+ *     also how a new process gets its first U-mode sstatus.
  *
  * From S-mode (a kernel fault, or an interrupt taken in the idle loop, the
  * only place the kernel enables interrupts): push a trapframe on the
@@ -17,6 +26,7 @@
  * The kernel is built without gp relaxation and does not use tp, so the
  * user's values need no replacement while the kernel runs.
  */
+#include "csr.h"
 #include "trapframe.h"
 
 .macro SAVE_GPRS_EXCEPT_SP
@@ -43,15 +53,30 @@ trap_entry:
 	csrrw	t0, sscratch, zero
 	sd	t0, TF_X(2)(sp)
 	csrr	t0, sepc
-	csrr	t1, sstatus
 	csrr	t2, scause
+	sd	t2, TF_SCAUSE(sp)
+	li	t1, EXC_ECALL_U
+	bne	t2, t1, trap_slow
+	addi	t0, t0, 4		/* resume after the ecall */
+	sd	t0, TF_SEPC(sp)
+	mv	a0, sp
+	call	syscall_entry
+	/* fall through */
+trap_return_fast:
+	csrw	sscratch, sp
+	ld	t0, TF_SEPC(sp)
+	csrw	sepc, t0
+	RESTORE_GPRS_EXCEPT_SP
+	ld	sp, TF_X(2)(sp)
+	sret
+
+trap_slow:
+	csrr	t1, sstatus
 	csrr	t3, stval
 	sd	t0, TF_SEPC(sp)
 	sd	t1, TF_SSTATUS(sp)
-	sd	t2, TF_SCAUSE(sp)
 	sd	t3, TF_STVAL(sp)
 	mv	a0, sp
-	li	fp, 0		/* end of the backtrace chain */
 	call	trap_user
 	/* fall through: back to U-mode with this stack's trapframe */
 
@@ -59,14 +84,9 @@ trap_entry:
  * current process's kernel stack). New processes start here, via swtch. */
 	.globl trap_return
 trap_return:
-	csrw	sscratch, sp
-	ld	t0, TF_SEPC(sp)
 	ld	t1, TF_SSTATUS(sp)
-	csrw	sepc, t0
 	csrw	sstatus, t1
-	RESTORE_GPRS_EXCEPT_SP
-	ld	sp, TF_X(2)(sp)
-	sret
+	j	trap_return_fast
 
 trap_from_kernel:
 	csrrw	sp, sscratch, sp	/* sp back; sscratch = 0 again */

@@ -15,3 +15,12 @@ TESTS = [
     {"name": "boot_bios_default", "append": "init=/hello", "env": {"QEMU_BIOS": "default"},
      "expect": BANNER + [r"hello from U-mode"]},
 ]
+
+TESTS += [
+    # The panic path: the cause, a symbolized backtrace, QEMU status 250.
+    {"name": "panic_backtrace", "append": "panic=test init=/hello", "status": 250, "allow_panic": True,
+     "expect": [r"^panic: kmain: panic=test on the command line$", r"^backtrace:$",
+                r"^  \[<ffffffc0802[0-9a-f]{5}>\] kmain\+0x[0-9a-f]+$"],
+     "reject": [r"hello from U-mode"]},
+]},
+]

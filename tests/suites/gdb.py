@@ -1,7 +1,7 @@
 """The gdb path (DESIGN.md 12): QEMU halted with a gdb stub, gdb-multiarch
 in batch mode with scripts/lde.gdb and tests/gdb/trap.gdb. It proves that a
-breakpoint on the C trap handler, conditioned on scause, stops at a system
-call from U-mode; that gdb reads the CSRs and the saved trapframe, and they
+breakpoint on the C system-call handler (syscall_entry, where trap_entry.S
+sends every ecall), conditioned on scause, stops at a system call from U-mode; that gdb reads the CSRs and the saved trapframe, and they
 agree; that bt unwinds through trap_entry into the user program; that a
 breakpoint on a user address catches the return to U-mode; and that the
 lde-* commands work."""
@@ -16,7 +16,7 @@ TRAP = [
     r"^SLOT PID +STATE +NAME\n\d+ +1 +P_RUNNING +hello  <- current$",
     # lde-user, and bt through the trap into the user code
     r"^GDB-USER-PC: \w+ \+ \d+ in section \.text of \S*build/user/hello\.elf$",
-    r"^#0 +trap_user \(tf=0x[0-9a-f]+\) at arch/riscv/trap\.c:\d+\n"
+    r"^#0 +syscall_entry \(tf=0x[0-9a-f]+\) at kernel/syscall\.c:\d+\n"
     r"#1 +0x[0-9a-f]+ in trap_entry \(\) at arch/riscv/trap_entry\.S:\d+\n"
     r"#2 +0x0*[0-9a-f]{1,8} in \w+ \(.*\) at user/\S+\.c:\d+$",
     # back in U-mode, at the instruction after the ecall

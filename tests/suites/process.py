@@ -44,10 +44,11 @@ TESTS = [
     _t("proc_yield", "t_yield", expect=[r"yield: 2 processes", r"yield: 3 processes"]),
     # A long quantum: the timer (almost) never interrupts the alternation.
     _t("proc_yield_q1000", "t_yield", kparams="quantum=1000"),
+    # In real time the upper bounds get a second of slack for host stalls;
+    # under -icount they are tight (200..400 ms for usleep(200000)).
     _t("proc_sleep", "t_sleep", expect=[r"sleep: woke in order"]),
-    # The same under -icount: every duration is exact and repeatable.
-    _t("proc_sleep_icount", "t_sleep", env=ICOUNT,
-       expect=[r"usleep\(200000\) took 200 ms", r"sleep\(1\) took 1000 ms"]),
+    _t("proc_sleep_icount", "t_sleep", "tight", env=ICOUNT,
+       expect=[r"usleep\(200000\) took 20[01] ms", r"sleep\(1\) took 100[01] ms"]),
     _t("proc_monopoly", "t_monopoly", expect=[r"Estoy monopolizando el cpu",
                                               r"sum 1\.\.\d+ = \d+ \(right\)",
                                               r"both monopolizers killed"]),
