@@ -22,5 +22,4 @@ TESTS += [
      "expect": [r"^panic: kmain: panic=test on the command line$", r"^backtrace:$",
                 r"^  \[<ffffffc0802[0-9a-f]{5}>\] kmain\+0x[0-9a-f]+$"],
      "reject": [r"hello from U-mode"]},
-]},
 ]
