@@ -1,5 +1,5 @@
-/* Byte-at-a-time where it does not matter, word-at-a-time where pages are
- * copied and cleared (fork, exec, page faults). */
+/* Byte-at-a-time where it does not matter; eight words per iteration where
+ * whole pages are copied and cleared (exec, page faults, copy-on-write). */
 #include "kstring.h"
 #include <stdint.h>
 
@@ -7,6 +7,17 @@ void *memcpy(void *dst, const void *src, size_t n)
 {
 	unsigned char *d = dst;
 	const unsigned char *s = src;
+	if ((((uintptr_t)d | (uintptr_t)s | n) & 63) == 0) {
+		uint64_t *dw = dst;
+		const uint64_t *sw = src;
+		for (size_t i = 0; i < n / 8; i += 8) {
+			uint64_t a = sw[i], b = sw[i + 1], c = sw[i + 2], e = sw[i + 3];
+			uint64_t f = sw[i + 4], g = sw[i + 5], h = sw[i + 6], k = sw[i + 7];
+			dw[i] = a, dw[i + 1] = b, dw[i + 2] = c, dw[i + 3] = e;
+			dw[i + 4] = f, dw[i + 5] = g, dw[i + 6] = h, dw[i + 7] = k;
+		}
+		return dst;
+	}
 	if ((((uintptr_t)d | (uintptr_t)s | n) & 7) == 0) {
 		uint64_t *dw = dst;
 		const uint64_t *sw = src;
@@ -33,6 +44,14 @@ void *memmove(void *dst, const void *src, size_t n)
 void *memset(void *dst, int c, size_t n)
 {
 	unsigned char *d = dst;
+	if (c == 0 && (((uintptr_t)d | n) & 63) == 0) {
+		uint64_t *dw = dst;
+		for (size_t i = 0; i < n / 8; i += 8) {
+			dw[i] = 0, dw[i + 1] = 0, dw[i + 2] = 0, dw[i + 3] = 0;
+			dw[i + 4] = 0, dw[i + 5] = 0, dw[i + 6] = 0, dw[i + 7] = 0;
+		}
+		return dst;
+	}
 	if (c == 0 && (((uintptr_t)d | n) & 7) == 0) {
 		uint64_t *dw = dst;
 		for (size_t i = 0; i < n / 8; i++)

@@ -14,6 +14,7 @@ int vm_create(struct mm *mm)
 {
 	mm->pt = mmu_new_user_root(kernel_pagetable);
 	mm->heap_start = mm->brk = 0;
+	mm->stack_low = USER_TOP;
 	mm->pages = 0;
 	return mm->pt ? 0 : -ENOMEM;
 }
@@ -27,29 +28,40 @@ static int release_leaf(pte_t *pte, uint64_t va, void *arg)
 	return 0;
 }
 
+/* Everything a process can have mapped lies in two ranges: the image and
+ * heap, and the stack. Walking only those keeps fork and exit cheap. */
+static int for_each_mapped(struct mm *mm, int (*fn)(pte_t *, uint64_t, void *), void *arg)
+{
+	int err = mmu_for_each_user_leaf(mm->pt, 0, PAGE_UP(mm->brk), fn, arg);
+	if (!err)
+		err = mmu_for_each_user_leaf(mm->pt, mm->stack_low, USER_TOP, fn, arg);
+	return err;
+}
+
 void vm_destroy(struct mm *mm)
 {
 	if (!mm->pt)
 		return;
-	mmu_for_each_user_leaf(mm->pt, 0, USER_TOP, release_leaf, mm);
+	for_each_mapped(mm, release_leaf, mm);
 	KASSERT(mm->pages == 0);
 	mmu_free_user_tables(mm->pt);
 	mm->pt = NULL;
 }
 
-static int copy_leaf(pte_t *pte, uint64_t va, void *arg)
+/* fork shares every page instead of copying it. A writable page becomes
+ * read-only and copy-on-write in both address spaces; the first store to it
+ * (vm_fault) gives the writer a copy, or the page itself if nobody else
+ * holds it any more. Read-only pages (text, rodata) are simply shared. */
+static int share_leaf(pte_t *pte, uint64_t va, void *arg)
 {
 	struct mm *dst = arg;
-	void *page = palloc();
-	if (!page)
-		return -ENOMEM;
-	memcpy(page, pa_to_kva(pte_pa(*pte)), PGSIZE);
 	pte_t *d = mmu_walk(dst->pt, va, true);
-	if (!d) {
-		page_put(page);
+	if (!d)
 		return -ENOMEM;
-	}
-	*d = pte_make(kva_to_pa(page), pte_flags(*pte));
+	if (*pte & PTE_W)
+		*pte = (*pte & ~PTE_W) | PTE_COW;
+	*d = *pte;
+	page_get(pa_to_kva(pte_pa(*pte)));
 	dst->pages++;
 	return 0;
 }
@@ -61,10 +73,33 @@ int vm_fork(struct mm *dst, struct mm *src)
 		return err;
 	dst->heap_start = src->heap_start;
 	dst->brk = src->brk;
-	err = mmu_for_each_user_leaf(src->pt, 0, USER_TOP, copy_leaf, dst);
+	dst->stack_low = src->stack_low;
+	err = for_each_mapped(src, share_leaf, dst);
+	/* The parent's writable pages just became read-only. Even on failure
+	 * some may have (they stay copy-on-write, which is harmless). */
+	arch_tlb_flush_all();
 	if (err)
 		vm_destroy(dst);
 	return err;
+}
+
+/* A store to a copy-on-write page. */
+static int cow_break(struct mm *mm, pte_t *pte, uint64_t va)
+{
+	void *old = pa_to_kva(pte_pa(*pte));
+	uint64_t flags = (pte_flags(*pte) & ~PTE_COW) | PTE_W;
+	if (page_refcount(old) > 1) {
+		void *copy = palloc();
+		if (!copy)
+			return -ENOMEM;
+		memcpy(copy, old, PGSIZE);
+		page_put(old);
+		*pte = pte_make(kva_to_pa(copy), flags);
+	} else {
+		*pte = pte_make(kva_to_pa(old), flags);
+	}
+	arch_tlb_flush_page(va);
+	return 0;
 }
 
 int vm_map_anon(struct mm *mm, uint64_t va, uint64_t len, uint64_t perm)
@@ -107,11 +142,17 @@ int vm_fault(struct mm *mm, uint64_t va, enum vm_access access)
 	if (va >= USER_TOP)
 		return -EFAULT;
 	pte_t *pte = mmu_walk(mm->pt, va, false);
-	if (pte && pte_valid(*pte))
+	if (pte && pte_valid(*pte)) {
+		if (access == VM_WRITE && (*pte & PTE_COW) && (*pte & PTE_U))
+			return cow_break(mm, pte, va);
 		return allows(*pte, access) ? 0 : -EFAULT;
+	}
 	if (access == VM_EXEC || !demand_paged(mm, va))
 		return -EFAULT;
-	return vm_map_anon(mm, PAGE_DOWN(va), PGSIZE, PTE_R | PTE_W);
+	int err = vm_map_anon(mm, PAGE_DOWN(va), PGSIZE, PTE_R | PTE_W);
+	if (!err && va >= USER_STACK_BOTTOM && PAGE_DOWN(va) < mm->stack_low)
+		mm->stack_low = PAGE_DOWN(va);
+	return err;
 }
 
 void *vm_user_ptr(struct mm *mm, uint64_t va, enum vm_access access, int *err)

@@ -13,6 +13,7 @@ struct mm {
 	pagetable_t pt;		/* root; the upper half is the kernel's */
 	uint64_t heap_start;	/* page-aligned end of the ELF image */
 	uint64_t brk;		/* end of the heap; [heap_start, brk) is valid */
+	uint64_t stack_low;	/* lowest stack page mapped (USER_TOP if none) */
 	uint64_t pages;		/* user pages mapped (not counting tables) */
 };
 

@@ -217,6 +217,16 @@ static void bench_timer_tick(unsigned long n)
 int main(int argc, char **argv)
 {
 	unsigned long boot = __lde_start_instret;
+	if (argc > 1 && !strcmp(argv[1], "fork")) {	/* for profiling one path */
+		measure_empty_loop();
+		bench_fork_exit_wait(100);
+		return 0;
+	}
+	if (argc > 1 && !strcmp(argv[1], "exec")) {
+		measure_empty_loop();
+		bench_fork_exec_wait(100);
+		return 0;
+	}
 	unsigned long scale = argc > 1 ? strtoul(argv[1], NULL, 10) : 1;
 	if (!scale)
 		scale = 1;

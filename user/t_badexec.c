@@ -30,8 +30,9 @@ static uint64_t free_pages(void)
 	return mi.free_pages;
 }
 
-/* readdir returns a file's size, and 0 past the end; an empty file also
- * has size 0, so the end is where no name comes back. */
+/* readdir returns the name's length, 0 past the end. (It once returned the
+ * file's size, which is 0 for bad_empty too: so the end is also required
+ * to come back without a name.) */
 static void list_initrd(void)
 {
 	for (int i = 0; i < 1000; i++) {
@@ -171,7 +172,8 @@ int main(int argc, char **argv)
 	CHECK(nbad > 0);
 
 	/* Missing files. */
-	const char *missing[] = { "/bad_does_not_exist", "/no/such/file", "/", "" };
+	const char *missing[] = { "/bad_does_not_exist", "/no/such/file", "/", "", "/hell",
+				  "/helloo", "/hello/x", "/HELLO" };
 	for (unsigned i = 0; i < sizeof missing / sizeof missing[0]; i++) {
 		errno = 0;
 		CHECK_EQ(exec(missing[i], nope), -1);

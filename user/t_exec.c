@@ -36,13 +36,13 @@ static char long_path[300];
 
 static void test_failures(void)
 {
-	long before = free_pages();
 	int local = 1234;
 	marker = 5;
 	bss_marker = 6;
 	char *heap = malloc(100);
 	CHECK(heap != NULL);
 	strcpy(heap, "heap survives");
+	long before = free_pages();
 	char *argv[] = { "x", NULL };
 
 	struct { const char *path; int err; } bad[] = {
@@ -85,8 +85,8 @@ static void test_failures(void)
 	CHECK_EQ(marker, 5);
 	CHECK_EQ(bss_marker, 6);
 	CHECK(!strcmp(heap, "heap survives"));
+	CHECK_EQ(free_pages(), before);	/* failed execs leak nothing */
 	free(heap);
-	CHECK_EQ(free_pages(), before);
 	printf("exec: failed execs return errors and leave the caller intact\n");
 }
 
@@ -172,7 +172,6 @@ int main(int argc, char **argv)
 	if (argc >= 2 && !strcmp(argv[1], "report"))
 		return report();
 	warm_up();
-	free(malloc(100));	/* the heap arena exists before the baselines */
 	test_failures();
 	test_replace();
 	CHECK_EQ(wait(NULL), -1);

@@ -8,10 +8,15 @@
  * in real time a busy host can stall QEMU for a few hundred milliseconds
  * at any moment (measured: a 20 ms sleep took 213 ms with four QEMUs on two
  * CPUs), so there every upper bound gets a second of extra slack.
- * Run as init: init=/t_sleep [tight] */
+ * With a long quantum (say quantum=1000), sleeps on an idle machine must
+ * still end on time (the timer is programmed for the earliest deadline,
+ * not only for the end of the quantum); beside spinners, a woken sleeper
+ * may wait for up to two quanta.
+ * Run as init: init=/t_sleep [tight] [QUANTUM_MS] */
 #include "t_util.h"
 
 static long extra = 1000;	/* ms of slack for host stalls; 0 with "tight" */
+static long quantum = 10;	/* the kernel's quantum=, if not the default */
 
 static void test_uptime(void)
 {
@@ -68,8 +73,8 @@ static void test_with_spinners(void)
 			for (;;)
 				;
 	}
-	check_sleep(200000, 200);
-	check_sleep(30000, 100);
+	check_sleep(200000, 200 + 2 * quantum);
+	check_sleep(30000, 100 + 2 * quantum);
 	for (int i = 0; i < 2; i++) {
 		CHECK_EQ(kill(s[i], SIGKILL), 0);
 		reap(s[i]);
@@ -130,9 +135,13 @@ static void test_accounting(void)
 
 int main(int argc, char **argv)
 {
-	if (argc > 1 && !strcmp(argv[1], "tight"))
-		extra = 0;
-	printf("sleep: upper bounds with %ld ms of extra slack\n", extra);
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "tight"))
+			extra = 0;
+		else if (atoi(argv[i]) > 0)
+			quantum = atoi(argv[i]);
+	}
+	printf("sleep: upper bounds with %ld ms of extra slack, quantum %ld ms\n", extra, quantum);
 	warm_up();
 	test_uptime();
 	test_durations();

@@ -9,11 +9,15 @@
  *   for a known call and for an unknown one alike.
  * - A bad pointer is -EFAULT, a length above INT64_MAX is -EINVAL, a bad fd
  *   is -EBADF, and a zero-length read or write never looks at the pointer.
- * - Partial buffers (documented behaviour of kernel/file.c and pipe.c):
- *   console write() copies through a 256-byte kernel buffer and returns the
- *   bytes already written when a later chunk faults, or -EFAULT if the
- *   first chunk faults (then nothing is printed); a pipe read or write
- *   whose first chunk faults returns -EFAULT and moves no data.
+ * - Partial buffers (what kernel/file.c and pipe.c do): console write()
+ *   copies through a small kernel buffer (256 bytes) and returns the bytes
+ *   already written when a later chunk faults (the suite checks that
+ *   exactly that many were printed), or -EFAULT if the first chunk faults
+ *   (then nothing is printed); a pipe read or write whose first chunk
+ *   faults returns -EFAULT and moves no data.
+ * - Text is readable (write() from it works), rodata and text are not
+ *   writable by the kernel on the program's behalf either (read() into
+ *   them is -EFAULT).
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -83,6 +87,36 @@ ABI_PROBE(abi_probe, "0x5eed0000000000")
 ABI_PROBE(abi_probe2, "0x7a110000000000")
 #undef SET
 #undef ST
+
+/* sp_probe(nr, sp_value, spins): with sp = sp_value, spin `spins` times
+ * (long enough for timer interrupts to arrive), then ecall nr; sp is put
+ * back after. The kernel must not touch the user's stack: traps arrive
+ * through sscratch. Returns a0. */
+__asm__(".pushsection .text.sp_probe, \"ax\", @progbits\n"
+	".globl sp_probe\n"
+	"sp_probe:\n"
+	"  mv t0, sp\n"
+	"  mv a7, a0\n"
+	"  mv sp, a1\n"
+	"1: addi a2, a2, -1\n"
+	"  bnez a2, 1b\n"
+	"  ecall\n"
+	"  mv sp, t0\n"
+	"  ret\n"
+	".popsection\n");
+long sp_probe(long nr, uintptr_t sp_value, long spins);
+
+static void check_bad_sp(void)
+{
+	const uintptr_t sps[] = { 0, 8, KERNEL_TEXT, KSTACKS + PGSIZE * 2, USER_TOP, ~0UL };
+	long t0 = uptime();
+	for (unsigned i = 0; i < sizeof sps / sizeof sps[0]; i++)
+		CHECK_EQ(sp_probe(SYS_getpid, sps[i], 3000000), 1);
+	/* The spins took several timer ticks (10 ms by default): interrupts
+	 * were taken with the bad sp too. */
+	printf("t_syscall: %d ecalls with a bad sp, %ld ms of spinning with it\n",
+	       (int)(sizeof sps / sizeof sps[0]), uptime() - t0);
+}
 
 /* Returns the number of registers that came back wrong. */
 static int check_abi_with(void (*probe)(uint64_t *, long, long), uint64_t pattern, long nr,
@@ -181,8 +215,6 @@ static void test_write_console(void)
 	/* The raw call, not the library stub: a0 = fd, a1 = buf, a2 = n. */
 	static const char m3[] = "t_syscall: raw ecall write\n";
 	CHECK_EQ(sys(SYS_write, 1, (long)m3, sizeof m3 - 1), sizeof m3 - 1);
-	/* Text is readable: writing from it works (and prints 4 bytes of
-	 * code, so it goes to a pipe instead: see test_pipes). */
 	CHECK_EQ(write(1, "", 0), 0);
 	/* Zero length: the pointer is not looked at. */
 	CHECK_EQ(sys(SYS_write, 1, 0, 0), 0);
@@ -257,6 +289,8 @@ static void test_bad_pointers(char *last_page)
 		EXPECT_FAULT(sys(SYS_procinfo, 0, p, 1));
 		EXPECT_FAULT(sys(SYS_pipe, p + 4, 0, 0));	/* fds[1] would not fit */
 		EXPECT_FAULT(sys(SYS_read, fds[0], p, 16));
+		/* Last bytes of user space, then USER_TOP: nothing printed. */
+		EXPECT_FAULT(sys(SYS_write, 1, (long)(USER_TOP - 8), 16));
 		/* An exact fit is fine. */
 		CHECK_EQ(meminfo((struct lde_meminfo *)(last_page + PGSIZE - sizeof mi)), 0);
 		CHECK_EQ(procinfo(0, (struct lde_procinfo *)(last_page + PGSIZE - sizeof pi), 1), 1);
@@ -268,6 +302,18 @@ static void test_bad_pointers(char *last_page)
 	CHECK(!memcmp(buf, "0123456789abcdef", 16));
 	CHECK_EQ(close(fds[0]), 0);
 	CHECK_EQ(close(fds[1]), 0);
+	/* Misaligned pointers are fine: the kernel copies bytes. */
+	{
+		static uint64_t raw[(sizeof(struct lde_procinfo) + sizeof(struct lde_meminfo)) / 8 + 4];
+		char *odd = (char *)raw + 1;
+		CHECK_EQ(meminfo((struct lde_meminfo *)odd), 0);
+		CHECK_EQ(procinfo(0, (struct lde_procinfo *)(odd + 2), 1), 1);
+		CHECK_EQ(pipe((int *)(odd + 4)), 0);
+		int got[2];
+		memcpy(got, odd + 4, sizeof got);
+		CHECK_EQ(close(got[0]), 0);
+		CHECK_EQ(close(got[1]), 0);
+	}
 	/* The calls still work with good pointers. */
 	CHECK_EQ(meminfo(&mi), 0);
 	CHECK(mi.free_pages > 0 && mi.free_pages <= mi.total_pages);
@@ -465,6 +511,35 @@ static void test_exec_limits(char *last_page)
 	CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0);
 }
 
+/* uapi.h: LDE_ARGS_BYTES for all argv strings together (counted here with
+ * their NULs). At the limit exec works; past it, E2BIG. Both in children:
+ * a wrongly accepted exec would replace the caller. */
+static int exec_with_bytes(size_t total)
+{
+	static char strs[3][LDE_ARGS_BYTES];
+	char *argv[] = { strs[0], strs[1], strs[2], NULL };
+	size_t each = total / 3;
+	size_t lens[3] = { each, each, total - 2 * each };	/* NULs included */
+	for (int i = 0; i < 3; i++) {
+		memset(strs[i], 'a' + i, lens[i] - 1);
+		strs[i][lens[i] - 1] = 0;
+	}
+	pid_t pid = fork();
+	if (pid == 0) {
+		exec("/hello", argv);
+		_exit(errno == E2BIG ? 42 : 1);
+	}
+	int st = -1;
+	CHECK_EQ(wait(&st), pid);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
+static void test_args_bytes(void)
+{
+	CHECK_EQ(exec_with_bytes(LDE_ARGS_BYTES), 0);		/* ran /hello */
+	CHECK_EQ(exec_with_bytes(LDE_ARGS_BYTES + 64), 42);	/* E2BIG */
+}
+
 static void test_misc(void)
 {
 	CHECK_EQ(sys(SYS_kill, 99999, 9, 0), -ESRCH);
@@ -498,6 +573,7 @@ int main(int argc, char **argv)
 	check_abi(-1, 0, -ENOSYS);
 	check_abi(SYS_write, 1000, -EBADF);
 	check_abi_switch();
+	check_bad_sp();
 	test_write_console();
 	test_enosys();
 	char *last_page = last_heap_page();
@@ -507,6 +583,7 @@ int main(int argc, char **argv)
 	test_pipe_fault_no_leak();
 	test_wait(last_page);
 	test_exec_limits(last_page);
+	test_args_bytes();
 	test_misc();
 	/* Still alive, still the same process, output still works. */
 	CHECK_EQ(getpid(), 1);

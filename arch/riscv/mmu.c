@@ -72,16 +72,25 @@ int mmu_map_large(pagetable_t root, uint64_t va, uint64_t pa, uint64_t size, uin
 	return 0;
 }
 
+/* The entries of a table at level whose span meets [start, end): only
+ * those are visited, so a walk costs what is mapped, not 512 per table. */
+static void index_range(int level, uint64_t base, uint64_t start, uint64_t end, int *first,
+			int *last)
+{
+	int shift = VA_LEVEL_SHIFT(level);
+	*first = start > base ? (int)((start - base) >> shift) : 0;
+	uint64_t last_va = end - 1 - base;
+	*last = (last_va >> shift) >= PT_ENTRIES ? PT_ENTRIES - 1 : (int)(last_va >> shift);
+}
+
 static int walk_level(pagetable_t pt, int level, uint64_t base, uint64_t start, uint64_t end,
 		      int (*fn)(pte_t *, uint64_t, void *), void *arg)
 {
 	uint64_t span = 1UL << VA_LEVEL_SHIFT(level);
-	for (int i = 0; i < PT_ENTRIES; i++) {
+	int first, last;
+	index_range(level, base, start, end, &first, &last);
+	for (int i = first; i <= last; i++) {
 		uint64_t va = base + (uint64_t)i * span;
-		if (va + span <= start)
-			continue;
-		if (va >= end)
-			break;
 		if (!pte_valid(pt[i]))
 			continue;
 		int r = level == 0 ? fn(&pt[i], va, arg)
@@ -97,29 +106,37 @@ int mmu_for_each_user_leaf(pagetable_t root, uint64_t start, uint64_t end,
 {
 	if (end > USER_TOP)
 		end = USER_TOP;
+	if (start >= end)
+		return 0;
 	return walk_level(root, PT_LEVELS - 1, 0, start, end, fn, arg);
 }
 
+/* The kernel half's root entries never change after boot (kvm.c): the
+ * indices of the valid ones are collected once. */
+static uint16_t kernel_entries[PT_USER_ENTRIES];
+static int nkernel_entries = -1;
+
 pagetable_t mmu_new_user_root(pagetable_t kernel_root)
 {
-	pagetable_t root = palloc();
+	pagetable_t root = palloc_zeroed();
 	if (!root)
 		return NULL;
-	for (int i = 0; i < PT_USER_ENTRIES; i++)
-		root[i] = 0;
-	for (int i = PT_USER_ENTRIES; i < PT_ENTRIES; i++)
-		root[i] = kernel_root[i];
+	if (nkernel_entries < 0) {
+		nkernel_entries = 0;
+		for (int i = PT_USER_ENTRIES; i < PT_ENTRIES; i++)
+			if (pte_valid(kernel_root[i]))
+				kernel_entries[nkernel_entries++] = (uint16_t)i;
+	}
+	for (int k = 0; k < nkernel_entries; k++)
+		root[kernel_entries[k]] = kernel_root[kernel_entries[k]];
 	return root;
 }
 
 static void free_level(pagetable_t pt, int level, int nentries)
 {
-	for (int i = 0; i < nentries; i++) {
-		if (!pte_valid(pt[i]))
-			continue;
-		if (level > 0 && !pte_leaf(pt[i]))
+	for (int i = 0; level > 0 && i < nentries; i++)
+		if (pte_valid(pt[i]) && !pte_leaf(pt[i]))
 			free_level(table_of(pt[i]), level - 1, PT_ENTRIES);
-	}
 	page_put(pt);
 }
 
@@ -135,12 +152,10 @@ static void free_tables_in(pagetable_t pt, int level, uint64_t base, uint64_t st
 			   uint64_t end)
 {
 	uint64_t span = 1UL << VA_LEVEL_SHIFT(level);
-	for (int i = 0; i < PT_ENTRIES; i++) {
+	int first, last;
+	index_range(level, base, start, end, &first, &last);
+	for (int i = first; i <= last; i++) {
 		uint64_t va = base + (uint64_t)i * span;
-		if (va + span <= start)
-			continue;
-		if (va >= end)
-			break;
 		if (!pte_valid(pt[i]) || pte_leaf(pt[i]))
 			continue;
 		pagetable_t child = table_of(pt[i]);
@@ -160,6 +175,8 @@ void mmu_free_tables_in(pagetable_t root, uint64_t start, uint64_t end)
 {
 	if (end > USER_TOP)
 		end = USER_TOP;
+	if (start >= end)
+		return;
 	free_tables_in(root, PT_LEVELS - 1, 0, start, end);
 }
 

@@ -217,6 +217,7 @@ TESTS = [
      "expect": [r"^t_syscall: pid 1 ppid 0$",
                 r"^t_syscall: hello on fd 1$", r"^t_syscall: hello on fd 2$",
                 r"^t_syscall: raw ecall write$",
+                r"^t_syscall: \d+ ecalls with a bad sp, \d+ ms of spinning with it$",
                 r"^hello from U-mode: " + " ".join("a%d" % i for i in range(32)) + "$",
                 r"^t_syscall: survived every bad call$", r"^PASS: t_syscall$",
                 r"^lde: init \(pid 1\) exited with status 0$"],

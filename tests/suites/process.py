@@ -8,7 +8,10 @@ for each failed check and "PASS: t_name" at the end, and its exit status
 becomes QEMU's."""
 
 
-ICOUNT = {"QEMU_EXTRA": "-icount shift=2,sleep=off"}
+# -icount: the guest's clock counts instructions (shift=4: 16 ns each, a
+# 62.5 MHz guest), so its times are exact and repeatable, whatever the load
+# on the host; sleep=off skips idle time. 2 s of uptime take ~2.5 s here.
+ICOUNT = {"QEMU_EXTRA": "-icount shift=4,sleep=off"}
 
 
 def _t(name, prog, args="", expect=(), env=None, timeout=30, kparams=""):
@@ -49,6 +52,9 @@ TESTS = [
     _t("proc_sleep", "t_sleep", expect=[r"sleep: woke in order"]),
     _t("proc_sleep_icount", "t_sleep", "tight", env=ICOUNT,
        expect=[r"usleep\(200000\) took 20[01] ms", r"sleep\(1\) took 100[01] ms"]),
+    # A long quantum: sleeps still end on their deadline, not the quantum's.
+    _t("proc_sleep_q1000_icount", "t_sleep", "tight 1000", kparams="quantum=1000", env=ICOUNT,
+       expect=[r"usleep\(20000\) took 20 ms"]),
     _t("proc_monopoly", "t_monopoly", expect=[r"Estoy monopolizando el cpu",
                                               r"sum 1\.\.\d+ = \d+ \(right\)",
                                               r"both monopolizers killed"]),
@@ -57,8 +63,7 @@ TESTS = [
     # Fairness. CPU time is judged under -icount, where the guest's clock is
     # its instruction count: host stalls (a busy machine, parallel tests)
     # would otherwise be charged to whichever spinner was running, and skew
-    # the figures by tens of percent (measured). shift=2: 4 ns per
-    # instruction, 2 s of uptime take about 5 s here.
+    # the figures by tens of percent (measured).
     _t("proc_fair2", "t_fair", "2", env=ICOUNT, expect=[r"fair: 2 spinners"]),
     _t("proc_fair3", "t_fair", "3", env=ICOUNT, expect=[r"fair: 3 spinners"]),
     _t("proc_fair4", "t_fair", "4", env=ICOUNT, expect=[r"fair: 4 spinners"]),
