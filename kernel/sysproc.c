@@ -63,6 +63,8 @@ long sys_uptime(struct trapframe *tf)
 
 /* exec(path, argv): path and the argv strings are copied into one kernel
  * page before the old image goes away. */
+_Static_assert(LDE_PATH_MAX + (LDE_ARG_MAX + 1) * sizeof(char *) + LDE_ARGS_BYTES <= PGSIZE,
+	       "exec's scratch page");
 long sys_exec(struct trapframe *tf)
 {
 	char *page = palloc();
@@ -71,7 +73,7 @@ long sys_exec(struct trapframe *tf)
 	char *path = page;
 	char **argv = (char **)(page + LDE_PATH_MAX);
 	char *strings = page + LDE_PATH_MAX + (LDE_ARG_MAX + 1) * sizeof(char *);
-	char *end = page + PGSIZE;
+	char *end = strings + LDE_ARGS_BYTES;	/* the ABI's limit, NULs included */
 	long err = copyinstr(&current->mm, path, SYSARG(tf, 0), LDE_PATH_MAX);
 	int argc = 0;
 	uint64_t uargv = SYSARG(tf, 1);

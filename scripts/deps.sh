@@ -13,6 +13,7 @@ qemu-system-misc:qemu-system-riscv64
 opensbi:/usr/lib/riscv64-linux-gnu/opensbi/generic/fw_dynamic.bin
 gdb-multiarch:gdb-multiarch
 cpio:cpio
+device-tree-compiler:fdtput
 python3:python3
 make:make
 gcc:gcc

@@ -118,6 +118,10 @@ def extra_loads(e, n):
     e.phnum = len(e.ph)
 
 
+def nloads(e):
+    return sum(1 for p in e.ph if p[TYPE] == PT_LOAD)
+
+
 def rand_bytes(seed, n):
     r = random.Random(seed)
     return bytes(r.getrandbits(8) for _ in range(n))
@@ -208,7 +212,7 @@ VARIANTS = [
     ("bad_interp", v(lambda e: _retype_nonload(e, PT_INTERP)),
      "a PT_INTERP (dynamically linked)"),
     ("bad_dynamic", v(lambda e: _retype_nonload(e, PT_DYNAMIC)), "a PT_DYNAMIC"),
-    ("bad_too_many_loads", v(lambda e: extra_loads(e, ELF_MAX_SEGMENTS - 3 + 1)),
+    ("bad_too_many_loads", v(lambda e: extra_loads(e, ELF_MAX_SEGMENTS - nloads(e) + 1)),
      "ELF_MAX_SEGMENTS + 1 valid PT_LOAD segments"),
     ("bad_offset_beyond", v(lambda e: data(e).__setitem__(OFFSET, data(e)[OFFSET] + 0x100000)),
      "a segment's file offset beyond the file"),
@@ -264,7 +268,7 @@ VARIANTS = [
      "non-LOAD program headers are ignored"),
     ("ok_phdrs_at_end", v(lambda e: (e.move_phdrs_to_end(), setattr(e, "phnum", len(e.ph)))),
      "the program header table moved to the end of the file"),
-    ("ok_max_loads", v(lambda e: extra_loads(e, ELF_MAX_SEGMENTS - 3)),
+    ("ok_max_loads", v(lambda e: extra_loads(e, ELF_MAX_SEGMENTS - nloads(e))),
      "exactly ELF_MAX_SEGMENTS PT_LOAD segments"),
 ]
 
@@ -278,10 +282,13 @@ def main(argv):
         return 2
     with open(argv[1], "rb") as f:
         good = f.read()
+    if len(good) < EHDR.size or good[:4] != b"\x7fELF" or good[4] != 2:
+        sys.stderr.write("mkbadelf: %s is not a 64-bit ELF file\n" % argv[1])
+        return 1
     e = Elf(good)
-    if (e.ident[:4] != b"\x7fELF" or e.ident[4] != 2 or e.type != ET_EXEC
-            or e.phentsize != PHDR.size):
-        sys.stderr.write("mkbadelf: %s is not a 64-bit ELF executable\n" % argv[1])
+    if e.type != ET_EXEC or e.phentsize != PHDR.size or \
+            e.phoff + e.phnum * PHDR.size > len(good):
+        sys.stderr.write("mkbadelf: %s is not a usable ELF executable\n" % argv[1])
         return 1
     text(e), rodata(e), data(e)  # the good file has the expected segments
     os.makedirs(argv[2], exist_ok=True)

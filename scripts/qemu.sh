@@ -2,7 +2,10 @@
 # Boot lde under QEMU virt. The one place the QEMU command line is built:
 # `make run`, `make qemu-gdb`, the tests and the benchmarks all come here.
 # Environment: QEMU_MEM QEMU_SMP QEMU_CPU QEMU_BIOS APPEND QEMU_EXTRA,
-# KERNEL and INITRD (default build/kernel.elf, build/initrd.cpio).
+# KERNEL and INITRD (default build/kernel.elf, build/initrd.cpio), and
+# QEMU_DTB: unset, the device tree is QEMU's own minus the devices lde does
+# not drive (scripts/mkdtb.sh, cached in build/dtb/); "qemu" boots with
+# QEMU's full tree; anything else is a .dtb file to use.
 # Extra arguments are passed to QEMU.
 set -eu
 QEMU=${QEMU:-qemu-system-riscv64}
@@ -13,6 +16,15 @@ QEMU_BIOS=${QEMU_BIOS:-/usr/lib/riscv64-linux-gnu/opensbi/generic/fw_dynamic.bin
 KERNEL=${KERNEL:-build/kernel.elf}
 INITRD=${INITRD:-build/initrd.cpio}
 APPEND=${APPEND:-}
+case ${QEMU_DTB:-} in
+"")
+	dtb=build/dtb/virt-$(printf '%s-%s-%s' "$QEMU_MEM" "$QEMU_SMP" "$QEMU_CPU" | tr -c 'A-Za-z0-9.-' _).dtb
+	[ -f "$dtb" ] || QEMU=$QEMU QEMU_MEM=$QEMU_MEM QEMU_SMP=$QEMU_SMP QEMU_CPU=$QEMU_CPU \
+		"$(dirname "$0")/mkdtb.sh" "$dtb"
+	set -- -dtb "$dtb" "$@" ;;
+qemu) ;;
+*) set -- -dtb "$QEMU_DTB" "$@" ;;
+esac
 # shellcheck disable=SC2086
 exec "$QEMU" -machine virt -cpu "$QEMU_CPU" -m "$QEMU_MEM" -smp "$QEMU_SMP" \
 	-bios "$QEMU_BIOS" -kernel "$KERNEL" -initrd "$INITRD" \

@@ -136,6 +136,58 @@ static void test_identity(void)
 	reap(pid2);
 }
 
+static int only_parent_writes;	/* .data: the child only reads it */
+static char kbuf[3 * 4096];	/* holds one whole page only the kernel writes */
+
+/* After fork, a write by one process, or by the kernel into one process's
+ * memory (read() from a pipe), is invisible to the other, even to pages
+ * the other never wrote. */
+static void test_writes_after_fork(void)
+{
+	int p2c[2], c2p[2], data[2];
+	CHECK_EQ(pipe(p2c), 0);
+	CHECK_EQ(pipe(c2p), 0);
+	CHECK_EQ(pipe(data), 0);
+	char *kp = (char *)(((uintptr_t)kbuf + 4095) & ~(uintptr_t)4095);
+	strcpy(kp, "original");
+	only_parent_writes = 50;
+	char *heap = sbrk(4096);
+	CHECK(heap != (char *)-1);
+	strcpy(heap, "heap original");
+
+	pid_t pid = fork();
+	if (pid == 0) {
+		char go;
+		CHECK_EQ(read(p2c[0], &go, 1), 1);	/* the parent has written */
+		CHECK_EQ(only_parent_writes, 50);
+		CHECK(!strcmp(heap, "heap original"));
+		CHECK(!strcmp(kp, "original"));
+		/* Now the kernel writes into the child's copy. */
+		CHECK_EQ(read(data[0], kp, 9), 9);
+		CHECK(!memcmp(kp, "childdata", 9));
+		CHECK_EQ(write(c2p[1], "d", 1), 1);
+		child_done();
+	}
+	only_parent_writes = 51;
+	strcpy(heap, "heap changed");
+	CHECK_EQ(write(data[1], "parentdat", 9), 9);
+	CHECK_EQ(read(data[0], kp, 9), 9);	/* the kernel writes into our copy */
+	CHECK_EQ(write(p2c[1], "g", 1), 1);
+	CHECK_EQ(write(data[1], "childdata", 9), 9);
+	char c;
+	CHECK_EQ(read(c2p[0], &c, 1), 1);
+	CHECK(!memcmp(kp, "parentdat", 9));	/* the child's read did not reach us */
+	CHECK_EQ(only_parent_writes, 51);
+	CHECK(!strcmp(heap, "heap changed"));
+	CHECK_EQ(reap(pid), 0);
+	CHECK(sbrk(-4096) == heap + 4096);
+	for (int i = 0; i < 2; i++) {
+		close(p2c[i]);
+		close(c2p[i]);
+		close(data[i]);
+	}
+}
+
 /* Several children at once: every pid is distinct and reaped once, with
  * the status that child chose. */
 static void test_several(void)
@@ -216,15 +268,23 @@ static void test_no_leak(void)
 	printf("fork: 50 fork/exit/wait cycles, free pages %ld -> %ld\n", before, after);
 }
 
-/* A process too big to copy: fork fails with ENOMEM and gives back every
- * page it took for the partial copy; after shrinking, fork works again.
- * (In a child, so that its heap's page tables go away with it.) */
-static void test_enomem(void)
+/* Fork under memory pressure, whatever the copying strategy: a process
+ * using 60% of free memory forks. Copying eagerly, fork must fail with
+ * ENOMEM and give back every page it took; sharing pages (copy-on-write),
+ * fork succeeds, and the child that then writes every page runs out of
+ * memory and is killed (SIGKILL). Either way the parent stays intact and
+ * every page comes back. (All in a child, so that its big heap's page
+ * tables go away with it.) */
+static void test_memory_pressure(void)
 {
 	long before = free_pages();
 	pid_t big = fork();
 	if (big == 0) {
-		long grow = free_pages() * 6 / 10;	/* the copy cannot fit in the rest */
+		/* Our first writes to pages still shared with our parent copy
+		 * them; make those now, before the page counts below. */
+		warm_up();
+		printf("fork: a child grows to 60%% of free memory\n");
+		long grow = free_pages() * 6 / 10;
 		char *p = sbrk(grow * 4096);
 		CHECK(p != (char *)-1);
 		if (p == (char *)-1)
@@ -233,14 +293,26 @@ static void test_enomem(void)
 			p[i * 4096] = (char)i;
 		long full = free_pages();
 		pid_t pid = fork();
-		if (pid == 0)
-			_exit(0);	/* should not happen */
-		CHECK_EQ(pid, -1);
-		CHECK_EQ(errno, ENOMEM);
-		if (pid > 0)
-			reap(pid);
-		CHECK_EQ(free_pages(), full);	/* the partial copy was freed */
-		CHECK_EQ(p[(grow - 1) * 4096], (char)(grow - 1));	/* the parent is intact */
+		if (pid == 0) {
+			for (long i = 0; i < grow; i++)
+				p[i * 4096] = (char)~i;	/* cannot all be copied */
+			_exit(0);
+		}
+		if (pid < 0) {
+			CHECK_EQ(errno, ENOMEM);
+			printf("fork: under memory pressure (%ld pages): fork failed with ENOMEM\n", grow);
+		} else {
+			int st = reap(pid);
+			CHECK(WIFSIGNALED(st));
+			CHECK_EQ(WTERMSIG(st), SIGKILL);
+			printf("fork: under memory pressure (%ld pages): the child writing them all "
+			       "was killed by signal %d\n", grow, WIFSIGNALED(st) ? WTERMSIG(st) : 0);
+		}
+		CHECK_EQ(free_pages(), full);	/* nothing of the attempt is left */
+		int bad = 0;
+		for (long i = 0; i < grow; i++)
+			bad += p[i * 4096] != (char)i;	/* the parent is intact */
+		CHECK_EQ(bad, 0);
 		CHECK(sbrk(-grow * 4096) != (void *)-1);
 		pid = fork();
 		if (pid == 0)
@@ -248,7 +320,6 @@ static void test_enomem(void)
 		CHECK(pid > 0);
 		int st = reap(pid);
 		CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 5);
-		printf("fork: ENOMEM with %ld pages in use, nothing leaked, fork works again\n", grow);
 		child_done();
 	}
 	CHECK_EQ(reap(big), 0);
@@ -260,11 +331,12 @@ int main(void)
 	warm_up();
 	long before = free_pages();
 	test_copy();
+	test_writes_after_fork();
 	test_identity();
 	test_several();
 	test_nested();
 	test_no_leak();
-	test_enomem();
+	test_memory_pressure();
 	CHECK_EQ(wait(NULL), -1);
 	CHECK_EQ(errno, ECHILD);
 	CHECK_EQ(free_pages(), before);

@@ -23,3 +23,12 @@ TESTS += [
                 r"^  \[<ffffffc0802[0-9a-f]{5}>\] kmain\+0x[0-9a-f]+$"],
      "reject": [r"hello from U-mode"]},
 ]
+
+TESTS += [
+    # QEMU's full device tree (QEMU_DTB=qemu) instead of the trimmed one
+    # scripts/mkdtb.sh makes: the kernel finds the same devices either way.
+    {"name": "boot_qemu_full_dtb", "append": "init=/hello", "env": {"QEMU_DTB": "qemu"},
+     "expect": BANNER + [r"hello from U-mode"]},
+    {"name": "boot_sstc_off", "append": "init=/hello", "env": {"QEMU_CPU": "rv64,sstc=off"},
+     "expect": BANNER + [r"hello from U-mode"]},
+]

@@ -224,6 +224,10 @@ TESTS = [
      # the 16 mapped bytes of a write that faults must not be printed
      "reject": KERNEL_TROUBLE + [r"STRADDLE", r"killed"],
      "check": check_partial_write},
+    # uapi.h: LDE_ARGS_BYTES for all argv strings together
+    {"name": "user_exec_args_bytes", "append": "init=/t_syscall argbytes", "timeout": 20,
+     "expect": [r"^PASS: t_syscall argbytes$", r"^lde: init \(pid 1\) exited with status 0$"],
+     "reject": KERNEL_TROUBLE + [r"killed"]},
     exit_test("user_exit_status_42", "42", 42),
     exit_test("user_exit_status_300", "300", 300 & 0xff),
     exit_test("user_exit_status_minus1", "-1", 255),
