@@ -118,7 +118,7 @@ $(B)/initrd-test.cpio: $(UBINS) scripts/mkbadelf.py
 	$(Q)cd $(B)/initrd-test && ls | LC_ALL=C sort | cpio -o -H newc --quiet > ../initrd-test.cpio
 
 # ---- top-level targets ----------------------------------------------------
-.PHONY: all deps build run test qemu-gdb gdb clean help host-tests
+.PHONY: all deps build run test bench qemu-gdb gdb clean help host-tests
 .DEFAULT_GOAL := all
 
 all: $(B)/kernel.elf $(B)/kernel.asm $(B)/kernel.sym $(B)/initrd.cpio
@@ -147,12 +147,18 @@ test: deps
 	@$(MAKE) all host-tests $(B)/initrd-test.cpio
 	@INITRD=$(B)/initrd-test.cpio $(PYTHON) tests/run.py
 
+# Exact instruction counts under icount, checked to repeat (scripts/bench.py).
+bench: deps
+	@$(MAKE) all
+	@$(PYTHON) scripts/bench.py
+
 clean:
 	rm -rf $(B)
 
 help:
 	@echo "make run        boot lde in QEMU (Ctrl-A x quits QEMU)"
 	@echo "make test       build everything and run every test"
+	@echo "make bench      instructions per system call, switch, fork... (exact, under icount)"
 	@echo "make qemu-gdb   boot halted, waiting for gdb; then 'make gdb'"
 	@echo "variables: QEMU_MEM QEMU_SMP QEMU_CPU QEMU_BIOS APPEND QEMU_EXTRA V=1 TOOLPREFIX"
 

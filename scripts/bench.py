@@ -1,0 +1,95 @@
+#!/usr/bin/env python3
+"""make bench: lde's exact benchmarks.
+
+Boots lde with init=/bench under `-icount shift=0,sleep=off`, where instret
+counts every instruction the machine retires and a run repeats to the
+instruction; does it twice and checks that both runs agree exactly. Then
+boots it 5 more times without icount for the wall-clock time per operation
+(the median; informative only). Prints a table beside the xv6-riscv
+figures and lde's targets, and writes build/bench.tsv.
+"""
+import os
+import re
+import statistics
+import subprocess
+import sys
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+APPEND = "quantum=1 init=/bench"  # quantum=1: many ticks for timer_tick
+ICOUNT = "-icount shift=0,sleep=off"
+WALL_RUNS = 5
+
+# name: (what it measures, xv6-riscv measured, lde target) -- issue #5
+ROWS = {
+    "getpid": ("null system call, getpid() round trip", 1128, 120),
+    "yield_self": ("yield() with nothing else runnable", None, None),
+    "yield_switch": ("context switch, two processes yield-ping-ponging", None, 600),
+    "pipe_roundtrip": ("1 byte each way over two pipes", 95768, None),
+    "pipe_hop": ("one-way pipe hop (round trip / 2)", 47884, 2400),
+    "fork_exit_wait": ("fork()+exit()+wait(), child does nothing", 518692, 52000),
+    "fork_exec_wait": ("fork()+exec()+wait() of /true", 1455851, 146000),
+    "sbrk_page": ("sbrk +1 page, touch, sbrk -1 page", 40547, 4000),
+    "timer_tick": ("kernel instructions per timer interrupt", 32119, 1600),
+    "boot_to_init": ("reset to init's first instruction", 417000000, 10000000),
+}
+
+
+def boot(extra):
+    env = dict(os.environ, APPEND=APPEND, QEMU_EXTRA=extra)
+    p = subprocess.run([os.path.join(ROOT, "scripts", "qemu.sh")], cwd=ROOT, env=env,
+                       stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=600)
+    out = p.stdout.replace("\r", "")
+    rows = {}
+    for m in re.finditer(r"^BENCH (\w+) (\d+) (\d+) (\d+)$", out, re.M):
+        rows[m.group(1)] = (int(m.group(2)), int(m.group(3)), int(m.group(4)))
+    notes = re.findall(r"^BENCH-NOTE (.*)$", out, re.M)
+    if p.returncode != 0 or not rows:
+        sys.exit("bench: the benchmark run failed (status %d):\n%s" % (p.returncode, out[-3000:]))
+    return rows, notes
+
+
+def fmt(n):
+    return "-" if n is None else "{:,}".format(n)
+
+
+def main():
+    first, notes = boot(ICOUNT)
+    second, _ = boot(ICOUNT)
+    insns = {k: v[0] for k, v in first.items()}
+    if insns != {k: v[0] for k, v in second.items()}:
+        diff = [k for k in first if first[k][0] != second.get(k, (None,))[0]]
+        sys.exit("bench: two icount runs differ in %s: the figures are not exact" % ", ".join(diff))
+    walls = [boot("")[0] for _ in range(WALL_RUNS)]
+
+    print("lde benchmarks: retired instructions per operation under %s" % ICOUNT)
+    print("(two runs agree to the instruction; wall time: median of %d runs without icount)" % WALL_RUNS)
+    print()
+    print("%-15s %13s %11s %13s %12s %13s  %s" % ("name", "instructions", "iterations", "wall ns/op",
+                                                 "xv6-riscv", "target", "verdict"))
+    ok = True
+    for name in ROWS:
+        if name not in first:
+            print("%-15s missing from the run" % name)
+            ok = False
+            continue
+        what, xv6, target = ROWS[name]
+        n, iters, _ = first[name]
+        wall = statistics.median(w[name][2] for w in walls if name in w)
+        verdict = "" if target is None else ("meets target" if n <= target else "MISSES TARGET")
+        ok &= target is None or n <= target
+        print("%-15s %13s %11s %13s %12s %13s  %s" % (name, fmt(n), fmt(iters),
+                                                     "-" if name == "boot_to_init" else fmt(wall),
+                                                     fmt(xv6), fmt(target), verdict))
+    for note in notes:
+        print("note: " + note)
+    os.makedirs(os.path.join(ROOT, "build"), exist_ok=True)
+    with open(os.path.join(ROOT, "build", "bench.tsv"), "w") as f:
+        f.write("name\tinstructions_per_op\titerations\n")
+        for name in first:
+            f.write("%s\t%d\t%d\n" % (name, first[name][0], first[name][1]))
+    print("\nwrote build/bench.tsv")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
