@@ -44,6 +44,10 @@ void vm_destroy(struct mm *mm)
 		return;
 	for_each_mapped(mm, release_leaf, mm);
 	KASSERT(mm->pages == 0);
+	/* Tables exist only where pages were mapped, or were tried: the same
+	 * two ranges. Freeing within them is much cheaper than a full sweep. */
+	mmu_free_tables_in(mm->pt, 0, PAGE_UP(mm->brk), true);
+	mmu_free_tables_in(mm->pt, mm->stack_low, USER_TOP, true);
 	mmu_free_user_tables(mm->pt);
 	mm->pt = NULL;
 }
@@ -149,10 +153,11 @@ int vm_fault(struct mm *mm, uint64_t va, enum vm_access access)
 	}
 	if (access == VM_EXEC || !demand_paged(mm, va))
 		return -EFAULT;
-	int err = vm_map_anon(mm, PAGE_DOWN(va), PGSIZE, PTE_R | PTE_W);
-	if (!err && va >= USER_STACK_BOTTOM && PAGE_DOWN(va) < mm->stack_low)
+	/* stack_low moves before the attempt: a table allocated for a page
+	 * that then could not be had must still be found by vm_destroy. */
+	if (va >= USER_STACK_BOTTOM && PAGE_DOWN(va) < mm->stack_low)
 		mm->stack_low = PAGE_DOWN(va);
-	return err;
+	return vm_map_anon(mm, PAGE_DOWN(va), PGSIZE, PTE_R | PTE_W);
 }
 
 void *vm_user_ptr(struct mm *mm, uint64_t va, enum vm_access access, int *err)
@@ -240,7 +245,7 @@ long vm_sbrk(struct mm *mm, long incr)
 		mmu_for_each_user_leaf(mm->pt, PAGE_UP(new), PAGE_UP(old), release_leaf, mm);
 		/* Tables that mapped nothing but the released range go too, so a
 		 * heap that shrinks back gives back everything it took. */
-		mmu_free_tables_in(mm->pt, PAGE_UP(new), PAGE_UP(old));
+		mmu_free_tables_in(mm->pt, PAGE_UP(new), PAGE_UP(old), false);
 		arch_tlb_flush_all();
 	}
 	mm->brk = new;

@@ -149,7 +149,7 @@ static bool table_empty(pagetable_t pt)
 }
 
 static void free_tables_in(pagetable_t pt, int level, uint64_t base, uint64_t start,
-			   uint64_t end)
+			   uint64_t end, bool all_gone)
 {
 	uint64_t span = 1UL << VA_LEVEL_SHIFT(level);
 	int first, last;
@@ -159,25 +159,29 @@ static void free_tables_in(pagetable_t pt, int level, uint64_t base, uint64_t st
 		if (!pte_valid(pt[i]) || pte_leaf(pt[i]))
 			continue;
 		pagetable_t child = table_of(pt[i]);
-		if (va < start || va + span > end) {
-			/* Straddles the range: free it only if nothing is left. */
+		if (va >= start && va + span <= end) {
+			free_level(child, level - 1, PT_ENTRIES);
+		} else {
+			/* Straddles the range: what it maps inside goes first; the
+			 * table itself only if nothing is left (with all_gone, the
+			 * caller vouches that nothing is). */
 			if (level > 1)
-				free_tables_in(child, level - 1, va, start, end);
-			if (!table_empty(child))
+				free_tables_in(child, level - 1, va, start, end, all_gone);
+			if (!all_gone && !table_empty(child))
 				continue;
+			page_put(child);
 		}
-		free_level(child, level - 1, PT_ENTRIES);
 		pt[i] = 0;
 	}
 }
 
-void mmu_free_tables_in(pagetable_t root, uint64_t start, uint64_t end)
+void mmu_free_tables_in(pagetable_t root, uint64_t start, uint64_t end, bool all_gone)
 {
 	if (end > USER_TOP)
 		end = USER_TOP;
 	if (start >= end)
 		return;
-	free_tables_in(root, PT_LEVELS - 1, 0, start, end);
+	free_tables_in(root, PT_LEVELS - 1, 0, start, end, all_gone);
 }
 
 void mmu_free_user_tables(pagetable_t root)

@@ -54,8 +54,9 @@ int mmu_for_each_user_leaf(pagetable_t root, uint64_t start, uint64_t end,
 pagetable_t mmu_new_user_root(pagetable_t kernel_root);
 /* Free the table pages that map only addresses inside [start, end) of the
  * user half, or that straddle it and are now empty; the leaves inside the
- * range must be gone already. */
-void mmu_free_tables_in(pagetable_t root, uint64_t start, uint64_t end);
+ * range must be gone already. all_gone: the caller knows the whole address
+ * space has no leaves left, so straddling tables need no emptiness check. */
+void mmu_free_tables_in(pagetable_t root, uint64_t start, uint64_t end, bool all_gone);
 /* Free the user half's table pages and the root. Leaves must be gone. */
 void mmu_free_user_tables(pagetable_t root);
 void mmu_activate(pagetable_t root);
