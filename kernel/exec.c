@@ -5,7 +5,9 @@
 #include "elf.h"
 #include "errno.h"
 #include "initrd.h"
+#include "kassert.h"
 #include "kstring.h"
+#include "palloc.h"
 #include "proc.h"
 
 #define PAGE_DOWN(a) ((a) & ~(uint64_t)(PGSIZE - 1))
@@ -18,22 +20,32 @@ static uint64_t seg_perm(uint32_t flags)
 	       (flags & ELF_SEG_X ? PTE_X : 0);
 }
 
+/* Map the segment page by page: each page gets the file's bytes that fall
+ * in it and zeros elsewhere (written once, not zeroed then overwritten).
+ * The loader writes through the direct map: user permissions do not apply
+ * to it. elf.c has checked that the segment lies inside the file and in
+ * user space, and that no two segments share a page. */
 static int load_segment(struct mm *mm, const char *file, const struct elf_segment *s)
 {
-	int err = vm_map_anon(mm, s->vaddr, s->memsz, seg_perm(s->flags));
-	if (err)
-		return err;
-	/* The pages are fresh and zeroed; copy the file bytes in through the
-	 * direct map (user permissions do not apply to the loader). */
-	for (uint64_t done = 0; done < s->filesz;) {
-		uint64_t va = s->vaddr + done;
-		pte_t *pte = mmu_walk(mm->pt, va, false);
-		char *dst = (char *)pa_to_kva(pte_pa(*pte)) + (va & (PGSIZE - 1));
-		uint64_t chunk = PGSIZE - (va & (PGSIZE - 1));
-		if (chunk > s->filesz - done)
-			chunk = s->filesz - done;
-		memcpy(dst, file + s->offset + done, chunk);
-		done += chunk;
+	uint64_t file_start = s->vaddr, file_end = s->vaddr + s->filesz;
+	uint64_t perm = seg_perm(s->flags) | PTE_U;
+	for (uint64_t va = PAGE_DOWN(s->vaddr); va < s->vaddr + s->memsz; va += PGSIZE) {
+		pte_t *pte = mmu_walk(mm->pt, va, true);
+		char *page = pte ? palloc() : NULL;
+		if (!page)
+			return -ENOMEM;
+		KASSERT(!pte_valid(*pte));
+		uint64_t lo = va > file_start ? va : file_start;
+		uint64_t hi = va + PGSIZE < file_end ? va + PGSIZE : file_end;
+		if (lo >= hi) {
+			memset(page, 0, PGSIZE);
+		} else {
+			memset(page, 0, lo - va);
+			memcpy(page + (lo - va), file + s->offset + (lo - s->vaddr), hi - lo);
+			memset(page + (hi - va), 0, va + PGSIZE - hi);
+		}
+		*pte = pte_make(kva_to_pa(page), perm);
+		mm->pages++;
 	}
 	return 0;
 }

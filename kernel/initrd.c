@@ -1,34 +1,68 @@
+/* The initrd's files, indexed once at boot. The archive is parsed and
+ * validated by cpio.c when it is indexed; exec and readdir then look files
+ * up in the index instead of walking (and re-validating) the archive on
+ * every call. */
 #include "initrd.h"
+#include "console.h"
 #include "errno.h"
+#include "kstring.h"
 
-static const void *archive;
-static size_t archive_len;
+#define INITRD_MAX_FILES 256
 
-void initrd_init(const void *a, size_t len)
+static struct cpio_file files[INITRD_MAX_FILES];
+static int nfiles;
+
+/* "./prog" and "/prog" both name "prog". */
+static const char *strip_prefix(const char *name)
 {
-	archive = a;
-	archive_len = len;
+	for (;;) {
+		if (name[0] == '/')
+			name++;
+		else if (name[0] == '.' && name[1] == '/')
+			name += 2;
+		else
+			return name;
+	}
+}
+
+void initrd_init(const void *archive, size_t len)
+{
+	size_t off = 0;
+	struct cpio_file f;
+	int r;
+	while ((r = cpio_next(archive, len, &off, &f)) == 1) {
+		if ((f.mode & CPIO_S_IFMT) != CPIO_S_IFREG)
+			continue;
+		if (nfiles == INITRD_MAX_FILES) {
+			kprintf("lde: initrd has more than %d files; the rest are ignored\n",
+				INITRD_MAX_FILES);
+			return;
+		}
+		const char *name = strip_prefix(f.name);
+		f.namelen -= (size_t)(name - f.name);
+		f.name = name;
+		files[nfiles++] = f;
+	}
+	if (r < 0)
+		kprintf("lde: initrd is malformed after %d files; the rest are ignored\n", nfiles);
 }
 
 int initrd_find(const char *path, struct cpio_file *out)
 {
-	if (!archive)
-		return -ENOENT;
-	return cpio_find(archive, archive_len, path, out);
+	path = strip_prefix(path);
+	for (int i = 0; i < nfiles; i++) {
+		if (!strcmp(files[i].name, path)) {
+			*out = files[i];
+			return 0;
+		}
+	}
+	return -ENOENT;
 }
-
-#define S_IFMT 0170000
-#define S_IFREG 0100000
 
 int initrd_entry(int index, struct cpio_file *out)
 {
-	size_t off = 0;
-	int r;
-	if (!archive)
+	if (index < 0 || index >= nfiles)
 		return 0;
-	while ((r = cpio_next(archive, archive_len, &off, out)) == 1) {
-		if ((out->mode & S_IFMT) == S_IFREG && index-- == 0)
-			return 1;
-	}
-	return r;
+	*out = files[index];
+	return 1;
 }

@@ -6,5 +6,6 @@
 
 void initrd_init(const void *archive, size_t len);
 int initrd_find(const char *path, struct cpio_file *out);
-/* The index-th regular file, for ls. 1 found, 0 past the end, -errno. */
+/* The index-th regular file, for ls (names without "./"). 1 found, 0
+ * past the end. */
 int initrd_entry(int index, struct cpio_file *out);

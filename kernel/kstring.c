@@ -1,5 +1,6 @@
-/* Byte-at-a-time where it does not matter; eight words per iteration where
- * whole pages are copied and cleared (exec, page faults, copy-on-write). */
+/* memcpy and memset move aligned data a word at a time, eight words per
+ * iteration: they copy and clear whole pages (exec, page faults,
+ * copy-on-write). The rest is byte-at-a-time, where it does not matter. */
 #include "kstring.h"
 #include <stdint.h>
 
@@ -7,23 +8,29 @@ void *memcpy(void *dst, const void *src, size_t n)
 {
 	unsigned char *d = dst;
 	const unsigned char *s = src;
-	if ((((uintptr_t)d | (uintptr_t)s | n) & 63) == 0) {
-		uint64_t *dw = dst;
-		const uint64_t *sw = src;
-		for (size_t i = 0; i < n / 8; i += 8) {
-			uint64_t a = sw[i], b = sw[i + 1], c = sw[i + 2], e = sw[i + 3];
-			uint64_t f = sw[i + 4], g = sw[i + 5], h = sw[i + 6], k = sw[i + 7];
-			dw[i] = a, dw[i + 1] = b, dw[i + 2] = c, dw[i + 3] = e;
-			dw[i + 4] = f, dw[i + 5] = g, dw[i + 6] = h, dw[i + 7] = k;
-		}
-		return dst;
+	while (n && ((uintptr_t)d & 7)) {
+		*d++ = *s++;
+		n--;
 	}
-	if ((((uintptr_t)d | (uintptr_t)s | n) & 7) == 0) {
-		uint64_t *dw = dst;
-		const uint64_t *sw = src;
-		for (size_t i = 0; i < n / 8; i++)
-			dw[i] = sw[i];
-		return dst;
+	if (((uintptr_t)s & 7) == 0) {
+		for (; n >= 64; n -= 64, d += 64, s += 64) {
+			const uint64_t *sw = (const uint64_t *)s;
+			uint64_t *dw = (uint64_t *)d;
+			uint64_t a = sw[0], b = sw[1], c = sw[2], e = sw[3];
+			uint64_t f = sw[4], g = sw[5], h = sw[6], k = sw[7];
+			dw[0] = a, dw[1] = b, dw[2] = c, dw[3] = e;
+			dw[4] = f, dw[5] = g, dw[6] = h, dw[7] = k;
+		}
+		for (; n >= 8; n -= 8, d += 8, s += 8)
+			*(uint64_t *)d = *(const uint64_t *)s;
+	} else if (((uintptr_t)s & 3) == 0) {
+		/* Files in the initrd are only 4-byte aligned (cpio newc). */
+		for (; n >= 16; n -= 16, d += 16, s += 16) {
+			const uint32_t *sw = (const uint32_t *)s;
+			uint32_t *dw = (uint32_t *)d;
+			uint32_t a = sw[0], b = sw[1], c = sw[2], e = sw[3];
+			dw[0] = a, dw[1] = b, dw[2] = c, dw[3] = e;
+		}
 	}
 	while (n--)
 		*d++ = *s++;
@@ -44,22 +51,21 @@ void *memmove(void *dst, const void *src, size_t n)
 void *memset(void *dst, int c, size_t n)
 {
 	unsigned char *d = dst;
-	if (c == 0 && (((uintptr_t)d | n) & 63) == 0) {
-		uint64_t *dw = dst;
-		for (size_t i = 0; i < n / 8; i += 8) {
-			dw[i] = 0, dw[i + 1] = 0, dw[i + 2] = 0, dw[i + 3] = 0;
-			dw[i + 4] = 0, dw[i + 5] = 0, dw[i + 6] = 0, dw[i + 7] = 0;
-		}
-		return dst;
+	unsigned char byte = (unsigned char)c;
+	while (n && ((uintptr_t)d & 7)) {
+		*d++ = byte;
+		n--;
 	}
-	if (c == 0 && (((uintptr_t)d | n) & 7) == 0) {
-		uint64_t *dw = dst;
-		for (size_t i = 0; i < n / 8; i++)
-			dw[i] = 0;
-		return dst;
+	uint64_t w = byte * 0x0101010101010101UL;
+	for (; n >= 64; n -= 64, d += 64) {
+		uint64_t *dw = (uint64_t *)d;
+		dw[0] = w, dw[1] = w, dw[2] = w, dw[3] = w;
+		dw[4] = w, dw[5] = w, dw[6] = w, dw[7] = w;
 	}
+	for (; n >= 8; n -= 8, d += 8)
+		*(uint64_t *)d = w;
 	while (n--)
-		*d++ = (unsigned char)c;
+		*d++ = byte;
 	return dst;
 }
 

@@ -160,8 +160,6 @@ long sys_readdir(struct trapframe *tf)
 		return r;
 	const char *name = f.name;
 	size_t namelen = f.namelen;
-	while (namelen > 1 && (*name == '.' || *name == '/'))	/* "./prog" -> "prog" */
-		name++, namelen--;
 	if (namelen + 1 > len)
 		return -ERANGE;
 	char zero = 0;
