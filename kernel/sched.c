@@ -174,8 +174,36 @@ void sched_interrupt_sleep(struct proc *p)
 	sched_make_runnable(p);
 }
 
+/* The scheduler's invariants, checked on every timer tick (the kernel's
+ * self-checks are always on: docs/performance.md gives their cost):
+ *  - the run queue holds exactly the RUNNABLE processes, each once;
+ *  - at most one process is RUNNING, and it is current;
+ *  - a SLEEPING process names what it waits on; a ZOMBIE owns no memory. */
+static void sched_check_invariants(void)
+{
+	int queued = 0;
+	for (struct list *n = run_queue.next; n != &run_queue; n = n->next) {
+		struct proc *p = container_of(n, struct proc, link);
+		KASSERT(p->state == P_RUNNABLE && n->next->prev == n && ++queued <= NPROC);
+	}
+	int runnable = 0;
+	for (int i = 0; i < NPROC; i++) {
+		struct proc *p = &proc_table[i];
+		switch (p->state) {
+		case P_RUNNABLE: runnable++; break;
+		case P_RUNNING: KASSERT(p == current); break;
+		case P_SLEEPING: KASSERT(p->waiting_on || list_empty(&p->link)); break;
+		case P_ZOMBIE: KASSERT(!p->mm.pt && list_empty(&p->link)); break;
+		case P_UNUSED: break;
+		}
+	}
+	KASSERT(runnable == queued);
+	KASSERT(!current || current->state == P_RUNNING);
+}
+
 void sched_timer_tick(bool from_user)
 {
+	sched_check_invariants();
 	uint64_t now = arch_now();
 	while (!list_empty(&timed_queue)) {
 		struct proc *p = container_of(timed_queue.next, struct proc, link);
