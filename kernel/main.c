@@ -78,6 +78,8 @@ static void parse_cmdline(const char *bootargs)
 				quantum_ms = q;
 		} else if (!strcmp(tok, "trace=all")) {
 			syscall_trace_all = true;
+		} else if (!strcmp(tok, "timer=legacy")) {
+			arch_timer_use_legacy();
 		} else if (!strcmp(tok, "panic=test")) {
 			panic_test = true;
 		} else {
@@ -138,12 +140,12 @@ void kmain(uint64_t hartid, uint64_t dtb_pa)
 	add_free_memory();
 	arch_setup(hartid, &fdt);
 
+	parse_cmdline(fdt.bootargs);
 	kprintf("\nlde %s: limited direct execution on RISC-V\n", LDE_VERSION);
 	arch_describe_firmware();
 	kprintf("boot hart %lu of %d (others parked); RAM %lu MiB at 0x%lx; %lu pages free\n",
 		hartid, fdt.ncpus, fdt.mem.size >> 20, fdt.mem.base, palloc_free_pages());
 
-	parse_cmdline(fdt.bootargs);
 	if (fdt.initrd_end > fdt.initrd_start)
 		initrd_init(pa_to_kva(fdt.initrd_start), fdt.initrd_end - fdt.initrd_start);
 	else

@@ -11,6 +11,7 @@ A test is a dict:
             named groups of an expect fill {name} in later expects and sends
   timeout   seconds (default 30)
   check     function(output) -> error string or None
+  max_cpu   the most host CPU time (seconds) QEMU may use
   gdb_script  makes it a gdb test (tests/run.py: run_gdb_test)
 """
 import importlib

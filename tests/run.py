@@ -73,14 +73,24 @@ class Console:
         self.proc.stdin.flush()
 
     def wait(self, deadline):
-        try:
-            return self.proc.wait(timeout=max(0.1, deadline - time.monotonic()))
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
-            return None
-        finally:
-            self.thread.join(timeout=2)
+        """QEMU's exit status, or None on timeout (QEMU is then killed).
+        Reaps QEMU with wait4 to learn the host CPU time it used
+        (self.cpu_seconds): an idle lde must not keep the host busy."""
+        self.cpu_seconds = None
+        while True:
+            pid, status, usage = os.wait4(self.proc.pid, os.WNOHANG)
+            if pid:
+                self.cpu_seconds = usage.ru_utime + usage.ru_stime
+                self.proc.returncode = os.waitstatus_to_exitcode(status)
+                break
+            if time.monotonic() >= deadline:
+                self.proc.kill()
+                self.proc.wait()
+                self.thread.join(timeout=2)
+                return None
+            time.sleep(0.02)
+        self.thread.join(timeout=2)
+        return self.proc.returncode
 
 
 def run_qemu_test(t):
@@ -123,6 +133,8 @@ def run_qemu_test(t):
     for pat in t.get("expect", []):
         if not re.search(pat, out, re.M):
             problems.append("missing output %r" % pat)
+    if "max_cpu" in t and con.cpu_seconds is not None and con.cpu_seconds > t["max_cpu"]:
+        problems.append("QEMU used %.2f s of host CPU, more than %.2f s" % (con.cpu_seconds, t["max_cpu"]))
     for pat in t.get("reject", []):
         if re.search(pat, out, re.M):
             problems.append("unexpected output %r" % pat)

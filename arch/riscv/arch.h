@@ -68,6 +68,8 @@ static inline void arch_tlb_flush_all(void) { __asm__ volatile("sfence.vma" ::: 
 struct fdt_info;
 void arch_setup(uint64_t hartid, const struct fdt_info *fdt);
 void arch_describe_firmware(void);
+/* Program the timer through the SBI's legacy call even if TIME exists. */
+void arch_timer_use_legacy(void);
 
 /* --- debugging --- */
 void arch_backtrace(uint64_t fp);

@@ -51,6 +51,10 @@ void sbi_init(void)
 
 int sbi_has_time_ext(void) { return have_time_ext; }
 
+/* timer=legacy on the command line: behave as if the probe had said no,
+ * so the fallback path can be exercised on firmware that has TIME. */
+void sbi_use_legacy_timer(void) { have_time_ext = 0; }
+
 void sbi_set_timer(uint64_t when)
 {
 	if (have_time_ext)

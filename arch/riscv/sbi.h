@@ -32,3 +32,4 @@ long sbi_impl_id(void);
 long sbi_impl_version(void);
 const char *sbi_impl_name(long id);
 int sbi_has_time_ext(void);
+void sbi_use_legacy_timer(void);

@@ -50,6 +50,11 @@ void arch_setup(uint64_t hartid, const struct fdt_info *fdt)
 	}
 }
 
+void arch_timer_use_legacy(void)
+{
+	sbi_use_legacy_timer();
+}
+
 void arch_describe_firmware(void)
 {
 	long spec = sbi_spec_version();

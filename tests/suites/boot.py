@@ -32,3 +32,18 @@ TESTS += [
     {"name": "boot_sstc_off", "append": "init=/hello", "env": {"QEMU_CPU": "rv64,sstc=off"},
      "expect": BANNER + [r"hello from U-mode"]},
 ]
+
+TESTS += [
+    # The idle loop waits with wfi: while init sleeps for 3 s, QEMU must
+    # not keep a host CPU busy (a busy-spinning idle loop would cost ~3 s).
+    {"name": "idle_does_not_spin", "append": "init=/sleep 3", "max_cpu": 1.0, "timeout": 20},
+]
+
+TESTS += [
+    # The SBI legacy set_timer fallback (used when the base extension's
+    # probe finds no TIME extension) still preempts and wakes sleepers.
+    {"name": "timer_legacy_preempts", "append": "timer=legacy init=/t_monopoly",
+     "expect": [r"timer via legacy SBI set_timer", r"^PASS: t_monopoly"], "timeout": 30},
+    {"name": "timer_legacy_sleep", "append": "timer=legacy init=/sleep 0.2",
+     "expect": [r"timer via legacy SBI set_timer", r"init \(pid 1\) exited with status 0"]},
+]
