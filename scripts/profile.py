@@ -4,8 +4,12 @@ translation-block log, and count the instructions retired in each function
 (kernel symbols from build/kernel.elf, user symbols from the program's
 build/user/NAME.elf, everything in M-mode as "opensbi").
 
-Usage: scripts/profile.py "init=/bench fork" [USER_PROGRAM] [TOP]
-(Only for a short run: the log holds one line per block executed.)
+Usage: scripts/profile.py "APPEND" [USER_PROGRAM] [TOP]
+       scripts/profile.py --per N "APPEND" "BASELINE_APPEND" [USER_PROGRAM] [TOP]
+The second form profiles both command lines and prints the difference
+divided by N: what one operation costs, per function, e.g.
+  scripts/profile.py --per 100 "init=/bench only getpid" "init=/bench only none" bench
+(Only for short runs: the log holds one line per block executed.)
 """
 import bisect
 import collections
@@ -28,10 +32,7 @@ def symbols(elf):
     return syms
 
 
-def main():
-    append = sys.argv[1]
-    prog = sys.argv[2] if len(sys.argv) > 2 else None
-    top = int(sys.argv[3]) if len(sys.argv) > 3 else 30
+def profile(append, prog):
     syms = symbols(os.path.join(ROOT, "build", "kernel.elf"))
     if prog:
         syms += symbols(os.path.join(ROOT, "build", "user", prog + ".elf"))
@@ -67,11 +68,29 @@ def main():
                     else:
                         i = bisect.bisect_right(addrs, pc) - 1
                         per_fn[syms[i][1] if i >= 0 else "?"] += n
+    return per_fn
+
+
+def main():
+    args = sys.argv[1:]
+    per = 1
+    if args and args[0] == "--per":
+        per = int(args[1])
+        append, baseline = args[2], args[3]
+        rest = args[4:]
+    else:
+        append, baseline, rest = args[0], None, args[1:]
+    prog = rest[0] if rest else None
+    top = int(rest[1]) if len(rest) > 1 else 30
+    per_fn = profile(append, prog)
+    if baseline:
+        per_fn.subtract(profile(baseline, prog))
     total = sum(per_fn.values())
     print("%12s  %5s  %s" % ("instructions", "share", "function"))
-    for fn, n in per_fn.most_common(top):
-        print("%12d  %4.1f%%  %s" % (n, 100.0 * n / total, fn))
-    print("%12d  total" % total)
+    for fn, n in sorted(per_fn.items(), key=lambda kv: -abs(kv[1]))[:top]:
+        if n:
+            print("%12.1f  %4.1f%%  %s" % (n / per, 100.0 * n / total if total else 0, fn))
+    print("%12.1f  total" % (total / per))
 
 
 if __name__ == "__main__":

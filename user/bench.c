@@ -217,15 +217,29 @@ static void bench_timer_tick(unsigned long n)
 int main(int argc, char **argv)
 {
 	unsigned long boot = __lde_start_instret;
-	if (argc > 1 && !strcmp(argv[1], "fork")) {	/* for profiling one path */
+	/* bench only NAME: one benchmark, 100 iterations (scripts/profile.py). */
+	if (argc > 2 && !strcmp(argv[1], "only")) {
+		static const struct {
+			const char *name;
+			void (*fn)(unsigned long);
+			unsigned long n;
+		} one[] = {
+			{ "getpid", bench_getpid, 100 }, { "yield_self", bench_yield_self, 100 },
+			{ "yield_switch", bench_yield_switch, 100 }, { "pipe", bench_pipe, 100 },
+			{ "fork_exit_wait", bench_fork_exit_wait, 100 },
+			{ "fork_exec_wait", bench_fork_exec_wait, 100 }, { "sbrk_page", bench_sbrk, 100 },
+			{ "timer_tick", bench_timer_tick, 20000000 },
+		};
 		measure_empty_loop();
-		bench_fork_exit_wait(100);
-		return 0;
-	}
-	if (argc > 1 && !strcmp(argv[1], "exec")) {
-		measure_empty_loop();
-		bench_fork_exec_wait(100);
-		return 0;
+		if (!strcmp(argv[2], "none"))	/* the baseline: everything but the loop */
+			return 0;
+		for (unsigned i = 0; i < sizeof one / sizeof one[0]; i++)
+			if (!strcmp(argv[2], one[i].name)) {
+				one[i].fn(one[i].n);
+				return 0;
+			}
+		fprintf(stderr, "bench: no benchmark '%s'\n", argv[2]);
+		return 2;
 	}
 	unsigned long scale = argc > 1 ? strtoul(argv[1], NULL, 10) : 1;
 	if (!scale)
