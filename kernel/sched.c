@@ -213,8 +213,12 @@ void sched_timer_tick(bool from_user)
 		sched_make_runnable(p);
 	}
 	bool quantum_over = now >= next_tick;
+	/* Keep the ticks on a fixed grid, so that the interrupt's own lateness
+	 * does not lengthen every quantum; after a long idle spell, restart
+	 * the grid from now. */
 	if (quantum_over)
-		next_tick = now + sched_quantum;
+		next_tick = next_tick + sched_quantum > now ? next_tick + sched_quantum
+							    : now + sched_quantum;
 	uint64_t next = next_tick;
 	if (!list_empty(&timed_queue)) {
 		uint64_t w = container_of(timed_queue.next, struct proc, link)->wake_at;
