@@ -111,7 +111,7 @@ int cpio_next(const void *archive, size_t len, size_t *offset,
 }
 
 /* Archives written from `find .` name entries "./x"; users say "/x". */
-static const char *skip_prefix(const char *p)
+const char *cpio_skip_prefix(const char *p)
 {
 	for (;;) {
 		if (p[0] == '/')
@@ -133,10 +133,10 @@ int cpio_find(const void *archive, size_t len, const char *path,
 
 	if (!path)
 		return -EINVAL;
-	want = skip_prefix(path);
+	want = cpio_skip_prefix(path);
 	want_len = strlen(want);
 	while ((r = cpio_next(archive, len, &off, &f)) == 1) {
-		name = skip_prefix(f.name);
+		name = cpio_skip_prefix(f.name);
 		if ((f.mode & CPIO_S_IFMT) == CPIO_S_IFREG &&
 		    f.namelen - (size_t)(name - f.name) == want_len &&
 		    memcmp(name, want, want_len) == 0) {

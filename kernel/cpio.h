@@ -25,6 +25,9 @@ struct cpio_file {
 int cpio_next(const void *archive, size_t len, size_t *offset,
 	      struct cpio_file *out);
 
+/* path without its leading "/" and "./" components ("/x", "./x" -> "x"). */
+const char *cpio_skip_prefix(const char *path);
+
 /* Find a regular file by path. Leading "/" and "./" on either side are
  * ignored, so "/hello", "hello" and "./hello" all match an entry "hello"
  * or "./hello". Returns 0, -ENOENT (also for directories and other

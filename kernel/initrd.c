@@ -12,19 +12,6 @@
 static struct cpio_file files[INITRD_MAX_FILES];
 static int nfiles;
 
-/* "./prog" and "/prog" both name "prog". */
-static const char *strip_prefix(const char *name)
-{
-	for (;;) {
-		if (name[0] == '/')
-			name++;
-		else if (name[0] == '.' && name[1] == '/')
-			name += 2;
-		else
-			return name;
-	}
-}
-
 void initrd_init(const void *archive, size_t len)
 {
 	size_t off = 0;
@@ -38,7 +25,7 @@ void initrd_init(const void *archive, size_t len)
 				INITRD_MAX_FILES);
 			return;
 		}
-		const char *name = strip_prefix(f.name);
+		const char *name = cpio_skip_prefix(f.name);
 		f.namelen -= (size_t)(name - f.name);
 		f.name = name;
 		files[nfiles++] = f;
@@ -49,7 +36,7 @@ void initrd_init(const void *archive, size_t len)
 
 int initrd_find(const char *path, struct cpio_file *out)
 {
-	path = strip_prefix(path);
+	path = cpio_skip_prefix(path);
 	for (int i = 0; i < nfiles; i++) {
 		if (!strcmp(files[i].name, path)) {
 			*out = files[i];

@@ -23,7 +23,9 @@ static int fd_alloc(struct file *f)
 	return -EMFILE;
 }
 
-long sys_read(struct trapframe *tf)
+/* read(fd, buf, n) and write(fd, buf, n): a zero length never looks at
+ * the buffer; a length that does not fit ssize_t is an error. */
+static long read_write(struct trapframe *tf, bool write)
 {
 	struct file *f = fd_file(SYSARG(tf, 0));
 	uint64_t n = SYSARG(tf, 2);
@@ -31,19 +33,13 @@ long sys_read(struct trapframe *tf)
 		return -EBADF;
 	if (n > SSIZE_MAX_)
 		return -EINVAL;
-	return n ? file_read(f, SYSARG(tf, 1), n) : 0;
+	if (!n)
+		return 0;
+	return write ? file_write(f, SYSARG(tf, 1), n) : file_read(f, SYSARG(tf, 1), n);
 }
 
-long sys_write(struct trapframe *tf)
-{
-	struct file *f = fd_file(SYSARG(tf, 0));
-	uint64_t n = SYSARG(tf, 2);
-	if (!f)
-		return -EBADF;
-	if (n > SSIZE_MAX_)
-		return -EINVAL;
-	return n ? file_write(f, SYSARG(tf, 1), n) : 0;
-}
+long sys_read(struct trapframe *tf) { return read_write(tf, false); }
+long sys_write(struct trapframe *tf) { return read_write(tf, true); }
 
 long sys_close(struct trapframe *tf)
 {
