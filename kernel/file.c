@@ -40,7 +40,8 @@ void file_put(struct file *f)
 	KASSERT(f->refs > 0);
 	if (--f->refs)
 		return;
-	if (f->type == FILE_PIPE_READ || f->type == FILE_PIPE_WRITE)
+	/* A pipe end whose pipe_create failed is not attached to a pipe. */
+	if ((f->type == FILE_PIPE_READ || f->type == FILE_PIPE_WRITE) && f->pipe)
 		pipe_close(f->pipe, f->type == FILE_PIPE_WRITE);
 	f->type = 0;
 }

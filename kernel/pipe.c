@@ -30,16 +30,18 @@ int pipe_create(struct file **rd, struct file **wr)
 			p = &pipes[i];
 	if (!p)
 		return -ENFILE;
+	char *buf = palloc();
+	if (!buf)
+		return -ENOMEM;
 	*rd = file_alloc(FILE_PIPE_READ);
 	*wr = *rd ? file_alloc(FILE_PIPE_WRITE) : NULL;
-	p->buf = *wr ? palloc() : NULL;
-	if (!p->buf) {
+	if (!*wr) {
 		if (*rd)
-			file_put(*rd);
-		if (*wr)
-			file_put(*wr);
-		return *wr ? -ENOMEM : -ENFILE;
+			file_put(*rd);	/* not attached to the pipe yet */
+		page_put(buf);
+		return -ENFILE;
 	}
+	p->buf = buf;
 	p->rpos = p->wpos = 0;
 	p->readers = p->writers = 1;
 	waitq_init(&p->rq, "pipe read");

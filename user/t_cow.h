@@ -103,6 +103,17 @@ static __attribute__((noinline, unused)) void make_private(const struct range *e
 		}
 }
 
+/* Map the top 192 KiB of the stack now: make_private() and the tests'
+ * page-aligned stack arrays reach that deep, and a page first mapped in the
+ * middle of a test would spoil its exact page counts. Call from main. */
+static __attribute__((noinline, unused)) void deep_warm(void)
+{
+	volatile char buf[192 * 1024];
+	for (unsigned i = 0; i < sizeof buf; i += 512)
+		buf[i] = 0;
+	warm_up();
+}
+
 /* ---- The hog: a child that holds memory so that exactly N pages stay free.
  *
  * It grows its heap (touching every page) while many pages are free, and
@@ -110,9 +121,10 @@ static __attribute__((noinline, unused)) void make_private(const struct range *e
  * new page costs exactly one page (the stack's leaf table exists). To give
  * memory back it shrinks its heap. Commands are targets (a long) on one
  * pipe; after each it answers with the free-page count it reached (-1 if
- * it could not). EOF on the command pipe ends it. It must be forked while
- * memory is plentiful, and the caller must then make its own pages
- * private before asking for a low target. */
+ * it could not). A negative target ends it (EOF would not come while
+ * children forked after the hog hold the pipe's write end). It must be
+ * forked while memory is plentiful, and the caller must then make its own
+ * pages private before asking for a low target. */
 struct hog {
 	pid_t pid;
 	int cmd, rsp;
@@ -124,7 +136,6 @@ static long hog_heap, hog_stack;	/* pages taken (in the hog) */
 
 static long hog_adjust(long target)
 {
-	char *base = sbrk(0);
 	for (int rounds = 0; rounds < 100000; rounds++) {
 		long f = free_pages();
 		if (f == target)
@@ -157,7 +168,6 @@ static long hog_adjust(long target)
 			hog_heap -= n;
 		}
 	}
-	(void)base;
 	return -1;
 }
 
@@ -165,7 +175,7 @@ static void hog_main(int cmd, int rsp)
 {
 	make_private(NULL, 0);
 	long target;
-	while (read_all(cmd, &target, sizeof target) == (long)sizeof target) {
+	while (read_all(cmd, &target, sizeof target) == (long)sizeof target && target >= 0) {
 		long got = hog_adjust(target);
 		if (write_all(rsp, &got, sizeof got) != (long)sizeof got)
 			break;
@@ -177,6 +187,8 @@ static void hog_main(int cmd, int rsp)
 static inline int hog_start(struct hog *h)
 {
 	int c[2], r[2];
+	h->pid = -1;
+	h->cmd = h->rsp = -1;
 	if (pipe(c) || pipe(r))
 		return -1;
 	pid_t pid = fork();
@@ -205,9 +217,12 @@ static inline long hog_set(struct hog *h, long target)
 	return got;
 }
 
-/* Close the command pipe; the hog exits and gives everything back. */
+/* The hog exits and gives everything back; returns its wait status (the
+ * caller must have no other zombie child: wait() takes any). */
 static inline int hog_stop(struct hog *h)
 {
+	long quit = -1;
+	write_all(h->cmd, &quit, sizeof quit);
 	close(h->cmd);
 	close(h->rsp);
 	int st = -1;
@@ -220,4 +235,33 @@ static inline int hog_stop(struct hog *h)
 static inline void expect_oom(pid_t pid, uintptr_t stval)
 {
 	printf("expect-oom: pid %d stval=0x%lx\n", (int)pid, (unsigned long)stval);
+}
+
+/* Run fn in a child of init (the caller), in a process group of its own,
+ * and check that the free-page count comes back exactly. If the child
+ * fails, whatever it left behind (a hog holding memory, children blocked
+ * forever) is killed and reaped, so the next test starts clean. make_priv:
+ * make the child's pages its own first (no page shared with init). */
+static __attribute__((unused)) void run_isolated(void (*fn)(void), const char *name, int make_priv)
+{
+	long before = free_pages();
+	pid_t pid = fork();
+	if (pid == 0) {
+		setpgid(0, 0);
+		if (make_priv)
+			make_private(NULL, 0);
+		fn();
+		child_done();
+	}
+	int st = reap(pid);
+	CHECK_EQ(st, 0);
+	if (st != 0) {
+		printf("FAIL: %s: status 0x%x; killing what it left\n", name, st);
+		kill(-pid, SIGKILL);
+		while (wait(NULL) >= 0)
+			;
+	}
+	long after = free_pages();
+	CHECK_EQ(after, before);
+	printf("%s: free pages %ld before, %ld after\n", name, before, after);
 }
