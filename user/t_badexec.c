@@ -22,6 +22,7 @@ static char (*names)[NAME_LEN];	/* on the heap */
 static int nnames;
 static volatile uint64_t sentinel = 0x5eedf00dcafe1234ULL;	/* .data */
 static volatile uint64_t zeroed;				/* .bss */
+static pid_t my_pid;	/* 1 as init; any pid when run from the shell */
 
 static uint64_t free_pages(void)
 {
@@ -98,7 +99,7 @@ static void check_intact(const char *what, volatile uint64_t *stack_var, char *h
 			  : zeroed != 0 && !errno_overlaps(&zeroed, sizeof zeroed) ? "a .bss variable"
 			  : *stack_var != 0x57ac4ULL ? "a stack variable"
 			  : strcmp(heap, "heap survives exec failures") ? "the heap"
-			  : getpid() != 1 ? "the pid" : NULL;
+			  : getpid() != my_pid ? "the pid" : NULL;
 	if (bad) {
 		printf("FAIL: t_badexec: %s changed after %s\n", bad, what);
 		check_failures++;
@@ -148,6 +149,9 @@ static int run_child(const char *path, char *const argv[])
 int main(int argc, char **argv)
 {
 	volatile uint64_t stack_var = 0x57ac4;
+	my_pid = getpid();
+	if (getppid() == 0)	/* run as init */
+		CHECK_EQ(my_pid, 1);
 	char *heap = malloc(64);
 	CHECK(heap != NULL);
 	strcpy(heap, "heap survives exec failures");

@@ -17,7 +17,13 @@
  *                 exits 0, a killed one dies of SIGKILL (or had already
  *                 finished), data is right in every survivor, and the
  *                 free-page count returns exactly to its baseline.
- * Run as init: init=/t_cow share, init=/t_cow race [N] */
+ *                 The orphaned writers go to init (pid 1): run as init,
+ *                 this program reaps them and judges their statuses; run
+ *                 from the shell, each orphan that finishes reports
+ *                 through a pipe instead (its verdict, and that its parent
+ *                 is init by then), the runner says which ones it killed,
+ *                 and the system's init must reap them all.
+ * Run as init: init=/t_cow share, init=/t_cow race [N]; or from the shell. */
 #include "t_cow.h"
 
 /* ---- share ---------------------------------------------------------- */
@@ -291,6 +297,16 @@ static unsigned long rnd(void)
 }
 
 static unsigned long *rpages;	/* NRP pages in the runner's heap */
+static int is_init;	/* pid 1: the orphaned writers come to us */
+static int orphan_fd = -1;	/* where an orphaned writer that finishes reports */
+
+/* What an orphaned writer (a grandchild) that finished says, just before
+ * its _exit: by then its parent, a middle, is gone. */
+struct orphan_report {
+	int idx;	/* 0..NGC-1 */
+	int ppid;	/* getppid(): init's pid, 1 */
+	long bad;	/* wrong words it saw; it exits 0 iff none */
+};
 
 static unsigned long base_word(int j, int k)
 {
@@ -353,6 +369,15 @@ static void writer(int id, long rounds)
 	if (bad)
 		printf("FAIL: writer %d: %ld wrong words\n", id, bad);
 	fflush(stdout);
+	if (id >= NW) {
+		/* An orphan-to-be: report once the middle is gone (it exits at
+		 * once, so this wait is short and bounded). */
+		long end = uptime() + 3000;
+		while (getppid() != 1 && uptime() < end)
+			usleep(1000);
+		struct orphan_report r = { id - NW, getppid(), bad };
+		write_all(orphan_fd, &r, sizeof r);
+	}
 	_exit(bad ? 1 : 0);
 }
 
@@ -372,8 +397,10 @@ static void race_runner(int report_fd)
 	for (int i = 0; i < NW; i++) {
 		w[i] = fork();
 		CHECK(w[i] >= 0);
-		if (w[i] == 0)
+		if (w[i] == 0) {
+			close(report_fd);	/* end-of-file there when the runner is gone */
 			writer(i, rounds[i]);
+		}
 	}
 	for (int m = 0; m < NM; m++) {
 		mid[m] = fork();
@@ -382,8 +409,10 @@ static void race_runner(int report_fd)
 			pid_t g[3] = { m };	/* which middle, its two children */
 			for (int n = 0; n < 2; n++) {
 				g[1 + n] = fork();
-				if (g[1 + n] == 0)
+				if (g[1 + n] == 0) {
+					close(report_fd);
 					writer(NW + 2 * m + n, rounds[NW + 2 * m + n]);
+				}
 			}
 			CHECK_EQ(write(gp[1], g, sizeof g), (long)sizeof g);
 			/* A few writes of our own, then exit while our children
@@ -401,7 +430,7 @@ static void race_runner(int report_fd)
 			w[NW + 2 * g[0] + 1] = g[2];
 		}
 	}
-	/* Tell init which grandchildren it will inherit. */
+	/* Tell our parent which grandchildren init will inherit. */
 	CHECK_EQ(write_all(report_fd, &w[NW], NGC * sizeof(pid_t)), NGC * (long)sizeof(pid_t));
 
 	/* Kill the endless writers and half of the others, in a random
@@ -437,6 +466,8 @@ static void race_runner(int report_fd)
 		CHECK(r == 0 || (v >= NW && !endless(v) && errno == ESRCH));
 		killed[v] = 1;
 	}
+	/* And which of them we killed. */
+	CHECK_EQ(write_all(report_fd, &killed[NW], NGC * sizeof(int)), NGC * (long)sizeof(int));
 	int exited = 0, sigkilled = 0, endless_killed = 0;
 	for (int n = 0; n < NW + NM; n++) {
 		int st = -1;
@@ -485,49 +516,107 @@ static void test_race(void)
 {
 	pid_t runner;
 	long f0 = free_pages();
-	int rep[2];
+	int rep[2], orp[2];
 	CHECK_EQ(pipe(rep), 0);
+	CHECK_EQ(pipe(orp), 0);
 	runner = fork();
 	if (runner == 0) {
 		close(rep[0]);
+		close(orp[0]);
+		orphan_fd = orp[1];
 		race_runner(rep[1]);
 	}
 	close(rep[1]);
+	close(orp[1]);
 	pid_t gc[NGC];
+	int killed[NGC] = { 0 }, gst[NGC];
 	CHECK_EQ(read_all(rep[0], gc, sizeof gc), (long)sizeof gc);
+	/* Which ones the runner killed (short if it failed before that). */
+	CHECK_EQ(read_all(rep[0], killed, sizeof killed), (long)sizeof killed);
 	close(rep[0]);
-	/* We are init: the grandchildren whose parents exited are ours now. */
+	for (int i = 0; i < NGC; i++)
+		gst[i] = -1;
 	int seen_runner = 0, orphans = 0, orphans_ok = 0;
-	for (;;) {
-		int st = -1;
-		pid_t got = wait(&st);
-		if (got < 0) {
-			CHECK_EQ(errno, ECHILD);
-			break;
+	if (is_init) {
+		/* We are init: the grandchildren whose parents exited are ours now. */
+		for (;;) {
+			int st = -1;
+			pid_t got = wait(&st);
+			if (got < 0) {
+				CHECK_EQ(errno, ECHILD);
+				break;
+			}
+			if (got == runner) {
+				seen_runner++;
+				CHECK_EQ(st, 0);
+				if (st != 0)	/* it may not have killed the endless ones */
+					for (int i = 0; i < NGC; i++)
+						kill(gc[i], SIGKILL);
+				continue;
+			}
+			int idx = -1;
+			for (int i = 0; i < NGC; i++)
+				if (gc[i] == got)
+					idx = i;
+			CHECK(idx >= 0);
+			orphans++;
+			if (idx >= 0)
+				gst[idx] = st;
+			else
+				printf("FAIL: wait returned %d (status 0x%x), not one of ours\n", (int)got, st);
 		}
-		if (got == runner) {
-			seen_runner++;
-			CHECK_EQ(st, 0);
-			if (st != 0)	/* it may not have killed the endless ones */
-				for (int i = 0; i < NGC; i++)
-					kill(gc[i], SIGKILL);
+	} else {
+		/* The orphans are the system's init's: only the runner is ours. */
+		int st = reap(runner);
+		seen_runner += st != -1;
+		CHECK_EQ(st, 0);
+		if (st != 0)
+			for (int i = 0; i < NGC; i++)
+				kill(gc[i], SIGKILL);
+		errno = 0;
+		CHECK_EQ(wait(NULL), -1);
+		CHECK_EQ(errno, ECHILD);
+	}
+	/* The reports of the orphans that finished; end-of-file once every
+	 * writer is gone. */
+	int reported[NGC] = { 0 }, report_ok[NGC] = { 0 };
+	struct orphan_report r;
+	while (read_all(orp[0], &r, sizeof r) == (long)sizeof r) {
+		if (r.idx < 0 || r.idx >= NGC || reported[r.idx]++) {
+			printf("FAIL: bad or repeated orphan report %d\n", r.idx);
+			check_failures++;
 			continue;
 		}
-		int idx = -1;
-		for (int i = 0; i < NGC; i++)
-			if (gc[i] == got)
-				idx = i;
-		CHECK(idx >= 0);
-		orphans++;
+		report_ok[r.idx] = r.ppid == 1 && r.bad == 0;
+		if (!report_ok[r.idx])
+			printf("FAIL: grandchild %d (writer %d) finished with parent %d, %ld wrong words\n",
+			       (int)gc[r.idx], NW + r.idx, r.ppid, r.bad);
+	}
+	close(orp[0]);
+	for (int i = 0; i < NGC; i++) {
+		if (!is_init) {
+			/* Dead or not yet, init must reap it. */
+			if (wait_state(gc[i], -1, 5000) == 0)
+				orphans++;
+			else
+				printf("FAIL: grandchild %d still listed: not reaped by init\n", (int)gc[i]);
+		}
 		/* Killed or not (the runner's kill may come after it finished),
-		 * a grandchild either finished cleanly or died of SIGKILL; an
-		 * endless one can only have been killed. */
-		int sigkill = WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL;
-		int clean = WIFEXITED(st) && WEXITSTATUS(st) == 0;
-		if (idx >= 0 && (sigkill || (clean && !endless(NW + idx))))
+		 * a grandchild either finished cleanly, and said so with init
+		 * as its parent by then, or was killed by the runner; an
+		 * endless one can only have been killed. As init we see its
+		 * status too: exit 0 iff it finished, else SIGKILL. */
+		int ok = reported[i] ? report_ok[i] && !endless(NW + i) : killed[i];
+		if (is_init) {
+			int sigkill = WIFSIGNALED(gst[i]) && WTERMSIG(gst[i]) == SIGKILL;
+			int clean = WIFEXITED(gst[i]) && WEXITSTATUS(gst[i]) == 0;
+			ok = ok && gst[i] != -1 && (clean ? reported[i] : sigkill && killed[i]);
+		}
+		if (ok)
 			orphans_ok++;
 		else
-			printf("FAIL: grandchild %d ended with status 0x%x\n", (int)got, st);
+			printf("FAIL: grandchild %d: reported %d, killed %d, status 0x%x\n", (int)gc[i],
+			       reported[i], killed[i], gst[i]);
 	}
 	CHECK_EQ(seen_runner, 1);
 	CHECK_EQ(orphans, NGC);
@@ -541,6 +630,9 @@ static void test_race(void)
 int main(int argc, char **argv)
 {
 	const char *mode = argc > 1 ? argv[1] : "share";
+	is_init = getppid() == 0;
+	if (is_init)
+		CHECK_EQ(getpid(), 1);
 	deep_warm();
 	long before = free_pages();
 	if (!strcmp(mode, "share")) {

@@ -2,8 +2,10 @@
  * in usleep, in wait, in a pipe read, in a write to a full pipe, or killing
  * itself), and its parent sees WIFSIGNALED with the signal sent; ESRCH,
  * EINVAL, kill(pid, 0) as a probe, and zombies that cannot be killed.
- * Run as init: init=/t_kill */
+ * Run as init (init=/t_kill) or from the shell (t_kill). */
 #include "t_util.h"
+
+static int is_init;	/* pid 1: orphans come to us; else to init, which reaps them */
 
 #define PROMPT_MS 2000	/* "promptly": far below the 10 s sleeps, with room for host stalls */
 
@@ -114,12 +116,24 @@ static void test_waiter(void)
 	close(fds[0]);
 	expect_sleeping(pid, "wait");
 	kill_and_reap(pid, SIGTERM, "a child blocked in wait()");
-	/* Its child is an orphan now, handed to init: us. */
+	/* Its child is an orphan now, handed to init (pid 1): us, when we are
+	 * init; else the system's init, which reaps it once it dies. */
 	struct lde_procinfo pi;
 	CHECK_EQ(proc_get(gc, &pi), 0);
-	CHECK_EQ(pi.ppid, getpid());
-	CHECK_EQ(getpid(), 1);
-	kill_and_reap(gc, SIGKILL, "the orphaned grandchild");
+	CHECK_EQ(pi.ppid, 1);
+	if (is_init) {
+		kill_and_reap(gc, SIGKILL, "the orphaned grandchild");
+		return;
+	}
+	long t0 = uptime();
+	CHECK_EQ(kill(gc, SIGKILL), 0);
+	CHECK_EQ(wait_state(gc, -1, PROMPT_MS), 0);	/* dead, and reaped by init */
+	long took = uptime() - t0;
+	errno = 0;
+	CHECK_EQ(kill(gc, 0), -1);
+	CHECK_EQ(errno, ESRCH);
+	printf("kill: the orphaned grandchild (init's now) died and init reaped it after %ld ms\n",
+	       took);
 }
 
 static void test_pipe_reader(void)
@@ -246,6 +260,9 @@ static void test_many(void)
 
 int main(void)
 {
+	is_init = getppid() == 0;
+	if (is_init)
+		CHECK_EQ(getpid(), 1);
 	warm_up();
 	long before = free_pages();
 	test_spinner();

@@ -2,7 +2,8 @@
  * EAGAIN (no crash, no page lost, the count is the table size minus the
  * live processes), again and again; after reaping everything fork works
  * again, the table fills to the same count, and memory is back.
- * Run as init: init=/t_proctable */
+ * Run as init (init=/t_proctable) or from the shell: the count is relative
+ * to the processes there were at the start. */
 #include "t_util.h"
 
 #define MAX_CHILDREN 512
@@ -44,6 +45,11 @@ static int fill(int release_fd_out[1])
 		}
 		kids[n++] = pid;
 	}
+	/* Let every child get where it stays (the odd ones zombies, the even
+	 * ones asleep on the pipe): until then their first writes and their
+	 * exits change the free-page count under us. */
+	for (int i = 0; i < n; i++)
+		CHECK_EQ(wait_state(kids[i], (i & 1) ? LDE_P_ZOMBIE : LDE_P_SLEEPING, 5000), 0);
 	/* It keeps failing the same way, and a failed fork takes no page. */
 	for (int i = 0; i < 5; i++) {
 		long f = free_pages();

@@ -113,3 +113,110 @@ TESTS = [
     {"name": "klog_keeps_line_whole", "append": "init=/t_klog",
      "expect": [r"^left half\|right half$", r"lde: pid 2 \(t_klog\) killed: store page fault"]},
 ]
+
+
+# ---------------------------------------------------------------------------
+# Every test program run by name from the shell (issue: "Every test program
+# can be run by name from the shell"). There a program is not pid 1: its
+# parent is the shell (pid 2), init and the shell are alive, and orphans go
+# to init, not to the program. Each command is typed once the previous one
+# has printed its verdict and the prompt is back; a FAIL line anywhere fails
+# the test (tests/run.py). The commands are the ones the suites run as init,
+# with their arguments and, per test, their kernel parameters and clock.
+#
+# Left out:
+#   t_args pid=1 ppid=0      by its nature: it states init's own pid ("t_args
+#                            ppid=2" is run instead)
+#   t_restrict MODE, most    by their nature: each kills the program itself,
+#                            which as init tests init's death; one mode is
+#                            run (the shell reports the signal), and
+#                            "t_restrict all" runs every mode in children
+#   t_exhaust, t_load        not yet: they are being reworked together with
+#                            tests/suites/hardening.py (which also runs fuzz
+#                            from the shell)
+# "t_syscall exit N" (no verdict line: its status is the verdict) comes
+# last, so that the shell's exit, and QEMU's status, is its status.
+
+KERNEL_TROUBLE = [r"^panic", r"kernel trap", r"KASSERT", r"assertion"]
+ICOUNT = {"QEMU_EXTRA": "-icount shift=4,sleep=off"}
+
+
+def run_by_name(name, cmds, status=0, shell_reports=(), check=None, pre=(), post=(), **kw):
+    """Boot the default shell and type each command of cmds, waiting for its
+    verdict ("PASS: PROG", or the regex given as (command, regex)) and the
+    prompt before the next; then exit. (A "FAIL: PROG" line ends the wait
+    for the verdict too: the test has failed, and need not time out.) pre
+    and post: steps before and after. Any "sh: ..." line other than those
+    matching shell_reports (a program killed, not found) fails the test."""
+    steps = list(pre)
+    for c in cmds:
+        cmd, done = c if isinstance(c, tuple) else \
+            (c, r"^(?:PASS|FAIL): %s\b" % re.escape(c.split()[0]))
+        steps += [send(cmd + "\n"), expect(done), expect(PROMPT)]
+    steps += list(post) + [send("exit\n")]
+
+    def checks(out):
+        for line in out.splitlines():
+            if line.startswith("sh: ") and not any(re.fullmatch(r, line) for r in shell_reports):
+                return "unexpected shell report %r" % line
+        return check(out) if check else None
+    done = r"^lde: init \(pid 1\) exited with status %d$" % status
+    return sh(name, steps, status=status, check=checks, timeout=kw.pop("timeout", 60),
+              expect=[done] + kw.pop("expect", []),
+              reject=KERNEL_TROUBLE + kw.pop("reject", []), **kw)
+
+
+def klog_and_lines(out):
+    if not re.search(r"^left half\|right half$", out, re.M):
+        return "t_klog's line was split"
+    return lines_whole(out)
+
+
+TESTS += [
+    # The first programs: system calls, argv, restricted operations, the
+    # ELF loader, leaks, whole console lines.
+    run_by_name("sh_run_firstprog", [
+        "t_syscall", "t_syscall argbytes",
+        "t_args x yy zzz", "t_args", "t_args exit=42", "t_args errno", "t_args ppid=2",
+        "t_restrict all",
+        ("t_restrict null_write", r"^sh: \[\d+\] killed by signal 11$"),
+        "t_badexec", "t_memleak 200", "t_lines", "t_klog",
+        ("t_syscall exit 42", r"^t_syscall: SYS_exit\(42\)$")],
+        status=42, shell_reports=[r"sh: \[\d+\] killed by signal 11"],
+        expect=[r"^t_syscall: pid \d+ ppid 2$", r"^t_syscall: survived every bad call$",
+                r"^t_args: argv\[1\]=<ppid=2>$",
+                r"^lde: pid \d+ \(t_restrict\) killed: store page fault, "
+                r"sepc=0x[0-9a-f]+ stval=0x0$"],
+        check=klog_and_lines),
+    # The process API and time sharing, with two more processes around
+    # (background sleepers: the programs count processes and pages from
+    # what is there when they start).
+    run_by_name("sh_run_process", [
+        "t_fork", "t_wait", "t_kill", "t_orphan", "t_exec", "t_sbrk", "t_pipe", "t_fdinherit",
+        "t_sleep", "t_monopoly", "t_proctable", "t_torture"],
+        pre=[send("sleep 1000 &\n"), expect(r"^\[(?P<bg1>\d+)\]$"), expect(PROMPT),
+             send("sleep 1000 &\n"), expect(r"^\[(?P<bg2>\d+)\]$"), expect(PROMPT)],
+        post=[send("kill {bg1} {bg2}\n"), expect(PROMPT), send("wait\n"), expect(PROMPT)],
+        shell_reports=[r"sh: \[\d+\] killed by signal 9"],
+        expect=[r"^orphan: pid \d+, parent 2: orphans go to init \(pid 1\)$",
+                r"^kill: the orphaned grandchild \(init's now\) died and init reaped it",
+                r"^proctable: 5 processes before"],
+        check=lambda out: None if len(re.findall(r"^sh: \[\d+\] killed by signal 9$", out,
+                                                 re.M)) == 2
+        else "the two background sleepers were not both killed at the end"),
+    # Copy-on-write and lazy pages.
+    run_by_name("sh_run_cow", ["t_cow share", "t_cow race", "t_cow race 1", "t_cowoom", "t_lazy"],
+                expect=[r"race: 8 orphaned writers reaped by init; "
+                        r"free pages (\d+) before, \1 after"]),
+    # quantum=1, as the suites run these.
+    run_by_name("sh_run_quantum1", ["t_monopoly", "t_torture", "t_cow share", "t_cow race",
+                                    "t_cowoom", "t_lazy"], append="quantum=1"),
+    # Under -icount: CPU-time fairness and tight sleep bounds; also the
+    # programs whose real-time verdicts a loaded host can upset (too few
+    # quanta for t_fair's, a stall charged to t_yield's yielder).
+    run_by_name("sh_run_icount_fair", ["t_fair 2", "t_fair 3", "t_fair 4", "t_fair 3 quanta"],
+                env=ICOUNT),
+    run_by_name("sh_run_icount", ["t_sleep tight", "t_yield"], env=ICOUNT),
+    run_by_name("sh_run_quantum1000_icount", ["t_sleep tight 1000", "t_yield"],
+                append="quantum=1000", env=ICOUNT),
+]
