@@ -142,6 +142,8 @@ gdb:
 	gdb-multiarch -q -x scripts/lde.gdb -ex "lde-connect $(GDB_PORT)" $(B)/kernel.elf
 
 -include tests/host/host.mk
+-include tests/fuzz/fuzz.mk
+host-tests: fuzz-replay-bins
 
 test: deps
 	@$(MAKE) all host-tests $(B)/initrd-test.cpio
@@ -160,6 +162,7 @@ help:
 	@echo "make test       build everything and run every test"
 	@echo "make bench      instructions per system call, switch, fork... (exact, under icount)"
 	@echo "make qemu-gdb   boot halted, waiting for gdb; then 'make gdb'"
+	@echo "make fuzz-host SECONDS=N   fuzz the device-tree, ELF and cpio parsers (libFuzzer)"
 	@echo "variables: QEMU_MEM QEMU_SMP QEMU_CPU QEMU_BIOS APPEND QEMU_EXTRA V=1 TOOLPREFIX"
 
 -include $(KOBJS:.o=.d) $(B)/user/*.d $(B)/user/lib/*.d

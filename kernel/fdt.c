@@ -203,7 +203,9 @@ static bool reg_entry(const struct fdt_ctx *c, const struct fdt_node *parent,
 
 static int add_reserved(struct fdt_info *out, uint64_t base, uint64_t size)
 {
-	if (out->nreserved >= FDT_MAX_RESERVED)
+	/* A range that wraps past 2^64 would reserve nothing where it should
+	 * reserve a lot: refuse the tree. */
+	if (out->nreserved >= FDT_MAX_RESERVED || base + size < base)
 		return -EINVAL;
 	out->reserved[out->nreserved].base = base;
 	out->reserved[out->nreserved].size = size;
@@ -211,6 +213,14 @@ static int add_reserved(struct fdt_info *out, uint64_t base, uint64_t size)
 	return 0;
 }
 
+/* Do blocks [a, a+an) and [b, b+bn) share a byte? Values below 2^33. */
+static bool blocks_overlap(uint64_t a, uint64_t an, uint64_t b, uint64_t bn)
+{
+	return an && bn && a < b + bn && b < a + an;
+}
+
+/* The reservation map has no size in the header: it ends at its
+ * terminating entry, which must come before it runs into another block. */
 static int parse_rsvmap(struct fdt_ctx *c)
 {
 	uint32_t off = c->rsvmap_off, totalsize = c->totalsize;
@@ -224,8 +234,13 @@ static int parse_rsvmap(struct fdt_ctx *c)
 		base = be64(c->blob + off);
 		size = be64(c->blob + off + sizeof(uint64_t));
 		off += FDT_RSV_ENTRY_SIZE;
-		if (base == 0 && size == 0)
+		if (base == 0 && size == 0) {
+			uint64_t len = off - c->rsvmap_off;
+			if (blocks_overlap(c->rsvmap_off, len, c->struct_off, c->struct_size) ||
+			    blocks_overlap(c->rsvmap_off, len, c->strings_off, c->strings_size))
+				return -EINVAL;
 			return 0;
+		}
 		/* An empty reservation reserves nothing: don't waste a slot. */
 		if (size == 0)
 			continue;

@@ -36,7 +36,7 @@ struct fdt_info {
 	 * absent */
 	const char *bootargs;
 	/* memory reservation block entries (empty ones skipped), then every
-	 * reg entry of each child of /reserved-memory */
+	 * reg entry of each child of /reserved-memory; none wraps past 2^64 */
 	int nreserved;
 	struct fdt_range reserved[FDT_MAX_RESERVED];
 	int ncpus;		/* /cpus/cpu@N nodes */

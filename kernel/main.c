@@ -135,6 +135,8 @@ void kmain(uint64_t hartid, uint64_t dtb_pa)
 	uint32_t size = fdt_totalsize(fdt_blob);
 	if (!size || size > DTB_MAX_SIZE || fdt_parse(fdt_blob, size, &fdt))
 		panic("kmain: no valid device tree at 0x%lx", dtb_pa);
+	if (!fdt.mem.size || fdt.mem.base + fdt.mem.size < fdt.mem.base)
+		panic("kmain: the device tree describes no usable memory");
 	if (fdt.mem.base + fdt.mem.size > BOOT_MAPPED_RAM_END)
 		fdt.mem.size = BOOT_MAPPED_RAM_END - fdt.mem.base;
 	add_free_memory();

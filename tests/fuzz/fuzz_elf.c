@@ -3,9 +3,10 @@
  * The input is a candidate executable. elf_parse() runs with the limits
  * exec passes (USER_BASE, USER_HEAP_LIMIT, PGSIZE; arch/riscv/memlayout.h),
  * then with two other sets: a tight window just around where lde's
- * programs live, so that inputs reach the checks at its top edge, and 64 KiB
- * pages. Each time, on a copy of the input at an odd address (the
- * validator promises not to need alignment).
+ * programs live, so that inputs reach the checks at its top edge (which
+ * is not page-aligned, unlike exec's), and 64 KiB pages. Each time on a
+ * copy of the input at an odd address (the validator promises not to need
+ * alignment).
  *
  * Checked on success (elf.h's promises, what load_segment() relies on):
  *   - the header is a static RV64 little-endian ET_EXEC, and the image is
@@ -21,7 +22,7 @@
  *     where the file's bytes end and the last page, every copy stays
  *     inside both the page and the file.
  * Checked on failure: -ENOEXEC (-EINVAL only for bad arguments, tried
- * too), and *out zeroed.
+ * too; a NULL file is -ENOEXEC), and *out zeroed.
  * And: an image accepted in the tight window is accepted, identically,
  * with exec's wider limits. */
 #include "fuzz.h"
@@ -41,7 +42,8 @@ struct limits {
 
 /* What proc_exec() passes. */
 static const struct limits exec_limits = { USER_BASE, USER_HEAP_LIMIT, PGSIZE };
-static const struct limits tight_limits = { 0x10000, 0x40000, PGSIZE };
+/* user_top not on a page boundary: whole pages must still end below it. */
+static const struct limits tight_limits = { 0x10000, 0x40800, PGSIZE };
 static const struct limits big_pages = { 0x10000, 1ull << 32, 0x10000 };
 
 typedef unsigned __int128 u128;	/* sums that cannot wrap */
@@ -192,8 +194,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		check_same(&exec_img, &tight_img);
 	}
 
-	/* Bad arguments are refused before the file is looked at. */
+	/* Bad arguments are refused before the file is looked at; no file
+	 * is a bad image. */
 	CHECK(elf_parse(f, size, USER_BASE, USER_HEAP_LIMIT, 3, &img) == -EINVAL);
+	check_rejected(&img);
+	CHECK(elf_parse(f, size, USER_BASE, USER_HEAP_LIMIT, 0, &img) == -EINVAL);
+	check_rejected(&img);
+	CHECK(elf_parse(NULL, size, USER_BASE, USER_HEAP_LIMIT, PGSIZE, &img) ==
+	      -ENOEXEC);
 	check_rejected(&img);
 	CHECK(elf_parse(f, size, USER_HEAP_LIMIT, USER_BASE, PGSIZE, &img) == -EINVAL);
 	check_rejected(&img);

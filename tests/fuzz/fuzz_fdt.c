@@ -23,7 +23,7 @@
  *   - ncpus is no more than the structure block has room for.
  * Checked on failure: -EINVAL, and *out zeroed with bootargs "".
  * Either way: totalsize 0 from fdt_totalsize(), or more than maxlen,
- * means failure. */
+ * means failure; and a NULL blob fails. */
 #include "fuzz.h"
 #include "errno.h"
 #include "fdt.h"
@@ -178,6 +178,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		check_rejected(&a);
 	else
 		check_accepted(data, size, &a);
+
+	/* No blob at all. */
+	CHECK(fdt_parse(NULL, size, &b) == -EINVAL);
+	check_rejected(&b);
+	CHECK(fdt_totalsize(NULL) == 0);
 
 	if (size < 8) {
 		/* fdt_totalsize() reads 8 bytes: the kernel has them. */

@@ -130,6 +130,7 @@ host-check: host-tests
 		$(HOST_BUILD)/test_$(m) $(HOST_ARGS_$(m)) || { \
 			echo "FAIL: $(m): test binary exited with status $$?"; \
 			status=1; };) \
+	$(MAKE) --no-print-directory -f tests/fuzz/fuzz.mk fuzz-replay || status=1; \
 	if [ $$status -eq 0 ]; then echo "host-check: all passed"; \
 	else echo "host-check: FAILED"; fi; \
 	exit $$status

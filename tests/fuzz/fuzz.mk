@@ -1,0 +1,98 @@
+# Fuzzing the parsers that read untrusted input: the device tree
+# (kernel/fdt.c), ELF executables (kernel/elf.c) and the initrd's cpio
+# archive (kernel/cpio.c). docs/fuzzing.md explains the targets and what
+# each one checks. Included from the top-level Makefile; standalone:
+# make -f tests/fuzz/fuzz.mk fuzz-replay
+#
+#   fuzz-host     build the libFuzzer targets (clang, ASan+UBSan) into
+#                 build/fuzz/ and fuzz each for its share of SECONDS
+#                 (default 60, split across FUZZ_TARGETS), from a scratch
+#                 copy of the corpus (build/fuzz/corpus-<target>/); crashes
+#                 go to build/fuzz/crashes/
+#   fuzz-replay   build plain replay drivers (host compiler, ASan+UBSan, no
+#                 libFuzzer) and run each over tests/fuzz/corpus/<target>/
+#                 and tests/fuzz/regressions/<target>/: one PASS:/FAIL: line
+#                 per target, for tests/run.py
+#   fuzz-promote  merge the scratch corpora into tests/fuzz/corpus/ (only
+#                 inputs that reach a new edge), to commit them
+#   fuzz-cov      line and branch coverage of the parsers by the committed
+#                 corpus (FUZZ_COV_SCRATCH=1: by the scratch corpora too)
+#
+# Variables: SECONDS, FUZZ_TARGETS (default "fdt elf cpio"), FUZZ_FLAGS
+# (more libFuzzer flags, e.g. -seed=1 -only_ascii=1), FUZZ_CC (clang).
+
+Q ?= @
+HOSTCC ?= cc
+FUZZ_CC ?= clang
+LLVM_PROFDATA ?= llvm-profdata
+LLVM_COV ?= llvm-cov
+SECONDS ?= 60
+FUZZ_TARGETS ?= fdt elf cpio
+FUZZ_FLAGS ?=
+FUZZ_COV_SCRATCH ?=
+
+FUZZ_DIR := tests/fuzz
+FUZZ_BUILD := build/fuzz
+FUZZ_ALL := fdt elf cpio
+
+FUZZ_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror \
+	-iquote kernel -iquote arch/riscv
+FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=all
+# The parsers promise that no offset arithmetic wraps: with clang, wrapping
+# unsigned arithmetic in them (not undefined behaviour, so not in
+# -fsanitize=undefined) is reported too.
+FUZZ_PARSER_SAN := -fsanitize=unsigned-integer-overflow
+FUZZ_HDRS := $(FUZZ_DIR)/fuzz.h kernel/errno.h kernel/kstring.h \
+	arch/riscv/memlayout.h arch/riscv/const.h $(FUZZ_DIR)/fuzz.mk
+
+.PHONY: fuzz-host fuzz-replay fuzz-replay-bins fuzz-promote fuzz-cov
+
+# libFuzzer comes with clang's runtime libraries (Debian: libclang-rt-dev,
+# which clang only recommends). Say so instead of failing at link time.
+$(FUZZ_BUILD)/libfuzzer.ok:
+	@mkdir -p $(@D)
+	$(Q)printf 'int LLVMFuzzerTestOneInput(const char *d, unsigned long n) { (void)d; (void)n; return 0; }\n' \
+		> $(FUZZ_BUILD)/probe.c
+	$(Q)$(FUZZ_CC) -fsanitize=fuzzer -o $(FUZZ_BUILD)/probe $(FUZZ_BUILD)/probe.c 2> $(FUZZ_BUILD)/probe.log || { \
+		cat $(FUZZ_BUILD)/probe.log; \
+		echo "fuzz: '$(FUZZ_CC) -fsanitize=fuzzer' does not link: install clang's runtime (Debian: apt-get install libclang-rt-dev)"; \
+		exit 1; }
+	$(Q)touch $@
+
+# The parser gets the extra sanitizer, and libFuzzer's coverage hooks
+# (fuzzer-no-link); the target links libFuzzer's main().
+$(FUZZ_BUILD)/fuzz_%: $(FUZZ_DIR)/fuzz_%.c kernel/%.c kernel/%.h $(FUZZ_HDRS) | $(FUZZ_BUILD)/libfuzzer.ok
+	@echo "  FUZZCC  $@"
+	@mkdir -p $(@D)
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) $(FUZZ_SAN) $(FUZZ_PARSER_SAN) -fsanitize=fuzzer-no-link \
+		-c -o $@-parser.o kernel/$*.c
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) $(FUZZ_SAN) -fsanitize=fuzzer -o $@ $(FUZZ_DIR)/fuzz_$*.c $@-parser.o
+
+$(FUZZ_BUILD)/replay_%: $(FUZZ_DIR)/fuzz_%.c $(FUZZ_DIR)/replay.c kernel/%.c kernel/%.h $(FUZZ_HDRS)
+	@echo "  HOSTCC  $@"
+	@mkdir -p $(@D)
+	$(Q)$(HOSTCC) $(FUZZ_CFLAGS) $(FUZZ_SAN) -o $@ $(FUZZ_DIR)/replay.c $(FUZZ_DIR)/fuzz_$*.c kernel/$*.c
+
+# Source-based coverage, no sanitizers: what the corpus reaches.
+$(FUZZ_BUILD)/cov_%: $(FUZZ_DIR)/fuzz_%.c $(FUZZ_DIR)/replay.c kernel/%.c kernel/%.h $(FUZZ_HDRS)
+	@echo "  FUZZCC  $@"
+	@mkdir -p $(@D)
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -fprofile-instr-generate -fcoverage-mapping \
+		-o $@ $(FUZZ_DIR)/replay.c $(FUZZ_DIR)/fuzz_$*.c kernel/$*.c
+
+fuzz-replay-bins: $(FUZZ_ALL:%=$(FUZZ_BUILD)/replay_%)
+
+fuzz-replay: fuzz-replay-bins
+	$(Q)FUZZ_BUILD=$(FUZZ_BUILD) $(FUZZ_DIR)/fuzz.sh replay $(FUZZ_ALL)
+
+fuzz-host: $(FUZZ_TARGETS:%=$(FUZZ_BUILD)/fuzz_%)
+	$(Q)FUZZ_BUILD=$(FUZZ_BUILD) FUZZ_FLAGS="$(FUZZ_FLAGS)" \
+		$(FUZZ_DIR)/fuzz.sh host $(SECONDS) $(FUZZ_TARGETS)
+
+fuzz-promote: $(FUZZ_TARGETS:%=$(FUZZ_BUILD)/fuzz_%)
+	$(Q)FUZZ_BUILD=$(FUZZ_BUILD) $(FUZZ_DIR)/fuzz.sh promote $(FUZZ_TARGETS)
+
+fuzz-cov: $(FUZZ_TARGETS:%=$(FUZZ_BUILD)/cov_%)
+	$(Q)FUZZ_BUILD=$(FUZZ_BUILD) FUZZ_COV_SCRATCH=$(FUZZ_COV_SCRATCH) \
+		LLVM_PROFDATA=$(LLVM_PROFDATA) LLVM_COV=$(LLVM_COV) \
+		$(FUZZ_DIR)/fuzz.sh cov $(FUZZ_TARGETS)
