@@ -118,7 +118,7 @@ $(B)/initrd-test.cpio: $(UBINS) scripts/mkbadelf.py
 	$(Q)cd $(B)/initrd-test && ls | LC_ALL=C sort | cpio -o -H newc --quiet > ../initrd-test.cpio
 
 # ---- top-level targets ----------------------------------------------------
-.PHONY: all deps build run test bench qemu-gdb gdb clean help host-tests
+.PHONY: all deps build run test bench fuzz soak qemu-gdb gdb clean help host-tests
 .DEFAULT_GOAL := all
 
 all: $(B)/kernel.elf $(B)/kernel.asm $(B)/kernel.sym $(B)/initrd.cpio
@@ -154,6 +154,15 @@ bench: deps
 	@$(MAKE) all
 	@$(PYTHON) scripts/bench.py
 
+# Long hardening runs (docs/hardening.md): boot after boot until SECONDS
+# have passed; SEED replays one run.
+fuzz: deps
+	@$(MAKE) all $(B)/initrd-test.cpio
+	@INITRD=$(B)/initrd-test.cpio $(PYTHON) scripts/fuzz.py --seconds $(or $(SECONDS),60) $(if $(SEED),--seed $(SEED))
+soak: deps
+	@$(MAKE) all $(B)/initrd-test.cpio
+	@INITRD=$(B)/initrd-test.cpio $(PYTHON) scripts/soak.py --seconds $(or $(SECONDS),600) $(if $(SEED),--seed $(SEED))
+
 clean:
 	rm -rf $(B)
 
@@ -162,6 +171,8 @@ help:
 	@echo "make test       build everything and run every test"
 	@echo "make bench      instructions per system call, switch, fork... (exact, under icount)"
 	@echo "make qemu-gdb   boot halted, waiting for gdb; then 'make gdb'"
+	@echo "make fuzz SECONDS=N        the system-call fuzzer, seed after seed (SEED=S replays one)"
+	@echo "make soak SECONDS=N        fuzzer, exhaustion and load in a loop"
 	@echo "make fuzz-host SECONDS=N   fuzz the device-tree, ELF and cpio parsers (libFuzzer)"
 	@echo "variables: QEMU_MEM QEMU_SMP QEMU_CPU QEMU_BIOS APPEND QEMU_EXTRA V=1 TOOLPREFIX"
 

@@ -205,7 +205,7 @@ static int add_reserved(struct fdt_info *out, uint64_t base, uint64_t size)
 {
 	/* A range that wraps past 2^64 would reserve nothing where it should
 	 * reserve a lot: refuse the tree. */
-	if (out->nreserved >= FDT_MAX_RESERVED || base + size < base)
+	if (out->nreserved >= FDT_MAX_RESERVED || size > UINT64_MAX - base)
 		return -EINVAL;
 	out->reserved[out->nreserved].base = base;
 	out->reserved[out->nreserved].size = size;

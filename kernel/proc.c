@@ -255,6 +255,32 @@ void proc_fault(const char *cause, int sig, uint64_t pc, uint64_t addr)
 	proc_exit(LDE_W_SIGNALED(sig));
 }
 
+void proc_out_of_memory(uint64_t pc, uint64_t addr)
+{
+	if (current != init_proc)
+		proc_fault("out of memory", LDE_SIGKILL, pc, addr);
+	struct proc *victim = NULL;
+	bool dying = false;
+	for (int i = 0; i < NPROC; i++) {
+		struct proc *p = &proc_table[i];
+		if (p->state == P_UNUSED || p->state == P_ZOMBIE || p == init_proc)
+			continue;
+		dying |= p->killed;
+		if (!p->killed && (!victim || p->mm.pages > victim->mm.pages))
+			victim = p;
+	}
+	if (!victim && !dying)
+		proc_fault("out of memory", LDE_SIGKILL, pc, addr);
+	if (victim) {
+		klog("lde: out of memory: killed pid %d (%s, %lu pages) so that init can run\n",
+		     victim->pid, victim->name, victim->mm.pages);
+		proc_kill(victim->pid, LDE_SIGKILL);
+	}
+	/* Let the victims run to their deaths; init's access is retried when
+	 * it is scheduled again. */
+	sched_yield();
+}
+
 void proc_fill_info(struct proc *p, struct lde_procinfo *info)
 {
 	memset(info, 0, sizeof *info);

@@ -83,6 +83,12 @@ int proc_kill(int pid, int sig);
 int proc_setpgid(int pid, int pgid);
 /* Kill the current process for a fault in U-mode, with one console line. */
 void proc_fault(const char *cause, int sig, uint64_t pc, uint64_t addr) __attribute__((noreturn));
+/* A page fault of the current process found no free page. The faulting
+ * process is killed ("out of memory"), unless it is init: then the process
+ * holding the most memory is killed instead and init retries, so that no
+ * program can take the machine down by eating memory. Returns only in
+ * that case. */
+void proc_out_of_memory(uint64_t pc, uint64_t addr);
 /* Called on the way back to U-mode: acts on a pending kill. */
 void proc_check_killed(void);
 struct proc *proc_by_pid(int pid);

@@ -51,7 +51,8 @@ long sys_usleep(struct trapframe *tf)
 	uint64_t us = SYSARG(tf, 0);
 	if (us > MAX_SLEEP_US)
 		return -EINVAL;
-	uint64_t ticks = us * arch_timebase_hz / US_PER_S;
+	/* In two parts: us * hz alone overflows for sleeps of weeks. */
+	uint64_t ticks = us / US_PER_S * arch_timebase_hz + us % US_PER_S * arch_timebase_hz / US_PER_S;
 	return sleep_until(arch_now() + ticks);
 }
 

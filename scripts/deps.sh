@@ -1,7 +1,8 @@
 #!/bin/sh
 # Install whatever lde's build, run and test loop needs and is missing,
 # with apt-get (Debian). Quiet when everything is present. Each package is
-# named before it is installed.
+# named before it is installed. `deps.sh fuzz` also installs what
+# `make fuzz-host` needs (libFuzzer, in clang's runtime package).
 set -eu
 
 # package:command-or-file that proves it is installed
@@ -19,12 +20,16 @@ make:make
 gcc:gcc
 clang:clang
 "
+if [ "${1:-}" = fuzz ]; then
+	NEEDS="$NEEDS libclang-rt-dev:dpkg"
+fi
 
 missing=""
 for entry in $NEEDS; do
 	pkg=${entry%%:*}
 	probe=${entry#*:}
 	case $probe in
+	dpkg) dpkg -s "$pkg" >/dev/null 2>&1 && continue ;;
 	/*) [ -e "$probe" ] && continue ;;
 	*) command -v "$probe" >/dev/null 2>&1 && continue ;;
 	esac

@@ -85,8 +85,10 @@ static void user_exception(struct trapframe *tf, uint64_t code)
 	int err = vm_fault(&current->mm, tf->stval, access);
 	if (err == 0)
 		return;
-	if (err == -ENOMEM)
-		proc_fault("out of memory", LDE_SIGKILL, tf->sepc, tf->stval);
+	if (err == -ENOMEM) {
+		proc_out_of_memory(tf->sepc, tf->stval);
+		return;	/* retry the access */
+	}
 	proc_fault(exception_name(code), LDE_SIGSEGV, tf->sepc, tf->stval);
 }
 

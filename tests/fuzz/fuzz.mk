@@ -51,6 +51,7 @@ FUZZ_HDRS := $(FUZZ_DIR)/fuzz.h kernel/errno.h kernel/kstring.h \
 # which clang only recommends). Say so instead of failing at link time.
 $(FUZZ_BUILD)/libfuzzer.ok:
 	@mkdir -p $(@D)
+	$(Q)scripts/deps.sh fuzz
 	$(Q)printf 'int LLVMFuzzerTestOneInput(const char *d, unsigned long n) { (void)d; (void)n; return 0; }\n' \
 		> $(FUZZ_BUILD)/probe.c
 	$(Q)$(FUZZ_CC) -fsanitize=fuzzer -o $(FUZZ_BUILD)/probe $(FUZZ_BUILD)/probe.c 2> $(FUZZ_BUILD)/probe.log || { \

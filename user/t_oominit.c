@@ -1,0 +1,66 @@
+/* Out of memory must never take init (and so the machine) down. Run as
+ * init: reserve heap with sbrk (pages arrive on first touch), let a child
+ * eat every free page, then touch the reserved heap. The kernel must kill
+ * the memory hog instead of init, and init's stores must then succeed. */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include "check.h"
+#include "lde.h"
+
+#define PG 4096
+#define RESERVED 16
+
+static long free_pages(void)
+{
+	struct lde_meminfo mi;
+	meminfo(&mi);
+	return (long)mi.free_pages;
+}
+
+int main(void)
+{
+	if (getpid() != 1) {
+		printf("t_oominit: run me as init (init=/t_oominit)\n");
+		return 0;
+	}
+	char *heap = sbrk(RESERVED * PG);
+	CHECK(heap != (char *)-1);
+	int ready[2];
+	CHECK_EQ(pipe(ready), 0);
+	pid_t hog = fork();
+	if (hog == 0) {
+		/* First make the pages it will write its own (copy-on-write
+		 * breaks need pages too): data, where errno lives, and stack. */
+		volatile char stack[2 * PG];
+		for (int i = 0; i < (int)sizeof stack; i += 64)
+			stack[i] = 0;
+		errno = 0;
+		/* Then take every page: grow and touch until sbrk says no. */
+		for (;;) {
+			char *p = sbrk(PG);
+			if (p == (char *)-1)
+				break;
+			*p = 1;
+		}
+		write(ready[1], "x", 1);
+		for (;;)
+			sleep(1000);
+	}
+	close(ready[1]);	/* a hog that dies early reads as end-of-file */
+	char c;
+	CHECK_EQ(read(ready[0], &c, 1), 1);
+	printf("t_oominit: hog %d holds the memory, %ld pages free\n", hog, free_pages());
+	for (int i = 0; i < RESERVED; i++)
+		heap[i * PG] = (char)i;	/* faults with no page left */
+	int bad = 0;
+	for (int i = 0; i < RESERVED; i++)
+		bad += heap[i * PG] != (char)i;
+	CHECK_EQ(bad, 0);
+	int st;
+	CHECK_EQ(wait(&st), hog);
+	CHECK(WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL);
+	return check_exit("t_oominit");
+}
