@@ -176,38 +176,36 @@ void *vm_user_ptr(struct mm *mm, uint64_t va, enum vm_access access, int *err)
 	return (char *)pa_to_kva(pte_pa(*pte)) + (va & (PGSIZE - 1));
 }
 
-int copyin(struct mm *mm, void *dst, uint64_t usrc, size_t n)
+/* Copy n bytes between kernel memory and user address uaddr, a page at a
+ * time, each page checked (and paged in) for the access: VM_READ copies
+ * from user memory into kbuf, VM_WRITE from kbuf into user memory. */
+static int copy_user(struct mm *mm, char *kbuf, uint64_t uaddr, size_t n, enum vm_access access)
 {
-	char *d = dst;
 	while (n) {
 		int err;
-		const char *s = vm_user_ptr(mm, usrc, VM_READ, &err);
-		if (!s)
+		char *u = vm_user_ptr(mm, uaddr, access, &err);
+		if (!u)
 			return err;
-		size_t chunk = PGSIZE - (usrc & (PGSIZE - 1));
+		size_t chunk = PGSIZE - (uaddr & (PGSIZE - 1));
 		if (chunk > n)
 			chunk = n;
-		memcpy(d, s, chunk);
-		d += chunk, usrc += chunk, n -= chunk;
+		if (access == VM_WRITE)
+			memcpy(u, kbuf, chunk);
+		else
+			memcpy(kbuf, u, chunk);
+		kbuf += chunk, uaddr += chunk, n -= chunk;
 	}
 	return 0;
 }
 
+int copyin(struct mm *mm, void *dst, uint64_t usrc, size_t n)
+{
+	return copy_user(mm, dst, usrc, n, VM_READ);
+}
+
 int copyout(struct mm *mm, uint64_t udst, const void *src, size_t n)
 {
-	const char *s = src;
-	while (n) {
-		int err;
-		char *d = vm_user_ptr(mm, udst, VM_WRITE, &err);
-		if (!d)
-			return err;
-		size_t chunk = PGSIZE - (udst & (PGSIZE - 1));
-		if (chunk > n)
-			chunk = n;
-		memcpy(d, s, chunk);
-		s += chunk, udst += chunk, n -= chunk;
-	}
-	return 0;
+	return copy_user(mm, (char *)src, udst, n, VM_WRITE);	/* only read from */
 }
 
 long copyinstr(struct mm *mm, char *dst, uint64_t usrc, size_t max)
