@@ -19,6 +19,7 @@
 
 extern char _kernel_start[], _kernel_end[];
 void sysproc_init(void);
+void kmain(uint64_t hartid, uint64_t dtb_pa);	/* called by entry.S */
 
 static struct fdt_info fdt;
 static const void *fdt_blob;
@@ -27,6 +28,10 @@ static char *init_argv[LDE_ARG_MAX + 1];
 static int init_argc;
 static uint64_t quantum_ms = DEFAULT_QUANTUM_MS;
 static bool panic_test;	/* panic=test: exercise the panic path (tests) */
+/* panic=write-text / panic=write-rodata: store into the kernel's own text
+ * or read-only data, which must fault (the tests check the permissions). */
+static volatile uint32_t *panic_store;
+static const uint32_t rodata_probe = 0x1de;
 
 static int parse_number(const char *s, uint64_t *out)
 {
@@ -82,6 +87,10 @@ static void parse_cmdline(const char *bootargs)
 			arch_timer_use_legacy();
 		} else if (!strcmp(tok, "panic=test")) {
 			panic_test = true;
+		} else if (!strcmp(tok, "panic=write-text")) {
+			panic_store = (volatile uint32_t *)(uintptr_t)kmain;
+		} else if (!strcmp(tok, "panic=write-rodata")) {
+			panic_store = (volatile uint32_t *)&rodata_probe;
 		} else {
 			kprintf("lde: unknown kernel parameter '%s' ignored\n", tok);
 		}
@@ -155,6 +164,11 @@ void kmain(uint64_t hartid, uint64_t dtb_pa)
 
 	if (panic_test)
 		panic("kmain: panic=test on the command line");
+	if (panic_store) {
+		kprintf("lde: storing to %p, which must fault\n", (void *)panic_store);
+		*panic_store = 0;
+		panic("kmain: a store to read-only kernel memory did not fault");
+	}
 	proc_init();
 	sched_init(quantum_ms);
 	sysproc_init();

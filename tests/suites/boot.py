@@ -47,3 +47,19 @@ TESTS += [
     {"name": "timer_legacy_sleep", "append": "timer=legacy init=/sleep 0.2",
      "expect": [r"timer via legacy SBI set_timer", r"init \(pid 1\) exited with status 0"]},
 ]
+
+TESTS += [
+    # The kernel's own text and read-only data are mapped without write
+    # permission: a store there is a kernel page fault (then a panic).
+    {"name": "kernel_text_readonly", "append": "panic=write-text init=/hello", "status": 250,
+     "allow_panic": True,
+     "expect": [r"^lde: storing to (0xffffffc0802[0-9a-f]{5}), which must fault$",
+                r"^kernel trap: store page fault, sepc=[0-9a-f]+ stval=ffffffc0802[0-9a-f]{5}$",
+                r"^panic: trap_kernel: store page fault in S-mode$"],
+     "reject": [r"did not fault"]},
+    {"name": "kernel_rodata_readonly", "append": "panic=write-rodata init=/hello", "status": 250,
+     "allow_panic": True,
+     "expect": [r"^kernel trap: store page fault, sepc=[0-9a-f]+ stval=ffffffc0802[0-9a-f]{5}$",
+                r"^panic: trap_kernel: store page fault in S-mode$"],
+     "reject": [r"did not fault"]},
+]
