@@ -25,8 +25,8 @@ static inline void *pa_to_kva(uint64_t pa) { return (void *)(pa + KERNEL_OFFSET)
 static inline uint64_t kva_to_pa(const void *va) { return (uint64_t)va - KERNEL_OFFSET; }
 
 /* --- interrupts: the kernel runs with them off (see trap.c) --- */
-static inline void arch_intr_on(void) { __asm__ volatile("csrsi sstatus, 2" ::: "memory"); }
-static inline void arch_intr_off(void) { __asm__ volatile("csrci sstatus, 2" ::: "memory"); }
+static inline void arch_intr_on(void) { csr_set(sstatus, SSTATUS_SIE); }
+static inline void arch_intr_off(void) { csr_clear(sstatus, SSTATUS_SIE); }
 static inline void arch_wait_for_interrupt(void) { __asm__ volatile("wfi" ::: "memory"); }
 
 /* --- time --- */
