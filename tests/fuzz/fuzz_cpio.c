@@ -41,29 +41,17 @@ static uint32_t hex_field(const uint8_t *h, int i)
 	return v;
 }
 
-static const char *skip_prefix(const char *p)
-{
-	for (;;) {
-		if (p[0] == '/')
-			p++;
-		else if (p[0] == '.' && p[1] == '/')
-			p += 2;
-		else
-			return p;
-	}
-}
-
 static void check_find(const uint8_t *a, size_t len,
 		       const struct cpio_file *ents, size_t n, int end,
 		       const char *want)
 {
 	const struct cpio_file *expect = NULL;
 	struct cpio_file got;
-	const char *w = skip_prefix(want);
+	const char *w = cpio_skip_prefix(want);
 
 	for (size_t i = 0; i < n && !expect; i++)
 		if ((ents[i].mode & CPIO_S_IFMT) == CPIO_S_IFREG &&
-		    strcmp(skip_prefix(ents[i].name), w) == 0)
+		    strcmp(cpio_skip_prefix(ents[i].name), w) == 0)
 			expect = &ents[i];
 
 	int r = cpio_find(a, len, want, &got);
