@@ -57,6 +57,10 @@ static const struct {
 	[SYS_trace] = { "trace", 1 },
 };
 
+/* Trace lines show small values (errors included) in decimal, anything
+ * larger, pointers above all, in hex. */
+static bool shown_in_decimal(long v) { return v >= -4096 && v < 65536; }
+
 /* One line per call (docs/trace.md):
  *   [pid 3 hello] write(1, 0x11f40, 22) = 22
  * Arguments are shown as the ABI passes them: small values in decimal,
@@ -70,7 +74,7 @@ static int format_call(char *buf, size_t size, uint64_t nr, const struct trapfra
 		     : ksnprintf(buf, size, "[pid %d %s] syscall_%lu(", current->pid, current->name, nr);
 	for (int i = 0; i < nargs && n < (int)size; i++) {
 		long a = (long)arch_syscall_arg(tf, i);
-		n += ksnprintf(buf + n, size - n, a >= -4096 && a < 65536 ? "%s%ld" : "%s0x%lx",
+		n += ksnprintf(buf + n, size - n, shown_in_decimal(a) ? "%s%ld" : "%s0x%lx",
 			       i ? ", " : "", a);
 	}
 	return n;
@@ -85,7 +89,7 @@ static void trace_call(uint64_t nr, const struct trapframe *tf, long ret, bool r
 	if (!returns)
 		ksnprintf(buf + n, sizeof buf - n, ") = ?");
 	else
-		ksnprintf(buf + n, sizeof buf - n, ret >= -4096 && ret < 65536 ? ") = %ld" : ") = 0x%lx", ret);
+		ksnprintf(buf + n, sizeof buf - n, shown_in_decimal(ret) ? ") = %ld" : ") = 0x%lx", ret);
 	klog("%s\n", buf);
 }
 

@@ -77,25 +77,19 @@ static void measure_empty_loop(void)
 	loop_cost = (instret() - t) / n;
 }
 
-static void bench_getpid(unsigned long n)
+/* n round trips of a system call that takes no arguments. */
+static void bench_call(const char *name, long nr, unsigned long n)
 {
 	struct sample s = begin();
 	for (unsigned long i = 0; i < n; i++) {
-		raw_syscall0(SYS_getpid);
+		raw_syscall0(nr);
 		__asm__ volatile("" ::: "memory");
 	}
-	report("getpid", s, n, 1, 1);
+	report(name, s, n, 1, 1);
 }
 
-static void bench_yield_self(unsigned long n)
-{
-	struct sample s = begin();
-	for (unsigned long i = 0; i < n; i++) {
-		raw_syscall0(SYS_yield);
-		__asm__ volatile("" ::: "memory");
-	}
-	report("yield_self", s, n, 1, 1);
-}
+static void bench_getpid(unsigned long n) { bench_call("getpid", SYS_getpid, n); }
+static void bench_yield_self(unsigned long n) { bench_call("yield_self", SYS_yield, n); }
 
 static void bench_yield_switch(unsigned long n)
 {

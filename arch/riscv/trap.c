@@ -92,8 +92,6 @@ static void user_exception(struct trapframe *tf, uint64_t code)
 	proc_fault(exception_name(code), LDE_SIGSEGV, tf->sepc, tf->stval);
 }
 
-/* From U-mode; tf is the current process's trapframe. Returns to trap.S,
- * which restores tf and srets. */
 /* From U-mode, for everything but system calls (trap_entry.S sends those
  * straight to syscall_entry); tf is the current process's trapframe.
  * Returns to trap_entry.S, which restores tf and srets. */
