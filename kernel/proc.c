@@ -98,7 +98,16 @@ int proc_fork(void)
 	struct proc *child = proc_alloc();
 	if (!child)
 		return -EAGAIN;
+	/* The copy has preemption points. Meanwhile the child sleeps on
+	 * nothing, so that no kill can wake it half-built (sched.c), and has
+	 * no parent, group or name for anyone to find it by. */
 	int err = vm_fork(&child->mm, &parent->mm);
+	if (!err && parent->killed) {
+		/* Killed meanwhile: as if the kill had come first, no child
+		 * (it would escape a kill of the parent's group). */
+		vm_destroy(&child->mm);
+		err = -EINTR;
+	}
 	if (err) {
 		proc_free_slot(child);
 		return err;
@@ -138,8 +147,14 @@ void proc_exit(int status)
 			klog("lde: init (pid %d) exited with status %d\n", p->pid, (status >> 8) & 0xff);
 		arch_poweroff(exit_code_of(status));
 	}
+	/* The teardown of a big address space has preemption points (in the
+	 * page-table walk): should p be switched out meanwhile, it must come
+	 * back to a table that outlives the teardown, the kernel's. */
+	struct mm mm = p->mm;
+	p->mm.pt = kernel_pagetable;
 	mmu_activate(kernel_pagetable);
-	vm_destroy(&p->mm);
+	vm_destroy(&mm);
+	p->mm.pt = NULL;
 
 	bool zombie_for_init = false;
 	for (int i = 0; i < NPROC; i++) {

@@ -6,6 +6,7 @@
 #include "csr.h"
 #include "errno.h"
 #include "palloc.h"
+#include "sched.h"
 
 static pagetable_t table_of(pte_t pte) { return pa_to_kva(pte_pa(pte)); }
 
@@ -89,14 +90,29 @@ static int walk_level(pagetable_t pt, int level, uint64_t base, uint64_t start, 
 	uint64_t span = 1UL << VA_LEVEL_SHIFT(level);
 	int first, last;
 	index_range(level, base, start, end, &first, &last);
+	/* The leaves and the tables above them get loops of their own, so
+	 * that a page costs no test of the level. */
+	if (level == 0) {
+		for (int i = first; i <= last; i++) {
+			if (!pte_valid(pt[i]))
+				continue;
+			int r = fn(&pt[i], base + (uint64_t)i * PGSIZE, arg);
+			if (r)
+				return r;
+		}
+		return 0;
+	}
 	for (int i = first; i <= last; i++) {
-		uint64_t va = base + (uint64_t)i * span;
 		if (!pte_valid(pt[i]))
 			continue;
-		int r = level == 0 ? fn(&pt[i], va, arg)
-				   : walk_level(table_of(pt[i]), level - 1, va, start, end, fn, arg);
+		int r = walk_level(table_of(pt[i]), level - 1, base + (uint64_t)i * span, start, end,
+				   fn, arg);
 		if (r)
 			return r;
+		/* A leaf table done (up to 512 pages): the teardown or the fork
+		 * of a big address space lets a waiting process have the CPU. */
+		if (level == 1)
+			sched_preempt_point();
 	}
 	return 0;
 }

@@ -47,7 +47,11 @@ int mmu_map(pagetable_t root, uint64_t va, uint64_t pa, uint64_t size, uint64_t 
 int mmu_map_large(pagetable_t root, uint64_t va, uint64_t pa, uint64_t size, uint64_t flags);
 /* Call fn on every valid leaf in the user half within [start, end), skipping
  * empty subtrees. fn may change or clear the entry. Stops at the first
- * non-zero return of fn and returns it. */
+ * non-zero return of fn and returns it. A preemption point after each leaf
+ * table (sched_preempt_point): the caller's state must be consistent
+ * between any two calls of fn, and only the caller may change the tables
+ * walked (they belong to the current process, or to a child not yet
+ * running). */
 int mmu_for_each_user_leaf(pagetable_t root, uint64_t start, uint64_t end,
 			   int (*fn)(pte_t *pte, uint64_t va, void *arg), void *arg);
 /* A new root whose upper half shares the kernel's tables. */
