@@ -9,6 +9,7 @@
 #include "kstring.h"
 #include "palloc.h"
 #include "proc.h"
+#include "sched.h"
 
 #define PAGE_DOWN(a) ((a) & ~(uint64_t)(PGSIZE - 1))
 #define PAGE_UP(a) (((a) + PGSIZE - 1) & ~(uint64_t)(PGSIZE - 1))
@@ -30,6 +31,10 @@ static int load_segment(struct mm *mm, const char *file, const struct elf_segmen
 	uint64_t file_start = s->vaddr, file_end = s->vaddr + s->filesz;
 	uint64_t perm = seg_perm(s->flags) | PTE_U;
 	for (uint64_t va = PAGE_DOWN(s->vaddr); va < s->vaddr + s->memsz; va += PGSIZE) {
+		/* A segment may be as big as memory (a huge bss): others run
+		 * meanwhile; the new address space is this call's alone. */
+		if (sched_preempt_point() && current->killed)
+			return -EINTR;
 		pte_t *pte = mmu_walk(mm->pt, va, true);
 		char *page = pte ? palloc() : NULL;
 		if (!page)

@@ -67,11 +67,8 @@ static long console_write_user(uint64_t ubuf, size_t n)
 		 * big write lets others run between chunks (a write that fits
 		 * in one chunk stays whole), and ends early if the writer is
 		 * killed meanwhile. */
-		if (done) {
-			sched_preempt_point();
-			if (current->killed)
-				break;
-		}
+		if (done && sched_preempt_point() && current->killed)
+			break;
 		size_t chunk = n - done < sizeof buf ? n - done : sizeof buf;
 		int err = copyin(&current->mm, buf, ubuf + done, chunk);
 		if (err)

@@ -56,8 +56,13 @@ void sched_timer_tick(bool from_user);
  * happen meanwhile, current->killed included. Cheap when no tick is
  * pending: one CSR read. */
 void sched_preempt_pending(void);	/* its slow path */
-static inline void sched_preempt_point(void)
+/* Returns true if a tick was pending (current may have been switched out
+ * and killed meanwhile): the caller checks what it must then. */
+static inline bool sched_preempt_point(void)
 {
-	if (__builtin_expect(arch_timer_pending(), 0))
+	if (__builtin_expect(arch_timer_pending(), 0)) {
 		sched_preempt_pending();
+		return true;
+	}
+	return false;
 }

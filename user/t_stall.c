@@ -12,6 +12,7 @@
  *   exec         exec() from a process holding most of memory
  *   sbrk         sbrk() giving back most of memory at once
  *   args         exec() with the largest argument list the ABI allows
+ *   bss          exec() of an ELF whose bss is bigger than memory (ENOMEM)
  *   forkkill     a fork killed while preempted makes no child (as init)
  *   all          every one of them, with the default sizes
  *
@@ -235,6 +236,26 @@ static void big_child_call(int exec_it)
 	verdict(what, 0, -1, ms, gap);
 }
 
+/* exec of an ELF whose bss is bigger than memory (bad_nomem_bss, in the
+ * test initrd): the loader takes every free page before ENOMEM. */
+static void bss_call(void)
+{
+	hb_start();
+	long t0 = uptime();
+	pid_t c = fork();
+	if (c == 0) {
+		char *argv[] = { "bad_nomem_bss", NULL };
+		exec("/bad_nomem_bss", argv);
+		_exit(errno == ENOMEM ? 0 : 1);
+	}
+	int st = -1;
+	CHECK_EQ(wait(&st), c);
+	long ms = uptime() - t0;
+	CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	long gap = hb_stop();
+	verdict("exec of a bss bigger than memory (ENOMEM)", 0, -1, ms, gap);
+}
+
 /* A process killed while its fork is preempted gets no child: the child,
  * half-built, must neither run nor outlive the kill (it would escape a
  * kill of its parent's group). K kills P while P forks ~29,000 pages;
@@ -339,6 +360,8 @@ static int run(const char *mode, long size)
 		big_child_call(1);
 	else if (!strcmp(mode, "sbrk"))
 		sbrk_call();
+	else if (!strcmp(mode, "bss"))
+		bss_call();
 	else if (!strcmp(mode, "forkkill"))
 		forkkill_call();
 	else if (!strcmp(mode, "args"))
@@ -357,7 +380,7 @@ int main(int argc, char **argv)
 	for (; i < argc; i++) {
 		if (!strcmp(argv[i], "all")) {
 			static const char *modes[] = { "console", "pipe", "fork", "exit", "exec",
-						       "sbrk", "args" };
+						       "sbrk", "args", "bss" };
 			for (unsigned m = 0; m < sizeof modes / sizeof *modes; m++)
 				run(modes[m], 0);
 			continue;

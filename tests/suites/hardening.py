@@ -107,10 +107,11 @@ TESTS = [
           env=ICOUNT2, timeout=180),
     # quantum=2: the memory paths (10..27 ms each before) must yield too.
     # forkkill: a process killed while its fork is preempted gets no child.
-    _init("hard_stall_q2", "t_stall", "max=8 fork exit exec sbrk pipe 1024 args forkkill",
+    _init("hard_stall_q2", "t_stall", "max=8 fork exit exec sbrk pipe 1024 args bss forkkill",
           [r"stall: fork of \d+ pages .*longest gap [2-8] ms",
            r"stall: kill during a fork of \d+ pages: the forker died of signal 9, 2 processes",
            r"stall: exit of \d+ pages: in \d+ ms, longest gap [2-8] ms",
+           r"stall: exec of a bss bigger than memory \(ENOMEM\): in \d+ ms, longest gap [2-8] ms",
            r"stall-summary: worst=\d+ ms limit=8 ms leaked=0"],
           kparams="quantum=2", env=ICOUNT2, timeout=120),
 ]
