@@ -2,6 +2,7 @@
 #include "arch.h"
 #include "console.h"
 #include "fdt.h"
+#include "hooks.h"
 #include "initrd.h"
 #include "kassert.h"
 #include "kstring.h"
@@ -19,7 +20,6 @@
 
 extern char _kernel_start[], _kernel_end[];
 void sysproc_init(void);
-void kmain(uint64_t hartid, uint64_t dtb_pa);	/* called by entry.S */
 
 static struct fdt_info fdt;
 static const void *fdt_blob;

@@ -7,7 +7,7 @@
 #include "plic.h"
 #include "platform.h"
 #include "sbi.h"
-#include "tty.h"
+#include "hooks.h"
 
 #define UART_MAP_SIZE 0x100
 #define TEST_DEV_MAP_SIZE 0x1000
