@@ -118,7 +118,7 @@ $(B)/initrd-test.cpio: $(UBINS) scripts/mkbadelf.py
 	$(Q)cd $(B)/initrd-test && ls | LC_ALL=C sort | cpio -o -H newc --quiet > ../initrd-test.cpio
 
 # ---- top-level targets ----------------------------------------------------
-.PHONY: all deps build run test bench fuzz soak qemu-gdb gdb clean help host-tests
+.PHONY: all deps build run test check-boundaries bench fuzz soak qemu-gdb gdb clean help host-tests
 .DEFAULT_GOAL := all
 
 all: $(B)/kernel.elf $(B)/kernel.asm $(B)/kernel.sym $(B)/initrd.cpio
@@ -145,7 +145,12 @@ gdb:
 -include tests/fuzz/fuzz.mk
 host-tests: fuzz-replay-bins
 
-test: deps
+# The kernel/arch boundary (docs/design.md): which headers each side may
+# include, and the arch-private names kernel/ may not use.
+check-boundaries:
+	@scripts/check-boundaries.sh
+
+test: deps check-boundaries
 	@$(MAKE) all host-tests $(B)/initrd-test.cpio
 	@INITRD=$(B)/initrd-test.cpio $(PYTHON) tests/run.py
 

@@ -48,7 +48,6 @@ struct proc {
 
 	/* resources */
 	struct trapframe *tf;	/* top of this slot's kernel stack */
-	uint64_t kstack_base;	/* lowest address of the kernel stack */
 	struct mm mm;
 	struct file *files[NOFILE];
 

@@ -37,7 +37,9 @@ static int signal_for(enum user_fault kind)
 	}
 }
 
-void proc_user_fault(enum user_fault kind, uint64_t pc, uint64_t addr)
+/* On the page-fault path (demand paging, copy on write): no frame pointer
+ * of its own, as syscall_entry. */
+__attribute__((optimize("omit-frame-pointer"))) void proc_user_fault(enum user_fault kind, uint64_t pc, uint64_t addr)
 {
 	enum vm_access access;
 	switch (kind) {

@@ -4,6 +4,7 @@
 #include "console.h"
 #include "csr.h"
 #include "kassert.h"
+#include "mmu.h"
 #include "plic.h"
 #include "platform.h"
 #include "sbi.h"
@@ -13,7 +14,6 @@
 #define TEST_DEV_MAP_SIZE 0x1000
 
 uint64_t arch_timebase_hz;
-void kvm_map_device(uint64_t pa, uint64_t size);
 
 static void uart_interrupt(void)
 {

@@ -80,7 +80,7 @@ static enum user_fault fault_kind(uint64_t code)
 /* From U-mode, for everything but system calls (trap_entry.S sends those
  * straight to syscall_entry); tf is the current process's trapframe.
  * Returns to trap_entry.S, which restores tf and srets. */
-void trap_user(struct trapframe *tf)
+__attribute__((optimize("omit-frame-pointer"))) void trap_user(struct trapframe *tf)
 {
 	uint64_t cause = tf->scause;
 	if (cause & SCAUSE_INTR)
@@ -104,15 +104,12 @@ void trap_kernel(struct trapframe *tf)
 	panic("trap_kernel: %s in S-mode", exception_name(cause));
 }
 
-void arch_user_frame_init(struct trapframe *tf, uint64_t entry, uint64_t sp,
-			  uint64_t argc, uint64_t argv)
+void arch_user_frame_init(struct trapframe *tf, uint64_t entry, uint64_t sp)
 {
 	for (uint64_t *r = &tf->ra; r <= &tf->t6; r++)
 		*r = 0;
 	tf->sepc = entry;
 	tf->sp = sp;
-	tf->a0 = argc;
-	tf->a1 = argv;
 	/* sret drops to U-mode (SPP = 0) with interrupts on (SPIE = 1); the FPU
 	 * stays off (FS = 0), so floating point traps as illegal. */
 	tf->sstatus = (csr_read(sstatus) & ~(SSTATUS_SPP | SSTATUS_FS_MASK | SSTATUS_SIE | SSTATUS_SUM)) |
