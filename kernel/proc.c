@@ -36,16 +36,13 @@ static struct proc *proc_alloc(void)
 		struct proc *p = &proc_table[i];
 		if (p->state != P_UNUSED)
 			continue;
-		struct trapframe *tf = p->tf;
-		memset(p, 0, sizeof *p);
-		p->tf = tf;
-		list_init(&p->link);
+		memset(&p->PROC_PER_PROCESS, 0, sizeof *p - offsetof(struct proc, PROC_PER_PROCESS));
 		p->pid = next_pid++;
 		p->state = P_SLEEPING;	/* not runnable until the caller says so */
 		waitq_init(&p->child_exit, "wait");
 		/* First swtch into it "returns" into trap_return on its stack. */
 		p->ctx.ra = (uint64_t)trap_return;
-		p->ctx.sp = (uint64_t)tf;
+		p->ctx.sp = (uint64_t)p->tf;
 		return p;
 	}
 	return NULL;
@@ -110,7 +107,7 @@ int proc_fork(void)
 static int exit_code_of(int status)
 {
 	/* init's status becomes QEMU's: the exit code, or 128 + the signal. */
-	return (status & 0x7f) ? 128 + (status & 0x7f) : (status >> 8) & 0xff;
+	return LDE_W_TERMSIG(status) ? 128 + LDE_W_TERMSIG(status) : LDE_W_EXITCODE(status);
 }
 
 void proc_exit(int status)
@@ -123,10 +120,11 @@ void proc_exit(int status)
 		}
 	}
 	if (p == init_proc) {
-		if (status & 0x7f)
-			klog("lde: init (pid %d) killed by signal %d\n", p->pid, status & 0x7f);
+		if (LDE_W_TERMSIG(status))
+			klog("lde: init (pid %d) killed by signal %d\n", p->pid, LDE_W_TERMSIG(status));
 		else
-			klog("lde: init (pid %d) exited with status %d\n", p->pid, (status >> 8) & 0xff);
+			klog("lde: init (pid %d) exited with status %d\n", p->pid,
+			     LDE_W_EXITCODE(status));
 		arch_poweroff(exit_code_of(status));
 	}
 	mmu_activate_kernel();
