@@ -20,7 +20,7 @@ for h in $arch_hdrs; do
 		status=1
 done
 
-private='\b(PTE_[A-Z]+|pte_[a-z]+|pte_t|csr_(read|write|set|clear)|SSTATUS_[A-Z_]+|SIP_[A-Z]+|SIE_[A-Z]+|SCAUSE_[A-Z]+|EXC_[A-Z_]+|IRQ_S_[A-Z]+|SATP_[A-Z_0-9]+|TF_[A-Z]+|KSTACK_[A-Z_]+|KERNEL_(OFFSET|VA|LOAD_PA)|BOOT_[A-Z_]+|MEGAPAGE_SIZE|kernel_pagetable|mmu_walk|sfence_vma_[a-z]+)\b|tf->'
+private='\b(PTE_[A-Z]+|pte_[a-z]+|pte_t|csr_(read|write|set|clear)|SSTATUS_[A-Z_]+|SIP_[A-Z]+|SIE_[A-Z]+|SCAUSE_[A-Z]+|EXC_[A-Z_]+|IRQ_S_[A-Z]+|SATP_[A-Z_0-9]+|TF_[A-Z]+|CTX_[A-Z]+|KSTACK_[A-Z_]+|KERNEL_(OFFSET|VA|LOAD_PA)|BOOT_[A-Z_]+|MEGAPAGE_SIZE|kernel_pagetable|mmu_walk|sfence_vma_[a-z]+)\b|tf->'
 if grep -nE "$private" kernel/*.[ch]; then
 	fail "kernel/ uses arch-private names (above)"
 fi

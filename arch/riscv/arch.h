@@ -125,9 +125,16 @@ void arch_backtrace(uint64_t fp);
 static inline uint64_t arch_frame_pointer(void) { return (uint64_t)__builtin_frame_address(0); }
 
 /* ---- private: the inline bodies, and what they need ---- */
+#include "context.h"
 #include "csr.h"
 #include "memlayout.h"
 #include "trapframe.h"
+
+_Static_assert(offsetof(struct context, ra) == CTX_RA && offsetof(struct context, sp) == CTX_SP &&
+		       offsetof(struct context, s[0]) == CTX_S(0) &&
+		       offsetof(struct context, s[11]) == CTX_S(11) &&
+		       sizeof(struct context) == CTX_SIZE,
+	       "swtch.S layout");
 
 static inline void *pa_to_kva(uint64_t pa) { return (void *)(pa + KERNEL_OFFSET); }
 static inline uint64_t kva_to_pa(const void *va) { return (uint64_t)va - KERNEL_OFFSET; }
