@@ -32,8 +32,16 @@ struct waitq {
 };
 
 struct proc {
+	/* The slot's own, set up at boot (proc_init) and kept when the slot
+	 * is reused. */
+	struct list link;	/* run queue, a waitq, or the timed queue (sched.c);
+				 * empty whenever the slot is free or a zombie */
+	struct trapframe *tf;	/* top of this slot's kernel stack */
+
+	/* Everything from here on is the process's: proc_alloc clears it
+	 * (PROC_PER_PROCESS is its first field). */
+
 	/* scheduler (sched.c) */
-	struct list link;	/* run queue, a waitq, or the timed queue */
 	enum proc_state state;
 	struct context ctx;	/* saved by swtch while not running */
 	struct waitq *waiting_on; /* set while SLEEPING */
@@ -47,8 +55,6 @@ struct proc {
 	char name[LDE_NAME_MAX];
 
 	/* resources */
-	struct trapframe *tf;	/* top of this slot's kernel stack */
-	uint64_t kstack_base;	/* lowest address of the kernel stack */
 	struct mm mm;
 	struct file *files[NOFILE];
 
@@ -68,6 +74,8 @@ struct proc {
 	bool tick_in_kernel;	/* the pending tick arrived during kernel work */
 	uint64_t syscalls, vcsw, ivcsw;
 };
+
+#define PROC_PER_PROCESS state
 
 extern struct proc proc_table[NPROC];
 extern struct proc *current;

@@ -1,7 +1,9 @@
 /* System-call dispatch: one bounds check and one indirect call. */
 #include "syscall.h"
 #include "errno.h"
+#include "hooks.h"
 #include "proc.h"
+#include "trap.h"
 #include "uapi.h"
 #include "console.h"
 #include "fmt.h"
@@ -109,14 +111,6 @@ static void dispatch_traced(struct trapframe *tf, uint64_t nr)
 	trace_call(nr, &args, ret, true);
 }
 
-void syscall_exit_work(struct proc *p)
-{
-	if (p->killed)
-		proc_check_killed();
-	if (arch_timer_pending())
-		p->tick_in_kernel = true;
-}
-
 /* The hot path of every system call: keep it short (docs/performance.md
  * counts its instructions). Built without a frame pointer of its own:
  * backtraces start at the handler. */
@@ -129,5 +123,5 @@ __attribute__((optimize("omit-frame-pointer"))) void syscall_entry(struct trapfr
 		dispatch_traced(tf, nr);
 	else
 		arch_syscall_ret(tf, dispatch(tf, nr));
-	syscall_exit_work(p);
+	return_to_user_of(p);
 }

@@ -4,14 +4,7 @@
 
 struct proc;
 
-/* A system call from U-mode: trap_entry.S calls this directly, with the
- * registers saved in tf and sepc already past the ecall. Decodes the call
- * (number and arguments per the ABI in uapi.h), runs it, puts the result
- * back into tf and does the work due before the return to U-mode. */
-void syscall_entry(struct trapframe *tf);
-/* Before any return to U-mode: act on a kill, note a tick that arrived
- * while the kernel worked. */
-void syscall_exit_work(struct proc *p);
+/* syscall_entry, the way in from trap_entry.S, is a hook (hooks.h). */
 
 typedef long (*syscall_fn)(struct trapframe *tf);
 #define SYSARG(tf, i) arch_syscall_arg(tf, i)

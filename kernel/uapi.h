@@ -42,9 +42,16 @@
 #define LDE_SIGTERM 15
 #define LDE_NSIG 32
 
-/* wait() status words, in the encoding <sys/wait.h> decodes. */
-#define LDE_W_EXITED(code) (((code) & 0xff) << 8)
-#define LDE_W_SIGNALED(sig) ((sig) & 0x7f)
+/* wait() status words, in the encoding <sys/wait.h> decodes: the signal
+ * that killed the process in the low 7 bits, else the exit code in the
+ * next byte (user/lib/syscalls.c checks picolibc's macros agree). */
+#define LDE_W_SIGMASK 0x7f
+#define LDE_W_CODESHIFT 8
+#define LDE_W_CODEMASK 0xff
+#define LDE_W_EXITED(code) (((code) & LDE_W_CODEMASK) << LDE_W_CODESHIFT)
+#define LDE_W_SIGNALED(sig) ((sig) & LDE_W_SIGMASK)
+#define LDE_W_TERMSIG(status) ((status) & LDE_W_SIGMASK)	/* 0: it exited */
+#define LDE_W_EXITCODE(status) (((status) >> LDE_W_CODESHIFT) & LDE_W_CODEMASK)
 
 #define LDE_NAME_MAX 16
 #define LDE_PATH_MAX 128

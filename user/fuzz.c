@@ -58,7 +58,7 @@
 #include <unistd.h>
 #include "check.h"
 #include "lde.h"
-#include "../arch/riscv/memlayout.h"
+#include "kaddr.h"
 
 #define PG 4096UL
 #define NOFILE 16		/* descriptors per process (kernel/proc.h) */
@@ -249,9 +249,9 @@ static uint64_t pick_ptr(enum pclass *cls)
 	switch (below(25)) {
 	case 0: p = 0; break;					/* NULL */
 	case 1: p = below(PG); break;				/* page 0 */
-	case 2: p = KERNEL_OFFSET + below(1UL << 31); break;	/* kernel's direct map */
-	case 3: p = KERNEL_VA + below(1UL << 20); break;	/* kernel text */
-	case 4: p = KSTACK_REGION + below(64 * KSTACK_SLOT_SIZE); break;	/* kernel stacks */
+	case 2: p = KADDR_DIRECT_MAP + below(1UL << 31); break;	/* kernel's direct map */
+	case 3: p = KADDR_TEXT + below(1UL << 20); break;	/* kernel text */
+	case 4: p = KADDR_KSTACKS + below(64 * KADDR_KSTACK_SLOT_SIZE); break;	/* kernel stacks */
 	case 5: p = -(uint64_t)1 - below(PG); break;		/* the very top */
 	case 6: p = USER_TOP + below(1UL << 36); break;	/* non-canonical */
 	case 7: p = (1UL << 63) + below(1UL << 40); break;	/* non-canonical */
@@ -676,7 +676,7 @@ static void hog_phase(void)
 static void fault(void)
 {
 	switch (below(6)) {
-	case 0: (void)*(volatile char *)(KERNEL_VA + below(PG)); break;	/* load: kernel */
+	case 0: (void)*(volatile char *)(KADDR_TEXT + below(PG)); break;	/* load: kernel */
 	case 1: *(volatile char *)((uint64_t)&fault + below(64)) = 1; break;	/* store: text */
 	case 2: ((void (*)(void))(below(PG)))(); break;			/* jump: page 0 */
 	case 3: __asm__ volatile(".4byte 0" ::: "memory"); break;		/* illegal */

@@ -28,15 +28,15 @@
 #include <unistd.h>
 #include "check.h"
 #include "lde.h"
-#include "../arch/riscv/memlayout.h"
+#include "kaddr.h"
 
-#define KERNEL_TEXT _UL(0xffffffc080200000)	/* the kernel image (KERNEL_VA) */
-#define KSTACKS _UL(0xffffffd000000000)		/* KSTACK_REGION */
-#define GAP _UL(0x2000000000)			/* between heap and stack */
+#define KERNEL_TEXT LDE_UL(0xffffffc080200000)	/* the kernel image (KADDR_TEXT) */
+#define KSTACKS LDE_UL(0xffffffd000000000)		/* KADDR_KSTACKS */
+#define GAP LDE_UL(0x2000000000)			/* between heap and stack */
 #define NOFILE_ 16	/* kernel/proc.h NOFILE */
-#define SSIZE_MAX_PLUS1 (_UL(1) << 63)
+#define SSIZE_MAX_PLUS1 (LDE_UL(1) << 63)
 
-_Static_assert(KERNEL_TEXT == KERNEL_VA && KSTACKS == KSTACK_REGION, "memlayout.h moved");
+_Static_assert(KERNEL_TEXT == KADDR_TEXT && KSTACKS == KADDR_KSTACKS, "kaddr.h moved");
 
 int main(int argc, char **argv);
 static const char ro_data[64] = "read-only data";
@@ -197,7 +197,7 @@ static const uintptr_t bad_ptrs[] = {
 	8,				/* page 0 + 8 */
 	PGSIZE - 1,			/* last byte of page 0 */
 	KERNEL_TEXT,			/* kernel image */
-	KERNEL_OFFSET,			/* kernel direct map */
+	KADDR_DIRECT_MAP,			/* kernel direct map */
 	KSTACKS,			/* kernel stacks (guard page) */
 	KSTACKS + PGSIZE,		/* kernel stack of slot 0 */
 	USER_TOP,			/* just past user space */

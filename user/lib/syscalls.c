@@ -62,6 +62,12 @@ pid_t fork(void)
 }
 
 pid_t wait(int *status) { return (pid_t)SYS1(SYS_wait, status); }
+/* The kernel's status words (uapi.h) are what picolibc's macros decode. */
+_Static_assert(WIFEXITED(LDE_W_EXITED(300)) && WEXITSTATUS(LDE_W_EXITED(300)) == 300 % 256 &&
+		       WIFSIGNALED(LDE_W_SIGNALED(9)) && WTERMSIG(LDE_W_SIGNALED(9)) == 9 &&
+		       LDE_W_EXITCODE(LDE_W_EXITED(42)) == WEXITSTATUS(LDE_W_EXITED(42)) &&
+		       LDE_W_TERMSIG(LDE_W_SIGNALED(11)) == WTERMSIG(LDE_W_SIGNALED(11)),
+	       "wait status encoding");
 int kill(pid_t pid, int sig) { return (int)SYS2(SYS_kill, pid, sig); }
 int exec(const char *path, char *const argv[])
 {
