@@ -80,7 +80,7 @@ int proc_spawn_init(const char *path, int argc, char **argv)
 	return 0;
 }
 
-int proc_fork(void)
+long proc_fork(void)
 {
 	struct proc *parent = current;
 	struct proc *child = proc_alloc();
@@ -147,7 +147,7 @@ void proc_exit(int status)
 	sched_exit();
 }
 
-int proc_wait(uint64_t ustatus)
+long proc_wait(uint64_t ustatus)
 {
 	struct proc *me = current;
 	for (;;) {

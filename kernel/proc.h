@@ -83,9 +83,9 @@ extern struct proc *current;
 void proc_init(void);
 /* The first process, from the initrd; panics-free: returns -errno. */
 int proc_spawn_init(const char *path, int argc, char **argv);
-int proc_fork(void);
+long proc_fork(void);
 void proc_exit(int status) __attribute__((noreturn));
-int proc_wait(uint64_t ustatus);
+long proc_wait(uint64_t ustatus);
 /* pid > 0: that process; pid < 0: every process in group -pid. */
 int proc_kill(int pid, int sig);
 int proc_setpgid(int pid, int pgid);

@@ -3,6 +3,9 @@
  *   t_syscall             run every check (meant to run as init: pid 1)
  *   t_syscall exit N      leave through a raw SYS_exit ecall with status N
  *   t_syscall argbytes    only the LDE_ARGS_BYTES limit of exec
+ *   t_syscall trace       calls traced, whose trace lines the suite checks
+ *                         (each argument as the handler decodes it, in its
+ *                         format from kernel/syscalls.def)
  *
  * Facts asserted here, beyond the obvious:
  * - ecall: number in a7, arguments in a0-a5, result in a0; every other
@@ -557,6 +560,22 @@ static void test_misc(void)
 	CHECK(uptime() >= 0);
 }
 
+/* Traced calls with arguments the trace must show as decoded, not as the
+ * raw registers: tests/suites/firstprog.py matches the lines. */
+static void test_trace_format(void)
+{
+	char buf[8];
+	CHECK_EQ(trace(1), 0);
+	CHECK_EQ(lde_sys_write(1, NULL, 0), 0);	/* an address: 0x0 */
+	/* A long descriptor keeps its high bits; a size is unsigned, in hex. */
+	CHECK_EQ(sys(SYS_write, (1L << 32) | 1, (long)buf, -1), -EBADF);
+	CHECK_EQ(sys(SYS_close, -100000, 0, 0), -EBADF);	/* signed, in decimal */
+	/* An int is its low 32 bits: kill(my_pid, 0). */
+	CHECK_EQ(sys(SYS_kill, (1L << 32) | my_pid, 0, 0), 0);
+	CHECK_EQ(lde_syscall(999, 1, 2, 3, 4, 5, 6), -ENOSYS);	/* unknown: six raw values */
+	CHECK_EQ(trace(0), 0);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc == 3 && !strcmp(argv[1], "exit")) {
@@ -565,6 +584,11 @@ int main(int argc, char **argv)
 		lde_syscall(SYS_exit, status, 0, 0, 0, 0, 0);
 		printf("FAIL: t_syscall: SYS_exit returned\n");
 		return 1;
+	}
+	if (argc == 2 && !strcmp(argv[1], "trace")) {
+		my_pid = getpid();
+		test_trace_format();
+		return check_exit("t_syscall trace");
 	}
 	if (argc == 2 && !strcmp(argv[1], "argbytes")) {
 		test_args_bytes();
