@@ -1,23 +1,19 @@
-# lde: build, run, test, debug. `make help` lists the targets.
+# lde: build, run, test, debug. `make help` lists the targets and variables.
 #
-# Variables: TOOLPREFIX (cross tools), V=1 (show commands), and for QEMU:
-# QEMU_MEM, QEMU_SMP, QEMU_CPU, QEMU_BIOS (a file, or "default" for QEMU's
-# bundled OpenSBI), APPEND (kernel command line), QEMU_EXTRA.
+# Variables: TOOLPREFIX (cross tools), V=1 (show commands). The QEMU
+# variables (QEMU_MEM, QEMU_SMP, QEMU_CPU, QEMU_BIOS, QEMU_DTB, APPEND,
+# QEMU_EXTRA, QEMU) have their defaults in scripts/qemu.sh, the one place
+# the QEMU command line is built; the Makefile only passes on what you set.
 
 TOOLPREFIX ?= riscv64-unknown-elf-
+export TOOLPREFIX
 CC := $(TOOLPREFIX)gcc
 LD := $(TOOLPREFIX)ld
+OBJCOPY := $(TOOLPREFIX)objcopy
 OBJDUMP := $(TOOLPREFIX)objdump
 NM := $(TOOLPREFIX)nm
-QEMU ?= qemu-system-riscv64
+CLANG_FORMAT ?= clang-format
 PYTHON ?= python3
-
-QEMU_MEM ?= 128M
-QEMU_SMP ?= 1
-QEMU_CPU ?= rv64
-QEMU_BIOS ?= /usr/lib/riscv64-linux-gnu/opensbi/generic/fw_dynamic.bin
-APPEND ?=
-QEMU_EXTRA ?=
 
 ifeq ($(V),1)
 Q :=
@@ -29,11 +25,13 @@ endif
 B := build
 
 # ---- kernel ---------------------------------------------------------------
-KCFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -Wno-unused-parameter \
+# KARCH goes to the compiler and to the link (it selects the ABI);
+# KCFLAGS only to the compiler, KLDFLAGS only to the link.
+KARCH := -march=rv64imac_zicsr_zifencei -mabi=lp64
+KCFLAGS := $(KARCH) -std=gnu11 -O2 -g -Wall -Wextra -Werror -Wno-unused-parameter \
 	-ffreestanding -fno-common -fno-stack-protector -fno-omit-frame-pointer \
-	-fno-pie -no-pie -mcmodel=medany -march=rv64imac_zicsr_zifencei -mabi=lp64 \
-	-mno-relax -MD -Ikernel -Iarch/riscv
-KLDFLAGS := -nostdlib -no-pie -Wl,--no-relax -Wl,-T,linker.ld -Wl,--build-id=none
+	-fno-pie -mcmodel=medany -mno-relax -MD -MP -Ikernel -Iarch/riscv
+KLDFLAGS := $(KARCH) -nostdlib -no-pie -Wl,--no-relax -Wl,-T,$(B)/linker.ld -Wl,--build-id=none
 
 KSRCS := $(wildcard kernel/*.c) $(wildcard arch/riscv/*.c)
 KASMS := $(wildcard arch/riscv/*.S)
@@ -44,25 +42,35 @@ $(B)/%.o: %.c
 	@echo "  CC      $<"
 	$(Q)$(CC) $(KCFLAGS) -c $< -o $@
 
-$(B)/arch/riscv/%.o: arch/riscv/%.S
+$(B)/%.o: %.S
 	@mkdir -p $(dir $@)
 	@echo "  AS      $<"
-	$(Q)$(CC) $(KCFLAGS) -D__ASSEMBLER__ -c $< -o $@
+	$(Q)$(CC) $(KCFLAGS) -c $< -o $@
+
+# linker.ld goes through the C preprocessor, so that the image's layout
+# comes from arch/riscv/memlayout.h like the code's (-undef: no predefined
+# macro such as "riscv" may rewrite the script).
+$(B)/linker.ld: linker.ld
+	@mkdir -p $(dir $@)
+	@echo "  CPP     $@"
+	$(Q)$(CC) -E -P -x c -undef -D__ASSEMBLER__ -Iarch/riscv -MD -MP -MT $@ -MF $@.d $< -o $@
 
 # Two link passes: the first has an empty symbol table; its symbols then
 # become the table linked into the second. .ksyms comes last in the image,
 # so no other address moves (checked below).
+$(B)/ksyms0.o $(B)/ksyms.o: $(B)/%.o: $(B)/%.S
+	$(Q)$(CC) $(KCFLAGS) -c $< -o $@
 $(B)/ksyms0.S: scripts/ksyms.sh
 	@mkdir -p $(B)
 	$(Q)scripts/ksyms.sh $(NM) > $@
-$(B)/kernel0.elf: $(KOBJS) $(B)/ksyms0.S linker.ld
+$(B)/kernel0.elf: $(KOBJS) $(B)/ksyms0.o $(B)/linker.ld
 	@echo "  LD      $@"
-	$(Q)$(CC) $(KCFLAGS) $(KLDFLAGS) -o $@ $(KOBJS) $(B)/ksyms0.S
+	$(Q)$(CC) $(KLDFLAGS) -o $@ $(KOBJS) $(B)/ksyms0.o
 $(B)/ksyms.S: $(B)/kernel0.elf scripts/ksyms.sh
 	$(Q)scripts/ksyms.sh $(NM) $< > $@
-$(B)/kernel.elf: $(B)/kernel0.elf $(B)/ksyms.S
+$(B)/kernel.elf: $(B)/kernel0.elf $(B)/ksyms.o
 	@echo "  LD      $@"
-	$(Q)$(CC) $(KCFLAGS) $(KLDFLAGS) -o $@ $(KOBJS) $(B)/ksyms.S
+	$(Q)$(CC) $(KLDFLAGS) -o $@ $(KOBJS) $(B)/ksyms.o
 	$(Q)$(NM) -n $(B)/kernel0.elf | grep -v -e ksyms_ -e _kernel_end > $(B)/kernel0.nm
 	$(Q)$(NM) -n $@ | grep -v -e ksyms_ -e _kernel_end > $(B)/kernel1.nm
 	$(Q)cmp -s $(B)/kernel0.nm $(B)/kernel1.nm || { echo "ksyms moved kernel symbols"; exit 1; }
@@ -73,14 +81,14 @@ $(B)/kernel.sym: $(B)/kernel.elf
 
 # ---- user programs --------------------------------------------------------
 # Every user/NAME.c is a program, installed in the initrd as /NAME.
-UCFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -Wno-unused-parameter \
-	--specs=picolibc.specs -march=rv64imac -mabi=lp64 -mcmodel=medany \
-	-fno-omit-frame-pointer -iquote kernel -iquote user/lib -MD
-ULDFLAGS := -nostartfiles -static -T user/user.ld -Wl,--gc-sections -Wl,--build-id=none
+UARCH := -march=rv64imac -mabi=lp64 --specs=picolibc.specs
+UCFLAGS := $(UARCH) -std=gnu11 -O2 -g -Wall -Wextra -Werror -Wno-unused-parameter \
+	-mcmodel=medany -fno-omit-frame-pointer -iquote kernel -iquote user/lib -MD -MP
+ULDFLAGS := $(UARCH) -nostartfiles -static -T user/user.ld -Wl,--gc-sections -Wl,--build-id=none
 
 ULIB_SRCS := $(wildcard user/lib/*.c) $(wildcard user/lib/*.S)
 ULIB_OBJS := $(patsubst user/lib/%,$(B)/user/lib/%.o,$(ULIB_SRCS))
-UPROGS := $(patsubst user/%.c,%,$(wildcard user/*.c))
+UPROGS := $(sort $(patsubst user/%.c,%,$(wildcard user/*.c)))
 UBINS := $(addprefix $(B)/initrd/,$(UPROGS))
 
 $(B)/user/lib/%.c.o: user/lib/%.c
@@ -95,22 +103,42 @@ $(B)/user/%.o: user/%.c
 	@mkdir -p $(dir $@)
 	@echo "  UCC     $<"
 	$(Q)$(CC) $(UCFLAGS) -c $< -o $@
-# build/user/NAME.elf keeps the debug symbols (for gdb's lde-user); the
-# initrd gets a stripped copy.
-$(B)/user/%.elf: $(B)/user/%.o $(ULIB_OBJS) user/user.ld
+# The system-call stubs put the kernel's error codes in errno unchanged,
+# for picolibc's strerror() and perror(): this object, never linked, does
+# not compile unless every code in kernel/errno.h has picolibc's value.
+$(B)/user/lib/errno-check.c: kernel/errno.h
+	@mkdir -p $(dir $@)
+	$(Q){ echo '#include <errno.h>'; sed -n \
+		's/^#define \(E[A-Z0-9]*\) \([0-9]*\).*/_Static_assert(\1 == \2, "kernel\/errno.h: \1 is \2");/p' \
+		$<; } > $@
+$(B)/user/lib/errno-check.o: $(B)/user/lib/errno-check.c
+	@echo "  UCC     $<"
+	$(Q)$(CC) $(UCFLAGS) -c $< -o $@
+
+# build/user/NAME.elf keeps the debug symbols (for gdb's lde-user, and
+# addr2line); the initrd gets a stripped copy.
+$(B)/user/%.elf: $(B)/user/%.o $(ULIB_OBJS) user/user.ld $(B)/user/lib/errno-check.o
 	@echo "  ULD     $@"
-	$(Q)$(CC) $(UCFLAGS) $(ULDFLAGS) -o $@ $< $(ULIB_OBJS)
+	$(Q)$(CC) $(ULDFLAGS) -o $@ $< $(ULIB_OBJS)
 $(B)/initrd/%: $(B)/user/%.elf
 	@mkdir -p $(dir $@)
-	$(Q)$(TOOLPREFIX)objcopy --strip-all $< $@
+	$(Q)$(OBJCOPY) --strip-all $< $@
 
-$(B)/initrd.cpio: $(UBINS)
+# The names of the current programs, rewritten only when they change: a
+# program deleted from user/ then leaves the initrd at the next build, even
+# though its stale copy may still sit in build/initrd/.
+$(B)/initrd.list: FORCE
+	@mkdir -p $(B)
+	$(Q)printf '%s\n' $(UPROGS) > $@.tmp
+	$(Q)if cmp -s $@.tmp $@; then rm $@.tmp; else mv $@.tmp $@; fi
+
+$(B)/initrd.cpio: $(UBINS) $(B)/initrd.list
 	@echo "  CPIO    $@"
-	$(Q)cd $(B)/initrd && ls | LC_ALL=C sort | cpio -o -H newc --quiet > ../initrd.cpio
+	$(Q)cd $(B)/initrd && cpio -o -H newc --quiet < ../initrd.list > ../initrd.cpio
 
 # The test initrd adds the corrupt executables that scripts/mkbadelf.py
 # derives from a good one (exec must refuse each of them).
-$(B)/initrd-test.cpio: $(UBINS) scripts/mkbadelf.py
+$(B)/initrd-test.cpio: $(UBINS) $(B)/initrd.list scripts/mkbadelf.py
 	@echo "  CPIO    $@"
 	$(Q)rm -rf $(B)/initrd-test && mkdir -p $(B)/initrd-test
 	$(Q)cp $(UBINS) $(B)/initrd-test/
@@ -126,7 +154,10 @@ all: $(B)/kernel.elf $(B)/kernel.asm $(B)/kernel.sym $(B)/initrd.cpio
 deps:
 	@scripts/deps.sh
 
-export QEMU QEMU_MEM QEMU_SMP QEMU_CPU QEMU_BIOS APPEND QEMU_EXTRA
+# QEMU_MEM, APPEND and the other QEMU variables reach scripts/qemu.sh
+# through the environment, as make passes on every variable set on its
+# command line or in its environment; unset, qemu.sh picks the default.
+# (An `export` here would pass unset ones as empty.)
 
 run: deps
 	@$(MAKE) all
@@ -176,5 +207,6 @@ help:
 	@echo "make fuzz-host SECONDS=N   fuzz the device-tree, ELF and cpio parsers (libFuzzer)"
 	@echo "variables: QEMU_MEM QEMU_SMP QEMU_CPU QEMU_BIOS APPEND QEMU_EXTRA V=1 TOOLPREFIX"
 
--include $(KOBJS:.o=.d) $(B)/user/*.d $(B)/user/lib/*.d
+-include $(KOBJS:.o=.d) $(B)/linker.ld.d $(B)/user/*.d $(B)/user/lib/*.d
+.PHONY: FORCE
 .SECONDARY:
