@@ -146,7 +146,7 @@ $(B)/initrd-test.cpio: $(UBINS) $(B)/initrd.list scripts/mkbadelf.py
 	$(Q)cd $(B)/initrd-test && ls | LC_ALL=C sort | cpio -o -H newc --quiet > ../initrd-test.cpio
 
 # ---- top-level targets ----------------------------------------------------
-.PHONY: all deps build run test bench fuzz soak qemu-gdb gdb clean help host-tests
+.PHONY: all deps run test bench fuzz soak qemu-gdb gdb clean help host-tests
 .DEFAULT_GOAL := all
 
 all: $(B)/kernel.elf $(B)/kernel.asm $(B)/kernel.sym $(B)/initrd.cpio
@@ -197,15 +197,65 @@ soak: deps
 clean:
 	rm -rf $(B)
 
+# ---- format ---------------------------------------------------------------
+# .clang-format describes the code's style; `make format` applies it to
+# every C file, `make format-check` lists the files it would change.
+FORMAT_DIRS := kernel arch user servers tests/host tests/fuzz
+FORMAT_FILES = $(shell find $(wildcard $(FORMAT_DIRS)) -name '*.[ch]' -not -path 'tests/fuzz/corpus/*' \
+	-not -path 'tests/fuzz/regressions/*' | LC_ALL=C sort)
+
+.PHONY: format format-check
+format:
+	$(Q)$(CLANG_FORMAT) -i $(FORMAT_FILES)
+format-check:
+	$(Q)bad=; for f in $(FORMAT_FILES); do \
+		$(CLANG_FORMAT) --dry-run -Werror "$$f" >/dev/null 2>&1 || bad="$$bad $$f"; \
+	done; \
+	if [ -n "$$bad" ]; then \
+		echo "format-check: these files differ from .clang-format ('make format' rewrites them):"; \
+		for f in $$bad; do echo "  $$f"; done; \
+		exit 1; \
+	fi
+
 help:
-	@echo "make run        boot lde in QEMU (Ctrl-A x quits QEMU)"
-	@echo "make test       build everything and run every test"
-	@echo "make bench      instructions per system call, switch, fork... (exact, under icount)"
-	@echo "make qemu-gdb   boot halted, waiting for gdb; then 'make gdb'"
-	@echo "make fuzz SECONDS=N        the system-call fuzzer, seed after seed (SEED=S replays one)"
-	@echo "make soak SECONDS=N        fuzzer, exhaustion and load in a loop"
-	@echo "make fuzz-host SECONDS=N   fuzz the device-tree, ELF and cpio parsers (libFuzzer)"
-	@echo "variables: QEMU_MEM QEMU_SMP QEMU_CPU QEMU_BIOS APPEND QEMU_EXTRA V=1 TOOLPREFIX"
+	@echo "Targets:"
+	@echo "  make [all]        build the kernel (build/kernel.elf, .asm, .sym) and the initrd"
+	@echo "  make run          boot lde in QEMU and get a shell (Ctrl-A x quits QEMU)"
+	@echo "  make test         build everything and run every test"
+	@echo "  make bench        instructions per system call, switch, fork... (exact, under icount)"
+	@echo "  make qemu-gdb     boot halted, waiting for gdb on GDB_PORT; then, elsewhere:"
+	@echo "  make gdb          attach gdb-multiarch with scripts/lde.gdb (README: Debugging)"
+	@echo "  make fuzz         the system-call fuzzer, seed after seed, for SECONDS (SEED=S replays one)"
+	@echo "  make soak         fuzzer, exhaustion and load in a loop, for SECONDS (SEED=S)"
+	@echo "  make host-tests   build the host unit tests (tests/host) into build/host"
+	@echo "  make host-check   build and run the host unit tests and the fuzz corpus replay"
+	@echo "  make fuzz-host    fuzz the device-tree, ELF and cpio parsers (libFuzzer) for SECONDS"
+	@echo "  make fuzz-replay  replay the saved fuzz corpus and regressions"
+	@echo "  make fuzz-promote merge new fuzz inputs into tests/fuzz/corpus"
+	@echo "  make fuzz-cov     coverage of the parsers by the fuzz corpus"
+	@echo "  make format       rewrite the C files in the style of .clang-format"
+	@echo "  make format-check list the C files that differ from .clang-format (fails if any)"
+	@echo "  make deps         install missing tools (scripts/deps.sh, apt-get)"
+	@echo "  make clean        remove build/"
+	@echo "  make help         this list"
+	@echo "Variables (make VAR=value ...; the QEMU ones also work in the environment):"
+	@echo "  QEMU_MEM=128M     RAM"
+	@echo "  QEMU_SMP=1        harts (lde runs on one, parks the rest)"
+	@echo "  QEMU_CPU=rv64     CPU model and options, e.g. rv64,sstc=off"
+	@echo "  QEMU_BIOS=FILE    firmware (default Debian's OpenSBI fw_dynamic.bin; 'default': QEMU's)"
+	@echo "  QEMU_DTB=         device tree: empty = QEMU's minus unused devices, 'qemu' = QEMU's, or a .dtb"
+	@echo "  APPEND=           the kernel command line, e.g. \"init=/hello a b\" (README)"
+	@echo "  QEMU_EXTRA=       more QEMU arguments, e.g. \"-icount shift=0,sleep=off\""
+	@echo "  QEMU=             the QEMU binary (default qemu-system-riscv64)"
+	@echo "  KERNEL= INITRD=   the images qemu.sh boots (default build/kernel.elf, build/initrd.cpio)"
+	@echo "  GDB_PORT=N        gdb port for qemu-gdb and gdb (default 20000 + uid % 20000)"
+	@echo "  SECONDS=N         how long fuzz, soak (60, 600) and fuzz-host (60) run"
+	@echo "  SEED=S            the seed fuzz or soak replays"
+	@echo "  FUZZ_TARGETS=     fuzz-host's parsers (default: fdt elf cpio); FUZZ_FLAGS: more libFuzzer flags"
+	@echo "  TOOLPREFIX=       cross tools (default riscv64-unknown-elf-; also for scripts/profile.py)"
+	@echo "  CLANG_FORMAT=     the clang-format binary (default clang-format)"
+	@echo "  PYTHON=           the Python for the test and benchmark scripts (default python3)"
+	@echo "  V=1               show the commands"
 
 -include $(KOBJS:.o=.d) $(B)/linker.ld.d $(B)/user/*.d $(B)/user/lib/*.d
 .PHONY: FORCE
