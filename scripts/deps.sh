@@ -19,6 +19,7 @@ python3:python3
 make:make
 gcc:gcc
 clang:clang
+clang-format:clang-format
 "
 if [ "${1:-}" = fuzz ]; then
 	NEEDS="$NEEDS libclang-rt-dev:dpkg"
