@@ -1,42 +1,16 @@
 /* The initrd's files, indexed once at boot. The archive is parsed and
  * validated by cpio.c when it is indexed; exec and readdir then look files
  * up in the index instead of walking (and re-validating) the archive on
- * every call. exec finds a name through a hash table, so that its cost does
- * not grow with the number of files in the initrd. */
+ * every call. */
 #include "initrd.h"
 #include "console.h"
 #include "errno.h"
 #include "kstring.h"
 
 #define INITRD_MAX_FILES 256
-/* Open addressing, at most half full: a lookup hashes the name and then
- * compares about one entry. A power of two, for the mask. */
-#define INITRD_HASH_SLOTS (2 * INITRD_MAX_FILES)
 
 static struct cpio_file files[INITRD_MAX_FILES];
 static int nfiles;
-static uint16_t slots[INITRD_HASH_SLOTS];	/* index in files[] + 1; 0: empty */
-
-_Static_assert((INITRD_HASH_SLOTS & (INITRD_HASH_SLOTS - 1)) == 0, "slots must be a power of two");
-_Static_assert(INITRD_MAX_FILES < 65535, "slots holds file indexes + 1 in 16 bits");
-
-/* FNV-1a: cheap, and spreads the short, similar names of programs well. */
-static uint32_t name_hash(const char *s)
-{
-	uint32_t h = 2166136261u;
-	while (*s)
-		h = (h ^ (uint8_t)*s++) * 16777619u;
-	return h;
-}
-
-/* The slot that holds name, or the empty slot where it would go. */
-static uint16_t *slot_for(const char *name)
-{
-	uint32_t i = name_hash(name) & (INITRD_HASH_SLOTS - 1);
-	while (slots[i] && strcmp(files[slots[i] - 1].name, name))
-		i = (i + 1) & (INITRD_HASH_SLOTS - 1);
-	return &slots[i];
-}
 
 void initrd_init(const void *archive, size_t len)
 {
@@ -55,10 +29,6 @@ void initrd_init(const void *archive, size_t len)
 		f.namelen -= (size_t)(name - f.name);
 		f.name = name;
 		files[nfiles++] = f;
-		/* A name archived twice: exec keeps finding the first copy. */
-		uint16_t *slot = slot_for(name);
-		if (!*slot)
-			*slot = (uint16_t)nfiles;
 	}
 	if (r < 0)
 		kprintf("lde: initrd is malformed after %d files; the rest are ignored\n", nfiles);
@@ -66,11 +36,37 @@ void initrd_init(const void *archive, size_t len)
 
 int initrd_find(const char *path, struct cpio_file *out)
 {
-	uint16_t *slot = slot_for(cpio_skip_prefix(path));
-	if (!*slot)
-		return -ENOENT;
-	*out = files[*slot - 1];
-	return 0;
+	path = cpio_skip_prefix(path);
+	/* The Makefile archives the files sorted by name (bytewise, as
+	 * strcmp), so a binary search finds a program in log2(files)
+	 * comparisons: exec's cost hardly depends on how many files the
+	 * initrd holds, and building no other index keeps the boot short. A
+	 * name it misses (an archive in another order) is still found by the
+	 * linear search after it; so is a name the initrd lacks, at the cost
+	 * of that search. */
+	int lo = 0, hi = nfiles;
+	while (lo < hi) {
+		int mid = lo + (hi - lo) / 2;
+		int c = strcmp(files[mid].name, path);
+		if (c == 0) {
+			/* A name archived twice: the first copy, as below. */
+			while (mid > 0 && !strcmp(files[mid - 1].name, path))
+				mid--;
+			*out = files[mid];
+			return 0;
+		}
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (int i = 0; i < nfiles; i++) {
+		if (!strcmp(files[i].name, path)) {
+			*out = files[i];
+			return 0;
+		}
+	}
+	return -ENOENT;
 }
 
 int initrd_entry(int index, struct cpio_file *out)
