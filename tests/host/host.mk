@@ -1,5 +1,5 @@
 # Host unit tests for the pure parts of the kernel: the parsers
-# (kernel/{fdt,cpio,elf}.c), printf formatting (fmt.c), the page allocator
+# (kernel/{fdt,cpio,elf}.c, with arch/riscv/board.c over fdt), printf formatting (fmt.c), the page allocator
 # (palloc.c) and the string routines (kstring.c), built natively with ASan
 # and UBSan. Included from the top-level Makefile;
 # standalone: make -f tests/host/host.mk host-check
@@ -60,6 +60,14 @@ $(HOST_BUILD)/test_kstring: tests/host/test_kstring.c kernel/kstring.c kernel/ks
 	@mkdir -p $(@D)
 	$(Q)$(HOSTCC) $(HOST_CFLAGS) -fno-builtin -c -o $(HOST_BUILD)/kstring.o $(KSTRING_RENAME) kernel/kstring.c
 	$(Q)$(HOSTCC) $(HOST_CFLAGS) -o $@ tests/host/test_kstring.c $(HOST_BUILD)/kstring.o
+
+# The device-tree tests also run the board code that reads it.
+$(HOST_BUILD)/test_fdt: tests/host/test_fdt.c kernel/fdt.c kernel/fdt.h arch/riscv/board.c \
+		arch/riscv/board.h tests/host/check.h kernel/errno.h kernel/kstring.h
+	@echo "  HOSTCC  $@"
+	@mkdir -p $(@D)
+	$(Q)$(HOSTCC) $(HOST_CFLAGS) -iquote arch/riscv -o $@ tests/host/test_fdt.c kernel/fdt.c \
+		arch/riscv/board.c
 
 $(HOST_BUILD)/test_%: tests/host/test_%.c kernel/%.c kernel/%.h \
 		tests/host/check.h kernel/errno.h kernel/kstring.h
