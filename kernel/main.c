@@ -22,8 +22,14 @@
 extern char _kernel_start[], _kernel_end[];
 void sysproc_init(void);
 
-static struct fdt_info fdt;
-static const void *fdt_blob;
+static struct fdt fdt;
+/* What the kernel itself takes from the device tree (arch/ reads the
+ * board's devices and the timer frequency). */
+static struct fdt_range ram;
+static struct fdt_range reserved[FDT_MAX_RESERVED];
+static int nreserved;
+static uint64_t initrd_start, initrd_end;
+static const char *bootargs;
 static char cmdline[CMDLINE_MAX];
 static char *init_argv[LDE_ARG_MAX + 1];
 static int init_argc;
@@ -102,18 +108,17 @@ static void parse_cmdline(const char *bootargs)
 
 static void add_free_memory(void)
 {
-	uint64_t ram_start = fdt.mem.base, ram_end = fdt.mem.base + fdt.mem.size;
+	uint64_t ram_start = ram.base, ram_end = ram.base + ram.size;
 	/* Everything the allocator must not hand out: firmware and kernel
 	 * (all RAM below the kernel's end), the device tree, the initrd, and
 	 * what the firmware reserved. */
 	struct fdt_range hole[2 + FDT_MAX_RESERVED];
 	int n = 0;
-	uint64_t dtb_pa = kva_to_pa(fdt_blob);
-	hole[n++] = (struct fdt_range){ dtb_pa, fdt.totalsize };
-	if (fdt.initrd_end > fdt.initrd_start)
-		hole[n++] = (struct fdt_range){ fdt.initrd_start, fdt.initrd_end - fdt.initrd_start };
-	for (int i = 0; i < fdt.nreserved; i++)
-		hole[n++] = fdt.reserved[i];
+	hole[n++] = (struct fdt_range){ kva_to_pa(fdt.blob), fdt.totalsize };
+	if (initrd_end > initrd_start)
+		hole[n++] = (struct fdt_range){ initrd_start, initrd_end - initrd_start };
+	for (int i = 0; i < nreserved; i++)
+		hole[n++] = reserved[i];
 	/* Sort the holes, then hand over the gaps between them. */
 	for (int i = 1; i < n; i++)
 		for (int j = i; j > 0 && hole[j].base < hole[j - 1].base; j--) {
@@ -136,27 +141,40 @@ static void add_free_memory(void)
 	}
 }
 
+/* The kernel's facts from the tree; a tree it cannot trust is fatal. */
+static void read_device_tree(uint64_t dtb_pa)
+{
+	const void *blob = pa_to_kva(dtb_pa);
+	uint32_t size = fdt_totalsize(blob);
+	if (!size || size > DTB_MAX_SIZE || fdt_init(&fdt, blob, size))
+		panic("kmain: no valid device tree at 0x%lx", dtb_pa);
+	nreserved = fdt_reserved(&fdt, reserved, FDT_MAX_RESERVED);
+	if (nreserved < 0)
+		panic("kmain: the device tree's reservations are unusable (over %d, or wrapping)",
+		      FDT_MAX_RESERVED);
+	if (fdt_bootargs(&fdt, &bootargs))
+		panic("kmain: the device tree's bootargs are not a string");
+	fdt_initrd(&fdt, &initrd_start, &initrd_end);
+	if (fdt_memory(&fdt, &ram) || !ram.size || ram.base + ram.size < ram.base)
+		panic("kmain: the device tree describes no usable memory");
+	if (ram.base + ram.size > arch_boot_ram_end())
+		ram.size = arch_boot_ram_end() - ram.base;
+}
+
 void kmain(uint64_t hartid, uint64_t dtb_pa)
 {
-	fdt_blob = pa_to_kva(dtb_pa);
-	uint32_t size = fdt_totalsize(fdt_blob);
-	if (!size || size > DTB_MAX_SIZE || fdt_parse(fdt_blob, size, &fdt))
-		panic("kmain: no valid device tree at 0x%lx", dtb_pa);
-	if (!fdt.mem.size || fdt.mem.base + fdt.mem.size < fdt.mem.base)
-		panic("kmain: the device tree describes no usable memory");
-	if (fdt.mem.base + fdt.mem.size > arch_boot_ram_end())
-		fdt.mem.size = arch_boot_ram_end() - fdt.mem.base;
+	read_device_tree(dtb_pa);
 	add_free_memory();
-	arch_setup(hartid, &fdt);
+	arch_setup(hartid, &fdt, ram.base, ram.base + ram.size);
 
-	parse_cmdline(fdt.bootargs);
+	parse_cmdline(bootargs);
 	kprintf("\nlde %s: limited direct execution on RISC-V\n", LDE_VERSION);
 	arch_describe_firmware();
 	kprintf("boot hart %lu of %d (others parked); RAM %lu MiB at 0x%lx; %lu pages free\n",
-		hartid, fdt.ncpus, fdt.mem.size >> 20, fdt.mem.base, palloc_free_pages());
+		hartid, fdt_cpu_count(&fdt), ram.size >> 20, ram.base, palloc_free_pages());
 
-	if (fdt.initrd_end > fdt.initrd_start)
-		initrd_init(pa_to_kva(fdt.initrd_start), fdt.initrd_end - fdt.initrd_start);
+	if (initrd_end > initrd_start)
+		initrd_init(pa_to_kva(initrd_start), initrd_end - initrd_start);
 	else
 		kprintf("lde: no initrd\n");
 

@@ -116,8 +116,10 @@ void mmu_activate_kernel(void);	/* the kernel's own, with no user half */
 static inline void arch_tlb_flush_all(void);
 
 /* --- bring-up (setup.c), from the device tree --- */
-struct fdt_info;
-void arch_setup(uint64_t hartid, const struct fdt_info *fdt);
+struct fdt;
+/* Traps, SBI, the timer frequency and the board's devices from the device
+ * tree, and the kernel page table over RAM [ram_start, ram_end). */
+void arch_setup(uint64_t hartid, const struct fdt *fdt, uint64_t ram_start, uint64_t ram_end);
 void arch_describe_firmware(void);
 
 /* --- debugging --- */
