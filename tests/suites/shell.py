@@ -83,7 +83,7 @@ TESTS = [
                               send("echo foreground\n"), expect(r"^foreground$"), expect(PROMPT),
                               send("wait\n"), expect(r"sh: \[{pid}\] done, status 0"), expect(PROMPT),
                               send("exit\n")]),
-    sh("sh_spinners_ps_kill", [send("spin & spin & ps\n"), expect(r"spin.*\n.*spin"), expect(PROMPT),
+    sh("sh_spinners_ps_kill", [send("spin & spin & sleep 1; ps\n"), expect(r"spin.*\n.*spin"), expect(PROMPT),
                                send("sleep 1; ps\n", 0.3), expect(r"PID  PPID"), expect(PROMPT),
                                send("exit\n")], timeout=40,
        check=ps_utime_grows),
