@@ -100,6 +100,8 @@ $(B)/user/%.o: user/%.c
 $(B)/user/%.elf: $(B)/user/%.o $(ULIB_OBJS) user/user.ld
 	@echo "  ULD     $@"
 	$(Q)$(CC) $(UCFLAGS) $(ULDFLAGS) -o $@ $< $(ULIB_OBJS)
+# t_hiheap's image and heap share the last GiB's page table with the stack.
+$(B)/user/t_hiheap.elf: ULDFLAGS += -Wl,--defsym=USER_TEXT_BASE=0x3fffd00000
 $(B)/initrd/%: $(B)/user/%.elf
 	@mkdir -p $(dir $@)
 	$(Q)$(TOOLPREFIX)objcopy --strip-all $< $@

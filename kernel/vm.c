@@ -46,8 +46,8 @@ void vm_destroy(struct mm *mm)
 	KASSERT(mm->pages == 0);
 	/* Tables exist only where pages were mapped, or were tried: the same
 	 * two ranges. Freeing within them is much cheaper than a full sweep. */
-	mmu_free_tables_in(mm->pt, 0, PAGE_UP(mm->brk), true);
-	mmu_free_tables_in(mm->pt, mm->stack_low, USER_TOP, true);
+	struct va_range r[] = { { 0, PAGE_UP(mm->brk) }, { mm->stack_low, USER_TOP } };
+	mmu_free_tables_all(mm->pt, r, 2);
 	mmu_free_user_tables(mm->pt);
 	mm->pt = NULL;
 }
@@ -243,7 +243,7 @@ long vm_sbrk(struct mm *mm, long incr)
 		mmu_for_each_user_leaf(mm->pt, PAGE_UP(new), PAGE_UP(old), release_leaf, mm);
 		/* Tables that mapped nothing but the released range go too, so a
 		 * heap that shrinks back gives back everything it took. */
-		mmu_free_tables_in(mm->pt, PAGE_UP(new), PAGE_UP(old), false);
+		mmu_free_tables_in(mm->pt, PAGE_UP(new), PAGE_UP(old));
 		arch_tlb_flush_all();
 	}
 	mm->brk = new;

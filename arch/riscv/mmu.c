@@ -148,8 +148,11 @@ static bool table_empty(pagetable_t pt)
 	return true;
 }
 
+/* Free the tables below pt (a table at level covering base...) that map
+ * only addresses inside [start, end), and the straddling ones left empty;
+ * the leaves inside the range must be gone already. */
 static void free_tables_in(pagetable_t pt, int level, uint64_t base, uint64_t start,
-			   uint64_t end, bool all_gone)
+			   uint64_t end)
 {
 	uint64_t span = 1UL << VA_LEVEL_SHIFT(level);
 	int first, last;
@@ -163,11 +166,10 @@ static void free_tables_in(pagetable_t pt, int level, uint64_t base, uint64_t st
 			free_level(child, level - 1, PT_ENTRIES);
 		} else {
 			/* Straddles the range: what it maps inside goes first; the
-			 * table itself only if nothing is left (with all_gone, the
-			 * caller vouches that nothing is). */
+			 * table itself only if nothing is left outside. */
 			if (level > 1)
-				free_tables_in(child, level - 1, va, start, end, all_gone);
-			if (!all_gone && !table_empty(child))
+				free_tables_in(child, level - 1, va, start, end);
+			if (!table_empty(child))
 				continue;
 			page_put(child);
 		}
@@ -175,13 +177,47 @@ static void free_tables_in(pagetable_t pt, int level, uint64_t base, uint64_t st
 	}
 }
 
-void mmu_free_tables_in(pagetable_t root, uint64_t start, uint64_t end, bool all_gone)
+void mmu_free_tables_in(pagetable_t root, uint64_t start, uint64_t end)
 {
 	if (end > USER_TOP)
 		end = USER_TOP;
 	if (start >= end)
 		return;
-	free_tables_in(root, PT_LEVELS - 1, 0, start, end, all_gone);
+	free_tables_in(root, PT_LEVELS - 1, 0, start, end);
+}
+
+/* Every table below pt (at level, covering base...) that meets one of the
+ * sorted, disjoint ranges r[0..n), and pt's entries for them. A table that
+ * two ranges share is entered once, with both, and freed after both were
+ * visited: freeing it after the first alone would lose what it holds for
+ * the second. */
+static void free_tables_all(pagetable_t pt, int level, uint64_t base, const struct va_range *r,
+			    int n)
+{
+	uint64_t span = 1UL << VA_LEVEL_SHIFT(level);
+	uint64_t top = base + span * PT_ENTRIES;
+	int next = 0;	/* entries below next were visited for an earlier range */
+	for (int k = 0; k < n; k++) {
+		if (r[k].start >= r[k].end || r[k].end <= base || r[k].start >= top)
+			continue;
+		int first, last;
+		index_range(level, base, r[k].start, r[k].end, &first, &last);
+		for (int i = first > next ? first : next; i <= last; i++) {
+			if (!pte_valid(pt[i]) || pte_leaf(pt[i]))
+				continue;
+			pagetable_t child = table_of(pt[i]);
+			if (level > 1)
+				free_tables_all(child, level - 1, base + (uint64_t)i * span, r, n);
+			page_put(child);
+			pt[i] = 0;
+		}
+		next = last + 1;
+	}
+}
+
+void mmu_free_tables_all(pagetable_t root, const struct va_range *r, int n)
+{
+	free_tables_all(root, PT_LEVELS - 1, 0, r, n);
 }
 
 void mmu_free_user_tables(pagetable_t root)

@@ -54,9 +54,15 @@ int mmu_for_each_user_leaf(pagetable_t root, uint64_t start, uint64_t end,
 pagetable_t mmu_new_user_root(pagetable_t kernel_root);
 /* Free the table pages that map only addresses inside [start, end) of the
  * user half, or that straddle it and are now empty; the leaves inside the
- * range must be gone already. all_gone: the caller knows the whole address
- * space has no leaves left, so straddling tables need no emptiness check. */
-void mmu_free_tables_in(pagetable_t root, uint64_t start, uint64_t end, bool all_gone);
+ * range must be gone already. */
+void mmu_free_tables_in(pagetable_t root, uint64_t start, uint64_t end);
+/* An address space with no leaves left: free every table page that maps
+ * any of the ranges r[0..n) (sorted, disjoint, within the user half),
+ * straddling or not, however the ranges share tables. */
+struct va_range {
+	uint64_t start, end;
+};
+void mmu_free_tables_all(pagetable_t root, const struct va_range *r, int n);
 /* Free the user half's table pages and the root. Leaves must be gone. */
 void mmu_free_user_tables(pagetable_t root);
 void mmu_activate(pagetable_t root);

@@ -103,3 +103,15 @@ TESTS += [
      "expect": [r"lde: out of memory: killed pid 2 \(t_oominit, \d+ pages\) so that init can run",
                 r"^PASS: t_oominit$", r"init \(pid 1\) exited with status 0"]},
 ]
+
+# Page tables shared by heap and stack (the last GiB of user space): every
+# exit, exec and shrink gives back every page.
+TESTS += [
+    {"name": "hard_hiheap_tables", "append": "init=/t_hiheap", "timeout": 60,
+     "expect": [r"^hiheap: fork\+exit x20: free pages (\d+) before, \1 after, leaked 0$",
+                r"^hiheap: fork\+exec x5 \(4 images each\): free pages (\d+) before, \1 after, leaked 0$",
+                r"^hiheap: a heap into the stack's 2 MiB, then exit: .* leaked 0$",
+                r"^hiheap: a heap into the stack's 2 MiB, then shrunk: .* leaked 0$",
+                r"^PASS: t_hiheap$", r"init \(pid 1\) exited with status 0"],
+     "reject": [r"^panic:", r"kernel trap", r"assertion failed"]},
+]
