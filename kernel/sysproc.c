@@ -37,7 +37,10 @@ LEAF long sys_getppid(struct trapframe *tf)
 
 long sys_fork(struct trapframe *tf) { return proc_fork(); }
 long sys_wait(struct trapframe *tf) { return proc_wait(SYSARG(tf, 0)); }
-long sys_kill(struct trapframe *tf) { return proc_kill((int)SYSARG(tf, 0), (int)SYSARG(tf, 1)); }
+long sys_kill(struct trapframe *tf)
+{
+	return proc_kill_user((int)SYSARG(tf, 0), (int)SYSARG(tf, 1));
+}
 long sys_sbrk(struct trapframe *tf) { return vm_sbrk(&current->mm, (long)SYSARG(tf, 0)); }
 
 long sys_yield(struct trapframe *tf)
@@ -143,8 +146,12 @@ long sys_meminfo(struct trapframe *tf)
 	return copyout(&current->mm, SYSARG(tf, 0), &mi, sizeof mi);
 }
 
+/* Only init may stop the machine (the shell's poweroff leaves the login
+ * shell, and init's exit powers off). */
 long sys_poweroff(struct trapframe *tf)
 {
+	if (!proc_is_init(current))
+		return -EPERM;
 	arch_poweroff((int)SYSARG(tf, 0));
 }
 

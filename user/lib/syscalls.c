@@ -82,12 +82,7 @@ int tcsetpgrp(int fd, pid_t pgrp) { return (int)SYS2(SYS_tcsetpgrp, fd, pgrp); }
 int setpgid(pid_t pid, pid_t pgid) { return (int)SYS2(SYS_setpgid, pid, pgid); }
 int trace(int on) { return (int)SYS1(SYS_trace, on); }
 
-void poweroff(int status)
-{
-	lde_syscall(SYS_poweroff, status, 0, 0, 0, 0, 0);
-	for (;;)
-		;
-}
+int poweroff(int status) { return (int)SYS1(SYS_poweroff, status); }
 
 void *sbrk(ptrdiff_t incr)
 {
