@@ -298,21 +298,27 @@ void proc_out_of_memory(uint64_t pc, uint64_t addr)
 {
 	if (current != init_proc)
 		proc_fault("out of memory", LDE_SIGKILL, pc, addr);
+	/* The victim frees the most: everything it makes the kernel hold (the
+	 * count procinfo and ps show), page tables and promises included. */
 	struct proc *victim = NULL;
+	uint64_t most = 0;
 	bool dying = false;
 	for (int i = 0; i < NPROC; i++) {
 		struct proc *p = &proc_table[i];
 		if (p->state == P_UNUSED || p->state == P_ZOMBIE || p == init_proc)
 			continue;
 		dying |= p->killed;
-		if (!p->killed && (!victim || p->mm.pages > victim->mm.pages))
+		uint64_t held = vm_held_pages(&p->mm);
+		if (!p->killed && (!victim || held > most)) {
 			victim = p;
+			most = held;
+		}
 	}
 	if (!victim && !dying)
 		proc_fault("out of memory", LDE_SIGKILL, pc, addr);
 	if (victim) {
 		klog("lde: out of memory: killed pid %d (%s, %lu pages) so that init can run\n",
-		     victim->pid, victim->name, victim->mm.pages);
+		     victim->pid, victim->name, most);
 		proc_kill(victim->pid, LDE_SIGKILL);
 	}
 	/* Let the victims run to their deaths; init's access is retried when
@@ -343,7 +349,8 @@ void proc_fill_info(struct proc *p, struct lde_procinfo *info)
 	info->syscalls = p->syscalls;
 	info->vcsw = p->vcsw;
 	info->ivcsw = p->ivcsw;
-	info->pages = vm_resident_pages(&p->mm);
+	info->pages = vm_held_pages(&p->mm);
+	info->promised = p->mm.pt ? p->mm.promised + p->mm.promised_tables : 0;
 }
 
 static const char *state_name(enum proc_state s)

@@ -142,6 +142,7 @@ long sys_meminfo(struct trapframe *tf)
 		.free_pages = palloc_free_pages(),
 		.total_pages = palloc_total_pages(),
 		.page_size = PGSIZE,
+		.promised_pages = palloc_reserved_pages(),
 	};
 	return copyout(&current->mm, SYSARG(tf, 0), &mi, sizeof mi);
 }

@@ -9,6 +9,8 @@
 #define PAGE_DOWN(a) ((a) & ~(uint64_t)(PGSIZE - 1))
 #define PAGE_UP(a) (((a) + PGSIZE - 1) & ~(uint64_t)(PGSIZE - 1))
 #define USER_RW (PTE_U | PTE_R | PTE_W)
+#define CHUNK (1UL << VA_LEVEL_SHIFT(1))	/* what a level-0 table maps: 2 MiB */
+#define GIB (1UL << VA_LEVEL_SHIFT(2))	/* what a level-1 table maps */
 
 int vm_create(struct mm *mm)
 {
@@ -16,7 +18,69 @@ int vm_create(struct mm *mm)
 	mm->heap_start = mm->brk = 0;
 	mm->stack_low = USER_TOP;
 	mm->pages = 0;
+	mm->promised = mm->promised_tables = 0;
 	return mm->pt ? 0 : -ENOMEM;
+}
+
+/* The heap's promise. Heap pages arrive on first touch, but sbrk promises
+ * them: it reserves (palloc_reserve) one page for every heap page not yet
+ * mapped and one for every page table they could still need, so the sum
+ * of all promises never exceeds the memory there is, and a first touch of
+ * the heap always finds its pages. Invariants:
+ *   promised == heap pages not mapped (exact);
+ *   promised_tables >= tables missing for the heap's 2 MiB and 1 GiB
+ *   spans (more only when the stack allocated a table the heap shares).
+ * The stack (1 MiB at most) is not promised: its pages come from what is
+ * not promised, like copy-on-write copies and the kernel's own pages. */
+
+/* Tables missing for the spans [lo, hi) meets: a level-0 table per 2 MiB,
+ * a level-1 table per GiB. */
+static uint64_t tables_missing(struct mm *mm, uint64_t lo, uint64_t hi)
+{
+	uint64_t n = 0;
+	for (uint64_t va = lo & ~(CHUNK - 1); va < hi;) {
+		int depth = mmu_table_depth(mm->pt, va);
+		if (depth == 0) {
+			/* No level-1 table: it and every level-0 table below. */
+			uint64_t gib_end = (va | (GIB - 1)) + 1;
+			uint64_t end = gib_end < hi ? gib_end : hi;
+			n += 1 + (end - va + CHUNK - 1) / CHUNK;
+			va = gib_end;
+			continue;
+		}
+		n += depth == 1;
+		va += CHUNK;
+	}
+	return n;
+}
+
+/* Of the tables missing for [lo, ...), those the heap below lo shares
+ * (the spans lo falls inside): promised already. */
+static uint64_t shared_missing(struct mm *mm, uint64_t lo)
+{
+	if (lo <= mm->heap_start)
+		return 0;
+	int depth = mmu_table_depth(mm->pt, lo);
+	return (uint64_t)((lo & (CHUNK - 1)) && depth < 2) + (uint64_t)((lo & (GIB - 1)) && depth == 0);
+}
+
+/* A heap page's first touch: the page, and any table it needs, come out
+ * of the promise (which, by the invariants, holds enough). */
+static int heap_fault(struct mm *mm, uint64_t va)
+{
+	KASSERT(mm->promised > 0);
+	uint64_t tables = mm->promised_tables < PT_LEVELS - 1 ? mm->promised_tables : PT_LEVELS - 1;
+	palloc_unreserve(1 + tables);
+	uint64_t free0 = palloc_free_pages();
+	int err = vm_map_anon(mm, va, PGSIZE, PTE_R | PTE_W);
+	uint64_t leaf = err ? 0 : 1;
+	uint64_t tables_used = free0 - palloc_free_pages() - leaf;
+	KASSERT(tables_used <= tables);
+	mm->promised -= leaf;
+	mm->promised_tables -= tables_used;
+	bool kept = palloc_reserve(1 + tables - leaf - tables_used);
+	KASSERT(kept);
+	return err;
 }
 
 static int release_leaf(pte_t *pte, uint64_t va, void *arg)
@@ -44,6 +108,8 @@ void vm_destroy(struct mm *mm)
 		return;
 	for_each_mapped(mm, release_leaf, mm);
 	KASSERT(mm->pages == 0);
+	palloc_unreserve(mm->promised + mm->promised_tables);
+	mm->promised = mm->promised_tables = 0;
 	/* Tables exist only where pages were mapped, or were tried: the same
 	 * two ranges. Freeing within them is much cheaper than a full sweep. */
 	struct va_range r[] = { { 0, PAGE_UP(mm->brk) }, { mm->stack_low, USER_TOP } };
@@ -82,6 +148,17 @@ int vm_fork(struct mm *dst, struct mm *src)
 	/* The parent's writable pages just became read-only. Even on failure
 	 * some may have (they stay copy-on-write, which is harmless). */
 	arch_tlb_flush_all();
+	if (!err) {
+		/* The child's heap is promised too: the same unmapped pages, and
+		 * the tables its own address space lacks for them. */
+		uint64_t tables = tables_missing(dst, dst->heap_start, PAGE_UP(dst->brk));
+		if (palloc_reserve(src->promised + tables)) {
+			dst->promised = src->promised;
+			dst->promised_tables = tables;
+		} else {
+			err = -ENOMEM;
+		}
+	}
 	if (err)
 		vm_destroy(dst);
 	return err;
@@ -155,7 +232,9 @@ int vm_fault(struct mm *mm, uint64_t va, enum vm_access access)
 		return -EFAULT;
 	/* stack_low moves before the attempt: a table allocated for a page
 	 * that then could not be had must still be found by vm_destroy. */
-	if (va >= USER_STACK_BOTTOM && PAGE_DOWN(va) < mm->stack_low)
+	if (va < mm->brk)
+		return heap_fault(mm, PAGE_DOWN(va));
+	if (PAGE_DOWN(va) < mm->stack_low)
 		mm->stack_low = PAGE_DOWN(va);
 	return vm_map_anon(mm, PAGE_DOWN(va), PGSIZE, PTE_R | PTE_W);
 }
@@ -233,24 +312,49 @@ long vm_sbrk(struct mm *mm, long incr)
 	uint64_t new = old + (uint64_t)incr;
 	if (incr < 0 ? new > old || new < mm->heap_start : new < old || new > USER_HEAP_LIMIT)
 		return incr < 0 ? -EINVAL : -ENOMEM;
-	if (incr > 0) {
-		/* Heap pages arrive on first touch, but sbrk promises them: refuse
-		 * growth that free memory could not back right now. */
-		uint64_t more = (PAGE_UP(new) - PAGE_UP(old)) / PGSIZE;
-		if (more > palloc_free_pages())
+	uint64_t lo = PAGE_UP(old), hi = PAGE_UP(new);
+	if (hi > lo) {
+		/* Promise every new page and every table it could need; the
+		 * spans lo shares with the heap below were promised already. */
+		uint64_t leaves = (hi - lo) / PGSIZE;
+		if (leaves > palloc_free_pages() - palloc_reserved_pages())
 			return -ENOMEM;
-	} else if (PAGE_UP(new) < PAGE_UP(old)) {
-		mmu_for_each_user_leaf(mm->pt, PAGE_UP(new), PAGE_UP(old), release_leaf, mm);
+		uint64_t tables = tables_missing(mm, lo, hi) - shared_missing(mm, lo);
+		if (!palloc_reserve(leaves + tables))
+			return -ENOMEM;
+		mm->promised += leaves;
+		mm->promised_tables += tables;
+	} else if (hi < lo) {
+		/* Tables missing for spans wholly above the new break were
+		 * promised and are not needed any more. */
+		uint64_t unneeded = tables_missing(mm, hi, lo) - shared_missing(mm, hi);
+		uint64_t shared0 = shared_missing(mm, hi);
+		uint64_t pages0 = mm->pages;
+		mmu_for_each_user_leaf(mm->pt, hi, lo, release_leaf, mm);
+		uint64_t unmapped = (lo - hi) / PGSIZE - (pages0 - mm->pages);
 		/* Tables that mapped nothing but the released range go too, so a
 		 * heap that shrinks back gives back everything it took. */
-		mmu_free_tables_in(mm->pt, PAGE_UP(new), PAGE_UP(old));
+		mmu_free_tables_in(mm->pt, hi, lo);
 		arch_tlb_flush_all();
+		/* An emptied table the heap below still spans is needed again:
+		 * promise it anew (its page was just freed, so this holds). */
+		uint64_t again = shared_missing(mm, hi) - shared0;
+		if (unneeded > mm->promised_tables)
+			unneeded = mm->promised_tables;
+		KASSERT(unmapped <= mm->promised);
+		mm->promised -= unmapped;
+		mm->promised_tables += again - unneeded;
+		palloc_unreserve(unmapped + unneeded);
+		bool kept = palloc_reserve(again);
+		KASSERT(kept);
 	}
 	mm->brk = new;
 	return (long)old;
 }
 
-uint64_t vm_resident_pages(struct mm *mm)
+uint64_t vm_held_pages(struct mm *mm)
 {
-	return mm->pt ? mm->pages + mmu_table_pages(mm->pt) : 0;
+	if (!mm->pt)
+		return 0;
+	return mm->pages + mmu_table_pages(mm->pt) + mm->promised + mm->promised_tables;
 }

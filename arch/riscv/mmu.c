@@ -31,6 +31,15 @@ pte_t *mmu_walk(pagetable_t pt, uint64_t va, bool alloc)
 	return &pt[VA_INDEX(va, 0)];
 }
 
+int mmu_table_depth(pagetable_t root, uint64_t va)
+{
+	pte_t l2 = root[VA_INDEX(va, 2)];
+	if (!pte_valid(l2) || pte_leaf(l2))
+		return 0;
+	pte_t l1 = table_of(l2)[VA_INDEX(va, 1)];
+	return pte_valid(l1) && !pte_leaf(l1) ? 2 : 1;
+}
+
 int mmu_map(pagetable_t root, uint64_t va, uint64_t pa, uint64_t size, uint64_t flags)
 {
 	for (uint64_t off = 0; off < size; off += PGSIZE) {

@@ -41,6 +41,9 @@ static inline pte_t pte_make(uint64_t pa, uint64_t flags)
 /* Leaf entry for va at level 0, or NULL. With alloc, missing tables are
  * allocated (zeroed); NULL then means out of memory. */
 pte_t *mmu_walk(pagetable_t root, uint64_t va, bool alloc);
+/* How many levels of tables below the root exist for user address va: 0
+ * (none), 1 (the level-1 table), 2 (the level-0 table too). */
+int mmu_table_depth(pagetable_t root, uint64_t va);
 /* Map [va, va+size) to [pa, ...) with 4 KiB pages. 0 or -ENOMEM. */
 int mmu_map(pagetable_t root, uint64_t va, uint64_t pa, uint64_t size, uint64_t flags);
 /* Map with 2 MiB megapages where alignment allows (kernel direct map). */

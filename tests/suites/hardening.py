@@ -100,7 +100,8 @@ SOAK_TESTS = [
 TESTS += [
     # init faults with no page left: the biggest other process dies instead.
     {"name": "oom_spares_init", "append": "init=/t_oominit", "timeout": 30,
-     "expect": [r"lde: out of memory: killed pid 2 \(t_oominit, \d+ pages\) so that init can run",
+     "expect": [r"^t_oominit: 16 promised heap pages touched with \d+ pages free, the hog alive$",
+                r"lde: out of memory: killed pid 2 \(t_oominit, \d+ pages\) so that init can run",
                 r"^PASS: t_oominit$", r"init \(pid 1\) exited with status 0"]},
 ]
 
@@ -127,4 +128,15 @@ TESTS += [
                 r"^PASS: t_killperm$", r"init \(pid 1\) exited with status 0"],
      "reject": [r"^panic:", r"kernel trap", r"assertion failed"]},
     # The shell's poweroff leaves the login shell; the program is refused.
+]
+
+# The out-of-memory victim is whoever holds the most, page tables and
+# promised heap included (procinfo's pages, which ps shows).
+TESTS += [
+    {"name": "oom_counts_tables", "append": "init=/t_oomtables", "timeout": 60,
+     "expect": [r"^oomtables: A \(pid 2\) holds (\d+) pages, B \(pid 3\) (\d+); init took \d+ more$",
+                r"lde: out of memory: killed pid 2 \(t_oomtables, \d+ pages\) so that init can run",
+                r"^oomtables: the out-of-memory killer took pid 2 \(A, the one holding the most\)$",
+                r"^PASS: t_oomtables$", r"init \(pid 1\) exited with status 0"],
+     "reject": [r"^panic:", r"kernel trap", r"assertion failed"]},
 ]
