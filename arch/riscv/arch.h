@@ -28,6 +28,10 @@ static inline uint64_t kva_to_pa(const void *va) { return (uint64_t)va - KERNEL_
 static inline void arch_intr_on(void) { csr_set(sstatus, SSTATUS_SIE); }
 static inline void arch_intr_off(void) { csr_clear(sstatus, SSTATUS_SIE); }
 static inline void arch_wait_for_interrupt(void) { __asm__ volatile("wfi" ::: "memory"); }
+static inline bool arch_intr_enabled(void) { return csr_read(sstatus) & SSTATUS_SIE; }
+/* Enable interrupts, wait for one, disable them (trap_entry.S): the idle
+ * loop's wait, and the only window in which the kernel takes interrupts. */
+void arch_idle_wait(void);
 
 /* --- time --- */
 extern uint64_t arch_timebase_hz;	/* ticks of arch_now() per second */
