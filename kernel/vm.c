@@ -64,22 +64,17 @@ static uint64_t shared_missing(struct mm *mm, uint64_t lo)
 	return (uint64_t)((lo & (CHUNK - 1)) && depth < 2) + (uint64_t)((lo & (GIB - 1)) && depth == 0);
 }
 
-/* A heap page's first touch: the page, and any table it needs, come out
- * of the promise (which, by the invariants, holds enough). */
+/* A heap page's first touch: the page, and the tables it lacks, come out
+ * of the promise (which, by the invariants, holds them). */
 static int heap_fault(struct mm *mm, uint64_t va)
 {
-	KASSERT(mm->promised > 0);
-	uint64_t tables = mm->promised_tables < PT_LEVELS - 1 ? mm->promised_tables : PT_LEVELS - 1;
+	uint64_t tables = (uint64_t)(PT_LEVELS - 1 - mmu_table_depth(mm->pt, va));
+	KASSERT(mm->promised > 0 && tables <= mm->promised_tables);
 	palloc_unreserve(1 + tables);
-	uint64_t free0 = palloc_free_pages();
+	mm->promised--;
+	mm->promised_tables -= tables;
 	int err = vm_map_anon(mm, va, PGSIZE, PTE_R | PTE_W);
-	uint64_t leaf = err ? 0 : 1;
-	uint64_t tables_used = free0 - palloc_free_pages() - leaf;
-	KASSERT(tables_used <= tables);
-	mm->promised -= leaf;
-	mm->promised_tables -= tables_used;
-	bool kept = palloc_reserve(1 + tables - leaf - tables_used);
-	KASSERT(kept);
+	KASSERT(!err);	/* the pages were set aside */
 	return err;
 }
 
@@ -306,6 +301,14 @@ long copyinstr(struct mm *mm, char *dst, uint64_t usrc, size_t max)
 }
 
 
+/* Does the heap [heap_start, a) end in the 2 MiB span (hence the GiB)
+ * that holds b - 1? Then growing or shrinking the break between a and b
+ * enters or leaves no span, and needs no table walk. */
+static bool same_span(struct mm *mm, uint64_t a, uint64_t b)
+{
+	return a > mm->heap_start && (a - 1) / CHUNK == (b - 1) / CHUNK;
+}
+
 long vm_sbrk(struct mm *mm, long incr)
 {
 	uint64_t old = mm->brk;
@@ -319,7 +322,8 @@ long vm_sbrk(struct mm *mm, long incr)
 		uint64_t leaves = (hi - lo) / PGSIZE;
 		if (leaves > palloc_free_pages() - palloc_reserved_pages())
 			return -ENOMEM;
-		uint64_t tables = tables_missing(mm, lo, hi) - shared_missing(mm, lo);
+		uint64_t tables = same_span(mm, lo, hi) ? 0
+			: tables_missing(mm, lo, hi) - shared_missing(mm, lo);
 		if (!palloc_reserve(leaves + tables))
 			return -ENOMEM;
 		mm->promised += leaves;
@@ -327,26 +331,22 @@ long vm_sbrk(struct mm *mm, long incr)
 	} else if (hi < lo) {
 		/* Tables missing for spans wholly above the new break were
 		 * promised and are not needed any more. */
-		uint64_t unneeded = tables_missing(mm, hi, lo) - shared_missing(mm, hi);
-		uint64_t shared0 = shared_missing(mm, hi);
+		uint64_t unneeded = same_span(mm, hi, lo) ? 0
+			: tables_missing(mm, hi, lo) - shared_missing(mm, hi);
+		if (unneeded > mm->promised_tables)
+			unneeded = mm->promised_tables;	/* the stack took some */
 		uint64_t pages0 = mm->pages;
 		mmu_for_each_user_leaf(mm->pt, hi, lo, release_leaf, mm);
 		uint64_t unmapped = (lo - hi) / PGSIZE - (pages0 - mm->pages);
 		/* Tables that mapped nothing but the released range go too, so a
-		 * heap that shrinks back gives back everything it took. */
+		 * heap that shrinks back gives back everything it took (those
+		 * the heap below still spans stay: mmu_free_tables_in). */
 		mmu_free_tables_in(mm->pt, hi, lo);
 		arch_tlb_flush_all();
-		/* An emptied table the heap below still spans is needed again:
-		 * promise it anew (its page was just freed, so this holds). */
-		uint64_t again = shared_missing(mm, hi) - shared0;
-		if (unneeded > mm->promised_tables)
-			unneeded = mm->promised_tables;
 		KASSERT(unmapped <= mm->promised);
 		mm->promised -= unmapped;
-		mm->promised_tables += again - unneeded;
+		mm->promised_tables -= unneeded;
 		palloc_unreserve(unmapped + unneeded);
-		bool kept = palloc_reserve(again);
-		KASSERT(kept);
 	}
 	mm->brk = new;
 	return (long)old;

@@ -18,7 +18,7 @@
  *     inherited (the console included: random writes never reach it), puts
  *     dead pipes on 0, 1 and 2, and makes random system calls with random
  *     arguments from its own PRNG stream (seeded from SEED and its index):
- *     every call number (poweroff excepted), numbers past the table, huge
+ *     every call number (poweroff too: refused), numbers past the table, huge
  *     and negative ones; pointers that are NULL, into page 0, the kernel
  *     half, non-canonical, unmapped, the stack guard, straddling the end of
  *     the heap, misaligned, into its own text and rodata; lengths 0, huge,
@@ -42,7 +42,8 @@
  * kills and reaps everything, and checks: the sentinel is intact, its own
  * memory and read-only data are intact, and the free pages are exactly
  * those measured before the run. Workers never kill pid 1, the parent or
- * the sentinel (nor their process groups), never call poweroff, and never
+ * the sentinel (nor their process groups; kill(1) and poweroff they try,
+ * and must be refused with EPERM), and never
  * exec programs outside a short list (no shell, no kill, no poweroff).
  *
  * Ends with "fuzz-summary: seed=S calls=N ms=N processes=N signaled=N
@@ -61,6 +62,7 @@
 #include "../arch/riscv/memlayout.h"
 
 #define PG 4096UL
+static long total_pages;	/* RAM, in pages (set before the first fork) */
 #define NOFILE 16		/* descriptors per process (kernel/proc.h) */
 #define MAX_WORKERS 16
 #define WORKER_BUDGET_MS 40	/* a worker still alive after this is killed */
@@ -365,6 +367,8 @@ static int kill_target_ok(uint64_t arg)
 	int t = (int)arg;
 	if (sentinel_pid != ~guard_pid || sentinel_pid <= 0)
 		return 0;	/* our own memory is not trustworthy: do not kill */
+	if (t == 1)
+		return 1;	/* init: refused (EPERM), checked */
 	if (t > 0)
 		return t > sentinel_pid;
 	if (t < 0 && t != INT32_MIN)
@@ -519,7 +523,7 @@ static uint64_t pick_nr(void)
 		[SYS_getppid] = 3, [SYS_fork] = 3, [SYS_wait] = 3, [SYS_kill] = 4, [SYS_exec] = 3,
 		[SYS_sbrk] = 6, [SYS_yield] = 3, [SYS_usleep] = 3, [SYS_uptime] = 2,
 		[SYS_pipe] = 5, [SYS_close] = 5, [SYS_dup] = 5, [SYS_procinfo] = 5,
-		[SYS_meminfo] = 4, [SYS_poweroff] = 0, [SYS_readdir] = 5, [SYS_tcsetpgrp] = 3,
+		[SYS_meminfo] = 4, [SYS_poweroff] = 1, [SYS_readdir] = 5, [SYS_tcsetpgrp] = 3,
 		[SYS_setpgid] = 4, [SYS_trace] = 1,
 	};
 	static int total;
@@ -582,15 +586,17 @@ static void unshare_all(void)
 #define BRINK_KIDS 3
 static int gate_fd = -1;	/* a hog's go from the parent */
 
-/* Every free page, exactly: sbrk and touch until sbrk says ENOMEM. When
+/* Every free page nobody was promised, exactly: sbrk and touch until sbrk
+ * says ENOMEM. When
  * one page is left and the next heap page would need a new page-table
  * page as well, a pipe takes that last page instead. (Others may take
  * pages meanwhile: then a touch may find none, and we are killed.) */
 static void take_all(void)
 {
 	struct lde_meminfo mi;
-	if (!sys(SYS_meminfo, (uint64_t)&mi, 0, 0, 0, 0, 0) && mi.free_pages > 1024) {
-		uint64_t want = mi.free_pages - 1024;
+	if (!sys(SYS_meminfo, (uint64_t)&mi, 0, 0, 0, 0, 0) &&
+	    mi.free_pages - mi.promised_pages > 1024) {
+		uint64_t want = mi.free_pages - mi.promised_pages - 1024;
 		long r = sys(SYS_sbrk, want * PG, 0, 0, 0, 0, 0);
 		if (r >= 0) {
 			cur_brk = (uint64_t)r + want * PG;
@@ -603,7 +609,7 @@ static void take_all(void)
 		if (sys(SYS_meminfo, (uint64_t)&mi, 0, 0, 0, 0, 0))
 			break;
 		uint64_t next = page_up(cur_brk);
-		if (mi.free_pages == 1 && (next & ((2UL << 20) - 1)) < PG && !tried_pipe) {
+		if (mi.free_pages - mi.promised_pages == 1 && (next & ((2UL << 20) - 1)) < PG && !tried_pipe) {
 			tried_pipe = 1;
 			sys(SYS_pipe, (uint64_t)spare, 0, 0, 0, 0, 0);
 			continue;
@@ -725,8 +731,12 @@ static void one_call(void)
 			break;
 		case SYS_exec: a[0] = pick_exec_path(); a[1] = pick_argv(); break;
 		case SYS_sbrk:
-			switch (below(8)) {
+			switch (below(10)) {
 			case 0: a[0] = 0; break;
+			/* Far past RAM, and to the very top of the heap, in the
+			 * GiB whose page table also maps the stack: refused. */
+			case 8: a[0] = (1UL << 30) << below(8); break;
+			case 9: a[0] = USER_HEAP_LIMIT - cur_brk - below(2) * PG; break;
 			case 1: case 2: a[0] = below(8 * PG); break;
 			case 3: a[0] = -below(8 * PG); break;
 			case 4: a[0] = (1UL << 20) << below(10); break;	/* up to 512 MiB */
@@ -764,8 +774,6 @@ static void one_call(void)
 	}
 
 	/* The guards. */
-	if (nr == SYS_poweroff)
-		nr = 0;
 	if ((nr == SYS_read || nr == SYS_write || nr == SYS_close || nr == SYS_dup ||
 	     nr == SYS_tcsetpgrp) && a[0] == (uint64_t)stats_fd)
 		a[0] = (uint64_t)NOFILE + 1;
@@ -851,11 +859,20 @@ static void one_call(void)
 			FAIL_IF(sys(SYS_uptime, 0, 0, 0, 0, 0, 0) - t0 < 999, nr, r, a[0], (uint64_t)t0);
 		FAIL_IF(a[0] > 3153600000000000UL && r != -22 /* EINVAL */, nr, r, a[0], 0);
 		break;
+	case SYS_poweroff:
+		FAIL_IF(r != -1 /* EPERM: only init may */, nr, r, a[0], 0);
+		break;
+	case SYS_kill:
+		FAIL_IF((int)a[0] == 1 && r != -1 /* EPERM */ && r != -22 /* EINVAL */, nr, r, a[0], a[1]);
+		break;
 	case SYS_uptime:
 		FAIL_IF(r < last_uptime, nr, r, (uint64_t)last_uptime, 0);
 		last_uptime = r;
 		break;
 	case SYS_sbrk:
+		/* No promise beyond what exists. */
+		FAIL_IF(a[0] < (1UL << 62) && a[0] / PG > (uint64_t)total_pages && r != -12 /* ENOMEM */,
+			nr, r, a[0], cur_brk);
 		if (r >= 0) {
 			FAIL_IF((uint64_t)r != cur_brk, nr, r, a[0], cur_brk);
 			cur_brk += a[0];
@@ -1092,7 +1109,6 @@ static struct {
 	long min_free, hogs;
 } st;
 static int hogs = 1;
-static long total_pages;
 
 static long free_now(void);
 

@@ -31,7 +31,7 @@
 #define KSTACK_SLOT_SIZE (KSTACK_SIZE + PGSIZE)	/* guard page + stack */
 
 #define BOOT_STACK_SIZE (4 * PGSIZE)
-#define TRAP_STACK_SIZE (2 * PGSIZE)	/* S-mode traps' own stack (trap_entry.S) */
+#define TRAP_STACK_SIZE (2 * PGSIZE)	/* S-mode traps' own stack (linker.ld) */
 
 #define USER_BASE _UL(0x1000)	/* lowest user address: page 0 stays unmapped */
 #define USER_TOP _UL(0x4000000000)	/* first address above user space */

@@ -158,8 +158,8 @@ static bool table_empty(pagetable_t pt)
 }
 
 /* Free the tables below pt (a table at level covering base...) that map
- * only addresses inside [start, end), and the straddling ones left empty;
- * the leaves inside the range must be gone already. */
+ * only addresses inside [start, end), and those straddling its end that
+ * are left empty; the leaves inside the range must be gone already. */
 static void free_tables_in(pagetable_t pt, int level, uint64_t base, uint64_t start,
 			   uint64_t end)
 {
@@ -175,10 +175,12 @@ static void free_tables_in(pagetable_t pt, int level, uint64_t base, uint64_t st
 			free_level(child, level - 1, PT_ENTRIES);
 		} else {
 			/* Straddles the range: what it maps inside goes first; the
-			 * table itself only if nothing is left outside. */
+			 * table itself only if nothing is left outside, and never
+			 * one that also spans addresses below start (the heap
+			 * below a shrunken break still needs it, vm.c). */
 			if (level > 1)
 				free_tables_in(child, level - 1, va, start, end);
-			if (!table_empty(child))
+			if (va < start || !table_empty(child))
 				continue;
 			page_put(child);
 		}

@@ -56,8 +56,8 @@ int mmu_for_each_user_leaf(pagetable_t root, uint64_t start, uint64_t end,
 /* A new root whose upper half shares the kernel's tables. */
 pagetable_t mmu_new_user_root(pagetable_t kernel_root);
 /* Free the table pages that map only addresses inside [start, end) of the
- * user half, or that straddle it and are now empty; the leaves inside the
- * range must be gone already. */
+ * user half, or that straddle its end and are now empty (never one that
+ * also maps below start); the leaves inside the range must be gone. */
 void mmu_free_tables_in(pagetable_t root, uint64_t start, uint64_t end);
 /* An address space with no leaves left: free every table page that maps
  * any of the ranges r[0..n) (sorted, disjoint, within the user half),

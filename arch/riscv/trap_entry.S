@@ -97,7 +97,7 @@ trap_return:
 trap_from_kernel:
 	csrrw	sp, sscratch, sp	/* sp back; sscratch = 0 again */
 	csrw	sscratch, sp		/* parked while sp moves to the trap stack */
-	la	sp, trap_stack_top - TF_SIZE
+	la	sp, __trap_stack_top - TF_SIZE
 	SAVE_GPRS_EXCEPT_SP
 	csrrw	t0, sscratch, zero	/* the interrupted sp; sscratch = 0 again */
 	sd	t0, TF_X(2)(sp)
@@ -131,9 +131,3 @@ idle_window:
 idle_window_end:
 	csrci	sstatus, SSTATUS_SIE
 	ret
-
-	.section .bss
-	.balign 16
-trap_stack:
-	.space	TRAP_STACK_SIZE
-trap_stack_top:
