@@ -65,17 +65,22 @@ static uint64_t shared_missing(struct mm *mm, uint64_t lo)
 }
 
 /* A heap page's first touch: the page, and the tables it lacks, come out
- * of the promise (which, by the invariants, holds them). */
-static int heap_fault(struct mm *mm, uint64_t va)
+ * of the promise (which, by the invariants, holds them). pte: its empty
+ * entry if the level-0 table exists (the common case), else NULL. */
+static int heap_fault(struct mm *mm, pte_t *pte, uint64_t va)
 {
-	uint64_t tables = (uint64_t)(PT_LEVELS - 1 - mmu_table_depth(mm->pt, va));
+	uint64_t tables = pte ? 0 : (uint64_t)(PT_LEVELS - 1 - mmu_table_depth(mm->pt, va));
 	KASSERT(mm->promised > 0 && tables <= mm->promised_tables);
 	palloc_unreserve(1 + tables);
 	mm->promised--;
 	mm->promised_tables -= tables;
-	int err = vm_map_anon(mm, va, PGSIZE, PTE_R | PTE_W);
-	KASSERT(!err);	/* the pages were set aside */
-	return err;
+	if (!pte)
+		pte = mmu_walk(mm->pt, va, true);
+	void *page = palloc_zeroed();
+	KASSERT(pte && page);	/* they were set aside */
+	*pte = pte_make(kva_to_pa(page), PTE_R | PTE_W | PTE_U);
+	mm->pages++;
+	return 0;
 }
 
 static int release_leaf(pte_t *pte, uint64_t va, void *arg)
@@ -103,13 +108,15 @@ void vm_destroy(struct mm *mm)
 		return;
 	for_each_mapped(mm, release_leaf, mm);
 	KASSERT(mm->pages == 0);
-	palloc_unreserve(mm->promised + mm->promised_tables);
-	mm->promised = mm->promised_tables = 0;
+	if (mm->promised + mm->promised_tables) {
+		palloc_unreserve(mm->promised + mm->promised_tables);
+		mm->promised = mm->promised_tables = 0;
+	}
 	/* Tables exist only where pages were mapped, or were tried: the same
-	 * two ranges. Freeing within them is much cheaper than a full sweep. */
+	 * two ranges (sbrk frees those above a shrunken break that map nothing
+	 * else). Freeing within them is much cheaper than a full sweep. */
 	struct va_range r[] = { { 0, PAGE_UP(mm->brk) }, { mm->stack_low, USER_TOP } };
-	mmu_free_tables_all(mm->pt, r, 2);
-	mmu_free_user_tables(mm->pt);
+	mmu_free_user_tables(mm->pt, r, 2);
 	mm->pt = NULL;
 }
 
@@ -147,7 +154,7 @@ int vm_fork(struct mm *dst, struct mm *src)
 		/* The child's heap is promised too: the same unmapped pages, and
 		 * the tables its own address space lacks for them. */
 		uint64_t tables = tables_missing(dst, dst->heap_start, PAGE_UP(dst->brk));
-		if (palloc_reserve(src->promised + tables)) {
+		if (src->promised + tables == 0 || palloc_reserve(src->promised + tables)) {
 			dst->promised = src->promised;
 			dst->promised_tables = tables;
 		} else {
@@ -225,10 +232,10 @@ int vm_fault(struct mm *mm, uint64_t va, enum vm_access access)
 	}
 	if (access == VM_EXEC || !demand_paged(mm, va))
 		return -EFAULT;
+	if (va < mm->brk)
+		return heap_fault(mm, pte, PAGE_DOWN(va));
 	/* stack_low moves before the attempt: a table allocated for a page
 	 * that then could not be had must still be found by vm_destroy. */
-	if (va < mm->brk)
-		return heap_fault(mm, PAGE_DOWN(va));
 	if (PAGE_DOWN(va) < mm->stack_low)
 		mm->stack_low = PAGE_DOWN(va);
 	return vm_map_anon(mm, PAGE_DOWN(va), PGSIZE, PTE_R | PTE_W);
@@ -301,12 +308,14 @@ long copyinstr(struct mm *mm, char *dst, uint64_t usrc, size_t max)
 }
 
 
-/* Does the heap [heap_start, a) end in the 2 MiB span (hence the GiB)
- * that holds b - 1? Then growing or shrinking the break between a and b
- * enters or leaves no span, and needs no table walk. */
+/* Does what lies below a (the heap [heap_start, a), or else the image's
+ * last page, which is never unmapped) end in the 2 MiB span, hence the
+ * GiB, that holds b - 1? Then moving the break between a and b enters or
+ * leaves no span, and needs no table walk: its tables are there, or
+ * promised. */
 static bool same_span(struct mm *mm, uint64_t a, uint64_t b)
 {
-	return a > mm->heap_start && (a - 1) / CHUNK == (b - 1) / CHUNK;
+	return (a > mm->heap_start || (a & (CHUNK - 1))) && (a - 1) / CHUNK == (b - 1) / CHUNK;
 }
 
 long vm_sbrk(struct mm *mm, long incr)
@@ -319,20 +328,23 @@ long vm_sbrk(struct mm *mm, long incr)
 	if (hi > lo) {
 		/* Promise every new page and every table it could need; the
 		 * spans lo shares with the heap below were promised already. */
-		uint64_t leaves = (hi - lo) / PGSIZE;
-		if (leaves > palloc_free_pages() - palloc_reserved_pages())
-			return -ENOMEM;
-		uint64_t tables = same_span(mm, lo, hi) ? 0
-			: tables_missing(mm, lo, hi) - shared_missing(mm, lo);
+		uint64_t leaves = (hi - lo) / PGSIZE, tables = 0;
+		if (!same_span(mm, lo, hi)) {
+			/* Walk the spans only for a promise that could be kept. */
+			if (leaves > palloc_free_pages() - palloc_reserved_pages())
+				return -ENOMEM;
+			tables = tables_missing(mm, lo, hi) - shared_missing(mm, lo);
+		}
 		if (!palloc_reserve(leaves + tables))
 			return -ENOMEM;
 		mm->promised += leaves;
 		mm->promised_tables += tables;
 	} else if (hi < lo) {
 		/* Tables missing for spans wholly above the new break were
-		 * promised and are not needed any more. */
-		uint64_t unneeded = same_span(mm, hi, lo) ? 0
-			: tables_missing(mm, hi, lo) - shared_missing(mm, hi);
+		 * promised and are not needed any more. Within one span, no
+		 * table is wholly above it. */
+		bool one_span = same_span(mm, hi, lo);
+		uint64_t unneeded = one_span ? 0 : tables_missing(mm, hi, lo) - shared_missing(mm, hi);
 		if (unneeded > mm->promised_tables)
 			unneeded = mm->promised_tables;	/* the stack took some */
 		uint64_t pages0 = mm->pages;
@@ -341,7 +353,8 @@ long vm_sbrk(struct mm *mm, long incr)
 		/* Tables that mapped nothing but the released range go too, so a
 		 * heap that shrinks back gives back everything it took (those
 		 * the heap below still spans stay: mmu_free_tables_in). */
-		mmu_free_tables_in(mm->pt, hi, lo);
+		if (!one_span)
+			mmu_free_tables_in(mm->pt, hi, lo);
 		arch_tlb_flush_all();
 		KASSERT(unmapped <= mm->promised);
 		mm->promised -= unmapped;

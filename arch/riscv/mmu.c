@@ -226,14 +226,10 @@ static void free_tables_all(pagetable_t pt, int level, uint64_t base, const stru
 	}
 }
 
-void mmu_free_tables_all(pagetable_t root, const struct va_range *r, int n)
+void mmu_free_user_tables(pagetable_t root, const struct va_range *r, int n)
 {
 	free_tables_all(root, PT_LEVELS - 1, 0, r, n);
-}
-
-void mmu_free_user_tables(pagetable_t root)
-{
-	free_level(root, PT_LEVELS - 1, PT_USER_ENTRIES);
+	page_put(root);
 }
 
 static uint64_t count_level(pagetable_t pt, int level, int nentries)

@@ -61,12 +61,12 @@ pagetable_t mmu_new_user_root(pagetable_t kernel_root);
 void mmu_free_tables_in(pagetable_t root, uint64_t start, uint64_t end);
 /* An address space with no leaves left: free every table page that maps
  * any of the ranges r[0..n) (sorted, disjoint, within the user half),
- * straddling or not, however the ranges share tables. */
+ * straddling or not, however the ranges share tables, then the root. The
+ * caller vouches that no table maps anything outside the ranges: the user
+ * half's other 256-odd root entries are not looked at. */
 struct va_range {
 	uint64_t start, end;
 };
-void mmu_free_tables_all(pagetable_t root, const struct va_range *r, int n);
-/* Free the user half's table pages and the root. Leaves must be gone. */
-void mmu_free_user_tables(pagetable_t root);
+void mmu_free_user_tables(pagetable_t root, const struct va_range *r, int n);
 void mmu_activate(pagetable_t root);
 uint64_t mmu_table_pages(pagetable_t root);
