@@ -10,7 +10,9 @@
  *    or a child gives back exactly what was taken, never what another
  *    process still holds, and leaves the other's data alone; growing again
  *    gives zeroed pages, never old contents;
- *  - sbrk refuses to promise more pages than are free;
+ *  - sbrk refuses to promise more pages than are free and not promised to
+ *    anyone else (with the page tables they could need): promises add up,
+ *    across sbrk calls and across fork;
  *  - the stack grows lazily, page by page, down to 1 MiB; the page below is
  *    a guard: touching it kills (SIGSEGV);
  *  - a page never touched before fork and touched by the child only is the
@@ -195,6 +197,37 @@ static void test_limit(void)
 	CHECK_EQ(phys_free_pages(), phys);
 	printf("lazy: sbrk(%ld pages free + 1): ENOMEM; the largest promise, %ld pages, left %ld "
 	       "unpromised and took none\n", f, n, left);
+}
+
+/* Promises add up: two of 60% of free memory cannot both be made, nor
+ * can a fork copy a 60% promise (its child could touch all of it too); a
+ * promise made is kept, every page of it, with nobody killed. */
+static void test_overpromise(void)
+{
+	long f = free_pages();
+	long n = f * 6 / 10;
+	char *p = sbrk(n * PG);
+	CHECK(p != (void *)-1);
+	errno = 0;
+	CHECK(sbrk(n * PG) == (void *)-1);
+	CHECK_EQ(errno, ENOMEM);
+	errno = 0;
+	pid_t pid = fork();
+	if (pid == 0)
+		_exit(0);
+	CHECK_EQ(pid, -1);
+	CHECK_EQ(errno, ENOMEM);
+	if (pid > 0)
+		reap(pid);
+	for (long i = 0; i < n; i++)
+		p[i * PG] = (char)i;
+	long bad = 0;
+	for (long i = 0; i < n; i++)
+		bad += p[i * PG] != (char)i;
+	CHECK_EQ(bad, 0);
+	CHECK(sbrk(-n * PG) == p + n * PG);
+	printf("lazy: a promise of 60%% of free memory: a second one ENOMEM, fork ENOMEM; all %ld "
+	       "pages of it touched\n", n);
 }
 
 /* Page tables: an 8 MiB heap spans several leaf tables; touching one page
@@ -448,6 +481,7 @@ int main(void)
 	run_isolated(test_shrink_partial, "lazy: shrink partial", 1);
 	run_isolated(test_regrow_zero, "lazy: regrow zero", 1);
 	run_isolated(test_limit, "lazy: limit", 1);
+	run_isolated(test_overpromise, "lazy: overpromise", 1);
 	run_isolated(test_tables, "lazy: tables", 1);
 	run_isolated(test_cow_shrink, "lazy: cow shrink", 1);
 	run_isolated(test_stack, "lazy: stack", 1);

@@ -79,6 +79,8 @@ LAZY = [r"lazy: 64 pages promised took 0; 3 written and 1 read took 4; all back 
         r"lazy: shrinking over partly touched pages gave back exactly the touched ones",
         r"lazy: sbrk\(\d+ pages free \+ 1\): ENOMEM; the largest promise, \d+ pages, left [0-2] "
         r"unpromised and took none",
+        r"lazy: a promise of 60% of free memory: a second one ENOMEM, fork ENOMEM; all \d+ pages "
+        r"of it touched",
         r"lazy: 8 MiB heap: the last page took a page and a page table; shrinking gave both back",
         r"lazy: a child's shrink over shared heap pages: parent's data intact, its writes took 0 pages",
         r"lazy: the parent's shrink under a child: the child's data intact, its writes in place",
