@@ -188,6 +188,10 @@ long sys_tcsetpgrp(struct trapframe *tf)
 		return -EINVAL;	/* POSIX says ENOTTY; lde has no such code */
 	if (pgrp < 0)
 		return -EINVAL;
+	/* Ctrl-C would then signal init: only init may ask for that. */
+	struct proc *init = proc_by_pid(INIT_PID);
+	if (pgrp && init && pgrp == init->pgid && !proc_is_init(current))
+		return -EPERM;
 	tty_set_foreground(pgrp);
 	return 0;
 }

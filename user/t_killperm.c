@@ -1,6 +1,7 @@
 /* No process but init can end the system. Run as init (init=/t_killperm):
  * a child C, not init, tries everything that used to end it:
- *   kill(1, SIGKILL), kill(1, 0), poweroff(7): EPERM, init lives on;
+ *   kill(1, SIGKILL), kill(1, 0), poweroff(7), and tcsetpgrp(0, 1) (which
+ *     would let Ctrl-C signal init's group): EPERM, init lives on;
  *   kill(-1, SIGKILL): every process but init and C dies (C's own
  *     children, and a sibling of C), C and init live on; with nobody
  *     left to signal, ESRCH;
@@ -64,8 +65,12 @@ static void child_tries(pid_t sibling)
 	errno = 0;
 	CHECK_EQ(poweroff(7), -1);
 	CHECK_EQ(errno, EPERM);
+	errno = 0;
+	CHECK_EQ(tcsetpgrp(0, 1), -1);	/* Ctrl-C would go to init's group */
+	CHECK_EQ(errno, EPERM);
 	CHECK_EQ(proc_state(1), LDE_P_SLEEPING);
-	printf("killperm: kill(1, SIGKILL), kill(1, 0), poweroff(7) from pid %d: EPERM\n", getpid());
+	printf("killperm: kill(1, SIGKILL), kill(1, 0), poweroff(7), tcsetpgrp(init's group) from "
+	       "pid %d: EPERM\n", getpid());
 
 	pid_t a = sleeper(), b = sleeper();
 	CHECK_EQ(wait_state(a, LDE_P_SLEEPING, 5000), 0);

@@ -120,14 +120,14 @@ TESTS += [
 # No process but init can end the system: kill(1), kill(-1), poweroff.
 TESTS += [
     {"name": "hard_kill_init_refused", "append": "init=/t_killperm", "timeout": 30,
-     "expect": [r"^killperm: kill\(1, SIGKILL\), kill\(1, 0\), poweroff\(7\) from pid \d+: EPERM$",
+     "expect": [r"^killperm: kill\(1, SIGKILL\), kill\(1, 0\), poweroff\(7\), tcsetpgrp\(init's "
+                r"group\) from pid \d+: EPERM$",
                 r"^killperm: kill\(-1, SIGKILL\) from pid \d+ killed its children and its sibling, "
                 r"spared init and itself; then ESRCH$",
                 r"^killperm: kill\(-G\) of a group init joined: init spared, the others killed; "
                 r"init alone: EPERM$",
                 r"^PASS: t_killperm$", r"init \(pid 1\) exited with status 0"],
      "reject": [r"^panic:", r"kernel trap", r"assertion failed"]},
-    # The shell's poweroff leaves the login shell; the program is refused.
 ]
 
 # The out-of-memory victim is whoever holds the most, page tables and
