@@ -6,15 +6,13 @@
 #include "kstring.h"
 #include "palloc.h"
 
-#define PAGE_DOWN(a) ((a) & ~(uint64_t)(PGSIZE - 1))
-#define PAGE_UP(a) (((a) + PGSIZE - 1) & ~(uint64_t)(PGSIZE - 1))
-#define USER_RW (PTE_U | PTE_R | PTE_W)
-#define CHUNK (1UL << VA_LEVEL_SHIFT(1))	/* what a level-0 table maps: 2 MiB */
-#define GIB (1UL << VA_LEVEL_SHIFT(2))	/* what a level-1 table maps */
+/* What a level-0 table, the one holding pages' entries, maps: the smallest
+ * span a table covers. */
+#define SPAN0 ARCH_TABLE_SPAN(0)
 
 int vm_create(struct mm *mm)
 {
-	mm->pt = mmu_new_user_root(kernel_pagetable);
+	mm->pt = mmu_new_user_root();
 	mm->heap_start = mm->brk = 0;
 	mm->stack_low = USER_TOP;
 	mm->pages = 0;
@@ -28,85 +26,75 @@ int vm_create(struct mm *mm)
  * of all promises never exceeds the memory there is, and a first touch of
  * the heap always finds its pages. Invariants:
  *   promised == heap pages not mapped (exact);
- *   promised_tables >= tables missing for the heap's 2 MiB and 1 GiB
- *   spans (more only when the stack allocated a table the heap shares).
+ *   promised_tables >= tables missing for the spans the heap meets, at
+ *   every level (more only when the stack allocated a table the heap
+ *   shares).
  * The stack (1 MiB at most) is not promised: its pages come from what is
  * not promised, like copy-on-write copies and the kernel's own pages. */
 
-/* Tables missing for the spans [lo, hi) meets: a level-0 table per 2 MiB,
- * a level-1 table per GiB. */
+/* Tables missing for the spans [lo, hi) meets: at each level, one per
+ * span of that level's size (ARCH_TABLE_SPAN) whose table is not there. */
 static uint64_t tables_missing(struct mm *mm, uint64_t lo, uint64_t hi)
 {
 	uint64_t n = 0;
-	for (uint64_t va = lo & ~(CHUNK - 1); va < hi;) {
-		int depth = mmu_table_depth(mm->pt, va);
-		if (depth == 0) {
-			/* No level-1 table: it and every level-0 table below. */
-			uint64_t gib_end = (va | (GIB - 1)) + 1;
-			uint64_t end = gib_end < hi ? gib_end : hi;
-			n += 1 + (end - va + CHUNK - 1) / CHUNK;
-			va = gib_end;
+	for (uint64_t va = lo & ~(SPAN0 - 1); va < hi;) {
+		int missing = ARCH_TABLE_LEVELS - mmu_table_depth(mm->pt, va);
+		if (!missing) {
+			va += SPAN0;
 			continue;
 		}
-		n += depth == 1;
-		va += CHUNK;
+		/* Levels 0..missing-1 are missing for va: so is every table of
+		 * those levels below the highest missing one's span. */
+		uint64_t span_end = (va | (ARCH_TABLE_SPAN(missing - 1) - 1)) + 1;
+		uint64_t end = span_end < hi ? span_end : hi;
+		for (int l = 0; l < missing; l++)
+			n += ((end - 1) >> ARCH_TABLE_SHIFT(l)) - (va >> ARCH_TABLE_SHIFT(l)) + 1;
+		va = span_end;
 	}
 	return n;
 }
 
 /* Of the tables missing for [lo, ...), those the heap below lo shares
- * (the spans lo falls inside): promised already. */
+ * (the spans lo falls inside, not at their start): promised already. */
 static uint64_t shared_missing(struct mm *mm, uint64_t lo)
 {
 	if (lo <= mm->heap_start)
 		return 0;
-	int depth = mmu_table_depth(mm->pt, lo);
-	return (uint64_t)((lo & (CHUNK - 1)) && depth < 2) + (uint64_t)((lo & (GIB - 1)) && depth == 0);
+	int missing = ARCH_TABLE_LEVELS - mmu_table_depth(mm->pt, lo);
+	uint64_t n = 0;
+	for (int l = 0; l < missing; l++)
+		n += (lo & (ARCH_TABLE_SPAN(l) - 1)) != 0;
+	return n;
 }
 
 /* A heap page's first touch: the page, and the tables it lacks, come out
- * of the promise (which, by the invariants, holds them). pte: its empty
- * entry if the level-0 table exists (the common case), else NULL. */
-static int heap_fault(struct mm *mm, pte_t *pte, uint64_t va)
+ * of the promise (which, by the invariants, holds them). entry: the empty
+ * place of its mapping if va's tables exist (the common case), else NULL
+ * (mmu_lookup). */
+static int heap_fault(struct mm *mm, struct mmu_entry *entry, uint64_t va)
 {
-	uint64_t tables = pte ? 0 : (uint64_t)(PT_LEVELS - 1 - mmu_table_depth(mm->pt, va));
+	uint64_t tables = entry ? 0 : (uint64_t)(ARCH_TABLE_LEVELS - mmu_table_depth(mm->pt, va));
 	KASSERT(mm->promised > 0 && tables <= mm->promised_tables);
 	palloc_unreserve(1 + tables);
 	mm->promised--;
 	mm->promised_tables -= tables;
-	if (!pte)
-		pte = mmu_walk(mm->pt, va, true);
+	if (!entry)
+		entry = mmu_make_tables(mm->pt, va);
 	void *page = palloc_zeroed();
-	KASSERT(pte && page);	/* they were set aside */
-	*pte = pte_make(kva_to_pa(page), PTE_R | PTE_W | PTE_U);
+	KASSERT(entry && page);	/* they were set aside */
+	mmu_fill(entry, page, PERM_R | PERM_W | PERM_U);
 	mm->pages++;
-	return 0;
-}
-
-static int release_leaf(pte_t *pte, uint64_t va, void *arg)
-{
-	struct mm *mm = arg;
-	page_put(pa_to_kva(pte_pa(*pte)));
-	*pte = 0;
-	mm->pages--;
 	return 0;
 }
 
 /* Everything a process can have mapped lies in two ranges: the image and
  * heap, and the stack. Walking only those keeps fork and exit cheap. */
-static int for_each_mapped(struct mm *mm, int (*fn)(pte_t *, uint64_t, void *), void *arg)
-{
-	int err = mmu_for_each_user_leaf(mm->pt, 0, PAGE_UP(mm->brk), fn, arg);
-	if (!err)
-		err = mmu_for_each_user_leaf(mm->pt, mm->stack_low, USER_TOP, fn, arg);
-	return err;
-}
-
 void vm_destroy(struct mm *mm)
 {
 	if (!mm->pt)
 		return;
-	for_each_mapped(mm, release_leaf, mm);
+	mmu_unmap_range(mm->pt, 0, PAGE_UP(mm->brk), &mm->pages);
+	mmu_unmap_range(mm->pt, mm->stack_low, USER_TOP, &mm->pages);
 	KASSERT(mm->pages == 0);
 	if (mm->promised + mm->promised_tables) {
 		palloc_unreserve(mm->promised + mm->promised_tables);
@@ -124,20 +112,6 @@ void vm_destroy(struct mm *mm)
  * read-only and copy-on-write in both address spaces; the first store to it
  * (vm_fault) gives the writer a copy, or the page itself if nobody else
  * holds it any more. Read-only pages (text, rodata) are simply shared. */
-static int share_leaf(pte_t *pte, uint64_t va, void *arg)
-{
-	struct mm *dst = arg;
-	pte_t *d = mmu_walk(dst->pt, va, true);
-	if (!d)
-		return -ENOMEM;
-	if (*pte & PTE_W)
-		*pte = (*pte & ~PTE_W) | PTE_COW;
-	*d = *pte;
-	page_get(pa_to_kva(pte_pa(*pte)));
-	dst->pages++;
-	return 0;
-}
-
 int vm_fork(struct mm *dst, struct mm *src)
 {
 	int err = vm_create(dst);
@@ -146,7 +120,9 @@ int vm_fork(struct mm *dst, struct mm *src)
 	dst->heap_start = src->heap_start;
 	dst->brk = src->brk;
 	dst->stack_low = src->stack_low;
-	err = for_each_mapped(src, share_leaf, dst);
+	err = mmu_share_cow(dst->pt, src->pt, 0, PAGE_UP(src->brk), &dst->pages);
+	if (!err)
+		err = mmu_share_cow(dst->pt, src->pt, src->stack_low, USER_TOP, &dst->pages);
 	/* The parent's writable pages just became read-only. Even on failure
 	 * some may have (they stay copy-on-write, which is harmless). */
 	arch_tlb_flush_all();
@@ -167,36 +143,35 @@ int vm_fork(struct mm *dst, struct mm *src)
 }
 
 /* A store to a copy-on-write page. */
-static int cow_break(struct mm *mm, pte_t *pte, uint64_t va)
+static int cow_break(struct mmu_entry *entry, uint64_t va, void *old, unsigned perm)
 {
-	void *old = pa_to_kva(pte_pa(*pte));
-	uint64_t flags = (pte_flags(*pte) & ~PTE_COW) | PTE_W;
+	perm = (perm & ~PERM_COW) | PERM_W;
 	if (page_refcount(old) > 1) {
 		void *copy = palloc();
 		if (!copy)
 			return -ENOMEM;
 		memcpy(copy, old, PGSIZE);
 		page_put(old);
-		*pte = pte_make(kva_to_pa(copy), flags);
+		mmu_remap(entry, va, copy, perm);
 	} else {
-		*pte = pte_make(kva_to_pa(old), flags);
+		mmu_remap(entry, va, old, perm);
 	}
-	arch_tlb_flush_page(va);
 	return 0;
 }
 
-int vm_map_anon(struct mm *mm, uint64_t va, uint64_t len, uint64_t perm)
+int vm_map_anon(struct mm *mm, uint64_t va, uint64_t len, unsigned perm)
 {
 	for (uint64_t a = PAGE_DOWN(va); a < va + len; a += PGSIZE) {
-		pte_t *pte = mmu_walk(mm->pt, a, true);
-		if (!pte)
-			return -ENOMEM;
-		if (pte_valid(*pte))
-			continue;
 		void *page = palloc_zeroed();
 		if (!page)
 			return -ENOMEM;
-		*pte = pte_make(kva_to_pa(page), perm | PTE_U);
+		int err = mmu_map_page(mm->pt, a, page, perm | PERM_U);
+		if (err) {
+			page_put(page);
+			if (err == -EEXIST)
+				continue;
+			return err;
+		}
 		mm->pages++;
 	}
 	return 0;
@@ -208,37 +183,38 @@ static bool demand_paged(struct mm *mm, uint64_t va)
 	       (va >= USER_STACK_BOTTOM && va < USER_TOP);
 }
 
-static bool allows(pte_t pte, enum vm_access access)
+/* The permissions a user access needs. */
+static unsigned perm_for(enum vm_access access)
 {
-	if (!pte_valid(pte) || !(pte & PTE_U))
-		return false;
 	switch (access) {
-	case VM_READ: return pte & PTE_R;
-	case VM_WRITE: return pte & PTE_W;
-	case VM_EXEC: return pte & PTE_X;
+	case VM_READ: return PERM_U | PERM_R;
+	case VM_WRITE: return PERM_U | PERM_W;
+	case VM_EXEC: return PERM_U | PERM_X;
 	}
-	return false;
+	return PERM_U | PERM_R | PERM_W | PERM_X;
 }
 
 int vm_fault(struct mm *mm, uint64_t va, enum vm_access access)
 {
 	if (va >= USER_TOP)
 		return -EFAULT;
-	pte_t *pte = mmu_walk(mm->pt, va, false);
-	if (pte && pte_valid(*pte)) {
-		if (access == VM_WRITE && (*pte & PTE_COW) && (*pte & PTE_U))
-			return cow_break(mm, pte, va);
-		return allows(*pte, access) ? 0 : -EFAULT;
+	void *page;
+	struct mmu_entry *entry;
+	unsigned perm = mmu_lookup(mm->pt, va, &page, &entry);
+	if (perm) {
+		if (access == VM_WRITE && (perm & (PERM_COW | PERM_U)) == (PERM_COW | PERM_U))
+			return cow_break(entry, va, page, perm);
+		return (perm & perm_for(access)) == perm_for(access) ? 0 : -EFAULT;
 	}
 	if (access == VM_EXEC || !demand_paged(mm, va))
 		return -EFAULT;
 	if (va < mm->brk)
-		return heap_fault(mm, pte, PAGE_DOWN(va));
+		return heap_fault(mm, entry, PAGE_DOWN(va));
 	/* stack_low moves before the attempt: a table allocated for a page
 	 * that then could not be had must still be found by vm_destroy. */
 	if (PAGE_DOWN(va) < mm->stack_low)
 		mm->stack_low = PAGE_DOWN(va);
-	return vm_map_anon(mm, PAGE_DOWN(va), PGSIZE, PTE_R | PTE_W);
+	return vm_map_anon(mm, PAGE_DOWN(va), PGSIZE, PERM_R | PERM_W);
 }
 
 void *vm_user_ptr(struct mm *mm, uint64_t va, enum vm_access access, int *err)
@@ -247,14 +223,14 @@ void *vm_user_ptr(struct mm *mm, uint64_t va, enum vm_access access, int *err)
 		*err = -EFAULT;
 		return NULL;
 	}
-	pte_t *pte = mmu_walk(mm->pt, va, false);
-	if (!pte || !allows(*pte, access)) {
+	void *p = mmu_translate(mm->pt, va, perm_for(access));
+	if (!p) {
 		*err = vm_fault(mm, va, access);
 		if (*err)
 			return NULL;
-		pte = mmu_walk(mm->pt, va, false);
+		p = mmu_translate(mm->pt, va, perm_for(access));
 	}
-	return (char *)pa_to_kva(pte_pa(*pte)) + (va & (PGSIZE - 1));
+	return p;
 }
 
 /* Copy n bytes between kernel memory and user address uaddr, a page at a
@@ -309,13 +285,13 @@ long copyinstr(struct mm *mm, char *dst, uint64_t usrc, size_t max)
 
 
 /* Does what lies below a (the heap [heap_start, a), or else the image's
- * last page, which is never unmapped) end in the 2 MiB span, hence the
- * GiB, that holds b - 1? Then moving the break between a and b enters or
- * leaves no span, and needs no table walk: its tables are there, or
- * promised. */
+ * last page, which is never unmapped) end in the level-0 table's span,
+ * hence in every larger one, that holds b - 1? Then moving the break
+ * between a and b enters or leaves no span, and needs no table walk: its
+ * tables are there, or promised. */
 static bool same_span(struct mm *mm, uint64_t a, uint64_t b)
 {
-	return (a > mm->heap_start || (a & (CHUNK - 1))) && (a - 1) / CHUNK == (b - 1) / CHUNK;
+	return (a > mm->heap_start || (a & (SPAN0 - 1))) && (a - 1) / SPAN0 == (b - 1) / SPAN0;
 }
 
 long vm_sbrk(struct mm *mm, long incr)
@@ -348,7 +324,7 @@ long vm_sbrk(struct mm *mm, long incr)
 		if (unneeded > mm->promised_tables)
 			unneeded = mm->promised_tables;	/* the stack took some */
 		uint64_t pages0 = mm->pages;
-		mmu_for_each_user_leaf(mm->pt, hi, lo, release_leaf, mm);
+		mmu_unmap_range(mm->pt, hi, lo, &mm->pages);
 		uint64_t unmapped = (lo - hi) / PGSIZE - (pages0 - mm->pages);
 		/* Tables that mapped nothing but the released range go too, so a
 		 * heap that shrinks back gives back everything it took (those

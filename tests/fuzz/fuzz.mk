@@ -12,7 +12,7 @@
 #   fuzz-replay   build plain replay drivers (host compiler, ASan+UBSan, no
 #                 libFuzzer) and run each over tests/fuzz/corpus/<target>/
 #                 and tests/fuzz/regressions/<target>/: one PASS:/FAIL: line
-#                 per target, for tests/run.py
+#                 per target, for make host-check (and so make test)
 #   fuzz-promote  merge the scratch corpora into tests/fuzz/corpus/ (only
 #                 inputs that reach a new edge), to commit them
 #   fuzz-cov      line and branch coverage of the parsers by the committed
@@ -43,7 +43,7 @@ FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=all
 # -fsanitize=undefined) is reported too.
 FUZZ_PARSER_SAN := -fsanitize=unsigned-integer-overflow
 FUZZ_HDRS := $(FUZZ_DIR)/fuzz.h kernel/errno.h kernel/kstring.h \
-	arch/riscv/memlayout.h arch/riscv/const.h $(FUZZ_DIR)/fuzz.mk
+	kernel/uapi_layout.h $(FUZZ_DIR)/fuzz.mk
 
 .PHONY: fuzz-host fuzz-replay fuzz-replay-bins fuzz-promote fuzz-cov
 
