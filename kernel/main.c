@@ -38,7 +38,32 @@ static bool panic_test;	/* panic=test: exercise the panic path (tests) */
 /* panic=write-text / panic=write-rodata: store into the kernel's own text
  * or read-only data, which must fault (the tests check the permissions). */
 static volatile uint32_t *panic_store;
+/* panic=kstack: init's kernel stack overflows (unbounded recursion), which
+ * must end in the panic "kernel stack overflow", not in a silent loop. */
+static bool panic_kstack;
 static const uint32_t rodata_probe = 0x1de;
+
+/* Recursion that never ends: each frame holds a page-sized buffer the
+ * compiler cannot drop, and uses the result so it cannot become a loop. */
+static volatile uint64_t kstack_depth_max = UINT64_MAX;	/* never reached */
+
+static __attribute__((noinline)) uint64_t kstack_recurse(uint64_t depth)
+{
+	volatile uint8_t frame[512];
+	frame[depth % sizeof frame] = (uint8_t)depth;
+	if (depth == kstack_depth_max)
+		return 0;
+	return kstack_recurse(depth + 1) + frame[(depth + 1) % sizeof frame];
+}
+
+/* Run instead of init's first return to U-mode (panic=kstack), on init's
+ * kernel stack. */
+static void kstack_overflow(void)
+{
+	kprintf("lde: overflowing pid %d's kernel stack\n", current->pid);
+	kstack_recurse(0);
+	panic("kstack_overflow: the recursion returned");
+}
 
 static int parse_number(const char *s, uint64_t *out)
 {
@@ -94,6 +119,8 @@ static void parse_cmdline(const char *bootargs)
 			arch_timer_use_legacy();
 		} else if (!strcmp(tok, "panic=test")) {
 			panic_test = true;
+		} else if (!strcmp(tok, "panic=kstack")) {
+			panic_kstack = true;
 		} else if (!strcmp(tok, "panic=write-text")) {
 			panic_store = (volatile uint32_t *)(uintptr_t)kmain;
 		} else if (!strcmp(tok, "panic=write-rodata")) {
@@ -193,5 +220,7 @@ void kmain(uint64_t hartid, uint64_t dtb_pa)
 		kprintf("lde: cannot run init '%s': %s\n", init_argv[0], err_str(err));
 		arch_poweroff(PANIC_INIT_FAILED);
 	}
+	if (panic_kstack)
+		proc_by_pid(INIT_PID)->ctx.ra = (uint64_t)kstack_overflow;
 	sched_start();
 }
