@@ -16,21 +16,14 @@ struct proc *current;
 static struct proc *init_proc;
 static int next_pid = INIT_PID;
 
-/* Each slot's kernel stack is mapped once, at boot, with an unmapped guard
- * page below it; the trapframe sits at its top. */
+/* Each slot's kernel stack is mapped once, at boot; the trapframe sits at
+ * its top. */
 void proc_init(void)
 {
+	arch_kstacks_init(NPROC);
 	for (int i = 0; i < NPROC; i++) {
 		struct proc *p = &proc_table[i];
-		uint64_t base = KSTACK_REGION + (uint64_t)i * KSTACK_SLOT_SIZE + PGSIZE;
-		for (int pg = 0; pg < KSTACK_PAGES; pg++) {
-			void *page = palloc();
-			if (!page || mmu_map(kernel_pagetable, base + pg * PGSIZE, kva_to_pa(page),
-					     PGSIZE, PTE_R | PTE_W | PTE_G))
-				panic("proc_init: out of memory for kernel stacks");
-		}
-		p->kstack_base = base;
-		p->tf = (struct trapframe *)(base + KSTACK_SIZE - sizeof(struct trapframe));
+		p->tf = arch_kstack_frame(i);
 		list_init(&p->link);
 		p->state = P_UNUSED;
 	}
@@ -43,18 +36,13 @@ static struct proc *proc_alloc(void)
 		struct proc *p = &proc_table[i];
 		if (p->state != P_UNUSED)
 			continue;
-		struct trapframe *tf = p->tf;
-		uint64_t kstack_base = p->kstack_base;
-		memset(p, 0, sizeof *p);
-		p->tf = tf;
-		p->kstack_base = kstack_base;
-		list_init(&p->link);
+		memset(&p->PROC_PER_PROCESS, 0, sizeof *p - offsetof(struct proc, PROC_PER_PROCESS));
 		p->pid = next_pid++;
 		p->state = P_SLEEPING;	/* not runnable until the caller says so */
 		waitq_init(&p->child_exit, "wait");
 		/* First swtch into it "returns" into trap_return on its stack. */
 		p->ctx.ra = (uint64_t)trap_return;
-		p->ctx.sp = (uint64_t)tf;
+		p->ctx.sp = (uint64_t)p->tf;
 		return p;
 	}
 	return NULL;
@@ -92,7 +80,7 @@ int proc_spawn_init(const char *path, int argc, char **argv)
 	return 0;
 }
 
-int proc_fork(void)
+long proc_fork(void)
 {
 	struct proc *parent = current;
 	struct proc *child = proc_alloc();
@@ -128,7 +116,7 @@ int proc_fork(void)
 static int exit_code_of(int status)
 {
 	/* init's status becomes QEMU's: the exit code, or 128 + the signal. */
-	return (status & 0x7f) ? 128 + (status & 0x7f) : (status >> 8) & 0xff;
+	return LDE_W_TERMSIG(status) ? 128 + LDE_W_TERMSIG(status) : LDE_W_EXITCODE(status);
 }
 
 void proc_exit(int status)
@@ -141,20 +129,22 @@ void proc_exit(int status)
 		}
 	}
 	if (p == init_proc) {
-		if (status & 0x7f)
-			klog("lde: init (pid %d) killed by signal %d\n", p->pid, status & 0x7f);
+		if (LDE_W_TERMSIG(status))
+			klog("lde: init (pid %d) killed by signal %d\n", p->pid, LDE_W_TERMSIG(status));
 		else
-			klog("lde: init (pid %d) exited with status %d\n", p->pid, (status >> 8) & 0xff);
+			klog("lde: init (pid %d) exited with status %d\n", p->pid,
+			     LDE_W_EXITCODE(status));
 		arch_poweroff(exit_code_of(status));
 	}
 	/* The teardown of a big address space has preemption points (in the
-	 * page-table walk): should p be switched out meanwhile, it must come
-	 * back to a table that outlives the teardown, the kernel's. */
-	struct mm mm = p->mm;
-	p->mm.pt = kernel_pagetable;
-	mmu_activate(kernel_pagetable);
-	vm_destroy(&mm);
-	p->mm.pt = NULL;
+	 * page-table walk): should p be switched out meanwhile, the switch back
+	 * activates p->mm.pt, which must outlive them. So the pages go first,
+	 * on p's own table, which stays whole (and p's count exact for ps and
+	 * the OOM killer); the tables and the root, which have no preemption
+	 * point, go once the kernel's table is active. */
+	vm_unmap_all(&p->mm);
+	mmu_activate_kernel();
+	vm_destroy(&p->mm);
 
 	bool zombie_for_init = false;
 	for (int i = 0; i < NPROC; i++) {
@@ -173,7 +163,7 @@ void proc_exit(int status)
 	sched_exit();
 }
 
-int proc_wait(uint64_t ustatus)
+long proc_wait(uint64_t ustatus)
 {
 	struct proc *me = current;
 	for (;;) {
@@ -241,6 +231,45 @@ int proc_kill(int pid, int sig)
 	return found ? 0 : -ESRCH;
 }
 
+bool proc_is_init(const struct proc *p) { return p == init_proc; }
+
+/* Only init may signal init: any other process could otherwise end the
+ * system (there are no users yet to tell who may). kill(-1) is not "group
+ * 1" but, as in POSIX, every process the caller may signal: everyone but
+ * init and, as Linux does, the caller itself. A group that holds init
+ * (init may join any group) is signalled without it. EPERM when every
+ * target was refused, ESRCH when there was none. */
+int proc_kill_user(int pid, int sig)
+{
+	if (sig < 0 || sig >= LDE_NSIG || pid == 0 || pid == INT32_MIN)
+		return -EINVAL;
+	bool from_init = current == init_proc;
+	if (pid > 0) {
+		struct proc *p = proc_by_pid(pid);
+		if (!p)
+			return -ESRCH;
+		if (p == init_proc && !from_init)
+			return -EPERM;
+		kill_one(p, sig);
+		return 0;
+	}
+	int found = 0, refused = 0;
+	for (int i = 0; i < NPROC; i++) {
+		struct proc *p = &proc_table[i];
+		if (p->state == P_UNUSED)
+			continue;
+		if (pid == -1 ? p == current : p->pgid != -pid)
+			continue;
+		if (p == init_proc && (pid == -1 || !from_init)) {
+			refused = 1;
+			continue;
+		}
+		kill_one(p, sig);
+		found = 1;
+	}
+	return found ? 0 : refused && pid != -1 ? -EPERM : -ESRCH;
+}
+
 /* setpgid(pid, pgid), as POSIX: pid 0 is the caller, pgid 0 means pgid =
  * pid; only the caller or its own children may be moved. */
 int proc_setpgid(int pid, int pgid)
@@ -274,21 +303,27 @@ void proc_out_of_memory(uint64_t pc, uint64_t addr)
 {
 	if (current != init_proc)
 		proc_fault("out of memory", LDE_SIGKILL, pc, addr);
+	/* The victim frees the most: everything it makes the kernel hold (the
+	 * count procinfo and ps show), page tables and promises included. */
 	struct proc *victim = NULL;
+	uint64_t most = 0;
 	bool dying = false;
 	for (int i = 0; i < NPROC; i++) {
 		struct proc *p = &proc_table[i];
 		if (p->state == P_UNUSED || p->state == P_ZOMBIE || p == init_proc)
 			continue;
 		dying |= p->killed;
-		if (!p->killed && (!victim || p->mm.pages > victim->mm.pages))
+		uint64_t held = vm_held_pages(&p->mm);
+		if (!p->killed && (!victim || held > most)) {
 			victim = p;
+			most = held;
+		}
 	}
 	if (!victim && !dying)
 		proc_fault("out of memory", LDE_SIGKILL, pc, addr);
 	if (victim) {
 		klog("lde: out of memory: killed pid %d (%s, %lu pages) so that init can run\n",
-		     victim->pid, victim->name, victim->mm.pages);
+		     victim->pid, victim->name, most);
 		proc_kill(victim->pid, LDE_SIGKILL);
 	}
 	/* Let the victims run to their deaths; init's access is retried when
@@ -319,7 +354,8 @@ void proc_fill_info(struct proc *p, struct lde_procinfo *info)
 	info->syscalls = p->syscalls;
 	info->vcsw = p->vcsw;
 	info->ivcsw = p->ivcsw;
-	info->pages = vm_resident_pages(&p->mm);
+	info->pages = vm_held_pages(&p->mm);
+	info->promised = p->mm.pt ? p->mm.promised + p->mm.promised_tables : 0;
 }
 
 static const char *state_name(enum proc_state s)

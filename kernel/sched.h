@@ -9,6 +9,7 @@
  * can never lose a wake-up. The exceptions are named: sleeping, and the
  * preemption points of long system calls (sched_preempt_point). */
 #pragma once
+#include "hooks.h"
 #include "proc.h"
 
 extern uint64_t sched_quantum;	/* arch_now() units */
@@ -44,9 +45,6 @@ int sleep_until(uint64_t when);
 /* Wake a sleeping process early (kill). */
 void sched_interrupt_sleep(struct proc *p);
 
-/* The timer interrupt: account, wake timed sleepers, preempt. from_user
- * says whether current was in U-mode. */
-void sched_timer_tick(bool from_user);
 /* A preemption point inside a long system call (the interrupt rule keeps
  * the timer from taking the CPU back in the kernel): if a timer tick is
  * pending, it is handled here, and if current's quantum is over, current
@@ -54,10 +52,10 @@ void sched_timer_tick(bool from_user);
  * on its next turn. The caller must leave nothing half-done that another
  * process could see, and on return must allow for everything that can
  * happen meanwhile, current->killed included. Cheap when no tick is
- * pending: one CSR read. */
-void sched_preempt_pending(void);	/* its slow path */
-/* Returns true if a tick was pending (current may have been switched out
- * and killed meanwhile): the caller checks what it must then. */
+ * pending: one CSR read. Returns true if a tick was pending (current may
+ * have been switched out and killed meanwhile): the caller checks what it
+ * must then. The slow path, sched_preempt_pending, is an up-call
+ * (hooks.h): arch/'s page-table walks have preemption points too. */
 static inline bool sched_preempt_point(void)
 {
 	if (__builtin_expect(arch_timer_pending(), 0)) {

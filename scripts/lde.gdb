@@ -1,5 +1,5 @@
 # gdb-multiarch helpers for lde. Loaded by `make gdb` and by the gdb test
-# (tests/run.py), always from the repository root:
+# (tests/lde.py: run_gdb_test), always from the repository root:
 #   gdb-multiarch -x scripts/lde.gdb -ex "lde-connect PORT" build/kernel.elf
 # `help user-defined` lists the lde-* commands.
 
@@ -9,7 +9,7 @@ set architecture riscv:rv64
 # Scripts and the test run in batch mode: never stop to ask.
 set pagination off
 set confirm off
-# gdb may start before QEMU listens (tests/run.py starts both at once):
+# gdb may start before QEMU listens (the test starts both at once):
 # retry a refused connection for a while instead of failing.
 set tcp auto-retry on
 set tcp connect-timeout 15
@@ -42,6 +42,29 @@ lde-user PROGRAM: add the symbols of user program PROGRAM (build/user/PROGRAM.el
 so that breakpoints, `list` and `bt` work in its code.
 Every program is linked at 0x10000: load one at a time, and drop the
 previous one with `remove-symbol-file -a 0x10000`.
+end
+
+define lde-break-syscall
+  # Every system call of every process enters syscall_entry; the condition
+  # keeps the ones of the named program (current->name is the basename of
+  # the path it was exec'd from, as lde-ps shows it) and, if given, number NR.
+  # ($_streq is one of gdb's Python convenience functions.)
+  if $argc == 1
+    break syscall_entry if $_streq(current->name, "$arg0")
+  else
+    if $argc == 2
+      break syscall_entry if $_streq(current->name, "$arg0") && tf->a7 == $arg1
+    else
+      echo usage: lde-break-syscall PROGRAM [NR]\n
+    end
+  end
+end
+document lde-break-syscall
+lde-break-syscall PROGRAM [NR]: break in syscall_entry, the C handler of every
+system call, only when the current process is PROGRAM (its name in lde-ps,
+e.g. hello) and, with NR, only for system call NR (kernel/uapi.h: 1 is exit).
+There tf is the process's trapframe: tf->a7 the number, tf->a0.. the
+arguments, tf->sepc the user address after the ecall.
 end
 
 define lde-trapframe

@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/python3
 """Where do the instructions go? Boot lde under icount with QEMU's
 translation-block log, and count the instructions retired in each function
 (kernel symbols from build/kernel.elf, user symbols from the program's
@@ -10,6 +10,8 @@ The second form profiles both command lines and prints the difference
 divided by N: what one operation costs, per function, e.g.
   scripts/profile.py --per 100 "init=/bench only getpid" "init=/bench only none" bench
 (Only for short runs: the log holds one line per block executed.)
+The cross tools are $TOOLPREFIX's, like the Makefile's (default
+riscv64-unknown-elf-).
 """
 import bisect
 import collections
@@ -20,10 +22,13 @@ import sys
 import tempfile
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(ROOT, "tests"))
+import lde  # noqa: E402  (booting lde: tests/lde.py)
+TOOLPREFIX = os.environ.get("TOOLPREFIX", "riscv64-unknown-elf-")
 
 
 def symbols(elf):
-    out = subprocess.run(["riscv64-unknown-elf-nm", "-n", elf], capture_output=True, text=True).stdout
+    out = subprocess.run([TOOLPREFIX + "nm", "-n", elf], capture_output=True, text=True).stdout
     syms = []
     for line in out.splitlines():
         f = line.split()
@@ -40,10 +45,10 @@ def profile(append, prog):
     addrs = [a for a, _ in syms]
     with tempfile.TemporaryDirectory() as tmp:
         log = os.path.join(tmp, "qemu.log")
-        env = dict(os.environ, APPEND=append,
-                   QEMU_EXTRA="-icount shift=0,sleep=off -d in_asm,exec,nochain -D " + log)
-        subprocess.run([os.path.join(ROOT, "scripts", "qemu.sh")], cwd=ROOT, env=env,
-                       stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, timeout=600)
+        r = lde.boot(append, {"QEMU_EXTRA": "-icount shift=0,sleep=off -d in_asm,exec,nochain "
+                                            "-D " + log}, timeout=600)
+        if r.status is None:
+            sys.exit("profile: the run timed out")
         size = {}      # TB start -> instructions in it
         cur = None
         per_fn = collections.Counter()

@@ -66,6 +66,13 @@ TESTS = [
     sh("sh_unknown_program", [send("nosuch arg\n"), expect(r"sh: nosuch: not found"), expect(PROMPT),
                               send("echo still here\n"), expect(r"^still here$"), expect(PROMPT),
                               send("exit\n")]),
+    # errors in words: picolibc's strerror() text for lde's errno values
+    sh("sh_error_words", [send("bad_machine_x86\n"),
+                          expect(r"^sh: bad_machine_x86: cannot run: Exec format error$"),
+                          expect(PROMPT),
+                          send("kill 999\n"), expect(r"^kill: 999: No such process$"), expect(PROMPT),
+                          send("head x\n"), expect(r"^usage: head \[-N\]$"), expect(PROMPT),
+                          send("exit 0\n")]),
     sh("sh_pipeline_yes_head", [send("yes | head -5\n"), expect(r"(y\n){5}\$ "), send("echo a b c | head\n"),
                                 expect(r"^a b c$"), expect(PROMPT), send("exit\n")],
        check=lambda out: None if re.search(r"head -5\n(y\n){5}\$ ", out)
@@ -76,7 +83,7 @@ TESTS = [
                               send("echo foreground\n"), expect(r"^foreground$"), expect(PROMPT),
                               send("wait\n"), expect(r"sh: \[{pid}\] done, status 0"), expect(PROMPT),
                               send("exit\n")]),
-    sh("sh_spinners_ps_kill", [send("spin & spin & ps\n"), expect(r"spin.*\n.*spin"), expect(PROMPT),
+    sh("sh_spinners_ps_kill", [send("spin & spin & sleep 1; ps\n"), expect(r"spin.*\n.*spin"), expect(PROMPT),
                                send("sleep 1; ps\n", 0.3), expect(r"PID  PPID"), expect(PROMPT),
                                send("exit\n")], timeout=40,
        check=ps_utime_grows),
@@ -105,6 +112,14 @@ TESTS = [
                r"^\[pid \d+ hello\] exit\(0\) = \?$"]),
     {"name": "trace_all_param", "append": "trace=all init=/hello x",
      "expect": [r"^\[pid 1 hello\] write\(1, 0x[0-9a-f]+, 28\) = 28$", r"^\[pid 1 hello\] exit\(0\) = \?$"]},
+    # init's poweroff does not return (mayexit in kernel/syscalls.def): traced before it runs
+    {"name": "trace_poweroff_noreturn", "append": "trace=all init=/poweroff 5", "status": 5,
+     "expect": [r"^\[pid 1 poweroff\] poweroff\(5\) = \?$"]},
+    # anyone else's is refused: traced before it runs, and again with EPERM
+    sh("sh_trace_poweroff_refused", [send("trace poweroff 7\n"),
+                                     expect(r"^\[pid \d+ poweroff\] poweroff\(7\) = \?$"),
+                                     expect(r"^\[pid \d+ poweroff\] poweroff\(7\) = -1$"),
+                                     expect(PROMPT), send("exit 0\n")]),
     sh("sh_builtins_help", [send("help\n"), expect(r"Ctrl-C interrupts"), expect(PROMPT),
                             send("ls\n"), expect(r"^sh$"), expect(PROMPT),
                             send("uptime\n"), expect(r"up \d+\.\d{3} s, \d+ processes"), expect(PROMPT),
@@ -121,7 +136,7 @@ TESTS = [
 # parent is the shell (pid 2), init and the shell are alive, and orphans go
 # to init, not to the program. Each command is typed once the previous one
 # has printed its verdict and the prompt is back; a FAIL line anywhere fails
-# the test (tests/run.py). The commands are the ones the suites run as init,
+# the test (tests/lde.py). The commands are the ones the suites run as init,
 # with their arguments and, per test, their kernel parameters and clock.
 #
 # Left out:
