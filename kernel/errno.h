@@ -29,3 +29,4 @@
 #define ERANGE 34
 #define ENOSYS 88
 #define ENAMETOOLONG 91
+#define ECONNRESET 104	/* IPC: the server holding the request died */

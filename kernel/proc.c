@@ -5,6 +5,7 @@
 #include "errno.h"
 #include "exec.h"
 #include "file.h"
+#include "ipc.h"
 #include "kassert.h"
 #include "kstring.h"
 #include "palloc.h"
@@ -125,6 +126,8 @@ static int exit_code_of(int status)
 void proc_exit(int status)
 {
 	struct proc *p = current;
+	if (p->ipc_held || p->bound_ntfn)
+		ipc_proc_exit(p);
 	for (int fd = 0; fd < NOFILE; fd++) {
 		if (p->files[fd]) {
 			file_put(p->files[fd]);

@@ -17,6 +17,8 @@
 #define INIT_PID 1
 
 struct file;
+struct endpoint;
+struct ntfn;
 
 enum proc_state {
 	P_UNUSED = LDE_P_UNUSED,
@@ -57,6 +59,20 @@ struct proc {
 	int killsig;
 	int exit_status;	/* wait() status word, valid in P_ZOMBIE */
 	struct waitq child_exit; /* the parent sleeps here in wait() */
+
+	/* IPC (ipc.c, ntfn.c; docs/ipc.md). All zero means idle, so a fresh
+	 * slot needs no set-up; a blocked caller's message stays in its own
+	 * trapframe (a1..a5) until a receiver takes it. */
+	int ipc_state;		/* enum ipc_state */
+	int ipc_nleases;	/* leases lent with the current call (ipc.c keeps them) */
+	struct endpoint *ipc_ep; /* IPC_SEND, IPC_RECV: where it is queued */
+	struct proc *ipc_server; /* IPC_REPLY: who holds the request */
+	struct proc *ipc_held;	/* first caller received and not yet answered */
+	struct proc *ipc_hnext, **ipc_hpprev; /* IPC_REPLY: on ipc_server's ipc_held */
+	long ipc_ret;		/* the result a waker leaves for a blocked process */
+	uint64_t ipc_badge;	/* the badge of the descriptor it called */
+	struct file *ipc_cap;	/* a descriptor in flight with the message */
+	struct ntfn *bound_ntfn; /* consulted by recv */
 
 	/* accounting (sched.c, syscall.c). CPU time is measured exactly at
 	 * every switch; how it splits between U- and S-mode is sampled by the

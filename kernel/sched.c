@@ -68,6 +68,28 @@ static void switch_away(void)
 	}
 }
 
+void sched_switch_to(struct proc *next)
+{
+	struct proc *prev = current;
+	uint64_t now = arch_now();
+	prev->vcsw++;
+	prev->runtime += now - prev->run_start;
+	next->state = P_RUNNING;
+	next->waiting_on = NULL;
+	next->run_start = now;
+	current = next;
+	if (next->mm.pt != prev->mm.pt)
+		mmu_activate(next->mm.pt);
+	swtch(&prev->ctx, &next->ctx);
+}
+
+void sched_yield_to(struct proc *next)
+{
+	current->state = P_RUNNABLE;
+	list_insert_before(run_queue.next, &current->link);
+	sched_switch_to(next);
+}
+
 void sched_yield(void)
 {
 	current->vcsw++;

@@ -22,6 +22,13 @@ void sched_yield(void);
 void sched_preempt(void);
 /* Switch away from current, which is no longer runnable (zombie). */
 void sched_exit(void) __attribute__((noreturn));
+/* Give the CPU straight to next, which was blocked (SLEEPING, on no list),
+ * without going through the run queue: IPC's direct hand-off. current must
+ * already be off the CPU's books (SLEEPING, or queued runnable). Returns
+ * when current runs again. */
+void sched_switch_to(struct proc *next);
+/* current stays runnable, first in line; next (as above) runs now. */
+void sched_yield_to(struct proc *next);
 
 void waitq_init(struct waitq *q, const char *name);
 /* Sleep on q until woken. Returns 0, or -EINTR if the process was killed

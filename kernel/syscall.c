@@ -34,6 +34,19 @@ static const syscall_fn syscall_table[NSYSCALLS] = {
 	[SYS_tcsetpgrp] = sys_tcsetpgrp,
 	[SYS_setpgid] = sys_setpgid,
 	[SYS_trace] = sys_trace,
+	[SYS_ep_create] = tf_ep_create,
+	[SYS_ep_mint] = tf_ep_mint,
+	[SYS_ipc_call] = tf_ipc_call,
+	[SYS_ipc_recv] = tf_ipc_recv,
+	[SYS_ipc_reply] = tf_ipc_reply,
+	[SYS_ipc_reply_recv] = tf_ipc_reply_recv,
+	[SYS_lease_read] = tf_lease_read,
+	[SYS_lease_write] = tf_lease_write,
+	[SYS_ntfn_create] = tf_ntfn_create,
+	[SYS_ntfn_signal] = tf_ntfn_signal,
+	[SYS_ntfn_wait] = tf_ntfn_wait,
+	[SYS_ntfn_poll] = tf_ntfn_poll,
+	[SYS_ntfn_bind] = tf_ntfn_bind,
 };
 
 bool syscall_trace_all;
@@ -55,6 +68,19 @@ static const struct {
 	[SYS_poweroff] = { "poweroff", 1 },   [SYS_readdir] = { "readdir", 3 },
 	[SYS_tcsetpgrp] = { "tcsetpgrp", 2 }, [SYS_setpgid] = { "setpgid", 2 },
 	[SYS_trace] = { "trace", 1 },
+	[SYS_ep_create] = { "ep_create", 0 },
+	[SYS_ep_mint] = { "ep_mint", 2 },
+	[SYS_ipc_call] = { "ipc_call", 6 },
+	[SYS_ipc_recv] = { "ipc_recv", 1 },
+	[SYS_ipc_reply] = { "ipc_reply", 6 },
+	[SYS_ipc_reply_recv] = { "ipc_reply_recv", 6 },
+	[SYS_lease_read] = { "lease_read", 5 },
+	[SYS_lease_write] = { "lease_write", 5 },
+	[SYS_ntfn_create] = { "ntfn_create", 0 },
+	[SYS_ntfn_signal] = { "ntfn_signal", 2 },
+	[SYS_ntfn_wait] = { "ntfn_wait", 1 },
+	[SYS_ntfn_poll] = { "ntfn_poll", 1 },
+	[SYS_ntfn_bind] = { "ntfn_bind", 1 },
 };
 
 /* Trace lines show small values (errors included) in decimal, anything

@@ -40,6 +40,20 @@ long sys_dup(struct trapframe *tf);
 long sys_tcsetpgrp(struct trapframe *tf);
 long sys_setpgid(struct trapframe *tf);
 long sys_trace(struct trapframe *tf);
+long tf_ep_create(struct trapframe *tf);
+long tf_ep_mint(struct trapframe *tf);
+long tf_ipc_call(struct trapframe *tf);
+long tf_ipc_recv(struct trapframe *tf);
+long tf_ipc_reply(struct trapframe *tf);
+long tf_ipc_reply_recv(struct trapframe *tf);
+long tf_lease_read(struct trapframe *tf);
+long tf_lease_write(struct trapframe *tf);
+long tf_ntfn_create(struct trapframe *tf);
+long tf_ntfn_signal(struct trapframe *tf);
+long tf_ntfn_wait(struct trapframe *tf);
+long tf_ntfn_poll(struct trapframe *tf);
+long tf_ntfn_bind(struct trapframe *tf);
+
 
 /* trace=all on the kernel command line: every process is traced. */
 extern bool syscall_trace_all;

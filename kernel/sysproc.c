@@ -11,6 +11,7 @@
 #include "syscall.h"
 #include "tty.h"
 #include "file.h"
+#include "ipc.h"
 
 #define US_PER_S 1000000UL
 #define MAX_SLEEP_US (100UL * 365 * 24 * 3600 * US_PER_S)
@@ -139,6 +140,9 @@ long sys_meminfo(struct trapframe *tf)
 		.free_pages = palloc_free_pages(),
 		.total_pages = palloc_total_pages(),
 		.page_size = PGSIZE,
+		.files = (uint64_t)file_count(),
+		.endpoints = (uint64_t)ep_count(),
+		.ntfns = (uint64_t)ntfn_count(),
 	};
 	return copyout(&current->mm, SYSARG(tf, 0), &mi, sizeof mi);
 }

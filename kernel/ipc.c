@@ -1,0 +1,498 @@
+/* Synchronous IPC through endpoints (docs/ipc.md).
+ *
+ * An endpoint is a rendezvous: callers queue on it until a process
+ * receives, receivers queue on it until a process calls. A received call
+ * is held by the receiver (on its ipc_held list) until it replies; the
+ * caller sleeps meanwhile, its message still in its own trapframe, its
+ * leases recorded here. A reply names the caller by its token: its pid
+ * and process-table slot, checked against the holder, so a stale or forged
+ * token reaches nobody.
+ *
+ * The fast path: a register-only call to an endpoint where a receiver
+ * already waits, and a register-only reply_recv to a waiting caller when no
+ * other caller is queued, copy the words trapframe to trapframe and switch
+ * straight to the partner (sched_switch_to): no run queue, no buffer.
+ *
+ * Like the rest of the kernel this runs with interrupts off on one hart,
+ * so every function here is atomic up to the point where it sleeps. */
+#include "ipc.h"
+#include "errno.h"
+#include "file.h"
+#include "fmt.h"
+#include "kassert.h"
+#include "kstring.h"
+#include "sched.h"
+
+#define NENDPOINT 64
+
+struct endpoint {
+	int refs;		/* files referring to it; 0 = free slot */
+	int rx_refs;		/* of which unbadged, which may receive */
+	struct waitq senders;	/* callers not yet received, in arrival order */
+	struct waitq receivers;	/* processes blocked in recv */
+	char call_name[12], recv_name[12];	/* "call ep3", "recv ep3": ps's WAIT */
+};
+
+static struct endpoint endpoints[NENDPOINT];
+/* The leases lent by the call each process is blocked in, by slot. */
+static struct lde_lease leases[NPROC][LDE_LEASE_MAX];
+
+_Static_assert(NPROC <= 256, "a reply token keeps the slot in 8 bits");
+
+static long token_of(struct proc *p) { return (long)p->pid << 8 | (p - proc_table); }
+
+/* The caller that token names, if current holds its request and it is not
+ * dying; NULL otherwise. */
+static struct proc *caller_of(uint64_t token)
+{
+	uint64_t slot = token & 0xff;
+	if (slot >= NPROC)
+		return NULL;
+	struct proc *c = &proc_table[slot];
+	if ((uint64_t)c->pid != token >> 8 || c->ipc_state != IPC_REPLY || c->ipc_server != current ||
+	    c->killed)
+		return NULL;
+	return c;
+}
+
+static void held_add(struct proc *server, struct proc *c)
+{
+	c->ipc_hnext = server->ipc_held;
+	if (c->ipc_hnext)
+		c->ipc_hnext->ipc_hpprev = &c->ipc_hnext;
+	c->ipc_hpprev = &server->ipc_held;
+	server->ipc_held = c;
+	c->ipc_server = server;
+	c->ipc_state = IPC_REPLY;
+}
+
+static void held_del(struct proc *c)
+{
+	*c->ipc_hpprev = c->ipc_hnext;
+	if (c->ipc_hnext)
+		c->ipc_hnext->ipc_hpprev = c->ipc_hpprev;
+	c->ipc_hnext = NULL;
+	c->ipc_hpprev = NULL;
+	c->ipc_server = NULL;
+	c->ipc_state = IPC_NONE;
+}
+
+int ipc_fd_install(struct proc *p, struct file *f)
+{
+	for (int fd = 0; fd < NOFILE; fd++) {
+		if (!p->files[fd]) {
+			p->files[fd] = f;
+			return fd;
+		}
+	}
+	return -EMFILE;
+}
+
+static struct file *ep_file(uint64_t fd)
+{
+	struct file *f = fd < NOFILE ? current->files[fd] : NULL;
+	return f && f->type == FILE_ENDPOINT ? f : NULL;
+}
+
+/* A descriptor to send along: the info word's field, checked. NULL with
+ * *err = 0 when there is none. */
+static struct file *cap_of(uint64_t info, long *err)
+{
+	int fd = LDE_MSG_CAP(info);
+	*err = 0;
+	if (fd < 0)
+		return NULL;
+	struct file *f = fd < NOFILE ? current->files[fd] : NULL;
+	if (!f)
+		*err = -EBADF;
+	return f;
+}
+
+int ep_count(void)
+{
+	int n = 0;
+	for (int i = 0; i < NENDPOINT; i++)
+		n += endpoints[i].refs > 0;
+	return n;
+}
+
+long sys_ep_create(void)
+{
+	struct endpoint *ep = NULL;
+	for (int i = 0; i < NENDPOINT && !ep; i++)
+		if (!endpoints[i].refs)
+			ep = &endpoints[i];
+	if (!ep)
+		return -ENFILE;
+	struct file *f = file_alloc(FILE_ENDPOINT);
+	if (!f)
+		return -ENFILE;
+	int id = (int)(ep - endpoints);
+	ep->refs = ep->rx_refs = 1;
+	ksnprintf(ep->call_name, sizeof ep->call_name, "call ep%d", id);
+	ksnprintf(ep->recv_name, sizeof ep->recv_name, "recv ep%d", id);
+	waitq_init(&ep->senders, ep->call_name);
+	waitq_init(&ep->receivers, ep->recv_name);
+	f->ep = ep;
+	int fd = ipc_fd_install(current, f);
+	if (fd < 0)
+		file_put(f);
+	return fd;
+}
+
+long sys_ep_mint(uint64_t fd, uint64_t badge)
+{
+	struct file *f = ep_file(fd);
+	if (!f)
+		return -EBADF;
+	if (!badge)
+		return -EINVAL;
+	if (f->badge)
+		return -EPERM;	/* a badge, once given, is what the server trusts */
+	struct file *nf = file_alloc(FILE_ENDPOINT);
+	if (!nf)
+		return -ENFILE;
+	nf->ep = f->ep;
+	nf->badge = badge;
+	f->ep->refs++;
+	int nfd = ipc_fd_install(current, nf);
+	if (nfd < 0)
+		file_put(nf);
+	return nfd;
+}
+
+/* Wake a caller that will never be answered: it returns err. */
+static void fail_caller(struct proc *c, long err)
+{
+	c->ipc_state = IPC_NONE;
+	c->ipc_ret = err;
+	sched_make_runnable(c);
+}
+
+void ep_put(struct endpoint *ep, bool rx)
+{
+	KASSERT(ep->refs > 0 && (!rx || ep->rx_refs > 0));
+	if (rx && --ep->rx_refs == 0) {
+		/* Nobody can receive any more: the queued callers fail. Those
+		 * already received stay with their server. */
+		struct list *n;
+		while ((n = list_pop_front(&ep->senders.sleepers)))
+			fail_caller(container_of(n, struct proc, link), -EPIPE);
+	}
+	if (--ep->refs == 0)
+		KASSERT(list_empty(&ep->senders.sleepers) && list_empty(&ep->receivers.sleepers));
+}
+
+/* After a caller wakes, whoever woke it: let go of what it lent and
+ * return what it is owed. */
+static long call_finish(struct proc *me)
+{
+	if (__builtin_expect(me->ipc_cap != NULL, 0)) {
+		file_put(me->ipc_cap);	/* never delivered */
+		me->ipc_cap = NULL;
+	}
+	me->ipc_nleases = 0;
+	if (__builtin_expect(me->ipc_state != IPC_NONE, 0)) {
+		/* Killed: off the senders' queue already (sched_interrupt_sleep),
+		 * or still held by a server, which will now not find it. */
+		if (me->ipc_state == IPC_REPLY)
+			held_del(me);
+		me->ipc_state = IPC_NONE;
+		return -EINTR;
+	}
+	return me->ipc_ret;
+}
+
+/* Move caller c's message into receiver r's registers; r now holds c's
+ * request. Returns the info word r's recv returns. */
+static uint64_t deliver(struct proc *c, struct proc *r)
+{
+	struct trapframe *ct = c->tf, *rt = r->tf;
+	uint64_t info = ct->a1 & ((1ULL << 40) - 1);	/* label and lease count */
+	if (c->ipc_cap) {
+		int fd = ipc_fd_install(r, c->ipc_cap);
+		if (fd >= 0)
+			info |= (uint64_t)(fd + 1) << 40;
+		else {
+			file_put(c->ipc_cap);
+			info |= LDE_MSG_CAP_LOST;
+		}
+		c->ipc_cap = NULL;
+	}
+	rt->a1 = c->ipc_badge;
+	rt->a2 = ct->a2;
+	rt->a3 = ct->a3;
+	rt->a4 = ct->a4;
+	rt->a5 = ct->a5;
+	rt->a6 = (uint64_t)token_of(c);
+	held_add(r, c);
+	return info;
+}
+
+/* Copy the leases a caller lends into its slot, checked: each a range of
+ * user addresses with READ and/or WRITE. Access is checked page by page
+ * when the server uses them. */
+static int take_leases(struct proc *me, int n, uint64_t uleases)
+{
+	struct lde_lease *l = leases[me - proc_table];
+	int err = copyin(&me->mm, l, uleases, (size_t)n * sizeof *l);
+	if (err)
+		return err;
+	for (int i = 0; i < n; i++) {
+		if (!l[i].flags || (l[i].flags & ~(uint64_t)(LDE_LEASE_READ | LDE_LEASE_WRITE)))
+			return -EINVAL;
+		if (l[i].addr >= USER_TOP || l[i].len > USER_TOP - l[i].addr)
+			return -EFAULT;
+	}
+	me->ipc_nleases = n;
+	return 0;
+}
+
+long sys_ipc_call(uint64_t fd, uint64_t info, uint64_t uleases)
+{
+	struct proc *me = current;
+	struct file *f = ep_file(fd);
+	if (!f)
+		return -EBADF;
+	struct endpoint *ep = f->ep;
+	if (__builtin_expect((info >> 32) == 0 && !list_empty(&ep->receivers.sleepers), 1)) {
+		/* The fast path: registers only, a receiver waiting. */
+		struct proc *r = container_of(ep->receivers.sleepers.next, struct proc, link);
+		struct trapframe *rt = r->tf, *mt = me->tf;
+		list_del(&r->link);
+		r->ipc_state = IPC_NONE;
+		r->ipc_ret = (long)info;
+		rt->a1 = f->badge;
+		rt->a2 = mt->a2;
+		rt->a3 = mt->a3;
+		rt->a4 = mt->a4;
+		rt->a5 = mt->a5;
+		rt->a6 = (uint64_t)token_of(me);
+		held_add(r, me);
+		me->state = P_SLEEPING;
+		me->waiting_on = &ep->senders;	/* only its name: ps shows "call epN" */
+		sched_switch_to(r);
+		return call_finish(me);
+	}
+	if (info & ~LDE_MSG_IN_MASK)
+		return -EINVAL;
+	int nleases = (int)LDE_MSG_NLEASES(info);
+	if (nleases > LDE_LEASE_MAX)
+		return -EINVAL;
+	long err;
+	struct file *cap = cap_of(info, &err);
+	if (err)
+		return err;
+	if (!ep->rx_refs)
+		return -EPIPE;
+	if (nleases && (err = take_leases(me, nleases, uleases))) {
+		me->ipc_nleases = 0;
+		return err;
+	}
+	me->ipc_cap = cap ? file_dup(cap) : NULL;
+	me->ipc_badge = f->badge;
+	if (!list_empty(&ep->receivers.sleepers)) {
+		struct proc *r = container_of(list_pop_front(&ep->receivers.sleepers), struct proc, link);
+		r->ipc_state = IPC_NONE;
+		r->ipc_ret = (long)deliver(me, r);
+		me->state = P_SLEEPING;
+		me->waiting_on = &ep->senders;
+		sched_switch_to(r);
+		return call_finish(me);
+	}
+	me->ipc_state = IPC_SEND;
+	me->ipc_ep = ep;
+	sleep_on(&ep->senders);	/* call_finish tells a kill from an answer */
+	return call_finish(me);
+}
+
+/* Receive on ep: the bound notification's bits if any are pending, else
+ * the first queued caller, else sleep until either arrives. */
+static long recv_on(struct endpoint *ep)
+{
+	struct proc *me = current;
+	uint64_t bits;
+	if (me->bound_ntfn && ntfn_take_bound(me, &bits)) {
+		me->tf->a1 = 0;
+		me->tf->a2 = bits;
+		me->tf->a6 = 0;
+		return (long)LDE_MSG_NTFN;
+	}
+	struct list *n = list_pop_front(&ep->senders.sleepers);
+	if (n) {
+		struct proc *c = container_of(n, struct proc, link);
+		return (long)deliver(c, me);
+	}
+	me->ipc_state = IPC_RECV;
+	me->ipc_ep = ep;
+	long err = sleep_on(&ep->receivers);
+	if (__builtin_expect(me->ipc_state != IPC_NONE, 0)) {
+		me->ipc_state = IPC_NONE;	/* killed: already off the queue */
+		return err ? err : -EINTR;
+	}
+	return err ? err : me->ipc_ret;
+}
+
+long sys_ipc_recv(uint64_t fd)
+{
+	struct file *f = ep_file(fd);
+	if (!f)
+		return -EBADF;
+	if (f->badge)
+		return -EPERM;	/* badged descriptors are for callers */
+	return recv_on(f->ep);
+}
+
+/* Answer caller c: the words from current's registers, the descriptor
+ * cap (already checked) if any. c goes back on the run queue. */
+static void answer(struct proc *c, uint64_t info, struct file *cap, bool wake)
+{
+	struct trapframe *ct = c->tf, *mt = current->tf;
+	ct->a2 = mt->a2;
+	ct->a3 = mt->a3;
+	ct->a4 = mt->a4;
+	ct->a5 = mt->a5;
+	info = LDE_MSG_LABEL(info);
+	if (cap) {
+		int fd = ipc_fd_install(c, file_dup(cap));
+		if (fd >= 0)
+			info |= (uint64_t)(fd + 1) << 40;
+		else {
+			file_put(cap);
+			info |= LDE_MSG_CAP_LOST;
+		}
+	}
+	c->ipc_ret = (long)info;
+	held_del(c);
+	if (wake)
+		sched_make_runnable(c);
+}
+
+/* A reply's info word: a label and perhaps a descriptor; no leases. */
+static long check_reply_info(uint64_t info, struct file **cap)
+{
+	if ((info & ~LDE_MSG_IN_MASK) || LDE_MSG_NLEASES(info))
+		return -EINVAL;
+	long err;
+	*cap = cap_of(info, &err);
+	return err;
+}
+
+long sys_ipc_reply(uint64_t token, uint64_t info)
+{
+	struct file *cap;
+	long err = check_reply_info(info, &cap);
+	if (err)
+		return err;
+	struct proc *c = caller_of(token);
+	/* A caller that died (or a token that names nobody this process
+	 * holds): nothing to do, and no error, so a server never has to
+	 * care whether its client is still there. */
+	if (c)
+		answer(c, info, cap, true);
+	return 0;
+}
+
+long sys_ipc_reply_recv(uint64_t fd, uint64_t info, uint64_t token)
+{
+	struct proc *me = current;
+	struct file *f = ep_file(fd);
+	if (!f)
+		return -EBADF;
+	if (f->badge)
+		return -EPERM;
+	struct endpoint *ep = f->ep;
+	struct proc *c = caller_of(token);
+	if (__builtin_expect(c && (info >> 32) == 0 && !me->bound_ntfn &&
+				     list_empty(&ep->senders.sleepers), 1)) {
+		/* The fast path: answer and wait in one switch to the caller. */
+		struct trapframe *ct = c->tf, *mt = me->tf;
+		ct->a2 = mt->a2;
+		ct->a3 = mt->a3;
+		ct->a4 = mt->a4;
+		ct->a5 = mt->a5;
+		c->ipc_ret = (long)info;
+		held_del(c);
+		me->ipc_state = IPC_RECV;
+		me->ipc_ep = ep;
+		me->state = P_SLEEPING;
+		me->waiting_on = &ep->receivers;
+		list_push_back(&ep->receivers.sleepers, &me->link);
+		sched_switch_to(c);
+		if (__builtin_expect(me->ipc_state != IPC_NONE, 0)) {
+			me->ipc_state = IPC_NONE;	/* killed while waiting */
+			return -EINTR;
+		}
+		return me->ipc_ret;
+	}
+	struct file *cap;
+	long err = check_reply_info(info, &cap);
+	if (err)
+		return err;
+	if (c)
+		answer(c, info, cap, true);
+	return recv_on(ep);
+}
+
+/* lease_read / lease_write: copy between a held caller's lease idx (from
+ * byte off) and current's buffer ubuf, len bytes, page by page through the
+ * direct map. Bytes copied, or -errno: -ESRCH if the caller is gone. */
+static long lease_copy(uint64_t token, uint64_t idx, uint64_t off, uint64_t ubuf, uint64_t len,
+		       bool to_caller)
+{
+	struct proc *me = current, *c = caller_of(token);
+	if (!c)
+		return -ESRCH;
+	if (idx >= (uint64_t)c->ipc_nleases)
+		return -EINVAL;
+	struct lde_lease *l = &leases[c - proc_table][idx];
+	if (!(l->flags & (to_caller ? LDE_LEASE_WRITE : LDE_LEASE_READ)))
+		return -EACCES;
+	if (off > l->len || len > l->len - off)
+		return -EINVAL;
+	uint64_t cva = l->addr + off, mva = ubuf;
+	size_t done = 0;
+	while (done < len) {
+		int err;
+		char *cp = vm_user_ptr(&c->mm, cva, to_caller ? VM_WRITE : VM_READ, &err);
+		char *mp = cp ? vm_user_ptr(&me->mm, mva, to_caller ? VM_READ : VM_WRITE, &err) : NULL;
+		if (!mp)
+			return err;
+		size_t chunk = PGSIZE - (cva & (PGSIZE - 1));
+		size_t mchunk = PGSIZE - (mva & (PGSIZE - 1));
+		if (mchunk < chunk)
+			chunk = mchunk;
+		if (chunk > len - done)
+			chunk = len - done;
+		if (to_caller)
+			memcpy(cp, mp, chunk);
+		else
+			memcpy(mp, cp, chunk);
+		cva += chunk, mva += chunk, done += chunk;
+	}
+	return (long)done;
+}
+
+long sys_lease_read(uint64_t token, uint64_t idx, uint64_t off, uint64_t ubuf, uint64_t len)
+{
+	return lease_copy(token, idx, off, ubuf, len, false);
+}
+
+long sys_lease_write(uint64_t token, uint64_t idx, uint64_t off, uint64_t ubuf, uint64_t len)
+{
+	return lease_copy(token, idx, off, ubuf, len, true);
+}
+
+void ipc_proc_exit(struct proc *p)
+{
+	/* The requests it received and never answered fail, with an error
+	 * of their own: the server, not the endpoint, went away. */
+	while (p->ipc_held) {
+		struct proc *c = p->ipc_held;
+		held_del(c);
+		if (c->state == P_SLEEPING)
+			fail_caller(c, -ECONNRESET);
+	}
+	if (p->bound_ntfn)
+		ntfn_unbind(p);
+}

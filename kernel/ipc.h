@@ -1,0 +1,55 @@
+/* Synchronous IPC and notifications (docs/ipc.md): endpoints, call, recv,
+ * reply, reply_recv, badges, leases, one descriptor per message, and
+ * notification words that a process may bind to its recv. */
+#pragma once
+#include "proc.h"
+#include <stdbool.h>
+#include <stdint.h>
+
+struct endpoint;
+struct ntfn;
+
+/* A process's IPC state (struct proc's ipc_state). */
+enum ipc_state {
+	IPC_NONE,
+	IPC_SEND,	/* in call, queued on ipc_ep's senders */
+	IPC_RECV,	/* in recv, queued on ipc_ep's receivers */
+	IPC_REPLY,	/* in call, the request held by ipc_server */
+	IPC_NTFN,	/* in ntfn_wait */
+};
+
+/* Drop one file's reference; rx says the file could receive (unbadged).
+ * When the last receiving file goes, the callers still queued fail with
+ * -EPIPE; when the last file goes, the endpoint is freed. */
+void ep_put(struct endpoint *ep, bool rx);
+void ntfn_put(struct ntfn *n);
+int ep_count(void);
+int ntfn_count(void);
+
+/* proc.c's hook for a process about to exit that holds requests or is
+ * bound to a notification: the requests fail with -ECONNRESET, the binding
+ * goes. */
+void ipc_proc_exit(struct proc *p);
+
+/* The notification a process is bound to: recv consults it (ntfn.c). */
+bool ntfn_take_bound(struct proc *p, uint64_t *bits);
+/* OR bits in from kernel code (an interrupt); the waiter, if any, runs next. */
+void ntfn_signal_from_kernel(struct ntfn *n, uint64_t bits);
+void ntfn_unbind(struct proc *p);
+
+/* Install f at the lowest free descriptor of p. fd or -EMFILE. */
+int ipc_fd_install(struct proc *p, struct file *f);
+
+long sys_ep_create(void);
+long sys_ep_mint(uint64_t fd, uint64_t badge);
+long sys_ipc_call(uint64_t fd, uint64_t info, uint64_t uleases);
+long sys_ipc_recv(uint64_t fd);
+long sys_ipc_reply(uint64_t token, uint64_t info);
+long sys_ipc_reply_recv(uint64_t fd, uint64_t info, uint64_t token);
+long sys_lease_read(uint64_t token, uint64_t idx, uint64_t off, uint64_t ubuf, uint64_t len);
+long sys_lease_write(uint64_t token, uint64_t idx, uint64_t off, uint64_t ubuf, uint64_t len);
+long sys_ntfn_create(void);
+long sys_ntfn_signal(uint64_t fd, uint64_t bits);
+long sys_ntfn_wait(uint64_t fd);
+long sys_ntfn_poll(uint64_t fd);
+long sys_ntfn_bind(uint64_t fd);

@@ -1,0 +1,28 @@
+"""Synchronous IPC, notifications and their hostile use (issue: lde becomes
+a micro-kernel; docs/ipc.md). Each program is a self-checking user/t_ipc*.c
+run as init."""
+
+
+def _t(name, prog, args="", expect=(), env=None, timeout=60, kparams=""):
+    t = {"name": name,
+         "append": (kparams + " " if kparams else "") + "init=/" + prog + (" " + args if args else ""),
+         "expect": [r"^PASS: " + prog + r"\b", r"init \(pid 1\) exited with status 0"] + list(expect),
+         "reject": [r"^panic:", r"kernel trap", r"^FAIL"],
+         "timeout": timeout}
+    if env:
+        t["env"] = env
+    return t
+
+
+TESTS = [
+    _t("ipc_core", "t_ipc", expect=[
+        r"ipc: 200 calls answered by reply_recv, words intact",
+        r"ipc: badges 7 and 9 seen by the server",
+        r"ipc: bad descriptors, info words and tokens refused",
+        r"ipc: endpoints inherited, kept across exec, released by close and exit",
+        r"ipc: ps shows 'call ep\d+' and 'recv ep\d+'",
+        r"ipc: client killed while held: reply is a no-op, its lease is gone",
+        r"ipc: server killed: held request fails with ECONNRESET, queued one served by the next",
+        r"ipc: last receiving descriptor closed: waiting caller gets EPIPE",
+        r"ipc: killed while queued or receiving: endpoint intact"]),
+]
