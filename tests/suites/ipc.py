@@ -26,3 +26,9 @@ TESTS = [
         r"ipc: last receiving descriptor closed: waiting caller gets EPIPE",
         r"ipc: killed while queued or receiving: endpoint intact"]),
 ]
+TESTS += [
+    _t("ipc_leases_transfer_ntfn", "t_ipc2", expect=[
+        r"ipc2: leases read, written, bounded, refused over read-only memory and after the reply",
+        r"ipc2: a pipe end to the server, a badged connection back, a full table reported",
+        r"ipc2: notifications signal, wait, poll, bind into recv, release"]),
+]
