@@ -2,7 +2,7 @@
  *
  * An endpoint is a rendezvous: callers queue on it until a process
  * receives, receivers queue on it until a process calls. A received call
- * is held by the receiver (on its ipc_held list) until it replies; the
+ * is held by the receiver (counted in its ipc_nheld) until it replies; the
  * caller sleeps meanwhile, its message still in its own trapframe, its
  * leases recorded here. A reply names the caller by its token: its pid
  * and process-table slot, checked against the holder, so a stale or forged
@@ -22,6 +22,7 @@
 #include "kassert.h"
 #include "kstring.h"
 #include "sched.h"
+#include "syscall.h"
 
 #define NENDPOINT 64
 
@@ -39,11 +40,17 @@ static struct lde_lease leases[NPROC][LDE_LEASE_MAX];
 
 _Static_assert(NPROC <= 256, "a reply token keeps the slot in 8 bits");
 
-static long token_of(struct proc *p) { return (long)p->pid << 8 | (p - proc_table); }
+/* Computed once per process: the slot number costs a division. */
+static inline long token_of(struct proc *p)
+{
+	if (__builtin_expect(!p->ipc_token, 0))
+		p->ipc_token = (long)p->pid << 8 | (p - proc_table);
+	return p->ipc_token;
+}
 
 /* The caller that token names, if current holds its request and it is not
  * dying; NULL otherwise. */
-static struct proc *caller_of(uint64_t token)
+static inline __attribute__((always_inline)) struct proc *caller_of(uint64_t token)
 {
 	uint64_t slot = token & 0xff;
 	if (slot >= NPROC)
@@ -55,24 +62,18 @@ static struct proc *caller_of(uint64_t token)
 	return c;
 }
 
-static void held_add(struct proc *server, struct proc *c)
+/* The requests a server holds are counted, not listed: only its death
+ * needs to find them, and it searches the process table. */
+static inline void held_add(struct proc *server, struct proc *c)
 {
-	c->ipc_hnext = server->ipc_held;
-	if (c->ipc_hnext)
-		c->ipc_hnext->ipc_hpprev = &c->ipc_hnext;
-	c->ipc_hpprev = &server->ipc_held;
-	server->ipc_held = c;
 	c->ipc_server = server;
 	c->ipc_state = IPC_REPLY;
+	server->ipc_nheld++;
 }
 
-static void held_del(struct proc *c)
+static inline void held_del(struct proc *c)
 {
-	*c->ipc_hpprev = c->ipc_hnext;
-	if (c->ipc_hnext)
-		c->ipc_hnext->ipc_hpprev = c->ipc_hpprev;
-	c->ipc_hnext = NULL;
-	c->ipc_hpprev = NULL;
+	c->ipc_server->ipc_nheld--;
 	c->ipc_server = NULL;
 	c->ipc_state = IPC_NONE;
 }
@@ -159,6 +160,42 @@ long sys_ep_mint(uint64_t fd, uint64_t badge)
 	if (nfd < 0)
 		file_put(nf);
 	return nfd;
+}
+
+/* swtch's save area for a context nobody will resume. */
+static struct context dropped_ctx;
+
+/* handoff's way to a partner that kept its kernel stack. */
+static __attribute__((noinline, noreturn)) void switch_to_stacked(struct proc *next, long result)
+{
+	next->ipc_ret = result;
+	swtch(&dropped_ctx, &next->ctx);
+	panic("handoff: a dropped context ran");
+}
+
+/* me, not traced, has just blocked (SLEEPING, queued where it waits) in a
+ * call or a recv (how); next, blocked in IPC and not dying, is to return
+ * result. Give next the CPU at once. me keeps nothing on its kernel stack:
+ * it will resume in ipc_resume. And if next blocked the same way, the
+ * kernel leaves for next's U-mode context directly from here. A traced
+ * process never comes here: its trace line is printed when its handler
+ * returns, so it takes the slow path. */
+static inline __attribute__((always_inline, noreturn)) void handoff(struct proc *me,
+								     struct proc *next, int how,
+								     long result)
+{
+	me->ipc_resume = how;
+	me->ctx.ra = (uint64_t)ipc_resume_entry;
+	me->ctx.sp = (uint64_t)me->tf;
+	sched_hand_over(next);
+	if (__builtin_expect(next->ipc_resume != IPC_RESUME_NONE, 1)) {
+		/* A timer tick that arrives meanwhile is charged to next's
+		 * U-mode time: not worth the instructions to tell apart. */
+		next->ipc_resume = IPC_RESUME_NONE;
+		arch_syscall_ret(next->tf, result);
+		arch_return_to_user(next->tf);
+	}
+	switch_to_stacked(next, result);
 }
 
 /* Wake a caller that will never be answered: it returns err. */
@@ -248,32 +285,14 @@ static int take_leases(struct proc *me, int n, uint64_t uleases)
 	return 0;
 }
 
-long sys_ipc_call(uint64_t fd, uint64_t info, uint64_t uleases)
+/* Everything but the fast path of call. */
+static __attribute__((noinline)) long ipc_call_slow(struct file *f, uint64_t info,
+						    uint64_t uleases)
 {
 	struct proc *me = current;
-	struct file *f = ep_file(fd);
 	if (!f)
 		return -EBADF;
 	struct endpoint *ep = f->ep;
-	if (__builtin_expect((info >> 32) == 0 && !list_empty(&ep->receivers.sleepers), 1)) {
-		/* The fast path: registers only, a receiver waiting. */
-		struct proc *r = container_of(ep->receivers.sleepers.next, struct proc, link);
-		struct trapframe *rt = r->tf, *mt = me->tf;
-		list_del(&r->link);
-		r->ipc_state = IPC_NONE;
-		r->ipc_ret = (long)info;
-		rt->a1 = f->badge;
-		rt->a2 = mt->a2;
-		rt->a3 = mt->a3;
-		rt->a4 = mt->a4;
-		rt->a5 = mt->a5;
-		rt->a6 = (uint64_t)token_of(me);
-		held_add(r, me);
-		me->state = P_SLEEPING;
-		me->waiting_on = &ep->senders;	/* only its name: ps shows "call epN" */
-		sched_switch_to(r);
-		return call_finish(me);
-	}
 	if (info & ~LDE_MSG_IN_MASK)
 		return -EINVAL;
 	int nleases = (int)LDE_MSG_NLEASES(info);
@@ -294,17 +313,54 @@ long sys_ipc_call(uint64_t fd, uint64_t info, uint64_t uleases)
 	if (!list_empty(&ep->receivers.sleepers)) {
 		struct proc *r = container_of(list_pop_front(&ep->receivers.sleepers), struct proc, link);
 		r->ipc_state = IPC_NONE;
-		r->ipc_ret = (long)deliver(me, r);
+		long rinfo = (long)deliver(me, r);
 		me->state = P_SLEEPING;
 		me->waiting_on = &ep->senders;
+		if (!me->trace)
+			handoff(me, r, IPC_RESUME_CALL, rinfo);
+		r->ipc_ret = rinfo;
 		sched_switch_to(r);
 		return call_finish(me);
 	}
 	me->ipc_state = IPC_SEND;
-	me->ipc_ep = ep;
 	sleep_on(&ep->senders);	/* call_finish tells a kill from an answer */
 	return call_finish(me);
 }
+
+static inline __attribute__((always_inline)) long ipc_call(uint64_t fd, uint64_t info,
+							    uint64_t uleases)
+{
+	struct proc *me = current;
+	struct file *f = ep_file(fd);
+	if (__builtin_expect(!f || (info >> 32) != 0 || list_empty(&f->ep->receivers.sleepers) ||
+				     me->trace, 0))
+		return ipc_call_slow(f, info, uleases);
+	struct endpoint *ep = f->ep;
+	/* The fast path: registers only, a receiver waiting. */
+	struct proc *r = container_of(ep->receivers.sleepers.next, struct proc, link);
+	struct trapframe *rt = r->tf, *mt = me->tf;
+	list_del(&r->link);
+	r->ipc_state = IPC_NONE;
+	rt->a1 = f->badge;
+	rt->a2 = mt->a2;
+	rt->a3 = mt->a3;
+	rt->a4 = mt->a4;
+	rt->a5 = mt->a5;
+	rt->a6 = (uint64_t)token_of(me);
+	held_add(r, me);
+	me->state = P_SLEEPING;
+	me->waiting_on = &ep->senders;	/* only its name: ps shows "call epN" */
+	handoff(me, r, IPC_RESUME_CALL, (long)info);
+}
+
+long sys_ipc_call(uint64_t fd, uint64_t info, uint64_t uleases)
+{
+	return ipc_call(fd, info, uleases);
+}
+
+/* No frame pointer: the fast path leaves without returning. */
+__attribute__((optimize("omit-frame-pointer"))) long tf_ipc_call(struct trapframe *tf)
+{ return ipc_call(tf->a0, tf->a1, tf->a6); }
 
 /* Receive on ep: the bound notification's bits if any are pending, else
  * the first queued caller, else sleep until either arrives. */
@@ -324,7 +380,6 @@ static long recv_on(struct endpoint *ep)
 		return (long)deliver(c, me);
 	}
 	me->ipc_state = IPC_RECV;
-	me->ipc_ep = ep;
 	long err = sleep_on(&ep->receivers);
 	if (__builtin_expect(me->ipc_state != IPC_NONE, 0)) {
 		me->ipc_state = IPC_NONE;	/* killed: already off the queue */
@@ -393,38 +448,15 @@ long sys_ipc_reply(uint64_t token, uint64_t info)
 	return 0;
 }
 
-long sys_ipc_reply_recv(uint64_t fd, uint64_t info, uint64_t token)
+/* Everything but the fast path of reply_recv. */
+static __attribute__((noinline)) long ipc_reply_recv_slow(struct file *f, uint64_t info,
+							   struct proc *c)
 {
-	struct proc *me = current;
-	struct file *f = ep_file(fd);
 	if (!f)
 		return -EBADF;
 	if (f->badge)
 		return -EPERM;
 	struct endpoint *ep = f->ep;
-	struct proc *c = caller_of(token);
-	if (__builtin_expect(c && (info >> 32) == 0 && !me->bound_ntfn &&
-				     list_empty(&ep->senders.sleepers), 1)) {
-		/* The fast path: answer and wait in one switch to the caller. */
-		struct trapframe *ct = c->tf, *mt = me->tf;
-		ct->a2 = mt->a2;
-		ct->a3 = mt->a3;
-		ct->a4 = mt->a4;
-		ct->a5 = mt->a5;
-		c->ipc_ret = (long)info;
-		held_del(c);
-		me->ipc_state = IPC_RECV;
-		me->ipc_ep = ep;
-		me->state = P_SLEEPING;
-		me->waiting_on = &ep->receivers;
-		list_push_back(&ep->receivers.sleepers, &me->link);
-		sched_switch_to(c);
-		if (__builtin_expect(me->ipc_state != IPC_NONE, 0)) {
-			me->ipc_state = IPC_NONE;	/* killed while waiting */
-			return -EINTR;
-		}
-		return me->ipc_ret;
-	}
 	struct file *cap;
 	long err = check_reply_info(info, &cap);
 	if (err)
@@ -432,6 +464,61 @@ long sys_ipc_reply_recv(uint64_t fd, uint64_t info, uint64_t token)
 	if (c)
 		answer(c, info, cap, true);
 	return recv_on(ep);
+}
+
+static inline __attribute__((always_inline)) long ipc_reply_recv(uint64_t fd, uint64_t info,
+								  uint64_t token)
+{
+	struct proc *me = current;
+	struct file *f = ep_file(fd);
+	struct proc *c = caller_of(token);
+	if (__builtin_expect(!f || f->badge || !c || (info >> 32) != 0 || me->bound_ntfn ||
+				     !list_empty(&f->ep->senders.sleepers) || me->trace, 0))
+		return ipc_reply_recv_slow(f, info, c);
+	struct endpoint *ep = f->ep;
+	/* The fast path: answer and wait in one switch to the caller. */
+	struct trapframe *ct = c->tf, *mt = me->tf;
+	ct->a2 = mt->a2;
+	ct->a3 = mt->a3;
+	ct->a4 = mt->a4;
+	ct->a5 = mt->a5;
+	held_del(c);
+	me->ipc_state = IPC_RECV;
+	me->state = P_SLEEPING;
+	me->waiting_on = &ep->receivers;
+	list_push_back(&ep->receivers.sleepers, &me->link);
+	handoff(me, c, IPC_RESUME_RECV, (long)info);
+}
+
+long sys_ipc_reply_recv(uint64_t fd, uint64_t info, uint64_t token)
+{
+	return ipc_reply_recv(fd, info, token);
+}
+
+__attribute__((optimize("omit-frame-pointer"))) long tf_ipc_reply_recv(struct trapframe *tf)
+{ return ipc_reply_recv(tf->a0, tf->a1, tf->a6); }
+
+/* memcpy for leases, which are mostly whole buffers: 128 bytes per
+ * iteration when both ends are 8-byte aligned (kstring's memcpy does 64). */
+static void lease_memcpy(void *dst, const void *src, size_t n)
+{
+	if (!(((uintptr_t)dst | (uintptr_t)src) & 7) && n >= 128) {
+		uint64_t *d = dst;
+		const uint64_t *s = src;
+		uint64_t *end = d + n / 128 * 16;
+		for (; d != end; d += 16, s += 16) {
+			uint64_t w0 = s[0], w1 = s[1], w2 = s[2], w3 = s[3];
+			uint64_t w4 = s[4], w5 = s[5], w6 = s[6], w7 = s[7];
+			uint64_t w8 = s[8], w9 = s[9], w10 = s[10], w11 = s[11];
+			uint64_t w12 = s[12], w13 = s[13], w14 = s[14], w15 = s[15];
+			d[0] = w0, d[1] = w1, d[2] = w2, d[3] = w3;
+			d[4] = w4, d[5] = w5, d[6] = w6, d[7] = w7;
+			d[8] = w8, d[9] = w9, d[10] = w10, d[11] = w11;
+			d[12] = w12, d[13] = w13, d[14] = w14, d[15] = w15;
+		}
+		dst = d, src = s, n %= 128;
+	}
+	memcpy(dst, src, n);
 }
 
 /* lease_read / lease_write: copy between a held caller's lease idx (from
@@ -465,9 +552,9 @@ static long lease_copy(uint64_t token, uint64_t idx, uint64_t off, uint64_t ubuf
 		if (chunk > len - done)
 			chunk = len - done;
 		if (to_caller)
-			memcpy(cp, mp, chunk);
+			lease_memcpy(cp, mp, chunk);
 		else
-			memcpy(mp, cp, chunk);
+			lease_memcpy(mp, cp, chunk);
 		cva += chunk, mva += chunk, done += chunk;
 	}
 	return (long)done;
@@ -483,16 +570,38 @@ long sys_lease_write(uint64_t token, uint64_t idx, uint64_t off, uint64_t ubuf, 
 	return lease_copy(token, idx, off, ubuf, len, true);
 }
 
+void ipc_resume(struct trapframe *tf)
+{
+	struct proc *me = current;
+	int how = me->ipc_resume;
+	long r;
+	KASSERT(how != IPC_RESUME_NONE);
+	me->ipc_resume = IPC_RESUME_NONE;
+	if (how == IPC_RESUME_CALL) {
+		r = call_finish(me);
+	} else if (me->ipc_state != IPC_NONE) {
+		me->ipc_state = IPC_NONE;	/* killed: already off the queue */
+		r = -EINTR;
+	} else {
+		r = me->ipc_ret;
+	}
+	arch_syscall_ret(tf, r);
+	syscall_exit_work(me);
+}
+
 void ipc_proc_exit(struct proc *p)
 {
 	/* The requests it received and never answered fail, with an error
 	 * of their own: the server, not the endpoint, went away. */
-	while (p->ipc_held) {
-		struct proc *c = p->ipc_held;
+	for (int i = 0; i < NPROC && p->ipc_nheld; i++) {
+		struct proc *c = &proc_table[i];
+		if (c->state == P_UNUSED || c->ipc_state != IPC_REPLY || c->ipc_server != p)
+			continue;
 		held_del(c);
 		if (c->state == P_SLEEPING)
 			fail_caller(c, -ECONNRESET);
 	}
+	KASSERT(!p->ipc_nheld);
 	if (p->bound_ntfn)
 		ntfn_unbind(p);
 }

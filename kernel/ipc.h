@@ -12,11 +12,23 @@ struct ntfn;
 /* A process's IPC state (struct proc's ipc_state). */
 enum ipc_state {
 	IPC_NONE,
-	IPC_SEND,	/* in call, queued on ipc_ep's senders */
-	IPC_RECV,	/* in recv, queued on ipc_ep's receivers */
+	IPC_SEND,	/* in call, queued on an endpoint's senders */
+	IPC_RECV,	/* in recv, queued on an endpoint's receivers */
 	IPC_REPLY,	/* in call, the request held by ipc_server */
 	IPC_NTFN,	/* in ntfn_wait */
 };
+
+/* How a process blocked on the fast path, its kernel stack dropped, is to
+ * finish its system call when it runs again (ipc_resume). */
+enum ipc_resume {
+	IPC_RESUME_NONE,	/* it kept its kernel stack: swtch returns into it */
+	IPC_RESUME_CALL,
+	IPC_RESUME_RECV,
+};
+
+/* ipc_resume_entry's C half: finish the blocked call, its result into tf,
+ * and the work due before U-mode. */
+void ipc_resume(struct trapframe *tf);
 
 /* Drop one file's reference; rx says the file could receive (unbadged).
  * When the last receiving file goes, the callers still queued fail with

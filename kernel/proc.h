@@ -65,10 +65,10 @@ struct proc {
 	 * trapframe (a1..a5) until a receiver takes it. */
 	int ipc_state;		/* enum ipc_state */
 	int ipc_nleases;	/* leases lent with the current call (ipc.c keeps them) */
-	struct endpoint *ipc_ep; /* IPC_SEND, IPC_RECV: where it is queued */
+	int ipc_resume;		/* blocked without a kernel stack, in: enum ipc_resume */
 	struct proc *ipc_server; /* IPC_REPLY: who holds the request */
-	struct proc *ipc_held;	/* first caller received and not yet answered */
-	struct proc *ipc_hnext, **ipc_hpprev; /* IPC_REPLY: on ipc_server's ipc_held */
+	int ipc_nheld;		/* callers received and not yet answered */
+	long ipc_token;		/* its reply token, once computed (0: not yet) */
 	long ipc_ret;		/* the result a waker leaves for a blocked process */
 	uint64_t ipc_badge;	/* the badge of the descriptor it called */
 	struct file *ipc_cap;	/* a descriptor in flight with the message */

@@ -71,15 +71,7 @@ static void switch_away(void)
 void sched_switch_to(struct proc *next)
 {
 	struct proc *prev = current;
-	uint64_t now = arch_now();
-	prev->vcsw++;
-	prev->runtime += now - prev->run_start;
-	next->state = P_RUNNING;
-	next->waiting_on = NULL;
-	next->run_start = now;
-	current = next;
-	if (next->mm.pt != prev->mm.pt)
-		mmu_activate(next->mm.pt);
+	sched_hand_over(next);
 	swtch(&prev->ctx, &next->ctx);
 }
 

@@ -54,6 +54,17 @@ static inline uint64_t arch_syscall_arg(const struct trapframe *tf, int i) { ret
 static inline void arch_syscall_ret(struct trapframe *tf, long v) { tf->a0 = (uint64_t)v; }
 static inline void arch_fork_child_ret(struct trapframe *tf) { tf->a0 = 0; }
 static inline uint64_t arch_user_pc(const struct trapframe *tf) { return tf->sepc; }
+/* Leave for the current process's U-mode context in tf, dropping whatever
+ * the kernel stack holds: trap_entry.S's exit, with sp = tf. Inline, so
+ * the IPC fast path needs no call. */
+extern char trap_return_fast[];
+static inline __attribute__((noreturn)) void arch_return_to_user(struct trapframe *tf)
+{
+	__asm__ volatile("mv sp, %0\n\tj trap_return_fast" ::"r"(tf) : "memory");
+	__builtin_unreachable();
+}
+/* A context that starts ipc_resume(tf) on the stack below tf (ipc_entry.S). */
+extern char ipc_resume_entry[];
 
 /* --- address spaces --- */
 extern pagetable_t kernel_pagetable;
@@ -63,6 +74,14 @@ static inline void arch_tlb_flush_page(uint64_t va)
 	__asm__ volatile("sfence.vma %0, zero" ::"r"(va) : "memory");
 }
 static inline void arch_tlb_flush_all(void) { __asm__ volatile("sfence.vma" ::: "memory"); }
+/* mmu_activate, inline, for the IPC hand-off (kernel/sched.h). */
+static inline void arch_activate_inline(pagetable_t root)
+{
+	/* The PPN fits below the mode bits, so | is +, and the direct map's
+	 * offset folds into the same constant. */
+	csr_write(satp, ((uint64_t)root >> 12) + (SATP_MODE_SV39 - (KERNEL_OFFSET >> 12)));
+	sfence_vma_all();
+}
 
 /* --- bring-up (arch/riscv/setup.c), from the parsed device tree --- */
 struct fdt_info;
