@@ -165,6 +165,13 @@ long sys_ep_mint(uint64_t fd, uint64_t badge)
 /* swtch's save area for a context nobody will resume. */
 static struct context dropped_ctx;
 
+inline __attribute__((always_inline)) void ipc_drop_stack(struct proc *me, int how)
+{
+	me->ipc_resume = how;
+	me->ctx.ra = (uint64_t)ipc_resume_entry;
+	me->ctx.sp = (uint64_t)me->tf;
+}
+
 /* handoff's way to a partner that kept its kernel stack. */
 static __attribute__((noinline, noreturn)) void switch_to_stacked(struct proc *next, long result)
 {
@@ -184,9 +191,7 @@ static inline __attribute__((always_inline, noreturn)) void handoff(struct proc 
 								     struct proc *next, int how,
 								     long result)
 {
-	me->ipc_resume = how;
-	me->ctx.ra = (uint64_t)ipc_resume_entry;
-	me->ctx.sp = (uint64_t)me->tf;
+	ipc_drop_stack(me, how);
 	sched_hand_over(next);
 	if (__builtin_expect(next->ipc_resume != IPC_RESUME_NONE, 1)) {
 		/* A timer tick that arrives meanwhile is charged to next's
@@ -570,6 +575,17 @@ long sys_lease_write(uint64_t token, uint64_t idx, uint64_t off, uint64_t ubuf, 
 	return lease_copy(token, idx, off, ubuf, len, true);
 }
 
+void ipc_hand_over(struct proc *next, long result)
+{
+	sched_hand_over(next);
+	if (next->ipc_resume != IPC_RESUME_NONE) {
+		next->ipc_resume = IPC_RESUME_NONE;
+		arch_syscall_ret(next->tf, result);
+		arch_return_to_user(next->tf);
+	}
+	switch_to_stacked(next, result);
+}
+
 void ipc_resume(struct trapframe *tf)
 {
 	struct proc *me = current;
@@ -577,6 +593,10 @@ void ipc_resume(struct trapframe *tf)
 	long r;
 	KASSERT(how != IPC_RESUME_NONE);
 	me->ipc_resume = IPC_RESUME_NONE;
+	if (how == IPC_RESUME_DONE) {
+		syscall_exit_work(me);
+		return;
+	}
 	if (how == IPC_RESUME_CALL) {
 		r = call_finish(me);
 	} else if (me->ipc_state != IPC_NONE) {

@@ -22,9 +22,18 @@ enum ipc_state {
  * finish its system call when it runs again (ipc_resume). */
 enum ipc_resume {
 	IPC_RESUME_NONE,	/* it kept its kernel stack: swtch returns into it */
-	IPC_RESUME_CALL,
-	IPC_RESUME_RECV,
+	IPC_RESUME_CALL,	/* in call: call_finish */
+	IPC_RESUME_RECV,	/* in recv or ntfn_wait: ipc_ret, or -EINTR if killed */
+	IPC_RESUME_DONE,	/* the result is in its trapframe already */
 };
+
+/* Drop current's kernel stack: when it next runs it resumes in ipc_resume,
+ * as how says. For ntfn.c. */
+void ipc_drop_stack(struct proc *me, int how);
+/* Give the CPU to next, blocked in IPC, with result as its system call's
+ * result: straight to U-mode if it blocked without its kernel stack. current
+ * must be off the CPU's books already and have dropped its own stack. */
+void ipc_hand_over(struct proc *next, long result) __attribute__((noreturn));
 
 /* ipc_resume_entry's C half: finish the blocked call, its result into tf,
  * and the work due before U-mode. */

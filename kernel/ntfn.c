@@ -121,9 +121,19 @@ long sys_ntfn_signal(uint64_t fd, uint64_t bits)
 		return -EINVAL;
 	n->bits |= bits;
 	struct proc *w = ntfn_deliver(n);
-	if (w)
+	if (!w)
+		return 0;
+	struct proc *me = current;
+	if (__builtin_expect(me->trace, 0)) {
 		sched_yield_to(w);
-	return 0;
+		return 0;
+	}
+	/* The waiter runs now, straight from here; the signaller, its result
+	 * already in place, continues when the waiter blocks again. */
+	arch_syscall_ret(me->tf, 0);
+	ipc_drop_stack(me, IPC_RESUME_DONE);
+	sched_queue_front(me);
+	ipc_hand_over(w, w->ipc_ret);
 }
 
 long sys_ntfn_wait(uint64_t fd)
@@ -138,6 +148,14 @@ long sys_ntfn_wait(uint64_t fd)
 	}
 	struct proc *me = current;
 	me->ipc_state = IPC_NTFN;
+	if (__builtin_expect(!me->trace && !me->killed, 1)) {
+		/* Block without the kernel stack: ipc_resume finishes. */
+		me->state = P_SLEEPING;
+		me->waiting_on = &n->waiters;
+		list_push_back(&n->waiters.sleepers, &me->link);
+		ipc_drop_stack(me, IPC_RESUME_RECV);
+		sched_block_dropped();
+	}
 	long err = sleep_on(&n->waiters);
 	if (__builtin_expect(me->ipc_state != IPC_NONE, 0)) {
 		me->ipc_state = IPC_NONE;	/* killed: already off the queue */

@@ -44,6 +44,12 @@ static inline __attribute__((always_inline)) void sched_hand_over(struct proc *n
 }
 /* current stays runnable, first in line; next (as above) runs now. */
 void sched_yield_to(struct proc *next);
+/* Make p runnable, first in line. */
+void sched_queue_front(struct proc *p);
+/* current, already SLEEPING and queued where it waits, with a context set
+ * up to resume it (IPC: ipc_resume_entry), gives up the CPU; what its
+ * kernel stack holds is dropped. */
+void sched_block_dropped(void) __attribute__((noreturn));
 
 void waitq_init(struct waitq *q, const char *name);
 /* Sleep on q until woken. Returns 0, or -EINTR if the process was killed

@@ -36,6 +36,15 @@ static inline unsigned long now_ticks(void)
 	return v;
 }
 
+static inline long raw_syscall2(long nr, long a0v, long a1v)
+{
+	register long a0 __asm__("a0") = a0v;
+	register long a1 __asm__("a1") = a1v;
+	register long a7 __asm__("a7") = nr;
+	__asm__ volatile("ecall" : "+r"(a0) : "r"(a1), "r"(a7) : "memory");
+	return a0;
+}
+
 static inline long raw_syscall0(long nr)
 {
 	register long a0 __asm__("a0");
@@ -281,7 +290,7 @@ static void bench_ntfn(unsigned long n)
 	if (pid == 0) {
 		unsigned long sum = 0;
 		for (;;) {
-			long bits = lde_syscall(SYS_ntfn_wait, nt, 0, 0, 0, 0, 0);
+			long bits = raw_syscall2(SYS_ntfn_wait, nt, 0);
 			unsigned long t = instret();
 			if (bits & 2)
 				break;
@@ -297,7 +306,7 @@ static void bench_ntfn(unsigned long n)
 	unsigned long sum = 0;
 	for (unsigned long i = 0; i < n; i++) {
 		sum += instret();
-		lde_syscall(SYS_ntfn_signal, nt, 1, 0, 0, 0, 0);
+		raw_syscall2(SYS_ntfn_signal, nt, 1);
 	}
 	lde_syscall(SYS_ntfn_signal, nt, 2, 0, 0, 0, 0);
 	unsigned long theirs = 0;
