@@ -625,3 +625,25 @@ void ipc_proc_exit(struct proc *p)
 	if (p->bound_ntfn)
 		ntfn_unbind(p);
 }
+
+int ipc_trace_args(char *buf, size_t size, uint64_t nr, const struct trapframe *tf)
+{
+	if (nr != SYS_ipc_call && nr != SYS_ipc_reply && nr != SYS_ipc_reply_recv)
+		return -1;
+	uint64_t info = tf->a1;
+	int n = nr == SYS_ipc_reply
+			? ksnprintf(buf, size, "token=0x%lx, label=%u", tf->a0, LDE_MSG_LABEL(info))
+			: ksnprintf(buf, size, "%ld, label=%u", (long)tf->a0, LDE_MSG_LABEL(info));
+	if (LDE_MSG_NLEASES(info) && n < (int)size)
+		n += ksnprintf(buf + n, size - n, ", leases=%lu", LDE_MSG_NLEASES(info));
+	if (LDE_MSG_CAP(info) >= 0 && n < (int)size)
+		n += ksnprintf(buf + n, size - n, ", fd=%d", LDE_MSG_CAP(info));
+	const uint64_t *w = &tf->a2;
+	for (int i = 0; i < 4 && n < (int)size; i++)
+		n += ksnprintf(buf + n, size - n, (long)w[i] >= -4096 && (long)w[i] < 65536 ? ", %ld"
+											: ", 0x%lx",
+			       (long)w[i]);
+	if (nr == SYS_ipc_reply_recv && n < (int)size)
+		n += ksnprintf(buf + n, size - n, ", token=0x%lx", tf->a6);
+	return n;
+}

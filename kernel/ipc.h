@@ -74,3 +74,8 @@ long sys_ntfn_signal(uint64_t fd, uint64_t bits);
 long sys_ntfn_wait(uint64_t fd);
 long sys_ntfn_poll(uint64_t fd);
 long sys_ntfn_bind(uint64_t fd);
+
+/* The arguments of an IPC call that sends a message, for the system-call
+ * trace: "3, label=5, 0x1, 2, 3, 4" (with leases=N, fd=N when present).
+ * Characters written, or -1 for any other call. */
+int ipc_trace_args(char *buf, size_t size, uint64_t nr, const struct trapframe *tf);

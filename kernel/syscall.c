@@ -5,6 +5,7 @@
 #include "uapi.h"
 #include "console.h"
 #include "fmt.h"
+#include "ipc.h"
 
 static long sys_nosys(struct trapframe *tf) { return -ENOSYS; }
 
@@ -98,6 +99,9 @@ static int format_call(char *buf, size_t size, uint64_t nr, const struct trapfra
 	int nargs = name ? syscall_info[nr].nargs : 6;
 	int n = name ? ksnprintf(buf, size, "[pid %d %s] %s(", current->pid, current->name, name)
 		     : ksnprintf(buf, size, "[pid %d %s] syscall_%lu(", current->pid, current->name, nr);
+	int m = n < (int)size ? ipc_trace_args(buf + n, size - n, nr, tf) : -1;
+	if (m >= 0)
+		return n + m;
 	for (int i = 0; i < nargs && n < (int)size; i++) {
 		long a = (long)arch_syscall_arg(tf, i);
 		n += ksnprintf(buf + n, size - n, shown_in_decimal(a) ? "%s%ld" : "%s0x%lx",

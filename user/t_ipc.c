@@ -438,10 +438,51 @@ static void test_killed_waiting(void)
 	printf("ipc: killed while queued or receiving: endpoint intact\n");
 }
 
+/* Under trace: the calls are printed (tests/suites/ipc.py checks the
+ * lines), and a traced client works with an untraced server (the traced
+ * side takes the slow path, the other the fast one) and the reverse. */
+static void test_traced(void)
+{
+	int ep = ep_create();
+	trace(1);
+	pid_t srv = fork();
+	if (srv == 0) {
+		trace(0);
+		echo_server(ep);
+	}
+	struct lde_msg m = msg(L_ECHO, 7, 2, 3, 4);
+	CHECK_EQ(ipc_call(ep, &m, NULL), L_ECHO + 100);
+	CHECK_EQ(m.w[0], 4);
+	CHECK_EQ(m.w[3], 7);
+	m = msg(L_QUIT, 0, 0, 0, 0);
+	CHECK_EQ(ipc_call(ep, &m, NULL), L_QUIT + 100);
+	trace(0);
+	CHECK_EQ(reap(srv), 0);
+	srv = fork();
+	if (srv == 0) {
+		trace(1);
+		echo_server(ep);
+	}
+	for (int i = 0; i < 3; i++) {
+		m = msg(L_ECHO, i, 0, 0, 0);
+		CHECK_EQ(ipc_call(ep, &m, NULL), L_ECHO + 100);
+		CHECK_EQ(m.w[3], (uint64_t)i);
+	}
+	m = msg(L_QUIT, 0, 0, 0, 0);
+	CHECK_EQ(ipc_call(ep, &m, NULL), L_QUIT + 100);
+	CHECK_EQ(reap(srv), 0);
+	close(ep);
+	printf("ipc: traced and untraced partners\n");
+}
+
 int main(int argc, char **argv)
 {
 	if (argc == 3 && !strcmp(argv[1], "call"))
 		return exec_child(atoi(argv[2]));
+	if (argc == 2 && !strcmp(argv[1], "traced")) {
+		test_traced();
+		return check_exit("t_ipc");
+	}
 	warm_up();
 	test_call_reply();
 	test_badges();

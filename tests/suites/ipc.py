@@ -32,3 +32,18 @@ TESTS += [
         r"ipc2: a pipe end to the server, a badged connection back, a full table reported",
         r"ipc2: notifications signal, wait, poll, bind into recv, release"]),
 ]
+TESTS += [
+    # The trace format of the message calls (docs/trace.md), and traced
+    # partners, which take the slow path, with untraced ones.
+    _t("ipc_traced", "t_ipc", "traced", expect=[
+        r"\[pid 1 t_ipc\] ipc_call\(3, label=1, 7, 2, 3, 4\) = 101",
+        r"\[pid 1 t_ipc\] ipc_call\(3, label=2, 0, 0, 0, 0\) = 102",
+        r"\[pid \d+ t_ipc\] ipc_recv\(3\) = 1$",
+        r"\[pid \d+ t_ipc\] ipc_reply_recv\(3, label=101, 0, 0, 0, 1, token=0x100\) = 1",
+        r"\[pid \d+ t_ipc\] ipc_reply\(token=0x100, label=102, 0, 0, 0, 0\) = 0",
+        r"ipc: traced and untraced partners"]),
+]
+TESTS += [
+    _t("ipc_chaos", "t_ipc_chaos", "10000", timeout=240, expect=[
+        r"ipc chaos: \d+ calls answered, \d+ client generations, [1-9]\d* servers and [1-9]\d* clients killed, nothing leaked"]),
+]
