@@ -355,6 +355,51 @@ static uint64_t pick_any(void)
 	}
 }
 
+/* IPC: an info word (label, lease count, descriptor field, now and then
+ * reserved bits), a reply token (a pid and slot that may name a caller), and
+ * an array of random leases. */
+static uint64_t pick_info(void)
+{
+	uint64_t label = chance(70) ? below(8) : rnd() & 0xffffffff;
+	uint64_t nleases = chance(60) ? 0 : below(7);
+	uint64_t cap = chance(70) ? 0 : below(NOFILE + 3);
+	uint64_t info = label | nleases << 32 | cap << 40;
+	return chance(5) ? info | rnd() << 48 : info;
+}
+
+static uint64_t pick_token(void)
+{
+	return chance(70) ? (uint64_t)(sentinel_pid + (int)below(400)) << 8 | below(70) : pick_int();
+}
+
+static uint64_t pick_leases(void)
+{
+	static struct lde_lease l[LDE_LEASE_MAX + 2];
+	enum pclass c;
+	for (unsigned i = 0; i < sizeof l / sizeof l[0]; i++)
+		l[i] = (struct lde_lease){ pick_ptr(&c), pick_len(), chance(80) ? below(4) : rnd() };
+	return chance(80) ? (uint64_t)l : pick_ptr(&c);
+}
+
+/* ecall with a6 as well: the message calls take a lease array or a token
+ * there. */
+static long sys_a6(uint64_t nr, const uint64_t a[6], uint64_t a6)
+{
+	register uint64_t r0 __asm__("a0") = a[0];
+	register uint64_t r1 __asm__("a1") = a[1];
+	register uint64_t r2 __asm__("a2") = a[2];
+	register uint64_t r3 __asm__("a3") = a[3];
+	register uint64_t r4 __asm__("a4") = a[4];
+	register uint64_t r5 __asm__("a5") = a[5];
+	register uint64_t r6 __asm__("a6") = a6;
+	register uint64_t r7 __asm__("a7") = nr;
+	__asm__ volatile("ecall"
+			 : "+r"(r0), "+r"(r1), "+r"(r2), "+r"(r3), "+r"(r4), "+r"(r5), "+r"(r6)
+			 : "r"(r7)
+			 : "memory");
+	return (long)r0;
+}
+
 /* ---- the guards: what a worker must never do --------------------------- */
 
 /* kill/setpgid targets are 32-bit: the kernel narrows the register. Never
@@ -521,6 +566,10 @@ static uint64_t pick_nr(void)
 		[SYS_pipe] = 5, [SYS_close] = 5, [SYS_dup] = 5, [SYS_procinfo] = 5,
 		[SYS_meminfo] = 4, [SYS_poweroff] = 0, [SYS_readdir] = 5, [SYS_tcsetpgrp] = 3,
 		[SYS_setpgid] = 4, [SYS_trace] = 1,
+		[SYS_ep_create] = 4, [SYS_ep_mint] = 3, [SYS_ipc_call] = 4, [SYS_ipc_recv] = 2,
+		[SYS_ipc_reply] = 3, [SYS_ipc_reply_recv] = 2, [SYS_lease_read] = 3,
+		[SYS_lease_write] = 3, [SYS_ntfn_create] = 3, [SYS_ntfn_signal] = 3,
+		[SYS_ntfn_wait] = 2, [SYS_ntfn_poll] = 2, [SYS_ntfn_bind] = 2,
 	};
 	static int total;
 	if (!total)
@@ -759,9 +808,24 @@ static void one_call(void)
 			a[1] = chance(40) ? 0 : pick_int();
 			break;
 		case SYS_trace: a[0] = chance(90) ? 0 : 1; break;
+		case SYS_ep_mint: a[0] = pick_fd(); a[1] = chance(80) ? below(5) : pick_int(); break;
+		case SYS_ipc_call: case SYS_ipc_reply_recv:
+			a[0] = pick_fd(); a[1] = pick_info(); break;
+		case SYS_ipc_reply: a[0] = pick_token(); a[1] = pick_info(); break;
+		case SYS_ipc_recv: case SYS_ntfn_wait: case SYS_ntfn_poll: case SYS_ntfn_bind:
+			a[0] = chance(90) ? pick_fd() : -(uint64_t)1; break;
+		case SYS_ntfn_signal: a[0] = pick_fd(); a[1] = chance(80) ? below(256) : pick_int(); break;
+		case SYS_lease_read: case SYS_lease_write:
+			a[0] = pick_token();
+			a[1] = chance(80) ? below(6) : pick_int();
+			a[2] = pick_len();
+			a[3] = pick_ptr(&c1);
+			a[4] = pick_len();
+			break;
 		default: break;
 		}
 	}
+	uint64_t a6 = nr == SYS_ipc_call ? pick_leases() : pick_token();
 
 	/* The guards. */
 	if (nr == SYS_poweroff)
@@ -769,6 +833,11 @@ static void one_call(void)
 	if ((nr == SYS_read || nr == SYS_write || nr == SYS_close || nr == SYS_dup ||
 	     nr == SYS_tcsetpgrp) && a[0] == (uint64_t)stats_fd)
 		a[0] = (uint64_t)NOFILE + 1;
+	/* The report pipe never travels in a message: whoever received it
+	 * could write anything into it. */
+	if ((nr == SYS_ipc_call || nr == SYS_ipc_reply || nr == SYS_ipc_reply_recv) &&
+	    ((a[1] >> 40) & 0xff) == (uint64_t)stats_fd + 1)
+		a[1] &= ~(0xffUL << 40);
 	if (nr == SYS_kill && !kill_target_ok(a[0]))
 		a[0] = (uint64_t)(sentinel_pid + 100000);
 	if (nr == SYS_exec && exec_path_forbidden(a[0]))
@@ -781,7 +850,8 @@ static void one_call(void)
 		report();
 
 	long t0 = nr == SYS_usleep ? sys(SYS_uptime, 0, 0, 0, 0, 0, 0) : 0;
-	long r = sys(nr, a[0], a[1], a[2], a[3], a[4], a[5]);
+	long r = nr >= SYS_ep_create && nr < NSYSCALLS ? sys_a6(nr, a, a6)
+						       : sys(nr, a[0], a[1], a[2], a[3], a[4], a[5]);
 	calls_made++;
 
 	/* What every call must respect. */
@@ -839,10 +909,21 @@ static void one_call(void)
 			unhold((int)a[0]);
 		break;
 	case SYS_dup:
+	case SYS_ep_create:
+	case SYS_ep_mint:
+	case SYS_ntfn_create:
 		if (r >= 0) {
 			FAIL_IF(r >= NOFILE, nr, r, a[0], 0);
 			hold((int)r);
 		}
+		break;
+	case SYS_lease_read:
+		/* Bytes "read" into memory we may not write. */
+		FAIL_IF(r > 0 && (c1 == P_NONE || c1 == P_RO), nr, r, a[3], a[4]);
+		FAIL_IF(r > 0 && (uint64_t)r > a[4], nr, r, a[3], a[4]);
+		break;
+	case SYS_ipc_reply:
+		FAIL_IF(r != 0 && r != -22 /* EINVAL */ && r != -9 /* EBADF */, nr, r, a[0], a[1]);
 		break;
 	case SYS_usleep:
 		/* A sleep of a second or more that ended early, without a kill
@@ -1439,6 +1520,13 @@ int main(int argc, char **argv)
 	}
 	close(rp[0]);
 	long after = free_now();
+	struct lde_meminfo mi1;
+	meminfo(&mi1);
+	/* Kernel objects too: every endpoint, notification and file the
+	 * workers made went with them. */
+	CHECK_EQ(mi1.files, mi0.files);
+	CHECK_EQ(mi1.endpoints, mi0.endpoints);
+	CHECK_EQ(mi1.ntfns, mi0.ntfns);
 	long ms = t_calls - t_start;
 	if (ms <= 0)
 		ms = 1;
