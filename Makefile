@@ -2,7 +2,9 @@
 #
 # Variables: TOOLPREFIX (cross tools), V=1 (show commands), and for QEMU:
 # QEMU_MEM, QEMU_SMP, QEMU_CPU, QEMU_BIOS (a file, or "default" for QEMU's
-# bundled OpenSBI), APPEND (kernel command line), QEMU_EXTRA.
+# bundled OpenSBI), APPEND (kernel command line), QEMU_EXTRA. For make
+# test: K (only tests matching this pytest -k expression), TEST_JOBS (QEMUs
+# at once), PYTEST_ARGS (more pytest options).
 
 TOOLPREFIX ?= riscv64-unknown-elf-
 CC := $(TOOLPREFIX)gcc
@@ -10,7 +12,10 @@ LD := $(TOOLPREFIX)ld
 OBJDUMP := $(TOOLPREFIX)objdump
 NM := $(TOOLPREFIX)nm
 QEMU ?= qemu-system-riscv64
-PYTHON ?= python3
+# The tests need pytest, pexpect and pytest-xdist: Debian's, installed
+# for the system's python (scripts/deps.sh), which need not be the first
+# python3 on PATH.
+PYTHON ?= $(or $(wildcard /usr/bin/python3),python3)
 
 QEMU_MEM ?= 128M
 QEMU_SMP ?= 1
@@ -145,9 +150,15 @@ gdb:
 -include tests/fuzz/fuzz.mk
 host-tests: fuzz-replay-bins
 
+# pytest (tests/conftest.py): the host unit tests, the in-QEMU tests of
+# tests/suites/*.py, the gdb test, TEST_JOBS at a time; JUnit XML in
+# build/test-results.xml. Python's byte code goes to build/ too.
+TEST_JOBS ?= $(shell n=$$(nproc 2>/dev/null || echo 2); [ $$n -gt 4 ] && n=4; echo $$n)
+export PYTHONPYCACHEPREFIX := $(CURDIR)/$(B)/pycache
 test: deps
 	@$(MAKE) all host-tests $(B)/initrd-test.cpio
-	@INITRD=$(B)/initrd-test.cpio $(PYTHON) tests/run.py
+	@INITRD=$(B)/initrd-test.cpio $(PYTHON) -m pytest --no-build -n $(TEST_JOBS) \
+		--junitxml=$(B)/test-results.xml $(if $(K),-k '$(K)') $(PYTEST_ARGS)
 
 # Exact instruction counts under icount, checked to repeat (scripts/bench.py).
 bench: deps
@@ -168,7 +179,7 @@ clean:
 
 help:
 	@echo "make run        boot lde in QEMU (Ctrl-A x quits QEMU)"
-	@echo "make test       build everything and run every test"
+	@echo "make test       build everything and run every test (K=pattern: some; pytest -k)"
 	@echo "make bench      instructions per system call, switch, fork... (exact, under icount)"
 	@echo "make qemu-gdb   boot halted, waiting for gdb; then 'make gdb'"
 	@echo "make fuzz SECONDS=N        the system-call fuzzer, seed after seed (SEED=S replays one)"

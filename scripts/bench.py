@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/python3
 """make bench: lde's exact benchmarks.
 
 Boots lde with init=/bench under `-icount shift=0,sleep=off`, where instret
@@ -11,10 +11,11 @@ figures and lde's targets, and writes build/bench.tsv.
 import os
 import re
 import statistics
-import subprocess
 import sys
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(ROOT, "tests"))
+import lde  # noqa: E402  (booting lde, reading its console: tests/lde.py)
 APPEND = "quantum=1 init=/bench"  # quantum=1: many ticks for timer_tick
 ICOUNT = "-icount shift=0,sleep=off"
 WALL_RUNS = 5
@@ -39,16 +40,15 @@ ROWS = {
 
 
 def boot(extra):
-    env = dict(os.environ, APPEND=APPEND, QEMU_EXTRA=extra)
-    p = subprocess.run([os.path.join(ROOT, "scripts", "qemu.sh")], cwd=ROOT, env=env,
-                       stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=600)
-    out = p.stdout.replace("\r", "")
+    r = lde.boot(APPEND, {"QEMU_EXTRA": extra}, timeout=600)
+    out = r.out
     rows = {}
     for m in re.finditer(r"^BENCH (\w+) (\d+) (\d+) (\d+)$", out, re.M):
         rows[m.group(1)] = (int(m.group(2)), int(m.group(3)), int(m.group(4)))
     notes = re.findall(r"^BENCH-NOTE (.*)$", out, re.M)
-    if p.returncode != 0 or not rows:
-        sys.exit("bench: the benchmark run failed (status %d):\n%s" % (p.returncode, out[-3000:]))
+    if r.status != 0 or not rows:
+        sys.exit("bench: the benchmark run failed (%s):\n%s" % (
+            "timed out" if r.status is None else "status %d" % r.status, out[-3000:]))
     return rows, notes
 
 

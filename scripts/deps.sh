@@ -15,7 +15,10 @@ opensbi:/usr/lib/riscv64-linux-gnu/opensbi/generic/fw_dynamic.bin
 gdb-multiarch:gdb-multiarch
 cpio:cpio
 device-tree-compiler:fdtput
-python3:python3
+python3:/usr/bin/python3
+python3-pytest:/usr/lib/python3/dist-packages/pytest
+python3-pytest-xdist:/usr/lib/python3/dist-packages/xdist
+python3-pexpect:/usr/lib/python3/dist-packages/pexpect
 make:make
 gcc:gcc
 clang:clang

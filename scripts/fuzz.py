@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/python3
 """Long system-call fuzzing: boot after boot of user/fuzz.c as init, each
 with its own seed, until SECONDS have passed; then what was found.
 
@@ -27,45 +27,25 @@ import argparse
 import concurrent.futures
 import os
 import re
-import subprocess
 import sys
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(ROOT, "tests"))
+import lde  # noqa: E402  (booting lde, reading its console: tests/lde.py)
+
 LOG_DIR = os.path.join(ROOT, "build", "fuzz-logs")
 
 SUMMARY_RE = re.compile(r"^fuzz-summary: seed=(\d+) calls=(\d+) ms=(\d+) processes=(\d+) "
                         r"signaled=(\d+) min_free=(-?\d+) leaked=(?P<leaked>-?\d+)$", re.M)
-KFAULT_RE = re.compile(r"^lde: pid \d+ \(.*?\) killed: (.*?), sepc", re.M)
-TROUBLE_RE = re.compile(r"^(panic.*|kernel trap.*|.*KASSERT.*)$", re.M)
 PROGRESS_RE = re.compile(r"^fuzz: (\d+) calls, \d+ workers, (\d+) ms$", re.M)
-FRAME_RE = re.compile(r"^\s+\[<[0-9a-f]+>\] (\S+)$", re.M)
 
 
-def boot(cmd_env, timeout):
-    """Run scripts/qemu.sh; returns (status or None on timeout, output, seconds)."""
-    env = dict(os.environ)
-    env.update(cmd_env)
-    start = time.monotonic()
-    try:
-        p = subprocess.run([os.path.join(ROOT, "scripts", "qemu.sh")], cwd=ROOT, env=env,
-                           stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                           stderr=subprocess.STDOUT, timeout=timeout)
-        status, out = p.returncode, p.stdout
-    except subprocess.TimeoutExpired as e:
-        status, out = None, e.stdout or b""
-    return status, out.decode("utf-8", "replace").replace("\r", ""), time.monotonic() - start
-
-
-def qemu_env(append, icount, mem=None):
-    env = {"APPEND": append, "INITRD": os.environ.get("INITRD", "build/initrd-test.cpio")}
-    extra = os.environ.get("QEMU_EXTRA", "")
-    if icount:
-        extra = ("-icount shift=%d,sleep=off " % icount) + extra
-    env["QEMU_EXTRA"] = extra.strip()
-    if mem:
-        env["QEMU_MEM"] = mem
-    return env
+def boot(append, icount, mem, timeout):
+    """One boot of the test initrd; (status or None on timeout, output, seconds)."""
+    r = lde.boot(append, {"QEMU_MEM": mem} if mem else None, timeout,
+                 initrd=os.environ.get("INITRD", "build/initrd-test.cpio"), icount=icount)
+    return r.status, r.out, r.secs
 
 
 def fuzz_append(seed, calls, workers, quantum):
@@ -82,34 +62,6 @@ def replay_command(seed, calls, workers, quantum, icount, mem):
     return " ".join(parts)
 
 
-def judge(status, out, summary_re=SUMMARY_RE):
-    """What went wrong in one boot, as a list of strings (empty: nothing).
-    summary_re matches the program's last line, with a group named
-    leaked."""
-    problems = []
-    if status is None:
-        problems.append("hang: the boot timed out")
-    trouble = TROUBLE_RE.findall(out)
-    if trouble:
-        problems.append("kernel: " + "; ".join(dict.fromkeys(trouble[:3])))
-        t = out.find(trouble[0])
-        frames = FRAME_RE.findall(out, t)[:4]
-        if frames:
-            problems.append("backtrace: " + " < ".join(frames))
-    fails = [l for l in out.splitlines() if l.startswith("FAIL")]
-    problems += fails[:5]
-    if len(fails) > 5:
-        problems.append("(%d more FAIL lines)" % (len(fails) - 5))
-    m = summary_re.search(out)
-    if m and int(m.group("leaked")) != 0:
-        problems.append("leak: %s pages" % m.group("leaked"))
-    if status not in (None, 0) and not trouble and not fails:
-        problems.append("QEMU exit status %d" % status)
-    if status == 0 and not m:
-        problems.append("no summary line")
-    return problems
-
-
 def signature(problems):
     """What kind of finding: the backtrace for a kernel trap, the check's
     line for a FAIL, else the first problem, with its numbers blurred."""
@@ -124,9 +76,8 @@ def signature(problems):
 
 
 def run_one(seed, calls, workers, quantum, icount, mem, timeout):
-    status, out, secs = boot(qemu_env(fuzz_append(seed, calls, workers, quantum), icount, mem),
-                             timeout)
-    problems = judge(status, out)
+    status, out, secs = boot(fuzz_append(seed, calls, workers, quantum), icount, mem, timeout)
+    problems = lde.judge(status, out, SUMMARY_RE)
     m = SUMMARY_RE.search(out)
     stats = {"calls": 0, "ms": 0, "processes": 0, "signaled": 0, "leaked": 0, "min_free": None}
     if m:
@@ -136,7 +87,7 @@ def run_one(seed, calls, workers, quantum, icount, mem, timeout):
         prog = PROGRESS_RE.findall(out)
         if prog:
             stats.update(calls=int(prog[-1][0]), ms=int(prog[-1][1]))
-    faults = KFAULT_RE.findall(out)
+    faults = lde.KFAULT_RE.findall(out)
     stats["kfaults"] = len(faults)
     stats["oom"] = sum(1 for f in faults if f == "out of memory")
     os.makedirs(LOG_DIR, exist_ok=True)

@@ -1,5 +1,5 @@
 # gdb-multiarch helpers for lde. Loaded by `make gdb` and by the gdb test
-# (tests/run.py), always from the repository root:
+# (tests/lde.py: run_gdb_test), always from the repository root:
 #   gdb-multiarch -x scripts/lde.gdb -ex "lde-connect PORT" build/kernel.elf
 # `help user-defined` lists the lde-* commands.
 
@@ -9,7 +9,7 @@ set architecture riscv:rv64
 # Scripts and the test run in batch mode: never stop to ask.
 set pagination off
 set confirm off
-# gdb may start before QEMU listens (tests/run.py starts both at once):
+# gdb may start before QEMU listens (the test starts both at once):
 # retry a refused connection for a while instead of failing.
 set tcp auto-retry on
 set tcp connect-timeout 15

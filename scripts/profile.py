@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/python3
 """Where do the instructions go? Boot lde under icount with QEMU's
 translation-block log, and count the instructions retired in each function
 (kernel symbols from build/kernel.elf, user symbols from the program's
@@ -20,6 +20,8 @@ import sys
 import tempfile
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(ROOT, "tests"))
+import lde  # noqa: E402  (booting lde: tests/lde.py)
 
 
 def symbols(elf):
@@ -40,10 +42,10 @@ def profile(append, prog):
     addrs = [a for a, _ in syms]
     with tempfile.TemporaryDirectory() as tmp:
         log = os.path.join(tmp, "qemu.log")
-        env = dict(os.environ, APPEND=append,
-                   QEMU_EXTRA="-icount shift=0,sleep=off -d in_asm,exec,nochain -D " + log)
-        subprocess.run([os.path.join(ROOT, "scripts", "qemu.sh")], cwd=ROOT, env=env,
-                       stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, timeout=600)
+        r = lde.boot(append, {"QEMU_EXTRA": "-icount shift=0,sleep=off -d in_asm,exec,nochain "
+                                            "-D " + log}, timeout=600)
+        if r.status is None:
+            sys.exit("profile: the run timed out")
         size = {}      # TB start -> instructions in it
         cur = None
         per_fn = collections.Counter()

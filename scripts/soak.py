@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/python3
 """Soak: the fuzzer, the exhaustion cases and the load mix, boot after boot,
 until SECONDS have passed; then one summary.
 
@@ -21,16 +21,13 @@ boots are kept in build/soak-logs/.
 """
 import argparse
 import concurrent.futures
-import importlib.util
 import os
 import re
 import sys
 import time
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-_spec = importlib.util.spec_from_file_location("fuzzpy", os.path.join(ROOT, "scripts", "fuzz.py"))
-fuzzpy = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(fuzzpy)
+import fuzz  # scripts/fuzz.py: a fuzzer boot and its replay command
+from fuzz import ROOT, lde  # tests/lde.py: booting lde, the verdict on a boot
 
 LOG_DIR = os.path.join(ROOT, "build", "soak-logs")
 EXHAUST_RE = re.compile(r"^exhaust-summary: modes=(\d+) processes=(\d+) faults=(\d+) "
@@ -40,24 +37,21 @@ LOAD_RE = re.compile(r"^load-summary: ms=(\d+) processes=(\d+) forks=(\d+) bytes
 
 
 def run_fuzz(seed, calls, quantum):
-    r = fuzzpy.run_one(seed, calls, 6, quantum, 3, None, 120 + calls / 200)
+    r = fuzz.run_one(seed, calls, 6, quantum, 3, None, 120 + calls / 200)
     return dict(kind="fuzz", name="fuzz seed %d quantum %d" % (seed, quantum), secs=r["secs"],
                 problems=r["problems"], calls=r["calls"], processes=r["processes"],
                 faults=r["signaled"], kfaults=r["kfaults"], leaked=r["leaked"],
-                replay=fuzzpy.replay_command(seed, calls, 6, quantum, 3, None), log=r["log"])
+                replay=fuzz.replay_command(seed, calls, 6, quantum, 3, None), log=r["log"])
 
 
-def run_prog(kind, append, timeout, summary_re, env=None):
-    e = fuzzpy.qemu_env(append, 0)
-    if env:
-        e.update(env)
-    status, out, secs = fuzzpy.boot(e, timeout)
-    problems = fuzzpy.judge(status, out, summary_re)
+def run_prog(kind, append, timeout, summary_re):
+    status, out, secs = fuzz.boot(append, 0, None, timeout)
+    problems = lde.judge(status, out, summary_re)
     m = summary_re.search(out)
     if status == 0 and not re.search(r"^PASS: ", out, re.M):
         problems.append("no PASS line")
     r = dict(kind=kind, name=kind, secs=secs, problems=problems, calls=0, processes=0, faults=0,
-             kfaults=len(fuzzpy.KFAULT_RE.findall(out)), leaked=0, replay="make run "
+             kfaults=len(lde.KFAULT_RE.findall(out)), leaked=0, replay="make run "
              "INITRD=build/initrd-test.cpio APPEND='%s'" % append, extra="")
     if m and kind == "exhaust":
         r.update(processes=int(m.group(2)), faults=int(m.group(3)), leaked=int(m.group(4)))

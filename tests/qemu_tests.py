@@ -1,18 +1,28 @@
-"""Every in-QEMU test, gathered from tests/suites/*.py.
+"""Every in-QEMU test declared as a table, gathered from tests/suites/*.py
+(pytest runs each as a case of tests/test_qemu.py; tests/lde.py:
+run_table_test says what each field does).
 
 A test is a dict:
-  name      unique name (also the log file name under build/test-logs/)
+  name      unique name (the pytest case test_qemu[name], and the log file
+            build/test-logs/name.log)
   append    kernel command line (APPEND), e.g. "init=/t_syscall"
   env       extra environment for scripts/qemu.sh (QEMU_MEM, QEMU_SMP, ...)
+  initrd    the initrd to boot (default: build/initrd-test.cpio)
   status    expected QEMU exit status (default 0)
   expect    regexes that must appear in the console output
   reject    regexes that must not
+  allow_panic  a kernel panic ("panic:" line) does not fail the test
   script    [("expect", regex), ("send", text[, delay])...]: typed input;
-            named groups of an expect fill {name} in later expects and sends
-  timeout   seconds (default 30)
+            each expect goes on where the previous match ended; named
+            groups of an expect fill {name} in later expects and sends
+  timeout   seconds for the whole test (default 30)
   check     function(output) -> error string or None
   max_cpu   the most host CPU time (seconds) QEMU may use
-  gdb_script  makes it a gdb test (tests/run.py: run_gdb_test)
+  gdb_script  makes it a gdb test: gdb-multiarch runs this script against
+            QEMU halted with a gdb stub; expect is matched against gdb's
+            output
+Any "FAIL" line, a kernel panic, a wrong exit status or a timeout fails
+the test too.
 """
 import importlib
 import os

@@ -12,7 +12,7 @@
 #   fuzz-replay   build plain replay drivers (host compiler, ASan+UBSan, no
 #                 libFuzzer) and run each over tests/fuzz/corpus/<target>/
 #                 and tests/fuzz/regressions/<target>/: one PASS:/FAIL: line
-#                 per target, for tests/run.py
+#                 per target, for make host-check (and so make test)
 #   fuzz-promote  merge the scratch corpora into tests/fuzz/corpus/ (only
 #                 inputs that reach a new edge), to commit them
 #   fuzz-cov      line and branch coverage of the parsers by the committed

@@ -1,4 +1,4 @@
-# The gdb test (tests/suites/gdb.py, run by tests/run.py): lde boots with
+# The gdb test (tests/suites/gdb.py, run by tests/lde.py): lde boots with
 # init=/hello, halted, and scripts/lde.gdb has connected. We catch hello's
 # system calls in the C system-call handler and check what gdb sees there.
 # Each check prints a GDB-... marker line that the test matches; any error

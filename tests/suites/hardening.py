@@ -88,8 +88,8 @@ TESTS = [
           kparams="quantum=1", timeout=60),
 ]
 
-# The long forms, for scripts/soak.py (and tests/run.py -k, by hand:
-# they are not in TESTS, so `make test` does not run them).
+# The long forms, for scripts/soak.py (they are not in TESTS, so `make
+# test` does not run them).
 SOAK_TESTS = [
     _init("soak_load_10s", "t_load", "10000", [r"load-summary: ms=\d+ .*leaked=0$"],
           kparams="quantum=1", timeout=120),

@@ -121,7 +121,7 @@ TESTS = [
 # parent is the shell (pid 2), init and the shell are alive, and orphans go
 # to init, not to the program. Each command is typed once the previous one
 # has printed its verdict and the prompt is back; a FAIL line anywhere fails
-# the test (tests/run.py). The commands are the ones the suites run as init,
+# the test (tests/lde.py). The commands are the ones the suites run as init,
 # with their arguments and, per test, their kernel parameters and clock.
 #
 # Left out:

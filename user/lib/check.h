@@ -1,5 +1,5 @@
 /* Self-checking test programs: CHECK prints "FAIL: file:line: expr" for
- * each failed check (tests/run.py fails a test on any such line), and
+ * each failed check (any such line fails the test: tests/lde.py), and
  * check_exit() prints the verdict and gives main its exit status. */
 #pragma once
 #include <stdio.h>
