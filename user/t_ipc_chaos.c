@@ -167,26 +167,27 @@ int main(int argc, char **argv)
 				client_kills++;
 			}
 		}
-		/* Reap whatever ended: killed, or clients that finished. */
+		/* Reap whatever ended: killed, or clients that finished. wait()
+		 * takes any zombie, so it says which one it was. */
 		for (;;) {
 			struct lde_procinfo pi;
-			pid_t dead = -1;
-			if (srv > 0 && proc_get(srv, &pi) == 0 && pi.state == LDE_P_ZOMBIE)
-				dead = srv;
-			for (int i = 0; i < NCLIENTS && dead < 0; i++)
-				if (cl[i] > 0 && proc_get(cl[i], &pi) == 0 && pi.state == LDE_P_ZOMBIE)
-					dead = cl[i];
-			if (dead < 0)
+			int any = srv > 0 && proc_get(srv, &pi) == 0 && pi.state == LDE_P_ZOMBIE;
+			for (int i = 0; i < NCLIENTS && !any; i++)
+				any = cl[i] > 0 && proc_get(cl[i], &pi) == 0 && pi.state == LDE_P_ZOMBIE;
+			if (!any)
 				break;
-			int st = reap(dead);
+			int st = -1;
+			pid_t dead = wait(&st);
 			if (dead == srv) {
 				CHECK_EQ(st, SIGKILL);
 				srv = -1;
 				continue;
 			}
+			int mine = 0;
 			for (int i = 0; i < NCLIENTS; i++)
 				if (cl[i] == dead)
-					cl[i] = -1;
+					cl[i] = -1, mine = 1;
+			CHECK(mine);
 			generations++;
 			if (st == 0)
 				calls += CALLS_PER_CLIENT;
