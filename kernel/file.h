@@ -15,10 +15,12 @@ struct ntfn;
 struct file {
 	enum file_type type;
 	int refs;	/* descriptors pointing here; 0 = free slot */
-	struct pipe *pipe;
-	struct endpoint *ep;	/* FILE_ENDPOINT */
+	union {			/* by type */
+		struct pipe *pipe;
+		struct endpoint *ep;
+		struct ntfn *ntfn;
+	};
 	uint64_t badge;		/* FILE_ENDPOINT: 0 = unbadged (may receive, may mint) */
-	struct ntfn *ntfn;	/* FILE_NTFN */
 };
 
 struct file *file_alloc(enum file_type type);	/* NULL if the table is full */

@@ -21,10 +21,11 @@
 #include "fmt.h"
 #include "kassert.h"
 #include "kstring.h"
+#include "palloc.h"
 #include "sched.h"
 #include "syscall.h"
 
-#define NENDPOINT 64
+#define NENDPOINT 32	/* in the whole system */
 
 struct endpoint {
 	int refs;		/* files referring to it; 0 = free slot */
@@ -35,8 +36,19 @@ struct endpoint {
 };
 
 static struct endpoint endpoints[NENDPOINT];
-/* The leases lent by the call each process is blocked in, by slot. */
-static struct lde_lease leases[NPROC][LDE_LEASE_MAX];
+
+/* The leases lent by the call each process is blocked in, by slot: one
+ * page from the allocator at boot (zeroing it as .bss would cost boot twice
+ * as many instructions). The flags ride in len's top bits: a lease never
+ * exceeds USER_TOP. */
+struct lease {
+	uint64_t addr;
+	uint64_t len_flags;
+};
+#define LEASE_FLAGS_SHIFT 62
+_Static_assert(NPROC * LDE_LEASE_MAX * sizeof(struct lease) <= PGSIZE, "leases fit a page");
+_Static_assert((USER_TOP >> LEASE_FLAGS_SHIFT) == 0, "a lease's length leaves room for flags");
+static struct lease (*leases)[LDE_LEASE_MAX];
 
 _Static_assert(NPROC <= 256, "a reply token keeps the slot in 8 bits");
 
@@ -110,6 +122,13 @@ static struct file *cap_of(uint64_t info, long *err)
 	if (!f)
 		*err = -EBADF;
 	return f;
+}
+
+void ipc_init(void)
+{
+	leases = palloc();	/* written before it is read: no need to zero */
+	if (!leases)
+		panic("ipc_init: no page for leases");
 }
 
 int ep_count(void)
@@ -279,7 +298,7 @@ static uint64_t deliver(struct proc *c, struct proc *r)
  * when the server uses them. */
 static int take_leases(struct proc *me, int n, uint64_t uleases)
 {
-	struct lde_lease *l = leases[me - proc_table];
+	struct lde_lease l[LDE_LEASE_MAX];
 	int err = copyin(&me->mm, l, uleases, (size_t)n * sizeof *l);
 	if (err)
 		return err;
@@ -289,6 +308,9 @@ static int take_leases(struct proc *me, int n, uint64_t uleases)
 		if (l[i].addr >= USER_TOP || l[i].len > USER_TOP - l[i].addr)
 			return -EFAULT;
 	}
+	struct lease *k = leases[me - proc_table];
+	for (int i = 0; i < n; i++)
+		k[i] = (struct lease){ l[i].addr, l[i].len | l[i].flags << LEASE_FLAGS_SHIFT };
 	me->ipc_nleases = n;
 	return 0;
 }
@@ -540,10 +562,12 @@ static long lease_copy(uint64_t token, uint64_t idx, uint64_t off, uint64_t ubuf
 		return -ESRCH;
 	if (idx >= (uint64_t)c->ipc_nleases)
 		return -EINVAL;
-	struct lde_lease *l = &leases[c - proc_table][idx];
-	if (!(l->flags & (to_caller ? LDE_LEASE_WRITE : LDE_LEASE_READ)))
+	struct lease *l = &leases[c - proc_table][idx];
+	uint64_t flags = l->len_flags >> LEASE_FLAGS_SHIFT;
+	uint64_t llen = l->len_flags & ((1ULL << LEASE_FLAGS_SHIFT) - 1);
+	if (!(flags & (to_caller ? LDE_LEASE_WRITE : LDE_LEASE_READ)))
 		return -EACCES;
-	if (off > l->len || len > l->len - off)
+	if (off > llen || len > llen - off)
 		return -EINVAL;
 	uint64_t cva = l->addr + off, mva = ubuf;
 	size_t done = 0;

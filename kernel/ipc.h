@@ -18,6 +18,9 @@ enum ipc_state {
 	IPC_NTFN,	/* in ntfn_wait */
 };
 
+/* At boot: the page that records leases. Panics without memory. */
+void ipc_init(void);
+
 /* How a process blocked on the fast path, its kernel stack dropped, is to
  * finish its system call when it runs again (ipc_resume). */
 enum ipc_resume {

@@ -3,6 +3,7 @@
 #include "console.h"
 #include "fdt.h"
 #include "initrd.h"
+#include "ipc.h"
 #include "kassert.h"
 #include "kstring.h"
 #include "palloc.h"
@@ -172,6 +173,7 @@ void kmain(uint64_t hartid, uint64_t dtb_pa)
 	proc_init();
 	sched_init(quantum_ms);
 	sysproc_init();
+	ipc_init();
 	int err = proc_spawn_init(init_argv[0], init_argc, init_argv);
 	if (err) {
 		kprintf("lde: cannot run init '%s': error %d\n", init_argv[0], -err);

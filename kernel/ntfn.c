@@ -15,7 +15,7 @@
 #include "kassert.h"
 #include "sched.h"
 
-#define NNTFN 64
+#define NNTFN 32	/* in the whole system */
 
 struct ntfn {
 	int refs;		/* files, plus one for a binding; 0 = free */

@@ -1,7 +1,9 @@
 /* Synchronous IPC (docs/ipc.md): call, recv, reply, reply_recv; badges;
  * endpoint descriptors across fork, dup, close, exec and exit; the WAIT
  * column; and every way a partner can die.
- * Run as init: init=/t_ipc. Also its own exec target: t_ipc call FD */
+ * Run as init: init=/t_ipc. Also its own exec target: t_ipc call FD.
+ * Other parts: t_ipc traced, t_ipc more (t_ipc_more.h: leases, descriptor
+ * transfer, notifications), t_ipc chaos [CALLS] [SEED] (t_ipc_chaos.h). */
 #include "t_util.h"
 
 #define L_ECHO 1
@@ -475,8 +477,15 @@ static void test_traced(void)
 	printf("ipc: traced and untraced partners\n");
 }
 
+#include "t_ipc_more.h"
+#include "t_ipc_chaos.h"
+
 int main(int argc, char **argv)
 {
+	if (argc >= 2 && !strcmp(argv[1], "more"))
+		return ipc_more_main();
+	if (argc >= 2 && !strcmp(argv[1], "chaos"))
+		return ipc_chaos_main(argc - 1, argv + 1);
 	if (argc == 3 && !strcmp(argv[1], "call"))
 		return exec_child(atoi(argv[2]));
 	if (argc == 2 && !strcmp(argv[1], "traced")) {

@@ -27,10 +27,10 @@ TESTS = [
         r"ipc: killed while queued or receiving: endpoint intact"]),
 ]
 TESTS += [
-    _t("ipc_leases_transfer_ntfn", "t_ipc2", expect=[
-        r"ipc2: leases read, written, bounded, refused over read-only memory and after the reply",
-        r"ipc2: a pipe end to the server, a badged connection back, a full table reported",
-        r"ipc2: notifications signal, wait, poll, bind into recv, release"]),
+    _t("ipc_leases_transfer_ntfn", "t_ipc", "more", expect=[
+        r"ipc: leases read, written, bounded, refused over read-only memory and after the reply",
+        r"ipc: a pipe end to the server, a badged connection back, a full table reported",
+        r"ipc: notifications signal, wait, poll, bind into recv, release"]),
 ]
 TESTS += [
     # The trace format of the message calls (docs/trace.md), and traced
@@ -44,6 +44,6 @@ TESTS += [
         r"ipc: traced and untraced partners"]),
 ]
 TESTS += [
-    _t("ipc_chaos", "t_ipc_chaos", "10000", timeout=240, expect=[
+    _t("ipc_chaos", "t_ipc", "chaos 10000", timeout=240, expect=[
         r"ipc chaos: \d+ calls answered, \d+ client generations, [1-9]\d* servers and [1-9]\d* clients killed, nothing leaked"]),
 ]

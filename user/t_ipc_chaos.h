@@ -3,9 +3,9 @@
  * server's bound notification) while the parent kills the server and the
  * clients at random moments and starts new ones. Every answer a client
  * gets must be right (or ECONNRESET from a killed server); at the end
- * nothing is left: no page, file, endpoint or notification.
- * Run as init: init=/t_ipc_chaos [CALLS] [SEED] */
-#include "t_util.h"
+ * nothing is left: no page, file, endpoint or notification. Part of t_ipc.
+ * Run as init: init=/t_ipc chaos [CALLS] [SEED] */
+#pragma once
 
 #define NCLIENTS 3
 #define CALLS_PER_CLIENT 50
@@ -135,7 +135,7 @@ static void client(int ep, int nt, uint64_t seed)
 	child_done();
 }
 
-int main(int argc, char **argv)
+static int ipc_chaos_main(int argc, char **argv)
 {
 	long want = argc > 1 ? atol(argv[1]) : 10000;
 	if (argc > 2)
@@ -210,5 +210,5 @@ int main(int argc, char **argv)
 	printf("ipc chaos: %ld calls answered, %ld client generations, %ld servers and %ld clients "
 	       "killed, nothing leaked\n",
 	       calls, generations, server_kills, client_kills);
-	return check_exit("t_ipc_chaos");
+	return check_exit("t_ipc");
 }

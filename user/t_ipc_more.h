@@ -1,26 +1,7 @@
-/* IPC leases, descriptor transfer and notifications (docs/ipc.md).
- * Run as init: init=/t_ipc2 */
-#include "t_util.h"
-
-struct counts {
-	long files, endpoints, ntfns, pages;
-};
-
-static struct counts counts(void)
-{
-	struct lde_meminfo mi;
-	meminfo(&mi);
-	return (struct counts){ (long)mi.files, (long)mi.endpoints, (long)mi.ntfns,
-				(long)mi.free_pages };
-}
-
-static void check_same(struct counts a, struct counts b)
-{
-	CHECK_EQ(b.files, a.files);
-	CHECK_EQ(b.endpoints, a.endpoints);
-	CHECK_EQ(b.ntfns, a.ntfns);
-	CHECK_EQ(b.pages, a.pages);
-}
+/* IPC leases, descriptor transfer and notifications (docs/ipc.md): part of
+ * t_ipc (one program keeps the initrd, and so boot and exec, short).
+ * Run as init: init=/t_ipc more */
+#pragma once
 
 static const char rodata_text[64] = "read-only, even for a server";
 static char page_buf[8192] __attribute__((aligned(4096)));
@@ -28,7 +9,7 @@ static char shared_word[16] = "before";
 
 /* The lease server: each label is one experiment on the caller's leases,
  * its results in the reply's words (r < 0: -errno). */
-enum { L_READ = 1, L_WRITE, L_BOUNDS, L_RODATA, L_AFTER, L_BIG, L_QUIT };
+enum { LS_READ = 1, LS_WRITE, LS_BOUNDS, LS_RODATA, LS_AFTER, LS_BIG, LS_QUIT };
 
 static long err_of(long r) { return r < 0 ? -errno : r; }
 
@@ -42,38 +23,38 @@ static void lease_server(int ep)
 		uint32_t label = LDE_MSG_LABEL(m.info);
 		long r0 = 0, r1 = 0, r2 = 0, r3 = 0;
 		switch (label) {
-		case L_READ:	/* lease 0 readable: read it all, and one byte more */
+		case LS_READ:	/* lease 0 readable: read it all, and one byte more */
 			r0 = err_of(lease_read(t, 0, 0, buf, 5));
 			r1 = r0 == 5 && !memcmp(buf, "hello", 5);
 			r2 = err_of(lease_write(t, 0, 0, "x", 1));	/* not writable */
 			r3 = err_of(lease_read(t, 1, 0, buf, 1));	/* no lease 1 */
 			break;
-		case L_WRITE:	/* lease 0 writable, across a page boundary */
+		case LS_WRITE:	/* lease 0 writable, across a page boundary */
 			memset(buf, 'w', sizeof buf);
 			r0 = err_of(lease_write(t, 0, 0, buf, m.w[0]));
 			r1 = err_of(lease_read(t, 0, 0, buf, 1));	/* write-only */
 			break;
-		case L_BOUNDS:	/* a 16-byte lease */
+		case LS_BOUNDS:	/* a 16-byte lease */
 			r0 = err_of(lease_read(t, 0, 14, buf, 4));	/* past its end */
 			r1 = err_of(lease_read(t, 0, 17, buf, 0));	/* starts past it */
 			r2 = err_of(lease_read(t, 0, 12, buf, 4));	/* the last 4 bytes */
 			r3 = err_of(lease_read(t, 0, 0, (void *)16, 4));	/* our buffer bad */
 			break;
-		case L_RODATA:	/* a writable lease over the caller's rodata */
+		case LS_RODATA:	/* a writable lease over the caller's rodata */
 			r0 = err_of(lease_write(t, 0, 0, "overwritten", 12));
 			r1 = err_of(lease_read(t, 0, 0, buf, 8));
 			break;
-		case L_AFTER: {	/* reply first, then try the lease */
+		case LS_AFTER: {	/* reply first, then try the lease */
 			m.info = label;
 			ipc_reply(&m);
 			r0 = err_of(lease_read(t, 0, 0, buf, 1));
 			CHECK_EQ(r0, -ESRCH);
 			continue;
 		}
-		case L_BIG:	/* a lease over unmapped memory */
+		case LS_BIG:	/* a lease over unmapped memory */
 			r0 = err_of(lease_read(t, 0, 0, buf, 8));
 			break;
-		case L_QUIT:
+		case LS_QUIT:
 			m.info = label;
 			ipc_reply(&m);
 			child_done();
@@ -102,7 +83,7 @@ static void test_leases(void)
 	struct lde_msg m;
 	char hello[8] = "hello";
 	struct lde_lease l = { (uint64_t)hello, 5, LDE_LEASE_READ };
-	CHECK_EQ(call1(ep, L_READ, 0, &l, 1, &m), L_READ);
+	CHECK_EQ(call1(ep, LS_READ, 0, &l, 1, &m), LS_READ);
 	CHECK_EQ(m.w[0], 5);
 	CHECK_EQ(m.w[1], 1);
 	CHECK_EQ((long)m.w[2], -EACCES);
@@ -112,7 +93,7 @@ static void test_leases(void)
 	 * around stay. */
 	memset(page_buf, 0, sizeof page_buf);
 	l = (struct lde_lease){ (uint64_t)page_buf + 100, 6000, LDE_LEASE_WRITE };
-	CHECK_EQ(call1(ep, L_WRITE, 6000, &l, 1, &m), L_WRITE);
+	CHECK_EQ(call1(ep, LS_WRITE, 6000, &l, 1, &m), LS_WRITE);
 	CHECK_EQ(m.w[0], 6000);
 	CHECK_EQ((long)m.w[1], -EACCES);
 	int ok = page_buf[99] == 0 && page_buf[6100] == 0;
@@ -122,7 +103,7 @@ static void test_leases(void)
 
 	char sixteen[16] = "0123456789abcdef";
 	l = (struct lde_lease){ (uint64_t)sixteen, 16, LDE_LEASE_READ };
-	CHECK_EQ(call1(ep, L_BOUNDS, 0, &l, 1, &m), L_BOUNDS);
+	CHECK_EQ(call1(ep, LS_BOUNDS, 0, &l, 1, &m), LS_BOUNDS);
 	CHECK_EQ((long)m.w[0], -EINVAL);
 	CHECK_EQ((long)m.w[1], -EINVAL);
 	CHECK_EQ(m.w[2], 4);
@@ -132,31 +113,31 @@ static void test_leases(void)
 	 * memory is untouched, and the caller lives on. */
 	l = (struct lde_lease){ (uint64_t)rodata_text, sizeof rodata_text,
 				LDE_LEASE_READ | LDE_LEASE_WRITE };
-	CHECK_EQ(call1(ep, L_RODATA, 0, &l, 1, &m), L_RODATA);
+	CHECK_EQ(call1(ep, LS_RODATA, 0, &l, 1, &m), LS_RODATA);
 	CHECK_EQ((long)m.w[0], -EFAULT);
 	CHECK_EQ(m.w[1], 8);
 	CHECK(!strcmp(rodata_text, "read-only, even for a server"));
 
 	l = (struct lde_lease){ (uint64_t)hello, 5, LDE_LEASE_READ };
-	CHECK_EQ(call1(ep, L_AFTER, 0, &l, 1, &m), L_AFTER);
+	CHECK_EQ(call1(ep, LS_AFTER, 0, &l, 1, &m), LS_AFTER);
 	l = (struct lde_lease){ 0x100000000UL, 4096, LDE_LEASE_READ };
-	CHECK_EQ(call1(ep, L_BIG, 0, &l, 1, &m), L_BIG);
+	CHECK_EQ(call1(ep, LS_BIG, 0, &l, 1, &m), LS_BIG);
 	CHECK_EQ((long)m.w[0], -EFAULT);
 
 	/* What the kernel refuses at the call. */
 	l = (struct lde_lease){ (uint64_t)hello, 5, 4 };
-	CHECK_EQ(call1(ep, L_READ, 0, &l, 1, &m), -1);
+	CHECK_EQ(call1(ep, LS_READ, 0, &l, 1, &m), -1);
 	CHECK_EQ(errno, EINVAL);
 	l = (struct lde_lease){ (uint64_t)hello, 5, 0 };
-	CHECK_EQ(call1(ep, L_READ, 0, &l, 1, &m), -1);
+	CHECK_EQ(call1(ep, LS_READ, 0, &l, 1, &m), -1);
 	CHECK_EQ(errno, EINVAL);
 	l = (struct lde_lease){ 0x4000000000UL - 8, 16, LDE_LEASE_READ };
-	CHECK_EQ(call1(ep, L_READ, 0, &l, 1, &m), -1);
+	CHECK_EQ(call1(ep, LS_READ, 0, &l, 1, &m), -1);
 	CHECK_EQ(errno, EFAULT);
 	l = (struct lde_lease){ 8, ~0UL, LDE_LEASE_READ };
-	CHECK_EQ(call1(ep, L_READ, 0, &l, 1, &m), -1);
+	CHECK_EQ(call1(ep, LS_READ, 0, &l, 1, &m), -1);
 	CHECK_EQ(errno, EFAULT);
-	CHECK_EQ(call1(ep, L_READ, 0, (struct lde_lease *)16, 1, &m), -1);
+	CHECK_EQ(call1(ep, LS_READ, 0, (struct lde_lease *)16, 1, &m), -1);
 	CHECK_EQ(errno, EFAULT);
 
 	/* A lease over copy-on-write memory: the server's write gives the
@@ -171,17 +152,17 @@ static void test_leases(void)
 		child_done();
 	}
 	l = (struct lde_lease){ (uint64_t)shared_word, 6, LDE_LEASE_WRITE };
-	CHECK_EQ(call1(ep, L_WRITE, 6, &l, 1, &m), L_WRITE);
+	CHECK_EQ(call1(ep, LS_WRITE, 6, &l, 1, &m), LS_WRITE);
 	CHECK(!memcmp(shared_word, "wwwwww", 6));
 	write(sync[1], "go", 1);
 	CHECK_EQ(reap(kid), 0);
 	close(sync[0]), close(sync[1]);
 
-	CHECK_EQ(call1(ep, L_QUIT, 0, NULL, 0, &m), L_QUIT);
+	CHECK_EQ(call1(ep, LS_QUIT, 0, NULL, 0, &m), LS_QUIT);
 	CHECK_EQ(reap(srv), 0);
 	close(ep);
 	check_same(before, counts());
-	printf("ipc2: leases read, written, bounded, refused over read-only memory and after the reply\n");
+	printf("ipc: leases read, written, bounded, refused over read-only memory and after the reply\n");
 }
 
 /* One descriptor per message: a pipe end to the server, a badged
@@ -246,7 +227,7 @@ static void test_transfer(void)
 	CHECK_EQ(reap(srv), 0);
 	close(conn), close(p[0]), close(ep);
 	check_same(before, counts());
-	printf("ipc2: a pipe end to the server, a badged connection back, a full table reported\n");
+	printf("ipc: a pipe end to the server, a badged connection back, a full table reported\n");
 }
 
 static void test_notifications(void)
@@ -325,14 +306,14 @@ static void test_notifications(void)
 	ntfn_bind(-1);
 	close(n);
 	check_same(before, counts());
-	printf("ipc2: notifications signal, wait, poll, bind into recv, release\n");
+	printf("ipc: notifications signal, wait, poll, bind into recv, release\n");
 }
 
-int main(void)
+static int ipc_more_main(void)
 {
 	warm_up();
 	test_leases();
 	test_transfer();
 	test_notifications();
-	return check_exit("t_ipc2");
+	return check_exit("t_ipc");
 }
