@@ -123,7 +123,7 @@ $(B)/initrd-test.cpio: $(UBINS) scripts/mkbadelf.py
 	$(Q)cd $(B)/initrd-test && ls | LC_ALL=C sort | cpio -o -H newc --quiet > ../initrd-test.cpio
 
 # ---- top-level targets ----------------------------------------------------
-.PHONY: all deps build run test bench fuzz soak qemu-gdb gdb clean help host-tests
+.PHONY: all deps build run test check-boundaries bench fuzz soak qemu-gdb gdb clean help host-tests
 .DEFAULT_GOAL := all
 
 all: $(B)/kernel.elf $(B)/kernel.asm $(B)/kernel.sym $(B)/initrd.cpio
@@ -150,12 +150,17 @@ gdb:
 -include tests/fuzz/fuzz.mk
 host-tests: fuzz-replay-bins
 
+# The kernel/arch boundary (docs/design.md): which headers each side may
+# include, and the arch-private names kernel/ may not use.
+check-boundaries:
+	@scripts/check-boundaries.sh
+
 # pytest (tests/conftest.py): the host unit tests, the in-QEMU tests of
 # tests/suites/*.py, the gdb test, TEST_JOBS at a time; JUnit XML in
 # build/test-results.xml. Python's byte code goes to build/ too.
 TEST_JOBS ?= $(shell n=$$(nproc 2>/dev/null || echo 2); [ $$n -gt 4 ] && n=4; echo $$n)
 export PYTHONPYCACHEPREFIX := $(CURDIR)/$(B)/pycache
-test: deps
+test: deps check-boundaries
 	@$(MAKE) all host-tests $(B)/initrd-test.cpio
 	@INITRD=$(B)/initrd-test.cpio $(PYTHON) -m pytest --no-build -n $(TEST_JOBS) \
 		--junitxml=$(B)/test-results.xml $(if $(K),-k '$(K)') $(PYTEST_ARGS)

@@ -10,14 +10,12 @@
 #include "palloc.h"
 #include "proc.h"
 
-#define PAGE_DOWN(a) ((a) & ~(uint64_t)(PGSIZE - 1))
-#define PAGE_UP(a) (((a) + PGSIZE - 1) & ~(uint64_t)(PGSIZE - 1))
 #define STACK_ALIGN 16
 
-static uint64_t seg_perm(uint32_t flags)
+static unsigned seg_perm(uint32_t flags)
 {
-	return (flags & ELF_SEG_R ? PTE_R : 0) | (flags & ELF_SEG_W ? PTE_W : 0) |
-	       (flags & ELF_SEG_X ? PTE_X : 0);
+	return (flags & ELF_SEG_R ? PERM_R : 0) | (flags & ELF_SEG_W ? PERM_W : 0) |
+	       (flags & ELF_SEG_X ? PERM_X : 0);
 }
 
 /* Map the segment page by page: each page gets the file's bytes that fall
@@ -28,13 +26,11 @@ static uint64_t seg_perm(uint32_t flags)
 static int load_segment(struct mm *mm, const char *file, const struct elf_segment *s)
 {
 	uint64_t file_start = s->vaddr, file_end = s->vaddr + s->filesz;
-	uint64_t perm = seg_perm(s->flags) | PTE_U;
+	unsigned perm = seg_perm(s->flags) | PERM_U;
 	for (uint64_t va = PAGE_DOWN(s->vaddr); va < s->vaddr + s->memsz; va += PGSIZE) {
-		pte_t *pte = mmu_walk(mm->pt, va, true);
-		char *page = pte ? palloc() : NULL;
+		char *page = palloc();
 		if (!page)
 			return -ENOMEM;
-		KASSERT(!pte_valid(*pte));
 		uint64_t lo = va > file_start ? va : file_start;
 		uint64_t hi = va + PGSIZE < file_end ? va + PGSIZE : file_end;
 		if (lo >= hi) {
@@ -44,7 +40,12 @@ static int load_segment(struct mm *mm, const char *file, const struct elf_segmen
 			memcpy(page + (lo - va), file + s->offset + (lo - s->vaddr), hi - lo);
 			memset(page + (hi - va), 0, va + PGSIZE - hi);
 		}
-		*pte = pte_make(kva_to_pa(page), perm);
+		int err = mmu_map_page(mm->pt, va, page, perm);
+		if (err) {
+			KASSERT(err != -EEXIST);
+			page_put(page);
+			return err;
+		}
 		mm->pages++;
 	}
 	return 0;
@@ -52,8 +53,7 @@ static int load_segment(struct mm *mm, const char *file, const struct elf_segmen
 
 /* The System V initial stack: argc, argv[0..argc-1], NULL, an empty envp
  * (NULL) and an empty auxiliary vector (AT_NULL), strings above them. */
-static int push_args(struct mm *mm, int argc, char *const argv[], uint64_t *sp_out,
-		     uint64_t *argv_out)
+static int push_args(struct mm *mm, int argc, char *const argv[], uint64_t *sp_out)
 {
 	uint64_t uargv[LDE_ARG_MAX + 1];
 	uint64_t sp = USER_TOP;
@@ -76,7 +76,6 @@ static int push_args(struct mm *mm, int argc, char *const argv[], uint64_t *sp_o
 	if (!err)
 		err = copyout(mm, sp + 8 + (argc + 1) * 8, tail, sizeof tail);
 	*sp_out = sp;
-	*argv_out = sp + 8;
 	return err;
 }
 
@@ -114,9 +113,9 @@ int proc_exec(const char *path, int argc, char *const argv[])
 			image_end = PAGE_UP(img.seg[i].vaddr + img.seg[i].memsz);
 	}
 	mm.heap_start = mm.brk = image_end;
-	uint64_t sp = 0, uargv = 0;
+	uint64_t sp = 0;
 	if (!err)
-		err = push_args(&mm, argc, argv, &sp, &uargv);
+		err = push_args(&mm, argc, argv, &sp);
 	if (err) {
 		vm_destroy(&mm);
 		return err;
@@ -128,6 +127,6 @@ int proc_exec(const char *path, int argc, char *const argv[])
 	mmu_activate(mm.pt);
 	vm_destroy(&old);
 	set_name(p, path);
-	arch_user_frame_init(p->tf, img.entry, sp, (uint64_t)argc, uargv);
+	arch_user_frame_init(p->tf, img.entry, sp);
 	return 0;
 }

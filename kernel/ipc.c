@@ -24,6 +24,8 @@
 #include "palloc.h"
 #include "sched.h"
 #include "syscall.h"
+#include "trap.h"
+#include "hooks.h"
 
 #define NENDPOINT 32	/* in the whole system */
 
@@ -163,9 +165,9 @@ long sys_ep_create(void)
 	return fd;
 }
 
-long sys_ep_mint(uint64_t fd, uint64_t badge)
+long sys_ep_mint(long fd, uint64_t badge)
 {
-	struct file *f = ep_file(fd);
+	struct file *f = ep_file((uint64_t)fd);
 	if (!f)
 		return -EBADF;
 	if (!badge)
@@ -190,8 +192,7 @@ static struct context dropped_ctx;
 inline __attribute__((always_inline)) void ipc_drop_stack(struct proc *me, int how)
 {
 	me->ipc_resume = how;
-	me->ctx.ra = (uint64_t)ipc_resume_entry;
-	me->ctx.sp = (uint64_t)me->tf;
+	arch_ctx_resume_ipc(&me->ctx, me->tf);
 }
 
 /* handoff's way to a partner that kept its kernel stack. */
@@ -272,7 +273,7 @@ static long call_finish(struct proc *me)
 static uint64_t deliver(struct proc *c, struct proc *r)
 {
 	struct trapframe *ct = c->tf, *rt = r->tf;
-	uint64_t info = ct->a1 & ((1ULL << 40) - 1);	/* label and lease count */
+	uint64_t info = arch_msg_reg(ct, 1) & ((1ULL << 40) - 1);	/* label and lease count */
 	if (c->ipc_cap) {
 		int fd = ipc_fd_install(r, c->ipc_cap);
 		if (fd >= 0)
@@ -283,12 +284,10 @@ static uint64_t deliver(struct proc *c, struct proc *r)
 		}
 		c->ipc_cap = NULL;
 	}
-	rt->a1 = c->ipc_badge;
-	rt->a2 = ct->a2;
-	rt->a3 = ct->a3;
-	rt->a4 = ct->a4;
-	rt->a5 = ct->a5;
-	rt->a6 = (uint64_t)token_of(c);
+	arch_set_msg_reg(rt, 1, c->ipc_badge);
+	for (int i = 2; i <= 5; i++)
+		arch_set_msg_reg(rt, i, arch_msg_reg(ct, i));
+	arch_set_msg_reg(rt, 6, (uint64_t)token_of(c));
 	held_add(r, c);
 	return info;
 }
@@ -357,40 +356,34 @@ static __attribute__((noinline)) long ipc_call_slow(struct file *f, uint64_t inf
 	return call_finish(me);
 }
 
-static inline __attribute__((always_inline)) long ipc_call(uint64_t fd, uint64_t info,
-							    uint64_t uleases)
+/* ipc_call(fd, info, w0..w3), a6 = the lease array. Built without a frame
+ * pointer: the fast path leaves without returning. */
+__attribute__((optimize("omit-frame-pointer"))) long sys_ipc_call(long fd, uint64_t info,
+								 uint64_t w0, uint64_t w1,
+								 uint64_t w2, uint64_t w3)
 {
 	struct proc *me = current;
-	struct file *f = ep_file(fd);
+	struct file *f = ep_file((uint64_t)fd);
 	if (__builtin_expect(!f || (info >> 32) != 0 || list_empty(&f->ep->receivers.sleepers) ||
 				     me->trace, 0))
-		return ipc_call_slow(f, info, uleases);
+		return ipc_call_slow(f, info, arch_msg_reg(me->tf, 6));
 	struct endpoint *ep = f->ep;
 	/* The fast path: registers only, a receiver waiting. */
 	struct proc *r = container_of(ep->receivers.sleepers.next, struct proc, link);
-	struct trapframe *rt = r->tf, *mt = me->tf;
+	struct trapframe *rt = r->tf;
 	list_del(&r->link);
 	r->ipc_state = IPC_NONE;
-	rt->a1 = f->badge;
-	rt->a2 = mt->a2;
-	rt->a3 = mt->a3;
-	rt->a4 = mt->a4;
-	rt->a5 = mt->a5;
-	rt->a6 = (uint64_t)token_of(me);
+	arch_set_msg_reg(rt, 1, f->badge);
+	arch_set_msg_reg(rt, 2, w0);
+	arch_set_msg_reg(rt, 3, w1);
+	arch_set_msg_reg(rt, 4, w2);
+	arch_set_msg_reg(rt, 5, w3);
+	arch_set_msg_reg(rt, 6, (uint64_t)token_of(me));
 	held_add(r, me);
 	me->state = P_SLEEPING;
 	me->waiting_on = &ep->senders;	/* only its name: ps shows "call epN" */
 	handoff(me, r, IPC_RESUME_CALL, (long)info);
 }
-
-long sys_ipc_call(uint64_t fd, uint64_t info, uint64_t uleases)
-{
-	return ipc_call(fd, info, uleases);
-}
-
-/* No frame pointer: the fast path leaves without returning. */
-__attribute__((optimize("omit-frame-pointer"))) long tf_ipc_call(struct trapframe *tf)
-{ return ipc_call(tf->a0, tf->a1, tf->a6); }
 
 /* Receive on ep: the bound notification's bits if any are pending, else
  * the first queued caller, else sleep until either arrives. */
@@ -399,9 +392,9 @@ static long recv_on(struct endpoint *ep)
 	struct proc *me = current;
 	uint64_t bits;
 	if (me->bound_ntfn && ntfn_take_bound(me, &bits)) {
-		me->tf->a1 = 0;
-		me->tf->a2 = bits;
-		me->tf->a6 = 0;
+		arch_set_msg_reg(me->tf, 1, 0);
+		arch_set_msg_reg(me->tf, 2, bits);
+		arch_set_msg_reg(me->tf, 6, 0);
 		return (long)LDE_MSG_NTFN;
 	}
 	struct list *n = list_pop_front(&ep->senders.sleepers);
@@ -418,9 +411,9 @@ static long recv_on(struct endpoint *ep)
 	return err ? err : me->ipc_ret;
 }
 
-long sys_ipc_recv(uint64_t fd)
+long sys_ipc_recv(long fd)
 {
-	struct file *f = ep_file(fd);
+	struct file *f = ep_file((uint64_t)fd);
 	if (!f)
 		return -EBADF;
 	if (f->badge)
@@ -433,10 +426,8 @@ long sys_ipc_recv(uint64_t fd)
 static void answer(struct proc *c, uint64_t info, struct file *cap, bool wake)
 {
 	struct trapframe *ct = c->tf, *mt = current->tf;
-	ct->a2 = mt->a2;
-	ct->a3 = mt->a3;
-	ct->a4 = mt->a4;
-	ct->a5 = mt->a5;
+	for (int i = 2; i <= 5; i++)
+		arch_set_msg_reg(ct, i, arch_msg_reg(mt, i));
 	info = LDE_MSG_LABEL(info);
 	if (cap) {
 		int fd = ipc_fd_install(c, file_dup(cap));
@@ -463,7 +454,8 @@ static long check_reply_info(uint64_t info, struct file **cap)
 	return err;
 }
 
-long sys_ipc_reply(uint64_t token, uint64_t info)
+long sys_ipc_reply(uint64_t token, uint64_t info, uint64_t w0, uint64_t w1, uint64_t w2,
+		   uint64_t w3)
 {
 	struct file *cap;
 	long err = check_reply_info(info, &cap);
@@ -496,22 +488,24 @@ static __attribute__((noinline)) long ipc_reply_recv_slow(struct file *f, uint64
 	return recv_on(ep);
 }
 
-static inline __attribute__((always_inline)) long ipc_reply_recv(uint64_t fd, uint64_t info,
-								  uint64_t token)
+/* ipc_reply_recv(fd, info, w0..w3), a6 = the token to answer. */
+__attribute__((optimize("omit-frame-pointer"))) long sys_ipc_reply_recv(long fd, uint64_t info,
+								       uint64_t w0, uint64_t w1,
+								       uint64_t w2, uint64_t w3)
 {
 	struct proc *me = current;
-	struct file *f = ep_file(fd);
-	struct proc *c = caller_of(token);
+	struct file *f = ep_file((uint64_t)fd);
+	struct proc *c = caller_of(arch_msg_reg(me->tf, 6));
 	if (__builtin_expect(!f || f->badge || !c || (info >> 32) != 0 || me->bound_ntfn ||
 				     !list_empty(&f->ep->senders.sleepers) || me->trace, 0))
 		return ipc_reply_recv_slow(f, info, c);
 	struct endpoint *ep = f->ep;
 	/* The fast path: answer and wait in one switch to the caller. */
-	struct trapframe *ct = c->tf, *mt = me->tf;
-	ct->a2 = mt->a2;
-	ct->a3 = mt->a3;
-	ct->a4 = mt->a4;
-	ct->a5 = mt->a5;
+	struct trapframe *ct = c->tf;
+	arch_set_msg_reg(ct, 2, w0);
+	arch_set_msg_reg(ct, 3, w1);
+	arch_set_msg_reg(ct, 4, w2);
+	arch_set_msg_reg(ct, 5, w3);
 	held_del(c);
 	me->ipc_state = IPC_RECV;
 	me->state = P_SLEEPING;
@@ -519,14 +513,6 @@ static inline __attribute__((always_inline)) long ipc_reply_recv(uint64_t fd, ui
 	list_push_back(&ep->receivers.sleepers, &me->link);
 	handoff(me, c, IPC_RESUME_RECV, (long)info);
 }
-
-long sys_ipc_reply_recv(uint64_t fd, uint64_t info, uint64_t token)
-{
-	return ipc_reply_recv(fd, info, token);
-}
-
-__attribute__((optimize("omit-frame-pointer"))) long tf_ipc_reply_recv(struct trapframe *tf)
-{ return ipc_reply_recv(tf->a0, tf->a1, tf->a6); }
 
 /* memcpy for leases, which are mostly whole buffers: 128 bytes per
  * iteration when both ends are 8-byte aligned (kstring's memcpy does 64). */
@@ -592,12 +578,12 @@ static long lease_copy(uint64_t token, uint64_t idx, uint64_t off, uint64_t ubuf
 	return (long)done;
 }
 
-long sys_lease_read(uint64_t token, uint64_t idx, uint64_t off, uint64_t ubuf, uint64_t len)
+long sys_lease_read(uint64_t token, uint64_t idx, uint64_t off, uintptr_t ubuf, size_t len)
 {
 	return lease_copy(token, idx, off, ubuf, len, false);
 }
 
-long sys_lease_write(uint64_t token, uint64_t idx, uint64_t off, uint64_t ubuf, uint64_t len)
+long sys_lease_write(uint64_t token, uint64_t idx, uint64_t off, uintptr_t ubuf, size_t len)
 {
 	return lease_copy(token, idx, off, ubuf, len, true);
 }
@@ -621,7 +607,7 @@ void ipc_resume(struct trapframe *tf)
 	KASSERT(how != IPC_RESUME_NONE);
 	me->ipc_resume = IPC_RESUME_NONE;
 	if (how == IPC_RESUME_DONE) {
-		syscall_exit_work(me);
+		return_to_user_of(me);
 		return;
 	}
 	if (how == IPC_RESUME_CALL) {
@@ -633,7 +619,7 @@ void ipc_resume(struct trapframe *tf)
 		r = me->ipc_ret;
 	}
 	arch_syscall_ret(tf, r);
-	syscall_exit_work(me);
+	return_to_user_of(me);
 }
 
 void ipc_proc_exit(struct proc *p)
@@ -653,24 +639,21 @@ void ipc_proc_exit(struct proc *p)
 		ntfn_unbind(p);
 }
 
-int ipc_trace_args(char *buf, size_t size, uint64_t nr, const struct trapframe *tf)
+int ipc_trace_args(char *buf, size_t size, uint64_t nr, const uint64_t args[6])
 {
 	if (nr != SYS_ipc_call && nr != SYS_ipc_reply && nr != SYS_ipc_reply_recv)
 		return -1;
-	uint64_t info = tf->a1;
+	uint64_t info = args[1];
 	int n = nr == SYS_ipc_reply
-			? ksnprintf(buf, size, "token=0x%lx, label=%u", tf->a0, LDE_MSG_LABEL(info))
-			: ksnprintf(buf, size, "%ld, label=%u", (long)tf->a0, LDE_MSG_LABEL(info));
+			? ksnprintf(buf, size, "token=0x%lx, label=%u", args[0], LDE_MSG_LABEL(info))
+			: ksnprintf(buf, size, "%ld, label=%u", (long)args[0], LDE_MSG_LABEL(info));
 	if (LDE_MSG_NLEASES(info) && n < (int)size)
 		n += ksnprintf(buf + n, size - n, ", leases=%lu", LDE_MSG_NLEASES(info));
 	if (LDE_MSG_CAP(info) >= 0 && n < (int)size)
 		n += ksnprintf(buf + n, size - n, ", fd=%d", LDE_MSG_CAP(info));
-	const uint64_t *w = &tf->a2;
-	for (int i = 0; i < 4 && n < (int)size; i++)
-		n += ksnprintf(buf + n, size - n, (long)w[i] >= -4096 && (long)w[i] < 65536 ? ", %ld"
-											: ", 0x%lx",
-			       (long)w[i]);
-	if (nr == SYS_ipc_reply_recv && n < (int)size)
-		n += ksnprintf(buf + n, size - n, ", token=0x%lx", tf->a6);
+	for (int i = 2; i < 6 && n < (int)size; i++)
+		n += ksnprintf(buf + n, size - n,
+			       (long)args[i] >= -4096 && (long)args[i] < 65536 ? ", %ld" : ", 0x%lx",
+			       (long)args[i]);
 	return n;
 }

@@ -3,6 +3,7 @@
  * notification words that a process may bind to its recv. */
 #pragma once
 #include "proc.h"
+#include <stddef.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -38,9 +39,6 @@ void ipc_drop_stack(struct proc *me, int how);
  * must be off the CPU's books already and have dropped its own stack. */
 void ipc_hand_over(struct proc *next, long result) __attribute__((noreturn));
 
-/* ipc_resume_entry's C half: finish the blocked call, its result into tf,
- * and the work due before U-mode. */
-void ipc_resume(struct trapframe *tf);
 
 /* Drop one file's reference; rx says the file could receive (unbadged).
  * When the last receiving file goes, the callers still queued fail with
@@ -64,21 +62,9 @@ void ntfn_unbind(struct proc *p);
 /* Install f at the lowest free descriptor of p. fd or -EMFILE. */
 int ipc_fd_install(struct proc *p, struct file *f);
 
-long sys_ep_create(void);
-long sys_ep_mint(uint64_t fd, uint64_t badge);
-long sys_ipc_call(uint64_t fd, uint64_t info, uint64_t uleases);
-long sys_ipc_recv(uint64_t fd);
-long sys_ipc_reply(uint64_t token, uint64_t info);
-long sys_ipc_reply_recv(uint64_t fd, uint64_t info, uint64_t token);
-long sys_lease_read(uint64_t token, uint64_t idx, uint64_t off, uint64_t ubuf, uint64_t len);
-long sys_lease_write(uint64_t token, uint64_t idx, uint64_t off, uint64_t ubuf, uint64_t len);
-long sys_ntfn_create(void);
-long sys_ntfn_signal(uint64_t fd, uint64_t bits);
-long sys_ntfn_wait(uint64_t fd);
-long sys_ntfn_poll(uint64_t fd);
-long sys_ntfn_bind(uint64_t fd);
+/* The system calls' handlers are declared in syscall.h (syscalls.def). */
 
 /* The arguments of an IPC call that sends a message, for the system-call
  * trace: "3, label=5, 0x1, 2, 3, 4" (with leases=N, fd=N when present).
- * Characters written, or -1 for any other call. */
-int ipc_trace_args(char *buf, size_t size, uint64_t nr, const struct trapframe *tf);
+ * args are a0..a5. Characters written, or -1 for any other call. */
+int ipc_trace_args(char *buf, size_t size, uint64_t nr, const uint64_t args[6]);

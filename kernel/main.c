@@ -2,6 +2,7 @@
 #include "arch.h"
 #include "console.h"
 #include "fdt.h"
+#include "hooks.h"
 #include "initrd.h"
 #include "ipc.h"
 #include "kassert.h"
@@ -20,7 +21,6 @@
 
 extern char _kernel_start[], _kernel_end[];
 void sysproc_init(void);
-void kmain(uint64_t hartid, uint64_t dtb_pa);	/* called by entry.S */
 
 static struct fdt_info fdt;
 static const void *fdt_blob;
@@ -136,9 +136,6 @@ static void add_free_memory(void)
 	}
 }
 
-/* The boot page table maps only the first 4 GiB of RAM. */
-#define BOOT_MAPPED_RAM_END 0x180000000UL
-
 void kmain(uint64_t hartid, uint64_t dtb_pa)
 {
 	fdt_blob = pa_to_kva(dtb_pa);
@@ -147,8 +144,8 @@ void kmain(uint64_t hartid, uint64_t dtb_pa)
 		panic("kmain: no valid device tree at 0x%lx", dtb_pa);
 	if (!fdt.mem.size || fdt.mem.base + fdt.mem.size < fdt.mem.base)
 		panic("kmain: the device tree describes no usable memory");
-	if (fdt.mem.base + fdt.mem.size > BOOT_MAPPED_RAM_END)
-		fdt.mem.size = BOOT_MAPPED_RAM_END - fdt.mem.base;
+	if (fdt.mem.base + fdt.mem.size > arch_boot_ram_end())
+		fdt.mem.size = arch_boot_ram_end() - fdt.mem.base;
 	add_free_memory();
 	arch_setup(hartid, &fdt);
 

@@ -14,6 +14,7 @@
 #include "ipc.h"
 #include "kassert.h"
 #include "sched.h"
+#include "syscall.h"
 
 #define NNTFN 32	/* in the whole system */
 
@@ -89,9 +90,9 @@ static struct proc *ntfn_deliver(struct ntfn *n)
 		list_del(&b->link);	/* off the endpoint's receivers */
 		b->ipc_state = IPC_NONE;
 		b->ipc_ret = (long)LDE_MSG_NTFN;
-		b->tf->a1 = 0;
-		b->tf->a2 = n->bits;
-		b->tf->a6 = 0;
+		arch_set_msg_reg(b->tf, 1, 0);
+		arch_set_msg_reg(b->tf, 2, n->bits);
+		arch_set_msg_reg(b->tf, 6, 0);
 		n->bits = 0;
 		return b;
 	}
@@ -112,9 +113,9 @@ void ntfn_signal_from_kernel(struct ntfn *n, uint64_t bits)
 		sched_make_runnable(w);
 }
 
-long sys_ntfn_signal(uint64_t fd, uint64_t bits)
+long sys_ntfn_signal(long fd, uint64_t bits)
 {
-	struct ntfn *n = ntfn_of(fd);
+	struct ntfn *n = ntfn_of((uint64_t)fd);
 	if (!n)
 		return -EBADF;
 	if (bits & ~LDE_NTFN_BITS)
@@ -136,9 +137,9 @@ long sys_ntfn_signal(uint64_t fd, uint64_t bits)
 	ipc_hand_over(w, w->ipc_ret);
 }
 
-long sys_ntfn_wait(uint64_t fd)
+long sys_ntfn_wait(long fd)
 {
-	struct ntfn *n = ntfn_of(fd);
+	struct ntfn *n = ntfn_of((uint64_t)fd);
 	if (!n)
 		return -EBADF;
 	if (n->bits) {
@@ -164,9 +165,9 @@ long sys_ntfn_wait(uint64_t fd)
 	return err ? err : me->ipc_ret;
 }
 
-long sys_ntfn_poll(uint64_t fd)
+long sys_ntfn_poll(long fd)
 {
-	struct ntfn *n = ntfn_of(fd);
+	struct ntfn *n = ntfn_of((uint64_t)fd);
 	if (!n)
 		return -EBADF;
 	long bits = (long)n->bits;
@@ -176,7 +177,7 @@ long sys_ntfn_poll(uint64_t fd)
 
 /* ntfn_bind(fd): the caller's recv also returns this notification's bits.
  * ntfn_bind(-1) undoes it. One binding per process and per notification. */
-long sys_ntfn_bind(uint64_t fd)
+long sys_ntfn_bind(long fd)
 {
 	struct proc *me = current;
 	if ((int64_t)fd == -1) {
@@ -185,7 +186,7 @@ long sys_ntfn_bind(uint64_t fd)
 		ntfn_unbind(me);
 		return 0;
 	}
-	struct ntfn *n = ntfn_of(fd);
+	struct ntfn *n = ntfn_of((uint64_t)fd);
 	if (!n)
 		return -EBADF;
 	if (me->bound_ntfn || n->bound)

@@ -17,21 +17,14 @@ struct proc *current;
 static struct proc *init_proc;
 static int next_pid = INIT_PID;
 
-/* Each slot's kernel stack is mapped once, at boot, with an unmapped guard
- * page below it; the trapframe sits at its top. */
+/* Each slot's kernel stack is mapped once, at boot; the trapframe sits at
+ * its top. */
 void proc_init(void)
 {
+	arch_kstacks_init(NPROC);
 	for (int i = 0; i < NPROC; i++) {
 		struct proc *p = &proc_table[i];
-		uint64_t base = KSTACK_REGION + (uint64_t)i * KSTACK_SLOT_SIZE + PGSIZE;
-		for (int pg = 0; pg < KSTACK_PAGES; pg++) {
-			void *page = palloc();
-			if (!page || mmu_map(kernel_pagetable, base + pg * PGSIZE, kva_to_pa(page),
-					     PGSIZE, PTE_R | PTE_W | PTE_G))
-				panic("proc_init: out of memory for kernel stacks");
-		}
-		p->kstack_base = base;
-		p->tf = (struct trapframe *)(base + KSTACK_SIZE - sizeof(struct trapframe));
+		p->tf = arch_kstack_frame(i);
 		list_init(&p->link);
 		p->state = P_UNUSED;
 	}
@@ -44,18 +37,13 @@ static struct proc *proc_alloc(void)
 		struct proc *p = &proc_table[i];
 		if (p->state != P_UNUSED)
 			continue;
-		struct trapframe *tf = p->tf;
-		uint64_t kstack_base = p->kstack_base;
-		memset(p, 0, sizeof *p);
-		p->tf = tf;
-		p->kstack_base = kstack_base;
-		list_init(&p->link);
+		memset(&p->PROC_PER_PROCESS, 0, sizeof *p - offsetof(struct proc, PROC_PER_PROCESS));
 		p->pid = next_pid++;
 		p->state = P_SLEEPING;	/* not runnable until the caller says so */
 		waitq_init(&p->child_exit, "wait");
 		/* First swtch into it "returns" into trap_return on its stack. */
 		p->ctx.ra = (uint64_t)trap_return;
-		p->ctx.sp = (uint64_t)tf;
+		p->ctx.sp = (uint64_t)p->tf;
 		return p;
 	}
 	return NULL;
@@ -93,7 +81,7 @@ int proc_spawn_init(const char *path, int argc, char **argv)
 	return 0;
 }
 
-int proc_fork(void)
+long proc_fork(void)
 {
 	struct proc *parent = current;
 	struct proc *child = proc_alloc();
@@ -120,7 +108,7 @@ int proc_fork(void)
 static int exit_code_of(int status)
 {
 	/* init's status becomes QEMU's: the exit code, or 128 + the signal. */
-	return (status & 0x7f) ? 128 + (status & 0x7f) : (status >> 8) & 0xff;
+	return LDE_W_TERMSIG(status) ? 128 + LDE_W_TERMSIG(status) : LDE_W_EXITCODE(status);
 }
 
 void proc_exit(int status)
@@ -135,13 +123,14 @@ void proc_exit(int status)
 		}
 	}
 	if (p == init_proc) {
-		if (status & 0x7f)
-			klog("lde: init (pid %d) killed by signal %d\n", p->pid, status & 0x7f);
+		if (LDE_W_TERMSIG(status))
+			klog("lde: init (pid %d) killed by signal %d\n", p->pid, LDE_W_TERMSIG(status));
 		else
-			klog("lde: init (pid %d) exited with status %d\n", p->pid, (status >> 8) & 0xff);
+			klog("lde: init (pid %d) exited with status %d\n", p->pid,
+			     LDE_W_EXITCODE(status));
 		arch_poweroff(exit_code_of(status));
 	}
-	mmu_activate(kernel_pagetable);
+	mmu_activate_kernel();
 	vm_destroy(&p->mm);
 
 	bool zombie_for_init = false;
@@ -161,7 +150,7 @@ void proc_exit(int status)
 	sched_exit();
 }
 
-int proc_wait(uint64_t ustatus)
+long proc_wait(uint64_t ustatus)
 {
 	struct proc *me = current;
 	for (;;) {

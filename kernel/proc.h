@@ -34,8 +34,16 @@ struct waitq {
 };
 
 struct proc {
+	/* The slot's own, set up at boot (proc_init) and kept when the slot
+	 * is reused. */
+	struct list link;	/* run queue, a waitq, or the timed queue (sched.c);
+				 * empty whenever the slot is free or a zombie */
+	struct trapframe *tf;	/* top of this slot's kernel stack */
+
+	/* Everything from here on is the process's: proc_alloc clears it
+	 * (PROC_PER_PROCESS is its first field). */
+
 	/* scheduler (sched.c) */
-	struct list link;	/* run queue, a waitq, or the timed queue */
 	enum proc_state state;
 	struct context ctx;	/* saved by swtch while not running */
 	struct waitq *waiting_on; /* set while SLEEPING */
@@ -49,8 +57,6 @@ struct proc {
 	char name[LDE_NAME_MAX];
 
 	/* resources */
-	struct trapframe *tf;	/* top of this slot's kernel stack */
-	uint64_t kstack_base;	/* lowest address of the kernel stack */
 	struct mm mm;
 	struct file *files[NOFILE];
 
@@ -85,15 +91,17 @@ struct proc {
 	uint64_t syscalls, vcsw, ivcsw;
 };
 
+#define PROC_PER_PROCESS state
+
 extern struct proc proc_table[NPROC];
 extern struct proc *current;
 
 void proc_init(void);
 /* The first process, from the initrd; panics-free: returns -errno. */
 int proc_spawn_init(const char *path, int argc, char **argv);
-int proc_fork(void);
+long proc_fork(void);
 void proc_exit(int status) __attribute__((noreturn));
-int proc_wait(uint64_t ustatus);
+long proc_wait(uint64_t ustatus);
 /* pid > 0: that process; pid < 0: every process in group -pid. */
 int proc_kill(int pid, int sig);
 int proc_setpgid(int pid, int pgid);

@@ -5,6 +5,7 @@
 #include "sched.h"
 #include "console.h"
 #include "errno.h"
+#include "hooks.h"
 #include "kassert.h"
 
 uint64_t sched_quantum;

@@ -60,7 +60,3 @@ void wake_all(struct waitq *q);
 int sleep_until(uint64_t when);
 /* Wake a sleeping process early (kill). */
 void sched_interrupt_sleep(struct proc *p);
-
-/* The timer interrupt: account, wake timed sleepers, preempt. from_user
- * says whether current was in U-mode. */
-void sched_timer_tick(bool from_user);

@@ -1,119 +1,122 @@
-/* System-call dispatch: one bounds check and one indirect call. */
+/* System-call dispatch: one bounds check and one indirect call. Everything
+ * per call here (the table, the argument decoding, the trace's names and
+ * formats) is generated from the list in syscalls.def. */
 #include "syscall.h"
 #include "errno.h"
+#include "hooks.h"
+#include "ipc.h"
 #include "proc.h"
+#include "trap.h"
 #include "uapi.h"
 #include "console.h"
 #include "fmt.h"
-#include "ipc.h"
 
-static long sys_nosys(struct trapframe *tf) { return -ENOSYS; }
+/* Per call, sys_NAME_entry(tf) takes the arguments from the saved
+ * registers, converts them to the handler's types and jumps to
+ * sys_NAME. Built without a frame pointer, so that the call is a single
+ * jump: backtraces show the handler called straight from syscall_entry. */
+typedef long (*syscall_fn)(const struct trapframe *tf);
+
+#define ARG(i, t) (t)arch_syscall_arg(tf, i)
+#define DECODE_0(...)
+#define DECODE_1(t0, x0) ARG(0, t0)
+#define DECODE_2(t0, x0, t1, x1) ARG(0, t0), ARG(1, t1)
+#define DECODE_3(t0, x0, t1, x1, t2, x2) ARG(0, t0), ARG(1, t1), ARG(2, t2)
+#define DECODE_4(t0, x0, t1, x1, t2, x2, t3, x3) DECODE_3(t0, x0, t1, x1, t2, x2), ARG(3, t3)
+#define DECODE_5(t0, x0, t1, x1, t2, x2, t3, x3, t4, x4) \
+	DECODE_4(t0, x0, t1, x1, t2, x2, t3, x3), ARG(4, t4)
+#define DECODE_6(t0, x0, t1, x1, t2, x2, t3, x3, t4, x4, t5, x5) \
+	DECODE_5(t0, x0, t1, x1, t2, x2, t3, x3, t4, x4), ARG(5, t5)
+#define SYSCALL(nr, name, ret, n, ...)                                                         \
+	__attribute__((optimize("omit-frame-pointer"))) static long sys_##name##_entry(        \
+		const struct trapframe *tf)                                                    \
+	{                                                                                      \
+		return sys_##name(DECODE_##n(__VA_ARGS__));                                    \
+	}
+#include "syscalls.def"
+#undef SYSCALL
+
+static long sys_nosys_entry(const struct trapframe *tf) { return -ENOSYS; }
 
 /* Every slot filled, so dispatch needs no NULL check. */
 static const syscall_fn syscall_table[NSYSCALLS] = {
-	[0] = sys_nosys,
-	[SYS_exit] = sys_exit,
-	[SYS_write] = sys_write,
-	[SYS_read] = sys_read,
-	[SYS_getpid] = sys_getpid,
-	[SYS_getppid] = sys_getppid,
-	[SYS_fork] = sys_fork,
-	[SYS_wait] = sys_wait,
-	[SYS_kill] = sys_kill,
-	[SYS_exec] = sys_exec,
-	[SYS_sbrk] = sys_sbrk,
-	[SYS_yield] = sys_yield,
-	[SYS_usleep] = sys_usleep,
-	[SYS_uptime] = sys_uptime,
-	[SYS_pipe] = sys_pipe,
-	[SYS_close] = sys_close,
-	[SYS_dup] = sys_dup,
-	[SYS_procinfo] = sys_procinfo,
-	[SYS_meminfo] = sys_meminfo,
-	[SYS_poweroff] = sys_poweroff,
-	[SYS_readdir] = sys_readdir,
-	[SYS_tcsetpgrp] = sys_tcsetpgrp,
-	[SYS_setpgid] = sys_setpgid,
-	[SYS_trace] = sys_trace,
-	[SYS_ep_create] = tf_ep_create,
-	[SYS_ep_mint] = tf_ep_mint,
-	[SYS_ipc_call] = tf_ipc_call,
-	[SYS_ipc_recv] = tf_ipc_recv,
-	[SYS_ipc_reply] = tf_ipc_reply,
-	[SYS_ipc_reply_recv] = tf_ipc_reply_recv,
-	[SYS_lease_read] = tf_lease_read,
-	[SYS_lease_write] = tf_lease_write,
-	[SYS_ntfn_create] = tf_ntfn_create,
-	[SYS_ntfn_signal] = tf_ntfn_signal,
-	[SYS_ntfn_wait] = tf_ntfn_wait,
-	[SYS_ntfn_poll] = tf_ntfn_poll,
-	[SYS_ntfn_bind] = tf_ntfn_bind,
+	[0] = sys_nosys_entry,
+#define SYSCALL(nr, name, ...) [nr] = sys_##name##_entry,
+#include "syscalls.def"
+#undef SYSCALL
 };
 
 bool syscall_trace_all;
 
-/* For tracing: each call's name and how many arguments it takes. */
+/* For tracing: each call's name, arguments and how each is shown. An
+ * argument type syscalls.def does not allow fails to compile here. */
+enum arg_format { ARG_INT, ARG_LONG, ARG_UNSIGNED, ARG_ADDRESS };
+#define FORMAT_int ARG_INT
+#define FORMAT_long ARG_LONG
+#define FORMAT_size_t ARG_UNSIGNED
+#define FORMAT_uint64_t ARG_UNSIGNED
+#define FORMAT_uintptr_t ARG_ADDRESS
+#define FORMAT(t, x) FORMAT_##t,
+#define RETURNS_long true
+#define RETURNS_noreturn false
 static const struct {
 	const char *name;
-	int nargs;
+	uint8_t nargs;
+	bool returns;
+	uint8_t format[6];	/* enum arg_format */
 } syscall_info[NSYSCALLS] = {
-	[SYS_exit] = { "exit", 1 },	      [SYS_write] = { "write", 3 },
-	[SYS_read] = { "read", 3 },	      [SYS_getpid] = { "getpid", 0 },
-	[SYS_getppid] = { "getppid", 0 },     [SYS_fork] = { "fork", 0 },
-	[SYS_wait] = { "wait", 1 },	      [SYS_kill] = { "kill", 2 },
-	[SYS_exec] = { "exec", 2 },	      [SYS_sbrk] = { "sbrk", 1 },
-	[SYS_yield] = { "yield", 0 },	      [SYS_usleep] = { "usleep", 1 },
-	[SYS_uptime] = { "uptime", 0 },	      [SYS_pipe] = { "pipe", 1 },
-	[SYS_close] = { "close", 1 },	      [SYS_dup] = { "dup", 1 },
-	[SYS_procinfo] = { "procinfo", 3 },   [SYS_meminfo] = { "meminfo", 1 },
-	[SYS_poweroff] = { "poweroff", 1 },   [SYS_readdir] = { "readdir", 3 },
-	[SYS_tcsetpgrp] = { "tcsetpgrp", 2 }, [SYS_setpgid] = { "setpgid", 2 },
-	[SYS_trace] = { "trace", 1 },
-	[SYS_ep_create] = { "ep_create", 0 },
-	[SYS_ep_mint] = { "ep_mint", 2 },
-	[SYS_ipc_call] = { "ipc_call", 6 },
-	[SYS_ipc_recv] = { "ipc_recv", 1 },
-	[SYS_ipc_reply] = { "ipc_reply", 6 },
-	[SYS_ipc_reply_recv] = { "ipc_reply_recv", 6 },
-	[SYS_lease_read] = { "lease_read", 5 },
-	[SYS_lease_write] = { "lease_write", 5 },
-	[SYS_ntfn_create] = { "ntfn_create", 0 },
-	[SYS_ntfn_signal] = { "ntfn_signal", 2 },
-	[SYS_ntfn_wait] = { "ntfn_wait", 1 },
-	[SYS_ntfn_poll] = { "ntfn_poll", 1 },
-	[SYS_ntfn_bind] = { "ntfn_bind", 1 },
+#define SYSCALL(nr, name, ret, n, ...) \
+	[nr] = { #name, n, RETURNS_##ret, { SYSCALL_EACH(n, FORMAT, __VA_ARGS__) } },
+#include "syscalls.def"
+#undef SYSCALL
 };
 
-/* Trace lines show small values (errors included) in decimal, anything
- * larger, pointers above all, in hex. */
+/* Results, and the arguments of unknown calls, are shown as small values
+ * (errors included) in decimal, anything larger in hex. */
 static bool shown_in_decimal(long v) { return v >= -4096 && v < 65536; }
+
+static int format_arg(char *buf, size_t size, enum arg_format f, uint64_t v)
+{
+	switch (f) {
+	case ARG_INT: return ksnprintf(buf, size, "%d", (int)v);
+	case ARG_LONG: return ksnprintf(buf, size, "%ld", (long)v);
+	case ARG_UNSIGNED: return ksnprintf(buf, size, v < 65536 ? "%lu" : "0x%lx", v);
+	case ARG_ADDRESS: return ksnprintf(buf, size, "0x%lx", v);
+	}
+	return 0;
+}
 
 /* One line per call (docs/trace.md):
  *   [pid 3 hello] write(1, 0x11f40, 22) = 22
- * Arguments are shown as the ABI passes them: small values in decimal,
- * anything larger (pointers) in hex. Calls that do not return (exit) are
- * printed before they run, with "= ?". */
-static int format_call(char *buf, size_t size, uint64_t nr, const struct trapframe *tf)
+ * Each argument as the handler receives it, in its format. Calls that do
+ * not return (exit) are printed before they run, with "= ?". */
+static int format_call(char *buf, size_t size, uint64_t nr, const uint64_t args[6])
 {
-	const char *name = nr < NSYSCALLS && syscall_info[nr].name ? syscall_info[nr].name : NULL;
-	int nargs = name ? syscall_info[nr].nargs : 6;
+	const char *name = nr < NSYSCALLS ? syscall_info[nr].name : NULL;
 	int n = name ? ksnprintf(buf, size, "[pid %d %s] %s(", current->pid, current->name, name)
 		     : ksnprintf(buf, size, "[pid %d %s] syscall_%lu(", current->pid, current->name, nr);
-	int m = n < (int)size ? ipc_trace_args(buf + n, size - n, nr, tf) : -1;
-	if (m >= 0)
+	int nargs = name ? syscall_info[nr].nargs : 6;
+	int m = n < (int)size ? ipc_trace_args(buf + n, size - n, nr, args) : -1;
+	if (m >= 0)	/* a message: its info word decoded (docs/trace.md) */
 		return n + m;
 	for (int i = 0; i < nargs && n < (int)size; i++) {
-		long a = (long)arch_syscall_arg(tf, i);
-		n += ksnprintf(buf + n, size - n, shown_in_decimal(a) ? "%s%ld" : "%s0x%lx",
-			       i ? ", " : "", a);
+		if (i)
+			n += ksnprintf(buf + n, size - n, ", ");
+		if (n >= (int)size)
+			break;
+		if (name)
+			n += format_arg(buf + n, size - n, syscall_info[nr].format[i], args[i]);
+		else
+			n += ksnprintf(buf + n, size - n, shown_in_decimal((long)args[i]) ? "%ld" : "0x%lx",
+				       (long)args[i]);
 	}
 	return n;
 }
 
-static void trace_call(uint64_t nr, const struct trapframe *tf, long ret, bool returns)
+static void trace_call(uint64_t nr, const uint64_t args[6], long ret, bool returns)
 {
 	char buf[200];
-	int n = format_call(buf, sizeof buf, nr, tf);
+	int n = format_call(buf, sizeof buf, nr, args);
 	if (n >= (int)sizeof buf)
 		n = sizeof buf - 1;
 	if (!returns)
@@ -123,41 +126,41 @@ static void trace_call(uint64_t nr, const struct trapframe *tf, long ret, bool r
 	klog("%s\n", buf);
 }
 
-static long dispatch(struct trapframe *tf, uint64_t nr)
+static long dispatch(const struct trapframe *tf, uint64_t nr)
 {
 	return nr < NSYSCALLS ? syscall_table[nr](tf) : -ENOSYS;
 }
 
-static void dispatch_traced(struct trapframe *tf, uint64_t nr)
+/* Out of line: its buffers would otherwise cost the fast path a larger
+ * frame. */
+__attribute__((noinline)) static void dispatch_traced(struct trapframe *tf, uint64_t nr)
 {
-	/* The arguments are overwritten by the result: keep a copy. */
-	struct trapframe args = *tf;
-	if (nr == SYS_exit)
-		trace_call(nr, &args, 0, false);
+	/* The result overwrites a0: keep the arguments. */
+	uint64_t args[6];
+	for (int i = 0; i < 6; i++)
+		args[i] = arch_syscall_arg(tf, i);
+	if (nr < NSYSCALLS && !syscall_info[nr].returns)
+		trace_call(nr, args, 0, false);
 	long ret = dispatch(tf, nr);
 	arch_syscall_ret(tf, ret);
-	trace_call(nr, &args, ret, true);
-}
-
-void syscall_exit_work(struct proc *p)
-{
-	if (p->killed)
-		proc_check_killed();
-	if (arch_timer_pending())
-		p->tick_in_kernel = true;
+	trace_call(nr, args, ret, true);
 }
 
 /* The hot path of every system call: keep it short (docs/performance.md
  * counts its instructions). Built without a frame pointer of its own:
- * backtraces start at the handler. */
+ * backtraces start at the handler. tf is p->tf (the top of p's kernel
+ * stack); the result is stored through p->tf so that tf need not be kept
+ * across the call. */
 __attribute__((optimize("omit-frame-pointer"))) void syscall_entry(struct trapframe *tf)
 {
 	struct proc *p = current;
 	uint64_t nr = arch_syscall_nr(tf);
 	p->syscalls++;
-	if (__builtin_expect(p->trace, 0))
+	if (__builtin_expect(p->trace, 0)) {
 		dispatch_traced(tf, nr);
-	else
-		arch_syscall_ret(tf, dispatch(tf, nr));
-	syscall_exit_work(p);
+	} else {
+		long ret = dispatch(tf, nr);
+		arch_syscall_ret(p->tf, ret);
+	}
+	return_to_user_of(p);
 }

@@ -7,9 +7,9 @@
 
 #define SSIZE_MAX_ ((uint64_t)INT64_MAX)
 
-static struct file *fd_file(uint64_t fd)
+static struct file *fd_file(long fd)
 {
-	return fd < NOFILE ? current->files[fd] : NULL;
+	return fd >= 0 && fd < NOFILE ? current->files[fd] : NULL;
 }
 
 static int fd_alloc(struct file *f)
@@ -25,25 +25,23 @@ static int fd_alloc(struct file *f)
 
 /* read(fd, buf, n) and write(fd, buf, n): a zero length never looks at
  * the buffer; a length that does not fit ssize_t is an error. */
-static long read_write(struct trapframe *tf, bool write)
+static long read_write(long fd, uintptr_t buf, size_t n, bool write)
 {
-	struct file *f = fd_file(SYSARG(tf, 0));
-	uint64_t n = SYSARG(tf, 2);
+	struct file *f = fd_file(fd);
 	if (!f)
 		return -EBADF;
 	if (n > SSIZE_MAX_)
 		return -EINVAL;
 	if (!n)
 		return 0;
-	return write ? file_write(f, SYSARG(tf, 1), n) : file_read(f, SYSARG(tf, 1), n);
+	return write ? file_write(f, buf, n) : file_read(f, buf, n);
 }
 
-long sys_read(struct trapframe *tf) { return read_write(tf, false); }
-long sys_write(struct trapframe *tf) { return read_write(tf, true); }
+long sys_read(long fd, uintptr_t buf, size_t n) { return read_write(fd, buf, n, false); }
+long sys_write(long fd, uintptr_t buf, size_t n) { return read_write(fd, buf, n, true); }
 
-long sys_close(struct trapframe *tf)
+long sys_close(long fd)
 {
-	uint64_t fd = SYSARG(tf, 0);
 	struct file *f = fd_file(fd);
 	if (!f)
 		return -EBADF;
@@ -52,18 +50,18 @@ long sys_close(struct trapframe *tf)
 	return 0;
 }
 
-long sys_dup(struct trapframe *tf)
+long sys_dup(long fd)
 {
-	struct file *f = fd_file(SYSARG(tf, 0));
+	struct file *f = fd_file(fd);
 	if (!f)
 		return -EBADF;
-	int fd = fd_alloc(f);
-	if (fd >= 0)
+	int newfd = fd_alloc(f);
+	if (newfd >= 0)
 		file_dup(f);
-	return fd;
+	return newfd;
 }
 
-long sys_pipe(struct trapframe *tf)
+long sys_pipe(uintptr_t ufds)
 {
 	struct file *rd, *wr;
 	int fds[2];
@@ -73,7 +71,7 @@ long sys_pipe(struct trapframe *tf)
 	fds[0] = fd_alloc(rd);
 	fds[1] = fds[0] >= 0 ? fd_alloc(wr) : -EMFILE;
 	if (fds[1] >= 0)
-		err = copyout(&current->mm, SYSARG(tf, 0), fds, sizeof fds);
+		err = copyout(&current->mm, ufds, fds, sizeof fds);
 	if (fds[1] < 0 || err) {
 		if (fds[0] >= 0)
 			current->files[fds[0]] = NULL;

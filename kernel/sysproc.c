@@ -1,5 +1,6 @@
-/* System calls of the process API. Arguments are raw 64-bit registers:
- * each handler narrows and checks its own. */
+/* System calls of the process API. The dispatcher (syscall.c) has decoded
+ * the arguments to the types kernel/syscalls.def gives them; each handler
+ * checks their values. */
 #include "arch.h"
 #include "errno.h"
 #include "exec.h"
@@ -20,36 +21,33 @@ static uint64_t boot_time;
 
 void sysproc_init(void) { boot_time = arch_now(); }
 
-long sys_exit(struct trapframe *tf)
-{
-	proc_exit(LDE_W_EXITED((int)SYSARG(tf, 0)));
-}
+long sys_exit(int status) { proc_exit(LDE_W_EXITED(status)); }
 
 /* Leaf handlers need no frame pointer: a backtrace never passes through
- * a function that calls nothing. */
+ * a function that calls nothing, nor through one that only ends in a tail
+ * call (its frame is gone by then). */
 #define LEAF __attribute__((optimize("omit-frame-pointer")))
 
-LEAF long sys_getpid(struct trapframe *tf) { return current->pid; }
+LEAF long sys_getpid(void) { return current->pid; }
 
-LEAF long sys_getppid(struct trapframe *tf)
+LEAF long sys_getppid(void)
 {
 	return current->parent ? current->parent->pid : 0;
 }
 
-long sys_fork(struct trapframe *tf) { return proc_fork(); }
-long sys_wait(struct trapframe *tf) { return proc_wait(SYSARG(tf, 0)); }
-long sys_kill(struct trapframe *tf) { return proc_kill((int)SYSARG(tf, 0), (int)SYSARG(tf, 1)); }
-long sys_sbrk(struct trapframe *tf) { return vm_sbrk(&current->mm, (long)SYSARG(tf, 0)); }
+LEAF long sys_fork(void) { return proc_fork(); }
+LEAF long sys_wait(uintptr_t status) { return proc_wait(status); }
+long sys_kill(int pid, int sig) { return proc_kill(pid, sig); }
+LEAF long sys_sbrk(long incr) { return vm_sbrk(&current->mm, incr); }
 
-long sys_yield(struct trapframe *tf)
+long sys_yield(void)
 {
 	sched_yield();
 	return 0;
 }
 
-long sys_usleep(struct trapframe *tf)
+long sys_usleep(uint64_t us)
 {
-	uint64_t us = SYSARG(tf, 0);
 	if (us > MAX_SLEEP_US)
 		return -EINVAL;
 	/* In two parts: us * hz alone overflows for sleeps of weeks. */
@@ -58,7 +56,7 @@ long sys_usleep(struct trapframe *tf)
 }
 
 /* Milliseconds since boot. */
-long sys_uptime(struct trapframe *tf)
+long sys_uptime(void)
 {
 	return (long)((arch_now() - boot_time) / (arch_timebase_hz / 1000));
 }
@@ -67,7 +65,7 @@ long sys_uptime(struct trapframe *tf)
  * page before the old image goes away. */
 _Static_assert(LDE_PATH_MAX + (LDE_ARG_MAX + 1) * sizeof(char *) + LDE_ARGS_BYTES <= PGSIZE,
 	       "exec's scratch page");
-long sys_exec(struct trapframe *tf)
+long sys_exec(uintptr_t upath, uintptr_t uargv)
 {
 	char *page = palloc();
 	if (!page)
@@ -76,9 +74,8 @@ long sys_exec(struct trapframe *tf)
 	char **argv = (char **)(page + LDE_PATH_MAX);
 	char *strings = page + LDE_PATH_MAX + (LDE_ARG_MAX + 1) * sizeof(char *);
 	char *end = strings + LDE_ARGS_BYTES;	/* the ABI's limit, NULs included */
-	long err = copyinstr(&current->mm, path, SYSARG(tf, 0), LDE_PATH_MAX);
+	long err = copyinstr(&current->mm, path, upath, LDE_PATH_MAX);
 	int argc = 0;
-	uint64_t uargv = SYSARG(tf, 1);
 	while (err >= 0 && uargv) {
 		uint64_t uarg;
 		err = copyin(&current->mm, &uarg, uargv + argc * sizeof(uint64_t), sizeof uarg);
@@ -105,11 +102,8 @@ long sys_exec(struct trapframe *tf)
 	return err < 0 ? err : (long)argc;
 }
 
-long sys_procinfo(struct trapframe *tf)
+long sys_procinfo(int pid, uintptr_t ubuf, long n)
 {
-	int pid = (int)SYSARG(tf, 0);
-	uint64_t ubuf = SYSARG(tf, 1);
-	long n = (long)SYSARG(tf, 2);
 	struct lde_procinfo info;
 	if (n <= 0)
 		return -EINVAL;
@@ -134,7 +128,7 @@ long sys_procinfo(struct trapframe *tf)
 	return count;
 }
 
-long sys_meminfo(struct trapframe *tf)
+long sys_meminfo(uintptr_t ubuf)
 {
 	struct lde_meminfo mi = {
 		.free_pages = palloc_free_pages(),
@@ -144,19 +138,13 @@ long sys_meminfo(struct trapframe *tf)
 		.endpoints = (uint64_t)ep_count(),
 		.ntfns = (uint64_t)ntfn_count(),
 	};
-	return copyout(&current->mm, SYSARG(tf, 0), &mi, sizeof mi);
+	return copyout(&current->mm, ubuf, &mi, sizeof mi);
 }
 
-long sys_poweroff(struct trapframe *tf)
-{
-	arch_poweroff((int)SYSARG(tf, 0));
-}
+long sys_poweroff(int status) { arch_poweroff(status); }
 
-long sys_readdir(struct trapframe *tf)
+long sys_readdir(int index, uintptr_t ubuf, size_t len)
 {
-	int index = (int)SYSARG(tf, 0);
-	uint64_t ubuf = SYSARG(tf, 1);
-	size_t len = SYSARG(tf, 2);
 	struct cpio_file f;
 	if (index < 0)
 		return -EINVAL;
@@ -174,11 +162,9 @@ long sys_readdir(struct trapframe *tf)
 	return err ? err : (long)namelen;
 }
 
-long sys_tcsetpgrp(struct trapframe *tf)
+long sys_tcsetpgrp(long fd, int pgrp)
 {
-	uint64_t fd = SYSARG(tf, 0);
-	int pgrp = (int)SYSARG(tf, 1);
-	if (fd >= NOFILE || !current->files[fd])
+	if (fd < 0 || fd >= NOFILE || !current->files[fd])
 		return -EBADF;
 	if (current->files[fd]->type != FILE_CONSOLE)
 		return -EINVAL;	/* POSIX says ENOTTY; lde has no such code */
@@ -188,13 +174,10 @@ long sys_tcsetpgrp(struct trapframe *tf)
 	return 0;
 }
 
-long sys_setpgid(struct trapframe *tf)
-{
-	return proc_setpgid((int)SYSARG(tf, 0), (int)SYSARG(tf, 1));
-}
+long sys_setpgid(int pid, int pgid) { return proc_setpgid(pid, pgid); }
 
-long sys_trace(struct trapframe *tf)
+long sys_trace(long on)
 {
-	current->trace = SYSARG(tf, 0) != 0;
+	current->trace = on != 0;
 	return 0;
 }

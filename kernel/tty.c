@@ -6,6 +6,7 @@
 #include "tty.h"
 #include "console.h"
 #include "errno.h"
+#include "hooks.h"
 #include "proc.h"
 #include "sched.h"
 

@@ -4,8 +4,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* One received byte; called from the interrupt handler. */
-void tty_input(int c);
+/* tty_input, the receive interrupt's way in, is a hook (hooks.h). */
 /* Blocks until a line (or end-of-file) is ready. Bytes read or -errno. */
 long tty_read(uint64_t ubuf, size_t n);
 /* The process group Ctrl-C interrupts (0 for none); set by the shell. */

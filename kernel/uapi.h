@@ -1,48 +1,56 @@
-/* The system-call ABI shared by the kernel and user/lib: call numbers,
- * signals, and the structures system calls fill in. ecall with the number in
- * a7 and arguments in a0-a5; the result comes back in a0, a negative errno
- * (kernel/errno.h) on failure. */
+/* The system-call ABI shared by the kernel and user/lib: call numbers
+ * (generated from the list in syscalls.def), signals, and the structures
+ * system calls fill in. ecall with the number in a7 and arguments in a0-a5;
+ * the result comes back in a0, a negative errno (kernel/errno.h) on
+ * failure. */
 #pragma once
 #include <stdint.h>
 
-#define SYS_exit 1
-#define SYS_write 2
-#define SYS_read 3
-#define SYS_getpid 4
-#define SYS_getppid 5
-#define SYS_fork 6
-#define SYS_wait 7
-#define SYS_kill 8
-#define SYS_exec 9
-#define SYS_sbrk 10
-#define SYS_yield 11
-#define SYS_usleep 12
-#define SYS_uptime 13
-#define SYS_pipe 14
-#define SYS_close 15
-#define SYS_dup 16
-#define SYS_procinfo 17
-#define SYS_meminfo 18
-#define SYS_poweroff 19
-#define SYS_readdir 20
-#define SYS_tcsetpgrp 21
-#define SYS_setpgid 22
-#define SYS_trace 23
-/* IPC (docs/ipc.md); message registers are described below. */
-#define SYS_ep_create 24
-#define SYS_ep_mint 25
-#define SYS_ipc_call 26
-#define SYS_ipc_recv 27
-#define SYS_ipc_reply 28
-#define SYS_ipc_reply_recv 29
-#define SYS_lease_read 30
-#define SYS_lease_write 31
-#define SYS_ntfn_create 32
-#define SYS_ntfn_signal 33
-#define SYS_ntfn_wait 34
-#define SYS_ntfn_poll 35
-#define SYS_ntfn_bind 36
-#define NSYSCALLS 37
+/* ---- Expanding the list of system calls (kernel/syscalls.def) ----
+ * Each entry's arguments come as type, name pairs (nargs of them):
+ *   SYSCALL_PARAMS(nargs, M, pairs...)  a parameter list: "M(type1) name1,
+ *                                       M(type2) name2" (M maps the type), or
+ *                                       "void"
+ *   SYSCALL_EACH(nargs, M, pairs...)    M(type, name) for each pair, with
+ *                                       nothing in between */
+#define SYSCALL_PARAMS(n, M, ...) SYSCALL_PARAMS_##n(M, __VA_ARGS__)
+#define SYSCALL_PARAMS_0(M, ...) void
+#define SYSCALL_PARAMS_1(M, t, a) M(t) a
+#define SYSCALL_PARAMS_2(M, t, a, ...) M(t) a, SYSCALL_PARAMS_1(M, __VA_ARGS__)
+#define SYSCALL_PARAMS_3(M, t, a, ...) M(t) a, SYSCALL_PARAMS_2(M, __VA_ARGS__)
+#define SYSCALL_PARAMS_4(M, t, a, ...) M(t) a, SYSCALL_PARAMS_3(M, __VA_ARGS__)
+#define SYSCALL_PARAMS_5(M, t, a, ...) M(t) a, SYSCALL_PARAMS_4(M, __VA_ARGS__)
+#define SYSCALL_PARAMS_6(M, t, a, ...) M(t) a, SYSCALL_PARAMS_5(M, __VA_ARGS__)
+#define SYSCALL_EACH(n, M, ...) SYSCALL_EACH_##n(M, __VA_ARGS__)
+#define SYSCALL_EACH_0(M, ...)
+#define SYSCALL_EACH_1(M, t, a) M(t, a)
+#define SYSCALL_EACH_2(M, t, a, ...) M(t, a) SYSCALL_EACH_1(M, __VA_ARGS__)
+#define SYSCALL_EACH_3(M, t, a, ...) M(t, a) SYSCALL_EACH_2(M, __VA_ARGS__)
+#define SYSCALL_EACH_4(M, t, a, ...) M(t, a) SYSCALL_EACH_3(M, __VA_ARGS__)
+#define SYSCALL_EACH_5(M, t, a, ...) M(t, a) SYSCALL_EACH_4(M, __VA_ARGS__)
+#define SYSCALL_EACH_6(M, t, a, ...) M(t, a) SYSCALL_EACH_5(M, __VA_ARGS__)
+
+/* The call numbers: SYS_exit, SYS_write... */
+enum {
+#define SYSCALL(nr, name, ...) SYS_##name = nr,
+#include "syscalls.def"
+#undef SYSCALL
+};
+
+/* One past the highest number. Numbers are 1, 2, 3... in list order (0
+ * is no call), so the tables indexed by them have no holes and no call
+ * can take another's number. */
+enum {
+	SYSCALL_POS_NONE_,
+#define SYSCALL(nr, name, ...) SYSCALL_POS_##name,
+#include "syscalls.def"
+#undef SYSCALL
+	NSYSCALLS
+};
+#define SYSCALL(nr, name, ...) \
+	_Static_assert(nr == SYSCALL_POS_##name, "syscalls.def: " #name "'s number is out of order");
+#include "syscalls.def"
+#undef SYSCALL
 
 /* Signal numbers (the classic Unix ones, as picolibc defines them). lde has
  * no signal handlers: any signal but 0 terminates the target. */
@@ -56,9 +64,16 @@
 #define LDE_SIGTERM 15
 #define LDE_NSIG 32
 
-/* wait() status words, in the encoding <sys/wait.h> decodes. */
-#define LDE_W_EXITED(code) (((code) & 0xff) << 8)
-#define LDE_W_SIGNALED(sig) ((sig) & 0x7f)
+/* wait() status words, in the encoding <sys/wait.h> decodes: the signal
+ * that killed the process in the low 7 bits, else the exit code in the
+ * next byte (user/lib/syscalls.c checks picolibc's macros agree). */
+#define LDE_W_SIGMASK 0x7f
+#define LDE_W_CODESHIFT 8
+#define LDE_W_CODEMASK 0xff
+#define LDE_W_EXITED(code) (((code) & LDE_W_CODEMASK) << LDE_W_CODESHIFT)
+#define LDE_W_SIGNALED(sig) ((sig) & LDE_W_SIGMASK)
+#define LDE_W_TERMSIG(status) ((status) & LDE_W_SIGMASK)	/* 0: it exited */
+#define LDE_W_EXITCODE(status) (((status) >> LDE_W_CODESHIFT) & LDE_W_CODEMASK)
 
 #define LDE_NAME_MAX 16
 #define LDE_PATH_MAX 128

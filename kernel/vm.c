@@ -6,43 +6,24 @@
 #include "kstring.h"
 #include "palloc.h"
 
-#define PAGE_DOWN(a) ((a) & ~(uint64_t)(PGSIZE - 1))
-#define PAGE_UP(a) (((a) + PGSIZE - 1) & ~(uint64_t)(PGSIZE - 1))
-#define USER_RW (PTE_U | PTE_R | PTE_W)
 
 int vm_create(struct mm *mm)
 {
-	mm->pt = mmu_new_user_root(kernel_pagetable);
+	mm->pt = mmu_new_user_root();
 	mm->heap_start = mm->brk = 0;
 	mm->stack_low = USER_TOP;
 	mm->pages = 0;
 	return mm->pt ? 0 : -ENOMEM;
 }
 
-static int release_leaf(pte_t *pte, uint64_t va, void *arg)
-{
-	struct mm *mm = arg;
-	page_put(pa_to_kva(pte_pa(*pte)));
-	*pte = 0;
-	mm->pages--;
-	return 0;
-}
-
 /* Everything a process can have mapped lies in two ranges: the image and
  * heap, and the stack. Walking only those keeps fork and exit cheap. */
-static int for_each_mapped(struct mm *mm, int (*fn)(pte_t *, uint64_t, void *), void *arg)
-{
-	int err = mmu_for_each_user_leaf(mm->pt, 0, PAGE_UP(mm->brk), fn, arg);
-	if (!err)
-		err = mmu_for_each_user_leaf(mm->pt, mm->stack_low, USER_TOP, fn, arg);
-	return err;
-}
-
 void vm_destroy(struct mm *mm)
 {
 	if (!mm->pt)
 		return;
-	for_each_mapped(mm, release_leaf, mm);
+	mmu_unmap_range(mm->pt, 0, PAGE_UP(mm->brk), &mm->pages);
+	mmu_unmap_range(mm->pt, mm->stack_low, USER_TOP, &mm->pages);
 	KASSERT(mm->pages == 0);
 	/* Tables exist only where pages were mapped, or were tried: the same
 	 * two ranges. Freeing within them is much cheaper than a full sweep. */
@@ -56,20 +37,6 @@ void vm_destroy(struct mm *mm)
  * read-only and copy-on-write in both address spaces; the first store to it
  * (vm_fault) gives the writer a copy, or the page itself if nobody else
  * holds it any more. Read-only pages (text, rodata) are simply shared. */
-static int share_leaf(pte_t *pte, uint64_t va, void *arg)
-{
-	struct mm *dst = arg;
-	pte_t *d = mmu_walk(dst->pt, va, true);
-	if (!d)
-		return -ENOMEM;
-	if (*pte & PTE_W)
-		*pte = (*pte & ~PTE_W) | PTE_COW;
-	*d = *pte;
-	page_get(pa_to_kva(pte_pa(*pte)));
-	dst->pages++;
-	return 0;
-}
-
 int vm_fork(struct mm *dst, struct mm *src)
 {
 	int err = vm_create(dst);
@@ -78,7 +45,9 @@ int vm_fork(struct mm *dst, struct mm *src)
 	dst->heap_start = src->heap_start;
 	dst->brk = src->brk;
 	dst->stack_low = src->stack_low;
-	err = for_each_mapped(src, share_leaf, dst);
+	err = mmu_share_cow(dst->pt, src->pt, 0, PAGE_UP(src->brk), &dst->pages);
+	if (!err)
+		err = mmu_share_cow(dst->pt, src->pt, src->stack_low, USER_TOP, &dst->pages);
 	/* The parent's writable pages just became read-only. Even on failure
 	 * some may have (they stay copy-on-write, which is harmless). */
 	arch_tlb_flush_all();
@@ -88,36 +57,35 @@ int vm_fork(struct mm *dst, struct mm *src)
 }
 
 /* A store to a copy-on-write page. */
-static int cow_break(struct mm *mm, pte_t *pte, uint64_t va)
+static int cow_break(struct mmu_entry *entry, uint64_t va, void *old, unsigned perm)
 {
-	void *old = pa_to_kva(pte_pa(*pte));
-	uint64_t flags = (pte_flags(*pte) & ~PTE_COW) | PTE_W;
+	perm = (perm & ~PERM_COW) | PERM_W;
 	if (page_refcount(old) > 1) {
 		void *copy = palloc();
 		if (!copy)
 			return -ENOMEM;
 		memcpy(copy, old, PGSIZE);
 		page_put(old);
-		*pte = pte_make(kva_to_pa(copy), flags);
+		mmu_remap(entry, va, copy, perm);
 	} else {
-		*pte = pte_make(kva_to_pa(old), flags);
+		mmu_remap(entry, va, old, perm);
 	}
-	arch_tlb_flush_page(va);
 	return 0;
 }
 
-int vm_map_anon(struct mm *mm, uint64_t va, uint64_t len, uint64_t perm)
+int vm_map_anon(struct mm *mm, uint64_t va, uint64_t len, unsigned perm)
 {
 	for (uint64_t a = PAGE_DOWN(va); a < va + len; a += PGSIZE) {
-		pte_t *pte = mmu_walk(mm->pt, a, true);
-		if (!pte)
-			return -ENOMEM;
-		if (pte_valid(*pte))
-			continue;
 		void *page = palloc_zeroed();
 		if (!page)
 			return -ENOMEM;
-		*pte = pte_make(kva_to_pa(page), perm | PTE_U);
+		int err = mmu_map_page(mm->pt, a, page, perm | PERM_U);
+		if (err) {
+			page_put(page);
+			if (err == -EEXIST)
+				continue;
+			return err;
+		}
 		mm->pages++;
 	}
 	return 0;
@@ -129,27 +97,28 @@ static bool demand_paged(struct mm *mm, uint64_t va)
 	       (va >= USER_STACK_BOTTOM && va < USER_TOP);
 }
 
-static bool allows(pte_t pte, enum vm_access access)
+/* The permissions a user access needs. */
+static unsigned perm_for(enum vm_access access)
 {
-	if (!pte_valid(pte) || !(pte & PTE_U))
-		return false;
 	switch (access) {
-	case VM_READ: return pte & PTE_R;
-	case VM_WRITE: return pte & PTE_W;
-	case VM_EXEC: return pte & PTE_X;
+	case VM_READ: return PERM_U | PERM_R;
+	case VM_WRITE: return PERM_U | PERM_W;
+	case VM_EXEC: return PERM_U | PERM_X;
 	}
-	return false;
+	return PERM_U | PERM_R | PERM_W | PERM_X;
 }
 
 int vm_fault(struct mm *mm, uint64_t va, enum vm_access access)
 {
 	if (va >= USER_TOP)
 		return -EFAULT;
-	pte_t *pte = mmu_walk(mm->pt, va, false);
-	if (pte && pte_valid(*pte)) {
-		if (access == VM_WRITE && (*pte & PTE_COW) && (*pte & PTE_U))
-			return cow_break(mm, pte, va);
-		return allows(*pte, access) ? 0 : -EFAULT;
+	void *page;
+	struct mmu_entry *entry;
+	unsigned perm = mmu_lookup(mm->pt, va, &page, &entry);
+	if (perm) {
+		if (access == VM_WRITE && (perm & (PERM_COW | PERM_U)) == (PERM_COW | PERM_U))
+			return cow_break(entry, va, page, perm);
+		return (perm & perm_for(access)) == perm_for(access) ? 0 : -EFAULT;
 	}
 	if (access == VM_EXEC || !demand_paged(mm, va))
 		return -EFAULT;
@@ -157,7 +126,7 @@ int vm_fault(struct mm *mm, uint64_t va, enum vm_access access)
 	 * that then could not be had must still be found by vm_destroy. */
 	if (va >= USER_STACK_BOTTOM && PAGE_DOWN(va) < mm->stack_low)
 		mm->stack_low = PAGE_DOWN(va);
-	return vm_map_anon(mm, PAGE_DOWN(va), PGSIZE, PTE_R | PTE_W);
+	return vm_map_anon(mm, PAGE_DOWN(va), PGSIZE, PERM_R | PERM_W);
 }
 
 void *vm_user_ptr(struct mm *mm, uint64_t va, enum vm_access access, int *err)
@@ -166,14 +135,14 @@ void *vm_user_ptr(struct mm *mm, uint64_t va, enum vm_access access, int *err)
 		*err = -EFAULT;
 		return NULL;
 	}
-	pte_t *pte = mmu_walk(mm->pt, va, false);
-	if (!pte || !allows(*pte, access)) {
+	void *p = mmu_translate(mm->pt, va, perm_for(access));
+	if (!p) {
 		*err = vm_fault(mm, va, access);
 		if (*err)
 			return NULL;
-		pte = mmu_walk(mm->pt, va, false);
+		p = mmu_translate(mm->pt, va, perm_for(access));
 	}
-	return (char *)pa_to_kva(pte_pa(*pte)) + (va & (PGSIZE - 1));
+	return p;
 }
 
 /* Copy n bytes between kernel memory and user address uaddr, a page at a
@@ -240,7 +209,7 @@ long vm_sbrk(struct mm *mm, long incr)
 		if (more > palloc_free_pages())
 			return -ENOMEM;
 	} else if (PAGE_UP(new) < PAGE_UP(old)) {
-		mmu_for_each_user_leaf(mm->pt, PAGE_UP(new), PAGE_UP(old), release_leaf, mm);
+		mmu_unmap_range(mm->pt, PAGE_UP(new), PAGE_UP(old), &mm->pages);
 		/* Tables that mapped nothing but the released range go too, so a
 		 * heap that shrinks back gives back everything it took. */
 		mmu_free_tables_in(mm->pt, PAGE_UP(new), PAGE_UP(old), false);

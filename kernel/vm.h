@@ -23,9 +23,9 @@ int vm_create(struct mm *mm);
 void vm_destroy(struct mm *mm);
 /* Copy src into the empty dst (fork). 0 or -ENOMEM (dst then destroyed). */
 int vm_fork(struct mm *dst, struct mm *src);
-/* Map fresh zeroed pages over [va, va+len) with PTE_* permissions (pages
- * already mapped there are left alone). 0 or -ENOMEM. */
-int vm_map_anon(struct mm *mm, uint64_t va, uint64_t len, uint64_t perm);
+/* Map fresh zeroed user pages over [va, va+len) with PERM_* permissions
+ * (pages already mapped there are left alone). 0 or -ENOMEM. */
+int vm_map_anon(struct mm *mm, uint64_t va, uint64_t len, unsigned perm);
 /* Resolve a user fault: 0 if the page is now accessible, else -EFAULT or
  * -ENOMEM. */
 int vm_fault(struct mm *mm, uint64_t va, enum vm_access access);

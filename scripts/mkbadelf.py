@@ -36,7 +36,7 @@ ET_REL, ET_EXEC, ET_DYN, ET_CORE = 1, 2, 3, 4
 EM_X86_64 = 62
 U64 = (1 << 64) - 1
 
-# arch/riscv/memlayout.h
+# kernel/uapi_layout.h
 USER_TOP = 0x4000000000
 USER_STACK_BOTTOM = USER_TOP - (1 << 20)
 USER_HEAP_LIMIT = USER_STACK_BOTTOM - PAGE

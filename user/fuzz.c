@@ -18,13 +18,15 @@
  *     inherited (the console included: random writes never reach it), puts
  *     dead pipes on 0, 1 and 2, and makes random system calls with random
  *     arguments from its own PRNG stream (seeded from SEED and its index):
- *     every call number (poweroff excepted), numbers past the table, huge
- *     and negative ones; pointers that are NULL, into page 0, the kernel
- *     half, non-canonical, unmapped, the stack guard, straddling the end of
- *     the heap, misaligned, into its own text and rodata; lengths 0, huge,
- *     negative; descriptors valid and not. fork (the child fuzzes on for a
- *     while), exec (real programs, missing paths, the bad_* ELFs), kill (of
- *     its children, other workers, itself), exit and wait are among them.
+ *     every call in kernel/syscalls.def (poweroff excepted; one with no
+ *     special case below gets arguments by their types there), numbers
+ *     past the table, huge and negative ones; pointers that are NULL, into
+ *     page 0, the kernel half, non-canonical, unmapped, the stack guard,
+ *     straddling the end of the heap, misaligned, into its own text and
+ *     rodata; lengths 0, huge, negative; descriptors valid and not. fork
+ *     (the child fuzzes on for a while), exec (real programs, missing
+ *     paths, the bad_* ELFs), kill (of its children, other workers,
+ *     itself), exit and wait are among them.
  *     Some results are checked (call numbers past the table give ENOSYS,
  *     nothing is ever copied to or from memory the caller may not touch,
  *     getpid is right, sbrk returns the old break, errors are errnos...).
@@ -58,7 +60,7 @@
 #include <unistd.h>
 #include "check.h"
 #include "lde.h"
-#include "../arch/riscv/memlayout.h"
+#include "kaddr.h"
 
 #define PG 4096UL
 #define NOFILE 16		/* descriptors per process (kernel/proc.h) */
@@ -249,9 +251,9 @@ static uint64_t pick_ptr(enum pclass *cls)
 	switch (below(25)) {
 	case 0: p = 0; break;					/* NULL */
 	case 1: p = below(PG); break;				/* page 0 */
-	case 2: p = KERNEL_OFFSET + below(1UL << 31); break;	/* kernel's direct map */
-	case 3: p = KERNEL_VA + below(1UL << 20); break;	/* kernel text */
-	case 4: p = KSTACK_REGION + below(64 * KSTACK_SLOT_SIZE); break;	/* kernel stacks */
+	case 2: p = KADDR_DIRECT_MAP + below(1UL << 31); break;	/* kernel's direct map */
+	case 3: p = KADDR_TEXT + below(1UL << 20); break;	/* kernel text */
+	case 4: p = KADDR_KSTACKS + below(64 * KADDR_KSTACK_SLOT_SIZE); break;	/* kernel stacks */
 	case 5: p = -(uint64_t)1 - below(PG); break;		/* the very top */
 	case 6: p = USER_TOP + below(1UL << 36); break;	/* non-canonical */
 	case 7: p = (1UL << 63) + below(1UL << 40); break;	/* non-canonical */
@@ -381,8 +383,8 @@ static uint64_t pick_leases(void)
 	return chance(80) ? (uint64_t)l : pick_ptr(&c);
 }
 
-/* ecall with a6 as well: the message calls take a lease array or a token
- * there. */
+/* ecall with a6 as well: ipc_call and ipc_reply_recv take the lease array
+ * or the reply token there. */
 static long sys_a6(uint64_t nr, const uint64_t a[6], uint64_t a6)
 {
 	register uint64_t r0 __asm__("a0") = a[0];
@@ -557,24 +559,49 @@ static void became_child(void)
 		sys(SYS_exit, below(256), 0, 0, 0, 0, 0);
 }
 
+/* From kernel/syscalls.def: each call's arguments, by whose types a call
+ * one_call knows nothing special about is fuzzed, and whether it returns. */
+enum arg_type { T_INT, T_LONG, T_UNSIGNED, T_ADDRESS };
+#define TYPE_int T_INT
+#define TYPE_long T_LONG
+#define TYPE_size_t T_UNSIGNED
+#define TYPE_uint64_t T_UNSIGNED
+#define TYPE_uintptr_t T_ADDRESS
+#define TYPE(t, x) TYPE_##t,
+#define RETURNS_long 1
+#define RETURNS_noreturn 0
+static const struct {
+	uint8_t nargs, returns;
+	uint8_t type[6];	/* enum arg_type */
+} calls[NSYSCALLS] = {
+#define SYSCALL(nr, name, ret, n, ...) \
+	[nr] = { n, RETURNS_##ret, { SYSCALL_EACH(n, TYPE, __VA_ARGS__) } },
+#include "syscalls.def"
+#undef SYSCALL
+};
+
+/* How often a call is picked, relative to the others: every call in the
+ * list is, poweroff excepted. */
+static int weight(int nr)
+{
+	switch (nr) {
+	case 0: return 2;	/* no call: ENOSYS */
+	case SYS_poweroff: return 0;
+	case SYS_exit: return 1;	/* ends the worker */
+	case SYS_trace: return 1;	/* floods the console */
+	case SYS_uptime: return 2;
+	case SYS_write: return 8;
+	case SYS_read: case SYS_sbrk: return 6;
+	default: return 4;
+	}
+}
+
 static uint64_t pick_nr(void)
 {
-	static const uint8_t weights[NSYSCALLS] = {
-		[0] = 2, [SYS_exit] = 1, [SYS_write] = 8, [SYS_read] = 6, [SYS_getpid] = 3,
-		[SYS_getppid] = 3, [SYS_fork] = 3, [SYS_wait] = 3, [SYS_kill] = 4, [SYS_exec] = 3,
-		[SYS_sbrk] = 6, [SYS_yield] = 3, [SYS_usleep] = 3, [SYS_uptime] = 2,
-		[SYS_pipe] = 5, [SYS_close] = 5, [SYS_dup] = 5, [SYS_procinfo] = 5,
-		[SYS_meminfo] = 4, [SYS_poweroff] = 0, [SYS_readdir] = 5, [SYS_tcsetpgrp] = 3,
-		[SYS_setpgid] = 4, [SYS_trace] = 1,
-		[SYS_ep_create] = 4, [SYS_ep_mint] = 3, [SYS_ipc_call] = 4, [SYS_ipc_recv] = 2,
-		[SYS_ipc_reply] = 3, [SYS_ipc_reply_recv] = 2, [SYS_lease_read] = 3,
-		[SYS_lease_write] = 3, [SYS_ntfn_create] = 3, [SYS_ntfn_signal] = 3,
-		[SYS_ntfn_wait] = 2, [SYS_ntfn_poll] = 2, [SYS_ntfn_bind] = 2,
-	};
 	static int total;
 	if (!total)
 		for (int i = 0; i < NSYSCALLS; i++)
-			total += weights[i];
+			total += weight(i);
 	int r = (int)below((uint64_t)total + 6);
 	if (r >= total) {	/* past the table */
 		switch (r - total) {
@@ -585,9 +612,9 @@ static uint64_t pick_nr(void)
 		}
 	}
 	for (int i = 0; i < NSYSCALLS; i++) {
-		if (r < weights[i])
+		if (r < weight(i))
 			return (uint64_t)i;
-		r -= weights[i];
+		r -= weight(i);
 	}
 	return 0;
 }
@@ -725,7 +752,7 @@ static void hog_phase(void)
 static void fault(void)
 {
 	switch (below(6)) {
-	case 0: (void)*(volatile char *)(KERNEL_VA + below(PG)); break;	/* load: kernel */
+	case 0: (void)*(volatile char *)(KADDR_TEXT + below(PG)); break;	/* load: kernel */
 	case 1: *(volatile char *)((uint64_t)&fault + below(64)) = 1; break;	/* store: text */
 	case 2: ((void (*)(void))(below(PG)))(); break;			/* jump: page 0 */
 	case 3: __asm__ volatile(".4byte 0" ::: "memory"); break;		/* illegal */
@@ -738,6 +765,22 @@ static void fault(void)
 	}
 }
 
+/* An argument by its type alone. Descriptors are among the signed ones. */
+static uint64_t pick_typed(int type, enum pclass *cls)
+{
+	switch (type) {
+	case T_ADDRESS: return pick_ptr(cls);
+	case T_UNSIGNED: return pick_len();
+	default: return chance(50) ? pick_fd() : pick_int();
+	}
+}
+
+/* Would the kernel see the argument as descriptor fd? */
+static int is_fd(int type, uint64_t v, int fd)
+{
+	return (type == T_INT && (int)v == fd) || (type == T_LONG && (long)v == fd);
+}
+
 static void one_call(void)
 {
 	if (chance(2))
@@ -747,7 +790,7 @@ static void one_call(void)
 
 	uint64_t nr = pick_nr();
 	uint64_t a[6];
-	enum pclass c0 = P_ANY, c1 = P_ANY;
+	enum pclass c[6] = { P_ANY, P_ANY, P_ANY, P_ANY, P_ANY, P_ANY };
 	int wild = chance(8);	/* sometimes every argument is anything */
 	for (int i = 0; i < 6; i++)
 		a[i] = pick_any();
@@ -756,12 +799,12 @@ static void one_call(void)
 		case SYS_read:
 		case SYS_write:
 			a[0] = pick_fd();
-			a[1] = pick_ptr(&c1);
+			a[1] = pick_ptr(&c[1]);
 			a[2] = pick_len();
 			break;
 		case SYS_close: case SYS_dup: a[0] = pick_fd(); break;
 		case SYS_tcsetpgrp: a[0] = pick_fd(); a[1] = pick_int(); break;
-		case SYS_wait: case SYS_pipe: case SYS_meminfo: a[0] = pick_ptr(&c0); break;
+		case SYS_wait: case SYS_pipe: case SYS_meminfo: a[0] = pick_ptr(&c[0]); break;
 		case SYS_kill:
 			switch (below(6)) {
 			case 0: case 1: a[0] = nkids ? (uint64_t)kids[below((uint64_t)nkids)] : 0; break;
@@ -795,12 +838,12 @@ static void one_call(void)
 			break;
 		case SYS_procinfo:
 			a[0] = chance(50) ? -(uint64_t)1 : (chance(50) ? 0 : (uint64_t)(int)below(400));
-			a[1] = pick_ptr(&c1);
+			a[1] = pick_ptr(&c[1]);
 			a[2] = chance(60) ? below(70) : pick_int();
 			break;
 		case SYS_readdir:
 			a[0] = chance(70) ? below((uint64_t)nnames + 3) : pick_int();
-			a[1] = pick_ptr(&c1);
+			a[1] = pick_ptr(&c[1]);
 			a[2] = chance(70) ? below(40) : pick_len();
 			break;
 		case SYS_setpgid:
@@ -809,32 +852,31 @@ static void one_call(void)
 			break;
 		case SYS_trace: a[0] = chance(90) ? 0 : 1; break;
 		case SYS_ep_mint: a[0] = pick_fd(); a[1] = chance(80) ? below(5) : pick_int(); break;
-		case SYS_ipc_call: case SYS_ipc_reply_recv:
-			a[0] = pick_fd(); a[1] = pick_info(); break;
+		case SYS_ipc_call: case SYS_ipc_reply_recv: a[0] = pick_fd(); a[1] = pick_info(); break;
 		case SYS_ipc_reply: a[0] = pick_token(); a[1] = pick_info(); break;
-		case SYS_ipc_recv: case SYS_ntfn_wait: case SYS_ntfn_poll: case SYS_ntfn_bind:
-			a[0] = chance(90) ? pick_fd() : -(uint64_t)1; break;
-		case SYS_ntfn_signal: a[0] = pick_fd(); a[1] = chance(80) ? below(256) : pick_int(); break;
 		case SYS_lease_read: case SYS_lease_write:
 			a[0] = pick_token();
 			a[1] = chance(80) ? below(6) : pick_int();
 			a[2] = pick_len();
-			a[3] = pick_ptr(&c1);
+			a[3] = pick_ptr(&c[3]);
 			a[4] = pick_len();
 			break;
-		default: break;
+		default:
+			if (nr < NSYSCALLS)
+				for (int i = 0; i < calls[nr].nargs; i++)
+					a[i] = pick_typed(calls[nr].type[i], &c[i]);
+			break;
 		}
 	}
-	uint64_t a6 = nr == SYS_ipc_call ? pick_leases() : pick_token();
 
 	/* The guards. */
 	if (nr == SYS_poweroff)
 		nr = 0;
-	if ((nr == SYS_read || nr == SYS_write || nr == SYS_close || nr == SYS_dup ||
-	     nr == SYS_tcsetpgrp) && a[0] == (uint64_t)stats_fd)
-		a[0] = (uint64_t)NOFILE + 1;
-	/* The report pipe never travels in a message: whoever received it
-	 * could write anything into it. */
+	if (nr < NSYSCALLS)	/* never the report pipe, in any call */
+		for (int i = 0; i < calls[nr].nargs; i++)
+			if (is_fd(calls[nr].type[i], a[i], stats_fd))
+				a[i] = (uint64_t)NOFILE + 1;
+	/* Nor in a message: whoever received it could write anything there. */
 	if ((nr == SYS_ipc_call || nr == SYS_ipc_reply || nr == SYS_ipc_reply_recv) &&
 	    ((a[1] >> 40) & 0xff) == (uint64_t)stats_fd + 1)
 		a[1] &= ~(0xffUL << 40);
@@ -842,7 +884,7 @@ static void one_call(void)
 		a[0] = (uint64_t)(sentinel_pid + 100000);
 	if (nr == SYS_exec && exec_path_forbidden(a[0]))
 		a[0] = (uint64_t)"/no_such_program";
-	if (nr == SYS_exec || nr == SYS_exit)
+	if (nr == SYS_exec || (nr < NSYSCALLS && !calls[nr].returns))
 		report();	/* the last word, if this call does not return */
 	if (nr == SYS_fork)
 		/* Our children share the report pipe's write end: keep their
@@ -850,8 +892,9 @@ static void one_call(void)
 		report();
 
 	long t0 = nr == SYS_usleep ? sys(SYS_uptime, 0, 0, 0, 0, 0, 0) : 0;
-	long r = nr >= SYS_ep_create && nr < NSYSCALLS ? sys_a6(nr, a, a6)
-						       : sys(nr, a[0], a[1], a[2], a[3], a[4], a[5]);
+	long r = nr == SYS_ipc_call || nr == SYS_ipc_reply_recv
+			 ? sys_a6(nr, a, nr == SYS_ipc_call ? pick_leases() : pick_token())
+			 : sys(nr, a[0], a[1], a[2], a[3], a[4], a[5]);
 	calls_made++;
 
 	/* What every call must respect. */
@@ -870,17 +913,17 @@ static void one_call(void)
 	case SYS_read:
 		/* Bytes "read" into memory we may not write, or from a length
 		 * that is not a size. */
-		FAIL_IF(r > 0 && (c1 == P_NONE || c1 == P_RO), nr, r, a[1], a[2]);
+		FAIL_IF(r > 0 && (c[1] == P_NONE || c[1] == P_RO), nr, r, a[1], a[2]);
 		FAIL_IF(r > 0 && (uint64_t)r > a[2], nr, r, a[1], a[2]);
 		break;
 	case SYS_write:
-		FAIL_IF(r > 0 && c1 == P_NONE , nr, r, a[1], a[2]);
+		FAIL_IF(r > 0 && c[1] == P_NONE , nr, r, a[1], a[2]);
 		FAIL_IF(r > 0 && (uint64_t)r > a[2], nr, r, a[1], a[2]);
 		break;
 	case SYS_meminfo:
 	case SYS_pipe:
-		FAIL_IF(r == 0 && (c0 == P_NONE || c0 == P_RO) , nr, r, a[0], 0);
-		if (nr == SYS_pipe && r == 0 && c0 == P_RW ) {
+		FAIL_IF(r == 0 && (c[0] == P_NONE || c[0] == P_RO) , nr, r, a[0], 0);
+		if (nr == SYS_pipe && r == 0 && c[0] == P_RW ) {
 			int fds[2];
 			memcpy(fds, (void *)a[0], sizeof fds);
 			FAIL_IF(fds[0] < 0 || fds[0] >= NOFILE || fds[1] < 0 || fds[1] >= NOFILE ||
@@ -891,18 +934,18 @@ static void one_call(void)
 		break;
 	case SYS_wait:
 		if (r > 0) {
-			FAIL_IF(a[0] && (c0 == P_NONE || c0 == P_RO) , nr, r, a[0], 0);
+			FAIL_IF(a[0] && (c[0] == P_NONE || c[0] == P_RO) , nr, r, a[0], 0);
 			for (int i = 0; i < nkids; i++)
 				if (kids[i] == r)
 					kids[i] = kids[--nkids];
 		}
 		break;
 	case SYS_procinfo:
-		FAIL_IF(r > 0 && (c1 == P_NONE || c1 == P_RO) , nr, r, a[1], a[2]);
+		FAIL_IF(r > 0 && (c[1] == P_NONE || c[1] == P_RO) , nr, r, a[1], a[2]);
 		FAIL_IF(r > 64, nr, r, a[1], a[2]);
 		break;
 	case SYS_readdir:
-		FAIL_IF(r > 0 && (c1 == P_NONE || c1 == P_RO) , nr, r, a[1], a[2]);
+		FAIL_IF(r > 0 && (c[1] == P_NONE || c[1] == P_RO) , nr, r, a[1], a[2]);
 		break;
 	case SYS_close:
 		if (r == 0)
@@ -919,7 +962,7 @@ static void one_call(void)
 		break;
 	case SYS_lease_read:
 		/* Bytes "read" into memory we may not write. */
-		FAIL_IF(r > 0 && (c1 == P_NONE || c1 == P_RO), nr, r, a[3], a[4]);
+		FAIL_IF(r > 0 && (c[3] == P_NONE || c[3] == P_RO), nr, r, a[3], a[4]);
 		FAIL_IF(r > 0 && (uint64_t)r > a[4], nr, r, a[3], a[4]);
 		break;
 	case SYS_ipc_reply:

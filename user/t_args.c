@@ -20,7 +20,7 @@
 #include <unistd.h>
 #include "check.h"
 #include "lde.h"
-#include "../arch/riscv/memlayout.h"
+#include "uapi_layout.h"
 
 extern char _end[];	/* user/user.ld: the end of .bss */
 int main(int argc, char **argv);

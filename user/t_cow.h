@@ -11,7 +11,7 @@
 #define PAGE_DOWN(a) ((uintptr_t)(a) & ~(uintptr_t)(PG - 1))
 #define PAGE_UP(a) (((uintptr_t)(a) + PG - 1) & ~(uintptr_t)(PG - 1))
 
-/* The user layout (arch/riscv/memlayout.h): the stack ends at USER_TOP and
+/* The user layout (kernel/uapi_layout.h): the stack ends at USER_TOP and
  * may grow to 1 MiB; the page below it is a guard that is never mapped.
  * The last 2 MiB of user space share one leaf page table, which exists as
  * soon as the process has any stack: a new stack page costs exactly one

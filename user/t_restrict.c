@@ -27,13 +27,12 @@
 #include <unistd.h>
 #include "check.h"
 #include "lde.h"
-/* The kernel's own layout constants (USER_TOP, USER_STACK_BOTTOM, ...). */
-#include "../arch/riscv/memlayout.h"
+#include "kaddr.h"	/* kernel addresses to probe; the user layout */
 
-#define KERNEL_TEXT_VA KERNEL_VA	/* the kernel's first instruction */
-#define KERNEL_HALF KERNEL_OFFSET	/* the direct map of physical 0 */
-#define KSTACK_VA (KSTACK_REGION + PGSIZE)	/* slot 0's kernel stack */
-#define GAP_VA _UL(0x2000000000)	/* between the heap and the stack */
+#define KERNEL_TEXT_VA KADDR_TEXT	/* the kernel's first instruction */
+#define KERNEL_HALF KADDR_DIRECT_MAP	/* the direct map of physical 0 */
+#define KSTACK_VA (KADDR_KSTACKS + PGSIZE)	/* slot 0's kernel stack */
+#define GAP_VA LDE_UL(0x2000000000)	/* between the heap and the stack */
 
 __asm__(".pushsection .text.t_restrict_helpers, \"ax\", @progbits\n"
 	".option push\n"

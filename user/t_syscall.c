@@ -3,6 +3,9 @@
  *   t_syscall             run every check (meant to run as init: pid 1)
  *   t_syscall exit N      leave through a raw SYS_exit ecall with status N
  *   t_syscall argbytes    only the LDE_ARGS_BYTES limit of exec
+ *   t_syscall trace       calls traced, whose trace lines the suite checks
+ *                         (each argument as the handler decodes it, in its
+ *                         format from kernel/syscalls.def)
  *
  * Facts asserted here, beyond the obvious:
  * - ecall: number in a7, arguments in a0-a5, result in a0; every other
@@ -28,15 +31,15 @@
 #include <unistd.h>
 #include "check.h"
 #include "lde.h"
-#include "../arch/riscv/memlayout.h"
+#include "kaddr.h"
 
-#define KERNEL_TEXT _UL(0xffffffc080200000)	/* the kernel image (KERNEL_VA) */
-#define KSTACKS _UL(0xffffffd000000000)		/* KSTACK_REGION */
-#define GAP _UL(0x2000000000)			/* between heap and stack */
+#define KERNEL_TEXT LDE_UL(0xffffffc080200000)	/* the kernel image (KADDR_TEXT) */
+#define KSTACKS LDE_UL(0xffffffd000000000)		/* KADDR_KSTACKS */
+#define GAP LDE_UL(0x2000000000)			/* between heap and stack */
 #define NOFILE_ 16	/* kernel/proc.h NOFILE */
-#define SSIZE_MAX_PLUS1 (_UL(1) << 63)
+#define SSIZE_MAX_PLUS1 (LDE_UL(1) << 63)
 
-_Static_assert(KERNEL_TEXT == KERNEL_VA && KSTACKS == KSTACK_REGION, "memlayout.h moved");
+_Static_assert(KERNEL_TEXT == KADDR_TEXT && KSTACKS == KADDR_KSTACKS, "kaddr.h moved");
 
 int main(int argc, char **argv);
 static const char ro_data[64] = "read-only data";
@@ -197,7 +200,7 @@ static const uintptr_t bad_ptrs[] = {
 	8,				/* page 0 + 8 */
 	PGSIZE - 1,			/* last byte of page 0 */
 	KERNEL_TEXT,			/* kernel image */
-	KERNEL_OFFSET,			/* kernel direct map */
+	KADDR_DIRECT_MAP,			/* kernel direct map */
 	KSTACKS,			/* kernel stacks (guard page) */
 	KSTACKS + PGSIZE,		/* kernel stack of slot 0 */
 	USER_TOP,			/* just past user space */
@@ -557,6 +560,22 @@ static void test_misc(void)
 	CHECK(uptime() >= 0);
 }
 
+/* Traced calls with arguments the trace must show as decoded, not as the
+ * raw registers: tests/suites/firstprog.py matches the lines. */
+static void test_trace_format(void)
+{
+	char buf[8];
+	CHECK_EQ(trace(1), 0);
+	CHECK_EQ(lde_sys_write(1, NULL, 0), 0);	/* an address: 0x0 */
+	/* A long descriptor keeps its high bits; a size is unsigned, in hex. */
+	CHECK_EQ(sys(SYS_write, (1L << 32) | 1, (long)buf, -1), -EBADF);
+	CHECK_EQ(sys(SYS_close, -100000, 0, 0), -EBADF);	/* signed, in decimal */
+	/* An int is its low 32 bits: kill(my_pid, 0). */
+	CHECK_EQ(sys(SYS_kill, (1L << 32) | my_pid, 0, 0), 0);
+	CHECK_EQ(lde_syscall(999, 1, 2, 3, 4, 5, 6), -ENOSYS);	/* unknown: six raw values */
+	CHECK_EQ(trace(0), 0);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc == 3 && !strcmp(argv[1], "exit")) {
@@ -565,6 +584,11 @@ int main(int argc, char **argv)
 		lde_syscall(SYS_exit, status, 0, 0, 0, 0, 0);
 		printf("FAIL: t_syscall: SYS_exit returned\n");
 		return 1;
+	}
+	if (argc == 2 && !strcmp(argv[1], "trace")) {
+		my_pid = getpid();
+		test_trace_format();
+		return check_exit("t_syscall trace");
 	}
 	if (argc == 2 && !strcmp(argv[1], "argbytes")) {
 		test_args_bytes();

@@ -1,35 +1,42 @@
-/* The hooks through which the portable kernel (kernel/) reaches the
- * machine. Everything RISC-V-specific that kernel/ uses is declared here,
- * so the path from C into assembly is easy to follow. */
+/* The contract between the portable kernel (kernel/) and the machine: the
+ * hooks kernel/ may call, and nothing else. The up-calls arch/ makes into
+ * kernel/ are in kernel/hooks.h.
+ *
+ * kernel/ includes no other arch/riscv header. The inline functions below
+ * need three of them (CSR names, the trapframe's layout, KERNEL_OFFSET):
+ * they are included at the end, for those bodies only, and kernel/ may not
+ * use their names (scripts/check-boundaries.sh). Inline, because these sit
+ * on the system-call and page-fault paths, where a call would cost. */
 #pragma once
-#include "csr.h"
-#include "memlayout.h"
-#include "mmu.h"
-#include "trapframe.h"
+#include "uapi_layout.h"
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+
+struct trapframe;	/* saved user registers; layout private to arch/ */
 
 /* --- context switch (swtch.S) --- */
 struct context {
 	uint64_t ra, sp;
 	uint64_t s[12];	/* s0..s11 */
 };
-_Static_assert(sizeof(struct context) == 14 * 8, "swtch.S layout");
 void swtch(struct context *old, struct context *new);
 /* Entered by a new process's first swtch, with sp at its trapframe. */
 extern char trap_return[];
 
 /* --- physical memory --- */
-static inline void *pa_to_kva(uint64_t pa) { return (void *)(pa + KERNEL_OFFSET); }
-static inline uint64_t kva_to_pa(const void *va) { return (uint64_t)va - KERNEL_OFFSET; }
+static inline void *pa_to_kva(uint64_t pa);
+static inline uint64_t kva_to_pa(const void *va);
+/* Physical RAM at or above this address is not reachable until
+ * arch_setup has built the kernel's page table (the boot map's end). */
+uint64_t arch_boot_ram_end(void);
 
 /* --- interrupts: the kernel runs with them off (see trap.c) --- */
-static inline void arch_intr_on(void) { csr_set(sstatus, SSTATUS_SIE); }
-static inline void arch_intr_off(void) { csr_clear(sstatus, SSTATUS_SIE); }
+static inline void arch_intr_on(void);
+static inline void arch_intr_off(void);
 static inline void arch_wait_for_interrupt(void) { __asm__ volatile("wfi" ::: "memory"); }
 
-/* --- time --- */
+/* --- time (timer.c) --- */
 extern uint64_t arch_timebase_hz;	/* ticks of arch_now() per second */
 static inline uint64_t arch_now(void)
 {
@@ -39,57 +46,144 @@ static inline uint64_t arch_now(void)
 }
 void arch_set_timer(uint64_t when);	/* one timer interrupt at arch_now() >= when */
 /* Is a timer interrupt waiting to be taken (it arrived in the kernel)? */
-static inline bool arch_timer_pending(void) { return csr_read(sip) & SIP_STIP; }
+static inline bool arch_timer_pending(void);
+/* Program the timer through the SBI's legacy call even if TIME exists. */
+void arch_timer_use_legacy(void);
 
 /* --- console (ns16550 UART) and power --- */
 void arch_console_putc(char c);
 int arch_console_getc(void);	/* -1 if nothing is waiting */
 void arch_poweroff(int status) __attribute__((noreturn));
 
-/* --- user-mode entry and the system-call ABI --- */
-void arch_user_frame_init(struct trapframe *tf, uint64_t entry, uint64_t sp,
-			  uint64_t argc, uint64_t argv);
-static inline uint64_t arch_syscall_nr(const struct trapframe *tf) { return tf->a7; }
-static inline uint64_t arch_syscall_arg(const struct trapframe *tf, int i) { return (&tf->a0)[i]; }
-static inline void arch_syscall_ret(struct trapframe *tf, long v) { tf->a0 = (uint64_t)v; }
-static inline void arch_fork_child_ret(struct trapframe *tf) { tf->a0 = 0; }
-static inline uint64_t arch_user_pc(const struct trapframe *tf) { return tf->sepc; }
-/* Leave for the current process's U-mode context in tf, dropping whatever
- * the kernel stack holds: trap_entry.S's exit, with sp = tf. Inline, so
- * the IPC fast path needs no call. */
-extern char trap_return_fast[];
-static inline __attribute__((noreturn)) void arch_return_to_user(struct trapframe *tf)
-{
-	__asm__ volatile("mv sp, %0\n\tj trap_return_fast" ::"r"(tf) : "memory");
-	__builtin_unreachable();
-}
-/* A context that starts ipc_resume(tf) on the stack below tf (ipc_entry.S). */
-extern char ipc_resume_entry[];
+/* --- processes: kernel stacks, user-mode entry and the system-call ABI --- */
+/* Map kernel stacks 0..nslots-1 (boot only; panics if memory runs out). */
+void arch_kstacks_init(int nslots);
+/* The trapframe at the top of kernel stack slot. */
+static inline struct trapframe *arch_kstack_frame(int slot);
+/* A fresh U-mode frame: start at entry with stack pointer sp (crt0 finds
+ * argc, argv and envp on that stack). */
+void arch_user_frame_init(struct trapframe *tf, uint64_t entry, uint64_t sp);
+static inline uint64_t arch_syscall_nr(const struct trapframe *tf);
+static inline uint64_t arch_syscall_arg(const struct trapframe *tf, int i);
+static inline void arch_syscall_ret(struct trapframe *tf, long v);
+static inline void arch_fork_child_ret(struct trapframe *tf);
 
-/* --- address spaces --- */
-extern pagetable_t kernel_pagetable;
-void arch_vm_init(uint64_t ram_start, uint64_t ram_end);
-static inline void arch_tlb_flush_page(uint64_t va)
-{
-	__asm__ volatile("sfence.vma %0, zero" ::"r"(va) : "memory");
-}
-static inline void arch_tlb_flush_all(void) { __asm__ volatile("sfence.vma" ::: "memory"); }
-/* mmu_activate, inline, for the IPC hand-off (kernel/sched.h). */
-static inline void arch_activate_inline(pagetable_t root)
-{
-	/* The PPN fits below the mode bits, so | is +, and the direct map's
-	 * offset folds into the same constant. */
-	csr_write(satp, ((uint64_t)root >> 12) + (SATP_MODE_SV39 - (KERNEL_OFFSET >> 12)));
-	sfence_vma_all();
-}
+/* --- IPC: messages in registers, and the direct hand-off (ipc_entry.S) ---
+ * Register i (0..6: a0..a6) of a frame saved by a system call: IPC moves a
+ * message from the sender's frame to the receiver's. */
+static inline uint64_t arch_msg_reg(const struct trapframe *tf, int i);
+static inline void arch_set_msg_reg(struct trapframe *tf, int i, uint64_t v);
+/* Leave for the current process's U-mode context in tf (its result already
+ * in place), dropping everything on the kernel stack. */
+static inline void arch_return_to_user(struct trapframe *tf) __attribute__((noreturn));
+/* Make ctx start ipc_resume(tf) (hooks.h) on the stack below tf when
+ * switched to, then return to U-mode: for a process that blocked without
+ * keeping its kernel stack. */
+static inline void arch_ctx_resume_ipc(struct context *ctx, struct trapframe *tf);
 
-/* --- bring-up (arch/riscv/setup.c), from the parsed device tree --- */
+/* --- user address spaces (mmu.c) ---
+ * kernel/vm.c builds address spaces with these; the page-table format
+ * stays in arch/. va is a user address, a page the kernel address of a
+ * physical page (palloc.h). The page-table pages themselves come from
+ * palloc too. */
+typedef uint64_t *pagetable_t;	/* a root page table: a handle to kernel/ */
+#define PERM_R 0x2	/* user page permissions */
+#define PERM_W 0x4
+#define PERM_X 0x8
+#define PERM_U 0x10	/* U-mode may access it: every user page has it */
+#define PERM_COW 0x100	/* read-only because shared copy-on-write */
+/* A new, empty user address space; NULL if out of memory. */
+pagetable_t mmu_new_user_root(void);
+/* Map page at va with perm. 0, -ENOMEM, or -EEXIST if va is mapped. */
+int mmu_map_page(pagetable_t pt, uint64_t va, void *page, unsigned perm);
+/* The permissions of the page at va (PERM_COW included) and, in *page,
+ * the page, in *entry where the mapping is kept (for mmu_remap); 0 if
+ * nothing is mapped there. */
+struct mmu_entry;
+unsigned mmu_lookup(pagetable_t pt, uint64_t va, void **page, struct mmu_entry **entry);
+/* The kernel address of the byte at va if its page has every perm bit,
+ * else NULL. */
+void *mmu_translate(pagetable_t pt, uint64_t va, unsigned perm);
+/* Replace the mapping of va that mmu_lookup found at entry (the tables
+ * unchanged since) and flush it from the TLB. */
+void mmu_remap(struct mmu_entry *entry, uint64_t va, void *page, unsigned perm);
+/* Unmap every page in [start, end), dropping a reference to each (no TLB
+ * flush), and subtract their number from *pages. */
+void mmu_unmap_range(pagetable_t pt, uint64_t start, uint64_t end, uint64_t *pages);
+/* Map every page of src in [start, end) into dst too, taking a reference;
+ * writable pages become read-only and PERM_COW in both. Adds the number of
+ * pages shared to *shared. 0 or -ENOMEM (part may be shared by then). */
+int mmu_share_cow(pagetable_t dst, pagetable_t src, uint64_t start, uint64_t end,
+		  uint64_t *shared);
+/* Free the table pages that map only addresses inside [start, end), or
+ * that straddle it and are now empty; the pages inside the range must be
+ * unmapped already. all_gone: the caller knows the whole address space has
+ * no pages left, so straddling tables need no emptiness check. */
+void mmu_free_tables_in(pagetable_t pt, uint64_t start, uint64_t end, bool all_gone);
+/* Free the user half's table pages and the root. Pages must be gone. */
+void mmu_free_user_tables(pagetable_t pt);
+/* Table pages of the user half, the root included. */
+uint64_t mmu_table_pages(pagetable_t pt);
+void mmu_activate(pagetable_t pt);
+/* mmu_activate, inline: the IPC hand-off's address-space switch. */
+static inline void arch_activate_inline(pagetable_t pt);
+void mmu_activate_kernel(void);	/* the kernel's own, with no user half */
+static inline void arch_tlb_flush_all(void);
+
+/* --- bring-up (setup.c), from the device tree --- */
 struct fdt_info;
 void arch_setup(uint64_t hartid, const struct fdt_info *fdt);
 void arch_describe_firmware(void);
-/* Program the timer through the SBI's legacy call even if TIME exists. */
-void arch_timer_use_legacy(void);
 
 /* --- debugging --- */
 void arch_backtrace(uint64_t fp);
 static inline uint64_t arch_frame_pointer(void) { return (uint64_t)__builtin_frame_address(0); }
+
+/* ---- private: the inline bodies, and what they need ---- */
+#include "context.h"
+#include "csr.h"
+#include "memlayout.h"
+#include "trapframe.h"
+
+_Static_assert(offsetof(struct context, ra) == CTX_RA && offsetof(struct context, sp) == CTX_SP &&
+		       offsetof(struct context, s[0]) == CTX_S(0) &&
+		       offsetof(struct context, s[11]) == CTX_S(11) &&
+		       sizeof(struct context) == CTX_SIZE,
+	       "swtch.S layout");
+
+static inline void *pa_to_kva(uint64_t pa) { return (void *)(pa + KERNEL_OFFSET); }
+static inline uint64_t kva_to_pa(const void *va) { return (uint64_t)va - KERNEL_OFFSET; }
+static inline void arch_intr_on(void) { csr_set(sstatus, SSTATUS_SIE); }
+static inline void arch_intr_off(void) { csr_clear(sstatus, SSTATUS_SIE); }
+static inline bool arch_timer_pending(void) { return csr_read(sip) & SIP_STIP; }
+static inline void arch_tlb_flush_all(void) { sfence_vma_all(); }
+static inline struct trapframe *arch_kstack_frame(int slot)
+{
+	uint64_t top = KSTACK_REGION + (uint64_t)slot * KSTACK_SLOT_SIZE + KSTACK_SLOT_SIZE;
+	return (struct trapframe *)(top - sizeof(struct trapframe));
+}
+static inline uint64_t arch_syscall_nr(const struct trapframe *tf) { return tf->a7; }
+static inline uint64_t arch_syscall_arg(const struct trapframe *tf, int i) { return (&tf->a0)[i]; }
+static inline void arch_syscall_ret(struct trapframe *tf, long v) { tf->a0 = (uint64_t)v; }
+static inline void arch_fork_child_ret(struct trapframe *tf) { tf->a0 = 0; }
+static inline uint64_t arch_msg_reg(const struct trapframe *tf, int i) { return (&tf->a0)[i]; }
+static inline void arch_set_msg_reg(struct trapframe *tf, int i, uint64_t v) { (&tf->a0)[i] = v; }
+static inline void arch_return_to_user(struct trapframe *tf)
+{
+	/* trap_entry.S's exit, with sp = the frame. */
+	__asm__ volatile("mv sp, %0\n\tj trap_return_fast" ::"r"(tf) : "memory");
+	__builtin_unreachable();
+}
+extern char ipc_resume_entry[];
+static inline void arch_ctx_resume_ipc(struct context *ctx, struct trapframe *tf)
+{
+	ctx->ra = (uint64_t)ipc_resume_entry;
+	ctx->sp = (uint64_t)tf;
+}
+static inline void arch_activate_inline(pagetable_t pt)
+{
+	/* The PPN fits below the mode bits, so | is +, and the direct map's
+	 * offset folds into the same constant. */
+	csr_write(satp, ((uint64_t)pt >> PGSHIFT) + (SATP_MODE_SV39 - (KERNEL_OFFSET >> PGSHIFT)));
+	sfence_vma_all();
+}

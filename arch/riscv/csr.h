@@ -11,13 +11,10 @@
 #define SSTATUS_SPP BIT(8)	/* privilege before the trap: 0 = U, 1 = S */
 #define SSTATUS_FS_MASK (_UL(3) << 13)	/* FPU state; Off makes every FP op trap */
 #define SSTATUS_SUM BIT(18)	/* S-mode may touch U pages */
-#define SSTATUS_MXR BIT(19)
 
 /* sie / sip */
-#define IRQ_S_SOFT 1
 #define IRQ_S_TIMER 5
 #define IRQ_S_EXT 9
-#define SIE_SSIE BIT(IRQ_S_SOFT)
 #define SIE_STIE BIT(IRQ_S_TIMER)
 #define SIE_SEIE BIT(IRQ_S_EXT)
 #define SIP_STIP BIT(IRQ_S_TIMER)
@@ -41,18 +38,6 @@
 
 /* satp */
 #define SATP_MODE_SV39 (_UL(8) << 60)
-#define SATP_ASID_SHIFT 44
-
-#define CSR_SSTATUS sstatus
-#define CSR_SIE sie
-#define CSR_STVEC stvec
-#define CSR_SCOUNTEREN scounteren
-#define CSR_SSCRATCH sscratch
-#define CSR_SEPC sepc
-#define CSR_SCAUSE scause
-#define CSR_STVAL stval
-#define CSR_SIP sip
-#define CSR_SATP satp
 
 #ifndef __ASSEMBLER__
 
@@ -68,13 +53,6 @@
 	__asm__ volatile("csrs " #csr ", %0" ::"rK"((uint64_t)(bits)) : "memory")
 #define csr_clear(csr, bits) \
 	__asm__ volatile("csrc " #csr ", %0" ::"rK"((uint64_t)(bits)) : "memory")
-
-static inline uint64_t csr_read_time(void)
-{
-	uint64_t t;
-	__asm__ volatile("rdtime %0" : "=r"(t));
-	return t;
-}
 
 static inline void sfence_vma_all(void)
 {

@@ -4,9 +4,10 @@
  *
  * The kernel is linked at KERNEL_OFFSET + its physical address. Until satp
  * is set we run at the physical address, which works because medany code
- * reaches everything PC-relatively. boot_pagetable maps the first 4 GiB of
- * RAM twice with gigapages: at its physical address (so the instruction
- * after the satp write still fetches) and at KERNEL_OFFSET. We then jump to
+ * reaches everything PC-relatively. boot_pagetable maps the first
+ * BOOT_MAP_SIZE bytes of RAM (memlayout.h) twice with gigapages: at its
+ * physical address (so the instruction after the satp write still fetches)
+ * and at KERNEL_OFFSET. We then jump to
  * the high alias, zero .bss, and call kmain on the boot stack with
  * sscratch = 0 (the "in the kernel" marker of the trap protocol).
  */
@@ -60,24 +61,29 @@ _start:
 4:	wfi
 	j	4b
 
-/* Gigapage PTE: PPN of the 1 GiB page, valid, RWX, accessed, dirty. */
-#define GIGA_PTE(pa) ((((pa) >> 12) << 10) | 0xcf)
-#define RAM_PA 0x80000000
-#define IDX_LOW (RAM_PA >> 30)
-#define IDX_HIGH (((KERNEL_OFFSET + RAM_PA) >> 30) & 0x1ff)
+/* Gigapage PTE: PPN of the 1 GiB page, valid, RWX, accessed, dirty (the
+ * Sv39 bits, spelled out: mmu.h is C). */
+#define GIGA_SHIFT 30
+#define GIGA_PTE(pa) ((((pa) >> PGSHIFT) << 10) | 0xcf)
+#define IDX_LOW (BOOT_RAM_PA >> GIGA_SHIFT)
+#define IDX_HIGH (((KERNEL_OFFSET + BOOT_RAM_PA) >> GIGA_SHIFT) & 0x1ff)
+
+/* Two runs of BOOT_MAP_SIZE / 1 GiB entries, the identity and the high
+ * alias of RAM. */
+.macro BOOT_MAP_RUN
+	.set pa, BOOT_RAM_PA
+	.rept BOOT_MAP_SIZE >> GIGA_SHIFT
+	.quad GIGA_PTE(pa)
+	.set pa, pa + (1 << GIGA_SHIFT)
+	.endr
+.endm
 
 	.section .data
 	.balign 4096
 	.globl boot_pagetable
 boot_pagetable:
 	.org boot_pagetable + IDX_LOW * 8
-	.quad GIGA_PTE(RAM_PA + 0x00000000)
-	.quad GIGA_PTE(RAM_PA + 0x40000000)
-	.quad GIGA_PTE(RAM_PA + 0x80000000)
-	.quad GIGA_PTE(RAM_PA + 0xc0000000)
+	BOOT_MAP_RUN
 	.org boot_pagetable + IDX_HIGH * 8
-	.quad GIGA_PTE(RAM_PA + 0x00000000)
-	.quad GIGA_PTE(RAM_PA + 0x40000000)
-	.quad GIGA_PTE(RAM_PA + 0x80000000)
-	.quad GIGA_PTE(RAM_PA + 0xc0000000)
-	.org boot_pagetable + 4096
+	BOOT_MAP_RUN
+	.org boot_pagetable + PGSIZE

@@ -5,9 +5,14 @@
  * per-slot kernel stacks (proc_init). Page-table pages for them are made
  * on demand here, all before the first process exists. */
 #include "arch.h"
-#include "csr.h"
+#include "mmu.h"
 #include "kassert.h"
 #include "palloc.h"
+/* The kernel addresses the tests probe from U-mode must be the real ones. */
+#include "../../user/lib/kaddr.h"
+_Static_assert(KADDR_DIRECT_MAP == KERNEL_OFFSET && KADDR_TEXT == KERNEL_VA &&
+		       KADDR_KSTACKS == KSTACK_REGION && KADDR_KSTACK_SLOT_SIZE == KSTACK_SLOT_SIZE,
+	       "user/lib/kaddr.h");
 
 pagetable_t kernel_pagetable;
 
@@ -41,6 +46,24 @@ void arch_vm_init(uint64_t ram_start, uint64_t ram_end)
 			  PTE_R | PTE_W | PTE_G))
 		panic("arch_vm_init: out of memory");
 	(void)ram_start;
+}
+
+uint64_t arch_boot_ram_end(void) { return BOOT_RAM_PA + BOOT_MAP_SIZE; }
+
+void mmu_activate_kernel(void) { mmu_activate(kernel_pagetable); }
+
+/* Each slot's kernel stack, with an unmapped guard page below it. */
+void arch_kstacks_init(int nslots)
+{
+	for (int slot = 0; slot < nslots; slot++) {
+		uint64_t base = KSTACK_REGION + (uint64_t)slot * KSTACK_SLOT_SIZE + PGSIZE;
+		for (int pg = 0; pg < KSTACK_PAGES; pg++) {
+			void *page = palloc();
+			if (!page || mmu_map(kernel_pagetable, base + pg * PGSIZE, kva_to_pa(page),
+					     PGSIZE, PTE_R | PTE_W | PTE_G))
+				panic("arch_kstacks_init: out of memory for kernel stacks");
+		}
+	}
 }
 
 /* Map [pa, pa+size) of device registers into the direct map. */

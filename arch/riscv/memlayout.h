@@ -1,9 +1,6 @@
-/* Virtual and physical layout. Shared by C and assembly.
- *
- *   0x0000000000000000  page 0, never mapped (NULL faults)
- *   0x0000000000001000  user text, rodata, data, bss, then the heap (sbrk)
- *   ...                 unmapped guard page, then the user stack growing
- *   0x0000004000000000  down from USER_TOP (the end of Sv39's lower half)
+/* Virtual and physical layout of the kernel half. Shared by C and
+ * assembly; private to arch/riscv. The user half (USER_BASE .. USER_TOP)
+ * is part of the user API: kernel/uapi_layout.h.
  *
  *   0xffffffc000000000  KERNEL_OFFSET: every physical address pa is mapped
  *                       at pa + KERNEL_OFFSET (RAM, the kernel image with
@@ -15,11 +12,9 @@
  * space, so a trap never switches satp. */
 #pragma once
 #include "const.h"
+#include "uapi_layout.h"
 
-#define PGSHIFT 12
-#define PGSIZE (1 << PGSHIFT)
 #define MEGAPAGE_SIZE (1 << 21)
-
 
 #define KERNEL_OFFSET _UL(0xffffffc000000000)
 #define KERNEL_LOAD_PA 0x80200000	/* where OpenSBI's fw_jump/fw_dynamic enter */
@@ -32,10 +27,8 @@
 
 #define BOOT_STACK_SIZE (4 * PGSIZE)
 
-#define USER_BASE _UL(0x1000)	/* lowest user address: page 0 stays unmapped */
-#define USER_TOP _UL(0x4000000000)	/* first address above user space */
-#define USER_STACK_MAX (_UL(1) << 20)	/* the stack may grow to 1 MiB */
-#define USER_STACK_BOTTOM (USER_TOP - USER_STACK_MAX)
-/* The page below USER_STACK_BOTTOM is never mapped: the heap may not grow
- * into it, so running off the stack always faults. */
-#define USER_HEAP_LIMIT (USER_STACK_BOTTOM - PGSIZE)
+/* entry.S's boot page table maps the first BOOT_MAP_SIZE bytes of RAM,
+ * from BOOT_RAM_PA, with gigapages; until the kernel's own page table is
+ * built (arch_setup), RAM above that cannot be touched. */
+#define BOOT_RAM_PA _UL(0x80000000)
+#define BOOT_MAP_SIZE (_UL(4) << 30)

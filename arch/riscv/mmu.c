@@ -5,11 +5,14 @@
 #include "arch.h"
 #include "csr.h"
 #include "errno.h"
+#include "kassert.h"
 #include "palloc.h"
 
 static pagetable_t table_of(pte_t pte) { return pa_to_kva(pte_pa(pte)); }
 
-pte_t *mmu_walk(pagetable_t pt, uint64_t va, bool alloc)
+/* Inlined into the per-page operations below, which the page-fault path
+ * calls: one call per fault, not two. */
+static inline __attribute__((always_inline)) pte_t *walk(pagetable_t pt, uint64_t va, bool alloc)
 {
 	for (int level = PT_LEVELS - 1; level > 0; level--) {
 		pte_t *pte = &pt[VA_INDEX(va, level)];
@@ -25,10 +28,15 @@ pte_t *mmu_walk(pagetable_t pt, uint64_t va, bool alloc)
 		if (!next)
 			return NULL;
 		/* A non-leaf entry: V alone, no R/W/X, no A/D. */
-		*pte = ((kva_to_pa(next) >> 12) << PTE_PPN_SHIFT) | PTE_V;
+		*pte = ((kva_to_pa(next) >> PGSHIFT) << PTE_PPN_SHIFT) | PTE_V;
 		pt = next;
 	}
 	return &pt[VA_INDEX(va, 0)];
+}
+
+pte_t *mmu_walk(pagetable_t pt, uint64_t va, bool alloc)
+{
+	return walk(pt, va, alloc);
 }
 
 int mmu_map(pagetable_t root, uint64_t va, uint64_t pa, uint64_t size, uint64_t flags)
@@ -54,7 +62,7 @@ int mmu_map_large(pagetable_t root, uint64_t va, uint64_t pa, uint64_t size, uin
 				l1 = palloc_zeroed();
 				if (!l1)
 					return -ENOMEM;
-				*l2 = ((kva_to_pa(l1) >> 12) << PTE_PPN_SHIFT) | PTE_V;
+				*l2 = ((kva_to_pa(l1) >> PGSHIFT) << PTE_PPN_SHIFT) | PTE_V;
 			} else {
 				l1 = table_of(*l2);
 			}
@@ -70,6 +78,47 @@ int mmu_map_large(pagetable_t root, uint64_t va, uint64_t pa, uint64_t size, uin
 		pa += PGSIZE;
 	}
 	return 0;
+}
+
+/* The kernel's permission bits are the entry's own, so they pass
+ * through unchanged. */
+_Static_assert(PERM_R == PTE_R && PERM_W == PTE_W && PERM_X == PTE_X && PERM_U == PTE_U &&
+	       PERM_COW == PTE_COW, "PERM_* are the Sv39 bits");
+#define PERM_MASK (PERM_R | PERM_W | PERM_X | PERM_U | PERM_COW)
+
+int mmu_map_page(pagetable_t root, uint64_t va, void *page, unsigned perm)
+{
+	pte_t *pte = walk(root, va, true);
+	if (!pte)
+		return -ENOMEM;
+	if (pte_valid(*pte))
+		return -EEXIST;
+	*pte = pte_make(kva_to_pa(page), perm);
+	return 0;
+}
+
+unsigned mmu_lookup(pagetable_t root, uint64_t va, void **page, struct mmu_entry **entry)
+{
+	pte_t *pte = walk(root, va, false);
+	if (!pte || !pte_valid(*pte))
+		return 0;
+	*page = pa_to_kva(pte_pa(*pte));
+	*entry = (struct mmu_entry *)pte;
+	return pte_flags(*pte) & PERM_MASK;
+}
+
+void *mmu_translate(pagetable_t root, uint64_t va, unsigned perm)
+{
+	pte_t *pte = walk(root, va, false);
+	if (!pte || !pte_valid(*pte) || (pte_flags(*pte) & perm) != perm)
+		return NULL;
+	return (char *)pa_to_kva(pte_pa(*pte)) + (va & (PGSIZE - 1));
+}
+
+void mmu_remap(struct mmu_entry *entry, uint64_t va, void *page, unsigned perm)
+{
+	*(pte_t *)entry = pte_make(kva_to_pa(page), perm);
+	sfence_vma_addr(va);
 }
 
 /* The entries of a table at level whose span meets [start, end): only
@@ -101,8 +150,11 @@ static int walk_level(pagetable_t pt, int level, uint64_t base, uint64_t start, 
 	return 0;
 }
 
-int mmu_for_each_user_leaf(pagetable_t root, uint64_t start, uint64_t end,
-			   int (*fn)(pte_t *, uint64_t, void *), void *arg)
+/* Call fn on every valid leaf in the user half within [start, end), skipping
+ * empty subtrees. fn may change or clear the entry. Stops at the first
+ * non-zero return of fn and returns it. */
+static inline int for_each_user_leaf(pagetable_t root, uint64_t start, uint64_t end,
+				     int (*fn)(pte_t *, uint64_t, void *), void *arg)
 {
 	if (end > USER_TOP)
 		end = USER_TOP;
@@ -111,13 +163,55 @@ int mmu_for_each_user_leaf(pagetable_t root, uint64_t start, uint64_t end,
 	return walk_level(root, PT_LEVELS - 1, 0, start, end, fn, arg);
 }
 
+static int release_leaf(pte_t *pte, uint64_t va, void *arg)
+{
+	page_put(pa_to_kva(pte_pa(*pte)));
+	*pte = 0;
+	(*(uint64_t *)arg)--;
+	return 0;
+}
+
+void mmu_unmap_range(pagetable_t root, uint64_t start, uint64_t end, uint64_t *pages)
+{
+	for_each_user_leaf(root, start, end, release_leaf, pages);
+}
+
+struct share {
+	pagetable_t dst;
+	uint64_t *shared;
+};
+
+/* A writable page becomes read-only and copy-on-write in both tables;
+ * read-only pages (text, rodata) are simply shared. */
+static int share_leaf(pte_t *pte, uint64_t va, void *arg)
+{
+	struct share *sh = arg;
+	pte_t *d = mmu_walk(sh->dst, va, true);
+	if (!d)
+		return -ENOMEM;
+	if (*pte & PTE_W)
+		*pte = (*pte & ~PTE_W) | PTE_COW;
+	*d = *pte;
+	page_get(pa_to_kva(pte_pa(*pte)));
+	(*sh->shared)++;
+	return 0;
+}
+
+int mmu_share_cow(pagetable_t dst, pagetable_t src, uint64_t start, uint64_t end,
+		  uint64_t *shared)
+{
+	struct share sh = { dst, shared };
+	return for_each_user_leaf(src, start, end, share_leaf, &sh);
+}
+
 /* The kernel half's root entries never change after boot (kvm.c): the
  * indices of the valid ones are collected once. */
 static uint16_t kernel_entries[PT_USER_ENTRIES];
 static int nkernel_entries = -1;
 
-pagetable_t mmu_new_user_root(pagetable_t kernel_root)
+pagetable_t mmu_new_user_root(void)
 {
+	pagetable_t kernel_root = kernel_pagetable;
 	pagetable_t root = palloc_zeroed();
 	if (!root)
 		return NULL;
@@ -206,6 +300,6 @@ uint64_t mmu_table_pages(pagetable_t root)
 
 void mmu_activate(pagetable_t root)
 {
-	csr_write(satp, SATP_MODE_SV39 | (kva_to_pa(root) >> 12));
+	csr_write(satp, SATP_MODE_SV39 | (kva_to_pa(root) >> PGSHIFT));
 	sfence_vma_all();
 }

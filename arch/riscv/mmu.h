@@ -1,13 +1,12 @@
 /* The Sv39 page-table format: three levels of 512 eight-byte entries,
- * 4 KiB pages, 39-bit virtual addresses. Portable code in kernel/vm.c
- * builds address spaces from these primitives and the PTE_* names. */
+ * 4 KiB pages, 39-bit virtual addresses. Private to arch/riscv: kernel/
+ * uses the vocabulary of arch.h (mmu_map_page, mmu_share_cow, ...), which
+ * mmu.c builds from these. */
 #pragma once
+#include "arch.h"
 #include "const.h"
-#include <stdbool.h>
-#include <stdint.h>
 
-typedef uint64_t pte_t;
-typedef pte_t *pagetable_t;	/* kernel virtual address of a root table */
+typedef uint64_t pte_t;	/* pagetable_t (arch.h) points at 512 of them */
 
 #define PTE_V BIT(0)
 #define PTE_R BIT(1)
@@ -23,19 +22,19 @@ typedef pte_t *pagetable_t;	/* kernel virtual address of a root table */
 
 #define PT_ENTRIES 512
 #define PT_LEVELS 3
-#define VA_LEVEL_SHIFT(l) (12 + 9 * (l))
+#define VA_LEVEL_SHIFT(l) (PGSHIFT + 9 * (l))
 #define VA_INDEX(va, l) (((va) >> VA_LEVEL_SHIFT(l)) & (PT_ENTRIES - 1))
 #define PT_USER_ENTRIES (PT_ENTRIES / 2)	/* root entries 0..255: lower half */
 
 static inline bool pte_valid(pte_t p) { return p & PTE_V; }
 static inline bool pte_leaf(pte_t p) { return p & (PTE_R | PTE_W | PTE_X); }
-static inline uint64_t pte_pa(pte_t p) { return (p >> PTE_PPN_SHIFT) << 12; }
+static inline uint64_t pte_pa(pte_t p) { return (p >> PTE_PPN_SHIFT) << PGSHIFT; }
 static inline uint64_t pte_flags(pte_t p) { return p & PTE_FLAGS_MASK; }
 static inline pte_t pte_make(uint64_t pa, uint64_t flags)
 {
 	/* A and D preset: the kernel does not use them, and QEMU would
 	 * otherwise fault to have them set. */
-	return ((pa >> 12) << PTE_PPN_SHIFT) | flags | PTE_V | PTE_A | PTE_D;
+	return ((pa >> PGSHIFT) << PTE_PPN_SHIFT) | flags | PTE_V | PTE_A | PTE_D;
 }
 
 /* Leaf entry for va at level 0, or NULL. With alloc, missing tables are
@@ -45,19 +44,7 @@ pte_t *mmu_walk(pagetable_t root, uint64_t va, bool alloc);
 int mmu_map(pagetable_t root, uint64_t va, uint64_t pa, uint64_t size, uint64_t flags);
 /* Map with 2 MiB megapages where alignment allows (kernel direct map). */
 int mmu_map_large(pagetable_t root, uint64_t va, uint64_t pa, uint64_t size, uint64_t flags);
-/* Call fn on every valid leaf in the user half within [start, end), skipping
- * empty subtrees. fn may change or clear the entry. Stops at the first
- * non-zero return of fn and returns it. */
-int mmu_for_each_user_leaf(pagetable_t root, uint64_t start, uint64_t end,
-			   int (*fn)(pte_t *pte, uint64_t va, void *arg), void *arg);
-/* A new root whose upper half shares the kernel's tables. */
-pagetable_t mmu_new_user_root(pagetable_t kernel_root);
-/* Free the table pages that map only addresses inside [start, end) of the
- * user half, or that straddle it and are now empty; the leaves inside the
- * range must be gone already. all_gone: the caller knows the whole address
- * space has no leaves left, so straddling tables need no emptiness check. */
-void mmu_free_tables_in(pagetable_t root, uint64_t start, uint64_t end, bool all_gone);
-/* Free the user half's table pages and the root. Leaves must be gone. */
-void mmu_free_user_tables(pagetable_t root);
-void mmu_activate(pagetable_t root);
-uint64_t mmu_table_pages(pagetable_t root);
+extern pagetable_t kernel_pagetable;
+void arch_vm_init(uint64_t ram_start, uint64_t ram_end);
+/* Map [pa, pa+size) of device registers into the direct map. */
+void kvm_map_device(uint64_t pa, uint64_t size);

@@ -7,5 +7,3 @@ void uart_init(uint64_t pa);
 void uart_enable_rx_interrupt(void);
 void power_init(uint64_t sifive_test_pa);
 void trap_init(void);
-/* Map the devices the kernel drives into the kernel half. */
-int platform_map_devices(pagetable_t kpt, const struct fdt_info *fdt);

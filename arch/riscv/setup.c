@@ -1,30 +1,22 @@
-/* Board bring-up from the device tree: traps, SBI, timer, UART, PLIC,
- * power-off device and the kernel page table. */
+/* Board bring-up from the device tree: traps, SBI, timer frequency, UART,
+ * PLIC, power-off device and the kernel page table. */
 #include "arch.h"
 #include "console.h"
-#include "csr.h"
-#include "kassert.h"
+#include "hooks.h"
+#include "mmu.h"
 #include "plic.h"
 #include "platform.h"
 #include "sbi.h"
-#include "tty.h"
 
 #define UART_MAP_SIZE 0x100
 #define TEST_DEV_MAP_SIZE 0x1000
 
-uint64_t arch_timebase_hz;
-void kvm_map_device(uint64_t pa, uint64_t size);
 
 static void uart_interrupt(void)
 {
 	int c;
 	while ((c = arch_console_getc()) >= 0)
 		tty_input(c);
-}
-
-void arch_set_timer(uint64_t when)
-{
-	sbi_set_timer(when);
 }
 
 void arch_setup(uint64_t hartid, const struct fdt_info *fdt)
@@ -48,11 +40,6 @@ void arch_setup(uint64_t hartid, const struct fdt_info *fdt)
 		plic_enable(fdt->uart_irq, uart_interrupt);
 		uart_enable_rx_interrupt();
 	}
-}
-
-void arch_timer_use_legacy(void)
-{
-	sbi_use_legacy_timer();
 }
 
 void arch_describe_firmware(void)

@@ -1,21 +1,19 @@
-/* Trap decoding, in C. trap.S saves the registers and calls trap_user for
- * traps from U-mode and trap_kernel for traps from S-mode; everything is
- * decided here, on named scause codes.
+/* Trap decoding, in C. trap_entry.S saves the registers and calls
+ * trap_user for traps from U-mode and trap_kernel for traps from S-mode.
+ * This file only decodes (what trapped, at which address): what to do
+ * about it is kernel/'s decision, reached through the hooks of hooks.h
+ * (proc_user_fault, sched_timer_tick, return_to_user).
  *
  * Interrupt rule: sstatus.SIE is 0 whenever the kernel runs, from trap
  * entry (the hardware clears it) to sret, except inside the idle loop
  * (kernel/sched.c). An interrupt that arrives during a system call stays
  * pending until sret drops to U-mode, where it is taken at once. */
 #include "arch.h"
+#include "console.h"
 #include "csr.h"
+#include "hooks.h"
 #include "kassert.h"
 #include "plic.h"
-#include "proc.h"
-#include "sched.h"
-#include "syscall.h"
-#include "uapi.h"
-#include "console.h"
-#include "errno.h"
 
 extern char trap_entry[];
 
@@ -60,49 +58,36 @@ static void interrupt(uint64_t code, bool from_user)
 	}
 }
 
-static int signal_for(uint64_t code)
+/* The kernel's name for a U-mode exception. */
+static enum user_fault fault_kind(uint64_t code)
 {
 	switch (code) {
-	case EXC_ILLEGAL_INST: return LDE_SIGILL;
-	case EXC_BREAKPOINT: return LDE_SIGTRAP;
-	case EXC_INST_MISALIGNED:
-	case EXC_LOAD_MISALIGNED:
-	case EXC_STORE_MISALIGNED: return LDE_SIGBUS;
-	default: return LDE_SIGSEGV;
+	case EXC_INST_PAGE_FAULT: return FAULT_PAGE_EXEC;
+	case EXC_LOAD_PAGE_FAULT: return FAULT_PAGE_READ;
+	case EXC_STORE_PAGE_FAULT: return FAULT_PAGE_WRITE;
+	case EXC_ILLEGAL_INST: return FAULT_ILLEGAL;
+	case EXC_BREAKPOINT: return FAULT_BREAKPOINT;
+	case EXC_INST_MISALIGNED: return FAULT_FETCH_MISALIGNED;
+	case EXC_LOAD_MISALIGNED: return FAULT_LOAD_MISALIGNED;
+	case EXC_STORE_MISALIGNED: return FAULT_STORE_MISALIGNED;
+	case EXC_INST_ACCESS: return FAULT_FETCH_ACCESS;
+	case EXC_LOAD_ACCESS: return FAULT_LOAD_ACCESS;
+	case EXC_STORE_ACCESS: return FAULT_STORE_ACCESS;
+	default: return FAULT_UNKNOWN;
 	}
-}
-
-static void user_exception(struct trapframe *tf, uint64_t code)
-{
-	enum vm_access access;
-	switch (code) {
-	case EXC_INST_PAGE_FAULT: access = VM_EXEC; break;
-	case EXC_LOAD_PAGE_FAULT: access = VM_READ; break;
-	case EXC_STORE_PAGE_FAULT: access = VM_WRITE; break;
-	default:
-		proc_fault(exception_name(code), signal_for(code), tf->sepc, tf->stval);
-	}
-	int err = vm_fault(&current->mm, tf->stval, access);
-	if (err == 0)
-		return;
-	if (err == -ENOMEM) {
-		proc_out_of_memory(tf->sepc, tf->stval);
-		return;	/* retry the access */
-	}
-	proc_fault(exception_name(code), LDE_SIGSEGV, tf->sepc, tf->stval);
 }
 
 /* From U-mode, for everything but system calls (trap_entry.S sends those
  * straight to syscall_entry); tf is the current process's trapframe.
  * Returns to trap_entry.S, which restores tf and srets. */
-void trap_user(struct trapframe *tf)
+__attribute__((optimize("omit-frame-pointer"))) void trap_user(struct trapframe *tf)
 {
 	uint64_t cause = tf->scause;
 	if (cause & SCAUSE_INTR)
 		interrupt(SCAUSE_CODE(cause), true);
 	else
-		user_exception(tf, cause);
-	syscall_exit_work(current);
+		proc_user_fault(fault_kind(cause), tf->sepc, tf->stval);
+	return_to_user();
 }
 
 /* From S-mode: an interrupt in the idle loop, or a kernel bug. */
@@ -119,15 +104,12 @@ void trap_kernel(struct trapframe *tf)
 	panic("trap_kernel: %s in S-mode", exception_name(cause));
 }
 
-void arch_user_frame_init(struct trapframe *tf, uint64_t entry, uint64_t sp,
-			  uint64_t argc, uint64_t argv)
+void arch_user_frame_init(struct trapframe *tf, uint64_t entry, uint64_t sp)
 {
 	for (uint64_t *r = &tf->ra; r <= &tf->t6; r++)
 		*r = 0;
 	tf->sepc = entry;
 	tf->sp = sp;
-	tf->a0 = argc;
-	tf->a1 = argv;
 	/* sret drops to U-mode (SPP = 0) with interrupts on (SPIE = 1); the FPU
 	 * stays off (FS = 0), so floating point traps as illegal. */
 	tf->sstatus = (csr_read(sstatus) & ~(SSTATUS_SPP | SSTATUS_FS_MASK | SSTATUS_SIE | SSTATUS_SUM)) |

@@ -43,7 +43,7 @@ FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=all
 # -fsanitize=undefined) is reported too.
 FUZZ_PARSER_SAN := -fsanitize=unsigned-integer-overflow
 FUZZ_HDRS := $(FUZZ_DIR)/fuzz.h kernel/errno.h kernel/kstring.h \
-	arch/riscv/memlayout.h arch/riscv/const.h $(FUZZ_DIR)/fuzz.mk
+	kernel/uapi_layout.h $(FUZZ_DIR)/fuzz.mk
 
 .PHONY: fuzz-host fuzz-replay fuzz-replay-bins fuzz-promote fuzz-cov
 

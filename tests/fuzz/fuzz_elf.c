@@ -1,7 +1,7 @@
 /* Fuzz target for the ELF validator (kernel/elf.c).
  *
  * The input is a candidate executable. elf_parse() runs with the limits
- * exec passes (USER_BASE, USER_HEAP_LIMIT, PGSIZE; arch/riscv/memlayout.h),
+ * exec passes (USER_BASE, USER_HEAP_LIMIT, PGSIZE; kernel/uapi_layout.h),
  * then with two other sets: a tight window just around where lde's
  * programs live, so that inputs reach the checks at its top edge (which
  * is not page-aligned, unlike exec's), and 64 KiB pages. Each time on a
@@ -28,7 +28,7 @@
 #include "fuzz.h"
 #include "errno.h"
 #include "elf.h"
-#include "memlayout.h"	/* arch/riscv: USER_BASE, USER_HEAP_LIMIT, PGSIZE */
+#include "uapi_layout.h"	/* USER_BASE, USER_HEAP_LIMIT, PGSIZE */
 
 #define PT_LOAD 1
 #define PT_DYNAMIC 2

@@ -1,7 +1,8 @@
 # Host unit tests for the pure parts of the kernel: the parsers
 # (kernel/{fdt,cpio,elf}.c), printf formatting (fmt.c), the page allocator
 # (palloc.c) and the string routines (kstring.c), built natively with ASan
-# and UBSan. Included from the top-level Makefile;
+# and UBSan; and check_syscalls.py, that kernel/syscalls.def stays the one
+# list of system calls. Included from the top-level Makefile;
 # standalone: make -f tests/host/host.mk host-check
 #
 #   host-tests  build the test binaries and their fixtures into build/host/
@@ -131,6 +132,7 @@ host-check: host-tests
 			echo "FAIL: $(m): test binary exited with status $$?"; \
 			status=1; };) \
 	$(MAKE) --no-print-directory -f tests/fuzz/fuzz.mk fuzz-replay || status=1; \
+	python3 tests/host/check_syscalls.py || status=1; \
 	if [ $$status -eq 0 ]; then echo "host-check: all passed"; \
 	else echo "host-check: FAILED"; fi; \
 	exit $$status

@@ -228,6 +228,17 @@ TESTS = [
     {"name": "user_exec_args_bytes", "append": "init=/t_syscall argbytes", "timeout": 20,
      "expect": [r"^PASS: t_syscall argbytes$", r"^lde: init \(pid 1\) exited with status 0$"],
      "reject": KERNEL_TROUBLE + [r"killed"]},
+    # docs/trace.md: each argument as the handler decodes it, in the format
+    # its type in kernel/syscalls.def gives (address, unsigned, signed)
+    {"name": "user_trace_format", "append": "init=/t_syscall trace", "timeout": 20,
+     "expect": [r"^\[pid 1 t_syscall\] write\(1, 0x0, 0\) = 0$",
+                r"^\[pid 1 t_syscall\] write\(4294967297, 0x[0-9a-f]+, 0xffffffffffffffff\) = -9$",
+                r"^\[pid 1 t_syscall\] close\(-100000\) = -9$",
+                r"^\[pid 1 t_syscall\] kill\(1, 0\) = 0$",
+                r"^\[pid 1 t_syscall\] syscall_999\(1, 2, 3, 4, 5, 6\) = -88$",
+                r"^\[pid 1 t_syscall\] trace\(0\) = 0$",
+                r"^PASS: t_syscall trace$", r"^lde: init \(pid 1\) exited with status 0$"],
+     "reject": KERNEL_TROUBLE + [r"killed", r"\] exit\("]},
     exit_test("user_exit_status_42", "42", 42),
     exit_test("user_exit_status_300", "300", 300 & 0xff),
     exit_test("user_exit_status_minus1", "-1", 255),

@@ -39,7 +39,7 @@ TESTS += [
         r"\[pid 1 t_ipc\] ipc_call\(3, label=1, 7, 2, 3, 4\) = 101",
         r"\[pid 1 t_ipc\] ipc_call\(3, label=2, 0, 0, 0, 0\) = 102",
         r"\[pid \d+ t_ipc\] ipc_recv\(3\) = 1$",
-        r"\[pid \d+ t_ipc\] ipc_reply_recv\(3, label=101, 0, 0, 0, 1, token=0x100\) = 1",
+        r"\[pid \d+ t_ipc\] ipc_reply_recv\(3, label=101, 0, 0, 0, 1\) = 1",
         r"\[pid \d+ t_ipc\] ipc_reply\(token=0x100, label=102, 0, 0, 0, 0\) = 0",
         r"ipc: traced and untraced partners"]),
 ]

@@ -105,6 +105,9 @@ TESTS = [
                r"^\[pid \d+ hello\] exit\(0\) = \?$"]),
     {"name": "trace_all_param", "append": "trace=all init=/hello x",
      "expect": [r"^\[pid 1 hello\] write\(1, 0x[0-9a-f]+, 28\) = 28$", r"^\[pid 1 hello\] exit\(0\) = \?$"]},
+    # poweroff does not return (noreturn in kernel/syscalls.def): traced before it runs
+    {"name": "trace_poweroff_noreturn", "append": "trace=all init=/poweroff 5", "status": 5,
+     "expect": [r"^\[pid 1 poweroff\] poweroff\(5\) = \?$"]},
     sh("sh_builtins_help", [send("help\n"), expect(r"Ctrl-C interrupts"), expect(PROMPT),
                             send("ls\n"), expect(r"^sh$"), expect(PROMPT),
                             send("uptime\n"), expect(r"up \d+\.\d{3} s, \d+ processes"), expect(PROMPT),

@@ -21,8 +21,31 @@ void poweroff(int status) __attribute__((noreturn));
 long readdir(int index, char *buf, size_t len);
 /* Trace this process's system calls (and its children's) on the console. */
 int trace(int on);
-/* The raw system call, for tests that must pass what the wrappers would not. */
+
+/* The raw system call, for tests that must pass what the stubs would not:
+ * ecall with the number in a7 and the arguments in a0-a5 (syscalls.c). */
 long lde_syscall(long nr, long a0, long a1, long a2, long a3, long a4, long a5);
+
+/* One stub per call of kernel/syscalls.def, with the argument types it
+ * gives there (a user address as a const void *): lde_sys_write(fd, buf,
+ * n) and so on. A stub returns what the kernel returned, -errno on
+ * failure; errno is left alone. */
+#define LDE_UTYPE_int int
+#define LDE_UTYPE_long long
+#define LDE_UTYPE_size_t size_t
+#define LDE_UTYPE_uint64_t uint64_t
+#define LDE_UTYPE_uintptr_t const void *
+#define LDE_UTYPE(t) LDE_UTYPE_##t
+#define LDE_UARG(t, x) (long)(uintptr_t)(x),
+#define SYSCALL(nr, name, ret, n, ...)                                                     \
+	static inline long lde_sys_##name(SYSCALL_PARAMS(n, LDE_UTYPE, __VA_ARGS__))       \
+	{                                                                                  \
+		const long lde_args_[6] = { SYSCALL_EACH(n, LDE_UARG, __VA_ARGS__) };      \
+		return lde_syscall(nr, lde_args_[0], lde_args_[1], lde_args_[2],           \
+				   lde_args_[3], lde_args_[4], lde_args_[5]);              \
+	}
+#include "syscalls.def"
+#undef SYSCALL
 
 /* IPC (docs/ipc.md). A message: the info word (LDE_MSG_INFO(label,
  * nleases, capfd) on the way in; label, lease count, received descriptor

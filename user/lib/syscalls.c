@@ -1,6 +1,6 @@
-/* System-call stubs: ecall with the number in a7 and arguments in a0-a5
- * (kernel/uapi.h). The kernel returns -errno; POSIX callers want -1 and
- * errno, so the stubs translate. */
+/* The C library's system calls, over the stubs generated from
+ * kernel/syscalls.def (lde.h). The kernel returns -errno; POSIX callers
+ * want -1 and errno, so these translate. */
 #include "lde.h"
 #include <errno.h>
 #include <stdlib.h>
@@ -35,22 +35,17 @@ static long check(long r)
 	return r;
 }
 
-#define SYS0(nr) check(lde_syscall(nr, 0, 0, 0, 0, 0, 0))
-#define SYS1(nr, a) check(lde_syscall(nr, (long)(a), 0, 0, 0, 0, 0))
-#define SYS2(nr, a, b) check(lde_syscall(nr, (long)(a), (long)(b), 0, 0, 0, 0))
-#define SYS3(nr, a, b, c) check(lde_syscall(nr, (long)(a), (long)(b), (long)(c), 0, 0, 0))
-
 void _exit(int status)
 {
-	lde_syscall(SYS_exit, status, 0, 0, 0, 0, 0);
+	lde_sys_exit(status);
 	for (;;)
 		;
 }
 
-ssize_t write(int fd, const void *buf, size_t n) { return SYS3(SYS_write, fd, buf, n); }
-ssize_t read(int fd, void *buf, size_t n) { return SYS3(SYS_read, fd, buf, n); }
-pid_t getpid(void) { return (pid_t)SYS0(SYS_getpid); }
-pid_t getppid(void) { return (pid_t)SYS0(SYS_getppid); }
+ssize_t write(int fd, const void *buf, size_t n) { return check(lde_sys_write(fd, buf, n)); }
+ssize_t read(int fd, void *buf, size_t n) { return check(lde_sys_read(fd, buf, n)); }
+pid_t getpid(void) { return (pid_t)check(lde_sys_getpid()); }
+pid_t getppid(void) { return (pid_t)check(lde_sys_getppid()); }
 void __lde_stdio_flush(void);
 
 /* Buffered output is flushed first, so that it is neither printed twice
@@ -58,40 +53,49 @@ void __lde_stdio_flush(void);
 pid_t fork(void)
 {
 	__lde_stdio_flush();
-	return (pid_t)SYS0(SYS_fork);
+	return (pid_t)check(lde_sys_fork());
 }
 
-pid_t wait(int *status) { return (pid_t)SYS1(SYS_wait, status); }
-int kill(pid_t pid, int sig) { return (int)SYS2(SYS_kill, pid, sig); }
+pid_t wait(int *status) { return (pid_t)check(lde_sys_wait(status)); }
+/* The kernel's status words (uapi.h) are what picolibc's macros decode. */
+_Static_assert(WIFEXITED(LDE_W_EXITED(300)) && WEXITSTATUS(LDE_W_EXITED(300)) == 300 % 256 &&
+		       WIFSIGNALED(LDE_W_SIGNALED(9)) && WTERMSIG(LDE_W_SIGNALED(9)) == 9 &&
+		       LDE_W_EXITCODE(LDE_W_EXITED(42)) == WEXITSTATUS(LDE_W_EXITED(42)) &&
+		       LDE_W_TERMSIG(LDE_W_SIGNALED(11)) == WTERMSIG(LDE_W_SIGNALED(11)),
+	       "wait status encoding");
+int kill(pid_t pid, int sig) { return (int)check(lde_sys_kill(pid, sig)); }
 int exec(const char *path, char *const argv[])
 {
 	__lde_stdio_flush();
-	return (int)SYS2(SYS_exec, path, argv);
+	return (int)check(lde_sys_exec(path, argv));
 }
 
 int execv(const char *path, char *const argv[]) { return exec(path, argv); }
-int yield(void) { return (int)SYS0(SYS_yield); }
-long uptime(void) { return SYS0(SYS_uptime); }
-int pipe(int fds[2]) { return (int)SYS1(SYS_pipe, fds); }
-int close(int fd) { return (int)SYS1(SYS_close, fd); }
-int dup(int fd) { return (int)SYS1(SYS_dup, fd); }
-int procinfo(int pid, struct lde_procinfo *buf, int n) { return (int)SYS3(SYS_procinfo, pid, buf, n); }
-int meminfo(struct lde_meminfo *mi) { return (int)SYS1(SYS_meminfo, mi); }
-long readdir(int index, char *buf, size_t len) { return SYS3(SYS_readdir, index, buf, len); }
-int tcsetpgrp(int fd, pid_t pgrp) { return (int)SYS2(SYS_tcsetpgrp, fd, pgrp); }
-int setpgid(pid_t pid, pid_t pgid) { return (int)SYS2(SYS_setpgid, pid, pgid); }
-int trace(int on) { return (int)SYS1(SYS_trace, on); }
+int yield(void) { return (int)check(lde_sys_yield()); }
+long uptime(void) { return check(lde_sys_uptime()); }
+int pipe(int fds[2]) { return (int)check(lde_sys_pipe(fds)); }
+int close(int fd) { return (int)check(lde_sys_close(fd)); }
+int dup(int fd) { return (int)check(lde_sys_dup(fd)); }
+int procinfo(int pid, struct lde_procinfo *buf, int n)
+{
+	return (int)check(lde_sys_procinfo(pid, buf, n));
+}
+int meminfo(struct lde_meminfo *mi) { return (int)check(lde_sys_meminfo(mi)); }
+long readdir(int index, char *buf, size_t len) { return check(lde_sys_readdir(index, buf, len)); }
+int tcsetpgrp(int fd, pid_t pgrp) { return (int)check(lde_sys_tcsetpgrp(fd, pgrp)); }
+int setpgid(pid_t pid, pid_t pgid) { return (int)check(lde_sys_setpgid(pid, pgid)); }
+int trace(int on) { return (int)check(lde_sys_trace(on)); }
 
 void poweroff(int status)
 {
-	lde_syscall(SYS_poweroff, status, 0, 0, 0, 0, 0);
+	lde_sys_poweroff(status);
 	for (;;)
 		;
 }
 
 void *sbrk(ptrdiff_t incr)
 {
-	long r = lde_syscall(SYS_sbrk, incr, 0, 0, 0, 0, 0);
+	long r = lde_sys_sbrk(incr);
 	if (r < 0) {
 		errno = (int)-r;
 		return (void *)-1;
@@ -99,7 +103,7 @@ void *sbrk(ptrdiff_t incr)
 	return (void *)r;
 }
 
-int usleep(useconds_t us) { return (int)SYS1(SYS_usleep, us); }
+int usleep(useconds_t us) { return (int)check(lde_sys_usleep(us)); }
 
 unsigned sleep(unsigned seconds)
 {

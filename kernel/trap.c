@@ -1,0 +1,64 @@
+/* The kernel's side of a trap from U-mode other than a system call:
+ * arch/riscv/trap.c has decoded it into an enum user_fault, and this file
+ * decides what follows: a page appears (heap or stack growth, copy on
+ * write), or the process dies with the signal the fault stands for. */
+#include "errno.h"
+#include "hooks.h"
+#include "trap.h"
+
+static const char *fault_name(enum user_fault kind)
+{
+	switch (kind) {
+	case FAULT_PAGE_READ: return "load page fault";
+	case FAULT_PAGE_WRITE: return "store page fault";
+	case FAULT_PAGE_EXEC: return "instruction page fault";
+	case FAULT_ILLEGAL: return "illegal instruction";
+	case FAULT_BREAKPOINT: return "breakpoint";
+	case FAULT_FETCH_MISALIGNED: return "instruction address misaligned";
+	case FAULT_LOAD_MISALIGNED: return "load address misaligned";
+	case FAULT_STORE_MISALIGNED: return "store address misaligned";
+	case FAULT_FETCH_ACCESS: return "instruction access fault";
+	case FAULT_LOAD_ACCESS: return "load access fault";
+	case FAULT_STORE_ACCESS: return "store access fault";
+	case FAULT_UNKNOWN: break;
+	}
+	return "unknown exception";
+}
+
+static int signal_for(enum user_fault kind)
+{
+	switch (kind) {
+	case FAULT_ILLEGAL: return LDE_SIGILL;
+	case FAULT_BREAKPOINT: return LDE_SIGTRAP;
+	case FAULT_FETCH_MISALIGNED:
+	case FAULT_LOAD_MISALIGNED:
+	case FAULT_STORE_MISALIGNED: return LDE_SIGBUS;
+	default: return LDE_SIGSEGV;
+	}
+}
+
+/* On the page-fault path (demand paging, copy on write): no frame pointer
+ * of its own, as syscall_entry. */
+__attribute__((optimize("omit-frame-pointer"))) void proc_user_fault(enum user_fault kind, uint64_t pc, uint64_t addr)
+{
+	enum vm_access access;
+	switch (kind) {
+	case FAULT_PAGE_EXEC: access = VM_EXEC; break;
+	case FAULT_PAGE_READ: access = VM_READ; break;
+	case FAULT_PAGE_WRITE: access = VM_WRITE; break;
+	default: proc_fault(fault_name(kind), signal_for(kind), pc, addr);
+	}
+	int err = vm_fault(&current->mm, addr, access);
+	if (err == 0)
+		return;
+	if (err == -ENOMEM) {
+		proc_out_of_memory(pc, addr);
+		return;	/* retry the access */
+	}
+	proc_fault(fault_name(kind), LDE_SIGSEGV, pc, addr);
+}
+
+void return_to_user(void)
+{
+	return_to_user_of(current);
+}

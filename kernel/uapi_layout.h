@@ -1,0 +1,31 @@
+/* The user address space, as user programs see it (shared with user/ and
+ * with assembly). Every process has the same layout:
+ *
+ *   0x0000000000000000  page 0, never mapped (NULL faults)
+ *   USER_BASE           text, rodata, data, bss, then the heap (sbrk) up
+ *                       to at most USER_HEAP_LIMIT
+ *   USER_HEAP_LIMIT     an unmapped guard page, then the stack, growing
+ *   USER_STACK_BOTTOM   down on demand from USER_TOP
+ *   USER_TOP            the end of user space (Sv39's lower half); above
+ *                       it everything belongs to the kernel and faults
+ */
+#pragma once
+
+#ifdef __ASSEMBLER__
+#define LDE_UL(x) x
+#else
+#define LDE_UL(x) x##UL
+#endif
+
+#define PGSHIFT 12
+#define PGSIZE (1 << PGSHIFT)
+#define PAGE_DOWN(a) ((a) & ~(LDE_UL(1) * PGSIZE - 1))
+#define PAGE_UP(a) PAGE_DOWN((a) + PGSIZE - 1)
+
+#define USER_BASE LDE_UL(0x1000)	/* lowest user address: page 0 stays unmapped */
+#define USER_TOP LDE_UL(0x4000000000)	/* first address above user space */
+#define USER_STACK_MAX (LDE_UL(1) << 20)	/* the stack may grow to 1 MiB */
+#define USER_STACK_BOTTOM (USER_TOP - USER_STACK_MAX)
+/* The page below USER_STACK_BOTTOM is never mapped: the heap may not grow
+ * into it, so running off the stack always faults. */
+#define USER_HEAP_LIMIT (USER_STACK_BOTTOM - PGSIZE)
