@@ -54,13 +54,8 @@ static struct lease (*leases)[LDE_LEASE_MAX];
 
 _Static_assert(NPROC <= 256, "a reply token keeps the slot in 8 bits");
 
-/* Computed once per process: the slot number costs a division. */
-static inline long token_of(struct proc *p)
-{
-	if (__builtin_expect(!p->ipc_token, 0))
-		p->ipc_token = (long)p->pid << 8 | (p - proc_table);
-	return p->ipc_token;
-}
+/* Set by proc_alloc: the slot number would cost a division here. */
+static inline long token_of(struct proc *p) { return p->ipc_token; }
 
 /* The caller that token names, if current holds its request and it is not
  * dying; NULL otherwise. */
@@ -252,10 +247,6 @@ void ep_put(struct endpoint *ep, bool rx)
  * return what it is owed. */
 static long call_finish(struct proc *me)
 {
-	if (__builtin_expect(me->ipc_cap != NULL, 0)) {
-		file_put(me->ipc_cap);	/* never delivered */
-		me->ipc_cap = NULL;
-	}
 	me->ipc_nleases = 0;
 	if (__builtin_expect(me->ipc_state != IPC_NONE, 0)) {
 		/* Killed: off the senders' queue already (sched_interrupt_sleep),
@@ -273,18 +264,22 @@ static long call_finish(struct proc *me)
 static uint64_t deliver(struct proc *c, struct proc *r)
 {
 	struct trapframe *ct = c->tf, *rt = r->tf;
-	uint64_t info = arch_msg_reg(ct, 1) & ((1ULL << 40) - 1);	/* label and lease count */
-	if (c->ipc_cap) {
-		int fd = ipc_fd_install(r, c->ipc_cap);
+	uint64_t cinfo = arch_msg_reg(ct, 1);
+	uint64_t info = cinfo & ((1ULL << 40) - 1);	/* label and lease count */
+	/* The caller's descriptors are as they were at its call (checked
+	 * then): it has been blocked since. */
+	int capfd = LDE_MSG_CAP(cinfo);
+	if (capfd >= 0) {
+		struct file *cap = file_dup(c->files[capfd]);
+		int fd = ipc_fd_install(r, cap);
 		if (fd >= 0)
 			info |= (uint64_t)(fd + 1) << 40;
 		else {
-			file_put(c->ipc_cap);
+			file_put(cap);
 			info |= LDE_MSG_CAP_LOST;
 		}
-		c->ipc_cap = NULL;
 	}
-	arch_set_msg_reg(rt, 1, c->ipc_badge);
+	arch_set_msg_reg(rt, 1, c->files[arch_msg_reg(ct, 0)]->badge);
 	for (int i = 2; i <= 5; i++)
 		arch_set_msg_reg(rt, i, arch_msg_reg(ct, i));
 	arch_set_msg_reg(rt, 6, (uint64_t)token_of(c));
@@ -328,7 +323,7 @@ static __attribute__((noinline)) long ipc_call_slow(struct file *f, uint64_t inf
 	if (nleases > LDE_LEASE_MAX)
 		return -EINVAL;
 	long err;
-	struct file *cap = cap_of(info, &err);
+	cap_of(info, &err);	/* taken when the message is delivered */
 	if (err)
 		return err;
 	if (!ep->rx_refs)
@@ -337,8 +332,6 @@ static __attribute__((noinline)) long ipc_call_slow(struct file *f, uint64_t inf
 		me->ipc_nleases = 0;
 		return err;
 	}
-	me->ipc_cap = cap ? file_dup(cap) : NULL;
-	me->ipc_badge = f->badge;
 	if (!list_empty(&ep->receivers.sleepers)) {
 		struct proc *r = container_of(list_pop_front(&ep->receivers.sleepers), struct proc, link);
 		r->ipc_state = IPC_NONE;

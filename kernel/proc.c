@@ -39,6 +39,7 @@ static struct proc *proc_alloc(void)
 			continue;
 		memset(&p->PROC_PER_PROCESS, 0, sizeof *p - offsetof(struct proc, PROC_PER_PROCESS));
 		p->pid = next_pid++;
+		p->ipc_token = (long)p->pid << 8 | i;	/* ipc.c: a reply names its caller so */
 		p->state = P_SLEEPING;	/* not runnable until the caller says so */
 		waitq_init(&p->child_exit, "wait");
 		/* First swtch into it "returns" into trap_return on its stack. */

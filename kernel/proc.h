@@ -40,6 +40,24 @@ struct proc {
 				 * empty whenever the slot is free or a zombie */
 	struct trapframe *tf;	/* top of this slot's kernel stack */
 
+	/* IPC (ipc.c, ntfn.c; docs/ipc.md): kept here, outside what
+	 * proc_alloc clears, because every process leaves it idle when it
+	 * exits (no call, no held request, no binding; ipc_server and ipc_ret
+	 * mean nothing then), so fork pays nothing for it. ipc_token is set by
+	 * proc_alloc. A blocked caller's whole message stays in its own
+	 * trapframe (a0 the descriptor it called, a1 the info word with the
+	 * descriptor it sends, a2..a5 the words) until a receiver takes it:
+	 * its descriptor table cannot change while it waits. */
+	uint8_t ipc_state;	/* enum ipc_state */
+	uint8_t ipc_resume;	/* blocked without a kernel stack, in: enum ipc_resume */
+	uint8_t ipc_nleases;	/* leases lent with the current call (ipc.c keeps them) */
+	uint32_t ipc_nheld;	/* callers received and not yet answered */
+	struct proc *ipc_server; /* IPC_REPLY: who holds the request */
+	long ipc_ret;		/* the result a waker leaves for a blocked process */
+	long ipc_token;		/* its reply token: pid and slot */
+	struct ntfn *bound_ntfn; /* consulted by recv */
+
+
 	/* Everything from here on is the process's: proc_alloc clears it
 	 * (PROC_PER_PROCESS is its first field). */
 
@@ -65,20 +83,6 @@ struct proc {
 	int killsig;
 	int exit_status;	/* wait() status word, valid in P_ZOMBIE */
 	struct waitq child_exit; /* the parent sleeps here in wait() */
-
-	/* IPC (ipc.c, ntfn.c; docs/ipc.md). All zero means idle, so a fresh
-	 * slot needs no set-up; a blocked caller's message stays in its own
-	 * trapframe (a1..a5) until a receiver takes it. */
-	int ipc_state;		/* enum ipc_state */
-	int ipc_nleases;	/* leases lent with the current call (ipc.c keeps them) */
-	int ipc_resume;		/* blocked without a kernel stack, in: enum ipc_resume */
-	struct proc *ipc_server; /* IPC_REPLY: who holds the request */
-	int ipc_nheld;		/* callers received and not yet answered */
-	long ipc_token;		/* its reply token, once computed (0: not yet) */
-	long ipc_ret;		/* the result a waker leaves for a blocked process */
-	uint64_t ipc_badge;	/* the badge of the descriptor it called */
-	struct file *ipc_cap;	/* a descriptor in flight with the message */
-	struct ntfn *bound_ntfn; /* consulted by recv */
 
 	/* accounting (sched.c, syscall.c). CPU time is measured exactly at
 	 * every switch; how it splits between U- and S-mode is sampled by the
