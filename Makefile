@@ -1,28 +1,24 @@
-# lde: build, run, test, debug. `make help` lists the targets.
+# lde: build, run, test, debug. `make help` lists the targets and variables.
 #
-# Variables: TOOLPREFIX (cross tools), V=1 (show commands), and for QEMU:
-# QEMU_MEM, QEMU_SMP, QEMU_CPU, QEMU_BIOS (a file, or "default" for QEMU's
-# bundled OpenSBI), APPEND (kernel command line), QEMU_EXTRA. For make
-# test: K (only tests matching this pytest -k expression), TEST_JOBS (QEMUs
-# at once), PYTEST_ARGS (more pytest options).
+# Variables: TOOLPREFIX (cross tools), V=1 (show commands). The QEMU
+# variables (QEMU_MEM, QEMU_SMP, QEMU_CPU, QEMU_BIOS, QEMU_DTB, APPEND,
+# QEMU_EXTRA, QEMU) have their defaults in scripts/qemu.sh, the one place
+# the QEMU command line is built; the Makefile only passes on what you set.
+# For make test: K (only tests matching this pytest -k expression),
+# TEST_JOBS (QEMUs at once), PYTEST_ARGS (more pytest options).
 
 TOOLPREFIX ?= riscv64-unknown-elf-
+export TOOLPREFIX
 CC := $(TOOLPREFIX)gcc
 LD := $(TOOLPREFIX)ld
+OBJCOPY := $(TOOLPREFIX)objcopy
 OBJDUMP := $(TOOLPREFIX)objdump
 NM := $(TOOLPREFIX)nm
-QEMU ?= qemu-system-riscv64
+CLANG_FORMAT ?= clang-format
 # The tests need pytest, pexpect and pytest-xdist: Debian's, installed
 # for the system's python (scripts/deps.sh), which need not be the first
 # python3 on PATH.
 PYTHON ?= $(or $(wildcard /usr/bin/python3),python3)
-
-QEMU_MEM ?= 128M
-QEMU_SMP ?= 1
-QEMU_CPU ?= rv64
-QEMU_BIOS ?= /usr/lib/riscv64-linux-gnu/opensbi/generic/fw_dynamic.bin
-APPEND ?=
-QEMU_EXTRA ?=
 
 ifeq ($(V),1)
 Q :=
@@ -34,11 +30,13 @@ endif
 B := build
 
 # ---- kernel ---------------------------------------------------------------
-KCFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -Wno-unused-parameter \
+# KARCH goes to the compiler and to the link (it selects the ABI);
+# KCFLAGS only to the compiler, KLDFLAGS only to the link.
+KARCH := -march=rv64imac_zicsr_zifencei -mabi=lp64
+KCFLAGS := $(KARCH) -std=gnu11 -O2 -g -Wall -Wextra -Werror -Wno-unused-parameter \
 	-ffreestanding -fno-common -fno-stack-protector -fno-omit-frame-pointer \
-	-fno-pie -no-pie -mcmodel=medany -march=rv64imac_zicsr_zifencei -mabi=lp64 \
-	-mno-relax -MD -Ikernel -Iarch/riscv
-KLDFLAGS := -nostdlib -no-pie -Wl,--no-relax -Wl,-T,linker.ld -Wl,--build-id=none
+	-fno-pie -mcmodel=medany -mno-relax -MD -MP -Ikernel -Iarch/riscv
+KLDFLAGS := $(KARCH) -nostdlib -no-pie -Wl,--no-relax -Wl,-T,$(B)/linker.ld -Wl,--build-id=none
 
 KSRCS := $(wildcard kernel/*.c) $(wildcard arch/riscv/*.c)
 KASMS := $(wildcard arch/riscv/*.S)
@@ -49,25 +47,35 @@ $(B)/%.o: %.c
 	@echo "  CC      $<"
 	$(Q)$(CC) $(KCFLAGS) -c $< -o $@
 
-$(B)/arch/riscv/%.o: arch/riscv/%.S
+$(B)/%.o: %.S
 	@mkdir -p $(dir $@)
 	@echo "  AS      $<"
-	$(Q)$(CC) $(KCFLAGS) -D__ASSEMBLER__ -c $< -o $@
+	$(Q)$(CC) $(KCFLAGS) -c $< -o $@
+
+# linker.ld goes through the C preprocessor, so that the image's layout
+# comes from arch/riscv/memlayout.h like the code's (-undef: no predefined
+# macro such as "riscv" may rewrite the script).
+$(B)/linker.ld: linker.ld
+	@mkdir -p $(dir $@)
+	@echo "  CPP     $@"
+	$(Q)$(CC) -E -P -x c -undef -D__ASSEMBLER__ -Iarch/riscv -Ikernel -MD -MP -MT $@ -MF $@.d $< -o $@
 
 # Two link passes: the first has an empty symbol table; its symbols then
 # become the table linked into the second. .ksyms comes last in the image,
 # so no other address moves (checked below).
+$(B)/ksyms0.o $(B)/ksyms.o: $(B)/%.o: $(B)/%.S
+	$(Q)$(CC) $(KCFLAGS) -c $< -o $@
 $(B)/ksyms0.S: scripts/ksyms.sh
 	@mkdir -p $(B)
 	$(Q)scripts/ksyms.sh $(NM) > $@
-$(B)/kernel0.elf: $(KOBJS) $(B)/ksyms0.S linker.ld
+$(B)/kernel0.elf: $(KOBJS) $(B)/ksyms0.o $(B)/linker.ld
 	@echo "  LD      $@"
-	$(Q)$(CC) $(KCFLAGS) $(KLDFLAGS) -o $@ $(KOBJS) $(B)/ksyms0.S
+	$(Q)$(CC) $(KLDFLAGS) -o $@ $(KOBJS) $(B)/ksyms0.o
 $(B)/ksyms.S: $(B)/kernel0.elf scripts/ksyms.sh
 	$(Q)scripts/ksyms.sh $(NM) $< > $@
-$(B)/kernel.elf: $(B)/kernel0.elf $(B)/ksyms.S
+$(B)/kernel.elf: $(B)/kernel0.elf $(B)/ksyms.o
 	@echo "  LD      $@"
-	$(Q)$(CC) $(KCFLAGS) $(KLDFLAGS) -o $@ $(KOBJS) $(B)/ksyms.S
+	$(Q)$(CC) $(KLDFLAGS) -o $@ $(KOBJS) $(B)/ksyms.o
 	$(Q)$(NM) -n $(B)/kernel0.elf | grep -v -e ksyms_ -e _kernel_end > $(B)/kernel0.nm
 	$(Q)$(NM) -n $@ | grep -v -e ksyms_ -e _kernel_end > $(B)/kernel1.nm
 	$(Q)cmp -s $(B)/kernel0.nm $(B)/kernel1.nm || { echo "ksyms moved kernel symbols"; exit 1; }
@@ -78,14 +86,14 @@ $(B)/kernel.sym: $(B)/kernel.elf
 
 # ---- user programs --------------------------------------------------------
 # Every user/NAME.c is a program, installed in the initrd as /NAME.
-UCFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -Wno-unused-parameter \
-	--specs=picolibc.specs -march=rv64imac -mabi=lp64 -mcmodel=medany \
-	-fno-omit-frame-pointer -iquote kernel -iquote user/lib -MD
-ULDFLAGS := -nostartfiles -static -T user/user.ld -Wl,--gc-sections -Wl,--build-id=none
+UARCH := -march=rv64imac -mabi=lp64 --specs=picolibc.specs
+UCFLAGS := $(UARCH) -std=gnu11 -O2 -g -Wall -Wextra -Werror -Wno-unused-parameter \
+	-mcmodel=medany -fno-omit-frame-pointer -iquote kernel -iquote user/lib -MD -MP
+ULDFLAGS := $(UARCH) -nostartfiles -static -T user/user.ld -Wl,--gc-sections -Wl,--build-id=none
 
 ULIB_SRCS := $(wildcard user/lib/*.c) $(wildcard user/lib/*.S)
 ULIB_OBJS := $(patsubst user/lib/%,$(B)/user/lib/%.o,$(ULIB_SRCS))
-UPROGS := $(patsubst user/%.c,%,$(wildcard user/*.c))
+UPROGS := $(sort $(patsubst user/%.c,%,$(wildcard user/*.c)))
 UBINS := $(addprefix $(B)/initrd/,$(UPROGS))
 
 $(B)/user/lib/%.c.o: user/lib/%.c
@@ -100,22 +108,42 @@ $(B)/user/%.o: user/%.c
 	@mkdir -p $(dir $@)
 	@echo "  UCC     $<"
 	$(Q)$(CC) $(UCFLAGS) -c $< -o $@
-# build/user/NAME.elf keeps the debug symbols (for gdb's lde-user); the
-# initrd gets a stripped copy.
-$(B)/user/%.elf: $(B)/user/%.o $(ULIB_OBJS) user/user.ld
+# The system-call stubs put the kernel's error codes in errno unchanged,
+# for picolibc's strerror() and perror(): this object, never linked, does
+# not compile unless every code in kernel/errno.h has picolibc's value.
+$(B)/user/lib/errno-check.c: kernel/errno.h
+	@mkdir -p $(dir $@)
+	$(Q){ echo '#include <errno.h>'; sed -n \
+		's/^#define \(E[A-Z0-9]*\) \([0-9]*\).*/_Static_assert(\1 == \2, "kernel\/errno.h: \1 is \2");/p' \
+		$<; } > $@
+$(B)/user/lib/errno-check.o: $(B)/user/lib/errno-check.c
+	@echo "  UCC     $<"
+	$(Q)$(CC) $(UCFLAGS) -c $< -o $@
+
+# build/user/NAME.elf keeps the debug symbols (for gdb's lde-user, and
+# addr2line); the initrd gets a stripped copy.
+$(B)/user/%.elf: $(B)/user/%.o $(ULIB_OBJS) user/user.ld $(B)/user/lib/errno-check.o
 	@echo "  ULD     $@"
-	$(Q)$(CC) $(UCFLAGS) $(ULDFLAGS) -o $@ $< $(ULIB_OBJS)
+	$(Q)$(CC) $(ULDFLAGS) -o $@ $< $(ULIB_OBJS)
 $(B)/initrd/%: $(B)/user/%.elf
 	@mkdir -p $(dir $@)
-	$(Q)$(TOOLPREFIX)objcopy --strip-all $< $@
+	$(Q)$(OBJCOPY) --strip-all $< $@
 
-$(B)/initrd.cpio: $(UBINS)
+# The names of the current programs, rewritten only when they change: a
+# program deleted from user/ then leaves the initrd at the next build, even
+# though its stale copy may still sit in build/initrd/.
+$(B)/initrd.list: FORCE
+	@mkdir -p $(B)
+	$(Q)printf '%s\n' $(UPROGS) > $@.tmp
+	$(Q)if cmp -s $@.tmp $@; then rm $@.tmp; else mv $@.tmp $@; fi
+
+$(B)/initrd.cpio: $(UBINS) $(B)/initrd.list
 	@echo "  CPIO    $@"
-	$(Q)cd $(B)/initrd && ls | LC_ALL=C sort | cpio -o -H newc --quiet > ../initrd.cpio
+	$(Q)cd $(B)/initrd && cpio -o -H newc --quiet < ../initrd.list > ../initrd.cpio
 
 # The test initrd adds the corrupt executables that scripts/mkbadelf.py
 # derives from a good one (exec must refuse each of them).
-$(B)/initrd-test.cpio: $(UBINS) scripts/mkbadelf.py
+$(B)/initrd-test.cpio: $(UBINS) $(B)/initrd.list scripts/mkbadelf.py
 	@echo "  CPIO    $@"
 	$(Q)rm -rf $(B)/initrd-test && mkdir -p $(B)/initrd-test
 	$(Q)cp $(UBINS) $(B)/initrd-test/
@@ -123,7 +151,7 @@ $(B)/initrd-test.cpio: $(UBINS) scripts/mkbadelf.py
 	$(Q)cd $(B)/initrd-test && ls | LC_ALL=C sort | cpio -o -H newc --quiet > ../initrd-test.cpio
 
 # ---- top-level targets ----------------------------------------------------
-.PHONY: all deps build run test check-boundaries bench fuzz soak qemu-gdb gdb clean help host-tests
+.PHONY: all deps run test check-boundaries bench fuzz soak qemu-gdb gdb clean help host-tests
 .DEFAULT_GOAL := all
 
 all: $(B)/kernel.elf $(B)/kernel.asm $(B)/kernel.sym $(B)/initrd.cpio
@@ -131,7 +159,10 @@ all: $(B)/kernel.elf $(B)/kernel.asm $(B)/kernel.sym $(B)/initrd.cpio
 deps:
 	@scripts/deps.sh
 
-export QEMU QEMU_MEM QEMU_SMP QEMU_CPU QEMU_BIOS APPEND QEMU_EXTRA
+# QEMU_MEM, APPEND and the other QEMU variables reach scripts/qemu.sh
+# through the environment, as make passes on every variable set on its
+# command line or in its environment; unset, qemu.sh picks the default.
+# (An `export` here would pass unset ones as empty.)
 
 run: deps
 	@$(MAKE) all
@@ -182,15 +213,67 @@ soak: deps
 clean:
 	rm -rf $(B)
 
-help:
-	@echo "make run        boot lde in QEMU (Ctrl-A x quits QEMU)"
-	@echo "make test       build everything and run every test (K=pattern: some; pytest -k)"
-	@echo "make bench      instructions per system call, switch, fork... (exact, under icount)"
-	@echo "make qemu-gdb   boot halted, waiting for gdb; then 'make gdb'"
-	@echo "make fuzz SECONDS=N        the system-call fuzzer, seed after seed (SEED=S replays one)"
-	@echo "make soak SECONDS=N        fuzzer, exhaustion and load in a loop"
-	@echo "make fuzz-host SECONDS=N   fuzz the device-tree, ELF and cpio parsers (libFuzzer)"
-	@echo "variables: QEMU_MEM QEMU_SMP QEMU_CPU QEMU_BIOS APPEND QEMU_EXTRA V=1 TOOLPREFIX"
+# ---- format ---------------------------------------------------------------
+# .clang-format describes the code's style; `make format` applies it to
+# every C file, `make format-check` lists the files it would change.
+FORMAT_DIRS := kernel arch user servers tests/host tests/fuzz
+FORMAT_FILES = $(shell find $(wildcard $(FORMAT_DIRS)) -name '*.[ch]' -not -path 'tests/fuzz/corpus/*' \
+	-not -path 'tests/fuzz/regressions/*' | LC_ALL=C sort)
 
--include $(KOBJS:.o=.d) $(B)/user/*.d $(B)/user/lib/*.d
+.PHONY: format format-check
+format:
+	$(Q)$(CLANG_FORMAT) -i $(FORMAT_FILES)
+format-check:
+	$(Q)bad=; for f in $(FORMAT_FILES); do \
+		$(CLANG_FORMAT) --dry-run -Werror "$$f" >/dev/null 2>&1 || bad="$$bad $$f"; \
+	done; \
+	if [ -n "$$bad" ]; then \
+		echo "format-check: these files differ from .clang-format ('make format' rewrites them):"; \
+		for f in $$bad; do echo "  $$f"; done; \
+		exit 1; \
+	fi
+
+help:
+	@echo "Targets:"
+	@echo "  make [all]        build the kernel (build/kernel.elf, .asm, .sym) and the initrd"
+	@echo "  make run          boot lde in QEMU and get a shell (Ctrl-A x quits QEMU)"
+	@echo "  make test         build everything and run every test (K=pattern: only those; TEST_JOBS=N)"
+	@echo "  make check-boundaries  which headers kernel/ and arch/ may include of each other"
+	@echo "  make bench        instructions per system call, switch, fork... (exact, under icount)"
+	@echo "  make qemu-gdb     boot halted, waiting for gdb on GDB_PORT; then, elsewhere:"
+	@echo "  make gdb          attach gdb-multiarch with scripts/lde.gdb (README: Debugging)"
+	@echo "  make fuzz         the system-call fuzzer, seed after seed, for SECONDS (SEED=S replays one)"
+	@echo "  make soak         fuzzer, exhaustion and load in a loop, for SECONDS (SEED=S)"
+	@echo "  make host-tests   build the host unit tests (tests/host) into build/host"
+	@echo "  make host-check   build and run the host unit tests and the fuzz corpus replay"
+	@echo "  make fuzz-host    fuzz the device-tree, ELF and cpio parsers (libFuzzer) for SECONDS"
+	@echo "  make fuzz-replay  replay the saved fuzz corpus and regressions"
+	@echo "  make fuzz-promote merge new fuzz inputs into tests/fuzz/corpus"
+	@echo "  make fuzz-cov     coverage of the parsers by the fuzz corpus"
+	@echo "  make format       rewrite the C files in the style of .clang-format"
+	@echo "  make format-check list the C files that differ from .clang-format (fails if any)"
+	@echo "  make deps         install missing tools (scripts/deps.sh, apt-get)"
+	@echo "  make clean        remove build/"
+	@echo "  make help         this list"
+	@echo "Variables (make VAR=value ...; the QEMU ones also work in the environment):"
+	@echo "  QEMU_MEM=128M     RAM"
+	@echo "  QEMU_SMP=1        harts (lde runs on one, parks the rest)"
+	@echo "  QEMU_CPU=rv64     CPU model and options, e.g. rv64,sstc=off"
+	@echo "  QEMU_BIOS=FILE    firmware (default Debian's OpenSBI fw_dynamic.bin; 'default': QEMU's)"
+	@echo "  QEMU_DTB=         device tree: empty = QEMU's minus unused devices, 'qemu' = QEMU's, or a .dtb"
+	@echo "  APPEND=           the kernel command line, e.g. \"init=/hello a b\" (README)"
+	@echo "  QEMU_EXTRA=       more QEMU arguments, e.g. \"-icount shift=0,sleep=off\""
+	@echo "  QEMU=             the QEMU binary (default qemu-system-riscv64)"
+	@echo "  KERNEL= INITRD=   the images qemu.sh boots (default build/kernel.elf, build/initrd.cpio)"
+	@echo "  GDB_PORT=N        gdb port for qemu-gdb and gdb (default 20000 + uid % 20000)"
+	@echo "  SECONDS=N         how long fuzz, soak (60, 600) and fuzz-host (60) run"
+	@echo "  SEED=S            the seed fuzz or soak replays"
+	@echo "  FUZZ_TARGETS=     fuzz-host's parsers (default: fdt elf cpio); FUZZ_FLAGS: more libFuzzer flags"
+	@echo "  TOOLPREFIX=       cross tools (default riscv64-unknown-elf-; also for scripts/profile.py)"
+	@echo "  CLANG_FORMAT=     the clang-format binary (default clang-format)"
+	@echo "  PYTHON=           the Python with pytest and pexpect (default /usr/bin/python3)"
+	@echo "  V=1               show the commands"
+
+-include $(KOBJS:.o=.d) $(B)/linker.ld.d $(B)/user/*.d $(B)/user/lib/*.d
+.PHONY: FORCE
 .SECONDARY:

@@ -1,6 +1,7 @@
 /* Boot: from the device tree to the first process. */
 #include "arch.h"
 #include "console.h"
+#include "errno.h"
 #include "fdt.h"
 #include "hooks.h"
 #include "initrd.h"
@@ -173,7 +174,7 @@ void kmain(uint64_t hartid, uint64_t dtb_pa)
 	ipc_init();
 	int err = proc_spawn_init(init_argv[0], init_argc, init_argv);
 	if (err) {
-		kprintf("lde: cannot run init '%s': error %d\n", init_argv[0], -err);
+		kprintf("lde: cannot run init '%s': %s\n", init_argv[0], err_str(err));
 		arch_poweroff(PANIC_INIT_FAILED);
 	}
 	sched_start();

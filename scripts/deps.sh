@@ -22,6 +22,7 @@ python3-pexpect:/usr/lib/python3/dist-packages/pexpect
 make:make
 gcc:gcc
 clang:clang
+clang-format:clang-format
 "
 if [ "${1:-}" = fuzz ]; then
 	NEEDS="$NEEDS libclang-rt-dev:dpkg"

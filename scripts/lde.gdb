@@ -44,6 +44,29 @@ Every program is linked at 0x10000: load one at a time, and drop the
 previous one with `remove-symbol-file -a 0x10000`.
 end
 
+define lde-break-syscall
+  # Every system call of every process enters syscall_entry; the condition
+  # keeps the ones of the named program (current->name is the basename of
+  # the path it was exec'd from, as lde-ps shows it) and, if given, number NR.
+  # ($_streq is one of gdb's Python convenience functions.)
+  if $argc == 1
+    break syscall_entry if $_streq(current->name, "$arg0")
+  else
+    if $argc == 2
+      break syscall_entry if $_streq(current->name, "$arg0") && tf->a7 == $arg1
+    else
+      echo usage: lde-break-syscall PROGRAM [NR]\n
+    end
+  end
+end
+document lde-break-syscall
+lde-break-syscall PROGRAM [NR]: break in syscall_entry, the C handler of every
+system call, only when the current process is PROGRAM (its name in lde-ps,
+e.g. hello) and, with NR, only for system call NR (kernel/uapi.h: 1 is exit).
+There tf is the process's trapframe: tf->a7 the number, tf->a0.. the
+arguments, tf->sepc the user address after the ecall.
+end
+
 define lde-trapframe
   # In syscall_entry and trap_user, tf == current->tf: it sits at the top of the
   # process's kernel stack. (trap_kernel's tf is a different one, on the

@@ -10,6 +10,8 @@ The second form profiles both command lines and prints the difference
 divided by N: what one operation costs, per function, e.g.
   scripts/profile.py --per 100 "init=/bench only getpid" "init=/bench only none" bench
 (Only for short runs: the log holds one line per block executed.)
+The cross tools are $TOOLPREFIX's, like the Makefile's (default
+riscv64-unknown-elf-).
 """
 import bisect
 import collections
@@ -22,10 +24,11 @@ import tempfile
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, "tests"))
 import lde  # noqa: E402  (booting lde: tests/lde.py)
+TOOLPREFIX = os.environ.get("TOOLPREFIX", "riscv64-unknown-elf-")
 
 
 def symbols(elf):
-    out = subprocess.run(["riscv64-unknown-elf-nm", "-n", elf], capture_output=True, text=True).stdout
+    out = subprocess.run([TOOLPREFIX + "nm", "-n", elf], capture_output=True, text=True).stdout
     syms = []
     for line in out.splitlines():
         f = line.split()

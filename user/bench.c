@@ -7,7 +7,8 @@
  * is not meaningful, but the time figures are: each line also carries the
  * rdtime-based nanoseconds per operation.
  *
- * Output, one line per operation (scripts/bench.py parses it):
+ * Output, one line per operation (scripts/bench.py parses it), after a
+ * legend on lines starting with '#':
  *   BENCH <name> <instructions_per_op> <iterations> <ns_per_op>
  * Run as init (APPEND="init=/bench") the boot_to_init row is meaningful:
  * it is init's instret at its first instruction (crt0 records it).
@@ -391,6 +392,15 @@ static void bench_timer_tick(unsigned long n)
 	printf("BENCH timer_tick %lu %lu %lu\n", (di - n * loop_cost) / ticks, ticks, dt * 100 / ticks);
 }
 
+/* Run from the shell, the lines need their legend; scripts/bench.py and
+ * scripts/profile.py read only the BENCH lines. */
+static void legend(void)
+{
+	printf("# BENCH NAME INSTRUCTIONS/OP ITERATIONS NS/OP\n"
+	       "# instruction counts are exact only under qemu -icount (make bench);\n"
+	       "# without it they vary from run to run, and only NS/OP means much\n");
+}
+
 int main(int argc, char **argv)
 {
 	unsigned long boot = __lde_start_instret;
@@ -410,6 +420,7 @@ int main(int argc, char **argv)
 			{ "ntfn", bench_ntfn, 100 },
 		};
 		measure_empty_loop();
+		legend();
 		if (!strcmp(argv[2], "none"))	/* the baseline: everything but the loop */
 			return 0;
 		if (!strcmp(argv[2], "boot")) {	/* run as init: boot_to_init alone */
@@ -428,6 +439,7 @@ int main(int argc, char **argv)
 	if (!scale)
 		scale = 1;
 	measure_empty_loop();
+	legend();
 	printf("BENCH-NOTE empty_loop %lu\n", loop_cost);
 	bench_getpid(100000 * scale);
 	bench_yield_self(100000 * scale);

@@ -7,6 +7,10 @@ int main(void)
 	long ms = uptime();
 	struct lde_procinfo info[64];
 	int n = procinfo(-1, info, 64);
+	if (n < 0) {
+		perror("uptime: procinfo");
+		return 1;
+	}
 	printf("up %ld.%03ld s, %d processes\n", ms / 1000, ms % 1000, n);
 	return 0;
 }

@@ -1,14 +1,13 @@
-# The gdb test (tests/suites/gdb.py, run by tests/lde.py): lde boots with
-# init=/hello, halted, and scripts/lde.gdb has connected. We catch hello's
-# system calls in the C system-call handler and check what gdb sees there.
-# Each check prints a GDB-... marker line that the test matches; any error
-# stops this script before the final GDB-DONE, which fails the test.
+# The gdb test (tests/suites/gdb.py, run by tests/lde.py): the README's
+# walkthrough, step by step. lde boots with init=/hello a b, halted, and
+# scripts/lde.gdb has connected (as `make qemu-gdb APPEND=...` and `make gdb`
+# do). Each check prints a GDB-... marker line that the test matches; any
+# error stops this script before the final GDB-DONE, which fails the test.
 
-# 1. The first system call. trap_entry.S sends system calls (scause 8)
-# straight to syscall_entry and every other trap to trap_user, so a
-# breakpoint on syscall_entry stops at system calls only; the condition on
-# the live CSR ($scause, which QEMU's gdb stub exposes) makes that explicit.
-break syscall_entry if $scause == 8
+# 1. hello's first system call, in the C handler syscall_entry (trap_entry.S
+# sends system calls, scause 8, straight there and every other trap to
+# trap_user). lde-break-syscall conditions the breakpoint on the process.
+lde-break-syscall hello
 continue
 printf "GDB-SCAUSE=%lu\n", $scause
 printf "GDB-TF-SCAUSE=%lu\n", tf->scause
@@ -23,14 +22,14 @@ printf "\n"
 # fast path has already moved tf->sepc past the 4-byte ecall).
 info registers scause sepc
 printf "GDB-SEPC-MATCH=%d\n", $sepc + 4 == tf->sepc
-lde-trapframe
-lde-ps
 # With hello's symbols, bt crosses the trap (scripts/lde.gdb's unwinder)
 # into the user code that made the call.
 lde-user hello
 printf "GDB-USER-PC: "
 info symbol tf->sepc
 bt
+lde-trapframe
+lde-ps
 
 # 2. Back in U-mode. Stepping across sret is unreliable with gdb-multiarch
 # (DESIGN.md 12): break on the user address after the ecall instead
@@ -44,7 +43,7 @@ printf "GDB-USER-RESUMED=%d\n", $pc == $lde_ret
 printf "GDB-PRIV=%lu\n", $priv
 
 # 3. The exit call (SYS_exit = 1), with its status in a0.
-break syscall_entry if tf->scause == 8 && tf->a7 == 1
+lde-break-syscall hello 1
 continue
 printf "GDB-EXIT-A7=%lu\n", tf->a7
 printf "GDB-EXIT-STATUS=%ld\n", tf->a0

@@ -1,8 +1,9 @@
 # Host unit tests for the pure parts of the kernel: the parsers
 # (kernel/{fdt,cpio,elf}.c), printf formatting (fmt.c), the page allocator
-# (palloc.c) and the string routines (kstring.c), built natively with ASan
-# and UBSan; and check_syscalls.py, that kernel/syscalls.def stays the one
-# list of system calls. Included from the top-level Makefile;
+# (palloc.c), the string routines (kstring.c) and the words for the
+# error codes (errno.c), built natively with ASan and UBSan; and
+# check_syscalls.py, that kernel/syscalls.def stays the one list of system
+# calls. Included from the top-level Makefile;
 # standalone: make -f tests/host/host.mk host-check
 #
 #   host-tests  build the test binaries and their fixtures into build/host/
@@ -18,7 +19,7 @@ HOSTCC ?= cc
 HOST_BUILD := build/host
 HOST_CFLAGS := -std=gnu11 -O1 -g -fsanitize=address,undefined \
 	-fno-sanitize-recover=all -Wall -Wextra -Werror -Ikernel
-HOST_TEST_MODULES := fdt cpio elf fmt palloc kstring
+HOST_TEST_MODULES := fdt cpio elf fmt palloc kstring errno
 HOST_TEST_BINS := $(HOST_TEST_MODULES:%=$(HOST_BUILD)/test_%)
 
 # Fixtures, and which binary gets which (as command-line arguments).
@@ -36,6 +37,7 @@ HOST_ARGS_elf := $(HOST_ELF)
 HOST_ARGS_fmt :=
 HOST_ARGS_palloc :=
 HOST_ARGS_kstring :=
+HOST_ARGS_errno :=
 
 # test_fdt checks for exactly these bootargs.
 HOST_BOOTARGS := init=/x a b
@@ -61,6 +63,17 @@ $(HOST_BUILD)/test_kstring: tests/host/test_kstring.c kernel/kstring.c kernel/ks
 	@mkdir -p $(@D)
 	$(Q)$(HOSTCC) $(HOST_CFLAGS) -fno-builtin -c -o $(HOST_BUILD)/kstring.o $(KSTRING_RENAME) kernel/kstring.c
 	$(Q)$(HOSTCC) $(HOST_CFLAGS) -o $@ tests/host/test_kstring.c $(HOST_BUILD)/kstring.o
+
+# test_errno checks every code kernel/errno.h defines: the list of their
+# names is taken from it.
+$(HOST_BUILD)/errno-codes.h: kernel/errno.h
+	@mkdir -p $(@D)
+	$(Q)sed -n 's/^#define \(E[A-Z0-9]*\) .*/X(\1)/p' $< > $@
+$(HOST_BUILD)/test_errno: tests/host/test_errno.c kernel/errno.c kernel/errno.h \
+		$(HOST_BUILD)/errno-codes.h tests/host/check.h
+	@echo "  HOSTCC  $@"
+	@mkdir -p $(@D)
+	$(Q)$(HOSTCC) $(HOST_CFLAGS) -I$(HOST_BUILD) -o $@ tests/host/test_errno.c kernel/errno.c
 
 $(HOST_BUILD)/test_%: tests/host/test_%.c kernel/%.c kernel/%.h \
 		tests/host/check.h kernel/errno.h kernel/kstring.h

@@ -1,10 +1,13 @@
 """The gdb path (DESIGN.md 12): QEMU halted with a gdb stub, gdb-multiarch
-in batch mode with scripts/lde.gdb and tests/gdb/trap.gdb. It proves that a
-breakpoint on the C system-call handler (syscall_entry, where trap_entry.S
-sends every ecall), conditioned on scause, stops at a system call from U-mode; that gdb reads the CSRs and the saved trapframe, and they
-agree; that bt unwinds through trap_entry into the user program; that a
+in batch mode with scripts/lde.gdb and tests/gdb/trap.gdb, which follows
+the README's walkthrough. It proves that lde-break-syscall (a breakpoint on
+the C system-call handler syscall_entry, where trap_entry.S sends every
+ecall, conditioned on the process's name) stops at a system call from
+U-mode; that gdb reads the CSRs and the saved trapframe, and they agree;
+that bt unwinds through trap_entry into the user program; that a
 breakpoint on a user address catches the return to U-mode; and that the
-lde-* commands work."""
+lde-* commands work. tests/gdb/prog.gdb proves that the breakpoint passes
+over the system calls of other processes."""
 
 TRAP = [
     # first system call: an ecall from U-mode, a call the kernel knows
@@ -29,6 +32,11 @@ TRAP = [
 ]
 
 TESTS = [
-    {"name": "gdb_trap_syscall", "append": "init=/hello", "gdb_script": "tests/gdb/trap.gdb",
+    {"name": "gdb_trap_syscall", "append": "init=/hello a b", "gdb_script": "tests/gdb/trap.gdb",
      "expect": TRAP, "timeout": 60},
+    {"name": "gdb_break_program", "append": "init=/trace hello a b",
+     "gdb_script": "tests/gdb/prog.gdb", "timeout": 60,
+     "expect": [r"^GDB-PROG-PID=2$", r"^GDB-PROG-SCAUSE=8$",
+                r"^\d+ +1 +P_SLEEPING +trace\n\d+ +2 +P_RUNNING +hello  <- current$",
+                r"^GDB-PROG-EXIT-PID=2 A7=1$", r"^GDB-PROG-DONE$"]},
 ]

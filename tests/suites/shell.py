@@ -66,6 +66,13 @@ TESTS = [
     sh("sh_unknown_program", [send("nosuch arg\n"), expect(r"sh: nosuch: not found"), expect(PROMPT),
                               send("echo still here\n"), expect(r"^still here$"), expect(PROMPT),
                               send("exit\n")]),
+    # errors in words: picolibc's strerror() text for lde's errno values
+    sh("sh_error_words", [send("bad_machine_x86\n"),
+                          expect(r"^sh: bad_machine_x86: cannot run: Exec format error$"),
+                          expect(PROMPT),
+                          send("kill 999\n"), expect(r"^kill: 999: No such process$"), expect(PROMPT),
+                          send("head x\n"), expect(r"^usage: head \[-N\]$"), expect(PROMPT),
+                          send("exit 0\n")]),
     sh("sh_pipeline_yes_head", [send("yes | head -5\n"), expect(r"(y\n){5}\$ "), send("echo a b c | head\n"),
                                 expect(r"^a b c$"), expect(PROMPT), send("exit\n")],
        check=lambda out: None if re.search(r"head -5\n(y\n){5}\$ ", out)
