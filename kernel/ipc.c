@@ -351,9 +351,8 @@ static __attribute__((noinline)) long ipc_call_slow(struct file *f, uint64_t inf
 
 /* ipc_call(fd, info, w0..w3), a6 = the lease array. Built without a frame
  * pointer: the fast path leaves without returning. */
-__attribute__((optimize("omit-frame-pointer"))) long sys_ipc_call(long fd, uint64_t info,
-								 uint64_t w0, uint64_t w1,
-								 uint64_t w2, uint64_t w3)
+__attribute__((optimize("omit-frame-pointer")))
+long sys_ipc_call(long fd, uint64_t info, uint64_t w0, uint64_t w1, uint64_t w2, uint64_t w3)
 {
 	struct proc *me = current;
 	struct file *f = ep_file((uint64_t)fd);
@@ -482,9 +481,8 @@ static __attribute__((noinline)) long ipc_reply_recv_slow(struct file *f, uint64
 }
 
 /* ipc_reply_recv(fd, info, w0..w3), a6 = the token to answer. */
-__attribute__((optimize("omit-frame-pointer"))) long sys_ipc_reply_recv(long fd, uint64_t info,
-								       uint64_t w0, uint64_t w1,
-								       uint64_t w2, uint64_t w3)
+__attribute__((optimize("omit-frame-pointer")))
+long sys_ipc_reply_recv(long fd, uint64_t info, uint64_t w0, uint64_t w1, uint64_t w2, uint64_t w3)
 {
 	struct proc *me = current;
 	struct file *f = ep_file((uint64_t)fd);
