@@ -2,7 +2,7 @@
  *
  * An endpoint is a rendezvous: callers queue on it until a process
  * receives, receivers queue on it until a process calls. A received call
- * is held by the receiver (counted in its ipc_nheld) until it replies; the
+ * is held by the receiver (counted in its ipc_exit_refs) until it replies; the
  * caller sleeps meanwhile, its message still in its own trapframe, its
  * leases recorded here. A reply names the caller by its token: its pid
  * and process-table slot, checked against the holder, so a stale or forged
@@ -80,13 +80,13 @@ static inline void held_add(struct proc *server, struct proc *c)
 {
 	c->ipc_server = server;
 	c->ipc_state = IPC_REPLY;
-	server->ipc_nheld++;
+	server->ipc_exit_refs++;
 }
 
 /* ipc_server is left as it was: it means something only in IPC_REPLY. */
 static inline void held_del(struct proc *c)
 {
-	c->ipc_server->ipc_nheld--;
+	c->ipc_server->ipc_exit_refs--;
 	c->ipc_state = IPC_NONE;
 }
 
@@ -617,7 +617,7 @@ void ipc_proc_exit(struct proc *p)
 {
 	/* The requests it received and never answered fail, with an error
 	 * of their own: the server, not the endpoint, went away. */
-	for (int i = 0; i < NPROC && p->ipc_nheld; i++) {
+	for (int i = 0; i < NPROC && p->ipc_exit_refs > (p->bound_ntfn != NULL); i++) {
 		struct proc *c = &proc_table[i];
 		if (c->state == P_UNUSED || c->ipc_state != IPC_REPLY || c->ipc_server != p)
 			continue;
@@ -625,9 +625,9 @@ void ipc_proc_exit(struct proc *p)
 		if (c->state == P_SLEEPING)
 			fail_caller(c, -ECONNRESET);
 	}
-	KASSERT(!p->ipc_nheld);
 	if (p->bound_ntfn)
 		ntfn_unbind(p);
+	KASSERT(!p->ipc_exit_refs);
 }
 
 int ipc_trace_args(char *buf, size_t size, uint64_t nr, const uint64_t args[6])

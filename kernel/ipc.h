@@ -48,9 +48,9 @@ void ntfn_put(struct ntfn *n);
 int ep_count(void);
 int ntfn_count(void);
 
-/* proc.c's hook for a process about to exit that holds requests or is
- * bound to a notification: the requests fail with -ECONNRESET, the binding
- * goes. */
+/* proc.c's hook for a process about to exit with ipc_exit_refs (requests
+ * held, a notification bound): the requests fail with -ECONNRESET, the
+ * binding goes. */
 void ipc_proc_exit(struct proc *p);
 
 /* The notification a process is bound to: recv consults it (ntfn.c). */

@@ -194,6 +194,7 @@ long sys_ntfn_bind(long fd)
 	n->refs++;
 	n->bound = me;
 	me->bound_ntfn = n;
+	me->ipc_exit_refs++;	/* exit unbinds */
 	return 0;
 }
 
@@ -212,5 +213,6 @@ void ntfn_unbind(struct proc *p)
 	struct ntfn *n = p->bound_ntfn;
 	n->bound = NULL;
 	p->bound_ntfn = NULL;
+	p->ipc_exit_refs--;
 	ntfn_put(n);
 }

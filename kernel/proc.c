@@ -115,7 +115,7 @@ static int exit_code_of(int status)
 void proc_exit(int status)
 {
 	struct proc *p = current;
-	if (p->ipc_nheld || p->bound_ntfn)
+	if (p->ipc_exit_refs)
 		ipc_proc_exit(p);
 	for (int fd = 0; fd < NOFILE; fd++) {
 		if (p->files[fd]) {

@@ -51,7 +51,7 @@ struct proc {
 	uint8_t ipc_state;	/* enum ipc_state */
 	uint8_t ipc_resume;	/* blocked without a kernel stack, in: enum ipc_resume */
 	uint8_t ipc_nleases;	/* leases lent with the current call (ipc.c keeps them) */
-	uint32_t ipc_nheld;	/* callers received and not yet answered */
+	uint32_t ipc_exit_refs;	/* what exit must release: requests held, + 1 if bound */
 	struct proc *ipc_server; /* IPC_REPLY: who holds the request */
 	long ipc_ret;		/* the result a waker leaves for a blocked process */
 	long ipc_token;		/* its reply token: pid and slot */
