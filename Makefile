@@ -125,6 +125,8 @@ $(B)/user/lib/errno-check.o: $(B)/user/lib/errno-check.c
 $(B)/user/%.elf: $(B)/user/%.o $(ULIB_OBJS) user/user.ld $(B)/user/lib/errno-check.o
 	@echo "  ULD     $@"
 	$(Q)$(CC) $(ULDFLAGS) -o $@ $< $(ULIB_OBJS)
+# t_hiheap's image and heap share the last GiB's page table with the stack.
+$(B)/user/t_hiheap.elf: ULDFLAGS += -Wl,--defsym=USER_TEXT_BASE=0x3fffd00000
 $(B)/initrd/%: $(B)/user/%.elf
 	@mkdir -p $(dir $@)
 	$(Q)$(OBJCOPY) --strip-all $< $@

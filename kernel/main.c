@@ -23,8 +23,14 @@
 extern char _kernel_start[], _kernel_end[];
 void sysproc_init(void);
 
-static struct fdt_info fdt;
-static const void *fdt_blob;
+static struct fdt fdt;
+/* What the kernel itself takes from the device tree (arch/ reads the
+ * board's devices and the timer frequency). */
+static struct fdt_range ram;
+static struct fdt_range reserved[FDT_MAX_RESERVED];
+static int nreserved;
+static uint64_t initrd_start, initrd_end;
+static const char *bootargs;
 static char cmdline[CMDLINE_MAX];
 static char *init_argv[LDE_ARG_MAX + 1];
 static int init_argc;
@@ -33,7 +39,32 @@ static bool panic_test;	/* panic=test: exercise the panic path (tests) */
 /* panic=write-text / panic=write-rodata: store into the kernel's own text
  * or read-only data, which must fault (the tests check the permissions). */
 static volatile uint32_t *panic_store;
+/* panic=kstack: init's kernel stack overflows (unbounded recursion), which
+ * must end in the panic "kernel stack overflow", not in a silent loop. */
+static bool panic_kstack;
 static const uint32_t rodata_probe = 0x1de;
+
+/* Recursion that never ends: each frame holds a page-sized buffer the
+ * compiler cannot drop, and uses the result so it cannot become a loop. */
+static volatile uint64_t kstack_depth_max = UINT64_MAX;	/* never reached */
+
+static __attribute__((noinline)) uint64_t kstack_recurse(uint64_t depth)
+{
+	volatile uint8_t frame[512];
+	frame[depth % sizeof frame] = (uint8_t)depth;
+	if (depth == kstack_depth_max)
+		return 0;
+	return kstack_recurse(depth + 1) + frame[(depth + 1) % sizeof frame];
+}
+
+/* Run instead of init's first return to U-mode (panic=kstack), on init's
+ * kernel stack. */
+static void kstack_overflow(void)
+{
+	kprintf("lde: overflowing pid %d's kernel stack\n", current->pid);
+	kstack_recurse(0);
+	panic("kstack_overflow: the recursion returned");
+}
 
 static int parse_number(const char *s, uint64_t *out)
 {
@@ -89,6 +120,8 @@ static void parse_cmdline(const char *bootargs)
 			arch_timer_use_legacy();
 		} else if (!strcmp(tok, "panic=test")) {
 			panic_test = true;
+		} else if (!strcmp(tok, "panic=kstack")) {
+			panic_kstack = true;
 		} else if (!strcmp(tok, "panic=write-text")) {
 			panic_store = (volatile uint32_t *)(uintptr_t)kmain;
 		} else if (!strcmp(tok, "panic=write-rodata")) {
@@ -103,18 +136,17 @@ static void parse_cmdline(const char *bootargs)
 
 static void add_free_memory(void)
 {
-	uint64_t ram_start = fdt.mem.base, ram_end = fdt.mem.base + fdt.mem.size;
+	uint64_t ram_start = ram.base, ram_end = ram.base + ram.size;
 	/* Everything the allocator must not hand out: firmware and kernel
 	 * (all RAM below the kernel's end), the device tree, the initrd, and
 	 * what the firmware reserved. */
 	struct fdt_range hole[2 + FDT_MAX_RESERVED];
 	int n = 0;
-	uint64_t dtb_pa = kva_to_pa(fdt_blob);
-	hole[n++] = (struct fdt_range){ dtb_pa, fdt.totalsize };
-	if (fdt.initrd_end > fdt.initrd_start)
-		hole[n++] = (struct fdt_range){ fdt.initrd_start, fdt.initrd_end - fdt.initrd_start };
-	for (int i = 0; i < fdt.nreserved; i++)
-		hole[n++] = fdt.reserved[i];
+	hole[n++] = (struct fdt_range){ kva_to_pa(fdt.blob), fdt.totalsize };
+	if (initrd_end > initrd_start)
+		hole[n++] = (struct fdt_range){ initrd_start, initrd_end - initrd_start };
+	for (int i = 0; i < nreserved; i++)
+		hole[n++] = reserved[i];
 	/* Sort the holes, then hand over the gaps between them. */
 	for (int i = 1; i < n; i++)
 		for (int j = i; j > 0 && hole[j].base < hole[j - 1].base; j--) {
@@ -137,27 +169,40 @@ static void add_free_memory(void)
 	}
 }
 
+/* The kernel's facts from the tree; a tree it cannot trust is fatal. */
+static void read_device_tree(uint64_t dtb_pa)
+{
+	const void *blob = pa_to_kva(dtb_pa);
+	uint32_t size = fdt_totalsize(blob);
+	if (!size || size > DTB_MAX_SIZE || fdt_init(&fdt, blob, size))
+		panic("kmain: no valid device tree at 0x%lx", dtb_pa);
+	nreserved = fdt_reserved(&fdt, reserved, FDT_MAX_RESERVED);
+	if (nreserved < 0)
+		panic("kmain: the device tree's reservations are unusable (over %d, or wrapping)",
+		      FDT_MAX_RESERVED);
+	if (fdt_bootargs(&fdt, &bootargs))
+		panic("kmain: the device tree's bootargs are not a string");
+	fdt_initrd(&fdt, &initrd_start, &initrd_end);
+	if (fdt_memory(&fdt, &ram) || !ram.size || ram.base + ram.size < ram.base)
+		panic("kmain: the device tree describes no usable memory");
+	if (ram.base + ram.size > arch_boot_ram_end())
+		ram.size = arch_boot_ram_end() - ram.base;
+}
+
 void kmain(uint64_t hartid, uint64_t dtb_pa)
 {
-	fdt_blob = pa_to_kva(dtb_pa);
-	uint32_t size = fdt_totalsize(fdt_blob);
-	if (!size || size > DTB_MAX_SIZE || fdt_parse(fdt_blob, size, &fdt))
-		panic("kmain: no valid device tree at 0x%lx", dtb_pa);
-	if (!fdt.mem.size || fdt.mem.base + fdt.mem.size < fdt.mem.base)
-		panic("kmain: the device tree describes no usable memory");
-	if (fdt.mem.base + fdt.mem.size > arch_boot_ram_end())
-		fdt.mem.size = arch_boot_ram_end() - fdt.mem.base;
+	read_device_tree(dtb_pa);
 	add_free_memory();
-	arch_setup(hartid, &fdt);
+	arch_setup(hartid, &fdt, ram.base, ram.base + ram.size);
 
-	parse_cmdline(fdt.bootargs);
+	parse_cmdline(bootargs);
 	kprintf("\nlde %s: limited direct execution on RISC-V\n", LDE_VERSION);
 	arch_describe_firmware();
 	kprintf("boot hart %lu of %d (others parked); RAM %lu MiB at 0x%lx; %lu pages free\n",
-		hartid, fdt.ncpus, fdt.mem.size >> 20, fdt.mem.base, palloc_free_pages());
+		hartid, fdt_cpu_count(&fdt), ram.size >> 20, ram.base, palloc_free_pages());
 
-	if (fdt.initrd_end > fdt.initrd_start)
-		initrd_init(pa_to_kva(fdt.initrd_start), fdt.initrd_end - fdt.initrd_start);
+	if (initrd_end > initrd_start)
+		initrd_init(pa_to_kva(initrd_start), initrd_end - initrd_start);
 	else
 		kprintf("lde: no initrd\n");
 
@@ -177,5 +222,7 @@ void kmain(uint64_t hartid, uint64_t dtb_pa)
 		kprintf("lde: cannot run init '%s': %s\n", init_argv[0], err_str(err));
 		arch_poweroff(PANIC_INIT_FAILED);
 	}
+	if (panic_kstack)
+		proc_by_pid(INIT_PID)->ctx.ra = (uint64_t)kstack_overflow;
 	sched_start();
 }

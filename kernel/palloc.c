@@ -20,6 +20,7 @@ static struct {
 static int nranges;
 static struct free_page *free_list;
 static uint64_t nfree, ntotal;
+static uint64_t nreserved;	/* of the free pages, promised (palloc_reserve) */
 static uint64_t ram_base, ram_pages;
 static uint16_t *refcount;	/* one per physical page of RAM */
 
@@ -62,6 +63,8 @@ void palloc_add_range(uint64_t start, uint64_t end)
 void *palloc(void)
 {
 	void *page = NULL;
+	if (nfree == nreserved)
+		return NULL;	/* what is left is promised */
 	if (free_list) {
 		page = free_list;
 		free_list = free_list->next;
@@ -110,6 +113,21 @@ void page_put(void *page)
 	nfree++;
 }
 
+bool palloc_reserve(uint64_t n)
+{
+	if (n > nfree - nreserved)
+		return false;
+	nreserved += n;
+	return true;
+}
+
+void palloc_unreserve(uint64_t n)
+{
+	KASSERT(n <= nreserved);
+	nreserved -= n;
+}
+
+uint64_t palloc_reserved_pages(void) { return nreserved; }
 unsigned page_refcount(const void *page) { return *ref_of(page); }
 uint64_t palloc_free_pages(void) { return nfree; }
 uint64_t palloc_total_pages(void) { return ntotal; }

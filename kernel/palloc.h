@@ -3,6 +3,7 @@
  * shared by several address spaces (copy-on-write) is freed by its last
  * user. */
 #pragma once
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -18,5 +19,14 @@ void page_get(void *page);	/* one more reference */
 void page_put(void *page);	/* one fewer; freed at zero */
 unsigned page_refcount(const void *page);
 
-uint64_t palloc_free_pages(void);
+/* Promises: palloc_reserve(n) sets n free pages aside (false if fewer than
+ * n are free and not already promised); palloc() never hands out the last
+ * nreserved free pages, so a promise cannot be broken by anyone else. The
+ * holder gives them back with palloc_unreserve and may then allocate them
+ * (nothing runs in between: single hart, interrupts off). */
+bool palloc_reserve(uint64_t n);
+void palloc_unreserve(uint64_t n);
+uint64_t palloc_reserved_pages(void);
+
+uint64_t palloc_free_pages(void);	/* promised ones included */
 uint64_t palloc_total_pages(void);

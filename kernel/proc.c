@@ -219,6 +219,45 @@ int proc_kill(int pid, int sig)
 	return found ? 0 : -ESRCH;
 }
 
+bool proc_is_init(const struct proc *p) { return p == init_proc; }
+
+/* Only init may signal init: any other process could otherwise end the
+ * system (there are no users yet to tell who may). kill(-1) is not "group
+ * 1" but, as in POSIX, every process the caller may signal: everyone but
+ * init and, as Linux does, the caller itself. A group that holds init
+ * (init may join any group) is signalled without it. EPERM when every
+ * target was refused, ESRCH when there was none. */
+int proc_kill_user(int pid, int sig)
+{
+	if (sig < 0 || sig >= LDE_NSIG || pid == 0 || pid == INT32_MIN)
+		return -EINVAL;
+	bool from_init = current == init_proc;
+	if (pid > 0) {
+		struct proc *p = proc_by_pid(pid);
+		if (!p)
+			return -ESRCH;
+		if (p == init_proc && !from_init)
+			return -EPERM;
+		kill_one(p, sig);
+		return 0;
+	}
+	int found = 0, refused = 0;
+	for (int i = 0; i < NPROC; i++) {
+		struct proc *p = &proc_table[i];
+		if (p->state == P_UNUSED)
+			continue;
+		if (pid == -1 ? p == current : p->pgid != -pid)
+			continue;
+		if (p == init_proc && (pid == -1 || !from_init)) {
+			refused = 1;
+			continue;
+		}
+		kill_one(p, sig);
+		found = 1;
+	}
+	return found ? 0 : refused && pid != -1 ? -EPERM : -ESRCH;
+}
+
 /* setpgid(pid, pgid), as POSIX: pid 0 is the caller, pgid 0 means pgid =
  * pid; only the caller or its own children may be moved. */
 int proc_setpgid(int pid, int pgid)
@@ -252,21 +291,27 @@ void proc_out_of_memory(uint64_t pc, uint64_t addr)
 {
 	if (current != init_proc)
 		proc_fault("out of memory", LDE_SIGKILL, pc, addr);
+	/* The victim frees the most: everything it makes the kernel hold (the
+	 * count procinfo and ps show), page tables and promises included. */
 	struct proc *victim = NULL;
+	uint64_t most = 0;
 	bool dying = false;
 	for (int i = 0; i < NPROC; i++) {
 		struct proc *p = &proc_table[i];
 		if (p->state == P_UNUSED || p->state == P_ZOMBIE || p == init_proc)
 			continue;
 		dying |= p->killed;
-		if (!p->killed && (!victim || p->mm.pages > victim->mm.pages))
+		uint64_t held = vm_held_pages(&p->mm);
+		if (!p->killed && (!victim || held > most)) {
 			victim = p;
+			most = held;
+		}
 	}
 	if (!victim && !dying)
 		proc_fault("out of memory", LDE_SIGKILL, pc, addr);
 	if (victim) {
 		klog("lde: out of memory: killed pid %d (%s, %lu pages) so that init can run\n",
-		     victim->pid, victim->name, victim->mm.pages);
+		     victim->pid, victim->name, most);
 		proc_kill(victim->pid, LDE_SIGKILL);
 	}
 	/* Let the victims run to their deaths; init's access is retried when
@@ -297,7 +342,8 @@ void proc_fill_info(struct proc *p, struct lde_procinfo *info)
 	info->syscalls = p->syscalls;
 	info->vcsw = p->vcsw;
 	info->ivcsw = p->ivcsw;
-	info->pages = vm_resident_pages(&p->mm);
+	info->pages = vm_held_pages(&p->mm);
+	info->promised = p->mm.pt ? p->mm.promised + p->mm.promised_tables : 0;
 }
 
 static const char *state_name(enum proc_state s)

@@ -106,8 +106,14 @@ int proc_spawn_init(const char *path, int argc, char **argv);
 long proc_fork(void);
 void proc_exit(int status) __attribute__((noreturn));
 long proc_wait(uint64_t ustatus);
-/* pid > 0: that process; pid < 0: every process in group -pid. */
+/* The kernel's own signals (Ctrl-C, the out-of-memory killer): pid > 0:
+ * that process; pid < 0: every process in group -pid. */
 int proc_kill(int pid, int sig);
+/* kill() as a process asks for it: the same, with -1 meaning every
+ * process but init and the caller, and init refused (EPERM) to all but
+ * itself. */
+int proc_kill_user(int pid, int sig);
+bool proc_is_init(const struct proc *p);
 int proc_setpgid(int pid, int pgid);
 /* Kill the current process for a fault in U-mode, with one console line. */
 void proc_fault(const char *cause, int sig, uint64_t pc, uint64_t addr) __attribute__((noreturn));

@@ -59,6 +59,7 @@ enum arg_format { ARG_INT, ARG_LONG, ARG_UNSIGNED, ARG_ADDRESS };
 #define FORMAT(t, x) FORMAT_##t,
 #define RETURNS_long true
 #define RETURNS_noreturn false
+#define RETURNS_mayexit false
 static const struct {
 	const char *name;
 	uint8_t nargs;
@@ -89,7 +90,8 @@ static int format_arg(char *buf, size_t size, enum arg_format f, uint64_t v)
 /* One line per call (docs/trace.md):
  *   [pid 3 hello] write(1, 0x11f40, 22) = 22
  * Each argument as the handler receives it, in its format. Calls that do
- * not return (exit) are printed before they run, with "= ?". */
+ * not return (exit), or may not (poweroff), are printed before they run,
+ * with "= ?"; one that does return is printed again, with its result. */
 static int format_call(char *buf, size_t size, uint64_t nr, const uint64_t args[6])
 {
 	const char *name = nr < NSYSCALLS ? syscall_info[nr].name : NULL;

@@ -37,7 +37,7 @@ LEAF long sys_getppid(void)
 
 LEAF long sys_fork(void) { return proc_fork(); }
 LEAF long sys_wait(uintptr_t status) { return proc_wait(status); }
-long sys_kill(int pid, int sig) { return proc_kill(pid, sig); }
+long sys_kill(int pid, int sig) { return proc_kill_user(pid, sig); }
 LEAF long sys_sbrk(long incr) { return vm_sbrk(&current->mm, incr); }
 
 long sys_yield(void)
@@ -134,6 +134,7 @@ long sys_meminfo(uintptr_t ubuf)
 		.free_pages = palloc_free_pages(),
 		.total_pages = palloc_total_pages(),
 		.page_size = PGSIZE,
+		.promised_pages = palloc_reserved_pages(),
 		.files = (uint64_t)file_count(),
 		.endpoints = (uint64_t)ep_count(),
 		.ntfns = (uint64_t)ntfn_count(),
@@ -141,7 +142,14 @@ long sys_meminfo(uintptr_t ubuf)
 	return copyout(&current->mm, ubuf, &mi, sizeof mi);
 }
 
-long sys_poweroff(int status) { arch_poweroff(status); }
+/* Only init may stop the machine (the shell's poweroff leaves the login
+ * shell, and init's exit powers off). */
+long sys_poweroff(int status)
+{
+	if (!proc_is_init(current))
+		return -EPERM;
+	arch_poweroff(status);
+}
 
 long sys_readdir(int index, uintptr_t ubuf, size_t len)
 {
@@ -170,6 +178,10 @@ long sys_tcsetpgrp(long fd, int pgrp)
 		return -EINVAL;	/* POSIX says ENOTTY; lde has no such code */
 	if (pgrp < 0)
 		return -EINVAL;
+	/* Ctrl-C would then signal init: only init may ask for that. */
+	struct proc *init = proc_by_pid(INIT_PID);
+	if (pgrp && init && pgrp == init->pgid && !proc_is_init(current))
+		return -EPERM;
 	tty_set_foreground(pgrp);
 	return 0;
 }

@@ -109,13 +109,18 @@ struct lde_procinfo {
 	uint64_t syscalls;
 	uint64_t vcsw;		/* voluntary context switches (blocked, yielded) */
 	uint64_t ivcsw;		/* involuntary ones (preempted by the timer) */
-	uint64_t pages;		/* resident user pages, page tables included */
+	/* What the process makes the kernel hold, and what the out-of-memory
+	 * killer compares: user pages (shared ones counted by each sharer),
+	 * page tables, and the heap pages (and tables) sbrk promised. */
+	uint64_t pages;
+	uint64_t promised;	/* of pages, those promised and not yet taken */
 };
 
 struct lde_meminfo {
 	uint64_t free_pages;
 	uint64_t total_pages;
 	uint64_t page_size;
+	uint64_t promised_pages;	/* of free_pages, those promised (sbrk) */
 	uint64_t files;		/* kernel objects in use, for leak checks: open files, */
 	uint64_t endpoints;	/* IPC endpoints, */
 	uint64_t ntfns;		/* notifications */

@@ -6,6 +6,9 @@
 #include "kstring.h"
 #include "palloc.h"
 
+/* What a level-0 table, the one holding pages' entries, maps: the smallest
+ * span a table covers. */
+#define SPAN0 ARCH_TABLE_SPAN(0)
 
 int vm_create(struct mm *mm)
 {
@@ -13,7 +16,75 @@ int vm_create(struct mm *mm)
 	mm->heap_start = mm->brk = 0;
 	mm->stack_low = USER_TOP;
 	mm->pages = 0;
+	mm->promised = mm->promised_tables = 0;
 	return mm->pt ? 0 : -ENOMEM;
+}
+
+/* The heap's promise. Heap pages arrive on first touch, but sbrk promises
+ * them: it reserves (palloc_reserve) one page for every heap page not yet
+ * mapped and one for every page table they could still need, so the sum
+ * of all promises never exceeds the memory there is, and a first touch of
+ * the heap always finds its pages. Invariants:
+ *   promised == heap pages not mapped (exact);
+ *   promised_tables >= tables missing for the spans the heap meets, at
+ *   every level (more only when the stack allocated a table the heap
+ *   shares).
+ * The stack (1 MiB at most) is not promised: its pages come from what is
+ * not promised, like copy-on-write copies and the kernel's own pages. */
+
+/* Tables missing for the spans [lo, hi) meets: at each level, one per
+ * span of that level's size (ARCH_TABLE_SPAN) whose table is not there. */
+static uint64_t tables_missing(struct mm *mm, uint64_t lo, uint64_t hi)
+{
+	uint64_t n = 0;
+	for (uint64_t va = lo & ~(SPAN0 - 1); va < hi;) {
+		int missing = ARCH_TABLE_LEVELS - mmu_table_depth(mm->pt, va);
+		if (!missing) {
+			va += SPAN0;
+			continue;
+		}
+		/* Levels 0..missing-1 are missing for va: so is every table of
+		 * those levels below the highest missing one's span. */
+		uint64_t span_end = (va | (ARCH_TABLE_SPAN(missing - 1) - 1)) + 1;
+		uint64_t end = span_end < hi ? span_end : hi;
+		for (int l = 0; l < missing; l++)
+			n += ((end - 1) >> ARCH_TABLE_SHIFT(l)) - (va >> ARCH_TABLE_SHIFT(l)) + 1;
+		va = span_end;
+	}
+	return n;
+}
+
+/* Of the tables missing for [lo, ...), those the heap below lo shares
+ * (the spans lo falls inside, not at their start): promised already. */
+static uint64_t shared_missing(struct mm *mm, uint64_t lo)
+{
+	if (lo <= mm->heap_start)
+		return 0;
+	int missing = ARCH_TABLE_LEVELS - mmu_table_depth(mm->pt, lo);
+	uint64_t n = 0;
+	for (int l = 0; l < missing; l++)
+		n += (lo & (ARCH_TABLE_SPAN(l) - 1)) != 0;
+	return n;
+}
+
+/* A heap page's first touch: the page, and the tables it lacks, come out
+ * of the promise (which, by the invariants, holds them). entry: the empty
+ * place of its mapping if va's tables exist (the common case), else NULL
+ * (mmu_lookup). */
+static int heap_fault(struct mm *mm, struct mmu_entry *entry, uint64_t va)
+{
+	uint64_t tables = entry ? 0 : (uint64_t)(ARCH_TABLE_LEVELS - mmu_table_depth(mm->pt, va));
+	KASSERT(mm->promised > 0 && tables <= mm->promised_tables);
+	palloc_unreserve(1 + tables);
+	mm->promised--;
+	mm->promised_tables -= tables;
+	if (!entry)
+		entry = mmu_make_tables(mm->pt, va);
+	void *page = palloc_zeroed();
+	KASSERT(entry && page);	/* they were set aside */
+	mmu_fill(entry, page, PERM_R | PERM_W | PERM_U);
+	mm->pages++;
+	return 0;
 }
 
 /* Everything a process can have mapped lies in two ranges: the image and
@@ -25,11 +96,15 @@ void vm_destroy(struct mm *mm)
 	mmu_unmap_range(mm->pt, 0, PAGE_UP(mm->brk), &mm->pages);
 	mmu_unmap_range(mm->pt, mm->stack_low, USER_TOP, &mm->pages);
 	KASSERT(mm->pages == 0);
+	if (mm->promised + mm->promised_tables) {
+		palloc_unreserve(mm->promised + mm->promised_tables);
+		mm->promised = mm->promised_tables = 0;
+	}
 	/* Tables exist only where pages were mapped, or were tried: the same
-	 * two ranges. Freeing within them is much cheaper than a full sweep. */
-	mmu_free_tables_in(mm->pt, 0, PAGE_UP(mm->brk), true);
-	mmu_free_tables_in(mm->pt, mm->stack_low, USER_TOP, true);
-	mmu_free_user_tables(mm->pt);
+	 * two ranges (sbrk frees those above a shrunken break that map nothing
+	 * else). Freeing within them is much cheaper than a full sweep. */
+	struct va_range r[] = { { 0, PAGE_UP(mm->brk) }, { mm->stack_low, USER_TOP } };
+	mmu_free_user_tables(mm->pt, r, 2);
 	mm->pt = NULL;
 }
 
@@ -51,6 +126,17 @@ int vm_fork(struct mm *dst, struct mm *src)
 	/* The parent's writable pages just became read-only. Even on failure
 	 * some may have (they stay copy-on-write, which is harmless). */
 	arch_tlb_flush_all();
+	if (!err) {
+		/* The child's heap is promised too: the same unmapped pages, and
+		 * the tables its own address space lacks for them. */
+		uint64_t tables = tables_missing(dst, dst->heap_start, PAGE_UP(dst->brk));
+		if (src->promised + tables == 0 || palloc_reserve(src->promised + tables)) {
+			dst->promised = src->promised;
+			dst->promised_tables = tables;
+		} else {
+			err = -ENOMEM;
+		}
+	}
 	if (err)
 		vm_destroy(dst);
 	return err;
@@ -122,9 +208,11 @@ int vm_fault(struct mm *mm, uint64_t va, enum vm_access access)
 	}
 	if (access == VM_EXEC || !demand_paged(mm, va))
 		return -EFAULT;
+	if (va < mm->brk)
+		return heap_fault(mm, entry, PAGE_DOWN(va));
 	/* stack_low moves before the attempt: a table allocated for a page
 	 * that then could not be had must still be found by vm_destroy. */
-	if (va >= USER_STACK_BOTTOM && PAGE_DOWN(va) < mm->stack_low)
+	if (PAGE_DOWN(va) < mm->stack_low)
 		mm->stack_low = PAGE_DOWN(va);
 	return vm_map_anon(mm, PAGE_DOWN(va), PGSIZE, PERM_R | PERM_W);
 }
@@ -196,30 +284,66 @@ long copyinstr(struct mm *mm, char *dst, uint64_t usrc, size_t max)
 }
 
 
+/* Does what lies below a (the heap [heap_start, a), or else the image's
+ * last page, which is never unmapped) end in the level-0 table's span,
+ * hence in every larger one, that holds b - 1? Then moving the break
+ * between a and b enters or leaves no span, and needs no table walk: its
+ * tables are there, or promised. */
+static bool same_span(struct mm *mm, uint64_t a, uint64_t b)
+{
+	return (a > mm->heap_start || (a & (SPAN0 - 1))) && (a - 1) / SPAN0 == (b - 1) / SPAN0;
+}
+
 long vm_sbrk(struct mm *mm, long incr)
 {
 	uint64_t old = mm->brk;
 	uint64_t new = old + (uint64_t)incr;
 	if (incr < 0 ? new > old || new < mm->heap_start : new < old || new > USER_HEAP_LIMIT)
 		return incr < 0 ? -EINVAL : -ENOMEM;
-	if (incr > 0) {
-		/* Heap pages arrive on first touch, but sbrk promises them: refuse
-		 * growth that free memory could not back right now. */
-		uint64_t more = (PAGE_UP(new) - PAGE_UP(old)) / PGSIZE;
-		if (more > palloc_free_pages())
+	uint64_t lo = PAGE_UP(old), hi = PAGE_UP(new);
+	if (hi > lo) {
+		/* Promise every new page and every table it could need; the
+		 * spans lo shares with the heap below were promised already. */
+		uint64_t leaves = (hi - lo) / PGSIZE, tables = 0;
+		if (!same_span(mm, lo, hi)) {
+			/* Walk the spans only for a promise that could be kept. */
+			if (leaves > palloc_free_pages() - palloc_reserved_pages())
+				return -ENOMEM;
+			tables = tables_missing(mm, lo, hi) - shared_missing(mm, lo);
+		}
+		if (!palloc_reserve(leaves + tables))
 			return -ENOMEM;
-	} else if (PAGE_UP(new) < PAGE_UP(old)) {
-		mmu_unmap_range(mm->pt, PAGE_UP(new), PAGE_UP(old), &mm->pages);
+		mm->promised += leaves;
+		mm->promised_tables += tables;
+	} else if (hi < lo) {
+		/* Tables missing for spans wholly above the new break were
+		 * promised and are not needed any more. Within one span, no
+		 * table is wholly above it. */
+		bool one_span = same_span(mm, hi, lo);
+		uint64_t unneeded = one_span ? 0 : tables_missing(mm, hi, lo) - shared_missing(mm, hi);
+		if (unneeded > mm->promised_tables)
+			unneeded = mm->promised_tables;	/* the stack took some */
+		uint64_t pages0 = mm->pages;
+		mmu_unmap_range(mm->pt, hi, lo, &mm->pages);
+		uint64_t unmapped = (lo - hi) / PGSIZE - (pages0 - mm->pages);
 		/* Tables that mapped nothing but the released range go too, so a
-		 * heap that shrinks back gives back everything it took. */
-		mmu_free_tables_in(mm->pt, PAGE_UP(new), PAGE_UP(old), false);
+		 * heap that shrinks back gives back everything it took (those
+		 * the heap below still spans stay: mmu_free_tables_in). */
+		if (!one_span)
+			mmu_free_tables_in(mm->pt, hi, lo);
 		arch_tlb_flush_all();
+		KASSERT(unmapped <= mm->promised);
+		mm->promised -= unmapped;
+		mm->promised_tables -= unneeded;
+		palloc_unreserve(unmapped + unneeded);
 	}
 	mm->brk = new;
 	return (long)old;
 }
 
-uint64_t vm_resident_pages(struct mm *mm)
+uint64_t vm_held_pages(struct mm *mm)
 {
-	return mm->pt ? mm->pages + mmu_table_pages(mm->pt) : 0;
+	if (!mm->pt)
+		return 0;
+	return mm->pages + mmu_table_pages(mm->pt) + mm->promised + mm->promised_tables;
 }

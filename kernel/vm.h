@@ -15,6 +15,12 @@ struct mm {
 	uint64_t brk;		/* end of the heap; [heap_start, brk) is valid */
 	uint64_t stack_low;	/* lowest stack page mapped (USER_TOP if none) */
 	uint64_t pages;		/* user pages mapped (not counting tables) */
+	/* The heap's promise (vm_sbrk): pages set aside in the allocator
+	 * (palloc_reserve) for every heap page not yet mapped, and for the
+	 * page tables they could need, so that touching the heap never fails
+	 * for want of memory. */
+	uint64_t promised;	/* heap pages in [heap_start, brk) not mapped */
+	uint64_t promised_tables; /* tables missing for the heap (an upper bound) */
 };
 
 enum vm_access { VM_READ, VM_WRITE, VM_EXEC };
@@ -33,7 +39,9 @@ int vm_fault(struct mm *mm, uint64_t va, enum vm_access access);
 void *vm_user_ptr(struct mm *mm, uint64_t va, enum vm_access access, int *err);
 /* Grow or shrink the heap by incr bytes; returns the old break or -errno. */
 long vm_sbrk(struct mm *mm, long incr);
-uint64_t vm_resident_pages(struct mm *mm);
+/* What the address space makes the kernel hold: user pages, page tables
+ * and the heap's promise. */
+uint64_t vm_held_pages(struct mm *mm);
 
 int copyin(struct mm *mm, void *dst, uint64_t usrc, size_t n);
 int copyout(struct mm *mm, uint64_t udst, const void *src, size_t n);

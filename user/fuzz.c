@@ -18,8 +18,8 @@
  *     inherited (the console included: random writes never reach it), puts
  *     dead pipes on 0, 1 and 2, and makes random system calls with random
  *     arguments from its own PRNG stream (seeded from SEED and its index):
- *     every call in kernel/syscalls.def (poweroff excepted; one with no
- *     special case below gets arguments by their types there), numbers
+ *     every call in kernel/syscalls.def (poweroff too: refused; one with
+ *     no special case below gets arguments by their types there), numbers
  *     past the table, huge and negative ones; pointers that are NULL, into
  *     page 0, the kernel half, non-canonical, unmapped, the stack guard,
  *     straddling the end of the heap, misaligned, into its own text and
@@ -44,7 +44,8 @@
  * kills and reaps everything, and checks: the sentinel is intact, its own
  * memory and read-only data are intact, and the free pages are exactly
  * those measured before the run. Workers never kill pid 1, the parent or
- * the sentinel (nor their process groups), never call poweroff, and never
+ * the sentinel (nor their process groups; kill(1) and poweroff they try,
+ * and must be refused with EPERM), and never
  * exec programs outside a short list (no shell, no kill, no poweroff).
  *
  * Ends with "fuzz-summary: seed=S calls=N ms=N processes=N signaled=N
@@ -63,6 +64,7 @@
 #include "kaddr.h"
 
 #define PG 4096UL
+static long total_pages;	/* RAM, in pages (set before the first fork) */
 #define NOFILE 16		/* descriptors per process (kernel/proc.h) */
 #define MAX_WORKERS 16
 #define WORKER_BUDGET_MS 40	/* a worker still alive after this is killed */
@@ -412,6 +414,8 @@ static int kill_target_ok(uint64_t arg)
 	int t = (int)arg;
 	if (sentinel_pid != ~guard_pid || sentinel_pid <= 0)
 		return 0;	/* our own memory is not trustworthy: do not kill */
+	if (t == 1)
+		return 1;	/* init: refused (EPERM), checked */
 	if (t > 0)
 		return t > sentinel_pid;
 	if (t < 0 && t != INT32_MIN)
@@ -570,6 +574,7 @@ enum arg_type { T_INT, T_LONG, T_UNSIGNED, T_ADDRESS };
 #define TYPE(t, x) TYPE_##t,
 #define RETURNS_long 1
 #define RETURNS_noreturn 0
+#define RETURNS_mayexit 0	/* for the worker, which reports first, as noreturn */
 static const struct {
 	uint8_t nargs, returns;
 	uint8_t type[6];	/* enum arg_type */
@@ -581,12 +586,12 @@ static const struct {
 };
 
 /* How often a call is picked, relative to the others: every call in the
- * list is, poweroff excepted. */
+ * list is, poweroff too (refused: only init may). */
 static int weight(int nr)
 {
 	switch (nr) {
 	case 0: return 2;	/* no call: ENOSYS */
-	case SYS_poweroff: return 0;
+	case SYS_poweroff: return 1;
 	case SYS_exit: return 1;	/* ends the worker */
 	case SYS_trace: return 1;	/* floods the console */
 	case SYS_uptime: return 2;
@@ -658,15 +663,17 @@ static void unshare_all(void)
 #define BRINK_KIDS 3
 static int gate_fd = -1;	/* a hog's go from the parent */
 
-/* Every free page, exactly: sbrk and touch until sbrk says ENOMEM. When
+/* Every free page nobody was promised, exactly: sbrk and touch until sbrk
+ * says ENOMEM. When
  * one page is left and the next heap page would need a new page-table
  * page as well, a pipe takes that last page instead. (Others may take
  * pages meanwhile: then a touch may find none, and we are killed.) */
 static void take_all(void)
 {
 	struct lde_meminfo mi;
-	if (!sys(SYS_meminfo, (uint64_t)&mi, 0, 0, 0, 0, 0) && mi.free_pages > 1024) {
-		uint64_t want = mi.free_pages - 1024;
+	if (!sys(SYS_meminfo, (uint64_t)&mi, 0, 0, 0, 0, 0) &&
+	    mi.free_pages - mi.promised_pages > 1024) {
+		uint64_t want = mi.free_pages - mi.promised_pages - 1024;
 		long r = sys(SYS_sbrk, want * PG, 0, 0, 0, 0, 0);
 		if (r >= 0) {
 			cur_brk = (uint64_t)r + want * PG;
@@ -679,7 +686,7 @@ static void take_all(void)
 		if (sys(SYS_meminfo, (uint64_t)&mi, 0, 0, 0, 0, 0))
 			break;
 		uint64_t next = page_up(cur_brk);
-		if (mi.free_pages == 1 && (next & ((2UL << 20) - 1)) < PG && !tried_pipe) {
+		if (mi.free_pages - mi.promised_pages == 1 && (next & ((2UL << 20) - 1)) < PG && !tried_pipe) {
 			tried_pipe = 1;
 			sys(SYS_pipe, (uint64_t)spare, 0, 0, 0, 0, 0);
 			continue;
@@ -817,8 +824,12 @@ static void one_call(void)
 			break;
 		case SYS_exec: a[0] = pick_exec_path(); a[1] = pick_argv(); break;
 		case SYS_sbrk:
-			switch (below(8)) {
+			switch (below(10)) {
 			case 0: a[0] = 0; break;
+			/* Far past RAM, and to the very top of the heap, in the
+			 * GiB whose page table also maps the stack: refused. */
+			case 8: a[0] = (1UL << 30) << below(8); break;
+			case 9: a[0] = USER_HEAP_LIMIT - cur_brk - below(2) * PG; break;
 			case 1: case 2: a[0] = below(8 * PG); break;
 			case 3: a[0] = -below(8 * PG); break;
 			case 4: a[0] = (1UL << 20) << below(10); break;	/* up to 512 MiB */
@@ -870,8 +881,6 @@ static void one_call(void)
 	}
 
 	/* The guards. */
-	if (nr == SYS_poweroff)
-		nr = 0;
 	if (nr < NSYSCALLS)	/* never the report pipe, in any call */
 		for (int i = 0; i < calls[nr].nargs; i++)
 			if (is_fd(calls[nr].type[i], a[i], stats_fd))
@@ -975,11 +984,20 @@ static void one_call(void)
 			FAIL_IF(sys(SYS_uptime, 0, 0, 0, 0, 0, 0) - t0 < 999, nr, r, a[0], (uint64_t)t0);
 		FAIL_IF(a[0] > 3153600000000000UL && r != -22 /* EINVAL */, nr, r, a[0], 0);
 		break;
+	case SYS_poweroff:
+		FAIL_IF(r != -1 /* EPERM: only init may */, nr, r, a[0], 0);
+		break;
+	case SYS_kill:
+		FAIL_IF((int)a[0] == 1 && r != -1 /* EPERM */ && r != -22 /* EINVAL */, nr, r, a[0], a[1]);
+		break;
 	case SYS_uptime:
 		FAIL_IF(r < last_uptime, nr, r, (uint64_t)last_uptime, 0);
 		last_uptime = r;
 		break;
 	case SYS_sbrk:
+		/* No promise beyond what exists. */
+		FAIL_IF(a[0] < (1UL << 62) && a[0] / PG > (uint64_t)total_pages && r != -12 /* ENOMEM */,
+			nr, r, a[0], cur_brk);
 		if (r >= 0) {
 			FAIL_IF((uint64_t)r != cur_brk, nr, r, a[0], cur_brk);
 			cur_brk += a[0];
@@ -1216,7 +1234,6 @@ static struct {
 	long min_free, hogs;
 } st;
 static int hogs = 1;
-static long total_pages;
 
 static long free_now(void);
 

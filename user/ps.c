@@ -1,7 +1,8 @@
 /* ps: every process with its accounting, from the kernel's procinfo call.
  * UTIME and STIME are CPU time in U- and S-mode (ms), SYSC the system calls
  * made, VCSW/IVCSW voluntary and involuntary context switches, PAGES the
- * memory it holds (user pages and page tables). */
+ * memory it makes the kernel hold (user pages, page tables and its heap
+ * promise: what the out-of-memory killer compares). */
 #include <stdio.h>
 #include "lde.h"
 

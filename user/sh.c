@@ -29,7 +29,8 @@ static void help(void)
 	       "  a | b | c    a pipeline          cmd &    run in the background\n"
 	       "  a ; b        one after the other  a & b    a in the background, then b\n"
 	       "  wait         wait for background jobs\n"
-	       "  exit [N]     leave the shell (and power off)\n"
+	       "  exit [N]     leave the shell (the login shell: power off with status N)\n"
+	       "  poweroff [N] the same (only init may power off; it does when the shell exits)\n"
 	       "  help         this text; 'ls' lists the programs\n"
 	       "Keys: Ctrl-C interrupts the foreground job, Ctrl-D at the start of a line\n"
 	       "is end-of-file, Ctrl-U erases the line, Ctrl-P prints the kernel's process list.\n");
@@ -237,7 +238,7 @@ static void wait_all(void)
 static int builtin(struct stage *st, int *exit_now, int *exit_status)
 {
 	char *cmd = st->argv[0];
-	if (!strcmp(cmd, "exit")) {
+	if (!strcmp(cmd, "exit") || !strcmp(cmd, "poweroff")) {
 		*exit_now = 1;
 		*exit_status = st->argc > 1 ? atoi(st->argv[1]) : last_status;
 	} else if (!strcmp(cmd, "help")) {

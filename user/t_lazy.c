@@ -10,7 +10,9 @@
  *    or a child gives back exactly what was taken, never what another
  *    process still holds, and leaves the other's data alone; growing again
  *    gives zeroed pages, never old contents;
- *  - sbrk refuses to promise more pages than are free;
+ *  - sbrk refuses to promise more pages than are free and not promised to
+ *    anyone else (with the page tables they could need): promises add up,
+ *    across sbrk calls and across fork;
  *  - the stack grows lazily, page by page, down to 1 MiB; the page below is
  *    a guard: touching it kills (SIGSEGV);
  *  - a page never touched before fork and touched by the child only is the
@@ -31,7 +33,7 @@ static long my_pages(void)
 {
 	struct lde_procinfo pi;
 	CHECK_EQ(proc_get(0, &pi), 0);
-	return (long)pi.pages;
+	return (long)(pi.pages - pi.promised);	/* resident: what was taken */
 }
 
 /* In a child: access addr; it must die of SIGSEGV. */
@@ -55,23 +57,23 @@ static void expect_segv(volatile char *addr, int write, const char *what)
 static void test_grow(void)
 {
 	need_small_heap(64);
-	long f0 = free_pages(), p0 = my_pages();
+	long f0 = phys_free_pages(), p0 = my_pages();
 	volatile char *p = sbrk(64 * PG);
 	CHECK(p != (void *)-1);
-	CHECK_EQ(free_pages(), f0);	/* promised, not backed */
+	CHECK_EQ(phys_free_pages(), f0);	/* promised, not backed */
 	CHECK_EQ(my_pages(), p0);
 	p[0] = 1;
 	p[10 * PG + 5] = 2;
 	p[20 * PG + PG - 1] = 3;
-	CHECK_EQ(free_pages(), f0 - 3);	/* one page per page touched */
+	CHECK_EQ(phys_free_pages(), f0 - 3);	/* one page per page touched */
 	CHECK_EQ(my_pages(), p0 + 3);
 	CHECK_EQ(p[30 * PG + 77], 0);	/* untouched: reads zero... */
-	CHECK_EQ(free_pages(), f0 - 4);	/* ...and that read took a page */
+	CHECK_EQ(phys_free_pages(), f0 - 4);	/* ...and that read took a page */
 	CHECK_EQ(p[30 * PG + 78], 0);
-	CHECK_EQ(free_pages(), f0 - 4);
+	CHECK_EQ(phys_free_pages(), f0 - 4);
 	CHECK_EQ(my_pages(), p0 + 4);
 	CHECK(sbrk(-64 * PG) == p + 64 * PG);
-	CHECK_EQ(free_pages(), f0);
+	CHECK_EQ(phys_free_pages(), f0);
 	CHECK_EQ(my_pages(), p0);
 	printf("lazy: 64 pages promised took 0; 3 written and 1 read took 4; all back after shrinking\n");
 }
@@ -79,53 +81,53 @@ static void test_grow(void)
 static void test_shrink_untouched(void)
 {
 	need_small_heap(64);
-	long f0 = free_pages(), p0 = my_pages();
+	long f0 = phys_free_pages(), p0 = my_pages();
 	char *p = sbrk(64 * PG);
 	CHECK(p != (void *)-1);
 	CHECK(sbrk(-64 * PG) == p + 64 * PG);
-	CHECK_EQ(free_pages(), f0);
+	CHECK_EQ(phys_free_pages(), f0);
 	CHECK_EQ(my_pages(), p0);
 	expect_segv(p + 10 * PG, 1, "writing an untouched page given back by sbrk");
 	expect_segv(p + 10 * PG, 0, "reading an untouched page given back by sbrk");
-	CHECK_EQ(free_pages(), f0);
+	CHECK_EQ(phys_free_pages(), f0);
 }
 
 static void test_shrink_partial(void)
 {
 	need_small_heap(64);
-	long f0 = free_pages();
+	long f0 = phys_free_pages();
 	char *p = sbrk(64 * PG);
 	CHECK(p != (void *)-1);
 	static const int touched[] = { 0, 5, 30, 31, 63 };
 	for (int i = 0; i < 5; i++)
 		p[touched[i] * PG + 9] = (char)(touched[i] + 1);
-	CHECK_EQ(free_pages(), f0 - 5);
+	CHECK_EQ(phys_free_pages(), f0 - 5);
 	/* Back to 24 pages: 30, 31 and 63 go, 0 and 5 stay. */
 	CHECK(sbrk(-40 * PG) == p + 64 * PG);
-	CHECK_EQ(free_pages(), f0 - 2);
+	CHECK_EQ(phys_free_pages(), f0 - 2);
 	CHECK_EQ(p[9], 1);
 	CHECK_EQ(p[5 * PG + 9], 6);
 	CHECK_EQ(p[10 * PG], 0);	/* below the break, never touched */
-	CHECK_EQ(free_pages(), f0 - 3);
+	CHECK_EQ(phys_free_pages(), f0 - 3);
 	expect_segv(p + 30 * PG + 9, 0, "reading a touched page given back by a partial shrink");
 	/* Growing again: promised, then zeros where 30, 31 and 63 were. */
 	CHECK(sbrk(40 * PG) == p + 24 * PG);
-	CHECK_EQ(free_pages(), f0 - 3);
+	CHECK_EQ(phys_free_pages(), f0 - 3);
 	CHECK_EQ(p[30 * PG + 9], 0);
 	CHECK_EQ(p[31 * PG + 9], 0);
 	CHECK_EQ(p[63 * PG + 9], 0);
-	CHECK_EQ(free_pages(), f0 - 6);
+	CHECK_EQ(phys_free_pages(), f0 - 6);
 	CHECK(sbrk(-64 * PG) == p + 64 * PG);
-	CHECK_EQ(free_pages(), f0);
+	CHECK_EQ(phys_free_pages(), f0);
 
 	/* A break inside a page keeps that page (and its bytes below the
 	 * break); the whole pages above it go. */
 	p = sbrk(4 * PG);
 	for (int j = 0; j < 4; j++)
 		memset(p + j * PG, 0xa5, PG);
-	CHECK_EQ(free_pages(), f0 - 4);
+	CHECK_EQ(phys_free_pages(), f0 - 4);
 	CHECK(sbrk(-(3 * PG - 100)) == p + 4 * PG);
-	CHECK_EQ(free_pages(), f0 - 2);
+	CHECK_EQ(phys_free_pages(), f0 - 2);
 	CHECK(page_all((unsigned char *)p, 0xa5));
 	for (int k = 0; k < 100; k++)
 		if ((unsigned char)p[PG + k] != 0xa5) {
@@ -138,7 +140,7 @@ static void test_shrink_partial(void)
 	printf("lazy: bytes past a mid-page break survive a shrink and regrow: %s\n",
 	       (unsigned char)p[PG + 200] == 0xa5 ? "yes (the page is kept whole)" : "no");
 	CHECK(sbrk(-4 * PG) == p + 4 * PG);
-	CHECK_EQ(free_pages(), f0);
+	CHECK_EQ(phys_free_pages(), f0);
 	printf("lazy: shrinking over partly touched pages gave back exactly the touched ones\n");
 }
 
@@ -146,7 +148,7 @@ static void test_shrink_partial(void)
  * page allocator hands out the most recently freed page first). */
 static void test_regrow_zero(void)
 {
-	long f0 = free_pages();
+	long f0 = phys_free_pages();
 	for (int round = 0; round < 3; round++) {
 		unsigned char *p = sbrk(16 * PG);
 		CHECK(p != (void *)-1);
@@ -156,25 +158,76 @@ static void test_regrow_zero(void)
 		CHECK_EQ(dirty, 0);
 		memset(p, 0xa5, 16 * PG);
 		CHECK(sbrk(-16 * PG) == p + 16 * PG);
-		CHECK_EQ(free_pages(), f0);
+		CHECK_EQ(phys_free_pages(), f0);
 	}
 }
 
+/* A promise is at most what is free and not promised to anyone else: the
+ * pages, and the page tables they could need (one per 2 MiB, one per
+ * GiB). Promising takes nothing. */
 static void test_limit(void)
 {
 	char *b0 = sbrk(0);
-	long f = free_pages();
+	long f = free_pages(), phys = phys_free_pages();
 	errno = 0;
 	CHECK(sbrk((f + 1) * PG) == (void *)-1);
 	CHECK_EQ(errno, ENOMEM);
 	CHECK(sbrk(0) == b0);
-	/* As many pages as are free: promised, nothing taken (not even page
-	 * tables: those come with the first touch too). */
-	CHECK(sbrk(f * PG) == b0);
+	long lo = 0, hi = f;	/* the largest promise sbrk grants, by bisection */
+	while (lo < hi) {
+		long mid = (lo + hi + 1) / 2;
+		if (sbrk(mid * PG) == (void *)-1) {
+			hi = mid - 1;
+		} else {
+			CHECK(sbrk(-mid * PG) == b0 + mid * PG);
+			lo = mid;
+		}
+	}
+	long n = lo;
+	CHECK(n + n / 512 + 3 >= f);	/* only the tables' share is kept back */
+	CHECK(sbrk(n * PG) == b0);
+	CHECK_EQ(phys_free_pages(), phys);	/* took none, not even tables */
+	long left = free_pages();
+	CHECK(left <= 2);	/* one page more, with its tables, would not fit */
+	errno = 0;
+	CHECK(sbrk(PG) == (void *)-1);
+	CHECK_EQ(errno, ENOMEM);
+	CHECK(sbrk(-n * PG) == b0 + n * PG);
 	CHECK_EQ(free_pages(), f);
-	CHECK(sbrk(-f * PG) == b0 + f * PG);
-	CHECK_EQ(free_pages(), f);
-	printf("lazy: sbrk(%ld pages free + 1): ENOMEM; sbrk(%ld pages) took none\n", f, f);
+	CHECK_EQ(phys_free_pages(), phys);
+	printf("lazy: sbrk(%ld pages free + 1): ENOMEM; the largest promise, %ld pages, left %ld "
+	       "unpromised and took none\n", f, n, left);
+}
+
+/* Promises add up: two of 60% of free memory cannot both be made, nor
+ * can a fork copy a 60% promise (its child could touch all of it too); a
+ * promise made is kept, every page of it, with nobody killed. */
+static void test_overpromise(void)
+{
+	long f = free_pages();
+	long n = f * 6 / 10;
+	char *p = sbrk(n * PG);
+	CHECK(p != (void *)-1);
+	errno = 0;
+	CHECK(sbrk(n * PG) == (void *)-1);
+	CHECK_EQ(errno, ENOMEM);
+	errno = 0;
+	pid_t pid = fork();
+	if (pid == 0)
+		_exit(0);
+	CHECK_EQ(pid, -1);
+	CHECK_EQ(errno, ENOMEM);
+	if (pid > 0)
+		reap(pid);
+	for (long i = 0; i < n; i++)
+		p[i * PG] = (char)i;
+	long bad = 0;
+	for (long i = 0; i < n; i++)
+		bad += p[i * PG] != (char)i;
+	CHECK_EQ(bad, 0);
+	CHECK(sbrk(-n * PG) == p + n * PG);
+	printf("lazy: a promise of 60%% of free memory: a second one ENOMEM, fork ENOMEM; all %ld "
+	       "pages of it touched\n", n);
 }
 
 /* Page tables: an 8 MiB heap spans several leaf tables; touching one page
@@ -182,25 +235,25 @@ static void test_limit(void)
  * both back. */
 static void test_tables(void)
 {
-	long f0 = free_pages(), p0 = my_pages();
+	long f0 = phys_free_pages(), p0 = my_pages();
 	long n = 2048;
 	char *p = sbrk(n * PG);
 	CHECK(p != (void *)-1);
-	CHECK_EQ(free_pages(), f0);
+	CHECK_EQ(phys_free_pages(), f0);
 	uintptr_t last = (uintptr_t)p + (n - 1) * PG;	/* 2 MiB regions away */
 	*(volatile char *)last = 1;
-	CHECK_EQ(free_pages(), f0 - 2);
+	CHECK_EQ(phys_free_pages(), f0 - 2);
 	CHECK_EQ(my_pages(), p0 + 2);
 	/* A page in another region, then a shrink to below that region. */
 	/* The start of the second 2 MiB region above the heap's first. */
 	uintptr_t mid = ((uintptr_t)p + LEAF_SPAN - 1) / LEAF_SPAN * LEAF_SPAN + LEAF_SPAN;
 	*(volatile char *)mid = 2;
-	CHECK_EQ(free_pages(), f0 - 4);
+	CHECK_EQ(phys_free_pages(), f0 - 4);
 	CHECK(sbrk(-(long)((uintptr_t)p + n * PG - mid)) == p + n * PG);
-	CHECK_EQ(free_pages(), f0);
+	CHECK_EQ(phys_free_pages(), f0);
 	CHECK_EQ(my_pages(), p0);
 	CHECK(sbrk(-(long)(mid - (uintptr_t)p)) == (char *)mid);
-	CHECK_EQ(free_pages(), f0);
+	CHECK_EQ(phys_free_pages(), f0);
 	printf("lazy: 8 MiB heap: the last page took a page and a page table; shrinking gave both back\n");
 }
 
@@ -227,13 +280,13 @@ static void test_cow_shrink(void)
 		make_private(&ex, 1);
 		CHECK_EQ(write(rdy[1], "p", 1), 1);
 		CHECK_EQ(read(go[0], &c, 1), 1);	/* the parent is done copying */
-		long fa = free_pages();
+		long fa = phys_free_pages();
 		for (long j = 0; j < 4; j++)
 			fill_page(h + j * PG, 1, j);
-		CHECK_EQ(free_pages(), fa - 4);
+		CHECK_EQ(phys_free_pages(), fa - 4);
 		/* Our 4 copies come back; the 8 shared pages only lose us. */
 		CHECK(sbrk(-16 * PG) == h + 16 * PG);
-		CHECK_EQ(free_pages(), fa);
+		CHECK_EQ(phys_free_pages(), fa);
 		CHECK_EQ(write(rdy[1], "s", 1), 1);
 		CHECK_EQ(read(go[0], &c, 1), 1);
 		CHECK(sbrk(16 * PG) == h);
@@ -248,12 +301,12 @@ static void test_cow_shrink(void)
 	CHECK_EQ(read(rdy[0], &c, 1), 1);
 	CHECK_EQ(write(go[1], "g", 1), 1);
 	CHECK_EQ(read(rdy[0], &c, 1), 1);
-	long fb = free_pages();
+	long fb = phys_free_pages();
 	for (long j = 0; j < 12; j++)
 		CHECK_EQ(page_differs(h + j * PG, 0, j), -1);
 	for (long j = 0; j < 12; j++)
 		fill_page(h + j * PG, 2, j);	/* held by us alone: in place */
-	long took = fb - free_pages();
+	long took = fb - phys_free_pages();
 	CHECK_EQ(took, 0);
 	CHECK_EQ(write(go[1], "g", 1), 1);
 	CHECK_EQ(reap(pid), 0);
@@ -263,28 +316,28 @@ static void test_cow_shrink(void)
 	       "its writes took %ld pages\n", took);
 
 	/* The parent shrinks while the child holds the pages. */
-	long f_pre = free_pages();
+	long f_pre = phys_free_pages();
 	pid = fork();
 	if (pid == 0) {
 		make_private(&ex, 1);
 		CHECK_EQ(write(rdy[1], "r", 1), 1);
 		CHECK_EQ(read(go[0], &c, 1), 1);
-		long fa = free_pages();
+		long fa = phys_free_pages();
 		for (long j = 0; j < 12; j++)
 			CHECK_EQ(page_differs(h + j * PG, 2, j), -1);
 		for (long j = 0; j < 12; j++)
 			fill_page(h + j * PG, 3, j);	/* ours alone now */
-		CHECK_EQ(free_pages(), fa);
+		CHECK_EQ(phys_free_pages(), fa);
 		child_done();
 	}
 	make_private(&ex, 1);
 	CHECK_EQ(read(rdy[0], &c, 1), 1);
-	fb = free_pages();
+	fb = phys_free_pages();
 	CHECK(sbrk(-16 * PG) == h + 16 * PG);
-	CHECK_EQ(free_pages(), fb);	/* every page is still the child's */
+	CHECK_EQ(phys_free_pages(), fb);	/* every page is still the child's */
 	CHECK_EQ(write(go[1], "g", 1), 1);
 	CHECK_EQ(reap(pid), 0);
-	CHECK_EQ(free_pages(), f_pre + 12);	/* gone with the child */
+	CHECK_EQ(phys_free_pages(), f_pre + 12);	/* gone with the child */
 	CHECK(sbrk(16 * PG) == h);
 	int dirty = 0;
 	for (long j = 0; j < 16; j++)
@@ -321,32 +374,32 @@ static __attribute__((noinline)) long recurse(uintptr_t stop, long depth)
 
 static void test_stack(void)
 {
-	long f0 = free_pages(), p0 = my_pages();
+	long f0 = phys_free_pages(), p0 = my_pages();
 	volatile char *a = (volatile char *)(U_TOP - 600 * 1024);
 	volatile char *b = (volatile char *)(U_TOP - 700 * 1024);
 	volatile char *bottom = (volatile char *)U_STACK_BOTTOM;
 	*a = 1;
-	CHECK_EQ(free_pages(), f0 - 1);
+	CHECK_EQ(phys_free_pages(), f0 - 1);
 	CHECK_EQ(b[100], 0);	/* reads zero, and takes a page */
-	CHECK_EQ(free_pages(), f0 - 2);
+	CHECK_EQ(phys_free_pages(), f0 - 2);
 	*bottom = 2;	/* the lowest page of the 1 MiB stack */
-	CHECK_EQ(free_pages(), f0 - 3);
+	CHECK_EQ(phys_free_pages(), f0 - 3);
 	CHECK_EQ(my_pages(), p0 + 3);
 	CHECK_EQ(*a, 1);
 	printf("lazy: stack pages 600 KiB, 700 KiB and 1 MiB down: one page each\n");
 	expect_segv((volatile char *)U_GUARD + 100, 1, "writing the stack's guard page");
 	expect_segv((volatile char *)U_GUARD + PG - 1, 0, "reading the stack's guard page");
-	CHECK_EQ(free_pages(), f0 - 3);
+	CHECK_EQ(phys_free_pages(), f0 - 3);
 
 	/* Real stack growth, in children: to within 16 KiB of the bottom... */
 	pid_t pid = fork();
 	if (pid == 0) {
-		long fa = free_pages();
+		long fa = phys_free_pages();
 		recurse(U_STACK_BOTTOM + 16 * 1024, 0);
 		long d = deepest;
 		CHECK(d > 200);
 		CHECK(lowest < U_STACK_BOTTOM + 16 * 1024);
-		CHECK(fa - free_pages() > 200);
+		CHECK(fa - phys_free_pages() > 200);
 		printf("lazy: recursion %ld frames deep, down to 0x%lx: ok\n", d, (unsigned long)lowest);
 		child_done();
 	}
@@ -361,7 +414,7 @@ static void test_stack(void)
 	CHECK(WIFSIGNALED(st));
 	CHECK_EQ(WTERMSIG(st), SIGSEGV);
 	printf("lazy: unbounded recursion -> signal %d\n", WIFSIGNALED(st) ? WTERMSIG(st) : 0);
-	CHECK_EQ(free_pages(), f0 - 3);
+	CHECK_EQ(phys_free_pages(), f0 - 3);
 }
 
 /* ---- Demand paging under fork --------------------------------------- */
@@ -385,11 +438,11 @@ static void test_fork_lazy(void)
 		char c;
 		CHECK_EQ(write(rdy[1], "p", 1), 1);
 		CHECK_EQ(read(go[0], &c, 1), 1);	/* the parent is done copying */
-		long fa = free_pages();
+		long fa = phys_free_pages();
 		lz[0] = 'C';
 		lz[2 * PG + 1] = 'C';
 		*deep = 'C';
-		CHECK_EQ(free_pages(), fa - 3);	/* three fresh pages, nothing shared */
+		CHECK_EQ(phys_free_pages(), fa - 3);	/* three fresh pages, nothing shared */
 		CHECK_EQ(write(rdy[1], "c", 1), 1);
 		CHECK_EQ(read(go[0], &c, 1), 1);
 		CHECK_EQ(lz[PG + 3], 0);	/* the parent's page 1 is not ours */
@@ -422,16 +475,17 @@ static void test_fork_lazy(void)
 int main(void)
 {
 	deep_warm();
-	long before = free_pages();
+	long before = phys_free_pages();
 	run_isolated(test_grow, "lazy: grow", 1);
 	run_isolated(test_shrink_untouched, "lazy: shrink untouched", 1);
 	run_isolated(test_shrink_partial, "lazy: shrink partial", 1);
 	run_isolated(test_regrow_zero, "lazy: regrow zero", 1);
 	run_isolated(test_limit, "lazy: limit", 1);
+	run_isolated(test_overpromise, "lazy: overpromise", 1);
 	run_isolated(test_tables, "lazy: tables", 1);
 	run_isolated(test_cow_shrink, "lazy: cow shrink", 1);
 	run_isolated(test_stack, "lazy: stack", 1);
 	run_isolated(test_fork_lazy, "lazy: fork lazy", 1);
-	CHECK_EQ(free_pages(), before);
+	CHECK_EQ(phys_free_pages(), before);
 	return check_exit("t_lazy");
 }

@@ -1,7 +1,9 @@
 /* Out of memory must never take init (and so the machine) down. Run as
  * init: reserve heap with sbrk (pages arrive on first touch), let a child
- * eat every free page, then touch the reserved heap. The kernel must kill
- * the memory hog instead of init, and init's stores must then succeed. */
+ * eat every free page, then touch the reserved heap: sbrk promised those
+ * pages, so they come without harm to anyone. Then touch new stack pages,
+ * which nobody promised: the kernel must kill the memory hog instead of
+ * init, and init's stores must then succeed. */
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
@@ -18,6 +20,25 @@ static long free_pages(void)
 	struct lde_meminfo mi;
 	meminfo(&mi);
 	return (long)mi.free_pages;
+}
+
+/* Store into RESERVED stack pages below the caller's frame, deepest last
+ * (each a fresh page fault), and check them. */
+static __attribute__((noinline)) int touch_stack(void)
+{
+	volatile char buf[RESERVED * PG];
+	for (int i = RESERVED - 1; i >= 0; i--)
+		buf[i * PG] = (char)i;
+	int bad = 0;
+	for (int i = 0; i < RESERVED; i++)
+		bad += buf[i * PG] != (char)i;
+	return bad;
+}
+
+static int proc_state_of(int pid)
+{
+	struct lde_procinfo pi;
+	return procinfo(pid, &pi, 1) == 1 ? pi.state : -1;
 }
 
 int main(void)
@@ -54,11 +75,15 @@ int main(void)
 	CHECK_EQ(read(ready[0], &c, 1), 1);
 	printf("t_oominit: hog %d holds the memory, %ld pages free\n", hog, free_pages());
 	for (int i = 0; i < RESERVED; i++)
-		heap[i * PG] = (char)i;	/* faults with no page left */
+		heap[i * PG] = (char)i;	/* faults with no page left, but promised */
 	int bad = 0;
 	for (int i = 0; i < RESERVED; i++)
 		bad += heap[i * PG] != (char)i;
 	CHECK_EQ(bad, 0);
+	CHECK_EQ(proc_state_of(hog), LDE_P_SLEEPING);	/* nobody died for them */
+	printf("t_oominit: %d promised heap pages touched with %ld pages free, the hog alive\n",
+	       RESERVED, free_pages());
+	CHECK_EQ(touch_stack(), 0);	/* stack faults with no page left */
 	int st;
 	CHECK_EQ(wait(&st), hog);
 	CHECK(WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL);

@@ -23,8 +23,19 @@ static inline pid_t fork_fresh(void)
 }
 #define fork() fork_fresh()
 
-/* Free physical pages right now, or -1. */
+/* Free pages nobody was promised (sbrk's lazy heap pages are): what
+ * anyone may still take right now, or -1. */
 static inline long free_pages(void)
+{
+	struct lde_meminfo mi;
+	if (meminfo(&mi) < 0)
+		return -1;
+	return (long)(mi.free_pages - mi.promised_pages);
+}
+
+/* Free physical pages, promised ones included: what was taken is what
+ * this count lost. -1 on error. */
+static inline long phys_free_pages(void)
 {
 	struct lde_meminfo mi;
 	if (meminfo(&mi) < 0)

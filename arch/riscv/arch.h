@@ -34,7 +34,10 @@ uint64_t arch_boot_ram_end(void);
 /* --- interrupts: the kernel runs with them off (see trap.c) --- */
 static inline void arch_intr_on(void);
 static inline void arch_intr_off(void);
-static inline void arch_wait_for_interrupt(void) { __asm__ volatile("wfi" ::: "memory"); }
+static inline bool arch_intr_enabled(void);
+/* Enable interrupts, wait for one, disable them (trap_entry.S): the idle
+ * loop's wait, and the only window in which the kernel takes interrupts. */
+void arch_idle_wait(void);
 
 /* --- time (timer.c) --- */
 extern uint64_t arch_timebase_hz;	/* ticks of arch_now() per second */
@@ -98,9 +101,26 @@ pagetable_t mmu_new_user_root(void);
 int mmu_map_page(pagetable_t pt, uint64_t va, void *page, unsigned perm);
 /* The permissions of the page at va (PERM_COW included) and, in *page,
  * the page, in *entry where the mapping is kept (for mmu_remap); 0 if
- * nothing is mapped there. */
+ * nothing is mapped there, *entry then the empty place for va's mapping
+ * (for mmu_fill), or NULL if va lacks tables. */
 struct mmu_entry;
 unsigned mmu_lookup(pagetable_t pt, uint64_t va, void **page, struct mmu_entry **entry);
+/* Allocate the tables va lacks (palloc); where va's mapping is kept, or
+ * NULL if out of memory. */
+struct mmu_entry *mmu_make_tables(pagetable_t pt, uint64_t va);
+/* Map page with perm at the empty entry for va that mmu_lookup or
+ * mmu_make_tables gave (the tables unchanged since). Nothing was mapped:
+ * no TLB flush. */
+void mmu_fill(struct mmu_entry *entry, void *page, unsigned perm);
+/* The tables: below the root, ARCH_TABLE_LEVELS levels of them; one at
+ * level l maps an aligned span of ARCH_TABLE_SPAN(l) bytes (level 0, the
+ * one holding the pages' entries, the smallest). */
+#define ARCH_TABLE_LEVELS 2
+#define ARCH_TABLE_SHIFT(l) (PGSHIFT + 9 * ((l) + 1))
+#define ARCH_TABLE_SPAN(l) (LDE_UL(1) << ARCH_TABLE_SHIFT(l))
+/* How many levels of tables below the root exist for va, from the top:
+ * 0 (none) to ARCH_TABLE_LEVELS (all, the level-0 one included). */
+int mmu_table_depth(pagetable_t pt, uint64_t va);
 /* The kernel address of the byte at va if its page has every perm bit,
  * else NULL. */
 void *mmu_translate(pagetable_t pt, uint64_t va, unsigned perm);
@@ -116,12 +136,18 @@ void mmu_unmap_range(pagetable_t pt, uint64_t start, uint64_t end, uint64_t *pag
 int mmu_share_cow(pagetable_t dst, pagetable_t src, uint64_t start, uint64_t end,
 		  uint64_t *shared);
 /* Free the table pages that map only addresses inside [start, end), or
- * that straddle it and are now empty; the pages inside the range must be
- * unmapped already. all_gone: the caller knows the whole address space has
- * no pages left, so straddling tables need no emptiness check. */
-void mmu_free_tables_in(pagetable_t pt, uint64_t start, uint64_t end, bool all_gone);
-/* Free the user half's table pages and the root. Pages must be gone. */
-void mmu_free_user_tables(pagetable_t pt);
+ * that straddle its end and are now empty (never one that also maps below
+ * start); the pages inside the range must be unmapped already. */
+void mmu_free_tables_in(pagetable_t pt, uint64_t start, uint64_t end);
+/* An address space with no pages left: free every table page that maps
+ * any of the ranges r[0..n) (sorted, disjoint, user addresses), straddling
+ * or not, however the ranges share tables, then the root. The caller
+ * vouches that no table maps anything outside the ranges: the rest of the
+ * user half is not looked at. */
+struct va_range {
+	uint64_t start, end;
+};
+void mmu_free_user_tables(pagetable_t pt, const struct va_range *r, int n);
 /* Table pages of the user half, the root included. */
 uint64_t mmu_table_pages(pagetable_t pt);
 void mmu_activate(pagetable_t pt);
@@ -131,8 +157,10 @@ void mmu_activate_kernel(void);	/* the kernel's own, with no user half */
 static inline void arch_tlb_flush_all(void);
 
 /* --- bring-up (setup.c), from the device tree --- */
-struct fdt_info;
-void arch_setup(uint64_t hartid, const struct fdt_info *fdt);
+struct fdt;
+/* Traps, SBI, the timer frequency and the board's devices from the device
+ * tree, and the kernel page table over RAM [ram_start, ram_end). */
+void arch_setup(uint64_t hartid, const struct fdt *fdt, uint64_t ram_start, uint64_t ram_end);
 void arch_describe_firmware(void);
 
 /* --- debugging --- */
@@ -155,6 +183,7 @@ static inline void *pa_to_kva(uint64_t pa) { return (void *)(pa + KERNEL_OFFSET)
 static inline uint64_t kva_to_pa(const void *va) { return (uint64_t)va - KERNEL_OFFSET; }
 static inline void arch_intr_on(void) { csr_set(sstatus, SSTATUS_SIE); }
 static inline void arch_intr_off(void) { csr_clear(sstatus, SSTATUS_SIE); }
+static inline bool arch_intr_enabled(void) { return csr_read(sstatus) & SSTATUS_SIE; }
 static inline bool arch_timer_pending(void) { return csr_read(sip) & SIP_STIP; }
 static inline void arch_tlb_flush_all(void) { sfence_vma_all(); }
 static inline struct trapframe *arch_kstack_frame(int slot)

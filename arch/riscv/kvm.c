@@ -53,8 +53,11 @@ uint64_t arch_boot_ram_end(void) { return BOOT_RAM_PA + BOOT_MAP_SIZE; }
 void mmu_activate_kernel(void) { mmu_activate(kernel_pagetable); }
 
 /* Each slot's kernel stack, with an unmapped guard page below it. */
+int kstack_slots;	/* mapped by arch_kstacks_init */
+
 void arch_kstacks_init(int nslots)
 {
+	kstack_slots = nslots;
 	for (int slot = 0; slot < nslots; slot++) {
 		uint64_t base = KSTACK_REGION + (uint64_t)slot * KSTACK_SLOT_SIZE + PGSIZE;
 		for (int pg = 0; pg < KSTACK_PAGES; pg++) {

@@ -26,6 +26,7 @@
 #define KSTACK_SLOT_SIZE (KSTACK_SIZE + PGSIZE)	/* guard page + stack */
 
 #define BOOT_STACK_SIZE (4 * PGSIZE)
+#define TRAP_STACK_SIZE (2 * PGSIZE)	/* S-mode traps' own stack (linker.ld) */
 
 /* entry.S's boot page table maps the first BOOT_MAP_SIZE bytes of RAM,
  * from BOOT_RAM_PA, with gigapages; until the kernel's own page table is

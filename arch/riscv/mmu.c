@@ -39,6 +39,23 @@ pte_t *mmu_walk(pagetable_t pt, uint64_t va, bool alloc)
 	return walk(pt, va, alloc);
 }
 
+int mmu_table_depth(pagetable_t pt, uint64_t va)
+{
+	int depth = 0;
+	for (int level = PT_LEVELS - 1; level > 0; level--, depth++) {
+		pte_t pte = pt[VA_INDEX(va, level)];
+		if (!pte_valid(pte) || pte_leaf(pte))
+			break;
+		pt = table_of(pte);
+	}
+	return depth;
+}
+
+_Static_assert(ARCH_TABLE_LEVELS == PT_LEVELS - 1 &&
+		       ARCH_TABLE_SHIFT(0) == VA_LEVEL_SHIFT(1) &&
+		       ARCH_TABLE_SHIFT(1) == VA_LEVEL_SHIFT(2),
+	       "ARCH_TABLE_* describe the Sv39 tables");
+
 int mmu_map(pagetable_t root, uint64_t va, uint64_t pa, uint64_t size, uint64_t flags)
 {
 	for (uint64_t off = 0; off < size; off += PGSIZE) {
@@ -100,11 +117,21 @@ int mmu_map_page(pagetable_t root, uint64_t va, void *page, unsigned perm)
 unsigned mmu_lookup(pagetable_t root, uint64_t va, void **page, struct mmu_entry **entry)
 {
 	pte_t *pte = walk(root, va, false);
+	*entry = (struct mmu_entry *)pte;
 	if (!pte || !pte_valid(*pte))
 		return 0;
 	*page = pa_to_kva(pte_pa(*pte));
-	*entry = (struct mmu_entry *)pte;
 	return pte_flags(*pte) & PERM_MASK;
+}
+
+struct mmu_entry *mmu_make_tables(pagetable_t root, uint64_t va)
+{
+	return (struct mmu_entry *)walk(root, va, true);
+}
+
+void mmu_fill(struct mmu_entry *entry, void *page, unsigned perm)
+{
+	*(pte_t *)entry = pte_make(kva_to_pa(page), perm);
 }
 
 void *mmu_translate(pagetable_t root, uint64_t va, unsigned perm)
@@ -242,8 +269,11 @@ static bool table_empty(pagetable_t pt)
 	return true;
 }
 
+/* Free the tables below pt (a table at level covering base...) that map
+ * only addresses inside [start, end), and those straddling its end that
+ * are left empty; the leaves inside the range must be gone already. */
 static void free_tables_in(pagetable_t pt, int level, uint64_t base, uint64_t start,
-			   uint64_t end, bool all_gone)
+			   uint64_t end)
 {
 	uint64_t span = 1UL << VA_LEVEL_SHIFT(level);
 	int first, last;
@@ -257,11 +287,12 @@ static void free_tables_in(pagetable_t pt, int level, uint64_t base, uint64_t st
 			free_level(child, level - 1, PT_ENTRIES);
 		} else {
 			/* Straddles the range: what it maps inside goes first; the
-			 * table itself only if nothing is left (with all_gone, the
-			 * caller vouches that nothing is). */
+			 * table itself only if nothing is left outside, and never
+			 * one that also spans addresses below start (the heap
+			 * below a shrunken break still needs it, vm.c). */
 			if (level > 1)
-				free_tables_in(child, level - 1, va, start, end, all_gone);
-			if (!all_gone && !table_empty(child))
+				free_tables_in(child, level - 1, va, start, end);
+			if (va < start || !table_empty(child))
 				continue;
 			page_put(child);
 		}
@@ -269,18 +300,48 @@ static void free_tables_in(pagetable_t pt, int level, uint64_t base, uint64_t st
 	}
 }
 
-void mmu_free_tables_in(pagetable_t root, uint64_t start, uint64_t end, bool all_gone)
+void mmu_free_tables_in(pagetable_t root, uint64_t start, uint64_t end)
 {
 	if (end > USER_TOP)
 		end = USER_TOP;
 	if (start >= end)
 		return;
-	free_tables_in(root, PT_LEVELS - 1, 0, start, end, all_gone);
+	free_tables_in(root, PT_LEVELS - 1, 0, start, end);
 }
 
-void mmu_free_user_tables(pagetable_t root)
+/* Every table below pt (at level, covering base...) that meets one of the
+ * sorted, disjoint ranges r[0..n), and pt's entries for them. A table that
+ * two ranges share is entered once, with both, and freed after both were
+ * visited: freeing it after the first alone would lose what it holds for
+ * the second. */
+static void free_tables_all(pagetable_t pt, int level, uint64_t base, const struct va_range *r,
+			    int n)
 {
-	free_level(root, PT_LEVELS - 1, PT_USER_ENTRIES);
+	uint64_t span = 1UL << VA_LEVEL_SHIFT(level);
+	uint64_t top = base + span * PT_ENTRIES;
+	int next = 0;	/* entries below next were visited for an earlier range */
+	for (int k = 0; k < n; k++) {
+		if (r[k].start >= r[k].end || r[k].end <= base || r[k].start >= top)
+			continue;
+		int first, last;
+		index_range(level, base, r[k].start, r[k].end, &first, &last);
+		for (int i = first > next ? first : next; i <= last; i++) {
+			if (!pte_valid(pt[i]) || pte_leaf(pt[i]))
+				continue;
+			pagetable_t child = table_of(pt[i]);
+			if (level > 1)
+				free_tables_all(child, level - 1, base + (uint64_t)i * span, r, n);
+			page_put(child);
+			pt[i] = 0;
+		}
+		next = last + 1;
+	}
+}
+
+void mmu_free_user_tables(pagetable_t root, const struct va_range *r, int n)
+{
+	free_tables_all(root, PT_LEVELS - 1, 0, r, n);
+	page_put(root);
 }
 
 static uint64_t count_level(pagetable_t pt, int level, int nentries)

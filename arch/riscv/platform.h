@@ -1,6 +1,5 @@
 /* Board set-up inside arch/riscv, driven by what the device tree says. */
 #pragma once
-#include "fdt.h"
 #include <stdint.h>
 
 void uart_init(uint64_t pa);

@@ -1,6 +1,7 @@
 /* Board bring-up from the device tree: traps, SBI, timer frequency, UART,
  * PLIC, power-off device and the kernel page table. */
 #include "arch.h"
+#include "board.h"
 #include "console.h"
 #include "hooks.h"
 #include "mmu.h"
@@ -19,25 +20,28 @@ static void uart_interrupt(void)
 		tty_input(c);
 }
 
-void arch_setup(uint64_t hartid, const struct fdt_info *fdt)
+void arch_setup(uint64_t hartid, const struct fdt *fdt, uint64_t ram_start, uint64_t ram_end)
 {
+	struct board b;
+
 	trap_init();
 	sbi_init();
-	arch_timebase_hz = fdt->timebase_hz;
-	arch_vm_init(fdt->mem.base, fdt->mem.base + fdt->mem.size);
-	if (fdt->uart_base)
-		kvm_map_device(fdt->uart_base, UART_MAP_SIZE);
-	if (fdt->plic_base)
-		kvm_map_device(fdt->plic_base, fdt->plic_size);
-	if (fdt->poweroff_base)
-		kvm_map_device(fdt->poweroff_base, TEST_DEV_MAP_SIZE);
+	arch_timebase_hz = fdt_timebase_hz(fdt);
+	board_probe(fdt, &b);
+	arch_vm_init(ram_start, ram_end);
+	if (b.uart_base)
+		kvm_map_device(b.uart_base, UART_MAP_SIZE);
+	if (b.plic_base)
+		kvm_map_device(b.plic_base, b.plic_size);
+	if (b.poweroff_base)
+		kvm_map_device(b.poweroff_base, TEST_DEV_MAP_SIZE);
 	mmu_activate(kernel_pagetable);
-	if (fdt->uart_base)
-		uart_init(fdt->uart_base);
-	power_init(fdt->poweroff_base);
-	if (fdt->plic_base && fdt->uart_base) {
-		plic_init(fdt->plic_base, hartid);
-		plic_enable(fdt->uart_irq, uart_interrupt);
+	if (b.uart_base)
+		uart_init(b.uart_base);
+	power_init(b.poweroff_base);
+	if (b.plic_base && b.uart_base) {
+		plic_init(b.plic_base, hartid);
+		plic_enable(b.uart_irq, uart_interrupt);
 		uart_enable_rx_interrupt();
 	}
 }

@@ -90,17 +90,45 @@ __attribute__((optimize("omit-frame-pointer"))) void trap_user(struct trapframe 
 	return_to_user();
 }
 
-/* From S-mode: an interrupt in the idle loop, or a kernel bug. */
+extern char __boot_stack_guard[], __boot_stack_bottom[];
+extern int kstack_slots;	/* kvm.c */
+extern char idle_window[], idle_window_end[];
+
+/* The unmapped page below a kernel stack (a process slot's or the boot
+ * stack) that holds a, or 0. */
+static uint64_t guard_page_of(uint64_t a)
+{
+	if (a >= (uint64_t)__boot_stack_guard && a < (uint64_t)__boot_stack_bottom)
+		return (uint64_t)__boot_stack_guard;
+	if (a < KSTACK_REGION || a >= KSTACK_REGION + (uint64_t)kstack_slots * KSTACK_SLOT_SIZE)
+		return 0;
+	uint64_t slot = a - (a - KSTACK_REGION) % KSTACK_SLOT_SIZE;
+	return a < slot + PGSIZE ? slot : 0;
+}
+
+/* From S-mode: an interrupt in the idle loop, or a kernel bug. tf is on
+ * the trap stack (trap_entry.S); tf->sp is where the kernel was. */
 void trap_kernel(struct trapframe *tf)
 {
 	uint64_t cause = tf->scause;
 	if (cause & SCAUSE_INTR) {
+		/* The interrupt rule: the kernel takes interrupts only in the
+		 * idle loop's wait. */
+		KASSERT(tf->sepc >= (uint64_t)idle_window && tf->sepc <= (uint64_t)idle_window_end);
 		interrupt(SCAUSE_CODE(cause), false);
 		return;
 	}
 	kprintf("\nkernel trap: %s, sepc=%016lx stval=%016lx\n",
 		exception_name(cause), tf->sepc, tf->stval);
 	arch_backtrace(tf->s0);
+	/* A function's frame that ran into the guard page: sp is there, or
+	 * the faulting store was (sp already below, a big frame). */
+	uint64_t guard = guard_page_of(tf->sp);
+	if (!guard && (cause == EXC_STORE_PAGE_FAULT || cause == EXC_LOAD_PAGE_FAULT))
+		guard = guard_page_of(tf->stval);
+	if (guard)
+		panic("trap_kernel: kernel stack overflow (sp=%016lx, guard page %016lx)", tf->sp,
+		      guard);
 	panic("trap_kernel: %s in S-mode", exception_name(cause));
 }
 

@@ -20,13 +20,19 @@
  *     also how a new process gets its first U-mode sstatus.
  *
  * From S-mode (a kernel fault, or an interrupt taken in the idle loop, the
- * only place the kernel enables interrupts): push a trapframe on the
- * current kernel stack, call trap_kernel(tf), restore and sret.
+ * only place the kernel enables interrupts): push a trapframe on the trap
+ * stack, a stack of its own, call trap_kernel(tf), restore and sret. Not on
+ * the interrupted stack: if that one is full (a kernel stack overflow into
+ * its guard page), the push itself would fault, again and again. No S-mode
+ * trap nests in another that returns (trap_kernel runs with interrupts
+ * off, and a fault there is fatal), so the trap stack is always empty on
+ * entry. trap_kernel decides, from the interrupted sp, what happened.
  *
  * The kernel is built without gp relaxation and does not use tp, so the
  * user's values need no replacement while the kernel runs.
  */
 #include "csr.h"
+#include "memlayout.h"
 #include "trapframe.h"
 
 .macro SAVE_GPRS_EXCEPT_SP
@@ -91,9 +97,10 @@ trap_return:
 
 trap_from_kernel:
 	csrrw	sp, sscratch, sp	/* sp back; sscratch = 0 again */
-	addi	sp, sp, -TF_SIZE
+	csrw	sscratch, sp		/* parked while sp moves to the trap stack */
+	la	sp, __trap_stack_top - TF_SIZE
 	SAVE_GPRS_EXCEPT_SP
-	addi	t0, sp, TF_SIZE
+	csrrw	t0, sscratch, zero	/* the interrupted sp; sscratch = 0 again */
 	sd	t0, TF_X(2)(sp)
 	csrr	t0, sepc
 	csrr	t1, sstatus
@@ -110,5 +117,18 @@ trap_from_kernel:
 	csrw	sepc, t0
 	csrw	sstatus, t1
 	RESTORE_GPRS_EXCEPT_SP
-	addi	sp, sp, TF_SIZE
+	ld	sp, TF_X(2)(sp)
 	sret
+
+/* The idle loop's wait for an interrupt, the one window in which the
+ * kernel takes interrupts: one taken in S-mode must have been taken at the
+ * wfi or just after it (sepc in [idle_window, idle_window_end]), as
+ * trap_kernel asserts. */
+	.globl arch_idle_wait, idle_window, idle_window_end
+arch_idle_wait:
+	csrsi	sstatus, SSTATUS_SIE
+idle_window:
+	wfi
+idle_window_end:
+	csrci	sstatus, SSTATUS_SIE
+	ret

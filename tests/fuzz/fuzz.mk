@@ -1,5 +1,5 @@
 # Fuzzing the parsers that read untrusted input: the device tree
-# (kernel/fdt.c), ELF executables (kernel/elf.c) and the initrd's cpio
+# (kernel/fdt.c, and arch/riscv/board.c over it), ELF executables (kernel/elf.c) and the initrd's cpio
 # archive (kernel/cpio.c). docs/fuzzing.md explains the targets and what
 # each one checks. Included from the top-level Makefile; standalone:
 # make -f tests/fuzz/fuzz.mk fuzz-replay
@@ -62,24 +62,38 @@ $(FUZZ_BUILD)/libfuzzer.ok:
 
 # The parser gets the extra sanitizer, and libFuzzer's coverage hooks
 # (fuzzer-no-link); the target links libFuzzer's main().
-$(FUZZ_BUILD)/fuzz_%: $(FUZZ_DIR)/fuzz_%.c kernel/%.c kernel/%.h $(FUZZ_HDRS) | $(FUZZ_BUILD)/libfuzzer.ok
+# The sources each target's parser is: kernel/<target>.c, plus for the
+# device tree the board code that reads it.
+FUZZ_SRCS_fdt := kernel/fdt.c arch/riscv/board.c
+FUZZ_SRCS_elf := kernel/elf.c
+FUZZ_SRCS_cpio := kernel/cpio.c
+FUZZ_DEPS_fdt := arch/riscv/board.h
+
+.SECONDEXPANSION:
+$(FUZZ_BUILD)/fuzz_%: $(FUZZ_DIR)/fuzz_%.c $$(FUZZ_SRCS_$$*) kernel/%.h $$(FUZZ_DEPS_$$*) $(FUZZ_HDRS) \
+		| $(FUZZ_BUILD)/libfuzzer.ok
 	@echo "  FUZZCC  $@"
 	@mkdir -p $(@D)
-	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) $(FUZZ_SAN) $(FUZZ_PARSER_SAN) -fsanitize=fuzzer-no-link \
-		-c -o $@-parser.o kernel/$*.c
-	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) $(FUZZ_SAN) -fsanitize=fuzzer -o $@ $(FUZZ_DIR)/fuzz_$*.c $@-parser.o
+	$(Q)for src in $(FUZZ_SRCS_$*); do \
+		$(FUZZ_CC) $(FUZZ_CFLAGS) $(FUZZ_SAN) $(FUZZ_PARSER_SAN) -fsanitize=fuzzer-no-link \
+			-c -o $@-$$(basename $$src .c).o $$src || exit 1; done
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) $(FUZZ_SAN) -fsanitize=fuzzer -o $@ $(FUZZ_DIR)/fuzz_$*.c \
+		$(foreach src,$(FUZZ_SRCS_$*),$@-$(basename $(notdir $(src))).o)
 
-$(FUZZ_BUILD)/replay_%: $(FUZZ_DIR)/fuzz_%.c $(FUZZ_DIR)/replay.c kernel/%.c kernel/%.h $(FUZZ_HDRS)
+$(FUZZ_BUILD)/replay_%: $(FUZZ_DIR)/fuzz_%.c $(FUZZ_DIR)/replay.c $$(FUZZ_SRCS_$$*) kernel/%.h \
+		$$(FUZZ_DEPS_$$*) $(FUZZ_HDRS)
 	@echo "  HOSTCC  $@"
 	@mkdir -p $(@D)
-	$(Q)$(HOSTCC) $(FUZZ_CFLAGS) $(FUZZ_SAN) -o $@ $(FUZZ_DIR)/replay.c $(FUZZ_DIR)/fuzz_$*.c kernel/$*.c
+	$(Q)$(HOSTCC) $(FUZZ_CFLAGS) $(FUZZ_SAN) -o $@ $(FUZZ_DIR)/replay.c $(FUZZ_DIR)/fuzz_$*.c \
+		$(FUZZ_SRCS_$*)
 
 # Source-based coverage, no sanitizers: what the corpus reaches.
-$(FUZZ_BUILD)/cov_%: $(FUZZ_DIR)/fuzz_%.c $(FUZZ_DIR)/replay.c kernel/%.c kernel/%.h $(FUZZ_HDRS)
+$(FUZZ_BUILD)/cov_%: $(FUZZ_DIR)/fuzz_%.c $(FUZZ_DIR)/replay.c $$(FUZZ_SRCS_$$*) kernel/%.h \
+		$$(FUZZ_DEPS_$$*) $(FUZZ_HDRS)
 	@echo "  FUZZCC  $@"
 	@mkdir -p $(@D)
 	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -fprofile-instr-generate -fcoverage-mapping \
-		-o $@ $(FUZZ_DIR)/replay.c $(FUZZ_DIR)/fuzz_$*.c kernel/$*.c
+		-o $@ $(FUZZ_DIR)/replay.c $(FUZZ_DIR)/fuzz_$*.c $(FUZZ_SRCS_$*)
 
 fuzz-replay-bins: $(FUZZ_ALL:%=$(FUZZ_BUILD)/replay_%)
 

@@ -15,7 +15,7 @@ import sys
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 LIST = os.path.join("kernel", "syscalls.def")
-ENTRY = re.compile(r"^SYSCALL\(\s*(\d+),\s*(\w+),\s*(long|noreturn),\s*(\d)\b", re.M)
+ENTRY = re.compile(r"^SYSCALL\(\s*(\d+),\s*(\w+),\s*(long|noreturn|mayexit),\s*(\d)\b", re.M)
 NUMBER_DEF = re.compile(r"#\s*define\s+(SYS_\w+)\b|\b(SYS_\w+)\s*=(?!=)")
 TABLE_SLOT = re.compile(r"\[\s*SYS_\w+\s*\]\s*=")
 NSYSCALLS_DEF = re.compile(r"#\s*define\s+NSYSCALLS\b|\bNSYSCALLS\s*=(?!=)")

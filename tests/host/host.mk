@@ -1,9 +1,9 @@
 # Host unit tests for the pure parts of the kernel: the parsers
-# (kernel/{fdt,cpio,elf}.c), printf formatting (fmt.c), the page allocator
-# (palloc.c), the string routines (kstring.c) and the words for the
-# error codes (errno.c), built natively with ASan and UBSan; and
-# check_syscalls.py, that kernel/syscalls.def stays the one list of system
-# calls. Included from the top-level Makefile;
+# (kernel/{fdt,cpio,elf}.c, with arch/riscv/board.c over fdt), printf
+# formatting (fmt.c), the page allocator (palloc.c), the string routines
+# (kstring.c) and the words for the error codes (errno.c), built natively
+# with ASan and UBSan; and check_syscalls.py, that kernel/syscalls.def stays
+# the one list of system calls. Included from the top-level Makefile;
 # standalone: make -f tests/host/host.mk host-check
 #
 #   host-tests  build the test binaries and their fixtures into build/host/
@@ -74,6 +74,14 @@ $(HOST_BUILD)/test_errno: tests/host/test_errno.c kernel/errno.c kernel/errno.h 
 	@echo "  HOSTCC  $@"
 	@mkdir -p $(@D)
 	$(Q)$(HOSTCC) $(HOST_CFLAGS) -I$(HOST_BUILD) -o $@ tests/host/test_errno.c kernel/errno.c
+
+# The device-tree tests also run the board code that reads it.
+$(HOST_BUILD)/test_fdt: tests/host/test_fdt.c kernel/fdt.c kernel/fdt.h arch/riscv/board.c \
+		arch/riscv/board.h tests/host/check.h kernel/errno.h kernel/kstring.h
+	@echo "  HOSTCC  $@"
+	@mkdir -p $(@D)
+	$(Q)$(HOSTCC) $(HOST_CFLAGS) -iquote arch/riscv -o $@ tests/host/test_fdt.c kernel/fdt.c \
+		arch/riscv/board.c
 
 $(HOST_BUILD)/test_%: tests/host/test_%.c kernel/%.c kernel/%.h \
 		tests/host/check.h kernel/errno.h kernel/kstring.h

@@ -1,8 +1,10 @@
-/* Host tests for kernel/fdt.c.
+/* Host tests for kernel/fdt.c and the board's use of it
+ * (arch/riscv/board.c).
  * Usage: test_fdt VIRT_128M.dtb VIRT_1G.dtb INITRD CUSTOM.dtb
  * The virt DTBs are dumped by QEMU (with -append and -initrd INITRD), the
  * custom one is tests/host/custom.dts compiled by dtc. Everything else is
  * built here with a small DTB writer, so each malformation is exact. */
+#include "board.h"
 #include "check.h"
 #include "errno.h"
 #include "fdt.h"
@@ -60,16 +62,72 @@ static void put64(uint8_t *p, uint64_t v)
 	put32(p + 4, (uint32_t)v);
 }
 
+/* Everything the kernel takes from a tree: kmain's facts (read_device_tree)
+ * and arch's (the timer frequency, board_probe). */
+struct facts {
+	uint32_t totalsize;
+	struct fdt_range mem;
+	uint64_t timebase_hz;
+	uint64_t uart_base;
+	uint32_t uart_irq;
+	uint64_t plic_base, plic_size;
+	uint64_t poweroff_base;
+	uint64_t initrd_start, initrd_end;
+	const char *bootargs;
+	int nreserved;
+	struct fdt_range reserved[FDT_MAX_RESERVED];
+	int ncpus;
+};
+
+/* Gather the facts the way the kernel does. -EINVAL where kmain refuses
+ * the tree (it is malformed, its reservations do not fit or wrap, its
+ * bootargs are no string); then *out is zeroed, bootargs "". A tree
+ * without memory is not refused here (kmain's own check): mem stays 0. */
+static int boot_facts(const void *blob, size_t maxlen, struct facts *out)
+{
+	struct fdt f;
+	struct board b;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	out->bootargs = "";
+	rc = fdt_init(&f, blob, maxlen);
+	if (rc == 0) {
+		out->nreserved = fdt_reserved(&f, out->reserved, FDT_MAX_RESERVED);
+		if (out->nreserved < 0)
+			rc = out->nreserved;
+	}
+	if (rc == 0)
+		rc = fdt_bootargs(&f, &out->bootargs);
+	if (rc) {
+		memset(out, 0, sizeof(*out));
+		out->bootargs = "";
+		return rc;
+	}
+	out->totalsize = f.totalsize;
+	fdt_memory(&f, &out->mem);
+	out->timebase_hz = fdt_timebase_hz(&f);
+	fdt_initrd(&f, &out->initrd_start, &out->initrd_end);
+	out->ncpus = fdt_cpu_count(&f);
+	board_probe(&f, &b);
+	out->uart_base = b.uart_base;
+	out->uart_irq = b.uart_irq;
+	out->plic_base = b.plic_base;
+	out->plic_size = b.plic_size;
+	out->poweroff_base = b.poweroff_base;
+	return 0;
+}
+
 /* Parse an exact-size copy and check what must hold whatever the input:
  * error means a zeroed result; success means a sane one. */
 static int parse_check(const uint8_t *blob, size_t len)
 {
 	uint8_t *copy = dup_exact(blob, len);
-	struct fdt_info fi;
+	struct facts fi;
 	const char *ba;
 	int rc;
 
-	rc = fdt_parse(copy, len, &fi);
+	rc = boot_facts(copy, len, &fi);
 	CHECKF(rc == 0 || rc == -EINVAL, "rc %d", rc);
 	ba = fi.bootargs;
 	CHECK(ba != NULL);
@@ -254,20 +312,20 @@ static uint8_t *fb_finish(struct fdtb *b, size_t *lenp)
 
 /* Parse a built blob (exact-size buffer) into *fi, keep the blob so
  * fi->bootargs stays valid; the caller frees. */
-static int fb_parse(struct fdtb *b, struct fdt_info *fi, uint8_t **blobp)
+static int fb_parse(struct fdtb *b, struct facts *fi, uint8_t **blobp)
 {
 	size_t len;
 	uint8_t *blob = fb_finish(b, &len);
 
 	*blobp = blob;
-	CHECK_INT(parse_check(blob, len), fdt_parse(blob, len, fi));
-	return fdt_parse(blob, len, fi);
+	CHECK_INT(parse_check(blob, len), boot_facts(blob, len, fi));
+	return boot_facts(blob, len, fi);
 }
 
 /* Build, parse, free: for cases where only the return value matters. */
 static int fb_rc(struct fdtb *b)
 {
-	struct fdt_info fi;
+	struct facts fi;
 	uint8_t *blob;
 	int rc = fb_parse(b, &fi, &blob);
 
@@ -291,7 +349,7 @@ static void check_virt(const char *path, uint64_t ram_size)
 	size_t len, initrd_size = file_size(initrd_path);
 	uint8_t *blob = load_file(path, &len);
 	uint32_t total;
-	struct fdt_info fi;
+	struct facts fi;
 
 	if (!CHECKF(blob, "cannot read %s", path ? path : "(no argument)"))
 		return;
@@ -301,9 +359,9 @@ static void check_virt(const char *path, uint64_t ram_size)
 	CHECK(total > HDR_SIZE && total <= len);
 
 	/* As dumped (QEMU pads the file), then trimmed to totalsize. */
-	CHECK_INT(fdt_parse(blob, len, &fi), 0);
+	CHECK_INT(boot_facts(blob, len, &fi), 0);
 	CHECK_INT(parse_check(blob, total), 0);
-	CHECK_INT(fdt_parse(blob, total, &fi), 0);
+	CHECK_INT(boot_facts(blob, total, &fi), 0);
 	CHECK_EQ(fi.totalsize, total);
 	CHECK_EQ(fi.mem.base, VIRT_RAM_BASE);
 	CHECK_EQ(fi.mem.size, ram_size);
@@ -355,14 +413,14 @@ TEST(virt_unaligned)
 {
 	size_t len, shift;
 	uint8_t *blob = load_virt(&len), *buf;
-	struct fdt_info fi;
+	struct facts fi;
 
 	if (!blob)
 		return;
 	for (shift = 1; shift < 8; shift++) {
 		buf = malloc(len + shift);
 		memcpy(buf + shift, blob, len);
-		CHECK_INT(fdt_parse(buf + shift, len, &fi), 0);
+		CHECK_INT(boot_facts(buf + shift, len, &fi), 0);
 		CHECK_EQ(fi.uart_base, VIRT_UART_BASE);
 		CHECK_STR(fi.bootargs, VIRT_BOOTARGS);
 		free(buf);
@@ -523,13 +581,13 @@ TEST(custom_dtc)
 	};
 	size_t len, i;
 	uint8_t *blob = load_file(custom_path, &len);
-	struct fdt_info fi;
+	struct facts fi;
 
 	if (!CHECKF(blob, "cannot read %s",
 		    custom_path ? custom_path : "(no argument)"))
 		return;
 	CHECK_INT(parse_check(blob, len), 0);
-	CHECK_INT(fdt_parse(blob, len, &fi), 0);
+	CHECK_INT(boot_facts(blob, len, &fi), 0);
 	CHECK_EQ(fi.mem.base, 0x80000000);
 	CHECK_EQ(fi.mem.size, 0x40000000);
 	CHECK_EQ(fi.timebase_hz, 0x100000000ull);
@@ -556,7 +614,7 @@ TEST(custom_dtc)
 TEST(minimal_root)
 {
 	struct fdtb *b = fb_new();
-	struct fdt_info fi;
+	struct facts fi;
 	uint8_t *blob;
 
 	fb_begin(b, "");
@@ -590,7 +648,7 @@ static struct fdtb *mem_tree(uint32_t ac, uint32_t sc, const char *name,
 
 static void mem_done(struct fdtb *b, uint64_t base, uint64_t size)
 {
-	struct fdt_info fi;
+	struct facts fi;
 	uint8_t *blob;
 
 	fb_end(b);
@@ -640,7 +698,7 @@ TEST(memory_cells)
 TEST(memory_match)
 {
 	struct fdtb *b;
-	struct fdt_info fi;
+	struct facts fi;
 	uint8_t *blob;
 
 	b = mem_tree(1, 1, "ram@0", "memory");
@@ -709,7 +767,7 @@ static void cpu_node(struct fdtb *b, const char *name, uint32_t id)
 TEST(cpus)
 {
 	struct fdtb *b;
-	struct fdt_info fi;
+	struct facts fi;
 	uint8_t *blob;
 	int i;
 	char name[16];
@@ -789,7 +847,7 @@ static struct fdtb *chosen_tree(void)
 
 static void chosen_initrd(struct fdtb *b, uint64_t start, uint64_t end)
 {
-	struct fdt_info fi;
+	struct facts fi;
 	uint8_t *blob;
 
 	fb_end(b);
@@ -846,7 +904,7 @@ TEST(chosen_initrd)
 TEST(bootargs)
 {
 	struct fdtb *b;
-	struct fdt_info fi;
+	struct facts fi;
 	uint8_t *blob;
 
 	b = chosen_tree();
@@ -915,7 +973,7 @@ static void device(struct fdtb *b, const char *name, const void *compat,
 TEST(devices)
 {
 	struct fdtb *b;
-	struct fdt_info fi;
+	struct facts fi;
 	uint8_t *blob;
 
 	b = fb_new();
@@ -972,7 +1030,7 @@ TEST(reservations)
 		{ 0x86100000, 0x2000 }, { 0x1087000000ull, 0x3000 },
 	};
 	struct fdtb *b = fb_new();
-	struct fdt_info fi;
+	struct facts fi;
 	uint8_t *blob;
 	size_t i;
 
@@ -1087,7 +1145,7 @@ TEST(nesting)
 TEST(structure_ok)
 {
 	struct fdtb *b = fb_new();
-	struct fdt_info fi;
+	struct facts fi;
 	uint8_t *blob;
 
 	fb_u32(b, T_NOP);
@@ -1112,7 +1170,7 @@ TEST(structure_ok)
 TEST(version16)
 {
 	struct fdtb *b = fb_new();
-	struct fdt_info fi;
+	struct facts fi;
 	uint8_t *blob;
 	size_t len;
 
@@ -1127,7 +1185,7 @@ TEST(version16)
 	put32(blob + H_VERSION, 16);
 	put32(blob + H_SIZE_STRUCT, 0xdeadbeef);
 	CHECK_INT(parse_check(blob, len), 0);
-	CHECK_INT(fdt_parse(blob, len, &fi), 0);
+	CHECK_INT(boot_facts(blob, len, &fi), 0);
 	CHECK_STR(fi.bootargs, "v16");
 	put32(blob + H_VERSION, 15);
 	CHECK_INT(parse_check(blob, len), -EINVAL);
@@ -1201,7 +1259,7 @@ TEST(header_errors)
 	CHECK_INT(parse_check(copy, len), -EINVAL);
 	free(copy);
 
-	CHECK_INT(fdt_parse(NULL, len, &(struct fdt_info){ 0 }), -EINVAL);
+	CHECK_INT(boot_facts(NULL, len, &(struct facts){ 0 }), -EINVAL);
 	CHECK_INT(parse_check(blob, 35), -EINVAL);
 	CHECK_INT(parse_check(blob, len - 1), -EINVAL);
 	free(blob);
@@ -1425,16 +1483,525 @@ TEST(error_zeroes_out)
 {
 	size_t len;
 	uint8_t *blob = small_blob(&len);
-	struct fdt_info fi;
+	struct facts fi;
 
 	memset(&fi, 0xa5, sizeof(fi));
-	CHECK_INT(fdt_parse(blob, len - 1, &fi), -EINVAL);
+	CHECK_INT(boot_facts(blob, len - 1, &fi), -EINVAL);
 	CHECK_STR(fi.bootargs, "");
 	CHECK(fi.totalsize == 0 && fi.nreserved == 0 && fi.ncpus == 0 &&
 	      fi.mem.base == 0 && fi.initrd_end == 0);
-	CHECK_INT(fdt_parse(blob, len, &fi), 0);
+	CHECK_INT(boot_facts(blob, len, &fi), 0);
 	CHECK_STR(fi.bootargs, "hello");
 	CHECK_INT(fi.nreserved, 1);
+	free(blob);
+}
+
+/* ---- the lookups themselves ---- */
+
+/* custom.dts, validated; NULL after a FAIL. The caller frees the blob. */
+static uint8_t *custom_fdt(struct fdt *f)
+{
+	size_t len;
+	uint8_t *blob = load_file(custom_path, &len);
+
+	if (!CHECKF(blob, "cannot read %s", custom_path ? custom_path : "(no argument)"))
+		return NULL;
+	if (!CHECK_INT(fdt_init(f, blob, len), 0)) {
+		free(blob);
+		return NULL;
+	}
+	return blob;
+}
+
+static const char *name_of(const struct fdt *f, struct fdt_node n)
+{
+	const char *s = fdt_node_name(f, n);
+
+	return s ? s : "(none)";
+}
+
+TEST(lookup_path)
+{
+	struct fdt f;
+	uint8_t *blob = custom_fdt(&f);
+	struct fdt_node root, n;
+
+	if (!blob)
+		return;
+	root = fdt_root(&f);
+	CHECK(fdt_node_ok(root) && root.parent == 0);
+	CHECK_STR(name_of(&f, root), "");
+	CHECK_EQ(fdt_path(&f, "/").off, root.off);
+	CHECK_EQ(fdt_path(&f, "//").off, root.off);
+
+	n = fdt_path(&f, "/chosen");
+	CHECK_STR(name_of(&f, n), "chosen");
+	CHECK_EQ(n.parent, root.off);
+	CHECK_EQ(fdt_path(&f, "/chosen/").off, n.off);
+	CHECK_EQ(fdt_subnode(&f, root, "chosen").off, n.off);
+
+	/* Without a unit address a component matches any; with one, only
+	 * that one. The first match wins. */
+	CHECK_STR(name_of(&f, fdt_path(&f, "/cpus/cpu")), "cpu@0");
+	CHECK_STR(name_of(&f, fdt_path(&f, "/cpus/cpu@2")), "cpu@2");
+	CHECK_STR(name_of(&f, fdt_path(&f, "/soc/serial")), "serial@10010000");
+	CHECK_STR(name_of(&f, fdt_path(&f, "/soc/serial@10010000")), "serial@10010000");
+	CHECK_STR(name_of(&f, fdt_path(&f, "/memory")), "(none)");	/* it is ram@ */
+	CHECK_STR(name_of(&f, fdt_path(&f, "/cpus/cpu-map/cluster0/core0")), "core0");
+	n = fdt_path(&f, "/cpus/cpu-map/cluster0");
+	CHECK_EQ(fdt_path(&f, "/cpus/cpu-map/cluster0/core0").parent, n.off);
+
+	/* Nothing: unknown names, a wrong unit address, a property's name, a
+	 * prefix of a name, a relative path, the empty string. */
+	static const char *const none[] = {
+		"/nope", "/cpus/cpu@3", "/soc/serial@1001000", "/chosen/bootargs",
+		"/cpu", "/cpus@0", "/soc/serial@10010000/x", "chosen", "",
+		"/cpus/cpu@", "/soc/interrupt",
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(none); i++)
+		CHECKF(!fdt_node_ok(fdt_path(&f, none[i])), "path '%s'", none[i]);
+	CHECK(!fdt_node_ok(fdt_subnode(&f, root, "cpu")));
+	CHECK(!fdt_node_ok(fdt_subnode(&f, (struct fdt_node){ 0, 0 }, "chosen")));
+	free(blob);
+}
+
+TEST(lookup_walk)
+{
+	static const struct {
+		const char *name, *parent;
+	} want[] = {
+		{ "", NULL }, { "chosen", "" }, { "cpus", "" }, { "cpu@0", "cpus" },
+		{ "cpu@1", "cpus" }, { "cpu@2", "cpus" }, { "cpu-map", "cpus" },
+		{ "cluster0", "cpu-map" }, { "core0", "cluster0" }, { "ram@80000000", "" },
+		{ "reserved-memory", "" }, { "fw@80200000", "reserved-memory" },
+		{ "buf@86000000", "reserved-memory" }, { "soc", "" },
+		{ "decoy@10020000", "soc" }, { "serial@10010000", "soc" },
+		{ "interrupt-controller@c000000", "soc" }, { "poweroff@100000", "soc" },
+	};
+	static const char *const root_children[] = {
+		"chosen", "cpus", "ram@80000000", "reserved-memory", "soc",
+	};
+	struct fdt f;
+	uint8_t *blob = custom_fdt(&f);
+	struct fdt_iter it;
+	struct fdt_node n, c;
+	size_t i = 0;
+
+	if (!blob)
+		return;
+	fdt_iter_init(&f, &it);
+	while (fdt_iter_next(&f, &it, &n)) {
+		if (!CHECKF(i < ARRAY_SIZE(want), "extra node %s", name_of(&f, n)))
+			break;
+		CHECK_STR(name_of(&f, n), want[i].name);
+		if (want[i].parent)
+			CHECK_STR(name_of(&f, (struct fdt_node){ n.parent, 0 }), want[i].parent);
+		else
+			CHECK_EQ(n.parent, 0);
+		i++;
+	}
+	CHECK_INT(i, ARRAY_SIZE(want));
+	CHECK(!fdt_iter_next(&f, &it, &n));	/* stays finished */
+
+	i = 0;
+	for (c = fdt_first_child(&f, fdt_root(&f)); fdt_node_ok(c); c = fdt_next_sibling(&f, c)) {
+		if (i < ARRAY_SIZE(root_children))
+			CHECK_STR(name_of(&f, c), root_children[i]);
+		CHECK_EQ(c.parent, fdt_root(&f).off);
+		i++;
+	}
+	CHECK_INT(i, ARRAY_SIZE(root_children));
+	/* A leaf has no children; the last child no sibling. */
+	CHECK(!fdt_node_ok(fdt_first_child(&f, fdt_path(&f, "/chosen"))));
+	CHECK(!fdt_node_ok(fdt_next_sibling(&f, fdt_path(&f, "/soc"))));
+	CHECK(!fdt_node_ok(fdt_next_sibling(&f, fdt_root(&f))));
+	CHECK(fdt_node_name_is(&f, fdt_path(&f, "/cpus/cpu@1"), "cpu"));
+	CHECK(fdt_node_name_is(&f, fdt_path(&f, "/cpus/cpu@1"), "cpu@1"));
+	CHECK(!fdt_node_name_is(&f, fdt_path(&f, "/cpus/cpu@1"), "cpu@2"));
+	CHECK(!fdt_node_name_is(&f, fdt_path(&f, "/cpus/cpu-map"), "cpu"));
+	free(blob);
+}
+
+TEST(lookup_compatible)
+{
+	struct fdt f;
+	uint8_t *blob = custom_fdt(&f);
+	struct fdt_iter it;
+	struct fdt_node n;
+	const char *cpus[3];
+	int i = 0, which = -1;
+
+	if (!blob)
+		return;
+	CHECK_STR(name_of(&f, fdt_find_compatible(&f, "ns16550")), "serial@10010000");
+	CHECK_STR(name_of(&f, fdt_find_compatible(&f, "acme,ns16550")), "decoy@10020000");
+	CHECK_STR(name_of(&f, fdt_find_compatible(&f, "lde,test")), "");
+	CHECK_STR(name_of(&f, fdt_find_compatible(&f, "simple-bus")), "soc");
+	CHECK(!fdt_node_ok(fdt_find_compatible(&f, "ns16550a")));
+	CHECK(!fdt_node_ok(fdt_find_compatible(&f, "ns1655")));
+	CHECK(!fdt_node_ok(fdt_find_compatible(&f, "")));
+
+	fdt_iter_init(&f, &it);
+	while (fdt_next_compatible(&f, &it, "riscv", &n))
+		if (CHECK(i < 3))
+			cpus[i++] = name_of(&f, n);
+	if (CHECK_INT(i, 3)) {
+		CHECK_STR(cpus[0], "cpu@0");
+		CHECK_STR(cpus[1], "cpu@1");
+		CHECK_STR(cpus[2], "cpu@2");
+	}
+	CHECK(!fdt_next_compatible(&f, &it, "riscv", &n));
+
+	/* A list: each node once, with the first entry it matches. */
+	const char *const list[] = { "sifive,test0", "ns16550", "riscv,plic0", NULL };
+	fdt_iter_init(&f, &it);
+	CHECK(fdt_next_match(&f, &it, list, &n, &which));
+	CHECK_STR(name_of(&f, n), "serial@10010000");
+	CHECK_INT(which, 1);
+	CHECK(fdt_next_match(&f, &it, list, &n, &which));
+	CHECK_STR(name_of(&f, n), "interrupt-controller@c000000");
+	CHECK_INT(which, 2);
+	CHECK(fdt_next_match(&f, &it, list, &n, NULL));
+	CHECK_STR(name_of(&f, n), "poweroff@100000");
+	CHECK(!fdt_next_match(&f, &it, list, &n, &which));
+
+	CHECK(fdt_is_compatible(&f, fdt_path(&f, "/soc/decoy"), "ns16550ab"));
+	CHECK(!fdt_is_compatible(&f, fdt_path(&f, "/soc/decoy"), "ns16550"));
+	CHECK(!fdt_is_compatible(&f, fdt_path(&f, "/chosen"), "ns16550"));
+	free(blob);
+}
+
+/* Devices of one kind at several depths, among others, each with its reg
+ * and interrupt: what a virtio-mmio driver enumerates. */
+TEST(lookup_enumerate)
+{
+	static const struct {
+		uint64_t base;
+		uint32_t irq;
+	} want[] = { { 0x10001000, 1 }, { 0x10002000, 2 }, { 0x210003000, 3 }, { 0x10004000, 4 } };
+	struct fdtb *b = fb_new();
+	struct fdt f;
+	struct fdt_iter it;
+	struct fdt_node n;
+	struct fdt_range r;
+	uint32_t irq;
+	size_t len, i = 0;
+	uint8_t *blob;
+
+	fb_begin(b, "");
+	fb_begin(b, "virtio_mmio@10001000");
+	fb_prop(b, "compatible", COMPAT("virtio,mmio"));
+	fb_cells(b, "reg", 4, 0, 0x10001000, 0, 0x1000);	/* root: 2/1 -> 3 cells */
+	fb_cells(b, "interrupts", 1, 1);
+	fb_end(b);
+	fb_begin(b, "soc");
+	fb_cells(b, "#address-cells", 1, 1);
+	fb_cells(b, "#size-cells", 1, 1);
+	fb_begin(b, "virtio_mmio@10002000");
+	fb_prop(b, "compatible", COMPAT("acme,thing\0virtio,mmio"));
+	fb_cells(b, "reg", 2, 0x10002000, 0x1000);
+	fb_cells(b, "interrupts", 1, 2);
+	fb_end(b);
+	fb_begin(b, "other");
+	fb_prop(b, "compatible", COMPAT("virtio,mmiox"));
+	fb_end(b);
+	fb_begin(b, "bus");
+	fb_cells(b, "#address-cells", 1, 2);
+	fb_cells(b, "#size-cells", 1, 2);
+	fb_begin(b, "virtio_mmio@210003000");
+	fb_prop(b, "compatible", COMPAT("virtio,mmio"));
+	fb_cells(b, "reg", 4, 0x2, 0x10003000, 0, 0x1000);
+	fb_cells(b, "interrupts", 1, 3);
+	fb_end(b);
+	fb_end(b);
+	fb_begin(b, "virtio_mmio@10004000");
+	fb_prop(b, "compatible", COMPAT("virtio,mmio"));
+	fb_cells(b, "reg", 2, 0x10004000, 0x1000);
+	fb_cells(b, "interrupts", 1, 4);
+	fb_end(b);
+	fb_end(b);
+	fb_end(b);
+	blob = fb_finish(b, &len);
+	if (!CHECK_INT(fdt_init(&f, blob, len), 0)) {
+		free(blob);
+		return;
+	}
+	/* The root's default cells are 2/1: the first reg has one entry of
+	 * 3 cells and a stray fourth. */
+	fdt_iter_init(&f, &it);
+	while (fdt_next_compatible(&f, &it, "virtio,mmio", &n)) {
+		if (!CHECK(i < ARRAY_SIZE(want)))
+			break;
+		CHECK_INT(fdt_reg(&f, n, 0, &r), 0);
+		CHECK_EQ(r.base, i == 0 ? 0x10001000 : want[i].base);
+		CHECK_EQ(r.size, i == 0 ? 0 : 0x1000);
+		CHECK_INT(fdt_reg(&f, n, 1, &r), -ENOENT);
+		CHECK_INT(fdt_prop_cell(&f, n, "interrupts", 0, &irq), 0);
+		CHECK_EQ(irq, want[i].irq);
+		i++;
+	}
+	CHECK_INT(i, ARRAY_SIZE(want));
+	free(blob);
+}
+
+TEST(lookup_props)
+{
+	struct fdt f;
+	uint8_t *blob = custom_fdt(&f);
+	struct fdt_node n, serial, cpus;
+	struct fdt_range r;
+	uint32_t v32, len;
+	uint64_t v64;
+	const char *s;
+	const uint8_t *v;
+
+	if (!blob)
+		return;
+	n = fdt_root(&f);
+	CHECK_INT(fdt_prop_string(&f, n, "model", &s), 0);
+	CHECK_STR(s, "lde custom");
+	CHECK_INT(fdt_prop_string(&f, n, "nope", &s), -ENOENT);
+	CHECK_EQ(fdt_address_cells(&f, n), 2);	/* defaults */
+	CHECK_EQ(fdt_size_cells(&f, n), 1);
+	CHECK_INT(fdt_reg(&f, n, 0, &r), -ENOENT);	/* the root has no parent */
+
+	cpus = fdt_path(&f, "/cpus");
+	CHECK_INT(fdt_prop_u32(&f, cpus, "#address-cells", &v32), 0);
+	CHECK_EQ(v32, 1);
+	CHECK_EQ(fdt_size_cells(&f, cpus), 0);
+	CHECK_INT(fdt_prop_u32(&f, cpus, "timebase-frequency", &v32), -EINVAL);
+	CHECK_INT(fdt_prop_u64(&f, cpus, "timebase-frequency", &v64), 0);
+	CHECK_EQ(v64, 0x100000000ull);
+	CHECK_INT(fdt_prop_u64(&f, cpus, "nope", &v64), -ENOENT);
+	/* cpu reg: one address cell, no size */
+	CHECK_INT(fdt_reg(&f, fdt_path(&f, "/cpus/cpu@2"), 0, &r), 0);
+	CHECK_EQ(r.base, 2);
+	CHECK_EQ(r.size, 0);
+
+	serial = fdt_path(&f, "/soc/serial");
+	v = fdt_prop(&f, serial, "interrupts", &len);
+	CHECK(v != NULL && len == 8 && v > blob && v + len <= blob + f.totalsize);
+	CHECK(fdt_prop(&f, serial, "interrupts", NULL) == (const void *)v);
+	CHECK_INT(fdt_prop_cell(&f, serial, "interrupts", 0, &v32), 0);
+	CHECK_EQ(v32, 0x21);
+	CHECK_INT(fdt_prop_cell(&f, serial, "interrupts", 1, &v32), 0);
+	CHECK_EQ(v32, 4);
+	CHECK_INT(fdt_prop_cell(&f, serial, "interrupts", 2, &v32), -ENOENT);
+	CHECK_INT(fdt_prop_u64(&f, serial, "interrupts", &v64), 0);
+	CHECK_EQ(v64, 0x2100000004ull);
+	CHECK_INT(fdt_reg(&f, serial, 0, &r), 0);
+	CHECK_EQ(r.base, 0x10010000);
+	CHECK_EQ(r.size, 0x100);
+	CHECK(fdt_prop(&f, serial, "interrupt", NULL) == NULL);	/* a prefix */
+	CHECK(fdt_prop(&f, serial, "interruptsx", NULL) == NULL);
+
+	n = fdt_path(&f, "/ram");
+	CHECK_INT(fdt_reg(&f, n, 1, &r), 0);
+	CHECK_EQ(r.base, 0x100000000ull);
+	CHECK_EQ(r.size, 0x10000000);
+	CHECK_INT(fdt_reg(&f, n, 2, &r), -ENOENT);
+	CHECK_INT(fdt_reg(&f, fdt_path(&f, "/chosen"), 0, &r), -ENOENT);
+
+	CHECK(fdt_stringlist_has("a\0bc\0", 5, "bc"));
+	CHECK(!fdt_stringlist_has("a\0bc", 4, "bc"));	/* unterminated */
+	CHECK(!fdt_stringlist_has("a\0bc\0", 5, "b"));
+	CHECK(fdt_stringlist_has("\0\0", 2, ""));
+	CHECK(!fdt_stringlist_has("", 0, ""));
+	const char *const strs[] = { "x", "bc", "a", NULL };
+	CHECK_INT(fdt_stringlist_match("a\0bc\0", 5, strs), 1);
+	CHECK_INT(fdt_stringlist_match("q\0", 2, strs), -1);
+	free(blob);
+}
+
+/* What a malformed but valid-looking tree gives the typed getters. */
+TEST(lookup_props_malformed)
+{
+	struct fdtb *b = fb_new();
+	struct fdt f;
+	struct fdt_node n, wide, zero;
+	struct fdt_range r;
+	uint32_t v32;
+	uint64_t v64;
+	const char *s = "untouched";
+	size_t len;
+	uint8_t *blob;
+
+	fb_begin(b, "");
+	fb_begin(b, "n");
+	fb_prop(b, "str", "abc", 3);		/* no NUL */
+	fb_prop(b, "short", "\1\2", 2);
+	fb_prop(b, "odd", "\1\2\3\4\5\6", 6);
+	fb_prop(b, "empty", "", 0);
+	fb_cells(b, "twice", 1, 1);
+	fb_cells(b, "twice", 1, 2);		/* the first counts */
+	fb_prop(b, "#address-cells", "\0\0\1", 3);	/* not one cell: default */
+	fb_begin(b, "c");
+	fb_cells(b, "reg", 3, 0, 0x1000, 0x10);
+	fb_end(b);
+	fb_end(b);
+	fb_begin(b, "wide");
+	fb_cells(b, "#address-cells", 1, 3);
+	fb_begin(b, "c");
+	fb_cells(b, "reg", 4, 0, 0, 0x1000, 0x10);
+	fb_end(b);
+	fb_end(b);
+	fb_begin(b, "zero");
+	fb_cells(b, "#address-cells", 1, 0);
+	fb_begin(b, "c");
+	fb_cells(b, "reg", 1, 0x10);
+	fb_end(b);
+	fb_end(b);
+	fb_end(b);
+	blob = fb_finish(b, &len);
+	if (!CHECK_INT(fdt_init(&f, blob, len), 0)) {
+		free(blob);
+		return;
+	}
+	n = fdt_path(&f, "/n");
+	CHECK_INT(fdt_prop_string(&f, n, "str", &s), -EINVAL);
+	CHECK_STR(s, "untouched");
+	CHECK_INT(fdt_prop_u32(&f, n, "short", &v32), -EINVAL);
+	CHECK_INT(fdt_prop_u64(&f, n, "odd", &v64), -EINVAL);
+	CHECK_INT(fdt_prop_cell(&f, n, "short", 0, &v32), -ENOENT);
+	CHECK_INT(fdt_prop_cell(&f, n, "odd", 1, &v32), -ENOENT);
+	CHECK_INT(fdt_prop_cell(&f, n, "odd", 0, &v32), 0);
+	CHECK_EQ(v32, 0x01020304);
+	CHECK_INT(fdt_prop_string(&f, n, "empty", &s), -EINVAL);
+	CHECK_INT(fdt_prop_u32(&f, n, "twice", &v32), 0);
+	CHECK_EQ(v32, 1);
+	CHECK_EQ(fdt_address_cells(&f, n), 2);
+	CHECK_INT(fdt_reg(&f, fdt_path(&f, "/n/c"), 0, &r), 0);
+	CHECK_EQ(r.base, 0x1000);
+	CHECK_EQ(r.size, 0x10);
+	wide = fdt_path(&f, "/wide/c");
+	CHECK_INT(fdt_reg(&f, wide, 0, &r), -EINVAL);
+	zero = fdt_path(&f, "/zero/c");
+	CHECK_INT(fdt_reg(&f, zero, 0, &r), -EINVAL);
+	free(blob);
+}
+
+/* After a refusal, and with handles that did not come from the API:
+ * nothing is found, nothing outside the blob is read (ASan). */
+TEST(lookup_bad_handles)
+{
+	size_t len;
+	uint8_t *blob = small_blob(&len);
+	struct fdt f;
+	struct fdt_iter it;
+	struct fdt_node n;
+	struct fdt_range r[FDT_MAX_RESERVED];
+	const char *s = NULL;
+	uint32_t v32;
+	uint64_t a, b2;
+	static const uint32_t offs[] = { 1, 4, 39, 40, 0x7fffffff, 0xfffffffc, 0xffffffff };
+
+	memset(&f, 0xa5, sizeof(f));
+	CHECK_INT(fdt_init(&f, blob, len - 1), -EINVAL);
+	CHECK(!fdt_node_ok(fdt_root(&f)));
+	CHECK(!fdt_node_ok(fdt_path(&f, "/")));
+	CHECK(!fdt_node_ok(fdt_path(&f, "/chosen")));
+	fdt_iter_init(&f, &it);
+	CHECK(!fdt_iter_next(&f, &it, &n));
+	CHECK(!fdt_node_ok(fdt_find_compatible(&f, "x")));
+	CHECK_INT(fdt_reserved(&f, r, FDT_MAX_RESERVED), 0);
+	CHECK_INT(fdt_memory(&f, r), -ENOENT);
+	CHECK_INT(fdt_cpu_count(&f), 0);
+	CHECK_EQ(fdt_timebase_hz(&f), 0);
+	CHECK_INT(fdt_bootargs(&f, &s), 0);
+	CHECK_STR(s, "");
+	CHECK_INT(fdt_initrd(&f, &a, &b2), -ENOENT);
+
+	CHECK_INT(fdt_init(&f, blob, len), 0);
+	for (size_t i = 0; i < ARRAY_SIZE(offs); i++) {
+		n = (struct fdt_node){ offs[i], offs[i] };
+		CHECK(fdt_prop(&f, n, "bootargs", NULL) == NULL);
+		CHECK(fdt_node_name(&f, n) == NULL);
+		CHECK(!fdt_node_ok(fdt_first_child(&f, n)));
+		CHECK(!fdt_node_ok(fdt_next_sibling(&f, n)));
+		CHECK_INT(fdt_reg(&f, n, 0, r), -ENOENT);
+		CHECK_INT(fdt_prop_u32(&f, n, "x", &v32), -ENOENT);
+	}
+	/* A handle at a property token: it is no node. */
+	n = fdt_path(&f, "/chosen");
+	CHECK(fdt_node_ok(n));
+	n.off += 4 + 8;	/* past FDT_BEGIN_NODE and "chosen\0" padded */
+	CHECK(fdt_node_name(&f, n) == NULL);
+	CHECK(fdt_prop(&f, n, "bootargs", NULL) == NULL);
+	free(blob);
+}
+
+/* NOPs anywhere between tokens change nothing. */
+TEST(lookup_nops)
+{
+	struct fdtb *b = fb_new();
+	struct fdt f;
+	struct fdt_node n;
+	const char *s;
+	size_t len;
+	uint8_t *blob;
+
+	fb_u32(b, T_NOP);
+	fb_begin(b, "");
+	fb_u32(b, T_NOP);
+	fb_begin(b, "a");
+	fb_u32(b, T_NOP);
+	fb_str(b, "p", "x");
+	fb_u32(b, T_NOP);
+	fb_str(b, "q", "y");
+	fb_u32(b, T_NOP);
+	fb_end(b);
+	fb_u32(b, T_NOP);
+	fb_begin(b, "b");
+	fb_end(b);
+	fb_u32(b, T_NOP);
+	fb_end(b);
+	blob = fb_finish(b, &len);
+	if (!CHECK_INT(fdt_init(&f, blob, len), 0)) {
+		free(blob);
+		return;
+	}
+	CHECK_STR(name_of(&f, fdt_root(&f)), "");
+	n = fdt_first_child(&f, fdt_root(&f));
+	CHECK_STR(name_of(&f, n), "a");
+	CHECK_INT(fdt_prop_string(&f, n, "q", &s), 0);
+	CHECK_STR(s, "y");
+	CHECK_STR(name_of(&f, fdt_next_sibling(&f, n)), "b");
+	CHECK_STR(name_of(&f, fdt_path(&f, "/b")), "b");
+	free(blob);
+}
+
+/* The walk keeps every parent, as deep as fdt_init() allows. */
+TEST(lookup_deep)
+{
+	struct fdtb *b = fb_new();
+	struct fdt f;
+	struct fdt_iter it;
+	struct fdt_node n;
+	uint32_t prev = 0;
+	char path[3 * FDT_MAX_DEPTH + 1] = "";
+	size_t len;
+	int i, count = 0;
+	uint8_t *blob;
+
+	for (i = 0; i < FDT_MAX_DEPTH; i++)
+		fb_begin(b, i ? "n" : "");
+	for (i = 0; i < FDT_MAX_DEPTH; i++)
+		fb_end(b);
+	blob = fb_finish(b, &len);
+	if (!CHECK_INT(fdt_init(&f, blob, len), 0)) {
+		free(blob);
+		return;
+	}
+	fdt_iter_init(&f, &it);
+	while (fdt_iter_next(&f, &it, &n)) {
+		CHECK_EQ(n.parent, prev);
+		prev = n.off;
+		count++;
+	}
+	CHECK_INT(count, FDT_MAX_DEPTH);
+	for (i = 1; i < FDT_MAX_DEPTH; i++)
+		strcat(path, "/n");
+	CHECK_EQ(fdt_path(&f, path).off, prev);
 	free(blob);
 }
 
@@ -1466,6 +2033,15 @@ static const struct test_case cases[] = {
 	TEST_CASE(block_alignment),
 	TEST_CASE(unterminated_prop_name),
 	TEST_CASE(error_zeroes_out),
+	TEST_CASE(lookup_path),
+	TEST_CASE(lookup_walk),
+	TEST_CASE(lookup_compatible),
+	TEST_CASE(lookup_enumerate),
+	TEST_CASE(lookup_props),
+	TEST_CASE(lookup_props_malformed),
+	TEST_CASE(lookup_bad_handles),
+	TEST_CASE(lookup_nops),
+	TEST_CASE(lookup_deep),
 };
 
 int main(int argc, char **argv)

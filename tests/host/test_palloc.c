@@ -120,12 +120,44 @@ TEST(assertions)
 	CHECK_INT(panics, 3);
 }
 
+/* Promises: what is reserved is set aside from palloc; a reservation
+ * larger than what is free and unreserved is refused whole. */
+TEST(reserve)
+{
+	uint64_t free0 = palloc_free_pages();
+	CHECK(palloc_reserve(free0 - 2));
+	CHECK_INT(palloc_reserved_pages(), free0 - 2);
+	CHECK(!palloc_reserve(3));
+	CHECK_INT(palloc_reserved_pages(), free0 - 2);
+	void *a = palloc(), *b = palloc();
+	CHECK(a && b);
+	CHECK(palloc() == NULL);	/* the rest is promised */
+	CHECK_INT(palloc_free_pages(), free0 - 2);
+	CHECK(!palloc_reserve(1));
+	page_put(a);
+	CHECK(palloc_reserve(1));	/* a freed page can be promised */
+	CHECK(palloc() == NULL);
+	palloc_unreserve(1);
+	void *c = palloc();	/* the holder takes its own */
+	CHECK(c != NULL);
+	page_put(b);
+	page_put(c);
+	palloc_unreserve(free0 - 2);
+	CHECK_INT(palloc_reserved_pages(), 0);
+	CHECK_INT(palloc_free_pages(), free0);
+	panics = 0;
+	if (!setjmp(panic_jmp))
+		palloc_unreserve(1);	/* more than is reserved */
+	CHECK_INT(panics, 1);
+}
+
 static const struct test_case cases[] = {
 	TEST_CASE(counts),
 	TEST_CASE(every_page_once),
 	TEST_CASE(zeroed),
 	TEST_CASE(refcounts),
 	TEST_CASE(assertions),
+	TEST_CASE(reserve),
 };
 
 int main(void)

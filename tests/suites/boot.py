@@ -62,4 +62,14 @@ TESTS += [
      "expect": [r"^kernel trap: store page fault, sepc=[0-9a-f]+ stval=ffffffc0802[0-9a-f]{5}$",
                 r"^panic: trap_kernel: store page fault in S-mode$"],
      "reject": [r"did not fault"]},
+    # A kernel stack that overflows into its guard page: a clear panic
+    # with a backtrace through the recursion, not a loop or a silent hang.
+    {"name": "kernel_stack_overflow", "append": "panic=kstack init=/hello", "status": 250,
+     "allow_panic": True, "timeout": 20,
+     "expect": [r"^lde: overflowing pid 1's kernel stack$",
+                r"^kernel trap: store page fault, sepc=[0-9a-f]+ stval=ffffffd0[0-9a-f]{8}$",
+                r"^backtrace:$", r"^  \[<[0-9a-f]{16}>\] kstack_recurse\S*\+0x[0-9a-f]+$",
+                r"^panic: trap_kernel: kernel stack overflow \(sp=ffffffd0[0-9a-f]{8}, guard page "
+                r"ffffffd0[0-9a-f]{5}000\)$"],
+     "reject": [r"recursion returned", r"hello from U-mode"]},
 ]

@@ -100,6 +100,43 @@ SOAK_TESTS = [
 TESTS += [
     # init faults with no page left: the biggest other process dies instead.
     {"name": "oom_spares_init", "append": "init=/t_oominit", "timeout": 30,
-     "expect": [r"lde: out of memory: killed pid 2 \(t_oominit, \d+ pages\) so that init can run",
+     "expect": [r"^t_oominit: 16 promised heap pages touched with \d+ pages free, the hog alive$",
+                r"lde: out of memory: killed pid 2 \(t_oominit, \d+ pages\) so that init can run",
                 r"^PASS: t_oominit$", r"init \(pid 1\) exited with status 0"]},
+]
+
+# Page tables shared by heap and stack (the last GiB of user space): every
+# exit, exec and shrink gives back every page.
+TESTS += [
+    {"name": "hard_hiheap_tables", "append": "init=/t_hiheap", "timeout": 60,
+     "expect": [r"^hiheap: fork\+exit x20: free pages (\d+) before, \1 after, leaked 0$",
+                r"^hiheap: fork\+exec x5 \(4 images each\): free pages (\d+) before, \1 after, leaked 0$",
+                r"^hiheap: a heap into the stack's 2 MiB, then exit: .* leaked 0$",
+                r"^hiheap: a heap into the stack's 2 MiB, then shrunk: .* leaked 0$",
+                r"^PASS: t_hiheap$", r"init \(pid 1\) exited with status 0"],
+     "reject": [r"^panic:", r"kernel trap", r"assertion failed"]},
+]
+
+# No process but init can end the system: kill(1), kill(-1), poweroff.
+TESTS += [
+    {"name": "hard_kill_init_refused", "append": "init=/t_killperm", "timeout": 30,
+     "expect": [r"^killperm: kill\(1, SIGKILL\), kill\(1, 0\), poweroff\(7\), tcsetpgrp\(init's "
+                r"group\) from pid \d+: EPERM$",
+                r"^killperm: kill\(-1, SIGKILL\) from pid \d+ killed its children and its sibling, "
+                r"spared init and itself; then ESRCH$",
+                r"^killperm: kill\(-G\) of a group init joined: init spared, the others killed; "
+                r"init alone: EPERM$",
+                r"^PASS: t_killperm$", r"init \(pid 1\) exited with status 0"],
+     "reject": [r"^panic:", r"kernel trap", r"assertion failed"]},
+]
+
+# The out-of-memory victim is whoever holds the most, page tables and
+# promised heap included (procinfo's pages, which ps shows).
+TESTS += [
+    {"name": "oom_counts_tables", "append": "init=/t_oomtables", "timeout": 60,
+     "expect": [r"^oomtables: A \(pid 2\) holds (\d+) pages, B \(pid 3\) (\d+); init took \d+ more$",
+                r"lde: out of memory: killed pid 2 \(t_oomtables, \d+ pages\) so that init can run",
+                r"^oomtables: the out-of-memory killer took pid 2 \(A, the one holding the most\)$",
+                r"^PASS: t_oomtables$", r"init \(pid 1\) exited with status 0"],
+     "reject": [r"^panic:", r"kernel trap", r"assertion failed"]},
 ]

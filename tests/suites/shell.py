@@ -83,7 +83,7 @@ TESTS = [
                               send("echo foreground\n"), expect(r"^foreground$"), expect(PROMPT),
                               send("wait\n"), expect(r"sh: \[{pid}\] done, status 0"), expect(PROMPT),
                               send("exit\n")]),
-    sh("sh_spinners_ps_kill", [send("spin & spin & ps\n"), expect(r"spin.*\n.*spin"), expect(PROMPT),
+    sh("sh_spinners_ps_kill", [send("spin & spin & sleep 1; ps\n"), expect(r"spin.*\n.*spin"), expect(PROMPT),
                                send("sleep 1; ps\n", 0.3), expect(r"PID  PPID"), expect(PROMPT),
                                send("exit\n")], timeout=40,
        check=ps_utime_grows),
@@ -112,9 +112,14 @@ TESTS = [
                r"^\[pid \d+ hello\] exit\(0\) = \?$"]),
     {"name": "trace_all_param", "append": "trace=all init=/hello x",
      "expect": [r"^\[pid 1 hello\] write\(1, 0x[0-9a-f]+, 28\) = 28$", r"^\[pid 1 hello\] exit\(0\) = \?$"]},
-    # poweroff does not return (noreturn in kernel/syscalls.def): traced before it runs
+    # init's poweroff does not return (mayexit in kernel/syscalls.def): traced before it runs
     {"name": "trace_poweroff_noreturn", "append": "trace=all init=/poweroff 5", "status": 5,
      "expect": [r"^\[pid 1 poweroff\] poweroff\(5\) = \?$"]},
+    # anyone else's is refused: traced before it runs, and again with EPERM
+    sh("sh_trace_poweroff_refused", [send("trace poweroff 7\n"),
+                                     expect(r"^\[pid \d+ poweroff\] poweroff\(7\) = \?$"),
+                                     expect(r"^\[pid \d+ poweroff\] poweroff\(7\) = -1$"),
+                                     expect(PROMPT), send("exit 0\n")]),
     sh("sh_builtins_help", [send("help\n"), expect(r"Ctrl-C interrupts"), expect(PROMPT),
                             send("ls\n"), expect(r"^sh$"), expect(PROMPT),
                             send("uptime\n"), expect(r"up \d+\.\d{3} s, \d+ processes"), expect(PROMPT),

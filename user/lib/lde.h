@@ -15,7 +15,7 @@ long uptime(void);	/* milliseconds since boot */
 pid_t getppid(void);
 int procinfo(int pid, struct lde_procinfo *buf, int n);
 int meminfo(struct lde_meminfo *mi);
-void poweroff(int status) __attribute__((noreturn));
+int poweroff(int status);	/* init only: returns -1 (EPERM) to others */
 /* Name of the index-th file in the initrd into buf; returns the name's
  * length, 0 past the end, or -1 with errno. */
 long readdir(int index, char *buf, size_t len);

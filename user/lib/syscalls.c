@@ -86,12 +86,7 @@ int tcsetpgrp(int fd, pid_t pgrp) { return (int)check(lde_sys_tcsetpgrp(fd, pgrp
 int setpgid(pid_t pid, pid_t pgid) { return (int)check(lde_sys_setpgid(pid, pgid)); }
 int trace(int on) { return (int)check(lde_sys_trace(on)); }
 
-void poweroff(int status)
-{
-	lde_sys_poweroff(status);
-	for (;;)
-		;
-}
+int poweroff(int status) { return (int)check(lde_sys_poweroff(status)); }
 
 void *sbrk(ptrdiff_t incr)
 {
