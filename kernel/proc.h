@@ -43,7 +43,7 @@ struct proc {
 	/* IPC (ipc.c, ntfn.c; docs/ipc.md): kept here, outside what
 	 * proc_alloc clears, because every process leaves it idle when it
 	 * exits (no call, no held request, no binding; ipc_server and ipc_ret
-	 * mean nothing then), so fork pays nothing for it. ipc_token is set by
+	 * mean nothing then), so fork need not clear it. ipc_token is set by
 	 * proc_alloc. A blocked caller's whole message stays in its own
 	 * trapframe (a0 the descriptor it called, a1 the info word with the
 	 * descriptor it sends, a2..a5 the words) until a receiver takes it:
