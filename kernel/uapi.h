@@ -142,7 +142,8 @@ struct lde_meminfo {
  *   ipc_reply(token, info, w0, w1, w2, w3) -> 0, always
  *   ipc_reply_recv(fd, info, w0, w1, w2, w3), a6 = token -> as ipc_recv
  * On the way in, info's descriptor field names the sender's fd + 1 (0: none);
- * on the way out, the fd it was installed at in the receiver, + 1. */
+ * on the way out, the fd it was installed at in the receiver, + 1.
+ * ipc_call leaves a1, a6 and a7 as they were; every call leaves a7. */
 #define LDE_MSG_LABEL(info) ((uint32_t)(info))
 #define LDE_MSG_NLEASES(info) (((info) >> 32) & 0xff)
 #define LDE_MSG_CAP(info) ((int)(((info) >> 40) & 0xff) - 1)	/* -1: none */
