@@ -9,6 +9,7 @@
 #include "kstring.h"
 #include "palloc.h"
 #include "proc.h"
+#include "sched.h"
 
 #define STACK_ALIGN 16
 
@@ -28,6 +29,10 @@ static int load_segment(struct mm *mm, const char *file, const struct elf_segmen
 	uint64_t file_start = s->vaddr, file_end = s->vaddr + s->filesz;
 	unsigned perm = seg_perm(s->flags) | PERM_U;
 	for (uint64_t va = PAGE_DOWN(s->vaddr); va < s->vaddr + s->memsz; va += PGSIZE) {
+		/* A segment may be as big as memory (a huge bss): others run
+		 * meanwhile; the new address space is this call's alone. */
+		if (sched_preempt_point() && current->killed)
+			return -EINTR;
 		char *page = palloc();
 		if (!page)
 			return -ENOMEM;

@@ -5,6 +5,7 @@
 #include "kassert.h"
 #include "pipe.h"
 #include "proc.h"
+#include "sched.h"
 #include "tty.h"
 
 static struct file files[NFILE];
@@ -68,6 +69,12 @@ static long console_write_user(uint64_t ubuf, size_t n)
 	char buf[256];
 	size_t done = 0;
 	while (done < n) {
+		/* Printing costs the CPU time of a device access per byte: a
+		 * big write lets others run between chunks (a write that fits
+		 * in one chunk stays whole), and ends early if the writer is
+		 * killed meanwhile. */
+		if (done && sched_preempt_point() && current->killed)
+			break;
 		size_t chunk = n - done < sizeof buf ? n - done : sizeof buf;
 		int err = copyin(&current->mm, buf, ubuf + done, chunk);
 		if (err)

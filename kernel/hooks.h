@@ -51,6 +51,13 @@ void return_to_user(void);
  * says whether the current process was in U-mode. */
 void sched_timer_tick(bool from_user);
 
+/* A preemption point's slow path (sched.h, sched_preempt_point): a timer
+ * interrupt is pending (arch_timer_pending) inside a long system call;
+ * handle the tick, and give up the CPU if current's quantum is over.
+ * arch/ calls it between the steps of a long page-table walk (mmu.c), at
+ * a point where the tables are whole. */
+void sched_preempt_pending(void);
+
 /* A process that blocked in IPC without keeping its kernel stack
  * (arch_ctx_resume_ipc) runs again: finish the system call it blocked in,
  * its result into tf, and return_to_user's work (kernel/ipc.c). */

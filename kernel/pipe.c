@@ -1,7 +1,16 @@
 /* Pipes: a one-page ring buffer between a reader end and a writer end.
  * Readers block while it is empty and writers while it is full; a reader
  * sees end-of-file once every writer has closed, and a writer gets -EPIPE
- * once every reader has. */
+ * once every reader has.
+ *
+ * Writers take turns, in the order they came. A writer that finds the
+ * pipe full takes the turn (p->writer) and sleeps on `space`; writers that
+ * come meanwhile queue on `wq` behind it, however much space a reader
+ * frees before they run, so none can be overtaken again and again. When
+ * the holder is done, or has filled the pipe again with others waiting
+ * (it then queues at the back: a big write goes a pipeful at a time), the
+ * turn goes to the oldest waiter. A
+ * writer that never has to sleep never touches the turn. */
 #include "pipe.h"
 #include "arch.h"
 #include "errno.h"
@@ -17,7 +26,10 @@ struct pipe {
 	char *buf;		/* NULL = free slot */
 	uint64_t rpos, wpos;	/* free-running; wpos - rpos bytes are buffered */
 	int readers, writers;	/* open files on each end */
-	struct waitq rq, wq;
+	struct proc *writer;	/* whose turn it is to write; NULL: anyone's */
+	struct waitq rq;	/* readers, for data */
+	struct waitq wq;	/* writers, for their turn (oldest first) */
+	struct waitq space;	/* the writer whose turn it is, for space */
 };
 
 static struct pipe pipes[NPIPE];
@@ -44,8 +56,10 @@ int pipe_create(struct file **rd, struct file **wr)
 	p->buf = buf;
 	p->rpos = p->wpos = 0;
 	p->readers = p->writers = 1;
+	p->writer = NULL;
 	waitq_init(&p->rq, "pipe read");
 	waitq_init(&p->wq, "pipe write");
+	waitq_init(&p->space, "pipe write");
 	(*rd)->pipe = p;
 	(*wr)->pipe = p;
 	return 0;
@@ -59,6 +73,7 @@ void pipe_close(struct pipe *p, bool writer)
 	} else {
 		p->readers--;
 		wake_all(&p->wq);	/* writers may now see EPIPE */
+		wake_all(&p->space);
 	}
 	if (p->readers == 0 && p->writers == 0) {
 		page_put(p->buf);
@@ -91,22 +106,59 @@ long pipe_read(struct pipe *p, uint64_t ubuf, size_t n)
 		done += chunk;
 	}
 	p->rpos += done;
-	wake_all(&p->wq);
+	wake_all(&p->space);
 	return (long)done;
+}
+
+/* The turn goes to the oldest waiting writer, or to nobody. */
+static void pass_turn(struct pipe *p)
+{
+	p->writer = wake_one(&p->wq);
+}
+
+/* Queue until it is current's turn (or nobody's) and the pipe has space;
+ * current then has the turn if it had to sleep for space. 0, -EPIPE (no
+ * reader left) or -EINTR (killed); on error current may still have the
+ * turn, which the caller passes on. */
+static int take_turn(struct pipe *p)
+{
+	while (p->writer && p->writer != current) {
+		if (p->readers == 0)
+			return -EPIPE;
+		int err = sleep_on(&p->wq);
+		if (err)
+			return err;
+	}
+	if (p->wpos - p->rpos < PIPE_SIZE || p->readers == 0)
+		return 0;
+	p->writer = current;
+	return sleep_on(&p->space);
 }
 
 long pipe_write(struct pipe *p, uint64_t ubuf, size_t n)
 {
 	size_t done = 0;
+	long ret = 0;
+	/* The common case, nobody waiting and space, costs two tests of
+	 * p->writer. */
+	if (p->writer && (ret = take_turn(p)))
+		goto out;
 	while (done < n) {
-		if (p->readers == 0)
-			return done ? (long)done : -EPIPE;
+		if (p->readers == 0) {
+			ret = -EPIPE;
+			break;
+		}
 		size_t space = PIPE_SIZE - (p->wpos - p->rpos);
 		if (space == 0) {
 			wake_all(&p->rq);
-			int err = sleep_on(&p->wq);
-			if (err)
-				return done ? (long)done : err;
+			/* Writers wait only while someone has the turn: current
+			 * has it, and has filled the pipe. The others go first,
+			 * current queues at the back. */
+			if (p->writer == current && !list_empty(&p->wq.sleepers))
+				pass_turn(p);
+			ret = take_turn(p);
+			if (ret)
+				break;
 			continue;
 		}
 		size_t off = p->wpos % PIPE_SIZE;
@@ -116,11 +168,16 @@ long pipe_write(struct pipe *p, uint64_t ubuf, size_t n)
 		if (chunk > n - done)
 			chunk = n - done;
 		int err = copyin(&current->mm, p->buf + off, ubuf + done, chunk);
-		if (err)
-			return done ? (long)done : err;
+		if (err) {
+			ret = err;
+			break;
+		}
 		p->wpos += chunk;
 		done += chunk;
 	}
+out:
+	if (p->writer && p->writer == current)
+		pass_turn(p);
 	wake_all(&p->rq);
-	return (long)done;
+	return done ? (long)done : ret;
 }

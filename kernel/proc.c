@@ -88,7 +88,16 @@ long proc_fork(void)
 	struct proc *child = proc_alloc();
 	if (!child)
 		return -EAGAIN;
+	/* The copy has preemption points. Meanwhile the child sleeps on
+	 * nothing, so that no kill can wake it half-built (sched.c), and has
+	 * no parent, group or name for anyone to find it by. */
 	int err = vm_fork(&child->mm, &parent->mm);
+	if (!err && parent->killed) {
+		/* Killed meanwhile: as if the kill had come first, no child
+		 * (it would escape a kill of the parent's group). */
+		vm_destroy(&child->mm);
+		err = -EINTR;
+	}
 	if (err) {
 		proc_free_slot(child);
 		return err;
@@ -131,6 +140,13 @@ void proc_exit(int status)
 			     LDE_W_EXITCODE(status));
 		arch_poweroff(exit_code_of(status));
 	}
+	/* The teardown of a big address space has preemption points (in the
+	 * page-table walk): should p be switched out meanwhile, the switch back
+	 * activates p->mm.pt, which must outlive them. So the pages go first,
+	 * on p's own table, which stays whole (and p's count exact for ps and
+	 * the OOM killer); the tables and the root, which have no preemption
+	 * point, go once the kernel's table is active. */
+	vm_unmap_all(&p->mm);
 	mmu_activate_kernel();
 	vm_destroy(&p->mm);
 

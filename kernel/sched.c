@@ -187,7 +187,17 @@ int sleep_on(struct waitq *q)
 	return block();
 }
 
-void wake_all(struct waitq *q)
+struct proc *wake_one(struct waitq *q)
+{
+	struct list *n = list_pop_front(&q->sleepers);
+	if (!n)
+		return NULL;
+	struct proc *p = container_of(n, struct proc, link);
+	sched_make_runnable(p);
+	return p;
+}
+
+void wake_sleepers(struct waitq *q)
 {
 	struct list *n;
 	while ((n = list_pop_front(&q->sleepers)))
@@ -215,7 +225,9 @@ int sleep_until(uint64_t when)
 
 void sched_interrupt_sleep(struct proc *p)
 {
-	if (p->state != P_SLEEPING)
+	/* Sleeping on nothing: a child fork is still building (its parent
+	 * may be preempted meanwhile); it must not run before it is whole. */
+	if (p->state != P_SLEEPING || !p->waiting_on)
 		return;
 	list_del(&p->link);
 	sched_make_runnable(p);
@@ -226,7 +238,7 @@ void sched_interrupt_sleep(struct proc *p)
  *  - the run queue holds exactly the RUNNABLE processes, each once;
  *  - at most one process is RUNNING, and it is current;
  *  - a SLEEPING process names what it waits on; a ZOMBIE owns no memory. */
-static void sched_check_invariants(void)
+static inline __attribute__((always_inline)) void sched_check_invariants(void)
 {
 	int queued = 0;
 	for (struct list *n = run_queue.next; n != &run_queue; n = n->next) {
@@ -248,7 +260,9 @@ static void sched_check_invariants(void)
 	KASSERT(!current || current->state == P_RUNNING);
 }
 
-void sched_timer_tick(bool from_user)
+/* The tick's work; preempt: current may be preempted if its quantum is
+ * over. */
+static inline __attribute__((always_inline)) void tick(bool from_user, bool preempt)
 {
 	sched_check_invariants();
 	uint64_t now = arch_now();
@@ -281,7 +295,20 @@ void sched_timer_tick(bool from_user)
 		else
 			current->sticks++;
 		current->tick_in_kernel = false;
-		if (from_user && quantum_over)
+		if (preempt && quantum_over)
 			sched_preempt();
 	}
+}
+
+void sched_timer_tick(bool from_user)
+{
+	tick(from_user, from_user);
+}
+
+void sched_preempt_pending(void)
+{
+	/* At boot, init's exec runs before anything is scheduled: the tick
+	 * waits for the idle loop. */
+	if (current && current->state == P_RUNNING)
+		tick(false, true);
 }

@@ -6,8 +6,10 @@
  * interrupt can never land in the middle of kernel work: it stays pending
  * and is taken the moment the process is back in U-mode (or in idle). That
  * makes every function here atomic, and checking a condition then sleeping
- * can never lose a wake-up. */
+ * can never lose a wake-up. The exceptions are named: sleeping, and the
+ * preemption points of long system calls (sched_preempt_point). */
 #pragma once
+#include "hooks.h"
 #include "proc.h"
 
 extern uint64_t sched_quantum;	/* arch_now() units */
@@ -55,8 +57,38 @@ void waitq_init(struct waitq *q, const char *name);
 /* Sleep on q until woken. Returns 0, or -EINTR if the process was killed
  * (it is then woken early, and the caller must unwind). */
 int sleep_on(struct waitq *q);
-void wake_all(struct waitq *q);
+void wake_sleepers(struct waitq *q);	/* wake_all's body */
+/* Wake every sleeper on q, in the order they came. */
+static inline void wake_all(struct waitq *q)
+{
+	/* Often nobody sleeps there: then not even a call. */
+	if (!list_empty(&q->sleepers))
+		wake_sleepers(q);
+}
+/* Wake the longest sleeper on q (sleepers queue in arrival order); the
+ * process woken, or NULL if nobody sleeps there. */
+struct proc *wake_one(struct waitq *q);
 /* Sleep until arch_now() >= when. 0, or -EINTR if killed. */
 int sleep_until(uint64_t when);
 /* Wake a sleeping process early (kill). */
 void sched_interrupt_sleep(struct proc *p);
+
+/* A preemption point inside a long system call (the interrupt rule keeps
+ * the timer from taking the CPU back in the kernel): if a timer tick is
+ * pending, it is handled here, and if current's quantum is over, current
+ * gives up the CPU as if it had been preempted in U-mode, and gets it back
+ * on its next turn. The caller must leave nothing half-done that another
+ * process could see, and on return must allow for everything that can
+ * happen meanwhile, current->killed included. Cheap when no tick is
+ * pending: one CSR read. Returns true if a tick was pending (current may
+ * have been switched out and killed meanwhile): the caller checks what it
+ * must then. The slow path, sched_preempt_pending, is an up-call
+ * (hooks.h): arch/'s page-table walks have preemption points too. */
+static inline bool sched_preempt_point(void)
+{
+	if (__builtin_expect(arch_timer_pending(), 0)) {
+		sched_preempt_pending();
+		return true;
+	}
+	return false;
+}

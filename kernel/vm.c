@@ -89,13 +89,21 @@ static int heap_fault(struct mm *mm, struct mmu_entry *entry, uint64_t va)
 
 /* Everything a process can have mapped lies in two ranges: the image and
  * heap, and the stack. Walking only those keeps fork and exit cheap. */
+void vm_unmap_all(struct mm *mm)
+{
+	mmu_unmap_range(mm->pt, 0, PAGE_UP(mm->brk), &mm->pages);
+	mmu_unmap_range(mm->pt, mm->stack_low, USER_TOP, &mm->pages);
+	KASSERT(mm->pages == 0);
+}
+
 void vm_destroy(struct mm *mm)
 {
 	if (!mm->pt)
 		return;
-	mmu_unmap_range(mm->pt, 0, PAGE_UP(mm->brk), &mm->pages);
-	mmu_unmap_range(mm->pt, mm->stack_low, USER_TOP, &mm->pages);
-	KASSERT(mm->pages == 0);
+	/* mm->pages counts every page mapped (the KASSERT above): none left
+	 * after vm_unmap_all, and then no walk either. */
+	if (mm->pages)
+		vm_unmap_all(mm);
 	if (mm->promised + mm->promised_tables) {
 		palloc_unreserve(mm->promised + mm->promised_tables);
 		mm->promised = mm->promised_tables = 0;

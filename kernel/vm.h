@@ -26,6 +26,12 @@ struct mm {
 enum vm_access { VM_READ, VM_WRITE, VM_EXEC };
 
 int vm_create(struct mm *mm);
+/* Unmap every page of mm, the first step of vm_destroy. It has preemption
+ * points (mmu_unmap_range), where mm stays consistent and mm->pt whole:
+ * it may be the active table meanwhile. */
+void vm_unmap_all(struct mm *mm);
+/* Free everything mm holds: pages (vm_unmap_all, unless done already),
+ * the heap's promise, tables and root. mm->pt must not be active. */
 void vm_destroy(struct mm *mm);
 /* Copy src into the empty dst (fork). 0 or -ENOMEM (dst then destroyed). */
 int vm_fork(struct mm *dst, struct mm *src);

@@ -20,7 +20,8 @@ boot's timeout). Its console log is kept in build/fuzz-logs/.
 The summary: boots, calls made, calls per second (of guest uptime, and of
 the host's wall clock), processes created, workers killed by signals, faults
 the kernel reported (its "lde: pid N (...) killed: ..." lines), pages
-leaked, and the findings with their seeds. Exit status 1 if anything was
+leaked, the longest stall the fuzzer's heartbeat saw (its fuzz-stall line),
+and the findings with their seeds. Exit status 1 if anything was
 found. Needs build/kernel.elf and the test initrd (make fuzz builds both).
 """
 import argparse
@@ -38,6 +39,7 @@ LOG_DIR = os.path.join(ROOT, "build", "fuzz-logs")
 
 SUMMARY_RE = re.compile(r"^fuzz-summary: seed=(\d+) calls=(\d+) ms=(\d+) processes=(\d+) "
                         r"signaled=(\d+) min_free=(-?\d+) leaked=(?P<leaked>-?\d+)$", re.M)
+STALL_RE = re.compile(r"^fuzz-stall: longest_gap_ms=(-?\d+) long_callers=(\d+)", re.M)
 PROGRESS_RE = re.compile(r"^fuzz: (\d+) calls, \d+ workers, (\d+) ms$", re.M)
 
 
@@ -87,6 +89,9 @@ def run_one(seed, calls, workers, quantum, icount, mem, timeout):
         prog = PROGRESS_RE.findall(out)
         if prog:
             stats.update(calls=int(prog[-1][0]), ms=int(prog[-1][1]))
+    m = STALL_RE.search(out)
+    stats["stall_ms"] = int(m.group(1)) if m else None
+    stats["long_callers"] = int(m.group(2)) if m else 0
     faults = lde.KFAULT_RE.findall(out)
     stats["kfaults"] = len(faults)
     stats["oom"] = sum(1 for f in faults if f == "out of memory")
@@ -149,6 +154,8 @@ def main():
             r["seed"], r["quantum"], r["calls"], r["ms"] / 1000, r["secs"], r["processes"])
         if r["min_free"] is not None:
             line += ", %d pages free at the lowest" % r["min_free"]
+        if r["stall_ms"] is not None:
+            line += ", longest stall %d ms (%d long callers)" % (r["stall_ms"], r["long_callers"])
         print(line + (": OK" if not r["problems"] else ": FOUND"))
         for p in r["problems"]:
             print("    " + p)
@@ -193,6 +200,14 @@ def main():
               sum(r["processes"] for r in results), sum(r["signaled"] for r in results),
               sum(r["kfaults"] for r in results), sum(r["oom"] for r in results),
               sum(r["leaked"] for r in results)))
+    stalls = [r for r in results if r["stall_ms"] is not None]
+    if stalls:
+        worst = max(stalls, key=lambda r: r["stall_ms"])
+        print("fuzz.py: longest stall %d ms (seed %d, quantum %d): the longest a heartbeat"
+              " sleeping 2 ms waited for the CPU, queueing behind the runnable processes"
+              " included; %d long callers in all" % (
+                  worst["stall_ms"], worst["seed"], worst["quantum"],
+                  sum(r["long_callers"] for r in results)))
     if found:
         print("fuzz.py: FOUND in %d of %d boots:" % (len(found), len(results)))
         groups = {}

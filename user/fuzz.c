@@ -9,7 +9,7 @@
  * the same calls again (exactly the same run under QEMU's -icount, where
  * the scheduling repeats too). It then starts:
  *
- *   - a sentinel child, before anything else. It keeps 64 KiB of patterned
+ *   - a sentinel child, before anything but the heartbeat. It keeps 64 KiB of patterned
  *     memory (data, heap, stack) and checks it, with its pid and parent, on
  *     every request the parent sends; it also collects the workers'
  *     reports (calls made, forks, failed checks) from a pipe, so the parent
@@ -30,6 +30,13 @@
  *     Some results are checked (call numbers past the table give ENOSYS,
  *     nothing is ever copied to or from memory the caller may not touch,
  *     getpid is right, sbrk returns the old break, errors are errnos...).
+ *
+ * One worker in STALL_ONE_IN makes long calls instead (see long_calls):
+ * a big console write, a big pipe write, fork, exit or exec of a big
+ * process, sbrk giving back a big heap, exec with the most arguments. A
+ * heartbeat child, forked first, sleeps 2 ms in a loop and records the
+ * longest gap between its wake-ups: how long any call kept it off the
+ * CPU. It is printed at the end ("fuzz-stall: longest_gap_ms=N ...").
  *
  * One worker in HOG_ONE_IN is a memory hog: it takes every free page, and
  * three children it forked first fuzz on with no page left at all (fork,
@@ -71,6 +78,9 @@ static long total_pages;	/* RAM, in pages (set before the first fork) */
 /* The same for a worker that takes all memory: time to touch every page. */
 #define HOG_BUDGET_MS (150 + total_pages / 128)
 #define HOG_ONE_IN 64		/* how many workers are hogs */
+#define STALL_ONE_IN 16		/* how many make long calls */
+#define STALL_BUDGET_MS 1000	/* their budget: a console write is slow */
+#define BEAT_US 2000		/* the heartbeat's sleep */
 #define POLL_US 2000
 #define SENTINEL_PERIOD_MS 100
 #define END_TIMEOUT_MS 20000	/* everything must be gone by then */
@@ -1091,6 +1101,143 @@ static void worker(uint64_t wseed, int calls, int hogger)
 	sys(SYS_exit, 0, 0, 0, 0, 0, 0);
 }
 
+/* ---- long calls: no system call may hold the CPU ----------------------- */
+/* A few calls that each take long, all the more so on a big process; the
+ * kernel must let others run meanwhile (the heartbeat measures it). The
+ * console write is of whole 64-byte lines of dots: the kernel may let
+ * others print between its 256-byte chunks, which then start a line. */
+
+static long big_heap(uint64_t pages)
+{
+	long r = sys(SYS_sbrk, pages * PG, 0, 0, 0, 0, 0);
+	if (r < 0)
+		return r;
+	for (uint64_t a = page_up((uint64_t)r); a < (uint64_t)r + pages * PG; a += PG)
+		*(volatile char *)a = 1;
+	return r;
+}
+
+static void one_long_call(void)
+{
+	uint64_t pages = 256 + below(4096);
+	switch (below(6)) {
+	case 0: {	/* 8..64 KiB to the console */
+		uint64_t n = (8 + below(57)) * 1024;
+		long r = sys(SYS_sbrk, n, 0, 0, 0, 0, 0);
+		if (r < 0)
+			return;
+		char *b = (char *)r;
+		for (uint64_t i = 0; i < n; i++)
+			b[i] = i % 64 == 63 ? '\n' : '.';
+		long w = sys(SYS_write, 1, (uint64_t)b, n, 0, 0, 0);
+		FAIL_IF(w != (long)n, SYS_write, w, 1, n);
+		break;
+	}
+	case 1: {	/* 256 KiB..4 MiB through a pipe a child drains */
+		uint64_t n = (256 + below(3841)) * 1024;
+		int p[2];
+		if (pipe(p))
+			return;
+		long pid = sys(SYS_fork, 0, 0, 0, 0, 0, 0);
+		if (pid == 0) {
+			static char rb[4096];
+			close(p[1]);
+			while (read(p[0], rb, sizeof rb) > 0)
+				;
+			sys(SYS_exit, 0, 0, 0, 0, 0, 0);
+		}
+		close(p[0]);
+		long r = pid > 0 ? sys(SYS_sbrk, n, 0, 0, 0, 0, 0) : -1;
+		if (r >= 0) {
+			/* Less if another worker kills the reader (then EPIPE). */
+			long w = sys(SYS_write, (uint64_t)p[1], (uint64_t)r, n, 0, 0, 0);
+			FAIL_IF(w > (long)n || (w < 0 && w != -EPIPE), SYS_write, w, (uint64_t)p[1], n);
+		}
+		close(p[1]);
+		if (pid > 0)
+			wait(NULL);
+		break;
+	}
+	case 2:		/* fork of a big process; the child's exit */
+		if (big_heap(pages) >= 0) {
+			long pid = sys(SYS_fork, 0, 0, 0, 0, 0, 0);
+			if (pid == 0)
+				sys(SYS_exit, 0, 0, 0, 0, 0, 0);
+			if (pid > 0)
+				wait(NULL);
+		}
+		break;
+	case 3: {	/* sbrk gives a big heap back at once */
+		long r = big_heap(pages);
+		if (r >= 0) {
+			long b = sys(SYS_sbrk, -(pages * PG), 0, 0, 0, 0, 0);
+			FAIL_IF(b != r + (long)(pages * PG), SYS_sbrk, b, r, pages);
+		}
+		break;
+	}
+	case 4:		/* exit (or exec) of a big process */
+	case 5: {
+		long pid = sys(SYS_fork, 0, 0, 0, 0, 0, 0);
+		if (pid == 0) {
+			big_heap(pages);
+			/* The most arguments the ABI takes: 32 of 63 bytes. */
+			static char strs[LDE_ARG_MAX][64];
+			static char *argv[LDE_ARG_MAX + 1];
+			for (int i = 0; i < LDE_ARG_MAX; i++) {
+				memset(strs[i], 'a' + i % 26, 63);
+				argv[i] = strs[i];
+			}
+			argv[0] = "true";
+			if (chance(50))
+				sys(SYS_exec, (uint64_t)"/true", (uint64_t)argv, 0, 0, 0, 0);
+			sys(SYS_exit, 0, 0, 0, 0, 0, 0);
+		}
+		if (pid > 0)
+			wait(NULL);
+		break;
+	}
+	}
+}
+
+static void long_calls(uint64_t wseed)
+{
+	rng = wseed;
+	my_pid = (int)sys(SYS_getpid, 0, 0, 0, 0, 0, 0);
+	sys(SYS_setpgid, 0, 0, 0, 0, 0, 0);	/* its own group: killed as one */
+	for (int fd = 0; fd < NOFILE; fd++)	/* the console (1) stays */
+		if (fd != stats_fd && fd != 1)
+			sys(SYS_close, (uint64_t)fd, 0, 0, 0, 0, 0);
+	calls_made = forks_made = 0;
+	for (int k = 0; k < 3; k++) {
+		one_long_call();
+		calls_made++;
+	}
+	report();
+	sys(SYS_exit, 0, 0, 0, 0, 0, 0);
+}
+
+/* The heartbeat: each time its longest gap grows, the new figure goes down
+ * the pipe (the last one is the answer; the pipe holds 512). Its memory is
+ * its own first: it must never need a page (the hogs take them all). */
+static void heartbeat(int fd)
+{
+	heap_start = page_up((uint64_t)_end);
+	cur_brk = (uint64_t)sbrk(0);
+	unshare_all();
+	long last = uptime(), max = 0;
+	int sent = 0;
+	for (;;) {
+		usleep(BEAT_US);
+		long now = uptime();
+		if (now - last > max) {
+			max = now - last;
+			if (sent++ < 500)
+				write(fd, &max, sizeof max);
+		}
+		last = now;
+	}
+}
+
 /* ---- the sentinel ------------------------------------------------------ */
 
 #define SENT_WORDS 4096	/* 32 KiB in .bss, 32 KiB on the heap, 8 KiB on the stack */
@@ -1231,7 +1378,7 @@ static struct {
 	long spawned, fork_failed;
 	long exited, signaled, budget_kills, orphan_kills;
 	long sigs[LDE_NSIG];
-	long min_free, hogs;
+	long min_free, hogs, stallers;
 } st;
 static int hogs = 1;
 
@@ -1364,11 +1511,14 @@ static int spawn_worker(long index)
 	uint64_t ws = worker_seed(index);
 	int calls = 64 + (int)(mix64(ws) % 448);
 	int hogger = hogs && (mix64(ws) >> 20) % HOG_ONE_IN == 0;
+	int staller = !hogger && (mix64(ws) >> 28) % STALL_ONE_IN == 0;
 	int gate[2];
 	if (hogger && pipe(gate))
 		hogger = 0;
 	int pid = fork();
 	if (pid == 0) {
+		if (staller)
+			long_calls(ws);
 		if (hogger) {
 			close(gate[1]);
 			gate_fd = gate[0];
@@ -1393,9 +1543,10 @@ static int spawn_worker(long index)
 	}
 	workers[slot].pid = pid;
 	workers[slot].started = uptime();
-	workers[slot].budget = hogger ? HOG_BUDGET_MS : WORKER_BUDGET_MS;
+	workers[slot].budget = hogger ? HOG_BUDGET_MS : staller ? STALL_BUDGET_MS : WORKER_BUDGET_MS;
 	workers[slot].hog = hogger;
 	st.hogs += hogger;
+	st.stallers += staller;
 	st.spawned++;
 	return pid;
 }
@@ -1476,6 +1627,24 @@ int main(int argc, char **argv)
 	total_pages = meminfo(&mi0) ? 32768 : (long)mi0.total_pages;
 	st.min_free = baseline;
 	long t_start = uptime();
+
+	/* The heartbeat first: its pid is below the sentinel's, which no
+	 * worker kills, and it is no worker's to reap. */
+	int hb[2];
+	if (pipe(hb)) {
+		printf("FAIL: fuzz: pipe: errno %d\n", errno);
+		return 1;
+	}
+	int hbpid = fork();
+	if (hbpid == 0) {
+		close(hb[0]);
+		heartbeat(hb[1]);
+	}
+	close(hb[1]);
+	if (hbpid < 0) {
+		printf("FAIL: fuzz: fork of the heartbeat: errno %d\n", errno);
+		return 1;
+	}
 
 	int sp[2], rp[2];
 	if (pipe(sp) || pipe(rp)) {
@@ -1579,6 +1748,14 @@ int main(int argc, char **argv)
 			       sentinel_pid, status, pid);
 	}
 	close(rp[0]);
+	kill(hbpid, SIGKILL);
+	int hbst = -1;
+	if (wait(&hbst) != hbpid || !WIFSIGNALED(hbst))
+		printf("FAIL: fuzz: the heartbeat ended with status 0x%x\n", hbst);
+	long gap = -1, g;
+	while (read(hb[0], &g, sizeof g) == sizeof g)
+		gap = g;
+	close(hb[0]);
 	long after = free_now();
 	struct lde_meminfo mi1;
 	meminfo(&mi1);
@@ -1614,6 +1791,9 @@ int main(int argc, char **argv)
 	       " leaked=%ld\n", (unsigned long)seed, (unsigned long)tot.calls, ms,
 	       (unsigned long)(st.spawned + (long)tot.forks), st.signaled, st.min_free,
 	       baseline - after);
+	printf("fuzz-stall: longest_gap_ms=%ld long_callers=%ld (a heartbeat sleeping %d ms"
+	       " in a loop: the longest it waited for the CPU)\n", gap, st.stallers,
+	       BEAT_US / 1000);
 	printf("fuzz: free pages %ld before, %ld after (%ld at the lowest): pages leaked %ld\n",
 	       baseline, after, st.min_free, baseline - after);
 	CHECK_EQ(after, baseline);

@@ -128,11 +128,14 @@ void *mmu_translate(pagetable_t pt, uint64_t va, unsigned perm);
  * unchanged since) and flush it from the TLB. */
 void mmu_remap(struct mmu_entry *entry, uint64_t va, void *page, unsigned perm);
 /* Unmap every page in [start, end), dropping a reference to each (no TLB
- * flush), and subtract their number from *pages. */
+ * flush), and subtract their number from *pages. Long: it has preemption
+ * points (hooks.h, sched_preempt_pending), where *pages is exact and the
+ * tables are whole (pt may be the active table meanwhile). */
 void mmu_unmap_range(pagetable_t pt, uint64_t start, uint64_t end, uint64_t *pages);
 /* Map every page of src in [start, end) into dst too, taking a reference;
  * writable pages become read-only and PERM_COW in both. Adds the number of
- * pages shared to *shared. 0 or -ENOMEM (part may be shared by then). */
+ * pages shared to *shared. 0 or -ENOMEM (part may be shared by then).
+ * Preemption points as in mmu_unmap_range. */
 int mmu_share_cow(pagetable_t dst, pagetable_t src, uint64_t start, uint64_t end,
 		  uint64_t *shared);
 /* Free the table pages that map only addresses inside [start, end), or
@@ -143,7 +146,8 @@ void mmu_free_tables_in(pagetable_t pt, uint64_t start, uint64_t end);
  * any of the ranges r[0..n) (sorted, disjoint, user addresses), straddling
  * or not, however the ranges share tables, then the root. The caller
  * vouches that no table maps anything outside the ranges: the rest of the
- * user half is not looked at. */
+ * user half is not looked at. pt must not be active. No preemption point:
+ * a table costs one free, little next to the unmapping of its pages. */
 struct va_range {
 	uint64_t start, end;
 };

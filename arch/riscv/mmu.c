@@ -5,6 +5,7 @@
 #include "arch.h"
 #include "csr.h"
 #include "errno.h"
+#include "hooks.h"
 #include "kassert.h"
 #include "palloc.h"
 
@@ -165,21 +166,40 @@ static int walk_level(pagetable_t pt, int level, uint64_t base, uint64_t start, 
 	uint64_t span = 1UL << VA_LEVEL_SHIFT(level);
 	int first, last;
 	index_range(level, base, start, end, &first, &last);
+	/* The leaves and the tables above them get loops of their own, so
+	 * that a page costs no test of the level. */
+	if (level == 0) {
+		for (int i = first; i <= last; i++) {
+			if (!pte_valid(pt[i]))
+				continue;
+			int r = fn(&pt[i], base + (uint64_t)i * PGSIZE, arg);
+			if (r)
+				return r;
+		}
+		return 0;
+	}
 	for (int i = first; i <= last; i++) {
-		uint64_t va = base + (uint64_t)i * span;
 		if (!pte_valid(pt[i]))
 			continue;
-		int r = level == 0 ? fn(&pt[i], va, arg)
-				   : walk_level(table_of(pt[i]), level - 1, va, start, end, fn, arg);
+		int r = walk_level(table_of(pt[i]), level - 1, base + (uint64_t)i * span, start, end,
+				   fn, arg);
 		if (r)
 			return r;
+		/* A leaf table done (up to 512 pages): the teardown or the fork
+		 * of a big address space lets a waiting process have the CPU. */
+		if (level == 1 && __builtin_expect(arch_timer_pending(), 0))
+			sched_preempt_pending();
 	}
 	return 0;
 }
 
 /* Call fn on every valid leaf in the user half within [start, end), skipping
  * empty subtrees. fn may change or clear the entry. Stops at the first
- * non-zero return of fn and returns it. */
+ * non-zero return of fn and returns it. A preemption point after each leaf
+ * table (sched_preempt_pending): the caller's state must be consistent
+ * between any two calls of fn, and only the caller may change the tables
+ * walked (they belong to the current process, or to an address space not
+ * yet or no longer in use); the tables stay whole, fit to be active. */
 static inline int for_each_user_leaf(pagetable_t root, uint64_t start, uint64_t end,
 				     int (*fn)(pte_t *, uint64_t, void *), void *arg)
 {

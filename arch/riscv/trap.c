@@ -7,7 +7,8 @@
  * Interrupt rule: sstatus.SIE is 0 whenever the kernel runs, from trap
  * entry (the hardware clears it) to sret, except inside the idle loop
  * (kernel/sched.c). An interrupt that arrives during a system call stays
- * pending until sret drops to U-mode, where it is taken at once. */
+ * pending until sret drops to U-mode, where it is taken at once, or until
+ * a long call's preemption point handles the timer's (sched_preempt_point). */
 #include "arch.h"
 #include "console.h"
 #include "csr.h"

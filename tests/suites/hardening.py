@@ -26,6 +26,7 @@ def _init(name, prog, args="", expect=(), timeout=60, kparams="", env=None, stat
 
 
 ICOUNT3 = {"QEMU_EXTRA": "-icount shift=3,sleep=off"}
+ICOUNT2 = {"QEMU_EXTRA": "-icount shift=2,sleep=off"}
 
 FUZZ_EXPECT = [r"^fuzz: seed \d+ calls \d+ workers \d+",
                r"^fuzz: seed \d+: \d+ calls in \d+ ms",
@@ -84,8 +85,35 @@ TESTS = [
                        r"4 processes recursed .* SIGSEGV",
                        r"12 KiB frames\) into the guard: SIGSEGV"]),
     # 32 processes, quantum=1, shortened to 3 s (the 10 s form: SOAK_TESTS).
-    _init("hard_load", "t_load", "3000", [r"load-summary: ms=\d+ .*leaked=0$"],
+    # No system call may take 2 s (in real time: a loaded host stretches
+    # everything; the tight bound is hard_load_fifo's).
+    _init("hard_load", "t_load", "3000 2000", [r"load-summary: ms=\d+ .*leaked=0$"],
           kparams="quantum=1", timeout=60),
+    # Pipe writers are served in order: under -icount no write waits 200 ms
+    # (before the fix a funnel writer was overtaken for seconds).
+    _init("hard_load_fifo", "t_load", "3000 200",
+          [r"load: longest time in one system call: under 100 ms",
+           r"load-summary: ms=\d+ .*longest_wait_ms=0 leaked=0$"],
+          kparams="quantum=1", env=ICOUNT3, timeout=90),
+    # No system call holds the CPU: a heartbeat sleeping 2 ms waits at most
+    # ~2 quanta while another process makes one long call after another
+    # (docs/hardening.md, "Stalls"). Under -icount shift=2 (4 ns an
+    # instruction, about this QEMU's real speed) the gaps are exact.
+    # Default quantum (10 ms): a 4 MiB console write (11..16 s before),
+    # 4 MiB through a pipe, fork/exit/exec/sbrk of ~29,000 pages.
+    _init("hard_stall", "t_stall", "max=30 all",
+          [r"stall: console 4096 KiB: 4194304 bytes in \d+ ms, longest gap \d+ ms",
+           r"stall-summary: worst=\d+ ms limit=30 ms leaked=0"],
+          env=ICOUNT2, timeout=180),
+    # quantum=2: the memory paths (10..27 ms each before) must yield too.
+    # forkkill: a process killed while its fork is preempted gets no child.
+    _init("hard_stall_q2", "t_stall", "max=8 fork exit exec sbrk pipe 1024 args bss forkkill",
+          [r"stall: fork of \d+ pages .*longest gap [2-8] ms",
+           r"stall: kill during a fork of \d+ pages: the forker died of signal 9, 2 processes",
+           r"stall: exit of \d+ pages: in \d+ ms, longest gap [2-8] ms",
+           r"stall: exec of a bss bigger than memory \(ENOMEM\): in \d+ ms, longest gap [2-8] ms",
+           r"stall-summary: worst=\d+ ms limit=8 ms leaked=0"],
+          kparams="quantum=2", env=ICOUNT2, timeout=120),
 ]
 
 # The long forms, for scripts/soak.py (they are not in TESTS, so `make
