@@ -29,6 +29,7 @@ static const char *const err_text[] = {
 	[ERANGE] = "out of range",
 	[ENOSYS] = "no such system call",
 	[ENAMETOOLONG] = "name too long",
+	[ECONNRESET] = "server died holding the request",
 };
 
 const char *err_str(long err)

@@ -1,5 +1,6 @@
 #include "file.h"
 #include "console.h"
+#include "ipc.h"
 #include "errno.h"
 #include "kassert.h"
 #include "pipe.h"
@@ -15,7 +16,8 @@ struct file *file_alloc(enum file_type type)
 		if (files[i].refs == 0) {
 			files[i].type = type;
 			files[i].refs = 1;
-			files[i].pipe = NULL;
+			files[i].pipe = NULL;	/* and the union's other members */
+			files[i].badge = 0;
 			return &files[i];
 		}
 	}
@@ -44,6 +46,10 @@ void file_put(struct file *f)
 	/* A pipe end whose pipe_create failed is not attached to a pipe. */
 	if ((f->type == FILE_PIPE_READ || f->type == FILE_PIPE_WRITE) && f->pipe)
 		pipe_close(f->pipe, f->type == FILE_PIPE_WRITE);
+	if (f->type == FILE_ENDPOINT && f->ep)
+		ep_put(f->ep, f->badge == 0);
+	if (f->type == FILE_NTFN && f->ntfn)
+		ntfn_put(f->ntfn);
 	f->type = 0;
 }
 
@@ -86,4 +92,12 @@ long file_write(struct file *f, uint64_t ubuf, size_t n)
 	case FILE_PIPE_WRITE: return pipe_write(f->pipe, ubuf, n);
 	default: return -EBADF;
 	}
+}
+
+int file_count(void)
+{
+	int n = 0;
+	for (int i = 0; i < NFILE; i++)
+		n += files[i].refs > 0;
+	return n;
 }

@@ -58,5 +58,10 @@ void sched_timer_tick(bool from_user);
  * a point where the tables are whole. */
 void sched_preempt_pending(void);
 
+/* A process that blocked in IPC without keeping its kernel stack
+ * (arch_ctx_resume_ipc) runs again: finish the system call it blocked in,
+ * its result into tf, and return_to_user's work (kernel/ipc.c). */
+void ipc_resume(struct trapframe *tf);
+
 /* Device interrupt: one byte received on the console. */
 void tty_input(int c);

@@ -5,6 +5,7 @@
 #include "fdt.h"
 #include "hooks.h"
 #include "initrd.h"
+#include "ipc.h"
 #include "kassert.h"
 #include "kstring.h"
 #include "palloc.h"
@@ -215,6 +216,7 @@ void kmain(uint64_t hartid, uint64_t dtb_pa)
 	proc_init();
 	sched_init(quantum_ms);
 	sysproc_init();
+	ipc_init();
 	int err = proc_spawn_init(init_argv[0], init_argc, init_argv);
 	if (err) {
 		kprintf("lde: cannot run init '%s': %s\n", init_argv[0], err_str(err));

@@ -5,6 +5,7 @@
 #include "errno.h"
 #include "exec.h"
 #include "file.h"
+#include "ipc.h"
 #include "kassert.h"
 #include "kstring.h"
 #include "palloc.h"
@@ -38,6 +39,7 @@ static struct proc *proc_alloc(void)
 			continue;
 		memset(&p->PROC_PER_PROCESS, 0, sizeof *p - offsetof(struct proc, PROC_PER_PROCESS));
 		p->pid = next_pid++;
+		p->ipc_token = (long)p->pid << 8 | i;	/* ipc.c: a reply names its caller so */
 		p->state = P_SLEEPING;	/* not runnable until the caller says so */
 		waitq_init(&p->child_exit, "wait");
 		/* First swtch into it "returns" into trap_return on its stack. */
@@ -122,6 +124,8 @@ static int exit_code_of(int status)
 void proc_exit(int status)
 {
 	struct proc *p = current;
+	if (p->ipc_exit_refs)
+		ipc_proc_exit(p);
 	for (int fd = 0; fd < NOFILE; fd++) {
 		if (p->files[fd]) {
 			file_put(p->files[fd]);

@@ -17,6 +17,8 @@
 #define INIT_PID 1
 
 struct file;
+struct endpoint;
+struct ntfn;
 
 enum proc_state {
 	P_UNUSED = LDE_P_UNUSED,
@@ -37,6 +39,24 @@ struct proc {
 	struct list link;	/* run queue, a waitq, or the timed queue (sched.c);
 				 * empty whenever the slot is free or a zombie */
 	struct trapframe *tf;	/* top of this slot's kernel stack */
+
+	/* IPC (ipc.c, ntfn.c; docs/ipc.md): kept here, outside what
+	 * proc_alloc clears, because every process leaves it idle when it
+	 * exits (no call, no held request, no binding; ipc_server and ipc_ret
+	 * mean nothing then), so fork need not clear it. ipc_token is set by
+	 * proc_alloc. A blocked caller's whole message stays in its own
+	 * trapframe (a0 the descriptor it called, a1 the info word with the
+	 * descriptor it sends, a2..a5 the words) until a receiver takes it:
+	 * its descriptor table cannot change while it waits. */
+	uint8_t ipc_state;	/* enum ipc_state */
+	uint8_t ipc_resume;	/* blocked without a kernel stack, in: enum ipc_resume */
+	uint8_t ipc_nleases;	/* leases lent with the current call (ipc.c keeps them) */
+	uint32_t ipc_exit_refs;	/* what exit must release: requests held, + 1 if bound */
+	struct proc *ipc_server; /* IPC_REPLY: who holds the request */
+	long ipc_ret;		/* the result a waker leaves for a blocked process */
+	long ipc_token;		/* its reply token: pid and slot */
+	struct ntfn *bound_ntfn; /* consulted by recv */
+
 
 	/* Everything from here on is the process's: proc_alloc clears it
 	 * (PROC_PER_PROCESS is its first field). */

@@ -74,6 +74,50 @@ static void switch_away(void)
 	}
 }
 
+void sched_switch_to(struct proc *next)
+{
+	struct proc *prev = current;
+	sched_hand_over(next);
+	swtch(&prev->ctx, &next->ctx);
+}
+
+void sched_block_dropped(void)
+{
+	static struct context dropped;
+	current->vcsw++;
+	struct proc *prev = current;
+	/* switch_away, with the context saved where nobody looks. */
+	uint64_t now = arch_now();
+	prev->runtime += now - prev->run_start;
+	struct list *n = list_pop_front(&run_queue);
+	if (!n) {
+		current = NULL;
+		swtch(&dropped, &idle_ctx);
+	} else {
+		struct proc *next = container_of(n, struct proc, link);
+		KASSERT(next->state == P_RUNNABLE);
+		next->state = P_RUNNING;
+		next->run_start = now;
+		current = next;
+		if (next->mm.pt != prev->mm.pt)
+			mmu_activate(next->mm.pt);
+		swtch(&dropped, &next->ctx);
+	}
+	panic("sched_block_dropped: a dropped context ran");
+}
+
+void sched_queue_front(struct proc *p)
+{
+	p->state = P_RUNNABLE;
+	list_insert_before(run_queue.next, &p->link);
+}
+
+void sched_yield_to(struct proc *next)
+{
+	sched_queue_front(current);
+	sched_switch_to(next);
+}
+
 void sched_yield(void)
 {
 	current->vcsw++;

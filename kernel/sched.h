@@ -24,6 +24,34 @@ void sched_yield(void);
 void sched_preempt(void);
 /* Switch away from current, which is no longer runnable (zombie). */
 void sched_exit(void) __attribute__((noreturn));
+/* Give the CPU straight to next, which was blocked (SLEEPING, on no list),
+ * without going through the run queue: IPC's direct hand-off. current must
+ * already be off the CPU's books (SLEEPING, or queued runnable). Returns
+ * when current runs again. */
+void sched_switch_to(struct proc *next);
+/* sched_switch_to's bookkeeping alone: afterwards current is next, with its
+ * address space active; the caller transfers control to it itself. Inline:
+ * it is most of the IPC fast path's switch. */
+static inline __attribute__((always_inline)) void sched_hand_over(struct proc *next)
+{
+	struct proc *prev = current;
+	uint64_t now = arch_now();
+	prev->vcsw++;
+	prev->runtime += now - prev->run_start;
+	next->state = P_RUNNING;	/* waiting_on is read only while SLEEPING */
+	next->run_start = now;
+	current = next;
+	if (next->mm.pt != prev->mm.pt)
+		arch_activate_inline(next->mm.pt);
+}
+/* current stays runnable, first in line; next (as above) runs now. */
+void sched_yield_to(struct proc *next);
+/* Make p runnable, first in line. */
+void sched_queue_front(struct proc *p);
+/* current, already SLEEPING and queued where it waits, with a context set
+ * up to resume it (IPC: ipc_resume_entry), gives up the CPU; what its
+ * kernel stack holds is dropped. */
+void sched_block_dropped(void) __attribute__((noreturn));
 
 void waitq_init(struct waitq *q, const char *name);
 /* Sleep on q until woken. Returns 0, or -EINTR if the process was killed

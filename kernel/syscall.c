@@ -4,6 +4,7 @@
 #include "syscall.h"
 #include "errno.h"
 #include "hooks.h"
+#include "ipc.h"
 #include "proc.h"
 #include "trap.h"
 #include "uapi.h"
@@ -97,6 +98,9 @@ static int format_call(char *buf, size_t size, uint64_t nr, const uint64_t args[
 	int n = name ? ksnprintf(buf, size, "[pid %d %s] %s(", current->pid, current->name, name)
 		     : ksnprintf(buf, size, "[pid %d %s] syscall_%lu(", current->pid, current->name, nr);
 	int nargs = name ? syscall_info[nr].nargs : 6;
+	int m = n < (int)size ? ipc_trace_args(buf + n, size - n, nr, args) : -1;
+	if (m >= 0)	/* a message: its info word decoded (docs/trace.md) */
+		return n + m;
 	for (int i = 0; i < nargs && n < (int)size; i++) {
 		if (i)
 			n += ksnprintf(buf + n, size - n, ", ");

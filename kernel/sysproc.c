@@ -12,6 +12,7 @@
 #include "syscall.h"
 #include "tty.h"
 #include "file.h"
+#include "ipc.h"
 
 #define US_PER_S 1000000UL
 #define MAX_SLEEP_US (100UL * 365 * 24 * 3600 * US_PER_S)
@@ -134,6 +135,9 @@ long sys_meminfo(uintptr_t ubuf)
 		.total_pages = palloc_total_pages(),
 		.page_size = PGSIZE,
 		.promised_pages = palloc_reserved_pages(),
+		.files = (uint64_t)file_count(),
+		.endpoints = (uint64_t)ep_count(),
+		.ntfns = (uint64_t)ntfn_count(),
 	};
 	return copyout(&current->mm, ubuf, &mi, sizeof mi);
 }

@@ -121,6 +121,9 @@ struct lde_meminfo {
 	uint64_t total_pages;
 	uint64_t page_size;
 	uint64_t promised_pages;	/* of free_pages, those promised (sbrk) */
+	uint64_t files;		/* kernel objects in use, for leak checks: open files, */
+	uint64_t endpoints;	/* IPC endpoints, */
+	uint64_t ntfns;		/* notifications */
 };
 
 /* readdir(index, buf, len): copies the NUL-terminated name of the
@@ -128,3 +131,36 @@ struct lde_meminfo {
  * 0 past the end. tcsetpgrp(fd, pgrp): the process group Ctrl-C interrupts (0: none).
  * trace(on): print every system call this process (and its future
  * children and images) makes; the format is in docs/trace.md. */
+
+/* IPC (docs/ipc.md). A message is an info word and four data words, all in
+ * registers. The info word carries the label (low 32 bits), the number of
+ * leases the caller lends, and the descriptor that travels with it:
+ *   ipc_call(fd, info, w0, w1, w2, w3), a6 = leases (struct lde_lease[])
+ *     -> a0 = the reply's info or -errno, a2..a5 = its words
+ *   ipc_recv(fd) -> a0 = info or -errno, a1 = badge, a2..a5 = words,
+ *     a6 = the caller's reply token
+ *   ipc_reply(token, info, w0, w1, w2, w3) -> 0, always
+ *   ipc_reply_recv(fd, info, w0, w1, w2, w3), a6 = token -> as ipc_recv
+ * On the way in, info's descriptor field names the sender's fd + 1 (0: none);
+ * on the way out, the fd it was installed at in the receiver, + 1.
+ * ipc_call leaves a1, a6 and a7 as they were; every call leaves a7. */
+#define LDE_MSG_LABEL(info) ((uint32_t)(info))
+#define LDE_MSG_NLEASES(info) (((info) >> 32) & 0xff)
+#define LDE_MSG_CAP(info) ((int)(((info) >> 40) & 0xff) - 1)	/* -1: none */
+#define LDE_MSG_INFO(label, nleases, capfd) \
+	((uint64_t)(uint32_t)(label) | (uint64_t)(nleases) << 32 | (uint64_t)((capfd) + 1) << 40)
+#define LDE_MSG_CAP_LOST (1ULL << 48)	/* a descriptor was sent; the table was full */
+#define LDE_MSG_NTFN (1ULL << 49)	/* recv returned the bound notification: w0 = bits */
+#define LDE_MSG_IN_MASK ((1ULL << 48) - 1)	/* what a sender may set */
+
+#define LDE_LEASE_MAX 4
+#define LDE_LEASE_READ 1	/* the server may read it */
+#define LDE_LEASE_WRITE 2	/* the server may write it */
+struct lde_lease {
+	uint64_t addr;
+	uint64_t len;
+	uint64_t flags;
+};
+
+/* Notification words: bit 63 is never set (results are non-negative). */
+#define LDE_NTFN_BITS (~0ULL >> 1)

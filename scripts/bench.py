@@ -33,6 +33,10 @@ ROWS = {
     "fork_exec_wait": ("fork()+exec()+wait() of /true", 1455851, 146000),
     "sbrk_page": ("sbrk +1 page, touch, sbrk -1 page", 40547, 4000),
     "timer_tick": ("kernel instructions per timer interrupt", 32119, 1600),
+    "ipc_call": ("IPC call, one way: client's call to server's recv returning", None, 200),
+    "ipc_roundtrip": ("IPC call + reply_recv round trip, register message", None, 400),
+    "ipc_lease_4k": ("IPC round trip, server reads a 4 KiB lease", None, 1800),
+    "ntfn_wake": ("notification signal until the blocked waiter runs", None, 250),
     "boot_to_init": ("reset to init's first instruction", 417000000, 10000000),
 }
 

@@ -37,6 +37,15 @@ static inline unsigned long now_ticks(void)
 	return v;
 }
 
+static inline long raw_syscall2(long nr, long a0v, long a1v)
+{
+	register long a0 __asm__("a0") = a0v;
+	register long a1 __asm__("a1") = a1v;
+	register long a7 __asm__("a7") = nr;
+	__asm__ volatile("ecall" : "+r"(a0) : "r"(a1), "r"(a7) : "memory");
+	return a0;
+}
+
 static inline long raw_syscall0(long nr)
 {
 	register long a0 __asm__("a0");
@@ -147,6 +156,193 @@ static void bench_pipe(unsigned long n)
 	close(ab[0]), close(ab[1]), close(ba[0]), close(ba[1]);
 }
 
+/* IPC with the message in registers, as the kernel's fast path takes it:
+ * a0 = fd (or token), a1 = info, a2..a5 = words, a6 = leases or token.
+ * Returns a0; *w0 gets a2 back, *tok a6. */
+static inline long raw_ipc6(long nr, long a0v, unsigned long info, unsigned long w0v,
+			    unsigned long a6v, unsigned long *w0, unsigned long *tok)
+{
+	register long a0 __asm__("a0") = a0v;
+	register unsigned long a1 __asm__("a1") = info;
+	register unsigned long a2 __asm__("a2") = w0v;
+	register unsigned long a3 __asm__("a3") = 0;
+	register unsigned long a4 __asm__("a4") = 0;
+	register unsigned long a5 __asm__("a5") = 0;
+	register unsigned long a6 __asm__("a6") = a6v;
+	register long a7 __asm__("a7") = nr;
+	__asm__ volatile("ecall"
+			 : "+r"(a0), "+r"(a1), "+r"(a2), "+r"(a3), "+r"(a4), "+r"(a5), "+r"(a6)
+			 : "r"(a7)
+			 : "memory");
+	*w0 = a2;
+	*tok = a6;
+	(void)a1, (void)a3, (void)a4, (void)a5;
+	return a0;
+}
+
+static inline long raw_ipc(long nr, long a0v, unsigned long info, unsigned long w0v,
+			   unsigned long a6v, unsigned long *w0)
+{
+	unsigned long tok;
+	return raw_ipc6(nr, a0v, info, w0v, a6v, w0, &tok);
+}
+
+/* The server's loop: each message is answered with the instret at which
+ * its recv returned in w0, after reading read_lease bytes of lease 0.
+ * Label 1 ends it. Without leases the reply token stays in a6 from one
+ * call to the next, as a server written in assembly would keep it. */
+/* A page-aligned 4 KiB buffer from the heap: static ones would add pages
+ * to every fork the other benchmarks measure. */
+static char *page_buffer(void)
+{
+	char *p = sbrk(0);
+	sbrk((long)(-(unsigned long)p & 4095) + 4096);
+	return (char *)(((unsigned long)p + 4095) & ~4095UL);
+}
+
+static void ipc_server(int ep, size_t read_lease)
+{
+	char *buf = read_lease ? page_buffer() : NULL;
+	unsigned long w0, tok;
+	long info = raw_ipc6(SYS_ipc_recv, ep, 0, 0, 0, &w0, &tok);
+	while (read_lease) {
+		unsigned long t = instret();
+		if (info == 1)
+			_exit(0);
+		lde_syscall(SYS_lease_read, (long)tok, 0, 0, (long)buf, (long)read_lease, 0);
+		info = raw_ipc6(SYS_ipc_reply_recv, ep, 0, t, tok, &w0, &tok);
+	}
+	register long a0 __asm__("a0");
+	register unsigned long a1 __asm__("a1"), a2 __asm__("a2"), a3 __asm__("a3");
+	register unsigned long a4 __asm__("a4"), a5 __asm__("a5"), a6 __asm__("a6") = tok;
+	register long a7 __asm__("a7") = SYS_ipc_reply_recv;	/* the kernel leaves a7 alone */
+	for (;;) {
+		unsigned long t = instret();
+		if (info == 1)
+			_exit(0);
+		a0 = ep, a1 = 0, a2 = t;
+		__asm__ volatile("ecall"
+				 : "+r"(a0), "+r"(a1), "+r"(a2), "=r"(a3), "=r"(a4), "=r"(a5), "+r"(a6)
+				 : "r"(a7)
+				 : "memory");
+		info = a0;
+	}
+}
+
+/* A call with a register message whose reply's words are not looked at. */
+/* ipc_call leaves a1, a6 and a7 as they were (kernel/uapi.h), so a loop
+ * of calls sets them once, as a client in assembly would. */
+static inline void call_only(long ep, unsigned long info, unsigned long leases)
+{
+	register long a0 __asm__("a0") = ep;
+	register unsigned long a1 __asm__("a1") = info;
+	register unsigned long a2 __asm__("a2"), a3 __asm__("a3"), a4 __asm__("a4");
+	register unsigned long a5 __asm__("a5"), a6 __asm__("a6") = leases;
+	register long a7 __asm__("a7") = SYS_ipc_call;
+	__asm__ volatile("ecall"
+			 : "+r"(a0), "=r"(a2), "=r"(a3), "=r"(a4), "=r"(a5)
+			 : "r"(a1), "r"(a6), "r"(a7)
+			 : "memory");
+}
+
+static void bench_ipc(unsigned long n)
+{
+	int ep = ep_create();
+	pid_t pid = fork();
+	if (pid == 0)
+		ipc_server(ep, 0);
+	unsigned long w0, oneway = 0;
+	raw_ipc(SYS_ipc_call, ep, 0, 0, 0, &w0);	/* warm up: the server now waits */
+	for (unsigned long i = 0; i < n; i++) {
+		unsigned long t0 = instret();
+		raw_ipc(SYS_ipc_call, ep, 0, 0, 0, &w0);
+		oneway += w0 - t0;
+	}
+	/* From one rdinstret to the other: the second's own cost is excluded
+	 * by the difference, the first's is one instruction. */
+	printf("BENCH ipc_call %lu %lu %lu\n", (oneway + n / 2) / n, n, 0UL);
+	struct sample s = begin();
+	{
+		register unsigned long a1 __asm__("a1") = 0, a6 __asm__("a6") = 0;
+		register long a7 __asm__("a7") = SYS_ipc_call;
+		for (unsigned long i = 0; i < n; i++) {
+			register long a0 __asm__("a0") = ep;
+			register unsigned long a2 __asm__("a2"), a3 __asm__("a3");
+			register unsigned long a4 __asm__("a4"), a5 __asm__("a5");
+			__asm__ volatile("ecall"
+					 : "+r"(a0), "=r"(a2), "=r"(a3), "=r"(a4), "=r"(a5)
+					 : "r"(a1), "r"(a6), "r"(a7)
+					 : "memory");
+		}
+	}
+	report("ipc_roundtrip", s, n, 1, 1);
+	raw_ipc(SYS_ipc_call, ep, 1, 0, 0, &w0);
+	wait(NULL);
+	close(ep);
+}
+
+static void bench_ipc_lease(unsigned long n)
+{
+	char *buf = page_buffer();
+	memset(buf, 1, 4096);
+	int ep = ep_create();
+	pid_t pid = fork();
+	if (pid == 0)
+		ipc_server(ep, 4096);
+	struct lde_lease lease = { (uint64_t)buf, 4096, LDE_LEASE_READ };
+	unsigned long w0, info = LDE_MSG_INFO(0, 1, -1);
+	raw_ipc(SYS_ipc_call, ep, info, 0, (unsigned long)&lease, &w0);
+	struct sample s = begin();
+	for (unsigned long i = 0; i < n; i++)
+		call_only(ep, info, (unsigned long)&lease);
+	report("ipc_lease_4k", s, n, 1, 1);
+	raw_ipc(SYS_ipc_call, ep, 1, 0, 0, &w0);
+	wait(NULL);
+	close(ep);
+}
+
+/* signal to a process blocked in ntfn_wait, until that process runs: the
+ * waiter adds up the instret at which each wait returned, the signaller
+ * the instret before each signal; bit 1 asks for the sum and ends it. */
+static void bench_ntfn(unsigned long n)
+{
+	int nt = ntfn_create();
+	int out[2];
+	pipe(out);
+	pid_t pid = fork();
+	if (pid == 0) {
+		unsigned long sum = 0;
+		for (;;) {
+			long bits = raw_syscall2(SYS_ntfn_wait, nt, 0);
+			unsigned long t = instret();
+			if (bits & 2)
+				break;
+			sum += t;
+		}
+		write(out[1], &sum, sizeof sum);
+		_exit(0);
+	}
+	/* Let the waiter block first. */
+	struct lde_procinfo pi;
+	while (procinfo(pid, &pi, 1) == 1 && pi.state != LDE_P_SLEEPING)
+		yield();
+	unsigned long sum = 0;
+	for (unsigned long i = 0; i < n; i++) {
+		/* Only a blocked waiter counts: a timer tick may have preempted
+		 * it on its way back to ntfn_wait. */
+		while (procinfo(pid, &pi, 1) == 1 && pi.state != LDE_P_SLEEPING)
+			yield();
+		sum += instret();
+		raw_syscall2(SYS_ntfn_signal, nt, 1);
+	}
+	lde_syscall(SYS_ntfn_signal, nt, 2, 0, 0, 0, 0);
+	unsigned long theirs = 0;
+	read(out[0], &theirs, sizeof theirs);
+	printf("BENCH ntfn_wake %lu %lu %lu\n", (theirs - sum + n / 2) / n, n, 0UL);
+	wait(NULL);
+	close(nt), close(out[0]), close(out[1]);
+}
+
 static void bench_fork_exit_wait(unsigned long n)
 {
 	struct lde_procinfo me;
@@ -233,11 +429,17 @@ int main(int argc, char **argv)
 			{ "fork_exit_wait", bench_fork_exit_wait, 100 },
 			{ "fork_exec_wait", bench_fork_exec_wait, 100 }, { "sbrk_page", bench_sbrk, 100 },
 			{ "timer_tick", bench_timer_tick, 20000000 },
+			{ "ipc", bench_ipc, 100 }, { "ipc_lease", bench_ipc_lease, 100 },
+			{ "ntfn", bench_ntfn, 100 },
 		};
 		measure_empty_loop();
 		legend();
 		if (!strcmp(argv[2], "none"))	/* the baseline: everything but the loop */
 			return 0;
+		if (!strcmp(argv[2], "boot")) {	/* run as init: boot_to_init alone */
+			printf("BENCH boot_to_init %lu 1 %lu\n", boot, 0UL);
+			return 0;
+		}
 		for (unsigned i = 0; i < sizeof one / sizeof one[0]; i++)
 			if (!strcmp(argv[2], one[i].name)) {
 				one[i].fn(one[i].n);
@@ -260,6 +462,9 @@ int main(int argc, char **argv)
 	bench_fork_exec_wait(500 * scale);
 	bench_sbrk(10000 * scale);
 	bench_timer_tick(20000000 * scale);
+	bench_ipc(20000 * scale);
+	bench_ipc_lease(5000 * scale);
+	bench_ntfn(20000 * scale);
 	if (getpid() == 1)
 		printf("BENCH boot_to_init %lu 1 %lu\n", boot, 0UL);
 	return 0;

@@ -369,6 +369,51 @@ static uint64_t pick_any(void)
 	}
 }
 
+/* IPC: an info word (label, lease count, descriptor field, now and then
+ * reserved bits), a reply token (a pid and slot that may name a caller), and
+ * an array of random leases. */
+static uint64_t pick_info(void)
+{
+	uint64_t label = chance(70) ? below(8) : rnd() & 0xffffffff;
+	uint64_t nleases = chance(60) ? 0 : below(7);
+	uint64_t cap = chance(70) ? 0 : below(NOFILE + 3);
+	uint64_t info = label | nleases << 32 | cap << 40;
+	return chance(5) ? info | rnd() << 48 : info;
+}
+
+static uint64_t pick_token(void)
+{
+	return chance(70) ? (uint64_t)(sentinel_pid + (int)below(400)) << 8 | below(70) : pick_int();
+}
+
+static uint64_t pick_leases(void)
+{
+	static struct lde_lease l[LDE_LEASE_MAX + 2];
+	enum pclass c;
+	for (unsigned i = 0; i < sizeof l / sizeof l[0]; i++)
+		l[i] = (struct lde_lease){ pick_ptr(&c), pick_len(), chance(80) ? below(4) : rnd() };
+	return chance(80) ? (uint64_t)l : pick_ptr(&c);
+}
+
+/* ecall with a6 as well: ipc_call and ipc_reply_recv take the lease array
+ * or the reply token there. */
+static long sys_a6(uint64_t nr, const uint64_t a[6], uint64_t a6)
+{
+	register uint64_t r0 __asm__("a0") = a[0];
+	register uint64_t r1 __asm__("a1") = a[1];
+	register uint64_t r2 __asm__("a2") = a[2];
+	register uint64_t r3 __asm__("a3") = a[3];
+	register uint64_t r4 __asm__("a4") = a[4];
+	register uint64_t r5 __asm__("a5") = a[5];
+	register uint64_t r6 __asm__("a6") = a6;
+	register uint64_t r7 __asm__("a7") = nr;
+	__asm__ volatile("ecall"
+			 : "+r"(r0), "+r"(r1), "+r"(r2), "+r"(r3), "+r"(r4), "+r"(r5), "+r"(r6)
+			 : "r"(r7)
+			 : "memory");
+	return (long)r0;
+}
+
 /* ---- the guards: what a worker must never do --------------------------- */
 
 /* kill/setpgid targets are 32-bit: the kernel narrows the register. Never
@@ -827,6 +872,16 @@ static void one_call(void)
 			a[1] = chance(40) ? 0 : pick_int();
 			break;
 		case SYS_trace: a[0] = chance(90) ? 0 : 1; break;
+		case SYS_ep_mint: a[0] = pick_fd(); a[1] = chance(80) ? below(5) : pick_int(); break;
+		case SYS_ipc_call: case SYS_ipc_reply_recv: a[0] = pick_fd(); a[1] = pick_info(); break;
+		case SYS_ipc_reply: a[0] = pick_token(); a[1] = pick_info(); break;
+		case SYS_lease_read: case SYS_lease_write:
+			a[0] = pick_token();
+			a[1] = chance(80) ? below(6) : pick_int();
+			a[2] = pick_len();
+			a[3] = pick_ptr(&c[3]);
+			a[4] = pick_len();
+			break;
 		default:
 			if (nr < NSYSCALLS)
 				for (int i = 0; i < calls[nr].nargs; i++)
@@ -840,6 +895,10 @@ static void one_call(void)
 		for (int i = 0; i < calls[nr].nargs; i++)
 			if (is_fd(calls[nr].type[i], a[i], stats_fd))
 				a[i] = (uint64_t)NOFILE + 1;
+	/* Nor in a message: whoever received it could write anything there. */
+	if ((nr == SYS_ipc_call || nr == SYS_ipc_reply || nr == SYS_ipc_reply_recv) &&
+	    ((a[1] >> 40) & 0xff) == (uint64_t)stats_fd + 1)
+		a[1] &= ~(0xffUL << 40);
 	if (nr == SYS_kill && !kill_target_ok(a[0]))
 		a[0] = (uint64_t)(sentinel_pid + 100000);
 	if (nr == SYS_exec && exec_path_forbidden(a[0]))
@@ -852,7 +911,9 @@ static void one_call(void)
 		report();
 
 	long t0 = nr == SYS_usleep ? sys(SYS_uptime, 0, 0, 0, 0, 0, 0) : 0;
-	long r = sys(nr, a[0], a[1], a[2], a[3], a[4], a[5]);
+	long r = nr == SYS_ipc_call || nr == SYS_ipc_reply_recv
+			 ? sys_a6(nr, a, nr == SYS_ipc_call ? pick_leases() : pick_token())
+			 : sys(nr, a[0], a[1], a[2], a[3], a[4], a[5]);
 	calls_made++;
 
 	/* What every call must respect. */
@@ -910,10 +971,21 @@ static void one_call(void)
 			unhold((int)a[0]);
 		break;
 	case SYS_dup:
+	case SYS_ep_create:
+	case SYS_ep_mint:
+	case SYS_ntfn_create:
 		if (r >= 0) {
 			FAIL_IF(r >= NOFILE, nr, r, a[0], 0);
 			hold((int)r);
 		}
+		break;
+	case SYS_lease_read:
+		/* Bytes "read" into memory we may not write. */
+		FAIL_IF(r > 0 && (c[3] == P_NONE || c[3] == P_RO), nr, r, a[3], a[4]);
+		FAIL_IF(r > 0 && (uint64_t)r > a[4], nr, r, a[3], a[4]);
+		break;
+	case SYS_ipc_reply:
+		FAIL_IF(r != 0 && r != -22 /* EINVAL */ && r != -9 /* EBADF */, nr, r, a[0], a[1]);
 		break;
 	case SYS_usleep:
 		/* A sleep of a second or more that ended early, without a kill
@@ -1685,6 +1757,13 @@ int main(int argc, char **argv)
 		gap = g;
 	close(hb[0]);
 	long after = free_now();
+	struct lde_meminfo mi1;
+	meminfo(&mi1);
+	/* Kernel objects too: every endpoint, notification and file the
+	 * workers made went with them. */
+	CHECK_EQ(mi1.files, mi0.files);
+	CHECK_EQ(mi1.endpoints, mi0.endpoints);
+	CHECK_EQ(mi1.ntfns, mi0.ntfns);
 	long ms = t_calls - t_start;
 	if (ms <= 0)
 		ms = 1;

@@ -71,6 +71,19 @@ static inline uint64_t arch_syscall_arg(const struct trapframe *tf, int i);
 static inline void arch_syscall_ret(struct trapframe *tf, long v);
 static inline void arch_fork_child_ret(struct trapframe *tf);
 
+/* --- IPC: messages in registers, and the direct hand-off (ipc_entry.S) ---
+ * Register i (0..6: a0..a6) of a frame saved by a system call: IPC moves a
+ * message from the sender's frame to the receiver's. */
+static inline uint64_t arch_msg_reg(const struct trapframe *tf, int i);
+static inline void arch_set_msg_reg(struct trapframe *tf, int i, uint64_t v);
+/* Leave for the current process's U-mode context in tf (its result already
+ * in place), dropping everything on the kernel stack. */
+static inline void arch_return_to_user(struct trapframe *tf) __attribute__((noreturn));
+/* Make ctx start ipc_resume(tf) (hooks.h) on the stack below tf when
+ * switched to, then return to U-mode: for a process that blocked without
+ * keeping its kernel stack. */
+static inline void arch_ctx_resume_ipc(struct context *ctx, struct trapframe *tf);
+
 /* --- user address spaces (mmu.c) ---
  * kernel/vm.c builds address spaces with these; the page-table format
  * stays in arch/. va is a user address, a page the kernel address of a
@@ -142,6 +155,8 @@ void mmu_free_user_tables(pagetable_t pt, const struct va_range *r, int n);
 /* Table pages of the user half, the root included. */
 uint64_t mmu_table_pages(pagetable_t pt);
 void mmu_activate(pagetable_t pt);
+/* mmu_activate, inline: the IPC hand-off's address-space switch. */
+static inline void arch_activate_inline(pagetable_t pt);
 void mmu_activate_kernel(void);	/* the kernel's own, with no user half */
 static inline void arch_tlb_flush_all(void);
 
@@ -184,3 +199,24 @@ static inline uint64_t arch_syscall_nr(const struct trapframe *tf) { return tf->
 static inline uint64_t arch_syscall_arg(const struct trapframe *tf, int i) { return (&tf->a0)[i]; }
 static inline void arch_syscall_ret(struct trapframe *tf, long v) { tf->a0 = (uint64_t)v; }
 static inline void arch_fork_child_ret(struct trapframe *tf) { tf->a0 = 0; }
+static inline uint64_t arch_msg_reg(const struct trapframe *tf, int i) { return (&tf->a0)[i]; }
+static inline void arch_set_msg_reg(struct trapframe *tf, int i, uint64_t v) { (&tf->a0)[i] = v; }
+static inline void arch_return_to_user(struct trapframe *tf)
+{
+	/* trap_entry.S's exit, with sp = the frame. */
+	__asm__ volatile("mv sp, %0\n\tj trap_return_fast" ::"r"(tf) : "memory");
+	__builtin_unreachable();
+}
+extern char ipc_resume_entry[];
+static inline void arch_ctx_resume_ipc(struct context *ctx, struct trapframe *tf)
+{
+	ctx->ra = (uint64_t)ipc_resume_entry;
+	ctx->sp = (uint64_t)tf;
+}
+static inline void arch_activate_inline(pagetable_t pt)
+{
+	/* The PPN fits below the mode bits, so | is +, and the direct map's
+	 * offset folds into the same constant. */
+	csr_write(satp, ((uint64_t)pt >> PGSHIFT) + (SATP_MODE_SV39 - (KERNEL_OFFSET >> PGSHIFT)));
+	sfence_vma_all();
+}

@@ -68,6 +68,7 @@ trap_entry:
 	mv	a0, sp
 	call	syscall_entry
 	/* fall through */
+	.globl	trap_return_fast	/* also kernel/ipc.c's way out (arch/riscv/ipc_entry.S) */
 trap_return_fast:
 	csrw	sscratch, sp
 	ld	t0, TF_SEPC(sp)

@@ -46,3 +46,37 @@ long lde_syscall(long nr, long a0, long a1, long a2, long a3, long a4, long a5);
 	}
 #include "syscalls.def"
 #undef SYSCALL
+
+/* IPC (docs/ipc.md). A message: the info word (LDE_MSG_INFO(label,
+ * nleases, capfd) on the way in; label, lease count, received descriptor
+ * and flags on the way out), the sender's badge, four words, and the reply
+ * token that names the caller. */
+struct lde_msg {
+	uint64_t info;
+	uint64_t badge;
+	uint64_t w[4];
+	long token;
+};
+
+int ep_create(void);
+/* A new descriptor for endpoint fd that shows badge (non-zero) to the
+ * receiver with every call; it may call but not receive or mint again. */
+int ep_mint(int fd, uint64_t badge);
+/* Each returns the info word received (>= 0), or -1 with errno. */
+long ipc_call(int fd, struct lde_msg *m, const struct lde_lease *leases);
+long ipc_recv(int fd, struct lde_msg *m);
+/* Answer m->token with m's info (a label, perhaps a descriptor) and words. */
+int ipc_reply(const struct lde_msg *m);
+/* Answer m->token, then receive the next message into m. */
+long ipc_reply_recv(int fd, struct lde_msg *m);
+/* Copy from / to lease idx of the caller token names, from byte off. */
+long lease_read(long token, int idx, uint64_t off, void *buf, size_t len);
+long lease_write(long token, int idx, uint64_t off, const void *buf, size_t len);
+
+int ntfn_create(void);
+int ntfn_signal(int fd, uint64_t bits);
+/* The bits (> 0) once any are set, cleared; -1 with errno. */
+long ntfn_wait(int fd);
+long ntfn_poll(int fd);	/* the bits, maybe 0, without blocking */
+/* recv also returns fd's bits (as LDE_MSG_NTFN, bits in w[0]); -1 unbinds. */
+int ntfn_bind(int fd);

@@ -1,0 +1,650 @@
+/* Synchronous IPC through endpoints (docs/ipc.md).
+ *
+ * An endpoint is a rendezvous: callers queue on it until a process
+ * receives, receivers queue on it until a process calls. A received call
+ * is held by the receiver (counted in its ipc_exit_refs) until it replies; the
+ * caller sleeps meanwhile, its message still in its own trapframe, its
+ * leases recorded here. A reply names the caller by its token: its pid
+ * and process-table slot, checked against the holder, so a stale or forged
+ * token reaches nobody.
+ *
+ * The fast path: a register-only call to an endpoint where a receiver
+ * already waits, and a register-only reply_recv to a waiting caller when no
+ * other caller is queued, copy the words trapframe to trapframe and switch
+ * straight to the partner (sched_switch_to): no run queue, no buffer.
+ *
+ * Like the rest of the kernel this runs with interrupts off on one hart,
+ * so every function here is atomic up to the point where it sleeps. */
+#include "ipc.h"
+#include "errno.h"
+#include "file.h"
+#include "fmt.h"
+#include "kassert.h"
+#include "kstring.h"
+#include "palloc.h"
+#include "sched.h"
+#include "syscall.h"
+#include "trap.h"
+#include "hooks.h"
+
+#define NENDPOINT 32	/* in the whole system */
+
+struct endpoint {
+	int refs;		/* files referring to it; 0 = free slot */
+	int rx_refs;		/* of which unbadged, which may receive */
+	struct waitq senders;	/* callers not yet received, in arrival order */
+	struct waitq receivers;	/* processes blocked in recv */
+	char call_name[12], recv_name[12];	/* "call ep3", "recv ep3": ps's WAIT */
+};
+
+static struct endpoint endpoints[NENDPOINT];
+
+/* The leases lent by the call each process is blocked in, by slot: one
+ * page from the allocator at boot (zeroing it as .bss would cost boot twice
+ * as many instructions). The flags ride in len's top bits: a lease never
+ * exceeds USER_TOP. */
+struct lease {
+	uint64_t addr;
+	uint64_t len_flags;
+};
+#define LEASE_FLAGS_SHIFT 62
+_Static_assert(NPROC * LDE_LEASE_MAX * sizeof(struct lease) <= PGSIZE, "leases fit a page");
+_Static_assert((USER_TOP >> LEASE_FLAGS_SHIFT) == 0, "a lease's length leaves room for flags");
+static struct lease (*leases)[LDE_LEASE_MAX];
+
+_Static_assert(NPROC <= 256, "a reply token keeps the slot in 8 bits");
+
+/* Set by proc_alloc: the slot number would cost a division here. */
+static inline long token_of(struct proc *p) { return p->ipc_token; }
+
+/* The caller that token names, if current holds its request and it is not
+ * dying; NULL otherwise. */
+static inline __attribute__((always_inline)) struct proc *caller_of(uint64_t token)
+{
+	uint64_t slot = token & 0xff;
+	if (slot >= NPROC)
+		return NULL;
+	struct proc *c = &proc_table[slot];
+	/* Opaque to the compiler, which would otherwise multiply again at
+	 * each use rather than keep the pointer (the fast path counts). */
+	__asm__("" : "+r"(c));
+	if ((uint64_t)c->pid != token >> 8 || c->ipc_state != IPC_REPLY || c->ipc_server != current ||
+	    c->killed)
+		return NULL;
+	return c;
+}
+
+/* The requests a server holds are counted, not listed: only its death
+ * needs to find them, and it searches the process table. */
+static inline void held_add(struct proc *server, struct proc *c)
+{
+	c->ipc_server = server;
+	c->ipc_state = IPC_REPLY;
+	server->ipc_exit_refs++;
+}
+
+/* ipc_server is left as it was: it means something only in IPC_REPLY. */
+static inline void held_del(struct proc *c)
+{
+	c->ipc_server->ipc_exit_refs--;
+	c->ipc_state = IPC_NONE;
+}
+
+int ipc_fd_install(struct proc *p, struct file *f)
+{
+	for (int fd = 0; fd < NOFILE; fd++) {
+		if (!p->files[fd]) {
+			p->files[fd] = f;
+			return fd;
+		}
+	}
+	return -EMFILE;
+}
+
+static struct file *ep_file(uint64_t fd)
+{
+	struct file *f = fd < NOFILE ? current->files[fd] : NULL;
+	return f && f->type == FILE_ENDPOINT ? f : NULL;
+}
+
+/* A descriptor to send along: the info word's field, checked. NULL with
+ * *err = 0 when there is none. */
+static struct file *cap_of(uint64_t info, long *err)
+{
+	int fd = LDE_MSG_CAP(info);
+	*err = 0;
+	if (fd < 0)
+		return NULL;
+	struct file *f = fd < NOFILE ? current->files[fd] : NULL;
+	if (!f)
+		*err = -EBADF;
+	return f;
+}
+
+void ipc_init(void)
+{
+	leases = palloc();	/* written before it is read: no need to zero */
+	if (!leases)
+		panic("ipc_init: no page for leases");
+}
+
+int ep_count(void)
+{
+	int n = 0;
+	for (int i = 0; i < NENDPOINT; i++)
+		n += endpoints[i].refs > 0;
+	return n;
+}
+
+long sys_ep_create(void)
+{
+	struct endpoint *ep = NULL;
+	for (int i = 0; i < NENDPOINT && !ep; i++)
+		if (!endpoints[i].refs)
+			ep = &endpoints[i];
+	if (!ep)
+		return -ENFILE;
+	struct file *f = file_alloc(FILE_ENDPOINT);
+	if (!f)
+		return -ENFILE;
+	int id = (int)(ep - endpoints);
+	ep->refs = ep->rx_refs = 1;
+	ksnprintf(ep->call_name, sizeof ep->call_name, "call ep%d", id);
+	ksnprintf(ep->recv_name, sizeof ep->recv_name, "recv ep%d", id);
+	waitq_init(&ep->senders, ep->call_name);
+	waitq_init(&ep->receivers, ep->recv_name);
+	f->ep = ep;
+	int fd = ipc_fd_install(current, f);
+	if (fd < 0)
+		file_put(f);
+	return fd;
+}
+
+long sys_ep_mint(long fd, uint64_t badge)
+{
+	struct file *f = ep_file((uint64_t)fd);
+	if (!f)
+		return -EBADF;
+	if (!badge)
+		return -EINVAL;
+	if (f->badge)
+		return -EPERM;	/* a badge, once given, is what the server trusts */
+	struct file *nf = file_alloc(FILE_ENDPOINT);
+	if (!nf)
+		return -ENFILE;
+	nf->ep = f->ep;
+	nf->badge = badge;
+	f->ep->refs++;
+	int nfd = ipc_fd_install(current, nf);
+	if (nfd < 0)
+		file_put(nf);
+	return nfd;
+}
+
+/* swtch's save area for a context nobody will resume. */
+static struct context dropped_ctx;
+
+inline __attribute__((always_inline)) void ipc_drop_stack(struct proc *me, int how)
+{
+	me->ipc_resume = how;
+	arch_ctx_resume_ipc(&me->ctx, me->tf);
+}
+
+/* handoff's way to a partner that kept its kernel stack. */
+static __attribute__((noinline, noreturn)) void switch_to_stacked(struct proc *next, long result)
+{
+	next->ipc_ret = result;
+	swtch(&dropped_ctx, &next->ctx);
+	panic("handoff: a dropped context ran");
+}
+
+/* me, not traced, has just blocked (SLEEPING, queued where it waits) in a
+ * call or a recv (how); next, blocked in IPC and not dying, is to return
+ * result. Give next the CPU at once. me keeps nothing on its kernel stack:
+ * it will resume in ipc_resume. And if next blocked the same way, the
+ * kernel leaves for next's U-mode context directly from here. A traced
+ * process never comes here: its trace line is printed when its handler
+ * returns, so it takes the slow path. */
+static inline __attribute__((always_inline, noreturn)) void handoff(struct proc *me,
+								     struct proc *next, int how,
+								     long result)
+{
+	ipc_drop_stack(me, how);
+	sched_hand_over(next);
+	if (__builtin_expect(next->ipc_resume != IPC_RESUME_NONE, 1)) {
+		/* A timer tick that arrives meanwhile is charged to next's
+		 * U-mode time: not worth the instructions to tell apart. */
+		next->ipc_resume = IPC_RESUME_NONE;
+		arch_syscall_ret(next->tf, result);
+		arch_return_to_user(next->tf);
+	}
+	switch_to_stacked(next, result);
+}
+
+/* Wake a caller that will never be answered: it returns err. */
+static void fail_caller(struct proc *c, long err)
+{
+	c->ipc_state = IPC_NONE;
+	c->ipc_ret = err;
+	sched_make_runnable(c);
+}
+
+void ep_put(struct endpoint *ep, bool rx)
+{
+	KASSERT(ep->refs > 0 && (!rx || ep->rx_refs > 0));
+	if (rx && --ep->rx_refs == 0) {
+		/* Nobody can receive any more: the queued callers fail. Those
+		 * already received stay with their server. */
+		struct list *n;
+		while ((n = list_pop_front(&ep->senders.sleepers)))
+			fail_caller(container_of(n, struct proc, link), -EPIPE);
+	}
+	if (--ep->refs == 0)
+		KASSERT(list_empty(&ep->senders.sleepers) && list_empty(&ep->receivers.sleepers));
+}
+
+/* After a caller wakes, whoever woke it: let go of what it lent and
+ * return what it is owed. */
+static long call_finish(struct proc *me)
+{
+	me->ipc_nleases = 0;
+	if (__builtin_expect(me->ipc_state != IPC_NONE, 0)) {
+		/* Killed: off the senders' queue already (sched_interrupt_sleep),
+		 * or still held by a server, which will now not find it. */
+		if (me->ipc_state == IPC_REPLY)
+			held_del(me);
+		me->ipc_state = IPC_NONE;
+		return -EINTR;
+	}
+	return me->ipc_ret;
+}
+
+/* Move caller c's message into receiver r's registers; r now holds c's
+ * request. Returns the info word r's recv returns. */
+static uint64_t deliver(struct proc *c, struct proc *r)
+{
+	struct trapframe *ct = c->tf, *rt = r->tf;
+	uint64_t cinfo = arch_msg_reg(ct, 1);
+	uint64_t info = cinfo & ((1ULL << 40) - 1);	/* label and lease count */
+	/* The caller's descriptors are as they were at its call (checked
+	 * then): it has been blocked since. */
+	int capfd = LDE_MSG_CAP(cinfo);
+	if (capfd >= 0) {
+		struct file *cap = file_dup(c->files[capfd]);
+		int fd = ipc_fd_install(r, cap);
+		if (fd >= 0)
+			info |= (uint64_t)(fd + 1) << 40;
+		else {
+			file_put(cap);
+			info |= LDE_MSG_CAP_LOST;
+		}
+	}
+	arch_set_msg_reg(rt, 1, c->files[arch_msg_reg(ct, 0)]->badge);
+	for (int i = 2; i <= 5; i++)
+		arch_set_msg_reg(rt, i, arch_msg_reg(ct, i));
+	arch_set_msg_reg(rt, 6, (uint64_t)token_of(c));
+	held_add(r, c);
+	return info;
+}
+
+/* Copy the leases a caller lends into its slot, checked: each a range of
+ * user addresses with READ and/or WRITE. Access is checked page by page
+ * when the server uses them. */
+static int take_leases(struct proc *me, int n, uint64_t uleases)
+{
+	struct lde_lease l[LDE_LEASE_MAX];
+	int err = copyin(&me->mm, l, uleases, (size_t)n * sizeof *l);
+	if (err)
+		return err;
+	for (int i = 0; i < n; i++) {
+		if (!l[i].flags || (l[i].flags & ~(uint64_t)(LDE_LEASE_READ | LDE_LEASE_WRITE)))
+			return -EINVAL;
+		if (l[i].addr >= USER_TOP || l[i].len > USER_TOP - l[i].addr)
+			return -EFAULT;
+	}
+	struct lease *k = leases[me - proc_table];
+	for (int i = 0; i < n; i++)
+		k[i] = (struct lease){ l[i].addr, l[i].len | l[i].flags << LEASE_FLAGS_SHIFT };
+	me->ipc_nleases = n;
+	return 0;
+}
+
+/* Everything but the fast path of call. */
+static __attribute__((noinline)) long ipc_call_slow(struct file *f, uint64_t info,
+						    uint64_t uleases)
+{
+	struct proc *me = current;
+	if (!f)
+		return -EBADF;
+	struct endpoint *ep = f->ep;
+	if (info & ~LDE_MSG_IN_MASK)
+		return -EINVAL;
+	int nleases = (int)LDE_MSG_NLEASES(info);
+	if (nleases > LDE_LEASE_MAX)
+		return -EINVAL;
+	long err;
+	cap_of(info, &err);	/* taken when the message is delivered */
+	if (err)
+		return err;
+	if (!ep->rx_refs)
+		return -EPIPE;
+	if (nleases && (err = take_leases(me, nleases, uleases))) {
+		me->ipc_nleases = 0;
+		return err;
+	}
+	if (!list_empty(&ep->receivers.sleepers)) {
+		struct proc *r = container_of(list_pop_front(&ep->receivers.sleepers), struct proc, link);
+		r->ipc_state = IPC_NONE;
+		long rinfo = (long)deliver(me, r);
+		me->state = P_SLEEPING;
+		me->waiting_on = &ep->senders;
+		if (!me->trace)
+			handoff(me, r, IPC_RESUME_CALL, rinfo);
+		r->ipc_ret = rinfo;
+		sched_switch_to(r);
+		return call_finish(me);
+	}
+	me->ipc_state = IPC_SEND;
+	sleep_on(&ep->senders);	/* call_finish tells a kill from an answer */
+	return call_finish(me);
+}
+
+/* ipc_call(fd, info, w0..w3), a6 = the lease array. Built without a frame
+ * pointer: the fast path leaves without returning. */
+__attribute__((optimize("omit-frame-pointer")))
+long sys_ipc_call(long fd, uint64_t info, uint64_t w0, uint64_t w1, uint64_t w2, uint64_t w3)
+{
+	struct proc *me = current;
+	struct file *f = ep_file((uint64_t)fd);
+	if (__builtin_expect(!f || (info >> 32) != 0 || list_empty(&f->ep->receivers.sleepers) ||
+				     me->trace, 0))
+		return ipc_call_slow(f, info, arch_msg_reg(me->tf, 6));
+	struct endpoint *ep = f->ep;
+	/* The fast path: registers only, a receiver waiting. */
+	struct proc *r = container_of(ep->receivers.sleepers.next, struct proc, link);
+	struct trapframe *rt = r->tf;
+	list_del(&r->link);
+	r->ipc_state = IPC_NONE;
+	arch_set_msg_reg(rt, 1, f->badge);
+	arch_set_msg_reg(rt, 2, w0);
+	arch_set_msg_reg(rt, 3, w1);
+	arch_set_msg_reg(rt, 4, w2);
+	arch_set_msg_reg(rt, 5, w3);
+	arch_set_msg_reg(rt, 6, (uint64_t)token_of(me));
+	held_add(r, me);
+	me->state = P_SLEEPING;
+	me->waiting_on = &ep->senders;	/* only its name: ps shows "call epN" */
+	handoff(me, r, IPC_RESUME_CALL, (long)info);
+}
+
+/* Receive on ep: the bound notification's bits if any are pending, else
+ * the first queued caller, else sleep until either arrives. */
+static long recv_on(struct endpoint *ep)
+{
+	struct proc *me = current;
+	uint64_t bits;
+	if (me->bound_ntfn && ntfn_take_bound(me, &bits)) {
+		arch_set_msg_reg(me->tf, 1, 0);
+		arch_set_msg_reg(me->tf, 2, bits);
+		arch_set_msg_reg(me->tf, 6, 0);
+		return (long)LDE_MSG_NTFN;
+	}
+	struct list *n = list_pop_front(&ep->senders.sleepers);
+	if (n) {
+		struct proc *c = container_of(n, struct proc, link);
+		return (long)deliver(c, me);
+	}
+	me->ipc_state = IPC_RECV;
+	long err = sleep_on(&ep->receivers);
+	if (__builtin_expect(me->ipc_state != IPC_NONE, 0)) {
+		me->ipc_state = IPC_NONE;	/* killed: already off the queue */
+		return err ? err : -EINTR;
+	}
+	return err ? err : me->ipc_ret;
+}
+
+long sys_ipc_recv(long fd)
+{
+	struct file *f = ep_file((uint64_t)fd);
+	if (!f)
+		return -EBADF;
+	if (f->badge)
+		return -EPERM;	/* badged descriptors are for callers */
+	return recv_on(f->ep);
+}
+
+/* Answer caller c: the words from current's registers, the descriptor
+ * cap (already checked) if any. c goes back on the run queue. */
+static void answer(struct proc *c, uint64_t info, struct file *cap, bool wake)
+{
+	struct trapframe *ct = c->tf, *mt = current->tf;
+	for (int i = 2; i <= 5; i++)
+		arch_set_msg_reg(ct, i, arch_msg_reg(mt, i));
+	info = LDE_MSG_LABEL(info);
+	if (cap) {
+		int fd = ipc_fd_install(c, file_dup(cap));
+		if (fd >= 0)
+			info |= (uint64_t)(fd + 1) << 40;
+		else {
+			file_put(cap);
+			info |= LDE_MSG_CAP_LOST;
+		}
+	}
+	c->ipc_ret = (long)info;
+	held_del(c);
+	if (wake)
+		sched_make_runnable(c);
+}
+
+/* A reply's info word: a label and perhaps a descriptor; no leases. */
+static long check_reply_info(uint64_t info, struct file **cap)
+{
+	if ((info & ~LDE_MSG_IN_MASK) || LDE_MSG_NLEASES(info))
+		return -EINVAL;
+	long err;
+	*cap = cap_of(info, &err);
+	return err;
+}
+
+long sys_ipc_reply(uint64_t token, uint64_t info, uint64_t w0, uint64_t w1, uint64_t w2,
+		   uint64_t w3)
+{
+	struct file *cap;
+	long err = check_reply_info(info, &cap);
+	if (err)
+		return err;
+	struct proc *c = caller_of(token);
+	/* A caller that died (or a token that names nobody this process
+	 * holds): nothing to do, and no error, so a server never has to
+	 * care whether its client is still there. */
+	if (c)
+		answer(c, info, cap, true);
+	return 0;
+}
+
+/* Everything but the fast path of reply_recv. */
+static __attribute__((noinline)) long ipc_reply_recv_slow(struct file *f, uint64_t info,
+							   struct proc *c)
+{
+	if (!f)
+		return -EBADF;
+	if (f->badge)
+		return -EPERM;
+	struct endpoint *ep = f->ep;
+	struct file *cap;
+	long err = check_reply_info(info, &cap);
+	if (err)
+		return err;
+	if (c)
+		answer(c, info, cap, true);
+	return recv_on(ep);
+}
+
+/* ipc_reply_recv(fd, info, w0..w3), a6 = the token to answer. */
+__attribute__((optimize("omit-frame-pointer")))
+long sys_ipc_reply_recv(long fd, uint64_t info, uint64_t w0, uint64_t w1, uint64_t w2, uint64_t w3)
+{
+	struct proc *me = current;
+	struct file *f = ep_file((uint64_t)fd);
+	struct proc *c = caller_of(arch_msg_reg(me->tf, 6));
+	if (__builtin_expect(!f || f->badge || !c || (info >> 32) != 0 || me->bound_ntfn ||
+				     !list_empty(&f->ep->senders.sleepers) || me->trace, 0))
+		return ipc_reply_recv_slow(f, info, c);
+	struct endpoint *ep = f->ep;
+	/* The fast path: answer and wait in one switch to the caller. */
+	struct trapframe *ct = c->tf;
+	arch_set_msg_reg(ct, 2, w0);
+	arch_set_msg_reg(ct, 3, w1);
+	arch_set_msg_reg(ct, 4, w2);
+	arch_set_msg_reg(ct, 5, w3);
+	held_del(c);
+	me->ipc_state = IPC_RECV;
+	me->state = P_SLEEPING;
+	me->waiting_on = &ep->receivers;
+	list_push_back(&ep->receivers.sleepers, &me->link);
+	handoff(me, c, IPC_RESUME_RECV, (long)info);
+}
+
+/* memcpy for leases, which are mostly whole buffers: 128 bytes per
+ * iteration when both ends are 8-byte aligned (kstring's memcpy does 64). */
+static void lease_memcpy(void *dst, const void *src, size_t n)
+{
+	if (!(((uintptr_t)dst | (uintptr_t)src) & 7) && n >= 128) {
+		uint64_t *d = dst;
+		const uint64_t *s = src;
+		uint64_t *end = d + n / 128 * 16;
+		for (; d != end; d += 16, s += 16) {
+			uint64_t w0 = s[0], w1 = s[1], w2 = s[2], w3 = s[3];
+			uint64_t w4 = s[4], w5 = s[5], w6 = s[6], w7 = s[7];
+			uint64_t w8 = s[8], w9 = s[9], w10 = s[10], w11 = s[11];
+			uint64_t w12 = s[12], w13 = s[13], w14 = s[14], w15 = s[15];
+			d[0] = w0, d[1] = w1, d[2] = w2, d[3] = w3;
+			d[4] = w4, d[5] = w5, d[6] = w6, d[7] = w7;
+			d[8] = w8, d[9] = w9, d[10] = w10, d[11] = w11;
+			d[12] = w12, d[13] = w13, d[14] = w14, d[15] = w15;
+		}
+		dst = d, src = s, n %= 128;
+	}
+	memcpy(dst, src, n);
+}
+
+/* lease_read / lease_write: copy between a held caller's lease idx (from
+ * byte off) and current's buffer ubuf, len bytes, page by page through the
+ * direct map. Bytes copied, or -errno: -ESRCH if the caller is gone. */
+static long lease_copy(uint64_t token, uint64_t idx, uint64_t off, uint64_t ubuf, uint64_t len,
+		       bool to_caller)
+{
+	struct proc *me = current, *c = caller_of(token);
+	if (!c)
+		return -ESRCH;
+	if (idx >= (uint64_t)c->ipc_nleases)
+		return -EINVAL;
+	struct lease *l = &leases[c - proc_table][idx];
+	uint64_t flags = l->len_flags >> LEASE_FLAGS_SHIFT;
+	uint64_t llen = l->len_flags & ((1ULL << LEASE_FLAGS_SHIFT) - 1);
+	if (!(flags & (to_caller ? LDE_LEASE_WRITE : LDE_LEASE_READ)))
+		return -EACCES;
+	if (off > llen || len > llen - off)
+		return -EINVAL;
+	uint64_t cva = l->addr + off, mva = ubuf;
+	size_t done = 0;
+	while (done < len) {
+		int err;
+		char *cp = vm_user_ptr(&c->mm, cva, to_caller ? VM_WRITE : VM_READ, &err);
+		char *mp = cp ? vm_user_ptr(&me->mm, mva, to_caller ? VM_READ : VM_WRITE, &err) : NULL;
+		if (!mp)
+			return err;
+		size_t chunk = PGSIZE - (cva & (PGSIZE - 1));
+		size_t mchunk = PGSIZE - (mva & (PGSIZE - 1));
+		if (mchunk < chunk)
+			chunk = mchunk;
+		if (chunk > len - done)
+			chunk = len - done;
+		if (to_caller)
+			lease_memcpy(cp, mp, chunk);
+		else
+			lease_memcpy(mp, cp, chunk);
+		cva += chunk, mva += chunk, done += chunk;
+	}
+	return (long)done;
+}
+
+long sys_lease_read(uint64_t token, uint64_t idx, uint64_t off, uintptr_t ubuf, size_t len)
+{
+	return lease_copy(token, idx, off, ubuf, len, false);
+}
+
+long sys_lease_write(uint64_t token, uint64_t idx, uint64_t off, uintptr_t ubuf, size_t len)
+{
+	return lease_copy(token, idx, off, ubuf, len, true);
+}
+
+void ipc_hand_over(struct proc *next, long result)
+{
+	sched_hand_over(next);
+	if (next->ipc_resume != IPC_RESUME_NONE) {
+		next->ipc_resume = IPC_RESUME_NONE;
+		arch_syscall_ret(next->tf, result);
+		arch_return_to_user(next->tf);
+	}
+	switch_to_stacked(next, result);
+}
+
+void ipc_resume(struct trapframe *tf)
+{
+	struct proc *me = current;
+	int how = me->ipc_resume;
+	long r;
+	KASSERT(how != IPC_RESUME_NONE);
+	me->ipc_resume = IPC_RESUME_NONE;
+	if (how == IPC_RESUME_DONE) {
+		return_to_user_of(me);
+		return;
+	}
+	if (how == IPC_RESUME_CALL) {
+		r = call_finish(me);
+	} else if (me->ipc_state != IPC_NONE) {
+		me->ipc_state = IPC_NONE;	/* killed: already off the queue */
+		r = -EINTR;
+	} else {
+		r = me->ipc_ret;
+	}
+	arch_syscall_ret(tf, r);
+	return_to_user_of(me);
+}
+
+void ipc_proc_exit(struct proc *p)
+{
+	/* The requests it received and never answered fail, with an error
+	 * of their own: the server, not the endpoint, went away. */
+	for (int i = 0; i < NPROC && p->ipc_exit_refs > (p->bound_ntfn != NULL); i++) {
+		struct proc *c = &proc_table[i];
+		if (c->state == P_UNUSED || c->ipc_state != IPC_REPLY || c->ipc_server != p)
+			continue;
+		held_del(c);
+		if (c->state == P_SLEEPING)
+			fail_caller(c, -ECONNRESET);
+	}
+	if (p->bound_ntfn)
+		ntfn_unbind(p);
+	KASSERT(!p->ipc_exit_refs);
+}
+
+int ipc_trace_args(char *buf, size_t size, uint64_t nr, const uint64_t args[6])
+{
+	if (nr != SYS_ipc_call && nr != SYS_ipc_reply && nr != SYS_ipc_reply_recv)
+		return -1;
+	uint64_t info = args[1];
+	int n = nr == SYS_ipc_reply
+			? ksnprintf(buf, size, "token=0x%lx, label=%u", args[0], LDE_MSG_LABEL(info))
+			: ksnprintf(buf, size, "%ld, label=%u", (long)args[0], LDE_MSG_LABEL(info));
+	if (LDE_MSG_NLEASES(info) && n < (int)size)
+		n += ksnprintf(buf + n, size - n, ", leases=%lu", LDE_MSG_NLEASES(info));
+	if (LDE_MSG_CAP(info) >= 0 && n < (int)size)
+		n += ksnprintf(buf + n, size - n, ", fd=%d", LDE_MSG_CAP(info));
+	for (int i = 2; i < 6 && n < (int)size; i++)
+		n += ksnprintf(buf + n, size - n,
+			       (long)args[i] >= -4096 && (long)args[i] < 65536 ? ", %ld" : ", 0x%lx",
+			       (long)args[i]);
+	return n;
+}

@@ -1,0 +1,70 @@
+/* Synchronous IPC and notifications (docs/ipc.md): endpoints, call, recv,
+ * reply, reply_recv, badges, leases, one descriptor per message, and
+ * notification words that a process may bind to its recv. */
+#pragma once
+#include "proc.h"
+#include <stddef.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+struct endpoint;
+struct ntfn;
+
+/* A process's IPC state (struct proc's ipc_state). */
+enum ipc_state {
+	IPC_NONE,
+	IPC_SEND,	/* in call, queued on an endpoint's senders */
+	IPC_RECV,	/* in recv, queued on an endpoint's receivers */
+	IPC_REPLY,	/* in call, the request held by ipc_server */
+	IPC_NTFN,	/* in ntfn_wait */
+};
+
+/* At boot: the page that records leases. Panics without memory. */
+void ipc_init(void);
+
+/* How a process blocked on the fast path, its kernel stack dropped, is to
+ * finish its system call when it runs again (ipc_resume). */
+enum ipc_resume {
+	IPC_RESUME_NONE,	/* it kept its kernel stack: swtch returns into it */
+	IPC_RESUME_CALL,	/* in call: call_finish */
+	IPC_RESUME_RECV,	/* in recv or ntfn_wait: ipc_ret, or -EINTR if killed */
+	IPC_RESUME_DONE,	/* the result is in its trapframe already */
+};
+
+/* Drop current's kernel stack: when it next runs it resumes in ipc_resume,
+ * as how says. For ntfn.c. */
+void ipc_drop_stack(struct proc *me, int how);
+/* Give the CPU to next, blocked in IPC, with result as its system call's
+ * result: straight to U-mode if it blocked without its kernel stack. current
+ * must be off the CPU's books already and have dropped its own stack. */
+void ipc_hand_over(struct proc *next, long result) __attribute__((noreturn));
+
+
+/* Drop one file's reference; rx says the file could receive (unbadged).
+ * When the last receiving file goes, the callers still queued fail with
+ * -EPIPE; when the last file goes, the endpoint is freed. */
+void ep_put(struct endpoint *ep, bool rx);
+void ntfn_put(struct ntfn *n);
+int ep_count(void);
+int ntfn_count(void);
+
+/* proc.c's hook for a process about to exit with ipc_exit_refs (requests
+ * held, a notification bound): the requests fail with -ECONNRESET, the
+ * binding goes. */
+void ipc_proc_exit(struct proc *p);
+
+/* The notification a process is bound to: recv consults it (ntfn.c). */
+bool ntfn_take_bound(struct proc *p, uint64_t *bits);
+/* OR bits in from kernel code (an interrupt); the waiter, if any, runs next. */
+void ntfn_signal_from_kernel(struct ntfn *n, uint64_t bits);
+void ntfn_unbind(struct proc *p);
+
+/* Install f at the lowest free descriptor of p. fd or -EMFILE. */
+int ipc_fd_install(struct proc *p, struct file *f);
+
+/* The system calls' handlers are declared in syscall.h (syscalls.def). */
+
+/* The arguments of an IPC call that sends a message, for the system-call
+ * trace: "3, label=5, 0x1, 2, 3, 4" (with leases=N, fd=N when present).
+ * args are a0..a5. Characters written, or -1 for any other call. */
+int ipc_trace_args(char *buf, size_t size, uint64_t nr, const uint64_t args[6]);

@@ -1,0 +1,319 @@
+/* IPC leases, descriptor transfer and notifications (docs/ipc.md): part of
+ * t_ipc (one program keeps the initrd, and so boot and exec, short).
+ * Run as init: init=/t_ipc more */
+#pragma once
+
+static const char rodata_text[64] = "read-only, even for a server";
+static char page_buf[8192] __attribute__((aligned(4096)));
+static char shared_word[16] = "before";
+
+/* The lease server: each label is one experiment on the caller's leases,
+ * its results in the reply's words (r < 0: -errno). */
+enum { LS_READ = 1, LS_WRITE, LS_BOUNDS, LS_RODATA, LS_AFTER, LS_BIG, LS_QUIT };
+
+static long err_of(long r) { return r < 0 ? -errno : r; }
+
+static void lease_server(int ep)
+{
+	static char buf[8192];
+	struct lde_msg m;
+	for (;;) {
+		CHECK(ipc_recv(ep, &m) >= 0);
+		long t = m.token;
+		uint32_t label = LDE_MSG_LABEL(m.info);
+		long r0 = 0, r1 = 0, r2 = 0, r3 = 0;
+		switch (label) {
+		case LS_READ:	/* lease 0 readable: read it all, and one byte more */
+			r0 = err_of(lease_read(t, 0, 0, buf, 5));
+			r1 = r0 == 5 && !memcmp(buf, "hello", 5);
+			r2 = err_of(lease_write(t, 0, 0, "x", 1));	/* not writable */
+			r3 = err_of(lease_read(t, 1, 0, buf, 1));	/* no lease 1 */
+			break;
+		case LS_WRITE:	/* lease 0 writable, across a page boundary */
+			memset(buf, 'w', sizeof buf);
+			r0 = err_of(lease_write(t, 0, 0, buf, m.w[0]));
+			r1 = err_of(lease_read(t, 0, 0, buf, 1));	/* write-only */
+			break;
+		case LS_BOUNDS:	/* a 16-byte lease */
+			r0 = err_of(lease_read(t, 0, 14, buf, 4));	/* past its end */
+			r1 = err_of(lease_read(t, 0, 17, buf, 0));	/* starts past it */
+			r2 = err_of(lease_read(t, 0, 12, buf, 4));	/* the last 4 bytes */
+			r3 = err_of(lease_read(t, 0, 0, (void *)16, 4));	/* our buffer bad */
+			break;
+		case LS_RODATA:	/* a writable lease over the caller's rodata */
+			r0 = err_of(lease_write(t, 0, 0, "overwritten", 12));
+			r1 = err_of(lease_read(t, 0, 0, buf, 8));
+			break;
+		case LS_AFTER: {	/* reply first, then try the lease */
+			m.info = label;
+			ipc_reply(&m);
+			r0 = err_of(lease_read(t, 0, 0, buf, 1));
+			CHECK_EQ(r0, -ESRCH);
+			continue;
+		}
+		case LS_BIG:	/* a lease over unmapped memory */
+			r0 = err_of(lease_read(t, 0, 0, buf, 8));
+			break;
+		case LS_QUIT:
+			m.info = label;
+			ipc_reply(&m);
+			child_done();
+		}
+		m.info = label;
+		m.w[0] = (uint64_t)r0, m.w[1] = (uint64_t)r1, m.w[2] = (uint64_t)r2,
+		m.w[3] = (uint64_t)r3;
+		ipc_reply(&m);
+	}
+}
+
+static long call1(int ep, uint32_t label, uint64_t w0, struct lde_lease *l, int n,
+		  struct lde_msg *m)
+{
+	*m = (struct lde_msg){ .info = LDE_MSG_INFO(label, n, -1), .w = { w0 } };
+	return ipc_call(ep, m, l);
+}
+
+static void test_leases(void)
+{
+	struct counts before = counts();
+	int ep = ep_create();
+	pid_t srv = fork();
+	if (srv == 0)
+		lease_server(ep);
+	struct lde_msg m;
+	char hello[8] = "hello";
+	struct lde_lease l = { (uint64_t)hello, 5, LDE_LEASE_READ };
+	CHECK_EQ(call1(ep, LS_READ, 0, &l, 1, &m), LS_READ);
+	CHECK_EQ(m.w[0], 5);
+	CHECK_EQ(m.w[1], 1);
+	CHECK_EQ((long)m.w[2], -EACCES);
+	CHECK_EQ((long)m.w[3], -EINVAL);
+
+	/* Written across a page boundary, 6000 bytes of 'w'; the bytes
+	 * around stay. */
+	memset(page_buf, 0, sizeof page_buf);
+	l = (struct lde_lease){ (uint64_t)page_buf + 100, 6000, LDE_LEASE_WRITE };
+	CHECK_EQ(call1(ep, LS_WRITE, 6000, &l, 1, &m), LS_WRITE);
+	CHECK_EQ(m.w[0], 6000);
+	CHECK_EQ((long)m.w[1], -EACCES);
+	int ok = page_buf[99] == 0 && page_buf[6100] == 0;
+	for (int i = 100; i < 6100; i++)
+		ok &= page_buf[i] == 'w';
+	CHECK(ok);
+
+	char sixteen[16] = "0123456789abcdef";
+	l = (struct lde_lease){ (uint64_t)sixteen, 16, LDE_LEASE_READ };
+	CHECK_EQ(call1(ep, LS_BOUNDS, 0, &l, 1, &m), LS_BOUNDS);
+	CHECK_EQ((long)m.w[0], -EINVAL);
+	CHECK_EQ((long)m.w[1], -EINVAL);
+	CHECK_EQ(m.w[2], 4);
+	CHECK_EQ((long)m.w[3], -EFAULT);
+
+	/* Lending read-only memory as writable: the server's write fails, the
+	 * memory is untouched, and the caller lives on. */
+	l = (struct lde_lease){ (uint64_t)rodata_text, sizeof rodata_text,
+				LDE_LEASE_READ | LDE_LEASE_WRITE };
+	CHECK_EQ(call1(ep, LS_RODATA, 0, &l, 1, &m), LS_RODATA);
+	CHECK_EQ((long)m.w[0], -EFAULT);
+	CHECK_EQ(m.w[1], 8);
+	CHECK(!strcmp(rodata_text, "read-only, even for a server"));
+
+	l = (struct lde_lease){ (uint64_t)hello, 5, LDE_LEASE_READ };
+	CHECK_EQ(call1(ep, LS_AFTER, 0, &l, 1, &m), LS_AFTER);
+	l = (struct lde_lease){ 0x100000000UL, 4096, LDE_LEASE_READ };
+	CHECK_EQ(call1(ep, LS_BIG, 0, &l, 1, &m), LS_BIG);
+	CHECK_EQ((long)m.w[0], -EFAULT);
+
+	/* What the kernel refuses at the call. */
+	l = (struct lde_lease){ (uint64_t)hello, 5, 4 };
+	CHECK_EQ(call1(ep, LS_READ, 0, &l, 1, &m), -1);
+	CHECK_EQ(errno, EINVAL);
+	l = (struct lde_lease){ (uint64_t)hello, 5, 0 };
+	CHECK_EQ(call1(ep, LS_READ, 0, &l, 1, &m), -1);
+	CHECK_EQ(errno, EINVAL);
+	l = (struct lde_lease){ 0x4000000000UL - 8, 16, LDE_LEASE_READ };
+	CHECK_EQ(call1(ep, LS_READ, 0, &l, 1, &m), -1);
+	CHECK_EQ(errno, EFAULT);
+	l = (struct lde_lease){ 8, ~0UL, LDE_LEASE_READ };
+	CHECK_EQ(call1(ep, LS_READ, 0, &l, 1, &m), -1);
+	CHECK_EQ(errno, EFAULT);
+	CHECK_EQ(call1(ep, LS_READ, 0, (struct lde_lease *)16, 1, &m), -1);
+	CHECK_EQ(errno, EFAULT);
+
+	/* A lease over copy-on-write memory: the server's write gives the
+	 * caller its own copy; the child sharing the page still sees the old. */
+	int sync[2];
+	pipe(sync);
+	pid_t kid = fork();
+	if (kid == 0) {
+		char c;
+		read(sync[0], &c, 1);
+		CHECK(!strcmp(shared_word, "before"));
+		child_done();
+	}
+	l = (struct lde_lease){ (uint64_t)shared_word, 6, LDE_LEASE_WRITE };
+	CHECK_EQ(call1(ep, LS_WRITE, 6, &l, 1, &m), LS_WRITE);
+	CHECK(!memcmp(shared_word, "wwwwww", 6));
+	write(sync[1], "go", 1);
+	CHECK_EQ(reap(kid), 0);
+	close(sync[0]), close(sync[1]);
+
+	CHECK_EQ(call1(ep, LS_QUIT, 0, NULL, 0, &m), LS_QUIT);
+	CHECK_EQ(reap(srv), 0);
+	close(ep);
+	check_same(before, counts());
+	printf("ipc: leases read, written, bounded, refused over read-only memory and after the reply\n");
+}
+
+/* One descriptor per message: a pipe end to the server, a badged
+ * connection back to the client. */
+static void test_transfer(void)
+{
+	struct counts before = counts();
+	int ep = ep_create();
+	pid_t srv = fork();
+	if (srv == 0) {
+		struct lde_msg m;
+		/* 1: a pipe end arrives; write to it, close it. */
+		long r = ipc_recv(ep, &m);
+		int fd = LDE_MSG_CAP(r);
+		CHECK(fd >= 0);
+		CHECK_EQ(write(fd, "via ipc", 7), 7);
+		close(fd);
+		/* Answer with a connection: a badged endpoint of our own. */
+		int conn = ep_create();
+		int client_end = ep_mint(conn, 0xc0ffee);
+		m.info = LDE_MSG_INFO(10, 0, client_end);
+		CHECK_EQ(ipc_reply(&m), 0);
+		close(client_end);
+		/* 2: the client calls on the connection. */
+		CHECK(ipc_recv(conn, &m) >= 0);
+		CHECK_EQ(m.badge, 0xc0ffee);
+		m.info = 11;
+		ipc_reply(&m);
+		/* 3: a descriptor to a full table is dropped, reported, not leaked. */
+		int fill[16], n = 0;
+		while ((fill[n] = dup(0)) >= 0)
+			n++;
+		CHECK(ipc_recv(ep, &m) >= 0);
+		CHECK(m.info & LDE_MSG_CAP_LOST);
+		CHECK_EQ(LDE_MSG_CAP(m.info), -1);
+		while (n > 0)
+			close(fill[--n]);
+		m.info = 12;
+		ipc_reply(&m);
+		close(conn);
+		child_done();
+	}
+	int p[2];
+	pipe(p);
+	struct lde_msg m = { .info = LDE_MSG_INFO(1, 0, p[1]) };
+	long r = ipc_call(ep, &m, NULL);
+	CHECK_EQ(LDE_MSG_LABEL(r), 10);
+	int conn = LDE_MSG_CAP(r);
+	CHECK(conn >= 0);
+	close(p[1]);
+	char buf[16] = { 0 };
+	CHECK_EQ(read(p[0], buf, sizeof buf), 7);
+	CHECK(!strcmp(buf, "via ipc"));
+	CHECK_EQ(read(p[0], buf, sizeof buf), 0);	/* the server closed its copy */
+	/* The connection is badged: it calls, never receives. */
+	CHECK_EQ(ipc_recv(conn, &m), -1);
+	CHECK_EQ(errno, EPERM);
+	m = (struct lde_msg){ .info = 2 };
+	CHECK_EQ(ipc_call(conn, &m, NULL), 11);
+	m = (struct lde_msg){ .info = LDE_MSG_INFO(3, 0, p[0]) };
+	CHECK_EQ(ipc_call(ep, &m, NULL), 12);
+	CHECK_EQ(reap(srv), 0);
+	close(conn), close(p[0]), close(ep);
+	check_same(before, counts());
+	printf("ipc: a pipe end to the server, a badged connection back, a full table reported\n");
+}
+
+static void test_notifications(void)
+{
+	struct counts before = counts();
+	int n = ntfn_create();
+	CHECK(n >= 0);
+	CHECK_EQ(ntfn_poll(n), 0);
+	CHECK_EQ(ntfn_signal(n, 1), 0);
+	CHECK_EQ(ntfn_signal(n, 4), 0);
+	CHECK_EQ(ntfn_wait(n), 5);	/* ORed, returned, cleared */
+	CHECK_EQ(ntfn_poll(n), 0);
+	CHECK_EQ(ntfn_signal(n, 1UL << 63), -1);
+	CHECK_EQ(errno, EINVAL);
+	CHECK_EQ(ntfn_wait(2), -1);	/* the console is no notification */
+	CHECK_EQ(errno, EBADF);
+
+	/* wait blocks until a signal comes; the waiter runs at once. */
+	pid_t w = fork();
+	if (w == 0) {
+		CHECK_EQ(ntfn_wait(n), 0x30);
+		child_done();
+	}
+	CHECK_EQ(wait_state(w, LDE_P_SLEEPING, 2000), 0);
+	struct lde_procinfo pi;
+	proc_get(w, &pi);
+	CHECK(!strncmp(pi.wchan, "ntfn ", 5));
+	CHECK_EQ(ntfn_signal(n, 0x30), 0);
+	CHECK_EQ(proc_state(w), LDE_P_ZOMBIE);	/* it ran before we did */
+	CHECK_EQ(reap(w), 0);
+
+	/* A bound notification makes recv return its bits. */
+	int ep = ep_create();
+	CHECK_EQ(ntfn_bind(n), 0);
+	CHECK_EQ(ntfn_bind(n), -1);
+	CHECK_EQ(errno, EBUSY);
+	struct lde_msg m;
+	CHECK_EQ(ntfn_signal(n, 2), 0);
+	CHECK_EQ(ipc_recv(ep, &m), (long)LDE_MSG_NTFN);	/* pending: at once */
+	CHECK_EQ(m.w[0], 2);
+	pid_t s = fork();
+	if (s == 0) {
+		usleep(20000);
+		ntfn_signal(n, 8);
+		usleep(20000);
+		struct lde_msg c = { .info = 77 };
+		CHECK_EQ(ipc_call(ep, &c, NULL), 78);
+		child_done();
+	}
+	CHECK_EQ(ipc_recv(ep, &m), (long)LDE_MSG_NTFN);	/* blocked, then the bits */
+	CHECK_EQ(m.w[0], 8);
+	CHECK_EQ(m.token, 0);
+	CHECK_EQ(ipc_recv(ep, &m), 77);	/* then a message */
+	m.info = 78;
+	ipc_reply(&m);
+	CHECK_EQ(reap(s), 0);
+	/* The binding holds the notification after the descriptor closes. */
+	close(n);
+	CHECK_EQ(counts().ntfns, before.ntfns + 1);
+	CHECK_EQ(ntfn_bind(-1), 0);
+	CHECK_EQ(ntfn_bind(-1), -1);
+	close(ep);
+
+	/* A waiter killed while waiting, a bound process exiting: no leak. */
+	n = ntfn_create();
+	w = fork();
+	if (w == 0) {
+		ntfn_bind(n);
+		ntfn_wait(n);
+		_exit(1);
+	}
+	CHECK_EQ(wait_state(w, LDE_P_SLEEPING, 2000), 0);
+	kill(w, SIGKILL);
+	CHECK_EQ(reap(w), SIGKILL);
+	CHECK_EQ(ntfn_bind(n), 0);	/* the dead process's binding is gone */
+	ntfn_bind(-1);
+	close(n);
+	check_same(before, counts());
+	printf("ipc: notifications signal, wait, poll, bind into recv, release\n");
+}
+
+static int ipc_more_main(void)
+{
+	warm_up();
+	test_leases();
+	test_transfer();
+	test_notifications();
+	return check_exit("t_ipc");
+}
