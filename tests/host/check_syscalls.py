@@ -19,7 +19,9 @@ ENTRY = re.compile(r"^SYSCALL\(\s*(\d+),\s*(\w+),\s*(long|noreturn|mayexit),\s*(
 NUMBER_DEF = re.compile(r"#\s*define\s+(SYS_\w+)\b|\b(SYS_\w+)\s*=(?!=)")
 TABLE_SLOT = re.compile(r"\[\s*SYS_\w+\s*\]\s*=")
 NSYSCALLS_DEF = re.compile(r"#\s*define\s+NSYSCALLS\b|\bNSYSCALLS\s*=(?!=)")
-HANDLER = re.compile(r"^(?!static\b)(?:\w+\s+)*long\s+sys_(\w+)\s*\(", re.M)
+# A handler may carry an attribute, and clang-format may put "long" on a
+# line of its own before the name.
+HANDLER = re.compile(r"^(?!static\b)(?:__attribute__\(\(.*?\)\)\s*)?(?:\w+\s+)*long\s+sys_(\w+)\s*\(", re.M)
 
 
 def sources():
