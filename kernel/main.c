@@ -27,6 +27,7 @@ static struct fdt fdt;
 /* What the kernel itself takes from the device tree (arch/ reads the
  * board's devices and the timer frequency). */
 static struct fdt_range ram;
+static uint64_t ram_given;	/* the tree's RAM size if the boot map cut it, else 0 */
 static struct fdt_range reserved[FDT_MAX_RESERVED];
 static int nreserved;
 static uint64_t initrd_start, initrd_end;
@@ -185,8 +186,10 @@ static void read_device_tree(uint64_t dtb_pa)
 	fdt_initrd(&fdt, &initrd_start, &initrd_end);
 	if (fdt_memory(&fdt, &ram) || !ram.size || ram.base + ram.size < ram.base)
 		panic("kmain: the device tree describes no usable memory");
-	if (ram.base + ram.size > arch_boot_ram_end())
+	if (ram.base + ram.size > arch_boot_ram_end()) {
+		ram_given = ram.size;
 		ram.size = arch_boot_ram_end() - ram.base;
+	}
 }
 
 void kmain(uint64_t hartid, uint64_t dtb_pa)
@@ -200,6 +203,10 @@ void kmain(uint64_t hartid, uint64_t dtb_pa)
 	arch_describe_firmware();
 	kprintf("boot hart %lu of %d (others parked); RAM %lu MiB at 0x%lx; %lu pages free\n",
 		hartid, fdt_cpu_count(&fdt), ram.size >> 20, ram.base, palloc_free_pages());
+	/* The boot page table (arch_boot_ram_end) bounds what the kernel can
+	 * reach: say so rather than silently ignore the rest. */
+	if (ram_given)
+		kprintf("lde: RAM %lu MiB, using the first %lu MiB\n", ram_given >> 20, ram.size >> 20);
 
 	if (initrd_end > initrd_start)
 		initrd_init(pa_to_kva(initrd_start), initrd_end - initrd_start);

@@ -9,7 +9,12 @@ TESTS = [
      "expect": BANNER + [r"RAM 128 MiB", r"hello from U-mode: /hello a b",
                          r"init \(pid 1\) exited with status 0"]},
     {"name": "boot_mem_1g", "append": "init=/hello", "env": {"QEMU_MEM": "1G"},
-     "expect": [r"RAM 1024 MiB", r"hello from U-mode"]},
+     "expect": [r"RAM 1024 MiB", r"hello from U-mode"], "reject": [r"using the first"]},
+    # More RAM than the boot page table maps (4 GiB from 0x80000000,
+    # arch/riscv/memlayout.h): the kernel uses what it can reach and says so.
+    {"name": "boot_mem_over_limit", "append": "init=/hello", "env": {"QEMU_MEM": "5G"},
+     "expect": [r"RAM 4096 MiB at 0x80000000; \d+ pages free",
+                r"^lde: RAM 5120 MiB, using the first 4096 MiB$", r"hello from U-mode"]},
     {"name": "boot_smp2", "append": "init=/hello", "env": {"QEMU_SMP": "2"},
      "expect": [r"boot hart \d+ of 2 \(others parked\)", r"hello from U-mode"]},
     {"name": "boot_bios_default", "append": "init=/hello", "env": {"QEMU_BIOS": "default"},
