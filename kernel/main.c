@@ -11,6 +11,7 @@
 #include "proc.h"
 #include "sched.h"
 #include "syscall.h"
+#include "timeline.h"
 #include "version.h"
 
 #define DEFAULT_INIT "/init"
@@ -113,6 +114,10 @@ static void parse_cmdline(const char *bootargs)
 					MAX_QUANTUM_MS);
 			else
 				quantum_ms = q;
+		} else if (!strncmp(tok, "timeline=", 9)) {
+			if (timeline_param(tok + 9))
+				kprintf("lde: bad timeline '%s' ignored (all, or 2..4096 events)\n",
+					tok + 9);
 		} else if (!strcmp(tok, "trace=all")) {
 			syscall_trace_all = true;
 		} else if (!strcmp(tok, "timer=legacy")) {
