@@ -173,11 +173,12 @@ def fix_rows(r):
 
 def format_table(title, events, names):
     r = fix_rows(rows(events, names))
-    w = [10, 64, 70, 40]
+    w = [10] + [max([len(h)] + [len(x[i]) for x in r])
+                for i, h in ((1, "Hardware"), (2, "OS (kernel mode)"), (3, "Program (user mode)"))]
     lines = [title, "",
              "%-*s | %-*s | %-*s | %s" % (w[0], "instr", w[1], "Hardware", w[2],
                                           "OS (kernel mode)", "Program (user mode)"),
-             "-" * 10 + "-+-" + "-" * w[1] + "-+-" + "-" * w[2] + "-+-" + "-" * 30]
+             "-+-".join("-" * n for n in w)]
     base = events[0]["icount"] if events else 0
     for t, hw, os_, prog in r:
         lines.append(("%+*d | %-*s | %-*s | %s" % (w[0], t - base, w[1], hw, w[2], os_, prog))
