@@ -34,10 +34,7 @@ void syscall_entry_rec(struct trapframe *tf, uint64_t stamp, uint64_t scause);
 void timeline_trap(uint64_t scause, uint64_t stval, uint64_t stamp);
 void timeline_interrupt(bool timer);
 void timeline_fault_resolved(uint64_t scause, uint64_t addr, uint64_t pc);
-void timeline_returning(void);
-/* A new process's first return to U-mode, while recording
- * (trap_return_rec, which proc_start_pc points to then). */
-void timeline_first_return(void);
+void timeline_returning(void);	/* also a new process's first (trap_return_rec) */
 
 /* What a U-mode exception was, in the kernel's terms. */
 enum user_fault {

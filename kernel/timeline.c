@@ -179,8 +179,3 @@ void timeline_returning(void)
 {
 	timeline_record(TL_RETURN, 0, 0, 0, 0, 0, 0);
 }
-
-void timeline_first_return(void)
-{
-	timeline_record(TL_RETURN, 0, 0, 0, 0, 0, 0);
-}

@@ -18,9 +18,9 @@ enum tl_kind {
 			 * for a system call; icount: trap_entry's stamp */
 	TL_SYSCALL,	/* a: number; x0..x3: a0..a3 on entry; x4: result */
 	TL_SYSCALL_ENTER, /* a call that may not return, before it runs (exit...) */
-	TL_TIMER,	/* the timer interrupt was handled (a tick) */
-	TL_DEVICE,	/* a device interrupt was handled */
-	TL_SWITCH,	/* pid now runs: x0: the pid that ran before it (0: idle) */
+	TL_TIMER,	/* a timer interrupt, before its handler (which may switch) */
+	TL_DEVICE,	/* a device interrupt, before its handler */
+	TL_SWITCH,	/* pid now runs: x0: the pid that ran before it (0: none yet) */
 	TL_EXEC,	/* current's new image: x0..x3: its name, NUL-padded */
 	TL_BOOT,	/* a: the boot step (1: trap table set up, 2: init created) */
 	TL_FAULT,	/* a: scause; x0: address; x1: pc; x2: 0 resolved, 1 copy-on-write */

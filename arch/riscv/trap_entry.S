@@ -182,5 +182,5 @@ idle_window_end:
  * kernel stack, where C may start its frames. */
 	.globl trap_return_rec
 trap_return_rec:
-	call	timeline_first_return
+	call	timeline_returning
 	j	trap_return
