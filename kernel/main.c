@@ -119,7 +119,7 @@ static void parse_cmdline(const char *bootargs)
 				kprintf("lde: bad timeline '%s' ignored (all, or 2..4096 events)\n",
 					tok + 9);
 		} else if (!strcmp(tok, "trace=all")) {
-			syscall_trace_all = true;
+			syscall_trace_all |= TRACE_PRINT;
 		} else if (!strcmp(tok, "timer=legacy")) {
 			arch_timer_use_legacy();
 		} else if (!strcmp(tok, "panic=test")) {

@@ -71,15 +71,11 @@ int proc_spawn_init(const char *path, int argc, char **argv)
 		p->files[fd] = file_dup(con);
 	file_put(con);
 	p->pgid = p->pid;
-	p->trace = (syscall_trace_all ? TRACE_PRINT : 0) | (timeline_all ? TRACE_TIMELINE : 0);
+	p->trace = syscall_trace_all;
 	init_proc = p;
 	current = p;	/* exec works on current */
 	mmu_activate(p->mm.pt);
 	err = proc_exec(path, argc, argv);
-	if (!err && timeline_all) {
-		timeline_record(TL_BOOT, 2, 0, 0, 0, 0, 0);
-		timeline_record_exec();
-	}
 	current = NULL;
 	if (err)
 		return err;

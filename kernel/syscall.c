@@ -46,7 +46,7 @@ static const syscall_fn syscall_table[NSYSCALLS] = {
 #undef SYSCALL
 };
 
-bool syscall_trace_all;
+uint8_t syscall_trace_all;
 
 /* For tracing: each call's name, arguments and how each is shown. An
  * argument type syscalls.def does not allow fails to compile here. */

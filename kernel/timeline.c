@@ -17,13 +17,16 @@
 #define TL_PER_PAGE (PGSIZE / sizeof(struct tl_event))
 _Static_assert(PGSIZE % sizeof(struct tl_event) == 0, "records straddle pages");
 
-static struct tl_event *ring[TL_MAX / TL_PER_PAGE];
+/* In .data, not .bss: the boot zeroes .bss an instruction at a time, and
+ * these would make it a page longer (boot_to_init, make bench). */
+#define TL_DATA __attribute__((section(".data")))
+static struct tl_event *ring[TL_MAX / TL_PER_PAGE] TL_DATA;
 static uint32_t capacity = TL_MAX;	/* timeline=N may make it smaller */
-static uint32_t next_slot;		/* where the next record goes */
-static uint64_t recorded;		/* ever, the overwritten included */
+static uint32_t next_slot TL_DATA;	/* where the next record goes */
+static uint64_t recorded TL_DATA;	/* ever, the overwritten included */
 static int last_pid = -1;		/* whose events came last: a change is a switch */
-bool timeline_active;
-bool timeline_all;
+bool timeline_active TL_DATA;
+bool timeline_all TL_DATA;
 
 /* Start recording: the ring's pages, then the recording trap entry. With
  * fewer pages free than wanted, a smaller ring (none: -ENOMEM). */
@@ -62,6 +65,7 @@ int timeline_param(const char *value)
 	if (err)
 		return err;
 	timeline_all = true;
+	syscall_trace_all |= TRACE_TIMELINE;
 	timeline_record(TL_BOOT, 1, 0, 0, 0, 0, 0);
 	return 0;
 }
@@ -85,6 +89,14 @@ static void put(uint64_t icount, enum tl_kind kind, int pid, uint32_t a, uint64_
 	e->x[4] = x4;
 }
 
+/* p's name in 4 words, NUL-padded (the dump shows them little-endian). */
+static void name_words(const struct proc *p, uint64_t w[4])
+{
+	size_t n = strlen(p->name);
+	w[0] = w[1] = w[2] = w[3] = 0;
+	memcpy(w, p->name, n < 4 * sizeof *w ? n : 4 * sizeof *w - 1);
+}
+
 /* Kernel events with no process (boot) have pid 0. The first event of a
  * process after another's is preceded by the switch that put it there:
  * every switch between recorded processes shows, at the first moment the
@@ -98,7 +110,10 @@ void timeline_record_at(uint64_t icount, enum tl_kind kind, uint32_t a, uint64_t
 		return;
 	int pid = p ? p->pid : 0;
 	if (pid != last_pid && p) {
-		put(icount, TL_SWITCH, pid, 0, last_pid < 0 ? 0 : (uint64_t)last_pid, 0, 0, 0, 0);
+		uint64_t w[4];
+		name_words(p, w);
+		put(icount, TL_SWITCH, pid, 0, last_pid < 0 ? 0 : (uint64_t)last_pid, w[0], w[1], w[2],
+		    w[3]);
 		last_pid = pid;
 	}
 	put(icount, kind, pid, a, x0, x1, x2, x3, x4);
@@ -112,9 +127,8 @@ void timeline_record(enum tl_kind kind, uint32_t a, uint64_t x0, uint64_t x1, ui
 
 void timeline_record_exec(void)
 {
-	uint64_t w[4] = { 0, 0, 0, 0 };
-	size_t n = strlen(current->name);
-	memcpy(w, current->name, n < sizeof w ? n : sizeof w - 1);
+	uint64_t w[4];
+	name_words(current, w);
 	timeline_record(TL_EXEC, 0, w[0], w[1], w[2], w[3], 0);
 }
 

@@ -20,9 +20,10 @@ enum tl_kind {
 	TL_SYSCALL_ENTER, /* a call that may not return, before it runs (exit...) */
 	TL_TIMER,	/* a timer interrupt, before its handler (which may switch) */
 	TL_DEVICE,	/* a device interrupt, before its handler */
-	TL_SWITCH,	/* pid now runs: x0: the pid that ran before it (0: none yet) */
+	TL_SWITCH,	/* pid now runs: x0: the pid that ran before it (0: none yet);
+			 * x1..x4: its name, NUL-padded */
 	TL_EXEC,	/* current's new image: x0..x3: its name, NUL-padded */
-	TL_BOOT,	/* a: the boot step (1: trap table set up, 2: init created) */
+	TL_BOOT,	/* a: the boot step (1: the trap table set up) */
 	TL_FAULT,	/* a: scause; x0: address; x1: pc; x2: 0 resolved, 1 copy-on-write */
 	TL_RETURN,	/* the return to U-mode: the registers are restored next */
 	TL_IPC_CALL,	/* reserved for IPC: a: endpoint; x0..x3 the message words */

@@ -73,7 +73,9 @@ def parse(text):
 
 
 def exec_name(e):
-    raw = b"".join(v.to_bytes(8, "little") for v in e["x"][:4])
+    """The name an exec or switch event carries."""
+    words = e["x"][1:5] if e["kind"] == "switch" else e["x"][:4]
+    raw = b"".join(v.to_bytes(8, "little") for v in words)
     return raw.split(b"\0")[0].decode("ascii", "replace")
 
 
@@ -83,7 +85,7 @@ def process_names(events):
     names = {0: ["kernel"]}
     for e in events:
         p = e["pid"]
-        if e["kind"] == "exec":
+        if e["kind"] in ("exec", "switch"):
             n = exec_name(e)
             if names.get(p, [])[-1:] != [n]:
                 names.setdefault(p, []).append(n)
@@ -143,8 +145,12 @@ def rows(events, names):
             out.append((t, "", "handle the trap: device interrupt", ""))
         elif k == "switch":
             prev = e["x"][0]
-            out.append((t, "", "switch(): save the kernel registers of %s, restore those of %s"
-                        % (nm(prev), A), ""))
+            if prev:
+                out.append((t, "", "switch(): save the kernel registers of %s, restore those "
+                            "of %s" % (nm(prev), A), ""))
+            else:
+                out.append((t, "", "start the first process, %s: switch() to its kernel "
+                            "stack, whose trapframe holds the program's pc and sp" % A, ""))
         elif k == "return":
             out.append((t, "", "restore registers of %s from the trapframe; return-from-trap"
                         % A, ""))
@@ -156,9 +162,8 @@ def rows(events, names):
         elif k == "exec":
             out.append((t, "", "exec: %s's new image is %s" % (A, exec_name(e)), ""))
         elif k == "boot":
-            out.append((t, "", {1: "initialize the trap table (stvec)",
-                                2: "create the first process (init): its trapframe, "
-                                   "return-from-trap set up"}.get(e["a"], "boot"), ""))
+            out.append((t, "", {1: "initialize the trap table (stvec)"}.get(e["a"], "boot"),
+                        ""))
         elif k == "mark":
             out.append((t, "", "", "%s: mark %d" % (A, e["x"][0])))
         else:
