@@ -153,7 +153,7 @@ $(B)/initrd-test.cpio: $(UBINS) $(B)/initrd.list scripts/mkbadelf.py
 	$(Q)cd $(B)/initrd-test && ls | LC_ALL=C sort | cpio -o -H newc --quiet > ../initrd-test.cpio
 
 # ---- top-level targets ----------------------------------------------------
-.PHONY: all deps run test check-boundaries bench fuzz soak qemu-gdb gdb clean help host-tests
+.PHONY: all deps run test check-boundaries bench timeline fuzz soak qemu-gdb gdb clean help host-tests
 .DEFAULT_GOAL := all
 
 all: $(B)/kernel.elf $(B)/kernel.asm $(B)/kernel.sym $(B)/initrd.cpio
@@ -203,6 +203,25 @@ bench: deps
 	@$(MAKE) all
 	@$(PYTHON) scripts/bench.py
 
+# The event timeline (docs/timeline.md): boot under icount with APPEND
+# (default: the notes' scenes, user/tl_demo.c) and draw what the kernel
+# recorded as the notes' table, a Perfetto trace and a Gantt chart. The
+# capture is remade when the kernel, the programs or APPEND change, and
+# the three files whenever the capture or the script does.
+TIMELINE_APPEND := $(or $(APPEND),timeline=all init=/tl_demo)
+timeline: deps
+	@$(MAKE) all
+	@$(MAKE) $(B)/timeline.png
+$(B)/timeline.append: FORCE
+	@mkdir -p $(B)
+	$(Q)echo '$(TIMELINE_APPEND)' | cmp -s - $@ || echo '$(TIMELINE_APPEND)' > $@
+$(B)/timeline.dump: $(B)/kernel.elf $(B)/initrd.cpio $(B)/timeline.append
+	@echo "  BOOT    $@ ($(TIMELINE_APPEND))"
+	$(Q)$(PYTHON) scripts/timeline.py boot '$(TIMELINE_APPEND)' --dump $@
+$(B)/timeline.txt $(B)/timeline.json $(B)/timeline.png &: $(B)/timeline.dump scripts/timeline.py
+	@echo "  DRAW    $(B)/timeline.txt .json .png"
+	$(Q)$(PYTHON) scripts/timeline.py draw $< --out $(B)/timeline
+
 # Long hardening runs (docs/hardening.md): boot after boot until SECONDS
 # have passed; SEED replays one run.
 fuzz: deps
@@ -242,6 +261,7 @@ help:
 	@echo "  make test         build everything and run every test (K=pattern: only those; TEST_JOBS=N)"
 	@echo "  make check-boundaries  which headers kernel/ and arch/ may include of each other"
 	@echo "  make bench        instructions per system call, switch, fork... (exact, under icount)"
+	@echo "  make timeline     the kernel's events as the notes' table, a Perfetto trace, a picture"
 	@echo "  make qemu-gdb     boot halted, waiting for gdb on GDB_PORT; then, elsewhere:"
 	@echo "  make gdb          attach gdb-multiarch with scripts/lde.gdb (README: Debugging)"
 	@echo "  make fuzz         the system-call fuzzer, seed after seed, for SECONDS (SEED=S replays one)"

@@ -20,6 +20,22 @@ void kmain(uint64_t hartid, uint64_t dtb_pa);
  * it, puts the result back into tf and does return_to_user's work. */
 void syscall_entry(struct trapframe *tf);
 
+/* syscall_entry's twin in the recording trap entry (kernel/timeline.h):
+ * stamp is the instruction count trap_entry read right after saving the
+ * registers, scause the trap's cause (the system call's). Records the trap
+ * (its x0 is the call number), the call and the return for a recorded
+ * process. */
+void syscall_entry_rec(struct trapframe *tf, uint64_t stamp, uint64_t scause);
+
+/* The recording trap entry's events for the other traps from U-mode: the
+ * trap (scause, stval, stamp as above), the interrupt handled (timer or
+ * device; recorded before its handler, which may switch), a page fault
+ * resolved, and the return to U-mode. */
+void timeline_trap(uint64_t scause, uint64_t stval, uint64_t stamp);
+void timeline_interrupt(bool timer);
+void timeline_fault_resolved(uint64_t scause, uint64_t addr, uint64_t pc);
+void timeline_returning(void);	/* also a new process's first (trap_return_rec) */
+
 /* What a U-mode exception was, in the kernel's terms. */
 enum user_fault {
 	FAULT_PAGE_READ,	/* a load found no page, or one it may not read */

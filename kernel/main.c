@@ -12,6 +12,7 @@
 #include "proc.h"
 #include "sched.h"
 #include "syscall.h"
+#include "timeline.h"
 #include "version.h"
 
 #define DEFAULT_INIT "/init"
@@ -115,8 +116,12 @@ static void parse_cmdline(const char *bootargs)
 					MAX_QUANTUM_MS);
 			else
 				quantum_ms = q;
+		} else if (!strncmp(tok, "timeline=", 9)) {
+			if (timeline_param(tok + 9))
+				kprintf("lde: bad timeline '%s' ignored (all, or 2..4096 events)\n",
+					tok + 9);
 		} else if (!strcmp(tok, "trace=all")) {
-			syscall_trace_all = true;
+			syscall_trace_all |= TRACE_PRINT;
 		} else if (!strcmp(tok, "timer=legacy")) {
 			arch_timer_use_legacy();
 		} else if (!strcmp(tok, "panic=test")) {

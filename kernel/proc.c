@@ -11,6 +11,7 @@
 #include "palloc.h"
 #include "sched.h"
 #include "syscall.h"
+#include "timeline.h"
 
 struct proc proc_table[NPROC];
 struct proc *current;
@@ -30,6 +31,8 @@ void proc_init(void)
 	}
 }
 
+char *proc_start_pc = trap_return;
+
 /* A fresh slot, not yet runnable; NULL if the table is full. */
 static struct proc *proc_alloc(void)
 {
@@ -43,7 +46,7 @@ static struct proc *proc_alloc(void)
 		p->state = P_SLEEPING;	/* not runnable until the caller says so */
 		waitq_init(&p->child_exit, "wait");
 		/* First swtch into it "returns" into trap_return on its stack. */
-		p->ctx.ra = (uint64_t)trap_return;
+		p->ctx.ra = (uint64_t)proc_start_pc;
 		p->ctx.sp = (uint64_t)p->tf;
 		return p;
 	}
@@ -138,6 +141,8 @@ void proc_exit(int status)
 		else
 			klog("lde: init (pid %d) exited with status %d\n", p->pid,
 			     LDE_W_EXITCODE(status));
+		if (timeline_all)
+			timeline_dump();
 		arch_poweroff(exit_code_of(status));
 	}
 	/* The teardown of a big address space has preemption points (in the

@@ -20,6 +20,14 @@ struct file;
 struct endpoint;
 struct ntfn;
 
+/* struct proc's trace bits, inherited by fork and kept by exec. */
+#define TRACE_PRINT 1		/* print each system call (syscall.c, docs/trace.md) */
+#define TRACE_TIMELINE 2	/* record events (timeline.c, docs/timeline.md) */
+
+/* Where a new process starts, in its first swtch: trap_return, or
+ * trap_return_rec while the timeline records (timeline.c). */
+extern char *proc_start_pc;
+
 enum proc_state {
 	P_UNUSED = LDE_P_UNUSED,
 	P_RUNNABLE = LDE_P_RUNNABLE,	/* on the run queue */
@@ -70,7 +78,7 @@ struct proc {
 	/* identity (proc.c) */
 	int pid;
 	int pgid;		/* process group: Ctrl-C and kill(-pgid) */
-	bool trace;		/* print each system call (syscall.c) */
+	uint8_t trace;		/* TRACE_*: print each system call, record events */
 	struct proc *parent;	/* re-pointed to init when the parent exits */
 	char name[LDE_NAME_MAX];
 

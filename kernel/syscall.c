@@ -6,6 +6,7 @@
 #include "hooks.h"
 #include "ipc.h"
 #include "proc.h"
+#include "timeline.h"
 #include "trap.h"
 #include "uapi.h"
 #include "console.h"
@@ -46,7 +47,7 @@ static const syscall_fn syscall_table[NSYSCALLS] = {
 #undef SYSCALL
 };
 
-bool syscall_trace_all;
+uint8_t syscall_trace_all;
 
 /* For tracing: each call's name, arguments and how each is shown. An
  * argument type syscalls.def does not allow fails to compile here. */
@@ -141,11 +142,23 @@ __attribute__((noinline)) static void dispatch_traced(struct trapframe *tf, uint
 	uint64_t args[6];
 	for (int i = 0; i < 6; i++)
 		args[i] = arch_syscall_arg(tf, i);
-	if (nr < NSYSCALLS && !syscall_info[nr].returns)
+	bool print = current->trace & TRACE_PRINT;
+	bool record = (current->trace & TRACE_TIMELINE) && timeline_active;
+	bool returns = nr >= NSYSCALLS || syscall_info[nr].returns;
+	if (!returns && print)
 		trace_call(nr, args, 0, false);
+	if (!returns && record)
+		timeline_record(TL_SYSCALL_ENTER, (uint32_t)nr, args[0], args[1], args[2], args[3], 0);
 	long ret = dispatch(tf, nr);
 	arch_syscall_ret(tf, ret);
-	trace_call(nr, args, ret, true);
+	if (print)
+		trace_call(nr, args, ret, true);
+	if (record) {
+		timeline_record(TL_SYSCALL, (uint32_t)nr, args[0], args[1], args[2], args[3],
+				(uint64_t)ret);
+		if (nr == SYS_exec && ret >= 0)
+			timeline_record_exec();
+	}
 }
 
 /* The hot path of every system call: keep it short (docs/performance.md
@@ -164,5 +177,25 @@ __attribute__((optimize("omit-frame-pointer"))) void syscall_entry(struct trapfr
 		long ret = dispatch(tf, nr);
 		arch_syscall_ret(p->tf, ret);
 	}
+	return_to_user_of(p);
+}
+
+/* The recording trap entry's system call (hooks.h): the trap, the call
+ * (dispatch_traced records it) and the return. A process that is not
+ * recorded pays only the test. The return is recorded before
+ * return_to_user_of's work, which, for a killed process, does not
+ * return. */
+void syscall_entry_rec(struct trapframe *tf, uint64_t stamp, uint64_t scause)
+{
+	struct proc *p = current;
+	if (!(p->trace & TRACE_TIMELINE)) {
+		syscall_entry(tf);
+		return;
+	}
+	uint64_t nr = arch_syscall_nr(tf);
+	p->syscalls++;
+	timeline_record_at(stamp, TL_TRAP, (uint32_t)scause, nr, 0, 0, 0, 0);
+	dispatch_traced(tf, nr);
+	timeline_record(TL_RETURN, 0, 0, 0, 0, 0, 0);
 	return_to_user_of(p);
 }

@@ -16,5 +16,6 @@ struct proc;
 #include "syscalls.def"
 #undef SYSCALL
 
-/* trace=all on the kernel command line: every process is traced. */
-extern bool syscall_trace_all;
+/* trace=all (TRACE_PRINT) and timeline= (TRACE_TIMELINE) on the kernel
+ * command line: every process is traced, or recorded. */
+extern uint8_t syscall_trace_all;	/* TRACE_* bits init starts with */

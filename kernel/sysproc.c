@@ -10,6 +10,7 @@
 #include "proc.h"
 #include "sched.h"
 #include "syscall.h"
+#include "timeline.h"
 #include "tty.h"
 #include "file.h"
 #include "ipc.h"
@@ -188,8 +189,13 @@ long sys_tcsetpgrp(long fd, int pgrp)
 
 long sys_setpgid(int pid, int pgid) { return proc_setpgid(pid, pgid); }
 
+long sys_timeline(long op, long arg) { return timeline_control(op, arg); }
+
 long sys_trace(long on)
 {
-	current->trace = on != 0;
+	if (on)
+		current->trace |= TRACE_PRINT;
+	else
+		current->trace &= ~TRACE_PRINT;
 	return 0;
 }

@@ -130,7 +130,16 @@ struct lde_meminfo {
  * index-th file in the initrd and returns the name's length (never 0), or
  * 0 past the end. tcsetpgrp(fd, pgrp): the process group Ctrl-C interrupts (0: none).
  * trace(on): print every system call this process (and its future
- * children and images) makes; the format is in docs/trace.md. */
+ * children and images) makes; the format is in docs/trace.md.
+ * timeline(op, arg): the event timeline (docs/timeline.md): TL_OP_ON
+ * records this process's (and its future children's) events, TL_OP_OFF
+ * stops, TL_OP_DUMP prints the buffer on the console, TL_OP_MARK records
+ * a mark with arg. */
+#define LDE_TL_OP_OFF 0
+#define LDE_TL_OP_ON 1
+#define LDE_TL_OP_DUMP 2
+#define LDE_TL_OP_MARK 3
+
 
 /* IPC (docs/ipc.md). A message is an info word and four data words, all in
  * registers. The info word carries the label (low 32 bits), the number of

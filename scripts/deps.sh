@@ -19,6 +19,7 @@ python3:/usr/bin/python3
 python3-pytest:/usr/lib/python3/dist-packages/pytest
 python3-pytest-xdist:/usr/lib/python3/dist-packages/xdist
 python3-pexpect:/usr/lib/python3/dist-packages/pexpect
+python3-matplotlib:/usr/lib/python3/dist-packages/matplotlib
 make:make
 gcc:gcc
 clang:clang

@@ -604,6 +604,7 @@ static int weight(int nr)
 	case SYS_poweroff: return 1;
 	case SYS_exit: return 1;	/* ends the worker */
 	case SYS_trace: return 1;	/* floods the console */
+	case SYS_timeline: return 1;	/* a dump floods it too */
 	case SYS_uptime: return 2;
 	case SYS_write: return 8;
 	case SYS_read: case SYS_sbrk: return 6;
@@ -882,6 +883,16 @@ static void one_call(void)
 			a[3] = pick_ptr(&c[3]);
 			a[4] = pick_len();
 			break;
+		case SYS_timeline:
+			if (chance(60)) {
+				static const uint64_t ops[] = { LDE_TL_OP_OFF, LDE_TL_OP_DUMP,
+								LDE_TL_OP_MARK };
+				a[0] = ops[below(3)];
+			} else {
+				a[0] = pick_int();
+			}
+			a[1] = pick_int();
+			break;
 		default:
 			if (nr < NSYSCALLS)
 				for (int i = 0; i < calls[nr].nargs; i++)
@@ -899,6 +910,11 @@ static void one_call(void)
 	if ((nr == SYS_ipc_call || nr == SYS_ipc_reply || nr == SYS_ipc_reply_recv) &&
 	    ((a[1] >> 40) & 0xff) == (uint64_t)stats_fd + 1)
 		a[1] &= ~(0xffUL << 40);
+	/* Never the timeline's ON: the ring's pages stay taken for the rest
+	 * of the boot, which the leak check would count (tests/suites/
+	 * timeline.py tests ON). */
+	if (nr == SYS_timeline && a[0] == LDE_TL_OP_ON)
+		a[0] = LDE_TL_OP_MARK;
 	if (nr == SYS_kill && !kill_target_ok(a[0]))
 		a[0] = (uint64_t)(sentinel_pid + 100000);
 	if (nr == SYS_exec && exec_path_forbidden(a[0]))
@@ -1024,6 +1040,11 @@ static void one_call(void)
 		break;
 	case SYS_exec:
 		FAIL_IF(r >= 0, nr, r, a[0], a[1]);	/* success does not return */
+		break;
+	case SYS_timeline:
+		FAIL_IF(r != (a[0] == LDE_TL_OP_OFF || a[0] == LDE_TL_OP_DUMP ||
+				      a[0] == LDE_TL_OP_MARK ? 0 : -22 /* EINVAL */),
+			nr, r, a[0], a[1]);
 		break;
 	case SYS_trace:
 		if (a[0])

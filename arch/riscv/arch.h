@@ -23,6 +23,8 @@ struct context {
 void swtch(struct context *old, struct context *new);
 /* Entered by a new process's first swtch, with sp at its trapframe. */
 extern char trap_return[];
+/* trap_return, recording the return first (the event timeline's). */
+extern char trap_return_rec[];
 
 /* --- physical memory --- */
 static inline void *pa_to_kva(uint64_t pa);
@@ -39,6 +41,11 @@ static inline bool arch_intr_enabled(void);
  * loop's wait, and the only window in which the kernel takes interrupts. */
 void arch_idle_wait(void);
 
+/* --- traps (trap.c) --- */
+/* Install the recording trap entry (on) or the plain one: the event
+ * timeline's (kernel/timeline.h), which costs the plain entry nothing. */
+void arch_trap_recording(bool on);
+
 /* --- time (timer.c) --- */
 extern uint64_t arch_timebase_hz;	/* ticks of arch_now() per second */
 static inline uint64_t arch_now(void)
@@ -50,6 +57,14 @@ static inline uint64_t arch_now(void)
 void arch_set_timer(uint64_t when);	/* one timer interrupt at arch_now() >= when */
 /* Is a timer interrupt waiting to be taken (it arrived in the kernel)? */
 static inline bool arch_timer_pending(void);
+/* The retired-instruction count (instret; OpenSBI's mcounteren lets
+ * S-mode read it). */
+static inline uint64_t arch_instret(void)
+{
+	uint64_t n;
+	__asm__ volatile("rdinstret %0" : "=r"(n));
+	return n;
+}
 /* Program the timer through the SBI's legacy call even if TIME exists. */
 void arch_timer_use_legacy(void);
 

@@ -16,13 +16,18 @@
 #include "kassert.h"
 #include "plic.h"
 
-extern char trap_entry[];
+extern char trap_entry[], trap_entry_rec[];
 
 void trap_init(void)
 {
 	csr_write(stvec, (uint64_t)trap_entry);	/* direct mode */
 	csr_write(sscratch, 0);
 	csr_set(sie, SIE_STIE | SIE_SEIE);
+}
+
+void arch_trap_recording(bool on)
+{
+	csr_write(stvec, (uint64_t)(on ? trap_entry_rec : trap_entry));
 }
 
 static const char *exception_name(uint64_t code)
@@ -88,6 +93,24 @@ __attribute__((optimize("omit-frame-pointer"))) void trap_user(struct trapframe 
 		interrupt(SCAUSE_CODE(cause), true);
 	else
 		proc_user_fault(fault_kind(cause), tf->sepc, tf->stval);
+	return_to_user();
+}
+
+/* trap_user's twin in the recording entry (trap_entry_rec): the same
+ * work, with its events (hooks.h); stamp is the instruction count read
+ * at entry. */
+void trap_user_rec(struct trapframe *tf, uint64_t stamp)
+{
+	uint64_t cause = tf->scause;
+	timeline_trap(cause, tf->stval, stamp);
+	if (cause & SCAUSE_INTR) {
+		timeline_interrupt(SCAUSE_CODE(cause) == IRQ_S_TIMER);
+		interrupt(SCAUSE_CODE(cause), true);
+	} else {
+		proc_user_fault(fault_kind(cause), tf->sepc, tf->stval);
+		timeline_fault_resolved(cause, tf->stval, tf->sepc);
+	}
+	timeline_returning();
 	return_to_user();
 }
 

@@ -49,6 +49,49 @@
 	.endr
 .endm
 
+/* The entry from U-mode, twice: `trap_entry` calls syscall_entry and
+ * trap_user; `trap_entry_rec`, installed instead while the event timeline
+ * records (arch_trap_recording), reads the instruction count right after
+ * the registers are saved (a fixed TRAP_STAMP_OFFSET instructions into
+ * the trap: the first csrrw, the beqz, 30 stores) and passes it, and
+ * scause, to their recording twins. Two copies rather than a test: the
+ * plain entry stays exactly as fast as it was. */
+.macro USER_ENTRY name, syscall_fn, trap_fn, stamp
+	.balign 4
+	.globl \name
+\name:
+	csrrw	sp, sscratch, sp
+	beqz	sp, trap_from_kernel
+	SAVE_GPRS_EXCEPT_SP
+	.if \stamp
+	csrr	a1, instret
+	.endif
+	csrrw	t0, sscratch, zero
+	sd	t0, TF_X(2)(sp)
+	csrr	t0, sepc
+	csrr	t2, scause
+	sd	t2, TF_SCAUSE(sp)
+	li	t1, EXC_ECALL_U
+	bne	t2, t1, 1f
+	addi	t0, t0, 4		/* resume after the ecall */
+	sd	t0, TF_SEPC(sp)
+	mv	a0, sp
+	.if \stamp
+	mv	a2, t2
+	.endif
+	call	\syscall_fn
+	j	trap_return_fast
+1:
+	csrr	t1, sstatus
+	csrr	t3, stval
+	sd	t0, TF_SEPC(sp)
+	sd	t1, TF_SSTATUS(sp)
+	sd	t3, TF_STVAL(sp)
+	mv	a0, sp
+	call	\trap_fn
+	j	trap_return
+.endm
+
 	.section .text
 	.balign 4
 	.globl trap_entry
@@ -132,3 +175,13 @@ idle_window:
 idle_window_end:
 	csrci	sstatus, SSTATUS_SIE
 	ret
+
+	USER_ENTRY trap_entry_rec, syscall_entry_rec, trap_user_rec, 1
+
+/* A new process's first return to U-mode while the timeline records:
+ * trap_return, with the event. sp is the trapframe, the top of the
+ * kernel stack, where C may start its frames. */
+	.globl trap_return_rec
+trap_return_rec:
+	call	timeline_returning
+	j	trap_return

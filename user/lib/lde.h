@@ -21,6 +21,8 @@ int poweroff(int status);	/* init only: returns -1 (EPERM) to others */
 long readdir(int index, char *buf, size_t len);
 /* Trace this process's system calls (and its children's) on the console. */
 int trace(int on);
+/* The event timeline (docs/timeline.md): op is LDE_TL_OP_*. */
+int timeline(int op, long arg);
 
 /* The raw system call, for tests that must pass what the stubs would not:
  * ecall with the number in a7 and the arguments in a0-a5 (syscalls.c). */

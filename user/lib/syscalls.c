@@ -85,6 +85,7 @@ long readdir(int index, char *buf, size_t len) { return check(lde_sys_readdir(in
 int tcsetpgrp(int fd, pid_t pgrp) { return (int)check(lde_sys_tcsetpgrp(fd, pgrp)); }
 int setpgid(pid_t pid, pid_t pgid) { return (int)check(lde_sys_setpgid(pid, pgid)); }
 int trace(int on) { return (int)check(lde_sys_trace(on)); }
+int timeline(int op, long arg) { return (int)check(lde_sys_timeline(op, arg)); }
 
 int poweroff(int status) { return (int)check(lde_sys_poweroff(status)); }
 

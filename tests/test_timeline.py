@@ -1,0 +1,139 @@
+"""scripts/timeline.py on real captures (docs/timeline.md): the notes'
+table for a system call, the Perfetto trace, the picture, make's
+dependencies, repeatability, and how the table's instruction counts relate
+to `make bench`'s. The kernel side's own tests are tests/suites/timeline.py."""
+import importlib.util
+import json
+import os
+import re
+
+import pytest
+
+import lde
+
+_spec = importlib.util.spec_from_file_location("timeline_script",
+                                               os.path.join(lde.ROOT, "scripts", "timeline.py"))
+tl = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(tl)
+
+
+@pytest.fixture(scope="module")
+def runs(tmp_path_factory):
+    """make timeline's default scenes, booted twice, each drawn."""
+    out = []
+    for i in range(2):
+        d = tmp_path_factory.mktemp("timeline%d" % i)
+        text = tl.boot(tl.DEFAULT_APPEND)
+        events = tl.write_all(text, str(d / "timeline"))
+        out.append((d, events))
+    return out
+
+
+def read(path):
+    with open(path, "rb") as f:
+        return f.read()
+
+
+def test_two_runs_identical(runs):
+    (a, _), (b, _) = runs
+    for ext in ("txt", "json"):
+        assert read(a / ("timeline." + ext)) == read(b / ("timeline." + ext)), ext
+
+
+def table_section(text, title):
+    m = re.search(r"^== %s ==\n(.*?)(?=^== |\Z)" % re.escape(title), text, re.M | re.S)
+    assert m, "no section " + title
+    return m.group(1)
+
+
+def test_getpid_in_the_notes_order(runs):
+    d, _ = runs[0]
+    sec = table_section(read(d / "timeline.txt").decode(), "A system call: getpid()")
+    steps = ["system call getpid(): trap (ecall)",
+             "trap: save the pc of", "save registers of tl_demo 1 to the trapframe",
+             "handle the trap: getpid() = 1", "return-from-trap",
+             "restore registers of tl_demo 1, enter user mode, jump to",
+             "tl_demo 1 runs in user mode"]
+    at = [sec.find(s) for s in steps]
+    assert -1 not in at, list(zip(steps, at))
+    assert at == sorted(at), "steps out of the notes' order"
+    counts = [int(l.split("|")[0]) for l in sec.splitlines() if re.match(r"^\s+[-+]\d+ \|", l)]
+    # The trap row is TRAP_STAMP_OFFSET before the registers are saved.
+    assert counts[0] == -tl.TRAP_STAMP_OFFSET and counts[2] == 0 and counts == sorted(counts)
+
+
+def test_timer_switch_table(runs):
+    d, _ = runs[0]
+    sec = table_section(read(d / "timeline.txt").decode(),
+                        "A timer interrupt: the OS switches from A to B")
+    m = re.search(r"timer interrupt: save the pc of (tl_demo \d+)", sec)
+    assert m
+    a = m.group(1)
+    b = re.search(r"switch\(\): save the kernel registers of %s, restore those of (tl_demo \d+)"
+                  % a, sec).group(1)
+    assert a != b
+    order = ["save registers of %s to the trapframe" % a, "timer tick", "switch()",
+             "restore registers of %s from the trapframe; return-from-trap" % b,
+             "jump to %s's pc" % b, "%s runs in user mode" % b]
+    at = [sec.find(s) for s in order]
+    assert -1 not in at and at == sorted(at), list(zip(order, at))
+
+
+def test_chrome_trace(runs):
+    d, events = runs[0]
+    trace = json.loads(read(d / "timeline.json"))
+    te = trace["traceEvents"]
+    for e in te:
+        for k in ("ph", "ts", "pid", "tid", "name"):
+            assert k in e, (k, e)
+        if e["ph"] == "X":
+            assert e["dur"] > 0 and e["cat"] in ("user", "kernel")
+    named = {e["pid"] for e in te if e["ph"] == "M" and e["name"] == "process_name"}
+    assert named == {e["pid"] for e in events}
+    # Every process that ran has user time and kernel time of its own.
+    for p in named - {0}:
+        cats = {e["cat"] for e in te if e["ph"] == "X" and e["pid"] == p}
+        assert cats == {"user", "kernel"}, (p, cats)
+    assert sum(e["ph"] == "B" for e in te) == sum(e["ph"] == "E" for e in te)
+    starts = sorted(e["id"] for e in te if e["ph"] == "s")
+    assert starts and starts == sorted(e["id"] for e in te if e["ph"] == "f")
+    calls = [e for e in te if e.get("cat") == "syscall"]
+    assert any(e["args"]["call"] == "getpid() = 1" for e in calls)
+
+
+def test_png(runs):
+    d, _ = runs[0]
+    png = read(d / "timeline.png")
+    assert png[:8] == b"\x89PNG\r\n\x1a\n" and len(png) > 10000
+
+
+def test_png_redrawn_when_events_change():
+    p = lde.subprocess.run(["make", "-n", "-W", "build/timeline.dump", "build/timeline.png"],
+                           cwd=lde.ROOT, capture_output=True, text=True)
+    assert "timeline.py draw" in p.stdout, p.stdout + p.stderr
+    p = lde.subprocess.run(["make", "-n", "-W", "build/kernel.elf", "build/timeline.png"],
+                           cwd=lde.ROOT, capture_output=True, text=True)
+    assert "timeline.py boot" in p.stdout, p.stdout + p.stderr
+
+
+def bench_getpid(append):
+    r = lde.boot(append=append, timeout=60, env={"QEMU_EXTRA": "-icount shift=0,sleep=off"})
+    assert r.status == 0, r.out[-2000:]
+    n = int(re.search(r"^BENCH getpid (\d+) ", r.out, re.M).group(1))
+    return n, r.out
+
+
+def test_counts_agree_with_bench():
+    """The timeline's counts are bench's: with recording on, every getpid in
+    bench's loop is the same number of instructions after the one before,
+    and that is what bench reports for getpid plus its loop's own 2
+    instructions (bench subtracts them). With recording off the same call
+    costs the recorder's price less (docs/timeline.md)."""
+    plain, _ = bench_getpid("init=/bench only getpid")
+    recorded, out = bench_getpid("timeline=all init=/bench only getpid")
+    stamps = [e["icount"] for e in tl.parse(out)
+              if e["kind"] == "trap" and e["a"] == 8 and e["x"][0] == 4]
+    assert len(stamps) == 100
+    gaps = {b - a for a, b in zip(stamps, stamps[1:])}
+    assert gaps == {recorded + 2}, (gaps, recorded)
+    assert plain < recorded
