@@ -86,7 +86,7 @@ $(B)/kernel.sym: $(B)/kernel.elf
 
 # ---- user programs --------------------------------------------------------
 # Every user/NAME.c is a program, installed in the initrd as /NAME.
-UARCH := -march=rv64imac -mabi=lp64 --specs=picolibc.specs
+UARCH := -march=rv64gc -mabi=lp64d --specs=picolibc.specs
 UCFLAGS := $(UARCH) -std=gnu11 -O2 -g -Wall -Wextra -Werror -Wno-unused-parameter \
 	-mcmodel=medany -fno-omit-frame-pointer -iquote kernel -iquote user/lib -MD -MP
 ULDFLAGS := $(UARCH) -nostartfiles -static -T user/user.ld -Wl,--gc-sections -Wl,--build-id=none

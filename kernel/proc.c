@@ -36,6 +36,7 @@ static struct proc *proc_alloc(void)
 		struct proc *p = &proc_table[i];
 		if (p->state != P_UNUSED)
 			continue;
+		sched_fpu_reset(p);	/* the FPU may still hold the old process's */
 		memset(&p->PROC_PER_PROCESS, 0, sizeof *p - offsetof(struct proc, PROC_PER_PROCESS));
 		p->pid = next_pid++;
 		p->state = P_SLEEPING;	/* not runnable until the caller says so */
@@ -102,6 +103,7 @@ long proc_fork(void)
 	}
 	*child->tf = *parent->tf;
 	arch_fork_child_ret(child->tf);
+	sched_fpu_fork(child);
 	for (int fd = 0; fd < NOFILE; fd++)
 		if (parent->files[fd])
 			child->files[fd] = file_dup(parent->files[fd]);

@@ -46,6 +46,10 @@ struct proc {
 	struct context ctx;	/* saved by swtch while not running */
 	struct waitq *waiting_on; /* set while SLEEPING */
 	uint64_t wake_at;	/* timed sleep deadline (arch_now units) */
+	/* floating point, switched lazily (sched.c): fp holds the process's
+	 * FP registers unless fp_on, when the FPU has them. */
+	bool fp_on;		/* its FPU is on; cleared when it leaves the CPU */
+	struct fpstate fp;	/* zero until it first uses the FPU */
 
 	/* identity (proc.c) */
 	int pid;

@@ -7,6 +7,7 @@
 #include "errno.h"
 #include "hooks.h"
 #include "kassert.h"
+#include "kstring.h"
 
 uint64_t sched_quantum;
 static struct list run_queue = LIST_INIT(run_queue);
@@ -43,6 +44,54 @@ void sched_make_runnable(struct proc *p)
 	list_push_back(&run_queue, &p->link);
 }
 
+/* The lazy FPU switch. A process starts with its FPU off; its first FP
+ * instruction traps (sched_fpu_fault), which loads its registers and turns
+ * the FPU on. When it leaves the CPU, its registers are saved only if it
+ * wrote them (dirty), and its FPU goes off again. So a process that never
+ * uses floating point costs nothing but the test of fp_on at the switch.
+ * fpu_owner is the process whose registers the FPU holds (they match its
+ * fp whenever it is not running with its FPU on): if it is the next to
+ * touch the FPU, nothing is loaded. A future signal frame saves and loads
+ * fp the same way (save if fp_on and dirty; fpu_owner = NULL after
+ * writing fp). */
+static struct proc *fpu_owner;
+
+static __attribute__((noinline)) void fpu_switch_out(struct proc *prev)
+{
+	if (arch_fpu_dirty())
+		arch_fpu_save(&prev->fp);
+	arch_fpu_off(prev->tf);
+	prev->fp_on = false;
+}
+
+void sched_fpu_fault(void)
+{
+	if (fpu_owner != current) {
+		arch_fpu_load(&current->fp);
+		fpu_owner = current;
+	}
+	arch_fpu_on(current->tf);
+	current->fp_on = true;
+}
+
+void sched_fpu_fork(struct proc *child)
+{
+	if (current->fp_on && arch_fpu_dirty())
+		arch_fpu_save(&current->fp);
+	child->fp = current->fp;
+}
+
+void sched_fpu_reset(struct proc *p)
+{
+	if (fpu_owner == p)
+		fpu_owner = NULL;
+	if (p->fp_on) {
+		arch_fpu_off(p->tf);
+		p->fp_on = false;
+	}
+	memset(&p->fp, 0, sizeof p->fp);
+}
+
 /* Switch from current (already off the CPU's books: runnable on the queue,
  * sleeping or zombie) to the next runnable process, or to idle. Returns
  * when current is scheduled again. */
@@ -52,6 +101,8 @@ static void switch_away(void)
 	 * the idle loop's wait. Every sleep, yield and exit comes here. */
 	KASSERT(!arch_intr_enabled());
 	struct proc *prev = current;
+	if (prev->fp_on)
+		fpu_switch_out(prev);
 	uint64_t now = arch_now();
 	prev->runtime += now - prev->run_start;
 	struct list *n = list_pop_front(&run_queue);

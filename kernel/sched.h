@@ -25,6 +25,12 @@ void sched_preempt(void);
 /* Switch away from current, which is no longer runnable (zombie). */
 void sched_exit(void) __attribute__((noreturn));
 
+/* The FP registers (the lazy switch, sched.c). fork: the child gets a copy
+ * of current's, as they are now. reset: p's become zero, as a new
+ * process's (exec, and a slot taken for a new process). */
+void sched_fpu_fork(struct proc *child);
+void sched_fpu_reset(struct proc *p);
+
 void waitq_init(struct waitq *q, const char *name);
 /* Sleep on q until woken. Returns 0, or -EINTR if the process was killed
  * (it is then woken early, and the caller must unwind). */

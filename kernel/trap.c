@@ -13,6 +13,7 @@ static const char *fault_name(enum user_fault kind)
 	case FAULT_PAGE_WRITE: return "store page fault";
 	case FAULT_PAGE_EXEC: return "instruction page fault";
 	case FAULT_ILLEGAL: return "illegal instruction";
+	case FAULT_NO_FPU: return "floating-point instruction, but this CPU has no FPU";
 	case FAULT_BREAKPOINT: return "breakpoint";
 	case FAULT_FETCH_MISALIGNED: return "instruction address misaligned";
 	case FAULT_LOAD_MISALIGNED: return "load address misaligned";
@@ -28,7 +29,8 @@ static const char *fault_name(enum user_fault kind)
 static int signal_for(enum user_fault kind)
 {
 	switch (kind) {
-	case FAULT_ILLEGAL: return LDE_SIGILL;
+	case FAULT_ILLEGAL:
+	case FAULT_NO_FPU: return LDE_SIGILL;
 	case FAULT_BREAKPOINT: return LDE_SIGTRAP;
 	case FAULT_FETCH_MISALIGNED:
 	case FAULT_LOAD_MISALIGNED:

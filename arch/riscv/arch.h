@@ -69,7 +69,32 @@ void arch_user_frame_init(struct trapframe *tf, uint64_t entry, uint64_t sp);
 static inline uint64_t arch_syscall_nr(const struct trapframe *tf);
 static inline uint64_t arch_syscall_arg(const struct trapframe *tf, int i);
 static inline void arch_syscall_ret(struct trapframe *tf, long v);
+/* The child's copy of its parent's frame: fork() returns 0 there, and the
+ * child starts with the FPU off (its FP registers are in its proc). */
 static inline void arch_fork_child_ret(struct trapframe *tf);
+
+/* --- floating point (fpu.S) ---
+ * A process's FP registers, kept by kernel/ in its struct proc; the lazy
+ * switch that decides when to save and load them is kernel/sched.c's. The
+ * running process's FPU is either off (its next FP instruction traps, and
+ * trap.c calls sched_fpu_fault) or on: its registers are in the FPU,
+ * clean (they match its struct fpstate) or dirty (written since). */
+struct fpstate {
+	uint64_t f[32];	/* f0..f31 */
+	uint64_t fcsr;	/* rounding mode, exception flags */
+};
+extern bool arch_fpu_present;	/* the CPU has F and D (probed at boot) */
+/* The FPU's registers into *s; the FPU must be on. */
+void arch_fpu_save(struct fpstate *s);
+/* *s into the FPU's registers, turning it on (dirty). */
+void arch_fpu_load(const struct fpstate *s);
+/* Has the running process written an FP register since arch_fpu_on? */
+static inline bool arch_fpu_dirty(void);
+/* Let the process of tf (current) use the FPU, its registers clean. */
+static inline void arch_fpu_on(struct trapframe *tf);
+/* Turn the FPU off for the process of tf (current): its next FP
+ * instruction traps. */
+static inline void arch_fpu_off(struct trapframe *tf);
 
 /* --- user address spaces (mmu.c) ---
  * kernel/vm.c builds address spaces with these; the page-table format
@@ -159,6 +184,7 @@ static inline uint64_t arch_frame_pointer(void) { return (uint64_t)__builtin_fra
 /* ---- private: the inline bodies, and what they need ---- */
 #include "context.h"
 #include "csr.h"
+#include "fpu.h"
 #include "memlayout.h"
 #include "trapframe.h"
 
@@ -167,6 +193,14 @@ _Static_assert(offsetof(struct context, ra) == CTX_RA && offsetof(struct context
 		       offsetof(struct context, s[11]) == CTX_S(11) &&
 		       sizeof(struct context) == CTX_SIZE,
 	       "swtch.S layout");
+
+_Static_assert(offsetof(struct fpstate, f[31]) == FP_F(31) &&
+		       offsetof(struct fpstate, fcsr) == FP_FCSR && sizeof(struct fpstate) == FP_SIZE,
+	       "fpu.S layout");
+
+_Static_assert(offsetof(struct fpstate, f[31]) == FP_F(31) &&
+		       offsetof(struct fpstate, fcsr) == FP_FCSR && sizeof(struct fpstate) == FP_SIZE,
+	       "fpu.S layout");
 
 static inline void *pa_to_kva(uint64_t pa) { return (void *)(pa + KERNEL_OFFSET); }
 static inline uint64_t kva_to_pa(const void *va) { return (uint64_t)va - KERNEL_OFFSET; }
@@ -183,4 +217,25 @@ static inline struct trapframe *arch_kstack_frame(int slot)
 static inline uint64_t arch_syscall_nr(const struct trapframe *tf) { return tf->a7; }
 static inline uint64_t arch_syscall_arg(const struct trapframe *tf, int i) { return (&tf->a0)[i]; }
 static inline void arch_syscall_ret(struct trapframe *tf, long v) { tf->a0 = (uint64_t)v; }
-static inline void arch_fork_child_ret(struct trapframe *tf) { tf->a0 = 0; }
+static inline void arch_fork_child_ret(struct trapframe *tf)
+{
+	tf->a0 = 0;
+	tf->sstatus &= ~SSTATUS_FS_MASK;
+}
+/* FS lives in the sstatus CSR, which the fast system-call exit keeps, and
+ * in tf->sstatus, which trap_return reloads: both change together. */
+static inline bool arch_fpu_dirty(void)
+{
+	return (csr_read(sstatus) & SSTATUS_FS_MASK) == SSTATUS_FS_DIRTY;
+}
+static inline void arch_fpu_on(struct trapframe *tf)
+{
+	csr_clear(sstatus, SSTATUS_FS_MASK);
+	csr_set(sstatus, SSTATUS_FS_CLEAN);
+	tf->sstatus = (tf->sstatus & ~SSTATUS_FS_MASK) | SSTATUS_FS_CLEAN;
+}
+static inline void arch_fpu_off(struct trapframe *tf)
+{
+	csr_clear(sstatus, SSTATUS_FS_MASK);
+	tf->sstatus &= ~SSTATUS_FS_MASK;
+}
