@@ -26,7 +26,7 @@ enum user_fault {
 	FAULT_PAGE_WRITE,	/* a store: no page, read-only or copy-on-write */
 	FAULT_PAGE_EXEC,	/* an instruction fetch: no page, or not executable */
 	FAULT_ILLEGAL,		/* illegal instruction */
-	FAULT_NO_FPU,		/* a floating-point instruction, on a CPU without F/D */
+	FAULT_NO_FPU,		/* FP on a CPU without F/D (kernel/trap.c tells) */
 	FAULT_BREAKPOINT,
 	FAULT_FETCH_MISALIGNED,
 	FAULT_LOAD_MISALIGNED,
@@ -42,11 +42,6 @@ enum user_fault {
  * to be retried (the page is there now); otherwise the process is killed
  * and this does not return. */
 void proc_user_fault(enum user_fault kind, uint64_t pc, uint64_t addr);
-
-/* The current process executed a floating-point instruction with its FPU
- * off (arch.h, floating point): give it its FP registers and turn the FPU
- * on; the instruction is then retried. */
-void sched_fpu_fault(void);
 
 /* Last thing before every return to U-mode, after a fault or an interrupt
  * (system calls do the same inside syscall_entry): acts on a pending kill,

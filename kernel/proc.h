@@ -37,6 +37,11 @@ struct proc {
 	struct list link;	/* run queue, a waitq, or the timed queue (sched.c);
 				 * empty whenever the slot is free or a zombie */
 	struct trapframe *tf;	/* top of this slot's kernel stack */
+	/* The process's FP registers while the FPU does not hold them
+	 * (sched.c, the lazy FPU switch). Outside the part proc_alloc clears:
+	 * meaningful only if fp_used, and written whole before that is set
+	 * (first use: zeroes; fork: the parent's). */
+	struct fpstate fp;
 
 	/* Everything from here on is the process's: proc_alloc clears it
 	 * (PROC_PER_PROCESS is its first field). */
@@ -46,17 +51,15 @@ struct proc {
 	struct context ctx;	/* saved by swtch while not running */
 	struct waitq *waiting_on; /* set while SLEEPING */
 	uint64_t wake_at;	/* timed sleep deadline (arch_now units) */
-	/* floating point, switched lazily (sched.c): fp holds the process's
-	 * FP registers unless fp_on, when the FPU has them. */
-	bool fp_on;		/* its FPU is on; cleared when it leaves the CPU */
-	struct fpstate fp;	/* zero until it first uses the FPU */
 
 	/* identity (proc.c) */
 	int pid;
 	int pgid;		/* process group: Ctrl-C and kill(-pgid) */
 	bool trace;		/* print each system call (syscall.c) */
+	bool fp_used;		/* has used the FPU since exec: fp is its (sched.c) */
+	bool fp_on;		/* its FPU is on: the FPU holds its registers */
 	struct proc *parent;	/* re-pointed to init when the parent exits */
-	char name[LDE_NAME_MAX];
+	char name[LDE_NAME_MAX] __attribute__((aligned(8))); /* fork copies it by words */
 
 	/* resources */
 	struct mm mm;

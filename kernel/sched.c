@@ -48,13 +48,15 @@ void sched_make_runnable(struct proc *p)
  * instruction traps (sched_fpu_fault), which loads its registers and turns
  * the FPU on. When it leaves the CPU, its registers are saved only if it
  * wrote them (dirty), and its FPU goes off again. So a process that never
- * uses floating point costs nothing but the test of fp_on at the switch.
- * fpu_owner is the process whose registers the FPU holds (they match its
- * fp whenever it is not running with its FPU on): if it is the next to
- * touch the FPU, nothing is loaded. A future signal frame saves and loads
- * fp the same way (save if fp_on and dirty; fpu_owner = NULL after
- * writing fp). */
-static struct proc *fpu_owner;
+ * uses floating point costs one test of fp_on per switch and one of
+ * fp_used per fork and exec; one that computes alone, nothing more.
+ * fpu_owner is the pid whose registers the FPU holds (they equal its fp
+ * whenever its FPU is off): if it is the next to touch the FPU, nothing
+ * is loaded. A pid, not a slot: pids are not reused, so the owner's exit
+ * needs no bookkeeping. A future signal frame saves fp the same way
+ * (save if fp_on and dirty, then turn the FPU off) and, after writing fp
+ * back, sets fpu_owner to 0. */
+static int fpu_owner;
 
 static __attribute__((noinline)) void fpu_switch_out(struct proc *prev)
 {
@@ -66,30 +68,37 @@ static __attribute__((noinline)) void fpu_switch_out(struct proc *prev)
 
 void sched_fpu_fault(void)
 {
-	if (fpu_owner != current) {
-		arch_fpu_load(&current->fp);
-		fpu_owner = current;
+	struct proc *p = current;
+	if (!p->fp_used) {	/* a new process's registers: zero */
+		memset(&p->fp, 0, sizeof p->fp);
+		p->fp_used = true;
+		fpu_owner = 0;
 	}
-	arch_fpu_on(current->tf);
-	current->fp_on = true;
+	if (fpu_owner != p->pid) {
+		arch_fpu_load(&p->fp);
+		fpu_owner = p->pid;
+	}
+	arch_fpu_on(p->tf);
+	p->fp_on = true;
 }
 
 void sched_fpu_fork(struct proc *child)
 {
-	if (current->fp_on && arch_fpu_dirty())
-		arch_fpu_save(&current->fp);
-	child->fp = current->fp;
+	struct proc *p = current;
+	if (p->fp_on && arch_fpu_dirty())
+		arch_fpu_save(&p->fp);
+	child->fp = p->fp;
+	child->fp_used = true;
+	arch_fpu_frame_off(child->tf);	/* the copy of p's frame may say on */
 }
 
-void sched_fpu_reset(struct proc *p)
+void sched_fpu_exec(struct proc *p)
 {
-	if (fpu_owner == p)
-		fpu_owner = NULL;
 	if (p->fp_on) {
 		arch_fpu_off(p->tf);
 		p->fp_on = false;
 	}
-	memset(&p->fp, 0, sizeof p->fp);
+	p->fp_used = false;
 }
 
 /* Switch from current (already off the CPU's books: runnable on the queue,
@@ -101,13 +110,13 @@ static void switch_away(void)
 	 * the idle loop's wait. Every sleep, yield and exit comes here. */
 	KASSERT(!arch_intr_enabled());
 	struct proc *prev = current;
-	if (prev->fp_on)
-		fpu_switch_out(prev);
 	uint64_t now = arch_now();
 	prev->runtime += now - prev->run_start;
 	struct list *n = list_pop_front(&run_queue);
 	if (!n) {
 		current = NULL;
+		if (prev->fp_on)
+			fpu_switch_out(prev);
 		swtch(&prev->ctx, &idle_ctx);
 		return;
 	}
@@ -119,8 +128,12 @@ static void switch_away(void)
 	next->run_start = now;
 	current = next;
 	if (next != prev) {
-		if (next->mm.pt != prev->mm.pt)
-			mmu_activate(next->mm.pt);
+		/* The FPU goes with the CPU: prev's registers stay put if it
+		 * runs again at once. */
+		if (prev->fp_on)
+			fpu_switch_out(prev);
+		/* Two processes never share a page table (no threads). */
+		mmu_activate(next->mm.pt);
 		swtch(&prev->ctx, &next->ctx);
 	}
 }

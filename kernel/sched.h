@@ -25,11 +25,16 @@ void sched_preempt(void);
 /* Switch away from current, which is no longer runnable (zombie). */
 void sched_exit(void) __attribute__((noreturn));
 
-/* The FP registers (the lazy switch, sched.c). fork: the child gets a copy
- * of current's, as they are now. reset: p's become zero, as a new
- * process's (exec, and a slot taken for a new process). */
+/* The FP registers (the lazy switch, sched.c), for a current that has
+ * used them (fp_used; the callers test it, to keep fork and exec cheap for
+ * the others). fork: child gets a copy of them as they are now. exec: p's
+ * become zero, as a new process's. */
 void sched_fpu_fork(struct proc *child);
-void sched_fpu_reset(struct proc *p);
+/* current executed an FP instruction with its FPU off (arch.h, floating
+ * point): give it its FP registers and turn the FPU on, for the
+ * instruction's retry. */
+void sched_fpu_fault(void);
+void sched_fpu_exec(struct proc *p);
 
 void waitq_init(struct waitq *q, const char *name);
 /* Sleep on q until woken. Returns 0, or -EINTR if the process was killed

@@ -4,6 +4,7 @@
  * write), or the process dies with the signal the fault stands for. */
 #include "errno.h"
 #include "hooks.h"
+#include "sched.h"
 #include "trap.h"
 
 static const char *fault_name(enum user_fault kind)
@@ -39,6 +40,22 @@ static int signal_for(enum user_fault kind)
 	}
 }
 
+/* Fatal, but for an FP instruction that found its FPU off (the lazy FPU
+ * switch: sched.c): that one is retried. Out of line, so that the page
+ * faults' path stays as short as it was. */
+static __attribute__((noinline)) void not_a_page_fault(enum user_fault kind, uint64_t pc,
+							uint64_t addr)
+{
+	if (kind == FAULT_ILLEGAL) {
+		switch (arch_fpu_fault_kind(current->tf)) {
+		case ARCH_FP_OFF: sched_fpu_fault(); return;
+		case ARCH_FP_NONE: kind = FAULT_NO_FPU; break;
+		case ARCH_FP_NOT: break;
+		}
+	}
+	proc_fault(fault_name(kind), signal_for(kind), pc, addr);
+}
+
 /* On the page-fault path (demand paging, copy on write): no frame pointer
  * of its own, as syscall_entry. */
 __attribute__((optimize("omit-frame-pointer"))) void proc_user_fault(enum user_fault kind, uint64_t pc, uint64_t addr)
@@ -48,7 +65,7 @@ __attribute__((optimize("omit-frame-pointer"))) void proc_user_fault(enum user_f
 	case FAULT_PAGE_EXEC: access = VM_EXEC; break;
 	case FAULT_PAGE_READ: access = VM_READ; break;
 	case FAULT_PAGE_WRITE: access = VM_WRITE; break;
-	default: proc_fault(fault_name(kind), signal_for(kind), pc, addr);
+	default: not_a_page_fault(kind, pc, addr); return;
 	}
 	int err = vm_fault(&current->mm, addr, access);
 	if (err == 0)

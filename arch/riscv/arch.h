@@ -69,8 +69,6 @@ void arch_user_frame_init(struct trapframe *tf, uint64_t entry, uint64_t sp);
 static inline uint64_t arch_syscall_nr(const struct trapframe *tf);
 static inline uint64_t arch_syscall_arg(const struct trapframe *tf, int i);
 static inline void arch_syscall_ret(struct trapframe *tf, long v);
-/* The child's copy of its parent's frame: fork() returns 0 there, and the
- * child starts with the FPU off (its FP registers are in its proc). */
 static inline void arch_fork_child_ret(struct trapframe *tf);
 
 /* --- floating point (fpu.S) ---
@@ -95,6 +93,14 @@ static inline void arch_fpu_on(struct trapframe *tf);
 /* Turn the FPU off for the process of tf (current): its next FP
  * instruction traps. */
 static inline void arch_fpu_off(struct trapframe *tf);
+/* The same for a process not running: its frame only (fork's child). */
+static inline void arch_fpu_frame_off(struct trapframe *tf);
+/* What an illegal-instruction fault of current, whose frame is tf, was:
+ * ARCH_FP_OFF, an FP instruction with its FPU off (the lazy switch's
+ * trap: sched_fpu_fault, then retry); ARCH_FP_NONE, an FP instruction on
+ * a CPU without an FPU; ARCH_FP_NOT, something else. */
+enum arch_fp_fault { ARCH_FP_NOT, ARCH_FP_OFF, ARCH_FP_NONE };
+enum arch_fp_fault arch_fpu_fault_kind(const struct trapframe *tf);
 
 /* --- user address spaces (mmu.c) ---
  * kernel/vm.c builds address spaces with these; the page-table format
@@ -217,11 +223,7 @@ static inline struct trapframe *arch_kstack_frame(int slot)
 static inline uint64_t arch_syscall_nr(const struct trapframe *tf) { return tf->a7; }
 static inline uint64_t arch_syscall_arg(const struct trapframe *tf, int i) { return (&tf->a0)[i]; }
 static inline void arch_syscall_ret(struct trapframe *tf, long v) { tf->a0 = (uint64_t)v; }
-static inline void arch_fork_child_ret(struct trapframe *tf)
-{
-	tf->a0 = 0;
-	tf->sstatus &= ~SSTATUS_FS_MASK;
-}
+static inline void arch_fork_child_ret(struct trapframe *tf) { tf->a0 = 0; }
 /* FS lives in the sstatus CSR, which the fast system-call exit keeps, and
  * in tf->sstatus, which trap_return reloads: both change together. */
 static inline bool arch_fpu_dirty(void)
@@ -239,3 +241,4 @@ static inline void arch_fpu_off(struct trapframe *tf)
 	csr_clear(sstatus, SSTATUS_FS_MASK);
 	tf->sstatus &= ~SSTATUS_FS_MASK;
 }
+static inline void arch_fpu_frame_off(struct trapframe *tf) { tf->sstatus &= ~SSTATUS_FS_MASK; }

@@ -33,13 +33,22 @@ _start:
 1:
 	la	sp, __boot_stack_top
 	csrw	sscratch, zero
+	/* .bss (8-byte aligned, process table included): 64 bytes a turn,
+	 * then the 8-byte words left. */
 	la	t0, __bss_start
 	la	t1, __bss_end
-2:	bgeu	t0, t1, 3f
+	addi	t2, t1, -64
+	bgtu	t0, t2, 3f
+2:	.irp off, 0,8,16,24,32,40,48,56
+	sd	zero, \off(t0)
+	.endr
+	addi	t0, t0, 64
+	bleu	t0, t2, 2b
+3:	bgeu	t0, t1, 5f
 	sd	zero, 0(t0)
 	addi	t0, t0, 8
-	j	2b
-3:
+	j	3b
+5:
 	mv	a0, s0
 	mv	a1, s1
 	li	fp, 0

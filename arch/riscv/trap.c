@@ -110,6 +110,18 @@ static enum user_fault fault_kind(uint64_t code)
 	}
 }
 
+enum arch_fp_fault arch_fpu_fault_kind(const struct trapframe *tf)
+{
+	if (tf->sstatus & SSTATUS_FS_MASK)
+		return ARCH_FP_NOT;	/* the FPU was on: truly illegal */
+	if (!arch_fpu_present)
+		return is_fp_insn(tf->stval) ? ARCH_FP_NONE : ARCH_FP_NOT;
+	/* Where the hardware does not say which instruction it was (stval
+	 * 0), the retry with the FPU on does: a truly illegal one traps
+	 * again, with FS on, and is fatal then. */
+	return is_fp_insn(tf->stval) || !tf->stval ? ARCH_FP_OFF : ARCH_FP_NOT;
+}
+
 /* From U-mode, for everything but system calls (trap_entry.S sends those
  * straight to syscall_entry); tf is the current process's trapframe.
  * Returns to trap_entry.S, which restores tf and srets. */
@@ -118,14 +130,6 @@ __attribute__((optimize("omit-frame-pointer"))) void trap_user(struct trapframe 
 	uint64_t cause = tf->scause;
 	if (cause & SCAUSE_INTR)
 		interrupt(SCAUSE_CODE(cause), true);
-	else if (cause == EXC_ILLEGAL_INST && !(tf->sstatus & SSTATUS_FS_MASK) && arch_fpu_present &&
-		 (is_fp_insn(tf->stval) || !tf->stval))
-		/* The lazy switch's first use. Where the hardware does not say
-		 * which instruction it was, the retry with the FPU on does: a
-		 * truly illegal one traps again, FS on, and is fatal then. */
-		sched_fpu_fault();
-	else if (cause == EXC_ILLEGAL_INST && !arch_fpu_present && is_fp_insn(tf->stval))
-		proc_user_fault(FAULT_NO_FPU, tf->sepc, tf->stval);
 	else
 		proc_user_fault(fault_kind(cause), tf->sepc, tf->stval);
 	return_to_user();
