@@ -89,6 +89,8 @@ void sched_fpu_fork(struct proc *child)
 		arch_fpu_save(&p->fp);
 	child->fp = p->fp;
 	child->fp_used = true;
+	if (fpu_owner == child->pid)	/* only if pids ever wrap: load the copy */
+		fpu_owner = 0;
 	arch_fpu_frame_off(child->tf);	/* the copy of p's frame may say on */
 }
 
