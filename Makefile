@@ -86,7 +86,10 @@ $(B)/kernel.sym: $(B)/kernel.elf
 
 # ---- user programs --------------------------------------------------------
 # Every user/NAME.c is a program, installed in the initrd as /NAME.
-UARCH := -march=rv64imac -mabi=lp64 --specs=picolibc.specs
+# User programs are hard-float (lp64d: picolibc's rv64imafdc multilib) and
+# may use float and double; the kernel stays soft-float (KARCH) and
+# switches their FP registers (docs/design.md, "Floating point").
+UARCH := -march=rv64gc -mabi=lp64d --specs=picolibc.specs
 UCFLAGS := $(UARCH) -std=gnu11 -O2 -g -Wall -Wextra -Werror -Wno-unused-parameter \
 	-mcmodel=medany -fno-omit-frame-pointer -iquote kernel -iquote user/lib -MD -MP
 ULDFLAGS := $(UARCH) -nostartfiles -static -T user/user.ld -Wl,--gc-sections -Wl,--build-id=none
@@ -96,15 +99,23 @@ ULIB_OBJS := $(patsubst user/lib/%,$(B)/user/lib/%.o,$(ULIB_SRCS))
 UPROGS := $(sort $(patsubst user/%.c,%,$(wildcard user/*.c)))
 UBINS := $(addprefix $(B)/initrd/,$(UPROGS))
 
-$(B)/user/lib/%.c.o: user/lib/%.c
+# Every user object depends on the user compiler flags, the ABI among them:
+# objects built for lp64 and lp64d do not link together, so a change of
+# UARCH rebuilds them all.
+$(B)/user/cflags: FORCE
+	@mkdir -p $(dir $@)
+	$(Q)echo '$(UCFLAGS)' > $@.tmp
+	$(Q)if cmp -s $@.tmp $@; then rm $@.tmp; else mv $@.tmp $@; fi
+
+$(B)/user/lib/%.c.o: user/lib/%.c $(B)/user/cflags
 	@mkdir -p $(dir $@)
 	@echo "  UCC     $<"
 	$(Q)$(CC) $(UCFLAGS) -c $< -o $@
-$(B)/user/lib/%.S.o: user/lib/%.S
+$(B)/user/lib/%.S.o: user/lib/%.S $(B)/user/cflags
 	@mkdir -p $(dir $@)
 	@echo "  UAS     $<"
 	$(Q)$(CC) $(UCFLAGS) -c $< -o $@
-$(B)/user/%.o: user/%.c
+$(B)/user/%.o: user/%.c $(B)/user/cflags
 	@mkdir -p $(dir $@)
 	@echo "  UCC     $<"
 	$(Q)$(CC) $(UCFLAGS) -c $< -o $@
@@ -116,7 +127,7 @@ $(B)/user/lib/errno-check.c: kernel/errno.h
 	$(Q){ echo '#include <errno.h>'; sed -n \
 		's/^#define \(E[A-Z0-9]*\) \([0-9]*\).*/_Static_assert(\1 == \2, "kernel\/errno.h: \1 is \2");/p' \
 		$<; } > $@
-$(B)/user/lib/errno-check.o: $(B)/user/lib/errno-check.c
+$(B)/user/lib/errno-check.o: $(B)/user/lib/errno-check.c $(B)/user/cflags
 	@echo "  UCC     $<"
 	$(Q)$(CC) $(UCFLAGS) -c $< -o $@
 

@@ -132,6 +132,8 @@ int proc_exec(const char *path, int argc, char *const argv[])
 	mmu_activate(mm.pt);
 	vm_destroy(&old);
 	set_name(p, path);
+	if (p->fp_used)
+		sched_fpu_exec(p);
 	arch_user_frame_init(p->tf, img.entry, sp);
 	return 0;
 }

@@ -41,7 +41,8 @@ enum user_fault {
 	FAULT_PAGE_READ,	/* a load found no page, or one it may not read */
 	FAULT_PAGE_WRITE,	/* a store: no page, read-only or copy-on-write */
 	FAULT_PAGE_EXEC,	/* an instruction fetch: no page, or not executable */
-	FAULT_ILLEGAL,		/* illegal instruction (floating point included) */
+	FAULT_ILLEGAL,		/* illegal instruction */
+	FAULT_NO_FPU,		/* FP on a CPU without F/D (kernel/trap.c tells) */
 	FAULT_BREAKPOINT,
 	FAULT_FETCH_MISALIGNED,
 	FAULT_LOAD_MISALIGNED,

@@ -107,10 +107,16 @@ long proc_fork(void)
 	}
 	*child->tf = *parent->tf;
 	arch_fork_child_ret(child->tf);
+	if (parent->fp_used)
+		sched_fpu_fork(child);
 	for (int fd = 0; fd < NOFILE; fd++)
 		if (parent->files[fd])
 			child->files[fd] = file_dup(parent->files[fd]);
-	memcpy(child->name, parent->name, sizeof child->name);
+	/* As a whole, aligned: two words, not a call to memcpy. */
+	struct name_copy {
+		char s[sizeof child->name];
+	} __attribute__((aligned(8)));
+	*(struct name_copy *)child->name = *(const struct name_copy *)parent->name;
 	child->pgid = parent->pgid;
 	child->trace = parent->trace;
 	child->parent = parent;

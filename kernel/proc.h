@@ -47,6 +47,11 @@ struct proc {
 	struct list link;	/* run queue, a waitq, or the timed queue (sched.c);
 				 * empty whenever the slot is free or a zombie */
 	struct trapframe *tf;	/* top of this slot's kernel stack */
+	/* The process's FP registers while the FPU does not hold them
+	 * (sched.c, the lazy FPU switch). Outside the part proc_alloc clears:
+	 * meaningful only if fp_used, and written whole before that is set
+	 * (first use: zeroes; fork: the parent's). */
+	struct fpstate fp;
 
 	/* IPC (ipc.c, ntfn.c; docs/ipc.md): kept here, outside what
 	 * proc_alloc clears, because every process leaves it idle when it
@@ -79,8 +84,10 @@ struct proc {
 	int pid;
 	int pgid;		/* process group: Ctrl-C and kill(-pgid) */
 	uint8_t trace;		/* TRACE_*: print each system call, record events */
+	bool fp_used;		/* has used the FPU since exec: fp is its (sched.c) */
+	bool fp_on;		/* its FPU is on: the FPU holds its registers */
 	struct proc *parent;	/* re-pointed to init when the parent exits */
-	char name[LDE_NAME_MAX];
+	char name[LDE_NAME_MAX] __attribute__((aligned(8))); /* fork copies it by words */
 
 	/* resources */
 	struct mm mm;

@@ -7,6 +7,7 @@
 #include "errno.h"
 #include "hooks.h"
 #include "kassert.h"
+#include "kstring.h"
 
 uint64_t sched_quantum;
 static struct list run_queue = LIST_INIT(run_queue);
@@ -43,6 +44,65 @@ void sched_make_runnable(struct proc *p)
 	list_push_back(&run_queue, &p->link);
 }
 
+/* The lazy FPU switch. A process starts with its FPU off; its first FP
+ * instruction traps (sched_fpu_fault), which loads its registers and turns
+ * the FPU on. When it leaves the CPU, its registers are saved only if it
+ * wrote them (dirty), and its FPU goes off again. So a process that never
+ * uses floating point costs one test of fp_on per switch and one of
+ * fp_used per fork and exec; one that computes alone, nothing more.
+ * fpu_owner is the pid whose registers the FPU holds (they equal its fp
+ * whenever its FPU is off): if it is the next to touch the FPU, nothing
+ * is loaded. A pid, not a slot: pids are not reused, so the owner's exit
+ * needs no bookkeeping. A future signal frame saves fp the same way
+ * (save if fp_on and dirty, then turn the FPU off) and, after writing fp
+ * back, sets fpu_owner to 0. */
+static int fpu_owner;
+
+__attribute__((noinline)) void sched_fpu_switch_out(struct proc *prev)
+{
+	if (arch_fpu_dirty())
+		arch_fpu_save(&prev->fp);
+	arch_fpu_off(prev->tf);
+	prev->fp_on = false;
+}
+
+void sched_fpu_fault(void)
+{
+	struct proc *p = current;
+	if (!p->fp_used) {	/* a new process's registers: zero */
+		memset(&p->fp, 0, sizeof p->fp);
+		p->fp_used = true;
+		fpu_owner = 0;
+	}
+	if (fpu_owner != p->pid) {
+		arch_fpu_load(&p->fp);
+		fpu_owner = p->pid;
+	}
+	arch_fpu_on(p->tf);
+	p->fp_on = true;
+}
+
+void sched_fpu_fork(struct proc *child)
+{
+	struct proc *p = current;
+	if (p->fp_on && arch_fpu_dirty())
+		arch_fpu_save(&p->fp);
+	child->fp = p->fp;
+	child->fp_used = true;
+	if (fpu_owner == child->pid)	/* only if pids ever wrap: load the copy */
+		fpu_owner = 0;
+	arch_fpu_frame_off(child->tf);	/* the copy of p's frame may say on */
+}
+
+void sched_fpu_exec(struct proc *p)
+{
+	if (p->fp_on) {
+		arch_fpu_off(p->tf);
+		p->fp_on = false;
+	}
+	p->fp_used = false;
+}
+
 /* Switch from current (already off the CPU's books: runnable on the queue,
  * sleeping or zombie) to the next runnable process, or to idle. Returns
  * when current is scheduled again. */
@@ -57,6 +117,8 @@ static void switch_away(void)
 	struct list *n = list_pop_front(&run_queue);
 	if (!n) {
 		current = NULL;
+		if (prev->fp_on)
+			sched_fpu_switch_out(prev);
 		swtch(&prev->ctx, &idle_ctx);
 		return;
 	}
@@ -68,8 +130,12 @@ static void switch_away(void)
 	next->run_start = now;
 	current = next;
 	if (next != prev) {
-		if (next->mm.pt != prev->mm.pt)
-			mmu_activate(next->mm.pt);
+		/* The FPU goes with the CPU: prev's registers stay put if it
+		 * runs again at once. */
+		if (prev->fp_on)
+			sched_fpu_switch_out(prev);
+		/* Two processes never share a page table (no threads). */
+		mmu_activate(next->mm.pt);
 		swtch(&prev->ctx, &next->ctx);
 	}
 }
@@ -92,6 +158,8 @@ void sched_block_dropped(void)
 	struct list *n = list_pop_front(&run_queue);
 	if (!n) {
 		current = NULL;
+		if (prev->fp_on)
+			sched_fpu_switch_out(prev);
 		swtch(&dropped, &idle_ctx);
 	} else {
 		struct proc *next = container_of(n, struct proc, link);
@@ -99,8 +167,11 @@ void sched_block_dropped(void)
 		next->state = P_RUNNING;
 		next->run_start = now;
 		current = next;
-		if (next->mm.pt != prev->mm.pt)
-			mmu_activate(next->mm.pt);
+		/* next != prev: prev is asleep. The FPU goes with the CPU, as in
+		 * switch_away, and two processes never share a page table. */
+		if (prev->fp_on)
+			sched_fpu_switch_out(prev);
+		mmu_activate(next->mm.pt);
 		swtch(&dropped, &next->ctx);
 	}
 	panic("sched_block_dropped: a dropped context ran");

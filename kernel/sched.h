@@ -32,6 +32,8 @@ void sched_switch_to(struct proc *next);
 /* sched_switch_to's bookkeeping alone: afterwards current is next, with its
  * address space active; the caller transfers control to it itself. Inline:
  * it is most of the IPC fast path's switch. */
+/* Save prev's FP registers if dirty and turn its FPU off. */
+void sched_fpu_switch_out(struct proc *prev);
 static inline __attribute__((always_inline)) void sched_hand_over(struct proc *next)
 {
 	struct proc *prev = current;
@@ -41,8 +43,11 @@ static inline __attribute__((always_inline)) void sched_hand_over(struct proc *n
 	next->state = P_RUNNING;	/* waiting_on is read only while SLEEPING */
 	next->run_start = now;
 	current = next;
-	if (next->mm.pt != prev->mm.pt)
-		arch_activate_inline(next->mm.pt);
+	/* The FPU goes with the CPU (sched.c's lazy switch); the test replaces
+	 * one of page tables, which always differ (no threads). */
+	if (prev->fp_on)
+		sched_fpu_switch_out(prev);
+	arch_activate_inline(next->mm.pt);
 }
 /* current stays runnable, first in line; next (as above) runs now. */
 void sched_yield_to(struct proc *next);
@@ -52,6 +57,17 @@ void sched_queue_front(struct proc *p);
  * up to resume it (IPC: ipc_resume_entry), gives up the CPU; what its
  * kernel stack holds is dropped. */
 void sched_block_dropped(void) __attribute__((noreturn));
+
+/* The FP registers (the lazy switch, sched.c), for a current that has
+ * used them (fp_used; the callers test it, to keep fork and exec cheap for
+ * the others). fork: child gets a copy of them as they are now. exec: p's
+ * become zero, as a new process's. */
+void sched_fpu_fork(struct proc *child);
+/* current executed an FP instruction with its FPU off (arch.h, floating
+ * point): give it its FP registers and turn the FPU on, for the
+ * instruction's retry. */
+void sched_fpu_fault(void);
+void sched_fpu_exec(struct proc *p);
 
 void waitq_init(struct waitq *q, const char *name);
 /* Sleep on q until woken. Returns 0, or -EINTR if the process was killed

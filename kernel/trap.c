@@ -4,6 +4,7 @@
  * write), or the process dies with the signal the fault stands for. */
 #include "errno.h"
 #include "hooks.h"
+#include "sched.h"
 #include "trap.h"
 
 static const char *fault_name(enum user_fault kind)
@@ -13,6 +14,7 @@ static const char *fault_name(enum user_fault kind)
 	case FAULT_PAGE_WRITE: return "store page fault";
 	case FAULT_PAGE_EXEC: return "instruction page fault";
 	case FAULT_ILLEGAL: return "illegal instruction";
+	case FAULT_NO_FPU: return "floating-point instruction, but this CPU has no FPU";
 	case FAULT_BREAKPOINT: return "breakpoint";
 	case FAULT_FETCH_MISALIGNED: return "instruction address misaligned";
 	case FAULT_LOAD_MISALIGNED: return "load address misaligned";
@@ -28,13 +30,30 @@ static const char *fault_name(enum user_fault kind)
 static int signal_for(enum user_fault kind)
 {
 	switch (kind) {
-	case FAULT_ILLEGAL: return LDE_SIGILL;
+	case FAULT_ILLEGAL:
+	case FAULT_NO_FPU: return LDE_SIGILL;
 	case FAULT_BREAKPOINT: return LDE_SIGTRAP;
 	case FAULT_FETCH_MISALIGNED:
 	case FAULT_LOAD_MISALIGNED:
 	case FAULT_STORE_MISALIGNED: return LDE_SIGBUS;
 	default: return LDE_SIGSEGV;
 	}
+}
+
+/* Fatal, but for an FP instruction that found its FPU off (the lazy FPU
+ * switch: sched.c): that one is retried. Out of line, so that the page
+ * faults' path stays as short as it was. */
+static __attribute__((noinline)) void not_a_page_fault(enum user_fault kind, uint64_t pc,
+							uint64_t addr)
+{
+	if (kind == FAULT_ILLEGAL) {
+		switch (arch_fpu_fault_kind(current->tf)) {
+		case ARCH_FP_OFF: sched_fpu_fault(); return;
+		case ARCH_FP_NONE: kind = FAULT_NO_FPU; break;
+		case ARCH_FP_NOT: break;
+		}
+	}
+	proc_fault(fault_name(kind), signal_for(kind), pc, addr);
 }
 
 /* On the page-fault path (demand paging, copy on write): no frame pointer
@@ -46,7 +65,7 @@ __attribute__((optimize("omit-frame-pointer"))) void proc_user_fault(enum user_f
 	case FAULT_PAGE_EXEC: access = VM_EXEC; break;
 	case FAULT_PAGE_READ: access = VM_READ; break;
 	case FAULT_PAGE_WRITE: access = VM_WRITE; break;
-	default: proc_fault(fault_name(kind), signal_for(kind), pc, addr);
+	default: not_a_page_fault(kind, pc, addr); return;
 	}
 	int err = vm_fault(&current->mm, addr, access);
 	if (err == 0)

@@ -27,6 +27,7 @@ ROWS = {
     "getpid": ("null system call, getpid() round trip", 1128, 120),
     "yield_self": ("yield() with nothing else runnable", None, None),
     "yield_switch": ("context switch, two processes yield-ping-ponging", None, 600),
+    "yield_switch_fp": ("the same, each with dirty FP registers (lazy save and load)", None, None),
     "pipe_roundtrip": ("1 byte each way over two pipes", 95768, None),
     "pipe_hop": ("one-way pipe hop (round trip / 2)", 47884, 2400),
     "fork_exit_wait": ("fork()+exit()+wait(), child does nothing", 518692, 52000),

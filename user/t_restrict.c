@@ -53,9 +53,14 @@ __asm__(".pushsection .text.t_restrict_helpers, \"ax\", @progbits\n"
 	HELPER(do_mret, "mret")
 	HELPER(do_sfence_vma, "sfence.vma zero, zero")
 	HELPER(do_wfi, "wfi")
-	/* fmv.w.x ft0, zero: any FP instruction traps while sstatus.FS = Off */
-	HELPER(do_fp_insn, ".4byte 0xf0000053")
-	HELPER(do_fp_csr, "csrr a0, fcsr")
+	/* FP instructions are allowed, but not these two: fadd.d ft0, ft0, ft0
+	 * with the reserved rounding mode 5; the same with the dynamic mode
+	 * (7) after frm = 5 (csrwi frm, 5). Each traps twice: first as the
+	 * lazy FPU switch's first use (kernel/sched.c), then, retried with
+	 * the FPU on, as what it is. */
+	HELPER(do_fp_bad_rm, ".4byte 0x02005053")
+	".globl do_fp_bad_frm\ndo_fp_bad_frm: csrwi 2, 5\n"
+	".globl do_fp_bad_frm_pc\ndo_fp_bad_frm_pc: .4byte 0x02007053\n ret\n"
 	HELPER(do_ebreak, "ebreak")
 	HELPER(do_unimp, ".4byte 0")
 	/* lr.w a0, (a0): LR/SC and AMOs must be naturally aligned. (Plain
@@ -89,8 +94,8 @@ DECL(do_sret)
 DECL(do_mret)
 DECL(do_sfence_vma)
 DECL(do_wfi)
-DECL(do_fp_insn)
-DECL(do_fp_csr)
+DECL(do_fp_bad_rm)
+DECL(do_fp_bad_frm)
 DECL(do_ebreak)
 DECL(do_unimp)
 DECL(do_lr)
@@ -269,8 +274,8 @@ static void m_sret(void) { illegal(do_sret, do_sret_pc); }
 static void m_mret(void) { illegal(do_mret, do_mret_pc); }
 static void m_sfence_vma(void) { illegal(do_sfence_vma, do_sfence_vma_pc); }
 static void m_wfi(void) { illegal(do_wfi, do_wfi_pc); }
-static void m_fp_insn(void) { illegal(do_fp_insn, do_fp_insn_pc); }
-static void m_fp_csr(void) { illegal(do_fp_csr, do_fp_csr_pc); }
+static void m_fp_bad_rm(void) { illegal(do_fp_bad_rm, do_fp_bad_rm_pc); }
+static void m_fp_bad_frm(void) { illegal(do_fp_bad_frm, do_fp_bad_frm_pc); }
 static void m_unimp(void) { illegal(do_unimp, do_unimp_pc); }
 static void m_ebreak(void)
 {
@@ -335,8 +340,8 @@ static const struct mode modes[] = {
 	{ "mret", LDE_SIGILL, m_mret },
 	{ "sfence_vma", LDE_SIGILL, m_sfence_vma },
 	{ "wfi", LDE_SIGILL, m_wfi },
-	{ "fp_insn", LDE_SIGILL, m_fp_insn },
-	{ "fp_csr", LDE_SIGILL, m_fp_csr },
+	{ "fp_bad_rm", LDE_SIGILL, m_fp_bad_rm },
+	{ "fp_bad_frm", LDE_SIGILL, m_fp_bad_frm },
 	{ "unimp", LDE_SIGILL, m_unimp },
 	{ "ebreak", LDE_SIGTRAP, m_ebreak },
 	{ "misaligned_lr", LDE_SIGBUS, m_misaligned_lr },

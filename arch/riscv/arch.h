@@ -99,6 +99,37 @@ static inline void arch_return_to_user(struct trapframe *tf) __attribute__((nore
  * keeping its kernel stack. */
 static inline void arch_ctx_resume_ipc(struct context *ctx, struct trapframe *tf);
 
+/* --- floating point (fpu.S) ---
+ * A process's FP registers, kept by kernel/ in its struct proc; the lazy
+ * switch that decides when to save and load them is kernel/sched.c's. The
+ * running process's FPU is either off (its next FP instruction traps, and
+ * trap.c calls sched_fpu_fault) or on: its registers are in the FPU,
+ * clean (they match its struct fpstate) or dirty (written since). */
+struct fpstate {
+	uint64_t f[32];	/* f0..f31 */
+	uint64_t fcsr;	/* rounding mode, exception flags */
+};
+extern bool arch_fpu_present;	/* the CPU has F and D (probed at boot) */
+/* The FPU's registers into *s; the FPU must be on. */
+void arch_fpu_save(struct fpstate *s);
+/* *s into the FPU's registers, turning it on (dirty). */
+void arch_fpu_load(const struct fpstate *s);
+/* Has the running process written an FP register since arch_fpu_on? */
+static inline bool arch_fpu_dirty(void);
+/* Let the process of tf (current) use the FPU, its registers clean. */
+static inline void arch_fpu_on(struct trapframe *tf);
+/* Turn the FPU off for the process of tf (current): its next FP
+ * instruction traps. */
+static inline void arch_fpu_off(struct trapframe *tf);
+/* The same for a process not running: its frame only (fork's child). */
+static inline void arch_fpu_frame_off(struct trapframe *tf);
+/* What an illegal-instruction fault of current, whose frame is tf, was:
+ * ARCH_FP_OFF, an FP instruction with its FPU off (the lazy switch's
+ * trap: sched_fpu_fault, then retry); ARCH_FP_NONE, an FP instruction on
+ * a CPU without an FPU; ARCH_FP_NOT, something else. */
+enum arch_fp_fault { ARCH_FP_NOT, ARCH_FP_OFF, ARCH_FP_NONE };
+enum arch_fp_fault arch_fpu_fault_kind(const struct trapframe *tf);
+
 /* --- user address spaces (mmu.c) ---
  * kernel/vm.c builds address spaces with these; the page-table format
  * stays in arch/. va is a user address, a page the kernel address of a
@@ -189,6 +220,7 @@ static inline uint64_t arch_frame_pointer(void) { return (uint64_t)__builtin_fra
 /* ---- private: the inline bodies, and what they need ---- */
 #include "context.h"
 #include "csr.h"
+#include "fpu.h"
 #include "memlayout.h"
 #include "trapframe.h"
 
@@ -197,6 +229,14 @@ _Static_assert(offsetof(struct context, ra) == CTX_RA && offsetof(struct context
 		       offsetof(struct context, s[11]) == CTX_S(11) &&
 		       sizeof(struct context) == CTX_SIZE,
 	       "swtch.S layout");
+
+_Static_assert(offsetof(struct fpstate, f[31]) == FP_F(31) &&
+		       offsetof(struct fpstate, fcsr) == FP_FCSR && sizeof(struct fpstate) == FP_SIZE,
+	       "fpu.S layout");
+
+_Static_assert(offsetof(struct fpstate, f[31]) == FP_F(31) &&
+		       offsetof(struct fpstate, fcsr) == FP_FCSR && sizeof(struct fpstate) == FP_SIZE,
+	       "fpu.S layout");
 
 static inline void *pa_to_kva(uint64_t pa) { return (void *)(pa + KERNEL_OFFSET); }
 static inline uint64_t kva_to_pa(const void *va) { return (uint64_t)va - KERNEL_OFFSET; }
@@ -235,3 +275,22 @@ static inline void arch_activate_inline(pagetable_t pt)
 	csr_write(satp, ((uint64_t)pt >> PGSHIFT) + (SATP_MODE_SV39 - (KERNEL_OFFSET >> PGSHIFT)));
 	sfence_vma_all();
 }
+
+/* FS lives in the sstatus CSR, which the fast system-call exit keeps, and
+ * in tf->sstatus, which trap_return reloads: both change together. */
+static inline bool arch_fpu_dirty(void)
+{
+	return (csr_read(sstatus) & SSTATUS_FS_MASK) == SSTATUS_FS_DIRTY;
+}
+static inline void arch_fpu_on(struct trapframe *tf)
+{
+	csr_clear(sstatus, SSTATUS_FS_MASK);
+	csr_set(sstatus, SSTATUS_FS_CLEAN);
+	tf->sstatus = (tf->sstatus & ~SSTATUS_FS_MASK) | SSTATUS_FS_CLEAN;
+}
+static inline void arch_fpu_off(struct trapframe *tf)
+{
+	csr_clear(sstatus, SSTATUS_FS_MASK);
+	tf->sstatus &= ~SSTATUS_FS_MASK;
+}
+static inline void arch_fpu_frame_off(struct trapframe *tf) { tf->sstatus &= ~SSTATUS_FS_MASK; }

@@ -9,7 +9,14 @@
 #define SSTATUS_SIE BIT(1)	/* S-mode interrupts enabled */
 #define SSTATUS_SPIE BIT(5)	/* SIE before the trap; sret restores SIE from it */
 #define SSTATUS_SPP BIT(8)	/* privilege before the trap: 0 = U, 1 = S */
-#define SSTATUS_FS_MASK (_UL(3) << 13)	/* FPU state; Off makes every FP op trap */
+/* FS, the FPU's state: Off makes every FP instruction trap (illegal
+ * instruction); the hardware moves Initial or Clean to Dirty when an
+ * instruction writes an f register or fcsr. Read-only Off without F. */
+#define SSTATUS_FS_MASK (_UL(3) << 13)
+#define SSTATUS_FS_OFF (_UL(0) << 13)
+#define SSTATUS_FS_INITIAL (_UL(1) << 13)
+#define SSTATUS_FS_CLEAN (_UL(2) << 13)
+#define SSTATUS_FS_DIRTY (_UL(3) << 13)
 #define SSTATUS_SUM BIT(18)	/* S-mode may touch U pages */
 
 /* sie / sip */

@@ -33,6 +33,8 @@ _start:
 1:
 	la	sp, __boot_stack_top
 	csrw	sscratch, zero
+	/* .bss (8-byte aligned, process table included): 64 bytes a turn,
+	 * then the 8-byte words left. */
 	la	t0, __bss_start
 	la	t1, __bss_end
 	/* Eight words per iteration while 64 bytes remain, then word by word:

@@ -54,4 +54,6 @@ void arch_describe_firmware(void)
 		sbi_impl_name(sbi_impl_id()), impl_version >> 16, impl_version & 0xffff,
 		(spec >> 24) & 0x7f, spec & 0xffffff,
 		sbi_has_time_ext() ? "SBI TIME extension" : "legacy SBI set_timer");
+	kprintf("cpu: %s\n", arch_fpu_present ? "FPU (F, D), switched lazily"
+					      : "no FPU: a floating-point instruction kills its process");
 }

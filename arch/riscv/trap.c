@@ -18,11 +18,43 @@
 
 extern char trap_entry[], trap_entry_rec[];
 
+bool arch_fpu_present;
+
 void trap_init(void)
 {
 	csr_write(stvec, (uint64_t)trap_entry);	/* direct mode */
 	csr_write(sscratch, 0);
 	csr_set(sie, SIE_STIE | SIE_SEIE);
+	/* S-mode cannot read misa; FS, though, is read-only Off without F:
+	 * whether a write sticks tells. The kernel then runs with it Off. */
+	csr_set(sstatus, SSTATUS_FS_INITIAL);
+	arch_fpu_present = csr_read(sstatus) & SSTATUS_FS_MASK;
+	csr_clear(sstatus, SSTATUS_FS_MASK);
+}
+
+/* Is insn (the bits stval gives for an illegal instruction) one of F or D:
+ * an FP load, store, arithmetic or fused multiply-add, compressed or not,
+ * or a CSR instruction on fflags, frm or fcsr? 0 (stval unknown) is not. */
+static bool is_fp_insn(uint64_t insn)
+{
+	if ((insn & 3) != 3) {	/* compressed: C.FLD, C.FSD, C.FLDSP, C.FSDSP */
+		uint64_t funct3 = (insn >> 13) & 7;
+		return (insn & 3) != 1 && (funct3 == 1 || funct3 == 5);
+	}
+	switch (insn & 0x7f) {
+	case 0x07:	/* LOAD-FP */
+	case 0x27:	/* STORE-FP */
+	case 0x43:	/* FMADD, FMSUB, FNMSUB, FNMADD */
+	case 0x47:
+	case 0x4b:
+	case 0x4f:
+	case 0x53: return true;	/* OP-FP */
+	case 0x73: {	/* SYSTEM: csrr* on CSRs 1..3 */
+		uint64_t csr = (insn >> 20) & 0xfff;
+		return ((insn >> 12) & 7) != 0 && csr >= 1 && csr <= 3;
+	}
+	default: return false;
+	}
 }
 
 void arch_trap_recording(bool on)
@@ -81,6 +113,18 @@ static enum user_fault fault_kind(uint64_t code)
 	case EXC_STORE_ACCESS: return FAULT_STORE_ACCESS;
 	default: return FAULT_UNKNOWN;
 	}
+}
+
+enum arch_fp_fault arch_fpu_fault_kind(const struct trapframe *tf)
+{
+	if (tf->sstatus & SSTATUS_FS_MASK)
+		return ARCH_FP_NOT;	/* the FPU was on: truly illegal */
+	if (!arch_fpu_present)
+		return is_fp_insn(tf->stval) ? ARCH_FP_NONE : ARCH_FP_NOT;
+	/* Where the hardware does not say which instruction it was (stval
+	 * 0), the retry with the FPU on does: a truly illegal one traps
+	 * again, with FS on, and is fatal then. */
+	return is_fp_insn(tf->stval) || !tf->stval ? ARCH_FP_OFF : ARCH_FP_NOT;
 }
 
 /* From U-mode, for everything but system calls (trap_entry.S sends those
@@ -162,8 +206,9 @@ void arch_user_frame_init(struct trapframe *tf, uint64_t entry, uint64_t sp)
 		*r = 0;
 	tf->sepc = entry;
 	tf->sp = sp;
-	/* sret drops to U-mode (SPP = 0) with interrupts on (SPIE = 1); the FPU
-	 * stays off (FS = 0), so floating point traps as illegal. */
+	/* sret drops to U-mode (SPP = 0) with interrupts on (SPIE = 1) and
+	 * the FPU off (FS = 0): the first FP instruction traps, and the lazy
+	 * switch (kernel/sched.c) loads the process's registers then. */
 	tf->sstatus = (csr_read(sstatus) & ~(SSTATUS_SPP | SSTATUS_FS_MASK | SSTATUS_SIE | SSTATUS_SUM)) |
 		      SSTATUS_SPIE;
 }

@@ -35,7 +35,7 @@ RESTRICT_MODES = {
     "heap_exec": SIGSEGV, "stack_overflow": SIGSEGV, "stack_push_loop": SIGSEGV,
     "csrr_sstatus": SIGILL, "csrw_satp": SIGILL, "csrw_sscratch": SIGILL,
     "csrw_stvec": SIGILL, "csrr_mstatus": SIGILL, "sret": SIGILL, "mret": SIGILL,
-    "sfence_vma": SIGILL, "wfi": SIGILL, "fp_insn": SIGILL, "fp_csr": SIGILL,
+    "sfence_vma": SIGILL, "wfi": SIGILL, "fp_bad_rm": SIGILL, "fp_bad_frm": SIGILL,
     "unimp": SIGILL, "ebreak": SIGTRAP, "misaligned_lr": SIGBUS,
 }
 
@@ -43,7 +43,7 @@ RESTRICT_MODES = {
 RESTRICT_AS_INIT = [
     "null_read", "null_write", "null_call", "kernel_read", "kernel_write", "kernel_exec",
     "text_write", "rodata_write", "data_exec", "stack_exec", "stack_overflow",
-    "csrr_sstatus", "csrw_satp", "sret", "sfence_vma", "wfi", "fp_insn", "ebreak",
+    "csrr_sstatus", "csrw_satp", "sret", "sfence_vma", "wfi", "fp_bad_rm", "ebreak",
     "misaligned_lr",
 ]
 
