@@ -287,26 +287,59 @@ static uint64_t deliver(struct proc *c, struct proc *r)
 	return info;
 }
 
-/* Copy the leases a caller lends into its slot, checked: each a range of
- * user addresses with READ and/or WRITE. Access is checked page by page
- * when the server uses them. */
+/* Check the n leases at l (a caller's array, already in kernel reach)
+ * and keep them in me's slot: each a range of user addresses with READ
+ * and/or WRITE. Access is checked page by page when the server uses
+ * them. */
+static inline __attribute__((always_inline)) int keep_leases(struct proc *me,
+							     const struct lde_lease *l, int n)
+{
+	struct lease *k = leases[token_of(me) & 0xff];
+	for (int i = 0; i < n; i++) {
+		uint64_t addr = l[i].addr, len = l[i].len, flags = l[i].flags;
+		if (!flags || (flags & ~(uint64_t)(LDE_LEASE_READ | LDE_LEASE_WRITE)))
+			return -EINVAL;
+		if (addr >= USER_TOP || len > USER_TOP - addr)
+			return -EFAULT;
+		k[i] = (struct lease){ addr, len | flags << LEASE_FLAGS_SHIFT };
+	}
+	me->ipc_nleases = n;
+	return 0;
+}
+
+/* Copy the n leases a caller lends from its array at uleases, checked,
+ * into its slot. */
 static int take_leases(struct proc *me, int n, uint64_t uleases)
 {
 	struct lde_lease l[LDE_LEASE_MAX];
 	int err = copyin(&me->mm, l, uleases, (size_t)n * sizeof *l);
-	if (err)
-		return err;
-	for (int i = 0; i < n; i++) {
-		if (!l[i].flags || (l[i].flags & ~(uint64_t)(LDE_LEASE_READ | LDE_LEASE_WRITE)))
-			return -EINVAL;
-		if (l[i].addr >= USER_TOP || l[i].len > USER_TOP - l[i].addr)
-			return -EFAULT;
-	}
-	struct lease *k = leases[me - proc_table];
-	for (int i = 0; i < n; i++)
-		k[i] = (struct lease){ l[i].addr, l[i].len | l[i].flags << LEASE_FLAGS_SHIFT };
-	me->ipc_nleases = n;
-	return 0;
+	return err ? err : keep_leases(me, l, n);
+}
+
+/* The fast path of call: no descriptor sent, its leases (if any) taken,
+ * a receiver waiting on f's endpoint, current not traced. Moves the
+ * words into the receiver's frame and hands the CPU over. */
+static inline __attribute__((always_inline, noreturn)) void call_fast(struct proc *me,
+								       struct file *f,
+								       uint64_t info, uint64_t w0,
+								       uint64_t w1, uint64_t w2,
+								       uint64_t w3)
+{
+	struct endpoint *ep = f->ep;
+	struct proc *r = container_of(ep->receivers.sleepers.next, struct proc, link);
+	struct trapframe *rt = r->tf;
+	list_del(&r->link);
+	r->ipc_state = IPC_NONE;
+	arch_set_msg_reg(rt, 1, f->badge);
+	arch_set_msg_reg(rt, 2, w0);
+	arch_set_msg_reg(rt, 3, w1);
+	arch_set_msg_reg(rt, 4, w2);
+	arch_set_msg_reg(rt, 5, w3);
+	arch_set_msg_reg(rt, 6, (uint64_t)token_of(me));
+	held_add(r, me);
+	me->state = P_SLEEPING;
+	me->waiting_on = &ep->senders;	/* only its name: ps shows "call epN" */
+	handoff(me, r, IPC_RESUME_CALL, (long)info);
 }
 
 /* Everything but the fast path of call. */
@@ -349,6 +382,29 @@ static __attribute__((noinline)) long ipc_call_slow(struct file *f, uint64_t inf
 	return call_finish(me);
 }
 
+/* A call with leases and nothing else unusual (f valid, a receiver
+ * waiting, current not traced): once the leases are taken, as fast as a
+ * register message. Anything else, errors included, is ipc_call_slow's. */
+static __attribute__((noinline, optimize("omit-frame-pointer"))) long
+call_leases(struct proc *me, struct file *f, uint64_t info, uint64_t uleases)
+{
+	int n = (int)LDE_MSG_NLEASES(info);
+	/* The array read in place, straight from the page table, when the
+	 * largest would lie in one page, and that page is there (copyin's loop costs more than the
+	 * leases); anything else is left to ipc_call_slow. */
+	const struct lde_lease *l = NULL;
+	if ((info >> 40) == 0 && (unsigned)n - 1 < LDE_LEASE_MAX && f->ep->rx_refs &&
+	    (uleases & (PGSIZE - 1)) <= PGSIZE - LDE_LEASE_MAX * sizeof *l && !(uleases & 7) &&
+	    uleases < USER_TOP)
+		l = mmu_translate(me->mm.pt, uleases, PERM_U | PERM_R);
+	if (l && !keep_leases(me, l, n)) {
+		struct trapframe *mt = me->tf;
+		call_fast(me, f, info, arch_msg_reg(mt, 2), arch_msg_reg(mt, 3),
+			  arch_msg_reg(mt, 4), arch_msg_reg(mt, 5));
+	}
+	return ipc_call_slow(f, info, uleases);
+}
+
 /* ipc_call(fd, info, w0..w3), a6 = the lease array. Built without a frame
  * pointer: the fast path leaves without returning. */
 __attribute__((optimize("omit-frame-pointer")))
@@ -357,24 +413,13 @@ long sys_ipc_call(long fd, uint64_t info, uint64_t w0, uint64_t w1, uint64_t w2,
 	struct proc *me = current;
 	struct file *f = ep_file((uint64_t)fd);
 	if (__builtin_expect(!f || (info >> 32) != 0 || list_empty(&f->ep->receivers.sleepers) ||
-				     me->trace, 0))
+				     me->trace, 0)) {
+		if (f && !list_empty(&f->ep->receivers.sleepers) && !me->trace)
+			return call_leases(me, f, info, arch_msg_reg(me->tf, 6));
 		return ipc_call_slow(f, info, arch_msg_reg(me->tf, 6));
-	struct endpoint *ep = f->ep;
+	}
 	/* The fast path: registers only, a receiver waiting. */
-	struct proc *r = container_of(ep->receivers.sleepers.next, struct proc, link);
-	struct trapframe *rt = r->tf;
-	list_del(&r->link);
-	r->ipc_state = IPC_NONE;
-	arch_set_msg_reg(rt, 1, f->badge);
-	arch_set_msg_reg(rt, 2, w0);
-	arch_set_msg_reg(rt, 3, w1);
-	arch_set_msg_reg(rt, 4, w2);
-	arch_set_msg_reg(rt, 5, w3);
-	arch_set_msg_reg(rt, 6, (uint64_t)token_of(me));
-	held_add(r, me);
-	me->state = P_SLEEPING;
-	me->waiting_on = &ep->senders;	/* only its name: ps shows "call epN" */
-	handoff(me, r, IPC_RESUME_CALL, (long)info);
+	call_fast(me, f, info, w0, w1, w2, w3);
 }
 
 /* Receive on ep: the bound notification's bits if any are pending, else
@@ -505,41 +550,78 @@ long sys_ipc_reply_recv(long fd, uint64_t info, uint64_t w0, uint64_t w1, uint64
 	handoff(me, c, IPC_RESUME_RECV, (long)info);
 }
 
-/* memcpy for leases, which are mostly whole buffers: 128 bytes per
- * iteration when both ends are 8-byte aligned (kstring's memcpy does 64). */
-static void lease_memcpy(void *dst, const void *src, size_t n)
+/* memcpy for leases, which are mostly whole buffers: 1 KiB per iteration
+ * when both ends are 8-byte aligned (kstring's memcpy does 64 bytes), so
+ * that a page takes 4 turns of the loop. Returns n. */
+static __attribute__((optimize("omit-frame-pointer"))) long lease_memcpy(void *dst, const void *src, size_t n)
 {
-	if (!(((uintptr_t)dst | (uintptr_t)src) & 7) && n >= 128) {
+	size_t all = n;
+	if (!(((uintptr_t)dst | (uintptr_t)src) & 7) && n >= 1024) {
 		uint64_t *d = dst;
 		const uint64_t *s = src;
-		uint64_t *end = d + n / 128 * 16;
-		for (; d != end; d += 16, s += 16) {
-			uint64_t w0 = s[0], w1 = s[1], w2 = s[2], w3 = s[3];
-			uint64_t w4 = s[4], w5 = s[5], w6 = s[6], w7 = s[7];
-			uint64_t w8 = s[8], w9 = s[9], w10 = s[10], w11 = s[11];
-			uint64_t w12 = s[12], w13 = s[13], w14 = s[14], w15 = s[15];
-			d[0] = w0, d[1] = w1, d[2] = w2, d[3] = w3;
-			d[4] = w4, d[5] = w5, d[6] = w6, d[7] = w7;
-			d[8] = w8, d[9] = w9, d[10] = w10, d[11] = w11;
-			d[12] = w12, d[13] = w13, d[14] = w14, d[15] = w15;
+		uint64_t *end = d + n / 1024 * 128;
+		for (; d != end; d += 128, s += 128) {
+#pragma GCC unroll 16
+			for (int i = 0; i < 128; i += 8) {
+				uint64_t w0 = s[i], w1 = s[i + 1], w2 = s[i + 2], w3 = s[i + 3];
+				uint64_t w4 = s[i + 4], w5 = s[i + 5], w6 = s[i + 6], w7 = s[i + 7];
+				d[i] = w0, d[i + 1] = w1, d[i + 2] = w2, d[i + 3] = w3;
+				d[i + 4] = w4, d[i + 5] = w5, d[i + 6] = w6, d[i + 7] = w7;
+			}
 		}
-		dst = d, src = s, n %= 128;
+		dst = d, src = s, n %= 1024;
+		if (!n)
+			return (long)all;
 	}
 	memcpy(dst, src, n);
+	return (long)all;
+}
+
+/* Copy len bytes between caller c's cva and current's mva, page by page,
+ * each page checked (and faulted in) on both sides. Bytes copied, or
+ * -errno. */
+static __attribute__((noinline)) long lease_copy_pages(struct proc *c, uint64_t cva, uint64_t mva,
+							uint64_t len, bool to_caller)
+{
+	struct proc *me = current;
+	uint64_t left = len;
+	while (left) {
+		int err;
+		char *cp = vm_user_ptr(&c->mm, cva, to_caller ? VM_WRITE : VM_READ, &err);
+		char *mp = cp ? vm_user_ptr(&me->mm, mva, to_caller ? VM_READ : VM_WRITE, &err)
+			      : NULL;
+		if (!mp)
+			return err;
+		size_t chunk = PGSIZE - (cva & (PGSIZE - 1));
+		size_t mchunk = PGSIZE - (mva & (PGSIZE - 1));
+		if (mchunk < chunk)
+			chunk = mchunk;
+		if (chunk > left)
+			chunk = left;
+		if (to_caller)
+			lease_memcpy(cp, mp, chunk);
+		else
+			lease_memcpy(mp, cp, chunk);
+		cva += chunk, mva += chunk, left -= chunk;
+	}
+	return (long)len;
 }
 
 /* lease_read / lease_write: copy between a held caller's lease idx (from
- * byte off) and current's buffer ubuf, len bytes, page by page through the
- * direct map. Bytes copied, or -errno: -ESRCH if the caller is gone. */
-static long lease_copy(uint64_t token, uint64_t idx, uint64_t off, uint64_t ubuf, uint64_t len,
-		       bool to_caller)
+ * byte off) and current's buffer ubuf, len bytes, through the direct map.
+ * Bytes copied, or -errno: -ESRCH if the caller is gone. A copy that
+ * stays within one page on each side (a page-aligned 4 KiB buffer, say)
+ * translates each side once, straight from the page tables. */
+static inline __attribute__((always_inline)) long lease_copy(uint64_t token, uint64_t idx,
+							      uint64_t off, uint64_t ubuf,
+							      uint64_t len, bool to_caller)
 {
 	struct proc *me = current, *c = caller_of(token);
 	if (!c)
 		return -ESRCH;
 	if (idx >= (uint64_t)c->ipc_nleases)
 		return -EINVAL;
-	struct lease *l = &leases[c - proc_table][idx];
+	struct lease *l = &leases[token & 0xff][idx];	/* the slot: caller_of checked it */
 	uint64_t flags = l->len_flags >> LEASE_FLAGS_SHIFT;
 	uint64_t llen = l->len_flags & ((1ULL << LEASE_FLAGS_SHIFT) - 1);
 	if (!(flags & (to_caller ? LDE_LEASE_WRITE : LDE_LEASE_READ)))
@@ -547,33 +629,25 @@ static long lease_copy(uint64_t token, uint64_t idx, uint64_t off, uint64_t ubuf
 	if (off > llen || len > llen - off)
 		return -EINVAL;
 	uint64_t cva = l->addr + off, mva = ubuf;
-	size_t done = 0;
-	while (done < len) {
-		int err;
-		char *cp = vm_user_ptr(&c->mm, cva, to_caller ? VM_WRITE : VM_READ, &err);
-		char *mp = cp ? vm_user_ptr(&me->mm, mva, to_caller ? VM_READ : VM_WRITE, &err) : NULL;
-		if (!mp)
-			return err;
-		size_t chunk = PGSIZE - (cva & (PGSIZE - 1));
-		size_t mchunk = PGSIZE - (mva & (PGSIZE - 1));
-		if (mchunk < chunk)
-			chunk = mchunk;
-		if (chunk > len - done)
-			chunk = len - done;
-		if (to_caller)
-			lease_memcpy(cp, mp, chunk);
-		else
-			lease_memcpy(mp, cp, chunk);
-		cva += chunk, mva += chunk, done += chunk;
+	/* len <= llen < USER_TOP: the sums cannot overflow. */
+	if (len && (cva & (PGSIZE - 1)) + len <= PGSIZE && (mva & (PGSIZE - 1)) + len <= PGSIZE &&
+	    mva < USER_TOP) {
+		char *cp = mmu_translate(c->mm.pt, cva, PERM_U | (to_caller ? PERM_W : PERM_R));
+		char *mp = cp ? mmu_translate(me->mm.pt, mva, PERM_U | (to_caller ? PERM_R : PERM_W))
+			      : NULL;
+		if (mp)
+			return to_caller ? lease_memcpy(cp, mp, len) : lease_memcpy(mp, cp, len);
 	}
-	return (long)done;
+	return lease_copy_pages(c, cva, mva, len, to_caller);
 }
 
+__attribute__((optimize("omit-frame-pointer")))
 long sys_lease_read(uint64_t token, uint64_t idx, uint64_t off, uintptr_t ubuf, size_t len)
 {
 	return lease_copy(token, idx, off, ubuf, len, false);
 }
 
+__attribute__((optimize("omit-frame-pointer")))
 long sys_lease_write(uint64_t token, uint64_t idx, uint64_t off, uintptr_t ubuf, size_t len)
 {
 	return lease_copy(token, idx, off, ubuf, len, true);
