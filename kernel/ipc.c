@@ -382,9 +382,10 @@ static __attribute__((noinline)) long ipc_call_slow(struct file *f, uint64_t inf
 	return call_finish(me);
 }
 
-/* A call with leases and nothing else unusual (f valid, a receiver
- * waiting, current not traced): once the leases are taken, as fast as a
- * register message. Anything else, errors included, is ipc_call_slow's. */
+/* A call on f (valid) with a receiver waiting, current not traced, that
+ * is not a register message. One with leases and nothing else unusual:
+ * once the leases are taken, as fast as a register message. Anything
+ * else, errors included, is ipc_call_slow's. */
 static __attribute__((noinline, optimize("omit-frame-pointer"))) long
 call_leases(struct proc *me, struct file *f, uint64_t info, uint64_t uleases)
 {
@@ -412,12 +413,10 @@ long sys_ipc_call(long fd, uint64_t info, uint64_t w0, uint64_t w1, uint64_t w2,
 {
 	struct proc *me = current;
 	struct file *f = ep_file((uint64_t)fd);
-	if (__builtin_expect(!f || (info >> 32) != 0 || list_empty(&f->ep->receivers.sleepers) ||
-				     me->trace, 0)) {
-		if (f && !list_empty(&f->ep->receivers.sleepers) && !me->trace)
-			return call_leases(me, f, info, arch_msg_reg(me->tf, 6));
+	if (__builtin_expect(!f || list_empty(&f->ep->receivers.sleepers) || me->trace, 0))
 		return ipc_call_slow(f, info, arch_msg_reg(me->tf, 6));
-	}
+	if (__builtin_expect((info >> 32) != 0, 0))
+		return call_leases(me, f, info, arch_msg_reg(me->tf, 6));
 	/* The fast path: registers only, a receiver waiting. */
 	call_fast(me, f, info, w0, w1, w2, w3);
 }
@@ -550,31 +549,24 @@ long sys_ipc_reply_recv(long fd, uint64_t info, uint64_t w0, uint64_t w1, uint64
 	handoff(me, c, IPC_RESUME_RECV, (long)info);
 }
 
-/* memcpy for leases, which are mostly whole buffers: 1 KiB per iteration
- * when both ends are 8-byte aligned (kstring's memcpy does 64 bytes), so
- * that a page takes 4 turns of the loop. Returns n. */
-static __attribute__((optimize("omit-frame-pointer"))) long lease_memcpy(void *dst, const void *src, size_t n)
+/* lease_memcpy's general case: the whole KiBs by memcpy_bulk when both
+ * ends are 8-byte aligned, the rest by memcpy. Returns n. */
+static __attribute__((noinline)) long lease_memcpy_any(void *dst, const void *src, size_t n)
 {
-	size_t all = n;
-	if (!(((uintptr_t)dst | (uintptr_t)src) & 7) && n >= 1024) {
-		uint64_t *d = dst;
-		const uint64_t *s = src;
-		uint64_t *end = d + n / 1024 * 128;
-		for (; d != end; d += 128, s += 128) {
-#pragma GCC unroll 16
-			for (int i = 0; i < 128; i += 8) {
-				uint64_t w0 = s[i], w1 = s[i + 1], w2 = s[i + 2], w3 = s[i + 3];
-				uint64_t w4 = s[i + 4], w5 = s[i + 5], w6 = s[i + 6], w7 = s[i + 7];
-				d[i] = w0, d[i + 1] = w1, d[i + 2] = w2, d[i + 3] = w3;
-				d[i + 4] = w4, d[i + 5] = w5, d[i + 6] = w6, d[i + 7] = w7;
-			}
-		}
-		dst = d, src = s, n %= 1024;
-		if (!n)
-			return (long)all;
-	}
-	memcpy(dst, src, n);
-	return (long)all;
+	size_t bulk = (((uintptr_t)dst | (uintptr_t)src) & 7) ? 0 : n & ~(size_t)1023;
+	memcpy_bulk(dst, src, bulk);
+	memcpy((char *)dst + bulk, (const char *)src + bulk, n - bulk);
+	return (long)n;
+}
+
+/* memcpy for leases, which are mostly whole buffers (whole KiBs, 8-byte
+ * aligned: straight to memcpy_bulk). Returns n. */
+static inline __attribute__((always_inline)) long lease_memcpy(void *dst, const void *src,
+							       size_t n)
+{
+	if (!((((uintptr_t)dst | (uintptr_t)src) & 7) | (n & 1023)))
+		return (long)memcpy_bulk(dst, src, n);
+	return lease_memcpy_any(dst, src, n);
 }
 
 /* Copy len bytes between caller c's cva and current's mva, page by page,
@@ -629,9 +621,9 @@ static inline __attribute__((always_inline)) long lease_copy(uint64_t token, uin
 	if (off > llen || len > llen - off)
 		return -EINVAL;
 	uint64_t cva = l->addr + off, mva = ubuf;
-	/* len <= llen < USER_TOP: the sums cannot overflow. */
-	if (len && (cva & (PGSIZE - 1)) + len <= PGSIZE && (mva & (PGSIZE - 1)) + len <= PGSIZE &&
-	    mva < USER_TOP) {
+	/* len <= llen < USER_TOP: the sum cannot overflow. (cva | mva) bounds
+	 * both page offsets: enough to tell that neither side crosses a page. */
+	if (len && ((cva | mva) & (PGSIZE - 1)) + len <= PGSIZE && mva < USER_TOP) {
 		char *cp = mmu_translate(c->mm.pt, cva, PERM_U | (to_caller ? PERM_W : PERM_R));
 		char *mp = cp ? mmu_translate(me->mm.pt, mva, PERM_U | (to_caller ? PERM_R : PERM_W))
 			      : NULL;
