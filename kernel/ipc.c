@@ -41,15 +41,16 @@ static struct endpoint endpoints[NENDPOINT];
 
 /* The leases lent by the call each process is blocked in, by slot: one
  * page from the allocator at boot (zeroing it as .bss would cost boot twice
- * as many instructions). The flags ride in len's top bits: a lease never
- * exceeds USER_TOP. */
+ * as many instructions). The flags ride in len's low bits (one instruction
+ * each to take apart): a lease never exceeds USER_TOP. */
 struct lease {
 	uint64_t addr;
 	uint64_t len_flags;
 };
-#define LEASE_FLAGS_SHIFT 62
+#define LEASE_FLAGS_BITS 2
 _Static_assert(NPROC * LDE_LEASE_MAX * sizeof(struct lease) <= PGSIZE, "leases fit a page");
-_Static_assert((USER_TOP >> LEASE_FLAGS_SHIFT) == 0, "a lease's length leaves room for flags");
+_Static_assert((USER_TOP >> (64 - LEASE_FLAGS_BITS)) == 0, "a lease's length leaves room for flags");
+_Static_assert(((LDE_LEASE_READ | LDE_LEASE_WRITE) >> LEASE_FLAGS_BITS) == 0, "flags fit");
 static struct lease (*leases)[LDE_LEASE_MAX];
 
 _Static_assert(NPROC <= 256, "a reply token keeps the slot in 8 bits");
@@ -301,7 +302,7 @@ static inline __attribute__((always_inline)) int keep_leases(struct proc *me,
 			return -EINVAL;
 		if (addr >= USER_TOP || len > USER_TOP - addr)
 			return -EFAULT;
-		k[i] = (struct lease){ addr, len | flags << LEASE_FLAGS_SHIFT };
+		k[i] = (struct lease){ addr, len << LEASE_FLAGS_BITS | flags };
 	}
 	me->ipc_nleases = n;
 	return 0;
@@ -394,7 +395,9 @@ call_leases(struct proc *me, struct file *f, uint64_t info, uint64_t uleases)
 	 * largest would lie in one page, and that page is there (copyin's loop costs more than the
 	 * leases); anything else is left to ipc_call_slow. */
 	const struct lde_lease *l = NULL;
-	if ((info >> 40) == 0 && (unsigned)n - 1 < LDE_LEASE_MAX && f->ep->rx_refs &&
+	/* No need to look at rx_refs: the receiver waiting holds a receiving
+	 * descriptor (a register call does not look either). */
+	if ((info >> 40) == 0 && (unsigned)n - 1 < LDE_LEASE_MAX &&
 	    (uleases & (PGSIZE - 1)) <= PGSIZE - LDE_LEASE_MAX * sizeof *l && !(uleases & 7) &&
 	    uleases < USER_TOP)
 		l = mmu_translate(me->mm.pt, uleases, PERM_U | PERM_R);
@@ -614,8 +617,8 @@ static inline __attribute__((always_inline)) long lease_copy(uint64_t token, uin
 	if (idx >= (uint64_t)c->ipc_nleases)
 		return -EINVAL;
 	struct lease *l = &leases[token & 0xff][idx];	/* the slot: caller_of checked it */
-	uint64_t flags = l->len_flags >> LEASE_FLAGS_SHIFT;
-	uint64_t llen = l->len_flags & ((1ULL << LEASE_FLAGS_SHIFT) - 1);
+	uint64_t flags = l->len_flags & ((1 << LEASE_FLAGS_BITS) - 1);
+	uint64_t llen = l->len_flags >> LEASE_FLAGS_BITS;
 	if (!(flags & (to_caller ? LDE_LEASE_WRITE : LDE_LEASE_READ)))
 		return -EACCES;
 	if (off > llen || len > llen - off)
