@@ -630,6 +630,9 @@ static inline __attribute__((always_inline)) long lease_copy(uint64_t token, uin
 		char *cp = mmu_translate(c->mm.pt, cva, PERM_U | (to_caller ? PERM_W : PERM_R));
 		char *mp = cp ? mmu_translate(me->mm.pt, mva, PERM_U | (to_caller ? PERM_R : PERM_W))
 			      : NULL;
+		/* A whole page fits only from both pages' starts: aligned. */
+		if (mp && len == PGSIZE)
+			return (long)(to_caller ? memcpy_bulk(cp, mp, len) : memcpy_bulk(mp, cp, len));
 		if (mp)
 			return to_caller ? lease_memcpy(cp, mp, len) : lease_memcpy(mp, cp, len);
 	}
