@@ -627,6 +627,8 @@ static inline __attribute__((always_inline)) long lease_copy(uint64_t token, uin
 	/* len <= llen < USER_TOP: the sum cannot overflow. (cva | mva) bounds
 	 * both page offsets: enough to tell that neither side crosses a page. */
 	if (len && ((cva | mva) & (PGSIZE - 1)) + len <= PGSIZE && mva < USER_TOP) {
+		if (cva >= USER_TOP)
+			__builtin_unreachable();	/* cva + len <= USER_TOP, len > 0 */
 		char *cp = mmu_translate(c->mm.pt, cva, PERM_U | (to_caller ? PERM_W : PERM_R));
 		char *mp = cp ? mmu_translate(me->mm.pt, mva, PERM_U | (to_caller ? PERM_R : PERM_W))
 			      : NULL;
