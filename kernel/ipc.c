@@ -41,15 +41,16 @@ static struct endpoint endpoints[NENDPOINT];
 
 /* The leases lent by the call each process is blocked in, by slot: one
  * page from the allocator at boot (zeroing it as .bss would cost boot twice
- * as many instructions). The flags ride in len's top bits: a lease never
- * exceeds USER_TOP. */
+ * as many instructions). The flags ride in len's low bits (one instruction
+ * each to take apart): a lease never exceeds USER_TOP. */
 struct lease {
 	uint64_t addr;
 	uint64_t len_flags;
 };
-#define LEASE_FLAGS_SHIFT 62
+#define LEASE_FLAGS_BITS 2
 _Static_assert(NPROC * LDE_LEASE_MAX * sizeof(struct lease) <= PGSIZE, "leases fit a page");
-_Static_assert((USER_TOP >> LEASE_FLAGS_SHIFT) == 0, "a lease's length leaves room for flags");
+_Static_assert((USER_TOP >> (64 - LEASE_FLAGS_BITS)) == 0, "a lease's length leaves room for flags");
+_Static_assert(((LDE_LEASE_READ | LDE_LEASE_WRITE) >> LEASE_FLAGS_BITS) == 0, "flags fit");
 static struct lease (*leases)[LDE_LEASE_MAX];
 
 _Static_assert(NPROC <= 256, "a reply token keeps the slot in 8 bits");
@@ -287,26 +288,59 @@ static uint64_t deliver(struct proc *c, struct proc *r)
 	return info;
 }
 
-/* Copy the leases a caller lends into its slot, checked: each a range of
- * user addresses with READ and/or WRITE. Access is checked page by page
- * when the server uses them. */
+/* Check the n leases at l (a caller's array, already in kernel reach)
+ * and keep them in me's slot: each a range of user addresses with READ
+ * and/or WRITE. Access is checked page by page when the server uses
+ * them. */
+static inline __attribute__((always_inline)) int keep_leases(struct proc *me,
+							     const struct lde_lease *l, int n)
+{
+	struct lease *k = leases[token_of(me) & 0xff];
+	for (int i = 0; i < n; i++) {
+		uint64_t addr = l[i].addr, len = l[i].len, flags = l[i].flags;
+		if (!flags || (flags & ~(uint64_t)(LDE_LEASE_READ | LDE_LEASE_WRITE)))
+			return -EINVAL;
+		if (addr >= USER_TOP || len > USER_TOP - addr)
+			return -EFAULT;
+		k[i] = (struct lease){ addr, len << LEASE_FLAGS_BITS | flags };
+	}
+	me->ipc_nleases = n;
+	return 0;
+}
+
+/* Copy the n leases a caller lends from its array at uleases, checked,
+ * into its slot. */
 static int take_leases(struct proc *me, int n, uint64_t uleases)
 {
 	struct lde_lease l[LDE_LEASE_MAX];
 	int err = copyin(&me->mm, l, uleases, (size_t)n * sizeof *l);
-	if (err)
-		return err;
-	for (int i = 0; i < n; i++) {
-		if (!l[i].flags || (l[i].flags & ~(uint64_t)(LDE_LEASE_READ | LDE_LEASE_WRITE)))
-			return -EINVAL;
-		if (l[i].addr >= USER_TOP || l[i].len > USER_TOP - l[i].addr)
-			return -EFAULT;
-	}
-	struct lease *k = leases[me - proc_table];
-	for (int i = 0; i < n; i++)
-		k[i] = (struct lease){ l[i].addr, l[i].len | l[i].flags << LEASE_FLAGS_SHIFT };
-	me->ipc_nleases = n;
-	return 0;
+	return err ? err : keep_leases(me, l, n);
+}
+
+/* The fast path of call: no descriptor sent, its leases (if any) taken,
+ * a receiver waiting on f's endpoint, current not traced. Moves the
+ * words into the receiver's frame and hands the CPU over. */
+static inline __attribute__((always_inline, noreturn)) void call_fast(struct proc *me,
+								       struct file *f,
+								       uint64_t info, uint64_t w0,
+								       uint64_t w1, uint64_t w2,
+								       uint64_t w3)
+{
+	struct endpoint *ep = f->ep;
+	struct proc *r = container_of(ep->receivers.sleepers.next, struct proc, link);
+	struct trapframe *rt = r->tf;
+	list_del(&r->link);
+	r->ipc_state = IPC_NONE;
+	arch_set_msg_reg(rt, 1, f->badge);
+	arch_set_msg_reg(rt, 2, w0);
+	arch_set_msg_reg(rt, 3, w1);
+	arch_set_msg_reg(rt, 4, w2);
+	arch_set_msg_reg(rt, 5, w3);
+	arch_set_msg_reg(rt, 6, (uint64_t)token_of(me));
+	held_add(r, me);
+	me->state = P_SLEEPING;
+	me->waiting_on = &ep->senders;	/* only its name: ps shows "call epN" */
+	handoff(me, r, IPC_RESUME_CALL, (long)info);
 }
 
 /* Everything but the fast path of call. */
@@ -349,6 +383,32 @@ static __attribute__((noinline)) long ipc_call_slow(struct file *f, uint64_t inf
 	return call_finish(me);
 }
 
+/* A call on f (valid) with a receiver waiting, current not traced, that
+ * is not a register message. One with leases and nothing else unusual:
+ * once the leases are taken, as fast as a register message. Anything
+ * else, errors included, is ipc_call_slow's. */
+static __attribute__((noinline, optimize("omit-frame-pointer"))) long
+call_leases(struct proc *me, struct file *f, uint64_t info, uint64_t uleases)
+{
+	int n = (int)LDE_MSG_NLEASES(info);
+	/* The array read in place, straight from the page table, when the
+	 * largest would lie in one page, and that page is there (copyin's loop costs more than the
+	 * leases); anything else is left to ipc_call_slow. */
+	const struct lde_lease *l = NULL;
+	/* No need to look at rx_refs: the receiver waiting holds a receiving
+	 * descriptor (a register call does not look either). */
+	if ((info >> 40) == 0 && (unsigned)n - 1 < LDE_LEASE_MAX &&
+	    (uleases & (PGSIZE - 1)) <= PGSIZE - LDE_LEASE_MAX * sizeof *l && !(uleases & 7) &&
+	    uleases < USER_TOP)
+		l = mmu_translate(me->mm.pt, uleases, PERM_U | PERM_R);
+	if (l && !keep_leases(me, l, n)) {
+		struct trapframe *mt = me->tf;
+		call_fast(me, f, info, arch_msg_reg(mt, 2), arch_msg_reg(mt, 3),
+			  arch_msg_reg(mt, 4), arch_msg_reg(mt, 5));
+	}
+	return ipc_call_slow(f, info, uleases);
+}
+
 /* ipc_call(fd, info, w0..w3), a6 = the lease array. Built without a frame
  * pointer: the fast path leaves without returning. */
 __attribute__((optimize("omit-frame-pointer")))
@@ -356,25 +416,12 @@ long sys_ipc_call(long fd, uint64_t info, uint64_t w0, uint64_t w1, uint64_t w2,
 {
 	struct proc *me = current;
 	struct file *f = ep_file((uint64_t)fd);
-	if (__builtin_expect(!f || (info >> 32) != 0 || list_empty(&f->ep->receivers.sleepers) ||
-				     me->trace, 0))
+	if (__builtin_expect(!f || list_empty(&f->ep->receivers.sleepers) || me->trace, 0))
 		return ipc_call_slow(f, info, arch_msg_reg(me->tf, 6));
-	struct endpoint *ep = f->ep;
+	if (__builtin_expect((info >> 32) != 0, 0))
+		return call_leases(me, f, info, arch_msg_reg(me->tf, 6));
 	/* The fast path: registers only, a receiver waiting. */
-	struct proc *r = container_of(ep->receivers.sleepers.next, struct proc, link);
-	struct trapframe *rt = r->tf;
-	list_del(&r->link);
-	r->ipc_state = IPC_NONE;
-	arch_set_msg_reg(rt, 1, f->badge);
-	arch_set_msg_reg(rt, 2, w0);
-	arch_set_msg_reg(rt, 3, w1);
-	arch_set_msg_reg(rt, 4, w2);
-	arch_set_msg_reg(rt, 5, w3);
-	arch_set_msg_reg(rt, 6, (uint64_t)token_of(me));
-	held_add(r, me);
-	me->state = P_SLEEPING;
-	me->waiting_on = &ep->senders;	/* only its name: ps shows "call epN" */
-	handoff(me, r, IPC_RESUME_CALL, (long)info);
+	call_fast(me, f, info, w0, w1, w2, w3);
 }
 
 /* Receive on ep: the bound notification's bits if any are pending, else
@@ -505,75 +552,102 @@ long sys_ipc_reply_recv(long fd, uint64_t info, uint64_t w0, uint64_t w1, uint64
 	handoff(me, c, IPC_RESUME_RECV, (long)info);
 }
 
-/* memcpy for leases, which are mostly whole buffers: 128 bytes per
- * iteration when both ends are 8-byte aligned (kstring's memcpy does 64). */
-static void lease_memcpy(void *dst, const void *src, size_t n)
+/* lease_memcpy's general case: the whole KiBs by memcpy_bulk when both
+ * ends are 8-byte aligned, the rest by memcpy. Returns n. */
+static __attribute__((noinline)) long lease_memcpy_any(void *dst, const void *src, size_t n)
 {
-	if (!(((uintptr_t)dst | (uintptr_t)src) & 7) && n >= 128) {
-		uint64_t *d = dst;
-		const uint64_t *s = src;
-		uint64_t *end = d + n / 128 * 16;
-		for (; d != end; d += 16, s += 16) {
-			uint64_t w0 = s[0], w1 = s[1], w2 = s[2], w3 = s[3];
-			uint64_t w4 = s[4], w5 = s[5], w6 = s[6], w7 = s[7];
-			uint64_t w8 = s[8], w9 = s[9], w10 = s[10], w11 = s[11];
-			uint64_t w12 = s[12], w13 = s[13], w14 = s[14], w15 = s[15];
-			d[0] = w0, d[1] = w1, d[2] = w2, d[3] = w3;
-			d[4] = w4, d[5] = w5, d[6] = w6, d[7] = w7;
-			d[8] = w8, d[9] = w9, d[10] = w10, d[11] = w11;
-			d[12] = w12, d[13] = w13, d[14] = w14, d[15] = w15;
-		}
-		dst = d, src = s, n %= 128;
-	}
-	memcpy(dst, src, n);
+	size_t bulk = (((uintptr_t)dst | (uintptr_t)src) & 7) ? 0 : n & ~(size_t)1023;
+	memcpy_bulk(dst, src, bulk);
+	memcpy((char *)dst + bulk, (const char *)src + bulk, n - bulk);
+	return (long)n;
 }
 
-/* lease_read / lease_write: copy between a held caller's lease idx (from
- * byte off) and current's buffer ubuf, len bytes, page by page through the
- * direct map. Bytes copied, or -errno: -ESRCH if the caller is gone. */
-static long lease_copy(uint64_t token, uint64_t idx, uint64_t off, uint64_t ubuf, uint64_t len,
-		       bool to_caller)
+/* memcpy for leases, which are mostly whole buffers (whole KiBs, 8-byte
+ * aligned: straight to memcpy_bulk). Returns n. */
+static inline __attribute__((always_inline)) long lease_memcpy(void *dst, const void *src,
+							       size_t n)
 {
-	struct proc *me = current, *c = caller_of(token);
-	if (!c)
-		return -ESRCH;
-	if (idx >= (uint64_t)c->ipc_nleases)
-		return -EINVAL;
-	struct lease *l = &leases[c - proc_table][idx];
-	uint64_t flags = l->len_flags >> LEASE_FLAGS_SHIFT;
-	uint64_t llen = l->len_flags & ((1ULL << LEASE_FLAGS_SHIFT) - 1);
-	if (!(flags & (to_caller ? LDE_LEASE_WRITE : LDE_LEASE_READ)))
-		return -EACCES;
-	if (off > llen || len > llen - off)
-		return -EINVAL;
-	uint64_t cva = l->addr + off, mva = ubuf;
-	size_t done = 0;
-	while (done < len) {
+	if (!((((uintptr_t)dst | (uintptr_t)src) & 7) | (n & 1023)))
+		return (long)memcpy_bulk(dst, src, n);
+	return lease_memcpy_any(dst, src, n);
+}
+
+/* Copy len bytes between caller c's cva and current's mva, page by page,
+ * each page checked (and faulted in) on both sides. Bytes copied, or
+ * -errno. */
+static __attribute__((noinline)) long lease_copy_pages(struct proc *c, uint64_t cva, uint64_t mva,
+							uint64_t len, bool to_caller)
+{
+	struct proc *me = current;
+	uint64_t left = len;
+	while (left) {
 		int err;
 		char *cp = vm_user_ptr(&c->mm, cva, to_caller ? VM_WRITE : VM_READ, &err);
-		char *mp = cp ? vm_user_ptr(&me->mm, mva, to_caller ? VM_READ : VM_WRITE, &err) : NULL;
+		char *mp = cp ? vm_user_ptr(&me->mm, mva, to_caller ? VM_READ : VM_WRITE, &err)
+			      : NULL;
 		if (!mp)
 			return err;
 		size_t chunk = PGSIZE - (cva & (PGSIZE - 1));
 		size_t mchunk = PGSIZE - (mva & (PGSIZE - 1));
 		if (mchunk < chunk)
 			chunk = mchunk;
-		if (chunk > len - done)
-			chunk = len - done;
+		if (chunk > left)
+			chunk = left;
 		if (to_caller)
 			lease_memcpy(cp, mp, chunk);
 		else
 			lease_memcpy(mp, cp, chunk);
-		cva += chunk, mva += chunk, done += chunk;
+		cva += chunk, mva += chunk, left -= chunk;
 	}
-	return (long)done;
+	return (long)len;
 }
 
+/* lease_read / lease_write: copy between a held caller's lease idx (from
+ * byte off) and current's buffer ubuf, len bytes, through the direct map.
+ * Bytes copied, or -errno: -ESRCH if the caller is gone. A copy that
+ * stays within one page on each side (a page-aligned 4 KiB buffer, say)
+ * translates each side once, straight from the page tables. */
+static inline __attribute__((always_inline)) long lease_copy(uint64_t token, uint64_t idx,
+							      uint64_t off, uint64_t ubuf,
+							      uint64_t len, bool to_caller)
+{
+	struct proc *me = current, *c = caller_of(token);
+	if (!c)
+		return -ESRCH;
+	if (idx >= (uint64_t)c->ipc_nleases)
+		return -EINVAL;
+	struct lease *l = &leases[token & 0xff][idx];	/* the slot: caller_of checked it */
+	uint64_t flags = l->len_flags & ((1 << LEASE_FLAGS_BITS) - 1);
+	uint64_t llen = l->len_flags >> LEASE_FLAGS_BITS;
+	if (!(flags & (to_caller ? LDE_LEASE_WRITE : LDE_LEASE_READ)))
+		return -EACCES;
+	if (off > llen || len > llen - off)
+		return -EINVAL;
+	uint64_t cva = l->addr + off, mva = ubuf;
+	/* len <= llen < USER_TOP: the sum cannot overflow. (cva | mva) bounds
+	 * both page offsets: enough to tell that neither side crosses a page. */
+	if (len && ((cva | mva) & (PGSIZE - 1)) + len <= PGSIZE && mva < USER_TOP) {
+		if (cva >= USER_TOP)
+			__builtin_unreachable();	/* cva + len <= USER_TOP, len > 0 */
+		char *cp = mmu_translate(c->mm.pt, cva, PERM_U | (to_caller ? PERM_W : PERM_R));
+		char *mp = cp ? mmu_translate(me->mm.pt, mva, PERM_U | (to_caller ? PERM_R : PERM_W))
+			      : NULL;
+		/* A whole page fits only from both pages' starts: aligned. */
+		if (mp && len == PGSIZE)
+			return (long)(to_caller ? memcpy_bulk(cp, mp, len) : memcpy_bulk(mp, cp, len));
+		if (mp)
+			return to_caller ? lease_memcpy(cp, mp, len) : lease_memcpy(mp, cp, len);
+	}
+	return lease_copy_pages(c, cva, mva, len, to_caller);
+}
+
+__attribute__((optimize("omit-frame-pointer")))
 long sys_lease_read(uint64_t token, uint64_t idx, uint64_t off, uintptr_t ubuf, size_t len)
 {
 	return lease_copy(token, idx, off, ubuf, len, false);
 }
 
+__attribute__((optimize("omit-frame-pointer")))
 long sys_lease_write(uint64_t token, uint64_t idx, uint64_t off, uintptr_t ubuf, size_t len)
 {
 	return lease_copy(token, idx, off, ubuf, len, true);

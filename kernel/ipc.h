@@ -24,11 +24,15 @@ void ipc_init(void);
 
 /* How a process blocked on the fast path, its kernel stack dropped, is to
  * finish its system call when it runs again (ipc_resume). */
+/* The values are chosen for the fast paths (ipc.c), which store them
+ * beside other fields: a call's IPC_RESUME_CALL equals the IPC_REPLY and
+ * P_SLEEPING it stores too, a reply_recv's IPC_RESUME_RECV its IPC_RECV,
+ * so one register holds both (an instruction less per round trip). */
 enum ipc_resume {
-	IPC_RESUME_NONE,	/* it kept its kernel stack: swtch returns into it */
-	IPC_RESUME_CALL,	/* in call: call_finish */
-	IPC_RESUME_RECV,	/* in recv or ntfn_wait: ipc_ret, or -EINTR if killed */
-	IPC_RESUME_DONE,	/* the result is in its trapframe already */
+	IPC_RESUME_NONE = 0,	/* it kept its kernel stack: swtch returns into it */
+	IPC_RESUME_DONE = 1,	/* the result is in its trapframe already */
+	IPC_RESUME_RECV = 2,	/* in recv or ntfn_wait: ipc_ret, or -EINTR if killed */
+	IPC_RESUME_CALL = 3,	/* in call: call_finish */
 };
 
 /* Drop current's kernel stack: when it next runs it resumes in ipc_resume,

@@ -5,6 +5,9 @@
 
 void *memcpy(void *dst, const void *src, size_t n);
 void *memmove(void *dst, const void *src, size_t n);
+/* memcpy for large aligned blocks (a page, a lease's buffer): dst and src
+ * 8-byte aligned, n a multiple of 1024. Returns n. Not a C routine. */
+size_t memcpy_bulk(void *dst, const void *src, size_t n);
 void *memset(void *dst, int c, size_t n);
 int memcmp(const void *a, const void *b, size_t n);
 size_t strlen(const char *s);

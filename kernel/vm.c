@@ -158,7 +158,7 @@ static int cow_break(struct mmu_entry *entry, uint64_t va, void *old, unsigned p
 		void *copy = palloc();
 		if (!copy)
 			return -ENOMEM;
-		memcpy(copy, old, PGSIZE);
+		memcpy_bulk(copy, old, PGSIZE);
 		page_put(old);
 		mmu_remap(entry, va, copy, perm);
 	} else {

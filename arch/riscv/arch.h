@@ -168,8 +168,8 @@ void mmu_fill(struct mmu_entry *entry, void *page, unsigned perm);
  * 0 (none) to ARCH_TABLE_LEVELS (all, the level-0 one included). */
 int mmu_table_depth(pagetable_t pt, uint64_t va);
 /* The kernel address of the byte at va if its page has every perm bit,
- * else NULL. */
-void *mmu_translate(pagetable_t pt, uint64_t va, unsigned perm);
+ * else NULL. Inline: copyin, copyout and IPC's lease copies come here. */
+static inline void *mmu_translate(pagetable_t pt, uint64_t va, unsigned perm);
 /* Replace the mapping of va that mmu_lookup found at entry (the tables
  * unchanged since) and flush it from the TLB. */
 void mmu_remap(struct mmu_entry *entry, uint64_t va, void *page, unsigned perm);
@@ -239,6 +239,27 @@ _Static_assert(offsetof(struct fpstate, f[31]) == FP_F(31) &&
 	       "fpu.S layout");
 
 static inline void *pa_to_kva(uint64_t pa) { return (void *)(pa + KERNEL_OFFSET); }
+
+/* Sv39, written out level by level (mmu.h has the format's names; mmu.c
+ * checks that they agree with these): a table entry is V without R, W or
+ * X; an entry's page is its bits 10 and up, shifted to a page number. */
+static inline void *mmu_translate(pagetable_t pt, uint64_t va, unsigned perm)
+{
+	const uint64_t v = 1, rwx = 0xe, leaf = v | (perm & 0x3ff);
+	uint64_t pte = pt[(va >> 30) & 511];
+	if ((pte & (v | rwx)) != v)
+		return NULL;	/* not there, or a gigapage */
+	pte = ((uint64_t *)pa_to_kva(pte >> 10 << PGSHIFT))[(va >> 21) & 511];
+	if ((pte & (v | rwx)) != v)
+		return NULL;	/* not there, or a megapage */
+	pte = ((uint64_t *)pa_to_kva(pte >> 10 << PGSHIFT))[(va >> PGSHIFT) & 511];
+	if ((pte & leaf) != leaf)
+		return NULL;
+	char *p = (char *)pa_to_kva(pte >> 10 << PGSHIFT) + (va & (PGSIZE - 1));
+	if (!p)
+		__builtin_unreachable();	/* the direct map is far from 0: no NULL test */
+	return p;
+}
 static inline uint64_t kva_to_pa(const void *va) { return (uint64_t)va - KERNEL_OFFSET; }
 static inline void arch_intr_on(void) { csr_set(sstatus, SSTATUS_SIE); }
 static inline void arch_intr_off(void) { csr_clear(sstatus, SSTATUS_SIE); }
