@@ -45,7 +45,7 @@ static inline __attribute__((always_inline)) void sched_hand_over(struct proc *n
 	current = next;
 	/* The FPU goes with the CPU (sched.c's lazy switch); the test replaces
 	 * one of page tables, which always differ (no threads). */
-	if (prev->fp_on)
+	if (__builtin_expect(prev->fp_on, 0))
 		sched_fpu_switch_out(prev);
 	arch_activate_inline(next->mm.pt);
 }
