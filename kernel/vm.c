@@ -17,6 +17,7 @@ int vm_create(struct mm *mm)
 	mm->stack_low = USER_TOP;
 	mm->pages = 0;
 	mm->promised = mm->promised_tables = 0;
+	mm->dev_regs_end = mm->dev_dma_end = 0;
 	return mm->pt ? 0 : -ENOMEM;
 }
 
@@ -89,11 +90,32 @@ static int heap_fault(struct mm *mm, struct mmu_entry *entry, uint64_t va)
 
 /* Everything a process can have mapped lies in two ranges: the image and
  * heap, and the stack. Walking only those keeps fork and exit cheap. */
+static void unmap_window(struct mm *mm)
+{
+	/* Registers are cleared, never put (they are not RAM); DMA pages drop
+	 * the mapping's reference: the device object keeps its own. */
+	if (mm->dev_regs_end)
+		mmu_unmap_device_range(mm->pt, USER_DEV_BASE, mm->dev_regs_end, &mm->pages);
+	if (mm->dev_dma_end)
+		mmu_unmap_range(mm->pt, USER_DEV_DMA, mm->dev_dma_end, &mm->pages);
+}
+
 void vm_unmap_all(struct mm *mm)
 {
+	if (__builtin_expect(mm->dev_regs_end | mm->dev_dma_end, 0))
+		unmap_window(mm);
 	mmu_unmap_range(mm->pt, 0, PAGE_UP(mm->brk), &mm->pages);
 	mmu_unmap_range(mm->pt, mm->stack_low, USER_TOP, &mm->pages);
 	KASSERT(mm->pages == 0);
+}
+
+static void free_tables_with_window(struct mm *mm)
+{
+	struct va_range r[] = { { 0, PAGE_UP(mm->brk) },
+				{ USER_DEV_BASE, USER_DEV_BASE + USER_DEV_SIZE },
+				{ mm->stack_low, USER_TOP } };
+	mmu_free_user_tables(mm->pt, r, 3);
+	mm->dev_regs_end = mm->dev_dma_end = 0;
 }
 
 void vm_destroy(struct mm *mm)
@@ -111,8 +133,12 @@ void vm_destroy(struct mm *mm)
 	/* Tables exist only where pages were mapped, or were tried: the same
 	 * two ranges (sbrk frees those above a shrunken break that map nothing
 	 * else). Freeing within them is much cheaper than a full sweep. */
-	struct va_range r[] = { { 0, PAGE_UP(mm->brk) }, { mm->stack_low, USER_TOP } };
-	mmu_free_user_tables(mm->pt, r, 2);
+	if (__builtin_expect(mm->dev_regs_end | mm->dev_dma_end, 0)) {
+		free_tables_with_window(mm);
+	} else {
+		struct va_range r[] = { { 0, PAGE_UP(mm->brk) }, { mm->stack_low, USER_TOP } };
+		mmu_free_user_tables(mm->pt, r, 2);
+	}
 	mm->pt = NULL;
 }
 
@@ -185,6 +211,38 @@ int vm_map_anon(struct mm *mm, uint64_t va, uint64_t len, unsigned perm)
 	return 0;
 }
 
+long vm_map_device(struct mm *mm, uint64_t pa, uint64_t size)
+{
+	uint64_t va = mm->dev_regs_end ? mm->dev_regs_end : USER_DEV_BASE;
+	if (size > USER_DEV_DMA - va)
+		return -ENOMEM;
+	/* Set before any table is allocated: teardown must find them. */
+	mm->dev_regs_end = va;
+	for (uint64_t off = 0; off < size; off += PGSIZE) {
+		int err = mmu_map_device_page(mm->pt, va + off, pa + off, PERM_R | PERM_W | PERM_U);
+		if (err)
+			return err;	/* the pages mapped so far stay, counted */
+		mm->pages++;
+		mm->dev_regs_end = va + off + PGSIZE;
+	}
+	return (long)va;
+}
+
+long vm_map_dma(struct mm *mm, void *page)
+{
+	uint64_t va = mm->dev_dma_end ? mm->dev_dma_end : USER_DEV_DMA;
+	if (va >= USER_DEV_BASE + USER_DEV_SIZE)
+		return -ENOMEM;
+	mm->dev_dma_end = va;	/* before any table is allocated, as above */
+	int err = mmu_map_page(mm->pt, va, page, PERM_R | PERM_W | PERM_U);
+	if (err)
+		return err;
+	page_get(page);
+	mm->pages++;
+	mm->dev_dma_end = va + PGSIZE;
+	return (long)va;
+}
+
 static bool demand_paged(struct mm *mm, uint64_t va)
 {
 	return (va >= mm->heap_start && va < mm->brk) ||
@@ -212,7 +270,9 @@ int vm_fault(struct mm *mm, uint64_t va, enum vm_access access)
 	if (perm) {
 		if (access == VM_WRITE && (perm & (PERM_COW | PERM_U)) == (PERM_COW | PERM_U))
 			return cow_break(entry, va, page, perm);
-		return (perm & perm_for(access)) == perm_for(access) ? 0 : -EFAULT;
+		/* Device registers: the user's own accesses never fault for
+		 * want of a page, and the kernel's are refused (mmu_translate). */
+		return (perm & (perm_for(access) | PERM_DEV)) == perm_for(access) ? 0 : -EFAULT;
 	}
 	if (access == VM_EXEC || !demand_paged(mm, va))
 		return -EFAULT;

@@ -21,6 +21,11 @@ struct mm {
 	 * for want of memory. */
 	uint64_t promised;	/* heap pages in [heap_start, brk) not mapped */
 	uint64_t promised_tables; /* tables missing for the heap (an upper bound) */
+	/* The device window (uapi_layout.h): ends of the registers mapped from
+	 * USER_DEV_BASE and of the DMA pages mapped from USER_DEV_DMA; 0 while
+	 * nothing is mapped there (every process but a driver). Not inherited
+	 * by fork; counted in pages. */
+	uint64_t dev_regs_end, dev_dma_end;
 };
 
 enum vm_access { VM_READ, VM_WRITE, VM_EXEC };
@@ -38,6 +43,13 @@ int vm_fork(struct mm *dst, struct mm *src);
 /* Map fresh zeroed user pages over [va, va+len) with PERM_* permissions
  * (pages already mapped there are left alone). 0 or -ENOMEM. */
 int vm_map_anon(struct mm *mm, uint64_t va, uint64_t len, unsigned perm);
+/* Map device registers [pa, pa+size) (page-aligned) read/write, never
+ * executable, at the next free place in the window: the address, or
+ * -ENOMEM if the window is full or tables cannot be had. */
+long vm_map_device(struct mm *mm, uint64_t pa, uint64_t size);
+/* Map a DMA page (RAM the caller holds a reference to; the mapping takes
+ * another) read/write at the next free place in the window's DMA half. */
+long vm_map_dma(struct mm *mm, void *page);
 /* Resolve a user fault: 0 if the page is now accessible, else -EFAULT or
  * -ENOMEM. */
 int vm_fault(struct mm *mm, uint64_t va, enum vm_access access);

@@ -101,8 +101,8 @@ int mmu_map_large(pagetable_t root, uint64_t va, uint64_t pa, uint64_t size, uin
 /* The kernel's permission bits are the entry's own, so they pass
  * through unchanged. */
 _Static_assert(PERM_R == PTE_R && PERM_W == PTE_W && PERM_X == PTE_X && PERM_U == PTE_U &&
-	       PERM_COW == PTE_COW, "PERM_* are the Sv39 bits");
-#define PERM_MASK (PERM_R | PERM_W | PERM_X | PERM_U | PERM_COW)
+	       PERM_COW == PTE_COW && PERM_DEV == PTE_DEV, "PERM_* are the Sv39 bits");
+#define PERM_MASK (PERM_R | PERM_W | PERM_X | PERM_U | PERM_COW | PERM_DEV)
 
 int mmu_map_page(pagetable_t root, uint64_t va, void *page, unsigned perm)
 {
@@ -138,7 +138,9 @@ void mmu_fill(struct mmu_entry *entry, void *page, unsigned perm)
 void *mmu_translate(pagetable_t root, uint64_t va, unsigned perm)
 {
 	pte_t *pte = walk(root, va, false);
-	if (!pte || !pte_valid(*pte) || (pte_flags(*pte) & perm) != perm)
+	/* Never a device page: the kernel's accesses (byte by byte, any
+	 * size) could fault on registers, or have effects there. */
+	if (!pte || !pte_valid(*pte) || (pte_flags(*pte) & (perm | PTE_DEV)) != perm)
 		return NULL;
 	return (char *)pa_to_kva(pte_pa(*pte)) + (va & (PGSIZE - 1));
 }
@@ -221,6 +223,30 @@ static int release_leaf(pte_t *pte, uint64_t va, void *arg)
 void mmu_unmap_range(pagetable_t root, uint64_t start, uint64_t end, uint64_t *pages)
 {
 	for_each_user_leaf(root, start, end, release_leaf, pages);
+}
+
+/* Device registers are not RAM: their entries are cleared, never put. */
+static int clear_leaf(pte_t *pte, uint64_t va, void *arg)
+{
+	*pte = 0;
+	(*(uint64_t *)arg)--;
+	return 0;
+}
+
+void mmu_unmap_device_range(pagetable_t root, uint64_t start, uint64_t end, uint64_t *pages)
+{
+	for_each_user_leaf(root, start, end, clear_leaf, pages);
+}
+
+int mmu_map_device_page(pagetable_t root, uint64_t va, uint64_t pa, unsigned perm)
+{
+	pte_t *pte = walk(root, va, true);
+	if (!pte)
+		return -ENOMEM;
+	if (pte_valid(*pte))
+		return -EEXIST;
+	*pte = pte_make(pa, perm | PERM_DEV);
+	return 0;
 }
 
 struct share {

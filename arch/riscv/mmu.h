@@ -17,6 +17,7 @@ typedef uint64_t pte_t;	/* pagetable_t (arch.h) points at 512 of them */
 #define PTE_A BIT(6)
 #define PTE_D BIT(7)
 #define PTE_COW BIT(8)	/* software bit: read-only because shared copy-on-write */
+#define PTE_DEV BIT(9)	/* software bit: device registers, not RAM (no page to put) */
 #define PTE_FLAGS_MASK 0x3ffUL
 #define PTE_PPN_SHIFT 10
 
