@@ -17,7 +17,7 @@ int vm_create(struct mm *mm)
 	mm->stack_low = USER_TOP;
 	mm->pages = 0;
 	mm->promised = mm->promised_tables = 0;
-	mm->dev_regs_end = mm->dev_dma_end = 0;
+	mm->dev_window = 0;
 	return mm->pt ? 0 : -ENOMEM;
 }
 
@@ -88,21 +88,25 @@ static int heap_fault(struct mm *mm, struct mmu_entry *entry, uint64_t va)
 	return 0;
 }
 
-/* Everything a process can have mapped lies in two ranges: the image and
- * heap, and the stack. Walking only those keeps fork and exit cheap. */
 static void unmap_window(struct mm *mm)
 {
 	/* Registers are cleared, never put (they are not RAM); DMA pages drop
 	 * the mapping's reference: the device object keeps its own. */
-	if (mm->dev_regs_end)
-		mmu_unmap_device_range(mm->pt, USER_DEV_BASE, mm->dev_regs_end, &mm->pages);
-	if (mm->dev_dma_end)
-		mmu_unmap_range(mm->pt, USER_DEV_DMA, mm->dev_dma_end, &mm->pages);
+	if (mm->dev_regs > 1)
+		mmu_unmap_device_range(mm->pt, USER_DEV_BASE,
+				       USER_DEV_BASE + (mm->dev_regs - 1) * (uint64_t)PGSIZE, &mm->pages);
+	if (mm->dev_dma > 1)
+		mmu_unmap_range(mm->pt, USER_DEV_DMA,
+				USER_DEV_DMA + (mm->dev_dma - 1) * (uint64_t)PGSIZE, &mm->pages);
+	mm->dev_regs = mm->dev_dma = 1;	/* nothing mapped, tables left for vm_destroy */
 }
 
+/* Everything a process can have mapped lies in two ranges: the image and
+ * heap, and the stack (and, for a driver, the device window). Walking
+ * only those keeps fork and exit cheap. */
 void vm_unmap_all(struct mm *mm)
 {
-	if (__builtin_expect(mm->dev_regs_end | mm->dev_dma_end, 0))
+	if (__builtin_expect(mm->dev_window != 0, 0))
 		unmap_window(mm);
 	mmu_unmap_range(mm->pt, 0, PAGE_UP(mm->brk), &mm->pages);
 	mmu_unmap_range(mm->pt, mm->stack_low, USER_TOP, &mm->pages);
@@ -115,7 +119,7 @@ static void free_tables_with_window(struct mm *mm)
 				{ USER_DEV_BASE, USER_DEV_BASE + USER_DEV_SIZE },
 				{ mm->stack_low, USER_TOP } };
 	mmu_free_user_tables(mm->pt, r, 3);
-	mm->dev_regs_end = mm->dev_dma_end = 0;
+	mm->dev_window = 0;
 }
 
 void vm_destroy(struct mm *mm)
@@ -133,7 +137,7 @@ void vm_destroy(struct mm *mm)
 	/* Tables exist only where pages were mapped, or were tried: the same
 	 * two ranges (sbrk frees those above a shrunken break that map nothing
 	 * else). Freeing within them is much cheaper than a full sweep. */
-	if (__builtin_expect(mm->dev_regs_end | mm->dev_dma_end, 0)) {
+	if (__builtin_expect(mm->dev_window != 0, 0)) {
 		free_tables_with_window(mm);
 	} else {
 		struct va_range r[] = { { 0, PAGE_UP(mm->brk) }, { mm->stack_low, USER_TOP } };
@@ -213,33 +217,34 @@ int vm_map_anon(struct mm *mm, uint64_t va, uint64_t len, unsigned perm)
 
 long vm_map_device(struct mm *mm, uint64_t pa, uint64_t size)
 {
-	uint64_t va = mm->dev_regs_end ? mm->dev_regs_end : USER_DEV_BASE;
+	if (!mm->dev_regs)
+		mm->dev_regs = 1;	/* before any table is allocated: teardown finds them */
+	uint64_t va = USER_DEV_BASE + (mm->dev_regs - 1) * (uint64_t)PGSIZE;
 	if (size > USER_DEV_DMA - va)
 		return -ENOMEM;
-	/* Set before any table is allocated: teardown must find them. */
-	mm->dev_regs_end = va;
 	for (uint64_t off = 0; off < size; off += PGSIZE) {
 		int err = mmu_map_device_page(mm->pt, va + off, pa + off, PERM_R | PERM_W | PERM_U);
 		if (err)
 			return err;	/* the pages mapped so far stay, counted */
 		mm->pages++;
-		mm->dev_regs_end = va + off + PGSIZE;
+		mm->dev_regs++;
 	}
 	return (long)va;
 }
 
 long vm_map_dma(struct mm *mm, void *page)
 {
-	uint64_t va = mm->dev_dma_end ? mm->dev_dma_end : USER_DEV_DMA;
+	if (!mm->dev_dma)
+		mm->dev_dma = 1;	/* as above */
+	uint64_t va = USER_DEV_DMA + (mm->dev_dma - 1) * (uint64_t)PGSIZE;
 	if (va >= USER_DEV_BASE + USER_DEV_SIZE)
 		return -ENOMEM;
-	mm->dev_dma_end = va;	/* before any table is allocated, as above */
 	int err = mmu_map_page(mm->pt, va, page, PERM_R | PERM_W | PERM_U);
 	if (err)
 		return err;
 	page_get(page);
 	mm->pages++;
-	mm->dev_dma_end = va + PGSIZE;
+	mm->dev_dma++;
 	return (long)va;
 }
 
@@ -249,15 +254,16 @@ static bool demand_paged(struct mm *mm, uint64_t va)
 	       (va >= USER_STACK_BOTTOM && va < USER_TOP);
 }
 
-/* The permissions a user access needs. */
+/* The permissions a user access needs, for the kernel to make it or to
+ * call it resolved: RAM too, never device registers. */
 static unsigned perm_for(enum vm_access access)
 {
 	switch (access) {
-	case VM_READ: return PERM_U | PERM_R;
-	case VM_WRITE: return PERM_U | PERM_W;
-	case VM_EXEC: return PERM_U | PERM_X;
+	case VM_READ: return PERM_RAM | PERM_U | PERM_R;
+	case VM_WRITE: return PERM_RAM | PERM_U | PERM_W;
+	case VM_EXEC: return PERM_RAM | PERM_U | PERM_X;
 	}
-	return PERM_U | PERM_R | PERM_W | PERM_X;
+	return PERM_RAM | PERM_U | PERM_R | PERM_W | PERM_X;
 }
 
 int vm_fault(struct mm *mm, uint64_t va, enum vm_access access)
@@ -270,9 +276,10 @@ int vm_fault(struct mm *mm, uint64_t va, enum vm_access access)
 	if (perm) {
 		if (access == VM_WRITE && (perm & (PERM_COW | PERM_U)) == (PERM_COW | PERM_U))
 			return cow_break(entry, va, page, perm);
-		/* Device registers: the user's own accesses never fault for
-		 * want of a page, and the kernel's are refused (mmu_translate). */
-		return (perm & (perm_for(access) | PERM_DEV)) == perm_for(access) ? 0 : -EFAULT;
+		/* Device registers (no PERM_RAM) are refused: the user's own
+		 * accesses never fault for want of a page; the kernel's must not
+		 * happen (vm_user_ptr). */
+		return (perm & perm_for(access)) == perm_for(access) ? 0 : -EFAULT;
 	}
 	if (access == VM_EXEC || !demand_paged(mm, va))
 		return -EFAULT;

@@ -21,11 +21,17 @@ struct mm {
 	 * for want of memory. */
 	uint64_t promised;	/* heap pages in [heap_start, brk) not mapped */
 	uint64_t promised_tables; /* tables missing for the heap (an upper bound) */
-	/* The device window (uapi_layout.h): ends of the registers mapped from
-	 * USER_DEV_BASE and of the DMA pages mapped from USER_DEV_DMA; 0 while
-	 * nothing is mapped there (every process but a driver). Not inherited
-	 * by fork; counted in pages. */
-	uint64_t dev_regs_end, dev_dma_end;
+	/* The device window (uapi_layout.h): how much of each half is used,
+	 * as pages mapped + 1 once a mapping there was tried (its tables may
+	 * exist), 0 before: every process but a driver has dev_window == 0,
+	 * and teardown pays one test for drivers. Not inherited by fork. */
+	union {
+		struct {
+			uint32_t dev_regs;	/* registers, from USER_DEV_BASE */
+			uint32_t dev_dma;	/* DMA pages, from USER_DEV_DMA */
+		};
+		uint64_t dev_window;
+	};
 };
 
 enum vm_access { VM_READ, VM_WRITE, VM_EXEC };

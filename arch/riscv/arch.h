@@ -95,7 +95,9 @@ typedef uint64_t *pagetable_t;	/* a root page table: a handle to kernel/ */
 #define PERM_X 0x8
 #define PERM_U 0x10	/* U-mode may access it: every user page has it */
 #define PERM_COW 0x100	/* read-only because shared copy-on-write */
-#define PERM_DEV 0x200	/* device registers (mmu_map_device_page): not RAM */
+#define PERM_RAM 0x200	/* RAM: every page mapped but device registers
+			 * (mmu_map_device_page); mmu_lookup reports it, and
+			 * the kernel asks for it to touch a user page */
 /* A new, empty user address space; NULL if out of memory. */
 pagetable_t mmu_new_user_root(void);
 /* Map page at va with perm. 0, -ENOMEM, or -EEXIST if va is mapped. */
@@ -123,8 +125,8 @@ void mmu_fill(struct mmu_entry *entry, void *page, unsigned perm);
  * 0 (none) to ARCH_TABLE_LEVELS (all, the level-0 one included). */
 int mmu_table_depth(pagetable_t pt, uint64_t va);
 /* The kernel address of the byte at va if its page has every perm bit,
- * else NULL; NULL for device registers (PERM_DEV): the kernel never
- * touches them on a user's behalf. */
+ * else NULL. With PERM_RAM in perm, NULL for device registers: the
+ * kernel's own accesses (any size, byte by byte) could fault there. */
 void *mmu_translate(pagetable_t pt, uint64_t va, unsigned perm);
 /* Replace the mapping of va that mmu_lookup found at entry (the tables
  * unchanged since) and flush it from the TLB. */

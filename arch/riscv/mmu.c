@@ -101,8 +101,8 @@ int mmu_map_large(pagetable_t root, uint64_t va, uint64_t pa, uint64_t size, uin
 /* The kernel's permission bits are the entry's own, so they pass
  * through unchanged. */
 _Static_assert(PERM_R == PTE_R && PERM_W == PTE_W && PERM_X == PTE_X && PERM_U == PTE_U &&
-	       PERM_COW == PTE_COW && PERM_DEV == PTE_DEV, "PERM_* are the Sv39 bits");
-#define PERM_MASK (PERM_R | PERM_W | PERM_X | PERM_U | PERM_COW | PERM_DEV)
+	       PERM_COW == PTE_COW && PERM_RAM == PTE_RAM, "PERM_* are the Sv39 bits");
+#define PERM_MASK (PERM_R | PERM_W | PERM_X | PERM_U | PERM_COW | PERM_RAM)
 
 int mmu_map_page(pagetable_t root, uint64_t va, void *page, unsigned perm)
 {
@@ -138,9 +138,7 @@ void mmu_fill(struct mmu_entry *entry, void *page, unsigned perm)
 void *mmu_translate(pagetable_t root, uint64_t va, unsigned perm)
 {
 	pte_t *pte = walk(root, va, false);
-	/* Never a device page: the kernel's accesses (byte by byte, any
-	 * size) could fault on registers, or have effects there. */
-	if (!pte || !pte_valid(*pte) || (pte_flags(*pte) & (perm | PTE_DEV)) != perm)
+	if (!pte || !pte_valid(*pte) || (pte_flags(*pte) & perm) != perm)
 		return NULL;
 	return (char *)pa_to_kva(pte_pa(*pte)) + (va & (PGSIZE - 1));
 }
@@ -245,7 +243,7 @@ int mmu_map_device_page(pagetable_t root, uint64_t va, uint64_t pa, unsigned per
 		return -ENOMEM;
 	if (pte_valid(*pte))
 		return -EEXIST;
-	*pte = pte_make(pa, perm | PERM_DEV);
+	*pte = pte_make_dev(pa, perm);
 	return 0;
 }
 
