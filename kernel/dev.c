@@ -50,7 +50,8 @@ void dev_init(const struct fdt *fdt)
 		 * with: the device is skipped. */
 		if (!r.size || end <= base || end > USER_TOP || arch_irq_route(irq))
 			continue;
-		devices[ndevices++] = (struct device){ .base = base, .size = end - base, .irq = irq };
+		devices[ndevices++] =
+			(struct device){ .base = base, .size = end - base, .irq = irq };
 	}
 }
 

@@ -29,12 +29,13 @@
 #define USER_TOP LDE_UL(0x4000000000)	/* first address above user space */
 #define USER_STACK_MAX (LDE_UL(1) << 20)	/* the stack may grow to 1 MiB */
 #define USER_STACK_BOTTOM (USER_TOP - USER_STACK_MAX)
-/* The device window: one level-0 table's span (2 MiB, aligned), so that
- * only processes that map a device pay for its table. Registers from
- * USER_DEV_BASE, DMA pages from USER_DEV_DMA. The page below
+/* The device window, 512 KiB just below the stack's guard page: registers
+ * from USER_DEV_BASE, DMA pages from USER_DEV_DMA. It lies in the span of
+ * the stack's level-0 table, so a driver pays no table of its own for it,
+ * and the heap can still reach that table (t_hiheap). The page below
  * USER_STACK_BOTTOM is never mapped, so running off the stack always
  * faults; nor is the one below the window: the heap may not grow into it. */
-#define USER_DEV_SIZE (LDE_UL(1) << 21)
-#define USER_DEV_BASE ((USER_STACK_BOTTOM - PGSIZE - USER_DEV_SIZE) & ~(USER_DEV_SIZE - 1))
+#define USER_DEV_SIZE (LDE_UL(1) << 19)
+#define USER_DEV_BASE (USER_STACK_BOTTOM - PGSIZE - USER_DEV_SIZE)
 #define USER_DEV_DMA (USER_DEV_BASE + USER_DEV_SIZE / 2)
 #define USER_HEAP_LIMIT (USER_DEV_BASE - PGSIZE)

@@ -92,12 +92,12 @@ static void unmap_window(struct mm *mm)
 {
 	/* Registers are cleared, never put (they are not RAM); DMA pages drop
 	 * the mapping's reference: the device object keeps its own. */
+	uint64_t regs_end = USER_DEV_BASE + (mm->dev_regs - 1) * (uint64_t)PGSIZE;
+	uint64_t dma_end = USER_DEV_DMA + (mm->dev_dma - 1) * (uint64_t)PGSIZE;
 	if (mm->dev_regs > 1)
-		mmu_unmap_device_range(mm->pt, USER_DEV_BASE,
-				       USER_DEV_BASE + (mm->dev_regs - 1) * (uint64_t)PGSIZE, &mm->pages);
+		mmu_unmap_device_range(mm->pt, USER_DEV_BASE, regs_end, &mm->pages);
 	if (mm->dev_dma > 1)
-		mmu_unmap_range(mm->pt, USER_DEV_DMA,
-				USER_DEV_DMA + (mm->dev_dma - 1) * (uint64_t)PGSIZE, &mm->pages);
+		mmu_unmap_range(mm->pt, USER_DEV_DMA, dma_end, &mm->pages);
 	mm->dev_regs = mm->dev_dma = 1;	/* nothing mapped, tables left for vm_destroy */
 }
 

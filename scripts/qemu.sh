@@ -22,8 +22,10 @@ case ${QEMU_DTB:-} in
 "")
 	dtb=build/dtb/virt-$(printf '%s-%s-%s' "$QEMU_MEM" "$QEMU_SMP" "$QEMU_CPU" | tr -c 'A-Za-z0-9.-' _).dtb
 	# Rebuilt when mkdtb.sh changes which nodes it keeps.
-	[ -f "$dtb" ] && [ "$dtb" -nt "$(dirname "$0")/mkdtb.sh" ] || QEMU=$QEMU QEMU_MEM=$QEMU_MEM QEMU_SMP=$QEMU_SMP QEMU_CPU=$QEMU_CPU \
-		"$(dirname "$0")/mkdtb.sh" "$dtb"
+	if ! [ -f "$dtb" ] || ! [ "$dtb" -nt "$(dirname "$0")/mkdtb.sh" ]; then
+		QEMU=$QEMU QEMU_MEM=$QEMU_MEM QEMU_SMP=$QEMU_SMP QEMU_CPU=$QEMU_CPU \
+			"$(dirname "$0")/mkdtb.sh" "$dtb"
+	fi
 	set -- -dtb "$dtb" "$@" ;;
 qemu) ;;
 *) set -- -dtb "$QEMU_DTB" "$@" ;;
