@@ -88,17 +88,20 @@ static int heap_fault(struct mm *mm, struct mmu_entry *entry, uint64_t va)
 	return 0;
 }
 
-static void unmap_window(struct mm *mm)
+/* The device window's pages, after the heap's and the stack's: found by
+ * the count of pages still mapped, the test vm_unmap_all makes anyway, so
+ * every other process pays nothing for it. Registers are cleared, never put
+ * (they are not RAM); DMA pages drop the mapping's reference: the device
+ * object keeps its own. */
+static __attribute__((noinline)) void unmap_window(struct mm *mm)
 {
-	/* Registers are cleared, never put (they are not RAM); DMA pages drop
-	 * the mapping's reference: the device object keeps its own. */
 	uint64_t regs_end = USER_DEV_BASE + (mm->dev_regs - 1) * (uint64_t)PGSIZE;
 	uint64_t dma_end = USER_DEV_DMA + (mm->dev_dma - 1) * (uint64_t)PGSIZE;
 	if (mm->dev_regs > 1)
 		mmu_unmap_device_range(mm->pt, USER_DEV_BASE, regs_end, &mm->pages);
 	if (mm->dev_dma > 1)
 		mmu_unmap_range(mm->pt, USER_DEV_DMA, dma_end, &mm->pages);
-	mm->dev_regs = mm->dev_dma = 1;	/* nothing mapped, tables left for vm_destroy */
+	mm->dev_regs = mm->dev_dma = 1;	/* nothing mapped there any more */
 }
 
 /* Everything a process can have mapped lies in two ranges: the image and
@@ -106,21 +109,19 @@ static void unmap_window(struct mm *mm)
  * only those keeps fork and exit cheap. */
 void vm_unmap_all(struct mm *mm)
 {
-	if (__builtin_expect(mm->dev_window != 0, 0))
-		unmap_window(mm);
 	mmu_unmap_range(mm->pt, 0, PAGE_UP(mm->brk), &mm->pages);
 	mmu_unmap_range(mm->pt, mm->stack_low, USER_TOP, &mm->pages);
-	KASSERT(mm->pages == 0);
+	if (__builtin_expect(mm->pages != 0, 0)) {
+		unmap_window(mm);
+		KASSERT(mm->pages == 0);
+	}
 }
 
-static void free_tables_with_window(struct mm *mm)
-{
-	struct va_range r[] = { { 0, PAGE_UP(mm->brk) },
-				{ USER_DEV_BASE, USER_DEV_BASE + USER_DEV_SIZE },
-				{ mm->stack_low, USER_TOP } };
-	mmu_free_user_tables(mm->pt, r, 3);
-	mm->dev_window = 0;
-}
+/* The window's tables are the stack's: vm_destroy frees them with the
+ * stack's range, which a process that can map anything (it runs, so it has
+ * a stack) always has. */
+_Static_assert(USER_DEV_BASE / SPAN0 == (USER_TOP - 1) / SPAN0,
+	       "the device window is in the stack's level-0 table");
 
 void vm_destroy(struct mm *mm)
 {
@@ -137,12 +138,8 @@ void vm_destroy(struct mm *mm)
 	/* Tables exist only where pages were mapped, or were tried: the same
 	 * two ranges (sbrk frees those above a shrunken break that map nothing
 	 * else). Freeing within them is much cheaper than a full sweep. */
-	if (__builtin_expect(mm->dev_window != 0, 0)) {
-		free_tables_with_window(mm);
-	} else {
-		struct va_range r[] = { { 0, PAGE_UP(mm->brk) }, { mm->stack_low, USER_TOP } };
-		mmu_free_user_tables(mm->pt, r, 2);
-	}
+	struct va_range r[] = { { 0, PAGE_UP(mm->brk) }, { mm->stack_low, USER_TOP } };
+	mmu_free_user_tables(mm->pt, r, 2);
 	mm->pt = NULL;
 }
 
@@ -217,8 +214,9 @@ int vm_map_anon(struct mm *mm, uint64_t va, uint64_t len, unsigned perm)
 
 long vm_map_device(struct mm *mm, uint64_t pa, uint64_t size)
 {
+	KASSERT(mm->stack_low < USER_TOP);	/* see the _Static_assert above */
 	if (!mm->dev_regs)
-		mm->dev_regs = 1;	/* before any table is allocated: teardown finds them */
+		mm->dev_regs = 1;
 	uint64_t va = USER_DEV_BASE + (mm->dev_regs - 1) * (uint64_t)PGSIZE;
 	if (size > USER_DEV_DMA - va)
 		return -ENOMEM;
@@ -234,8 +232,9 @@ long vm_map_device(struct mm *mm, uint64_t pa, uint64_t size)
 
 long vm_map_dma(struct mm *mm, void *page)
 {
+	KASSERT(mm->stack_low < USER_TOP);
 	if (!mm->dev_dma)
-		mm->dev_dma = 1;	/* as above */
+		mm->dev_dma = 1;
 	uint64_t va = USER_DEV_DMA + (mm->dev_dma - 1) * (uint64_t)PGSIZE;
 	if (va >= USER_DEV_BASE + USER_DEV_SIZE)
 		return -ENOMEM;

@@ -22,9 +22,8 @@ struct mm {
 	uint64_t promised;	/* heap pages in [heap_start, brk) not mapped */
 	uint64_t promised_tables; /* tables missing for the heap (an upper bound) */
 	/* The device window (uapi_layout.h): how much of each half is used,
-	 * as pages mapped + 1 once a mapping there was tried (its tables may
-	 * exist), 0 before: every process but a driver has dev_window == 0,
-	 * and teardown pays one test for drivers. Not inherited by fork. */
+	 * as pages mapped + 1 (0: never used). Not inherited by fork; its
+	 * pages are counted in pages, its table is the stack's. */
 	union {
 		struct {
 			uint32_t dev_regs;	/* registers, from USER_DEV_BASE */
