@@ -17,7 +17,6 @@ int vm_create(struct mm *mm)
 	mm->stack_low = USER_TOP;
 	mm->pages = 0;
 	mm->promised = mm->promised_tables = 0;
-	mm->dev_window = 0;
 	return mm->pt ? 0 : -ENOMEM;
 }
 
@@ -88,22 +87,6 @@ static int heap_fault(struct mm *mm, struct mmu_entry *entry, uint64_t va)
 	return 0;
 }
 
-/* The device window's pages, after the heap's and the stack's: found by
- * the count of pages still mapped, the test vm_unmap_all makes anyway, so
- * every other process pays nothing for it. Registers are cleared, never put
- * (they are not RAM); DMA pages drop the mapping's reference: the device
- * object keeps its own. */
-static __attribute__((noinline)) void unmap_window(struct mm *mm)
-{
-	uint64_t regs_end = USER_DEV_BASE + (mm->dev_regs - 1) * (uint64_t)PGSIZE;
-	uint64_t dma_end = USER_DEV_DMA + (mm->dev_dma - 1) * (uint64_t)PGSIZE;
-	if (mm->dev_regs > 1)
-		mmu_unmap_device_range(mm->pt, USER_DEV_BASE, regs_end, &mm->pages);
-	if (mm->dev_dma > 1)
-		mmu_unmap_range(mm->pt, USER_DEV_DMA, dma_end, &mm->pages);
-	mm->dev_regs = mm->dev_dma = 1;	/* nothing mapped there any more */
-}
-
 /* Everything a process can have mapped lies in two ranges: the image and
  * heap, and the stack (and, for a driver, the device window). Walking
  * only those keeps fork and exit cheap. */
@@ -111,8 +94,12 @@ void vm_unmap_all(struct mm *mm)
 {
 	mmu_unmap_range(mm->pt, 0, PAGE_UP(mm->brk), &mm->pages);
 	mmu_unmap_range(mm->pt, mm->stack_low, USER_TOP, &mm->pages);
+	/* What is left is a driver's device window: found by the test this
+	 * function makes anyway, so every other process pays nothing for it.
+	 * Its DMA pages lose the mapping's reference (the device object keeps
+	 * its own); its registers are not RAM and are only cleared. */
 	if (__builtin_expect(mm->pages != 0, 0)) {
-		unmap_window(mm);
+		mmu_unmap_window(mm->pt, USER_DEV_BASE, USER_DEV_BASE + USER_DEV_SIZE, &mm->pages);
 		KASSERT(mm->pages == 0);
 	}
 }
@@ -212,20 +199,31 @@ int vm_map_anon(struct mm *mm, uint64_t va, uint64_t len, unsigned perm)
 	return 0;
 }
 
+/* The lowest address in [lo, hi) where npages pages are unmapped, or 0. */
+static uint64_t window_free(struct mm *mm, uint64_t lo, uint64_t hi, uint64_t npages)
+{
+	uint64_t run = 0;
+	for (uint64_t va = lo; va < hi; va += PGSIZE) {
+		void *page;
+		struct mmu_entry *entry;
+		run = mmu_lookup(mm->pt, va, &page, &entry) ? 0 : run + 1;
+		if (run == npages)
+			return va + PGSIZE - npages * PGSIZE;
+	}
+	return 0;
+}
+
 long vm_map_device(struct mm *mm, uint64_t pa, uint64_t size)
 {
 	KASSERT(mm->stack_low < USER_TOP);	/* see the _Static_assert above */
-	if (!mm->dev_regs)
-		mm->dev_regs = 1;
-	uint64_t va = USER_DEV_BASE + (mm->dev_regs - 1) * (uint64_t)PGSIZE;
-	if (size > USER_DEV_DMA - va)
+	uint64_t va = size ? window_free(mm, USER_DEV_BASE, USER_DEV_DMA, size / PGSIZE) : 0;
+	if (!va)
 		return -ENOMEM;
 	for (uint64_t off = 0; off < size; off += PGSIZE) {
 		int err = mmu_map_device_page(mm->pt, va + off, pa + off, PERM_R | PERM_W | PERM_U);
 		if (err)
 			return err;	/* the pages mapped so far stay, counted */
 		mm->pages++;
-		mm->dev_regs++;
 	}
 	return (long)va;
 }
@@ -233,17 +231,14 @@ long vm_map_device(struct mm *mm, uint64_t pa, uint64_t size)
 long vm_map_dma(struct mm *mm, void *page)
 {
 	KASSERT(mm->stack_low < USER_TOP);
-	if (!mm->dev_dma)
-		mm->dev_dma = 1;
-	uint64_t va = USER_DEV_DMA + (mm->dev_dma - 1) * (uint64_t)PGSIZE;
-	if (va >= USER_DEV_BASE + USER_DEV_SIZE)
+	uint64_t va = window_free(mm, USER_DEV_DMA, USER_DEV_BASE + USER_DEV_SIZE, 1);
+	if (!va)
 		return -ENOMEM;
 	int err = mmu_map_page(mm->pt, va, page, PERM_R | PERM_W | PERM_U);
 	if (err)
 		return err;
 	page_get(page);
 	mm->pages++;
-	mm->dev_dma++;
 	return (long)va;
 }
 

@@ -21,16 +21,9 @@ struct mm {
 	 * for want of memory. */
 	uint64_t promised;	/* heap pages in [heap_start, brk) not mapped */
 	uint64_t promised_tables; /* tables missing for the heap (an upper bound) */
-	/* The device window (uapi_layout.h): how much of each half is used,
-	 * as pages mapped + 1 (0: never used). Not inherited by fork; its
-	 * pages are counted in pages, its table is the stack's. */
-	union {
-		struct {
-			uint32_t dev_regs;	/* registers, from USER_DEV_BASE */
-			uint32_t dev_dma;	/* DMA pages, from USER_DEV_DMA */
-		};
-		uint64_t dev_window;
-	};
+	/* A driver's device window (uapi_layout.h) needs no field: its pages
+	 * are counted in pages, its table is the stack's, and what is free in
+	 * it is read from the page table. */
 };
 
 enum vm_access { VM_READ, VM_WRITE, VM_EXEC };
@@ -49,11 +42,12 @@ int vm_fork(struct mm *dst, struct mm *src);
  * (pages already mapped there are left alone). 0 or -ENOMEM. */
 int vm_map_anon(struct mm *mm, uint64_t va, uint64_t len, unsigned perm);
 /* Map device registers [pa, pa+size) (page-aligned) read/write, never
- * executable, at the next free place in the window: the address, or
- * -ENOMEM if the window is full or tables cannot be had. */
+ * executable, at the lowest free place in the window's register half: the
+ * address, or -ENOMEM if there is none or tables cannot be had. Not
+ * inherited by fork. */
 long vm_map_device(struct mm *mm, uint64_t pa, uint64_t size);
 /* Map a DMA page (RAM the caller holds a reference to; the mapping takes
- * another) read/write at the next free place in the window's DMA half. */
+ * another) read/write at the lowest free place in the window's DMA half. */
 long vm_map_dma(struct mm *mm, void *page);
 /* Resolve a user fault: 0 if the page is now accessible, else -EFAULT or
  * -ENOMEM. */

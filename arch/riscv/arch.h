@@ -137,10 +137,11 @@ void mmu_remap(struct mmu_entry *entry, uint64_t va, void *page, unsigned perm);
  * tables are whole (pt may be the active table meanwhile). */
 void mmu_unmap_range(pagetable_t pt, uint64_t start, uint64_t end, uint64_t *pages);
 /* Device registers (not RAM, no page to count references on): map the
- * physical page pa at va, and clear such mappings in [start, end) without
- * dropping references, subtracting their number from *pages. */
+ * physical page pa at va (without PERM_RAM). mmu_unmap_window unmaps every
+ * page in [start, end), dropping a reference to those that are RAM and
+ * only clearing device registers, and subtracts their number from *pages. */
 int mmu_map_device_page(pagetable_t pt, uint64_t va, uint64_t pa, unsigned perm);
-void mmu_unmap_device_range(pagetable_t pt, uint64_t start, uint64_t end, uint64_t *pages);
+void mmu_unmap_window(pagetable_t pt, uint64_t start, uint64_t end, uint64_t *pages);
 /* A device interrupt source the kernel does not handle itself: route irq
  * to dev_interrupt (hooks.h), masked; the PLIC delivers it only while
  * unmasked. When it fires, arch/ masks it, completes the claim, then calls

@@ -224,16 +224,18 @@ void mmu_unmap_range(pagetable_t root, uint64_t start, uint64_t end, uint64_t *p
 }
 
 /* Device registers are not RAM: their entries are cleared, never put. */
-static int clear_leaf(pte_t *pte, uint64_t va, void *arg)
+static int release_or_clear_leaf(pte_t *pte, uint64_t va, void *arg)
 {
+	if (*pte & PTE_RAM)
+		page_put(pa_to_kva(pte_pa(*pte)));
 	*pte = 0;
 	(*(uint64_t *)arg)--;
 	return 0;
 }
 
-void mmu_unmap_device_range(pagetable_t root, uint64_t start, uint64_t end, uint64_t *pages)
+void mmu_unmap_window(pagetable_t root, uint64_t start, uint64_t end, uint64_t *pages)
 {
-	for_each_user_leaf(root, start, end, clear_leaf, pages);
+	for_each_user_leaf(root, start, end, release_or_clear_leaf, pages);
 }
 
 int mmu_map_device_page(pagetable_t root, uint64_t va, uint64_t pa, unsigned perm)
