@@ -2,7 +2,7 @@
 #
 # Variables: TOOLPREFIX (cross tools), V=1 (show commands). The QEMU
 # variables (QEMU_MEM, QEMU_SMP, QEMU_CPU, QEMU_BIOS, QEMU_DTB, APPEND,
-# QEMU_EXTRA, QEMU) have their defaults in scripts/qemu.sh, the one place
+# QEMU_EXTRA, DISK, QEMU) have their defaults in scripts/qemu.sh, the one place
 # the QEMU command line is built; the Makefile only passes on what you set.
 # For make test: K (only tests matching this pytest -k expression),
 # TEST_JOBS (QEMUs at once), PYTEST_ARGS (more pytest options).
@@ -296,6 +296,7 @@ help:
 	@echo "  QEMU_DTB=         device tree: empty = QEMU's minus unused devices, 'qemu' = QEMU's, or a .dtb"
 	@echo "  APPEND=           the kernel command line, e.g. \"init=/hello a b\" (README)"
 	@echo "  QEMU_EXTRA=       more QEMU arguments, e.g. \"-icount shift=0,sleep=off\""
+	@echo "  DISK=IMG          a raw image attached as a virtio-blk disk (virtio-mmio slot 0)"
 	@echo "  QEMU=             the QEMU binary (default qemu-system-riscv64)"
 	@echo "  KERNEL= INITRD=   the images qemu.sh boots (default build/kernel.elf, build/initrd.cpio)"
 	@echo "  GDB_PORT=N        gdb port for qemu-gdb and gdb (default 20000 + uid % 20000)"

@@ -18,6 +18,7 @@ static const char *const err_text[] = {
 	[EFAULT] = "bad address",
 	[EBUSY] = "busy",
 	[EEXIST] = "already exists",
+	[ENODEV] = "no such device",
 	[ENOTDIR] = "not a directory",
 	[EISDIR] = "is a directory",
 	[EINVAL] = "invalid argument",

@@ -1,5 +1,6 @@
 #include "file.h"
 #include "console.h"
+#include "dev.h"
 #include "ipc.h"
 #include "errno.h"
 #include "kassert.h"
@@ -50,6 +51,8 @@ void file_put(struct file *f)
 		ep_put(f->ep, f->badge == 0);
 	if (f->type == FILE_NTFN && f->ntfn)
 		ntfn_put(f->ntfn);
+	if (f->type == FILE_DEVICE && f->dev)
+		dev_release(f->dev);
 	f->type = 0;
 }
 

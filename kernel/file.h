@@ -7,11 +7,13 @@
 
 #define NFILE 256	/* open files in the whole system */
 
-enum file_type { FILE_CONSOLE = 1, FILE_PIPE_READ, FILE_PIPE_WRITE, FILE_ENDPOINT, FILE_NTFN };
+enum file_type { FILE_CONSOLE = 1, FILE_PIPE_READ, FILE_PIPE_WRITE, FILE_ENDPOINT, FILE_NTFN,
+		FILE_DEVMGR, FILE_DEVICE };
 
 struct pipe;
 struct endpoint;
 struct ntfn;
+struct device;
 struct file {
 	enum file_type type;
 	int refs;	/* descriptors pointing here; 0 = free slot */
@@ -19,6 +21,7 @@ struct file {
 		struct pipe *pipe;
 		struct endpoint *ep;
 		struct ntfn *ntfn;
+		struct device *dev;	/* FILE_DEVICE (FILE_DEVMGR has nothing) */
 	};
 	uint64_t badge;		/* FILE_ENDPOINT: 0 = unbadged (may receive, may mint) */
 };

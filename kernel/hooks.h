@@ -82,3 +82,7 @@ void ipc_resume(struct trapframe *tf);
 
 /* Device interrupt: one byte received on the console. */
 void tty_input(int c);
+
+/* A routed device interrupt (arch_irq_route) fired: its source is masked
+ * and its claim completed. May switch to the driver it wakes. */
+void dev_interrupt(uint32_t irq);

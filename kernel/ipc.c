@@ -400,7 +400,7 @@ call_leases(struct proc *me, struct file *f, uint64_t info, uint64_t uleases)
 	if ((info >> 40) == 0 && (unsigned)n - 1 < LDE_LEASE_MAX &&
 	    (uleases & (PGSIZE - 1)) <= PGSIZE - LDE_LEASE_MAX * sizeof *l && !(uleases & 7) &&
 	    uleases < USER_TOP)
-		l = mmu_translate(me->mm.pt, uleases, PERM_U | PERM_R);
+		l = mmu_translate(me->mm.pt, uleases, PERM_RAM | PERM_U | PERM_R);
 	if (l && !keep_leases(me, l, n)) {
 		struct trapframe *mt = me->tf;
 		call_fast(me, f, info, arch_msg_reg(mt, 2), arch_msg_reg(mt, 3),
@@ -629,8 +629,8 @@ static inline __attribute__((always_inline)) long lease_copy(uint64_t token, uin
 	if (len && ((cva | mva) & (PGSIZE - 1)) + len <= PGSIZE && mva < USER_TOP) {
 		if (cva >= USER_TOP)
 			__builtin_unreachable();	/* cva + len <= USER_TOP, len > 0 */
-		char *cp = mmu_translate(c->mm.pt, cva, PERM_U | (to_caller ? PERM_W : PERM_R));
-		char *mp = cp ? mmu_translate(me->mm.pt, mva, PERM_U | (to_caller ? PERM_R : PERM_W))
+		char *cp = mmu_translate(c->mm.pt, cva, PERM_RAM | PERM_U | (to_caller ? PERM_W : PERM_R));
+		char *mp = cp ? mmu_translate(me->mm.pt, mva, PERM_RAM | PERM_U | (to_caller ? PERM_R : PERM_W))
 			      : NULL;
 		/* A whole page fits only from both pages' starts: aligned. */
 		if (mp && len == PGSIZE)

@@ -48,6 +48,7 @@ void ipc_hand_over(struct proc *next, long result) __attribute__((noreturn));
  * When the last receiving file goes, the callers still queued fail with
  * -EPIPE; when the last file goes, the endpoint is freed. */
 void ep_put(struct endpoint *ep, bool rx);
+void ntfn_get(struct ntfn *n);	/* a device's binding holds it */
 void ntfn_put(struct ntfn *n);
 int ep_count(void);
 int ntfn_count(void);

@@ -2,6 +2,7 @@
 #include "arch.h"
 #include "console.h"
 #include "errno.h"
+#include "dev.h"
 #include "fdt.h"
 #include "hooks.h"
 #include "initrd.h"
@@ -229,6 +230,7 @@ void kmain(uint64_t hartid, uint64_t dtb_pa)
 	sched_init(quantum_ms);
 	sysproc_init();
 	ipc_init();
+	dev_init(&fdt);
 	int err = proc_spawn_init(init_argv[0], init_argc, init_argv);
 	if (err) {
 		kprintf("lde: cannot run init '%s': %s\n", init_argv[0], err_str(err));

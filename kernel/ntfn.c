@@ -65,6 +65,12 @@ long sys_ntfn_create(void)
 	return fd;
 }
 
+void ntfn_get(struct ntfn *n)
+{
+	KASSERT(n->refs > 0);
+	n->refs++;
+}
+
 void ntfn_put(struct ntfn *n)
 {
 	KASSERT(n->refs > 0);

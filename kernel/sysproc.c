@@ -1,6 +1,7 @@
 /* System calls of the process API. The dispatcher (syscall.c) has decoded
  * the arguments to the types kernel/syscalls.def gives them; each handler
  * checks their values. */
+#include "dev.h"
 #include "arch.h"
 #include "errno.h"
 #include "exec.h"
@@ -139,6 +140,7 @@ long sys_meminfo(uintptr_t ubuf)
 		.files = (uint64_t)file_count(),
 		.endpoints = (uint64_t)ep_count(),
 		.ntfns = (uint64_t)ntfn_count(),
+		.devices = (uint64_t)dev_count(),
 	};
 	return copyout(&current->mm, ubuf, &mi, sizeof mi);
 }

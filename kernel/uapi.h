@@ -123,7 +123,8 @@ struct lde_meminfo {
 	uint64_t promised_pages;	/* of free_pages, those promised (sbrk) */
 	uint64_t files;		/* kernel objects in use, for leak checks: open files, */
 	uint64_t endpoints;	/* IPC endpoints, */
-	uint64_t ntfns;		/* notifications */
+	uint64_t ntfns;		/* notifications, */
+	uint64_t devices;	/* devices open by a driver */
 };
 
 /* readdir(index, buf, len): copies the NUL-terminated name of the

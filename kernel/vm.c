@@ -88,13 +88,27 @@ static int heap_fault(struct mm *mm, struct mmu_entry *entry, uint64_t va)
 }
 
 /* Everything a process can have mapped lies in two ranges: the image and
- * heap, and the stack. Walking only those keeps fork and exit cheap. */
+ * heap, and the stack (and, for a driver, the device window). Walking
+ * only those keeps fork and exit cheap. */
 void vm_unmap_all(struct mm *mm)
 {
 	mmu_unmap_range(mm->pt, 0, PAGE_UP(mm->brk), &mm->pages);
 	mmu_unmap_range(mm->pt, mm->stack_low, USER_TOP, &mm->pages);
-	KASSERT(mm->pages == 0);
+	/* What is left is a driver's device window: found by the test this
+	 * function makes anyway, so every other process pays nothing for it.
+	 * Its DMA pages lose the mapping's reference (the device object keeps
+	 * its own); its registers are not RAM and are only cleared. */
+	if (__builtin_expect(mm->pages != 0, 0)) {
+		mmu_unmap_window(mm->pt, USER_DEV_BASE, USER_DEV_BASE + USER_DEV_SIZE, &mm->pages);
+		KASSERT(mm->pages == 0);
+	}
 }
+
+/* The window's tables are the stack's: vm_destroy frees them with the
+ * stack's range, which a process that can map anything (it runs, so it has
+ * a stack) always has. */
+_Static_assert(USER_DEV_BASE / SPAN0 == (USER_TOP - 1) / SPAN0,
+	       "the device window is in the stack's level-0 table");
 
 void vm_destroy(struct mm *mm)
 {
@@ -185,21 +199,65 @@ int vm_map_anon(struct mm *mm, uint64_t va, uint64_t len, unsigned perm)
 	return 0;
 }
 
+/* The lowest address in [lo, hi) where npages pages are unmapped, or 0. */
+static uint64_t window_free(struct mm *mm, uint64_t lo, uint64_t hi, uint64_t npages)
+{
+	uint64_t run = 0;
+	for (uint64_t va = lo; va < hi; va += PGSIZE) {
+		void *page;
+		struct mmu_entry *entry;
+		run = mmu_lookup(mm->pt, va, &page, &entry) ? 0 : run + 1;
+		if (run == npages)
+			return va + PGSIZE - npages * PGSIZE;
+	}
+	return 0;
+}
+
+long vm_map_device(struct mm *mm, uint64_t pa, uint64_t size)
+{
+	KASSERT(mm->stack_low < USER_TOP);	/* see the _Static_assert above */
+	uint64_t va = size ? window_free(mm, USER_DEV_BASE, USER_DEV_DMA, size / PGSIZE) : 0;
+	if (!va)
+		return -ENOMEM;
+	for (uint64_t off = 0; off < size; off += PGSIZE) {
+		int err = mmu_map_device_page(mm->pt, va + off, pa + off, PERM_R | PERM_W | PERM_U);
+		if (err)
+			return err;	/* the pages mapped so far stay, counted */
+		mm->pages++;
+	}
+	return (long)va;
+}
+
+long vm_map_dma(struct mm *mm, void *page)
+{
+	KASSERT(mm->stack_low < USER_TOP);
+	uint64_t va = window_free(mm, USER_DEV_DMA, USER_DEV_BASE + USER_DEV_SIZE, 1);
+	if (!va)
+		return -ENOMEM;
+	int err = mmu_map_page(mm->pt, va, page, PERM_R | PERM_W | PERM_U);
+	if (err)
+		return err;
+	page_get(page);
+	mm->pages++;
+	return (long)va;
+}
+
 static bool demand_paged(struct mm *mm, uint64_t va)
 {
 	return (va >= mm->heap_start && va < mm->brk) ||
 	       (va >= USER_STACK_BOTTOM && va < USER_TOP);
 }
 
-/* The permissions a user access needs. */
+/* The permissions a user access needs, for the kernel to make it or to
+ * call it resolved: RAM too, never device registers. */
 static unsigned perm_for(enum vm_access access)
 {
 	switch (access) {
-	case VM_READ: return PERM_U | PERM_R;
-	case VM_WRITE: return PERM_U | PERM_W;
-	case VM_EXEC: return PERM_U | PERM_X;
+	case VM_READ: return PERM_RAM | PERM_U | PERM_R;
+	case VM_WRITE: return PERM_RAM | PERM_U | PERM_W;
+	case VM_EXEC: return PERM_RAM | PERM_U | PERM_X;
 	}
-	return PERM_U | PERM_R | PERM_W | PERM_X;
+	return PERM_RAM | PERM_U | PERM_R | PERM_W | PERM_X;
 }
 
 int vm_fault(struct mm *mm, uint64_t va, enum vm_access access)
@@ -212,6 +270,9 @@ int vm_fault(struct mm *mm, uint64_t va, enum vm_access access)
 	if (perm) {
 		if (access == VM_WRITE && (perm & (PERM_COW | PERM_U)) == (PERM_COW | PERM_U))
 			return cow_break(entry, va, page, perm);
+		/* Device registers (no PERM_RAM) are refused: the user's own
+		 * accesses never fault for want of a page; the kernel's must not
+		 * happen (vm_user_ptr). */
 		return (perm & perm_for(access)) == perm_for(access) ? 0 : -EFAULT;
 	}
 	if (access == VM_EXEC || !demand_paged(mm, va))

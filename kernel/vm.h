@@ -21,6 +21,9 @@ struct mm {
 	 * for want of memory. */
 	uint64_t promised;	/* heap pages in [heap_start, brk) not mapped */
 	uint64_t promised_tables; /* tables missing for the heap (an upper bound) */
+	/* A driver's device window (uapi_layout.h) needs no field: its pages
+	 * are counted in pages, its table is the stack's, and what is free in
+	 * it is read from the page table. */
 };
 
 enum vm_access { VM_READ, VM_WRITE, VM_EXEC };
@@ -38,6 +41,14 @@ int vm_fork(struct mm *dst, struct mm *src);
 /* Map fresh zeroed user pages over [va, va+len) with PERM_* permissions
  * (pages already mapped there are left alone). 0 or -ENOMEM. */
 int vm_map_anon(struct mm *mm, uint64_t va, uint64_t len, unsigned perm);
+/* Map device registers [pa, pa+size) (page-aligned) read/write, never
+ * executable, at the lowest free place in the window's register half: the
+ * address, or -ENOMEM if there is none or tables cannot be had. Not
+ * inherited by fork. */
+long vm_map_device(struct mm *mm, uint64_t pa, uint64_t size);
+/* Map a DMA page (RAM the caller holds a reference to; the mapping takes
+ * another) read/write at the lowest free place in the window's DMA half. */
+long vm_map_dma(struct mm *mm, void *page);
 /* Resolve a user fault: 0 if the page is now accessible, else -EFAULT or
  * -ENOMEM. */
 int vm_fault(struct mm *mm, uint64_t va, enum vm_access access);

@@ -5,7 +5,9 @@
 # KERNEL and INITRD (default build/kernel.elf, build/initrd.cpio), and
 # QEMU_DTB: unset, the device tree is QEMU's own minus the devices lde does
 # not drive (scripts/mkdtb.sh, cached in build/dtb/); "qemu" boots with
-# QEMU's full tree; anything else is a .dtb file to use.
+# QEMU's full tree; anything else is a .dtb file to use. DISK: a raw image
+# to attach as a virtio-blk disk on virtio-mmio slot 0 (a modern, version 2
+# transport), for the user-space drivers (docs/drivers.md).
 # Extra arguments are passed to QEMU.
 set -eu
 QEMU=${QEMU:-qemu-system-riscv64}
@@ -19,12 +21,20 @@ APPEND=${APPEND:-}
 case ${QEMU_DTB:-} in
 "")
 	dtb=build/dtb/virt-$(printf '%s-%s-%s' "$QEMU_MEM" "$QEMU_SMP" "$QEMU_CPU" | tr -c 'A-Za-z0-9.-' _).dtb
-	[ -f "$dtb" ] || QEMU=$QEMU QEMU_MEM=$QEMU_MEM QEMU_SMP=$QEMU_SMP QEMU_CPU=$QEMU_CPU \
-		"$(dirname "$0")/mkdtb.sh" "$dtb"
+	# Rebuilt when mkdtb.sh changes which nodes it keeps.
+	if ! [ -f "$dtb" ] || ! [ "$dtb" -nt "$(dirname "$0")/mkdtb.sh" ]; then
+		QEMU=$QEMU QEMU_MEM=$QEMU_MEM QEMU_SMP=$QEMU_SMP QEMU_CPU=$QEMU_CPU \
+			"$(dirname "$0")/mkdtb.sh" "$dtb"
+	fi
 	set -- -dtb "$dtb" "$@" ;;
 qemu) ;;
 *) set -- -dtb "$QEMU_DTB" "$@" ;;
 esac
+if [ -n "${DISK:-}" ]; then
+	set -- -global virtio-mmio.force-legacy=false \
+		-drive "file=$DISK,if=none,format=raw,id=d0" \
+		-device virtio-blk-device,drive=d0,bus=virtio-mmio-bus.0 "$@"
+fi
 # shellcheck disable=SC2086
 exec "$QEMU" -machine virt -cpu "$QEMU_CPU" -m "$QEMU_MEM" -smp "$QEMU_SMP" \
 	-bios "$QEMU_BIOS" -kernel "$KERNEL" -initrd "$INITRD" \

@@ -606,6 +606,9 @@ static int weight(int nr)
 	case SYS_trace: return 1;	/* floods the console */
 	case SYS_timeline: return 1;	/* a dump floods it too */
 	case SYS_uptime: return 2;
+	/* Refused: a worker is never pid 1, so it never holds the device
+	 * manager, and every dev_ call fails with EPERM or EBADF. */
+	case SYS_dev_manager: return 1;
 	case SYS_write: return 8;
 	case SYS_read: case SYS_sbrk: return 6;
 	default: return 4;

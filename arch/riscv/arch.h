@@ -141,6 +141,9 @@ typedef uint64_t *pagetable_t;	/* a root page table: a handle to kernel/ */
 #define PERM_X 0x8
 #define PERM_U 0x10	/* U-mode may access it: every user page has it */
 #define PERM_COW 0x100	/* read-only because shared copy-on-write */
+#define PERM_RAM 0x200	/* RAM: every page mapped but device registers
+			 * (mmu_map_device_page); mmu_lookup reports it, and
+			 * the kernel asks for it to touch a user page */
 /* A new, empty user address space; NULL if out of memory. */
 pagetable_t mmu_new_user_root(void);
 /* Map page at va with perm. 0, -ENOMEM, or -EEXIST if va is mapped. */
@@ -168,7 +171,10 @@ void mmu_fill(struct mmu_entry *entry, void *page, unsigned perm);
  * 0 (none) to ARCH_TABLE_LEVELS (all, the level-0 one included). */
 int mmu_table_depth(pagetable_t pt, uint64_t va);
 /* The kernel address of the byte at va if its page has every perm bit,
- * else NULL. Inline: copyin, copyout and IPC's lease copies come here. */
+ * else NULL. With PERM_RAM in perm, NULL for device registers: the
+ * kernel's own accesses (any size, byte by byte) could fault there.
+ * Inline: copyin, copyout and IPC's lease copies come here.
+ */
 static inline void *mmu_translate(pagetable_t pt, uint64_t va, unsigned perm);
 /* Replace the mapping of va that mmu_lookup found at entry (the tables
  * unchanged since) and flush it from the TLB. */
@@ -178,6 +184,19 @@ void mmu_remap(struct mmu_entry *entry, uint64_t va, void *page, unsigned perm);
  * points (hooks.h, sched_preempt_pending), where *pages is exact and the
  * tables are whole (pt may be the active table meanwhile). */
 void mmu_unmap_range(pagetable_t pt, uint64_t start, uint64_t end, uint64_t *pages);
+/* Device registers (not RAM, no page to count references on): map the
+ * physical page pa at va (without PERM_RAM). mmu_unmap_window unmaps every
+ * page in [start, end), dropping a reference to those that are RAM and
+ * only clearing device registers, and subtracts their number from *pages. */
+int mmu_map_device_page(pagetable_t pt, uint64_t va, uint64_t pa, unsigned perm);
+void mmu_unmap_window(pagetable_t pt, uint64_t start, uint64_t end, uint64_t *pages);
+/* A device interrupt source the kernel does not handle itself: route irq
+ * to dev_interrupt (hooks.h), masked; the PLIC delivers it only while
+ * unmasked. When it fires, arch/ masks it, completes the claim, then calls
+ * dev_interrupt. */
+int arch_irq_route(uint32_t irq);	/* 0, or -EINVAL: no PLIC, or irq bad or taken */
+void arch_irq_mask(uint32_t irq);
+void arch_irq_unmask(uint32_t irq);
 /* Map every page of src in [start, end) into dst too, taking a reference;
  * writable pages become read-only and PERM_COW in both. Adds the number of
  * pages shared to *shared. 0 or -ENOMEM (part may be shared by then).

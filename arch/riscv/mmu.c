@@ -101,8 +101,8 @@ int mmu_map_large(pagetable_t root, uint64_t va, uint64_t pa, uint64_t size, uin
 /* The kernel's permission bits are the entry's own, so they pass
  * through unchanged. */
 _Static_assert(PERM_R == PTE_R && PERM_W == PTE_W && PERM_X == PTE_X && PERM_U == PTE_U &&
-	       PERM_COW == PTE_COW, "PERM_* are the Sv39 bits");
-#define PERM_MASK (PERM_R | PERM_W | PERM_X | PERM_U | PERM_COW)
+	       PERM_COW == PTE_COW && PERM_RAM == PTE_RAM, "PERM_* are the Sv39 bits");
+#define PERM_MASK (PERM_R | PERM_W | PERM_X | PERM_U | PERM_COW | PERM_RAM)
 
 int mmu_map_page(pagetable_t root, uint64_t va, void *page, unsigned perm)
 {
@@ -219,6 +219,32 @@ static int release_leaf(pte_t *pte, uint64_t va, void *arg)
 void mmu_unmap_range(pagetable_t root, uint64_t start, uint64_t end, uint64_t *pages)
 {
 	for_each_user_leaf(root, start, end, release_leaf, pages);
+}
+
+/* Device registers are not RAM: their entries are cleared, never put. */
+static int release_or_clear_leaf(pte_t *pte, uint64_t va, void *arg)
+{
+	if (*pte & PTE_RAM)
+		page_put(pa_to_kva(pte_pa(*pte)));
+	*pte = 0;
+	(*(uint64_t *)arg)--;
+	return 0;
+}
+
+void mmu_unmap_window(pagetable_t root, uint64_t start, uint64_t end, uint64_t *pages)
+{
+	for_each_user_leaf(root, start, end, release_or_clear_leaf, pages);
+}
+
+int mmu_map_device_page(pagetable_t root, uint64_t va, uint64_t pa, unsigned perm)
+{
+	pte_t *pte = walk(root, va, true);
+	if (!pte)
+		return -ENOMEM;
+	if (pte_valid(*pte))
+		return -EEXIST;
+	*pte = pte_make_dev(pa, perm);
+	return 0;
 }
 
 struct share {

@@ -17,6 +17,7 @@ typedef uint64_t pte_t;	/* pagetable_t (arch.h) points at 512 of them */
 #define PTE_A BIT(6)
 #define PTE_D BIT(7)
 #define PTE_COW BIT(8)	/* software bit: read-only because shared copy-on-write */
+#define PTE_RAM BIT(9)	/* software bit: RAM, i.e. every mapping but a device's registers */
 #define PTE_FLAGS_MASK 0x3ffUL
 #define PTE_PPN_SHIFT 10
 
@@ -34,6 +35,12 @@ static inline pte_t pte_make(uint64_t pa, uint64_t flags)
 {
 	/* A and D preset: the kernel does not use them, and QEMU would
 	 * otherwise fault to have them set. */
+	return ((pa >> PGSHIFT) << PTE_PPN_SHIFT) | flags | PTE_V | PTE_A | PTE_D | PTE_RAM;
+}
+/* Device registers: no PTE_RAM, so that a check for the permissions the
+ * kernel needs to touch a page (mmu_translate) fails on them at no cost. */
+static inline pte_t pte_make_dev(uint64_t pa, uint64_t flags)
+{
 	return ((pa >> PGSHIFT) << PTE_PPN_SHIFT) | flags | PTE_V | PTE_A | PTE_D;
 }
 

@@ -1,0 +1,327 @@
+/* Devices in user space (docs/ipc.md, "Devices"; docs/drivers.md): a
+ * minimal virtio-blk driver on virtio-mmio slot 0, with the disk
+ * tests/suites/devices.py attaches (sector 0 starts with "lde disk 0").
+ * Run as init: only pid 1 may claim the device-manager right. */
+#include "t_util.h"
+
+#define VIO_MAGIC 0x000
+#define VIO_VERSION 0x004
+#define VIO_DEVICE_ID 0x008
+#define VIO_DEV_FEATURES 0x010
+#define VIO_DEV_FEATURES_SEL 0x014
+#define VIO_DRV_FEATURES 0x020
+#define VIO_DRV_FEATURES_SEL 0x024
+#define VIO_QUEUE_SEL 0x030
+#define VIO_QUEUE_NUM_MAX 0x034
+#define VIO_QUEUE_NUM 0x038
+#define VIO_QUEUE_READY 0x044
+#define VIO_QUEUE_NOTIFY 0x050
+#define VIO_INT_STATUS 0x060
+#define VIO_INT_ACK 0x064
+#define VIO_STATUS 0x070
+#define VIO_QUEUE_DESC 0x080
+#define VIO_QUEUE_AVAIL 0x090
+#define VIO_QUEUE_USED 0x0a0
+
+#define ST_ACK 1
+#define ST_DRIVER 2
+#define ST_DRIVER_OK 4
+#define ST_FEATURES_OK 8
+
+#define QSIZE 4
+#define IRQ_BIT 4	/* what the interrupt signals */
+
+/* The layout of the one DMA page the driver uses. */
+struct desc {
+	uint64_t addr;
+	uint32_t len;
+	uint16_t flags, next;
+};
+#define D_NEXT 1
+#define D_WRITE 2
+#define OFF_DESC 0
+#define OFF_AVAIL 64
+#define OFF_USED 128
+#define OFF_REQ 256
+#define OFF_DATA 512
+#define OFF_STATUS 1024
+
+static volatile uint32_t *regs;
+
+static uint32_t rd(int off) { return regs[off / 4]; }
+static void wr(int off, uint32_t v) { regs[off / 4] = v; }
+
+struct vq {
+	volatile uint8_t *page;
+	uint64_t pa;
+	uint16_t avail_idx;
+};
+
+/* Reset the device and bring it up with one queue in the DMA page: the
+ * handshake of the virtio spec, section 3.1. 0 or a failed step. */
+static int virtio_up(struct vq *q)
+{
+	wr(VIO_STATUS, 0);
+	if (rd(VIO_STATUS) != 0)
+		return 1;
+	memset((void *)q->page, 0, OFF_STATUS + 1);
+	q->avail_idx = 0;
+	wr(VIO_STATUS, ST_ACK);
+	wr(VIO_STATUS, ST_ACK | ST_DRIVER);
+	wr(VIO_DEV_FEATURES_SEL, 1);
+	if (!(rd(VIO_DEV_FEATURES) & 1))	/* VIRTIO_F_VERSION_1 (bit 32) */
+		return 2;
+	wr(VIO_DRV_FEATURES_SEL, 0);
+	wr(VIO_DRV_FEATURES, 0);
+	wr(VIO_DRV_FEATURES_SEL, 1);
+	wr(VIO_DRV_FEATURES, 1);
+	wr(VIO_STATUS, ST_ACK | ST_DRIVER | ST_FEATURES_OK);
+	if (!(rd(VIO_STATUS) & ST_FEATURES_OK))
+		return 3;
+	wr(VIO_QUEUE_SEL, 0);
+	if (rd(VIO_QUEUE_NUM_MAX) < QSIZE)
+		return 4;
+	wr(VIO_QUEUE_NUM, QSIZE);
+	uint64_t pa = q->pa;
+	wr(VIO_QUEUE_DESC, (uint32_t)(pa + OFF_DESC));
+	wr(VIO_QUEUE_DESC + 4, (uint32_t)((pa + OFF_DESC) >> 32));
+	wr(VIO_QUEUE_AVAIL, (uint32_t)(pa + OFF_AVAIL));
+	wr(VIO_QUEUE_AVAIL + 4, (uint32_t)((pa + OFF_AVAIL) >> 32));
+	wr(VIO_QUEUE_USED, (uint32_t)(pa + OFF_USED));
+	wr(VIO_QUEUE_USED + 4, (uint32_t)((pa + OFF_USED) >> 32));
+	wr(VIO_QUEUE_READY, 1);
+	wr(VIO_STATUS, ST_ACK | ST_DRIVER | ST_FEATURES_OK | ST_DRIVER_OK);
+	return 0;
+}
+
+/* Queue a read of sector into the data buffer and tell the device. */
+static void virtio_submit_read(struct vq *q, uint64_t sector)
+{
+	volatile uint8_t *p = q->page;
+	volatile uint32_t *req = (volatile uint32_t *)(p + OFF_REQ);
+	req[0] = 0;	/* VIRTIO_BLK_T_IN */
+	req[1] = 0;
+	*(volatile uint64_t *)(p + OFF_REQ + 8) = sector;
+	p[OFF_STATUS] = 0xff;
+	memset((void *)(p + OFF_DATA), 0, 512);
+	volatile struct desc *d = (volatile struct desc *)(p + OFF_DESC);
+	d[0] = (struct desc){ q->pa + OFF_REQ, 16, D_NEXT, 1 };
+	d[1] = (struct desc){ q->pa + OFF_DATA, 512, D_NEXT | D_WRITE, 2 };
+	d[2] = (struct desc){ q->pa + OFF_STATUS, 1, D_WRITE, 0 };
+	volatile uint16_t *avail = (volatile uint16_t *)(p + OFF_AVAIL);
+	avail[2 + q->avail_idx % QSIZE] = 0;
+	__sync_synchronize();
+	avail[1] = ++q->avail_idx;
+	__sync_synchronize();
+	wr(VIO_QUEUE_NOTIFY, 0);
+}
+
+static uint16_t used_idx(struct vq *q)
+{
+	__sync_synchronize();
+	return ((volatile uint16_t *)(q->page + OFF_USED))[1];
+}
+
+/* The request answered: the device's used index caught up, status OK,
+ * sector 0's contents in the buffer. The interrupt acknowledged at the
+ * device, so its line drops. */
+static void check_done(struct vq *q)
+{
+	CHECK_EQ(used_idx(q), q->avail_idx);
+	CHECK_EQ(q->page[OFF_STATUS], 0);
+	CHECK(memcmp((const void *)(q->page + OFF_DATA), "lde disk 0", 10) == 0);
+	uint32_t st = rd(VIO_INT_STATUS);
+	CHECK(st & 1);	/* used buffer notification */
+	wr(VIO_INT_ACK, st);
+}
+
+static void spin_ms(int ms)
+{
+	usleep((useconds_t)ms * 1000);
+}
+
+static struct lde_meminfo mem(void)
+{
+	struct lde_meminfo mi;
+	CHECK_EQ(meminfo(&mi), 0);
+	return mi;
+}
+
+/* A process without the right: the manager closed, or never had. */
+static void no_capability(int mgr, int dev, int ntfn)
+{
+	pid_t pid = fork();
+	if (pid == 0) {
+		close(mgr);
+		close(dev);
+		CHECK_EQ(lde_sys_dev_manager(), -EPERM);	/* not pid 1 */
+		CHECK_EQ(lde_sys_dev_open(mgr, 0), -EBADF);
+		CHECK_EQ(lde_sys_dev_open(0, 0), -EPERM);	/* the console is no manager */
+		CHECK_EQ(lde_sys_dev_open(ntfn, 0), -EPERM);
+		CHECK_EQ(lde_sys_dev_map(dev), -EBADF);
+		CHECK_EQ(lde_sys_dev_map(ntfn), -EBADF);
+		CHECK_EQ(lde_sys_dev_irq_bind(ntfn, ntfn, 1), -EBADF);
+		CHECK_EQ(lde_sys_dev_irq_ack(0), -EBADF);
+		uint64_t pa;
+		CHECK_EQ(lde_sys_dev_dma(0, 0, &pa), -EBADF);
+		child_done();
+	}
+	CHECK_EQ(reap(pid), 0);
+	printf("dev: without the device descriptor: open, map, bind, ack and dma refused\n");
+}
+
+/* Jumping into a device mapping faults: registers and DMA pages are
+ * never executable. */
+static void never_exec(volatile void *where, const char *what)
+{
+	pid_t pid = fork();
+	if (pid == 0) {
+		((void (*)(void))where)();
+		printf("FAIL: executed %s\n", what);
+		child_done();
+	}
+	int st = reap(pid);
+	CHECK(WIFSIGNALED(st) && WTERMSIG(st) == SIGSEGV);
+}
+
+int main(void)
+{
+	int mgr = (int)lde_sys_dev_manager();
+	CHECK(mgr >= 0);
+	CHECK_EQ(lde_sys_dev_manager(), -EPERM);	/* once */
+	struct lde_meminfo m0 = mem();
+
+	int dev = (int)lde_sys_dev_open(mgr, 0);
+	CHECK(dev >= 0);
+	CHECK_EQ(lde_sys_dev_open(mgr, 0), -EBUSY);
+	CHECK_EQ(lde_sys_dev_open(mgr, 99), -ENODEV);
+	CHECK_EQ(lde_sys_dev_open(mgr, -1), -ENODEV);
+	CHECK_EQ(mem().devices, 1);
+
+	regs = (volatile uint32_t *)lde_sys_dev_map(dev);
+	CHECK((long)regs > 0);
+	CHECK_EQ(rd(VIO_MAGIC), 0x74726976);
+	CHECK_EQ(rd(VIO_VERSION), 2);
+	CHECK_EQ(rd(VIO_DEVICE_ID), 2);
+	printf("dev: virtio-mmio registers mapped: magic 0x%x version %u device %u\n",
+	       (unsigned)rd(VIO_MAGIC), (unsigned)rd(VIO_VERSION), (unsigned)rd(VIO_DEVICE_ID));
+
+	/* The kernel never touches registers on a user's behalf (its byte
+	 * accesses could fault there): a system call given a register
+	 * address fails with EFAULT. */
+	int p[2];
+	CHECK_EQ(pipe(p), 0);
+	errno = 0;
+	CHECK_EQ(write(p[1], (const void *)regs, 4), -1);
+	CHECK_EQ(errno, EFAULT);
+	CHECK_EQ(write(p[1], "virt", 4), 4);
+	errno = 0;
+	CHECK_EQ(read(p[0], (void *)regs, 4), -1);
+	CHECK_EQ(errno, EFAULT);
+	close(p[0]);
+	close(p[1]);
+
+	int ntfn = ntfn_create();
+	CHECK(ntfn >= 0);
+	CHECK_EQ(lde_sys_dev_irq_ack(dev), -EINVAL);	/* nothing bound */
+	CHECK_EQ(lde_sys_dev_irq_bind(dev, ntfn, 0), -EINVAL);
+	CHECK_EQ(lde_sys_dev_irq_bind(dev, dev, IRQ_BIT), -EBADF);
+	CHECK_EQ(lde_sys_dev_irq_bind(dev, ntfn, IRQ_BIT), 0);
+	CHECK_EQ(lde_sys_dev_irq_bind(dev, ntfn, IRQ_BIT), -EBUSY);
+
+	struct vq q;
+	uint64_t pa = 0;
+	CHECK_EQ(lde_sys_dev_dma(dev, 8, &pa), -EINVAL);
+	CHECK_EQ(lde_sys_dev_dma(dev, 0, (void *)8), -EFAULT);
+	long va = lde_sys_dev_dma(dev, 0, &pa);
+	CHECK(va > 0 && pa != 0 && (pa & 0xfff) == 0);
+	q.page = (volatile uint8_t *)va;
+	q.pa = pa;
+	CHECK_EQ(virtio_up(&q), 0);
+
+	virtio_submit_read(&q, 0);
+	CHECK_EQ(ntfn_wait(ntfn), IRQ_BIT);
+	check_done(&q);
+	printf("dev: virtio-blk sector 0 read; its interrupt arrived as notification bits\n");
+
+	/* Not acknowledged: the source is masked, the next completion's
+	 * interrupt waits at the PLIC. */
+	virtio_submit_read(&q, 0);
+	for (int i = 0; i < 100 && used_idx(&q) != q.avail_idx; i++)
+		spin_ms(1);
+	spin_ms(20);
+	CHECK_EQ(used_idx(&q), q.avail_idx);
+	CHECK_EQ(ntfn_poll(ntfn), 0);
+	CHECK_EQ(lde_sys_dev_irq_ack(dev), 0);
+	CHECK_EQ(ntfn_wait(ntfn), IRQ_BIT);
+	check_done(&q);
+	CHECK_EQ(lde_sys_dev_irq_ack(dev), 0);
+	spin_ms(20);
+	CHECK_EQ(ntfn_poll(ntfn), 0);	/* acknowledged at the device: no storm */
+	printf("dev: interrupt masked until ack, delivered after it\n");
+
+	no_capability(mgr, dev, ntfn);
+	never_exec(regs, "registers");
+	never_exec(q.page, "DMA memory");
+	printf("dev: device mappings are never executable\n");
+
+	/* A driver killed mid-way: the DMA pages stay with the device. */
+	CHECK_EQ(close(dev), 0);
+	CHECK_EQ(mem().devices, 0);
+	struct lde_meminfo m1 = mem();
+	int rp[2];
+	CHECK_EQ(pipe(rp), 0);
+	pid_t pid = fork();
+	if (pid == 0) {
+		int d = (int)lde_sys_dev_open(mgr, 0);
+		CHECK(d >= 0);
+		int n = ntfn_create();
+		CHECK_EQ(lde_sys_dev_irq_bind(d, n, 1), 0);
+		uint64_t pa1 = 0;
+		char *page = (char *)lde_sys_dev_dma(d, 1, &pa1);
+		CHECK((long)page > 0);
+		strcpy(page, "left by the dead driver");
+		CHECK_EQ(lde_sys_dev_map(d) > 0, 1);
+		CHECK_EQ(write(rp[1], &pa1, sizeof pa1), (long)sizeof pa1);
+		for (;;)
+			sleep(1);
+	}
+	uint64_t pa1 = 0;
+	CHECK_EQ(read(rp[0], &pa1, sizeof pa1), (long)sizeof pa1);
+	CHECK_EQ(kill(pid, SIGKILL), 0);
+	int st = reap(pid);
+	CHECK(WIFSIGNALED(st));
+	close(rp[0]);
+	close(rp[1]);
+	struct lde_meminfo m2 = mem();
+	CHECK_EQ(m2.devices, 0);
+	CHECK_EQ(m2.files, m1.files);
+	CHECK_EQ(m2.ntfns, m1.ntfns);
+	CHECK_EQ(m2.free_pages, m1.free_pages - 1);	/* only the device's new DMA page */
+
+	dev = (int)lde_sys_dev_open(mgr, 0);
+	CHECK(dev >= 0);
+	uint64_t again = 0;
+	char *page = (char *)lde_sys_dev_dma(dev, 1, &again);
+	CHECK_EQ(again, pa1);
+	CHECK((long)page > 0 && strcmp(page, "left by the dead driver") == 0);
+	CHECK_EQ(lde_sys_dev_irq_bind(dev, ntfn, IRQ_BIT), 0);
+	uint64_t pa0 = 0;
+	CHECK_EQ(lde_sys_dev_dma(dev, 0, &pa0), va + 2 * 4096);	/* the window's next page */
+	CHECK_EQ(pa0, q.pa);
+	q.page = (volatile uint8_t *)(va + 2 * 4096);
+	CHECK_EQ(virtio_up(&q), 0);	/* the new driver resets the device */
+	virtio_submit_read(&q, 0);
+	CHECK_EQ(ntfn_wait(ntfn), IRQ_BIT);
+	check_done(&q);
+	printf("dev: killed driver's DMA pages kept by the device, reused after reset\n");
+
+	CHECK_EQ(close(dev), 0);
+	CHECK_EQ(close(ntfn), 0);
+	CHECK_EQ(close(mgr), 0);
+	struct lde_meminfo m3 = mem();
+	CHECK_EQ(m3.files, m0.files - 1);	/* the manager */
+	CHECK_EQ(m3.devices, 0);
+	CHECK_EQ(m3.ntfns, m0.ntfns);
+	return check_exit("t_dev");
+}
