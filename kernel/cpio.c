@@ -10,22 +10,32 @@
 #include "errno.h"
 #include "kstring.h"
 
-#define CPIO_MAGIC		"070701"
-#define CPIO_MAGIC_LEN		6
-#define CPIO_FIELD_LEN		8
-#define CPIO_HDR_SIZE		110
-#define CPIO_ALIGN		4
-#define CPIO_TRAILER		"TRAILER!!!"
+#define CPIO_MAGIC "070701"
+#define CPIO_MAGIC_LEN 6
+#define CPIO_FIELD_LEN 8
+#define CPIO_HDR_SIZE 110
+#define CPIO_ALIGN 4
+#define CPIO_TRAILER "TRAILER!!!"
 
 /* Header fields, in order after the magic. */
 enum {
-	F_INO, F_MODE, F_UID, F_GID, F_NLINK, F_MTIME, F_FILESIZE,
-	F_DEVMAJOR, F_DEVMINOR, F_RDEVMAJOR, F_RDEVMINOR, F_NAMESIZE, F_CHECK,
+	F_INO,
+	F_MODE,
+	F_UID,
+	F_GID,
+	F_NLINK,
+	F_MTIME,
+	F_FILESIZE,
+	F_DEVMAJOR,
+	F_DEVMINOR,
+	F_RDEVMAJOR,
+	F_RDEVMINOR,
+	F_NAMESIZE,
+	F_CHECK,
 	F_COUNT
 };
 
-_Static_assert(CPIO_MAGIC_LEN + F_COUNT * CPIO_FIELD_LEN == CPIO_HDR_SIZE,
-	       "newc header layout");
+_Static_assert(CPIO_MAGIC_LEN + F_COUNT * CPIO_FIELD_LEN == CPIO_HDR_SIZE, "newc header layout");
 
 static int hex_digit(uint8_t c)
 {
@@ -66,8 +76,7 @@ static size_t align_clamp(size_t off, size_t len)
 	return off + CPIO_ALIGN - rem;
 }
 
-int cpio_next(const void *archive, size_t len, size_t *offset,
-	      struct cpio_file *out)
+int cpio_next(const void *archive, size_t len, size_t *offset, struct cpio_file *out)
 {
 	const uint8_t *a = archive;
 	size_t off = *offset, name_off, data_off;
@@ -77,13 +86,11 @@ int cpio_next(const void *archive, size_t len, size_t *offset,
 
 	if (off == len)
 		return 0;
-	if (!a || off > len || off % CPIO_ALIGN ||
-	    len - off < CPIO_HDR_SIZE ||
+	if (!a || off > len || off % CPIO_ALIGN || len - off < CPIO_HDR_SIZE ||
 	    memcmp(a + off, CPIO_MAGIC, CPIO_MAGIC_LEN) != 0)
 		return -EINVAL;
 	for (i = 0; i < F_COUNT; i++) {
-		if (!parse_hex(a + off + CPIO_MAGIC_LEN + i * CPIO_FIELD_LEN,
-			       &field[i]))
+		if (!parse_hex(a + off + CPIO_MAGIC_LEN + i * CPIO_FIELD_LEN, &field[i]))
 			return -EINVAL;
 	}
 
@@ -123,8 +130,7 @@ const char *cpio_skip_prefix(const char *p)
 	}
 }
 
-int cpio_find(const void *archive, size_t len, const char *path,
-	      struct cpio_file *out)
+int cpio_find(const void *archive, size_t len, const char *path, struct cpio_file *out)
 {
 	struct cpio_file f;
 	size_t off = 0, want_len;

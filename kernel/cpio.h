@@ -4,16 +4,16 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define CPIO_S_IFMT	0170000
-#define CPIO_S_IFREG	0100000
-#define CPIO_S_IFDIR	0040000
+#define CPIO_S_IFMT 0170000
+#define CPIO_S_IFREG 0100000
+#define CPIO_S_IFDIR 0040000
 
 struct cpio_file {
-	const char *name;	/* into the archive, NUL-terminated */
-	size_t namelen;		/* without the NUL */
-	const void *data;	/* into the archive */
+	const char *name; /* into the archive, NUL-terminated */
+	size_t namelen;	  /* without the NUL */
+	const void *data; /* into the archive */
 	size_t size;
-	uint32_t mode;		/* type and permission bits */
+	uint32_t mode; /* type and permission bits */
 };
 
 /* Iterate: *offset starts at 0. Returns 1 and fills *out for each entry,
@@ -22,8 +22,7 @@ struct cpio_file {
  * *offset is malformed (bad magic, non-hex field, name not NUL-terminated
  * or containing a NUL, sizes past the end, namesize 0, *offset not 4-byte
  * aligned or past the end). */
-int cpio_next(const void *archive, size_t len, size_t *offset,
-	      struct cpio_file *out);
+int cpio_next(const void *archive, size_t len, size_t *offset, struct cpio_file *out);
 
 /* path without its leading "/" and "./" components ("/x", "./x" -> "x"). */
 const char *cpio_skip_prefix(const char *path);
@@ -33,5 +32,4 @@ const char *cpio_skip_prefix(const char *path);
  * or "./hello". Returns 0, -ENOENT (also for directories and other
  * non-regular entries), or -EINVAL if the archive is malformed before the
  * file is found. */
-int cpio_find(const void *archive, size_t len, const char *path,
-	      struct cpio_file *out);
+int cpio_find(const void *archive, size_t len, const char *path, struct cpio_file *out);

@@ -18,15 +18,15 @@
 #include "vm.h"
 
 #define NDEV 8		/* QEMU virt has 8 virtio-mmio slots */
-#define DEV_DMA_PAGES 8	/* per device; kept for the device's life */
+#define DEV_DMA_PAGES 8 /* per device; kept for the device's life */
 
 struct device {
-	uint64_t base, size;	/* registers, page-aligned */
+	uint64_t base, size; /* registers, page-aligned */
 	uint32_t irq;
-	struct file *open;	/* the one open file, NULL if closed */
-	struct ntfn *ntfn;	/* bound to the interrupt, or NULL */
-	uint64_t bits;		/* what the interrupt signals */
-	void *dma[DEV_DMA_PAGES];	/* allocated on first request, never freed */
+	struct file *open;	  /* the one open file, NULL if closed */
+	struct ntfn *ntfn;	  /* bound to the interrupt, or NULL */
+	uint64_t bits;		  /* what the interrupt signals */
+	void *dma[DEV_DMA_PAGES]; /* allocated on first request, never freed */
 };
 
 static struct device devices[NDEV];
@@ -63,10 +63,7 @@ int dev_count(void)
 	return n;
 }
 
-static struct file *file_of(long fd)
-{
-	return (uint64_t)fd < NOFILE ? current->files[fd] : NULL;
-}
+static struct file *file_of(long fd) { return (uint64_t)fd < NOFILE ? current->files[fd] : NULL; }
 
 /* The open device behind fd: -EBADF if fd is not one. */
 static struct device *device_of(long fd)
@@ -104,14 +101,14 @@ long sys_dev_open(long mgr, int index)
 		return -ENODEV;
 	struct device *d = &devices[index];
 	if (d->open)
-		return -EBUSY;	/* one driver per device */
+		return -EBUSY; /* one driver per device */
 	struct file *f = file_alloc(FILE_DEVICE);
 	if (!f)
 		return -ENFILE;
 	f->dev = d;
 	int fd = ipc_fd_install(current, f);
 	if (fd < 0) {
-		file_put(f);	/* dev_release on a device never opened: harmless */
+		file_put(f); /* dev_release on a device never opened: harmless */
 		return fd;
 	}
 	d->open = f;
@@ -149,7 +146,7 @@ long sys_dev_dma(long fd, uint64_t i, uintptr_t upa)
 	if (i >= DEV_DMA_PAGES)
 		return -EINVAL;
 	uint64_t pa = 0;
-	int err = copyout(&current->mm, upa, &pa, sizeof pa);	/* before any change */
+	int err = copyout(&current->mm, upa, &pa, sizeof pa); /* before any change */
 	if (err)
 		return err;
 	if (!d->dma[i] && !(d->dma[i] = palloc_zeroed()))

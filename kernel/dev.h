@@ -14,4 +14,4 @@ void dev_init(const struct fdt *fdt);
 /* The last descriptor of an open device was closed: its interrupt is
  * masked and unbound; its DMA pages stay with it for the next driver. */
 void dev_release(struct device *d);
-int dev_count(void);	/* devices open (meminfo) */
+int dev_count(void); /* devices open (meminfo) */

@@ -9,24 +9,24 @@
 #include "errno.h"
 #include "kstring.h"
 
-#define EI_NIDENT	16
-#define EI_CLASS	4
-#define EI_DATA		5
-#define EI_VERSION	6
-#define ELFMAG		"\177ELF"
-#define SELFMAG		4
-#define ELFCLASS64	2
-#define ELFDATA2LSB	1
-#define EV_CURRENT	1
-#define ET_EXEC		2
-#define EM_RISCV	243
+#define EI_NIDENT 16
+#define EI_CLASS 4
+#define EI_DATA 5
+#define EI_VERSION 6
+#define ELFMAG "\177ELF"
+#define SELFMAG 4
+#define ELFCLASS64 2
+#define ELFDATA2LSB 1
+#define EV_CURRENT 1
+#define ET_EXEC 2
+#define EM_RISCV 243
 
-#define PT_LOAD		1
-#define PT_DYNAMIC	2
-#define PT_INTERP	3
+#define PT_LOAD 1
+#define PT_DYNAMIC 2
+#define PT_INTERP 3
 
-#define ELF_MAX_PHNUM	64	/* real executables have a handful */
-#define ELF_SEG_RWX	(ELF_SEG_R | ELF_SEG_W | ELF_SEG_X)
+#define ELF_MAX_PHNUM 64 /* real executables have a handful */
+#define ELF_SEG_RWX (ELF_SEG_R | ELF_SEG_W | ELF_SEG_X)
 
 struct elf64_ehdr {
 	uint8_t e_ident[EI_NIDENT];
@@ -69,17 +69,12 @@ struct elf_limits {
 
 static int check_ehdr(const struct elf64_ehdr *eh, uint64_t size)
 {
-	if (memcmp(eh->e_ident, ELFMAG, SELFMAG) != 0 ||
-	    eh->e_ident[EI_CLASS] != ELFCLASS64 ||
-	    eh->e_ident[EI_DATA] != ELFDATA2LSB ||
-	    eh->e_ident[EI_VERSION] != EV_CURRENT ||
-	    eh->e_version != EV_CURRENT ||
-	    eh->e_type != ET_EXEC || eh->e_machine != EM_RISCV ||
-	    eh->e_phentsize != sizeof(struct elf64_phdr) ||
-	    eh->e_phnum > ELF_MAX_PHNUM ||
+	if (memcmp(eh->e_ident, ELFMAG, SELFMAG) != 0 || eh->e_ident[EI_CLASS] != ELFCLASS64 ||
+	    eh->e_ident[EI_DATA] != ELFDATA2LSB || eh->e_ident[EI_VERSION] != EV_CURRENT ||
+	    eh->e_version != EV_CURRENT || eh->e_type != ET_EXEC || eh->e_machine != EM_RISCV ||
+	    eh->e_phentsize != sizeof(struct elf64_phdr) || eh->e_phnum > ELF_MAX_PHNUM ||
 	    eh->e_phoff > size ||
-	    (uint64_t)eh->e_phnum * sizeof(struct elf64_phdr) >
-		    size - eh->e_phoff)
+	    (uint64_t)eh->e_phnum * sizeof(struct elf64_phdr) > size - eh->e_phoff)
 		return -ENOEXEC;
 	return 0;
 }
@@ -91,15 +86,14 @@ static int check_load(const struct elf64_phdr *ph, const struct elf_limits *l,
 	uint64_t flags = ph->p_flags & ELF_SEG_RWX;
 	uint64_t end, rem;
 
-	if (ph->p_memsz == 0 || ph->p_filesz > ph->p_memsz ||
-	    ph->p_offset > l->size || ph->p_filesz > l->size - ph->p_offset)
+	if (ph->p_memsz == 0 || ph->p_filesz > ph->p_memsz || ph->p_offset > l->size ||
+	    ph->p_filesz > l->size - ph->p_offset)
 		return -ENOEXEC;
 	/* The loader maps file pages at their virtual page offset. */
 	if ((ph->p_vaddr & mask) != (ph->p_offset & mask))
 		return -ENOEXEC;
 	/* Whole pages are mapped, so bound the rounded-out extent. */
-	if ((ph->p_vaddr & ~mask) < l->user_base ||
-	    ph->p_vaddr >= l->user_top ||
+	if ((ph->p_vaddr & ~mask) < l->user_base || ph->p_vaddr >= l->user_top ||
 	    ph->p_memsz > l->user_top - ph->p_vaddr)
 		return -ENOEXEC;
 	end = ph->p_vaddr + ph->p_memsz;
@@ -107,8 +101,7 @@ static int check_load(const struct elf64_phdr *ph, const struct elf_limits *l,
 	if (rem && l->page_size - rem > l->user_top - end)
 		return -ENOEXEC;
 	/* Unreadable-unexecutable pages are useless; W^X is policy. */
-	if (!(flags & (ELF_SEG_R | ELF_SEG_X)) ||
-	    ((flags & ELF_SEG_W) && (flags & ELF_SEG_X)))
+	if (!(flags & (ELF_SEG_R | ELF_SEG_X)) || ((flags & ELF_SEG_W) && (flags & ELF_SEG_X)))
 		return -ENOEXEC;
 
 	seg->vaddr = ph->p_vaddr;
@@ -134,8 +127,7 @@ static void sort_segments(struct elf_image *img)
 
 /* Sorted segments must not share a page: each page gets one set of
  * permissions and one source of contents. memsz > 0, so end - 1 is safe. */
-static int check_layout(const struct elf_image *img, uint64_t entry,
-			uint64_t page_size)
+static int check_layout(const struct elf_image *img, uint64_t entry, uint64_t page_size)
 {
 	uint64_t mask = page_size - 1;
 	bool entry_ok = false;
@@ -145,18 +137,15 @@ static int check_layout(const struct elf_image *img, uint64_t entry,
 		const struct elf_segment *s = &img->seg[i];
 		uint64_t last = s->vaddr + s->memsz - 1;
 
-		if (i + 1 < img->nseg &&
-		    (last & ~mask) >= (img->seg[i + 1].vaddr & ~mask))
+		if (i + 1 < img->nseg && (last & ~mask) >= (img->seg[i + 1].vaddr & ~mask))
 			return -ENOEXEC;
-		if ((s->flags & ELF_SEG_X) && entry >= s->vaddr &&
-		    entry <= last)
+		if ((s->flags & ELF_SEG_X) && entry >= s->vaddr && entry <= last)
 			entry_ok = true;
 	}
 	return entry_ok ? 0 : -ENOEXEC;
 }
 
-static int parse(const uint8_t *file, const struct elf_limits *l,
-		 struct elf_image *out)
+static int parse(const uint8_t *file, const struct elf_limits *l, struct elf_image *out)
 {
 	struct elf64_ehdr eh;
 	struct elf64_phdr ph;
@@ -170,10 +159,9 @@ static int parse(const uint8_t *file, const struct elf_limits *l,
 		return err;
 
 	for (i = 0; i < eh.e_phnum; i++) {
-		memcpy(&ph, file + eh.e_phoff + (uint64_t)i * sizeof(ph),
-		       sizeof(ph));
+		memcpy(&ph, file + eh.e_phoff + (uint64_t)i * sizeof(ph), sizeof(ph));
 		if (ph.p_type == PT_INTERP || ph.p_type == PT_DYNAMIC)
-			return -ENOEXEC;	/* static executables only */
+			return -ENOEXEC; /* static executables only */
 		if (ph.p_type != PT_LOAD)
 			continue;
 		if (out->nseg == ELF_MAX_SEGMENTS)
@@ -193,8 +181,8 @@ static int parse(const uint8_t *file, const struct elf_limits *l,
 	return 0;
 }
 
-int elf_parse(const void *file, size_t size, uint64_t user_base,
-	      uint64_t user_top, uint64_t page_size, struct elf_image *out)
+int elf_parse(const void *file, size_t size, uint64_t user_base, uint64_t user_top,
+	      uint64_t page_size, struct elf_image *out)
 {
 	struct elf_limits l = {
 		.size = size,
@@ -205,8 +193,7 @@ int elf_parse(const void *file, size_t size, uint64_t user_base,
 	int err;
 
 	memset(out, 0, sizeof(*out));
-	if (page_size == 0 || (page_size & (page_size - 1)) ||
-	    user_base >= user_top)
+	if (page_size == 0 || (page_size & (page_size - 1)) || user_base >= user_top)
 		return -EINVAL;
 	err = parse(file, &l, out);
 	if (err)

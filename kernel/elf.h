@@ -6,19 +6,19 @@
 #include <stdint.h>
 
 #define ELF_MAX_SEGMENTS 8
-#define ELF_SEG_R 4	/* same bit values as PF_R/PF_W/PF_X */
+#define ELF_SEG_R 4 /* same bit values as PF_R/PF_W/PF_X */
 #define ELF_SEG_W 2
 #define ELF_SEG_X 1
 
 struct elf_segment {
 	uint64_t vaddr, memsz, offset, filesz;
-	uint32_t flags;		/* ELF_SEG_* only */
+	uint32_t flags; /* ELF_SEG_* only */
 };
 
 struct elf_image {
 	uint64_t entry;
 	int nseg;
-	struct elf_segment seg[ELF_MAX_SEGMENTS];	/* sorted by vaddr */
+	struct elf_segment seg[ELF_MAX_SEGMENTS]; /* sorted by vaddr */
 };
 
 /* Parse and validate a static RV64 executable. `user_base` is the lowest
@@ -29,5 +29,5 @@ struct elf_image {
  * map it with one set of permissions. Returns 0, -ENOEXEC for a bad image,
  * or -EINVAL for bad arguments (page_size not a power of two,
  * user_base >= user_top). On error *out is zeroed. */
-int elf_parse(const void *file, size_t size, uint64_t user_base,
-	      uint64_t user_top, uint64_t page_size, struct elf_image *out);
+int elf_parse(const void *file, size_t size, uint64_t user_base, uint64_t user_top,
+	      uint64_t page_size, struct elf_image *out);

@@ -30,7 +30,7 @@
 #define ERANGE 34
 #define ENOSYS 88
 #define ENAMETOOLONG 91
-#define ECONNRESET 104	/* IPC: the server holding the request died */
+#define ECONNRESET 104 /* IPC: the server holding the request died */
 
 /* A few words for error code err (negated or not), for the kernel's own
  * messages; "unknown error" for a code without words (tests/host/test_errno.c

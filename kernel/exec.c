@@ -71,7 +71,7 @@ static int push_args(struct mm *mm, int argc, char *const argv[], uint64_t *sp_o
 		uargv[i] = sp;
 	}
 	uargv[argc] = 0;
-	uint64_t words = 1 + (argc + 1) + 1 + 2;	/* argc, argv+NULL, envp NULL, AT_NULL */
+	uint64_t words = 1 + (argc + 1) + 1 + 2; /* argc, argv+NULL, envp NULL, AT_NULL */
 	sp = (sp - words * 8) & ~(uint64_t)(STACK_ALIGN - 1);
 	uint64_t head[2] = { (uint64_t)argc, 0 };
 	uint64_t tail[3] = { 0, 0, 0 };

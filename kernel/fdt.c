@@ -16,50 +16,46 @@
  * inline them into each walk on its own. */
 #define HOT static inline __attribute__((always_inline))
 
-#define FDT_MAGIC		0xd00dfeedu
-#define FDT_FIRST_VERSION	16	/* first with the v16 header layout */
-#define FDT_LAST_COMP_VERSION	17	/* newest layout we can read */
-#define FDT_V16_HEADER_SIZE	36
-#define FDT_V17_HEADER_SIZE	40
-#define FDT_VERSION_SIZE_STRUCT	17	/* first with size_dt_struct */
+#define FDT_MAGIC 0xd00dfeedu
+#define FDT_FIRST_VERSION 16	 /* first with the v16 header layout */
+#define FDT_LAST_COMP_VERSION 17 /* newest layout we can read */
+#define FDT_V16_HEADER_SIZE 36
+#define FDT_V17_HEADER_SIZE 40
+#define FDT_VERSION_SIZE_STRUCT 17 /* first with size_dt_struct */
 
 /* Header field offsets, all big-endian u32. */
-#define HDR_MAGIC		0
-#define HDR_TOTALSIZE		4
-#define HDR_OFF_STRUCT		8
-#define HDR_OFF_STRINGS		12
-#define HDR_OFF_RSVMAP		16
-#define HDR_VERSION		20
-#define HDR_LAST_COMP		24
-#define HDR_SIZE_STRINGS	32
-#define HDR_SIZE_STRUCT		36
+#define HDR_MAGIC 0
+#define HDR_TOTALSIZE 4
+#define HDR_OFF_STRUCT 8
+#define HDR_OFF_STRINGS 12
+#define HDR_OFF_RSVMAP 16
+#define HDR_VERSION 20
+#define HDR_LAST_COMP 24
+#define HDR_SIZE_STRINGS 32
+#define HDR_SIZE_STRUCT 36
 
-#define FDT_BEGIN_NODE		1
-#define FDT_END_NODE		2
-#define FDT_PROP		3
-#define FDT_NOP			4
-#define FDT_END			9
+#define FDT_BEGIN_NODE 1
+#define FDT_END_NODE 2
+#define FDT_PROP 3
+#define FDT_NOP 4
+#define FDT_END 9
 
-#define FDT_CELL_SIZE		4	/* tokens, cells and padding unit */
-#define FDT_PROP_HDR_SIZE	8	/* len, nameoff */
-#define FDT_RSV_ENTRY_SIZE	16	/* address, size: big-endian u64 */
-#define FDT_RSVMAP_ALIGN	8
-#define FDT_MAX_CELLS		2	/* wider numbers don't fit a uint64_t */
+#define FDT_CELL_SIZE 4	      /* tokens, cells and padding unit */
+#define FDT_PROP_HDR_SIZE 8   /* len, nameoff */
+#define FDT_RSV_ENTRY_SIZE 16 /* address, size: big-endian u64 */
+#define FDT_RSVMAP_ALIGN 8
+#define FDT_MAX_CELLS 2 /* wider numbers don't fit a uint64_t */
 
 /* Spec defaults for a node without #address-cells / #size-cells. */
-#define FDT_DEFAULT_ADDR_CELLS	2
-#define FDT_DEFAULT_SIZE_CELLS	1
+#define FDT_DEFAULT_ADDR_CELLS 2
+#define FDT_DEFAULT_SIZE_CELLS 1
 
 static uint32_t be32(const uint8_t *p)
 {
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
-	       (uint32_t)p[2] << 8 | p[3];
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
 }
 
-static uint64_t be64(const uint8_t *p)
-{
-	return (uint64_t)be32(p) << 32 | be32(p + 4);
-}
+static uint64_t be64(const uint8_t *p) { return (uint64_t)be32(p) << 32 | be32(p + 4); }
 
 static uint64_t align_cell(uint64_t off)
 {
@@ -97,8 +93,7 @@ static bool name_matches(const char *name, const char *comp, size_t len)
 /* ---- validation ---- */
 
 /* Does a block [off, off+size) lie after the header and inside the blob? */
-static bool block_ok(uint32_t off, uint32_t size, uint32_t hdr_size,
-		     uint32_t totalsize)
+static bool block_ok(uint32_t off, uint32_t size, uint32_t hdr_size, uint32_t totalsize)
 {
 	return off >= hdr_size && off <= totalsize && size <= totalsize - off;
 }
@@ -116,12 +111,10 @@ static int check_header(struct fdt *f, const uint8_t *b, size_t maxlen)
 	uint32_t off_struct, off_strings, off_rsvmap, size_struct, size_strings;
 	bool has_size_struct;
 
-	if (!b || maxlen < FDT_V16_HEADER_SIZE ||
-	    be32(b + HDR_MAGIC) != FDT_MAGIC)
+	if (!b || maxlen < FDT_V16_HEADER_SIZE || be32(b + HDR_MAGIC) != FDT_MAGIC)
 		return -EINVAL;
 	version = be32(b + HDR_VERSION);
-	if (version < FDT_FIRST_VERSION ||
-	    be32(b + HDR_LAST_COMP) > FDT_LAST_COMP_VERSION)
+	if (version < FDT_FIRST_VERSION || be32(b + HDR_LAST_COMP) > FDT_LAST_COMP_VERSION)
 		return -EINVAL;
 	has_size_struct = version >= FDT_VERSION_SIZE_STRUCT;
 	hdr_size = has_size_struct ? FDT_V17_HEADER_SIZE : FDT_V16_HEADER_SIZE;
@@ -145,8 +138,8 @@ static int check_header(struct fdt *f, const uint8_t *b, size_t maxlen)
 		size_struct = totalsize - off_struct;
 	if (!block_ok(off_struct, size_struct, hdr_size, totalsize) ||
 	    !block_ok(off_strings, size_strings, hdr_size, totalsize) ||
-	    !block_ok(off_rsvmap, 0, hdr_size, totalsize) ||
-	    off_struct % FDT_CELL_SIZE || off_rsvmap % FDT_RSVMAP_ALIGN)
+	    !block_ok(off_rsvmap, 0, hdr_size, totalsize) || off_struct % FDT_CELL_SIZE ||
+	    off_rsvmap % FDT_RSVMAP_ALIGN)
 		return -EINVAL;
 	/* Property names must not alias structure tokens. */
 	if (size_struct && size_strings &&
@@ -242,8 +235,8 @@ static int check_struct(struct fdt *f)
 	uint64_t size = f->struct_end - f->struct_off, off = 0;
 	bool has_children[FDT_MAX_DEPTH];
 	bool root_done = false;
-	int depth = -1;		/* index of the open node, -1 outside the root */
-	uint32_t root_child = 0;	/* the open child of the root */
+	int depth = -1;		 /* index of the open node, -1 outside the root */
+	uint32_t root_child = 0; /* the open child of the root */
 	int err;
 
 	for (;;) {
@@ -289,12 +282,9 @@ static int check_struct(struct fdt *f)
 			if (err)
 				return err;
 			break;
-		case FDT_NOP:
-			break;
-		case FDT_END:
-			return root_done ? 0 : -EINVAL;
-		default:
-			return -EINVAL;
+		case FDT_NOP: break;
+		case FDT_END: return root_done ? 0 : -EINVAL;
+		default: return -EINVAL;
 		}
 	}
 }
@@ -329,8 +319,8 @@ uint32_t fdt_totalsize(const void *blob)
 
 struct token {
 	uint32_t tag;
-	uint32_t val;		/* BEGIN_NODE: its name; PROP: its value */
-	uint32_t len, nameoff;	/* PROP only */
+	uint32_t val;	       /* BEGIN_NODE: its name; PROP: its value */
+	uint32_t len, nameoff; /* PROP only */
 };
 
 /* An FDT_PROP token's payload at *pos: length, name offset, value. */
@@ -376,10 +366,8 @@ HOT uint32_t next_token(const struct fdt *f, uint64_t *pos, struct token *t)
 			return FDT_END;
 		break;
 	case FDT_END_NODE:
-	case FDT_NOP:
-		break;
-	default:
-		return FDT_END;
+	case FDT_NOP: break;
+	default: return FDT_END;
 	}
 	/* Unpadded last token: keep positions below 2^32. */
 	*pos = p > end ? end : p;
@@ -452,22 +440,16 @@ static struct fdt_node node_from(const struct fdt *f, uint64_t pos, uint32_t par
 	for (;;) {
 		at = pos;
 		switch (next_token(f, &pos, &t)) {
-		case FDT_NOP:
-			break;
-		case FDT_BEGIN_NODE:
-			return (struct fdt_node){ (uint32_t)at, parent };
-		default:
-			return (struct fdt_node){ 0, 0 };
+		case FDT_NOP: break;
+		case FDT_BEGIN_NODE: return (struct fdt_node){ (uint32_t)at, parent };
+		default: return (struct fdt_node){ 0, 0 };
 		}
 	}
 }
 
 /* ---- nodes ---- */
 
-struct fdt_node fdt_root(const struct fdt *fdt)
-{
-	return (struct fdt_node){ fdt->root, 0 };
-}
+struct fdt_node fdt_root(const struct fdt *fdt) { return (struct fdt_node){ fdt->root, 0 }; }
 
 struct fdt_node fdt_first_child(const struct fdt *fdt, struct fdt_node node)
 {
@@ -487,17 +469,11 @@ struct fdt_node fdt_next_sibling(const struct fdt *fdt, struct fdt_node node)
 	/* Skip the node's subtree. */
 	do {
 		switch (next_token(fdt, &pos, &t)) {
-		case FDT_BEGIN_NODE:
-			depth++;
-			break;
-		case FDT_END_NODE:
-			depth--;
-			break;
+		case FDT_BEGIN_NODE: depth++; break;
+		case FDT_END_NODE: depth--; break;
 		case FDT_PROP:
-		case FDT_NOP:
-			break;
-		default:
-			return (struct fdt_node){ 0, 0 };
+		case FDT_NOP: break;
+		default: return (struct fdt_node){ 0, 0 };
 		}
 	} while (depth > 0);
 	return node_from(fdt, pos, node.parent);
@@ -518,8 +494,8 @@ bool fdt_node_name_is(const struct fdt *fdt, struct fdt_node node, const char *b
 	return name && name_matches(name, base, strlen(base));
 }
 
-static struct fdt_node subnode(const struct fdt *fdt, struct fdt_node parent,
-			       const char *comp, size_t len)
+static struct fdt_node subnode(const struct fdt *fdt, struct fdt_node parent, const char *comp,
+			       size_t len)
 {
 	struct fdt_node c;
 
@@ -585,11 +561,8 @@ bool fdt_iter_next(const struct fdt *fdt, struct fdt_iter *it, struct fdt_node *
 			it->pos = (uint32_t)pos;
 			continue;
 		case FDT_PROP:
-		case FDT_NOP:
-			it->pos = (uint32_t)pos;
-			continue;
-		default:
-			break;
+		case FDT_NOP: it->pos = (uint32_t)pos; continue;
+		default: break;
 		}
 		it->pos = 0;
 	}
@@ -638,11 +611,8 @@ bool fdt_next_match(const struct fdt *fdt, struct fdt_iter *it, const char *cons
 			if (which)
 				*which = w;
 			return true;
-		case FDT_NOP:
-			it->pos = (uint32_t)pos;
-			continue;
-		default:
-			break;
+		case FDT_NOP: it->pos = (uint32_t)pos; continue;
+		default: break;
 		}
 		it->pos = 0;
 	}
@@ -676,8 +646,7 @@ bool fdt_is_compatible(const struct fdt *fdt, struct fdt_node node, const char *
 
 /* ---- properties ---- */
 
-const void *fdt_prop(const struct fdt *fdt, struct fdt_node node, const char *name,
-		     uint32_t *len)
+const void *fdt_prop(const struct fdt *fdt, struct fdt_node node, const char *name, uint32_t *len)
 {
 	size_t n = strlen(name) + 1;
 	struct token t;
@@ -736,8 +705,7 @@ int fdt_prop_cell(const struct fdt *fdt, struct fdt_node node, const char *name,
 	return 0;
 }
 
-int fdt_prop_string(const struct fdt *fdt, struct fdt_node node, const char *name,
-		    const char **s)
+int fdt_prop_string(const struct fdt *fdt, struct fdt_node node, const char *name, const char **s)
 {
 	uint32_t len;
 	const uint8_t *p = fdt_prop(fdt, node, name, &len);
@@ -921,10 +889,7 @@ int fdt_reserved(const struct fdt *fdt, struct fdt_range *out, int max)
 	return n;
 }
 
-int fdt_cpu_count(const struct fdt *fdt)
-{
-	return (int)fdt->ncpus;
-}
+int fdt_cpu_count(const struct fdt *fdt) { return (int)fdt->ncpus; }
 
 uint64_t fdt_timebase_hz(const struct fdt *fdt)
 {

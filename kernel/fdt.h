@@ -15,8 +15,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define FDT_MAX_RESERVED 16	/* reservations kmain makes room for */
-#define FDT_MAX_DEPTH 16	/* nodes on a path, root included; QEMU has 5 */
+#define FDT_MAX_RESERVED 16 /* reservations kmain makes room for */
+#define FDT_MAX_DEPTH 16    /* nodes on a path, root included; QEMU has 5 */
 
 struct fdt_range {
 	uint64_t base, size;
@@ -47,16 +47,13 @@ struct fdt_node {
 	uint32_t off, parent;
 };
 
-static inline bool fdt_node_ok(struct fdt_node n)
-{
-	return n.off != 0;
-}
+static inline bool fdt_node_ok(struct fdt_node n) { return n.off != 0; }
 
 /* A depth-first walk over every node in blob order; see fdt_iter_next(). */
 struct fdt_iter {
-	uint32_t pos;		/* next token to read; 0 when finished */
-	int depth;		/* nodes open at pos */
-	uint32_t matched;	/* the node fdt_next_match() returned last */
+	uint32_t pos;	  /* next token to read; 0 when finished */
+	int depth;	  /* nodes open at pos */
+	uint32_t matched; /* the node fdt_next_match() returned last */
 	uint32_t open[FDT_MAX_DEPTH];
 };
 
@@ -146,8 +143,7 @@ bool fdt_is_compatible(const struct fdt *fdt, struct fdt_node node, const char *
 /* The value of the node's property `name` and its length in *len (may be
  * NULL), pointing into the blob; NULL if the node has no such property. If
  * a (malformed) node has it twice, the first one counts. */
-const void *fdt_prop(const struct fdt *fdt, struct fdt_node node, const char *name,
-		     uint32_t *len);
+const void *fdt_prop(const struct fdt *fdt, struct fdt_node node, const char *name, uint32_t *len);
 
 /* A property that is exactly one cell. 0, -ENOENT if absent, -EINVAL if
  * its length is not 4. */
@@ -163,8 +159,7 @@ int fdt_prop_cell(const struct fdt *fdt, struct fdt_node node, const char *name,
 
 /* A string property, NUL-terminated within its value. 0, -ENOENT if
  * absent, -EINVAL if no NUL ends it (then *s is left alone). */
-int fdt_prop_string(const struct fdt *fdt, struct fdt_node node, const char *name,
-		    const char **s);
+int fdt_prop_string(const struct fdt *fdt, struct fdt_node node, const char *name, const char **s);
 
 /* Does the stringlist value (e.g. a compatible property) contain s? A
  * trailing piece without its NUL never matches. */

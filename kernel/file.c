@@ -17,7 +17,7 @@ struct file *file_alloc(enum file_type type)
 		if (files[i].refs == 0) {
 			files[i].type = type;
 			files[i].refs = 1;
-			files[i].pipe = NULL;	/* and the union's other members */
+			files[i].pipe = NULL; /* and the union's other members */
 			files[i].badge = 0;
 			return &files[i];
 		}

@@ -7,7 +7,7 @@
 #include "kstring.h"
 
 /* Big enough for a 64-bit value in octal, the longest base we print. */
-#define FMT_DIGITS_MAX	22
+#define FMT_DIGITS_MAX 22
 
 /* %z and %t are printed through their same-width counterparts. */
 _Static_assert(sizeof(size_t) == sizeof(ptrdiff_t), "%zd/%tu twin types");
@@ -18,7 +18,7 @@ enum fmt_len { LEN_NONE, LEN_HH, LEN_H, LEN_L, LEN_LL, LEN_Z, LEN_T, LEN_J };
 struct fmt_spec {
 	bool left, plus, space, alt, zero;
 	int width;
-	int prec;		/* -1: none given */
+	int prec; /* -1: none given */
 	enum fmt_len len;
 	char conv;
 };
@@ -26,7 +26,7 @@ struct fmt_spec {
 struct fmt_out {
 	char *buf;
 	size_t size;
-	size_t len;		/* what the full output would take */
+	size_t len; /* what the full output would take */
 };
 
 static void put(struct fmt_out *o, char c)
@@ -48,10 +48,7 @@ static void put_str(struct fmt_out *o, const char *s, size_t n)
 		put(o, *s++);
 }
 
-static bool is_digit(char c)
-{
-	return c >= '0' && c <= '9';
-}
+static bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
 /* Saturates at FMT_MAX_WIDTH; the int cannot overflow on the way. */
 static int parse_num(const char **fmt)
@@ -66,10 +63,7 @@ static int parse_num(const char **fmt)
 	return n > FMT_MAX_WIDTH ? FMT_MAX_WIDTH : n;
 }
 
-static int clamp_width(int n)
-{
-	return n > FMT_MAX_WIDTH ? FMT_MAX_WIDTH : n;
-}
+static int clamp_width(int n) { return n > FMT_MAX_WIDTH ? FMT_MAX_WIDTH : n; }
 
 /* Parses flags, width, precision and length after '%'; leaves *fmt on the
  * conversion character. */
@@ -145,53 +139,37 @@ static void parse_spec(const char **fmt, va_list *ap, struct fmt_spec *sp)
 static int64_t get_signed(va_list *ap, enum fmt_len len)
 {
 	switch (len) {
-	case LEN_HH:
-		return (signed char)va_arg(*ap, int);
-	case LEN_H:
-		return (short)va_arg(*ap, int);
-	case LEN_L:
-		return va_arg(*ap, long);
-	case LEN_LL:
-		return va_arg(*ap, long long);
+	case LEN_HH: return (signed char)va_arg(*ap, int);
+	case LEN_H: return (short)va_arg(*ap, int);
+	case LEN_L: return va_arg(*ap, long);
+	case LEN_LL: return va_arg(*ap, long long);
 	case LEN_Z:
-	case LEN_T:
-		return va_arg(*ap, ptrdiff_t);
-	case LEN_J:
-		return va_arg(*ap, intmax_t);
-	default:
-		return va_arg(*ap, int);
+	case LEN_T: return va_arg(*ap, ptrdiff_t);
+	case LEN_J: return va_arg(*ap, intmax_t);
+	default: return va_arg(*ap, int);
 	}
 }
 
 static uint64_t get_unsigned(va_list *ap, enum fmt_len len)
 {
 	switch (len) {
-	case LEN_HH:
-		return (unsigned char)va_arg(*ap, unsigned int);
-	case LEN_H:
-		return (unsigned short)va_arg(*ap, unsigned int);
-	case LEN_L:
-		return va_arg(*ap, unsigned long);
-	case LEN_LL:
-		return va_arg(*ap, unsigned long long);
+	case LEN_HH: return (unsigned char)va_arg(*ap, unsigned int);
+	case LEN_H: return (unsigned short)va_arg(*ap, unsigned int);
+	case LEN_L: return va_arg(*ap, unsigned long);
+	case LEN_LL: return va_arg(*ap, unsigned long long);
 	case LEN_Z:
-	case LEN_T:
-		return va_arg(*ap, size_t);
-	case LEN_J:
-		return va_arg(*ap, uintmax_t);
-	default:
-		return va_arg(*ap, unsigned int);
+	case LEN_T: return va_arg(*ap, size_t);
+	case LEN_J: return va_arg(*ap, uintmax_t);
+	default: return va_arg(*ap, unsigned int);
 	}
 }
 
 /* Layout: [spaces] [sign or 0x] [zeros] digits [spaces]. */
-static void put_int(struct fmt_out *o, const struct fmt_spec *sp, uint64_t u,
-		    bool neg, bool is_signed)
+static void put_int(struct fmt_out *o, const struct fmt_spec *sp, uint64_t u, bool neg,
+		    bool is_signed)
 {
-	const char *digs = sp->conv == 'X' ? "0123456789ABCDEF" :
-					     "0123456789abcdef";
-	unsigned int base = sp->conv == 'o' ? 8 :
-			    (sp->conv == 'x' || sp->conv == 'X') ? 16 : 10;
+	const char *digs = sp->conv == 'X' ? "0123456789ABCDEF" : "0123456789abcdef";
+	unsigned int base = sp->conv == 'o' ? 8 : (sp->conv == 'x' || sp->conv == 'X') ? 16 : 10;
 	char digits[FMT_DIGITS_MAX];
 	const char *prefix = "";
 	int nd = 0, zeros, total;
@@ -237,8 +215,7 @@ static void put_int(struct fmt_out *o, const struct fmt_spec *sp, uint64_t u,
 }
 
 /* Strings, characters and pointers pad with spaces only. */
-static void put_padded(struct fmt_out *o, const struct fmt_spec *sp,
-		       const char *s, size_t n)
+static void put_padded(struct fmt_out *o, const struct fmt_spec *sp, const char *s, size_t n)
 {
 	int pad = sp->width > (int)n ? sp->width - (int)n : 0;
 
@@ -249,8 +226,8 @@ static void put_padded(struct fmt_out *o, const struct fmt_spec *sp,
 		put_n(o, ' ', pad);
 }
 
-static void put_conv(struct fmt_out *o, const struct fmt_spec *sp,
-		     va_list *ap, const char *start, const char *end)
+static void put_conv(struct fmt_out *o, const struct fmt_spec *sp, va_list *ap, const char *start,
+		     const char *end)
 {
 	char hex[2 + FMT_DIGITS_MAX];
 	const char *s;
@@ -268,9 +245,7 @@ static void put_conv(struct fmt_out *o, const struct fmt_spec *sp,
 	case 'u':
 	case 'x':
 	case 'X':
-	case 'o':
-		put_int(o, sp, get_unsigned(ap, sp->len), false, false);
-		break;
+	case 'o': put_int(o, sp, get_unsigned(ap, sp->len), false, false); break;
 	case 'c':
 		c = (char)va_arg(*ap, int);
 		put_padded(o, sp, &c, 1);
@@ -294,9 +269,7 @@ static void put_conv(struct fmt_out *o, const struct fmt_spec *sp,
 		hex[--n] = '0';
 		put_padded(o, sp, hex + n, sizeof(hex) - n);
 		break;
-	case '%':
-		put(o, '%');
-		break;
+	case '%': put(o, '%'); break;
 	default:
 		/* Show the unknown conversion rather than guess at it. */
 		put_str(o, start, (size_t)(end - start));

@@ -34,23 +34,23 @@ void syscall_entry_rec(struct trapframe *tf, uint64_t stamp, uint64_t scause);
 void timeline_trap(uint64_t scause, uint64_t stval, uint64_t stamp);
 void timeline_interrupt(bool timer);
 void timeline_fault_resolved(uint64_t scause, uint64_t addr, uint64_t pc);
-void timeline_returning(void);	/* also a new process's first (trap_return_rec) */
+void timeline_returning(void); /* also a new process's first (trap_return_rec) */
 
 /* What a U-mode exception was, in the kernel's terms. */
 enum user_fault {
-	FAULT_PAGE_READ,	/* a load found no page, or one it may not read */
-	FAULT_PAGE_WRITE,	/* a store: no page, read-only or copy-on-write */
-	FAULT_PAGE_EXEC,	/* an instruction fetch: no page, or not executable */
-	FAULT_ILLEGAL,		/* illegal instruction */
-	FAULT_NO_FPU,		/* FP on a CPU without F/D (kernel/trap.c tells) */
+	FAULT_PAGE_READ,  /* a load found no page, or one it may not read */
+	FAULT_PAGE_WRITE, /* a store: no page, read-only or copy-on-write */
+	FAULT_PAGE_EXEC,  /* an instruction fetch: no page, or not executable */
+	FAULT_ILLEGAL,	  /* illegal instruction */
+	FAULT_NO_FPU,	  /* FP on a CPU without F/D (kernel/trap.c tells) */
 	FAULT_BREAKPOINT,
 	FAULT_FETCH_MISALIGNED,
 	FAULT_LOAD_MISALIGNED,
 	FAULT_STORE_MISALIGNED,
-	FAULT_FETCH_ACCESS,	/* the physical access was refused (PMP, bus) */
+	FAULT_FETCH_ACCESS, /* the physical access was refused (PMP, bus) */
 	FAULT_LOAD_ACCESS,
 	FAULT_STORE_ACCESS,
-	FAULT_UNKNOWN,		/* an exception the kernel has no name for */
+	FAULT_UNKNOWN, /* an exception the kernel has no name for */
 };
 
 /* The current process took exception kind at pc (the faulting instruction)

@@ -27,14 +27,14 @@
 #include "trap.h"
 #include "hooks.h"
 
-#define NENDPOINT 32	/* in the whole system */
+#define NENDPOINT 32 /* in the whole system */
 
 struct endpoint {
-	int refs;		/* files referring to it; 0 = free slot */
-	int rx_refs;		/* of which unbadged, which may receive */
-	struct waitq senders;	/* callers not yet received, in arrival order */
-	struct waitq receivers;	/* processes blocked in recv */
-	char call_name[12], recv_name[12];	/* "call ep3", "recv ep3": ps's WAIT */
+	int refs;			   /* files referring to it; 0 = free slot */
+	int rx_refs;			   /* of which unbadged, which may receive */
+	struct waitq senders;		   /* callers not yet received, in arrival order */
+	struct waitq receivers;		   /* processes blocked in recv */
+	char call_name[12], recv_name[12]; /* "call ep3", "recv ep3": ps's WAIT */
 };
 
 static struct endpoint endpoints[NENDPOINT];
@@ -48,8 +48,9 @@ struct lease {
 	uint64_t len_flags;
 };
 #define LEASE_FLAGS_BITS 2
-_Static_assert(NPROC * LDE_LEASE_MAX * sizeof(struct lease) <= PGSIZE, "leases fit a page");
-_Static_assert((USER_TOP >> (64 - LEASE_FLAGS_BITS)) == 0, "a lease's length leaves room for flags");
+_Static_assert(NPROC *LDE_LEASE_MAX * sizeof(struct lease) <= PGSIZE, "leases fit a page");
+_Static_assert((USER_TOP >> (64 - LEASE_FLAGS_BITS)) == 0,
+	       "a lease's length leaves room for flags");
 _Static_assert(((LDE_LEASE_READ | LDE_LEASE_WRITE) >> LEASE_FLAGS_BITS) == 0, "flags fit");
 static struct lease (*leases)[LDE_LEASE_MAX];
 
@@ -69,8 +70,8 @@ static inline __attribute__((always_inline)) struct proc *caller_of(uint64_t tok
 	/* Opaque to the compiler, which would otherwise multiply again at
 	 * each use rather than keep the pointer (the fast path counts). */
 	__asm__("" : "+r"(c));
-	if ((uint64_t)c->pid != token >> 8 || c->ipc_state != IPC_REPLY || c->ipc_server != current ||
-	    c->killed)
+	if ((uint64_t)c->pid != token >> 8 || c->ipc_state != IPC_REPLY ||
+	    c->ipc_server != current || c->killed)
 		return NULL;
 	return c;
 }
@@ -124,7 +125,7 @@ static struct file *cap_of(uint64_t info, long *err)
 
 void ipc_init(void)
 {
-	leases = palloc();	/* written before it is read: no need to zero */
+	leases = palloc(); /* written before it is read: no need to zero */
 	if (!leases)
 		panic("ipc_init: no page for leases");
 }
@@ -169,7 +170,7 @@ long sys_ep_mint(long fd, uint64_t badge)
 	if (!badge)
 		return -EINVAL;
 	if (f->badge)
-		return -EPERM;	/* a badge, once given, is what the server trusts */
+		return -EPERM; /* a badge, once given, is what the server trusts */
 	struct file *nf = file_alloc(FILE_ENDPOINT);
 	if (!nf)
 		return -ENFILE;
@@ -206,9 +207,8 @@ static __attribute__((noinline, noreturn)) void switch_to_stacked(struct proc *n
  * kernel leaves for next's U-mode context directly from here. A traced
  * process never comes here: its trace line is printed when its handler
  * returns, so it takes the slow path. */
-static inline __attribute__((always_inline, noreturn)) void handoff(struct proc *me,
-								     struct proc *next, int how,
-								     long result)
+static inline __attribute__((always_inline, noreturn)) void
+handoff(struct proc *me, struct proc *next, int how, long result)
 {
 	ipc_drop_stack(me, how);
 	sched_hand_over(next);
@@ -266,7 +266,7 @@ static uint64_t deliver(struct proc *c, struct proc *r)
 {
 	struct trapframe *ct = c->tf, *rt = r->tf;
 	uint64_t cinfo = arch_msg_reg(ct, 1);
-	uint64_t info = cinfo & ((1ULL << 40) - 1);	/* label and lease count */
+	uint64_t info = cinfo & ((1ULL << 40) - 1); /* label and lease count */
 	/* The caller's descriptors are as they were at its call (checked
 	 * then): it has been blocked since. */
 	int capfd = LDE_MSG_CAP(cinfo);
@@ -321,10 +321,9 @@ static int take_leases(struct proc *me, int n, uint64_t uleases)
  * a receiver waiting on f's endpoint, current not traced. Moves the
  * words into the receiver's frame and hands the CPU over. */
 static inline __attribute__((always_inline, noreturn)) void call_fast(struct proc *me,
-								       struct file *f,
-								       uint64_t info, uint64_t w0,
-								       uint64_t w1, uint64_t w2,
-								       uint64_t w3)
+								      struct file *f, uint64_t info,
+								      uint64_t w0, uint64_t w1,
+								      uint64_t w2, uint64_t w3)
 {
 	struct endpoint *ep = f->ep;
 	struct proc *r = container_of(ep->receivers.sleepers.next, struct proc, link);
@@ -339,13 +338,12 @@ static inline __attribute__((always_inline, noreturn)) void call_fast(struct pro
 	arch_set_msg_reg(rt, 6, (uint64_t)token_of(me));
 	held_add(r, me);
 	me->state = P_SLEEPING;
-	me->waiting_on = &ep->senders;	/* only its name: ps shows "call epN" */
+	me->waiting_on = &ep->senders; /* only its name: ps shows "call epN" */
 	handoff(me, r, IPC_RESUME_CALL, (long)info);
 }
 
 /* Everything but the fast path of call. */
-static __attribute__((noinline)) long ipc_call_slow(struct file *f, uint64_t info,
-						    uint64_t uleases)
+static __attribute__((noinline)) long ipc_call_slow(struct file *f, uint64_t info, uint64_t uleases)
 {
 	struct proc *me = current;
 	if (!f)
@@ -357,7 +355,7 @@ static __attribute__((noinline)) long ipc_call_slow(struct file *f, uint64_t inf
 	if (nleases > LDE_LEASE_MAX)
 		return -EINVAL;
 	long err;
-	cap_of(info, &err);	/* taken when the message is delivered */
+	cap_of(info, &err); /* taken when the message is delivered */
 	if (err)
 		return err;
 	if (!ep->rx_refs)
@@ -367,7 +365,8 @@ static __attribute__((noinline)) long ipc_call_slow(struct file *f, uint64_t inf
 		return err;
 	}
 	if (!list_empty(&ep->receivers.sleepers)) {
-		struct proc *r = container_of(list_pop_front(&ep->receivers.sleepers), struct proc, link);
+		struct proc *r =
+			container_of(list_pop_front(&ep->receivers.sleepers), struct proc, link);
 		r->ipc_state = IPC_NONE;
 		long rinfo = (long)deliver(me, r);
 		me->state = P_SLEEPING;
@@ -379,7 +378,7 @@ static __attribute__((noinline)) long ipc_call_slow(struct file *f, uint64_t inf
 		return call_finish(me);
 	}
 	me->ipc_state = IPC_SEND;
-	sleep_on(&ep->senders);	/* call_finish tells a kill from an answer */
+	sleep_on(&ep->senders); /* call_finish tells a kill from an answer */
 	return call_finish(me);
 }
 
@@ -411,8 +410,8 @@ call_leases(struct proc *me, struct file *f, uint64_t info, uint64_t uleases)
 
 /* ipc_call(fd, info, w0..w3), a6 = the lease array. Built without a frame
  * pointer: the fast path leaves without returning. */
-__attribute__((optimize("omit-frame-pointer")))
-long sys_ipc_call(long fd, uint64_t info, uint64_t w0, uint64_t w1, uint64_t w2, uint64_t w3)
+__attribute__((optimize("omit-frame-pointer"))) long
+sys_ipc_call(long fd, uint64_t info, uint64_t w0, uint64_t w1, uint64_t w2, uint64_t w3)
 {
 	struct proc *me = current;
 	struct file *f = ep_file((uint64_t)fd);
@@ -444,7 +443,7 @@ static long recv_on(struct endpoint *ep)
 	me->ipc_state = IPC_RECV;
 	long err = sleep_on(&ep->receivers);
 	if (__builtin_expect(me->ipc_state != IPC_NONE, 0)) {
-		me->ipc_state = IPC_NONE;	/* killed: already off the queue */
+		me->ipc_state = IPC_NONE; /* killed: already off the queue */
 		return err ? err : -EINTR;
 	}
 	return err ? err : me->ipc_ret;
@@ -456,7 +455,7 @@ long sys_ipc_recv(long fd)
 	if (!f)
 		return -EBADF;
 	if (f->badge)
-		return -EPERM;	/* badged descriptors are for callers */
+		return -EPERM; /* badged descriptors are for callers */
 	return recv_on(f->ep);
 }
 
@@ -511,7 +510,7 @@ long sys_ipc_reply(uint64_t token, uint64_t info, uint64_t w0, uint64_t w1, uint
 
 /* Everything but the fast path of reply_recv. */
 static __attribute__((noinline)) long ipc_reply_recv_slow(struct file *f, uint64_t info,
-							   struct proc *c)
+							  struct proc *c)
 {
 	if (!f)
 		return -EBADF;
@@ -528,14 +527,15 @@ static __attribute__((noinline)) long ipc_reply_recv_slow(struct file *f, uint64
 }
 
 /* ipc_reply_recv(fd, info, w0..w3), a6 = the token to answer. */
-__attribute__((optimize("omit-frame-pointer")))
-long sys_ipc_reply_recv(long fd, uint64_t info, uint64_t w0, uint64_t w1, uint64_t w2, uint64_t w3)
+__attribute__((optimize("omit-frame-pointer"))) long
+sys_ipc_reply_recv(long fd, uint64_t info, uint64_t w0, uint64_t w1, uint64_t w2, uint64_t w3)
 {
 	struct proc *me = current;
 	struct file *f = ep_file((uint64_t)fd);
 	struct proc *c = caller_of(arch_msg_reg(me->tf, 6));
 	if (__builtin_expect(!f || f->badge || !c || (info >> 32) != 0 || me->bound_ntfn ||
-				     !list_empty(&f->ep->senders.sleepers) || me->trace, 0))
+				     !list_empty(&f->ep->senders.sleepers) || me->trace,
+			     0))
 		return ipc_reply_recv_slow(f, info, c);
 	struct endpoint *ep = f->ep;
 	/* The fast path: answer and wait in one switch to the caller. */
@@ -564,8 +564,7 @@ static __attribute__((noinline)) long lease_memcpy_any(void *dst, const void *sr
 
 /* memcpy for leases, which are mostly whole buffers (whole KiBs, 8-byte
  * aligned: straight to memcpy_bulk). Returns n. */
-static inline __attribute__((always_inline)) long lease_memcpy(void *dst, const void *src,
-							       size_t n)
+static inline __attribute__((always_inline)) long lease_memcpy(void *dst, const void *src, size_t n)
 {
 	if (!((((uintptr_t)dst | (uintptr_t)src) & 7) | (n & 1023)))
 		return (long)memcpy_bulk(dst, src, n);
@@ -576,15 +575,15 @@ static inline __attribute__((always_inline)) long lease_memcpy(void *dst, const 
  * each page checked (and faulted in) on both sides. Bytes copied, or
  * -errno. */
 static __attribute__((noinline)) long lease_copy_pages(struct proc *c, uint64_t cva, uint64_t mva,
-							uint64_t len, bool to_caller)
+						       uint64_t len, bool to_caller)
 {
 	struct proc *me = current;
 	uint64_t left = len;
 	while (left) {
 		int err;
 		char *cp = vm_user_ptr(&c->mm, cva, to_caller ? VM_WRITE : VM_READ, &err);
-		char *mp = cp ? vm_user_ptr(&me->mm, mva, to_caller ? VM_READ : VM_WRITE, &err)
-			      : NULL;
+		char *mp =
+			cp ? vm_user_ptr(&me->mm, mva, to_caller ? VM_READ : VM_WRITE, &err) : NULL;
 		if (!mp)
 			return err;
 		size_t chunk = PGSIZE - (cva & (PGSIZE - 1));
@@ -607,16 +606,15 @@ static __attribute__((noinline)) long lease_copy_pages(struct proc *c, uint64_t 
  * Bytes copied, or -errno: -ESRCH if the caller is gone. A copy that
  * stays within one page on each side (a page-aligned 4 KiB buffer, say)
  * translates each side once, straight from the page tables. */
-static inline __attribute__((always_inline)) long lease_copy(uint64_t token, uint64_t idx,
-							      uint64_t off, uint64_t ubuf,
-							      uint64_t len, bool to_caller)
+static inline __attribute__((always_inline)) long
+lease_copy(uint64_t token, uint64_t idx, uint64_t off, uint64_t ubuf, uint64_t len, bool to_caller)
 {
 	struct proc *me = current, *c = caller_of(token);
 	if (!c)
 		return -ESRCH;
 	if (idx >= (uint64_t)c->ipc_nleases)
 		return -EINVAL;
-	struct lease *l = &leases[token & 0xff][idx];	/* the slot: caller_of checked it */
+	struct lease *l = &leases[token & 0xff][idx]; /* the slot: caller_of checked it */
 	uint64_t flags = l->len_flags & ((1 << LEASE_FLAGS_BITS) - 1);
 	uint64_t llen = l->len_flags >> LEASE_FLAGS_BITS;
 	if (!(flags & (to_caller ? LDE_LEASE_WRITE : LDE_LEASE_READ)))
@@ -628,27 +626,30 @@ static inline __attribute__((always_inline)) long lease_copy(uint64_t token, uin
 	 * both page offsets: enough to tell that neither side crosses a page. */
 	if (len && ((cva | mva) & (PGSIZE - 1)) + len <= PGSIZE && mva < USER_TOP) {
 		if (cva >= USER_TOP)
-			__builtin_unreachable();	/* cva + len <= USER_TOP, len > 0 */
-		char *cp = mmu_translate(c->mm.pt, cva, PERM_RAM | PERM_U | (to_caller ? PERM_W : PERM_R));
-		char *mp = cp ? mmu_translate(me->mm.pt, mva, PERM_RAM | PERM_U | (to_caller ? PERM_R : PERM_W))
+			__builtin_unreachable(); /* cva + len <= USER_TOP, len > 0 */
+		char *cp = mmu_translate(c->mm.pt, cva,
+					 PERM_RAM | PERM_U | (to_caller ? PERM_W : PERM_R));
+		char *mp = cp ? mmu_translate(me->mm.pt, mva,
+					      PERM_RAM | PERM_U | (to_caller ? PERM_R : PERM_W))
 			      : NULL;
 		/* A whole page fits only from both pages' starts: aligned. */
 		if (mp && len == PGSIZE)
-			return (long)(to_caller ? memcpy_bulk(cp, mp, len) : memcpy_bulk(mp, cp, len));
+			return (long)(to_caller ? memcpy_bulk(cp, mp, len)
+						: memcpy_bulk(mp, cp, len));
 		if (mp)
 			return to_caller ? lease_memcpy(cp, mp, len) : lease_memcpy(mp, cp, len);
 	}
 	return lease_copy_pages(c, cva, mva, len, to_caller);
 }
 
-__attribute__((optimize("omit-frame-pointer")))
-long sys_lease_read(uint64_t token, uint64_t idx, uint64_t off, uintptr_t ubuf, size_t len)
+__attribute__((optimize("omit-frame-pointer"))) long
+sys_lease_read(uint64_t token, uint64_t idx, uint64_t off, uintptr_t ubuf, size_t len)
 {
 	return lease_copy(token, idx, off, ubuf, len, false);
 }
 
-__attribute__((optimize("omit-frame-pointer")))
-long sys_lease_write(uint64_t token, uint64_t idx, uint64_t off, uintptr_t ubuf, size_t len)
+__attribute__((optimize("omit-frame-pointer"))) long
+sys_lease_write(uint64_t token, uint64_t idx, uint64_t off, uintptr_t ubuf, size_t len)
 {
 	return lease_copy(token, idx, off, ubuf, len, true);
 }
@@ -678,7 +679,7 @@ void ipc_resume(struct trapframe *tf)
 	if (how == IPC_RESUME_CALL) {
 		r = call_finish(me);
 	} else if (me->ipc_state != IPC_NONE) {
-		me->ipc_state = IPC_NONE;	/* killed: already off the queue */
+		me->ipc_state = IPC_NONE; /* killed: already off the queue */
 		r = -EINTR;
 	} else {
 		r = me->ipc_ret;
@@ -710,7 +711,8 @@ int ipc_trace_args(char *buf, size_t size, uint64_t nr, const uint64_t args[6])
 		return -1;
 	uint64_t info = args[1];
 	int n = nr == SYS_ipc_reply
-			? ksnprintf(buf, size, "token=0x%lx, label=%u", args[0], LDE_MSG_LABEL(info))
+			? ksnprintf(buf, size, "token=0x%lx, label=%u", args[0],
+				    LDE_MSG_LABEL(info))
 			: ksnprintf(buf, size, "%ld, label=%u", (long)args[0], LDE_MSG_LABEL(info));
 	if (LDE_MSG_NLEASES(info) && n < (int)size)
 		n += ksnprintf(buf + n, size - n, ", leases=%lu", LDE_MSG_NLEASES(info));
@@ -718,7 +720,8 @@ int ipc_trace_args(char *buf, size_t size, uint64_t nr, const uint64_t args[6])
 		n += ksnprintf(buf + n, size - n, ", fd=%d", LDE_MSG_CAP(info));
 	for (int i = 2; i < 6 && n < (int)size; i++)
 		n += ksnprintf(buf + n, size - n,
-			       (long)args[i] >= -4096 && (long)args[i] < 65536 ? ", %ld" : ", 0x%lx",
+			       (long)args[i] >= -4096 && (long)args[i] < 65536 ? ", %ld"
+									       : ", 0x%lx",
 			       (long)args[i]);
 	return n;
 }

@@ -13,10 +13,10 @@ struct ntfn;
 /* A process's IPC state (struct proc's ipc_state). */
 enum ipc_state {
 	IPC_NONE,
-	IPC_SEND,	/* in call, queued on an endpoint's senders */
-	IPC_RECV,	/* in recv, queued on an endpoint's receivers */
-	IPC_REPLY,	/* in call, the request held by ipc_server */
-	IPC_NTFN,	/* in ntfn_wait */
+	IPC_SEND,  /* in call, queued on an endpoint's senders */
+	IPC_RECV,  /* in recv, queued on an endpoint's receivers */
+	IPC_REPLY, /* in call, the request held by ipc_server */
+	IPC_NTFN,  /* in ntfn_wait */
 };
 
 /* At boot: the page that records leases. Panics without memory. */
@@ -29,10 +29,10 @@ void ipc_init(void);
  * P_SLEEPING it stores too, a reply_recv's IPC_RESUME_RECV its IPC_RECV,
  * so one register holds both (an instruction less per round trip). */
 enum ipc_resume {
-	IPC_RESUME_NONE = 0,	/* it kept its kernel stack: swtch returns into it */
-	IPC_RESUME_DONE = 1,	/* the result is in its trapframe already */
-	IPC_RESUME_RECV = 2,	/* in recv or ntfn_wait: ipc_ret, or -EINTR if killed */
-	IPC_RESUME_CALL = 3,	/* in call: call_finish */
+	IPC_RESUME_NONE = 0, /* it kept its kernel stack: swtch returns into it */
+	IPC_RESUME_DONE = 1, /* the result is in its trapframe already */
+	IPC_RESUME_RECV = 2, /* in recv or ntfn_wait: ipc_ret, or -EINTR if killed */
+	IPC_RESUME_CALL = 3, /* in call: call_finish */
 };
 
 /* Drop current's kernel stack: when it next runs it resumes in ipc_resume,
@@ -43,12 +43,11 @@ void ipc_drop_stack(struct proc *me, int how);
  * must be off the CPU's books already and have dropped its own stack. */
 void ipc_hand_over(struct proc *next, long result) __attribute__((noreturn));
 
-
 /* Drop one file's reference; rx says the file could receive (unbadged).
  * When the last receiving file goes, the callers still queued fail with
  * -EPIPE; when the last file goes, the endpoint is freed. */
 void ep_put(struct endpoint *ep, bool rx);
-void ntfn_get(struct ntfn *n);	/* a device's binding holds it */
+void ntfn_get(struct ntfn *n); /* a device's binding holds it */
 void ntfn_put(struct ntfn *n);
 int ep_count(void);
 int ntfn_count(void);

@@ -5,9 +5,9 @@
 
 void panic(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));
 
-#define KASSERT(cond)                                                          \
-	do {                                                                   \
-		if (__builtin_expect(!(cond), 0))                              \
-			panic("%s:%d: %s: assertion failed: %s", __FILE__,     \
-			      __LINE__, __func__, #cond);                      \
+#define KASSERT(cond)                                                                          \
+	do {                                                                                   \
+		if (__builtin_expect(!(cond), 0))                                              \
+			panic("%s:%d: %s: assertion failed: %s", __FILE__, __LINE__, __func__, \
+			      #cond);                                                          \
 	} while (0)

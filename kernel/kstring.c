@@ -39,8 +39,9 @@ void *memcpy(void *dst, const void *src, size_t n)
 
 /* 1 KiB per turn of the loop: a page takes 4, where memcpy takes 64 turns
  * of 8 words (180 instructions more). */
-__attribute__((optimize("omit-frame-pointer")))	/* a leaf: no backtrace passes */
-size_t memcpy_bulk(void *dst, const void *src, size_t n)
+__attribute__((optimize("omit-frame-pointer"))) /* a leaf: no backtrace passes */
+size_t
+memcpy_bulk(void *dst, const void *src, size_t n)
 {
 	uint64_t *d = dst;
 	const uint64_t *s = src;

@@ -12,7 +12,7 @@ const char *ksym_lookup(uint64_t addr, uint64_t *offset)
 	uint64_t lo = 0, hi = ksyms_count;
 	if (!hi || addr < ksyms_addrs[0])
 		return 0;
-	while (hi - lo > 1) {	/* last entry with address <= addr */
+	while (hi - lo > 1) { /* last entry with address <= addr */
 		uint64_t mid = (lo + hi) / 2;
 		if (ksyms_addrs[mid] <= addr)
 			lo = mid;

@@ -9,9 +9,11 @@ struct list {
 	struct list *next, *prev;
 };
 
-#define LIST_INIT(name) { &(name), &(name) }
-#define container_of(ptr, type, member) \
-	((type *)((char *)(ptr)-offsetof(type, member)))
+#define LIST_INIT(name)          \
+	{                        \
+		&(name), &(name) \
+	}
+#define container_of(ptr, type, member) ((type *)((char *)(ptr)-offsetof(type, member)))
 
 static inline void list_init(struct list *l) { l->next = l->prev = l; }
 static inline bool list_empty(const struct list *l) { return l->next == l; }
@@ -24,7 +26,10 @@ static inline void list_insert_before(struct list *pos, struct list *n)
 	pos->prev = n;
 }
 
-static inline void list_push_back(struct list *head, struct list *n) { list_insert_before(head, n); }
+static inline void list_push_back(struct list *head, struct list *n)
+{
+	list_insert_before(head, n);
+}
 
 static inline void list_del(struct list *n)
 {

@@ -19,7 +19,7 @@
 #define DEFAULT_INIT "/init"
 #define DEFAULT_QUANTUM_MS 10
 #define MAX_QUANTUM_MS 1000
-#define DTB_MAX_SIZE (1 << 20)	/* sanity bound before the header is trusted */
+#define DTB_MAX_SIZE (1 << 20) /* sanity bound before the header is trusted */
 #define CMDLINE_MAX 512
 
 extern char _kernel_start[], _kernel_end[];
@@ -29,7 +29,7 @@ static struct fdt fdt;
 /* What the kernel itself takes from the device tree (arch/ reads the
  * board's devices and the timer frequency). */
 static struct fdt_range ram;
-static uint64_t ram_given;	/* the tree's RAM size if the boot map cut it, else 0 */
+static uint64_t ram_given; /* the tree's RAM size if the boot map cut it, else 0 */
 static struct fdt_range reserved[FDT_MAX_RESERVED];
 static int nreserved;
 static uint64_t initrd_start, initrd_end;
@@ -38,7 +38,7 @@ static char cmdline[CMDLINE_MAX];
 static char *init_argv[LDE_ARG_MAX + 1];
 static int init_argc;
 static uint64_t quantum_ms = DEFAULT_QUANTUM_MS;
-static bool panic_test;	/* panic=test: exercise the panic path (tests) */
+static bool panic_test; /* panic=test: exercise the panic path (tests) */
 /* panic=write-text / panic=write-rodata: store into the kernel's own text
  * or read-only data, which must fault (the tests check the permissions). */
 static volatile uint32_t *panic_store;
@@ -49,7 +49,7 @@ static const uint32_t rodata_probe = 0x1de;
 
 /* Recursion that never ends: each frame holds a page-sized buffer the
  * compiler cannot drop, and uses the result so it cannot become a loop. */
-static volatile uint64_t kstack_depth_max = UINT64_MAX;	/* never reached */
+static volatile uint64_t kstack_depth_max = UINT64_MAX; /* never reached */
 
 static __attribute__((noinline)) uint64_t kstack_recurse(uint64_t depth)
 {
@@ -212,7 +212,8 @@ void kmain(uint64_t hartid, uint64_t dtb_pa)
 	/* The boot page table (arch_boot_ram_end) bounds what the kernel can
 	 * reach: say so rather than silently ignore the rest. */
 	if (ram_given)
-		kprintf("lde: RAM %lu MiB, using the first %lu MiB\n", ram_given >> 20, ram.size >> 20);
+		kprintf("lde: RAM %lu MiB, using the first %lu MiB\n", ram_given >> 20,
+			ram.size >> 20);
 
 	if (initrd_end > initrd_start)
 		initrd_init(pa_to_kva(initrd_start), initrd_end - initrd_start);

@@ -16,14 +16,14 @@
 #include "sched.h"
 #include "syscall.h"
 
-#define NNTFN 32	/* in the whole system */
+#define NNTFN 32 /* in the whole system */
 
 struct ntfn {
-	int refs;		/* files, plus one for a binding; 0 = free */
+	int refs; /* files, plus one for a binding; 0 = free */
 	uint64_t bits;
-	struct waitq waiters;	/* in ntfn_wait */
-	struct proc *bound;	/* whose recv also returns the bits */
-	char name[12];		/* "ntfn N": ps's WAIT */
+	struct waitq waiters; /* in ntfn_wait */
+	struct proc *bound;   /* whose recv also returns the bits */
+	char name[12];	      /* "ntfn N": ps's WAIT */
 };
 
 static struct ntfn ntfns[NNTFN];
@@ -93,7 +93,7 @@ static struct proc *ntfn_deliver(struct ntfn *n)
 	}
 	struct proc *b = n->bound;
 	if (b && b->ipc_state == IPC_RECV && b->state == P_SLEEPING && !b->killed) {
-		list_del(&b->link);	/* off the endpoint's receivers */
+		list_del(&b->link); /* off the endpoint's receivers */
 		b->ipc_state = IPC_NONE;
 		b->ipc_ret = (long)LDE_MSG_NTFN;
 		arch_set_msg_reg(b->tf, 1, 0);
@@ -165,7 +165,7 @@ long sys_ntfn_wait(long fd)
 	}
 	long err = sleep_on(&n->waiters);
 	if (__builtin_expect(me->ipc_state != IPC_NONE, 0)) {
-		me->ipc_state = IPC_NONE;	/* killed: already off the queue */
+		me->ipc_state = IPC_NONE; /* killed: already off the queue */
 		return err ? err : -EINTR;
 	}
 	return err ? err : me->ipc_ret;
@@ -200,7 +200,7 @@ long sys_ntfn_bind(long fd)
 	n->refs++;
 	n->bound = me;
 	me->bound_ntfn = n;
-	me->ipc_exit_refs++;	/* exit unbinds */
+	me->ipc_exit_refs++; /* exit unbinds */
 	return 0;
 }
 

@@ -15,14 +15,14 @@ struct free_page {
 };
 
 static struct {
-	uint64_t cur, end;	/* physical */
+	uint64_t cur, end; /* physical */
 } ranges[MAX_RANGES];
 static int nranges;
 static struct free_page *free_list;
 static uint64_t nfree, ntotal;
-static uint64_t nreserved;	/* of the free pages, promised (palloc_reserve) */
+static uint64_t nreserved; /* of the free pages, promised (palloc_reserve) */
 static uint64_t ram_base, ram_pages;
-static uint16_t *refcount;	/* one per physical page of RAM */
+static uint16_t *refcount; /* one per physical page of RAM */
 
 static uint16_t *ref_of(const void *page)
 {
@@ -64,7 +64,7 @@ void *palloc(void)
 {
 	void *page = NULL;
 	if (nfree == nreserved)
-		return NULL;	/* what is left is promised */
+		return NULL; /* what is left is promised */
 	if (free_list) {
 		page = free_list;
 		free_list = free_list->next;

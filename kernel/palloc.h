@@ -13,10 +13,10 @@ void palloc_init(uint64_t ram_start, uint64_t ram_end);
 /* Hand [start, end) (physical, page-aligned) to the allocator. */
 void palloc_add_range(uint64_t start, uint64_t end);
 
-void *palloc(void);	/* refcount 1, contents undefined; NULL if none */
+void *palloc(void); /* refcount 1, contents undefined; NULL if none */
 void *palloc_zeroed(void);
-void page_get(void *page);	/* one more reference */
-void page_put(void *page);	/* one fewer; freed at zero */
+void page_get(void *page); /* one more reference */
+void page_put(void *page); /* one fewer; freed at zero */
 unsigned page_refcount(const void *page);
 
 /* Promises: palloc_reserve(n) sets n free pages aside (false if fewer than
@@ -28,5 +28,5 @@ bool palloc_reserve(uint64_t n);
 void palloc_unreserve(uint64_t n);
 uint64_t palloc_reserved_pages(void);
 
-uint64_t palloc_free_pages(void);	/* promised ones included */
+uint64_t palloc_free_pages(void); /* promised ones included */
 uint64_t palloc_total_pages(void);

@@ -23,13 +23,13 @@
 #define PIPE_SIZE PGSIZE
 
 struct pipe {
-	char *buf;		/* NULL = free slot */
-	uint64_t rpos, wpos;	/* free-running; wpos - rpos bytes are buffered */
-	int readers, writers;	/* open files on each end */
-	struct proc *writer;	/* whose turn it is to write; NULL: anyone's */
-	struct waitq rq;	/* readers, for data */
-	struct waitq wq;	/* writers, for their turn (oldest first) */
-	struct waitq space;	/* the writer whose turn it is, for space */
+	char *buf;	      /* NULL = free slot */
+	uint64_t rpos, wpos;  /* free-running; wpos - rpos bytes are buffered */
+	int readers, writers; /* open files on each end */
+	struct proc *writer;  /* whose turn it is to write; NULL: anyone's */
+	struct waitq rq;      /* readers, for data */
+	struct waitq wq;      /* writers, for their turn (oldest first) */
+	struct waitq space;   /* the writer whose turn it is, for space */
 };
 
 static struct pipe pipes[NPIPE];
@@ -49,7 +49,7 @@ int pipe_create(struct file **rd, struct file **wr)
 	*wr = *rd ? file_alloc(FILE_PIPE_WRITE) : NULL;
 	if (!*wr) {
 		if (*rd)
-			file_put(*rd);	/* not attached to the pipe yet */
+			file_put(*rd); /* not attached to the pipe yet */
 		page_put(buf);
 		return -ENFILE;
 	}
@@ -69,10 +69,10 @@ void pipe_close(struct pipe *p, bool writer)
 {
 	if (writer) {
 		p->writers--;
-		wake_all(&p->rq);	/* readers may now see end-of-file */
+		wake_all(&p->rq); /* readers may now see end-of-file */
 	} else {
 		p->readers--;
-		wake_all(&p->wq);	/* writers may now see EPIPE */
+		wake_all(&p->wq); /* writers may now see EPIPE */
 		wake_all(&p->space);
 	}
 	if (p->readers == 0 && p->writers == 0) {
@@ -111,10 +111,7 @@ long pipe_read(struct pipe *p, uint64_t ubuf, size_t n)
 }
 
 /* The turn goes to the oldest waiting writer, or to nobody. */
-static void pass_turn(struct pipe *p)
-{
-	p->writer = wake_one(&p->wq);
-}
+static void pass_turn(struct pipe *p) { p->writer = wake_one(&p->wq); }
 
 /* Queue until it is current's turn (or nobody's) and the pipe has space;
  * current then has the turn if it had to sleep for space. 0, -EPIPE (no

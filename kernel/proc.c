@@ -40,10 +40,11 @@ static struct proc *proc_alloc(void)
 		struct proc *p = &proc_table[i];
 		if (p->state != P_UNUSED)
 			continue;
-		memset(&p->PROC_PER_PROCESS, 0, sizeof *p - offsetof(struct proc, PROC_PER_PROCESS));
+		memset(&p->PROC_PER_PROCESS, 0,
+		       sizeof *p - offsetof(struct proc, PROC_PER_PROCESS));
 		p->pid = next_pid++;
-		p->ipc_token = (long)p->pid << 8 | i;	/* ipc.c: a reply names its caller so */
-		p->state = P_SLEEPING;	/* not runnable until the caller says so */
+		p->ipc_token = (long)p->pid << 8 | i; /* ipc.c: a reply names its caller so */
+		p->state = P_SLEEPING;		      /* not runnable until the caller says so */
 		waitq_init(&p->child_exit, "wait");
 		/* First swtch into it "returns" into trap_return on its stack. */
 		p->ctx.ra = (uint64_t)proc_start_pc;
@@ -75,7 +76,7 @@ int proc_spawn_init(const char *path, int argc, char **argv)
 	p->pgid = p->pid;
 	p->trace = syscall_trace_all;
 	init_proc = p;
-	current = p;	/* exec works on current */
+	current = p; /* exec works on current */
 	mmu_activate(p->mm.pt);
 	err = proc_exec(path, argc, argv);
 	current = NULL;
@@ -143,7 +144,8 @@ void proc_exit(int status)
 	}
 	if (p == init_proc) {
 		if (LDE_W_TERMSIG(status))
-			klog("lde: init (pid %d) killed by signal %d\n", p->pid, LDE_W_TERMSIG(status));
+			klog("lde: init (pid %d) killed by signal %d\n", p->pid,
+			     LDE_W_TERMSIG(status));
 		else
 			klog("lde: init (pid %d) exited with status %d\n", p->pid,
 			     LDE_W_EXITCODE(status));
@@ -309,8 +311,8 @@ void proc_check_killed(void)
 void proc_fault(const char *cause, int sig, uint64_t pc, uint64_t addr)
 {
 	struct proc *p = current;
-	klog("lde: pid %d (%s) killed: %s, sepc=0x%lx stval=0x%lx\n", p->pid, p->name, cause,
-	     pc, addr);
+	klog("lde: pid %d (%s) killed: %s, sepc=0x%lx stval=0x%lx\n", p->pid, p->name, cause, pc,
+	     addr);
 	proc_exit(LDE_W_SIGNALED(sig));
 }
 
@@ -388,7 +390,7 @@ void proc_dump(void)
 		if (p->state == P_UNUSED)
 			continue;
 		klog("%3d  %4d %-9s %-16s %s\n", p->pid, p->parent ? p->parent->pid : 0,
-			state_name(p->state), p->name,
-			p->state == P_SLEEPING && p->waiting_on ? p->waiting_on->name : "-");
+		     state_name(p->state), p->name,
+		     p->state == P_SLEEPING && p->waiting_on ? p->waiting_on->name : "-");
 	}
 }

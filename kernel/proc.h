@@ -12,8 +12,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#define NPROC 64	/* process table size */
-#define NOFILE 16	/* open descriptors per process */
+#define NPROC 64  /* process table size */
+#define NOFILE 16 /* open descriptors per process */
 #define INIT_PID 1
 
 struct file;
@@ -21,8 +21,8 @@ struct endpoint;
 struct ntfn;
 
 /* struct proc's trace bits, inherited by fork and kept by exec. */
-#define TRACE_PRINT 1		/* print each system call (syscall.c, docs/trace.md) */
-#define TRACE_TIMELINE 2	/* record events (timeline.c, docs/timeline.md) */
+#define TRACE_PRINT 1	 /* print each system call (syscall.c, docs/trace.md) */
+#define TRACE_TIMELINE 2 /* record events (timeline.c, docs/timeline.md) */
 
 /* Where a new process starts, in its first swtch: trap_return, or
  * trap_return_rec while the timeline records (timeline.c). */
@@ -30,23 +30,23 @@ extern char *proc_start_pc;
 
 enum proc_state {
 	P_UNUSED = LDE_P_UNUSED,
-	P_RUNNABLE = LDE_P_RUNNABLE,	/* on the run queue */
-	P_RUNNING = LDE_P_RUNNING,	/* current */
-	P_SLEEPING = LDE_P_SLEEPING,	/* on a wait queue or the timed queue */
-	P_ZOMBIE = LDE_P_ZOMBIE,	/* exited; slot kept until wait() */
+	P_RUNNABLE = LDE_P_RUNNABLE, /* on the run queue */
+	P_RUNNING = LDE_P_RUNNING,   /* current */
+	P_SLEEPING = LDE_P_SLEEPING, /* on a wait queue or the timed queue */
+	P_ZOMBIE = LDE_P_ZOMBIE,     /* exited; slot kept until wait() */
 };
 
 struct waitq {
 	struct list sleepers;
-	const char *name;	/* shown by ps and Ctrl-P */
+	const char *name; /* shown by ps and Ctrl-P */
 };
 
 struct proc {
 	/* The slot's own, set up at boot (proc_init) and kept when the slot
 	 * is reused. */
-	struct list link;	/* run queue, a waitq, or the timed queue (sched.c);
-				 * empty whenever the slot is free or a zombie */
-	struct trapframe *tf;	/* top of this slot's kernel stack */
+	struct list link;     /* run queue, a waitq, or the timed queue (sched.c);
+			       * empty whenever the slot is free or a zombie */
+	struct trapframe *tf; /* top of this slot's kernel stack */
 	/* The process's FP registers while the FPU does not hold them
 	 * (sched.c, the lazy FPU switch). Outside the part proc_alloc clears:
 	 * meaningful only if fp_used, and written whole before that is set
@@ -61,32 +61,31 @@ struct proc {
 	 * trapframe (a0 the descriptor it called, a1 the info word with the
 	 * descriptor it sends, a2..a5 the words) until a receiver takes it:
 	 * its descriptor table cannot change while it waits. */
-	uint8_t ipc_state;	/* enum ipc_state */
-	uint8_t ipc_resume;	/* blocked without a kernel stack, in: enum ipc_resume */
-	uint8_t ipc_nleases;	/* leases lent with the current call (ipc.c keeps them) */
-	uint32_t ipc_exit_refs;	/* what exit must release: requests held, + 1 if bound */
+	uint8_t ipc_state;	 /* enum ipc_state */
+	uint8_t ipc_resume;	 /* blocked without a kernel stack, in: enum ipc_resume */
+	uint8_t ipc_nleases;	 /* leases lent with the current call (ipc.c keeps them) */
+	uint32_t ipc_exit_refs;	 /* what exit must release: requests held, + 1 if bound */
 	struct proc *ipc_server; /* IPC_REPLY: who holds the request */
-	long ipc_ret;		/* the result a waker leaves for a blocked process */
-	long ipc_token;		/* its reply token: pid and slot */
+	long ipc_ret;		 /* the result a waker leaves for a blocked process */
+	long ipc_token;		 /* its reply token: pid and slot */
 	struct ntfn *bound_ntfn; /* consulted by recv */
-
 
 	/* Everything from here on is the process's: proc_alloc clears it
 	 * (PROC_PER_PROCESS is its first field). */
 
 	/* scheduler (sched.c) */
 	enum proc_state state;
-	struct context ctx;	/* saved by swtch while not running */
+	struct context ctx;	  /* saved by swtch while not running */
 	struct waitq *waiting_on; /* set while SLEEPING */
-	uint64_t wake_at;	/* timed sleep deadline (arch_now units) */
+	uint64_t wake_at;	  /* timed sleep deadline (arch_now units) */
 
 	/* identity (proc.c) */
 	int pid;
-	int pgid;		/* process group: Ctrl-C and kill(-pgid) */
-	uint8_t trace;		/* TRACE_*: print each system call, record events */
-	bool fp_used;		/* has used the FPU since exec: fp is its (sched.c) */
-	bool fp_on;		/* its FPU is on: the FPU holds its registers */
-	struct proc *parent;	/* re-pointed to init when the parent exits */
+	int pgid;	     /* process group: Ctrl-C and kill(-pgid) */
+	uint8_t trace;	     /* TRACE_*: print each system call, record events */
+	bool fp_used;	     /* has used the FPU since exec: fp is its (sched.c) */
+	bool fp_on;	     /* its FPU is on: the FPU holds its registers */
+	struct proc *parent; /* re-pointed to init when the parent exits */
 	char name[LDE_NAME_MAX] __attribute__((aligned(8))); /* fork copies it by words */
 
 	/* resources */
@@ -94,19 +93,19 @@ struct proc {
 	struct file *files[NOFILE];
 
 	/* lifecycle */
-	bool killed;		/* set by kill(); acted on before U-mode */
+	bool killed; /* set by kill(); acted on before U-mode */
 	int killsig;
-	int exit_status;	/* wait() status word, valid in P_ZOMBIE */
+	int exit_status;	 /* wait() status word, valid in P_ZOMBIE */
 	struct waitq child_exit; /* the parent sleeps here in wait() */
 
 	/* accounting (sched.c, syscall.c). CPU time is measured exactly at
 	 * every switch; how it splits between U- and S-mode is sampled by the
 	 * timer, as classic Unix does, which keeps clock reads off the
 	 * system-call path. */
-	uint64_t runtime;	/* arch_now() units on the CPU, until run_start */
-	uint64_t run_start;	/* when it last got the CPU */
+	uint64_t runtime;	 /* arch_now() units on the CPU, until run_start */
+	uint64_t run_start;	 /* when it last got the CPU */
 	uint64_t uticks, sticks; /* timer ticks that found it in U- / S-mode */
-	bool tick_in_kernel;	/* the pending tick arrived during kernel work */
+	bool tick_in_kernel;	 /* the pending tick arrived during kernel work */
 	uint64_t syscalls, vcsw, ivcsw;
 };
 

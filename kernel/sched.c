@@ -11,10 +11,10 @@
 
 uint64_t sched_quantum;
 static struct list run_queue = LIST_INIT(run_queue);
-static struct list timed_queue = LIST_INIT(timed_queue);	/* sorted by wake_at */
+static struct list timed_queue = LIST_INIT(timed_queue); /* sorted by wake_at */
 static struct context idle_ctx;
 static uint64_t next_tick;	/* end of the current quantum */
-static uint64_t timer_deadline;	/* when the timer is programmed to fire */
+static uint64_t timer_deadline; /* when the timer is programmed to fire */
 
 static void timer_start(uint64_t when)
 {
@@ -69,7 +69,7 @@ __attribute__((noinline)) void sched_fpu_switch_out(struct proc *prev)
 void sched_fpu_fault(void)
 {
 	struct proc *p = current;
-	if (!p->fp_used) {	/* a new process's registers: zero */
+	if (!p->fp_used) { /* a new process's registers: zero */
 		memset(&p->fp, 0, sizeof p->fp);
 		p->fp_used = true;
 		fpu_owner = 0;
@@ -89,9 +89,9 @@ void sched_fpu_fork(struct proc *child)
 		arch_fpu_save(&p->fp);
 	child->fp = p->fp;
 	child->fp_used = true;
-	if (fpu_owner == child->pid)	/* only if pids ever wrap: load the copy */
+	if (fpu_owner == child->pid) /* only if pids ever wrap: load the copy */
 		fpu_owner = 0;
-	arch_fpu_frame_off(child->tf);	/* the copy of p's frame may say on */
+	arch_fpu_frame_off(child->tf); /* the copy of p's frame may say on */
 }
 
 void sched_fpu_exec(struct proc *p)
@@ -371,10 +371,7 @@ static inline __attribute__((always_inline)) void tick(bool from_user, bool pree
 	}
 }
 
-void sched_timer_tick(bool from_user)
-{
-	tick(from_user, from_user);
-}
+void sched_timer_tick(bool from_user) { tick(from_user, from_user); }
 
 void sched_preempt_pending(void)
 {

@@ -12,7 +12,7 @@
 #include "hooks.h"
 #include "proc.h"
 
-extern uint64_t sched_quantum;	/* arch_now() units */
+extern uint64_t sched_quantum; /* arch_now() units */
 
 void sched_init(uint64_t quantum_ms);
 /* Start scheduling; the boot stack becomes the idle context. */
@@ -40,7 +40,7 @@ static inline __attribute__((always_inline)) void sched_hand_over(struct proc *n
 	uint64_t now = arch_now();
 	prev->vcsw++;
 	prev->runtime += now - prev->run_start;
-	next->state = P_RUNNING;	/* waiting_on is read only while SLEEPING */
+	next->state = P_RUNNING; /* waiting_on is read only while SLEEPING */
 	next->run_start = now;
 	current = next;
 	/* The FPU goes with the CPU (sched.c's lazy switch); the test replaces
@@ -73,7 +73,7 @@ void waitq_init(struct waitq *q, const char *name);
 /* Sleep on q until woken. Returns 0, or -EINTR if the process was killed
  * (it is then woken early, and the caller must unwind). */
 int sleep_on(struct waitq *q);
-void wake_sleepers(struct waitq *q);	/* wake_all's body */
+void wake_sleepers(struct waitq *q); /* wake_all's body */
 /* Wake every sleeper on q, in the order they came. */
 static inline void wake_all(struct waitq *q)
 {

@@ -18,7 +18,7 @@
  * jump: backtraces show the handler called straight from syscall_entry. */
 typedef long (*syscall_fn)(const struct trapframe *tf);
 
-#define ARG(i, t) (t)arch_syscall_arg(tf, i)
+#define ARG(i, t) (t) arch_syscall_arg(tf, i)
 #define DECODE_0(...)
 #define DECODE_1(t0, x0) ARG(0, t0)
 #define DECODE_2(t0, x0, t1, x1) ARG(0, t0), ARG(1, t1)
@@ -28,11 +28,11 @@ typedef long (*syscall_fn)(const struct trapframe *tf);
 	DECODE_4(t0, x0, t1, x1, t2, x2, t3, x3), ARG(4, t4)
 #define DECODE_6(t0, x0, t1, x1, t2, x2, t3, x3, t4, x4, t5, x5) \
 	DECODE_5(t0, x0, t1, x1, t2, x2, t3, x3, t4, x4), ARG(5, t5)
-#define SYSCALL(nr, name, ret, n, ...)                                                         \
-	__attribute__((optimize("omit-frame-pointer"))) static long sys_##name##_entry(        \
-		const struct trapframe *tf)                                                    \
-	{                                                                                      \
-		return sys_##name(DECODE_##n(__VA_ARGS__));                                    \
+#define SYSCALL(nr, name, ret, n, ...)                                                  \
+	__attribute__((optimize("omit-frame-pointer"))) static long sys_##name##_entry( \
+		const struct trapframe *tf)                                             \
+	{                                                                               \
+		return sys_##name(DECODE_##n(__VA_ARGS__));                             \
 	}
 #include "syscalls.def"
 #undef SYSCALL
@@ -65,7 +65,7 @@ static const struct {
 	const char *name;
 	uint8_t nargs;
 	bool returns;
-	uint8_t format[6];	/* enum arg_format */
+	uint8_t format[6]; /* enum arg_format */
 } syscall_info[NSYSCALLS] = {
 #define SYSCALL(nr, name, ret, n, ...) \
 	[nr] = { #name, n, RETURNS_##ret, { SYSCALL_EACH(n, FORMAT, __VA_ARGS__) } },
@@ -97,10 +97,11 @@ static int format_call(char *buf, size_t size, uint64_t nr, const uint64_t args[
 {
 	const char *name = nr < NSYSCALLS ? syscall_info[nr].name : NULL;
 	int n = name ? ksnprintf(buf, size, "[pid %d %s] %s(", current->pid, current->name, name)
-		     : ksnprintf(buf, size, "[pid %d %s] syscall_%lu(", current->pid, current->name, nr);
+		     : ksnprintf(buf, size, "[pid %d %s] syscall_%lu(", current->pid, current->name,
+				 nr);
 	int nargs = name ? syscall_info[nr].nargs : 6;
 	int m = n < (int)size ? ipc_trace_args(buf + n, size - n, nr, args) : -1;
-	if (m >= 0)	/* a message: its info word decoded (docs/trace.md) */
+	if (m >= 0) /* a message: its info word decoded (docs/trace.md) */
 		return n + m;
 	for (int i = 0; i < nargs && n < (int)size; i++) {
 		if (i)
@@ -110,7 +111,8 @@ static int format_call(char *buf, size_t size, uint64_t nr, const uint64_t args[
 		if (name)
 			n += format_arg(buf + n, size - n, syscall_info[nr].format[i], args[i]);
 		else
-			n += ksnprintf(buf + n, size - n, shown_in_decimal((long)args[i]) ? "%ld" : "0x%lx",
+			n += ksnprintf(buf + n, size - n,
+				       shown_in_decimal((long)args[i]) ? "%ld" : "0x%lx",
 				       (long)args[i]);
 	}
 	return n;
@@ -125,7 +127,8 @@ static void trace_call(uint64_t nr, const uint64_t args[6], long ret, bool retur
 	if (!returns)
 		ksnprintf(buf + n, sizeof buf - n, ") = ?");
 	else
-		ksnprintf(buf + n, sizeof buf - n, shown_in_decimal(ret) ? ") = %ld" : ") = 0x%lx", ret);
+		ksnprintf(buf + n, sizeof buf - n, shown_in_decimal(ret) ? ") = %ld" : ") = 0x%lx",
+			  ret);
 	klog("%s\n", buf);
 }
 
@@ -148,7 +151,8 @@ __attribute__((noinline)) static void dispatch_traced(struct trapframe *tf, uint
 	if (!returns && print)
 		trace_call(nr, args, 0, false);
 	if (!returns && record)
-		timeline_record(TL_SYSCALL_ENTER, (uint32_t)nr, args[0], args[1], args[2], args[3], 0);
+		timeline_record(TL_SYSCALL_ENTER, (uint32_t)nr, args[0], args[1], args[2], args[3],
+				0);
 	long ret = dispatch(tf, nr);
 	arch_syscall_ret(tf, ret);
 	if (print)

@@ -12,10 +12,11 @@ struct proc;
  * return (noreturn in the list) still has a long handler, which ends in a
  * noreturn function: the dispatcher jumps to every handler the same way. */
 #define SYSCALL_TYPE(t) t
-#define SYSCALL(nr, name, ret, n, ...) long sys_##name(SYSCALL_PARAMS(n, SYSCALL_TYPE, __VA_ARGS__));
+#define SYSCALL(nr, name, ret, n, ...) \
+	long sys_##name(SYSCALL_PARAMS(n, SYSCALL_TYPE, __VA_ARGS__));
 #include "syscalls.def"
 #undef SYSCALL
 
 /* trace=all (TRACE_PRINT) and timeline= (TRACE_TIMELINE) on the kernel
  * command line: every process is traced, or recorded. */
-extern uint8_t syscall_trace_all;	/* TRACE_* bits init starts with */
+extern uint8_t syscall_trace_all; /* TRACE_* bits init starts with */

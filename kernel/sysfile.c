@@ -7,10 +7,7 @@
 
 #define SSIZE_MAX_ ((uint64_t)INT64_MAX)
 
-static struct file *fd_file(long fd)
-{
-	return fd >= 0 && fd < NOFILE ? current->files[fd] : NULL;
-}
+static struct file *fd_file(long fd) { return fd >= 0 && fd < NOFILE ? current->files[fd] : NULL; }
 
 static int fd_alloc(struct file *f)
 {

@@ -32,10 +32,7 @@ long sys_exit(int status) { proc_exit(LDE_W_EXITED(status)); }
 
 LEAF long sys_getpid(void) { return current->pid; }
 
-LEAF long sys_getppid(void)
-{
-	return current->parent ? current->parent->pid : 0;
-}
+LEAF long sys_getppid(void) { return current->parent ? current->parent->pid : 0; }
 
 LEAF long sys_fork(void) { return proc_fork(); }
 LEAF long sys_wait(uintptr_t status) { return proc_wait(status); }
@@ -53,15 +50,13 @@ long sys_usleep(uint64_t us)
 	if (us > MAX_SLEEP_US)
 		return -EINVAL;
 	/* In two parts: us * hz alone overflows for sleeps of weeks. */
-	uint64_t ticks = us / US_PER_S * arch_timebase_hz + us % US_PER_S * arch_timebase_hz / US_PER_S;
+	uint64_t ticks =
+		us / US_PER_S * arch_timebase_hz + us % US_PER_S * arch_timebase_hz / US_PER_S;
 	return sleep_until(arch_now() + ticks);
 }
 
 /* Milliseconds since boot. */
-long sys_uptime(void)
-{
-	return (long)((arch_now() - boot_time) / (arch_timebase_hz / 1000));
-}
+long sys_uptime(void) { return (long)((arch_now() - boot_time) / (arch_timebase_hz / 1000)); }
 
 /* exec(path, argv): path and the argv strings are copied into one kernel
  * page before the old image goes away. */
@@ -75,7 +70,7 @@ long sys_exec(uintptr_t upath, uintptr_t uargv)
 	char *path = page;
 	char **argv = (char **)(page + LDE_PATH_MAX);
 	char *strings = page + LDE_PATH_MAX + (LDE_ARG_MAX + 1) * sizeof(char *);
-	char *end = strings + LDE_ARGS_BYTES;	/* the ABI's limit, NULs included */
+	char *end = strings + LDE_ARGS_BYTES; /* the ABI's limit, NULs included */
 	long err = copyinstr(&current->mm, path, upath, LDE_PATH_MAX);
 	int argc = 0;
 	while (err >= 0 && uargv) {
@@ -178,7 +173,7 @@ long sys_tcsetpgrp(long fd, int pgrp)
 	if (fd < 0 || fd >= NOFILE || !current->files[fd])
 		return -EBADF;
 	if (current->files[fd]->type != FILE_CONSOLE)
-		return -EINVAL;	/* POSIX says ENOTTY; lde has no such code */
+		return -EINVAL; /* POSIX says ENOTTY; lde has no such code */
 	if (pgrp < 0)
 		return -EINVAL;
 	/* Ctrl-C would then signal init: only init may ask for that. */

@@ -21,10 +21,10 @@ _Static_assert(PGSIZE % sizeof(struct tl_event) == 0, "records straddle pages");
  * these would make it a page longer (boot_to_init, make bench). */
 #define TL_DATA __attribute__((section(".data")))
 static struct tl_event *ring[TL_MAX / TL_PER_PAGE] TL_DATA;
-static uint32_t capacity = TL_MAX;	/* timeline=N may make it smaller */
-static uint32_t next_slot TL_DATA;	/* where the next record goes */
-static uint64_t recorded TL_DATA;	/* ever, the overwritten included */
-static int last_pid = -1;		/* whose events came last: a change is a switch */
+static uint32_t capacity = TL_MAX; /* timeline=N may make it smaller */
+static uint32_t next_slot TL_DATA; /* where the next record goes */
+static uint64_t recorded TL_DATA;  /* ever, the overwritten included */
+static int last_pid = -1;	   /* whose events came last: a change is a switch */
 bool timeline_active TL_DATA;
 bool timeline_all TL_DATA;
 
@@ -70,8 +70,8 @@ int timeline_param(const char *value)
 	return 0;
 }
 
-static void put(uint64_t icount, enum tl_kind kind, int pid, uint32_t a, uint64_t x0,
-		uint64_t x1, uint64_t x2, uint64_t x3, uint64_t x4)
+static void put(uint64_t icount, enum tl_kind kind, int pid, uint32_t a, uint64_t x0, uint64_t x1,
+		uint64_t x2, uint64_t x3, uint64_t x4)
 {
 	struct tl_event *e = &ring[next_slot / TL_PER_PAGE][next_slot % TL_PER_PAGE];
 	if (++next_slot == capacity)
@@ -112,8 +112,8 @@ void timeline_record_at(uint64_t icount, enum tl_kind kind, uint32_t a, uint64_t
 	if (pid != last_pid && p) {
 		uint64_t w[4];
 		name_words(p, w);
-		put(icount, TL_SWITCH, pid, 0, last_pid < 0 ? 0 : (uint64_t)last_pid, w[0], w[1], w[2],
-		    w[3]);
+		put(icount, TL_SWITCH, pid, 0, last_pid < 0 ? 0 : (uint64_t)last_pid, w[0], w[1],
+		    w[2], w[3]);
 		last_pid = pid;
 	}
 	put(icount, kind, pid, a, x0, x1, x2, x3, x4);
@@ -135,9 +135,7 @@ void timeline_record_exec(void)
 long timeline_control(long op, long arg)
 {
 	switch (op) {
-	case LDE_TL_OP_OFF:
-		current->trace &= ~TRACE_TIMELINE;
-		return 0;
+	case LDE_TL_OP_OFF: current->trace &= ~TRACE_TIMELINE; return 0;
 	case LDE_TL_OP_ON: {
 		int err = arm();
 		if (err)
@@ -146,12 +144,8 @@ long timeline_control(long op, long arg)
 		timeline_record_exec();
 		return 0;
 	}
-	case LDE_TL_OP_DUMP:
-		timeline_dump();
-		return 0;
-	case LDE_TL_OP_MARK:
-		timeline_record(TL_MARK, 0, (uint64_t)arg, 0, 0, 0, 0);
-		return 0;
+	case LDE_TL_OP_DUMP: timeline_dump(); return 0;
+	case LDE_TL_OP_MARK: timeline_record(TL_MARK, 0, (uint64_t)arg, 0, 0, 0, 0); return 0;
 	}
 	return -EINVAL;
 }
@@ -189,7 +183,4 @@ void timeline_fault_resolved(uint64_t scause, uint64_t addr, uint64_t pc)
 	timeline_record(TL_FAULT, (uint32_t)scause, addr, pc, 0, 0, 0);
 }
 
-void timeline_returning(void)
-{
-	timeline_record(TL_RETURN, 0, 0, 0, 0, 0, 0);
-}
+void timeline_returning(void) { timeline_record(TL_RETURN, 0, 0, 0, 0, 0, 0); }

@@ -14,29 +14,29 @@
 
 /* Event kinds: the numbers are the dump format's (docs/timeline.md). */
 enum tl_kind {
-	TL_TRAP = 1,	/* a: scause (bit 31: interrupt); x0: stval, or the call number
-			 * for a system call; icount: trap_entry's stamp */
-	TL_SYSCALL,	/* a: number; x0..x3: a0..a3 on entry; x4: result */
+	TL_TRAP = 1,	  /* a: scause (bit 31: interrupt); x0: stval, or the call number
+			   * for a system call; icount: trap_entry's stamp */
+	TL_SYSCALL,	  /* a: number; x0..x3: a0..a3 on entry; x4: result */
 	TL_SYSCALL_ENTER, /* a call that may not return, before it runs (exit...) */
-	TL_TIMER,	/* a timer interrupt, before its handler (which may switch) */
-	TL_DEVICE,	/* a device interrupt, before its handler */
-	TL_SWITCH,	/* pid now runs: x0: the pid that ran before it (0: none yet);
-			 * x1..x4: its name, NUL-padded */
-	TL_EXEC,	/* current's new image: x0..x3: its name, NUL-padded */
-	TL_BOOT,	/* a: the boot step (1: the trap table set up) */
-	TL_FAULT,	/* a: scause; x0: address; x1: pc; x2: 0 resolved, 1 copy-on-write */
-	TL_RETURN,	/* the return to U-mode: the registers are restored next */
-	TL_IPC_CALL,	/* reserved for IPC: a: endpoint; x0..x3 the message words */
+	TL_TIMER,	  /* a timer interrupt, before its handler (which may switch) */
+	TL_DEVICE,	  /* a device interrupt, before its handler */
+	TL_SWITCH,	  /* pid now runs: x0: the pid that ran before it (0: none yet);
+			   * x1..x4: its name, NUL-padded */
+	TL_EXEC,	  /* current's new image: x0..x3: its name, NUL-padded */
+	TL_BOOT,	  /* a: the boot step (1: the trap table set up) */
+	TL_FAULT,	  /* a: scause; x0: address; x1: pc; x2: 0 resolved, 1 copy-on-write */
+	TL_RETURN,	  /* the return to U-mode: the registers are restored next */
+	TL_IPC_CALL,	  /* reserved for IPC: a: endpoint; x0..x3 the message words */
 	TL_IPC_RECV,
 	TL_IPC_REPLY,
-	TL_MARK,	/* a program's mark (timeline(TL_OP_MARK)): x0 its argument */
+	TL_MARK, /* a program's mark (timeline(TL_OP_MARK)): x0 its argument */
 };
 
 struct tl_event {
-	uint64_t icount;	/* instret when recorded */
-	uint64_t time;		/* arch_now() */
+	uint64_t icount; /* instret when recorded */
+	uint64_t time;	 /* arch_now() */
 	uint16_t kind;
-	uint16_t pid;		/* current's, 0 outside any process */
+	uint16_t pid; /* current's, 0 outside any process */
 	uint32_t a;
 	uint64_t x[5];
 };

@@ -44,7 +44,7 @@ static int signal_for(enum user_fault kind)
  * switch: sched.c): that one is retried. Out of line, so that the page
  * faults' path stays as short as it was. */
 static __attribute__((noinline)) void not_a_page_fault(enum user_fault kind, uint64_t pc,
-							uint64_t addr)
+						       uint64_t addr)
 {
 	if (kind == FAULT_ILLEGAL) {
 		switch (arch_fpu_fault_kind(current->tf)) {
@@ -58,7 +58,8 @@ static __attribute__((noinline)) void not_a_page_fault(enum user_fault kind, uin
 
 /* On the page-fault path (demand paging, copy on write): no frame pointer
  * of its own, as syscall_entry. */
-__attribute__((optimize("omit-frame-pointer"))) void proc_user_fault(enum user_fault kind, uint64_t pc, uint64_t addr)
+__attribute__((optimize("omit-frame-pointer"))) void proc_user_fault(enum user_fault kind,
+								     uint64_t pc, uint64_t addr)
 {
 	enum vm_access access;
 	switch (kind) {
@@ -72,12 +73,9 @@ __attribute__((optimize("omit-frame-pointer"))) void proc_user_fault(enum user_f
 		return;
 	if (err == -ENOMEM) {
 		proc_out_of_memory(pc, addr);
-		return;	/* retry the access */
+		return; /* retry the access */
 	}
 	proc_fault(fault_name(kind), LDE_SIGSEGV, pc, addr);
 }
 
-void return_to_user(void)
-{
-	return_to_user_of(current);
-}
+void return_to_user(void) { return_to_user_of(current); }

@@ -14,7 +14,7 @@
 #define KEY_BACKSPACE 0x08
 #define KEY_DEL 0x7f
 #define LINE_MAX 256
-#define COOKED_SIZE 1024	/* power of two */
+#define COOKED_SIZE 1024 /* power of two */
 
 static char line[LINE_MAX];
 static size_t line_len;
@@ -65,18 +65,14 @@ void tty_input(int c)
 			echo("\b \b", 3);
 		}
 		break;
-	case CTRL('D'):
-		commit(false, line_len == 0);
-		break;
+	case CTRL('D'): commit(false, line_len == 0); break;
 	case CTRL('C'):
 		echo("^C\n", 3);
 		line_len = 0;
 		if (foreground > 0)
 			proc_kill(-foreground, LDE_SIGINT);
 		break;
-	case CTRL('P'):
-		proc_dump();
-		break;
+	case CTRL('P'): proc_dump(); break;
 	default:
 		if (line_len < LINE_MAX && c >= ' ' && c < KEY_DEL) {
 			line[line_len++] = (char)c;

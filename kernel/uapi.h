@@ -47,8 +47,9 @@ enum {
 #undef SYSCALL
 	NSYSCALLS
 };
-#define SYSCALL(nr, name, ...) \
-	_Static_assert(nr == SYSCALL_POS_##name, "syscalls.def: " #name "'s number is out of order");
+#define SYSCALL(nr, name, ...)                   \
+	_Static_assert(nr == SYSCALL_POS_##name, \
+		       "syscalls.def: " #name "'s number is out of order");
 #include "syscalls.def"
 #undef SYSCALL
 
@@ -70,15 +71,15 @@ enum {
 #define LDE_W_SIGMASK 0x7f
 #define LDE_W_CODESHIFT 8
 #define LDE_W_CODEMASK 0xff
-#define LDE_W_EXITED(code) (((code) & LDE_W_CODEMASK) << LDE_W_CODESHIFT)
-#define LDE_W_SIGNALED(sig) ((sig) & LDE_W_SIGMASK)
-#define LDE_W_TERMSIG(status) ((status) & LDE_W_SIGMASK)	/* 0: it exited */
+#define LDE_W_EXITED(code) (((code)&LDE_W_CODEMASK) << LDE_W_CODESHIFT)
+#define LDE_W_SIGNALED(sig) ((sig)&LDE_W_SIGMASK)
+#define LDE_W_TERMSIG(status) ((status)&LDE_W_SIGMASK) /* 0: it exited */
 #define LDE_W_EXITCODE(status) (((status) >> LDE_W_CODESHIFT) & LDE_W_CODEMASK)
 
 #define LDE_NAME_MAX 16
 #define LDE_PATH_MAX 128
-#define LDE_ARG_MAX 32	/* argv entries, the NULL excluded */
-#define LDE_ARGS_BYTES 2048	/* all argv strings together */
+#define LDE_ARG_MAX 32	    /* argv entries, the NULL excluded */
+#define LDE_ARGS_BYTES 2048 /* all argv strings together */
 
 enum lde_proc_state {
 	LDE_P_UNUSED,
@@ -94,37 +95,37 @@ enum lde_proc_state {
 struct lde_procinfo {
 	int32_t pid;
 	int32_t ppid;
-	int32_t state;	/* enum lde_proc_state */
+	int32_t state; /* enum lde_proc_state */
 	int32_t killed;
 	int32_t pgid;
 	int32_t pad;
 	char name[LDE_NAME_MAX];
-	char wchan[LDE_NAME_MAX];	/* what a sleeping process waits for */
-	uint64_t cpu_us;	/* CPU time, measured at every context switch */
-	uint64_t utime_us;	/* cpu_us split between U- and S-mode in the */
-	uint64_t stime_us;	/* proportion of uticks to sticks */
-	uint64_t ticks;		/* timer ticks that found it running: */
-	uint64_t uticks;	/* in U-mode */
-	uint64_t sticks;	/* in S-mode (or arrived while the kernel worked for it) */
+	char wchan[LDE_NAME_MAX]; /* what a sleeping process waits for */
+	uint64_t cpu_us;	  /* CPU time, measured at every context switch */
+	uint64_t utime_us;	  /* cpu_us split between U- and S-mode in the */
+	uint64_t stime_us;	  /* proportion of uticks to sticks */
+	uint64_t ticks;		  /* timer ticks that found it running: */
+	uint64_t uticks;	  /* in U-mode */
+	uint64_t sticks;	  /* in S-mode (or arrived while the kernel worked for it) */
 	uint64_t syscalls;
-	uint64_t vcsw;		/* voluntary context switches (blocked, yielded) */
-	uint64_t ivcsw;		/* involuntary ones (preempted by the timer) */
+	uint64_t vcsw;	/* voluntary context switches (blocked, yielded) */
+	uint64_t ivcsw; /* involuntary ones (preempted by the timer) */
 	/* What the process makes the kernel hold, and what the out-of-memory
 	 * killer compares: user pages (shared ones counted by each sharer),
 	 * page tables, and the heap pages (and tables) sbrk promised. */
 	uint64_t pages;
-	uint64_t promised;	/* of pages, those promised and not yet taken */
+	uint64_t promised; /* of pages, those promised and not yet taken */
 };
 
 struct lde_meminfo {
 	uint64_t free_pages;
 	uint64_t total_pages;
 	uint64_t page_size;
-	uint64_t promised_pages;	/* of free_pages, those promised (sbrk) */
-	uint64_t files;		/* kernel objects in use, for leak checks: open files, */
-	uint64_t endpoints;	/* IPC endpoints, */
-	uint64_t ntfns;		/* notifications, */
-	uint64_t devices;	/* devices open by a driver */
+	uint64_t promised_pages; /* of free_pages, those promised (sbrk) */
+	uint64_t files;		 /* kernel objects in use, for leak checks: open files, */
+	uint64_t endpoints;	 /* IPC endpoints, */
+	uint64_t ntfns;		 /* notifications, */
+	uint64_t devices;	 /* devices open by a driver */
 };
 
 /* readdir(index, buf, len): copies the NUL-terminated name of the
@@ -141,7 +142,6 @@ struct lde_meminfo {
 #define LDE_TL_OP_DUMP 2
 #define LDE_TL_OP_MARK 3
 
-
 /* IPC (docs/ipc.md). A message is an info word and four data words, all in
  * registers. The info word carries the label (low 32 bits), the number of
  * leases the caller lends, and the descriptor that travels with it:
@@ -156,16 +156,16 @@ struct lde_meminfo {
  * ipc_call leaves a1, a6 and a7 as they were; every call leaves a7. */
 #define LDE_MSG_LABEL(info) ((uint32_t)(info))
 #define LDE_MSG_NLEASES(info) (((info) >> 32) & 0xff)
-#define LDE_MSG_CAP(info) ((int)(((info) >> 40) & 0xff) - 1)	/* -1: none */
+#define LDE_MSG_CAP(info) ((int)(((info) >> 40) & 0xff) - 1) /* -1: none */
 #define LDE_MSG_INFO(label, nleases, capfd) \
 	((uint64_t)(uint32_t)(label) | (uint64_t)(nleases) << 32 | (uint64_t)((capfd) + 1) << 40)
-#define LDE_MSG_CAP_LOST (1ULL << 48)	/* a descriptor was sent; the table was full */
-#define LDE_MSG_NTFN (1ULL << 49)	/* recv returned the bound notification: w0 = bits */
-#define LDE_MSG_IN_MASK ((1ULL << 48) - 1)	/* what a sender may set */
+#define LDE_MSG_CAP_LOST (1ULL << 48)	   /* a descriptor was sent; the table was full */
+#define LDE_MSG_NTFN (1ULL << 49)	   /* recv returned the bound notification: w0 = bits */
+#define LDE_MSG_IN_MASK ((1ULL << 48) - 1) /* what a sender may set */
 
 #define LDE_LEASE_MAX 4
-#define LDE_LEASE_READ 1	/* the server may read it */
-#define LDE_LEASE_WRITE 2	/* the server may write it */
+#define LDE_LEASE_READ 1  /* the server may read it */
+#define LDE_LEASE_WRITE 2 /* the server may write it */
 struct lde_lease {
 	uint64_t addr;
 	uint64_t len;

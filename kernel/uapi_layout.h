@@ -25,9 +25,9 @@
 #define PAGE_DOWN(a) ((a) & ~(LDE_UL(1) * PGSIZE - 1))
 #define PAGE_UP(a) PAGE_DOWN((a) + PGSIZE - 1)
 
-#define USER_BASE LDE_UL(0x1000)	/* lowest user address: page 0 stays unmapped */
-#define USER_TOP LDE_UL(0x4000000000)	/* first address above user space */
-#define USER_STACK_MAX (LDE_UL(1) << 20)	/* the stack may grow to 1 MiB */
+#define USER_BASE LDE_UL(0x1000)	 /* lowest user address: page 0 stays unmapped */
+#define USER_TOP LDE_UL(0x4000000000)	 /* first address above user space */
+#define USER_STACK_MAX (LDE_UL(1) << 20) /* the stack may grow to 1 MiB */
 #define USER_STACK_BOTTOM (USER_TOP - USER_STACK_MAX)
 /* The device window, 512 KiB just below the stack's guard page: registers
  * from USER_DEV_BASE, DMA pages from USER_DEV_DMA. It lies in the span of

@@ -81,7 +81,7 @@ static int heap_fault(struct mm *mm, struct mmu_entry *entry, uint64_t va)
 	if (!entry)
 		entry = mmu_make_tables(mm->pt, va);
 	void *page = palloc_zeroed();
-	KASSERT(entry && page);	/* they were set aside */
+	KASSERT(entry && page); /* they were set aside */
 	mmu_fill(entry, page, PERM_R | PERM_W | PERM_U);
 	mm->pages++;
 	return 0;
@@ -215,14 +215,14 @@ static uint64_t window_free(struct mm *mm, uint64_t lo, uint64_t hi, uint64_t np
 
 long vm_map_device(struct mm *mm, uint64_t pa, uint64_t size)
 {
-	KASSERT(mm->stack_low < USER_TOP);	/* see the _Static_assert above */
+	KASSERT(mm->stack_low < USER_TOP); /* see the _Static_assert above */
 	uint64_t va = size ? window_free(mm, USER_DEV_BASE, USER_DEV_DMA, size / PGSIZE) : 0;
 	if (!va)
 		return -ENOMEM;
 	for (uint64_t off = 0; off < size; off += PGSIZE) {
 		int err = mmu_map_device_page(mm->pt, va + off, pa + off, PERM_R | PERM_W | PERM_U);
 		if (err)
-			return err;	/* the pages mapped so far stay, counted */
+			return err; /* the pages mapped so far stay, counted */
 		mm->pages++;
 	}
 	return (long)va;
@@ -244,8 +244,7 @@ long vm_map_dma(struct mm *mm, void *page)
 
 static bool demand_paged(struct mm *mm, uint64_t va)
 {
-	return (va >= mm->heap_start && va < mm->brk) ||
-	       (va >= USER_STACK_BOTTOM && va < USER_TOP);
+	return (va >= mm->heap_start && va < mm->brk) || (va >= USER_STACK_BOTTOM && va < USER_TOP);
 }
 
 /* The permissions a user access needs, for the kernel to make it or to
@@ -331,7 +330,7 @@ int copyin(struct mm *mm, void *dst, uint64_t usrc, size_t n)
 
 int copyout(struct mm *mm, uint64_t udst, const void *src, size_t n)
 {
-	return copy_user(mm, (char *)src, udst, n, VM_WRITE);	/* only read from */
+	return copy_user(mm, (char *)src, udst, n, VM_WRITE); /* only read from */
 }
 
 long copyinstr(struct mm *mm, char *dst, uint64_t usrc, size_t max)
@@ -351,7 +350,6 @@ long copyinstr(struct mm *mm, char *dst, uint64_t usrc, size_t max)
 	}
 	return -ENAMETOOLONG;
 }
-
 
 /* Does what lies below a (the heap [heap_start, a), or else the image's
  * last page, which is never unmapped) end in the level-0 table's span,
@@ -389,9 +387,10 @@ long vm_sbrk(struct mm *mm, long incr)
 		 * promised and are not needed any more. Within one span, no
 		 * table is wholly above it. */
 		bool one_span = same_span(mm, hi, lo);
-		uint64_t unneeded = one_span ? 0 : tables_missing(mm, hi, lo) - shared_missing(mm, hi);
+		uint64_t unneeded =
+			one_span ? 0 : tables_missing(mm, hi, lo) - shared_missing(mm, hi);
 		if (unneeded > mm->promised_tables)
-			unneeded = mm->promised_tables;	/* the stack took some */
+			unneeded = mm->promised_tables; /* the stack took some */
 		uint64_t pages0 = mm->pages;
 		mmu_unmap_range(mm->pt, hi, lo, &mm->pages);
 		uint64_t unmapped = (lo - hi) / PGSIZE - (pages0 - mm->pages);

@@ -10,16 +10,16 @@
 #include <stdint.h>
 
 struct mm {
-	pagetable_t pt;		/* root; the upper half is the kernel's */
-	uint64_t heap_start;	/* page-aligned end of the ELF image */
-	uint64_t brk;		/* end of the heap; [heap_start, brk) is valid */
-	uint64_t stack_low;	/* lowest stack page mapped (USER_TOP if none) */
-	uint64_t pages;		/* user pages mapped (not counting tables) */
+	pagetable_t pt;	     /* root; the upper half is the kernel's */
+	uint64_t heap_start; /* page-aligned end of the ELF image */
+	uint64_t brk;	     /* end of the heap; [heap_start, brk) is valid */
+	uint64_t stack_low;  /* lowest stack page mapped (USER_TOP if none) */
+	uint64_t pages;	     /* user pages mapped (not counting tables) */
 	/* The heap's promise (vm_sbrk): pages set aside in the allocator
 	 * (palloc_reserve) for every heap page not yet mapped, and for the
 	 * page tables they could need, so that touching the heap never fails
 	 * for want of memory. */
-	uint64_t promised;	/* heap pages in [heap_start, brk) not mapped */
+	uint64_t promised;	  /* heap pages in [heap_start, brk) not mapped */
 	uint64_t promised_tables; /* tables missing for the heap (an upper bound) */
 	/* A driver's device window (uapi_layout.h) needs no field: its pages
 	 * are counted in pages, its table is the stack's, and what is free in

@@ -54,18 +54,15 @@ static inline long raw_syscall0(long nr)
 	return a0;
 }
 
-#define TIMEBASE_HZ 10000000UL	/* QEMU virt; ns per tick = 100 */
+#define TIMEBASE_HZ 10000000UL /* QEMU virt; ns per tick = 100 */
 
 struct sample {
 	unsigned long insns, ticks;
 };
 
-static struct sample begin(void)
-{
-	return (struct sample){ instret(), now_ticks() };
-}
+static struct sample begin(void) { return (struct sample){ instret(), now_ticks() }; }
 
-static unsigned long loop_cost;	/* instructions of one empty iteration */
+static unsigned long loop_cost; /* instructions of one empty iteration */
 
 static void report(const char *name, struct sample s, unsigned long n, unsigned long ops_per_iter,
 		   int subtract_loop)
@@ -192,7 +189,7 @@ static void bench_pipe(unsigned long n)
 		}
 		_exit(0);
 	}
-	write(ab[1], &c, 1);	/* warm up */
+	write(ab[1], &c, 1); /* warm up */
 	read(ba[0], &c, 1);
 	struct sample s = begin();
 	for (unsigned long i = 0; i < n; i++) {
@@ -201,7 +198,8 @@ static void bench_pipe(unsigned long n)
 	}
 	unsigned long di = instret() - s.insns, dt = now_ticks() - s.ticks;
 	printf("BENCH pipe_roundtrip %lu %lu %lu\n", (di - n * loop_cost) / n, n, dt * 100 / n);
-	printf("BENCH pipe_hop %lu %lu %lu\n", (di - n * loop_cost) / (2 * n), 2 * n, dt * 100 / (2 * n));
+	printf("BENCH pipe_hop %lu %lu %lu\n", (di - n * loop_cost) / (2 * n), 2 * n,
+	       dt * 100 / (2 * n));
 	wait(NULL);
 	close(ab[0]), close(ab[1]), close(ba[0]), close(ba[1]);
 }
@@ -265,14 +263,15 @@ static void ipc_server(int ep, size_t read_lease)
 	register long a0 __asm__("a0");
 	register unsigned long a1 __asm__("a1"), a2 __asm__("a2"), a3 __asm__("a3");
 	register unsigned long a4 __asm__("a4"), a5 __asm__("a5"), a6 __asm__("a6") = tok;
-	register long a7 __asm__("a7") = SYS_ipc_reply_recv;	/* the kernel leaves a7 alone */
+	register long a7 __asm__("a7") = SYS_ipc_reply_recv; /* the kernel leaves a7 alone */
 	for (;;) {
 		unsigned long t = instret();
 		if (info == 1)
 			_exit(0);
 		a0 = ep, a1 = 0, a2 = t;
 		__asm__ volatile("ecall"
-				 : "+r"(a0), "+r"(a1), "+r"(a2), "=r"(a3), "=r"(a4), "=r"(a5), "+r"(a6)
+				 : "+r"(a0), "+r"(a1), "+r"(a2), "=r"(a3), "=r"(a4), "=r"(a5),
+				   "+r"(a6)
 				 : "r"(a7)
 				 : "memory");
 		info = a0;
@@ -302,7 +301,7 @@ static void bench_ipc(unsigned long n)
 	if (pid == 0)
 		ipc_server(ep, 0);
 	unsigned long w0, oneway = 0;
-	raw_ipc(SYS_ipc_call, ep, 0, 0, 0, &w0);	/* warm up: the server now waits */
+	raw_ipc(SYS_ipc_call, ep, 0, 0, 0, &w0); /* warm up: the server now waits */
 	for (unsigned long i = 0; i < n; i++) {
 		unsigned long t0 = instret();
 		raw_ipc(SYS_ipc_call, ep, 0, 0, 0, &w0);
@@ -452,7 +451,8 @@ static void bench_timer_tick(unsigned long n)
 		printf("BENCH-NOTE timer_tick no ticks in the window\n");
 		return;
 	}
-	printf("BENCH timer_tick %lu %lu %lu\n", (di - n * loop_cost) / ticks, ticks, dt * 100 / ticks);
+	printf("BENCH timer_tick %lu %lu %lu\n", (di - n * loop_cost) / ticks, ticks,
+	       dt * 100 / ticks);
 }
 
 /* Run from the shell, the lines need their legend; scripts/bench.py and
@@ -474,20 +474,24 @@ int main(int argc, char **argv)
 			void (*fn)(unsigned long);
 			unsigned long n;
 		} one[] = {
-			{ "getpid", bench_getpid, 100 }, { "yield_self", bench_yield_self, 100 },
+			{ "getpid", bench_getpid, 100 },
+			{ "yield_self", bench_yield_self, 100 },
 			{ "yield_switch", bench_yield_switch, 100 },
-			{ "yield_switch_fp", bench_yield_switch_fp, 100 }, { "pipe", bench_pipe, 100 },
+			{ "yield_switch_fp", bench_yield_switch_fp, 100 },
+			{ "pipe", bench_pipe, 100 },
 			{ "fork_exit_wait", bench_fork_exit_wait, 100 },
-			{ "fork_exec_wait", bench_fork_exec_wait, 100 }, { "sbrk_page", bench_sbrk, 100 },
+			{ "fork_exec_wait", bench_fork_exec_wait, 100 },
+			{ "sbrk_page", bench_sbrk, 100 },
 			{ "timer_tick", bench_timer_tick, 20000000 },
-			{ "ipc", bench_ipc, 100 }, { "ipc_lease", bench_ipc_lease, 100 },
+			{ "ipc", bench_ipc, 100 },
+			{ "ipc_lease", bench_ipc_lease, 100 },
 			{ "ntfn", bench_ntfn, 100 },
 		};
 		measure_empty_loop();
 		legend();
-		if (!strcmp(argv[2], "none"))	/* the baseline: everything but the loop */
+		if (!strcmp(argv[2], "none")) /* the baseline: everything but the loop */
 			return 0;
-		if (!strcmp(argv[2], "boot")) {	/* run as init: boot_to_init alone */
+		if (!strcmp(argv[2], "boot")) { /* run as init: boot_to_init alone */
 			printf("BENCH boot_to_init %lu 1 %lu\n", boot, 0UL);
 			return 0;
 		}

@@ -71,44 +71,46 @@
 #include "kaddr.h"
 
 #define PG 4096UL
-static long total_pages;	/* RAM, in pages (set before the first fork) */
-#define NOFILE 16		/* descriptors per process (kernel/proc.h) */
+static long total_pages; /* RAM, in pages (set before the first fork) */
+#define NOFILE 16	 /* descriptors per process (kernel/proc.h) */
 #define MAX_WORKERS 16
-#define WORKER_BUDGET_MS 40	/* a worker still alive after this is killed */
+#define WORKER_BUDGET_MS 40 /* a worker still alive after this is killed */
 /* The same for a worker that takes all memory: time to touch every page. */
 #define HOG_BUDGET_MS (150 + total_pages / 128)
-#define HOG_ONE_IN 64		/* how many workers are hogs */
-#define STALL_ONE_IN 16		/* how many make long calls */
-#define STALL_BUDGET_MS 1000	/* their budget: a console write is slow */
-#define BEAT_US 2000		/* the heartbeat's sleep */
+#define HOG_ONE_IN 64	     /* how many workers are hogs */
+#define STALL_ONE_IN 16	     /* how many make long calls */
+#define STALL_BUDGET_MS 1000 /* their budget: a console write is slow */
+#define BEAT_US 2000	     /* the heartbeat's sleep */
 #define POLL_US 2000
 #define SENTINEL_PERIOD_MS 100
-#define END_TIMEOUT_MS 20000	/* everything must be gone by then */
-#define REPORT_EVERY 32		/* calls between a worker's reports */
+#define END_TIMEOUT_MS 20000 /* everything must be gone by then */
+#define REPORT_EVERY 32	     /* calls between a worker's reports */
 #define SCRATCH_PAGES 4
-#define MAX_DEPTH 3		/* fuzzed forks nest this deep at most */
+#define MAX_DEPTH 3 /* fuzzed forks nest this deep at most */
 #define NAMES_MAX 160
-#define TABLE_MAX 128		/* procinfo entries (NPROC is 64) */
+#define TABLE_MAX 128 /* procinfo entries (NPROC is 64) */
 
 /* ---- shared state, set up by the parent before any fork ---------------- */
 
 static uint64_t seed;
 static int parent_pid, sentinel_pid;
-static int guard_pid;		/* ~sentinel_pid: a second copy to check */
-static int stats_fd;		/* workers' report pipe (write end) */
+static int guard_pid; /* ~sentinel_pid: a second copy to check */
+static int stats_fd;  /* workers' report pipe (write end) */
 
 /* The initrd's files, read once (readdir) before the run. */
 static char names[NAMES_MAX][LDE_NAME_MAX + 8];
 static int nnames;
 /* Programs a worker may exec with any arguments: short-lived, or killed by
  * the budget, and harmless (no shell, kill, poweroff, tests or fuzz). */
-static const char *const exec_ok[] = { "hello", "true", "echo", "spin", "yes", "uptime",
-				       "ls", "head", "sleep", "ps" };
+static const char *const exec_ok[] = { "hello",	 "true", "echo", "spin",  "yes",
+				       "uptime", "ls",	 "head", "sleep", "ps" };
 
 /* Read-only data whose checksum must never change (the kernel must not
  * write to a read-only page, whatever pointer a call passes). */
 static const uint64_t ro_canary[1024] = {
-	[0] = 0x0123456789abcdefUL, [511] = 0xfeedfacecafebeefUL, [1023] = 0x5555aaaa5555aaaaUL,
+	[0] = 0x0123456789abcdefUL,
+	[511] = 0xfeedfacecafebeefUL,
+	[1023] = 0x5555aaaa5555aaaaUL,
 };
 
 static uint64_t mix64(uint64_t z)
@@ -138,9 +140,9 @@ struct rec {
 	uint32_t kind;
 	int32_t pid;
 	uint32_t line;
-	uint64_t calls;		/* fuzzed calls this process made so far */
-	uint64_t forks;		/* its successful fuzzed forks */
-	uint64_t nr;		/* REC_FAIL: the call, its result, 2 arguments */
+	uint64_t calls; /* fuzzed calls this process made so far */
+	uint64_t forks; /* its successful fuzzed forks */
+	uint64_t nr;	/* REC_FAIL: the call, its result, 2 arguments */
 	int64_t ret;
 	uint64_t a0, a1;
 };
@@ -168,7 +170,7 @@ static int my_pid, my_parent, depth;
 static uint64_t calls_made, forks_made;
 static long calls_left;
 static uint64_t heap_start, cur_brk, scratch, scratch_end;
-static int held[NOFILE];	/* descriptors believed open */
+static int held[NOFILE]; /* descriptors believed open */
 static int nheld;
 static int kids[32];
 static int nkids;
@@ -199,14 +201,19 @@ static void report(void)
 /* A failed check: the sentinel prints it (workers have no console). */
 static void fail_at(int line, uint64_t nr, long ret, uint64_t a0, uint64_t a1)
 {
-	struct rec r = { .kind = REC_FAIL, .line = (uint32_t)line, .calls = calls_made,
-			 .nr = nr, .ret = ret, .a0 = a0, .a1 = a1 };
+	struct rec r = { .kind = REC_FAIL,
+			 .line = (uint32_t)line,
+			 .calls = calls_made,
+			 .nr = nr,
+			 .ret = ret,
+			 .a0 = a0,
+			 .a1 = a1 };
 	send_rec(&r);
 }
-#define FAIL_IF(cond, nr, ret, a0, a1)                                   \
-	do {                                                             \
-		if (cond)                                                \
-			fail_at(__LINE__, (nr), (ret), (a0), (a1));      \
+#define FAIL_IF(cond, nr, ret, a0, a1)                              \
+	do {                                                        \
+		if (cond)                                           \
+			fail_at(__LINE__, (nr), (ret), (a0), (a1)); \
 	} while (0)
 
 static void hold(int fd)
@@ -263,20 +270,32 @@ static uint64_t pick_ptr(enum pclass *cls)
 	switch (below(25)) {
 	case 0: p = 0; break;					/* NULL */
 	case 1: p = below(PG); break;				/* page 0 */
-	case 2: p = KADDR_DIRECT_MAP + below(1UL << 31); break;	/* kernel's direct map */
+	case 2: p = KADDR_DIRECT_MAP + below(1UL << 31); break; /* kernel's direct map */
 	case 3: p = KADDR_TEXT + below(1UL << 20); break;	/* kernel text */
-	case 4: p = KADDR_KSTACKS + below(64 * KADDR_KSTACK_SLOT_SIZE); break;	/* kernel stacks */
-	case 5: p = -(uint64_t)1 - below(PG); break;		/* the very top */
-	case 6: p = USER_TOP + below(1UL << 36); break;	/* non-canonical */
-	case 7: p = (1UL << 63) + below(1UL << 40); break;	/* non-canonical */
-	case 8: p = USER_TOP - 1 - below(16); c = P_ANY; break; /* straddles the top */
-	case 9: p = USER_STACK_BOTTOM - PG + below(PG); break; /* the stack guard */
-	case 10: p = 0x2000000000UL + below(1UL << 30); break; /* the hole */
+	case 4: p = KADDR_KSTACKS + below(64 * KADDR_KSTACK_SLOT_SIZE); break; /* kernel stacks */
+	case 5: p = -(uint64_t)1 - below(PG); break;			       /* the very top */
+	case 6: p = USER_TOP + below(1UL << 36); break;			       /* non-canonical */
+	case 7: p = (1UL << 63) + below(1UL << 40); break;		       /* non-canonical */
+	case 8:
+		p = USER_TOP - 1 - below(16);
+		c = P_ANY;
+		break;						 /* straddles the top */
+	case 9: p = USER_STACK_BOTTOM - PG + below(PG); break;	 /* the stack guard */
+	case 10: p = 0x2000000000UL + below(1UL << 30); break;	 /* the hole */
 	case 11: p = page_up(cur_brk) + below(1UL << 24); break; /* above the break */
-	case 12: p = (uint64_t)&pick_ptr + below(1024); c = P_RO; break; /* own text */
-	case 13: p = (uint64_t)ro_canary + below(sizeof ro_canary - 64); c = P_RO; break;
-	case 14: p = rnd(); c = P_ANY; break;
-	case 15:	/* straddles the break: mapped, then nothing */
+	case 12:
+		p = (uint64_t)&pick_ptr + below(1024);
+		c = P_RO;
+		break; /* own text */
+	case 13:
+		p = (uint64_t)ro_canary + below(sizeof ro_canary - 64);
+		c = P_RO;
+		break;
+	case 14:
+		p = rnd();
+		c = P_ANY;
+		break;
+	case 15: /* straddles the break: mapped, then nothing */
 		if (scratch_ok()) {
 			p = cur_brk - 1 - below(64);
 			c = P_RW;
@@ -284,13 +303,19 @@ static uint64_t pick_ptr(enum pclass *cls)
 			p = page_up(cur_brk) + below(64);
 		}
 		break;
-	case 16: p = USER_STACK_BOTTOM + below(USER_STACK_MAX / 2); c = P_ANY; break;
-	case 18:	/* anywhere in the heap: pages the kernel must fault in */
+	case 16:
+		p = USER_STACK_BOTTOM + below(USER_STACK_MAX / 2);
+		c = P_ANY;
+		break;
+	case 18: /* anywhere in the heap: pages the kernel must fault in */
 		p = heap_start + below(cur_brk > heap_start ? cur_brk - heap_start : 1);
 		c = scratch_ok() && p >= scratch ? P_RW : P_ANY;
 		break;
-	case 17: p = (sp - 16384 - below(49152)) & ~7UL; c = P_ANY; break; /* unused stack */
-	default:	/* the scratch buffer: valid memory, most of the time */
+	case 17:
+		p = (sp - 16384 - below(49152)) & ~7UL;
+		c = P_ANY;
+		break; /* unused stack */
+	default:       /* the scratch buffer: valid memory, most of the time */
 		p = scratch + below(SCRATCH_PAGES * PG - 64);
 		c = P_RW;
 		break;
@@ -320,7 +345,7 @@ static uint64_t pick_len(void)
 	case 10: return 0x80000000UL;
 	case 11: return 0xffffffffUL;
 	case 12: return INT64_MAX;
-	case 13: return -(uint64_t)1 - below(PG);	/* negative */
+	case 13: return -(uint64_t)1 - below(PG); /* negative */
 	case 14: return 1UL << 63;
 	default: return rnd();
 	}
@@ -333,7 +358,7 @@ static uint64_t pick_fd(void)
 	switch (below(8)) {
 	case 0: return -(uint64_t)1;
 	case 1: return (uint64_t)INT32_MIN;
-	case 2: return 1UL << 32;			/* fd 0 if truncated */
+	case 2: return 1UL << 32; /* fd 0 if truncated */
 	case 3: return (1UL << 32) | 1;
 	case 4: return NOFILE + below(4);
 	case 5: return rnd();
@@ -383,7 +408,8 @@ static uint64_t pick_info(void)
 
 static uint64_t pick_token(void)
 {
-	return chance(70) ? (uint64_t)(sentinel_pid + (int)below(400)) << 8 | below(70) : pick_int();
+	return chance(70) ? (uint64_t)(sentinel_pid + (int)below(400)) << 8 | below(70)
+			  : pick_int();
 }
 
 static uint64_t pick_leases(void)
@@ -391,7 +417,8 @@ static uint64_t pick_leases(void)
 	static struct lde_lease l[LDE_LEASE_MAX + 2];
 	enum pclass c;
 	for (unsigned i = 0; i < sizeof l / sizeof l[0]; i++)
-		l[i] = (struct lde_lease){ pick_ptr(&c), pick_len(), chance(80) ? below(4) : rnd() };
+		l[i] = (struct lde_lease){ pick_ptr(&c), pick_len(),
+					   chance(80) ? below(4) : rnd() };
 	return chance(80) ? (uint64_t)l : pick_ptr(&c);
 }
 
@@ -423,14 +450,14 @@ static int kill_target_ok(uint64_t arg)
 {
 	int t = (int)arg;
 	if (sentinel_pid != ~guard_pid || sentinel_pid <= 0)
-		return 0;	/* our own memory is not trustworthy: do not kill */
+		return 0; /* our own memory is not trustworthy: do not kill */
 	if (t == 1)
-		return 1;	/* init: refused (EPERM), checked */
+		return 1; /* init: refused (EPERM), checked */
 	if (t > 0)
 		return t > sentinel_pid;
 	if (t < 0 && t != INT32_MIN)
 		return -t > sentinel_pid;
-	return 1;	/* 0 and INT32_MIN: EINVAL */
+	return 1; /* 0 and INT32_MIN: EINVAL */
 }
 
 static int readable(uint64_t p)
@@ -452,7 +479,7 @@ static int exec_path_forbidden(uint64_t p)
 		n++;
 	}
 	if (n == LDE_PATH_MAX || !readable(p + (uint64_t)n))
-		return 0;	/* too long or unterminated: refused by the kernel */
+		return 0; /* too long or unterminated: refused by the kernel */
 	buf[n] = 0;
 	const char *s = buf;
 	for (;;) {
@@ -478,41 +505,47 @@ static int exec_path_forbidden(uint64_t p)
 
 static char path_buf[LDE_PATH_MAX + 64];
 static uint64_t argv_buf[48];
-static const char *const arg_strings[] = { "x", "", "hello", "-5", "print", "0.01", "1",
-					   "a longer argument with spaces in it" };
+static const char *const arg_strings[] = {
+	"x", "", "hello", "-5", "print", "0.01", "1", "a longer argument with spaces in it"
+};
 
 static uint64_t pick_exec_path(void)
 {
 	enum pclass c;
 	switch (below(12)) {
-	case 0: case 1: case 2:	/* a real program, by one of its names */
+	case 0:
+	case 1:
+	case 2: /* a real program, by one of its names */
 		snprintf(path_buf, sizeof path_buf, "%s%s", below(2) ? "/" : (below(2) ? "./" : ""),
 			 exec_ok[below(sizeof exec_ok / sizeof exec_ok[0])]);
 		return (uint64_t)path_buf;
-	case 3: case 4: case 5: {	/* a corrupt ELF (or an ok_ control) */
+	case 3:
+	case 4:
+	case 5: { /* a corrupt ELF (or an ok_ control) */
 		int tries = 0;
 		for (;;) {
 			int i = (int)below((uint64_t)(nnames ? nnames : 1));
-			if (nnames && (!strncmp(names[i], "bad_", 4) || !strncmp(names[i], "ok_", 3))) {
+			if (nnames &&
+			    (!strncmp(names[i], "bad_", 4) || !strncmp(names[i], "ok_", 3))) {
 				snprintf(path_buf, sizeof path_buf, "/%s", names[i]);
 				return (uint64_t)path_buf;
 			}
 			if (++tries > 50)
-				return (uint64_t)"/bad_magic";
+				return (uint64_t) "/bad_magic";
 		}
 	}
-	case 6: return (uint64_t)"/no/such/program";
-	case 7: return (uint64_t)"";
-	case 8:	/* too long: ENAMETOOLONG */
+	case 6: return (uint64_t) "/no/such/program";
+	case 7: return (uint64_t) "";
+	case 8: /* too long: ENAMETOOLONG */
 		memset(path_buf, 'a', sizeof path_buf - 1);
 		path_buf[sizeof path_buf - 1] = 0;
 		return (uint64_t)path_buf;
-	case 9:	/* unterminated, running into the unmapped page above the break */
+	case 9: /* unterminated, running into the unmapped page above the break */
 		if (scratch_ok() && cur_brk == scratch_end) {
 			memset((char *)(scratch_end - 16), 'b', 16);
 			return scratch_end - 16;
 		}
-		return (uint64_t)"/";
+		return (uint64_t) "/";
 	default: return pick_ptr(&c);
 	}
 }
@@ -524,26 +557,22 @@ static uint64_t pick_argv(void)
 	switch (below(8)) {
 	case 0: return 0;
 	case 1: return pick_ptr(&c);
-	case 2:	/* too many arguments: E2BIG */
-		n = 40;
-		break;
-	case 3:	/* not terminated, running off the break */
+	case 2: /* too many arguments: E2BIG */ n = 40; break;
+	case 3: /* not terminated, running off the break */
 		if (scratch_ok() && cur_brk == scratch_end) {
 			uint64_t *a = (uint64_t *)(scratch_end - 64);
 			for (int i = 0; i < 8; i++)
-				a[i] = (uint64_t)"x";
+				a[i] = (uint64_t) "x";
 			return (uint64_t)a;
 		}
 		return 0;
-	default:
-		n = (int)below(6);
-		break;
+	default: n = (int)below(6); break;
 	}
-	argv_buf[0] = (uint64_t)"prog";
+	argv_buf[0] = (uint64_t) "prog";
 	for (int i = 1; i < n; i++) {
 		switch (below(6)) {
-		case 0: argv_buf[i] = pick_ptr(&c); break;	/* a bad string pointer */
-		case 1:	/* over LDE_ARGS_BYTES in all */
+		case 0: argv_buf[i] = pick_ptr(&c); break; /* a bad string pointer */
+		case 1:					   /* over LDE_ARGS_BYTES in all */
 			if (scratch_ok()) {
 				memset((char *)scratch, 'z', 1500);
 				((char *)scratch)[1500] = 0;
@@ -551,7 +580,9 @@ static uint64_t pick_argv(void)
 				break;
 			}
 			/* fall through */
-		default: argv_buf[i] = (uint64_t)arg_strings[below(sizeof arg_strings / sizeof arg_strings[0])];
+		default:
+			argv_buf[i] = (uint64_t)
+				arg_strings[below(sizeof arg_strings / sizeof arg_strings[0])];
 		}
 	}
 	argv_buf[n > 0 ? n : 0] = 0;
@@ -584,10 +615,10 @@ enum arg_type { T_INT, T_LONG, T_UNSIGNED, T_ADDRESS };
 #define TYPE(t, x) TYPE_##t,
 #define RETURNS_long 1
 #define RETURNS_noreturn 0
-#define RETURNS_mayexit 0	/* for the worker, which reports first, as noreturn */
+#define RETURNS_mayexit 0 /* for the worker, which reports first, as noreturn */
 static const struct {
 	uint8_t nargs, returns;
-	uint8_t type[6];	/* enum arg_type */
+	uint8_t type[6]; /* enum arg_type */
 } calls[NSYSCALLS] = {
 #define SYSCALL(nr, name, ret, n, ...) \
 	[nr] = { n, RETURNS_##ret, { SYSCALL_EACH(n, TYPE, __VA_ARGS__) } },
@@ -600,17 +631,18 @@ static const struct {
 static int weight(int nr)
 {
 	switch (nr) {
-	case 0: return 2;	/* no call: ENOSYS */
+	case 0: return 2; /* no call: ENOSYS */
 	case SYS_poweroff: return 1;
-	case SYS_exit: return 1;	/* ends the worker */
-	case SYS_trace: return 1;	/* floods the console */
-	case SYS_timeline: return 1;	/* a dump floods it too */
+	case SYS_exit: return 1;     /* ends the worker */
+	case SYS_trace: return 1;    /* floods the console */
+	case SYS_timeline: return 1; /* a dump floods it too */
 	case SYS_uptime: return 2;
 	/* Refused: a worker is never pid 1, so it never holds the device
 	 * manager, and every dev_ call fails with EPERM or EBADF. */
 	case SYS_dev_manager: return 1;
 	case SYS_write: return 8;
-	case SYS_read: case SYS_sbrk: return 6;
+	case SYS_read:
+	case SYS_sbrk: return 6;
 	default: return 4;
 	}
 }
@@ -622,11 +654,13 @@ static uint64_t pick_nr(void)
 		for (int i = 0; i < NSYSCALLS; i++)
 			total += weight(i);
 	int r = (int)below((uint64_t)total + 6);
-	if (r >= total) {	/* past the table */
+	if (r >= total) { /* past the table */
 		switch (r - total) {
-		case 0: case 1: case 2: return NSYSCALLS + below(11);
+		case 0:
+		case 1:
+		case 2: return NSYSCALLS + below(11);
 		case 3: return (1UL << 32) | SYS_getpid;	/* getpid if truncated */
-		case 4: return -(uint64_t)1 - below(NSYSCALLS);	/* negative */
+		case 4: return -(uint64_t)1 - below(NSYSCALLS); /* negative */
 		default: return rnd() | (1UL << 40);
 		}
 	}
@@ -649,7 +683,7 @@ static void touch_heap(uint64_t pages)
 		*(volatile char *)(scratch_end + below(span) * PG + below(PG)) = (char)i;
 }
 
-extern char __fini_array_end[];	/* user/user.ld: the end of the read-only data */
+extern char __fini_array_end[]; /* user/user.ld: the end of the read-only data */
 
 /* Store to every page we share with the parent (data, bss, heap, the stack
  * around us), so that it is ours alone: from then on neither of us needs a
@@ -675,7 +709,7 @@ static void unshare_all(void)
  * pipe, sbrk, page faults, copy-on-write all find the cupboard bare. */
 
 #define BRINK_KIDS 3
-static int gate_fd = -1;	/* a hog's go from the parent */
+static int gate_fd = -1; /* a hog's go from the parent */
 
 /* Every free page nobody was promised, exactly: sbrk and touch until sbrk
  * says ENOMEM. When
@@ -700,7 +734,8 @@ static void take_all(void)
 		if (sys(SYS_meminfo, (uint64_t)&mi, 0, 0, 0, 0, 0))
 			break;
 		uint64_t next = page_up(cur_brk);
-		if (mi.free_pages - mi.promised_pages == 1 && (next & ((2UL << 20) - 1)) < PG && !tried_pipe) {
+		if (mi.free_pages - mi.promised_pages == 1 && (next & ((2UL << 20) - 1)) < PG &&
+		    !tried_pipe) {
 			tried_pipe = 1;
 			sys(SYS_pipe, (uint64_t)spare, 0, 0, 0, 0, 0);
 			continue;
@@ -773,12 +808,12 @@ static void hog_phase(void)
 static void fault(void)
 {
 	switch (below(6)) {
-	case 0: (void)*(volatile char *)(KADDR_TEXT + below(PG)); break;	/* load: kernel */
-	case 1: *(volatile char *)((uint64_t)&fault + below(64)) = 1; break;	/* store: text */
-	case 2: ((void (*)(void))(below(PG)))(); break;			/* jump: page 0 */
-	case 3: __asm__ volatile(".4byte 0" ::: "memory"); break;		/* illegal */
+	case 0: (void)*(volatile char *)(KADDR_TEXT + below(PG)); break;     /* load: kernel */
+	case 1: *(volatile char *)((uint64_t)&fault + below(64)) = 1; break; /* store: text */
+	case 2: ((void (*)(void))(below(PG)))(); break;			     /* jump: page 0 */
+	case 3: __asm__ volatile(".4byte 0" ::: "memory"); break;	     /* illegal */
 	case 4: __asm__ volatile("ebreak" ::: "memory"); break;
-	default: {	/* a misaligned atomic */
+	default: { /* a misaligned atomic */
 		uint64_t p = (uint64_t)&calls_left + 1, v;
 		__asm__ volatile("lr.d %0, (%1)" : "=r"(v) : "r"(p) : "memory");
 		break;
@@ -812,7 +847,7 @@ static void one_call(void)
 	uint64_t nr = pick_nr();
 	uint64_t a[6];
 	enum pclass c[6] = { P_ANY, P_ANY, P_ANY, P_ANY, P_ANY, P_ANY };
-	int wild = chance(8);	/* sometimes every argument is anything */
+	int wild = chance(8); /* sometimes every argument is anything */
 	for (int i = 0; i < 6; i++)
 		a[i] = pick_any();
 	if (!wild) {
@@ -823,20 +858,33 @@ static void one_call(void)
 			a[1] = pick_ptr(&c[1]);
 			a[2] = pick_len();
 			break;
-		case SYS_close: case SYS_dup: a[0] = pick_fd(); break;
-		case SYS_tcsetpgrp: a[0] = pick_fd(); a[1] = pick_int(); break;
-		case SYS_wait: case SYS_pipe: case SYS_meminfo: a[0] = pick_ptr(&c[0]); break;
+		case SYS_close:
+		case SYS_dup: a[0] = pick_fd(); break;
+		case SYS_tcsetpgrp:
+			a[0] = pick_fd();
+			a[1] = pick_int();
+			break;
+		case SYS_wait:
+		case SYS_pipe:
+		case SYS_meminfo: a[0] = pick_ptr(&c[0]); break;
 		case SYS_kill:
 			switch (below(6)) {
-			case 0: case 1: a[0] = nkids ? (uint64_t)kids[below((uint64_t)nkids)] : 0; break;
+			case 0:
+			case 1: a[0] = nkids ? (uint64_t)kids[below((uint64_t)nkids)] : 0; break;
 			case 2: a[0] = (uint64_t)(sentinel_pid + 1 + (int)below(400)); break;
-			case 3: a[0] = nkids ? -(uint64_t)kids[below((uint64_t)nkids)] : (uint64_t)-my_pid; break;
+			case 3:
+				a[0] = nkids ? -(uint64_t)kids[below((uint64_t)nkids)]
+					     : (uint64_t)-my_pid;
+				break;
 			case 4: a[0] = (uint64_t)my_pid; break;
 			default: a[0] = pick_int(); break;
 			}
 			a[1] = chance(70) ? below(LDE_NSIG) : pick_int();
 			break;
-		case SYS_exec: a[0] = pick_exec_path(); a[1] = pick_argv(); break;
+		case SYS_exec:
+			a[0] = pick_exec_path();
+			a[1] = pick_argv();
+			break;
 		case SYS_sbrk:
 			switch (below(10)) {
 			case 0: a[0] = 0; break;
@@ -844,17 +892,20 @@ static void one_call(void)
 			 * GiB whose page table also maps the stack: refused. */
 			case 8: a[0] = (1UL << 30) << below(8); break;
 			case 9: a[0] = USER_HEAP_LIMIT - cur_brk - below(2) * PG; break;
-			case 1: case 2: a[0] = below(8 * PG); break;
+			case 1:
+			case 2: a[0] = below(8 * PG); break;
 			case 3: a[0] = -below(8 * PG); break;
-			case 4: a[0] = (1UL << 20) << below(10); break;	/* up to 512 MiB */
-			case 5: a[0] = -(cur_brk - heap_start) - below(2) * PG; break; /* all of it */
+			case 4: a[0] = (1UL << 20) << below(10); break; /* up to 512 MiB */
+			case 5:
+				a[0] = -(cur_brk - heap_start) - below(2) * PG;
+				break; /* all of it */
 			default: a[0] = pick_int(); break;
 			}
 			break;
 		case SYS_usleep:
 			switch (below(7)) {
 			case 0: a[0] = 0; break;
-			case 1: a[0] = 1000000; break;		/* outlives the budget */
+			case 1: a[0] = 1000000; break; /* outlives the budget */
 			case 2: a[0] = pick_int(); break;
 			/* 21 days: times the 10 MHz timebase, just over 2^64 */
 			case 3: a[0] = 1844674407371UL + below(3); break;
@@ -862,7 +913,8 @@ static void one_call(void)
 			}
 			break;
 		case SYS_procinfo:
-			a[0] = chance(50) ? -(uint64_t)1 : (chance(50) ? 0 : (uint64_t)(int)below(400));
+			a[0] = chance(50) ? -(uint64_t)1
+					  : (chance(50) ? 0 : (uint64_t)(int)below(400));
 			a[1] = pick_ptr(&c[1]);
 			a[2] = chance(60) ? below(70) : pick_int();
 			break;
@@ -872,14 +924,28 @@ static void one_call(void)
 			a[2] = chance(70) ? below(40) : pick_len();
 			break;
 		case SYS_setpgid:
-			a[0] = chance(40) ? 0 : (nkids && chance(50) ? (uint64_t)kids[below((uint64_t)nkids)] : pick_int());
+			a[0] = chance(40) ? 0
+					  : (nkids && chance(50)
+						     ? (uint64_t)kids[below((uint64_t)nkids)]
+						     : pick_int());
 			a[1] = chance(40) ? 0 : pick_int();
 			break;
 		case SYS_trace: a[0] = chance(90) ? 0 : 1; break;
-		case SYS_ep_mint: a[0] = pick_fd(); a[1] = chance(80) ? below(5) : pick_int(); break;
-		case SYS_ipc_call: case SYS_ipc_reply_recv: a[0] = pick_fd(); a[1] = pick_info(); break;
-		case SYS_ipc_reply: a[0] = pick_token(); a[1] = pick_info(); break;
-		case SYS_lease_read: case SYS_lease_write:
+		case SYS_ep_mint:
+			a[0] = pick_fd();
+			a[1] = chance(80) ? below(5) : pick_int();
+			break;
+		case SYS_ipc_call:
+		case SYS_ipc_reply_recv:
+			a[0] = pick_fd();
+			a[1] = pick_info();
+			break;
+		case SYS_ipc_reply:
+			a[0] = pick_token();
+			a[1] = pick_info();
+			break;
+		case SYS_lease_read:
+		case SYS_lease_write:
 			a[0] = pick_token();
 			a[1] = chance(80) ? below(6) : pick_int();
 			a[2] = pick_len();
@@ -905,7 +971,7 @@ static void one_call(void)
 	}
 
 	/* The guards. */
-	if (nr < NSYSCALLS)	/* never the report pipe, in any call */
+	if (nr < NSYSCALLS) /* never the report pipe, in any call */
 		for (int i = 0; i < calls[nr].nargs; i++)
 			if (is_fd(calls[nr].type[i], a[i], stats_fd))
 				a[i] = (uint64_t)NOFILE + 1;
@@ -921,9 +987,9 @@ static void one_call(void)
 	if (nr == SYS_kill && !kill_target_ok(a[0]))
 		a[0] = (uint64_t)(sentinel_pid + 100000);
 	if (nr == SYS_exec && exec_path_forbidden(a[0]))
-		a[0] = (uint64_t)"/no_such_program";
+		a[0] = (uint64_t) "/no_such_program";
 	if (nr == SYS_exec || (nr < NSYSCALLS && !calls[nr].returns))
-		report();	/* the last word, if this call does not return */
+		report(); /* the last word, if this call does not return */
 	if (nr == SYS_fork)
 		/* Our children share the report pipe's write end: keep their
 		 * counts apart from ours. */
@@ -936,18 +1002,14 @@ static void one_call(void)
 	calls_made++;
 
 	/* What every call must respect. */
-	FAIL_IF(r < 0 && r < -200, nr, r, a[0], a[1]);	/* errors are errnos */
+	FAIL_IF(r < 0 && r < -200, nr, r, a[0], a[1]); /* errors are errnos */
 	if (nr >= NSYSCALLS) {
 		FAIL_IF(r != -88 /* ENOSYS */, nr, r, a[0], a[1]);
 		return;
 	}
 	switch (nr) {
-	case SYS_getpid:
-		FAIL_IF(r != my_pid, nr, r, (uint64_t)my_pid, 0);
-		break;
-	case SYS_getppid:
-		FAIL_IF(r != my_parent && r != 1, nr, r, (uint64_t)my_parent, 0);
-		break;
+	case SYS_getpid: FAIL_IF(r != my_pid, nr, r, (uint64_t)my_pid, 0); break;
+	case SYS_getppid: FAIL_IF(r != my_parent && r != 1, nr, r, (uint64_t)my_parent, 0); break;
 	case SYS_read:
 		/* Bytes "read" into memory we may not write, or from a length
 		 * that is not a size. */
@@ -955,35 +1017,36 @@ static void one_call(void)
 		FAIL_IF(r > 0 && (uint64_t)r > a[2], nr, r, a[1], a[2]);
 		break;
 	case SYS_write:
-		FAIL_IF(r > 0 && c[1] == P_NONE , nr, r, a[1], a[2]);
+		FAIL_IF(r > 0 && c[1] == P_NONE, nr, r, a[1], a[2]);
 		FAIL_IF(r > 0 && (uint64_t)r > a[2], nr, r, a[1], a[2]);
 		break;
 	case SYS_meminfo:
 	case SYS_pipe:
-		FAIL_IF(r == 0 && (c[0] == P_NONE || c[0] == P_RO) , nr, r, a[0], 0);
-		if (nr == SYS_pipe && r == 0 && c[0] == P_RW ) {
+		FAIL_IF(r == 0 && (c[0] == P_NONE || c[0] == P_RO), nr, r, a[0], 0);
+		if (nr == SYS_pipe && r == 0 && c[0] == P_RW) {
 			int fds[2];
 			memcpy(fds, (void *)a[0], sizeof fds);
 			FAIL_IF(fds[0] < 0 || fds[0] >= NOFILE || fds[1] < 0 || fds[1] >= NOFILE ||
-				fds[0] == fds[1], nr, r, (uint64_t)fds[0], (uint64_t)fds[1]);
+					fds[0] == fds[1],
+				nr, r, (uint64_t)fds[0], (uint64_t)fds[1]);
 			hold(fds[0]);
 			hold(fds[1]);
 		}
 		break;
 	case SYS_wait:
 		if (r > 0) {
-			FAIL_IF(a[0] && (c[0] == P_NONE || c[0] == P_RO) , nr, r, a[0], 0);
+			FAIL_IF(a[0] && (c[0] == P_NONE || c[0] == P_RO), nr, r, a[0], 0);
 			for (int i = 0; i < nkids; i++)
 				if (kids[i] == r)
 					kids[i] = kids[--nkids];
 		}
 		break;
 	case SYS_procinfo:
-		FAIL_IF(r > 0 && (c[1] == P_NONE || c[1] == P_RO) , nr, r, a[1], a[2]);
+		FAIL_IF(r > 0 && (c[1] == P_NONE || c[1] == P_RO), nr, r, a[1], a[2]);
 		FAIL_IF(r > 64, nr, r, a[1], a[2]);
 		break;
 	case SYS_readdir:
-		FAIL_IF(r > 0 && (c[1] == P_NONE || c[1] == P_RO) , nr, r, a[1], a[2]);
+		FAIL_IF(r > 0 && (c[1] == P_NONE || c[1] == P_RO), nr, r, a[1], a[2]);
 		break;
 	case SYS_close:
 		if (r == 0)
@@ -1010,14 +1073,14 @@ static void one_call(void)
 		/* A sleep of a second or more that ended early, without a kill
 		 * (which would give EINTR). The limit is 100 years. */
 		if (r == 0 && a[0] >= 1000000)
-			FAIL_IF(sys(SYS_uptime, 0, 0, 0, 0, 0, 0) - t0 < 999, nr, r, a[0], (uint64_t)t0);
+			FAIL_IF(sys(SYS_uptime, 0, 0, 0, 0, 0, 0) - t0 < 999, nr, r, a[0],
+				(uint64_t)t0);
 		FAIL_IF(a[0] > 3153600000000000UL && r != -22 /* EINVAL */, nr, r, a[0], 0);
 		break;
-	case SYS_poweroff:
-		FAIL_IF(r != -1 /* EPERM: only init may */, nr, r, a[0], 0);
-		break;
+	case SYS_poweroff: FAIL_IF(r != -1 /* EPERM: only init may */, nr, r, a[0], 0); break;
 	case SYS_kill:
-		FAIL_IF((int)a[0] == 1 && r != -1 /* EPERM */ && r != -22 /* EINVAL */, nr, r, a[0], a[1]);
+		FAIL_IF((int)a[0] == 1 && r != -1 /* EPERM */ && r != -22 /* EINVAL */, nr, r, a[0],
+			a[1]);
 		break;
 	case SYS_uptime:
 		FAIL_IF(r < last_uptime, nr, r, (uint64_t)last_uptime, 0);
@@ -1025,7 +1088,8 @@ static void one_call(void)
 		break;
 	case SYS_sbrk:
 		/* No promise beyond what exists. */
-		FAIL_IF(a[0] < (1UL << 62) && a[0] / PG > (uint64_t)total_pages && r != -12 /* ENOMEM */,
+		FAIL_IF(a[0] < (1UL << 62) && a[0] / PG > (uint64_t)total_pages &&
+				r != -12 /* ENOMEM */,
 			nr, r, a[0], cur_brk);
 		if (r >= 0) {
 			FAIL_IF((uint64_t)r != cur_brk, nr, r, a[0], cur_brk);
@@ -1042,11 +1106,13 @@ static void one_call(void)
 		}
 		break;
 	case SYS_exec:
-		FAIL_IF(r >= 0, nr, r, a[0], a[1]);	/* success does not return */
+		FAIL_IF(r >= 0, nr, r, a[0], a[1]); /* success does not return */
 		break;
 	case SYS_timeline:
 		FAIL_IF(r != (a[0] == LDE_TL_OP_OFF || a[0] == LDE_TL_OP_DUMP ||
-				      a[0] == LDE_TL_OP_MARK ? 0 : -22 /* EINVAL */),
+					      a[0] == LDE_TL_OP_MARK
+				      ? 0
+				      : -22 /* EINVAL */),
 			nr, r, a[0], a[1]);
 		break;
 	case SYS_trace:
@@ -1054,10 +1120,9 @@ static void one_call(void)
 			sys(SYS_trace, 0, 0, 0, 0, 0, 0);
 		break;
 	case SYS_exit:
-		FAIL_IF(1, nr, r, a[0], 0);	/* exit returned */
+		FAIL_IF(1, nr, r, a[0], 0); /* exit returned */
 		break;
-	default:
-		break;
+	default: break;
 	}
 }
 
@@ -1080,7 +1145,7 @@ static void worker(uint64_t wseed, int calls, int hogger)
 	my_parent = parent_pid;
 	depth = 0;
 	calls_left = calls;
-	sys(SYS_setpgid, 0, 0, 0, 0, 0, 0);	/* its own group: killed as one */
+	sys(SYS_setpgid, 0, 0, 0, 0, 0, 0); /* its own group: killed as one */
 	for (int fd = 0; fd < NOFILE; fd++)
 		if (fd != stats_fd && fd != gate_fd)
 			sys(SYS_close, (uint64_t)fd, 0, 0, 0, 0, 0);
@@ -1096,7 +1161,7 @@ static void worker(uint64_t wseed, int calls, int hogger)
 	close(b[0]);
 	/* fds 0 and 1 were the first free: now 0 = a[0], then 1 = 2 = b[1]. */
 	FAIL_IF(a[0] != 0 || b[1] <= 1, SYS_pipe, 0, (uint64_t)a[0], (uint64_t)b[1]);
-	int w1 = dup(b[1]);	/* takes 1, the lowest free */
+	int w1 = dup(b[1]); /* takes 1, the lowest free */
 	int w2 = dup(b[1]);
 	close(b[1]);
 	FAIL_IF(w1 != 1 || w2 != 2, SYS_dup, 0, (uint64_t)w1, (uint64_t)w2);
@@ -1145,7 +1210,7 @@ static void one_long_call(void)
 {
 	uint64_t pages = 256 + below(4096);
 	switch (below(6)) {
-	case 0: {	/* 8..64 KiB to the console */
+	case 0: { /* 8..64 KiB to the console */
 		uint64_t n = (8 + below(57)) * 1024;
 		long r = sys(SYS_sbrk, n, 0, 0, 0, 0, 0);
 		if (r < 0)
@@ -1157,7 +1222,7 @@ static void one_long_call(void)
 		FAIL_IF(w != (long)n, SYS_write, w, 1, n);
 		break;
 	}
-	case 1: {	/* 256 KiB..4 MiB through a pipe a child drains */
+	case 1: { /* 256 KiB..4 MiB through a pipe a child drains */
 		uint64_t n = (256 + below(3841)) * 1024;
 		int p[2];
 		if (pipe(p))
@@ -1175,14 +1240,15 @@ static void one_long_call(void)
 		if (r >= 0) {
 			/* Less if another worker kills the reader (then EPIPE). */
 			long w = sys(SYS_write, (uint64_t)p[1], (uint64_t)r, n, 0, 0, 0);
-			FAIL_IF(w > (long)n || (w < 0 && w != -EPIPE), SYS_write, w, (uint64_t)p[1], n);
+			FAIL_IF(w > (long)n || (w < 0 && w != -EPIPE), SYS_write, w, (uint64_t)p[1],
+				n);
 		}
 		close(p[1]);
 		if (pid > 0)
 			wait(NULL);
 		break;
 	}
-	case 2:		/* fork of a big process; the child's exit */
+	case 2: /* fork of a big process; the child's exit */
 		if (big_heap(pages) >= 0) {
 			long pid = sys(SYS_fork, 0, 0, 0, 0, 0, 0);
 			if (pid == 0)
@@ -1191,7 +1257,7 @@ static void one_long_call(void)
 				wait(NULL);
 		}
 		break;
-	case 3: {	/* sbrk gives a big heap back at once */
+	case 3: { /* sbrk gives a big heap back at once */
 		long r = big_heap(pages);
 		if (r >= 0) {
 			long b = sys(SYS_sbrk, -(pages * PG), 0, 0, 0, 0, 0);
@@ -1199,7 +1265,7 @@ static void one_long_call(void)
 		}
 		break;
 	}
-	case 4:		/* exit (or exec) of a big process */
+	case 4: /* exit (or exec) of a big process */
 	case 5: {
 		long pid = sys(SYS_fork, 0, 0, 0, 0, 0, 0);
 		if (pid == 0) {
@@ -1213,7 +1279,7 @@ static void one_long_call(void)
 			}
 			argv[0] = "true";
 			if (chance(50))
-				sys(SYS_exec, (uint64_t)"/true", (uint64_t)argv, 0, 0, 0, 0);
+				sys(SYS_exec, (uint64_t) "/true", (uint64_t)argv, 0, 0, 0, 0);
 			sys(SYS_exit, 0, 0, 0, 0, 0, 0);
 		}
 		if (pid > 0)
@@ -1227,8 +1293,8 @@ static void long_calls(uint64_t wseed)
 {
 	rng = wseed;
 	my_pid = (int)sys(SYS_getpid, 0, 0, 0, 0, 0, 0);
-	sys(SYS_setpgid, 0, 0, 0, 0, 0, 0);	/* its own group: killed as one */
-	for (int fd = 0; fd < NOFILE; fd++)	/* the console (1) stays */
+	sys(SYS_setpgid, 0, 0, 0, 0, 0, 0); /* its own group: killed as one */
+	for (int fd = 0; fd < NOFILE; fd++) /* the console (1) stays */
 		if (fd != stats_fd && fd != 1)
 			sys(SYS_close, (uint64_t)fd, 0, 0, 0, 0, 0);
 	calls_made = forks_made = 0;
@@ -1264,7 +1330,7 @@ static void heartbeat(int fd)
 
 /* ---- the sentinel ------------------------------------------------------ */
 
-#define SENT_WORDS 4096	/* 32 KiB in .bss, 32 KiB on the heap, 8 KiB on the stack */
+#define SENT_WORDS 4096 /* 32 KiB in .bss, 32 KiB on the heap, 8 KiB on the stack */
 static uint64_t sent_data[SENT_WORDS];
 
 static uint64_t pattern(uint64_t gen, uint64_t i) { return mix64(seed ^ (gen << 32) ^ i); }
@@ -1280,10 +1346,16 @@ static uint64_t check_and_refill(uint64_t *mem, uint64_t n, uint64_t gen, uint64
 	return bad;
 }
 
-static struct { int pid; uint64_t calls, forks; } seen[1024];
+static struct {
+	int pid;
+	uint64_t calls, forks;
+} seen[1024];
 
 /* Failed checks by source line: the first three of each are printed. */
-static struct { uint32_t line; uint64_t n; } fail_lines[32];
+static struct {
+	uint32_t line;
+	uint64_t n;
+} fail_lines[32];
 
 static uint64_t count_fail(uint32_t line)
 {
@@ -1301,7 +1373,7 @@ static void sentinel(int rd, int reply)
 	uint64_t stack_mem[1024];
 	heap_start = page_up((uint64_t)_end);
 	cur_brk = (uint64_t)sbrk(0);
-	unshare_all();	/* (see hog) */
+	unshare_all(); /* (see hog) */
 	uint64_t *heap = sbrk(SENT_WORDS * 8);
 	if (heap == (void *)-1) {
 		printf("FAIL: fuzz: sentinel: sbrk\n");
@@ -1317,7 +1389,8 @@ static void sentinel(int rd, int reply)
 		if (n <= 0)
 			break;
 		if (n % (ssize_t)sizeof(struct rec)) {
-			printf("FAIL: fuzz: sentinel: read %ld bytes, not whole records\n", (long)n);
+			printf("FAIL: fuzz: sentinel: read %ld bytes, not whole records\n",
+			       (long)n);
 			t.garbage++;
 		}
 		for (int i = 0; i < (int)(n / (ssize_t)sizeof(struct rec)); i++) {
@@ -1331,18 +1404,18 @@ static void sentinel(int rd, int reply)
 			switch (r->kind) {
 			case REC_FAIL:
 				t.fails++;
-				if (count_fail(r->line) <= 3)	/* enough said after that */
+				if (count_fail(r->line) <= 3) /* enough said after that */
 					printf("FAIL: fuzz: seed %lu: pid %d, call %ld(0x%lx, 0x%lx)"
 					       " returned %ld (check at fuzz.c:%u, after %lu calls)\n",
 					       (unsigned long)seed, r->pid, (long)r->nr,
-					       (unsigned long)r->a0, (unsigned long)r->a1, (long)r->ret,
-					       r->line, (unsigned long)r->calls);
-				__attribute__((fallthrough));	/* it carries a count too */
+					       (unsigned long)r->a0, (unsigned long)r->a1,
+					       (long)r->ret, r->line, (unsigned long)r->calls);
+				__attribute__((fallthrough)); /* it carries a count too */
 			case REC_CALLS: {
 				int k = r->pid & 1023;
 				if (seen[k].pid != r->pid) {
 					if (seen[k].pid > r->pid)
-						break;	/* older than the slot's owner */
+						break; /* older than the slot's owner */
 					seen[k].pid = r->pid;
 					seen[k].calls = seen[k].forks = 0;
 				}
@@ -1373,15 +1446,15 @@ static void sentinel(int rd, int reply)
 				write(reply, &t, sizeof t);
 				break;
 			}
-			default:
-				t.garbage++;
+			default: t.garbage++;
 			}
 		}
 	}
 	for (int i = 0; i < 32 && fail_lines[i].line; i++)
 		if (fail_lines[i].n > 3)
 			printf("FAIL: fuzz: seed %lu: the check at fuzz.c:%u failed %lu times in all\n",
-			       (unsigned long)seed, fail_lines[i].line, (unsigned long)fail_lines[i].n);
+			       (unsigned long)seed, fail_lines[i].line,
+			       (unsigned long)fail_lines[i].n);
 	_exit(t.mem_errors || t.garbage ? 1 : 0);
 }
 
@@ -1482,7 +1555,7 @@ static int reap_zombies(int n)
 static void kill_worker(int i)
 {
 	kill(workers[i].pid, SIGKILL);
-	kill(-workers[i].pid, SIGKILL);	/* the children that kept its group */
+	kill(-workers[i].pid, SIGKILL); /* the children that kept its group */
 }
 
 static char mark[TABLE_MAX];
@@ -1567,7 +1640,9 @@ static int spawn_worker(long index)
 	}
 	workers[slot].pid = pid;
 	workers[slot].started = uptime();
-	workers[slot].budget = hogger ? HOG_BUDGET_MS : staller ? STALL_BUDGET_MS : WORKER_BUDGET_MS;
+	workers[slot].budget = hogger	 ? HOG_BUDGET_MS
+			       : staller ? STALL_BUDGET_MS
+					 : WORKER_BUDGET_MS;
 	workers[slot].hog = hogger;
 	st.hogs += hogger;
 	st.stallers += staller;
@@ -1763,7 +1838,7 @@ int main(int argc, char **argv)
 		    !tot.final)
 			printf("FAIL: fuzz: no final answer from the sentinel\n");
 	}
-	close(stats_fd);	/* the sentinel sees end-of-file and exits */
+	close(stats_fd); /* the sentinel sees end-of-file and exits */
 	if (sentinel_pid > 0) {
 		int status = -1;
 		int pid = wait(&status);
@@ -1801,8 +1876,9 @@ int main(int argc, char **argv)
 	printf("fuzz: seed %lu: %lu calls in %ld ms (%lu calls/s), %lu processes"
 	       " (%ld workers, %lu fuzzed forks), %lu sentinel checks\n",
 	       (unsigned long)seed, (unsigned long)tot.calls, ms,
-	       (unsigned long)(tot.calls * 1000 / (uint64_t)ms), (unsigned long)(st.spawned + (long)tot.forks),
-	       st.spawned, (unsigned long)tot.forks, (unsigned long)tot.checks);
+	       (unsigned long)(tot.calls * 1000 / (uint64_t)ms),
+	       (unsigned long)(st.spawned + (long)tot.forks), st.spawned, (unsigned long)tot.forks,
+	       (unsigned long)tot.checks);
 	long other = st.signaled - st.sigs[SIGKILL] - st.sigs[SIGSEGV] - st.sigs[SIGBUS] -
 		     st.sigs[SIGILL] - st.sigs[SIGTRAP];
 	printf("fuzz: workers: %ld exited, %ld killed by signals (SIGKILL %ld, of which %ld over"
@@ -1812,12 +1888,13 @@ int main(int argc, char **argv)
 	       st.sigs[SIGBUS], st.sigs[SIGILL], st.sigs[SIGTRAP], other, st.orphan_kills, st.hogs,
 	       st.fork_failed);
 	printf("fuzz-summary: seed=%lu calls=%lu ms=%ld processes=%lu signaled=%ld min_free=%ld"
-	       " leaked=%ld\n", (unsigned long)seed, (unsigned long)tot.calls, ms,
+	       " leaked=%ld\n",
+	       (unsigned long)seed, (unsigned long)tot.calls, ms,
 	       (unsigned long)(st.spawned + (long)tot.forks), st.signaled, st.min_free,
 	       baseline - after);
 	printf("fuzz-stall: longest_gap_ms=%ld long_callers=%ld (a heartbeat sleeping %d ms"
-	       " in a loop: the longest it waited for the CPU)\n", gap, st.stallers,
-	       BEAT_US / 1000);
+	       " in a loop: the longest it waited for the CPU)\n",
+	       gap, st.stallers, BEAT_US / 1000);
 	printf("fuzz: free pages %ld before, %ld after (%ld at the lowest): pages leaked %ld\n",
 	       baseline, after, st.min_free, baseline - after);
 	CHECK_EQ(after, baseline);

@@ -183,7 +183,7 @@ static void run(struct stage *st, int n, int background)
 		}
 		if (!pgid)
 			pgid = pid;
-		setpgid(pid, pgid);	/* also here: no race with the child */
+		setpgid(pid, pgid); /* also here: no race with the child */
 		pids[i] = pid;
 		if (in_fd >= 0)
 			close(in_fd);
@@ -214,7 +214,8 @@ static void run(struct stage *st, int n, int background)
 		if (mine) {
 			left--;
 			if (pid == pids[n - 1])
-				last_status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+				last_status = WIFEXITED(status) ? WEXITSTATUS(status)
+								: 128 + WTERMSIG(status);
 			report(pid, status, 0);
 		} else if (is_bg_job(pid, bg_jobs, nbg)) {
 			forget_bg(pid);

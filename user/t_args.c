@@ -22,7 +22,7 @@
 #include "lde.h"
 #include "uapi_layout.h"
 
-extern char _end[];	/* user/user.ld: the end of .bss */
+extern char _end[]; /* user/user.ld: the end of .bss */
 int main(int argc, char **argv);
 static const char ro_str[] = "rodata";
 static int data_var = 1234;
@@ -43,9 +43,9 @@ static void check_initial_stack(int argc, char **argv)
 	CHECK_EQ(av % 16, 8);
 	CHECK_EQ(((long *)argv)[-1], argc);
 	CHECK(argv[argc] == NULL);
-	CHECK(argv[argc + 1] == NULL);		/* envp: empty */
-	CHECK_EQ((long)argv[argc + 2], 0);	/* auxv: AT_NULL ... */
-	CHECK_EQ((long)argv[argc + 3], 0);	/* ... and its value */
+	CHECK(argv[argc + 1] == NULL);	   /* envp: empty */
+	CHECK_EQ((long)argv[argc + 2], 0); /* auxv: AT_NULL ... */
+	CHECK_EQ((long)argv[argc + 3], 0); /* ... and its value */
 	/* The strings lie above the vectors, in the stack's top pages. */
 	uintptr_t lowest = USER_TOP, total = 0;
 	for (int i = 0; i < argc; i++) {
@@ -58,7 +58,7 @@ static void check_initial_stack(int argc, char **argv)
 	}
 	CHECK(USER_TOP - lowest <= 2 * PGSIZE);
 	if (argc)
-		CHECK(USER_TOP - lowest >= total);	/* they do not overlap */
+		CHECK(USER_TOP - lowest >= total); /* they do not overlap */
 }
 
 static void check_layout(void)
@@ -71,7 +71,7 @@ static void check_layout(void)
 	printf("t_args: text %#lx rodata %#lx data %#lx bss %#lx end %#lx brk %#lx stack %#lx\n",
 	       (unsigned long)text, (unsigned long)ro, (unsigned long)data, (unsigned long)bss,
 	       (unsigned long)end, (unsigned long)brk_at_entry, (unsigned long)stack);
-	CHECK(text >= USER_BASE);	/* page 0 is not part of the image */
+	CHECK(text >= USER_BASE); /* page 0 is not part of the image */
 	CHECK(text < ro && ro < data && data < bss && bss < end);
 	/* Different permissions, different pages. */
 	CHECK(text / PGSIZE < ro / PGSIZE && ro / PGSIZE < data / PGSIZE);
@@ -80,7 +80,7 @@ static void check_layout(void)
 	CHECK(stack >= USER_STACK_BOTTOM && stack < USER_TOP);
 	CHECK_EQ(data_var, 1234);
 	CHECK_EQ(bss_var, 0);
-	data_var++, bss_var++;	/* data and bss are writable */
+	data_var++, bss_var++; /* data and bss are writable */
 	CHECK_EQ(data_var, 1235);
 	CHECK_EQ(bss_var, 1);
 	CHECK(!strcmp(ro_str, "rodata"));
@@ -173,7 +173,7 @@ static void check_heap(void)
 	CHECK(sbrk((intptr_t)(USER_TOP - start)) == (void *)-1);
 	CHECK_EQ(errno, ENOMEM);
 	CHECK(sbrk((intptr_t)(USER_STACK_BOTTOM - PGSIZE - start)) == (void *)-1);
-	CHECK_EQ(errno, ENOMEM);	/* fits below the guard page, but not in RAM */
+	CHECK_EQ(errno, ENOMEM); /* fits below the guard page, but not in RAM */
 	CHECK(sbrk(INTPTR_MAX) == (void *)-1);
 	CHECK_EQ(errno, ENOMEM);
 	CHECK_EQ((uintptr_t)sbrk(0), start);
@@ -196,7 +196,7 @@ static int dig(int depth)
 static void check_deep_stack(void)
 {
 	deepest = USER_TOP;
-	int r = dig(880);	/* about 900 KiB */
+	int r = dig(880); /* about 900 KiB */
 	(void)r;
 	printf("t_args: stack reached %#lx (%lu KiB below USER_TOP)\n", (unsigned long)deepest,
 	       (unsigned long)((USER_TOP - deepest) >> 10));
@@ -206,7 +206,7 @@ static void check_deep_stack(void)
 
 int main(int argc, char **argv)
 {
-	brk_at_entry = (uintptr_t)sbrk(0);	/* before stdio could allocate */
+	brk_at_entry = (uintptr_t)sbrk(0); /* before stdio could allocate */
 	printf("t_args: argc=%d\n", argc);
 	for (int i = 0; i < argc; i++)
 		printf("t_args: argv[%d]=<%s>\n", i, argv[i]);

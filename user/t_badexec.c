@@ -18,11 +18,11 @@
 #define MAX_FILES 128
 #define NAME_LEN 64
 
-static char (*names)[NAME_LEN];	/* on the heap */
+static char (*names)[NAME_LEN]; /* on the heap */
 static int nnames;
-static volatile uint64_t sentinel = 0x5eedf00dcafe1234ULL;	/* .data */
-static volatile uint64_t zeroed;				/* .bss */
-static pid_t my_pid;	/* 1 as init; any pid when run from the shell */
+static volatile uint64_t sentinel = 0x5eedf00dcafe1234ULL; /* .data */
+static volatile uint64_t zeroed;			   /* .bss */
+static pid_t my_pid; /* 1 as init; any pid when run from the shell */
 
 static uint64_t free_pages(void)
 {
@@ -96,10 +96,12 @@ static void check_errno_home(void)
 static void check_intact(const char *what, volatile uint64_t *stack_var, char *heap)
 {
 	const char *bad = sentinel != 0x5eedf00dcafe1234ULL ? "a .data variable"
-			  : zeroed != 0 && !errno_overlaps(&zeroed, sizeof zeroed) ? "a .bss variable"
-			  : *stack_var != 0x57ac4ULL ? "a stack variable"
+			  : zeroed != 0 && !errno_overlaps(&zeroed, sizeof zeroed)
+				  ? "a .bss variable"
+			  : *stack_var != 0x57ac4ULL			? "a stack variable"
 			  : strcmp(heap, "heap survives exec failures") ? "the heap"
-			  : getpid() != my_pid ? "the pid" : NULL;
+			  : getpid() != my_pid				? "the pid"
+									: NULL;
 	if (bad) {
 		printf("FAIL: t_badexec: %s changed after %s\n", bad, what);
 		check_failures++;
@@ -121,8 +123,8 @@ static int refuse_all(int round, volatile uint64_t *stack_var, char *heap)
 		int e = errno;
 		int want = strncmp(names[i], "bad_nomem_", 10) ? ENOEXEC : ENOMEM;
 		if (r != -1 || e != want) {
-			printf("FAIL: t_badexec: %s: exec returned %d errno %d (%s), want -1 %s\n", path,
-			       r, e, errname(e), errname(want));
+			printf("FAIL: t_badexec: %s: exec returned %d errno %d (%s), want -1 %s\n",
+			       path, r, e, errname(e), errname(want));
 			check_failures++;
 		} else if (round == 0) {
 			printf("t_badexec: %s: refused, errno %s\n", path, errname(e));
@@ -150,7 +152,7 @@ int main(int argc, char **argv)
 {
 	volatile uint64_t stack_var = 0x57ac4;
 	my_pid = getpid();
-	if (getppid() == 0)	/* run as init */
+	if (getppid() == 0) /* run as init */
 		CHECK_EQ(my_pid, 1);
 	char *heap = malloc(64);
 	CHECK(heap != NULL);
@@ -176,8 +178,14 @@ int main(int argc, char **argv)
 	CHECK(nbad > 0);
 
 	/* Missing files. */
-	const char *missing[] = { "/bad_does_not_exist", "/no/such/file", "/", "", "/hell",
-				  "/helloo", "/hello/x", "/HELLO" };
+	const char *missing[] = { "/bad_does_not_exist",
+				  "/no/such/file",
+				  "/",
+				  "",
+				  "/hell",
+				  "/helloo",
+				  "/hello/x",
+				  "/HELLO" };
 	for (unsigned i = 0; i < sizeof missing / sizeof missing[0]; i++) {
 		errno = 0;
 		CHECK_EQ(exec(missing[i], nope), -1);
@@ -218,7 +226,8 @@ int main(int argc, char **argv)
 	if (pid == 0) {
 		snprintf(pidarg, sizeof pidarg, "pid=%d", getpid());
 		snprintf(ppidarg, sizeof ppidarg, "ppid=%d", getppid());
-		char *targs[] = { "t_args", "with space", "", pidarg, ppidarg, "exit=7", "quiet", NULL };
+		char *targs[] = { "t_args", "with space", "",	   pidarg,
+				  ppidarg,  "exit=7",	  "quiet", NULL };
 		exec("/t_args", targs);
 		printf("FAIL: t_badexec: exec /t_args: errno %d\n", errno);
 		_exit(127);

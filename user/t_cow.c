@@ -39,7 +39,7 @@ static unsigned char data_pat[NDATA * PG] __attribute__((aligned(4096))) = { 1 }
 static unsigned char bss_pat[NBSS * PG] __attribute__((aligned(4096)));
 
 static unsigned char *pages[NPAT];
-static struct range ex[4];	/* the pattern pages: never made private */
+static struct range ex[4]; /* the pattern pages: never made private */
 static int nex;
 
 /* Child i writes page j iff this holds: 4 of the 12 pages, a different
@@ -75,8 +75,8 @@ static int verify_pages(int who, const char *when)
 		unsigned seed = who >= 0 && writes(who, j) ? 100 + (unsigned)who : 0;
 		long k = page_differs(pages[j], seed, j);
 		if (k >= 0) {
-			printf("FAIL: %s: process %d page %d differs at %ld: %d, want %d\n", when, who,
-			       j, k, pages[j][k], pat(seed, j, k));
+			printf("FAIL: %s: process %d page %d differs at %ld: %d, want %d\n", when,
+			       who, j, k, pages[j][k], pat(seed, j, k));
 			check_failures++;
 			bad++;
 		}
@@ -86,7 +86,7 @@ static int verify_pages(int who, const char *when)
 
 static void share_child(int i, int rdy, int go1, int go2)
 {
-	make_private(ex, nex);	/* so that only pattern writes allocate */
+	make_private(ex, nex); /* so that only pattern writes allocate */
 	verify_pages(-1, "child before writing");
 	char c = 0;
 	CHECK_EQ(write(rdy, "r", 1), 1);
@@ -99,19 +99,19 @@ static void share_child(int i, int rdy, int go1, int go2)
 	CHECK_EQ(read(go2, &c, 1), 1);
 	verify_pages(i, "child after every sibling wrote");
 	fflush(stdout);
-	_exit(check_failures ? 1 : 64 + i);	/* 64 + i: child i succeeded */
+	_exit(check_failures ? 1 : 64 + i); /* 64 + i: child i succeeded */
 }
 
 static void test_share(unsigned char *heap)
 {
 	unsigned char stack_pat[NSTACK * PG] __attribute__((aligned(4096)));
 	setup_pages(stack_pat, heap);
-	long f_start = free_pages();	/* the pipes below take pages */
+	long f_start = free_pages(); /* the pipes below take pages */
 	int rdy[2], go1[2], go2[2];
 	CHECK_EQ(pipe(rdy), 0);
 	CHECK_EQ(pipe(go1), 0);
 	CHECK_EQ(pipe(go2), 0);
-	make_private(ex, nex);	/* maps every page make_private will touch */
+	make_private(ex, nex); /* maps every page make_private will touch */
 	long f0 = free_pages();
 	struct lde_procinfo pi0, pi1;
 	CHECK_EQ(proc_get(0, &pi0), 0);
@@ -123,7 +123,7 @@ static void test_share(unsigned char *heap)
 		if (pid[i] == 0)
 			share_child(i, rdy[1], go1[0], go2[0]);
 	}
-	make_private(ex, nex);	/* our own writes from here on allocate nothing */
+	make_private(ex, nex); /* our own writes from here on allocate nothing */
 	char buf[NCHILD];
 	CHECK_EQ(read_all(rdy[0], buf, NCHILD), NCHILD);
 	/* All 30 children are alive and have only read the pattern pages:
@@ -231,7 +231,7 @@ static void chain_level(int copy_first)
 	int depth = 1;
 	pid_t next = 0;
 	while (depth < 3 && (next = fork()) == 0)
-		depth++;	/* in the new child, one level deeper */
+		depth++; /* in the new child, one level deeper */
 	if (depth < 3) {
 		CHECK(next > 0);
 		int st = reap(next);
@@ -281,13 +281,13 @@ static void test_chain(unsigned char *heap)
 
 /* ---- race ------------------------------------------------------------ */
 
-#define NW 20	/* writers forked by the runner */
-#define NM 4	/* middles: each forks 2 writers and exits at once */
+#define NW 20 /* writers forked by the runner */
+#define NM 4  /* middles: each forks 2 writers and exits at once */
 #define NGC (2 * NM)
-#define NRP 8	/* shared pages */
-#define NWORDS 64	/* words of each page the writers use */
+#define NRP 8	  /* shared pages */
+#define NWORDS 64 /* words of each page the writers use */
 
-static unsigned long rng = 0x2545f4914f6cdd1dUL;	/* fixed seed */
+static unsigned long rng = 0x2545f4914f6cdd1dUL; /* fixed seed */
 static unsigned long rnd(void)
 {
 	rng ^= rng << 13;
@@ -296,16 +296,16 @@ static unsigned long rnd(void)
 	return rng;
 }
 
-static unsigned long *rpages;	/* NRP pages in the runner's heap */
-static int is_init;	/* pid 1: the orphaned writers come to us */
-static int orphan_fd = -1;	/* where an orphaned writer that finishes reports */
+static unsigned long *rpages; /* NRP pages in the runner's heap */
+static int is_init;	      /* pid 1: the orphaned writers come to us */
+static int orphan_fd = -1;    /* where an orphaned writer that finishes reports */
 
 /* What an orphaned writer (a grandchild) that finished says, just before
  * its _exit: by then its parent, a middle, is gone. */
 struct orphan_report {
-	int idx;	/* 0..NGC-1 */
-	int ppid;	/* getppid(): init's pid, 1 */
-	long bad;	/* wrong words it saw; it exits 0 iff none */
+	int idx;  /* 0..NGC-1 */
+	int ppid; /* getppid(): init's pid, 1 */
+	long bad; /* wrong words it saw; it exits 0 iff none */
 };
 
 static unsigned long base_word(int j, int k)
@@ -398,7 +398,7 @@ static void race_runner(int report_fd)
 		w[i] = fork();
 		CHECK(w[i] >= 0);
 		if (w[i] == 0) {
-			close(report_fd);	/* end-of-file there when the runner is gone */
+			close(report_fd); /* end-of-file there when the runner is gone */
 			writer(i, rounds[i]);
 		}
 	}
@@ -406,7 +406,7 @@ static void race_runner(int report_fd)
 		mid[m] = fork();
 		CHECK(mid[m] >= 0);
 		if (mid[m] == 0) {
-			pid_t g[3] = { m };	/* which middle, its two children */
+			pid_t g[3] = { m }; /* which middle, its two children */
 			for (int n = 0; n < 2; n++) {
 				g[1 + n] = fork();
 				if (g[1 + n] == 0) {
@@ -424,7 +424,7 @@ static void race_runner(int report_fd)
 	}
 	for (int n = 0; n < NM; n++) {
 		pid_t g[3];
-		CHECK_EQ(read_all(gp[0], g, sizeof g), (long)sizeof g);	/* in any order */
+		CHECK_EQ(read_all(gp[0], g, sizeof g), (long)sizeof g); /* in any order */
 		if (g[0] >= 0 && g[0] < NM) {
 			w[NW + 2 * g[0]] = g[1];
 			w[NW + 2 * g[0] + 1] = g[2];
@@ -452,7 +452,7 @@ static void race_runner(int report_fd)
 	memset(mine, 0, sizeof mine);
 	for (int n = 0; n < nkill; n++) {
 		int v = order[n];
-		unsigned long delay = rnd() % 24000;	/* µs; a quarter of the kills at once */
+		unsigned long delay = rnd() % 24000; /* µs; a quarter of the kills at once */
 		if (delay < 6000)
 			yield();
 		else
@@ -492,8 +492,8 @@ static void race_runner(int report_fd)
 			sigkilled++;
 			endless_killed += endless(idx);
 		} else {
-			printf("FAIL: writer %d (pid %d, %s) ended with status 0x%x\n", idx, (int)got,
-			       killed[idx] ? "killed" : "not killed", st);
+			printf("FAIL: writer %d (pid %d, %s) ended with status 0x%x\n", idx,
+			       (int)got, killed[idx] ? "killed" : "not killed", st);
 			check_failures++;
 		}
 	}
@@ -503,7 +503,8 @@ static void race_runner(int report_fd)
 	long bad = 0;
 	for (int j = 0; j < NRP; j++)
 		for (int k = 0; k < (int)(PG / 8); k++) {
-			unsigned long want = k < NWORDS && mine[j][k] ? mine[j][k] : base_word(j, k);
+			unsigned long want =
+				k < NWORDS && mine[j][k] ? mine[j][k] : base_word(j, k);
 			bad += rpages[j * (PG / 8) + k] != want;
 		}
 	CHECK_EQ(bad, 0);
@@ -549,7 +550,7 @@ static void test_race(void)
 			if (got == runner) {
 				seen_runner++;
 				CHECK_EQ(st, 0);
-				if (st != 0)	/* it may not have killed the endless ones */
+				if (st != 0) /* it may not have killed the endless ones */
 					for (int i = 0; i < NGC; i++)
 						kill(gc[i], SIGKILL);
 				continue;
@@ -563,7 +564,8 @@ static void test_race(void)
 			if (idx >= 0)
 				gst[idx] = st;
 			else
-				printf("FAIL: wait returned %d (status 0x%x), not one of ours\n", (int)got, st);
+				printf("FAIL: wait returned %d (status 0x%x), not one of ours\n",
+				       (int)got, st);
 		}
 	} else {
 		/* The orphans are the system's init's: only the runner is ours. */
@@ -599,7 +601,8 @@ static void test_race(void)
 			if (wait_state(gc[i], -1, 5000) == 0)
 				orphans++;
 			else
-				printf("FAIL: grandchild %d still listed: not reaped by init\n", (int)gc[i]);
+				printf("FAIL: grandchild %d still listed: not reaped by init\n",
+				       (int)gc[i]);
 		}
 		/* Killed or not (the runner's kill may come after it finished),
 		 * a grandchild either finished cleanly, and said so with init
@@ -615,16 +618,16 @@ static void test_race(void)
 		if (ok)
 			orphans_ok++;
 		else
-			printf("FAIL: grandchild %d: reported %d, killed %d, status 0x%x\n", (int)gc[i],
-			       reported[i], killed[i], gst[i]);
+			printf("FAIL: grandchild %d: reported %d, killed %d, status 0x%x\n",
+			       (int)gc[i], reported[i], killed[i], gst[i]);
 	}
 	CHECK_EQ(seen_runner, 1);
 	CHECK_EQ(orphans, NGC);
 	CHECK_EQ(orphans_ok, NGC);
 	long f1 = free_pages();
 	CHECK_EQ(f1, f0);
-	printf("race: %d orphaned writers reaped by init; free pages %ld before, %ld after\n", orphans,
-	       f0, f1);
+	printf("race: %d orphaned writers reaped by init; free pages %ld before, %ld after\n",
+	       orphans, f0, f1);
 }
 
 int main(int argc, char **argv)

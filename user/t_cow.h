@@ -21,7 +21,7 @@
 #define U_STACK_MAX (1UL << 20)
 #define U_STACK_BOTTOM (U_TOP - U_STACK_MAX)
 #define U_GUARD (U_STACK_BOTTOM - PG)
-#define LEAF_SPAN (2UL << 20)	/* what one leaf page table maps */
+#define LEAF_SPAN (2UL << 20) /* what one leaf page table maps */
 
 /* The byte a pattern page holds at offset off; seed tells patterns apart. */
 static inline unsigned char pat(unsigned seed, long page, long off)
@@ -66,7 +66,7 @@ extern char __fini_array_end[];
 static inline uintptr_t data_start(void) { return PAGE_UP((uintptr_t)__fini_array_end + 4); }
 
 struct range {
-	uintptr_t lo, hi;	/* [lo, hi), page aligned */
+	uintptr_t lo, hi; /* [lo, hi), page aligned */
 };
 
 static inline int in_ranges(uintptr_t a, const struct range *ex, int nex)
@@ -130,9 +130,9 @@ struct hog {
 	int cmd, rsp;
 };
 
-#define HOG_STACK_POOL 192	/* the lowest 768 KiB of the hog's stack */
+#define HOG_STACK_POOL 192 /* the lowest 768 KiB of the hog's stack */
 
-static long hog_heap, hog_stack;	/* pages taken (in the hog) */
+static long hog_heap, hog_stack; /* pages taken (in the hog) */
 
 static long hog_adjust(long target)
 {

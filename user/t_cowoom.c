@@ -27,7 +27,7 @@
  * Run as init: init=/t_cowoom */
 #include "t_cow.h"
 
-#define K 32	/* shared pages */
+#define K 32 /* shared pages */
 
 static void verify_region(unsigned char *reg, long from, long to, unsigned seed, const char *who)
 {
@@ -54,7 +54,7 @@ static void victim(unsigned char *reg, const struct range *ex, int rdy, int go)
 		CHECK_EQ(reg[j * PG], pat(0, j, 0));
 		reg[j * PG + 8] = 0xee;
 	}
-	child_done();	/* not reached: fewer than K pages were free */
+	child_done(); /* not reached: fewer than K pages were free */
 }
 
 /* A bystander sharing the pages: copies the first half when told, then
@@ -190,7 +190,7 @@ static void test_cow_oom(void)
 		errno = 0;
 		pid_t f = fork();
 		if (f == 0)
-			_exit(99);	/* must not happen */
+			_exit(99); /* must not happen */
 		CHECK_EQ(f, -1);
 		CHECK_EQ(errno, ENOMEM);
 		CHECK_EQ(free_pages(), n);
@@ -215,7 +215,7 @@ static void test_cow_oom(void)
 	CHECK_EQ(read(data[0], buf, 16), 16);
 	CHECK(!memcmp(buf, "TAILtailTAILtail", 16));
 	for (int i = 0; i < 64; i++)
-		buf[i] = (char)('a' + i % 26);	/* solo's bytes again, checked below */
+		buf[i] = (char)('a' + i % 26); /* solo's bytes again, checked below */
 
 	/* 7. wait()'s status into a shared page: the bystander exits; with no
 	 * page the status cannot be stored: ENOMEM, the zombie stays. */
@@ -229,13 +229,14 @@ static void test_cow_oom(void)
 	CHECK_EQ(proc_state(b), LDE_P_ZOMBIE);
 	CHECK_EQ(page_differs(shared + 4 * PG, 0, K / 2 + 4), -1);
 	CHECK_EQ(hog_set(&h, 1), 1);
-	if (proc_state(b) == LDE_P_ZOMBIE)	/* else wait() would block */
+	if (proc_state(b) == LDE_P_ZOMBIE) /* else wait() would block */
 		CHECK_EQ(wait(ust), b);
 	CHECK(WIFEXITED(*ust));
 	CHECK_EQ(WEXITSTATUS(*ust), 42);
 	CHECK_EQ(free_pages(), 0);
 	printf("cowoom: wait() storing into a shared page with no page free: ENOMEM, "
-	       "the zombie reaped later with status %d\n", WIFEXITED(*ust) ? WEXITSTATUS(*ust) : -1);
+	       "the zombie reaped later with status %d\n",
+	       WIFEXITED(*ust) ? WEXITSTATUS(*ust) : -1);
 
 	/* Memory back. The reader still sees the original pages. */
 	st = hog_stop(&h);
@@ -264,8 +265,8 @@ static void test_cow_oom(void)
 
 /* ---- Demand-paged heap and stack pages with no page left ------------- */
 
-#define L 8	/* lazy heap pages */
-#define DEEP_STACK (U_TOP - 900 * 1024)	/* a stack page nobody touched */
+#define L 8				/* lazy heap pages */
+#define DEEP_STACK (U_TOP - 900 * 1024) /* a stack page nobody touched */
 
 static void lazy_victim(char *lz, const struct range *ex, int rdy, int go, int stack)
 {
@@ -277,14 +278,14 @@ static void lazy_victim(char *lz, const struct range *ex, int rdy, int go, int s
 		*(volatile char *)(DEEP_STACK + 40) = 1;
 	else
 		((volatile char *)lz)[3 * PG + 16] = 1;
-	child_done();	/* the heap toucher gets here (its page was promised) */
+	child_done(); /* the heap toucher gets here (its page was promised) */
 }
 
 static void test_lazy_oom(void)
 {
 	struct hog h;
 	CHECK_EQ(hog_start(&h), 0);
-	char *lz = sbrk(L * PG);	/* promised, not backed */
+	char *lz = sbrk(L * PG); /* promised, not backed */
 	CHECK(lz != (void *)-1);
 	struct range ex = { (uintptr_t)lz, (uintptr_t)lz + L * PG };
 	int rdy[2], go[2], data[2];
@@ -319,8 +320,8 @@ static void test_lazy_oom(void)
 	expect_oom(vs, DEEP_STACK + 40);
 	int st = -1, heap_st = -1, stack_st = -1;
 	for (int n = 0; n < 2; n++) {
-		CHECK_EQ(hog_set(&h, 0), 0);	/* what the last child gave back */
-		CHECK_EQ(write(go[1], "g", 1), 1);	/* wakes one of them */
+		CHECK_EQ(hog_set(&h, 0), 0);	   /* what the last child gave back */
+		CHECK_EQ(write(go[1], "g", 1), 1); /* wakes one of them */
 		pid_t got = wait(&st);
 		CHECK(got == vh || got == vs);
 		if (got == vh)
@@ -340,7 +341,7 @@ static void test_lazy_oom(void)
 	CHECK_EQ(hog_set(&h, 0), 0);
 	long phys = phys_free_pages();
 	CHECK(sbrk(-L * PG) == lz + L * PG);
-	CHECK(phys_free_pages() >= phys);	/* took nothing */
+	CHECK(phys_free_pages() >= phys); /* took nothing */
 	CHECK_EQ(hog_set(&h, 0), 0);
 	errno = 0;
 	CHECK(sbrk(L * PG) == (void *)-1);

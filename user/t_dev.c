@@ -29,7 +29,7 @@
 #define ST_FEATURES_OK 8
 
 #define QSIZE 4
-#define IRQ_BIT 4	/* what the interrupt signals */
+#define IRQ_BIT 4 /* what the interrupt signals */
 
 /* The layout of the one DMA page the driver uses. */
 struct desc {
@@ -69,7 +69,7 @@ static int virtio_up(struct vq *q)
 	wr(VIO_STATUS, ST_ACK);
 	wr(VIO_STATUS, ST_ACK | ST_DRIVER);
 	wr(VIO_DEV_FEATURES_SEL, 1);
-	if (!(rd(VIO_DEV_FEATURES) & 1))	/* VIRTIO_F_VERSION_1 (bit 32) */
+	if (!(rd(VIO_DEV_FEATURES) & 1)) /* VIRTIO_F_VERSION_1 (bit 32) */
 		return 2;
 	wr(VIO_DRV_FEATURES_SEL, 0);
 	wr(VIO_DRV_FEATURES, 0);
@@ -99,7 +99,7 @@ static void virtio_submit_read(struct vq *q, uint64_t sector)
 {
 	volatile uint8_t *p = q->page;
 	volatile uint32_t *req = (volatile uint32_t *)(p + OFF_REQ);
-	req[0] = 0;	/* VIRTIO_BLK_T_IN */
+	req[0] = 0; /* VIRTIO_BLK_T_IN */
 	req[1] = 0;
 	*(volatile uint64_t *)(p + OFF_REQ + 8) = sector;
 	p[OFF_STATUS] = 0xff;
@@ -131,14 +131,11 @@ static void check_done(struct vq *q)
 	CHECK_EQ(q->page[OFF_STATUS], 0);
 	CHECK(memcmp((const void *)(q->page + OFF_DATA), "lde disk 0", 10) == 0);
 	uint32_t st = rd(VIO_INT_STATUS);
-	CHECK(st & 1);	/* used buffer notification */
+	CHECK(st & 1); /* used buffer notification */
 	wr(VIO_INT_ACK, st);
 }
 
-static void spin_ms(int ms)
-{
-	usleep((useconds_t)ms * 1000);
-}
+static void spin_ms(int ms) { usleep((useconds_t)ms * 1000); }
 
 static struct lde_meminfo mem(void)
 {
@@ -154,9 +151,9 @@ static void no_capability(int mgr, int dev, int ntfn)
 	if (pid == 0) {
 		close(mgr);
 		close(dev);
-		CHECK_EQ(lde_sys_dev_manager(), -EPERM);	/* not pid 1 */
+		CHECK_EQ(lde_sys_dev_manager(), -EPERM); /* not pid 1 */
 		CHECK_EQ(lde_sys_dev_open(mgr, 0), -EBADF);
-		CHECK_EQ(lde_sys_dev_open(0, 0), -EPERM);	/* the console is no manager */
+		CHECK_EQ(lde_sys_dev_open(0, 0), -EPERM); /* the console is no manager */
 		CHECK_EQ(lde_sys_dev_open(ntfn, 0), -EPERM);
 		CHECK_EQ(lde_sys_dev_map(dev), -EBADF);
 		CHECK_EQ(lde_sys_dev_map(ntfn), -EBADF);
@@ -188,7 +185,7 @@ int main(void)
 {
 	int mgr = (int)lde_sys_dev_manager();
 	CHECK(mgr >= 0);
-	CHECK_EQ(lde_sys_dev_manager(), -EPERM);	/* once */
+	CHECK_EQ(lde_sys_dev_manager(), -EPERM); /* once */
 	struct lde_meminfo m0 = mem();
 
 	int dev = (int)lde_sys_dev_open(mgr, 0);
@@ -223,7 +220,7 @@ int main(void)
 
 	int ntfn = ntfn_create();
 	CHECK(ntfn >= 0);
-	CHECK_EQ(lde_sys_dev_irq_ack(dev), -EINVAL);	/* nothing bound */
+	CHECK_EQ(lde_sys_dev_irq_ack(dev), -EINVAL); /* nothing bound */
 	CHECK_EQ(lde_sys_dev_irq_bind(dev, ntfn, 0), -EINVAL);
 	CHECK_EQ(lde_sys_dev_irq_bind(dev, dev, IRQ_BIT), -EBADF);
 	CHECK_EQ(lde_sys_dev_irq_bind(dev, ntfn, IRQ_BIT), 0);
@@ -257,7 +254,7 @@ int main(void)
 	check_done(&q);
 	CHECK_EQ(lde_sys_dev_irq_ack(dev), 0);
 	spin_ms(20);
-	CHECK_EQ(ntfn_poll(ntfn), 0);	/* acknowledged at the device: no storm */
+	CHECK_EQ(ntfn_poll(ntfn), 0); /* acknowledged at the device: no storm */
 	printf("dev: interrupt masked until ack, delivered after it\n");
 
 	no_capability(mgr, dev, ntfn);
@@ -297,7 +294,7 @@ int main(void)
 	CHECK_EQ(m2.devices, 0);
 	CHECK_EQ(m2.files, m1.files);
 	CHECK_EQ(m2.ntfns, m1.ntfns);
-	CHECK_EQ(m2.free_pages, m1.free_pages - 1);	/* only the device's new DMA page */
+	CHECK_EQ(m2.free_pages, m1.free_pages - 1); /* only the device's new DMA page */
 
 	dev = (int)lde_sys_dev_open(mgr, 0);
 	CHECK(dev >= 0);
@@ -307,10 +304,10 @@ int main(void)
 	CHECK((long)page > 0 && strcmp(page, "left by the dead driver") == 0);
 	CHECK_EQ(lde_sys_dev_irq_bind(dev, ntfn, IRQ_BIT), 0);
 	uint64_t pa0 = 0;
-	CHECK_EQ(lde_sys_dev_dma(dev, 0, &pa0), va + 2 * 4096);	/* the window's next page */
+	CHECK_EQ(lde_sys_dev_dma(dev, 0, &pa0), va + 2 * 4096); /* the window's next page */
 	CHECK_EQ(pa0, q.pa);
 	q.page = (volatile uint8_t *)(va + 2 * 4096);
-	CHECK_EQ(virtio_up(&q), 0);	/* the new driver resets the device */
+	CHECK_EQ(virtio_up(&q), 0); /* the new driver resets the device */
 	virtio_submit_read(&q, 0);
 	CHECK_EQ(ntfn_wait(ntfn), IRQ_BIT);
 	check_done(&q);
@@ -320,7 +317,7 @@ int main(void)
 	CHECK_EQ(close(ntfn), 0);
 	CHECK_EQ(close(mgr), 0);
 	struct lde_meminfo m3 = mem();
-	CHECK_EQ(m3.files, m0.files - 1);	/* the manager */
+	CHECK_EQ(m3.files, m0.files - 1); /* the manager */
 	CHECK_EQ(m3.devices, 0);
 	CHECK_EQ(m3.ntfns, m0.ntfns);
 	return check_exit("t_dev");

@@ -4,8 +4,8 @@
  * Run as init: init=/t_exec. Also its own exec target: t_exec stage2 ... */
 #include "t_util.h"
 
-static int marker = 1;	/* .data: the caller sets it before exec */
-static int bss_marker;	/* .bss */
+static int marker = 1; /* .data: the caller sets it before exec */
+static int bss_marker; /* .bss */
 
 #define STAGE2_STATUS 77
 
@@ -21,7 +21,8 @@ static int stage2(int argc, char **argv)
 	CHECK_EQ(getppid(), atoi(argv[3]));
 	for (int i = 0; i < 3; i++)
 		if (strcmp(argv[4 + i], want[i]))
-			printf("FAIL: argv[%d] is '%s', expected '%s'\n", 4 + i, argv[4 + i], want[i]);
+			printf("FAIL: argv[%d] is '%s', expected '%s'\n", 4 + i, argv[4 + i],
+			       want[i]);
 	CHECK(argv[argc] == NULL);
 	/* A fresh image: the values of the file, not of the old process. */
 	CHECK_EQ(marker, 1);
@@ -45,7 +46,10 @@ static void test_failures(void)
 	long before = free_pages();
 	char *argv[] = { "x", NULL };
 
-	struct { const char *path; int err; } bad[] = {
+	struct {
+		const char *path;
+		int err;
+	} bad[] = {
 		{ "/no-such-program", ENOENT },
 		{ "", ENOENT },
 	};
@@ -85,7 +89,7 @@ static void test_failures(void)
 	CHECK_EQ(marker, 5);
 	CHECK_EQ(bss_marker, 6);
 	CHECK(!strcmp(heap, "heap survives"));
-	CHECK_EQ(free_pages(), before);	/* failed execs leak nothing */
+	CHECK_EQ(free_pages(), before); /* failed execs leak nothing */
 	free(heap);
 	printf("exec: failed execs return errors and leave the caller intact\n");
 }
@@ -100,7 +104,9 @@ static void test_replace(void)
 		char pidbuf[16], ppidbuf[16];
 		snprintf(pidbuf, sizeof pidbuf, "%d", getpid());
 		snprintf(ppidbuf, sizeof ppidbuf, "%d", parent);
-		char *argv[] = { "t_exec", "stage2", pidbuf, ppidbuf, "with space", "", "last", NULL };
+		char *argv[] = {
+			"t_exec", "stage2", pidbuf, ppidbuf, "with space", "", "last", NULL
+		};
 		exec("/t_exec", argv);
 		printf("FAIL: exec /t_exec returned, errno %d\n", errno);
 		_exit(1);
@@ -161,7 +167,7 @@ static int report(void)
 {
 	struct lde_procinfo pi;
 	CHECK_EQ(proc_get(0, &pi), 0);
-	CHECK(pi.pages < 100);	/* a fresh image, not the 256 heap pages */
+	CHECK(pi.pages < 100); /* a fresh image, not the 256 heap pages */
 	return check_failures ? 1 : 0;
 }
 

@@ -30,15 +30,15 @@
 #include "t_util.h"
 
 #define PG 4096L
-#define NPROC 64	/* kernel/proc.h */
-#define NOFILE 16	/* kernel/proc.h */
-#define NPIPE 64	/* kernel/pipe.c */
-#define PIPE_SIZE 4096	/* kernel/pipe.c: one page */
+#define NPROC 64       /* kernel/proc.h */
+#define NOFILE 16      /* kernel/proc.h */
+#define NPIPE 64       /* kernel/pipe.c */
+#define PIPE_SIZE 4096 /* kernel/pipe.c: one page */
 
-static long processes;	/* created by this test (fork successes) */
-static long faults;	/* children killed by a signal */
-static long leaked;	/* pages, over all modes */
-static int is_init;	/* run as init (pid 1): orphans come back to us */
+static long processes; /* created by this test (fork successes) */
+static long faults;    /* children killed by a signal */
+static long leaked;    /* pages, over all modes */
+static int is_init;    /* run as init (pid 1): orphans come back to us */
 
 static pid_t xfork(void)
 {
@@ -112,7 +112,7 @@ static void mode_procs(void)
 		}
 	}
 	CHECK_EQ(count_procs(), NPROC);
-	for (int i = 0; i < 3; i++) {	/* it keeps failing, and takes nothing */
+	for (int i = 0; i < 3; i++) { /* it keeps failing, and takes nothing */
 		long f = free_pages();
 		errno = 0;
 		CHECK_EQ(fork(), -1);
@@ -138,7 +138,7 @@ static void mode_procs(void)
 		for (;;) {
 			pid_t pid = (fork)();
 			if (pid == 0)
-				continue;	/* the child bombs on */
+				continue; /* the child bombs on */
 			if (pid > 0) {
 				write(born[1], "b", 1);
 				continue;
@@ -149,7 +149,7 @@ static void mode_procs(void)
 			}
 			if (++fails == 2)
 				break;
-			usleep(1000);	/* once more, after the others */
+			usleep(1000); /* once more, after the others */
 		}
 		close(born[1]);
 		char c;
@@ -165,9 +165,9 @@ static void mode_procs(void)
 	static struct lde_procinfo all[NPROC + 8];
 	while (uptime() < deadline) {
 		int n = procinfo(-1, all, NPROC + 8), running = 0;
-		for (int i = 0; i < n; i++)	/* bombers (pids from root's) not blocked yet */
-			running += all[i].pid >= root &&
-				   !(all[i].state == LDE_P_SLEEPING && !strcmp(all[i].wchan, "pipe read"));
+		for (int i = 0; i < n; i++) /* bombers (pids from root's) not blocked yet */
+			running += all[i].pid >= root && !(all[i].state == LDE_P_SLEEPING &&
+							   !strcmp(all[i].wchan, "pipe read"));
 		if (n == NPROC && running == 0) {
 			full = 1;
 			break;
@@ -178,7 +178,7 @@ static void mode_procs(void)
 	errno = 0;
 	CHECK_EQ(fork(), -1);
 	CHECK_EQ(errno, EAGAIN);
-	close(rel[1]);	/* everybody exits; the orphans go to init */
+	close(rel[1]); /* everybody exits; the orphans go to init */
 	long births = 0;
 	char buf[64];
 	ssize_t r;
@@ -189,7 +189,7 @@ static void mode_procs(void)
 	int reaped = reap_all();
 	if (is_init) {
 		CHECK_EQ(reaped, births + 1);
-	} else {	/* init reaps them: wait until no bomber is left */
+	} else { /* init reaps them: wait until no bomber is left */
 		CHECK_EQ(reaped, 1);
 		int left = 1;
 		for (long end = uptime() + 10000; left && uptime() < end; usleep(2000)) {
@@ -229,7 +229,7 @@ static int hog_main(int fd, int release, long step)
 		if (step == 1) {
 			long f = free_pages();
 			uintptr_t next = (uintptr_t)sbrk(0);
-			int new_table = (next & ((2UL << 20) - 1)) < PG;	/* a new 2 MiB */
+			int new_table = (next & ((2UL << 20) - 1)) < PG; /* a new 2 MiB */
 			if (f == 1 && new_table && spare[0] < 0) {
 				if (pipe(spare) == 0)
 					continue;
@@ -277,7 +277,7 @@ static __attribute__((noinline)) void unshare(const void *skip, size_t skip_len)
 	uintptr_t data = ((uintptr_t)__fini_array_end + 8 + PG - 1) & ~(uintptr_t)(PG - 1);
 	uintptr_t s0 = (uintptr_t)skip, s1 = s0 + skip_len;
 	for (uintptr_t a = data; a < (uintptr_t)_end; a += PG)
-		if (a + PG <= s0 || a >= s1)	/* pages wholly outside skip */
+		if (a + PG <= s0 || a >= s1) /* pages wholly outside skip */
 			*(volatile char *)a = *(volatile char *)a;
 	uintptr_t sp = (uintptr_t)__builtin_frame_address(0);
 	for (uintptr_t a = (sp - 32768) & ~(uintptr_t)(PG - 1); a < 0x4000000000UL; a += PG)
@@ -315,7 +315,10 @@ static void mode_memory(void)
 	if (execer == 0) {
 		close(go[1]);
 		close(res[0]);
-		close(fds[0]); close(fds[1]); close(rel[0]); close(rel[1]);
+		close(fds[0]);
+		close(fds[1]);
+		close(rel[0]);
+		close(rel[1]);
 		unshare(NULL, 0);
 		char c;
 		read(go[0], &c, 1);
@@ -323,7 +326,7 @@ static void mode_memory(void)
 		int r = exec("/hello", argv);
 		int e = errno;
 		write(res[1], &e, sizeof e);
-		read(go[0], &c, 1);	/* hold on to our pages until told */
+		read(go[0], &c, 1); /* hold on to our pages until told */
 		_exit(r == -1 ? 0 : 1);
 	}
 	close(go[0]);
@@ -337,15 +340,19 @@ static void mode_memory(void)
 	pid_t writer = xfork();
 	if (writer == 0) {
 		close(go2[1]);
-		close(go[1]); close(res[0]);
-		close(fds[0]); close(fds[1]); close(rel[0]); close(rel[1]);
-		unshare(cow_buf, sizeof cow_buf);	/* its pages stay shared */
+		close(go[1]);
+		close(res[0]);
+		close(fds[0]);
+		close(fds[1]);
+		close(rel[0]);
+		close(rel[1]);
+		unshare(cow_buf, sizeof cow_buf); /* its pages stay shared */
 		for (unsigned i = 0; i < sizeof cow_buf; i += 4096)
 			(void)*(volatile char *)&cow_buf[i];
 		char c;
 		read(go2[0], &c, 1);
 		for (unsigned i = 0; i < sizeof cow_buf; i += 4096)
-			cow_buf[i] = 9;	/* a copy for each: there is none */
+			cow_buf[i] = 9; /* a copy for each: there is none */
 		_exit(0);
 	}
 	close(go2[0]);
@@ -393,13 +400,13 @@ static void mode_memory(void)
 	int st = reap(writer);
 	CHECK(WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL);
 	faults++;
-	write(go[1], "g", 1);	/* (the hog holds go too: no end-of-file) */
+	write(go[1], "g", 1); /* (the hog holds go too: no end-of-file) */
 	close(go[1]);
 	CHECK_EQ(reap(execer), 0);
 	printf("exhaust: memory: at zero: fork, sbrk, pipe fail with ENOMEM; exec fails with errno %d;"
-	       " a copy-on-write store killed its writer (signal %d)\n", e,
-	       WIFSIGNALED(st) ? WTERMSIG(st) : 0);
-	close(rel[1]);	/* release the hog */
+	       " a copy-on-write store killed its writer (signal %d)\n",
+	       e, WIFSIGNALED(st) ? WTERMSIG(st) : 0);
+	close(rel[1]); /* release the hog */
 	st = reap(hog);
 	CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0);
 	close(fds[0]);
@@ -457,19 +464,23 @@ static void mode_memory(void)
 	}
 	close(fds[0]);
 	printf("exhaust: memory: three hogs: %d reported ENOMEM (%ld pages), %d killed for a page;"
-	       " %ld free once all had stopped\n", finals, pages, killed, low);
+	       " %ld free once all had stopped\n",
+	       finals, pages, killed, low);
 	CHECK_EQ(finals + killed, 3);
 	finish("memory", before);
 }
 
 /* ---- pipes --------------------------------------------------------------- */
 
-static unsigned char pattern(int pipe_no, int i) { return (unsigned char)(pipe_no * 37 + i * 11 + (i >> 8)); }
+static unsigned char pattern(int pipe_no, int i)
+{
+	return (unsigned char)(pipe_no * 37 + i * 11 + (i >> 8));
+}
 
 struct pipe_report {
-	int32_t count;	/* pipes created */
-	int32_t err;	/* errno of the refused pipe() */
-	int32_t bad;	/* failed checks */
+	int32_t count; /* pipes created */
+	int32_t err;   /* errno of the refused pipe() */
+	int32_t bad;   /* failed checks */
 	int32_t pad;
 };
 
@@ -498,7 +509,7 @@ static void pipe_child(int res_wr, int rel_rd)
 		pid_t w = fork();
 		if (w == 0) {
 			write(fds[0][1], "x", 1);
-			_exit(5);	/* it did not block */
+			_exit(5); /* it did not block */
 		}
 		if (w < 0 || wait_state(w, LDE_P_SLEEPING, 2000)) {
 			rep.bad++;
@@ -526,7 +537,7 @@ static void pipe_child(int res_wr, int rel_rd)
 				break;
 			}
 		char extra;
-		rep.bad += read(fds[p][0], &extra, 1) != 0;	/* then end-of-file */
+		rep.bad += read(fds[p][0], &extra, 1) != 0; /* then end-of-file */
 		close(fds[p][0]);
 	}
 	if (rep.bad)
@@ -544,7 +555,7 @@ static void mode_pipes(void)
 	while (n < NOFILE && pipe(fds[n]) == 0)
 		n++;
 	CHECK_EQ(errno, EMFILE);
-	int lowest = dup(0);	/* the one free descriptor (if any) */
+	int lowest = dup(0); /* the one free descriptor (if any) */
 	CHECK(lowest == -1 || lowest == NOFILE - 1);
 	if (lowest >= 0)
 		close(lowest);
@@ -559,7 +570,7 @@ static void mode_pipes(void)
 	int res[2], rel[2];
 	CHECK_EQ(pipe(res), 0);
 	CHECK_EQ(pipe(rel), 0);
-	int total = 2, children = 0, enfile = 0;	/* res and rel are pipes too */
+	int total = 2, children = 0, enfile = 0; /* res and rel are pipes too */
 	while (!enfile && children < NPIPE) {
 		pid_t pid = xfork();
 		if (pid == 0) {
@@ -577,7 +588,7 @@ static void mode_pipes(void)
 		enfile = rep.err == ENFILE;
 	}
 	CHECK(enfile);
-	if (is_init)	/* (from a shell, others may hold pipes too) */
+	if (is_init) /* (from a shell, others may hold pipes too) */
 		CHECK_EQ(total, NPIPE);
 	CHECK(total <= NPIPE);
 	int p2[2];
@@ -586,8 +597,9 @@ static void mode_pipes(void)
 	CHECK_EQ(errno, ENFILE);
 	long low = free_pages();
 	printf("exhaust: pipes: %d children hold %d pipes, each full (a writer of one more byte"
-	       " blocks); then ENFILE; %ld pages free\n", children, total, low);
-	close(rel[1]);	/* read back, and exit */
+	       " blocks); then ENFILE; %ld pages free\n",
+	       children, total, low);
+	close(rel[1]); /* read back, and exit */
 	int st, bad = 0;
 	for (int i = 0; i < children; i++)
 		if (wait(&st) < 0 || !WIFEXITED(st) || WEXITSTATUS(st) != 0)
@@ -689,7 +701,7 @@ static __attribute__((noinline)) long recurse_small(long n)
 {
 	volatile char frame[256];
 	frame[0] = (char)n;
-	if (sink == -12345)	/* never: only the guard page ends this */
+	if (sink == -12345) /* never: only the guard page ends this */
 		return 0;
 	long r = recurse_small(n + 1);
 	frame[1] = (char)r;
@@ -699,7 +711,7 @@ static __attribute__((noinline)) long recurse_small(long n)
 
 static __attribute__((noinline)) long recurse_big(long n)
 {
-	volatile char frame[12288];	/* three pages: steps over the guard */
+	volatile char frame[12288]; /* three pages: steps over the guard */
 	frame[sizeof frame - 1] = (char)n;
 	frame[0] = (char)n;
 	if (sink == -12345)

@@ -53,14 +53,16 @@ int main(int argc, char **argv)
 	uint64_t share[MAX_N], quanta[MAX_N], sum = 0, qsum = 0;
 	for (int i = 0; i < n; i++) {
 		share[i] = cpu_us(&b[i]) - cpu_us(&a[i]);
-		quanta[i] = b[i].ivcsw - a[i].ivcsw;	/* a spinner leaves only when its quantum ends */
+		quanta[i] =
+			b[i].ivcsw - a[i].ivcsw; /* a spinner leaves only when its quantum ends */
 		sum += share[i];
 		qsum += quanta[i];
 	}
 	uint64_t mean = sum / (uint64_t)n;
 	uint64_t qmean = qsum / (uint64_t)n;
 	printf("fair: %d spinners, window %ld ms, total CPU %lu us (%lu%% of the window), mean %lu us, "
-	       "verdict on %s\n", n, window, (unsigned long)sum,
+	       "verdict on %s\n",
+	       n, window, (unsigned long)sum,
 	       (unsigned long)(sum / 10 / (uint64_t)(window ? window : 1)), (unsigned long)mean,
 	       by_quanta ? "quanta" : "cpu time");
 	for (int i = 0; i < n; i++) {
@@ -71,8 +73,7 @@ int main(int argc, char **argv)
 		       pids[i], (unsigned long)share[i],
 		       (unsigned long)(b[i].utime_us - a[i].utime_us),
 		       (unsigned long)(b[i].stime_us - a[i].stime_us), dev < 0 ? '-' : '+', pm / 10,
-		       pm % 10, (unsigned long)quanta[i],
-		       (unsigned long)(b[i].ticks - a[i].ticks),
+		       pm % 10, (unsigned long)quanta[i], (unsigned long)(b[i].ticks - a[i].ticks),
 		       (unsigned long)(b[i].vcsw - a[i].vcsw));
 		if (by_quanta) {
 			long qdev = (long)quanta[i] - (long)qmean;
@@ -82,13 +83,14 @@ int main(int argc, char **argv)
 				       (unsigned long)qmean);
 		} else if ((dev < 0 ? -dev : dev) * 100 > (long)mean * TOLERANCE_PCT) {
 			printf("FAIL: pid %d got %lu us, more than %d%% away from the mean %lu us\n",
-			       pids[i], (unsigned long)share[i], TOLERANCE_PCT, (unsigned long)mean);
+			       pids[i], (unsigned long)share[i], TOLERANCE_PCT,
+			       (unsigned long)mean);
 		}
 		/* Only the timer takes a spinner off the CPU. */
 		CHECK(b[i].ivcsw > a[i].ivcsw);
 		CHECK_EQ(b[i].vcsw, a[i].vcsw);
 	}
-	CHECK(qmean >= 5);	/* enough quanta for 15% to mean something */
+	CHECK(qmean >= 5); /* enough quanta for 15% to mean something */
 	/* The parent slept: the spinners had nearly all the CPU. */
 	CHECK(sum >= (uint64_t)window * 1000 * 80 / 100);
 	CHECK(window >= WINDOW_MS);

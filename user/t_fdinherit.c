@@ -26,9 +26,9 @@ static void test_inherit(void)
 	}
 	CHECK_EQ(reap(pid), 0);
 	char buf[64] = { 0 };
-	CHECK_EQ(read(fds[0], buf, sizeof buf), 19);	/* our read end still works */
+	CHECK_EQ(read(fds[0], buf, sizeof buf), 19); /* our read end still works */
 	CHECK(!memcmp(buf, "from child;via dup;", 19));
-	CHECK_EQ(write(fds[1], "still", 5), 5);	/* our write end too */
+	CHECK_EQ(write(fds[1], "still", 5), 5); /* our write end too */
 	CHECK_EQ(read(fds[0], buf, sizeof buf), 5);
 	close(fds[0]);
 	close(fds[1]);
@@ -86,7 +86,7 @@ static void test_ping_pong(void)
 		CHECK_EQ(r, v + 1);
 		v = r + 1;
 	}
-	close(p2c[1]);	/* the child sees end-of-file and exits */
+	close(p2c[1]); /* the child sees end-of-file and exits */
 	CHECK_EQ(reap(pid), 0);
 	CHECK_EQ(read(c2p[0], &v, sizeof v), 0);
 	close(c2p[0]);

@@ -4,17 +4,17 @@
  * Run as init: init=/t_fork */
 #include "t_util.h"
 
-static int global_data = 1;	/* .data */
-static int global_bss;		/* .bss */
+static int global_data = 1; /* .data */
+static int global_bss;	    /* .bss */
 
-#define STACK_WORDS 2048	/* 16 KiB of stack, several pages */
+#define STACK_WORDS 2048 /* 16 KiB of stack, several pages */
 
 static void test_copy(void)
 {
 	int p2c[2], c2p[2];
 	CHECK_EQ(pipe(p2c), 0);
 	CHECK_EQ(pipe(c2p), 0);
-	char *heap = sbrk(3 * 4096);	/* the heap, grown by hand */
+	char *heap = sbrk(3 * 4096); /* the heap, grown by hand */
 	CHECK(heap != (char *)-1);
 	memset(heap, 'p', 3 * 4096);
 	volatile long stack[STACK_WORDS];
@@ -70,7 +70,7 @@ static void test_copy(void)
 	close(c2p[1]);
 	pid_t reported = 0;
 	CHECK_EQ(read(c2p[0], &reported, sizeof reported), (long)sizeof reported);
-	CHECK_EQ(reported, pid);	/* the child's getpid() is fork's return value */
+	CHECK_EQ(reported, pid); /* the child's getpid() is fork's return value */
 	/* The child's writes are invisible here. */
 	CHECK_EQ(global_data, 1);
 	CHECK_EQ(global_bss, 0);
@@ -106,12 +106,12 @@ static void test_identity(void)
 		CHECK_EQ(proc_get(0, &pi), 0);
 		CHECK_EQ(pi.pid, getpid());
 		CHECK_EQ(pi.ppid, parent);
-		CHECK(!strcmp(pi.name, me.name));	/* fork keeps the name */
+		CHECK(!strcmp(pi.name, me.name)); /* fork keeps the name */
 		child_done();
 	}
 	CHECK(pid > 0 && pid != parent);
 	struct lde_procinfo pi;
-	if (proc_get(pid, &pi) == 0) {	/* unless it already was reaped: it cannot be */
+	if (proc_get(pid, &pi) == 0) { /* unless it already was reaped: it cannot be */
 		CHECK_EQ(pi.pid, pid);
 		CHECK_EQ(pi.ppid, parent);
 	} else {
@@ -136,8 +136,8 @@ static void test_identity(void)
 	reap(pid2);
 }
 
-static int only_parent_writes;	/* .data: the child only reads it */
-static char kbuf[3 * 4096];	/* holds one whole page only the kernel writes */
+static int only_parent_writes; /* .data: the child only reads it */
+static char kbuf[3 * 4096];    /* holds one whole page only the kernel writes */
 
 /* After fork, a write by one process, or by the kernel into one process's
  * memory (read() from a pipe), is invisible to the other, even to pages
@@ -158,7 +158,7 @@ static void test_writes_after_fork(void)
 	pid_t pid = fork();
 	if (pid == 0) {
 		char go;
-		CHECK_EQ(read(p2c[0], &go, 1), 1);	/* the parent has written */
+		CHECK_EQ(read(p2c[0], &go, 1), 1); /* the parent has written */
 		CHECK_EQ(only_parent_writes, 50);
 		CHECK(!strcmp(heap, "heap original"));
 		CHECK(!strcmp(kp, "original"));
@@ -171,12 +171,12 @@ static void test_writes_after_fork(void)
 	only_parent_writes = 51;
 	strcpy(heap, "heap changed");
 	CHECK_EQ(write(data[1], "parentdat", 9), 9);
-	CHECK_EQ(read(data[0], kp, 9), 9);	/* the kernel writes into our copy */
+	CHECK_EQ(read(data[0], kp, 9), 9); /* the kernel writes into our copy */
 	CHECK_EQ(write(p2c[1], "g", 1), 1);
 	CHECK_EQ(write(data[1], "childdata", 9), 9);
 	char c;
 	CHECK_EQ(read(c2p[0], &c, 1), 1);
-	CHECK(!memcmp(kp, "parentdat", 9));	/* the child's read did not reach us */
+	CHECK(!memcmp(kp, "parentdat", 9)); /* the child's read did not reach us */
 	CHECK_EQ(only_parent_writes, 51);
 	CHECK(!strcmp(heap, "heap changed"));
 	CHECK_EQ(reap(pid), 0);
@@ -198,7 +198,7 @@ static void test_several(void)
 		pids[i] = fork();
 		CHECK(pids[i] >= 0);
 		if (pids[i] == 0) {
-			burn(20000 * (unsigned long)(N - i));	/* finish in varied order */
+			burn(20000 * (unsigned long)(N - i)); /* finish in varied order */
 			_exit(10 + i);
 		}
 		for (int j = 0; j < i; j++)
@@ -254,7 +254,7 @@ static void test_no_leak(void)
 	for (int i = 0; i < 50; i++) {
 		pid_t pid = fork();
 		if (pid == 0) {
-			char *p = sbrk(16 * 4096);	/* touch some heap and stack too */
+			char *p = sbrk(16 * 4096); /* touch some heap and stack too */
 			if (p != (char *)-1)
 				for (int k = 0; k < 16; k++)
 					p[k * 4096] = 1;
@@ -295,23 +295,25 @@ static void test_memory_pressure(void)
 		pid_t pid = fork();
 		if (pid == 0) {
 			for (long i = 0; i < grow; i++)
-				p[i * 4096] = (char)~i;	/* cannot all be copied */
+				p[i * 4096] = (char)~i; /* cannot all be copied */
 			_exit(0);
 		}
 		if (pid < 0) {
 			CHECK_EQ(errno, ENOMEM);
-			printf("fork: under memory pressure (%ld pages): fork failed with ENOMEM\n", grow);
+			printf("fork: under memory pressure (%ld pages): fork failed with ENOMEM\n",
+			       grow);
 		} else {
 			int st = reap(pid);
 			CHECK(WIFSIGNALED(st));
 			CHECK_EQ(WTERMSIG(st), SIGKILL);
 			printf("fork: under memory pressure (%ld pages): the child writing them all "
-			       "was killed by signal %d\n", grow, WIFSIGNALED(st) ? WTERMSIG(st) : 0);
+			       "was killed by signal %d\n",
+			       grow, WIFSIGNALED(st) ? WTERMSIG(st) : 0);
 		}
-		CHECK_EQ(free_pages(), full);	/* nothing of the attempt is left */
+		CHECK_EQ(free_pages(), full); /* nothing of the attempt is left */
 		int bad = 0;
 		for (long i = 0; i < grow; i++)
-			bad += p[i * 4096] != (char)i;	/* the parent is intact */
+			bad += p[i * 4096] != (char)i; /* the parent is intact */
 		CHECK_EQ(bad, 0);
 		CHECK(sbrk(-grow * 4096) != (void *)-1);
 		pid = fork();

@@ -16,7 +16,7 @@
 #include "t_util.h"
 
 #define NPROCS 4
-#define FRM_RNE 0	/* round to nearest, ties to even */
+#define FRM_RNE 0 /* round to nearest, ties to even */
 #define FRM_RTZ 1
 #define FRM_RDN 2
 #define FRM_RUP 3
@@ -120,7 +120,7 @@ static void test_compute(void)
 	}
 	frm_write(FRM_RNE);
 	for (int k = 1; k < NPROCS; k++)
-		CHECK(alone[k] != alone[0]);	/* the modes do matter */
+		CHECK(alone[k] != alone[0]); /* the modes do matter */
 
 	/* Double formatting through picolibc's stdio. */
 	char buf[32];
@@ -137,8 +137,9 @@ static void test_compute(void)
 			for (int round = 0; round < 3; round++) {
 				got = bits(work((unsigned)k, WORK_N));
 				if (got != alone[k])
-					printf("FAIL: process %d, round %d: %016lx, alone %016lx\n", k,
-					       round, (unsigned long)got, (unsigned long)alone[k]);
+					printf("FAIL: process %d, round %d: %016lx, alone %016lx\n",
+					       k, round, (unsigned long)got,
+					       (unsigned long)alone[k]);
 				CHECK_EQ(frm_read(), k);
 			}
 			uint64_t preempted = ivcsw_now() - iv;
@@ -163,18 +164,18 @@ static void test_regs(void)
 		if (pids[k] == 0) {
 			uint64_t want[32], got[32];
 			pattern(want, (unsigned)k + 1);
-			uint64_t fcsr = (uint64_t)(k << 5 | (0x1f >> k));	/* frm, fflags */
+			uint64_t fcsr = (uint64_t)(k << 5 | (0x1f >> k)); /* frm, fflags */
 			uint64_t iv = ivcsw_now();
 			fp_fill(want);
 			fcsr_write(fcsr);
 			while (ivcsw_now() - iv < 20)
-				burn(20000);	/* integer only: the f registers wait */
+				burn(20000); /* integer only: the f registers wait */
 			fp_dump(got);
 			uint64_t got_fcsr = fcsr_read();
 			for (int i = 0; i < 32; i++)
 				if (got[i] != want[i])
-					printf("FAIL: process %d: f%d = %016lx, want %016lx\n", k, i,
-					       (unsigned long)got[i], (unsigned long)want[i]);
+					printf("FAIL: process %d: f%d = %016lx, want %016lx\n", k,
+					       i, (unsigned long)got[i], (unsigned long)want[i]);
 			CHECK_EQ(got_fcsr, fcsr);
 			printf("fpu: process %d: f0..f31 and fcsr intact across %lu preemptions\n",
 			       k, (unsigned long)(ivcsw_now() - iv));
@@ -191,7 +192,7 @@ static void test_fork(void)
 	pattern(mine, 12);
 	fp_fill(before);
 	fcsr_write(FRM_RUP << 5 | 0x3);
-	pid_t pid = fork();	/* nothing in between uses the FPU */
+	pid_t pid = fork(); /* nothing in between uses the FPU */
 	if (pid == 0) {
 		uint64_t iv = ivcsw_now();
 		while (ivcsw_now() - iv < 10)
@@ -249,7 +250,7 @@ static void test_nofpu(void)
 	pid_t pid = fork();
 	if (pid == 0) {
 		volatile double d = 3.0;
-		d = d / 7.0;	/* must not return */
+		d = d / 7.0; /* must not return */
 		printf("FAIL: an FP division ran on a CPU without an FPU\n");
 		_exit(1);
 	}
@@ -286,7 +287,7 @@ static void test_ipc(void)
 		int bad = 0;
 		while (r >= 0 && LDE_MSG_LABEL(m.info) != 2) {
 			bad += fp_differs(mine) || fcsr_read() != 0x41;
-			fp_fill(mine);	/* dirty again before the hand-off */
+			fp_fill(mine); /* dirty again before the hand-off */
 			m.info = LDE_MSG_INFO(1, 0, -1);
 			r = ipc_reply_recv(ep, &m);
 		}

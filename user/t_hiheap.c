@@ -83,7 +83,7 @@ int main(int argc, char **argv)
 		chain(atoi(argv[2]));
 	CHECK((uintptr_t)_end > 0x3fc0000000UL && (uintptr_t)_end < 0x3fffe00000UL);
 	warm_up();
-	pid_t pid = fork();	/* the first fork's own costs out of the way */
+	pid_t pid = fork(); /* the first fork's own costs out of the way */
 	if (pid == 0)
 		_exit(0);
 	reap(pid);
@@ -103,7 +103,7 @@ int main(int argc, char **argv)
 		char *p = sbrk(to_stack_chunk * PG);
 		if (p == (char *)-1)
 			_exit(2);
-		p[(to_stack_chunk - 1) * PG] = 1;	/* in the stack's level-0 table */
+		p[(to_stack_chunk - 1) * PG] = 1; /* in the stack's level-0 table */
 		p[0] = 1;
 		_exit(0);
 	}

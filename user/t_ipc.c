@@ -159,20 +159,20 @@ static void test_bad_args(void)
 	struct lde_msg m = msg(1, 0, 0, 0, 0);
 	CHECK_EQ(ipc_call(15, &m, NULL), -1);
 	CHECK_EQ(errno, EBADF);
-	CHECK_EQ(ipc_call(fds[0], &m, NULL), -1);	/* not an endpoint */
+	CHECK_EQ(ipc_call(fds[0], &m, NULL), -1); /* not an endpoint */
 	CHECK_EQ(errno, EBADF);
 	CHECK_EQ(ipc_recv(-1, &m), -1);
 	CHECK_EQ(errno, EBADF);
 	CHECK_EQ(ep_mint(fds[1], 5), -1);
 	CHECK_EQ(errno, EBADF);
 	int ep = ep_create();
-	m.info = 1ULL << 50;	/* a flag only the kernel sets */
+	m.info = 1ULL << 50; /* a flag only the kernel sets */
 	CHECK_EQ(ipc_call(ep, &m, NULL), -1);
 	CHECK_EQ(errno, EINVAL);
 	m.info = LDE_MSG_INFO(1, LDE_LEASE_MAX + 1, -1);
 	CHECK_EQ(ipc_call(ep, &m, NULL), -1);
 	CHECK_EQ(errno, EINVAL);
-	m.info = LDE_MSG_INFO(1, 0, 14);	/* sending a closed descriptor */
+	m.info = LDE_MSG_INFO(1, 0, 14); /* sending a closed descriptor */
 	CHECK_EQ(ipc_call(ep, &m, NULL), -1);
 	CHECK_EQ(errno, EBADF);
 	/* Replies to nobody succeed and do nothing; leases of nobody fail. */
@@ -283,7 +283,7 @@ static void test_client_dies(void)
 		struct lde_lease l = { (uint64_t)buf, sizeof buf, LDE_LEASE_READ };
 		struct lde_msg m = { .info = LDE_MSG_INFO(1, 1, -1) };
 		ipc_call(ep, &m, &l);
-		_exit(1);	/* never answered: killed first */
+		_exit(1); /* never answered: killed first */
 	}
 	pid_t srv = fork();
 	if (srv == 0) {
@@ -291,9 +291,9 @@ static void test_client_dies(void)
 		CHECK_EQ(ipc_recv(ep, &m), LDE_MSG_INFO(1, 1, -1));
 		char buf[8];
 		CHECK_EQ(lease_read(m.token, 0, 0, buf, 4), 4);
-		write(sync[1], "h", 1);	/* holding it */
+		write(sync[1], "h", 1); /* holding it */
 		char c;
-		read(done[0], &c, 1);	/* the client is dead now */
+		read(done[0], &c, 1); /* the client is dead now */
 		CHECK_EQ(lease_read(m.token, 0, 0, buf, 4), -1);
 		CHECK_EQ(errno, ESRCH);
 		m.info = 5;
@@ -359,7 +359,7 @@ static void test_server_dies(void)
 		}
 	}
 	CHECK_EQ(got, 3);
-	CHECK_EQ(proc_state(queued), LDE_P_SLEEPING);	/* still waiting for a server */
+	CHECK_EQ(proc_state(queued), LDE_P_SLEEPING); /* still waiting for a server */
 	pid_t srv2 = fork();
 	if (srv2 == 0) {
 		struct lde_msg m;
@@ -388,11 +388,11 @@ static void test_last_close(void)
 	int b = ep_mint(ep, 1);
 	pid_t cl = fork();
 	if (cl == 0) {
-		close(ep);	/* only the badged, send-only one left */
+		close(ep); /* only the badged, send-only one left */
 		struct lde_msg m = msg(1, 0, 0, 0, 0);
 		CHECK_EQ(ipc_call(b, &m, NULL), -1);
 		CHECK_EQ(errno, EPIPE);
-		CHECK_EQ(ipc_call(b, &m, NULL), -1);	/* and at once from then on */
+		CHECK_EQ(ipc_call(b, &m, NULL), -1); /* and at once from then on */
 		CHECK_EQ(errno, EPIPE);
 		child_done();
 	}

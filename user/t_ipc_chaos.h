@@ -44,7 +44,7 @@ static void server(int ep, int nt)
 			for (long i = 0; i < n; i++)
 				sum += (unsigned char)buf[i];
 			if (n < 0)
-				sum = (uint64_t)-1;	/* the caller died meanwhile */
+				sum = (uint64_t)-1; /* the caller died meanwhile */
 			break;
 		}
 		case L_LEASE_OUT:
@@ -78,9 +78,7 @@ static int one_call(int ep, int nt, uint64_t seed)
 	uint64_t want_sum = 0;
 	switch (kind) {
 	case 0:
-	case 4:
-		m.info = LDE_MSG_INFO(L_PLAIN, 0, -1);
-		break;
+	case 4: m.info = LDE_MSG_INFO(L_PLAIN, 0, -1); break;
 	case 1:
 		for (unsigned i = 0; i < sizeof in; i++)
 			want_sum += (unsigned char)(in[i] = (char)(seed + i));
@@ -108,9 +106,13 @@ static int one_call(int ep, int nt, uint64_t seed)
 		ok = 0;
 	} else {
 		uint32_t label = LDE_MSG_LABEL(m.info);
-		CHECK_EQ(label, LDE_MSG_LABEL(LDE_MSG_INFO(kind == 4 ? L_PLAIN : kind == 0 ? L_PLAIN :
-							   kind == 1 ? L_LEASE_IN :
-							   kind == 2 ? L_LEASE_OUT : L_CAP, 0, -1)) + 1);
+		CHECK_EQ(label, LDE_MSG_LABEL(LDE_MSG_INFO(kind == 4   ? L_PLAIN
+							   : kind == 0 ? L_PLAIN
+							   : kind == 1 ? L_LEASE_IN
+							   : kind == 2 ? L_LEASE_OUT
+								       : L_CAP,
+							   0, -1)) +
+					1);
 		CHECK_EQ(m.w[0], seed ^ 0x5a5a);
 		if (kind == 1)
 			CHECK_EQ(m.w[1], want_sum);
@@ -173,7 +175,8 @@ static int ipc_chaos_main(int argc, char **argv)
 			struct lde_procinfo pi;
 			int any = srv > 0 && proc_get(srv, &pi) == 0 && pi.state == LDE_P_ZOMBIE;
 			for (int i = 0; i < NCLIENTS && !any; i++)
-				any = cl[i] > 0 && proc_get(cl[i], &pi) == 0 && pi.state == LDE_P_ZOMBIE;
+				any = cl[i] > 0 && proc_get(cl[i], &pi) == 0 &&
+				      pi.state == LDE_P_ZOMBIE;
 			if (!any)
 				break;
 			int st = -1;

@@ -20,7 +20,6 @@ static uint64_t weighed(const unsigned char *p, size_t n)
 	return sum;
 }
 
-
 static long err_of(long r) { return r < 0 ? -errno : r; }
 
 static void lease_server(int ep)
@@ -35,42 +34,42 @@ static void lease_server(int ep)
 		uint32_t label = LDE_MSG_LABEL(m.info);
 		long r0 = 0, r1 = 0, r2 = 0, r3 = 0;
 		switch (label) {
-		case LS_READ:	/* lease 0 readable: read it all, and one byte more */
+		case LS_READ: /* lease 0 readable: read it all, and one byte more */
 			r0 = err_of(lease_read(t, 0, 0, buf, 5));
 			r1 = r0 == 5 && !memcmp(buf, "hello", 5);
-			r2 = err_of(lease_write(t, 0, 0, "x", 1));	/* not writable */
-			r3 = err_of(lease_read(t, 1, 0, buf, 1));	/* no lease 1 */
+			r2 = err_of(lease_write(t, 0, 0, "x", 1)); /* not writable */
+			r3 = err_of(lease_read(t, 1, 0, buf, 1));  /* no lease 1 */
 			break;
-		case LS_WRITE:	/* lease 0 writable, across a page boundary */
+		case LS_WRITE: /* lease 0 writable, across a page boundary */
 			memset(buf, 'w', sizeof buf);
 			r0 = err_of(lease_write(t, 0, 0, buf, m.w[0]));
-			r1 = err_of(lease_read(t, 0, 0, buf, 1));	/* write-only */
+			r1 = err_of(lease_read(t, 0, 0, buf, 1)); /* write-only */
 			break;
-		case LS_BOUNDS:	/* a 16-byte lease */
-			r0 = err_of(lease_read(t, 0, 14, buf, 4));	/* past its end */
-			r1 = err_of(lease_read(t, 0, 17, buf, 0));	/* starts past it */
-			r2 = err_of(lease_read(t, 0, 12, buf, 4));	/* the last 4 bytes */
-			r3 = err_of(lease_read(t, 0, 0, (void *)16, 4));	/* our buffer bad */
+		case LS_BOUNDS:						 /* a 16-byte lease */
+			r0 = err_of(lease_read(t, 0, 14, buf, 4));	 /* past its end */
+			r1 = err_of(lease_read(t, 0, 17, buf, 0));	 /* starts past it */
+			r2 = err_of(lease_read(t, 0, 12, buf, 4));	 /* the last 4 bytes */
+			r3 = err_of(lease_read(t, 0, 0, (void *)16, 4)); /* our buffer bad */
 			break;
-		case LS_RODATA:	/* a writable lease over the caller's rodata */
+		case LS_RODATA: /* a writable lease over the caller's rodata */
 			r0 = err_of(lease_write(t, 0, 0, "overwritten", 12));
 			r1 = err_of(lease_read(t, 0, 0, buf, 8));
 			break;
-		case LS_AFTER: {	/* reply first, then try the lease */
+		case LS_AFTER: { /* reply first, then try the lease */
 			m.info = label;
 			ipc_reply(&m);
 			r0 = err_of(lease_read(t, 0, 0, buf, 1));
 			CHECK_EQ(r0, -ESRCH);
 			continue;
 		}
-		case LS_BIG:	/* a lease over unmapped memory */
+		case LS_BIG: /* a lease over unmapped memory */
 			r0 = err_of(lease_read(t, 0, 0, buf, 8));
 			break;
-		case LS_SUM:	/* read lease w0 from byte w1, w2 bytes: how many, what */
+		case LS_SUM: /* read lease w0 from byte w1, w2 bytes: how many, what */
 			memset(buf, 0, sizeof buf);
 			r0 = err_of(lease_read(t, m.w[0], m.w[1], buf, m.w[2]));
 			r1 = (long)weighed((unsigned char *)buf, m.w[2]);
-			r2 = buf[m.w[2]];	/* nothing past the end */
+			r2 = buf[m.w[2]]; /* nothing past the end */
 			break;
 		case LS_QUIT:
 			m.info = label;
@@ -149,14 +148,15 @@ static void test_leases(void)
 	for (int i = 0; i < 4096; i++)
 		page_buf[i] = (char)(i * 7 + (i >> 8) + 1);
 	for (int at = 0; at < 2; at++) {
-		struct lde_lease *two = (struct lde_lease *)(arrays + (at ? 4096 - sizeof *two : 64));
+		struct lde_lease *two =
+			(struct lde_lease *)(arrays + (at ? 4096 - sizeof *two : 64));
 		two[0] = (struct lde_lease){ (uint64_t)hello, 5, LDE_LEASE_READ };
 		two[1] = (struct lde_lease){ (uint64_t)page_buf, 4096, LDE_LEASE_READ };
 		static const uint64_t piece[][2] = { { 0, 4096 }, { 3, 4000 }, { 1024, 2048 } };
 		for (int k = 0; k < 3; k++) {
 			uint64_t off = piece[k][0], len = piece[k][1];
 			m = (struct lde_msg){ .info = LDE_MSG_INFO(LS_SUM, 2, -1),
-						  .w = { 1, off, len } };
+					      .w = { 1, off, len } };
 			CHECK_EQ(ipc_call(ep, &m, two), LS_SUM);
 			CHECK_EQ(m.w[0], len);
 			CHECK_EQ(m.w[1], weighed((unsigned char *)page_buf + off, len));
@@ -266,7 +266,7 @@ static void test_transfer(void)
 	char buf[16] = { 0 };
 	CHECK_EQ(read(p[0], buf, sizeof buf), 7);
 	CHECK(!strcmp(buf, "via ipc"));
-	CHECK_EQ(read(p[0], buf, sizeof buf), 0);	/* the server closed its copy */
+	CHECK_EQ(read(p[0], buf, sizeof buf), 0); /* the server closed its copy */
 	/* The connection is badged: it calls, never receives. */
 	CHECK_EQ(ipc_recv(conn, &m), -1);
 	CHECK_EQ(errno, EPERM);
@@ -288,11 +288,11 @@ static void test_notifications(void)
 	CHECK_EQ(ntfn_poll(n), 0);
 	CHECK_EQ(ntfn_signal(n, 1), 0);
 	CHECK_EQ(ntfn_signal(n, 4), 0);
-	CHECK_EQ(ntfn_wait(n), 5);	/* ORed, returned, cleared */
+	CHECK_EQ(ntfn_wait(n), 5); /* ORed, returned, cleared */
 	CHECK_EQ(ntfn_poll(n), 0);
 	CHECK_EQ(ntfn_signal(n, 1UL << 63), -1);
 	CHECK_EQ(errno, EINVAL);
-	CHECK_EQ(ntfn_wait(2), -1);	/* the console is no notification */
+	CHECK_EQ(ntfn_wait(2), -1); /* the console is no notification */
 	CHECK_EQ(errno, EBADF);
 
 	/* wait blocks until a signal comes; the waiter runs at once. */
@@ -306,7 +306,7 @@ static void test_notifications(void)
 	proc_get(w, &pi);
 	CHECK(!strncmp(pi.wchan, "ntfn ", 5));
 	CHECK_EQ(ntfn_signal(n, 0x30), 0);
-	CHECK_EQ(proc_state(w), LDE_P_ZOMBIE);	/* it ran before we did */
+	CHECK_EQ(proc_state(w), LDE_P_ZOMBIE); /* it ran before we did */
 	CHECK_EQ(reap(w), 0);
 
 	/* A bound notification makes recv return its bits. */
@@ -316,7 +316,7 @@ static void test_notifications(void)
 	CHECK_EQ(errno, EBUSY);
 	struct lde_msg m;
 	CHECK_EQ(ntfn_signal(n, 2), 0);
-	CHECK_EQ(ipc_recv(ep, &m), (long)LDE_MSG_NTFN);	/* pending: at once */
+	CHECK_EQ(ipc_recv(ep, &m), (long)LDE_MSG_NTFN); /* pending: at once */
 	CHECK_EQ(m.w[0], 2);
 	pid_t s = fork();
 	if (s == 0) {
@@ -327,10 +327,10 @@ static void test_notifications(void)
 		CHECK_EQ(ipc_call(ep, &c, NULL), 78);
 		child_done();
 	}
-	CHECK_EQ(ipc_recv(ep, &m), (long)LDE_MSG_NTFN);	/* blocked, then the bits */
+	CHECK_EQ(ipc_recv(ep, &m), (long)LDE_MSG_NTFN); /* blocked, then the bits */
 	CHECK_EQ(m.w[0], 8);
 	CHECK_EQ(m.token, 0);
-	CHECK_EQ(ipc_recv(ep, &m), 77);	/* then a message */
+	CHECK_EQ(ipc_recv(ep, &m), 77); /* then a message */
 	m.info = 78;
 	ipc_reply(&m);
 	CHECK_EQ(reap(s), 0);
@@ -352,7 +352,7 @@ static void test_notifications(void)
 	CHECK_EQ(wait_state(w, LDE_P_SLEEPING, 2000), 0);
 	kill(w, SIGKILL);
 	CHECK_EQ(reap(w), SIGKILL);
-	CHECK_EQ(ntfn_bind(n), 0);	/* the dead process's binding is gone */
+	CHECK_EQ(ntfn_bind(n), 0); /* the dead process's binding is gone */
 	ntfn_bind(-1);
 	close(n);
 	check_same(before, counts());

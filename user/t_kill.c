@@ -5,9 +5,9 @@
  * Run as init (init=/t_kill) or from the shell (t_kill). */
 #include "t_util.h"
 
-static int is_init;	/* pid 1: orphans come to us; else to init, which reaps them */
+static int is_init; /* pid 1: orphans come to us; else to init, which reaps them */
 
-#define PROMPT_MS 2000	/* "promptly": far below the 10 s sleeps, with room for host stalls */
+#define PROMPT_MS 2000 /* "promptly": far below the 10 s sleeps, with room for host stalls */
 
 /* Kill pid with sig and reap it: it must die with that signal, soon. */
 static void kill_and_reap(pid_t pid, int sig, const char *what)
@@ -40,7 +40,7 @@ static void test_spinner(void)
 	if (pid == 0)
 		while (1)
 			;
-	usleep(50000);	/* it has been running, and has been preempted */
+	usleep(50000); /* it has been running, and has been preempted */
 	struct lde_procinfo pi;
 	CHECK_EQ(proc_get(pid, &pi), 0);
 	CHECK_EQ(pi.state, LDE_P_RUNNABLE);
@@ -65,7 +65,7 @@ static void test_sleeper(void)
 	pid_t pid = fork();
 	if (pid == 0) {
 		usleep(10000000);
-		_exit(0);	/* not reached: 10 s is past the test's timeout */
+		_exit(0); /* not reached: 10 s is past the test's timeout */
 	}
 	expect_sleeping(pid, "sleep");
 	kill_and_reap(pid, SIGINT, "a child in usleep(10 s)");
@@ -107,7 +107,7 @@ static void test_waiter(void)
 			_exit(0);
 		}
 		write(fds[1], &gc, sizeof gc);
-		wait(NULL);	/* blocks: the grandchild sleeps for 10 s */
+		wait(NULL); /* blocks: the grandchild sleeps for 10 s */
 		_exit(0);
 	}
 	close(fds[1]);
@@ -127,7 +127,7 @@ static void test_waiter(void)
 	}
 	long t0 = uptime();
 	CHECK_EQ(kill(gc, SIGKILL), 0);
-	CHECK_EQ(wait_state(gc, -1, PROMPT_MS), 0);	/* dead, and reaped by init */
+	CHECK_EQ(wait_state(gc, -1, PROMPT_MS), 0); /* dead, and reaped by init */
 	long took = uptime() - t0;
 	errno = 0;
 	CHECK_EQ(kill(gc, 0), -1);
@@ -143,7 +143,7 @@ static void test_pipe_reader(void)
 	pid_t pid = fork();
 	if (pid == 0) {
 		char c;
-		read(fds[0], &c, 1);	/* nobody writes; we keep a write end */
+		read(fds[0], &c, 1); /* nobody writes; we keep a write end */
 		_exit(0);
 	}
 	expect_sleeping(pid, "pipe read");
@@ -160,7 +160,7 @@ static void test_pipe_writer(void)
 	if (pid == 0) {
 		static char buf[65536];
 		close(fds[0]);
-		write(fds[1], buf, sizeof buf);	/* fills the pipe, then blocks */
+		write(fds[1], buf, sizeof buf); /* fills the pipe, then blocks */
 		_exit(0);
 	}
 	close(fds[1]);
@@ -179,7 +179,7 @@ static void test_self(void)
 	pid_t pid = fork();
 	if (pid == 0) {
 		kill(getpid(), SIGTERM);
-		_exit(0);	/* not reached: it dies on the way back from kill */
+		_exit(0); /* not reached: it dies on the way back from kill */
 	}
 	int st = reap(pid);
 	CHECK(WIFSIGNALED(st));

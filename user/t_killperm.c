@@ -75,11 +75,12 @@ static void child_tries(pid_t sibling)
 	CHECK_EQ(poweroff(7), -1);
 	CHECK_EQ(errno, EPERM);
 	errno = 0;
-	CHECK_EQ(tcsetpgrp(0, 1), -1);	/* Ctrl-C would go to init's group */
+	CHECK_EQ(tcsetpgrp(0, 1), -1); /* Ctrl-C would go to init's group */
 	CHECK_EQ(errno, EPERM);
 	CHECK_EQ(proc_state(1), LDE_P_SLEEPING);
 	printf("killperm: kill(1, SIGKILL), kill(1, 0), poweroff(7), tcsetpgrp(init's group) from "
-	       "pid %d: EPERM\n", getpid());
+	       "pid %d: EPERM\n",
+	       getpid());
 
 	pid_t a = sleeper(), b = sleeper();
 	CHECK_EQ(wait_state(a, LDE_P_SLEEPING, 5000), 0);
@@ -95,7 +96,8 @@ static void child_tries(pid_t sibling)
 	CHECK_EQ(kill(-1, SIGKILL), -1);
 	CHECK_EQ(errno, ESRCH);
 	printf("killperm: kill(-1, SIGKILL) from pid %d killed its children and its sibling, "
-	       "spared init and itself; then ESRCH\n", getpid());
+	       "spared init and itself; then ESRCH\n",
+	       getpid());
 	child_done();
 }
 
@@ -126,7 +128,7 @@ int main(void)
 		 * init has reaped it. */
 		CHECK(reaped(member));
 		errno = 0;
-		CHECK_EQ(kill(-member, SIGKILL), -1);	/* only init is left in it */
+		CHECK_EQ(kill(-member, SIGKILL), -1); /* only init is left in it */
 		CHECK_EQ(errno, EPERM);
 		child_done();
 	}

@@ -11,7 +11,7 @@ int main(void)
 	fflush(stdout);
 	pid_t pid = fork();
 	if (pid == 0) {
-		*(volatile int *)0 = 1;	/* killed: the kernel prints a line */
+		*(volatile int *)0 = 1; /* killed: the kernel prints a line */
 		return 0;
 	}
 	int status;

@@ -33,7 +33,7 @@ static long my_pages(void)
 {
 	struct lde_procinfo pi;
 	CHECK_EQ(proc_get(0, &pi), 0);
-	return (long)(pi.pages - pi.promised);	/* resident: what was taken */
+	return (long)(pi.pages - pi.promised); /* resident: what was taken */
 }
 
 /* In a child: access addr; it must die of SIGSEGV. */
@@ -60,15 +60,15 @@ static void test_grow(void)
 	long f0 = phys_free_pages(), p0 = my_pages();
 	volatile char *p = sbrk(64 * PG);
 	CHECK(p != (void *)-1);
-	CHECK_EQ(phys_free_pages(), f0);	/* promised, not backed */
+	CHECK_EQ(phys_free_pages(), f0); /* promised, not backed */
 	CHECK_EQ(my_pages(), p0);
 	p[0] = 1;
 	p[10 * PG + 5] = 2;
 	p[20 * PG + PG - 1] = 3;
-	CHECK_EQ(phys_free_pages(), f0 - 3);	/* one page per page touched */
+	CHECK_EQ(phys_free_pages(), f0 - 3); /* one page per page touched */
 	CHECK_EQ(my_pages(), p0 + 3);
-	CHECK_EQ(p[30 * PG + 77], 0);	/* untouched: reads zero... */
-	CHECK_EQ(phys_free_pages(), f0 - 4);	/* ...and that read took a page */
+	CHECK_EQ(p[30 * PG + 77], 0);	     /* untouched: reads zero... */
+	CHECK_EQ(phys_free_pages(), f0 - 4); /* ...and that read took a page */
 	CHECK_EQ(p[30 * PG + 78], 0);
 	CHECK_EQ(phys_free_pages(), f0 - 4);
 	CHECK_EQ(my_pages(), p0 + 4);
@@ -107,7 +107,7 @@ static void test_shrink_partial(void)
 	CHECK_EQ(phys_free_pages(), f0 - 2);
 	CHECK_EQ(p[9], 1);
 	CHECK_EQ(p[5 * PG + 9], 6);
-	CHECK_EQ(p[10 * PG], 0);	/* below the break, never touched */
+	CHECK_EQ(p[10 * PG], 0); /* below the break, never touched */
 	CHECK_EQ(phys_free_pages(), f0 - 3);
 	expect_segv(p + 30 * PG + 9, 0, "reading a touched page given back by a partial shrink");
 	/* Growing again: promised, then zeros where 30, 31 and 63 were. */
@@ -173,7 +173,7 @@ static void test_limit(void)
 	CHECK(sbrk((f + 1) * PG) == (void *)-1);
 	CHECK_EQ(errno, ENOMEM);
 	CHECK(sbrk(0) == b0);
-	long lo = 0, hi = f;	/* the largest promise sbrk grants, by bisection */
+	long lo = 0, hi = f; /* the largest promise sbrk grants, by bisection */
 	while (lo < hi) {
 		long mid = (lo + hi + 1) / 2;
 		if (sbrk(mid * PG) == (void *)-1) {
@@ -184,11 +184,11 @@ static void test_limit(void)
 		}
 	}
 	long n = lo;
-	CHECK(n + n / 512 + 3 >= f);	/* only the tables' share is kept back */
+	CHECK(n + n / 512 + 3 >= f); /* only the tables' share is kept back */
 	CHECK(sbrk(n * PG) == b0);
-	CHECK_EQ(phys_free_pages(), phys);	/* took none, not even tables */
+	CHECK_EQ(phys_free_pages(), phys); /* took none, not even tables */
 	long left = free_pages();
-	CHECK(left <= 2);	/* one page more, with its tables, would not fit */
+	CHECK(left <= 2); /* one page more, with its tables, would not fit */
 	errno = 0;
 	CHECK(sbrk(PG) == (void *)-1);
 	CHECK_EQ(errno, ENOMEM);
@@ -196,7 +196,8 @@ static void test_limit(void)
 	CHECK_EQ(free_pages(), f);
 	CHECK_EQ(phys_free_pages(), phys);
 	printf("lazy: sbrk(%ld pages free + 1): ENOMEM; the largest promise, %ld pages, left %ld "
-	       "unpromised and took none\n", f, n, left);
+	       "unpromised and took none\n",
+	       f, n, left);
 }
 
 /* Promises add up: two of 60% of free memory cannot both be made, nor
@@ -227,7 +228,8 @@ static void test_overpromise(void)
 	CHECK_EQ(bad, 0);
 	CHECK(sbrk(-n * PG) == p + n * PG);
 	printf("lazy: a promise of 60%% of free memory: a second one ENOMEM, fork ENOMEM; all %ld "
-	       "pages of it touched\n", n);
+	       "pages of it touched\n",
+	       n);
 }
 
 /* Page tables: an 8 MiB heap spans several leaf tables; touching one page
@@ -240,7 +242,7 @@ static void test_tables(void)
 	char *p = sbrk(n * PG);
 	CHECK(p != (void *)-1);
 	CHECK_EQ(phys_free_pages(), f0);
-	uintptr_t last = (uintptr_t)p + (n - 1) * PG;	/* 2 MiB regions away */
+	uintptr_t last = (uintptr_t)p + (n - 1) * PG; /* 2 MiB regions away */
 	*(volatile char *)last = 1;
 	CHECK_EQ(phys_free_pages(), f0 - 2);
 	CHECK_EQ(my_pages(), p0 + 2);
@@ -268,7 +270,7 @@ static void test_cow_shrink(void)
 	unsigned char *h = sbrk(16 * PG);
 	CHECK(h != (void *)-1);
 	for (long j = 0; j < 12; j++)
-		fill_page(h + j * PG, 0, j);	/* 12..15 never touched */
+		fill_page(h + j * PG, 0, j); /* 12..15 never touched */
 	struct range ex = { (uintptr_t)h, (uintptr_t)h + 16 * PG };
 	int rdy[2], go[2];
 	CHECK_EQ(pipe(rdy), 0);
@@ -279,7 +281,7 @@ static void test_cow_shrink(void)
 	if (pid == 0) {
 		make_private(&ex, 1);
 		CHECK_EQ(write(rdy[1], "p", 1), 1);
-		CHECK_EQ(read(go[0], &c, 1), 1);	/* the parent is done copying */
+		CHECK_EQ(read(go[0], &c, 1), 1); /* the parent is done copying */
 		long fa = phys_free_pages();
 		for (long j = 0; j < 4; j++)
 			fill_page(h + j * PG, 1, j);
@@ -305,7 +307,7 @@ static void test_cow_shrink(void)
 	for (long j = 0; j < 12; j++)
 		CHECK_EQ(page_differs(h + j * PG, 0, j), -1);
 	for (long j = 0; j < 12; j++)
-		fill_page(h + j * PG, 2, j);	/* held by us alone: in place */
+		fill_page(h + j * PG, 2, j); /* held by us alone: in place */
 	long took = fb - phys_free_pages();
 	CHECK_EQ(took, 0);
 	CHECK_EQ(write(go[1], "g", 1), 1);
@@ -313,7 +315,8 @@ static void test_cow_shrink(void)
 	for (long j = 0; j < 12; j++)
 		CHECK_EQ(page_differs(h + j * PG, 2, j), -1);
 	printf("lazy: a child's shrink over shared heap pages: parent's data intact, "
-	       "its writes took %ld pages\n", took);
+	       "its writes took %ld pages\n",
+	       took);
 
 	/* The parent shrinks while the child holds the pages. */
 	long f_pre = phys_free_pages();
@@ -326,7 +329,7 @@ static void test_cow_shrink(void)
 		for (long j = 0; j < 12; j++)
 			CHECK_EQ(page_differs(h + j * PG, 2, j), -1);
 		for (long j = 0; j < 12; j++)
-			fill_page(h + j * PG, 3, j);	/* ours alone now */
+			fill_page(h + j * PG, 3, j); /* ours alone now */
 		CHECK_EQ(phys_free_pages(), fa);
 		child_done();
 	}
@@ -334,10 +337,10 @@ static void test_cow_shrink(void)
 	CHECK_EQ(read(rdy[0], &c, 1), 1);
 	fb = phys_free_pages();
 	CHECK(sbrk(-16 * PG) == h + 16 * PG);
-	CHECK_EQ(phys_free_pages(), fb);	/* every page is still the child's */
+	CHECK_EQ(phys_free_pages(), fb); /* every page is still the child's */
 	CHECK_EQ(write(go[1], "g", 1), 1);
 	CHECK_EQ(reap(pid), 0);
-	CHECK_EQ(phys_free_pages(), f_pre + 12);	/* gone with the child */
+	CHECK_EQ(phys_free_pages(), f_pre + 12); /* gone with the child */
 	CHECK(sbrk(16 * PG) == h);
 	int dirty = 0;
 	for (long j = 0; j < 16; j++)
@@ -369,7 +372,7 @@ static __attribute__((noinline)) long recurse(uintptr_t stop, long depth)
 	deepest = depth;
 	if (stop && (uintptr_t)frame < stop)
 		return 0;
-	return recurse(stop, depth + 1) + frame[0];	/* not a tail call */
+	return recurse(stop, depth + 1) + frame[0]; /* not a tail call */
 }
 
 static void test_stack(void)
@@ -380,9 +383,9 @@ static void test_stack(void)
 	volatile char *bottom = (volatile char *)U_STACK_BOTTOM;
 	*a = 1;
 	CHECK_EQ(phys_free_pages(), f0 - 1);
-	CHECK_EQ(b[100], 0);	/* reads zero, and takes a page */
+	CHECK_EQ(b[100], 0); /* reads zero, and takes a page */
 	CHECK_EQ(phys_free_pages(), f0 - 2);
-	*bottom = 2;	/* the lowest page of the 1 MiB stack */
+	*bottom = 2; /* the lowest page of the 1 MiB stack */
 	CHECK_EQ(phys_free_pages(), f0 - 3);
 	CHECK_EQ(my_pages(), p0 + 3);
 	CHECK_EQ(*a, 1);
@@ -400,7 +403,8 @@ static void test_stack(void)
 		CHECK(d > 200);
 		CHECK(lowest < U_STACK_BOTTOM + 16 * 1024);
 		CHECK(fa - phys_free_pages() > 200);
-		printf("lazy: recursion %ld frames deep, down to 0x%lx: ok\n", d, (unsigned long)lowest);
+		printf("lazy: recursion %ld frames deep, down to 0x%lx: ok\n", d,
+		       (unsigned long)lowest);
 		child_done();
 	}
 	CHECK_EQ(reap(pid), 0);
@@ -419,7 +423,7 @@ static void test_stack(void)
 
 /* ---- Demand paging under fork --------------------------------------- */
 
-#define DEEP (U_TOP - 800 * 1024)	/* a stack page nobody touched */
+#define DEEP (U_TOP - 800 * 1024) /* a stack page nobody touched */
 
 static void test_fork_lazy(void)
 {
@@ -437,15 +441,15 @@ static void test_fork_lazy(void)
 		make_private(&ex, 1);
 		char c;
 		CHECK_EQ(write(rdy[1], "p", 1), 1);
-		CHECK_EQ(read(go[0], &c, 1), 1);	/* the parent is done copying */
+		CHECK_EQ(read(go[0], &c, 1), 1); /* the parent is done copying */
 		long fa = phys_free_pages();
 		lz[0] = 'C';
 		lz[2 * PG + 1] = 'C';
 		*deep = 'C';
-		CHECK_EQ(phys_free_pages(), fa - 3);	/* three fresh pages, nothing shared */
+		CHECK_EQ(phys_free_pages(), fa - 3); /* three fresh pages, nothing shared */
 		CHECK_EQ(write(rdy[1], "c", 1), 1);
 		CHECK_EQ(read(go[0], &c, 1), 1);
-		CHECK_EQ(lz[PG + 3], 0);	/* the parent's page 1 is not ours */
+		CHECK_EQ(lz[PG + 3], 0); /* the parent's page 1 is not ours */
 		CHECK_EQ(lz[0], 'C');
 		child_done();
 	}
@@ -454,12 +458,12 @@ static void test_fork_lazy(void)
 	CHECK_EQ(read(rdy[0], &c, 1), 1);
 	CHECK_EQ(write(go[1], "g", 1), 1);
 	CHECK_EQ(read(rdy[0], &c, 1), 1);
-	CHECK_EQ(my_pages(), p0);	/* the child's touches added nothing here */
+	CHECK_EQ(my_pages(), p0); /* the child's touches added nothing here */
 	CHECK_EQ(lz[0], 0);
 	CHECK_EQ(lz[2 * PG + 1], 0);
 	CHECK_EQ(*deep, 0);
 	lz[PG + 3] = 'P';
-	CHECK_EQ(my_pages(), p0 + 4);	/* our own reads and write took our own pages */
+	CHECK_EQ(my_pages(), p0 + 4); /* our own reads and write took our own pages */
 	CHECK_EQ(write(go[1], "g", 1), 1);
 	CHECK_EQ(reap(pid), 0);
 	CHECK_EQ(lz[0], 0);

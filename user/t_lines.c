@@ -13,7 +13,8 @@ int main(void)
 	for (int w = 0; w < WRITERS; w++) {
 		if (fork() == 0) {
 			for (int i = 0; i < LINES; i++)
-				printf("writer %d line %03d: the quick brown fox jumps over the lazy dog\n", w, i);
+				printf("writer %d line %03d: the quick brown fox jumps over the lazy dog\n",
+				       w, i);
 			return 0;
 		}
 	}

@@ -31,15 +31,24 @@
  * Ends with "load-summary: ..." and PASS or FAIL lines. */
 #include "t_util.h"
 
-#define HANG_MS 3000	/* not scheduled at all for this long: a hang */
-static long starve_ms;	/* one system call taking this long: FAIL (0: report) */
+#define HANG_MS 3000   /* not scheduled at all for this long: a hang */
+static long starve_ms; /* one system call taking this long: FAIL (0: report) */
 #define END_GRACE_MS 15000
 #define MAXW 40
 
-enum kind { K_PRODUCER, K_RELAY, K_CONSUMER, K_FUNNEL_P, K_COLLECTOR, K_PING, K_PONG, K_FORKER,
-	    K_SLEEPER };
-static const char *const kind_name[] = { "producer", "relay", "consumer", "funnel-p",
-					 "collector", "ping", "pong", "forker", "sleeper" };
+enum kind {
+	K_PRODUCER,
+	K_RELAY,
+	K_CONSUMER,
+	K_FUNNEL_P,
+	K_COLLECTOR,
+	K_PING,
+	K_PONG,
+	K_FORKER,
+	K_SLEEPER
+};
+static const char *const kind_name[] = { "producer", "relay", "consumer", "funnel-p", "collector",
+					 "ping",     "pong",  "forker",	  "sleeper" };
 
 struct result {
 	int32_t kind, id;
@@ -145,8 +154,8 @@ static void consumer(int chain, int in)
 		for (ssize_t i = 0; i < n; i++)
 			if (buf[i] != byte_at(chain, pos + (uint64_t)i)) {
 				if (!errors)
-					printf("FAIL: load: chain %d: byte %lu is 0x%x, want 0x%x\n", chain,
-					       (unsigned long)(pos + (uint64_t)i), buf[i],
+					printf("FAIL: load: chain %d: byte %lu is 0x%x, want 0x%x\n",
+					       chain, (unsigned long)(pos + (uint64_t)i), buf[i],
 					       byte_at(chain, pos + (uint64_t)i));
 				errors++;
 				break;
@@ -183,7 +192,7 @@ static void funnel_producer(int id, int out)
 	long ops = 0, errors = 0;
 	struct frec recs[8];
 	while (uptime() < deadline) {
-		int k = 1 + (int)(rnd() % 8);	/* 1..8 records in one write */
+		int k = 1 + (int)(rnd() % 8); /* 1..8 records in one write */
 		for (int i = 0; i < k; i++) {
 			recs[i].magic = FMAGIC;
 			recs[i].producer = id;
@@ -192,7 +201,8 @@ static void funnel_producer(int id, int out)
 				recs[i].payload[j] = (uint8_t)rnd();
 			recs[i].sum = frec_sum(&recs[i]);
 		}
-		if (write(out, recs, sizeof recs[0] * (size_t)k) != (ssize_t)(sizeof recs[0] * (size_t)k))
+		if (write(out, recs, sizeof recs[0] * (size_t)k) !=
+		    (ssize_t)(sizeof recs[0] * (size_t)k))
 			errors++;
 		ops += k;
 	}
@@ -214,7 +224,8 @@ static void collector(int in)
 		if (n <= 0)
 			break;
 		if (n % (ssize_t)sizeof recs[0]) {
-			printf("FAIL: load: collector read %ld bytes, not whole records\n", (long)n);
+			printf("FAIL: load: collector read %ld bytes, not whole records\n",
+			       (long)n);
 			errors++;
 		}
 		for (int i = 0; i < (int)(n / (ssize_t)sizeof recs[0]); i++) {
@@ -225,7 +236,9 @@ static void collector(int in)
 				if (!errors)
 					printf("FAIL: load: funnel record from %d seq %lu, want seq %lu\n",
 					       p, (unsigned long)r->seq,
-					       p >= 0 && p < FUNNEL_PRODUCERS ? (unsigned long)next[p] : 0UL);
+					       p >= 0 && p < FUNNEL_PRODUCERS
+						       ? (unsigned long)next[p]
+						       : 0UL);
 				errors++;
 				continue;
 			}
@@ -246,8 +259,8 @@ static void pinger(int id, int to, int from)
 	long ops = 0, errors = 0;
 	while (uptime() < deadline) {
 		long v = ops, r = 0;
-		if (write_all(to, &v, sizeof v) != sizeof v || read_all(from, &r, sizeof r) != sizeof r ||
-		    r != ~v)
+		if (write_all(to, &v, sizeof v) != sizeof v ||
+		    read_all(from, &r, sizeof r) != sizeof r || r != ~v)
 			errors++;
 		ops++;
 	}
@@ -289,7 +302,7 @@ static void forker(int id)
 		if (pid == 0) {
 			close(fds[0]);
 			long rec[3] = { getpid(), getppid(), code };
-			char *p = sbrk(4096 * (code % 4));	/* some memory of its own */
+			char *p = sbrk(4096 * (code % 4)); /* some memory of its own */
 			if (p != (void *)-1 && code % 4)
 				memset(p, code, 4096 * (size_t)(code % 4));
 			write(fds[1], rec, sizeof rec);
@@ -323,7 +336,7 @@ static void sleeper(int id)
 		if (usleep((useconds_t)us))
 			errors++;
 		long took = uptime() - t0;
-		if (took * 1000 + 1000 < us)	/* (uptime counts whole ms) */
+		if (took * 1000 + 1000 < us) /* (uptime counts whole ms) */
 			errors++;
 		if (took > late)
 			late = took;
@@ -366,7 +379,8 @@ static pid_t spawn(int kind, int id, int a, int b, int c)
 		close(res_rd);
 		keep_only(a, b, res_fd);
 		(void)c;
-		rng_state = 0x9e3779b97f4a7c15UL ^ ((uint64_t)(kind * 100 + id + 1) * 0xbf58476d1ce4e5b9UL);
+		rng_state = 0x9e3779b97f4a7c15UL ^
+			    ((uint64_t)(kind * 100 + id + 1) * 0xbf58476d1ce4e5b9UL);
 		return 0;
 	}
 	add(pid, kind, id);
@@ -437,7 +451,10 @@ int main(int argc, char **argv)
 			pinger(k, a[1], b[0]);
 		if (!spawn(K_PONG, k, b[1], a[0], -1))
 			ponger(k, b[1], a[0]);
-		close(a[0]); close(a[1]); close(b[0]); close(b[1]);
+		close(a[0]);
+		close(a[1]);
+		close(b[0]);
+		close(b[1]);
 	}
 	for (int i = 0; i < 3; i++)
 		if (!spawn(K_FORKER, i, -1, -1, -1))
@@ -482,7 +499,7 @@ int main(int argc, char **argv)
 					continue;
 				if (table[j].state == LDE_P_ZOMBIE) {
 					int st;
-					pid_t got = wait(&st);	/* a zombie is there: no wait */
+					pid_t got = wait(&st); /* a zombie is there: no wait */
 					for (int k = 0; k < nw; k++)
 						if (w[k].pid == got) {
 							w[k].reaped = 1;
@@ -495,7 +512,8 @@ int main(int argc, char **argv)
 						w[i].syscalls = table[j].syscalls;
 						w[i].last_progress = now;
 					}
-					if (sw != w[i].switches || table[j].state == LDE_P_RUNNING) {
+					if (sw != w[i].switches ||
+					    table[j].state == LDE_P_RUNNING) {
 						w[i].switches = sw;
 						w[i].last_run = now;
 					}
@@ -509,13 +527,14 @@ int main(int argc, char **argv)
 						printf("FAIL: load: %s %d (pid %d) has not run for %ld ms"
 						       " (state %d, wchan '%s'): a lost wake-up?\n",
 						       kind_name[w[i].kind], w[i].id, w[i].pid,
-						       now - w[i].last_run, table[j].state, table[j].wchan);
+						       now - w[i].last_run, table[j].state,
+						       table[j].wchan);
 						stalled = 1;
 					} else if (starve_ms && waited > starve_ms && !stalled) {
 						printf("FAIL: load: %s %d (pid %d) starved: one system call"
 						       " has taken %ld ms so far (wchan '%s')\n",
-						       kind_name[w[i].kind], w[i].id, w[i].pid, waited,
-						       table[j].wchan);
+						       kind_name[w[i].kind], w[i].id, w[i].pid,
+						       waited, table[j].wchan);
 						stalled = 1;
 					}
 				}
@@ -524,8 +543,8 @@ int main(int argc, char **argv)
 		}
 		if (stalled || now > end_by) {
 			if (!stalled)
-				printf("FAIL: load: %d processes still running %d ms after the end\n", left,
-				       END_GRACE_MS);
+				printf("FAIL: load: %d processes still running %d ms after the end\n",
+				       left, END_GRACE_MS);
 			dump();
 			check_failures++;
 			for (int i = 0; i < nw; i++)
@@ -536,20 +555,21 @@ int main(int argc, char **argv)
 			break;
 		}
 		if (now >= next_print) {
-			printf("load: %ld ms: %d processes, %lu system calls so far\n", now - t0,
-			       n, (unsigned long)total_calls);
+			printf("load: %ld ms: %d processes, %lu system calls so far\n", now - t0, n,
+			       (unsigned long)total_calls);
 			next_print += 1000;
 		}
 	}
 	long took = uptime() - t0;
 	if (longest_who >= 0)
 		printf("load: longest time in one system call: %ld ms (%s %d, pid %d, %lu voluntary"
-		       " switches by then)\n", longest_wait, kind_name[w[longest_who].kind],
-		       w[longest_who].id, w[longest_who].pid, (unsigned long)longest_woken);
+		       " switches by then)\n",
+		       longest_wait, kind_name[w[longest_who].kind], w[longest_who].id,
+		       w[longest_who].pid, (unsigned long)longest_woken);
 	else
 		printf("load: longest time in one system call: under 100 ms (every process made a"
 		       " call between any two samples)\n");
-	while (wait(NULL) > 0)	/* the forkers' children, if a forker was killed */
+	while (wait(NULL) > 0) /* the forkers' children, if a forker was killed */
 		;
 
 	/* Every result. */
@@ -563,12 +583,21 @@ int main(int argc, char **argv)
 		CHECK_EQ(r.errors, 0);
 		CHECK(r.ops > 0);
 		switch (r.kind) {
-		case K_PRODUCER: bytes[0][r.id] = r.bytes; moved += r.bytes; break;
-		case K_RELAY: bytes[1][r.id] += r.bytes; break;	/* id: its chain */
+		case K_PRODUCER:
+			bytes[0][r.id] = r.bytes;
+			moved += r.bytes;
+			break;
+		case K_RELAY: bytes[1][r.id] += r.bytes; break; /* id: its chain */
 		case K_CONSUMER: bytes[2][r.id] = r.bytes; break;
-		case K_FUNNEL_P: fsent += r.bytes; moved += r.bytes; break;
+		case K_FUNNEL_P:
+			fsent += r.bytes;
+			moved += r.bytes;
+			break;
 		case K_COLLECTOR: fgot = r.bytes; break;
-		case K_PING: pings[r.id] = r.ops; moved += r.bytes; break;
+		case K_PING:
+			pings[r.id] = r.ops;
+			moved += r.bytes;
+			break;
 		case K_PONG: pongs[r.id] = r.ops; break;
 		case K_FORKER: forks += r.extra; break;
 		default: break;
@@ -578,18 +607,20 @@ int main(int argc, char **argv)
 	CHECK_EQ(results, nw);
 	for (int c = 0; c < 4; c++) {
 		CHECK_EQ(bytes[2][c], bytes[0][c]);	/* consumer got what producer sent */
-		CHECK_EQ(bytes[1][c], 2 * bytes[0][c]);	/* through both relays */
+		CHECK_EQ(bytes[1][c], 2 * bytes[0][c]); /* through both relays */
 	}
 	CHECK_EQ(fgot, fsent);
 	for (int k = 0; k < 2; k++)
 		CHECK_EQ(pings[k], pongs[k]);
 	int bad_status = 0;
 	for (int i = 0; i < nw; i++)
-		bad_status += !w[i].reaped || !WIFEXITED(w[i].status) || WEXITSTATUS(w[i].status) != 0;
+		bad_status +=
+			!w[i].reaped || !WIFEXITED(w[i].status) || WEXITSTATUS(w[i].status) != 0;
 	CHECK_EQ(bad_status, 0);
 	long after = free_pages();
 	printf("load: %ld ms, %d processes (%d at once), %ld operations, %ld bytes through pipes,"
-	       " %ld forks\n", took, nw, live_max, ops, moved, forks);
+	       " %ld forks\n",
+	       took, nw, live_max, ops, moved, forks);
 	printf("load-summary: ms=%ld processes=%ld forks=%ld bytes=%ld longest_wait_ms=%ld leaked=%ld\n",
 	       took, (long)nw + forks, forks, moved, longest_wait, before - after);
 	CHECK_EQ(after, before);

@@ -95,7 +95,7 @@ static void round_once(int i, int quiet)
 	if (pid == 0) {
 		close(fds[0]);
 		write(fds[1], "x", 1);
-		_exit(0);	/* exit closes fds[1] */
+		_exit(0); /* exit closes fds[1] */
 	}
 	CHECK_EQ(close(fds[1]), 0);
 	CHECK_EQ(read(fds[0], buf, 1), 1);
@@ -111,7 +111,7 @@ static void round_once(int i, int quiet)
 int main(int argc, char **argv)
 {
 	int n = argc > 1 ? atoi(argv[1]) : 200;
-	round_once(0, 0);	/* warm up: our own stack and page tables */
+	round_once(0, 0); /* warm up: our own stack and page tables */
 	/* The processes now: this one as init; else init and its parent (the
 	 * shell, say) too. (Counted before the baseline: pi's pages are
 	 * touched here.) */
@@ -133,6 +133,6 @@ int main(int argc, char **argv)
 	printf("t_memleak: %d rounds: free pages %lu, baseline %lu, difference %ld\n", n,
 	       (unsigned long)after, (unsigned long)base, (long)(base - after));
 	CHECK_EQ(after, base);
-	CHECK_EQ(procinfo(-1, pi, 64), procs);	/* no zombie left behind */
+	CHECK_EQ(procinfo(-1, pi, 64), procs); /* no zombie left behind */
 	return check_exit("t_memleak");
 }

@@ -5,7 +5,7 @@
  * Run as init: init=/t_monopoly, also with quantum=1. */
 #include "t_util.h"
 
-#define WORK 20000000UL	/* about 100 ms of CPU on this QEMU */
+#define WORK 20000000UL /* about 100 ms of CPU on this QEMU */
 
 /* Something the compiler cannot fold: a sum with a known closed form. */
 static int worker(void)
@@ -43,7 +43,7 @@ int main(void)
 {
 	pid_t printer = spawn_spin(1);
 	pid_t spinner = spawn_spin(0);
-	usleep(50000);	/* both are on the CPU's books before the worker */
+	usleep(50000); /* both are on the CPU's books before the worker */
 	pid_t work = fork();
 	if (work == 0)
 		_exit(worker());
@@ -63,10 +63,10 @@ int main(void)
 	/* Each of them ran, and each was preempted again and again. */
 	CHECK(pp.utime_us + pp.stime_us > 0 && ps.utime_us > 0);
 	CHECK(pp.ivcsw > 0 && ps.ivcsw > 0);
-	CHECK(pp.syscalls > 10);	/* printf: one write per line */
+	CHECK(pp.syscalls > 10); /* printf: one write per line */
 	printf("monopoly: worker done after %ld ms; printer cpu %lu us, %lu syscalls, preempted %lu; "
-	       "spinner cpu %lu us, preempted %lu\n", took,
-	       (unsigned long)(pp.utime_us + pp.stime_us), (unsigned long)pp.syscalls,
+	       "spinner cpu %lu us, preempted %lu\n",
+	       took, (unsigned long)(pp.utime_us + pp.stime_us), (unsigned long)pp.syscalls,
 	       (unsigned long)pp.ivcsw, (unsigned long)(ps.utime_us + ps.stime_us),
 	       (unsigned long)ps.ivcsw);
 

@@ -70,20 +70,20 @@ int main(void)
 		for (;;)
 			sleep(1000);
 	}
-	close(ready[1]);	/* a hog that dies early reads as end-of-file */
+	close(ready[1]); /* a hog that dies early reads as end-of-file */
 	char c;
 	CHECK_EQ(read(ready[0], &c, 1), 1);
 	printf("t_oominit: hog %d holds the memory, %ld pages free\n", hog, free_pages());
 	for (int i = 0; i < RESERVED; i++)
-		heap[i * PG] = (char)i;	/* faults with no page left, but promised */
+		heap[i * PG] = (char)i; /* faults with no page left, but promised */
 	int bad = 0;
 	for (int i = 0; i < RESERVED; i++)
 		bad += heap[i * PG] != (char)i;
 	CHECK_EQ(bad, 0);
-	CHECK_EQ(proc_state_of(hog), LDE_P_SLEEPING);	/* nobody died for them */
+	CHECK_EQ(proc_state_of(hog), LDE_P_SLEEPING); /* nobody died for them */
 	printf("t_oominit: %d promised heap pages touched with %ld pages free, the hog alive\n",
 	       RESERVED, free_pages());
-	CHECK_EQ(touch_stack(), 0);	/* stack faults with no page left */
+	CHECK_EQ(touch_stack(), 0); /* stack faults with no page left */
 	int st;
 	CHECK_EQ(wait(&st), hog);
 	CHECK(WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL);

@@ -74,7 +74,7 @@ int main(void)
 	printf("oomtables: A (pid %d) holds %lu pages, B (pid %d) %lu; init took %ld more\n", a,
 	       (unsigned long)pa.pages, b, (unsigned long)pb.pages, taken);
 	CHECK(pa.pages > pb.pages);
-	CHECK_EQ(touch_stack(), 0);	/* no page left: someone must die */
+	CHECK_EQ(touch_stack(), 0); /* no page left: someone must die */
 	int st = -1;
 	pid_t got = wait(&st);
 	CHECK_EQ(got, a);

@@ -10,8 +10,8 @@
  * never gives them to us. */
 #include "t_util.h"
 
-static int is_init;	/* we are pid 1 */
-static pid_t me;	/* our pid */
+static int is_init; /* we are pid 1 */
+static pid_t me;    /* our pid */
 
 static pid_t read_pid(int fd)
 {
@@ -40,7 +40,7 @@ static void test_orphan(void)
 		if (g == 0) {
 			close(sync[0]);
 			CHECK_EQ(getppid(), mid);
-			write(sync[1], "s", 1);	/* checked: the parent may go */
+			write(sync[1], "s", 1); /* checked: the parent may go */
 			close(sync[1]);
 			/* Wait (bounded) until the parent is gone. */
 			long end = uptime() + 3000;
@@ -53,14 +53,14 @@ static void test_orphan(void)
 			r[2] = check_failures;
 			write_all(rep[1], r, sizeof r);
 			char go;
-			read(rel[0], &go, 1);	/* until we are told (or the pipe closes) */
+			read(rel[0], &go, 1); /* until we are told (or the pipe closes) */
 			_exit(check_failures ? 1 : 42);
 		}
 		write(fds[1], &g, sizeof g);
 		close(sync[1]);
 		char ok;
 		read(sync[0], &ok, 1);
-		_exit(0);	/* without waiting for g */
+		_exit(0); /* without waiting for g */
 	}
 	close(fds[1]);
 	close(sync[0]);
@@ -84,7 +84,7 @@ static void test_orphan(void)
 	CHECK_EQ(pi.ppid, 1);
 	if (!is_init) {
 		errno = 0;
-		CHECK_EQ(wait(NULL), -1);	/* it is not ours */
+		CHECK_EQ(wait(NULL), -1); /* it is not ours */
 		CHECK_EQ(errno, ECHILD);
 	}
 	CHECK_EQ(write(rel[1], "g", 1), 1);
@@ -94,7 +94,7 @@ static void test_orphan(void)
 		CHECK(WIFEXITED(st));
 		CHECK_EQ(WEXITSTATUS(st), 42);
 	} else {
-		CHECK_EQ(wait_state(g, -1, 3000), 0);	/* init reaped it */
+		CHECK_EQ(wait_state(g, -1, 3000), 0); /* init reaped it */
 	}
 	printf("orphan: grandchild %d re-parented to init and reaped by it\n", g);
 }
@@ -129,7 +129,7 @@ static void test_zombie_handover(void)
 		write(info[1], msg, sizeof msg);
 		close(info[1]);
 		char go;
-		read(release[0], &go, 1);	/* until init says so; no wait() */
+		read(release[0], &go, 1); /* until init says so; no wait() */
 		_exit(44);
 	}
 	close(info[1]);
@@ -156,7 +156,8 @@ static void test_zombie_handover(void)
 		long took = uptime() - t0;
 		CHECK_EQ(proc_state(c), LDE_P_SLEEPING);
 		printf("orphan: zombie grandchild %d handed to init (pid 1) and reaped after %ld ms "
-		       "while its grandparent %d still lives\n", g, took, c);
+		       "while its grandparent %d still lives\n",
+		       g, took, c);
 		/* m is c's zombie; when c exits, m goes to init too. */
 		struct lde_procinfo pi;
 		CHECK_EQ(proc_get(m, &pi), 0);
@@ -168,7 +169,7 @@ static void test_zombie_handover(void)
 		CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 44);
 		CHECK_EQ(wait_state(m, -1, 3000), 0);
 		errno = 0;
-		CHECK_EQ(wait(NULL), -1);	/* neither was ours */
+		CHECK_EQ(wait(NULL), -1); /* neither was ours */
 		CHECK_EQ(errno, ECHILD);
 		return;
 	}
@@ -182,7 +183,8 @@ static void test_zombie_handover(void)
 	CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 43);
 	CHECK(proc_state(c) == LDE_P_SLEEPING);
 	printf("orphan: zombie grandchild %d handed to init and reaped after %ld ms while its "
-	       "grandparent %d still lives\n", got, took, c);
+	       "grandparent %d still lives\n",
+	       got, took, c);
 
 	/* m is c's zombie; when c exits, m comes to init too. */
 	CHECK_EQ(proc_state(m), LDE_P_ZOMBIE);
@@ -223,16 +225,16 @@ static void test_many_orphans(void)
 		for (int i = 0; i < N; i++) {
 			pid_t g = fork();
 			if (g == 0) {
-				if (i & 1) {	/* still alive when c exits */
+				if (i & 1) { /* still alive when c exits */
 					char x;
-					read(hold[0], &x, 1);	/* end-of-file: go */
+					read(hold[0], &x, 1); /* end-of-file: go */
 				}
 				_exit(50 + i);
 			}
 			mine[i] = g;
 			write(fds[1], &g, sizeof g);
 		}
-		for (int i = 0; i < N; i += 2)	/* the even ones are zombies */
+		for (int i = 0; i < N; i += 2) /* the even ones are zombies */
 			CHECK_EQ(wait_state(mine[i], LDE_P_ZOMBIE, 3000), 0);
 		_exit(check_failures ? 1 : 60);
 	}
@@ -242,7 +244,7 @@ static void test_many_orphans(void)
 	for (int i = 0; i < N; i++)
 		g[i] = read_pid(fds[0]);
 	close(fds[0]);
-	int running = 0;	/* the odd ones seen alive, as init's children */
+	int running = 0; /* the odd ones seen alive, as init's children */
 	if (!is_init) {
 		int st = reap(c);
 		CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 60);
@@ -252,11 +254,11 @@ static void test_many_orphans(void)
 			CHECK_EQ(pi.ppid, 1);
 			running += pi.state != LDE_P_ZOMBIE && pi.ppid == 1;
 		}
-		close(hold[1]);	/* the odd ones exit */
+		close(hold[1]); /* the odd ones exit */
 		for (int i = 0; i < N; i++)
-			CHECK_EQ(wait_state(g[i], -1, 3000), 0);	/* init reaped it */
+			CHECK_EQ(wait_state(g[i], -1, 3000), 0); /* init reaped it */
 		errno = 0;
-		CHECK_EQ(wait(NULL), -1);	/* none was ours */
+		CHECK_EQ(wait(NULL), -1); /* none was ours */
 		CHECK_EQ(errno, ECHILD);
 		CHECK_EQ(running, N / 2);
 		printf("orphan: %d orphans (half of them zombies) reaped by init (pid 1)\n", N);
@@ -275,7 +277,7 @@ static void test_many_orphans(void)
 				CHECK_EQ(pi.ppid, 1);
 				running += pi.state != LDE_P_ZOMBIE && pi.ppid == 1;
 			}
-			close(hold[1]);	/* the odd ones exit */
+			close(hold[1]); /* the odd ones exit */
 			continue;
 		}
 		int idx = -1;

@@ -75,23 +75,23 @@ static void test_basic(void)
 static void test_dup_close(void)
 {
 	int a[2], b[2];
-	CHECK_EQ(pipe(a), 0);	/* 3, 4 */
-	CHECK_EQ(pipe(b), 0);	/* 5, 6 */
+	CHECK_EQ(pipe(a), 0); /* 3, 4 */
+	CHECK_EQ(pipe(b), 0); /* 5, 6 */
 	CHECK_EQ(a[0], 3);
 	CHECK_EQ(b[1], 6);
 	CHECK_EQ(close(a[0]), 0);
-	CHECK_EQ(dup(b[1]), 3);	/* the lowest free descriptor */
+	CHECK_EQ(dup(b[1]), 3); /* the lowest free descriptor */
 	CHECK_EQ(dup(b[1]), 7);
 	/* Writes through a dup arrive in the same pipe. */
 	CHECK_EQ(write(3, "one", 3), 3);
 	CHECK_EQ(write(7, "two", 3), 3);
-	CHECK_EQ(close(b[1]), 0);	/* the dups still hold the write end */
+	CHECK_EQ(close(b[1]), 0); /* the dups still hold the write end */
 	char buf[16];
 	CHECK_EQ(read(b[0], buf, sizeof buf), 6);
 	CHECK(!memcmp(buf, "onetwo", 6));
 	CHECK_EQ(close(3), 0);
 	CHECK_EQ(write(7, "x", 1), 1);
-	CHECK_EQ(close(7), 0);	/* the last writer */
+	CHECK_EQ(close(7), 0); /* the last writer */
 	CHECK_EQ(read(b[0], buf, sizeof buf), 1);
 	CHECK_EQ(read(b[0], buf, sizeof buf), 0);
 	/* Bad descriptors. */
@@ -112,7 +112,7 @@ static void test_dup_close(void)
 	}
 	CHECK_EQ(close(b[0]), 0);
 	errno = 0;
-	CHECK_EQ(close(b[0]), -1);	/* twice */
+	CHECK_EQ(close(b[0]), -1); /* twice */
 	CHECK_EQ(errno, EBADF);
 	CHECK_EQ(close(a[1]), 0);
 	/* The descriptor table is full at 16; dup says EMFILE. */
@@ -126,7 +126,7 @@ static void test_dup_close(void)
 		last = d;
 		n++;
 	}
-	CHECK_EQ(n, 13);	/* 3..15 */
+	CHECK_EQ(n, 13); /* 3..15 */
 	CHECK_EQ(last, 15);
 	int f[2];
 	errno = 0;
@@ -149,9 +149,9 @@ static void test_big_slow_reader(void)
 		for (long i = 0; i < BIG; i++)
 			out[i] = pattern(i);
 		long t0 = uptime();
-		CHECK_EQ(write(fds[1], out, BIG), BIG);	/* returns only when all is in */
+		CHECK_EQ(write(fds[1], out, BIG), BIG); /* returns only when all is in */
 		long took = uptime() - t0;
-		CHECK(took >= 100);	/* it had to wait for the slow reader */
+		CHECK(took >= 100); /* it had to wait for the slow reader */
 		/* And in odd-sized pieces, continuing the sequence. */
 		for (long i = 0; i < BIG; i++)
 			out[i] = pattern(BIG + i);
@@ -180,7 +180,7 @@ static void test_big_slow_reader(void)
 		got += n;
 		reads++;
 		if (got < BIG && reads % 4 == 0)
-			usleep(5000);	/* slow */
+			usleep(5000); /* slow */
 	}
 	long took = uptime() - t0;
 	CHECK_EQ(got, 2 * BIG);
@@ -191,7 +191,7 @@ static void test_big_slow_reader(void)
 			break;
 		}
 	CHECK_EQ(bad, -1);
-	CHECK_EQ(read(fds[0], in, 1), 0);	/* the writer exited: end-of-file */
+	CHECK_EQ(read(fds[0], in, 1), 0); /* the writer exited: end-of-file */
 	int st = reap(pid);
 	CHECK_EQ(st, 0);
 	close(fds[0]);
@@ -237,10 +237,10 @@ static void test_eof_inherited(void)
 			usleep(100000 * (i + 1));
 			char c = (char)('a' + i);
 			write(fds[1], &c, 1);
-			_exit(0);	/* closes its copy */
+			_exit(0); /* closes its copy */
 		}
 	}
-	CHECK_EQ(close(fds[1]), 0);	/* ours is closed; theirs are not */
+	CHECK_EQ(close(fds[1]), 0); /* ours is closed; theirs are not */
 	char buf[8];
 	long t0 = uptime();
 	long got = 0;
@@ -251,7 +251,7 @@ static void test_eof_inherited(void)
 	CHECK_EQ(n, 0);
 	CHECK_EQ(got, N);
 	CHECK(!memcmp(buf, "abc", 3));
-	CHECK(took >= 250);	/* not before the last child exited */
+	CHECK(took >= 250); /* not before the last child exited */
 	for (int i = 0; i < N; i++)
 		reap(pids[i]);
 	close(fds[0]);
@@ -277,12 +277,12 @@ static void test_epipe(void)
 		char buf[100];
 		read_all(fds[0], buf, sizeof buf);
 		usleep(100000);
-		_exit(0);	/* closes the only read end */
+		_exit(0); /* closes the only read end */
 	}
 	close(fds[0]);
 	static char big[BIG];
-	long r = write(fds[1], big, BIG);	/* blocks, then the reader dies */
-	CHECK(r > 0 && r < BIG);	/* what went in before */
+	long r = write(fds[1], big, BIG); /* blocks, then the reader dies */
+	CHECK(r > 0 && r < BIG);	  /* what went in before */
 	errno = 0;
 	CHECK_EQ(write(fds[1], big, 1), -1);
 	CHECK_EQ(errno, EPIPE);

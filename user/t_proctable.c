@@ -26,9 +26,9 @@ static int fill(int release_fd_out[1])
 		if (pid == 0) {
 			close(fds[1]);
 			if (n & 1)
-				_exit(n & 0xff);	/* a zombie */
+				_exit(n & 0xff); /* a zombie */
 			char c;
-			ssize_t r = read(fds[0], &c, 1);	/* until the write end closes */
+			ssize_t r = read(fds[0], &c, 1); /* until the write end closes */
 			_exit(r == 0 ? (n & 0xff) : 200);
 		}
 		if (pid < 0) {
@@ -70,7 +70,7 @@ static int fill(int release_fd_out[1])
 
 static void drain(int n, int release_fd)
 {
-	CHECK_EQ(close(release_fd), 0);	/* the blocked half sees end-of-file */
+	CHECK_EQ(close(release_fd), 0); /* the blocked half sees end-of-file */
 	int reaped = 0, bad = 0;
 	for (;;) {
 		int st;

@@ -27,50 +27,46 @@
 #include <unistd.h>
 #include "check.h"
 #include "lde.h"
-#include "kaddr.h"	/* kernel addresses to probe; the user layout */
+#include "kaddr.h" /* kernel addresses to probe; the user layout */
 
-#define KERNEL_TEXT_VA KADDR_TEXT	/* the kernel's first instruction */
-#define KERNEL_HALF KADDR_DIRECT_MAP	/* the direct map of physical 0 */
-#define KSTACK_VA (KADDR_KSTACKS + PGSIZE)	/* slot 0's kernel stack */
-#define GAP_VA LDE_UL(0x2000000000)	/* between the heap and the stack */
+#define KERNEL_TEXT_VA KADDR_TEXT	   /* the kernel's first instruction */
+#define KERNEL_HALF KADDR_DIRECT_MAP	   /* the direct map of physical 0 */
+#define KSTACK_VA (KADDR_KSTACKS + PGSIZE) /* slot 0's kernel stack */
+#define GAP_VA LDE_UL(0x2000000000)	   /* between the heap and the stack */
 
 __asm__(".pushsection .text.t_restrict_helpers, \"ax\", @progbits\n"
 	".option push\n"
 	".option norvc\n"
 	".option arch, +zicsr\n"
 	".balign 4\n"
-#define HELPER(name, insn) ".globl " #name "\n" #name ":\n.globl " #name "_pc\n" #name "_pc: " insn "\n ret\n"
-	HELPER(do_load, "ld a0, 0(a0)")
-	HELPER(do_store, "sd zero, 0(a0)")
+#define HELPER(name, insn) \
+	".globl " #name "\n" #name ":\n.globl " #name "_pc\n" #name "_pc: " insn "\n ret\n"
+	HELPER(do_load, "ld a0, 0(a0)") HELPER(do_store, "sd zero, 0(a0)")
 	/* jr: the fault is at the target, sepc = stval = a0 */
-	".globl do_jump\ndo_jump: jr a0\n"
-	HELPER(do_csrr_sstatus, "csrr a0, sstatus")
-	HELPER(do_csrw_satp, "csrw satp, zero")
-	HELPER(do_csrw_sscratch, "csrw sscratch, zero")
-	HELPER(do_csrw_stvec, "csrw stvec, zero")
-	HELPER(do_csrr_mstatus, "csrr a0, mstatus")
-	HELPER(do_sret, "sret")
-	HELPER(do_mret, "mret")
-	HELPER(do_sfence_vma, "sfence.vma zero, zero")
-	HELPER(do_wfi, "wfi")
+	".globl do_jump\ndo_jump: jr a0\n" HELPER(do_csrr_sstatus, "csrr a0, sstatus")
+		HELPER(do_csrw_satp, "csrw satp, zero")
+			HELPER(do_csrw_sscratch, "csrw sscratch, zero") HELPER(do_csrw_stvec,
+									       "csrw stvec, zero")
+				HELPER(do_csrr_mstatus, "csrr a0, mstatus") HELPER(do_sret, "sret")
+					HELPER(do_mret, "mret")
+						HELPER(do_sfence_vma, "sfence.vma zero, zero")
+							HELPER(do_wfi, "wfi")
 	/* FP instructions are allowed, but not these two: fadd.d ft0, ft0, ft0
 	 * with the reserved rounding mode 5; the same with the dynamic mode
 	 * (7) after frm = 5 (csrwi frm, 5). Each traps twice: first as the
 	 * lazy FPU switch's first use (kernel/sched.c), then, retried with
 	 * the FPU on, as what it is. */
-	HELPER(do_fp_bad_rm, ".4byte 0x02005053")
-	".globl do_fp_bad_frm\ndo_fp_bad_frm: csrwi 2, 5\n"
-	".globl do_fp_bad_frm_pc\ndo_fp_bad_frm_pc: .4byte 0x02007053\n ret\n"
-	HELPER(do_ebreak, "ebreak")
-	HELPER(do_unimp, ".4byte 0")
+	HELPER(do_fp_bad_rm,
+	       ".4byte 0x02005053") ".globl do_fp_bad_frm\ndo_fp_bad_frm: csrwi 2, 5\n"
+				    ".globl do_fp_bad_frm_pc\ndo_fp_bad_frm_pc: .4byte 0x02007053\n ret\n" HELPER(
+					    do_ebreak, "ebreak") HELPER(do_unimp, ".4byte 0")
 	/* lr.w a0, (a0): LR/SC and AMOs must be naturally aligned. (Plain
 	 * loads and stores are not used: QEMU completes misaligned ones.
 	 * Neither is an AMO: QEMU 7.2 reports a misaligned AMO as a load
 	 * fault where the spec says store/AMO.) */
 	HELPER(do_lr, "lr.w a0, (a0)")
 	/* Allowed in U-mode: scounteren = 7 (DESIGN §2). */
-	HELPER(do_rdtime, "csrr a0, time")
-	HELPER(do_rdcycle, "csrr a0, cycle")
+	HELPER(do_rdtime, "csrr a0, time") HELPER(do_rdcycle, "csrr a0, cycle")
 	/* A stack that runs off its bottom by 16 bytes per store. */
 	".globl do_push_loop\ndo_push_loop:\n"
 	"1: addi sp, sp, -16\n"
@@ -80,8 +76,8 @@ __asm__(".pushsection .text.t_restrict_helpers, \"ax\", @progbits\n"
 	".popsection\n");
 #undef HELPER
 
-#define DECL(name)              \
-	long name(uintptr_t);   \
+#define DECL(name)            \
+	long name(uintptr_t); \
 	extern char name##_pc[];
 DECL(do_load)
 DECL(do_store)
@@ -104,13 +100,13 @@ DECL(do_rdcycle)
 DECL(do_push_loop)
 long do_jump(uintptr_t);
 
-#define RET_INSN 0x00008067u	/* jalr zero, 0(ra) */
+#define RET_INSN 0x00008067u /* jalr zero, 0(ra) */
 
 int main(int argc, char **argv);
 
-static const long ro_value = 42;	/* .rodata (const volatile would go to .data) */
-static const uint32_t ro_insn[2] = { RET_INSN, RET_INSN };	/* .rodata */
-static uint32_t data_insn[2] = { RET_INSN, RET_INSN };	/* .data */
+static const long ro_value = 42; /* .rodata (const volatile would go to .data) */
+static const uint32_t ro_insn[2] = { RET_INSN, RET_INSN }; /* .rodata */
+static uint32_t data_insn[2] = { RET_INSN, RET_INSN };	   /* .data */
 static volatile int never = 0;
 
 enum { SV_EXACT, SV_OR_ZERO, SV_RANGE, SV_ANY };
@@ -133,18 +129,13 @@ static void announce(const struct expect *e)
 	else
 		snprintf(sepc, sizeof sepc, "*");
 	switch (e->stval_kind) {
-	case SV_EXACT:
-		snprintf(stval, sizeof stval, "0x%lx", (unsigned long)e->stval);
-		break;
-	case SV_OR_ZERO:
-		snprintf(stval, sizeof stval, "0x%lx|0x0", (unsigned long)e->stval);
-		break;
+	case SV_EXACT: snprintf(stval, sizeof stval, "0x%lx", (unsigned long)e->stval); break;
+	case SV_OR_ZERO: snprintf(stval, sizeof stval, "0x%lx|0x0", (unsigned long)e->stval); break;
 	case SV_RANGE:
 		snprintf(stval, sizeof stval, "[0x%lx,0x%lx)", (unsigned long)e->stval,
 			 (unsigned long)e->stval_end);
 		break;
-	default:
-		snprintf(stval, sizeof stval, "*");
+	default: snprintf(stval, sizeof stval, "*");
 	}
 	printf("t_restrict: pid=%d mode=%s expect: killed: %s, sepc=%s stval=%s\n", getpid(),
 	       mode_name, e->cause, sepc, stval);
@@ -176,8 +167,9 @@ static void fault_exec(uintptr_t addr)
 /* An instruction that must trap as illegal: stval is 0 or its encoding. */
 static void illegal(long (*fn)(uintptr_t), char *pc)
 {
-	struct expect e = { "illegal instruction", 1, (uintptr_t)pc, SV_OR_ZERO,
-			    *(uint32_t *)pc, 0 };
+	struct expect e = {
+		"illegal instruction", 1, (uintptr_t)pc, SV_OR_ZERO, *(uint32_t *)pc, 0
+	};
 	announce(&e);
 	fn(0);
 }
@@ -201,7 +193,7 @@ static int recurse(int depth)
 {
 	volatile char frame[96];
 	frame[0] = (char)depth;
-	if (depth == never - 1)	/* never true: keeps the recursion finite to GCC */
+	if (depth == never - 1) /* never true: keeps the recursion finite to GCC */
 		return 0;
 	return recurse(depth + 1) + frame[0];
 }
@@ -228,7 +220,7 @@ static void m_heap_freed_write(void)
 	char *p = heap_page();
 	CHECK(p != NULL);
 	CHECK(sbrk(-PGSIZE) != (void *)-1);
-	fault_store((uintptr_t)p);	/* the page went with the shrink */
+	fault_store((uintptr_t)p); /* the page went with the shrink */
 }
 static void m_text_write(void) { fault_store((uintptr_t)main); }
 static void m_helper_write(void) { fault_store((uintptr_t)do_store_pc); }
@@ -260,7 +252,7 @@ static void m_stack_push_loop(void)
 {
 	/* sp is 16-aligned, so the first faulting store is at exactly
 	 * USER_STACK_BOTTOM - 16. */
-	struct expect e = { "store page fault", 1, (uintptr_t)do_push_loop_pc, SV_EXACT,
+	struct expect e = { "store page fault",	    1, (uintptr_t)do_push_loop_pc, SV_EXACT,
 			    USER_STACK_BOTTOM - 16, 0 };
 	announce(&e);
 	do_push_loop(0);
@@ -280,8 +272,9 @@ static void m_unimp(void) { illegal(do_unimp, do_unimp_pc); }
 static void m_ebreak(void)
 {
 	/* stval is 0 or the address of the ebreak. */
-	struct expect e = { "breakpoint", 1, (uintptr_t)do_ebreak_pc, SV_OR_ZERO,
-			    (uintptr_t)do_ebreak_pc, 0 };
+	struct expect e = {
+		"breakpoint", 1, (uintptr_t)do_ebreak_pc, SV_OR_ZERO, (uintptr_t)do_ebreak_pc, 0
+	};
 	announce(&e);
 	do_ebreak(0);
 }
@@ -385,7 +378,7 @@ static int run_all(void)
 	CHECK_EQ(wait(&st), w);
 	uint64_t base = free_pages();
 	struct lde_procinfo pi[64];
-	int procs_before = procinfo(-1, pi, 64);	/* 1 as init; more from the shell */
+	int procs_before = procinfo(-1, pi, 64); /* 1 as init; more from the shell */
 	printf("t_restrict: %d modes, free pages before: %lu\n", NMODES, (unsigned long)base);
 
 	for (int i = 0; i < NMODES; i++) {
@@ -400,7 +393,8 @@ static int run_all(void)
 		CHECK_EQ(got, pid);
 		if (!WIFSIGNALED(status) || WTERMSIG(status) != modes[i].sig)
 			printf("FAIL: t_restrict: mode %s: status 0x%x, want signal %d\n",
-			       modes[i].name, status, modes[i].sig), check_failures++;
+			       modes[i].name, status, modes[i].sig),
+				check_failures++;
 		else
 			printf("t_restrict: mode %s: child %d killed by signal %d\n", modes[i].name,
 			       pid, WTERMSIG(status));
@@ -426,7 +420,7 @@ static int run_all(void)
 	printf("t_restrict: free pages after: %lu (before %lu)\n", (unsigned long)after,
 	       (unsigned long)base);
 	CHECK_EQ(after, base);
-	CHECK_EQ(procinfo(-1, pi, 64), procs_before);	/* every child is gone */
+	CHECK_EQ(procinfo(-1, pi, 64), procs_before); /* every child is gone */
 	allowed_counters();
 	printf("t_restrict: parent pid %d still running\n", getpid());
 	return check_exit("t_restrict");

@@ -15,7 +15,7 @@ static void expect_segv(volatile char *addr, int write, const char *what)
 			*addr = 1;
 		else
 			(void)*addr;
-		_exit(0);	/* the access did not fault */
+		_exit(0); /* the access did not fault */
 	}
 	int st = reap(pid);
 	CHECK(WIFSIGNALED(st));
@@ -30,7 +30,7 @@ static void test_grow_shrink(void)
 	char *b0 = sbrk(0);
 	CHECK(b0 != (char *)-1);
 	char *old = sbrk(3 * PG + 100);
-	CHECK(old == b0);	/* the old break */
+	CHECK(old == b0); /* the old break */
 	char *b1 = sbrk(0);
 	CHECK(b1 == b0 + 3 * PG + 100);
 	/* New memory is zeroed and usable. */
@@ -52,7 +52,7 @@ static void test_grow_shrink(void)
 	CHECK(sbrk(0) == b0);
 	CHECK_EQ(free_pages(), base_free);
 	/* The freed range faults, read or write. */
-	char *top = (char *)(((unsigned long)b0 + PG - 1) & ~(PG - 1));	/* first fully freed page */
+	char *top = (char *)(((unsigned long)b0 + PG - 1) & ~(PG - 1)); /* first fully freed page */
 	expect_segv(top + PG, 1, "writing a page given back by sbrk");
 	expect_segv(top + PG + 8, 0, "reading a page given back by sbrk");
 	/* Growing again gives zeroed pages, not the old contents. */
@@ -114,8 +114,8 @@ static void test_sizes(void)
 	struct lde_procinfo pi1;
 	CHECK_EQ(proc_get(0, &pi1), 0);
 	printf("sbrk: 8 MiB used %ld pages; free pages %ld before, %ld after shrinking; "
-	       "resident pages (page tables included) %lu before, %lu after\n", used, base_free,
-	       after, (unsigned long)pi0.pages, (unsigned long)pi1.pages);
+	       "resident pages (page tables included) %lu before, %lu after\n",
+	       used, base_free, after, (unsigned long)pi0.pages, (unsigned long)pi1.pages);
 	CHECK_EQ(after, base_free);
 	CHECK_EQ(pi1.pages, pi0.pages);
 
@@ -154,7 +154,7 @@ static void test_fork(void)
 		CHECK(sbrk(-2 * PG) == b0 + 2 * PG);
 		char *c = sbrk(10 * PG);
 		CHECK(c == b0);
-		CHECK_EQ(c[0], 0);	/* zeroed, not the parent's bytes */
+		CHECK_EQ(c[0], 0); /* zeroed, not the parent's bytes */
 		memset(c, 1, 10 * PG);
 		child_done();
 	}

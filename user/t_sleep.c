@@ -15,8 +15,8 @@
  * Run as init: init=/t_sleep [tight] [QUANTUM_MS] */
 #include "t_util.h"
 
-static long extra = 1000;	/* ms of slack for host stalls; 0 with "tight" */
-static long quantum = 10;	/* the kernel's quantum=, if not the default */
+static long extra = 1000; /* ms of slack for host stalls; 0 with "tight" */
+static long quantum = 10; /* the kernel's quantum=, if not the default */
 
 static void test_uptime(void)
 {
@@ -48,7 +48,7 @@ static void check_sleep(long us, long slack_ms)
 
 static void test_durations(void)
 {
-	check_sleep(200000, 200);	/* 200..400 ms */
+	check_sleep(200000, 200); /* 200..400 ms */
 	check_sleep(50000, 100);
 	for (int i = 0; i < 5; i++)
 		check_sleep(20000, 100);
@@ -87,7 +87,7 @@ static void test_order(void)
 {
 	int fds[2];
 	CHECK_EQ(pipe(fds), 0);
-	long delays[] = { 300, 100, 400, 200, 100 };	/* ms */
+	long delays[] = { 300, 100, 400, 200, 100 }; /* ms */
 	enum { N = 5 };
 	pid_t pids[N];
 	for (int i = 0; i < N; i++) {

@@ -61,13 +61,13 @@ static void hb_start(void)
 	CHECK(hb_pid > 0);
 	close(p[1]);
 	hb_fd = p[0];
-	usleep(10000);	/* it is asleep in its loop before the call starts */
+	usleep(10000); /* it is asleep in its loop before the call starts */
 }
 
 /* Stop the heartbeat; its longest gap in ms. */
 static long hb_stop(void)
 {
-	usleep(10000);	/* a last beat after the call */
+	usleep(10000); /* a last beat after the call */
 	CHECK_EQ(kill(hb_pid, SIGKILL), 0);
 	int st;
 	pid_t got;
@@ -163,7 +163,7 @@ static void pipe_call(long kib)
 	long ms = uptime() - t0;
 	close(p[1]);
 	int st = -1;
-	CHECK_EQ(wait(&st), reader);	/* hb_stop would reap it */
+	CHECK_EQ(wait(&st), reader); /* hb_stop would reap it */
 	CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0);
 	long gap = hb_stop();
 	CHECK_EQ(r, n);
@@ -274,8 +274,8 @@ static void forkkill_call(void)
 		write(go[1], "x", 1);
 		pid_t c = fork();
 		if (c == 0)
-			_exit(5);	/* born after all */
-		_exit(c > 0 ? 3 : 4);	/* the fork ended before the kill */
+			_exit(5);     /* born after all */
+		_exit(c > 0 ? 3 : 4); /* the fork ended before the kill */
 	}
 	pid_t k = fork();
 	if (k == 0) {
@@ -296,13 +296,15 @@ static void forkkill_call(void)
 			p_st = st;
 		else if (got != k)
 			printf("FAIL: forkkill: pid %d (status 0x%x) was born to a parent killed in"
-			       " fork\n", got, st), check_failures++;
+			       " fork\n",
+			       got, st),
+				check_failures++;
 	}
 	CHECK(WIFSIGNALED(p_st) && WTERMSIG(p_st) == SIGKILL);
 	CHECK_EQ(reaped, 2);
 	printf("stall: kill during a fork of %ld pages: the forker died of signal %d, %d processes"
-	       " reaped, in %ld ms\n", pages, WIFSIGNALED(p_st) ? WTERMSIG(p_st) : 0, reaped,
-	       uptime() - t0);
+	       " reaped, in %ld ms\n",
+	       pages, WIFSIGNALED(p_st) ? WTERMSIG(p_st) : 0, reaped, uptime() - t0);
 }
 
 static void sbrk_call(void)
@@ -379,14 +381,15 @@ int main(int argc, char **argv)
 	long before = free_pages();
 	for (; i < argc; i++) {
 		if (!strcmp(argv[i], "all")) {
-			static const char *modes[] = { "console", "pipe", "fork", "exit", "exec",
-						       "sbrk", "args", "bss" };
+			static const char *modes[] = { "console", "pipe", "fork", "exit",
+						       "exec",	  "sbrk", "args", "bss" };
 			for (unsigned m = 0; m < sizeof modes / sizeof *modes; m++)
 				run(modes[m], 0);
 			continue;
 		}
 		long size = i + 1 < argc && argv[i + 1][0] >= '0' && argv[i + 1][0] <= '9'
-				    ? atol(argv[i + 1]) : 0;
+				    ? atol(argv[i + 1])
+				    : 0;
 		if (run(argv[i], size) < 0) {
 			printf("FAIL: t_stall: unknown mode '%s'\n", argv[i]);
 			return 2;

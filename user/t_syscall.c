@@ -33,10 +33,10 @@
 #include "lde.h"
 #include "kaddr.h"
 
-#define KERNEL_TEXT LDE_UL(0xffffffc080200000)	/* the kernel image (KADDR_TEXT) */
-#define KSTACKS LDE_UL(0xffffffd000000000)		/* KADDR_KSTACKS */
-#define GAP LDE_UL(0x2000000000)			/* between heap and stack */
-#define NOFILE_ 16	/* kernel/proc.h NOFILE */
+#define KERNEL_TEXT LDE_UL(0xffffffc080200000) /* the kernel image (KADDR_TEXT) */
+#define KSTACKS LDE_UL(0xffffffd000000000)     /* KADDR_KSTACKS */
+#define GAP LDE_UL(0x2000000000)	       /* between heap and stack */
+#define NOFILE_ 16			       /* kernel/proc.h NOFILE */
 #define SSIZE_MAX_PLUS1 (LDE_UL(1) << 63)
 
 _Static_assert(KERNEL_TEXT == KADDR_TEXT && KSTACKS == KADDR_KSTACKS, "kaddr.h moved");
@@ -55,37 +55,47 @@ static const char ro_data[64] = "read-only data";
 #define ABI_PATTERN2 0x7a11000000000000UL
 #define SET(p, r, n) "  li " #r ", " p #n "\n"
 #define ST(r, n) "  sd " #r ", " #n "(sp)\n"
-#define ABI_PROBE(name, p)                                                                      \
-	__asm__(".pushsection .text." #name ", \"ax\", @progbits\n"                           \
-		".globl " #name "\n" #name ":\n"                                               \
-		"  addi sp, sp, -400\n"                                                          \
-		"  sd ra, 0(sp)\n  sd s0, 8(sp)\n  sd s1, 16(sp)\n  sd s2, 24(sp)\n"               \
-		"  sd s3, 32(sp)\n  sd s4, 40(sp)\n  sd s5, 48(sp)\n  sd s6, 56(sp)\n"             \
-		"  sd s7, 64(sp)\n  sd s8, 72(sp)\n  sd s9, 80(sp)\n  sd s10, 88(sp)\n"            \
-		"  sd s11, 96(sp)\n  sd gp, 104(sp)\n  sd tp, 112(sp)\n  sd a0, 120(sp)\n"        \
-		"  mv a7, a1\n  mv a0, a2\n"                                                     \
-		SET(p, ra, 01) SET(p, gp, 03) SET(p, tp, 04) SET(p, t0, 05) SET(p, t1, 06)       \
-		SET(p, t2, 07) SET(p, s0, 08) SET(p, s1, 09) SET(p, a1, 0b) SET(p, a2, 0c)       \
-		SET(p, a3, 0d) SET(p, a4, 0e) SET(p, a5, 0f) SET(p, a6, 10) SET(p, s2, 12)       \
-		SET(p, s3, 13) SET(p, s4, 14) SET(p, s5, 15) SET(p, s6, 16) SET(p, s7, 17)       \
-		SET(p, s8, 18) SET(p, s9, 19) SET(p, s10, 1a) SET(p, s11, 1b) SET(p, t3, 1c)     \
-		SET(p, t4, 1d) SET(p, t5, 1e) SET(p, t6, 1f)                                     \
-		"  ecall\n"                                                                      \
-		ST(x0, 128) ST(x1, 136) ST(x2, 144) ST(x3, 152) ST(x4, 160) ST(x5, 168)          \
-		ST(x6, 176) ST(x7, 184) ST(x8, 192) ST(x9, 200) ST(x10, 208) ST(x11, 216)        \
-		ST(x12, 224) ST(x13, 232) ST(x14, 240) ST(x15, 248) ST(x16, 256) ST(x17, 264)    \
-		ST(x18, 272) ST(x19, 280) ST(x20, 288) ST(x21, 296) ST(x22, 304) ST(x23, 312)    \
-		ST(x24, 320) ST(x25, 328) ST(x26, 336) ST(x27, 344) ST(x28, 352) ST(x29, 360)    \
-		ST(x30, 368) ST(x31, 376)                                                        \
-		"  ld t0, 120(sp)\n  addi t1, sp, 128\n  li t2, 32\n"                             \
-		"1: ld t3, 0(t1)\n  sd t3, 0(t0)\n  addi t0, t0, 8\n  addi t1, t1, 8\n"           \
-		"  addi t2, t2, -1\n  bnez t2, 1b\n"                                             \
-		"  ld ra, 0(sp)\n  ld s0, 8(sp)\n  ld s1, 16(sp)\n  ld s2, 24(sp)\n"               \
-		"  ld s3, 32(sp)\n  ld s4, 40(sp)\n  ld s5, 48(sp)\n  ld s6, 56(sp)\n"             \
-		"  ld s7, 64(sp)\n  ld s8, 72(sp)\n  ld s9, 80(sp)\n  ld s10, 88(sp)\n"            \
-		"  ld s11, 96(sp)\n  ld gp, 104(sp)\n  ld tp, 112(sp)\n"                          \
-		"  addi sp, sp, 400\n  ret\n"                                                    \
-		".popsection\n");                                                               \
+#define ABI_PROBE(name, p)                                                                                                                                              \
+	__asm__(".pushsection .text." #name ", \"ax\", @progbits\n"                                                                                                     \
+		".globl " #name "\n" #name ":\n"                                                                                                                        \
+		"  addi sp, sp, -400\n"                                                                                                                                 \
+		"  sd ra, 0(sp)\n  sd s0, 8(sp)\n  sd s1, 16(sp)\n  sd s2, 24(sp)\n"                                                                                    \
+		"  sd s3, 32(sp)\n  sd s4, 40(sp)\n  sd s5, 48(sp)\n  sd s6, 56(sp)\n"                                                                                  \
+		"  sd s7, 64(sp)\n  sd s8, 72(sp)\n  sd s9, 80(sp)\n  sd s10, 88(sp)\n"                                                                                 \
+		"  sd s11, 96(sp)\n  sd gp, 104(sp)\n  sd tp, 112(sp)\n  sd a0, 120(sp)\n"                                                                              \
+		"  mv a7, a1\n  mv a0, a2\n" SET(p, ra, 01) SET(p, gp, 03) SET(p, tp, 04) SET(                                                                          \
+			p, t0, 05) SET(p, t1, 06) SET(p, t2, 07) SET(p, s0, 08) SET(p, s1, 09)                                                                          \
+			SET(p, a1, 0b) SET(p, a2, 0c) SET(p, a3, 0d) SET(p, a4, 0e) SET(                                                                                \
+				p, a5, 0f) SET(p, a6, 10) SET(p, s2, 12) SET(p, s3, 13)                                                                                 \
+				SET(p, s4, 14) SET(p, s5, 15) SET(p, s6, 16) SET(p, s7, 17) SET(                                                                        \
+					p, s8, 18) SET(p, s9, 19) SET(p, s10, 1a) SET(p, s11, 1b)                                                                       \
+					SET(p, t3, 1c) SET(p, t4, 1d) SET(p, t5, 1e) SET(                                                                               \
+						p, t6, 1f) "  ecall\n" ST(x0, 128) ST(x1, 136)                                                                          \
+						ST(x2, 144) ST(x3, 152) ST(x4, 160) ST(                                                                                 \
+							x5, 168) ST(x6, 176) ST(x7, 184) ST(x8,                                                                         \
+											    192)                                                                        \
+							ST(x9, 200) ST(x10, 208) ST(x11, 216) ST(x12, 224) ST(                                                          \
+								x13, 232) ST(x14, 240) ST(x15, 248) ST(x16,                                                             \
+												       256)                                                             \
+								ST(x17, 264) ST(x18, 272) ST(x19, 280) ST(                                                              \
+									x20, 288) ST(x21, 296) ST(x22,                                                                  \
+												  304)                                                                  \
+									ST(x23, 312) ST(x24, 320) ST(                                                                   \
+										x25,                                                                                    \
+										328) ST(x26, 336)                                                                       \
+										ST(x27, 344) ST(x28, 352) ST(                                                           \
+											x29,                                                                            \
+											360) ST(x30, 368)                                                               \
+											ST(x31,                                                                         \
+											   376) "  ld t0, 120(sp)\n  addi t1, sp, 128\n  li t2, 32\n"                   \
+												"1: ld t3, 0(t1)\n  sd t3, 0(t0)\n  addi t0, t0, 8\n  addi t1, t1, 8\n" \
+												"  addi t2, t2, -1\n  bnez t2, 1b\n"                                    \
+												"  ld ra, 0(sp)\n  ld s0, 8(sp)\n  ld s1, 16(sp)\n  ld s2, 24(sp)\n"    \
+												"  ld s3, 32(sp)\n  ld s4, 40(sp)\n  ld s5, 48(sp)\n  ld s6, 56(sp)\n"  \
+												"  ld s7, 64(sp)\n  ld s8, 72(sp)\n  ld s9, 80(sp)\n  ld s10, 88(sp)\n" \
+												"  ld s11, 96(sp)\n  ld gp, 104(sp)\n  ld tp, 112(sp)\n"                \
+												"  addi sp, sp, 400\n  ret\n"                                           \
+												".popsection\n");                                                       \
 	void name(uint64_t out[32], long nr, long a0);
 ABI_PROBE(abi_probe, "0x5eed0000000000")
 ABI_PROBE(abi_probe2, "0x7a110000000000")
@@ -110,7 +120,7 @@ __asm__(".pushsection .text.sp_probe, \"ax\", @progbits\n"
 	".popsection\n");
 long sp_probe(long nr, uintptr_t sp_value, long spins);
 
-static long my_pid;	/* 1 when run as init; any pid from the shell */
+static long my_pid; /* 1 when run as init; any pid from the shell */
 
 static void check_bad_sp(void)
 {
@@ -125,8 +135,8 @@ static void check_bad_sp(void)
 }
 
 /* Returns the number of registers that came back wrong. */
-static int check_abi_with(void (*probe)(uint64_t *, long, long), uint64_t pattern, long nr,
-			  long a0, long want_a0)
+static int check_abi_with(void (*probe)(uint64_t *, long, long), uint64_t pattern, long nr, long a0,
+			  long want_a0)
 {
 	uint64_t r[32];
 	uint64_t sp;
@@ -134,9 +144,9 @@ static int check_abi_with(void (*probe)(uint64_t *, long, long), uint64_t patter
 	__asm__ volatile("mv %0, sp" : "=r"(sp));
 	probe(r, nr, a0);
 	bad += r[0] != 0;
-	bad += r[10] != (uint64_t)want_a0;	/* a0: the result */
-	bad += r[17] != (uint64_t)nr;		/* a7: the number, unchanged */
-	bad += r[2] != sp - 400;		/* sp inside the probe */
+	bad += r[10] != (uint64_t)want_a0; /* a0: the result */
+	bad += r[17] != (uint64_t)nr;	   /* a7: the number, unchanged */
+	bad += r[2] != sp - 400;	   /* sp inside the probe */
 	for (int n = 1; n < 32; n++) {
 		if (n == 2 || n == 10 || n == 17)
 			continue;
@@ -189,25 +199,22 @@ static char *last_heap_page(void)
 	return p;
 }
 
-static long sys(long nr, long a0, long a1, long a2)
-{
-	return lde_syscall(nr, a0, a1, a2, 0, 0, 0);
-}
+static long sys(long nr, long a0, long a1, long a2) { return lde_syscall(nr, a0, a1, a2, 0, 0, 0); }
 
 /* Addresses no system call may read or write. */
 static const uintptr_t bad_ptrs[] = {
-	0,				/* NULL */
-	8,				/* page 0 + 8 */
-	PGSIZE - 1,			/* last byte of page 0 */
-	KERNEL_TEXT,			/* kernel image */
-	KADDR_DIRECT_MAP,			/* kernel direct map */
-	KSTACKS,			/* kernel stacks (guard page) */
-	KSTACKS + PGSIZE,		/* kernel stack of slot 0 */
-	USER_TOP,			/* just past user space */
+	0,		  /* NULL */
+	8,		  /* page 0 + 8 */
+	PGSIZE - 1,	  /* last byte of page 0 */
+	KERNEL_TEXT,	  /* kernel image */
+	KADDR_DIRECT_MAP, /* kernel direct map */
+	KSTACKS,	  /* kernel stacks (guard page) */
+	KSTACKS + PGSIZE, /* kernel stack of slot 0 */
+	USER_TOP,	  /* just past user space */
 	USER_TOP + PGSIZE,
-	GAP,				/* unmapped, between heap and stack */
-	USER_STACK_BOTTOM - 8,		/* the stack's guard page */
-	0x8000000000000000UL,		/* non-canonical */
+	GAP,		       /* unmapped, between heap and stack */
+	USER_STACK_BOTTOM - 8, /* the stack's guard page */
+	0x8000000000000000UL,  /* non-canonical */
 	~0UL,
 };
 #define NBAD (int)(sizeof bad_ptrs / sizeof bad_ptrs[0])
@@ -230,8 +237,15 @@ static void test_write_console(void)
 
 static void test_enosys(void)
 {
-	const long nrs[] = { 0, NSYSCALLS, NSYSCALLS + 1, 999, -1, 1L << 40, (long)(1UL << 63),
-			     (long)(1UL << 32) + SYS_getpid, (long)(1UL << 32) + SYS_exit };
+	const long nrs[] = { 0,
+			     NSYSCALLS,
+			     NSYSCALLS + 1,
+			     999,
+			     -1,
+			     1L << 40,
+			     (long)(1UL << 63),
+			     (long)(1UL << 32) + SYS_getpid,
+			     (long)(1UL << 32) + SYS_exit };
 	for (unsigned i = 0; i < sizeof nrs / sizeof nrs[0]; i++) {
 		long r = lde_syscall(nrs[i], 1, 2, 3, 4, 5, 6);
 		if (r != -ENOSYS) {
@@ -251,14 +265,14 @@ static void test_bad_pointers(char *last_page)
 	for (int i = 0; i < NBAD; i++) {
 		long p = (long)bad_ptrs[i];
 		long r;
-#define EXPECT_FAULT(call)                                                                  \
-	if ((r = (call)) != -EFAULT) {                                                      \
+#define EXPECT_FAULT(call)                                                                   \
+	if ((r = (call)) != -EFAULT) {                                                       \
 		printf("FAIL: %s with ptr 0x%lx returned %ld, want -EFAULT\n", #call, p, r); \
-		check_failures++;                                                           \
+		check_failures++;                                                            \
 	}
 		EXPECT_FAULT(sys(SYS_write, 1, p, 1));
 		EXPECT_FAULT(sys(SYS_write, 2, p, 100));
-		EXPECT_FAULT(sys(SYS_write, 1, p, 1L << 62));	/* huge but legal length */
+		EXPECT_FAULT(sys(SYS_write, 1, p, 1L << 62)); /* huge but legal length */
 		EXPECT_FAULT(sys(SYS_write, fds[1], p, 8));
 		EXPECT_FAULT(sys(SYS_read, fds[0], p, 8));
 		EXPECT_FAULT(sys(SYS_meminfo, p, 0, 0));
@@ -291,15 +305,16 @@ static void test_bad_pointers(char *last_page)
 	{
 		long p = (long)(last_page + PGSIZE - 8);
 		long r;
-		EXPECT_FAULT(sys(SYS_meminfo, p, 0, 0));	/* 24 bytes, 8 fit */
+		EXPECT_FAULT(sys(SYS_meminfo, p, 0, 0)); /* 24 bytes, 8 fit */
 		EXPECT_FAULT(sys(SYS_procinfo, 0, p, 1));
-		EXPECT_FAULT(sys(SYS_pipe, p + 4, 0, 0));	/* fds[1] would not fit */
+		EXPECT_FAULT(sys(SYS_pipe, p + 4, 0, 0)); /* fds[1] would not fit */
 		EXPECT_FAULT(sys(SYS_read, fds[0], p, 16));
 		/* Last bytes of user space, then USER_TOP: nothing printed. */
 		EXPECT_FAULT(sys(SYS_write, 1, (long)(USER_TOP - 8), 16));
 		/* An exact fit is fine. */
 		CHECK_EQ(meminfo((struct lde_meminfo *)(last_page + PGSIZE - sizeof mi)), 0);
-		CHECK_EQ(procinfo(0, (struct lde_procinfo *)(last_page + PGSIZE - sizeof pi), 1), 1);
+		CHECK_EQ(procinfo(0, (struct lde_procinfo *)(last_page + PGSIZE - sizeof pi), 1),
+			 1);
 	}
 #undef EXPECT_FAULT
 	/* None of the failed reads took anything out of the pipe. */
@@ -310,7 +325,8 @@ static void test_bad_pointers(char *last_page)
 	CHECK_EQ(close(fds[1]), 0);
 	/* Misaligned pointers are fine: the kernel copies bytes. */
 	{
-		static uint64_t raw[(sizeof(struct lde_procinfo) + sizeof(struct lde_meminfo)) / 8 + 4];
+		static uint64_t
+			raw[(sizeof(struct lde_procinfo) + sizeof(struct lde_meminfo)) / 8 + 4];
 		char *odd = (char *)raw + 1;
 		CHECK_EQ(meminfo((struct lde_meminfo *)odd), 0);
 		CHECK_EQ(procinfo(0, (struct lde_procinfo *)(odd + 2), 1), 1);
@@ -358,7 +374,7 @@ static void test_lengths_and_fds(void)
 	CHECK_EQ(sys(SYS_read, fds[1], (long)buf, 1), -EBADF);
 	CHECK_EQ(close(fds[0]), 0);
 	CHECK_EQ(close(fds[1]), 0);
-	CHECK_EQ(sys(SYS_close, fds[0], 0, 0), -EBADF);	/* closed already */
+	CHECK_EQ(sys(SYS_close, fds[0], 0, 0), -EBADF); /* closed already */
 }
 
 static void test_partial_buffers(char *last_page)
@@ -381,7 +397,7 @@ static void test_partial_buffers(char *last_page)
 	CHECK_EQ(pipe(fds), 0);
 	CHECK_EQ(sys(SYS_write, fds[1], (long)(end - 100), 200), -EFAULT);
 	CHECK_EQ(close(fds[1]), 0);
-	CHECK_EQ(read(fds[0], buf, sizeof buf), 0);	/* end of file: empty */
+	CHECK_EQ(read(fds[0], buf, sizeof buf), 0); /* end of file: empty */
 	CHECK_EQ(close(fds[0]), 0);
 
 	/* Pipe read into a buffer that runs off the heap: -EFAULT, and the
@@ -414,7 +430,7 @@ static void test_pipe_fault_no_leak(void)
 		CHECK_EQ(sys(SYS_pipe, (long)KERNEL_TEXT, 0, 0), -EFAULT);
 	}
 	CHECK_EQ(meminfo(&after), 0);
-	CHECK_EQ(after.free_pages, before.free_pages);	/* pipe buffers freed */
+	CHECK_EQ(after.free_pages, before.free_pages); /* pipe buffers freed */
 	/* No descriptor was left behind: the lowest free one is still 3. */
 	int fd = dup(1);
 	CHECK_EQ(fd, 3);
@@ -435,10 +451,15 @@ static void test_wait(char *last_page)
 	pid_t me = getpid();
 	pid_t pid = fork();
 	CHECK(pid >= 0);
-	if (pid == 0)	/* (check_failures is inherited: report through the status) */
+	if (pid == 0) /* (check_failures is inherited: report through the status) */
 		_exit(getpid() != me && getppid() == me ? 7 : 1);
-	const uintptr_t bad[] = { 8, KERNEL_TEXT, USER_TOP, GAP, (uintptr_t)main,
-				  (uintptr_t)ro_data, (uintptr_t)(last_page + PGSIZE - 2) };
+	const uintptr_t bad[] = { 8,
+				  KERNEL_TEXT,
+				  USER_TOP,
+				  GAP,
+				  (uintptr_t)main,
+				  (uintptr_t)ro_data,
+				  (uintptr_t)(last_page + PGSIZE - 2) };
 	for (unsigned i = 0; i < sizeof bad / sizeof bad[0]; i++)
 		CHECK_EQ(sys(SYS_wait, (long)bad[i], 0, 0), -EFAULT);
 	/* The child was not lost: it is still there to be reaped. */
@@ -490,9 +511,9 @@ static void test_exec_limits(char *last_page)
 		many[i] = names[i];
 	}
 	many[LDE_ARG_MAX + 1] = NULL;
-	CHECK_EQ(exec("/hello", many), -1);	/* LDE_ARG_MAX + 1 entries */
+	CHECK_EQ(exec("/hello", many), -1); /* LDE_ARG_MAX + 1 entries */
 	CHECK_EQ(errno, E2BIG);
-	char *big = last_page;	/* one 4000-byte argument */
+	char *big = last_page; /* one 4000-byte argument */
 	memset(big, 'b', 4000);
 	big[4000] = 0;
 	char *bigv[] = { "hello", big, NULL };
@@ -525,7 +546,7 @@ static int exec_with_bytes(size_t total)
 	static char strs[3][LDE_ARGS_BYTES];
 	char *argv[] = { strs[0], strs[1], strs[2], NULL };
 	size_t each = total / 3;
-	size_t lens[3] = { each, each, total - 2 * each };	/* NULs included */
+	size_t lens[3] = { each, each, total - 2 * each }; /* NULs included */
 	for (int i = 0; i < 3; i++) {
 		memset(strs[i], 'a' + i, lens[i] - 1);
 		strs[i][lens[i] - 1] = 0;
@@ -542,8 +563,8 @@ static int exec_with_bytes(size_t total)
 
 static void test_args_bytes(void)
 {
-	CHECK_EQ(exec_with_bytes(LDE_ARGS_BYTES), 0);		/* ran /hello */
-	CHECK_EQ(exec_with_bytes(LDE_ARGS_BYTES + 64), 42);	/* E2BIG */
+	CHECK_EQ(exec_with_bytes(LDE_ARGS_BYTES), 0);	    /* ran /hello */
+	CHECK_EQ(exec_with_bytes(LDE_ARGS_BYTES + 64), 42); /* E2BIG */
 }
 
 static void test_misc(void)
@@ -552,7 +573,7 @@ static void test_misc(void)
 	CHECK_EQ(sys(SYS_kill, getpid(), -1, 0), -EINVAL);
 	CHECK_EQ(sys(SYS_kill, getpid(), 32, 0), -EINVAL);
 	CHECK_EQ(sys(SYS_usleep, -1, 0, 0), -EINVAL);
-	CHECK_EQ(sys(SYS_procinfo, 0, 0, 0), -EINVAL);	/* n <= 0 before the pointer */
+	CHECK_EQ(sys(SYS_procinfo, 0, 0, 0), -EINVAL); /* n <= 0 before the pointer */
 	CHECK_EQ(sys(SYS_procinfo, 99999, 0, 1), -ESRCH);
 	char name[64];
 	CHECK_EQ(sys(SYS_readdir, -1, (long)name, sizeof name), -EINVAL);
@@ -566,13 +587,13 @@ static void test_trace_format(void)
 {
 	char buf[8];
 	CHECK_EQ(trace(1), 0);
-	CHECK_EQ(lde_sys_write(1, NULL, 0), 0);	/* an address: 0x0 */
+	CHECK_EQ(lde_sys_write(1, NULL, 0), 0); /* an address: 0x0 */
 	/* A long descriptor keeps its high bits; a size is unsigned, in hex. */
 	CHECK_EQ(sys(SYS_write, (1L << 32) | 1, (long)buf, -1), -EBADF);
-	CHECK_EQ(sys(SYS_close, -100000, 0, 0), -EBADF);	/* signed, in decimal */
+	CHECK_EQ(sys(SYS_close, -100000, 0, 0), -EBADF); /* signed, in decimal */
 	/* An int is its low 32 bits: kill(my_pid, 0). */
 	CHECK_EQ(sys(SYS_kill, (1L << 32) | my_pid, 0, 0), 0);
-	CHECK_EQ(lde_syscall(999, 1, 2, 3, 4, 5, 6), -ENOSYS);	/* unknown: six raw values */
+	CHECK_EQ(lde_syscall(999, 1, 2, 3, 4, 5, 6), -ENOSYS); /* unknown: six raw values */
 	CHECK_EQ(trace(0), 0);
 }
 
@@ -596,7 +617,7 @@ int main(int argc, char **argv)
 	}
 	printf("t_syscall: pid %d ppid %d\n", getpid(), getppid());
 	my_pid = getpid();
-	if (getppid() == 0)	/* run as init */
+	if (getppid() == 0) /* run as init */
 		CHECK_EQ(my_pid, 1);
 	struct lde_procinfo self;
 	CHECK_EQ(procinfo(0, &self, 1), 1);

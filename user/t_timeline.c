@@ -20,12 +20,12 @@ int main(int argc, char **argv)
 	if (argc == 2 && !strcmp(argv[1], "ops")) {
 		CHECK(timeline(99, 0) == -1 && errno == EINVAL);
 		CHECK(timeline(-1, 0) == -1 && errno == EINVAL);
-		CHECK(timeline(LDE_TL_OP_DUMP, 0) == 0);	/* nothing recorded: 0 events */
+		CHECK(timeline(LDE_TL_OP_DUMP, 0) == 0); /* nothing recorded: 0 events */
 		CHECK(timeline(LDE_TL_OP_ON, 0) == 0);
 		CHECK(timeline(LDE_TL_OP_MARK, 77) == 0);
 		CHECK(getppid() == 0);
 		CHECK(timeline(LDE_TL_OP_OFF, 0) == 0);
-		CHECK(getppid() == 0);	/* not recorded */
+		CHECK(getppid() == 0); /* not recorded */
 		CHECK(timeline(LDE_TL_OP_DUMP, 0) == 0);
 		printf("PASS: t_timeline\n");
 		return 0;

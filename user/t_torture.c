@@ -111,7 +111,7 @@ static void w_sbrk(void)
 			break;
 		}
 		for (long i = 0; i < pages; i++) {
-			if (p[i * 4096 + 5] != 0)	/* fresh pages are zeroed */
+			if (p[i * 4096 + 5] != 0) /* fresh pages are zeroed */
 				errors++;
 			p[i * 4096 + 5] = (char)(i + ops);
 		}
@@ -142,7 +142,7 @@ static void w_pingpong(int to, int from, int pinger)
 		write_all(to, &stop, sizeof stop);
 		long theirs = -1;
 		if (read_all(from, &theirs, sizeof theirs) != sizeof theirs || theirs != ops)
-			errors++;	/* both counted the same rounds */
+			errors++; /* both counted the same rounds */
 		report("ping", ops, errors);
 	} else {
 		long v;
@@ -185,7 +185,7 @@ static void w_killer(void)
 			continue;
 		}
 		if (ops & 1)
-			yield();	/* sometimes it runs first */
+			yield(); /* sometimes it runs first */
 		int sig = 1 + (int)(ops % 30);
 		if (kill(pid, sig))
 			errors++;
@@ -227,15 +227,18 @@ int main(void)
 	CHECK_EQ(pipe(ba), 0);
 	deadline = uptime() + RUN_MS;
 
-	void (*simple[])(void) = { w_getpid, w_selfpipe, w_forker, w_sbrk, w_sleeper, w_killer,
-				   w_info, w_selfpipe, w_forker };
+	void (*simple[])(void) = { w_getpid, w_selfpipe, w_forker,   w_sbrk,  w_sleeper,
+				   w_killer, w_info,	 w_selfpipe, w_forker };
 	enum { NS = sizeof simple / sizeof simple[0] };
 	int nworkers = 0;
 	for (int i = 0; i < NS; i++) {
 		pid_t pid = fork();
 		if (pid == 0) {
 			close(res[0]);
-			close(ab[0]); close(ab[1]); close(ba[0]); close(ba[1]);
+			close(ab[0]);
+			close(ab[1]);
+			close(ba[0]);
+			close(ba[1]);
 			simple[i]();
 		}
 		CHECK(pid > 0);
@@ -258,7 +261,10 @@ int main(void)
 		CHECK(pid > 0);
 		nworkers++;
 	}
-	close(ab[0]); close(ab[1]); close(ba[0]); close(ba[1]);
+	close(ab[0]);
+	close(ab[1]);
+	close(ba[0]);
+	close(ba[1]);
 	close(res[1]);
 
 	long t0 = uptime();

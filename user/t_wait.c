@@ -11,7 +11,7 @@ static void test_no_children(void)
 	errno = 0;
 	CHECK_EQ(wait(&st), -1);
 	CHECK_EQ(errno, ECHILD);
-	CHECK_EQ(st, 12345);	/* untouched */
+	CHECK_EQ(st, 12345); /* untouched */
 	errno = 0;
 	CHECK_EQ(wait(NULL), -1);
 	CHECK_EQ(errno, ECHILD);
@@ -38,17 +38,20 @@ static void test_all_statuses(void)
 			for (int i = 0; i < BATCH; i++)
 				if (pids[i] == got) {
 					idx = i;
-					pids[i] = -2;	/* reaped */
+					pids[i] = -2; /* reaped */
 				}
 			if (idx < 0 || !WIFEXITED(st) || WIFSIGNALED(st) ||
 			    WEXITSTATUS(st) != base + idx) {
 				bad++;
-				printf("FAIL: wait got pid %d status 0x%x (batch %d)\n", got, st, base);
+				printf("FAIL: wait got pid %d status 0x%x (batch %d)\n", got, st,
+				       base);
 			}
 		}
 	}
 	CHECK_EQ(bad, 0);
-	struct { int code, want; } wrap[] = { { 256, 0 }, { -1, 255 }, { 0x1234, 0x34 } };
+	struct {
+		int code, want;
+	} wrap[] = { { 256, 0 }, { -1, 255 }, { 0x1234, 0x34 } };
 	for (unsigned i = 0; i < sizeof wrap / sizeof wrap[0]; i++) {
 		pid_t pid = fork();
 		if (pid == 0)
@@ -83,7 +86,7 @@ static void test_null_status(void)
 	if (pid == 0)
 		_exit(3);
 	CHECK_EQ(wait(NULL), pid);
-	CHECK_EQ(proc_state(pid), -1);	/* reaped, even without a status */
+	CHECK_EQ(proc_state(pid), -1); /* reaped, even without a status */
 	CHECK_EQ(wait(NULL), -1);
 	CHECK_EQ(errno, ECHILD);
 	/* A bad status pointer is an error for the caller, not a crash; the
@@ -109,7 +112,7 @@ static void test_order(void)
 	long t0 = uptime();
 	int st = reap(pid);
 	CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 21);
-	CHECK(uptime() - t0 < 1000);	/* no sleep: room for host stalls only */
+	CHECK(uptime() - t0 < 1000); /* no sleep: room for host stalls only */
 
 	/* The parent waits first: wait blocks until the child exits. */
 	pid = fork();
@@ -136,7 +139,7 @@ static void test_order(void)
 			_exit(1);
 		CHECK_EQ(write(fds[1], &gc, sizeof gc), (long)sizeof gc);
 		int s;
-		CHECK_EQ(wait(&s), gc);	/* the grandchild goes to its parent */
+		CHECK_EQ(wait(&s), gc); /* the grandchild goes to its parent */
 		_exit(check_failures ? 1 : 23);
 	}
 	close(fds[1]);
@@ -161,7 +164,7 @@ static void test_zombie(void)
 		if (p != (char *)-1)
 			for (int i = 0; i < 64; i++)
 				p[i * 4096] = 1;
-		CHECK_EQ(pipe(fds), 0);	/* a pipe only this process holds */
+		CHECK_EQ(pipe(fds), 0); /* a pipe only this process holds */
 		CHECK_EQ(write(fds[1], "x", 1), 1);
 		_exit(check_failures ? 1 : 9);
 	}
@@ -173,7 +176,7 @@ static void test_zombie(void)
 	CHECK_EQ(pi.pages, 0);
 	CHECK(proc_listed(pid));
 	long zombie_free = free_pages();
-	CHECK_EQ(zombie_free, base);	/* only the slot is left */
+	CHECK_EQ(zombie_free, base); /* only the slot is left */
 	int st = reap(pid);
 	CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 9);
 	CHECK(!proc_listed(pid));

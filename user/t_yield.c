@@ -6,7 +6,7 @@
  * Run as init: init=/t_yield */
 #include "t_util.h"
 
-#define ROUNDS 600	/* per process; all the marks fit in one pipe page */
+#define ROUNDS 600 /* per process; all the marks fit in one pipe page */
 
 static void test_alone(void)
 {
@@ -43,7 +43,7 @@ static void test_alternate(int n)
 			close(marks[0]);
 			close(res[0]);
 			char c;
-			CHECK_EQ(read(go[0], &c, 1), 1);	/* all start together */
+			CHECK_EQ(read(go[0], &c, 1), 1); /* all start together */
 			struct lde_procinfo a, b;
 			proc_get(0, &a);
 			for (int i = 0; i < ROUNDS; i++) {
@@ -121,8 +121,9 @@ static void test_yielder_and_worker(void)
 	CHECK_EQ(st, 0);
 	uint64_t wcpu = pw.utime_us + pw.stime_us, ycpu = py.utime_us + py.stime_us;
 	printf("yield: a worker finished beside a yielder: worker cpu %lu us, preempted %lu; "
-	       "yielder cpu %lu us, %lu yields\n", (unsigned long)wcpu, (unsigned long)pw.ivcsw,
-	       (unsigned long)ycpu, (unsigned long)py.vcsw);
+	       "yielder cpu %lu us, %lu yields\n",
+	       (unsigned long)wcpu, (unsigned long)pw.ivcsw, (unsigned long)ycpu,
+	       (unsigned long)py.vcsw);
 	CHECK(py.vcsw >= 1);
 	CHECK(ycpu * 4 < wcpu);
 	CHECK_EQ(kill(y, SIGKILL), 0);

@@ -1,5 +1,2 @@
 /* true: do nothing, successfully (the trivial program fork+exec measures). */
-int main(void)
-{
-	return 0;
-}
+int main(void) { return 0; }

@@ -13,12 +13,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
-struct trapframe;	/* saved user registers; layout private to arch/ */
+struct trapframe; /* saved user registers; layout private to arch/ */
 
 /* --- context switch (swtch.S) --- */
 struct context {
 	uint64_t ra, sp;
-	uint64_t s[12];	/* s0..s11 */
+	uint64_t s[12]; /* s0..s11 */
 };
 void swtch(struct context *old, struct context *new);
 /* Entered by a new process's first swtch, with sp at its trapframe. */
@@ -47,14 +47,14 @@ void arch_idle_wait(void);
 void arch_trap_recording(bool on);
 
 /* --- time (timer.c) --- */
-extern uint64_t arch_timebase_hz;	/* ticks of arch_now() per second */
+extern uint64_t arch_timebase_hz; /* ticks of arch_now() per second */
 static inline uint64_t arch_now(void)
 {
 	uint64_t t;
 	__asm__ volatile("rdtime %0" : "=r"(t));
 	return t;
 }
-void arch_set_timer(uint64_t when);	/* one timer interrupt at arch_now() >= when */
+void arch_set_timer(uint64_t when); /* one timer interrupt at arch_now() >= when */
 /* Is a timer interrupt waiting to be taken (it arrived in the kernel)? */
 static inline bool arch_timer_pending(void);
 /* The retired-instruction count (instret; OpenSBI's mcounteren lets
@@ -70,7 +70,7 @@ void arch_timer_use_legacy(void);
 
 /* --- console (ns16550 UART) and power --- */
 void arch_console_putc(char c);
-int arch_console_getc(void);	/* -1 if nothing is waiting */
+int arch_console_getc(void); /* -1 if nothing is waiting */
 void arch_poweroff(int status) __attribute__((noreturn));
 
 /* --- processes: kernel stacks, user-mode entry and the system-call ABI --- */
@@ -106,10 +106,10 @@ static inline void arch_ctx_resume_ipc(struct context *ctx, struct trapframe *tf
  * trap.c calls sched_fpu_fault) or on: its registers are in the FPU,
  * clean (they match its struct fpstate) or dirty (written since). */
 struct fpstate {
-	uint64_t f[32];	/* f0..f31 */
+	uint64_t f[32]; /* f0..f31 */
 	uint64_t fcsr;	/* rounding mode, exception flags */
 };
-extern bool arch_fpu_present;	/* the CPU has F and D (probed at boot) */
+extern bool arch_fpu_present; /* the CPU has F and D (probed at boot) */
 /* The FPU's registers into *s; the FPU must be on. */
 void arch_fpu_save(struct fpstate *s);
 /* *s into the FPU's registers, turning it on (dirty). */
@@ -135,15 +135,16 @@ enum arch_fp_fault arch_fpu_fault_kind(const struct trapframe *tf);
  * stays in arch/. va is a user address, a page the kernel address of a
  * physical page (palloc.h). The page-table pages themselves come from
  * palloc too. */
-typedef uint64_t *pagetable_t;	/* a root page table: a handle to kernel/ */
-#define PERM_R 0x2	/* user page permissions */
+typedef uint64_t *pagetable_t; /* a root page table: a handle to kernel/ */
+#define PERM_R 0x2	       /* user page permissions */
 #define PERM_W 0x4
 #define PERM_X 0x8
-#define PERM_U 0x10	/* U-mode may access it: every user page has it */
-#define PERM_COW 0x100	/* read-only because shared copy-on-write */
-#define PERM_RAM 0x200	/* RAM: every page mapped but device registers
-			 * (mmu_map_device_page); mmu_lookup reports it, and
-			 * the kernel asks for it to touch a user page */
+#define PERM_U 0x10    /* U-mode may access it: every user page has it */
+#define PERM_COW 0x100 /* read-only because shared copy-on-write */
+#define PERM_RAM                                                   \
+	0x200 /* RAM: every page mapped but device registers       \
+	       * (mmu_map_device_page); mmu_lookup reports it, and \
+	       * the kernel asks for it to touch a user page */
 /* A new, empty user address space; NULL if out of memory. */
 pagetable_t mmu_new_user_root(void);
 /* Map page at va with perm. 0, -ENOMEM, or -EEXIST if va is mapped. */
@@ -194,15 +195,14 @@ void mmu_unmap_window(pagetable_t pt, uint64_t start, uint64_t end, uint64_t *pa
  * to dev_interrupt (hooks.h), masked; the PLIC delivers it only while
  * unmasked. When it fires, arch/ masks it, completes the claim, then calls
  * dev_interrupt. */
-int arch_irq_route(uint32_t irq);	/* 0, or -EINVAL: no PLIC, or irq bad or taken */
+int arch_irq_route(uint32_t irq); /* 0, or -EINVAL: no PLIC, or irq bad or taken */
 void arch_irq_mask(uint32_t irq);
 void arch_irq_unmask(uint32_t irq);
 /* Map every page of src in [start, end) into dst too, taking a reference;
  * writable pages become read-only and PERM_COW in both. Adds the number of
  * pages shared to *shared. 0 or -ENOMEM (part may be shared by then).
  * Preemption points as in mmu_unmap_range. */
-int mmu_share_cow(pagetable_t dst, pagetable_t src, uint64_t start, uint64_t end,
-		  uint64_t *shared);
+int mmu_share_cow(pagetable_t dst, pagetable_t src, uint64_t start, uint64_t end, uint64_t *shared);
 /* Free the table pages that map only addresses inside [start, end), or
  * that straddle its end and are now empty (never one that also maps below
  * start); the pages inside the range must be unmapped already. */
@@ -222,7 +222,7 @@ uint64_t mmu_table_pages(pagetable_t pt);
 void mmu_activate(pagetable_t pt);
 /* mmu_activate, inline: the IPC hand-off's address-space switch. */
 static inline void arch_activate_inline(pagetable_t pt);
-void mmu_activate_kernel(void);	/* the kernel's own, with no user half */
+void mmu_activate_kernel(void); /* the kernel's own, with no user half */
 static inline void arch_tlb_flush_all(void);
 
 /* --- bring-up (setup.c), from the device tree --- */
@@ -250,11 +250,13 @@ _Static_assert(offsetof(struct context, ra) == CTX_RA && offsetof(struct context
 	       "swtch.S layout");
 
 _Static_assert(offsetof(struct fpstate, f[31]) == FP_F(31) &&
-		       offsetof(struct fpstate, fcsr) == FP_FCSR && sizeof(struct fpstate) == FP_SIZE,
+		       offsetof(struct fpstate, fcsr) == FP_FCSR &&
+		       sizeof(struct fpstate) == FP_SIZE,
 	       "fpu.S layout");
 
 _Static_assert(offsetof(struct fpstate, f[31]) == FP_F(31) &&
-		       offsetof(struct fpstate, fcsr) == FP_FCSR && sizeof(struct fpstate) == FP_SIZE,
+		       offsetof(struct fpstate, fcsr) == FP_FCSR &&
+		       sizeof(struct fpstate) == FP_SIZE,
 	       "fpu.S layout");
 
 static inline void *pa_to_kva(uint64_t pa) { return (void *)(pa + KERNEL_OFFSET); }
@@ -267,16 +269,16 @@ static inline void *mmu_translate(pagetable_t pt, uint64_t va, unsigned perm)
 	const uint64_t v = 1, rwx = 0xe, leaf = v | (perm & 0x3ff);
 	uint64_t pte = pt[(va >> 30) & 511];
 	if ((pte & (v | rwx)) != v)
-		return NULL;	/* not there, or a gigapage */
+		return NULL; /* not there, or a gigapage */
 	pte = ((uint64_t *)pa_to_kva(pte >> 10 << PGSHIFT))[(va >> 21) & 511];
 	if ((pte & (v | rwx)) != v)
-		return NULL;	/* not there, or a megapage */
+		return NULL; /* not there, or a megapage */
 	pte = ((uint64_t *)pa_to_kva(pte >> 10 << PGSHIFT))[(va >> PGSHIFT) & 511];
 	if ((pte & leaf) != leaf)
 		return NULL;
 	char *p = (char *)pa_to_kva(pte >> 10 << PGSHIFT) + (va & (PGSIZE - 1));
 	if (!p)
-		__builtin_unreachable();	/* the direct map is far from 0: no NULL test */
+		__builtin_unreachable(); /* the direct map is far from 0: no NULL test */
 	return p;
 }
 static inline uint64_t kva_to_pa(const void *va) { return (uint64_t)va - KERNEL_OFFSET; }

@@ -32,7 +32,7 @@ static uint64_t stack_top_of(uint64_t a)
 	if (a < KSTACK_REGION)
 		return 0;
 	uint64_t slot_base = a - (a - KSTACK_REGION) % KSTACK_SLOT_SIZE;
-	if (a < slot_base + PGSIZE)	/* the guard page */
+	if (a < slot_base + PGSIZE) /* the guard page */
 		return 0;
 	return slot_base + KSTACK_SLOT_SIZE;
 }
@@ -49,7 +49,7 @@ void arch_backtrace(uint64_t fp)
 		uint64_t prev = ((uint64_t *)fp)[-2];
 		if (ra < KERNEL_OFFSET)
 			break;
-		print_frame(ra - 4);	/* the call, not the return point */
+		print_frame(ra - 4); /* the call, not the return point */
 		if (prev <= fp)
 			break;
 		fp = prev;

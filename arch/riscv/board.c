@@ -9,14 +9,12 @@ enum board_dev { DEV_UART, DEV_PLIC, DEV_POWEROFF, NDEVS };
 /* Two names per device, in enum board_dev's order. */
 #define NAMES_PER_DEV 2
 static const char *const compatible[] = {
-	"ns16550a", "ns16550",
-	"riscv,plic0", "sifive,plic-1.0.0",
-	"sifive,test0", "sifive,test1",
-	NULL,
+	"ns16550a",	"ns16550",	"riscv,plic0", "sifive,plic-1.0.0",
+	"sifive,test0", "sifive,test1", NULL,
 };
 
-static void found(const struct fdt *fdt, struct board *b, enum board_dev dev,
-		  struct fdt_node n, const struct fdt_range *reg)
+static void found(const struct fdt *fdt, struct board *b, enum board_dev dev, struct fdt_node n,
+		  const struct fdt_range *reg)
 {
 	uint32_t irq;
 
@@ -30,9 +28,7 @@ static void found(const struct fdt *fdt, struct board *b, enum board_dev dev,
 		b->plic_base = reg->base;
 		b->plic_size = reg->size;
 		break;
-	default:
-		b->poweroff_base = reg->base;
-		break;
+	default: b->poweroff_base = reg->base; break;
 	}
 }
 

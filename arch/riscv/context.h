@@ -4,5 +4,5 @@
 
 #define CTX_RA 0
 #define CTX_SP 8
-#define CTX_S(n) (16 + (n) * 8)	/* s0..s11 */
+#define CTX_S(n) (16 + (n)*8) /* s0..s11 */
 #define CTX_SIZE CTX_S(12)

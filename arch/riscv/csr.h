@@ -6,9 +6,9 @@
 #include <stdint.h>
 #endif
 /* sstatus */
-#define SSTATUS_SIE BIT(1)	/* S-mode interrupts enabled */
-#define SSTATUS_SPIE BIT(5)	/* SIE before the trap; sret restores SIE from it */
-#define SSTATUS_SPP BIT(8)	/* privilege before the trap: 0 = U, 1 = S */
+#define SSTATUS_SIE BIT(1)  /* S-mode interrupts enabled */
+#define SSTATUS_SPIE BIT(5) /* SIE before the trap; sret restores SIE from it */
+#define SSTATUS_SPP BIT(8)  /* privilege before the trap: 0 = U, 1 = S */
 /* FS, the FPU's state: Off makes every FP instruction trap (illegal
  * instruction); the hardware moves Initial or Clean to Dirty when an
  * instruction writes an f register or fcsr. Read-only Off without F. */
@@ -17,7 +17,7 @@
 #define SSTATUS_FS_INITIAL (_UL(1) << 13)
 #define SSTATUS_FS_CLEAN (_UL(2) << 13)
 #define SSTATUS_FS_DIRTY (_UL(3) << 13)
-#define SSTATUS_SUM BIT(18)	/* S-mode may touch U pages */
+#define SSTATUS_SUM BIT(18) /* S-mode may touch U pages */
 
 /* sie / sip */
 #define IRQ_S_TIMER 5
@@ -54,17 +54,12 @@
 		__asm__ volatile("csrr %0, " #csr : "=r"(__v)); \
 		__v;                                            \
 	})
-#define csr_write(csr, val) \
-	__asm__ volatile("csrw " #csr ", %0" ::"rK"((uint64_t)(val)) : "memory")
-#define csr_set(csr, bits) \
-	__asm__ volatile("csrs " #csr ", %0" ::"rK"((uint64_t)(bits)) : "memory")
+#define csr_write(csr, val) __asm__ volatile("csrw " #csr ", %0" ::"rK"((uint64_t)(val)) : "memory")
+#define csr_set(csr, bits) __asm__ volatile("csrs " #csr ", %0" ::"rK"((uint64_t)(bits)) : "memory")
 #define csr_clear(csr, bits) \
 	__asm__ volatile("csrc " #csr ", %0" ::"rK"((uint64_t)(bits)) : "memory")
 
-static inline void sfence_vma_all(void)
-{
-	__asm__ volatile("sfence.vma zero, zero" ::: "memory");
-}
+static inline void sfence_vma_all(void) { __asm__ volatile("sfence.vma zero, zero" ::: "memory"); }
 
 static inline void sfence_vma_addr(uint64_t va)
 {

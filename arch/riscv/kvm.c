@@ -53,7 +53,7 @@ uint64_t arch_boot_ram_end(void) { return BOOT_RAM_PA + BOOT_MAP_SIZE; }
 void mmu_activate_kernel(void) { mmu_activate(kernel_pagetable); }
 
 /* Each slot's kernel stack, with an unmapped guard page below it. */
-int kstack_slots;	/* mapped by arch_kstacks_init */
+int kstack_slots; /* mapped by arch_kstacks_init */
 
 void arch_kstacks_init(int nslots)
 {

@@ -17,16 +17,16 @@
 #define MEGAPAGE_SIZE (1 << 21)
 
 #define KERNEL_OFFSET _UL(0xffffffc000000000)
-#define KERNEL_LOAD_PA 0x80200000	/* where OpenSBI's fw_jump/fw_dynamic enter */
+#define KERNEL_LOAD_PA 0x80200000 /* where OpenSBI's fw_jump/fw_dynamic enter */
 #define KERNEL_VA (KERNEL_OFFSET + KERNEL_LOAD_PA)
 
 #define KSTACK_REGION _UL(0xffffffd000000000)
 #define KSTACK_PAGES 4
 #define KSTACK_SIZE (KSTACK_PAGES * PGSIZE)
-#define KSTACK_SLOT_SIZE (KSTACK_SIZE + PGSIZE)	/* guard page + stack */
+#define KSTACK_SLOT_SIZE (KSTACK_SIZE + PGSIZE) /* guard page + stack */
 
 #define BOOT_STACK_SIZE (4 * PGSIZE)
-#define TRAP_STACK_SIZE (2 * PGSIZE)	/* S-mode traps' own stack (linker.ld) */
+#define TRAP_STACK_SIZE (2 * PGSIZE) /* S-mode traps' own stack (linker.ld) */
 
 /* entry.S's boot page table maps the first BOOT_MAP_SIZE bytes of RAM,
  * from BOOT_RAM_PA, with gigapages; until the kernel's own page table is

@@ -19,7 +19,7 @@ static inline __attribute__((always_inline)) pte_t *walk(pagetable_t pt, uint64_
 		pte_t *pte = &pt[VA_INDEX(va, level)];
 		if (pte_valid(*pte)) {
 			if (pte_leaf(*pte))
-				return NULL;	/* a megapage: no 4 KiB entry */
+				return NULL; /* a megapage: no 4 KiB entry */
 			pt = table_of(*pte);
 			continue;
 		}
@@ -35,10 +35,7 @@ static inline __attribute__((always_inline)) pte_t *walk(pagetable_t pt, uint64_
 	return &pt[VA_INDEX(va, 0)];
 }
 
-pte_t *mmu_walk(pagetable_t pt, uint64_t va, bool alloc)
-{
-	return walk(pt, va, alloc);
-}
+pte_t *mmu_walk(pagetable_t pt, uint64_t va, bool alloc) { return walk(pt, va, alloc); }
 
 int mmu_table_depth(pagetable_t pt, uint64_t va)
 {
@@ -52,8 +49,7 @@ int mmu_table_depth(pagetable_t pt, uint64_t va)
 	return depth;
 }
 
-_Static_assert(ARCH_TABLE_LEVELS == PT_LEVELS - 1 &&
-		       ARCH_TABLE_SHIFT(0) == VA_LEVEL_SHIFT(1) &&
+_Static_assert(ARCH_TABLE_LEVELS == PT_LEVELS - 1 && ARCH_TABLE_SHIFT(0) == VA_LEVEL_SHIFT(1) &&
 		       ARCH_TABLE_SHIFT(1) == VA_LEVEL_SHIFT(2),
 	       "ARCH_TABLE_* describe the Sv39 tables");
 
@@ -101,7 +97,8 @@ int mmu_map_large(pagetable_t root, uint64_t va, uint64_t pa, uint64_t size, uin
 /* The kernel's permission bits are the entry's own, so they pass
  * through unchanged. */
 _Static_assert(PERM_R == PTE_R && PERM_W == PTE_W && PERM_X == PTE_X && PERM_U == PTE_U &&
-	       PERM_COW == PTE_COW && PERM_RAM == PTE_RAM, "PERM_* are the Sv39 bits");
+		       PERM_COW == PTE_COW && PERM_RAM == PTE_RAM,
+	       "PERM_* are the Sv39 bits");
 #define PERM_MASK (PERM_R | PERM_W | PERM_X | PERM_U | PERM_COW | PERM_RAM)
 
 int mmu_map_page(pagetable_t root, uint64_t va, void *page, unsigned perm)
@@ -179,8 +176,8 @@ static int walk_level(pagetable_t pt, int level, uint64_t base, uint64_t start, 
 	for (int i = first; i <= last; i++) {
 		if (!pte_valid(pt[i]))
 			continue;
-		int r = walk_level(table_of(pt[i]), level - 1, base + (uint64_t)i * span, start, end,
-				   fn, arg);
+		int r = walk_level(table_of(pt[i]), level - 1, base + (uint64_t)i * span, start,
+				   end, fn, arg);
 		if (r)
 			return r;
 		/* A leaf table done (up to 512 pages): the teardown or the fork
@@ -268,8 +265,7 @@ static int share_leaf(pte_t *pte, uint64_t va, void *arg)
 	return 0;
 }
 
-int mmu_share_cow(pagetable_t dst, pagetable_t src, uint64_t start, uint64_t end,
-		  uint64_t *shared)
+int mmu_share_cow(pagetable_t dst, pagetable_t src, uint64_t start, uint64_t end, uint64_t *shared)
 {
 	struct share sh = { dst, shared };
 	return for_each_user_leaf(src, start, end, share_leaf, &sh);
@@ -316,8 +312,7 @@ static bool table_empty(pagetable_t pt)
 /* Free the tables below pt (a table at level covering base...) that map
  * only addresses inside [start, end), and those straddling its end that
  * are left empty; the leaves inside the range must be gone already. */
-static void free_tables_in(pagetable_t pt, int level, uint64_t base, uint64_t start,
-			   uint64_t end)
+static void free_tables_in(pagetable_t pt, int level, uint64_t base, uint64_t start, uint64_t end)
 {
 	uint64_t span = 1UL << VA_LEVEL_SHIFT(level);
 	int first, last;
@@ -363,7 +358,7 @@ static void free_tables_all(pagetable_t pt, int level, uint64_t base, const stru
 {
 	uint64_t span = 1UL << VA_LEVEL_SHIFT(level);
 	uint64_t top = base + span * PT_ENTRIES;
-	int next = 0;	/* entries below next were visited for an earlier range */
+	int next = 0; /* entries below next were visited for an earlier range */
 	for (int k = 0; k < n; k++) {
 		if (r[k].start >= r[k].end || r[k].end <= base || r[k].start >= top)
 			continue;

@@ -6,7 +6,7 @@
 #include "arch.h"
 #include "const.h"
 
-typedef uint64_t pte_t;	/* pagetable_t (arch.h) points at 512 of them */
+typedef uint64_t pte_t; /* pagetable_t (arch.h) points at 512 of them */
 
 #define PTE_V BIT(0)
 #define PTE_R BIT(1)
@@ -16,8 +16,8 @@ typedef uint64_t pte_t;	/* pagetable_t (arch.h) points at 512 of them */
 #define PTE_G BIT(5)
 #define PTE_A BIT(6)
 #define PTE_D BIT(7)
-#define PTE_COW BIT(8)	/* software bit: read-only because shared copy-on-write */
-#define PTE_RAM BIT(9)	/* software bit: RAM, i.e. every mapping but a device's registers */
+#define PTE_COW BIT(8) /* software bit: read-only because shared copy-on-write */
+#define PTE_RAM BIT(9) /* software bit: RAM, i.e. every mapping but a device's registers */
 #define PTE_FLAGS_MASK 0x3ffUL
 #define PTE_PPN_SHIFT 10
 
@@ -25,7 +25,7 @@ typedef uint64_t pte_t;	/* pagetable_t (arch.h) points at 512 of them */
 #define PT_LEVELS 3
 #define VA_LEVEL_SHIFT(l) (PGSHIFT + 9 * (l))
 #define VA_INDEX(va, l) (((va) >> VA_LEVEL_SHIFT(l)) & (PT_ENTRIES - 1))
-#define PT_USER_ENTRIES (PT_ENTRIES / 2)	/* root entries 0..255: lower half */
+#define PT_USER_ENTRIES (PT_ENTRIES / 2) /* root entries 0..255: lower half */
 
 static inline bool pte_valid(pte_t p) { return p & PTE_V; }
 static inline bool pte_leaf(pte_t p) { return p & (PTE_R | PTE_W | PTE_X); }

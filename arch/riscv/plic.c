@@ -16,7 +16,7 @@
 static volatile uint8_t *plic;
 static uint64_t context;
 static void (*handlers[PLIC_MAX_IRQ])(void);
-static uint64_t routed;	/* sources handed to dev_interrupt (bit per irq) */
+static uint64_t routed; /* sources handed to dev_interrupt (bit per irq) */
 
 static volatile uint32_t *reg(uint64_t off) { return (volatile uint32_t *)(plic + off); }
 

@@ -5,7 +5,7 @@
 #include "sbi.h"
 
 #define SIFIVE_TEST_PASS 0x5555
-#define SIFIVE_TEST_FAIL 0x3333	/* exit code in bits 16 and up */
+#define SIFIVE_TEST_FAIL 0x3333 /* exit code in bits 16 and up */
 
 static volatile uint32_t *test_dev;
 

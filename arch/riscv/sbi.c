@@ -11,10 +11,7 @@ struct sbiret sbi_call(long ext, long fid, long arg0, long arg1, long arg2)
 	register long a2 __asm__("a2") = arg2;
 	register long a6 __asm__("a6") = fid;
 	register long a7 __asm__("a7") = ext;
-	__asm__ volatile("ecall"
-			 : "+r"(a0), "+r"(a1)
-			 : "r"(a2), "r"(a6), "r"(a7)
-			 : "memory");
+	__asm__ volatile("ecall" : "+r"(a0), "+r"(a1) : "r"(a2), "r"(a6), "r"(a7) : "memory");
 	return (struct sbiret){ .error = a0, .value = a1 };
 }
 

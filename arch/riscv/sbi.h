@@ -5,9 +5,9 @@
 #define SBI_EXT_LEGACY_SET_TIMER 0x0
 #define SBI_EXT_LEGACY_PUTCHAR 0x1
 #define SBI_EXT_BASE 0x10
-#define SBI_EXT_TIME 0x54494d45	/* "TIME" */
+#define SBI_EXT_TIME 0x54494d45 /* "TIME" */
 #define SBI_EXT_HSM 0x48534d	/* "HSM" */
-#define SBI_EXT_SRST 0x53525354	/* "SRST" */
+#define SBI_EXT_SRST 0x53525354 /* "SRST" */
 
 #define SBI_BASE_GET_SPEC_VERSION 0
 #define SBI_BASE_GET_IMPL_ID 1

@@ -12,7 +12,6 @@
 #define UART_MAP_SIZE 0x100
 #define TEST_DEV_MAP_SIZE 0x1000
 
-
 static void uart_interrupt(void)
 {
 	int c;
@@ -54,6 +53,7 @@ void arch_describe_firmware(void)
 		sbi_impl_name(sbi_impl_id()), impl_version >> 16, impl_version & 0xffff,
 		(spec >> 24) & 0x7f, spec & 0xffffff,
 		sbi_has_time_ext() ? "SBI TIME extension" : "legacy SBI set_timer");
-	kprintf("cpu: %s\n", arch_fpu_present ? "FPU (F, D), switched lazily"
-					      : "no FPU: a floating-point instruction kills its process");
+	kprintf("cpu: %s\n", arch_fpu_present
+				     ? "FPU (F, D), switched lazily"
+				     : "no FPU: a floating-point instruction kills its process");
 }

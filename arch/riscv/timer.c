@@ -6,12 +6,6 @@
 
 uint64_t arch_timebase_hz;
 
-void arch_set_timer(uint64_t when)
-{
-	sbi_set_timer(when);
-}
+void arch_set_timer(uint64_t when) { sbi_set_timer(when); }
 
-void arch_timer_use_legacy(void)
-{
-	sbi_use_legacy_timer();
-}
+void arch_timer_use_legacy(void) { sbi_use_legacy_timer(); }

@@ -22,7 +22,7 @@ bool arch_fpu_present;
 
 void trap_init(void)
 {
-	csr_write(stvec, (uint64_t)trap_entry);	/* direct mode */
+	csr_write(stvec, (uint64_t)trap_entry); /* direct mode */
 	csr_write(sscratch, 0);
 	csr_set(sie, SIE_STIE | SIE_SEIE);
 	/* S-mode cannot read misa; FS, though, is read-only Off without F:
@@ -37,19 +37,19 @@ void trap_init(void)
  * or a CSR instruction on fflags, frm or fcsr? 0 (stval unknown) is not. */
 static bool is_fp_insn(uint64_t insn)
 {
-	if ((insn & 3) != 3) {	/* compressed: C.FLD, C.FSD, C.FLDSP, C.FSDSP */
+	if ((insn & 3) != 3) { /* compressed: C.FLD, C.FSD, C.FLDSP, C.FSDSP */
 		uint64_t funct3 = (insn >> 13) & 7;
 		return (insn & 3) != 1 && (funct3 == 1 || funct3 == 5);
 	}
 	switch (insn & 0x7f) {
-	case 0x07:	/* LOAD-FP */
-	case 0x27:	/* STORE-FP */
-	case 0x43:	/* FMADD, FMSUB, FNMSUB, FNMADD */
+	case 0x07: /* LOAD-FP */
+	case 0x27: /* STORE-FP */
+	case 0x43: /* FMADD, FMSUB, FNMSUB, FNMADD */
 	case 0x47:
 	case 0x4b:
 	case 0x4f:
-	case 0x53: return true;	/* OP-FP */
-	case 0x73: {	/* SYSTEM: csrr* on CSRs 1..3 */
+	case 0x53: return true; /* OP-FP */
+	case 0x73: {		/* SYSTEM: csrr* on CSRs 1..3 */
 		uint64_t csr = (insn >> 20) & 0xfff;
 		return ((insn >> 12) & 7) != 0 && csr >= 1 && csr <= 3;
 	}
@@ -85,14 +85,9 @@ static const char *exception_name(uint64_t code)
 static void interrupt(uint64_t code, bool from_user)
 {
 	switch (code) {
-	case IRQ_S_TIMER:
-		sched_timer_tick(from_user);
-		break;
-	case IRQ_S_EXT:
-		plic_handle();
-		break;
-	default:
-		panic("trap: unexpected interrupt %lu", code);
+	case IRQ_S_TIMER: sched_timer_tick(from_user); break;
+	case IRQ_S_EXT: plic_handle(); break;
+	default: panic("trap: unexpected interrupt %lu", code);
 	}
 }
 
@@ -118,7 +113,7 @@ static enum user_fault fault_kind(uint64_t code)
 enum arch_fp_fault arch_fpu_fault_kind(const struct trapframe *tf)
 {
 	if (tf->sstatus & SSTATUS_FS_MASK)
-		return ARCH_FP_NOT;	/* the FPU was on: truly illegal */
+		return ARCH_FP_NOT; /* the FPU was on: truly illegal */
 	if (!arch_fpu_present)
 		return is_fp_insn(tf->stval) ? ARCH_FP_NONE : ARCH_FP_NOT;
 	/* Where the hardware does not say which instruction it was (stval
@@ -159,7 +154,7 @@ void trap_user_rec(struct trapframe *tf, uint64_t stamp)
 }
 
 extern char __boot_stack_guard[], __boot_stack_bottom[];
-extern int kstack_slots;	/* kvm.c */
+extern int kstack_slots; /* kvm.c */
 extern char idle_window[], idle_window_end[];
 
 /* The unmapped page below a kernel stack (a process slot's or the boot
@@ -186,8 +181,8 @@ void trap_kernel(struct trapframe *tf)
 		interrupt(SCAUSE_CODE(cause), false);
 		return;
 	}
-	kprintf("\nkernel trap: %s, sepc=%016lx stval=%016lx\n",
-		exception_name(cause), tf->sepc, tf->stval);
+	kprintf("\nkernel trap: %s, sepc=%016lx stval=%016lx\n", exception_name(cause), tf->sepc,
+		tf->stval);
 	arch_backtrace(tf->s0);
 	/* A function's frame that ran into the guard page: sp is there, or
 	 * the faulting store was (sp already below, a big frame). */
@@ -209,6 +204,7 @@ void arch_user_frame_init(struct trapframe *tf, uint64_t entry, uint64_t sp)
 	/* sret drops to U-mode (SPP = 0) with interrupts on (SPIE = 1) and
 	 * the FPU off (FS = 0): the first FP instruction traps, and the lazy
 	 * switch (kernel/sched.c) loads the process's registers then. */
-	tf->sstatus = (csr_read(sstatus) & ~(SSTATUS_SPP | SSTATUS_FS_MASK | SSTATUS_SIE | SSTATUS_SUM)) |
-		      SSTATUS_SPIE;
+	tf->sstatus =
+		(csr_read(sstatus) & ~(SSTATUS_SPP | SSTATUS_FS_MASK | SSTATUS_SIE | SSTATUS_SUM)) |
+		SSTATUS_SPIE;
 }

@@ -8,12 +8,12 @@
  * sscratch points at it while the process runs in U-mode. */
 #pragma once
 
-#define TF_X(n) (((n)-1) * 8)	/* xN lives at (N - 1) * 8; x0 is not saved */
+#define TF_X(n) (((n)-1) * 8) /* xN lives at (N - 1) * 8; x0 is not saved */
 #define TF_SEPC (31 * 8)
 #define TF_SSTATUS (32 * 8)
 #define TF_SCAUSE (33 * 8)
 #define TF_STVAL (34 * 8)
-#define TF_SIZE (36 * 8)	/* rounded up to keep sp 16-byte aligned */
+#define TF_SIZE (36 * 8) /* rounded up to keep sp 16-byte aligned */
 
 #ifndef __ASSEMBLER__
 #include <stddef.h>
@@ -30,12 +30,11 @@ struct trapframe {
 	uint64_t sepc;	  /* pc of the trapping instruction; where sret goes */
 	uint64_t sstatus; /* SPP says where the trap came from */
 	uint64_t scause;
-	uint64_t stval;	  /* faulting address or instruction bits */
+	uint64_t stval; /* faulting address or instruction bits */
 	uint64_t pad;
 };
 
-#define TF_CHECK(field, n) \
-	_Static_assert(offsetof(struct trapframe, field) == TF_X(n), #field)
+#define TF_CHECK(field, n) _Static_assert(offsetof(struct trapframe, field) == TF_X(n), #field)
 TF_CHECK(ra, 1);
 TF_CHECK(sp, 2);
 TF_CHECK(gp, 3);

@@ -6,15 +6,15 @@
 #include "platform.h"
 #include "sbi.h"
 
-#define UART_RBR 0	/* receive buffer (read) */
-#define UART_THR 0	/* transmit holding (write) */
-#define UART_IER 1	/* interrupt enable */
-#define UART_FCR 2	/* FIFO control (write) */
-#define UART_LSR 5	/* line status */
+#define UART_RBR 0 /* receive buffer (read) */
+#define UART_THR 0 /* transmit holding (write) */
+#define UART_IER 1 /* interrupt enable */
+#define UART_FCR 2 /* FIFO control (write) */
+#define UART_LSR 5 /* line status */
 #define UART_IER_RX BIT(0)
-#define UART_FCR_ENABLE_CLEAR 0x07	/* enable FIFOs, clear both */
-#define UART_LSR_DR BIT(0)	/* data ready */
-#define UART_LSR_THRE BIT(5)	/* transmit holding register empty */
+#define UART_FCR_ENABLE_CLEAR 0x07 /* enable FIFOs, clear both */
+#define UART_LSR_DR BIT(0)	   /* data ready */
+#define UART_LSR_THRE BIT(5)	   /* transmit holding register empty */
 
 static volatile uint8_t *uart;
 
@@ -27,10 +27,7 @@ void uart_init(uint64_t pa)
 	reg_write(UART_FCR, UART_FCR_ENABLE_CLEAR);
 }
 
-void uart_enable_rx_interrupt(void)
-{
-	reg_write(UART_IER, UART_IER_RX);
-}
+void uart_enable_rx_interrupt(void) { reg_write(UART_IER, UART_IER_RX); }
 
 void arch_console_putc(char c)
 {

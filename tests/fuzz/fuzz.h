@@ -17,18 +17,15 @@
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
-#define CHECK(cond)                                                          \
-	do {                                                                 \
-		if (!(cond))                                                 \
-			fuzz_fail(__FILE__, __LINE__, #cond);                \
+#define CHECK(cond)                                           \
+	do {                                                  \
+		if (!(cond))                                  \
+			fuzz_fail(__FILE__, __LINE__, #cond); \
 	} while (0)
 
-static inline __attribute__((noreturn)) void fuzz_fail(const char *file,
-						       int line,
-						       const char *what)
+static inline __attribute__((noreturn)) void fuzz_fail(const char *file, int line, const char *what)
 {
-	fprintf(stderr, "%s:%d: parser contract violated: %s\n", file, line,
-		what);
+	fprintf(stderr, "%s:%d: parser contract violated: %s\n", file, line, what);
 	abort();
 }
 
@@ -47,14 +44,10 @@ static inline uint8_t *fuzz_copy(const uint8_t *data, size_t size)
 	return buf + 1;
 }
 
-static inline void fuzz_free_copy(uint8_t *copy)
-{
-	free(copy - 1);
-}
+static inline void fuzz_free_copy(uint8_t *copy) { free(copy - 1); }
 
 /* Is [p, p + n) inside [base, base + size)? Wrap-free. */
-static inline int fuzz_inside(const void *p, size_t n, const void *base,
-			      size_t size)
+static inline int fuzz_inside(const void *p, size_t n, const void *base, size_t size)
 {
 	uintptr_t a = (uintptr_t)p, b = (uintptr_t)base;
 

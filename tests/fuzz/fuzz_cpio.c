@@ -27,8 +27,8 @@
 #include "cpio.h"
 
 #define HDR 110
-#define MIN_ENTRY (HDR + 1)	/* header and a 1-byte name (just the NUL) */
-#define LOOKUPS 8		/* names looked up with cpio_find() */
+#define MIN_ENTRY (HDR + 1) /* header and a 1-byte name (just the NUL) */
+#define LOOKUPS 8	    /* names looked up with cpio_find() */
 
 static uint32_t hex_field(const uint8_t *h, int i)
 {
@@ -41,9 +41,8 @@ static uint32_t hex_field(const uint8_t *h, int i)
 	return v;
 }
 
-static void check_find(const uint8_t *a, size_t len,
-		       const struct cpio_file *ents, size_t n, int end,
-		       const char *want)
+static void check_find(const uint8_t *a, size_t len, const struct cpio_file *ents, size_t n,
+		       int end, const char *want)
 {
 	const struct cpio_file *expect = NULL;
 	struct cpio_file got;
@@ -122,7 +121,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	CHECK(cpio_next(a, size, &o, &f) == -EINVAL && o == size + 4);
 	o = size;
 	CHECK(cpio_next(a, size, &o, &f) == 0 && o == size);
-	o = 0;	/* no archive: only an empty one is fine */
+	o = 0; /* no archive: only an empty one is fine */
 	CHECK(cpio_next(NULL, size, &o, &f) == (size ? -EINVAL : 0) && o == 0);
 
 	/* Lookups, with and without the prefixes users and archives add
@@ -139,8 +138,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		memcpy(p + 2, ents[i].name, len + 1);
 		p[0] = '.';
 		p[1] = '/';
-		check_find(a, size, ents, n, r, i % 3 == 0 ? ents[i].name :
-						 i % 3 == 1 ? p + 1 : p);
+		check_find(a, size, ents, n, r, i % 3 == 0 ? ents[i].name : i % 3 == 1 ? p + 1 : p);
 		free(p);
 	}
 	check_find(a, size, ents, n, r, "no such file: a name no entry has");

@@ -28,7 +28,7 @@
 #include "fuzz.h"
 #include "errno.h"
 #include "elf.h"
-#include "uapi_layout.h"	/* USER_BASE, USER_HEAP_LIMIT, PGSIZE */
+#include "uapi_layout.h" /* USER_BASE, USER_HEAP_LIMIT, PGSIZE */
 
 #define PT_LOAD 1
 #define PT_DYNAMIC 2
@@ -46,7 +46,7 @@ static const struct limits exec_limits = { USER_BASE, USER_HEAP_LIMIT, PGSIZE };
 static const struct limits tight_limits = { 0x10000, 0x40800, PGSIZE };
 static const struct limits big_pages = { 0x10000, 1ull << 32, 0x10000 };
 
-typedef unsigned __int128 u128;	/* sums that cannot wrap */
+typedef unsigned __int128 u128; /* sums that cannot wrap */
 
 static uint64_t le(const uint8_t *p, int n)
 {
@@ -62,28 +62,27 @@ static void check_rejected(const struct elf_image *img)
 	CHECK(img->entry == 0 && img->nseg == 0);
 	for (size_t i = 0; i < ARRAY_SIZE(img->seg); i++) {
 		const struct elf_segment *s = &img->seg[i];
-		CHECK(s->vaddr == 0 && s->memsz == 0 && s->offset == 0 &&
-		      s->filesz == 0 && s->flags == 0);
+		CHECK(s->vaddr == 0 && s->memsz == 0 && s->offset == 0 && s->filesz == 0 &&
+		      s->flags == 0);
 	}
 }
 
 /* load_segment() for the page at va: zeros, then file bytes [lo, hi). */
-static void check_load_page(const struct elf_segment *s, uint64_t va,
-			    size_t size, uint64_t page)
+static void check_load_page(const struct elf_segment *s, uint64_t va, size_t size, uint64_t page)
 {
 	uint64_t file_start = s->vaddr, file_end = s->vaddr + s->filesz;
 	uint64_t lo = va > file_start ? va : file_start;
 	uint64_t hi = va + page < file_end ? va + page : file_end;
 
-	CHECK(va + page > va);	/* the page itself does not wrap */
+	CHECK(va + page > va); /* the page itself does not wrap */
 	if (lo >= hi)
 		return;
 	CHECK(lo - va < page && hi - va <= page);
 	CHECK((u128)s->offset + (lo - s->vaddr) + (hi - lo) <= size);
 }
 
-static void check_accepted(const uint8_t *f, size_t size,
-			   const struct limits *l, const struct elf_image *img)
+static void check_accepted(const uint8_t *f, size_t size, const struct limits *l,
+			   const struct elf_image *img)
 {
 	const uint64_t mask = l->page - 1;
 
@@ -111,10 +110,8 @@ static void check_accepted(const uint8_t *f, size_t size,
 		for (int j = 0; j < img->nseg && !found; j++) {
 			const struct elf_segment *s = &img->seg[j];
 			if (!matched[j] && s->offset == le(ph + 8, 8) &&
-			    s->vaddr == le(ph + 16, 8) &&
-			    s->filesz == le(ph + 32, 8) &&
-			    s->memsz == le(ph + 40, 8) &&
-			    s->flags == (le(ph + 4, 4) & 7))
+			    s->vaddr == le(ph + 16, 8) && s->filesz == le(ph + 32, 8) &&
+			    s->memsz == le(ph + 40, 8) && s->flags == (le(ph + 4, 4) & 7))
 				matched[j] = found = 1;
 		}
 		CHECK(found);
@@ -143,8 +140,7 @@ static void check_accepted(const uint8_t *f, size_t size,
 			uint64_t tf = t->vaddr & ~mask, tl = (t->vaddr + t->memsz - 1) & ~mask;
 			CHECK(sl < tf || tl < sf);
 		}
-		if ((s->flags & ELF_SEG_X) && img->entry >= s->vaddr &&
-		    (u128)img->entry < end)
+		if ((s->flags & ELF_SEG_X) && img->entry >= s->vaddr && (u128)img->entry < end)
 			entry_ok = 1;
 
 		uint64_t first = s->vaddr & ~mask;
@@ -161,11 +157,9 @@ static void check_same(const struct elf_image *x, const struct elf_image *y)
 {
 	CHECK(x->entry == y->entry && x->nseg == y->nseg);
 	for (int i = 0; i < x->nseg; i++)
-		CHECK(x->seg[i].vaddr == y->seg[i].vaddr &&
-		      x->seg[i].memsz == y->seg[i].memsz &&
+		CHECK(x->seg[i].vaddr == y->seg[i].vaddr && x->seg[i].memsz == y->seg[i].memsz &&
 		      x->seg[i].offset == y->seg[i].offset &&
-		      x->seg[i].filesz == y->seg[i].filesz &&
-		      x->seg[i].flags == y->seg[i].flags);
+		      x->seg[i].filesz == y->seg[i].filesz && x->seg[i].flags == y->seg[i].flags);
 }
 
 static int parse_checked(const uint8_t *f, size_t size, const struct limits *l,
@@ -200,8 +194,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	check_rejected(&img);
 	CHECK(elf_parse(f, size, USER_BASE, USER_HEAP_LIMIT, 0, &img) == -EINVAL);
 	check_rejected(&img);
-	CHECK(elf_parse(NULL, size, USER_BASE, USER_HEAP_LIMIT, PGSIZE, &img) ==
-	      -ENOEXEC);
+	CHECK(elf_parse(NULL, size, USER_BASE, USER_HEAP_LIMIT, PGSIZE, &img) == -ENOEXEC);
 	check_rejected(&img);
 	CHECK(elf_parse(f, size, USER_HEAP_LIMIT, USER_BASE, PGSIZE, &img) == -EINVAL);
 	check_rejected(&img);

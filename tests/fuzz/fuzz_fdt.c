@@ -44,19 +44,15 @@
 #define V17_HDR 40
 #define TOKEN_PROP 3
 #define RSV_ENTRY 16
-#define MIN_NODE 12		/* FDT_BEGIN_NODE, a padded name, FDT_END_NODE */
-#define MAX_NODES 4096		/* the fuzzer's inputs are at most 8 KiB */
+#define MIN_NODE 12    /* FDT_BEGIN_NODE, a padded name, FDT_END_NODE */
+#define MAX_NODES 4096 /* the fuzzer's inputs are at most 8 KiB */
 
 static uint32_t rd32(const uint8_t *p)
 {
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
-	       (uint32_t)p[2] << 8 | p[3];
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
 }
 
-static uint64_t rd64(const uint8_t *p)
-{
-	return (uint64_t)rd32(p) << 32 | rd32(p + 4);
-}
+static uint64_t rd64(const uint8_t *p) { return (uint64_t)rd32(p) << 32 | rd32(p + 4); }
 
 /* Do [a, a + an) and [b, b + bn) share a byte? 64-bit sums of 32-bit
  * values: no wrap. */
@@ -68,13 +64,22 @@ static int overlap(uint64_t a, uint64_t an, uint64_t b, uint64_t bn)
 /* Names of properties and compatible strings worth asking about: those
  * the kernel reads, and some the corpus and dictionary contain. */
 static const char *const prop_names[] = {
-	"reg", "compatible", "interrupts", "#address-cells", "#size-cells",
-	"device_type", "bootargs", "timebase-frequency", "linux,initrd-start",
-	"status", "",
+	"reg",
+	"compatible",
+	"interrupts",
+	"#address-cells",
+	"#size-cells",
+	"device_type",
+	"bootargs",
+	"timebase-frequency",
+	"linux,initrd-start",
+	"status",
+	"",
 };
 static const char *const compat_names[] = {
-	"ns16550a", "ns16550", "riscv,plic0", "sifive,plic-1.0.0",
-	"sifive,test0", "sifive,test1", "virtio,mmio", "riscv", "",
+	"ns16550a",	     "ns16550",	     "riscv,plic0",
+	"sifive,plic-1.0.0", "sifive,test0", "sifive,test1",
+	"virtio,mmio",	     "riscv",	     "",
 };
 
 /* Everything the kernel takes from a tree, to compare two copies. */
@@ -82,12 +87,12 @@ struct facts {
 	int nres;
 	struct fdt_range res[FDT_MAX_RESERVED];
 	int bootargs_rc;
-	int64_t bootargs_off;	/* from the blob; -1: "" */
+	int64_t bootargs_off; /* from the blob; -1: "" */
 	struct fdt_range mem;
 	int mem_rc, ncpus;
 	uint64_t timebase, initrd_start, initrd_end;
 	struct board board;
-	uint32_t nnodes, checksum;	/* of the walk's offsets */
+	uint32_t nnodes, checksum; /* of the walk's offsets */
 };
 
 static void check_empty(const struct fdt *f)
@@ -111,8 +116,8 @@ static void check_empty(const struct fdt *f)
 	CHECK(fdt_bootargs(f, &s) == 0 && s && s[0] == '\0');
 	CHECK(fdt_initrd(f, &a, &b) == -ENOENT && a == 0 && b == 0);
 	board_probe(f, &bd);
-	CHECK(bd.uart_base == 0 && bd.uart_irq == 0 && bd.plic_base == 0 &&
-	      bd.plic_size == 0 && bd.poweroff_base == 0);
+	CHECK(bd.uart_base == 0 && bd.uart_irq == 0 && bd.plic_base == 0 && bd.plic_size == 0 &&
+	      bd.poweroff_base == 0);
 }
 
 /* The header and block layout fdt_init() promised. */
@@ -183,8 +188,9 @@ static void check_props(const struct fdt *f, struct fdt_node n)
 		int r = fdt_prop_u32(f, n, name, &v32);
 		CHECK(len == 4 ? r == 0 && v32 == rd32(v) : r == -EINVAL);
 		r = fdt_prop_u64(f, n, name, &v64);
-		CHECK(len == 4 ? r == 0 && v64 == rd32(v) :
-		      len == 8 ? r == 0 && v64 == rd64(v) : r == -EINVAL);
+		CHECK(len == 4	 ? r == 0 && v64 == rd32(v)
+		      : len == 8 ? r == 0 && v64 == rd64(v)
+				 : r == -EINVAL);
 		for (uint32_t c = 0; c < 3; c++) {
 			r = fdt_prop_cell(f, n, name, c, &v32);
 			CHECK(c < len / 4 ? r == 0 && v32 == rd32(v + 4 * c) : r == -ENOENT);
@@ -251,7 +257,7 @@ static uint32_t check_nodes(const struct fdt *f)
 			CHECK(n.off == root.off && n.parent == 0);
 		} else {
 			CHECK(n.off > offs[count - 1]);
-			CHECK(find_node(count, n.parent) >= 0);	/* seen before */
+			CHECK(find_node(count, n.parent) >= 0); /* seen before */
 		}
 		offs[count] = n.off;
 		parents[count] = n.parent;
@@ -265,7 +271,7 @@ static uint32_t check_nodes(const struct fdt *f)
 	 * order; subnode and path find a node of the asked name. */
 	for (uint32_t i = 0; i < count; i++) {
 		struct fdt_node p = { offs[i], parents[i] }, c;
-		uint32_t next = i + 1;	/* where to look for the next child */
+		uint32_t next = i + 1; /* where to look for the next child */
 
 		for (c = fdt_first_child(f, p); fdt_node_ok(c); c = fdt_next_sibling(f, c)) {
 			CHECK(c.parent == p.off);
@@ -285,7 +291,7 @@ static uint32_t check_nodes(const struct fdt *f)
 		}
 		while (next < count && parents[next] != p.off)
 			next++;
-		CHECK(next == count);	/* no child left out */
+		CHECK(next == count); /* no child left out */
 	}
 	return count;
 }
@@ -302,7 +308,7 @@ static void check_compatible(const struct fdt *f, uint32_t count)
 		fdt_iter_init(f, &it);
 		while (fdt_next_compatible(f, &it, compat_names[k], &n)) {
 			while (i < count && !fdt_is_compatible(f, (struct fdt_node){ offs[i], 0 },
-								compat_names[k]))
+							       compat_names[k]))
 				i++;
 			CHECK(i < count && offs[i] == n.off);
 			if (first)
@@ -341,8 +347,15 @@ static void check_compatible(const struct fdt *f, uint32_t count)
 /* Handles made up rather than found: nothing outside the blob. */
 static void check_stray(const struct fdt *f, const uint8_t *data, size_t size)
 {
-	uint32_t offs[] = { 1, 4, f->struct_off + 4, f->struct_off + 8, f->struct_end,
-			    f->struct_end - 4, f->strings_off, f->totalsize, 0xfffffffc,
+	uint32_t offs[] = { 1,
+			    4,
+			    f->struct_off + 4,
+			    f->struct_off + 8,
+			    f->struct_end,
+			    f->struct_end - 4,
+			    f->strings_off,
+			    f->totalsize,
+			    0xfffffffc,
 			    size >= 4 ? rd32(data + size - 4) : 0 };
 
 	for (size_t i = 0; i < ARRAY_SIZE(offs); i++) {
@@ -371,8 +384,8 @@ static void gather(const struct fdt *f, struct facts *x)
 	memset(x, 0, sizeof(*x));
 	x->nres = fdt_reserved(f, x->res, FDT_MAX_RESERVED);
 	x->bootargs_rc = fdt_bootargs(f, &s);
-	x->bootargs_off = fuzz_inside(s, 1, f->blob, f->totalsize) ?
-			  (const uint8_t *)s - f->blob : -1;
+	x->bootargs_off =
+		fuzz_inside(s, 1, f->blob, f->totalsize) ? (const uint8_t *)s - f->blob : -1;
 	if (x->bootargs_off < 0)
 		CHECK(s[0] == '\0');
 	x->mem_rc = fdt_memory(f, &x->mem);
@@ -441,16 +454,14 @@ static void check_same(const struct facts *x, const struct facts *y)
 	for (int i = 0; i < x->nres; i++)
 		CHECK(x->res[i].base == y->res[i].base && x->res[i].size == y->res[i].size);
 	CHECK(x->bootargs_rc == y->bootargs_rc && x->bootargs_off == y->bootargs_off);
-	CHECK(x->mem_rc == y->mem_rc && x->mem.base == y->mem.base &&
-	      x->mem.size == y->mem.size);
+	CHECK(x->mem_rc == y->mem_rc && x->mem.base == y->mem.base && x->mem.size == y->mem.size);
 	CHECK(x->ncpus == y->ncpus && x->timebase == y->timebase);
 	CHECK(x->initrd_start == y->initrd_start && x->initrd_end == y->initrd_end);
 	CHECK(memcmp(&x->board, &y->board, sizeof(x->board)) == 0);
 	CHECK(x->nnodes == y->nnodes && x->checksum == y->checksum);
 }
 
-static void check_accepted(const uint8_t *b, size_t maxlen, const struct fdt *f,
-			   struct facts *x)
+static void check_accepted(const uint8_t *b, size_t maxlen, const struct fdt *f, struct facts *x)
 {
 	check_layout(b, maxlen, f);
 	x->nnodes = check_nodes(f);

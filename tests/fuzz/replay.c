@@ -27,8 +27,7 @@ static int run_file(const char *path)
 	long len;
 	uint8_t *buf;
 
-	if (!f || fseek(f, 0, SEEK_END) || (len = ftell(f)) < 0 ||
-	    fseek(f, 0, SEEK_SET)) {
+	if (!f || fseek(f, 0, SEEK_END) || (len = ftell(f)) < 0 || fseek(f, 0, SEEK_SET)) {
 		perror(path);
 		if (f)
 			fclose(f);
@@ -42,7 +41,7 @@ static int run_file(const char *path)
 		return 2;
 	}
 	fclose(f);
-	if (len == 0) {	/* exactly zero bytes: nothing in bounds */
+	if (len == 0) { /* exactly zero bytes: nothing in bounds */
 		free(buf);
 		buf = malloc(0);
 	}

@@ -18,18 +18,21 @@
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 #define TEST(name) static void test_##name(void)
-#define TEST_CASE(name) { #name, test_##name }
+#define TEST_CASE(name)            \
+	{                          \
+#name, test_##name \
+	}
 
 struct test_case {
 	const char *name;
 	void (*fn)(void);
 };
 
-static int check_failures;	/* in the running case */
+static int check_failures; /* in the running case */
 static char check_detail[512];
 
-static inline __attribute__((format(printf, 4, 5)))
-bool check_report(bool ok, const char *file, int line, const char *fmt, ...)
+static inline __attribute__((format(printf, 4, 5))) bool
+check_report(bool ok, const char *file, int line, const char *fmt, ...)
 {
 	va_list ap;
 	int n;
@@ -37,11 +40,9 @@ bool check_report(bool ok, const char *file, int line, const char *fmt, ...)
 	if (ok)
 		return true;
 	if (check_failures++ == 0) {
-		n = snprintf(check_detail, sizeof(check_detail), "%s:%d: ",
-			     file, line);
+		n = snprintf(check_detail, sizeof(check_detail), "%s:%d: ", file, line);
 		va_start(ap, fmt);
-		vsnprintf(check_detail + n, sizeof(check_detail) - (size_t)n,
-			  fmt, ap);
+		vsnprintf(check_detail + n, sizeof(check_detail) - (size_t)n, fmt, ap);
 		va_end(ap);
 	}
 	return false;
@@ -49,22 +50,26 @@ bool check_report(bool ok, const char *file, int line, const char *fmt, ...)
 
 /* Each evaluates to whether the check held, so a case can bail out. */
 #define CHECK(cond) check_report(!!(cond), __FILE__, __LINE__, "%s", #cond)
-#define CHECKF(cond, ...) \
-	check_report(!!(cond), __FILE__, __LINE__, __VA_ARGS__)
-#define CHECK_EQ(a, b) ({ \
-	unsigned long long a_ = (unsigned long long)(a); \
-	unsigned long long b_ = (unsigned long long)(b); \
-	CHECKF(a_ == b_, "%s == %s: 0x%llx != 0x%llx", #a, #b, a_, b_); })
-#define CHECK_INT(a, b) ({ \
-	long long a_ = (long long)(a), b_ = (long long)(b); \
-	CHECKF(a_ == b_, "%s == %s: %lld != %lld", #a, #b, a_, b_); })
-#define CHECK_STR(a, b) ({ \
-	const char *a_ = (a), *b_ = (b); \
-	CHECKF(a_ && b_ && strcmp(a_, b_) == 0, "%s == %s: \"%s\" != \"%s\"", \
-	       #a, #b, a_ ? a_ : "(null)", b_ ? b_ : "(null)"); })
+#define CHECKF(cond, ...) check_report(!!(cond), __FILE__, __LINE__, __VA_ARGS__)
+#define CHECK_EQ(a, b)                                                          \
+	({                                                                      \
+		unsigned long long a_ = (unsigned long long)(a);                \
+		unsigned long long b_ = (unsigned long long)(b);                \
+		CHECKF(a_ == b_, "%s == %s: 0x%llx != 0x%llx", #a, #b, a_, b_); \
+	})
+#define CHECK_INT(a, b)                                                     \
+	({                                                                  \
+		long long a_ = (long long)(a), b_ = (long long)(b);         \
+		CHECKF(a_ == b_, "%s == %s: %lld != %lld", #a, #b, a_, b_); \
+	})
+#define CHECK_STR(a, b)                                                                     \
+	({                                                                                  \
+		const char *a_ = (a), *b_ = (b);                                            \
+		CHECKF(a_ &&b_ &&strcmp(a_, b_) == 0, "%s == %s: \"%s\" != \"%s\"", #a, #b, \
+		       a_ ? a_ : "(null)", b_ ? b_ : "(null)");                             \
+	})
 
-static inline int run_tests(const char *module, const struct test_case *cases,
-			    size_t n)
+static inline int run_tests(const char *module, const struct test_case *cases, size_t n)
 {
 	size_t i;
 	int failed = 0;
@@ -75,8 +80,7 @@ static inline int run_tests(const char *module, const struct test_case *cases,
 		cases[i].fn();
 		if (check_failures) {
 			failed++;
-			printf("FAIL: %s/%s: %s", module, cases[i].name,
-			       check_detail);
+			printf("FAIL: %s/%s: %s", module, cases[i].name, check_detail);
 			if (check_failures > 1)
 				printf(" (+%d more)", check_failures - 1);
 			printf("\n");
@@ -103,8 +107,7 @@ static inline uint8_t *load_file(const char *path, size_t *len)
 	f = fopen(path, "rb");
 	if (!f)
 		return NULL;
-	if (fseek(f, 0, SEEK_END) == 0 && (n = ftell(f)) > 0 &&
-	    fseek(f, 0, SEEK_SET) == 0) {
+	if (fseek(f, 0, SEEK_END) == 0 && (n = ftell(f)) > 0 && fseek(f, 0, SEEK_SET) == 0) {
 		buf = malloc((size_t)n);
 		if (buf && fread(buf, 1, (size_t)n, f) == (size_t)n) {
 			*len = (size_t)n;
@@ -140,7 +143,4 @@ static inline uint64_t rng_next(void)
 	return rng_state * 0x2545f4914f6cdd1dull;
 }
 
-static inline uint64_t rng_below(uint64_t n)
-{
-	return n ? rng_next() % n : 0;
-}
+static inline uint64_t rng_below(uint64_t n) { return n ? rng_next() % n : 0; }

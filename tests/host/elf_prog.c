@@ -3,9 +3,8 @@
  * forces a separate RW data segment next to the RX text one. */
 #define PAGE_SIZE 4096
 
-static volatile char page_data[PAGE_SIZE]
-	__attribute__((aligned(PAGE_SIZE))) = { 1 };
-static volatile unsigned long counter;	/* .sbss: memsz > filesz */
+static volatile char page_data[PAGE_SIZE] __attribute__((aligned(PAGE_SIZE))) = { 1 };
+static volatile unsigned long counter; /* .sbss: memsz > filesz */
 
 void _start(void)
 {

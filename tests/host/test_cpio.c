@@ -8,37 +8,31 @@
 #include "cpio.h"
 #include "errno.h"
 
-#define NEWC_HDR_SIZE	110
-#define NEWC_FIELDS	13
-#define NEWC_FIELD_LEN	8
-#define NEWC_MAGIC_LEN	6
-#define F_MODE		1	/* field indices */
-#define F_FILESIZE	6
-#define F_NAMESIZE	11
-#define MODE_REG	0100644
-#define MODE_DIR	0040755
-#define MODE_LNK	0120777
-#define BIG_SIZE	5000
+#define NEWC_HDR_SIZE 110
+#define NEWC_FIELDS 13
+#define NEWC_FIELD_LEN 8
+#define NEWC_MAGIC_LEN 6
+#define F_MODE 1 /* field indices */
+#define F_FILESIZE 6
+#define F_NAMESIZE 11
+#define MODE_REG 0100644
+#define MODE_DIR 0040755
+#define MODE_LNK 0120777
+#define BIG_SIZE 5000
 
 static const char *plain_path, *dot_path;
 
 struct want_file {
 	const char *name;
-	const char *data;	/* NULL: the big file, "lde\n" repeated */
+	const char *data; /* NULL: the big file, "lde\n" repeated */
 	size_t size;
 };
 
 /* Must match the tree in tests/host/host.mk. */
 static const struct want_file files[] = {
-	{ "a", "1", 1 },
-	{ "bb", "22", 2 },
-	{ "big", NULL, BIG_SIZE },
-	{ "ccc", "333", 3 },
-	{ "dddd", "4444", 4 },
-	{ "dir/nested.txt", "nested\n", 7 },
-	{ "eeeee", "55555", 5 },
-	{ "empty", "", 0 },
-	{ "hello", "hello, world\n", 13 },
+	{ "a", "1", 1 },	 { "bb", "22", 2 },	{ "big", NULL, BIG_SIZE },
+	{ "ccc", "333", 3 },	 { "dddd", "4444", 4 }, { "dir/nested.txt", "nested\n", 7 },
+	{ "eeeee", "55555", 5 }, { "empty", "", 0 },	{ "hello", "hello, world\n", 13 },
 };
 
 /* Every entry of the tree, in archive (C sort) order, and its type. */
@@ -46,12 +40,18 @@ static const struct {
 	const char *name;
 	uint32_t type;
 } entries[] = {
-	{ "a", CPIO_S_IFREG },	{ "bb", CPIO_S_IFREG },
-	{ "big", CPIO_S_IFREG }, { "ccc", CPIO_S_IFREG },
-	{ "dddd", CPIO_S_IFREG }, { "dir", CPIO_S_IFDIR },
-	{ "dir/nested.txt", CPIO_S_IFREG }, { "dir/sub", CPIO_S_IFDIR },
-	{ "eeeee", CPIO_S_IFREG }, { "empty", CPIO_S_IFREG },
-	{ "hello", CPIO_S_IFREG }, { "link", 0120000 },
+	{ "a", CPIO_S_IFREG },
+	{ "bb", CPIO_S_IFREG },
+	{ "big", CPIO_S_IFREG },
+	{ "ccc", CPIO_S_IFREG },
+	{ "dddd", CPIO_S_IFREG },
+	{ "dir", CPIO_S_IFDIR },
+	{ "dir/nested.txt", CPIO_S_IFREG },
+	{ "dir/sub", CPIO_S_IFDIR },
+	{ "eeeee", CPIO_S_IFREG },
+	{ "empty", CPIO_S_IFREG },
+	{ "hello", CPIO_S_IFREG },
+	{ "link", 0120000 },
 };
 
 static bool data_ok(const struct want_file *w, const struct cpio_file *f)
@@ -70,14 +70,13 @@ static bool data_ok(const struct want_file *w, const struct cpio_file *f)
 }
 
 /* What every returned entry must satisfy, whatever the input. */
-static void check_entry(const uint8_t *a, size_t len, size_t off_before,
-			size_t off_after, const struct cpio_file *f)
+static void check_entry(const uint8_t *a, size_t len, size_t off_before, size_t off_after,
+			const struct cpio_file *f)
 {
 	const uint8_t *name = (const uint8_t *)f->name;
 	const uint8_t *data = f->data;
 
-	CHECK(name >= a + off_before + NEWC_HDR_SIZE &&
-	      name + f->namelen < a + len);
+	CHECK(name >= a + off_before + NEWC_HDR_SIZE && name + f->namelen < a + len);
 	CHECK(name[f->namelen] == '\0' && strlen(f->name) == f->namelen);
 	CHECK(data >= name + f->namelen + 1 && data <= a + len &&
 	      f->size <= (size_t)(a + len - data));
@@ -103,7 +102,7 @@ static int walk(const uint8_t *a, size_t len, int *count)
 		(*count)++;
 	}
 	CHECKF(rc == 0 || rc == -EINVAL, "rc %d", rc);
-	CHECK(off == before);	/* the end or an error does not move */
+	CHECK(off == before); /* the end or an error does not move */
 	return rc;
 }
 
@@ -116,49 +115,39 @@ static void check_listing(const char *path, bool dot_entry)
 
 	if (!CHECKF(a, "cannot read %s", path ? path : "(no argument)"))
 		return;
-	if (dot_entry) {	/* `find .` also lists "." itself */
+	if (dot_entry) { /* `find .` also lists "." itself */
 		CHECK_INT(cpio_next(a, len, &off, &f), 1);
 		CHECK_STR(f.name, ".");
 		CHECK_EQ(f.mode & CPIO_S_IFMT, CPIO_S_IFDIR);
 	}
-	while ((rc = cpio_next(a, len, &off, &f)) == 1 &&
-	       i < ARRAY_SIZE(entries)) {
-		CHECKF(f.namelen == strlen(entries[i].name) &&
-		       strcmp(f.name, entries[i].name) == 0,
+	while ((rc = cpio_next(a, len, &off, &f)) == 1 && i < ARRAY_SIZE(entries)) {
+		CHECKF(f.namelen == strlen(entries[i].name) && strcmp(f.name, entries[i].name) == 0,
 		       "entry %zu: %s", i, f.name);
-		CHECKF((f.mode & CPIO_S_IFMT) == entries[i].type,
-		       "%s: mode 0%o", f.name, f.mode);
+		CHECKF((f.mode & CPIO_S_IFMT) == entries[i].type, "%s: mode 0%o", f.name, f.mode);
 		for (j = 0; j < ARRAY_SIZE(files); j++)
 			if (strcmp(files[j].name, entries[i].name) == 0)
 				CHECKF(data_ok(&files[j], &f), "%s", f.name);
 		i++;
 	}
 	CHECK_INT(i, ARRAY_SIZE(entries));
-	CHECK_INT(rc, 0);	/* the trailer */
-	CHECK_INT(cpio_next(a, len, &off, &f), 0);	/* and it stays */
+	CHECK_INT(rc, 0);			   /* the trailer */
+	CHECK_INT(cpio_next(a, len, &off, &f), 0); /* and it stays */
 	CHECK_INT(walk(a, len, &n), 0);
 	CHECK_INT(n, ARRAY_SIZE(entries) + (dot_entry ? 1 : 0));
 	free(a);
 }
 
-TEST(list_plain)
-{
-	check_listing(plain_path, false);
-}
+TEST(list_plain) { check_listing(plain_path, false); }
 
-TEST(list_dot)
-{
-	check_listing(dot_path, true);
-}
+TEST(list_dot) { check_listing(dot_path, true); }
 
 static void check_find(const uint8_t *a, size_t len)
 {
-	static const char *const prefixes[] = { "", "/", "./", "//", "/./",
-						".//" };
+	static const char *const prefixes[] = { "", "/", "./", "//", "/./", ".//" };
 	static const char *const missing[] = {
-		"dir", "/dir", "dir/sub", "link", "/link", "nope", "hell",
-		"hello/", "hello ", "", "/", ".", "./", "TRAILER!!!",
-		"nested.txt", "dir/nested", "ELLO", "dir//nested.txt",
+		"dir",	"/dir",	      "dir/sub",    "link",	  "/link", "nope",
+		"hell", "hello/",     "hello ",	    "",		  "/",	   ".",
+		"./",	"TRAILER!!!", "nested.txt", "dir/nested", "ELLO",  "dir//nested.txt",
 	};
 	size_t i, p;
 	struct cpio_file f;
@@ -166,19 +155,16 @@ static void check_find(const uint8_t *a, size_t len)
 
 	for (i = 0; i < ARRAY_SIZE(files); i++) {
 		for (p = 0; p < ARRAY_SIZE(prefixes); p++) {
-			snprintf(name, sizeof(name), "%s%s", prefixes[p],
-				 files[i].name);
+			snprintf(name, sizeof(name), "%s%s", prefixes[p], files[i].name);
 			memset(&f, 0, sizeof(f));
-			if (CHECKF(cpio_find(a, len, name, &f) == 0, "%s",
-				   name))
+			if (CHECKF(cpio_find(a, len, name, &f) == 0, "%s", name))
 				CHECKF(data_ok(&files[i], &f) &&
-				       (f.mode & CPIO_S_IFMT) == CPIO_S_IFREG,
+					       (f.mode & CPIO_S_IFMT) == CPIO_S_IFREG,
 				       "%s", name);
 		}
 	}
 	for (i = 0; i < ARRAY_SIZE(missing); i++)
-		CHECKF(cpio_find(a, len, missing[i], &f) == -ENOENT, "\"%s\"",
-		       missing[i]);
+		CHECKF(cpio_find(a, len, missing[i], &f) == -ENOENT, "\"%s\"", missing[i]);
 	CHECK_INT(cpio_find(a, len, NULL, &f), -EINVAL);
 }
 
@@ -193,15 +179,9 @@ static void check_find_file(const char *path)
 	free(a);
 }
 
-TEST(find_plain)
-{
-	check_find_file(plain_path);
-}
+TEST(find_plain) { check_find_file(plain_path); }
 
-TEST(find_dot)
-{
-	check_find_file(dot_path);
-}
+TEST(find_dot) { check_find_file(dot_path); }
 
 /* Cut the archive at every length: entries wholly before the cut are
  * still found, the cut entry is an error, unless the cut falls between
@@ -220,7 +200,7 @@ static void check_truncation(const char *path)
 		return;
 	data_end = calloc(len + 1, sizeof(*data_end));
 	next = calloc(len + 1, sizeof(*next));
-	nb = 1;		/* the empty archive: data_end[0] = next[0] = 0 */
+	nb = 1; /* the empty archive: data_end[0] = next[0] = 0 */
 	while (cpio_next(a, len, &off, &f) == 1) {
 		data_end[nb] = (size_t)((const uint8_t *)f.data - a) + f.size;
 		next[nb++] = off;
@@ -243,8 +223,7 @@ static void check_truncation(const char *path)
 			CHECKF(rc == -EINVAL, "len %zu: %d", n, rc);
 		/* Past the trailer nothing is looked at. */
 		if (n >= next[nb - 1] + NEWC_HDR_SIZE + sizeof("TRAILER!!!"))
-			CHECKF(cpio_find(cut, n, "zzz", &f) == -ENOENT,
-			       "len %zu", n);
+			CHECKF(cpio_find(cut, n, "zzz", &f) == -ENOENT, "len %zu", n);
 		free(cut);
 	}
 	free(data_end);
@@ -252,15 +231,9 @@ static void check_truncation(const char *path)
 	free(a);
 }
 
-TEST(truncated_plain)
-{
-	check_truncation(plain_path);
-}
+TEST(truncated_plain) { check_truncation(plain_path); }
 
-TEST(truncated_dot)
-{
-	check_truncation(dot_path);
-}
+TEST(truncated_dot) { check_truncation(dot_path); }
 
 /* ---- archives built by hand ---- */
 
@@ -283,16 +256,15 @@ static void cb_pad(struct cbuf *b)
 		cb_raw(b, "", 1);
 }
 
-static void cb_hdr(struct cbuf *b, uint32_t mode, uint32_t filesize,
-		   uint32_t namesize)
+static void cb_hdr(struct cbuf *b, uint32_t mode, uint32_t filesize, uint32_t namesize)
 {
 	uint32_t field[NEWC_FIELDS] = { 0 };
 	char s[NEWC_HDR_SIZE + 1];
 	int i, n;
 
-	field[0] = 42;		/* ino */
+	field[0] = 42; /* ino */
 	field[F_MODE] = mode;
-	field[4] = 1;		/* nlink */
+	field[4] = 1; /* nlink */
 	field[F_FILESIZE] = filesize;
 	field[F_NAMESIZE] = namesize;
 	n = snprintf(s, sizeof(s), "070701");
@@ -301,8 +273,8 @@ static void cb_hdr(struct cbuf *b, uint32_t mode, uint32_t filesize,
 	cb_raw(b, s, NEWC_HDR_SIZE);
 }
 
-static void cb_file_n(struct cbuf *b, const char *name, const void *data,
-		      uint32_t size, uint32_t mode)
+static void cb_file_n(struct cbuf *b, const char *name, const void *data, uint32_t size,
+		      uint32_t mode)
 {
 	uint32_t namesize = (uint32_t)strlen(name) + 1;
 
@@ -313,16 +285,12 @@ static void cb_file_n(struct cbuf *b, const char *name, const void *data,
 	cb_pad(b);
 }
 
-static void cb_file(struct cbuf *b, const char *name, const char *data,
-		    uint32_t mode)
+static void cb_file(struct cbuf *b, const char *name, const char *data, uint32_t mode)
 {
 	cb_file_n(b, name, data, (uint32_t)strlen(data), mode);
 }
 
-static void cb_trailer(struct cbuf *b)
-{
-	cb_file(b, "TRAILER!!!", "", 0);
-}
+static void cb_trailer(struct cbuf *b) { cb_file(b, "TRAILER!!!", "", 0); }
 
 /* Result of the first cpio_next on an exact-size copy. */
 static int first_rc(const struct cbuf *b, struct cpio_file *f)
@@ -369,8 +337,7 @@ TEST(bad_headers)
 			struct cbuf c = b;
 
 			c.p[i] = (uint8_t)bad_digits[j];
-			CHECKF(first_rc(&c, &f) == -EINVAL, "byte %zu = %d",
-			       i, bad_digits[j]);
+			CHECKF(first_rc(&c, &f) == -EINVAL, "byte %zu = %d", i, bad_digits[j]);
 		}
 	}
 }
@@ -387,8 +354,7 @@ TEST(hex_digits)
 	CHECK_INT(first_rc(&b, &f), 1);
 	CHECK_EQ(f.mode, 0100644);
 	memcpy(b.p + NEWC_MAGIC_LEN + F_MODE * NEWC_FIELD_LEN, "000081A4", 8);
-	memcpy(b.p + NEWC_MAGIC_LEN + F_FILESIZE * NEWC_FIELD_LEN, "0000000A",
-	       8);
+	memcpy(b.p + NEWC_MAGIC_LEN + F_FILESIZE * NEWC_FIELD_LEN, "0000000A", 8);
 	CHECK_INT(first_rc(&b, &f), 1);
 	CHECK_EQ(f.mode, 0100644);
 	CHECK_EQ(f.size, 10);
@@ -399,22 +365,22 @@ TEST(bad_names)
 	struct cbuf b;
 	struct cpio_file f;
 
-	memset(&b, 0, sizeof(b));	/* namesize 0 */
+	memset(&b, 0, sizeof(b)); /* namesize 0 */
 	cb_hdr(&b, MODE_REG, 0, 0);
 	cb_raw(&b, "abcd", 4);
 	CHECK_INT(first_rc(&b, &f), -EINVAL);
 
-	memset(&b, 0, sizeof(b));	/* no NUL within namesize */
+	memset(&b, 0, sizeof(b)); /* no NUL within namesize */
 	cb_hdr(&b, MODE_REG, 0, 3);
 	cb_raw(&b, "abcd", 4);
 	CHECK_INT(first_rc(&b, &f), -EINVAL);
 
-	memset(&b, 0, sizeof(b));	/* NUL inside the name */
+	memset(&b, 0, sizeof(b)); /* NUL inside the name */
 	cb_hdr(&b, MODE_REG, 0, 4);
 	cb_raw(&b, "a\0b\0", 4);
 	CHECK_INT(first_rc(&b, &f), -EINVAL);
 
-	memset(&b, 0, sizeof(b));	/* name runs off the end */
+	memset(&b, 0, sizeof(b)); /* name runs off the end */
 	cb_hdr(&b, MODE_REG, 0, 8);
 	cb_raw(&b, "abcd", 4);
 	CHECK_INT(first_rc(&b, &f), -EINVAL);
@@ -424,7 +390,7 @@ TEST(bad_names)
 	cb_raw(&b, "abc", 4);
 	CHECK_INT(first_rc(&b, &f), -EINVAL);
 
-	memset(&b, 0, sizeof(b));	/* empty name: legal, odd */
+	memset(&b, 0, sizeof(b)); /* empty name: legal, odd */
 	cb_hdr(&b, MODE_REG, 0, 1);
 	cb_raw(&b, "", 1);
 	cb_pad(&b);
@@ -441,7 +407,7 @@ TEST(bad_sizes)
 	cb_hdr(&b, MODE_REG, 5, 2);
 	cb_raw(&b, "x\0", 2);
 	cb_pad(&b);
-	cb_raw(&b, "1234", 4);	/* one byte short */
+	cb_raw(&b, "1234", 4); /* one byte short */
 	CHECK_INT(first_rc(&b, &f), -EINVAL);
 	cb_raw(&b, "5", 1);
 	CHECK_INT(first_rc(&b, &f), 1);
@@ -485,7 +451,7 @@ TEST(offsets)
 	off = SIZE_MAX & ~(size_t)3;
 	CHECK_INT(cpio_next(a, b.len, &off, &f), -EINVAL);
 	free(a);
-	off = b.len;	/* the end without a trailer */
+	off = b.len; /* the end without a trailer */
 	CHECK_INT(cpio_next(b.p, b.len, &off, &f), 0);
 	CHECK_INT(off, b.len);
 	off = 0;
@@ -513,7 +479,7 @@ TEST(unpadded_end)
 	cb_hdr(&b, MODE_REG, 1, 2);
 	cb_raw(&b, "y", 2);
 	cb_pad(&b);
-	cb_raw(&b, "z", 1);	/* no padding after the data */
+	cb_raw(&b, "z", 1); /* no padding after the data */
 	a = dup_exact(b.p, b.len);
 	CHECK_INT(cpio_next(a, b.len, &off, &f), 1);
 	CHECK_INT(cpio_next(a, b.len, &off, &f), 1);
@@ -620,8 +586,8 @@ TEST(find_dot_prefixed_names)
 	cb_file(&b, "./link", "hello", MODE_LNK);
 	for (i = 0; i < ARRAY_SIZE(files); i++) {
 		snprintf(name, sizeof(name), "./%s", files[i].name);
-		cb_file_n(&b, name, files[i].data ? files[i].data : big,
-			  (uint32_t)files[i].size, MODE_REG);
+		cb_file_n(&b, name, files[i].data ? files[i].data : big, (uint32_t)files[i].size,
+			  MODE_REG);
 	}
 	cb_trailer(&b);
 	a = dup_exact(b.p, b.len);
@@ -637,8 +603,7 @@ TEST(random_corruption)
 	struct cpio_file f;
 	int iter, k, count;
 
-	if (!CHECKF(a, "cannot read %s",
-		    plain_path ? plain_path : "(no argument)"))
+	if (!CHECKF(a, "cannot read %s", plain_path ? plain_path : "(no argument)"))
 		return;
 	copy = malloc(len);
 	for (iter = 0; iter < 20000; iter++) {
@@ -646,15 +611,9 @@ TEST(random_corruption)
 		for (k = (int)rng_below(4); k >= 0; k--) {
 			pos = rng_below(len);
 			switch (rng_below(3)) {
-			case 0:
-				copy[pos] = (uint8_t)rng_next();
-				break;
-			case 1:
-				copy[pos] = "0123456789abcdefF\0 g"[rng_below(20)];
-				break;
-			default:
-				copy[pos] ^= (uint8_t)(1u << rng_below(8));
-				break;
+			case 0: copy[pos] = (uint8_t)rng_next(); break;
+			case 1: copy[pos] = "0123456789abcdefF\0 g"[rng_below(20)]; break;
+			default: copy[pos] ^= (uint8_t)(1u << rng_below(8)); break;
 			}
 		}
 		walk(copy, len, &count);

@@ -8,46 +8,46 @@
 #include "elf.h"
 #include "errno.h"
 
-#define PAGE		4096ull
-#define USER_BASE	PAGE		/* page 0 stays unmapped */
-#define USER_TOP	0x4000000000ull
-#define EHDR_SIZE	64
-#define PHDR_SIZE	56
+#define PAGE 4096ull
+#define USER_BASE PAGE /* page 0 stays unmapped */
+#define USER_TOP 0x4000000000ull
+#define EHDR_SIZE 64
+#define PHDR_SIZE 56
 
 /* Elf64_Ehdr / Elf64_Phdr field offsets. */
-#define EI_CLASS	4
-#define EI_DATA		5
-#define EI_VERSION	6
-#define E_TYPE		16
-#define E_MACHINE	18
-#define E_VERSION	20
-#define E_ENTRY		24
-#define E_PHOFF		32
-#define E_SHOFF		40
-#define E_PHENTSIZE	54
-#define E_PHNUM		56
-#define P_TYPE		0
-#define P_FLAGS		4
-#define P_OFFSET	8
-#define P_VADDR		16
-#define P_FILESZ	32
-#define P_MEMSZ		40
+#define EI_CLASS 4
+#define EI_DATA 5
+#define EI_VERSION 6
+#define E_TYPE 16
+#define E_MACHINE 18
+#define E_VERSION 20
+#define E_ENTRY 24
+#define E_PHOFF 32
+#define E_SHOFF 40
+#define E_PHENTSIZE 54
+#define E_PHNUM 56
+#define P_TYPE 0
+#define P_FLAGS 4
+#define P_OFFSET 8
+#define P_VADDR 16
+#define P_FILESZ 32
+#define P_MEMSZ 40
 
-#define ET_REL		1
-#define ET_EXEC		2
-#define ET_DYN		3
-#define EM_RISCV	243
-#define PT_NULL		0
-#define PT_LOAD		1
-#define PT_DYNAMIC	2
-#define PT_INTERP	3
-#define PT_NOTE		4
-#define PT_PHDR		6
-#define PT_GNU_STACK	0x6474e551
+#define ET_REL 1
+#define ET_EXEC 2
+#define ET_DYN 3
+#define EM_RISCV 243
+#define PT_NULL 0
+#define PT_LOAD 1
+#define PT_DYNAMIC 2
+#define PT_INTERP 3
+#define PT_NOTE 4
+#define PT_PHDR 6
+#define PT_GNU_STACK 0x6474e551
 #define PT_RISCV_ATTRIBUTES 0x70000003
-#define PF_X		1
-#define PF_W		2
-#define PF_R		4
+#define PF_X 1
+#define PF_W 2
+#define PF_R 4
 
 typedef unsigned __int128 u128;
 
@@ -77,25 +77,18 @@ static void put_le(uint8_t *p, int n, uint64_t v)
 #define PUT32(p, off, v) put_le((p) + (off), 4, (v))
 #define PUT64(p, off, v) put_le((p) + (off), 8, (v))
 
-static uint64_t floor_page(uint64_t a, uint64_t page)
-{
-	return a / page * page;
-}
+static uint64_t floor_page(uint64_t a, uint64_t page) { return a / page * page; }
 
-static u128 ceil_page(u128 a, uint64_t page)
-{
-	return (a + page - 1) / page * page;
-}
+static u128 ceil_page(u128 a, uint64_t page) { return (a + page - 1) / page * page; }
 
 /* The rules of elf.h, restated in 128-bit arithmetic so nothing wraps. */
-static void check_image(const struct elf_image *img, size_t size,
-			uint64_t base, uint64_t top, uint64_t page)
+static void check_image(const struct elf_image *img, size_t size, uint64_t base, uint64_t top,
+			uint64_t page)
 {
 	bool entry_ok = false;
 	int i;
 
-	if (!CHECKF(img->nseg >= 1 && img->nseg <= ELF_MAX_SEGMENTS,
-		    "nseg %d", img->nseg))
+	if (!CHECKF(img->nseg >= 1 && img->nseg <= ELF_MAX_SEGMENTS, "nseg %d", img->nseg))
 		return;
 	for (i = 0; i < img->nseg; i++) {
 		const struct elf_segment *s = &img->seg[i];
@@ -104,26 +97,23 @@ static void check_image(const struct elf_image *img, size_t size,
 		CHECKF(s->memsz > 0 && s->filesz <= s->memsz, "seg %d", i);
 		CHECKF((u128)s->offset + s->filesz <= size, "seg %d", i);
 		CHECKF(s->vaddr % page == s->offset % page, "seg %d", i);
-		CHECKF(floor_page(s->vaddr, page) >= base &&
-		       ceil_page(end, page) <= top, "seg %d", i);
-		CHECKF((s->flags & ~7u) == 0 &&
-		       (s->flags & (ELF_SEG_R | ELF_SEG_X)) &&
-		       (s->flags & (ELF_SEG_W | ELF_SEG_X)) !=
-			       (ELF_SEG_W | ELF_SEG_X), "seg %d", i);
+		CHECKF(floor_page(s->vaddr, page) >= base && ceil_page(end, page) <= top, "seg %d",
+		       i);
+		CHECKF((s->flags & ~7u) == 0 && (s->flags & (ELF_SEG_R | ELF_SEG_X)) &&
+			       (s->flags & (ELF_SEG_W | ELF_SEG_X)) != (ELF_SEG_W | ELF_SEG_X),
+		       "seg %d", i);
 		if (i + 1 < img->nseg)
-			CHECKF(ceil_page(end, page) <=
-			       floor_page(img->seg[i + 1].vaddr, page),
+			CHECKF(ceil_page(end, page) <= floor_page(img->seg[i + 1].vaddr, page),
 			       "seg %d/%d share a page", i, i + 1);
-		if ((s->flags & ELF_SEG_X) && img->entry >= s->vaddr &&
-		    img->entry < end)
+		if ((s->flags & ELF_SEG_X) && img->entry >= s->vaddr && img->entry < end)
 			entry_ok = true;
 	}
 	CHECK(entry_ok);
 }
 
 /* elf_parse on an exact-size copy, plus what must hold either way. */
-static int parse_with(const uint8_t *p, size_t len, uint64_t base,
-		      uint64_t top, uint64_t page, struct elf_image *img)
+static int parse_with(const uint8_t *p, size_t len, uint64_t base, uint64_t top, uint64_t page,
+		      struct elf_image *img)
 {
 	uint8_t *copy = dup_exact(p, len);
 	static const struct elf_image zero;
@@ -157,7 +147,7 @@ struct prog {
 	size_t len;
 	uint64_t phoff;
 	int phnum;
-	int text, data, other;	/* phdr indices; other: a non-PT_LOAD */
+	int text, data, other; /* phdr indices; other: a non-PT_LOAD */
 };
 
 static uint8_t *phdr(const struct prog *g, uint8_t *p, int i)
@@ -211,7 +201,7 @@ TEST(real_executable)
 	if (CHECK_INT(parse(g.p, g.len, &img), 0)) {
 		CHECK_INT(img.nseg, 2);
 		CHECK_EQ(img.entry, GET64(g.p, E_ENTRY));
-		CHECK_EQ(img.entry, 0x10000);	/* -Ttext; _start is alone */
+		CHECK_EQ(img.entry, 0x10000); /* -Ttext; _start is alone */
 		CHECK_EQ(img.seg[0].vaddr, GET64(t, P_VADDR));
 		CHECK_EQ(img.seg[0].memsz, GET64(t, P_MEMSZ));
 		CHECK_EQ(img.seg[0].offset, GET64(t, P_OFFSET));
@@ -222,8 +212,8 @@ TEST(real_executable)
 		CHECK_EQ(img.seg[1].offset, GET64(d, P_OFFSET));
 		CHECK_EQ(img.seg[1].filesz, GET64(d, P_FILESZ));
 		CHECK_EQ(img.seg[1].flags, ELF_SEG_R | ELF_SEG_W);
-		CHECK(img.seg[1].vaddr % PAGE == 0);	/* aligned array */
-		CHECK(img.seg[1].memsz > img.seg[1].filesz);	/* .sbss */
+		CHECK(img.seg[1].vaddr % PAGE == 0);	     /* aligned array */
+		CHECK(img.seg[1].memsz > img.seg[1].filesz); /* .sbss */
 	}
 	free(g.p);
 }
@@ -234,17 +224,22 @@ struct mutation {
 	int expect;
 };
 
-#define MUT(name, body)							\
-	static void mut_##name(const struct prog *g, uint8_t *p,	\
-			       size_t *len)				\
-	{								\
-		uint8_t *t = phdr(g, p, g->text);			\
-		uint8_t *d = phdr(g, p, g->data);			\
-		uint8_t *o = phdr(g, p, g->other);			\
-		(void)t; (void)d; (void)o; (void)len;			\
-		body;							\
+#define MUT(name, body)                                                       \
+	static void mut_##name(const struct prog *g, uint8_t *p, size_t *len) \
+	{                                                                     \
+		uint8_t *t = phdr(g, p, g->text);                             \
+		uint8_t *d = phdr(g, p, g->data);                             \
+		uint8_t *o = phdr(g, p, g->other);                            \
+		(void)t;                                                      \
+		(void)d;                                                      \
+		(void)o;                                                      \
+		(void)len;                                                    \
+		body;                                                         \
 	}
-#define MUT_ENTRY(name, expect) { #name, mut_##name, expect }
+#define MUT_ENTRY(name, expect)           \
+	{                                 \
+#name, mut_##name, expect \
+	}
 
 MUT(bad_magic0, p[0] = 0x7e)
 MUT(bad_magic1, p[1] = 'e')
@@ -267,35 +262,23 @@ MUT(phnum_65, PUT16(p, E_PHNUM, 65))
 MUT(phnum_huge, PUT16(p, E_PHNUM, 0xffff))
 MUT(phnum_0, PUT16(p, E_PHNUM, 0))
 MUT(no_load, (PUT32(t, P_TYPE, PT_NOTE), PUT32(d, P_TYPE, PT_NOTE)))
-MUT(filesz_past_eof,
-    PUT64(d, P_FILESZ, *len - GET64(d, P_OFFSET) + 1);
+MUT(filesz_past_eof, PUT64(d, P_FILESZ, *len - GET64(d, P_OFFSET) + 1);
     PUT64(d, P_MEMSZ, GET64(d, P_FILESZ) + 0x10000))
-MUT(offset_past_eof,
-    PUT64(d, P_OFFSET, (*len + PAGE) & ~(PAGE - 1));
-    PUT64(d, P_FILESZ, 0))
-MUT(offset_wraps,
-    PUT64(d, P_OFFSET, UINT64_MAX & ~(PAGE - 1)))
-MUT(filesz_huge,
-    PUT64(d, P_FILESZ, UINT64_MAX); PUT64(d, P_MEMSZ, UINT64_MAX))
-MUT(filesz_gt_memsz,
-    PUT64(d, P_MEMSZ, GET64(d, P_FILESZ) - 1))
+MUT(offset_past_eof, PUT64(d, P_OFFSET, (*len + PAGE) & ~(PAGE - 1)); PUT64(d, P_FILESZ, 0))
+MUT(offset_wraps, PUT64(d, P_OFFSET, UINT64_MAX & ~(PAGE - 1)))
+MUT(filesz_huge, PUT64(d, P_FILESZ, UINT64_MAX); PUT64(d, P_MEMSZ, UINT64_MAX))
+MUT(filesz_gt_memsz, PUT64(d, P_MEMSZ, GET64(d, P_FILESZ) - 1))
 MUT(memsz_zero, (PUT64(d, P_MEMSZ, 0), PUT64(d, P_FILESZ, 0)))
-MUT(vaddr_page0,
-    PUT64(t, P_VADDR, 0); PUT64(p, E_ENTRY, 0x1000))
-MUT(vaddr_page0_end,
-    PUT64(d, P_VADDR, 0); PUT64(d, P_MEMSZ, PAGE - 1);
-    PUT64(d, P_FILESZ, 0))
-MUT(vaddr_past_top,
-    PUT64(d, P_VADDR, USER_TOP - PAGE); PUT64(d, P_MEMSZ, PAGE + 1))
+MUT(vaddr_page0, PUT64(t, P_VADDR, 0); PUT64(p, E_ENTRY, 0x1000))
+MUT(vaddr_page0_end, PUT64(d, P_VADDR, 0); PUT64(d, P_MEMSZ, PAGE - 1); PUT64(d, P_FILESZ, 0))
+MUT(vaddr_past_top, PUT64(d, P_VADDR, USER_TOP - PAGE); PUT64(d, P_MEMSZ, PAGE + 1))
 MUT(vaddr_at_top, PUT64(d, P_VADDR, USER_TOP))
 MUT(vaddr_wraps, PUT64(d, P_MEMSZ, UINT64_MAX - 0x100))
-MUT(vaddr_high,
-    PUT64(d, P_VADDR, floor_page(UINT64_MAX, PAGE)))
-MUT(vaddr_offset_mismatch,
-    PUT64(d, P_VADDR, GET64(d, P_VADDR) + 8))
+MUT(vaddr_high, PUT64(d, P_VADDR, floor_page(UINT64_MAX, PAGE)))
+MUT(vaddr_offset_mismatch, PUT64(d, P_VADDR, GET64(d, P_VADDR) + 8))
 MUT(overlap_page,
-    PUT64(d, P_VADDR, floor_page(GET64(t, P_VADDR) + GET64(t, P_MEMSZ) - 1,
-				 PAGE) + GET64(d, P_OFFSET) % PAGE))
+    PUT64(d, P_VADDR,
+	  floor_page(GET64(t, P_VADDR) + GET64(t, P_MEMSZ) - 1, PAGE) + GET64(d, P_OFFSET) % PAGE))
 MUT(overlap_same, PUT64(d, P_VADDR, GET64(t, P_VADDR)))
 MUT(text_wx, PUT32(t, P_FLAGS, PF_R | PF_W | PF_X))
 MUT(data_wx, PUT32(d, P_FLAGS, PF_W | PF_X))
@@ -303,10 +286,8 @@ MUT(data_w_only, PUT32(d, P_FLAGS, PF_W))
 MUT(data_no_flags, PUT32(d, P_FLAGS, 0))
 MUT(text_not_x, PUT32(t, P_FLAGS, PF_R))
 MUT(entry_in_data, PUT64(p, E_ENTRY, GET64(d, P_VADDR)))
-MUT(entry_past_text,
-    PUT64(p, E_ENTRY, GET64(t, P_VADDR) + GET64(t, P_MEMSZ)))
-MUT(entry_before_text,
-    PUT64(p, E_ENTRY, GET64(t, P_VADDR) - 1))
+MUT(entry_past_text, PUT64(p, E_ENTRY, GET64(t, P_VADDR) + GET64(t, P_MEMSZ)))
+MUT(entry_before_text, PUT64(p, E_ENTRY, GET64(t, P_VADDR) - 1))
 MUT(entry_zero, PUT64(p, E_ENTRY, 0))
 MUT(interp, PUT32(o, P_TYPE, PT_INTERP))
 MUT(dynamic, PUT32(o, P_TYPE, PT_DYNAMIC))
@@ -316,26 +297,22 @@ MUT(gnu_stack, PUT32(o, P_TYPE, PT_GNU_STACK))
 MUT(phdr_type, PUT32(o, P_TYPE, PT_PHDR))
 MUT(null_type, PUT32(o, P_TYPE, PT_NULL))
 MUT(section_headers_garbage, PUT64(p, E_SHOFF, UINT64_MAX))
-MUT(extra_flag_bits,
-    PUT32(d, P_FLAGS, 0x0ff00000 | PF_R | PF_W))
-MUT(entry_last_text_byte,
-    PUT64(p, E_ENTRY, GET64(t, P_VADDR) + GET64(t, P_MEMSZ) - 1))
+MUT(extra_flag_bits, PUT32(d, P_FLAGS, 0x0ff00000 | PF_R | PF_W))
+MUT(entry_last_text_byte, PUT64(p, E_ENTRY, GET64(t, P_VADDR) + GET64(t, P_MEMSZ) - 1))
 MUT(entry_first_text_byte, PUT64(p, E_ENTRY, GET64(t, P_VADDR)))
 MUT(data_read_only, PUT32(d, P_FLAGS, PF_R))
 MUT(text_x_only, PUT32(t, P_FLAGS, PF_X))
 MUT(data_bss_only, PUT64(d, P_FILESZ, 0))
-MUT(data_to_top,
-    PUT64(d, P_VADDR, USER_TOP - PAGE); PUT64(d, P_MEMSZ, PAGE))
+MUT(data_to_top, PUT64(d, P_VADDR, USER_TOP - PAGE); PUT64(d, P_MEMSZ, PAGE))
 MUT(phnum_64_nulls, ({
-	/* Shrink to the real table padded with PT_NULLs: needs room. */
-	uint64_t n = (*len - g->phoff) / PHDR_SIZE;
+	    /* Shrink to the real table padded with PT_NULLs: needs room. */
+	    uint64_t n = (*len - g->phoff) / PHDR_SIZE;
 
-	if (n >= 64 && GET64(d, P_OFFSET) >= g->phoff + 64 * PHDR_SIZE) {
-		memset(phdr(g, p, g->phnum), 0,
-		       (64 - (size_t)g->phnum) * PHDR_SIZE);
-		PUT16(p, E_PHNUM, 64);
-	}
-}))
+	    if (n >= 64 && GET64(d, P_OFFSET) >= g->phoff + 64 * PHDR_SIZE) {
+		    memset(phdr(g, p, g->phnum), 0, (64 - (size_t)g->phnum) * PHDR_SIZE);
+		    PUT16(p, E_PHNUM, 64);
+	    }
+    }))
 
 static const struct mutation mutations[] = {
 	MUT_ENTRY(bad_magic0, -ENOEXEC),
@@ -414,8 +391,7 @@ TEST(mutations)
 		p = dup_exact(g.p, len);
 		mutations[i].fn(&g, p, &len);
 		rc = parse_rc(p, len);
-		CHECKF(rc == mutations[i].expect, "%s: %d", mutations[i].name,
-		       rc);
+		CHECKF(rc == mutations[i].expect, "%s: %d", mutations[i].name, rc);
 		free(p);
 	}
 	free(g.p);
@@ -471,8 +447,7 @@ TEST(header_byte_flips)
 /* Program header fields set to values near every limit. */
 TEST(random_phdr_fields)
 {
-	static const int fields[] = { P_FLAGS, P_OFFSET, P_VADDR, P_FILESZ,
-				      P_MEMSZ };
+	static const int fields[] = { P_FLAGS, P_OFFSET, P_VADDR, P_FILESZ, P_MEMSZ };
 	struct prog g;
 	uint8_t *p;
 	uint64_t v;
@@ -485,29 +460,38 @@ TEST(random_phdr_fields)
 		memcpy(p, g.p, g.len);
 		for (k = (int)rng_below(3); k >= 0; k--) {
 			const uint64_t near[] = {
-				0, 1, PAGE - 1, PAGE, PAGE + 1, g.len,
-				g.len - 1, USER_TOP - PAGE, USER_TOP - 1,
-				USER_TOP, UINT64_MAX, UINT64_MAX - PAGE + 1,
-				0x10000, 0x11000, 0x12000, 0xf000,
+				0,
+				1,
+				PAGE - 1,
+				PAGE,
+				PAGE + 1,
+				g.len,
+				g.len - 1,
+				USER_TOP - PAGE,
+				USER_TOP - 1,
+				USER_TOP,
+				UINT64_MAX,
+				UINT64_MAX - PAGE + 1,
+				0x10000,
+				0x11000,
+				0x12000,
+				0xf000,
 			};
 			int f = fields[rng_below(ARRAY_SIZE(fields))];
-			uint8_t *ph = phdr(&g, p, (int)rng_below(
-						       (uint64_t)g.phnum));
+			uint8_t *ph = phdr(&g, p, (int)rng_below((uint64_t)g.phnum));
 
-			v = rng_below(2) ? near[rng_below(ARRAY_SIZE(near))] +
-						   rng_below(3) - 1 :
-					   rng_next();
+			v = rng_below(2) ? near[rng_below(ARRAY_SIZE(near))] + rng_below(3) - 1
+					 : rng_next();
 			if (f == P_FLAGS)
 				PUT32(ph, f, rng_below(2) ? v : v & 7);
 			else
 				PUT64(ph, f, v);
 		}
 		if (rng_below(4) == 0)
-			PUT64(p, E_ENTRY, rng_below(2) ? rng_next() :
-				       0x10000 + rng_below(0x3000));
+			PUT64(p, E_ENTRY, rng_below(2) ? rng_next() : 0x10000 + rng_below(0x3000));
 		accepted += parse_rc(p, g.len) == 0;
 	}
-	CHECK(accepted > 0);	/* the generator is not all-reject */
+	CHECK(accepted > 0); /* the generator is not all-reject */
 	free(p);
 	free(g.p);
 }
@@ -544,8 +528,7 @@ struct seg {
 };
 
 /* Header, then the program headers, then zeros up to size. */
-static uint8_t *build(const struct seg *s, int n, uint64_t entry,
-		      size_t size)
+static uint8_t *build(const struct seg *s, int n, uint64_t entry, size_t size)
 {
 	uint8_t *p;
 	int i;
@@ -578,9 +561,8 @@ static uint8_t *build(const struct seg *s, int n, uint64_t entry,
 
 #define FILE_SIZE 0x8000
 
-static int build_rc_with(const struct seg *s, int n, uint64_t entry,
-			 uint64_t base, uint64_t top, uint64_t page,
-			 struct elf_image *img)
+static int build_rc_with(const struct seg *s, int n, uint64_t entry, uint64_t base, uint64_t top,
+			 uint64_t page, struct elf_image *img)
 {
 	uint8_t *p = build(s, n, entry, FILE_SIZE);
 	int rc = parse_with(p, FILE_SIZE, base, top, page, img);
@@ -597,7 +579,10 @@ static int build_rc(const struct seg *s, int n, uint64_t entry)
 }
 
 /* A code segment at 0x10000 to pair with the segment under test. */
-#define CODE { PT_LOAD, PF_R | PF_X, 0x1000, 0x10000, 0x100, 0x100 }
+#define CODE                                                        \
+	{                                                           \
+		PT_LOAD, PF_R | PF_X, 0x1000, 0x10000, 0x100, 0x100 \
+	}
 #define ENTRY 0x10000
 
 TEST(sorted_output)
@@ -610,8 +595,7 @@ TEST(sorted_output)
 	};
 	struct elf_image img;
 
-	CHECK_INT(build_rc_with(s, 4, ENTRY, USER_BASE, USER_TOP, PAGE, &img),
-		  0);
+	CHECK_INT(build_rc_with(s, 4, ENTRY, USER_BASE, USER_TOP, PAGE, &img), 0);
 	CHECK_INT(img.nseg, 3);
 	CHECK_EQ(img.seg[0].vaddr, 0x10000);
 	CHECK_EQ(img.seg[0].flags, ELF_SEG_R | ELF_SEG_X);
@@ -630,19 +614,16 @@ TEST(segment_count)
 	int i;
 
 	for (i = 0; i <= ELF_MAX_SEGMENTS; i++)
-		s[i] = (struct seg){ PT_LOAD, PF_R | PF_X, 0x1000,
-				     0x10000 + 0x1000 * (uint64_t)i, 0x10,
-				     0x10 };
-	CHECK_INT(build_rc_with(s, ELF_MAX_SEGMENTS, ENTRY, USER_BASE,
-				USER_TOP, PAGE, &img), 0);
+		s[i] = (struct seg){ PT_LOAD, PF_R | PF_X, 0x1000, 0x10000 + 0x1000 * (uint64_t)i,
+				     0x10,    0x10 };
+	CHECK_INT(build_rc_with(s, ELF_MAX_SEGMENTS, ENTRY, USER_BASE, USER_TOP, PAGE, &img), 0);
 	CHECK_INT(img.nseg, ELF_MAX_SEGMENTS);
 	CHECK_INT(build_rc(s, ELF_MAX_SEGMENTS + 1, ENTRY), -ENOEXEC);
 	CHECK_INT(build_rc(s, 0, ENTRY), -ENOEXEC);
 }
 
 /* Two segments: CODE plus one under test. */
-static int pair_rc(uint32_t flags, uint64_t offset, uint64_t vaddr,
-		   uint64_t filesz, uint64_t memsz)
+static int pair_rc(uint32_t flags, uint64_t offset, uint64_t vaddr, uint64_t filesz, uint64_t memsz)
 {
 	const struct seg s[] = {
 		CODE,
@@ -664,23 +645,16 @@ TEST(bounds)
 	CHECK_INT(pair_rc(PF_R, 0, USER_TOP - PAGE, 0, PAGE - 1), 0);
 	CHECK_INT(pair_rc(PF_R, 0, USER_TOP - PAGE, 0, PAGE + 1), -ENOEXEC);
 	CHECK_INT(pair_rc(PF_R, 0, USER_TOP, 0, 1), -ENOEXEC);
-	CHECK_INT(pair_rc(PF_R, 0, 0x20000, 0, UINT64_MAX - 0x1ffff),
-		  -ENOEXEC);
+	CHECK_INT(pair_rc(PF_R, 0, 0x20000, 0, UINT64_MAX - 0x1ffff), -ENOEXEC);
 	CHECK_INT(pair_rc(PF_R, 0, UINT64_MAX - PAGE + 1, 0, PAGE), -ENOEXEC);
-	CHECK_INT(pair_rc(PF_R, 0, UINT64_MAX - PAGE + 1, 0, 0x10),
-		  -ENOEXEC);
+	CHECK_INT(pair_rc(PF_R, 0, UINT64_MAX - PAGE + 1, 0, 0x10), -ENOEXEC);
 	/* File extent: offset + filesz within the file, no wrap. */
 	CHECK_INT(pair_rc(PF_R, FILE_SIZE, 0x20000, 0, 0x10), 0);
-	CHECK_INT(pair_rc(PF_R, FILE_SIZE - 0x10, 0x20000 + 0xff0, 0x10,
-			  0x10), 0);
-	CHECK_INT(pair_rc(PF_R, FILE_SIZE - 0x10, 0x20000 + 0xff0, 0x11,
-			  0x11), -ENOEXEC);
-	CHECK_INT(pair_rc(PF_R, FILE_SIZE + PAGE, 0x20000, 0, 0x10),
-		  -ENOEXEC);
-	CHECK_INT(pair_rc(PF_R, UINT64_MAX - 0xfff, 0x20000 + 0x1, 0x10, 0x10),
-		  -ENOEXEC);
-	CHECK_INT(pair_rc(PF_R, 0x1000, 0x21000, UINT64_MAX, UINT64_MAX),
-		  -ENOEXEC);
+	CHECK_INT(pair_rc(PF_R, FILE_SIZE - 0x10, 0x20000 + 0xff0, 0x10, 0x10), 0);
+	CHECK_INT(pair_rc(PF_R, FILE_SIZE - 0x10, 0x20000 + 0xff0, 0x11, 0x11), -ENOEXEC);
+	CHECK_INT(pair_rc(PF_R, FILE_SIZE + PAGE, 0x20000, 0, 0x10), -ENOEXEC);
+	CHECK_INT(pair_rc(PF_R, UINT64_MAX - 0xfff, 0x20000 + 0x1, 0x10, 0x10), -ENOEXEC);
+	CHECK_INT(pair_rc(PF_R, 0x1000, 0x21000, UINT64_MAX, UINT64_MAX), -ENOEXEC);
 	/* Sizes. */
 	CHECK_INT(pair_rc(PF_R, 0x1000, 0x20000, 0x10, 0x10), 0);
 	CHECK_INT(pair_rc(PF_R, 0x1000, 0x20000, 0x11, 0x10), -ENOEXEC);
@@ -716,12 +690,9 @@ TEST(flags)
 	CHECK_INT(pair_rc(PF_R | PF_W, 0x1000, 0x20000, 0x10, 0x10), 0);
 	CHECK_INT(pair_rc(PF_W, 0x1000, 0x20000, 0x10, 0x10), -ENOEXEC);
 	CHECK_INT(pair_rc(0, 0x1000, 0x20000, 0x10, 0x10), -ENOEXEC);
-	CHECK_INT(pair_rc(PF_W | PF_X, 0x1000, 0x20000, 0x10, 0x10),
-		  -ENOEXEC);
-	CHECK_INT(pair_rc(PF_R | PF_W | PF_X, 0x1000, 0x20000, 0x10, 0x10),
-		  -ENOEXEC);
-	CHECK_INT(pair_rc(0xfffffff8, 0x1000, 0x20000, 0x10, 0x10),
-		  -ENOEXEC);
+	CHECK_INT(pair_rc(PF_W | PF_X, 0x1000, 0x20000, 0x10, 0x10), -ENOEXEC);
+	CHECK_INT(pair_rc(PF_R | PF_W | PF_X, 0x1000, 0x20000, 0x10, 0x10), -ENOEXEC);
+	CHECK_INT(pair_rc(0xfffffff8, 0x1000, 0x20000, 0x10, 0x10), -ENOEXEC);
 }
 
 TEST(entry)
@@ -733,10 +704,10 @@ TEST(entry)
 
 	CHECK_INT(build_rc(s, 2, 0x10000), 0);
 	CHECK_INT(build_rc(s, 2, 0x100ff), 0);
-	CHECK_INT(build_rc(s, 2, 0x101ff), 0);	/* in memsz, past filesz */
+	CHECK_INT(build_rc(s, 2, 0x101ff), 0); /* in memsz, past filesz */
 	CHECK_INT(build_rc(s, 2, 0x10200), -ENOEXEC);
 	CHECK_INT(build_rc(s, 2, 0xffff), -ENOEXEC);
-	CHECK_INT(build_rc(s, 2, 0x20000), -ENOEXEC);	/* not executable */
+	CHECK_INT(build_rc(s, 2, 0x20000), -ENOEXEC); /* not executable */
 	CHECK_INT(build_rc(s, 2, 0), -ENOEXEC);
 	CHECK_INT(build_rc(s, 2, UINT64_MAX), -ENOEXEC);
 }
@@ -744,10 +715,12 @@ TEST(entry)
 TEST(static_only)
 {
 	const struct seg interp[] = {
-		CODE, { PT_INTERP, PF_R, 0x2000, 0, 0x10, 0x10 },
+		CODE,
+		{ PT_INTERP, PF_R, 0x2000, 0, 0x10, 0x10 },
 	};
 	const struct seg dynamic[] = {
-		{ PT_DYNAMIC, PF_R, 0x2000, 0, 0x10, 0x10 }, CODE,
+		{ PT_DYNAMIC, PF_R, 0x2000, 0, 0x10, 0x10 },
+		CODE,
 	};
 	const struct seg others[] = {
 		{ PT_PHDR, PF_R, EHDR_SIZE, 0x10040, 0x70, 0x70 },
@@ -769,24 +742,16 @@ TEST(arguments)
 	struct elf_image img;
 	uint8_t *p = build(s, 1, ENTRY, FILE_SIZE);
 
-	CHECK_INT(parse_with(p, FILE_SIZE, USER_BASE, USER_TOP, 0, &img),
-		  -EINVAL);
-	CHECK_INT(parse_with(p, FILE_SIZE, USER_BASE, USER_TOP, 3000, &img),
-		  -EINVAL);
-	CHECK_INT(parse_with(p, FILE_SIZE, USER_TOP, USER_BASE, PAGE, &img),
-		  -EINVAL);
+	CHECK_INT(parse_with(p, FILE_SIZE, USER_BASE, USER_TOP, 0, &img), -EINVAL);
+	CHECK_INT(parse_with(p, FILE_SIZE, USER_BASE, USER_TOP, 3000, &img), -EINVAL);
+	CHECK_INT(parse_with(p, FILE_SIZE, USER_TOP, USER_BASE, PAGE, &img), -EINVAL);
 	/* Bigger pages tighten the congruence and overlap rules. */
-	CHECK_INT(parse_with(p, FILE_SIZE, USER_BASE, USER_TOP, 0x10000,
-			     &img), -ENOEXEC);
-	CHECK_INT(parse_with(p, FILE_SIZE, USER_BASE, USER_TOP, 0x1000, &img),
-		  0);
+	CHECK_INT(parse_with(p, FILE_SIZE, USER_BASE, USER_TOP, 0x10000, &img), -ENOEXEC);
+	CHECK_INT(parse_with(p, FILE_SIZE, USER_BASE, USER_TOP, 0x1000, &img), 0);
 	CHECK_INT(parse_with(p, FILE_SIZE, 0x10000, 0x11000, PAGE, &img), 0);
-	CHECK_INT(parse_with(p, FILE_SIZE, 0x10001, 0x11000, PAGE, &img),
-		  -ENOEXEC);
-	CHECK_INT(parse_with(p, FILE_SIZE, 0x10000, 0x10fff, PAGE, &img),
-		  -ENOEXEC);
-	CHECK_INT(elf_parse(NULL, FILE_SIZE, USER_BASE, USER_TOP, PAGE, &img),
-		  -ENOEXEC);
+	CHECK_INT(parse_with(p, FILE_SIZE, 0x10001, 0x11000, PAGE, &img), -ENOEXEC);
+	CHECK_INT(parse_with(p, FILE_SIZE, 0x10000, 0x10fff, PAGE, &img), -ENOEXEC);
+	CHECK_INT(elf_parse(NULL, FILE_SIZE, USER_BASE, USER_TOP, PAGE, &img), -ENOEXEC);
 	free(p);
 
 	/* An unaligned user_base still keeps its whole first page out. */
@@ -796,10 +761,8 @@ TEST(arguments)
 		};
 
 		p = build(mid, 1, 0x10100, FILE_SIZE);
-		CHECK_INT(parse_with(p, FILE_SIZE, 0x10000, USER_TOP, PAGE,
-				     &img), 0);
-		CHECK_INT(parse_with(p, FILE_SIZE, 0x10080, USER_TOP, PAGE,
-				     &img), -ENOEXEC);
+		CHECK_INT(parse_with(p, FILE_SIZE, 0x10000, USER_TOP, PAGE, &img), 0);
+		CHECK_INT(parse_with(p, FILE_SIZE, 0x10080, USER_TOP, PAGE, &img), -ENOEXEC);
 		free(p);
 	}
 
@@ -807,13 +770,11 @@ TEST(arguments)
 	{
 		const struct seg big[] = {
 			{ PT_LOAD, PF_R | PF_X, 0x0, 0x10000, 0x100, 0x100 },
-			{ PT_LOAD, PF_R | PF_W, 0x100, 0x20100, 0x10,
-			  0x10000 },
+			{ PT_LOAD, PF_R | PF_W, 0x100, 0x20100, 0x10, 0x10000 },
 		};
 
 		p = build(big, 2, ENTRY, FILE_SIZE);
-		CHECK_INT(parse_with(p, FILE_SIZE, USER_BASE, USER_TOP,
-				     0x10000, &img), 0);
+		CHECK_INT(parse_with(p, FILE_SIZE, USER_BASE, USER_TOP, 0x10000, &img), 0);
 		free(p);
 	}
 }
@@ -828,8 +789,7 @@ TEST(error_zeroes_out)
 	CHECK_INT(elf_parse(p, FILE_SIZE, USER_BASE, USER_TOP, PAGE, &img), 0);
 	memset(&img, 0xa5, sizeof(img));
 	PUT16(p, E_MACHINE, 62);
-	CHECK_INT(elf_parse(p, FILE_SIZE, USER_BASE, USER_TOP, PAGE, &img),
-		  -ENOEXEC);
+	CHECK_INT(elf_parse(p, FILE_SIZE, USER_BASE, USER_TOP, PAGE, &img), -ENOEXEC);
 	CHECK(img.nseg == 0 && img.entry == 0 && img.seg[0].vaddr == 0);
 	free(p);
 }

@@ -38,7 +38,7 @@ TEST(examples)
 TEST(unknown_codes)
 {
 	CHECK_STR(err_str(0), "unknown error");
-	CHECK_STR(err_str(6), "unknown error");		/* between EIO and E2BIG: unused */
+	CHECK_STR(err_str(6), "unknown error"); /* between EIO and E2BIG: unused */
 	CHECK_STR(err_str(-1000), "unknown error");
 	CHECK_STR(err_str(1L << 40), "unknown error");
 	CHECK_STR(err_str(-(1L << 62)), "unknown error");
@@ -50,7 +50,4 @@ static const struct test_case cases[] = {
 	TEST_CASE(unknown_codes),
 };
 
-int main(void)
-{
-	return run_tests("errno", cases, ARRAY_SIZE(cases));
-}
+int main(void) { return run_tests("errno", cases, ARRAY_SIZE(cases)); }

@@ -13,39 +13,38 @@
 #define GiB (1024 * MiB)
 
 /* What QEMU 7.2's virt machine (one hart) puts in its tree. */
-#define VIRT_RAM_BASE	0x80000000ull
-#define VIRT_TIMEBASE	10000000ull
-#define VIRT_UART_BASE	0x10000000ull
-#define VIRT_UART_IRQ	10
-#define VIRT_PLIC_BASE	0xc000000ull
-#define VIRT_PLIC_SIZE	0x600000ull
-#define VIRT_TEST_BASE	0x100000ull
-#define VIRT_BOOTARGS	"init=/x a b"	/* host.mk passes this to -append */
+#define VIRT_RAM_BASE 0x80000000ull
+#define VIRT_TIMEBASE 10000000ull
+#define VIRT_UART_BASE 0x10000000ull
+#define VIRT_UART_IRQ 10
+#define VIRT_PLIC_BASE 0xc000000ull
+#define VIRT_PLIC_SIZE 0x600000ull
+#define VIRT_TEST_BASE 0x100000ull
+#define VIRT_BOOTARGS "init=/x a b" /* host.mk passes this to -append */
 
 /* DTB layout, for building and corrupting blobs. */
-#define FDT_MAGIC	0xd00dfeedu
-#define H_MAGIC		0
-#define H_TOTALSIZE	4
-#define H_OFF_STRUCT	8
-#define H_OFF_STRINGS	12
-#define H_OFF_RSVMAP	16
-#define H_VERSION	20
-#define H_LAST_COMP	24
-#define H_SIZE_STRINGS	32
-#define H_SIZE_STRUCT	36
-#define HDR_SIZE	40
-#define T_BEGIN		1
-#define T_END_NODE	2
-#define T_PROP		3
-#define T_NOP		4
-#define T_END		9
+#define FDT_MAGIC 0xd00dfeedu
+#define H_MAGIC 0
+#define H_TOTALSIZE 4
+#define H_OFF_STRUCT 8
+#define H_OFF_STRINGS 12
+#define H_OFF_RSVMAP 16
+#define H_VERSION 20
+#define H_LAST_COMP 24
+#define H_SIZE_STRINGS 32
+#define H_SIZE_STRUCT 36
+#define HDR_SIZE 40
+#define T_BEGIN 1
+#define T_END_NODE 2
+#define T_PROP 3
+#define T_NOP 4
+#define T_END 9
 
 static const char *virt128_path, *virt1g_path, *initrd_path, *custom_path;
 
 static uint32_t get32(const uint8_t *p)
 {
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
-	       (uint32_t)p[2] << 8 | p[3];
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
 }
 
 static void put32(uint8_t *p, uint32_t v)
@@ -133,17 +132,15 @@ static int parse_check(const uint8_t *blob, size_t len)
 	CHECK(ba != NULL);
 	if (rc) {
 		CHECK(ba && ba[0] == '\0');
-		CHECK(fi.totalsize == 0 && fi.nreserved == 0 && fi.ncpus == 0 &&
-		      fi.mem.size == 0 && fi.uart_base == 0);
+		CHECK(fi.totalsize == 0 && fi.nreserved == 0 && fi.ncpus == 0 && fi.mem.size == 0 &&
+		      fi.uart_base == 0);
 	} else if (ba) {
 		CHECK(fi.totalsize <= len);
 		CHECK(fi.nreserved >= 0 && fi.nreserved <= FDT_MAX_RESERVED);
 		CHECK(fi.ncpus >= 0);
 		CHECK(fi.initrd_start <= fi.initrd_end);
-		if ((const uint8_t *)ba >= copy &&
-		    (const uint8_t *)ba < copy + len)
-			CHECK(memchr(ba, 0, (size_t)(copy + len -
-						     (const uint8_t *)ba)));
+		if ((const uint8_t *)ba >= copy && (const uint8_t *)ba < copy + len)
+			CHECK(memchr(ba, 0, (size_t)(copy + len - (const uint8_t *)ba)));
 		else
 			CHECK(ba[0] == '\0');
 	}
@@ -153,9 +150,9 @@ static int parse_check(const uint8_t *blob, size_t len)
 
 /* ---- a tiny DTB writer ---- */
 
-#define FB_STRUCT_MAX	65536
-#define FB_STRINGS_MAX	4096
-#define FB_RSV_MAX	40
+#define FB_STRUCT_MAX 65536
+#define FB_STRINGS_MAX 4096
+#define FB_RSV_MAX 40
 
 struct fdtb {
 	uint8_t st[FB_STRUCT_MAX];
@@ -164,9 +161,9 @@ struct fdtb {
 	size_t strslen;
 	uint64_t rsv[FB_RSV_MAX][2];
 	int nrsv;
-	bool no_end;		/* leave out the final FDT_END */
-	bool strings_first;	/* strings block before the structure */
-	size_t pad_rsvmap;	/* bytes of padding before each block */
+	bool no_end;	    /* leave out the final FDT_END */
+	bool strings_first; /* strings block before the structure */
+	size_t pad_rsvmap;  /* bytes of padding before each block */
 	size_t pad_struct;
 };
 
@@ -203,10 +200,7 @@ static void fb_begin(struct fdtb *b, const char *name)
 	fb_bytes(b, name, strlen(name) + 1);
 }
 
-static void fb_end(struct fdtb *b)
-{
-	fb_u32(b, T_END_NODE);
-}
+static void fb_end(struct fdtb *b) { fb_u32(b, T_END_NODE); }
 
 static uint32_t fb_string(struct fdtb *b, const char *s)
 {
@@ -222,8 +216,7 @@ static uint32_t fb_string(struct fdtb *b, const char *s)
 	return (uint32_t)i;
 }
 
-static void fb_prop(struct fdtb *b, const char *name, const void *v,
-		    uint32_t len)
+static void fb_prop(struct fdtb *b, const char *name, const void *v, uint32_t len)
 {
 	fb_u32(b, T_PROP);
 	fb_u32(b, len);
@@ -279,8 +272,7 @@ static uint8_t *fb_finish(struct fdtb *b, size_t *lenp)
 	st_off = rsv_off + 16 * ((size_t)b->nrsv + 1);
 	if (b->strings_first) {
 		str_off = st_off;
-		st_off = ((str_off + b->strslen + 3) & ~(size_t)3) +
-			 b->pad_struct;
+		st_off = ((str_off + b->strslen + 3) & ~(size_t)3) + b->pad_struct;
 		len = st_off + b->slen;
 	} else {
 		st_off += b->pad_struct;
@@ -372,28 +364,20 @@ static void check_virt(const char *path, uint64_t ram_size)
 	CHECK_EQ(fi.plic_size, VIRT_PLIC_SIZE);
 	CHECK_EQ(fi.poweroff_base, VIRT_TEST_BASE);
 	CHECK_STR(fi.bootargs, VIRT_BOOTARGS);
-	CHECK((const uint8_t *)fi.bootargs > blob &&
-	      (const uint8_t *)fi.bootargs < blob + total);
+	CHECK((const uint8_t *)fi.bootargs > blob && (const uint8_t *)fi.bootargs < blob + total);
 	/* Where QEMU puts the initrd depends on its version; that it lies
 	 * in RAM, page-aligned and exactly as big as the file does not. */
 	CHECK_EQ(fi.initrd_end - fi.initrd_start, initrd_size);
-	CHECK(fi.initrd_start >= VIRT_RAM_BASE &&
-	      fi.initrd_end <= VIRT_RAM_BASE + ram_size);
+	CHECK(fi.initrd_start >= VIRT_RAM_BASE && fi.initrd_end <= VIRT_RAM_BASE + ram_size);
 	CHECK_EQ(fi.initrd_start % 4096, 0);
 	CHECK_INT(fi.nreserved, 0);
 	CHECK_INT(fi.ncpus, 1);
 	free(blob);
 }
 
-TEST(virt_128m)
-{
-	check_virt(virt128_path, 128 * MiB);
-}
+TEST(virt_128m) { check_virt(virt128_path, 128 * MiB); }
 
-TEST(virt_1g)
-{
-	check_virt(virt1g_path, 1 * GiB);
-}
+TEST(virt_1g) { check_virt(virt1g_path, 1 * GiB); }
 
 /* The real blob, trimmed to totalsize; NULL after a FAIL. */
 static uint8_t *load_virt(size_t *len)
@@ -451,8 +435,7 @@ TEST(virt_truncated_totalsize)
 	if (!blob)
 		return;
 	/* QEMU puts the strings last, so every cut loses some. */
-	CHECK_EQ(get32(blob + H_OFF_STRINGS) + get32(blob + H_SIZE_STRINGS),
-		 len);
+	CHECK_EQ(get32(blob + H_OFF_STRINGS) + get32(blob + H_SIZE_STRINGS), len);
 	for (n = 0; n < len; n++) {
 		cut = dup_exact(blob, n);
 		if (n >= H_TOTALSIZE + 4)
@@ -493,8 +476,7 @@ TEST(virt_truncated_blocks)
 
 TEST(virt_byte_flips)
 {
-	static const uint8_t flips[] = { 0x01, 0x02, 0x04, 0x08, 0x10,
-					 0x20, 0x40, 0x80, 0xff };
+	static const uint8_t flips[] = { 0x01, 0x02, 0x04, 0x08, 0x10, 0x20, 0x40, 0x80, 0xff };
 	size_t len, i, f;
 	uint8_t *blob = load_virt(&len);
 
@@ -515,7 +497,7 @@ TEST(virt_byte_flips)
 TEST(virt_random_corruption)
 {
 	static const uint32_t tokens[] = { T_BEGIN, T_END_NODE, T_PROP, T_NOP,
-					   T_END, 0, 5, 0xffffffff };
+					   T_END,   0,		5,	0xffffffff };
 	size_t len, i;
 	int iter, k;
 	uint8_t *blob = load_virt(&len), *copy;
@@ -530,17 +512,14 @@ TEST(virt_random_corruption)
 		memcpy(copy, blob, len);
 		for (k = (int)rng_below(8); k >= 0; k--) {
 			switch (rng_below(4)) {
-			case 0:
-				copy[rng_below(len)] = (uint8_t)rng_next();
-				break;
+			case 0: copy[rng_below(len)] = (uint8_t)rng_next(); break;
 			case 1:
 				put32(copy + 4 * rng_below(HDR_SIZE / 4),
 				      (uint32_t)rng_below(2 * len));
 				break;
 			case 2:
 				i = st_off + 4 * rng_below(st_size / 4);
-				put32(copy + i,
-				      tokens[rng_below(ARRAY_SIZE(tokens))]);
+				put32(copy + i, tokens[rng_below(ARRAY_SIZE(tokens))]);
 				break;
 			default:
 				i = st_off + 4 * rng_below(st_size / 4);
@@ -565,7 +544,7 @@ TEST(totalsize)
 	CHECK_EQ(fdt_totalsize(hdr), 0);
 	put32(hdr + 4, 0xffffffff);
 	CHECK_EQ(fdt_totalsize(hdr), 0xffffffff);
-	put32(hdr, 0xedfe0dd0);	/* little-endian magic: wrong */
+	put32(hdr, 0xedfe0dd0); /* little-endian magic: wrong */
 	CHECK_EQ(fdt_totalsize(hdr), 0);
 	CHECK_EQ(fdt_totalsize(NULL), 0);
 }
@@ -573,18 +552,15 @@ TEST(totalsize)
 TEST(custom_dtc)
 {
 	static const struct fdt_range want[] = {
-		{ 0x80000000, 0x20000 },	/* /memreserve/ */
-		{ 0x87000000, 0x1000 },
-		{ 0x80200000, 0x10000 },	/* /reserved-memory */
-		{ 0x86000000, 0x1000 },
-		{ 0x86100000, 0x2000 },
+		{ 0x80000000, 0x20000 },			  /* /memreserve/ */
+		{ 0x87000000, 0x1000 },	 { 0x80200000, 0x10000 }, /* /reserved-memory */
+		{ 0x86000000, 0x1000 },	 { 0x86100000, 0x2000 },
 	};
 	size_t len, i;
 	uint8_t *blob = load_file(custom_path, &len);
 	struct facts fi;
 
-	if (!CHECKF(blob, "cannot read %s",
-		    custom_path ? custom_path : "(no argument)"))
+	if (!CHECKF(blob, "cannot read %s", custom_path ? custom_path : "(no argument)"))
 		return;
 	CHECK_INT(parse_check(blob, len), 0);
 	CHECK_INT(boot_facts(blob, len, &fi), 0);
@@ -622,16 +598,14 @@ TEST(minimal_root)
 	CHECK_INT(fb_parse(b, &fi, &blob), 0);
 	CHECK(fi.totalsize > HDR_SIZE);
 	CHECK_STR(fi.bootargs, "");
-	CHECK(fi.mem.base == 0 && fi.mem.size == 0 && fi.timebase_hz == 0 &&
-	      fi.uart_base == 0 && fi.uart_irq == 0 && fi.plic_base == 0 &&
-	      fi.poweroff_base == 0 && fi.initrd_start == 0 &&
-	      fi.initrd_end == 0 && fi.nreserved == 0 && fi.ncpus == 0);
+	CHECK(fi.mem.base == 0 && fi.mem.size == 0 && fi.timebase_hz == 0 && fi.uart_base == 0 &&
+	      fi.uart_irq == 0 && fi.plic_base == 0 && fi.poweroff_base == 0 &&
+	      fi.initrd_start == 0 && fi.initrd_end == 0 && fi.nreserved == 0 && fi.ncpus == 0);
 	free(blob);
 }
 
 /* One memory node under a root with the given cells (0: absent). */
-static struct fdtb *mem_tree(uint32_t ac, uint32_t sc, const char *name,
-			     const char *device_type)
+static struct fdtb *mem_tree(uint32_t ac, uint32_t sc, const char *name, const char *device_type)
 {
 	struct fdtb *b = fb_new();
 
@@ -785,7 +759,7 @@ TEST(cpus)
 	fb_end(b);
 	fb_end(b);
 	fb_end(b);
-	fb_begin(b, "cpu@7");	/* not under /cpus */
+	fb_begin(b, "cpu@7"); /* not under /cpus */
 	fb_end(b);
 	fb_end(b);
 	CHECK_INT(fb_parse(b, &fi, &blob), 0);
@@ -872,22 +846,22 @@ TEST(chosen_initrd)
 	fb_u64(b, "linux,initrd-start", 0x100000000ull);
 	chosen_initrd(b, 0x100000000ull, 0x100002000ull);
 
-	b = chosen_tree();	/* mixed forms */
+	b = chosen_tree(); /* mixed forms */
 	fb_cells(b, "linux,initrd-start", 1, 0x84000000);
 	fb_u64(b, "linux,initrd-end", 0x84000010);
 	chosen_initrd(b, 0x84000000, 0x84000010);
 
-	b = chosen_tree();	/* empty is fine */
+	b = chosen_tree(); /* empty is fine */
 	fb_cells(b, "linux,initrd-start", 1, 0x84000000);
 	fb_cells(b, "linux,initrd-end", 1, 0x84000000);
 	chosen_initrd(b, 0x84000000, 0x84000000);
 
-	b = chosen_tree();	/* backwards */
+	b = chosen_tree(); /* backwards */
 	fb_cells(b, "linux,initrd-start", 1, 0x84001000);
 	fb_cells(b, "linux,initrd-end", 1, 0x84000000);
 	chosen_initrd(b, 0, 0);
 
-	b = chosen_tree();	/* half */
+	b = chosen_tree(); /* half */
 	fb_cells(b, "linux,initrd-start", 1, 0x84000000);
 	chosen_initrd(b, 0, 0);
 
@@ -895,7 +869,7 @@ TEST(chosen_initrd)
 	fb_cells(b, "linux,initrd-end", 1, 0x84000000);
 	chosen_initrd(b, 0, 0);
 
-	b = chosen_tree();	/* three cells: not a number we know */
+	b = chosen_tree(); /* three cells: not a number we know */
 	fb_cells(b, "linux,initrd-start", 3, 0, 0, 0x84000000);
 	fb_cells(b, "linux,initrd-end", 1, 0x84001000);
 	chosen_initrd(b, 0, 0);
@@ -923,7 +897,7 @@ TEST(bootargs)
 	CHECK_STR(fi.bootargs, "");
 	free(blob);
 
-	b = chosen_tree();	/* a stringlist: the first string */
+	b = chosen_tree(); /* a stringlist: the first string */
 	fb_prop(b, "bootargs", "a b\0c", 6);
 	fb_end(b);
 	fb_end(b);
@@ -931,19 +905,19 @@ TEST(bootargs)
 	CHECK_STR(fi.bootargs, "a b");
 	free(blob);
 
-	b = chosen_tree();	/* unterminated */
+	b = chosen_tree(); /* unterminated */
 	fb_prop(b, "bootargs", "abcd", 4);
 	fb_end(b);
 	fb_end(b);
 	CHECK_INT(fb_rc(b), -EINVAL);
 
-	b = chosen_tree();	/* empty, not even a NUL */
+	b = chosen_tree(); /* empty, not even a NUL */
 	fb_prop(b, "bootargs", "", 0);
 	fb_end(b);
 	fb_end(b);
 	CHECK_INT(fb_rc(b), -EINVAL);
 
-	b = fb_new();		/* outside /chosen: not ours */
+	b = fb_new(); /* outside /chosen: not ours */
 	fb_begin(b, "");
 	fb_prop(b, "bootargs", "abcd", 4);
 	fb_begin(b, "soc");
@@ -957,8 +931,8 @@ TEST(bootargs)
 	free(blob);
 }
 
-static void device(struct fdtb *b, const char *name, const void *compat,
-		   uint32_t compat_len, uint32_t base, uint32_t size, int irq)
+static void device(struct fdtb *b, const char *name, const void *compat, uint32_t compat_len,
+		   uint32_t base, uint32_t size, int irq)
 {
 	fb_begin(b, name);
 	fb_prop(b, "compatible", compat, compat_len);
@@ -968,7 +942,7 @@ static void device(struct fdtb *b, const char *name, const void *compat,
 	fb_end(b);
 }
 
-#define COMPAT(s) s, sizeof(s)	/* stringlist literal, with final NUL */
+#define COMPAT(s) s, sizeof(s) /* stringlist literal, with final NUL */
 
 TEST(devices)
 {
@@ -986,8 +960,7 @@ TEST(devices)
 	device(b, "c", "ns16550a", 8, 0x3000, 0x100, 3); /* no NUL */
 	device(b, "d", COMPAT("acme,uart\0ns16550"), 0x4000, 0x100, 4);
 	device(b, "e", COMPAT("ns16550a"), 0x5000, 0x100, 5);
-	device(b, "f", COMPAT("sifive,plic-1.0.0\0riscv,plic0"),
-	       0xc000000, 0x4000000, -1);
+	device(b, "f", COMPAT("sifive,plic-1.0.0\0riscv,plic0"), 0xc000000, 0x4000000, -1);
 	device(b, "g", COMPAT("riscv,plic0"), 0xd000000, 0x1000, -1);
 	device(b, "h", COMPAT("sifive,test1\0syscon"), 0x100000, 0x1000, -1);
 	device(b, "i", COMPAT("ns16550a"), 0x6000, 0x100, 6);
@@ -1027,7 +1000,7 @@ TEST(reservations)
 	static const struct fdt_range want[] = {
 		{ 0x80000000, 0x20000 }, { 0xffffffff00000000ull, 0x1000 },
 		{ 0x80200000, 0x10000 }, { 0x86000000, 0x1000 },
-		{ 0x86100000, 0x2000 }, { 0x1087000000ull, 0x3000 },
+		{ 0x86100000, 0x2000 },	 { 0x1087000000ull, 0x3000 },
 	};
 	struct fdtb *b = fb_new();
 	struct facts fi;
@@ -1035,7 +1008,7 @@ TEST(reservations)
 	size_t i;
 
 	fb_rsv(b, 0x80000000, 0x20000);
-	fb_rsv(b, 0x12345000, 0);	/* reserves nothing: skipped */
+	fb_rsv(b, 0x12345000, 0); /* reserves nothing: skipped */
 	fb_rsv(b, 0xffffffff00000000ull, 0x1000);
 	fb_begin(b, "");
 	fb_cells(b, "#address-cells", 1, 2);
@@ -1050,18 +1023,18 @@ TEST(reservations)
 	fb_begin(b, "buf@86000000");
 	fb_cells(b, "reg", 5, 0x86000000, 0x1000, 0x86100000, 0x2000, 7);
 	fb_end(b);
-	fb_begin(b, "pool");	/* no reg: dynamically placed, skipped */
+	fb_begin(b, "pool"); /* no reg: dynamically placed, skipped */
 	fb_cells(b, "size", 1, 0x1000);
 	fb_end(b);
 	fb_end(b);
-	fb_begin(b, "other");	/* not under the root: not ours */
+	fb_begin(b, "other"); /* not under the root: not ours */
 	fb_begin(b, "reserved-memory");
 	fb_begin(b, "c");
 	fb_cells(b, "reg", 4, 0, 0x1, 0, 0x2);
 	fb_end(b);
 	fb_end(b);
 	fb_end(b);
-	fb_begin(b, "reserved-memory");	/* a duplicate: ignored */
+	fb_begin(b, "reserved-memory"); /* a duplicate: ignored */
 	fb_begin(b, "x");
 	fb_cells(b, "reg", 3, 0x10, 0x87000000, 0x3000);
 	fb_end(b);
@@ -1160,7 +1133,7 @@ TEST(structure_ok)
 	fb_end(b);
 	fb_u32(b, T_NOP);
 	fb_u32(b, T_END);
-	fb_u32(b, 0xdeadbeef);	/* after FDT_END: never looked at */
+	fb_u32(b, 0xdeadbeef); /* after FDT_END: never looked at */
 	b->no_end = true;
 	CHECK_INT(fb_parse(b, &fi, &blob), 0);
 	CHECK_STR(fi.bootargs, "x");
@@ -1219,13 +1192,13 @@ TEST(header_errors)
 		{ H_TOTALSIZE, 0 },
 		{ H_TOTALSIZE, 39 },
 		{ H_TOTALSIZE, 0xffffffff },
-		{ H_OFF_STRUCT, 0 },	/* in the header */
+		{ H_OFF_STRUCT, 0 }, /* in the header */
 		{ H_OFF_STRUCT, 36 },
 		{ H_OFF_STRUCT, 0xfffffffc },
 		{ H_OFF_STRINGS, 8 },
 		{ H_OFF_STRINGS, 0xfffffff0 },
 		{ H_OFF_RSVMAP, 0 },
-		{ H_OFF_RSVMAP, 44 },	/* misaligned */
+		{ H_OFF_RSVMAP, 44 }, /* misaligned */
 		{ H_OFF_RSVMAP, 0xfffffff8 },
 		{ H_SIZE_STRUCT, 0xffffffff },
 		{ H_SIZE_STRUCT, 0 },
@@ -1239,8 +1212,8 @@ TEST(header_errors)
 	for (i = 0; i < ARRAY_SIZE(bad); i++) {
 		copy = dup_exact(blob, len);
 		put32(copy + bad[i].field, bad[i].value);
-		CHECKF(parse_check(copy, len) == -EINVAL, "field %u = 0x%x",
-		       bad[i].field, bad[i].value);
+		CHECKF(parse_check(copy, len) == -EINVAL, "field %u = 0x%x", bad[i].field,
+		       bad[i].value);
 		free(copy);
 	}
 
@@ -1341,16 +1314,13 @@ static void two_roots(struct fdtb *b)
 	fb_end(b);
 }
 
-static void no_root(struct fdtb *b)
-{
-	fb_u32(b, T_NOP);
-}
+static void no_root(struct fdtb *b) { fb_u32(b, T_NOP); }
 
 static void prop_len_past_end(struct fdtb *b)
 {
 	fb_begin(b, "");
 	fb_u32(b, T_PROP);
-	fb_u32(b, 9);		/* 4 bytes of FDT_END_NODE + 4 of FDT_END */
+	fb_u32(b, 9); /* 4 bytes of FDT_END_NODE + 4 of FDT_END */
 	fb_u32(b, fb_string(b, "p"));
 	fb_end(b);
 }
@@ -1369,7 +1339,7 @@ static void nameoff_past_strings(struct fdtb *b)
 	fb_begin(b, "");
 	fb_u32(b, T_PROP);
 	fb_u32(b, 0);
-	fb_u32(b, 2);		/* strings block is "p\0" */
+	fb_u32(b, 2); /* strings block is "p\0" */
 	fb_string(b, "p");
 	fb_end(b);
 }
@@ -1408,7 +1378,7 @@ static void prop_value_past_blob_end(struct fdtb *b)
 	fb_begin(b, "");
 	fb_begin(b, "chosen");
 	fb_u32(b, T_PROP);
-	fb_u32(b, 16);	/* less than the block, more than is left */
+	fb_u32(b, 16); /* less than the block, more than is left */
 	fb_u32(b, fb_string(b, "bootargs"));
 	fb_u32(b, 0x41414141);
 	b->no_end = true;
@@ -1447,15 +1417,13 @@ TEST(block_alignment)
 		b->pad_struct = pad;
 		fb_begin(b, "");
 		fb_end(b);
-		CHECKF(fb_rc(b) == (pad % 4 ? -EINVAL : 0), "struct pad %zu",
-		       pad);
+		CHECKF(fb_rc(b) == (pad % 4 ? -EINVAL : 0), "struct pad %zu", pad);
 		b = fb_new();
 		b->pad_rsvmap = pad;
 		b->pad_struct = 8 - pad;
 		fb_begin(b, "");
 		fb_end(b);
-		CHECKF(fb_rc(b) == (pad % 8 ? -EINVAL : 0), "rsvmap pad %zu",
-		       pad);
+		CHECKF(fb_rc(b) == (pad % 8 ? -EINVAL : 0), "rsvmap pad %zu", pad);
 	}
 	/* The layout variant itself is fine. */
 	b = fb_new();
@@ -1488,8 +1456,8 @@ TEST(error_zeroes_out)
 	memset(&fi, 0xa5, sizeof(fi));
 	CHECK_INT(boot_facts(blob, len - 1, &fi), -EINVAL);
 	CHECK_STR(fi.bootargs, "");
-	CHECK(fi.totalsize == 0 && fi.nreserved == 0 && fi.ncpus == 0 &&
-	      fi.mem.base == 0 && fi.initrd_end == 0);
+	CHECK(fi.totalsize == 0 && fi.nreserved == 0 && fi.ncpus == 0 && fi.mem.base == 0 &&
+	      fi.initrd_end == 0);
 	CHECK_INT(boot_facts(blob, len, &fi), 0);
 	CHECK_STR(fi.bootargs, "hello");
 	CHECK_INT(fi.nreserved, 1);
@@ -1546,7 +1514,7 @@ TEST(lookup_path)
 	CHECK_STR(name_of(&f, fdt_path(&f, "/cpus/cpu@2")), "cpu@2");
 	CHECK_STR(name_of(&f, fdt_path(&f, "/soc/serial")), "serial@10010000");
 	CHECK_STR(name_of(&f, fdt_path(&f, "/soc/serial@10010000")), "serial@10010000");
-	CHECK_STR(name_of(&f, fdt_path(&f, "/memory")), "(none)");	/* it is ram@ */
+	CHECK_STR(name_of(&f, fdt_path(&f, "/memory")), "(none)"); /* it is ram@ */
 	CHECK_STR(name_of(&f, fdt_path(&f, "/cpus/cpu-map/cluster0/core0")), "core0");
 	n = fdt_path(&f, "/cpus/cpu-map/cluster0");
 	CHECK_EQ(fdt_path(&f, "/cpus/cpu-map/cluster0/core0").parent, n.off);
@@ -1554,9 +1522,9 @@ TEST(lookup_path)
 	/* Nothing: unknown names, a wrong unit address, a property's name, a
 	 * prefix of a name, a relative path, the empty string. */
 	static const char *const none[] = {
-		"/nope", "/cpus/cpu@3", "/soc/serial@1001000", "/chosen/bootargs",
-		"/cpu", "/cpus@0", "/soc/serial@10010000/x", "chosen", "",
-		"/cpus/cpu@", "/soc/interrupt",
+		"/nope", "/cpus/cpu@3", "/soc/serial@1001000",	  "/chosen/bootargs",
+		"/cpu",	 "/cpus@0",	"/soc/serial@10010000/x", "chosen",
+		"",	 "/cpus/cpu@",	"/soc/interrupt",
 	};
 	for (size_t i = 0; i < ARRAY_SIZE(none); i++)
 		CHECKF(!fdt_node_ok(fdt_path(&f, none[i])), "path '%s'", none[i]);
@@ -1570,13 +1538,24 @@ TEST(lookup_walk)
 	static const struct {
 		const char *name, *parent;
 	} want[] = {
-		{ "", NULL }, { "chosen", "" }, { "cpus", "" }, { "cpu@0", "cpus" },
-		{ "cpu@1", "cpus" }, { "cpu@2", "cpus" }, { "cpu-map", "cpus" },
-		{ "cluster0", "cpu-map" }, { "core0", "cluster0" }, { "ram@80000000", "" },
-		{ "reserved-memory", "" }, { "fw@80200000", "reserved-memory" },
-		{ "buf@86000000", "reserved-memory" }, { "soc", "" },
-		{ "decoy@10020000", "soc" }, { "serial@10010000", "soc" },
-		{ "interrupt-controller@c000000", "soc" }, { "poweroff@100000", "soc" },
+		{ "", NULL },
+		{ "chosen", "" },
+		{ "cpus", "" },
+		{ "cpu@0", "cpus" },
+		{ "cpu@1", "cpus" },
+		{ "cpu@2", "cpus" },
+		{ "cpu-map", "cpus" },
+		{ "cluster0", "cpu-map" },
+		{ "core0", "cluster0" },
+		{ "ram@80000000", "" },
+		{ "reserved-memory", "" },
+		{ "fw@80200000", "reserved-memory" },
+		{ "buf@86000000", "reserved-memory" },
+		{ "soc", "" },
+		{ "decoy@10020000", "soc" },
+		{ "serial@10010000", "soc" },
+		{ "interrupt-controller@c000000", "soc" },
+		{ "poweroff@100000", "soc" },
 	};
 	static const char *const root_children[] = {
 		"chosen", "cpus", "ram@80000000", "reserved-memory", "soc",
@@ -1601,7 +1580,7 @@ TEST(lookup_walk)
 		i++;
 	}
 	CHECK_INT(i, ARRAY_SIZE(want));
-	CHECK(!fdt_iter_next(&f, &it, &n));	/* stays finished */
+	CHECK(!fdt_iter_next(&f, &it, &n)); /* stays finished */
 
 	i = 0;
 	for (c = fdt_first_child(&f, fdt_root(&f)); fdt_node_ok(c); c = fdt_next_sibling(&f, c)) {
@@ -1691,7 +1670,7 @@ TEST(lookup_enumerate)
 	fb_begin(b, "");
 	fb_begin(b, "virtio_mmio@10001000");
 	fb_prop(b, "compatible", COMPAT("virtio,mmio"));
-	fb_cells(b, "reg", 4, 0, 0x10001000, 0, 0x1000);	/* root: 2/1 -> 3 cells */
+	fb_cells(b, "reg", 4, 0, 0x10001000, 0, 0x1000); /* root: 2/1 -> 3 cells */
 	fb_cells(b, "interrupts", 1, 1);
 	fb_end(b);
 	fb_begin(b, "soc");
@@ -1761,9 +1740,9 @@ TEST(lookup_props)
 	CHECK_INT(fdt_prop_string(&f, n, "model", &s), 0);
 	CHECK_STR(s, "lde custom");
 	CHECK_INT(fdt_prop_string(&f, n, "nope", &s), -ENOENT);
-	CHECK_EQ(fdt_address_cells(&f, n), 2);	/* defaults */
+	CHECK_EQ(fdt_address_cells(&f, n), 2); /* defaults */
 	CHECK_EQ(fdt_size_cells(&f, n), 1);
-	CHECK_INT(fdt_reg(&f, n, 0, &r), -ENOENT);	/* the root has no parent */
+	CHECK_INT(fdt_reg(&f, n, 0, &r), -ENOENT); /* the root has no parent */
 
 	cpus = fdt_path(&f, "/cpus");
 	CHECK_INT(fdt_prop_u32(&f, cpus, "#address-cells", &v32), 0);
@@ -1792,7 +1771,7 @@ TEST(lookup_props)
 	CHECK_INT(fdt_reg(&f, serial, 0, &r), 0);
 	CHECK_EQ(r.base, 0x10010000);
 	CHECK_EQ(r.size, 0x100);
-	CHECK(fdt_prop(&f, serial, "interrupt", NULL) == NULL);	/* a prefix */
+	CHECK(fdt_prop(&f, serial, "interrupt", NULL) == NULL); /* a prefix */
 	CHECK(fdt_prop(&f, serial, "interruptsx", NULL) == NULL);
 
 	n = fdt_path(&f, "/ram");
@@ -1803,7 +1782,7 @@ TEST(lookup_props)
 	CHECK_INT(fdt_reg(&f, fdt_path(&f, "/chosen"), 0, &r), -ENOENT);
 
 	CHECK(fdt_stringlist_has("a\0bc\0", 5, "bc"));
-	CHECK(!fdt_stringlist_has("a\0bc", 4, "bc"));	/* unterminated */
+	CHECK(!fdt_stringlist_has("a\0bc", 4, "bc")); /* unterminated */
 	CHECK(!fdt_stringlist_has("a\0bc\0", 5, "b"));
 	CHECK(fdt_stringlist_has("\0\0", 2, ""));
 	CHECK(!fdt_stringlist_has("", 0, ""));
@@ -1828,13 +1807,13 @@ TEST(lookup_props_malformed)
 
 	fb_begin(b, "");
 	fb_begin(b, "n");
-	fb_prop(b, "str", "abc", 3);		/* no NUL */
+	fb_prop(b, "str", "abc", 3); /* no NUL */
 	fb_prop(b, "short", "\1\2", 2);
 	fb_prop(b, "odd", "\1\2\3\4\5\6", 6);
 	fb_prop(b, "empty", "", 0);
 	fb_cells(b, "twice", 1, 1);
-	fb_cells(b, "twice", 1, 2);		/* the first counts */
-	fb_prop(b, "#address-cells", "\0\0\1", 3);	/* not one cell: default */
+	fb_cells(b, "twice", 1, 2);		   /* the first counts */
+	fb_prop(b, "#address-cells", "\0\0\1", 3); /* not one cell: default */
 	fb_begin(b, "c");
 	fb_cells(b, "reg", 3, 0, 0x1000, 0x10);
 	fb_end(b);
@@ -1924,7 +1903,7 @@ TEST(lookup_bad_handles)
 	/* A handle at a property token: it is no node. */
 	n = fdt_path(&f, "/chosen");
 	CHECK(fdt_node_ok(n));
-	n.off += 4 + 8;	/* past FDT_BEGIN_NODE and "chosen\0" padded */
+	n.off += 4 + 8; /* past FDT_BEGIN_NODE and "chosen\0" padded */
 	CHECK(fdt_node_name(&f, n) == NULL);
 	CHECK(fdt_prop(&f, n, "bootargs", NULL) == NULL);
 	free(blob);

@@ -27,7 +27,8 @@ static void fill(void)
 TEST(memcpy_all_alignments)
 {
 	fill();
-	static const size_t sizes[] = { 0, 1, 3, 7, 8, 9, 15, 16, 63, 64, 65, 100, 127, 128, 129, 4096 };
+	static const size_t sizes[] = { 0,  1,	3,  7,	 8,   9,   15,	16,
+					63, 64, 65, 100, 127, 128, 129, 4096 };
 	for (int da = 0; da < 8; da++)
 		for (int sa = 0; sa < 8; sa++)
 			for (size_t k = 0; k < ARRAY_SIZE(sizes); k++) {
@@ -36,8 +37,10 @@ TEST(memcpy_all_alignments)
 				memset(b, 0xee, sizeof b);
 				void *r = k_memcpy(a + da + 8, src + sa + 8, n);
 				memcpy(b + da + 8, src + sa + 8, n);
-				if (!CHECK(r == a + da + 8) || !CHECKF(!memcmp(a, b, sizeof a),
-					"memcpy dst+%d src+%d n=%zu differs (or wrote outside)", da, sa, n))
+				if (!CHECK(r == a + da + 8) ||
+				    !CHECKF(!memcmp(a, b, sizeof a),
+					    "memcpy dst+%d src+%d n=%zu differs (or wrote outside)",
+					    da, sa, n))
 					return;
 			}
 }
@@ -52,7 +55,8 @@ TEST(memset_all_alignments)
 				memset(b, 0xee, sizeof b);
 				k_memset(a + da + 8, c, sizes[k]);
 				memset(b + da + 8, c, sizes[k]);
-				if (!CHECKF(!memcmp(a, b, sizeof a), "memset +%d n=%zu c=%d", da, sizes[k], c))
+				if (!CHECKF(!memcmp(a, b, sizeof a), "memset +%d n=%zu c=%d", da,
+					    sizes[k], c))
 					return;
 			}
 }
@@ -75,7 +79,7 @@ TEST(compare_and_strings)
 {
 	CHECK_INT(sign(k_memcmp("abc", "abd", 3)), -1);
 	CHECK_INT(k_memcmp("abc", "abd", 2), 0);
-	CHECK_INT(sign(k_memcmp("\xff", "\x01", 1)), 1);	/* unsigned bytes */
+	CHECK_INT(sign(k_memcmp("\xff", "\x01", 1)), 1); /* unsigned bytes */
 	CHECK_INT(k_strlen(""), 0);
 	CHECK_INT(k_strlen("hello"), 5);
 	CHECK_INT(k_strnlen("hello", 3), 3);
@@ -95,7 +99,7 @@ TEST(compare_and_strings)
 	CHECK_STR(d, "ok");
 	d[0] = 'x';
 	CHECK_INT(k_strlcpy(d, "abc", 0), 3);
-	CHECK(d[0] == 'x');	/* size 0 writes nothing */
+	CHECK(d[0] == 'x'); /* size 0 writes nothing */
 }
 
 static const struct test_case cases[] = {
@@ -105,7 +109,4 @@ static const struct test_case cases[] = {
 	TEST_CASE(compare_and_strings),
 };
 
-int main(void)
-{
-	return run_tests("kstring", cases, ARRAY_SIZE(cases));
-}
+int main(void) { return run_tests("kstring", cases, ARRAY_SIZE(cases)); }

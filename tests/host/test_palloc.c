@@ -35,7 +35,7 @@ static void setup(void)
 }
 
 /* The refcount table takes the first page of the first range. */
-#define USABLE (99 + 78 + 46)	/* 121..198 in the middle range */
+#define USABLE (99 + 78 + 46) /* 121..198 in the middle range */
 
 static int in_hole(uint64_t pa)
 {
@@ -65,7 +65,7 @@ TEST(every_page_once)
 		CHECK(!seen[pg]);
 		seen[pg] = 1;
 		CHECK_INT(page_refcount(p), 1);
-		memset(p, n, PGSIZE);	/* ASan: the whole page is ours */
+		memset(p, n, PGSIZE); /* ASan: the whole page is ours */
 		got[n++] = p;
 	}
 	CHECK_INT(n, USABLE);
@@ -82,7 +82,7 @@ TEST(zeroed)
 	memset(p, 0xff, PGSIZE);
 	page_put(p);
 	uint8_t *q = palloc_zeroed();
-	CHECK(q == p);	/* LIFO reuse */
+	CHECK(q == p); /* LIFO reuse */
 	int nonzero = 0;
 	for (int i = 0; i < PGSIZE; i++)
 		nonzero += q[i] != 0;
@@ -110,13 +110,13 @@ TEST(assertions)
 	page_put(p);
 	panics = 0;
 	if (!setjmp(panic_jmp))
-		page_put(p);	/* double free: refcount already 0 */
+		page_put(p); /* double free: refcount already 0 */
 	CHECK_INT(panics, 1);
 	if (!setjmp(panic_jmp))
-		page_get(ram + PGSIZE / 2);	/* not a page boundary */
+		page_get(ram + PGSIZE / 2); /* not a page boundary */
 	CHECK_INT(panics, 2);
 	if (!setjmp(panic_jmp))
-		page_put(ram + (uint64_t)RAM_PAGES * PGSIZE);	/* outside RAM */
+		page_put(ram + (uint64_t)RAM_PAGES * PGSIZE); /* outside RAM */
 	CHECK_INT(panics, 3);
 }
 
@@ -131,14 +131,14 @@ TEST(reserve)
 	CHECK_INT(palloc_reserved_pages(), free0 - 2);
 	void *a = palloc(), *b = palloc();
 	CHECK(a && b);
-	CHECK(palloc() == NULL);	/* the rest is promised */
+	CHECK(palloc() == NULL); /* the rest is promised */
 	CHECK_INT(palloc_free_pages(), free0 - 2);
 	CHECK(!palloc_reserve(1));
 	page_put(a);
-	CHECK(palloc_reserve(1));	/* a freed page can be promised */
+	CHECK(palloc_reserve(1)); /* a freed page can be promised */
 	CHECK(palloc() == NULL);
 	palloc_unreserve(1);
-	void *c = palloc();	/* the holder takes its own */
+	void *c = palloc(); /* the holder takes its own */
 	CHECK(c != NULL);
 	page_put(b);
 	page_put(c);
@@ -147,17 +147,13 @@ TEST(reserve)
 	CHECK_INT(palloc_free_pages(), free0);
 	panics = 0;
 	if (!setjmp(panic_jmp))
-		palloc_unreserve(1);	/* more than is reserved */
+		palloc_unreserve(1); /* more than is reserved */
 	CHECK_INT(panics, 1);
 }
 
 static const struct test_case cases[] = {
-	TEST_CASE(counts),
-	TEST_CASE(every_page_once),
-	TEST_CASE(zeroed),
-	TEST_CASE(refcounts),
-	TEST_CASE(assertions),
-	TEST_CASE(reserve),
+	TEST_CASE(counts),    TEST_CASE(every_page_once), TEST_CASE(zeroed),
+	TEST_CASE(refcounts), TEST_CASE(assertions),	  TEST_CASE(reserve),
 };
 
 int main(void)

@@ -7,22 +7,22 @@
 
 static int check_failures;
 
-#define CHECK(cond)                                                              \
-	do {                                                                     \
-		if (!(cond)) {                                                   \
-			check_failures++;                                        \
+#define CHECK(cond)                                                                               \
+	do {                                                                                      \
+		if (!(cond)) {                                                                    \
+			check_failures++;                                                         \
 			printf("FAIL: %s:%d: %s (errno %d)\n", __FILE__, __LINE__, #cond, errno); \
-		}                                                                \
+		}                                                                                 \
 	} while (0)
 
-#define CHECK_EQ(a, b)                                                           \
-	do {                                                                     \
-		long __a = (long)(a), __b = (long)(b);                           \
-		if (__a != __b) {                                                \
-			check_failures++;                                        \
-			printf("FAIL: %s:%d: %s == %s: got %ld, want %ld\n", __FILE__, \
-			       __LINE__, #a, #b, __a, __b);                       \
-		}                                                                \
+#define CHECK_EQ(a, b)                                                                           \
+	do {                                                                                     \
+		long __a = (long)(a), __b = (long)(b);                                           \
+		if (__a != __b) {                                                                \
+			check_failures++;                                                        \
+			printf("FAIL: %s:%d: %s == %s: got %ld, want %ld\n", __FILE__, __LINE__, \
+			       #a, #b, __a, __b);                                                \
+		}                                                                                \
 	} while (0)
 
 static inline int check_exit(const char *name)

@@ -43,8 +43,8 @@ int ep_mint(int fd, uint64_t badge)
  * (with the badge and token too). */
 long ipc_call(int fd, struct lde_msg *m, const struct lde_lease *leases)
 {
-	uint64_t r[7] = { (uint64_t)fd, m->info, m->w[0], m->w[1], m->w[2], m->w[3],
-			  (uint64_t)leases };
+	uint64_t r[7] = { (uint64_t)fd, m->info, m->w[0],	  m->w[1],
+			  m->w[2],	m->w[3], (uint64_t)leases };
 	ipc_ecall(SYS_ipc_call, r);
 	if ((long)r[0] >= 0) {
 		m->info = r[0];
@@ -80,8 +80,8 @@ int ipc_reply(const struct lde_msg *m)
 
 long ipc_reply_recv(int fd, struct lde_msg *m)
 {
-	uint64_t r[7] = { (uint64_t)fd, m->info, m->w[0], m->w[1], m->w[2], m->w[3],
-			  (uint64_t)m->token };
+	uint64_t r[7] = { (uint64_t)fd, m->info, m->w[0],	    m->w[1],
+			  m->w[2],	m->w[3], (uint64_t)m->token };
 	ipc_ecall(SYS_ipc_reply_recv, r);
 	return received(r, m);
 }

@@ -5,7 +5,7 @@
 #pragma once
 #include "uapi_layout.h"
 
-#define KADDR_DIRECT_MAP LDE_UL(0xffffffc000000000)	/* physical 0 (KERNEL_OFFSET) */
-#define KADDR_TEXT LDE_UL(0xffffffc080200000)	/* the kernel's first instruction */
-#define KADDR_KSTACKS LDE_UL(0xffffffd000000000)	/* slot 0's guard page */
-#define KADDR_KSTACK_SLOT_SIZE (5 * PGSIZE)	/* guard page + kernel stack */
+#define KADDR_DIRECT_MAP LDE_UL(0xffffffc000000000) /* physical 0 (KERNEL_OFFSET) */
+#define KADDR_TEXT LDE_UL(0xffffffc080200000)	    /* the kernel's first instruction */
+#define KADDR_KSTACKS LDE_UL(0xffffffd000000000)    /* slot 0's guard page */
+#define KADDR_KSTACK_SLOT_SIZE (5 * PGSIZE)	    /* guard page + kernel stack */

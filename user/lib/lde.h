@@ -9,13 +9,13 @@
 #include <sys/types.h>
 #include "uapi.h"
 
-int exec(const char *path, char *const argv[]);	/* the notes' exec */
+int exec(const char *path, char *const argv[]); /* the notes' exec */
 int yield(void);
-long uptime(void);	/* milliseconds since boot */
+long uptime(void); /* milliseconds since boot */
 pid_t getppid(void);
 int procinfo(int pid, struct lde_procinfo *buf, int n);
 int meminfo(struct lde_meminfo *mi);
-int poweroff(int status);	/* init only: returns -1 (EPERM) to others */
+int poweroff(int status); /* init only: returns -1 (EPERM) to others */
 /* Name of the index-th file in the initrd into buf; returns the name's
  * length, 0 past the end, or -1 with errno. */
 long readdir(int index, char *buf, size_t len);
@@ -39,12 +39,12 @@ long lde_syscall(long nr, long a0, long a1, long a2, long a3, long a4, long a5);
 #define LDE_UTYPE_uintptr_t const void *
 #define LDE_UTYPE(t) LDE_UTYPE_##t
 #define LDE_UARG(t, x) (long)(uintptr_t)(x),
-#define SYSCALL(nr, name, ret, n, ...)                                                     \
-	static inline long lde_sys_##name(SYSCALL_PARAMS(n, LDE_UTYPE, __VA_ARGS__))       \
-	{                                                                                  \
-		const long lde_args_[6] = { SYSCALL_EACH(n, LDE_UARG, __VA_ARGS__) };      \
-		return lde_syscall(nr, lde_args_[0], lde_args_[1], lde_args_[2],           \
-				   lde_args_[3], lde_args_[4], lde_args_[5]);              \
+#define SYSCALL(nr, name, ret, n, ...)                                                         \
+	static inline long lde_sys_##name(SYSCALL_PARAMS(n, LDE_UTYPE, __VA_ARGS__))           \
+	{                                                                                      \
+		const long lde_args_[6] = { SYSCALL_EACH(n, LDE_UARG, __VA_ARGS__) };          \
+		return lde_syscall(nr, lde_args_[0], lde_args_[1], lde_args_[2], lde_args_[3], \
+				   lde_args_[4], lde_args_[5]);                                \
 	}
 #include "syscalls.def"
 #undef SYSCALL
@@ -79,6 +79,6 @@ int ntfn_create(void);
 int ntfn_signal(int fd, uint64_t bits);
 /* The bits (> 0) once any are set, cleared; -1 with errno. */
 long ntfn_wait(int fd);
-long ntfn_poll(int fd);	/* the bits, maybe 0, without blocking */
+long ntfn_poll(int fd); /* the bits, maybe 0, without blocking */
 /* recv also returns fd's bits (as LDE_MSG_NTFN, bits in w[0]); -1 unbinds. */
 int ntfn_bind(int fd);

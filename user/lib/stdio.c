@@ -35,10 +35,28 @@ static int put(char c, struct out_buf *b)
 	return (unsigned char)c;
 }
 
-static int put_stdout(char c, FILE *f) { (void)f; return put(c, &out_bufs[0]); }
-static int put_stderr(char c, FILE *f) { (void)f; return put(c, &out_bufs[1]); }
-static int flush_stdout(FILE *f) { (void)f; flush_buf(&out_bufs[0]); return 0; }
-static int flush_stderr(FILE *f) { (void)f; flush_buf(&out_bufs[1]); return 0; }
+static int put_stdout(char c, FILE *f)
+{
+	(void)f;
+	return put(c, &out_bufs[0]);
+}
+static int put_stderr(char c, FILE *f)
+{
+	(void)f;
+	return put(c, &out_bufs[1]);
+}
+static int flush_stdout(FILE *f)
+{
+	(void)f;
+	flush_buf(&out_bufs[0]);
+	return 0;
+}
+static int flush_stderr(FILE *f)
+{
+	(void)f;
+	flush_buf(&out_bufs[1]);
+	return 0;
+}
 
 static char in_data[BUF_SIZE];
 static int in_len, in_pos;

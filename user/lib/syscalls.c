@@ -101,7 +101,4 @@ void *sbrk(ptrdiff_t incr)
 
 int usleep(useconds_t us) { return (int)check(lde_sys_usleep(us)); }
 
-unsigned sleep(unsigned seconds)
-{
-	return usleep((useconds_t)seconds * 1000000u) ? seconds : 0;
-}
+unsigned sleep(unsigned seconds) { return usleep((useconds_t)seconds * 1000000u) ? seconds : 0; }

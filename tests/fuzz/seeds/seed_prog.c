@@ -3,7 +3,7 @@
  * have (see seed.ld). Never run. */
 const char seed_message[] = "seed: read-only data";
 char seed_buffer[32] = "seed: data";
-unsigned long seed_counter;	/* bss: memsz > filesz */
+unsigned long seed_counter; /* bss: memsz > filesz */
 
 void _start(void)
 {
