@@ -181,6 +181,47 @@ static void never_exec(volatile void *where, const char *what)
 	CHECK(WIFSIGNALED(st) && WTERMSIG(st) == SIGSEGV);
 }
 
+/* Nor through IPC: a lease over the registers, or a lease array that
+ * lies in them, fails for the server and for the caller (EFAULT), the
+ * kernel's fast lease paths included. */
+static void lease_of_registers(void)
+{
+	int ep = ep_create();
+	CHECK(ep >= 0);
+	pid_t srv = fork();
+	if (srv == 0) {
+		struct lde_msg m;
+		long r = ipc_recv(ep, &m);
+		while (r >= 0) {
+			char buf[4];
+			errno = 0;
+			CHECK_EQ(lease_read(m.token, 0, 0, buf, sizeof buf), -1);
+			CHECK_EQ(errno, EFAULT);
+			errno = 0;
+			CHECK_EQ(lease_write(m.token, 0, 0, "junk", 4), -1);
+			CHECK_EQ(errno, EFAULT);
+			m.info = LDE_MSG_INFO(LDE_MSG_LABEL(m.info) == 2 ? 8 : 7, 0, -1);
+			r = ipc_reply_recv(ep, &m);
+		}
+		child_done();
+	}
+	usleep(20000); /* the server waits in recv: the fast paths are taken */
+	struct lde_lease l = { (uint64_t)(uintptr_t)regs, 4, LDE_LEASE_READ | LDE_LEASE_WRITE };
+	struct lde_msg m = { .info = LDE_MSG_INFO(1, 1, -1) };
+	CHECK_EQ(ipc_call(ep, &m, &l), 7);
+	m = (struct lde_msg){ .info = LDE_MSG_INFO(1, 1, -1) };
+	errno = 0;
+	CHECK_EQ(ipc_call(ep, &m, (const struct lde_lease *)regs), -1); /* the array */
+	CHECK_EQ(errno, EFAULT);
+	m = (struct lde_msg){ .info = LDE_MSG_INFO(2, 1, -1) };
+	CHECK_EQ(ipc_call(ep, &m, &l), 8); /* the server still serves */
+	kill(srv, SIGKILL);
+	reap(srv);
+	CHECK_EQ(close(ep), 0);
+	CHECK_EQ(rd(VIO_MAGIC), 0x74726976);
+	printf("dev: leases over the registers fail with EFAULT on both sides\n");
+}
+
 int main(void)
 {
 	int mgr = (int)lde_sys_dev_manager();
@@ -217,6 +258,7 @@ int main(void)
 	CHECK_EQ(errno, EFAULT);
 	close(p[0]);
 	close(p[1]);
+	lease_of_registers();
 
 	int ntfn = ntfn_create();
 	CHECK(ntfn >= 0);
