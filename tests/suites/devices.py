@@ -25,6 +25,7 @@ TESTS = [
      "append": "init=/t_dev",
      "env": {"DISK": DISK},
      "expect": [r"dev: virtio-mmio registers mapped: magic 0x74726976 version 2 device 2",
+                r"dev: leases over the registers fail with EFAULT on both sides",
                 r"dev: virtio-blk sector 0 read; its interrupt arrived as notification bits",
                 r"dev: interrupt masked until ack, delivered after it",
                 r"dev: without the device descriptor: open, map, bind, ack and dma refused",
