@@ -200,18 +200,17 @@ static __attribute__((noinline, noreturn)) void switch_to_stacked(struct proc *n
 	panic("handoff: a dropped context ran");
 }
 
-/* me, not traced, has just blocked (SLEEPING, queued where it waits) in a
- * call or a recv (how); next, blocked in IPC and not dying, is to return
- * result. Give next the CPU at once. me keeps nothing on its kernel stack:
- * it will resume in ipc_resume. And if next blocked the same way, the
- * kernel leaves for next's U-mode context directly from here. A traced
- * process never comes here: its trace line is printed when its handler
- * returns, so it takes the slow path. */
+/* me, not traced and its FPU off (slow_ipc clear), has just blocked (SLEEPING, queued where it
+ * waits) in a call or a recv (how); next, blocked in IPC and not dying, is to return result. Give
+ * next the CPU at once. me keeps nothing on its kernel stack: it will resume in ipc_resume. And if
+ * next blocked the same way, the kernel leaves for next's U-mode context directly from here. A
+ * traced process never comes here: its trace line is printed when its handler returns, so it takes
+ * the slow path. */
 static inline __attribute__((always_inline, noreturn)) void
 handoff(struct proc *me, struct proc *next, int how, long result)
 {
 	ipc_drop_stack(me, how);
-	sched_hand_over(next);
+	sched_hand_over_fpu_off(next);
 	if (__builtin_expect(next->ipc_resume != IPC_RESUME_NONE, 1)) {
 		/* A timer tick that arrives meanwhile is charged to next's
 		 * U-mode time: not worth the instructions to tell apart. */
@@ -371,7 +370,7 @@ static __attribute__((noinline)) long ipc_call_slow(struct file *f, uint64_t inf
 		long rinfo = (long)deliver(me, r);
 		me->state = P_SLEEPING;
 		me->waiting_on = &ep->senders;
-		if (!me->trace)
+		if (!me->slow_ipc)
 			handoff(me, r, IPC_RESUME_CALL, rinfo);
 		r->ipc_ret = rinfo;
 		sched_switch_to(r);
@@ -415,7 +414,7 @@ sys_ipc_call(long fd, uint64_t info, uint64_t w0, uint64_t w1, uint64_t w2, uint
 {
 	struct proc *me = current;
 	struct file *f = ep_file((uint64_t)fd);
-	if (__builtin_expect(!f || list_empty(&f->ep->receivers.sleepers) || me->trace, 0))
+	if (__builtin_expect(!f || list_empty(&f->ep->receivers.sleepers) || me->slow_ipc, 0))
 		return ipc_call_slow(f, info, arch_msg_reg(me->tf, 6));
 	if (__builtin_expect((info >> 32) != 0, 0))
 		return call_leases(me, f, info, arch_msg_reg(me->tf, 6));
@@ -534,7 +533,7 @@ sys_ipc_reply_recv(long fd, uint64_t info, uint64_t w0, uint64_t w1, uint64_t w2
 	struct file *f = ep_file((uint64_t)fd);
 	struct proc *c = caller_of(arch_msg_reg(me->tf, 6));
 	if (__builtin_expect(!f || f->badge || !c || (info >> 32) != 0 || me->bound_ntfn ||
-				     !list_empty(&f->ep->senders.sleepers) || me->trace,
+				     !list_empty(&f->ep->senders.sleepers) || me->slow_ipc,
 			     0))
 		return ipc_reply_recv_slow(f, info, c);
 	struct endpoint *ep = f->ep;
@@ -656,7 +655,7 @@ sys_lease_write(uint64_t token, uint64_t idx, uint64_t off, uintptr_t ubuf, size
 
 void ipc_hand_over(struct proc *next, long result)
 {
-	sched_hand_over(next);
+	sched_hand_over_fpu_off(next);
 	if (next->ipc_resume != IPC_RESUME_NONE) {
 		next->ipc_resume = IPC_RESUME_NONE;
 		arch_syscall_ret(next->tf, result);

@@ -40,7 +40,8 @@ enum ipc_resume {
 void ipc_drop_stack(struct proc *me, int how);
 /* Give the CPU to next, blocked in IPC, with result as its system call's
  * result: straight to U-mode if it blocked without its kernel stack. current
- * must be off the CPU's books already and have dropped its own stack. */
+ * must be off the CPU's books already, have dropped its own stack, and have
+ * its FPU off (slow_ipc clear: proc.h). */
 void ipc_hand_over(struct proc *next, long result) __attribute__((noreturn));
 
 /* Drop one file's reference; rx says the file could receive (unbadged).

@@ -131,7 +131,7 @@ long sys_ntfn_signal(long fd, uint64_t bits)
 	if (!w)
 		return 0;
 	struct proc *me = current;
-	if (__builtin_expect(me->trace, 0)) {
+	if (__builtin_expect(me->slow_ipc, 0)) {
 		sched_yield_to(w);
 		return 0;
 	}

@@ -81,10 +81,17 @@ struct proc {
 
 	/* identity (proc.c) */
 	int pid;
-	int pgid;	     /* process group: Ctrl-C and kill(-pgid) */
-	uint8_t trace;	     /* TRACE_*: print each system call, record events */
+	int pgid; /* process group: Ctrl-C and kill(-pgid) */
+	/* The IPC fast paths test trace and fp_on with one load (slow_ipc):
+	 * either sends them the general way, which switches the FPU out. */
+	union {
+		struct {
+			uint8_t trace; /* TRACE_*: print each system call, record events */
+			bool fp_on;    /* its FPU is on: the FPU holds its registers */
+		};
+		uint16_t slow_ipc;
+	};
 	bool fp_used;	     /* has used the FPU since exec: fp is its (sched.c) */
-	bool fp_on;	     /* its FPU is on: the FPU holds its registers */
 	struct proc *parent; /* re-pointed to init when the parent exits */
 	char name[LDE_NAME_MAX] __attribute__((aligned(8))); /* fork copies it by words */
 

@@ -48,7 +48,8 @@ void sched_make_runnable(struct proc *p)
  * instruction traps (sched_fpu_fault), which loads its registers and turns
  * the FPU on. When it leaves the CPU, its registers are saved only if it
  * wrote them (dirty), and its FPU goes off again. So a process that never
- * uses floating point costs one test of fp_on per switch and one of
+ * uses floating point costs one test of fp_on per switch (the IPC fast
+ * paths fold it into their test of trace: proc.h, slow_ipc) and one of
  * fp_used per fork and exec; one that computes alone, nothing more.
  * fpu_owner is the pid whose registers the FPU holds (they equal its fp
  * whenever its FPU is off): if it is the next to touch the FPU, nothing

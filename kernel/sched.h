@@ -34,7 +34,10 @@ void sched_switch_to(struct proc *next);
  * it is most of the IPC fast path's switch. */
 /* Save prev's FP registers if dirty and turn its FPU off. */
 void sched_fpu_switch_out(struct proc *prev);
-static inline __attribute__((always_inline)) void sched_hand_over(struct proc *next)
+/* sched_hand_over for a current whose FPU is off: the IPC fast paths, which
+ * leave a current with fp_on to the general way (proc.h, slow_ipc), and so
+ * need no test here. */
+static inline __attribute__((always_inline)) void sched_hand_over_fpu_off(struct proc *next)
 {
 	struct proc *prev = current;
 	uint64_t now = arch_now();
@@ -43,11 +46,15 @@ static inline __attribute__((always_inline)) void sched_hand_over(struct proc *n
 	next->state = P_RUNNING; /* waiting_on is read only while SLEEPING */
 	next->run_start = now;
 	current = next;
-	/* The FPU goes with the CPU (sched.c's lazy switch); the test replaces
-	 * one of page tables, which always differ (no threads). */
-	if (__builtin_expect(prev->fp_on, 0))
-		sched_fpu_switch_out(prev);
+	/* Two processes never share a page table (no threads). */
 	arch_activate_inline(next->mm.pt);
+}
+static inline __attribute__((always_inline)) void sched_hand_over(struct proc *next)
+{
+	/* The FPU goes with the CPU (sched.c's lazy switch). */
+	if (__builtin_expect(current->fp_on, 0))
+		sched_fpu_switch_out(current);
+	sched_hand_over_fpu_off(next);
 }
 /* current stays runnable, first in line; next (as above) runs now. */
 void sched_yield_to(struct proc *next);
