@@ -33,7 +33,7 @@ void syscall_entry_rec(struct trapframe *tf, uint64_t stamp, uint64_t scause);
  * resolved, and the return to U-mode. */
 void timeline_trap(uint64_t scause, uint64_t stval, uint64_t stamp);
 void timeline_interrupt(bool timer);
-void timeline_fault_resolved(uint64_t scause, uint64_t addr, uint64_t pc);
+void timeline_fault_resolved(uint64_t scause, uint64_t addr, uint64_t pc, unsigned how);
 void timeline_returning(void); /* also a new process's first (trap_return_rec) */
 
 /* What a U-mode exception was, in the kernel's terms. */
@@ -58,6 +58,11 @@ enum user_fault {
  * to be retried (the page is there now); otherwise the process is killed
  * and this does not return. */
 void proc_user_fault(enum user_fault kind, uint64_t pc, uint64_t addr);
+
+/* The recording trap entry, before proc_user_fault: how a fault of kind at
+ * addr will be resolved if it is (kernel/timeline.h, enum tl_fault_how);
+ * timeline_fault_resolved records it after. */
+unsigned timeline_fault_how(enum user_fault kind, uint64_t addr);
 
 /* Last thing before every return to U-mode, after a fault or an interrupt
  * (system calls do the same inside syscall_entry): acts on a pending kill,

@@ -313,6 +313,9 @@ void proc_fault(const char *cause, int sig, uint64_t pc, uint64_t addr)
 	struct proc *p = current;
 	klog("lde: pid %d (%s) killed: %s, sepc=0x%lx stval=0x%lx\n", p->pid, p->name, cause, pc,
 	     addr);
+	/* A fatal fault is not benchmarked: the test costs nothing that is. */
+	if (timeline_active)
+		timeline_record(TL_FAULT_FATAL, (uint32_t)sig, addr, pc, 0, 0, 0);
 	proc_exit(LDE_W_SIGNALED(sig));
 }
 

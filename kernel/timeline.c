@@ -9,6 +9,7 @@
 #include "proc.h"
 #include "sched.h"
 #include "syscall.h"
+#include "hooks.h"
 
 /* Up to 4096 records of 64 bytes, one boot's worth of a few programs'
  * work, in pages taken when recording starts: a kernel that never records
@@ -178,9 +179,28 @@ void timeline_interrupt(bool timer)
 	timeline_record(timer ? TL_TIMER : TL_DEVICE, 0, 0, 0, 0, 0, 0);
 }
 
-void timeline_fault_resolved(uint64_t scause, uint64_t addr, uint64_t pc)
+/* Reads the page table as vm_fault will: a present copy-on-write page
+ * written is a copy, a missing page a fresh one. A fault that turns out
+ * fatal never reaches timeline_fault_resolved (proc_fault records it). */
+unsigned timeline_fault_how(enum user_fault kind, uint64_t addr)
 {
-	timeline_record(TL_FAULT, (uint32_t)scause, addr, pc, 0, 0, 0);
+	if (kind != FAULT_PAGE_READ && kind != FAULT_PAGE_WRITE && kind != FAULT_PAGE_EXEC)
+		return TL_FAULT_FPU;
+	if (addr >= USER_TOP)
+		return TL_FAULT_PRESENT;
+	void *page;
+	struct mmu_entry *entry;
+	unsigned perm = mmu_lookup(current->mm.pt, addr, &page, &entry);
+	if (!perm)
+		return TL_FAULT_LAZY;
+	if (kind == FAULT_PAGE_WRITE && (perm & (PERM_COW | PERM_U)) == (PERM_COW | PERM_U))
+		return TL_FAULT_COW;
+	return TL_FAULT_PRESENT;
+}
+
+void timeline_fault_resolved(uint64_t scause, uint64_t addr, uint64_t pc, unsigned how)
+{
+	timeline_record(TL_FAULT, (uint32_t)scause, addr, pc, how, 0, 0);
 }
 
 void timeline_returning(void) { timeline_record(TL_RETURN, 0, 0, 0, 0, 0, 0); }

@@ -24,12 +24,22 @@ enum tl_kind {
 			   * x1..x4: its name, NUL-padded */
 	TL_EXEC,	  /* current's new image: x0..x3: its name, NUL-padded */
 	TL_BOOT,	  /* a: the boot step (1: the trap table set up) */
-	TL_FAULT,	  /* a: scause; x0: address; x1: pc; x2: 0 resolved, 1 copy-on-write */
+	TL_FAULT,	  /* a fault retried: a: scause; x0: address; x1: pc; x2: how
+			   * (enum tl_fault_how) */
 	TL_RETURN,	  /* the return to U-mode: the registers are restored next */
 	TL_IPC_CALL,	  /* reserved for IPC: a: endpoint; x0..x3 the message words */
 	TL_IPC_RECV,
 	TL_IPC_REPLY,
-	TL_MARK, /* a program's mark (timeline(TL_OP_MARK)): x0 its argument */
+	TL_MARK,	/* a program's mark (timeline(TL_OP_MARK)): x0 its argument */
+	TL_FAULT_FATAL, /* a fault that kills current: a: the signal; x0: address; x1: pc */
+};
+
+/* TL_FAULT's x2: what made the retried access work. */
+enum tl_fault_how {
+	TL_FAULT_PRESENT, /* the page was already there, with the access allowed */
+	TL_FAULT_COW,	  /* a write to a copy-on-write page: current got its own copy */
+	TL_FAULT_LAZY,	  /* no page yet (heap, stack): a fresh one was mapped */
+	TL_FAULT_FPU,	  /* not a page fault: an FP instruction found the FPU off */
 };
 
 struct tl_event {

@@ -22,7 +22,11 @@ DEFAULT_APPEND = "timeline=all init=/tl_demo"
 # Event kinds: kernel/timeline.h.
 KINDS = {1: "trap", 2: "syscall", 3: "syscall_enter", 4: "timer", 5: "device", 6: "switch",
          7: "exec", 8: "boot", 9: "fault", 10: "return", 11: "ipc_call", 12: "ipc_recv",
-         13: "ipc_reply", 14: "mark"}
+         13: "ipc_reply", 14: "mark", 15: "fault_fatal"}
+# TL_FAULT's x2 (enum tl_fault_how): what made the retried access work.
+FAULT_HOW = {0: "the page was there", 1: "copy on write: a private copy",
+             2: "lazy: a fresh page mapped", 3: "the FPU turned on"}
+FAULT_NAME = {0: "page fault", 1: "copy-on-write fault", 2: "lazy page fault", 3: "FPU trap"}
 # trap_entry_rec reads instret this many instructions after the trap: the
 # first csrrw, the beqz and 30 stores (arch/riscv/trap_entry.S).
 TRAP_STAMP_OFFSET = 32
@@ -158,7 +162,12 @@ def rows(events, names):
                         ""))
             out.append((t, "", "", "%s runs in user mode" % A))
         elif k == "fault":
-            out.append((t, "", "page fault at %#x resolved (a page is there now)" % e["x"][0], ""))
+            out.append((t, "", "%s at %#x resolved (%s)" % (
+                FAULT_NAME.get(e["x"][2], "fault"), e["x"][0],
+                FAULT_HOW.get(e["x"][2], "how %d" % e["x"][2])), ""))
+        elif k == "fault_fatal":
+            out.append((t, "", "fatal fault at %#x (pc %#x): kill %s with signal %d"
+                        % (e["x"][0], e["x"][1], A, e["a"]), ""))
         elif k == "exec":
             out.append((t, "", "exec: %s's new image is %s" % (A, exec_name(e)), ""))
         elif k == "boot":
@@ -312,8 +321,13 @@ def chrome_trace(events):
         elif k == "device":
             te.append(dict(common, ph="i", s="t", cat="interrupt", name="device interrupt"))
         elif k == "fault":
-            te.append(dict(common, ph="i", s="t", cat="fault", name="page fault",
+            te.append(dict(common, ph="i", s="t", cat="fault",
+                           name=FAULT_NAME.get(e["x"][2], "fault"),
                            args={"address": hex(e["x"][0]), "pc": hex(e["x"][1])}))
+        elif k == "fault_fatal":
+            te.append(dict(common, ph="i", s="t", cat="fault", name="fatal fault",
+                           args={"address": hex(e["x"][0]), "pc": hex(e["x"][1]),
+                                 "signal": e["a"]}))
         elif k == "trap" and e["a"] not in (8, INTR | 5, INTR | 9):
             te.append(dict(common, ph="i", s="t", cat="fault",
                            name=CAUSES.get(e["a"], "trap %#x" % e["a"]),
@@ -355,7 +369,8 @@ def draw_png(events, path, title):
         ax.plot([], [], color=colour[mode], linewidth=8, label="%s mode" % mode)
     marks = {"timer": ("v", "black", "timer tick"), "syscall": ("|", "#1f4e9c", "system call"),
              "syscall_enter": ("|", "#1f4e9c", None), "switch": ("x", "#e08a00", "switch"),
-             "fault": ("*", "purple", "page fault")}
+             "fault": ("*", "purple", "page fault"),
+             "fault_fatal": ("X", "black", "fatal fault")}
     seen = set()
     for e in events:
         m = marks.get(e["kind"])

@@ -137,3 +137,21 @@ def test_counts_agree_with_bench():
     gaps = {b - a for a, b in zip(stamps, stamps[1:])}
     assert gaps == {recorded + 2}, (gaps, recorded)
     assert plain < recorded
+
+
+def test_faults_drawn():
+    """t_timeline faults' three faults, told apart in the table, the trace
+    and the picture's marks: pid 1's lazy heap page, pid 2's copy on write,
+    pid 2's fatal null write."""
+    events = tl.parse(tl.boot("timeline=all init=/t_timeline faults"))
+    names = tl.process_names(events)
+    table = "\n".join(" | ".join(r[1:]) for r in tl.rows(events, names))
+    for want in (r"lazy page fault at 0x[0-9a-f]+ resolved \(lazy: a fresh page mapped\)",
+                 r"copy-on-write fault at 0x[0-9a-f]+ resolved \(copy on write",
+                 r"fatal fault at 0x8 \(pc 0x[0-9a-f]+\): kill t_timeline 2 with signal 11"):
+        assert re.search(want, table), want
+    te = tl.chrome_trace(events)["traceEvents"]
+    faults = [(e["pid"], e["name"]) for e in te if e.get("cat") == "fault"]
+    for want in ((1, "lazy page fault"), (2, "copy-on-write fault"), (2, "fatal fault")):
+        assert want in faults, (want, faults)
+    assert [p for p, n in faults if n == "fatal fault"] == [2]

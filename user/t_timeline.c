@@ -5,9 +5,39 @@
  *                     dump: the newest 16 events, whole and in order)
  *   t_timeline ops    bad operations are refused; a dump with nothing
  *                     recorded is empty; turning recording on records this
- *                     process from then on */
+ *                     process from then on
+ *   t_timeline faults run as init with timeline=all: a heap page touched
+ *                     (lazy), then written by fork's child (copy on write), a
+ *                     null write (fatal), each after a mark with its address
+ *                     (tests/suites/timeline.py finds them) */
 #include <string.h>
 #include "t_util.h"
+
+/* Not a constant: the compiler would refuse a store through it. */
+static volatile uintptr_t unmapped = 8;
+
+static int faults(void)
+{
+	volatile char *heap = sbrk(4096);
+	CHECK(heap != (void *)-1);
+	CHECK(timeline(LDE_TL_OP_MARK, (long)heap) == 0);
+	heap[0] = 1;
+	pid_t pid = fork();
+	CHECK(pid >= 0);
+	if (pid == 0) {
+		timeline(LDE_TL_OP_MARK, (long)(heap + 1));
+		heap[1] = 2; /* the heap page nothing else writes */
+		timeline(LDE_TL_OP_MARK, (long)unmapped);
+		*(volatile int *)unmapped = 1;
+		_exit(1);
+	}
+	int st;
+	CHECK(wait(&st) == pid);
+	CHECK(WIFSIGNALED(st) && WTERMSIG(st) == SIGSEGV);
+	CHECK(heap[1] == 0);
+	printf("PASS: t_timeline\n");
+	return 0;
+}
 
 int main(int argc, char **argv)
 {
@@ -30,6 +60,8 @@ int main(int argc, char **argv)
 		printf("PASS: t_timeline\n");
 		return 0;
 	}
-	fprintf(stderr, "usage: t_timeline wrap|ops\n");
+	if (argc == 2 && !strcmp(argv[1], "faults"))
+		return faults();
+	fprintf(stderr, "usage: t_timeline wrap|ops|faults\n");
 	return 2;
 }

@@ -146,8 +146,10 @@ void trap_user_rec(struct trapframe *tf, uint64_t stamp)
 		timeline_interrupt(SCAUSE_CODE(cause) == IRQ_S_TIMER);
 		interrupt(SCAUSE_CODE(cause), true);
 	} else {
+		/* Told apart before the fault changes the page table. */
+		unsigned how = timeline_fault_how(fault_kind(cause), tf->stval);
 		proc_user_fault(fault_kind(cause), tf->sepc, tf->stval);
-		timeline_fault_resolved(cause, tf->stval, tf->sepc);
+		timeline_fault_resolved(cause, tf->stval, tf->sepc, how);
 	}
 	timeline_returning();
 	return_to_user();

@@ -70,6 +70,36 @@ def only_the_command(out):
     return None
 
 
+def faults_told_apart(out):
+    """t_timeline faults: after each mark with an address, the same pid's
+    next fault event is at that address and of the right sort: pid 1's
+    heap page lazy, pid 2's .data write copy on write, pid 2's null write
+    fatal with SIGSEGV (11), before pid 1 sees it in wait."""
+    ev = tl.parse(out)
+    want = [(1, "fault", 2), (2, "fault", 1), (2, "fault_fatal", None)]
+    marks = [i for i, e in enumerate(ev) if e["kind"] == "mark"]
+    if len(marks) != 3:
+        return "expected 3 marks, got %d" % len(marks)
+    for i, (pid, kind, how) in zip(marks, want):
+        m = ev[i]
+        f = next((e for e in ev[i + 1:] if e["pid"] == pid and e["kind"].startswith("fault")),
+                 None)
+        if m["pid"] != pid or f is None:
+            return "no fault by pid %d after mark %r" % (pid, m)
+        if (f["kind"], f["x"][0]) != (kind, m["x"][0]):
+            return "after mark %#x: %r, want %s there" % (m["x"][0], f, kind)
+        if how is not None and f["x"][2] != how:
+            return "fault at %#x: how %d, want %d" % (m["x"][0], f["x"][2], how)
+        if how is None and f["a"] != 11:
+            return "fatal fault with signal %d, want 11" % f["a"]
+    fatal = next(i for i, e in enumerate(ev) if e["kind"] == "fault_fatal")
+    waits = [i for i, e in enumerate(ev) if e["kind"] == "syscall" and e["pid"] == 1
+             and tl.SYSCALLS[e["a"]] == "wait"]
+    if not waits or waits[-1] < fatal:
+        return "pid 1's wait did not end after the fatal fault"
+    return None
+
+
 TESTS = [
     {"name": "timeline_wrap", "append": "timeline=16 init=/t_timeline wrap",
      "expect": [r"^PASS: t_timeline", r"=== lde timeline end ===",
@@ -80,6 +110,10 @@ TESTS = [
     {"name": "timeline_cmd", "append": "init=/timeline /echo hi",
      "expect": [r"^hi$", r"=== lde timeline end ==="], "reject": REJECT,
      "check": only_the_command},
+    {"name": "timeline_faults", "append": "timeline=all init=/t_timeline faults",
+     "expect": [r"^PASS: t_timeline", r"=== lde timeline end ===",
+                r"lde: pid 2 \(t_timeline\) killed: store page fault"],
+     "reject": REJECT, "check": faults_told_apart},
     {"name": "timeline_off", "append": "timeline=bogus init=/true",
      "expect": [r"lde: bad timeline 'bogus' ignored"],
      "reject": REJECT + [r"lde timeline begin"]},
