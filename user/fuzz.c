@@ -426,19 +426,9 @@ static uint64_t pick_leases(void)
  * or the reply token there. */
 static long sys_a6(uint64_t nr, const uint64_t a[6], uint64_t a6)
 {
-	register uint64_t r0 __asm__("a0") = a[0];
-	register uint64_t r1 __asm__("a1") = a[1];
-	register uint64_t r2 __asm__("a2") = a[2];
-	register uint64_t r3 __asm__("a3") = a[3];
-	register uint64_t r4 __asm__("a4") = a[4];
-	register uint64_t r5 __asm__("a5") = a[5];
-	register uint64_t r6 __asm__("a6") = a6;
-	register uint64_t r7 __asm__("a7") = nr;
-	__asm__ volatile("ecall"
-			 : "+r"(r0), "+r"(r1), "+r"(r2), "+r"(r3), "+r"(r4), "+r"(r5), "+r"(r6)
-			 : "r"(r7)
-			 : "memory");
-	return (long)r0;
+	uint64_t r[7] = { a[0], a[1], a[2], a[3], a[4], a[5], a6 };
+	lde_ecall7((long)nr, r);
+	return (long)r[0];
 }
 
 /* ---- the guards: what a worker must never do --------------------------- */

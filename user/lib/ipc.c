@@ -15,24 +15,6 @@ static long check(long r)
 	return r;
 }
 
-/* ecall nr with a0..a6 = r[0..6]; r[0..6] = a0..a6 afterwards. */
-static inline void ipc_ecall(long nr, uint64_t r[7])
-{
-	register uint64_t a0 __asm__("a0") = r[0];
-	register uint64_t a1 __asm__("a1") = r[1];
-	register uint64_t a2 __asm__("a2") = r[2];
-	register uint64_t a3 __asm__("a3") = r[3];
-	register uint64_t a4 __asm__("a4") = r[4];
-	register uint64_t a5 __asm__("a5") = r[5];
-	register uint64_t a6 __asm__("a6") = r[6];
-	register long a7 __asm__("a7") = nr;
-	__asm__ volatile("ecall"
-			 : "+r"(a0), "+r"(a1), "+r"(a2), "+r"(a3), "+r"(a4), "+r"(a5), "+r"(a6)
-			 : "r"(a7)
-			 : "memory");
-	r[0] = a0, r[1] = a1, r[2] = a2, r[3] = a3, r[4] = a4, r[5] = a5, r[6] = a6;
-}
-
 int ep_create(void) { return (int)check(lde_syscall(SYS_ep_create, 0, 0, 0, 0, 0, 0)); }
 int ep_mint(int fd, uint64_t badge)
 {
@@ -45,7 +27,7 @@ long ipc_call(int fd, struct lde_msg *m, const struct lde_lease *leases)
 {
 	uint64_t r[7] = { (uint64_t)fd, m->info, m->w[0],	  m->w[1],
 			  m->w[2],	m->w[3], (uint64_t)leases };
-	ipc_ecall(SYS_ipc_call, r);
+	lde_ecall7(SYS_ipc_call, r);
 	if ((long)r[0] >= 0) {
 		m->info = r[0];
 		m->w[0] = r[2], m->w[1] = r[3], m->w[2] = r[4], m->w[3] = r[5];
@@ -67,14 +49,14 @@ static long received(uint64_t r[7], struct lde_msg *m)
 long ipc_recv(int fd, struct lde_msg *m)
 {
 	uint64_t r[7] = { (uint64_t)fd };
-	ipc_ecall(SYS_ipc_recv, r);
+	lde_ecall7(SYS_ipc_recv, r);
 	return received(r, m);
 }
 
 int ipc_reply(const struct lde_msg *m)
 {
 	uint64_t r[7] = { (uint64_t)m->token, m->info, m->w[0], m->w[1], m->w[2], m->w[3], 0 };
-	ipc_ecall(SYS_ipc_reply, r);
+	lde_ecall7(SYS_ipc_reply, r);
 	return (int)check((long)r[0]);
 }
 
@@ -82,7 +64,7 @@ long ipc_reply_recv(int fd, struct lde_msg *m)
 {
 	uint64_t r[7] = { (uint64_t)fd, m->info, m->w[0],	    m->w[1],
 			  m->w[2],	m->w[3], (uint64_t)m->token };
-	ipc_ecall(SYS_ipc_reply_recv, r);
+	lde_ecall7(SYS_ipc_reply_recv, r);
 	return received(r, m);
 }
 

@@ -49,6 +49,26 @@ long lde_syscall(long nr, long a0, long a1, long a2, long a3, long a4, long a5);
 #include "syscalls.def"
 #undef SYSCALL
 
+/* ecall nr with a0..a6 = r[0..6]; r[0..6] = a0..a6 afterwards: for the
+ * calls that use a6 (ipc_call's lease array, ipc_reply_recv's token) and
+ * return words in a1..a6. */
+static inline void lde_ecall7(long nr, uint64_t r[7])
+{
+	register uint64_t a0 __asm__("a0") = r[0];
+	register uint64_t a1 __asm__("a1") = r[1];
+	register uint64_t a2 __asm__("a2") = r[2];
+	register uint64_t a3 __asm__("a3") = r[3];
+	register uint64_t a4 __asm__("a4") = r[4];
+	register uint64_t a5 __asm__("a5") = r[5];
+	register uint64_t a6 __asm__("a6") = r[6];
+	register long a7 __asm__("a7") = nr;
+	__asm__ volatile("ecall"
+			 : "+r"(a0), "+r"(a1), "+r"(a2), "+r"(a3), "+r"(a4), "+r"(a5), "+r"(a6)
+			 : "r"(a7)
+			 : "memory");
+	r[0] = a0, r[1] = a1, r[2] = a2, r[3] = a3, r[4] = a4, r[5] = a5, r[6] = a6;
+}
+
 /* IPC (docs/ipc.md). A message: the info word (LDE_MSG_INFO(label,
  * nleases, capfd) on the way in; label, lease count, received descriptor
  * and flags on the way out), the sender's badge, four words, and the reply
