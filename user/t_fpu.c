@@ -85,6 +85,18 @@ static uint64_t ivcsw_now(void)
 	return proc_get(0, &pi) == 0 ? pi.ivcsw : 0;
 }
 
+/* Timer ticks that found this process running. The waiting loops below
+ * count ticks, not preemptions: a tick comes every quantum whether or not
+ * another process is runnable, while a preemption needs a competitor, and
+ * the last of the processes to finish has none (a loop on preemptions
+ * hung whenever a child had been preempted once before reading its
+ * starting count, so that its partner finished first). */
+static uint64_t ticks_now(void)
+{
+	struct lde_procinfo pi;
+	return proc_get(0, &pi) == 0 ? pi.ticks : 0;
+}
+
 /* Double and float arithmetic and libm whose last bits depend on the
  * rounding mode; long enough for many ticks at quantum=1. */
 static __attribute__((noinline)) double work(unsigned seed, long n)
@@ -165,10 +177,10 @@ static void test_regs(void)
 			uint64_t want[32], got[32];
 			pattern(want, (unsigned)k + 1);
 			uint64_t fcsr = (uint64_t)(k << 5 | (0x1f >> k)); /* frm, fflags */
-			uint64_t iv = ivcsw_now();
+			uint64_t iv = ivcsw_now(), t0 = ticks_now();
 			fp_fill(want);
 			fcsr_write(fcsr);
-			while (ivcsw_now() - iv < 20)
+			while (ticks_now() - t0 < 20)
 				burn(20000); /* integer only: the f registers wait */
 			fp_dump(got);
 			uint64_t got_fcsr = fcsr_read();
@@ -194,8 +206,8 @@ static void test_fork(void)
 	fcsr_write(FRM_RUP << 5 | 0x3);
 	pid_t pid = fork(); /* nothing in between uses the FPU */
 	if (pid == 0) {
-		uint64_t iv = ivcsw_now();
-		while (ivcsw_now() - iv < 10)
+		uint64_t t0 = ticks_now();
+		while (ticks_now() - t0 < 10)
 			burn(20000);
 		fp_dump(got);
 		CHECK(memcmp(got, before, sizeof got) == 0);
@@ -206,8 +218,8 @@ static void test_fork(void)
 	/* The parent changes its own meanwhile: the child's copy stays. */
 	fp_fill(mine);
 	fcsr_write(0);
-	uint64_t iv = ivcsw_now();
-	while (ivcsw_now() - iv < 10)
+	uint64_t t0 = ticks_now();
+	while (ticks_now() - t0 < 10)
 		burn(20000);
 	fp_dump(got);
 	CHECK(memcmp(got, mine, sizeof got) == 0);
