@@ -94,8 +94,9 @@ static int virtio_up(struct vq *q)
 	return 0;
 }
 
-/* Queue a read of sector into the data buffer and tell the device. */
-static void virtio_submit_read(struct vq *q, uint64_t sector)
+/* Queue a read of len bytes from sector into physical memory at data and
+ * tell the device. */
+static void virtio_submit(struct vq *q, uint64_t sector, uint64_t data, uint32_t len)
 {
 	volatile uint8_t *p = q->page;
 	volatile uint32_t *req = (volatile uint32_t *)(p + OFF_REQ);
@@ -103,10 +104,9 @@ static void virtio_submit_read(struct vq *q, uint64_t sector)
 	req[1] = 0;
 	*(volatile uint64_t *)(p + OFF_REQ + 8) = sector;
 	p[OFF_STATUS] = 0xff;
-	memset((void *)(p + OFF_DATA), 0, 512);
 	volatile struct desc *d = (volatile struct desc *)(p + OFF_DESC);
 	d[0] = (struct desc){ q->pa + OFF_REQ, 16, D_NEXT, 1 };
-	d[1] = (struct desc){ q->pa + OFF_DATA, 512, D_NEXT | D_WRITE, 2 };
+	d[1] = (struct desc){ data, len, D_NEXT | D_WRITE, 2 };
 	d[2] = (struct desc){ q->pa + OFF_STATUS, 1, D_WRITE, 0 };
 	volatile uint16_t *avail = (volatile uint16_t *)(p + OFF_AVAIL);
 	avail[2 + q->avail_idx % QSIZE] = 0;
@@ -114,6 +114,13 @@ static void virtio_submit_read(struct vq *q, uint64_t sector)
 	avail[1] = ++q->avail_idx;
 	__sync_synchronize();
 	wr(VIO_QUEUE_NOTIFY, 0);
+}
+
+/* A read of sector 0 into the queue page's data buffer. */
+static void virtio_submit_read(struct vq *q, uint64_t sector)
+{
+	memset((void *)(q->page + OFF_DATA), 0, 512);
+	virtio_submit(q, sector, q->pa + OFF_DATA, 512);
 }
 
 static uint16_t used_idx(struct vq *q)
@@ -222,6 +229,164 @@ static void lease_of_registers(void)
 	printf("dev: leases over the registers fail with EFAULT on both sides\n");
 }
 
+/* Acknowledge a completed request's interrupt at the device and at the
+ * kernel: the next one can come. */
+static void ack_all(int dev)
+{
+	wr(VIO_INT_ACK, rd(VIO_INT_STATUS));
+	CHECK_EQ(lde_sys_dev_irq_ack(dev), 0);
+}
+
+/* DMA blocks of several pages: physically contiguous, so the device may
+ * be given one buffer across their page boundaries; a block keeps the
+ * size it was first given; bad indexes and counts are refused. */
+static void dma_blocks(int dev, struct vq *q, int ntfn)
+{
+	uint64_t pa = 0, again = 0;
+	CHECK_EQ(lde_sys_dev_dma(dev, LDE_DEV_DMA(2, LDE_DEV_DMA_MAX_PAGES + 1), &pa), -EINVAL);
+	CHECK_EQ(lde_sys_dev_dma(dev, LDE_DEV_DMA(LDE_DEV_DMA_BLOCKS, 1), &pa), -EINVAL);
+	CHECK_EQ(lde_sys_dev_dma(dev, 1UL << 40, &pa), -EINVAL);
+	CHECK_EQ(pa, 0);
+	struct lde_devinfo info;
+	CHECK_EQ(lde_sys_dev_info(dev, &info), 0);
+	CHECK_EQ(info.dma_pages, 1); /* page 0, the queue's */
+	long before = phys_free_pages();
+	char *b = (char *)lde_sys_dev_dma(dev, LDE_DEV_DMA(2, 4), &pa);
+	CHECK((long)b > 0 && pa != 0 && (pa & 4095) == 0);
+	CHECK_EQ(phys_free_pages(), before - 4);
+	CHECK_EQ(lde_sys_dev_info(dev, &info), 0);
+	CHECK_EQ(info.dma_pages, 5);
+	CHECK_EQ(lde_sys_dev_dma(dev, LDE_DEV_DMA(2, 2), &again), -EINVAL); /* it has 4 */
+	CHECK_EQ(lde_sys_dev_dma(dev, 2, &again), -EINVAL);
+	char *b2 = (char *)lde_sys_dev_dma(dev, LDE_DEV_DMA(2, 4), &again);
+	CHECK((long)b2 > 0 && b2 != b);
+	CHECK_EQ(again, pa); /* the same block, mapped twice */
+	CHECK_EQ(phys_free_pages(), before - 4);
+	/* Sectors 0..3 (2 KiB) read to 1 KiB before the block's second page:
+	 * the device writes physical memory, the driver sees each sector
+	 * where its mapping says, both sides of the page boundary. */
+	memset(b, 0, 4 * 4096);
+	virtio_submit(q, 0, pa + 4096 - 1024, 2048);
+	CHECK_EQ(ntfn_wait(ntfn), IRQ_BIT);
+	CHECK_EQ(used_idx(q), q->avail_idx);
+	CHECK_EQ(q->page[OFF_STATUS], 0);
+	for (int k = 0; k < 4; k++) {
+		char want[16];
+		snprintf(want, sizeof want, "lde disk %d", k);
+		CHECK(memcmp(b + 4096 - 1024 + 512 * k, want, 10) == 0);
+		CHECK(memcmp(b2 + 4096 - 1024 + 512 * k, want, 10) == 0);
+	}
+	ack_all(dev);
+	printf("dev: a 4-page DMA block is contiguous: a read across its pages lands in place\n");
+}
+
+/* Memory short: a block that cannot be had fails with ENOMEM and takes
+ * nothing; once memory is back, the same request succeeds. */
+static void dma_exhaustion(int dev)
+{
+	int go[2];
+	CHECK_EQ(pipe(go), 0);
+	pid_t hog = fork();
+	if (hog == 0) { /* every free page promised to its heap */
+		while (sbrk(1 << 20) != (void *)-1)
+			;
+		while (sbrk(4096) != (void *)-1)
+			;
+		CHECK_EQ(write(go[1], "x", 1), 1);
+		for (;;)
+			sleep(1);
+	}
+	char c;
+	CHECK_EQ(read(go[0], &c, 1), 1);
+	CHECK(free_pages() < LDE_DEV_DMA_MAX_PAGES);
+	long before = phys_free_pages();
+	uint64_t pa = 1;
+	CHECK_EQ(lde_sys_dev_dma(dev, LDE_DEV_DMA(3, LDE_DEV_DMA_MAX_PAGES), &pa), -ENOMEM);
+	CHECK_EQ(pa, 0);
+	CHECK_EQ(phys_free_pages(), before);
+	struct lde_devinfo info;
+	CHECK_EQ(lde_sys_dev_info(dev, &info), 0);
+	CHECK_EQ(info.dma_pages, 5);
+	CHECK_EQ(kill(hog, SIGKILL), 0);
+	reap(hog);
+	close(go[0]);
+	close(go[1]);
+	long va = lde_sys_dev_dma(dev, LDE_DEV_DMA(3, LDE_DEV_DMA_MAX_PAGES), &pa);
+	CHECK(va > 0 && pa != 0);
+	CHECK_EQ(lde_sys_dev_info(dev, &info), 0);
+	CHECK_EQ(info.dma_pages, 5 + LDE_DEV_DMA_MAX_PAGES);
+	printf("dev: DMA with memory short fails with ENOMEM, takes nothing, succeeds later\n");
+}
+
+/* At most 4 processes map one open device (the kernel must find each
+ * mapping again at close); a place is free again once its process is
+ * gone. The caller (init) has mapped it: one place. */
+static void mapper_limit(int dev)
+{
+	int ready[2], done[2];
+	CHECK_EQ(pipe(ready), 0);
+	CHECK_EQ(pipe(done), 0);
+	char c;
+	for (int i = 0; i < 3; i++) {
+		if (fork() == 0) {
+			CHECK(lde_sys_dev_map(dev) > 0);
+			CHECK_EQ(write(ready[1], "x", 1), 1);
+			CHECK_EQ(read(done[0], &c, 1), 1);
+			child_done();
+		}
+		CHECK_EQ(read(ready[0], &c, 1), 1);
+	}
+	pid_t pid = fork();
+	if (pid == 0) {
+		uint64_t pa = 0;
+		CHECK_EQ(lde_sys_dev_map(dev), -EBUSY);
+		CHECK_EQ(lde_sys_dev_dma(dev, 0, &pa), -EBUSY);
+		child_done();
+	}
+	CHECK_EQ(reap(pid), 0);
+	CHECK_EQ(write(done[1], "xxx", 3), 3);
+	for (int i = 0; i < 3; i++) {
+		int st = -1;
+		CHECK(wait(&st) > 0 && st == 0);
+	}
+	pid = fork();
+	if (pid == 0) {
+		CHECK(lde_sys_dev_map(dev) > 0);
+		child_done();
+	}
+	CHECK_EQ(reap(pid), 0);
+	close(ready[0]), close(ready[1]), close(done[0]), close(done[1]);
+	printf("dev: at most 4 processes map a device; a gone one's place is free again\n");
+}
+
+/* A process that held the device and closed it: while a descriptor is
+ * left (a dup) its mappings work; after the last, its registers (or DMA
+ * pages) are gone, and touching them kills it. */
+static void revoked_at_close(int mgr, int dma)
+{
+	pid_t pid = fork();
+	if (pid == 0) {
+		int d = (int)lde_sys_dev_open(mgr, 0);
+		CHECK(d >= 0);
+		volatile uint32_t *r = (volatile uint32_t *)lde_sys_dev_map(d);
+		uint64_t pa;
+		volatile uint32_t *m = (volatile uint32_t *)lde_sys_dev_dma(d, 0, &pa);
+		CHECK((long)r > 0 && (long)m > 0);
+		int d2 = dup(d);
+		CHECK(d2 >= 0);
+		CHECK_EQ(close(d), 0);
+		CHECK_EQ(r[0], 0x74726976); /* still held, through d2 */
+		m[0] = m[0];
+		CHECK_EQ(close(d2), 0);
+		fflush(stdout);
+		volatile uint32_t *gone = dma ? m : r;
+		printf("FAIL: touched %s after close: %x\n", dma ? "DMA" : "registers", *gone);
+		child_done();
+	}
+	int st = reap(pid);
+	CHECK(WIFSIGNALED(st) && WTERMSIG(st) == SIGSEGV);
+}
+
 int main(void)
 {
 	int mgr = (int)lde_sys_dev_manager();
@@ -303,6 +468,9 @@ int main(void)
 	never_exec(regs, "registers");
 	never_exec(q.page, "DMA memory");
 	printf("dev: device mappings are never executable\n");
+	dma_blocks(dev, &q, ntfn);
+	dma_exhaustion(dev);
+	mapper_limit(dev);
 
 	/* A driver killed mid-way: the DMA pages stay with the device. */
 	CHECK_EQ(close(dev), 0);
@@ -338,18 +506,26 @@ int main(void)
 	CHECK_EQ(m2.ntfns, m1.ntfns);
 	CHECK_EQ(m2.free_pages, m1.free_pages - 1); /* only the device's new DMA page */
 
-	dev = (int)lde_sys_dev_open(mgr, 0);
+	/* The close took init's own mappings back too: a new map reuses the
+	 * window from its start. Children that close theirs lose them. */
+	revoked_at_close(mgr, 0);
+	revoked_at_close(mgr, 1);
+	printf("dev: after the last close the registers and DMA pages are unmapped\n");
+
+	dev = (int)lde_sys_dev_open(mgr, 0); /* another process may open it */
 	CHECK(dev >= 0);
 	uint64_t again = 0;
 	char *page = (char *)lde_sys_dev_dma(dev, 1, &again);
 	CHECK_EQ(again, pa1);
+	CHECK_EQ((long)page, va); /* the window's first DMA page, free again */
 	CHECK((long)page > 0 && strcmp(page, "left by the dead driver") == 0);
 	CHECK_EQ(lde_sys_dev_irq_bind(dev, ntfn, IRQ_BIT), 0);
 	uint64_t pa0 = 0;
-	CHECK_EQ(lde_sys_dev_dma(dev, 0, &pa0), va + 2 * 4096); /* the window's next page */
+	CHECK_EQ(lde_sys_dev_dma(dev, 0, &pa0), va + 4096);
 	CHECK_EQ(pa0, q.pa);
-	q.page = (volatile uint8_t *)(va + 2 * 4096);
-	CHECK_EQ(virtio_up(&q), 0); /* the new driver resets the device */
+	q.page = (volatile uint8_t *)(va + 4096);
+	CHECK_EQ((long)lde_sys_dev_map(dev), (long)regs); /* unmapped, so free again */
+	CHECK_EQ(virtio_up(&q), 0);			  /* the new driver resets the device */
 	virtio_submit_read(&q, 0);
 	CHECK_EQ(ntfn_wait(ntfn), IRQ_BIT);
 	check_done(&q);
