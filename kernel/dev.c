@@ -157,24 +157,32 @@ static int note_mapper(struct device *d)
 	return 0;
 }
 
-/* Take the device back from every process that mapped it: its registers
- * and DMA pages vanish from their windows (the pages stay the device's). */
-static void revoke_mappings(struct device *d)
+/* Take the device back from mapper i: its registers and DMA pages vanish
+ * from its window (the pages stay the device's). */
+static void revoke(struct device *d, int i)
 {
-	for (int i = 0; i < NMAPPERS; i++) {
-		if (mapper_alive(d, i)) {
-			struct mm *mm = &d->mappers[i].p->mm;
-			vm_unmap_phys(mm, d->base, d->size);
-			for (int b = 0; b < LDE_DEV_DMA_BLOCKS; b++)
-				if (d->dma[b].pages)
-					vm_unmap_phys(mm, kva_to_pa(d->dma[b].pages),
-						      d->dma[b].npages * PGSIZE);
-		}
-		d->mappers[i].p = NULL;
+	if (mapper_alive(d, i)) {
+		struct mm *mm = &d->mappers[i].p->mm;
+		vm_unmap_phys(mm, d->base, d->size);
+		for (int b = 0; b < LDE_DEV_DMA_BLOCKS; b++)
+			if (d->dma[b].pages)
+				vm_unmap_phys(mm, kva_to_pa(d->dma[b].pages),
+					      d->dma[b].npages * PGSIZE);
 	}
-	/* current may have been one of them; the others' tables are flushed
+	d->mappers[i].p = NULL;
+	/* current may have been the mapper; the others' tables are flushed
 	 * when they are switched to. */
 	arch_tlb_flush_all();
+}
+
+void dev_closed(struct file *f)
+{
+	for (int fd = 0; fd < NOFILE; fd++)
+		if (current->files[fd] == f)
+			return; /* still held, through another descriptor */
+	for (int i = 0; i < NMAPPERS; i++)
+		if (f->dev->mappers[i].p == current && mapper_alive(f->dev, i))
+			revoke(f->dev, i);
 }
 
 void dev_release(struct device *d)
@@ -186,7 +194,8 @@ void dev_release(struct device *d)
 		ntfn_put(d->ntfn);
 		d->ntfn = NULL;
 	}
-	revoke_mappings(d);
+	for (int i = 0; i < NMAPPERS; i++)
+		revoke(d, i);
 	d->open = NULL;
 }
 

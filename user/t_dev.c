@@ -360,9 +360,11 @@ static void mapper_limit(int dev)
 }
 
 /* A process that held the device and closed it: while a descriptor is
- * left (a dup) its mappings work; after the last, its registers (or DMA
- * pages) are gone, and touching them kills it. */
-static void revoked_at_close(int mgr, int dma)
+ * left (a dup) its mappings work; after its last, its registers (how 0)
+ * or DMA pages (1) are gone, and touching them kills it; so too (2) when
+ * the device stays open in another process (a child that inherited the
+ * descriptor, as one sent in a message would be). */
+static void revoked_at_close(int mgr, int how)
 {
 	pid_t pid = fork();
 	if (pid == 0) {
@@ -377,14 +379,31 @@ static void revoked_at_close(int mgr, int dma)
 		CHECK_EQ(close(d), 0);
 		CHECK_EQ(r[0], 0x74726976); /* still held, through d2 */
 		m[0] = m[0];
+		int hold[2];
+		CHECK_EQ(pipe(hold), 0);
+		if (how == 2 && fork() == 0) { /* holds the device until its parent dies */
+			char c;
+			close(hold[1]);
+			CHECK_EQ(read(hold[0], &c, 1), 0);
+			child_done();
+		}
 		CHECK_EQ(close(d2), 0);
+		if (how == 2)
+			CHECK_EQ(lde_sys_dev_open(mgr, 0), -EBUSY); /* the child has it */
 		fflush(stdout);
-		volatile uint32_t *gone = dma ? m : r;
-		printf("FAIL: touched %s after close: %x\n", dma ? "DMA" : "registers", *gone);
+		volatile uint32_t *gone = how == 1 ? m : r;
+		printf("FAIL: touched %s after close: %x\n", how == 1 ? "DMA" : "registers", *gone);
 		child_done();
 	}
-	int st = reap(pid);
-	CHECK(WIFSIGNALED(st) && WTERMSIG(st) == SIGSEGV);
+	/* The child dies; in case 2 its child, init's now, exits after it. */
+	for (int left = how == 2 ? 2 : 1; left > 0; left--) {
+		int st = -1;
+		pid_t got = wait(&st);
+		if (got == pid)
+			CHECK(WIFSIGNALED(st) && WTERMSIG(st) == SIGSEGV);
+		else
+			CHECK(got > 0 && st == 0);
+	}
 }
 
 int main(void)
@@ -510,6 +529,7 @@ int main(void)
 	 * window from its start. Children that close theirs lose them. */
 	revoked_at_close(mgr, 0);
 	revoked_at_close(mgr, 1);
+	revoked_at_close(mgr, 2);
 	printf("dev: after the last close the registers and DMA pages are unmapped\n");
 
 	dev = (int)lde_sys_dev_open(mgr, 0); /* another process may open it */
