@@ -15,8 +15,12 @@ struct free_page {
 };
 
 static struct {
-	uint64_t start, cur, end; /* physical; [start, cur) handed out once */
+	uint64_t cur, end; /* physical */
 } ranges[MAX_RANGES];
+/* Where each range began: [range_start[i], ranges[i].cur) has been handed
+ * out at least once (palloc_contig looks for returned runs there). Apart,
+ * so that palloc's loop over ranges keeps its 16-byte stride. */
+static uint64_t range_start[MAX_RANGES];
 static int nranges;
 static struct free_page *free_list;
 static uint64_t nfree, ntotal;
@@ -53,7 +57,7 @@ void palloc_add_range(uint64_t start, uint64_t end)
 		start += pages * PGSIZE;
 	}
 	KASSERT(nranges < MAX_RANGES);
-	ranges[nranges].start = ranges[nranges].cur = start;
+	range_start[nranges] = ranges[nranges].cur = start;
 	ranges[nranges].end = end;
 	nranges++;
 	nfree += (end - start) / PGSIZE;
@@ -116,7 +120,7 @@ static uint64_t find_run(uint64_t n)
 		}
 	for (int i = 0; i < nranges; i++) {
 		uint64_t run = 0;
-		for (uint64_t pa = ranges[i].start; pa < ranges[i].cur; pa += PGSIZE) {
+		for (uint64_t pa = range_start[i]; pa < ranges[i].cur; pa += PGSIZE) {
 			run = refcount[(pa - ram_base) / PGSIZE] ? 0 : run + 1;
 			if (run == n) {
 				uint64_t first = pa + PGSIZE - n * PGSIZE;
@@ -137,10 +141,12 @@ void *palloc_contig(uint64_t n)
 	uint64_t pa = find_run(n);
 	if (!pa)
 		return NULL;
+	/* Not through ref_of: a third caller would take it out of line, and
+	 * palloc with it. */
+	uint16_t *ref = &refcount[(pa - ram_base) / PGSIZE];
 	for (uint64_t i = 0; i < n; i++) {
-		uint16_t *ref = ref_of(pa_to_kva(pa + i * PGSIZE));
-		KASSERT(*ref == 0);
-		*ref = 1;
+		KASSERT(ref[i] == 0);
+		ref[i] = 1;
 	}
 	nfree -= n;
 	return pa_to_kva(pa);
