@@ -169,6 +169,8 @@ static void no_capability(int mgr, int dev, int ntfn)
 		CHECK_EQ(lde_sys_dev_irq_ack(0), -EBADF);
 		uint64_t pa;
 		CHECK_EQ(lde_sys_dev_dma(0, 0, &pa), -EBADF);
+		struct lde_devinfo info;
+		CHECK_EQ(lde_sys_dev_info(dev, &info), -EBADF);
 		child_done();
 	}
 	CHECK_EQ(reap(pid), 0);
@@ -228,6 +230,32 @@ static void lease_of_registers(void)
 	CHECK_EQ(close(ep), 0);
 	CHECK_EQ(rd(VIO_MAGIC), 0x74726976);
 	printf("dev: leases over the registers fail with EFAULT on both sides\n");
+}
+
+/* A driver that also serves requests: its notification bound to it, the
+ * disk's interrupt ends its recv with the bits (straight from the trap
+ * when it came while the CPU idled, as it mostly does here). dev_info
+ * counts the interrupts. */
+static void irq_to_bound_recv(struct vq *q, int dev, int ntfn)
+{
+	int ep = ep_create();
+	CHECK(ep >= 0);
+	CHECK_EQ(ntfn_bind(ntfn), 0);
+	struct lde_devinfo before, after;
+	CHECK_EQ(lde_sys_dev_info(dev, &before), 0);
+	for (int i = 0; i < 5; i++) {
+		virtio_submit_read(q, 0);
+		struct lde_msg m;
+		CHECK_EQ(ipc_recv(ep, &m), (long)LDE_MSG_NTFN);
+		CHECK_EQ(m.w[0], IRQ_BIT);
+		check_done(q);
+		CHECK_EQ(lde_sys_dev_irq_ack(dev), 0);
+	}
+	CHECK_EQ(lde_sys_dev_info(dev, &after), 0);
+	CHECK_EQ(after.irqs, before.irqs + 5);
+	CHECK_EQ(ntfn_bind(-1), 0);
+	CHECK_EQ(close(ep), 0);
+	printf("dev: the interrupt ends a bound recv with its bits\n");
 }
 
 /* Acknowledge a completed request's interrupt at the device and at the
@@ -483,6 +511,15 @@ int main(int argc, char **argv)
 	CHECK_EQ(rd(VIO_MAGIC), 0x74726976);
 	CHECK_EQ(rd(VIO_VERSION), 2);
 	CHECK_EQ(rd(VIO_DEVICE_ID), 2);
+	struct lde_devinfo info;
+	CHECK_EQ(lde_sys_dev_info(dev, &info), 0);
+	CHECK_EQ(info.regs_pa, 0x10001000); /* QEMU virt's slot 0 */
+	CHECK_EQ(info.regs_size, 4096);
+	CHECK_EQ(info.irq, 1);
+	CHECK_EQ(info.irqs, 0);
+	CHECK_EQ(info.dma_pages, 0);
+	CHECK_EQ(lde_sys_dev_info(dev, (void *)8), -EFAULT);
+	CHECK_EQ(lde_sys_dev_info(mgr, &info), -EBADF);
 	printf("dev: virtio-mmio registers mapped: magic 0x%x version %u device %u\n",
 	       (unsigned)rd(VIO_MAGIC), (unsigned)rd(VIO_VERSION), (unsigned)rd(VIO_DEVICE_ID));
 
@@ -541,6 +578,7 @@ int main(int argc, char **argv)
 	CHECK_EQ(ntfn_poll(ntfn), 0); /* acknowledged at the device: no storm */
 	printf("dev: interrupt masked until ack, delivered after it\n");
 
+	irq_to_bound_recv(&q, dev, ntfn);
 	no_capability(mgr, dev, ntfn);
 	never_exec(regs, "registers");
 	never_exec(q.page, "DMA memory");

@@ -29,6 +29,7 @@ TESTS = [
                 r"dev: leases over the registers fail with EFAULT on both sides",
                 r"dev: virtio-blk sector 0 read; its interrupt arrived as notification bits",
                 r"dev: interrupt masked until ack, delivered after it",
+                r"dev: the interrupt ends a bound recv with its bits",
                 r"dev: without the device descriptor: open, map, bind, ack and dma refused",
                 r"dev: device mappings are never executable",
                 r"dev: a 4-page DMA block is contiguous: a read across its pages lands in place",
