@@ -266,6 +266,26 @@ static void ack_all(int dev)
 	CHECK_EQ(lde_sys_dev_irq_ack(dev), 0);
 }
 
+/* Sectors 0..3 (2 KiB) read to 1 KiB before page `page` of the block at
+ * b (physical pa): the device writes physical memory, the driver sees
+ * each sector where its mapping says, both sides of the page boundary,
+ * only if the block's pages are contiguous. */
+static void read_across(struct vq *q, int dev, int ntfn, char *b, uint64_t pa, int page)
+{
+	uint64_t off = (uint64_t)page * 4096 - 1024;
+	memset(b + off, 0, 2048);
+	virtio_submit(q, 0, pa + off, 2048);
+	CHECK_EQ(ntfn_wait(ntfn), IRQ_BIT);
+	CHECK_EQ(used_idx(q), q->avail_idx);
+	CHECK_EQ(q->page[OFF_STATUS], 0);
+	for (int k = 0; k < 4; k++) {
+		char want[16];
+		snprintf(want, sizeof want, "lde disk %d", k);
+		CHECK(memcmp(b + off + 512 * k, want, 10) == 0);
+	}
+	ack_all(dev);
+}
+
 /* DMA blocks of several pages: physically contiguous, so the device may
  * be given one buffer across their page boundaries; a block keeps the
  * size it was first given; bad indexes and counts are refused. */
@@ -291,36 +311,28 @@ static void dma_blocks(int dev, struct vq *q, int ntfn)
 	CHECK((long)b2 > 0 && b2 != b);
 	CHECK_EQ(again, pa); /* the same block, mapped twice */
 	CHECK_EQ(phys_free_pages(), before - 4);
-	/* Sectors 0..3 (2 KiB) read to 1 KiB before the block's second page:
-	 * the device writes physical memory, the driver sees each sector
-	 * where its mapping says, both sides of the page boundary. */
-	memset(b, 0, 4 * 4096);
-	virtio_submit(q, 0, pa + 4096 - 1024, 2048);
-	CHECK_EQ(ntfn_wait(ntfn), IRQ_BIT);
-	CHECK_EQ(used_idx(q), q->avail_idx);
-	CHECK_EQ(q->page[OFF_STATUS], 0);
-	for (int k = 0; k < 4; k++) {
-		char want[16];
-		snprintf(want, sizeof want, "lde disk %d", k);
-		CHECK(memcmp(b + 4096 - 1024 + 512 * k, want, 10) == 0);
-		CHECK(memcmp(b2 + 4096 - 1024 + 512 * k, want, 10) == 0);
-	}
-	ack_all(dev);
+	read_across(q, dev, ntfn, b, pa, 1);
+	CHECK(memcmp(b2 + 4096 - 1024, "lde disk 0", 10) == 0); /* the other mapping */
 	printf("dev: a 4-page DMA block is contiguous: a read across its pages lands in place\n");
 }
 
 /* Memory short: a block that cannot be had fails with ENOMEM and takes
- * nothing; once memory is back, the same request succeeds. */
-static void dma_exhaustion(int dev)
+ * nothing. The hog that took it all had every page in use once, so when
+ * it is gone the never-used memory is spent: the same request succeeds
+ * from a run of returned pages, as contiguous as the device needs. */
+static void dma_exhaustion(int dev, struct vq *q, int ntfn)
 {
 	int go[2];
 	CHECK_EQ(pipe(go), 0);
 	pid_t hog = fork();
-	if (hog == 0) { /* every free page promised to its heap */
+	if (hog == 0) { /* every free page promised to its heap, then used */
+		char *heap = sbrk(0);
 		while (sbrk(1 << 20) != (void *)-1)
 			;
 		while (sbrk(4096) != (void *)-1)
 			;
+		for (char *p = heap; p < (char *)sbrk(0); p += 4096)
+			*p = 1;
 		CHECK_EQ(write(go[1], "x", 1), 1);
 		for (;;)
 			sleep(1);
@@ -344,6 +356,8 @@ static void dma_exhaustion(int dev)
 	CHECK(va > 0 && pa != 0);
 	CHECK_EQ(lde_sys_dev_info(dev, &info), 0);
 	CHECK_EQ(info.dma_pages, 5 + LDE_DEV_DMA_MAX_PAGES);
+	for (int page = 1; page < LDE_DEV_DMA_MAX_PAGES; page += 7)
+		read_across(q, dev, ntfn, (char *)va, pa, page);
 	printf("dev: DMA with memory short fails with ENOMEM, takes nothing, succeeds later\n");
 }
 
@@ -584,7 +598,7 @@ int main(int argc, char **argv)
 	never_exec(q.page, "DMA memory");
 	printf("dev: device mappings are never executable\n");
 	dma_blocks(dev, &q, ntfn);
-	dma_exhaustion(dev);
+	dma_exhaustion(dev, &q, ntfn);
 	mapper_limit(dev);
 
 	/* A driver killed mid-way: the DMA pages stay with the device. */
