@@ -92,7 +92,8 @@ def report(disk):
             continue
         what, xv6, target = ROWS[name]
         n, iters, _ = first[name]
-        wall = statistics.median(w[name][2] for w in walls if name in w)
+        ws = [w[name][2] for w in walls if name in w]
+        wall = statistics.median(ws) if ws else None
         verdict = "" if target is None else ("meets target" if n <= target else "MISSES TARGET")
         ok &= target is None or n <= target
         print("%-15s %13s %12s %13s  %-13s %11s %13s" % (name, fmt(n), fmt(xv6), fmt(target), verdict,
