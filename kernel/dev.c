@@ -12,21 +12,36 @@
 #include "hooks.h"
 #include "ipc.h"
 #include "kassert.h"
+#include "kstring.h"
 #include "palloc.h"
 #include "proc.h"
 #include "syscall.h"
 #include "vm.h"
 
-#define NDEV 8		/* QEMU virt has 8 virtio-mmio slots */
-#define DEV_DMA_PAGES 8 /* per device; kept for the device's life */
+#define NDEV 8	   /* QEMU virt has 8 virtio-mmio slots */
+#define NMAPPERS 4 /* processes that may map one open device */
+
+struct dma_block {
+	void *pages;	 /* npages contiguous pages, or NULL */
+	uint64_t npages; /* allocated on first request, never freed */
+};
 
 struct device {
 	uint64_t base, size; /* registers, page-aligned */
 	uint32_t irq;
-	struct file *open;	  /* the one open file, NULL if closed */
-	struct ntfn *ntfn;	  /* bound to the interrupt, or NULL */
-	uint64_t bits;		  /* what the interrupt signals */
-	void *dma[DEV_DMA_PAGES]; /* allocated on first request, never freed */
+	struct file *open; /* the one open file, NULL if closed */
+	struct ntfn *ntfn; /* bound to the interrupt, or NULL */
+	uint64_t bits;	   /* what the interrupt signals */
+	uint64_t irqs;	   /* interrupts taken */
+	uint64_t stamp;	   /* arch_irq_stamp of the last one */
+	struct dma_block dma[LDE_DEV_DMA_BLOCKS];
+	/* The processes that mapped registers or DMA pages through the open
+	 * file: dev_release takes the mappings back. A slot is stale once
+	 * its process is gone (pid no longer matches). */
+	struct {
+		struct proc *p;
+		int pid;
+	} mappers[NMAPPERS];
 };
 
 static struct device devices[NDEV];
@@ -115,6 +130,61 @@ long sys_dev_open(long mgr, int index)
 	return fd;
 }
 
+static bool mapper_alive(struct device *d, int i)
+{
+	struct proc *p = d->mappers[i].p;
+	return p && p->state != P_UNUSED && p->pid == d->mappers[i].pid;
+}
+
+/* Note current as a process that maps the device: 0, or -EBUSY if
+ * NMAPPERS others do. Before the mapping, so that a failure changes
+ * nothing. */
+static int note_mapper(struct device *d)
+{
+	int free = -1;
+	for (int i = 0; i < NMAPPERS; i++) {
+		if (mapper_alive(d, i)) {
+			if (d->mappers[i].p == current)
+				return 0;
+		} else if (free < 0) {
+			free = i;
+		}
+	}
+	if (free < 0)
+		return -EBUSY;
+	d->mappers[free].p = current;
+	d->mappers[free].pid = current->pid;
+	return 0;
+}
+
+/* Take the device back from mapper i: its registers and DMA pages vanish
+ * from its window (the pages stay the device's). */
+static void revoke(struct device *d, int i)
+{
+	if (mapper_alive(d, i)) {
+		struct mm *mm = &d->mappers[i].p->mm;
+		vm_unmap_phys(mm, d->base, d->size);
+		for (int b = 0; b < LDE_DEV_DMA_BLOCKS; b++)
+			if (d->dma[b].pages)
+				vm_unmap_phys(mm, kva_to_pa(d->dma[b].pages),
+					      d->dma[b].npages * PGSIZE);
+	}
+	d->mappers[i].p = NULL;
+	/* current may have been the mapper; the others' tables are flushed
+	 * when they are switched to. */
+	arch_tlb_flush_all();
+}
+
+void dev_closed(struct file *f)
+{
+	for (int fd = 0; fd < NOFILE; fd++)
+		if (current->files[fd] == f)
+			return; /* still held, through another descriptor */
+	for (int i = 0; i < NMAPPERS; i++)
+		if (f->dev->mappers[i].p == current && mapper_alive(f->dev, i))
+			revoke(f->dev, i);
+}
+
 void dev_release(struct device *d)
 {
 	if (d->open == NULL)
@@ -124,6 +194,8 @@ void dev_release(struct device *d)
 		ntfn_put(d->ntfn);
 		d->ntfn = NULL;
 	}
+	for (int i = 0; i < NMAPPERS; i++)
+		revoke(d, i);
 	d->open = NULL;
 }
 
@@ -132,31 +204,61 @@ long sys_dev_map(long fd)
 	struct device *d = device_of(fd);
 	if (!d)
 		return -EBADF;
-	return vm_map_device(&current->mm, d->base, d->size);
+	int err = note_mapper(d);
+	return err ? err : vm_map_device(&current->mm, d->base, d->size);
 }
 
-/* dev_dma(fd, i, pa): DMA page i of the device (zeroed when first
- * allocated; afterwards as the last driver left it), mapped into the
- * caller; its physical address is stored at pa. Returns the address. */
-long sys_dev_dma(long fd, uint64_t i, uintptr_t upa)
+/* dev_dma(fd, LDE_DEV_DMA(i, n), pa): DMA block i of the device, n
+ * physically contiguous pages (zeroed when first allocated; afterwards as
+ * the last driver left them), mapped into the caller; the first page's
+ * physical address is stored at pa. Returns the address. A block keeps
+ * the size it was first allocated with. */
+long sys_dev_dma(long fd, uint64_t arg, uintptr_t upa)
 {
 	struct device *d = device_of(fd);
 	if (!d)
 		return -EBADF;
-	if (i >= DEV_DMA_PAGES)
+	uint64_t i = arg & 0xff, n = arg >> 8;
+	if (n == 0)
+		n = 1;
+	if (i >= LDE_DEV_DMA_BLOCKS || n > LDE_DEV_DMA_MAX_PAGES)
+		return -EINVAL;
+	struct dma_block *b = &d->dma[i];
+	if (b->pages && b->npages != n)
 		return -EINVAL;
 	uint64_t pa = 0;
 	int err = copyout(&current->mm, upa, &pa, sizeof pa); /* before any change */
 	if (err)
 		return err;
-	if (!d->dma[i] && !(d->dma[i] = palloc_zeroed()))
-		return -ENOMEM;
-	long va = vm_map_dma(&current->mm, d->dma[i]);
+	if ((err = note_mapper(d)))
+		return err;
+	if (!b->pages) {
+		if (!(b->pages = palloc_contig(n)))
+			return -ENOMEM;
+		memset(b->pages, 0, n * PGSIZE);
+		b->npages = n;
+	}
+	long va = vm_map_dma(&current->mm, b->pages, n);
 	if (va < 0)
 		return va;
-	pa = kva_to_pa(d->dma[i]);
+	pa = kva_to_pa(b->pages);
 	err = copyout(&current->mm, upa, &pa, sizeof pa);
 	return err ? err : va;
+}
+
+long sys_dev_info(long fd, uintptr_t uinfo)
+{
+	struct device *d = device_of(fd);
+	if (!d)
+		return -EBADF;
+	struct lde_devinfo info = { .regs_pa = d->base,
+				    .regs_size = d->size,
+				    .irq = d->irq,
+				    .irqs = d->irqs,
+				    .irq_instret = d->stamp };
+	for (int b = 0; b < LDE_DEV_DMA_BLOCKS; b++)
+		info.dma_pages += d->dma[b].pages ? d->dma[b].npages : 0;
+	return copyout(&current->mm, uinfo, &info, sizeof info);
 }
 
 /* dev_irq_bind(fd, ntfn, bits): the device's interrupt signals bits on the
@@ -195,6 +297,8 @@ void dev_interrupt(uint32_t irq)
 	for (int i = 0; i < ndevices; i++) {
 		/* Unbound, it stays masked: only a bound source is unmasked. */
 		if (devices[i].irq == irq && devices[i].ntfn) {
+			devices[i].irqs++;
+			devices[i].stamp = arch_irq_stamp();
 			ntfn_signal_from_kernel(devices[i].ntfn, devices[i].bits);
 			return;
 		}

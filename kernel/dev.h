@@ -12,6 +12,13 @@ struct device;
  * kernel itself never touches the registers. */
 void dev_init(const struct fdt *fdt);
 /* The last descriptor of an open device was closed: its interrupt is
- * masked and unbound; its DMA pages stay with it for the next driver. */
+ * masked and unbound, its registers and DMA pages unmapped from every
+ * process that mapped them; the DMA pages stay with it for the next
+ * driver. */
 void dev_release(struct device *d);
+/* current closed a descriptor of the open device f: if it holds no other,
+ * its mappings of the device are taken back (the device may stay open
+ * elsewhere: a descriptor passed on, or inherited). Before the file_put. */
+struct file;
+void dev_closed(struct file *f);
 int dev_count(void); /* devices open (meminfo) */

@@ -112,9 +112,13 @@ void ntfn_signal_from_kernel(struct ntfn *n, uint64_t bits)
 	if (!w)
 		return;
 	/* From an interrupt: in U-mode the interrupted process yields to the
-	 * waiter; in the idle loop the waiter simply becomes runnable. */
+	 * waiter; in the idle loop a waiter blocked without its kernel stack
+	 * (the usual case: not traced) runs straight from the trap, any
+	 * other becomes runnable. */
 	if (current)
 		sched_yield_to(w);
+	else if (w->ipc_resume != IPC_RESUME_NONE)
+		sched_run_from_idle(w);
 	else
 		sched_make_runnable(w);
 }

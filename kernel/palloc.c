@@ -17,6 +17,10 @@ struct free_page {
 static struct {
 	uint64_t cur, end; /* physical */
 } ranges[MAX_RANGES];
+/* Where each range began: [range_start[i], ranges[i].cur) has been handed
+ * out at least once (palloc_contig looks for returned runs there). Apart,
+ * so that palloc's loop over ranges keeps its 16-byte stride. */
+static uint64_t range_start[MAX_RANGES];
 static int nranges;
 static struct free_page *free_list;
 static uint64_t nfree, ntotal;
@@ -53,7 +57,7 @@ void palloc_add_range(uint64_t start, uint64_t end)
 		start += pages * PGSIZE;
 	}
 	KASSERT(nranges < MAX_RANGES);
-	ranges[nranges].cur = start;
+	range_start[nranges] = ranges[nranges].cur = start;
 	ranges[nranges].end = end;
 	nranges++;
 	nfree += (end - start) / PGSIZE;
@@ -84,6 +88,68 @@ void *palloc(void)
 	*ref = 1;
 	nfree--;
 	return page;
+}
+
+/* n free pages in a row from [pa, pa + n pages), every one of them on the
+ * free list: off the list they come (one walk of it). */
+static void take_from_free_list(uint64_t pa, uint64_t n)
+{
+	uint64_t end = pa + n * PGSIZE, left = n;
+	for (struct free_page **pp = &free_list; *pp && left;) {
+		uint64_t a = kva_to_pa(*pp);
+		if (a >= pa && a < end) {
+			*pp = (*pp)->next;
+			left--;
+		} else {
+			pp = &(*pp)->next;
+		}
+	}
+	KASSERT(left == 0);
+}
+
+/* Where n free pages in a row are: never-used memory first (a bump
+ * range's tail), else a run of returned pages (refcount 0 below a range's
+ * bump pointer: exactly the pages on the free list). 0 if none. */
+static uint64_t find_run(uint64_t n)
+{
+	for (int i = 0; i < nranges; i++)
+		if ((ranges[i].end - ranges[i].cur) / PGSIZE >= n) {
+			uint64_t pa = ranges[i].cur;
+			ranges[i].cur += n * PGSIZE;
+			return pa;
+		}
+	for (int i = 0; i < nranges; i++) {
+		uint64_t run = 0;
+		for (uint64_t pa = range_start[i]; pa < ranges[i].cur; pa += PGSIZE) {
+			run = refcount[(pa - ram_base) / PGSIZE] ? 0 : run + 1;
+			if (run == n) {
+				uint64_t first = pa + PGSIZE - n * PGSIZE;
+				take_from_free_list(first, n);
+				return first;
+			}
+		}
+	}
+	return 0;
+}
+
+void *palloc_contig(uint64_t n)
+{
+	if (n == 1)
+		return palloc();
+	if (n == 0 || n > nfree - nreserved)
+		return NULL;
+	uint64_t pa = find_run(n);
+	if (!pa)
+		return NULL;
+	/* Not through ref_of: a third caller would take it out of line, and
+	 * palloc with it. */
+	uint16_t *ref = &refcount[(pa - ram_base) / PGSIZE];
+	for (uint64_t i = 0; i < n; i++) {
+		KASSERT(ref[i] == 0);
+		ref[i] = 1;
+	}
+	nfree -= n;
+	return pa_to_kva(pa);
 }
 
 void *palloc_zeroed(void)

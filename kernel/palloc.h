@@ -15,6 +15,11 @@ void palloc_add_range(uint64_t start, uint64_t end);
 
 void *palloc(void); /* refcount 1, contents undefined; NULL if none */
 void *palloc_zeroed(void);
+/* n pages physically contiguous (DMA), each with refcount 1 and freed on
+ * its own by page_put; contents undefined. NULL if n is 0 or no run of n
+ * free pages is there (promised pages are never taken). It may scan the
+ * whole refcount table: for rare callers (dev_dma). */
+void *palloc_contig(uint64_t n);
 void page_get(void *page); /* one more reference */
 void page_put(void *page); /* one fewer; freed at zero */
 unsigned page_refcount(const void *page);

@@ -216,6 +216,18 @@ void sched_exit(void)
 	panic("sched_exit: zombie ran again");
 }
 
+void sched_run_from_idle(struct proc *p)
+{
+	KASSERT(!current && p->state == P_SLEEPING && p->ipc_resume);
+	p->state = P_RUNNING;
+	p->waiting_on = NULL;
+	current = p;
+	p->run_start = arch_now();
+	next_tick = p->run_start + sched_quantum;
+	mmu_activate(p->mm.pt);
+	arch_idle_trap_resume(&p->ctx);
+}
+
 /* The idle loop, on the boot stack. Interrupts are enabled only here,
  * around wfi: the hart sleeps until the timer or a device needs it. */
 void sched_start(void)

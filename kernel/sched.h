@@ -64,6 +64,11 @@ void sched_queue_front(struct proc *p);
  * up to resume it (IPC: ipc_resume_entry), gives up the CPU; what its
  * kernel stack holds is dropped. */
 void sched_block_dropped(void) __attribute__((noreturn));
+/* In an interrupt's handler in the idle loop (current NULL): p, woken
+ * (still SLEEPING, on no list) and blocked without its kernel stack, runs
+ * now, straight from the trap: no return to the idle loop, no swtch (the
+ * direct hand-off of docs/ipc.md, for interrupts). */
+void sched_run_from_idle(struct proc *p) __attribute__((noreturn));
 
 /* The FP registers (the lazy switch, sched.c), for a current that has
  * used them (fp_used; the callers test it, to keep fork and exec cheap for

@@ -1,4 +1,5 @@
 /* System calls on file descriptors. */
+#include "dev.h"
 #include "errno.h"
 #include "file.h"
 #include "pipe.h"
@@ -43,6 +44,8 @@ long sys_close(long fd)
 	if (!f)
 		return -EBADF;
 	current->files[fd] = NULL;
+	if (f->type == FILE_DEVICE)
+		dev_closed(f);
 	file_put(f);
 	return 0;
 }

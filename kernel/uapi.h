@@ -174,3 +174,21 @@ struct lde_lease {
 
 /* Notification words: bit 63 is never set (results are non-negative). */
 #define LDE_NTFN_BITS (~0ULL >> 1)
+
+/* Devices (docs/ipc.md, "Devices"). dev_dma's second argument: DMA block
+ * i of the device, npages physically contiguous pages (0 or 1: one page,
+ * as before counts existed; at most LDE_DEV_DMA_MAX_PAGES). */
+#define LDE_DEV_DMA(i, npages) ((uint64_t)(i) | (uint64_t)(npages) << 8)
+#define LDE_DEV_DMA_BLOCKS 8
+#define LDE_DEV_DMA_MAX_PAGES 16
+/* dev_info(fd, info): what the kernel knows of an open device. */
+struct lde_devinfo {
+	uint64_t regs_pa, regs_size; /* the register window dev_map maps */
+	uint64_t irq;		     /* its interrupt source (PLIC number) */
+	uint64_t irqs;		     /* interrupts taken since boot */
+	/* The instruction count (rdinstret) at the first instruction of the
+	 * trap of the last interrupt, if it was taken while the CPU idled,
+	 * else 0: a driver woken by it measures the wake-up (bench). */
+	uint64_t irq_instret;
+	uint64_t dma_pages; /* DMA pages the device holds */
+};

@@ -228,18 +228,28 @@ long vm_map_device(struct mm *mm, uint64_t pa, uint64_t size)
 	return (long)va;
 }
 
-long vm_map_dma(struct mm *mm, void *page)
+long vm_map_dma(struct mm *mm, void *pages, uint64_t n)
 {
 	KASSERT(mm->stack_low < USER_TOP);
-	uint64_t va = window_free(mm, USER_DEV_DMA, USER_DEV_BASE + USER_DEV_SIZE, 1);
+	uint64_t va = n ? window_free(mm, USER_DEV_DMA, USER_DEV_BASE + USER_DEV_SIZE, n) : 0;
 	if (!va)
 		return -ENOMEM;
-	int err = mmu_map_page(mm->pt, va, page, PERM_R | PERM_W | PERM_U);
-	if (err)
-		return err;
-	page_get(page);
-	mm->pages++;
+	for (uint64_t i = 0; i < n; i++) {
+		void *page = (char *)pages + i * PGSIZE;
+		int err = mmu_map_page(mm->pt, va + i * PGSIZE, page, PERM_R | PERM_W | PERM_U);
+		if (err)
+			return err; /* the pages mapped so far stay, counted */
+		page_get(page);
+		mm->pages++;
+	}
 	return (long)va;
+}
+
+void vm_unmap_phys(struct mm *mm, uint64_t pa, uint64_t size)
+{
+	if (mm->pt && mm->pages)
+		mmu_unmap_window_phys(mm->pt, USER_DEV_BASE, USER_DEV_BASE + USER_DEV_SIZE, pa,
+				      size, &mm->pages);
 }
 
 static bool demand_paged(struct mm *mm, uint64_t va)

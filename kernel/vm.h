@@ -46,9 +46,13 @@ int vm_map_anon(struct mm *mm, uint64_t va, uint64_t len, unsigned perm);
  * address, or -ENOMEM if there is none or tables cannot be had. Not
  * inherited by fork. */
 long vm_map_device(struct mm *mm, uint64_t pa, uint64_t size);
-/* Map a DMA page (RAM the caller holds a reference to; the mapping takes
- * another) read/write at the lowest free place in the window's DMA half. */
-long vm_map_dma(struct mm *mm, void *page);
+/* Map n physically contiguous DMA pages (RAM the caller holds a reference
+ * to; the mapping takes another on each) read/write at the lowest free
+ * place in the window's DMA half with room for all n. */
+long vm_map_dma(struct mm *mm, void *pages, uint64_t n);
+/* Unmap whatever the device window maps of physical [pa, pa + size): a
+ * device's registers or DMA pages, revoked (dev_release). No TLB flush. */
+void vm_unmap_phys(struct mm *mm, uint64_t pa, uint64_t size);
 /* Resolve a user fault: 0 if the page is now accessible, else -EFAULT or
  * -ENOMEM. */
 int vm_fault(struct mm *mm, uint64_t va, enum vm_access access);

@@ -98,6 +98,11 @@ static inline void arch_return_to_user(struct trapframe *tf) __attribute__((nore
  * switched to, then return to U-mode: for a process that blocked without
  * keeping its kernel stack. */
 static inline void arch_ctx_resume_ipc(struct context *ctx, struct trapframe *tf);
+/* From the handler of an interrupt taken in the idle loop: leave for ctx,
+ * made by arch_ctx_resume_ipc, at once. The trap's frame and the idle
+ * loop's stack are dropped (the idle loop's saved context still resumes
+ * it); the return to U-mode at the end of ctx's path is the trap's. */
+static inline void arch_idle_trap_resume(struct context *ctx) __attribute__((noreturn));
 
 /* --- floating point (fpu.S) ---
  * A process's FP registers, kept by kernel/ in its struct proc; the lazy
@@ -191,6 +196,11 @@ void mmu_unmap_range(pagetable_t pt, uint64_t start, uint64_t end, uint64_t *pag
  * only clearing device registers, and subtracts their number from *pages. */
 int mmu_map_device_page(pagetable_t pt, uint64_t va, uint64_t pa, unsigned perm);
 void mmu_unmap_window(pagetable_t pt, uint64_t start, uint64_t end, uint64_t *pages);
+/* The same for only the pages of [start, end) mapping physical memory in
+ * [pa, pa + size): a device's registers or DMA pages, revoked. No TLB
+ * flush. */
+void mmu_unmap_window_phys(pagetable_t pt, uint64_t start, uint64_t end, uint64_t pa, uint64_t size,
+			   uint64_t *pages);
 /* A device interrupt source the kernel does not handle itself: route irq
  * to dev_interrupt (hooks.h), masked; the PLIC delivers it only while
  * unmasked. When it fires, arch/ masks it, completes the claim, then calls
@@ -198,6 +208,10 @@ void mmu_unmap_window(pagetable_t pt, uint64_t start, uint64_t end, uint64_t *pa
 int arch_irq_route(uint32_t irq); /* 0, or -EINVAL: no PLIC, or irq bad or taken */
 void arch_irq_mask(uint32_t irq);
 void arch_irq_unmask(uint32_t irq);
+/* In a device interrupt's handler: the instruction count (instret) at the
+ * first instruction of its trap if the trap was taken in the idle loop,
+ * else 0 (traps from U-mode are not stamped, to keep them short). */
+uint64_t arch_irq_stamp(void);
 /* Map every page of src in [start, end) into dst too, taking a reference;
  * writable pages become read-only and PERM_COW in both. Adds the number of
  * pages shared to *shared. 0 or -ENOMEM (part may be shared by then).
@@ -309,6 +323,14 @@ static inline void arch_ctx_resume_ipc(struct context *ctx, struct trapframe *tf
 {
 	ctx->ra = (uint64_t)ipc_resume_entry;
 	ctx->sp = (uint64_t)tf;
+}
+static inline void arch_idle_trap_resume(struct context *ctx)
+{
+	/* The sret at the end goes to U-mode; SPIE is already 1 (the idle
+	 * loop had interrupts on) and SIE 0 (the trap cleared it). */
+	csr_clear(sstatus, SSTATUS_SPP);
+	__asm__ volatile("mv sp, %0\n\tjr %1" ::"r"(ctx->sp), "r"(ctx->ra) : "memory");
+	__builtin_unreachable();
 }
 static inline void arch_activate_inline(pagetable_t pt)
 {

@@ -233,6 +233,27 @@ void mmu_unmap_window(pagetable_t root, uint64_t start, uint64_t end, uint64_t *
 	for_each_user_leaf(root, start, end, release_or_clear_leaf, pages);
 }
 
+struct phys_filter {
+	uint64_t lo, hi;
+	uint64_t *pages;
+};
+
+static int release_or_clear_if_in(pte_t *pte, uint64_t va, void *arg)
+{
+	struct phys_filter *f = arg;
+	uint64_t pa = pte_pa(*pte);
+	if (pa >= f->lo && pa < f->hi)
+		release_or_clear_leaf(pte, va, f->pages);
+	return 0;
+}
+
+void mmu_unmap_window_phys(pagetable_t root, uint64_t start, uint64_t end, uint64_t pa,
+			   uint64_t size, uint64_t *pages)
+{
+	struct phys_filter f = { pa, pa + size, pages };
+	for_each_user_leaf(root, start, end, release_or_clear_if_in, &f);
+}
+
 int mmu_map_device_page(pagetable_t root, uint64_t va, uint64_t pa, unsigned perm)
 {
 	pte_t *pte = walk(root, va, true);

@@ -159,6 +159,21 @@ extern char __boot_stack_guard[], __boot_stack_bottom[];
 extern int kstack_slots; /* kvm.c */
 extern char idle_window[], idle_window_end[];
 
+/* Written by trap_entry.S at every trap from S-mode (the idle loop's
+ * interrupts); cleared when its handler is done, so that it is never
+ * stale for an interrupt taken from U-mode, which does not stamp. */
+uint64_t ktrap_stamp;
+
+uint64_t arch_irq_stamp(void)
+{
+	/* Taken: a handler that leaves the trap for good (a process run
+	 * straight from the idle loop's interrupt) never comes back to
+	 * clear it. */
+	uint64_t s = ktrap_stamp;
+	ktrap_stamp = 0;
+	return s;
+}
+
 /* The unmapped page below a kernel stack (a process slot's or the boot
  * stack) that holds a, or 0. */
 static uint64_t guard_page_of(uint64_t a)
@@ -181,6 +196,7 @@ void trap_kernel(struct trapframe *tf)
 		 * idle loop's wait. */
 		KASSERT(tf->sepc >= (uint64_t)idle_window && tf->sepc <= (uint64_t)idle_window_end);
 		interrupt(SCAUSE_CODE(cause), false);
+		ktrap_stamp = 0;
 		return;
 	}
 	kprintf("\nkernel trap: %s, sepc=%016lx stval=%016lx\n", exception_name(cause), tf->sepc,
