@@ -40,6 +40,7 @@ static struct proc *on_cpu TL_DATA;
 /* The states were looked at since the last trap's entry: a return to
  * U-mode right after a system call's end need not look again. */
 static bool scanned TL_DATA;
+static int top_slot TL_DATA; /* the highest slot record_states has seen in use */
 bool timeline_active TL_DATA;
 bool timeline_all TL_DATA;
 
@@ -126,6 +127,8 @@ static void sync_states(void)
 		shown[i].pid = p->pid;
 		shown[i].state = (uint8_t)p->state;
 		shown[i].recorded = p->state != P_UNUSED && is_recorded(p);
+		if (p->state != P_UNUSED)
+			top_slot = i;
 	}
 }
 
@@ -135,6 +138,8 @@ static void sync_states(void)
 static void record_slot(int i, uint64_t icount, int pid)
 {
 	const struct proc *p = &proc_table[i];
+	if (p->state != P_UNUSED && i > top_slot)
+		top_slot = i;
 	if (p->state == shown[i].state && p->pid == shown[i].pid)
 		return;
 	if (p->state != P_UNUSED && p->pid != shown[i].pid) {
@@ -165,12 +170,17 @@ static void record_states(uint64_t icount, int pid, const struct proc *first,
 {
 	if (first)
 		record_slot((int)(first - proc_table), icount, pid);
-	/* The loop is most of a recorded event's cost: a slot unchanged
-	 * costs two loads and two compares. */
-	for (int i = 0; i < NPROC; i++)
+	/* The loop is most of a recorded event's cost, so it stops past the
+	 * highest slot ever seen in use: proc_alloc takes the lowest free
+	 * slot, so a process new since the last look is in a slot at most one
+	 * past a slot in use then or new too, which the loop finds first. */
+	for (int i = 0; i < NPROC && i <= top_slot + 1; i++) {
+		if (proc_table[i].state != P_UNUSED && i > top_slot)
+			top_slot = i;
 		if ((proc_table[i].state != shown[i].state || proc_table[i].pid != shown[i].pid) &&
 		    &proc_table[i] != skip)
 			record_slot(i, icount, pid);
+	}
 	scanned = true;
 }
 

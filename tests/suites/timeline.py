@@ -225,7 +225,9 @@ TESTS = [
     {"name": "timeline_ipc", "append": "timeline=all init=/t_timeline ipc",
      "expect": [r"^PASS: t_timeline", r"=== lde timeline end ==="], "reject": REJECT,
      "check": ipc_events},
+    # Under icount: the sleep's deadline cannot pass before init is asleep.
     {"name": "timeline_idle", "append": "timeline=all init=/t_timeline idle",
+     "env": {"QEMU_EXTRA": "-icount shift=0,sleep=off"},
      "expect": [r"^PASS: t_timeline", r"=== lde timeline end ==="], "reject": REJECT,
      "check": idle_interrupt},
     {"name": "timeline_off", "append": "timeline=bogus init=/true",
