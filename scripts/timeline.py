@@ -202,6 +202,9 @@ def rows(events, names):
             if e["a"] == 1 and not p:
                 out.append((t, "", "switch(): save the kernel registers of %s, restore those "
                             "of the idle loop (nothing is runnable)" % nm(prev), ""))
+            elif e["a"] == 1 and not prev and not any(x["pid"] == p for x in events[:i]):
+                out.append((t, "", "start %s: switch() from the idle loop to its kernel stack, "
+                            "whose trapframe holds the program's pc and sp" % A, ""))
             elif e["a"] == 1 and not prev:
                 out.append((t, "", "switch(): from the idle loop, restore the kernel registers "
                             "of %s" % A, ""))
