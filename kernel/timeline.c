@@ -184,11 +184,11 @@ static void record_states(uint64_t icount, int pid, const struct proc *first,
 	scanned = true;
 }
 
-/* Kernel events with no process (boot) have pid 0. The first event of a
- * process after another's is preceded by the switch that put it there:
- * every switch between recorded processes shows, at the first moment the
- * new one's own kernel code records anything (swtch itself is not
- * instrumented: it is on the benchmarked path). */
+/* Kernel events with no process (boot, the idle loop) have pid 0. A
+ * switch is recorded in swtch (timeline_swtch); one that bypassed it (the
+ * IPC hand-off of a process not recorded) or came before recording did is
+ * inferred: the first event of a process after another's is preceded by
+ * a switch with a = 0 and this event's count. */
 void timeline_record_at(uint64_t icount, enum tl_kind kind, uint32_t a, uint64_t x0, uint64_t x1,
 			uint64_t x2, uint64_t x3, uint64_t x4)
 {
@@ -233,14 +233,14 @@ void timeline_swtch(struct context *old, struct context *new)
 	if (!prev)
 		prev = on_cpu;
 	on_cpu = next;
-	(void)new;
+	(void)new; /* next's: current already says whose */
 	if (!is_recorded(prev) && !is_recorded(next))
 		return;
 	int prev_pid = prev ? prev->pid : 0, next_pid = next ? next->pid : 0;
 	/* prev's change first, next's after the switch: the order they are
 	 * told in. */
 	record_states(stamp, prev_pid, prev, next);
-	if (prev && prev->state == P_ZOMBIE)
+	if (prev && prev->state == P_ZOMBIE && is_recorded(prev))
 		put(stamp, TL_EXIT, prev_pid, (uint32_t)prev->exit_status,
 		    prev->parent ? (uint64_t)prev->parent->pid : 0, 0, 0, 0, 0);
 	uint64_t w[4] = { 0, 0, 0, 0 };

@@ -5,9 +5,10 @@
  *
  * Off by default, and then free: nothing on the hot paths tests it. Turning
  * it on installs the recording trap entry (arch_trap_recording), whose C
- * halves (syscall_entry_rec, trap_user_rec) record; the plain entry never
- * looks. Events from elsewhere in the kernel are recorded only on paths
- * that are not benchmarked. */
+ * halves (syscall_entry_rec, trap_user_rec, trap_kernel_rec) record, and
+ * the recording swtch, which calls timeline_swtch (hooks.h); the plain
+ * entry and swtch never look. Events from elsewhere in the kernel are
+ * recorded only on paths that are not benchmarked. */
 #pragma once
 #include <stdbool.h>
 #include <stdint.h>
