@@ -429,10 +429,11 @@ def chrome_trace(events):
         elif k == "fork":
             te.append(dict(common, ph="i", s="t", cat="process", name="fork %d" % e["a"],
                            args={"parent": e["x"][0], "child": e["a"]}))
-            if e["a"] in pids:
+            parent = e["x"][0]
+            if e["a"] in pids and parent in pids and parent != e["a"]:
                 flow += 1
-                te.append({"ph": "s", "id": flow, "cat": "fork", "name": "fork", "pid": p,
-                           "tid": p, "ts": t})
+                te.append({"ph": "s", "id": flow, "cat": "fork", "name": "fork", "pid": parent,
+                           "tid": parent, "ts": t})
                 first = next(x for x in events if x["pid"] == e["a"])
                 te.append({"ph": "f", "bp": "e", "id": flow, "cat": "fork", "name": "fork",
                            "pid": e["a"], "tid": e["a"], "ts": max(t, first["icount"] - base)})
@@ -440,9 +441,16 @@ def chrome_trace(events):
             te.append(dict(common, ph="i", s="t", cat="process", name="exit",
                            args={"status": e["a"], "parent": e["x"][0]}))
         elif k in ("ipc_call", "ipc_recv", "ipc_reply"):
+            if k == "ipc_call":
+                args = {"endpoint": signed(e["a"] | (0 if e["a"] < 1 << 31 else -1 << 32)),
+                        "info": hex(e["x"][0]), "words": [hex(w) for w in e["x"][1:5]]}
+            else:
+                args = {"caller": e["x"][0], "info": hex(e["x"][1]),
+                        "words": [hex(w) for w in e["x"][2:5]]}
+                if k == "ipc_recv":
+                    args["endpoint"] = e["a"]
             te.append(dict(common, ph="i", s="t", cat="ipc", name=k.replace("_", " "),
-                           args={"peer" if k == "ipc_call" else "caller": e["x"][0],
-                                 "info": hex(e["x"][0 if k == "ipc_call" else 1])}))
+                           args=args))
             if k == "ipc_call":
                 pending_call[p] = t
             elif k == "ipc_recv" and e["x"][0] in pending_call:
