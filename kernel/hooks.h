@@ -35,6 +35,15 @@ void timeline_trap(uint64_t scause, uint64_t stval, uint64_t stamp);
 void timeline_interrupt(bool timer);
 void timeline_fault_resolved(uint64_t scause, uint64_t addr, uint64_t pc, unsigned how);
 void timeline_returning(void); /* also a new process's first (trap_return_rec) */
+/* After an interrupt taken in the idle loop (recorded by the recording
+ * entry's trap_kernel_rec): the wake-ups it made. */
+void timeline_idle_trap_done(void);
+/* The recording swtch's (arch_swtch_recording): called on the old
+ * context's stack, its registers saved in *old, current already the
+ * process that *new belongs to (NULL: the idle loop). Records the state
+ * changes since the last event, an exit, and the switch. */
+struct context;
+void timeline_swtch(struct context *old, struct context *new);
 
 /* What a U-mode exception was, in the kernel's terms. */
 enum user_fault {

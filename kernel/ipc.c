@@ -109,6 +109,12 @@ static struct file *ep_file(uint64_t fd)
 	return f && f->type == FILE_ENDPOINT ? f : NULL;
 }
 
+int ipc_endpoint_of(long fd)
+{
+	struct file *f = ep_file((uint64_t)fd);
+	return f ? (int)(f->ep - endpoints) : -1;
+}
+
 /* A descriptor to send along: the info word's field, checked. NULL with
  * *err = 0 when there is none. */
 static struct file *cap_of(uint64_t info, long *err)

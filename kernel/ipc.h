@@ -67,6 +67,10 @@ void ntfn_unbind(struct proc *p);
 /* Install f at the lowest free descriptor of p. fd or -EMFILE. */
 int ipc_fd_install(struct proc *p, struct file *f);
 
+/* The number of the endpoint current's descriptor fd names, or -1 (the
+ * event timeline's IPC events, timeline.c). */
+int ipc_endpoint_of(long fd);
+
 /* The system calls' handlers are declared in syscall.h (syscalls.def). */
 
 /* The arguments of an IPC call that sends a message, for the system-call

@@ -149,8 +149,8 @@ void proc_exit(int status)
 		else
 			klog("lde: init (pid %d) exited with status %d\n", p->pid,
 			     LDE_W_EXITCODE(status));
-		if (timeline_all)
-			timeline_dump();
+		if (timeline_active)
+			timeline_init_exit(status);
 		arch_poweroff(exit_code_of(status));
 	}
 	/* The teardown of a big address space has preemption points (in the

@@ -150,6 +150,9 @@ __attribute__((noinline)) static void dispatch_traced(struct trapframe *tf, uint
 	bool returns = nr >= NSYSCALLS || syscall_info[nr].returns;
 	if (!returns && print)
 		trace_call(nr, args, 0, false);
+	uint64_t keep[4];
+	if (record)
+		timeline_call_begin(nr, args, keep);
 	if (!returns && record)
 		timeline_record(TL_SYSCALL_ENTER, (uint32_t)nr, args[0], args[1], args[2], args[3],
 				0);
@@ -158,10 +161,9 @@ __attribute__((noinline)) static void dispatch_traced(struct trapframe *tf, uint
 	if (print)
 		trace_call(nr, args, ret, true);
 	if (record) {
+		timeline_call_end(nr, args, ret, keep);
 		timeline_record(TL_SYSCALL, (uint32_t)nr, args[0], args[1], args[2], args[3],
 				(uint64_t)ret);
-		if (nr == SYS_exec && ret >= 0)
-			timeline_record_exec();
 	}
 }
 

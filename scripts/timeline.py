@@ -22,7 +22,7 @@ DEFAULT_APPEND = "timeline=all init=/tl_demo"
 # Event kinds: kernel/timeline.h.
 KINDS = {1: "trap", 2: "syscall", 3: "syscall_enter", 4: "timer", 5: "device", 6: "switch",
          7: "exec", 8: "boot", 9: "fault", 10: "return", 11: "ipc_call", 12: "ipc_recv",
-         13: "ipc_reply", 14: "mark", 15: "fault_fatal"}
+         13: "ipc_reply", 14: "mark", 15: "fault_fatal", 16: "state", 17: "fork", 18: "exit"}
 # TL_FAULT's x2 (enum tl_fault_how): what made the retried access work.
 FAULT_HOW = {0: "the page was there", 1: "copy on write: a private copy",
              2: "lazy: a fresh page mapped", 3: "the FPU turned on"}
@@ -34,6 +34,22 @@ INTR = 0x80000000
 CAUSES = {8: "ecall", 12: "instruction page fault", 13: "load page fault",
           15: "store page fault", 2: "illegal instruction", INTR | 5: "timer interrupt",
           INTR | 9: "device interrupt"}
+
+
+def state_names():
+    """LDE_P_* value -> name (TL_STATE's a and x1), from kernel/uapi.h's
+    enum lde_proc_state: LDE_P_UNUSED is a slot freed (reaped)."""
+    with open(os.path.join(ROOT, "kernel", "uapi.h")) as f:
+        body = re.search(r"enum lde_proc_state \{(.*?)\}", f.read(), re.S).group(1)
+    names, n = {}, 0
+    for m in re.finditer(r"LDE_P_(\w+)(?:\s*=\s*(\d+))?", body):
+        n = int(m.group(2)) if m.group(2) else n
+        names[n] = "reaped" if m.group(1) == "UNUSED" else m.group(1).lower()
+        n += 1
+    return names
+
+
+STATES = state_names()
 
 
 def syscall_names():
@@ -76,11 +92,35 @@ def parse(text):
     return events
 
 
-def exec_name(e):
-    """The name an exec or switch event carries."""
-    words = e["x"][1:5] if e["kind"] == "switch" else e["x"][:4]
+def words_text(words):
     raw = b"".join(v.to_bytes(8, "little") for v in words)
     return raw.split(b"\0")[0].decode("ascii", "replace")
+
+
+def exec_path(e):
+    """The path an exec event carries (a = 1), or its name."""
+    return words_text(e["x"][:4])
+
+
+def exec_name(e):
+    """The name an exec or switch event carries (a path's last part)."""
+    if e["kind"] == "switch":
+        return words_text(e["x"][1:5])
+    n = words_text(e["x"][:4])
+    return n.rsplit("/", 1)[-1] if e["a"] == 1 else n
+
+
+def state_text(e):
+    """A TL_STATE event's change: "running -> sleeping on pipe"."""
+    new = STATES.get(e["a"], "state %d" % e["a"])
+    old = "new" if e["x"][1] == 0 else STATES.get(e["x"][1], "state %d" % e["x"][1])
+    on = words_text(e["x"][2:5])
+    return "%s -> %s%s" % (old, new,
+                           " on " + on if on and new == "sleeping" else "")
+
+
+def signed(v):
+    return v - (1 << 64) if v >= 1 << 63 else v
 
 
 def process_names(events):
@@ -89,7 +129,9 @@ def process_names(events):
     names = {0: ["kernel"]}
     for e in events:
         p = e["pid"]
-        if e["kind"] in ("exec", "switch"):
+        if e["kind"] == "fork" and e["x"][0]:
+            names.setdefault(e["a"], list(names.get(e["x"][0], ["?"])[-1:]))
+        elif e["kind"] in ("exec", "switch") and p:
             n = exec_name(e)
             if names.get(p, [])[-1:] != [n]:
                 names.setdefault(p, []).append(n)
@@ -125,11 +167,16 @@ def rows(events, names):
     for i, e in enumerate(events):
         p, k, t = e["pid"], e["kind"], e["icount"]
         A = nm(p)
-        if k == "trap":
+        if k == "trap" and not p:
+            cause = CAUSES.get(e["a"], "cause %#x" % e["a"])
+            out.append((trap_start(e), "%s: the idle loop's wfi ends, jump to the trap handler"
+                        % cause, "", ""))
+            out.append((t, "", "save the idle loop's registers (on the trap stack)", ""))
+        elif k == "trap":
             c = e["a"]
             if c == 8:
-                nxt = next((n for n in events[i + 1:] if n["kind"] in ("syscall", "syscall_enter")),
-                           None)
+                nxt = next((n for n in events[i + 1:] if n["kind"] in ("syscall", "syscall_enter")
+                            and n["pid"] == p), None)
                 what = call_text(nxt).split(" =")[0] if nxt else SYSCALLS.get(e["x"][0], "?")
                 out.append((trap_start(e), "", "", "%s: system call %s: trap (ecall)" % (A, what)))
                 hw = "trap: save the pc of %s, enter kernel mode, jump to the trap handler" % A
@@ -142,6 +189,9 @@ def rows(events, names):
             out.append((t, "", "save registers of %s to the trapframe (its kernel stack)" % A, ""))
         elif k in ("syscall", "syscall_enter"):
             out.append((t, "", "handle the trap: %s" % call_text(e), ""))
+        elif k == "timer" and not p:
+            out.append((t, "", "handle the trap: timer tick in the idle loop (wake the "
+                        "sleepers whose time has come)", ""))
         elif k == "timer":
             out.append((t, "", "handle the trap: timer tick (switch() if %s's quantum is over)"
                         % A, ""))
@@ -149,7 +199,16 @@ def rows(events, names):
             out.append((t, "", "handle the trap: device interrupt", ""))
         elif k == "switch":
             prev = e["x"][0]
-            if prev:
+            if e["a"] == 1 and not p:
+                out.append((t, "", "switch(): save the kernel registers of %s, restore those "
+                            "of the idle loop (nothing is runnable)" % nm(prev), ""))
+            elif e["a"] == 1 and not prev and not any(x["pid"] == p for x in events[:i]):
+                out.append((t, "", "start %s: switch() from the idle loop to its kernel stack, "
+                            "whose trapframe holds the program's pc and sp" % A, ""))
+            elif e["a"] == 1 and not prev:
+                out.append((t, "", "switch(): from the idle loop, restore the kernel registers "
+                            "of %s" % A, ""))
+            elif prev:
                 out.append((t, "", "switch(): save the kernel registers of %s, restore those "
                             "of %s" % (nm(prev), A), ""))
             else:
@@ -169,7 +228,27 @@ def rows(events, names):
             out.append((t, "", "fatal fault at %#x (pc %#x): kill %s with signal %d"
                         % (e["x"][0], e["x"][1], A, e["a"]), ""))
         elif k == "exec":
-            out.append((t, "", "exec: %s's new image is %s" % (A, exec_name(e)), ""))
+            out.append((t, "", "exec: %s's new image is %s" % (A, exec_path(e)), ""))
+        elif k == "state":
+            out.append((t, "", "state of %s: %s" % (nm(e["x"][0]), state_text(e)), ""))
+        elif k == "fork":
+            out.append((t, "", "fork: %s creates %s" % (nm(e["x"][0]), nm(e["a"])), ""))
+        elif k == "exit":
+            if e["x"][0]:
+                out.append((t, "", "exit: %s is a zombie (status %#x) until %s waits"
+                            % (A, e["a"], nm(e["x"][0])), ""))
+            else:
+                out.append((t, "", "exit: %s, init, exits (status %#x): the kernel powers off"
+                            % (A, e["a"]), ""))
+        elif k == "ipc_call":
+            out.append((t, "", "IPC call on endpoint %d by %s (label %d): it waits for a reply"
+                        % (signed(e["a"] | (0 if e["a"] < 1 << 31 else -1 << 32)), A,
+                           e["x"][0] & 0xffffffff), ""))
+        elif k == "ipc_recv":
+            out.append((t, "", "IPC recv on endpoint %d: %s gets %s's call"
+                        % (e["a"], A, nm(e["x"][0])), ""))
+        elif k == "ipc_reply":
+            out.append((t, "", "IPC reply: %s answers %s" % (A, nm(e["x"][0])), ""))
         elif k == "boot":
             out.append((t, "", {1: "initialize the trap table (stvec)"}.get(e["a"], "boot"),
                         ""))
@@ -309,6 +388,7 @@ def chrome_trace(events):
                    "cname": "good" if mode == "user" else "terrible", "pid": p, "tid": p,
                    "ts": a - base, "dur": b - a})
     flow = 0
+    pending_call, pending_reply = {}, {}  # caller pid -> its call's ts; -> (server, reply ts)
     for e in events:
         p, t = e["pid"], e["icount"] - base
         k = e["kind"]
@@ -316,6 +396,13 @@ def chrome_trace(events):
         if k in ("syscall", "syscall_enter"):
             te.append(dict(common, ph="i", s="t", cat="syscall", name=call_text(e).split("(")[0],
                            args={"call": call_text(e)}))
+            if k == "syscall" and SYSCALLS.get(e["a"]) == "ipc_call" and p in pending_reply:
+                flow += 1
+                srv, st = pending_reply.pop(p)
+                te.append({"ph": "s", "id": flow, "cat": "ipc", "name": "reply", "pid": srv,
+                           "tid": srv, "ts": st})
+                te.append({"ph": "f", "bp": "e", "id": flow, "cat": "ipc", "name": "reply",
+                           "pid": p, "tid": p, "ts": t})
         elif k == "timer":
             te.append(dict(common, ph="i", s="t", cat="interrupt", name="timer tick"))
         elif k == "device":
@@ -333,7 +420,49 @@ def chrome_trace(events):
                            name=CAUSES.get(e["a"], "trap %#x" % e["a"]),
                            args={"stval": hex(e["x"][0])}))
         elif k == "exec":
-            te.append(dict(common, ph="i", s="t", cat="process", name="exec " + exec_name(e)))
+            te.append(dict(common, ph="i", s="t", cat="process", name="exec " + exec_path(e)))
+        elif k == "state":
+            who = e["x"][0]
+            te.append(dict(common, ph="i", s="t", cat="state", name=state_text(e),
+                           pid=who if who in pids else p, tid=who if who in pids else p,
+                           args={"pid": who, "state": STATES.get(e["a"], e["a"])}))
+        elif k == "fork":
+            te.append(dict(common, ph="i", s="t", cat="process", name="fork %d" % e["a"],
+                           args={"parent": e["x"][0], "child": e["a"]}))
+            parent = e["x"][0]
+            if e["a"] in pids and parent in pids and parent != e["a"]:
+                flow += 1
+                te.append({"ph": "s", "id": flow, "cat": "fork", "name": "fork", "pid": parent,
+                           "tid": parent, "ts": t})
+                first = next(x for x in events if x["pid"] == e["a"])
+                te.append({"ph": "f", "bp": "e", "id": flow, "cat": "fork", "name": "fork",
+                           "pid": e["a"], "tid": e["a"], "ts": max(t, first["icount"] - base)})
+        elif k == "exit":
+            te.append(dict(common, ph="i", s="t", cat="process", name="exit",
+                           args={"status": e["a"], "parent": e["x"][0]}))
+        elif k in ("ipc_call", "ipc_recv", "ipc_reply"):
+            if k == "ipc_call":
+                args = {"endpoint": signed(e["a"] | (0 if e["a"] < 1 << 31 else -1 << 32)),
+                        "info": hex(e["x"][0]), "words": [hex(w) for w in e["x"][1:5]]}
+            else:
+                args = {"caller": e["x"][0], "info": hex(e["x"][1]),
+                        "words": [hex(w) for w in e["x"][2:5]]}
+                if k == "ipc_recv":
+                    args["endpoint"] = e["a"]
+            te.append(dict(common, ph="i", s="t", cat="ipc", name=k.replace("_", " "),
+                           args=args))
+            if k == "ipc_call":
+                pending_call[p] = t
+            elif k == "ipc_recv" and e["x"][0] in pending_call:
+                flow += 1
+                c = e["x"][0]
+                te.append({"ph": "s", "id": flow, "cat": "ipc", "name": "call", "pid": c,
+                           "tid": c, "ts": pending_call.pop(c)})
+                te.append({"ph": "f", "bp": "e", "id": flow, "cat": "ipc", "name": "call",
+                           "pid": p, "tid": p, "ts": t})
+            elif k == "ipc_reply":
+                pending_reply[e["x"][0]] = (p, t)
+
         elif k == "mark":
             te.append(dict(common, ph="i", s="t", cat="mark", name="mark %d" % e["x"][0]))
         elif k == "switch":
@@ -352,6 +481,44 @@ def chrome_trace(events):
 
 # ---- the picture -----------------------------------------------------------
 
+def state_spans(events):
+    """(pid, state name, start, end) while a process waited off the CPU:
+    runnable, sleeping or stopped, from its TL_STATE events."""
+    out, since = [], {}
+    for e in events:
+        if e["kind"] != "state":
+            continue
+        who, t = e["x"][0], e["icount"]
+        if who in since:
+            st, a = since.pop(who)
+            if t > a:
+                out.append((who, st, a, t))
+        st = STATES.get(e["a"], "")
+        if st in ("runnable", "sleeping", "stopped"):
+            since[who] = (st, t)
+    end = events[-1]["icount"] if events else 0
+    out += [(who, st, a, end) for who, (st, a) in since.items() if end > a]
+    return out
+
+
+def ipc_arrows(events):
+    """(from pid, from icount, to pid, to icount, label): each call to the
+    recv that took it, each reply to the end of the call it answered."""
+    out, call, reply = [], {}, {}
+    for e in events:
+        k, p, t = e["kind"], e["pid"], e["icount"]
+        if k == "ipc_call":
+            call[p] = t
+        elif k == "ipc_recv" and e["x"][0] in call:
+            out.append((e["x"][0], call.pop(e["x"][0]), p, t, "call"))
+        elif k == "ipc_reply":
+            reply[e["x"][0]] = (p, t)
+        elif k == "syscall" and SYSCALLS.get(e["a"]) == "ipc_call" and p in reply:
+            srv, st = reply.pop(p)
+            out.append((srv, st, p, t, "reply"))
+    return out
+
+
 def draw_png(events, path, title):
     import matplotlib
     matplotlib.use("Agg")
@@ -367,7 +534,23 @@ def draw_png(events, path, title):
         for p, a, w in bars:
             ax.broken_barh([(a, w)], (row[p] - 0.35, 0.7), color=colour[mode], linewidth=0)
         ax.plot([], [], color=colour[mode], linewidth=8, label="%s mode" % mode)
+    waiting = {"runnable": "#f2c14e", "sleeping": "#b8b8b8", "stopped": "#7a5195"}
+    spans = [x for x in state_spans(events) if x[0] in row]
+    for st in ("runnable", "sleeping", "stopped"):
+        for p, _, a, b in (x for x in spans if x[1] == st):
+            ax.broken_barh([(a - base, b - a)], (row[p] - 0.15, 0.3), color=waiting[st],
+                           linewidth=0)
+        if any(x[1] == st for x in spans):
+            ax.plot([], [], color=waiting[st], linewidth=4, label="%s (off the CPU)" % st)
+    for a, ta, b, tb, label in ipc_arrows(events):
+        if a in row and b in row:
+            ax.annotate("", xy=(tb - base, row[b]), xytext=(ta - base, row[a]),
+                        arrowprops={"arrowstyle": "->", "color": "#2a9d8f", "lw": 1.2})
+    if ipc_arrows(events):
+        ax.plot([], [], color="#2a9d8f", label="IPC call / reply")
     marks = {"timer": ("v", "black", "timer tick"), "syscall": ("|", "#1f4e9c", "system call"),
+             "fork": ("P", "#2a9d8f", "fork"), "exit": ("s", "black", "exit"),
+             "exec": ("D", "#1f4e9c", "exec"), "device": ("^", "black", "device interrupt"),
              "syscall_enter": ("|", "#1f4e9c", None), "switch": ("x", "#e08a00", "switch"),
              "fault": ("*", "purple", "page fault"),
              "fault_fatal": ("X", "black", "fatal fault")}

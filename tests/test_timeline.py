@@ -155,3 +155,62 @@ def test_faults_drawn():
     for want in ((1, "lazy page fault"), (2, "copy-on-write fault"), (2, "fatal fault")):
         assert want in faults, (want, faults)
     assert [p for p, n in faults if n == "fatal fault"] == [2]
+
+
+def test_switch_stamped_in_swtch(runs):
+    """Every switch is stamped by the recording swtch (a = 1), just before
+    the registers change: after everything the old process's kernel code
+    recorded but what the switch records with it (state changes, an
+    exit), and before anything of the new one's. The table's switch() row comes between the old process's trap
+    and the new one's return-from-trap, with counts strictly between."""
+    _, events = runs[0]
+    switches = [i for i, e in enumerate(events) if e["kind"] == "switch" and e["x"][0]]
+    assert len(switches) > 10
+    for i in switches:
+        e = events[i]
+        assert e["a"] == 1, e
+        nxt = next(x for x in events[i + 1:] if x["pid"] == e["pid"] and x["kind"] != "state")
+        assert nxt["icount"] > e["icount"], (e, nxt)
+        before = [x for x in events[:i] if x["kind"] not in ("state", "exit")][-1]
+        assert before["icount"] < e["icount"], (before, e)
+    d, _ = runs[0]
+    sec = table_section(read(d / "timeline.txt").decode(),
+                        "A timer interrupt: the OS switches from A to B")
+    counts = {}
+    for line in sec.splitlines():
+        f = line.split("|")
+        if len(f) == 4 and re.match(r"^\s*[-+]\d+\s*$", f[0]):
+            for key in ("timer tick", "switch(): save", "return-from-trap"):
+                if key in f[2]:
+                    counts.setdefault(key, int(f[0]))
+    assert counts["timer tick"] < counts["switch(): save"] < counts["return-from-trap"], counts
+
+
+# docs/performance.md's operations, by make bench's row names.
+PERF_ROWS = {"getpid": "null system call", "yield_self": "`yield()`, nothing else runnable",
+             "yield_switch": "context switch", "yield_switch_fp": "context switch, FP",
+             "pipe_roundtrip": "pipe round trip", "pipe_hop": "pipe hop",
+             "fork_exit_wait": "`fork()+exit()+wait()`", "fork_exec_wait": "`fork()+exec()+wait()`",
+             "sbrk_page": "`sbrk` growth", "timer_tick": "timer tick",
+             "ipc_call": "IPC call, one way", "ipc_roundtrip": "IPC round trip",
+             "ipc_lease_4k": "IPC with a 4 KiB lease", "ntfn_wake": "notification wake-up"}
+
+
+def test_bench_unchanged_with_recording_off():
+    """With recording off, bench's rows are the figures docs/performance.md
+    gives (make bench printed them before the timeline had its events):
+    nothing of the timeline runs on the benchmarked paths, not a single
+    instruction. Boot is left out: its count moves with the initrd's
+    bytes."""
+    with open(os.path.join(lde.ROOT, "docs", "performance.md")) as f:
+        doc = f.read()
+    # make bench's initrd, not the tests' (exec's figure depends on it).
+    r = lde.boot(append="quantum=1 init=/bench", timeout=600,
+                 initrd=os.path.join(lde.ROOT, "build", "initrd.cpio"),
+                 env={"QEMU_EXTRA": "-icount shift=0,sleep=off"})
+    assert r.status == 0, r.out[-2000:]
+    for name, op in PERF_ROWS.items():
+        m = re.search(r"^\| %s \|.*\| \*\*([\d,]+)\*\* \|" % re.escape(op), doc, re.M)
+        assert m, op
+        got = int(re.search(r"^BENCH %s (\d+) " % name, r.out, re.M).group(1))
+        assert got == int(m.group(1).replace(",", "")), (name, got, m.group(1))

@@ -45,6 +45,10 @@ void arch_idle_wait(void);
 /* Install the recording trap entry (on) or the plain one: the event
  * timeline's (kernel/timeline.h), which costs the plain entry nothing. */
 void arch_trap_recording(bool on);
+/* ... and swtch's twin, which calls timeline_swtch (hooks.h) just before
+ * the registers change: swtch's first instruction is rewritten to jump to
+ * it (swtchpatch.c). arch_trap_recording does both. */
+void arch_swtch_recording(bool on);
 
 /* --- time (timer.c) --- */
 extern uint64_t arch_timebase_hz; /* ticks of arch_now() per second */

@@ -60,6 +60,7 @@ static bool is_fp_insn(uint64_t insn)
 void arch_trap_recording(bool on)
 {
 	csr_write(stvec, (uint64_t)(on ? trap_entry_rec : trap_entry));
+	arch_swtch_recording(on);
 }
 
 static const char *exception_name(uint64_t code)
@@ -211,6 +212,20 @@ void trap_kernel(struct trapframe *tf)
 		panic("trap_kernel: kernel stack overflow (sp=%016lx, guard page %016lx)", tf->sp,
 		      guard);
 	panic("trap_kernel: %s in S-mode", exception_name(cause));
+}
+
+/* trap_kernel's twin in the recording entry (trap_from_kernel_rec): an
+ * interrupt taken in the idle loop is recorded, with no process (pid 0,
+ * the idle loop), before its handler. */
+void trap_kernel_rec(struct trapframe *tf, uint64_t stamp)
+{
+	uint64_t cause = tf->scause;
+	if (cause & SCAUSE_INTR) {
+		timeline_trap(cause, tf->stval, stamp);
+		timeline_interrupt(SCAUSE_CODE(cause) == IRQ_S_TIMER);
+	}
+	trap_kernel(tf);
+	timeline_idle_trap_done();
 }
 
 void arch_user_frame_init(struct trapframe *tf, uint64_t entry, uint64_t sp)

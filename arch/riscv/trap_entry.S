@@ -63,7 +63,11 @@
 	.globl \name
 \name:
 	csrrw	sp, sscratch, sp
+	.if \stamp
+	beqz	sp, trap_from_kernel_rec
+	.else
 	beqz	sp, trap_from_kernel
+	.endif
 	SAVE_GPRS_EXCEPT_SP
 	.if \stamp
 	csrr	a1, instret
@@ -140,7 +144,8 @@ trap_return:
 	csrw	sstatus, t1
 	j	trap_return_fast
 
-trap_from_kernel:
+.macro KERNEL_ENTRY name, trap_fn, stamp
+\name:
 	csrrw	sp, sscratch, sp	/* sp back; sscratch = 0 again */
 	csrw	sscratch, sp		/* parked while sp moves to the trap stack */
 	la	sp, __trap_stack_top - TF_SIZE
@@ -154,6 +159,9 @@ trap_from_kernel:
 	addi	t0, t0, -KTRAP_STAMP_OFFSET
 	la	t1, ktrap_stamp
 	sd	t0, 0(t1)
+	.if \stamp
+	csrr	a1, instret
+	.endif
 	csrrw	t0, sscratch, zero	/* the interrupted sp; sscratch = 0 again */
 	sd	t0, TF_X(2)(sp)
 	csrr	t0, sepc
@@ -165,7 +173,7 @@ trap_from_kernel:
 	sd	t2, TF_SCAUSE(sp)
 	sd	t3, TF_STVAL(sp)
 	mv	a0, sp
-	call	trap_kernel
+	call	\trap_fn
 	ld	t0, TF_SEPC(sp)
 	ld	t1, TF_SSTATUS(sp)
 	csrw	sepc, t0
@@ -173,6 +181,12 @@ trap_from_kernel:
 	RESTORE_GPRS_EXCEPT_SP
 	ld	sp, TF_X(2)(sp)
 	sret
+.endm
+
+	KERNEL_ENTRY trap_from_kernel, trap_kernel, 0
+/* The recording entry's: trap_kernel_rec records an interrupt taken in
+ * the idle loop, with the instruction count read after the saves. */
+	KERNEL_ENTRY trap_from_kernel_rec, trap_kernel_rec, 1
 
 /* The idle loop's wait for an interrupt, the one window in which the
  * kernel takes interrupts: one taken in S-mode must have been taken at the
