@@ -7,7 +7,9 @@
 # not drive (scripts/mkdtb.sh, cached in build/dtb/); "qemu" boots with
 # QEMU's full tree; anything else is a .dtb file to use. DISK: a raw image
 # to attach as a virtio-blk disk on virtio-mmio slot 0 (a modern, version 2
-# transport), for the user-space drivers (docs/drivers.md).
+# transport), for the user-space driver (docs/drivers.md); unset, the
+# default build/disk.img if it exists (`make run` makes it); "none" or
+# empty: no disk.
 # Extra arguments are passed to QEMU.
 set -eu
 QEMU=${QEMU:-qemu-system-riscv64}
@@ -30,7 +32,10 @@ case ${QEMU_DTB:-} in
 qemu) ;;
 *) set -- -dtb "$QEMU_DTB" "$@" ;;
 esac
-if [ -n "${DISK:-}" ]; then
+if [ -z "${DISK+set}" ] && [ -f build/disk.img ]; then
+	DISK=build/disk.img
+fi
+if [ -n "${DISK:-}" ] && [ "$DISK" != none ]; then
 	set -- -global virtio-mmio.force-legacy=false \
 		-drive "file=$DISK,if=none,format=raw,id=d0" \
 		-device virtio-blk-device,drive=d0,bus=virtio-mmio-bus.0 "$@"
