@@ -57,6 +57,19 @@ def crash_blocks(img, out):
     return None
 
 
+def unchanged(img, out):
+    """The image is the fresh one (tests/lde.py: fresh_disk's pattern),
+    byte for byte: its checksum before and after agree."""
+    import hashlib
+    fresh = bytearray(DISK_BYTES)
+    for s in range(DISK_BYTES // 512):
+        tag = b"lde sector %d" % s
+        fresh[s * 512:s * 512 + len(tag)] = tag
+    if hashlib.sha256(img).digest() != hashlib.sha256(fresh).digest():
+        return "the vandal changed the disk"
+    return None
+
+
 TESTS = [
     {"name": "blk_patterns",
      "append": "init=/t_blk patterns",
@@ -93,6 +106,33 @@ TESTS = [
                 r"^PASS: t_blk\b"],
      "reject": [r"^panic:", r"kernel trap", r"^FAIL"],
      "timeout": 60},
+    {"name": "blk_vandal",
+     "append": "init=/t_blkvandal",
+     "disk": DISK_BYTES,
+     "disk_check": unchanged,
+     "expect": [r"^vandal: \d+ attempts, every one refused$",
+                r"^vandal: the disk still serves; nothing was written$",
+                r"^PASS: t_blkvandal vandal\b", r"^PASS: t_blkvandal\b"],
+     "reject": [r"^panic:", r"kernel trap", r"^FAIL", r"died"],
+     "timeout": 60},
+    # make run's way: init starts the service, the shell's programs reach
+    # the disk at descriptor 15.
+    {"name": "blk_shell_blkstat",
+     "append": "",
+     "disk": DISK_BYTES,
+     "script": [("expect", r"blk: virtio-blk disk, 8192 sectors \(4096 KiB\)\n\$ $"),
+                ("send", "blkstat\n"),
+                ("expect", r"^disk: 8192 sectors \(4096 KiB\), driver pid 4, restarts 0$"),
+                ("expect", r"^requests 2: reads 0, writes 0, flushes 0; errors 0, resends 0$"),
+                ("expect", r"\$ $"),
+                ("send", "kill 4\n"),
+                ("expect", r"^blk: driver pid 4 died \(signal 9\), restarting$"),
+                ("send", "blkstat\n"),
+                ("expect", r"^disk: 8192 sectors \(4096 KiB\), driver pid \d+, restarts 1$"),
+                ("expect", r"\$ $"),
+                ("send", "exit\n")],
+     "expect": [r"init \(pid 1\) exited with status 0"],
+     "timeout": 30},
     {"name": "blk_no_disk",
      "append": "",
      "script": [("expect", r"blk: no disk \(virtio-mmio slot 0 is empty\)\n\$ $"),
