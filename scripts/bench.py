@@ -39,15 +39,25 @@ ROWS = {
     "ipc_lease_4k": ("IPC round trip, server reads a 4 KiB lease", None, 1800),
     "ntfn_wake": ("notification signal until the blocked waiter runs", None, 250),
     "boot_to_init": ("reset to init's first instruction", 417000000, 10000000),
+    "blk_read_4k": ("4 KiB disk read, client to driver and back, the guest's idle left out",
+                    None, 6000),
 }
+# The disk bench reads and writes (servers/blk): an image of our own,
+# fresh for every boot, never the user's build/disk.img.
+DISK = os.path.join(ROOT, "build", "bench-disk.img")
+DISK_BYTES = 8 * 1024 * 1024
 
 
-def boot(extra):
-    r = lde.boot(APPEND, {"QEMU_EXTRA": extra}, timeout=600)
+def boot(extra, walls=None):
+    lde.fresh_disk(DISK, DISK_BYTES)
+    r = lde.boot(APPEND, {"QEMU_EXTRA": extra, "DISK": DISK}, timeout=600)
     out = r.out
     rows = {}
     for m in re.finditer(r"^BENCH (\w+) (\d+) (\d+) (\d+)$", out, re.M):
         rows[m.group(1)] = (int(m.group(2)), int(m.group(3)), int(m.group(4)))
+    if walls is not None:
+        for m in re.finditer(r"^BENCH-WALL (\w+) (\d+)$", out, re.M):
+            walls.setdefault(m.group(1), []).append(int(m.group(2)))
     notes = re.findall(r"^BENCH-NOTE (.*)$", out, re.M)
     if r.status != 0 or not rows:
         sys.exit("bench: the benchmark run failed (%s):\n%s" % (
@@ -66,7 +76,8 @@ def main():
     if insns != {k: v[0] for k, v in second.items()}:
         diff = [k for k in first if first[k][0] != second.get(k, (None,))[0]]
         sys.exit("bench: two icount runs differ in %s: the figures are not exact" % ", ".join(diff))
-    walls = [boot("")[0] for _ in range(WALL_RUNS)]
+    seq = {}
+    walls = [boot("", seq)[0] for _ in range(WALL_RUNS)]
 
     print("lde benchmarks: retired instructions per operation under %s" % ICOUNT)
     print("(two runs agree to the instruction; wall time: median of %d runs without icount)" % WALL_RUNS)
@@ -90,6 +101,12 @@ def main():
                                                         "-" if name == "boot_to_init" else fmt(wall)))
     for note in notes:
         print("note: " + note)
+    if seq.get("blk_read_1m") and seq.get("blk_write_1m"):
+        def rate(k):
+            return 1e6 / max(statistics.median(seq[k]), 1)
+        print("note: blk sequential 1 MiB (16 KiB requests), wall clock without icount, median of "
+              "%d runs: read %.1f MiB/s, write %.1f MiB/s (informative)"
+              % (len(seq["blk_read_1m"]), rate("blk_read_1m"), rate("blk_write_1m")))
     os.makedirs(os.path.join(ROOT, "build"), exist_ok=True)
     with open(os.path.join(ROOT, "build", "bench.tsv"), "w") as f:
         f.write("name\tinstructions_per_op\titerations\n")

@@ -9,7 +9,8 @@
 # to attach as a virtio-blk disk on virtio-mmio slot 0 (a modern, version 2
 # transport), for the user-space driver (docs/drivers.md); unset, the
 # default build/disk.img if it exists (`make run` makes it); "none" or
-# empty: no disk.
+# empty: no disk. DISK_RO=1 attaches it read-only (writes fail at the
+# device: how the tests see the driver's EIO).
 # Extra arguments are passed to QEMU.
 set -eu
 QEMU=${QEMU:-qemu-system-riscv64}
@@ -37,7 +38,7 @@ if [ -z "${DISK+set}" ] && [ -f build/disk.img ]; then
 fi
 if [ -n "${DISK:-}" ] && [ "$DISK" != none ]; then
 	set -- -global virtio-mmio.force-legacy=false \
-		-drive "file=$DISK,if=none,format=raw,id=d0" \
+		-drive "file=$DISK,if=none,format=raw,id=d0${DISK_RO:+,readonly=on}" \
 		-device virtio-blk-device,drive=d0,bus=virtio-mmio-bus.0 "$@"
 fi
 # shellcheck disable=SC2086

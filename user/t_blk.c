@@ -11,7 +11,9 @@
  *                    and crashes once by itself mid-request (its test
  *                    switch); every block read back; host-checked
  *   t_blk giveup     a driver that dies 5 times in 10 s is not restarted;
- *                    requests then fail with EIO */
+ *                    requests then fail with EIO
+ *   t_blk readonly   on a read-only disk (DISK_RO=1) the device fails
+ *                    writes: the client gets EIO, reads still work */
 #include "blk.h"
 #include "t_util.h"
 
@@ -336,6 +338,22 @@ static void giveup(void)
 	printf("blk: a driver dead 5 times in 10 s is not restarted; requests fail with EIO\n");
 }
 
+static void readonly(void)
+{
+	CHECK_EQ(blk_read(&b, 512, big, 1024), 1024);
+	CHECK(memcmp(big, "lde sector 1", 12) == 0);
+	struct blk_stats before = stats();
+	CHECK_EQ(blk_write(&b, 512, big, 1024), -EIO);
+	CHECK_EQ(blk_write(&b, 0, big, 16384), -EIO);
+	CHECK_EQ(blk_read(&b, 1024, big, 512), 512);
+	CHECK(memcmp(big, "lde sector 2", 12) == 0);
+	struct blk_stats st = stats();
+	CHECK_EQ(st.errors - before.errors, 2);
+	CHECK_EQ(st.bytes_written, 0);
+	CHECK_EQ(st.restarts, 0);
+	printf("blk: a write the device fails is EIO for the client; reads go on\n");
+}
+
 int main(int argc, char **argv)
 {
 	const char *mode = argc > 1 ? argv[1] : "patterns";
@@ -350,6 +368,8 @@ int main(int argc, char **argv)
 		crash();
 	} else if (strcmp(mode, "giveup") == 0) {
 		giveup();
+	} else if (strcmp(mode, "readonly") == 0) {
+		readonly();
 	} else {
 		printf("FAIL: unknown mode %s\n", mode);
 		check_failures++;
