@@ -19,6 +19,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, "tests"))
 import lde  # noqa: E402  (booting lde, reading its console: tests/lde.py)
 APPEND = "quantum=1 init=/bench"  # quantum=1: many ticks for timer_tick
+BLK_APPEND = "quantum=1 init=/blkbench"
 ICOUNT = "-icount shift=0,sleep=off"
 WALL_RUNS = 5
 
@@ -49,9 +50,16 @@ DISK_BYTES = 8 * 1024 * 1024
 
 
 def boot(extra, walls=None):
+    """One run of every benchmark: user/bench.c, then, in a boot of its own
+    with a fresh disk, user/blkbench.c (as init: it starts the disk
+    service). Their rows together."""
+    r = lde.boot(APPEND, {"QEMU_EXTRA": extra}, timeout=600)
     lde.fresh_disk(DISK, DISK_BYTES)
-    r = lde.boot(APPEND, {"QEMU_EXTRA": extra, "DISK": DISK}, timeout=600)
-    out = r.out
+    d = lde.boot(BLK_APPEND, {"QEMU_EXTRA": extra, "DISK": DISK}, timeout=600)
+    out = r.out + d.out
+    if d.status != 0:
+        sys.exit("bench: the disk benchmark failed (%s):\n%s" % (
+            "timed out" if d.status is None else "status %d" % d.status, d.out[-3000:]))
     rows = {}
     for m in re.finditer(r"^BENCH (\w+) (\d+) (\d+) (\d+)$", out, re.M):
         rows[m.group(1)] = (int(m.group(2)), int(m.group(3)), int(m.group(4)))
