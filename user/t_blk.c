@@ -4,8 +4,9 @@
  * it claims the device-manager right and starts the service itself.
  *
  *   t_blk patterns   offsets and sizes across the disk, bad requests,
- *                    concurrent clients, then the whole disk written with
- *                    gen_sector's pattern (checked on the host)
+ *                    concurrent clients (8 requests at the device at once,
+ *                    with the driver's hold switch), then the whole disk
+ *                    written with gen_sector's pattern (checked on the host)
  *   t_blk crash      2,000 checksummed 1 KiB blocks written while the
  *                    driver is killed (SIGKILL) 5 times at random moments
  *                    and crashes once by itself mid-request (its test
@@ -127,7 +128,9 @@ static void bad_requests(void)
 	CHECK_EQ(blk_request(client, BLK_OP_READ, 0, 512, 0, (void *)(uintptr_t)patterns, 512, W),
 		 -EFAULT);
 	CHECK_EQ(blk_request(client, 99, 0, 512, 0, NULL, 0, 0), -ENOSYS);
-	CHECK_EQ(blk_request(client, BLK_OP_TEST_CRASH, 1, 0, 0, NULL, 0, 0), -ENOSYS);
+	CHECK_EQ(blk_request(client, BLK_OP_TEST_CRASH, 0, 0, 0, NULL, 0, 0), -ENOSYS);
+	CHECK_EQ(blk_request(client, BLK_OP_TEST_HOLD, 1, 0, 0, NULL, 0, 0), -ENOSYS);
+	CHECK_EQ(blk_request(client, BLK_OP_TEST_HOLD, 17, 0, 0, NULL, 0, 0), -ENOSYS);
 	errno = 0;
 	CHECK_EQ(blk_write(&b, 100, big, 512), -EINVAL); /* libblk's own check */
 	/* Descriptors sent along are closed by the driver: 40 of them do not
@@ -150,6 +153,9 @@ static void bad_requests(void)
 static void concurrent(void)
 {
 	struct blk_stats before = stats();
+	/* The driver's test switch: completions wait until 8 requests are at
+	 * the device together (once). */
+	CHECK_EQ(blk_request(client, BLK_OP_TEST_HOLD, 8, 0, 0, NULL, 0, 0), 0);
 	pid_t pids[NCLIENT];
 	for (int c = 0; c < NCLIENT; c++) {
 		pids[c] = fork();
@@ -177,7 +183,7 @@ static void concurrent(void)
 		CHECK_EQ(st, 0);
 	}
 	struct blk_stats st = stats();
-	CHECK_EQ(st.requests - before.requests, NCLIENT * 300 + 1);
+	CHECK_EQ(st.requests - before.requests, NCLIENT * 300 + 2);
 	CHECK(st.max_inflight >= 8);
 	CHECK_EQ(st.inflight, 0);
 	printf("blk: %d concurrent clients right; up to %llu requests at the device at once\n",
@@ -343,12 +349,15 @@ static void readonly(void)
 	CHECK_EQ(blk_read(&b, 512, big, 1024), 1024);
 	CHECK(memcmp(big, "lde sector 1", 12) == 0);
 	struct blk_stats before = stats();
+	/* Started without "test": no test switch works. */
+	CHECK_EQ(blk_request(client, BLK_OP_TEST_CRASH, 1, 0, 0, NULL, 0, 0), -ENOSYS);
+	CHECK_EQ(blk_request(client, BLK_OP_TEST_HOLD, 8, 0, 0, NULL, 0, 0), -ENOSYS);
 	CHECK_EQ(blk_write(&b, 512, big, 1024), -EIO);
 	CHECK_EQ(blk_write(&b, 0, big, 16384), -EIO);
 	CHECK_EQ(blk_read(&b, 1024, big, 512), 512);
 	CHECK(memcmp(big, "lde sector 2", 12) == 0);
 	struct blk_stats st = stats();
-	CHECK_EQ(st.errors - before.errors, 2);
+	CHECK_EQ(st.errors - before.errors, 4);
 	CHECK_EQ(st.bytes_written, 0);
 	CHECK_EQ(st.restarts, 0);
 	printf("blk: a write the device fails is EIO for the client; reads go on\n");
@@ -357,7 +366,8 @@ static void readonly(void)
 int main(int argc, char **argv)
 {
 	const char *mode = argc > 1 ? argv[1] : "patterns";
-	start(strcmp(mode, "crash") == 0 ? "crashtest" : NULL);
+	/* The driver's test switches only where they are used. */
+	start(strcmp(mode, "crash") == 0 || strcmp(mode, "patterns") == 0 ? "test" : NULL);
 	printf("blk: service started, capacity %llu sectors\n", (unsigned long long)b.capacity);
 	if (strcmp(mode, "patterns") == 0) {
 		patterns();

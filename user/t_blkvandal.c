@@ -63,6 +63,9 @@ static void vandal(void)
 		r = blk_request((int)fd, BLK_OP_TEST_CRASH, 1, 0, 0, NULL, 0, 0);
 		CHECK_EQ(r, -EBADF);
 		tries++;
+		r = blk_request((int)fd, BLK_OP_TEST_HOLD, 8, 0, 0, NULL, 0, 0);
+		CHECK_EQ(r, -EBADF);
+		tries++;
 		CHECK(ep_mint((int)fd, 7) < 0);
 		tries++;
 		if (fd > 2) { /* garbage down every descriptor but the console */
@@ -88,8 +91,8 @@ static void vandal(void)
 	for (int k = 0; k < 2; k++) {
 		pid_t pid = fork();
 		if (pid == 0) {
-			char *blk_argv[] = { "blk", "3", "4", "5", "6", "0", "crashtest", NULL };
-			char *svc_argv[] = { "svc", "blk", "3", "4", "-1", "crashtest", NULL };
+			char *blk_argv[] = { "blk", "3", "4", "5", "6", "0", "test", NULL };
+			char *svc_argv[] = { "svc", "blk", "3", "4", "-1", "test", NULL };
 			exec(k ? "/svc" : "/blk", k ? svc_argv : blk_argv);
 			_exit(99);
 		}

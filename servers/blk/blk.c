@@ -1,6 +1,6 @@
 /* blk: the virtio-blk driver, an ordinary user process (docs/drivers.md).
  *
- *   /blk DEV NTFN EP READY RESTARTS [crashtest]
+ *   /blk DEV NTFN EP READY RESTARTS [test]
  *
  * servers/svc starts it with descriptors: DEV the open device (virtio-mmio
  * slot 0), NTFN the notification its interrupt signals, EP the endpoint it
@@ -87,8 +87,10 @@ static uint16_t avail_idx, used_seen;
 static uint16_t free_desc[QN];
 static int nfree_desc;
 static int dev_fd, crash_after; /* crash_after: the test switch, 0 = off */
-static int crashtest;
-static uint64_t capacity; /* sectors */
+static uint64_t hold;		/* the other: completions wait for this many */
+static int held_irq;		/* an interrupt came while holding */
+static int testing;		/* "test": the test switches work */
+static uint64_t capacity;	/* sectors */
 static int has_flush;
 
 static struct stats {
@@ -346,6 +348,12 @@ static void complete(struct slot *s)
  * again, then answer everything the used ring returned. */
 static void interrupt(void)
 {
+	if (hold && stats->s.inflight < hold) {
+		held_irq = 1; /* the source stays masked until we take it */
+		return;
+	}
+	hold = 0;
+	held_irq = 0;
 	uint32_t st = rd(VIO_INT_STATUS);
 	wr(VIO_INT_ACK, st);
 	lde_sys_dev_irq_ack(dev_fd);
@@ -466,8 +474,15 @@ static void request(struct lde_msg *m)
 		answer(m->token, n < 0 ? (uint32_t)errno : 0, n < 0 ? 0 : (uint64_t)n);
 		return;
 	}
+	case BLK_OP_TEST_HOLD:
+		if (testing && m->w[0] >= 2 && m->w[0] <= NSLOT) {
+			hold = m->w[0];
+			answer(m->token, 0, 0);
+			return;
+		}
+		break;
 	case BLK_OP_TEST_CRASH:
-		if (crashtest && m->w[0] > 0 && m->w[0] < 1000) {
+		if (testing && m->w[0] > 0 && m->w[0] < 1000) {
 			crash_after = (int)m->w[0];
 			answer(m->token, 0, 0);
 			return;
@@ -482,13 +497,12 @@ static int arg(char **argv, int i) { return (int)strtol(argv[i], NULL, 10); }
 int main(int argc, char **argv)
 {
 	if (argc < 6) {
-		fprintf(stderr,
-			"usage: blk DEV NTFN EP READY RESTARTS [crashtest] (started by svc)\n");
+		fprintf(stderr, "usage: blk DEV NTFN EP READY RESTARTS [test] (started by svc)\n");
 		return 2;
 	}
 	dev_fd = arg(argv, 1);
 	int ntfn = arg(argv, 2), ep = arg(argv, 3), ready = arg(argv, 4);
-	crashtest = argc > 6 && strcmp(argv[6], "crashtest") == 0;
+	testing = argc > 6 && strcmp(argv[6], "test") == 0;
 	long va = lde_sys_dev_map(dev_fd);
 	if (va < 0) {
 		fprintf(stderr, "blk: dev_map: %s\n", strerror((int)-va));
@@ -506,6 +520,11 @@ int main(int argc, char **argv)
 		if (va < 0)
 			break;
 		data_va[ndata] = (volatile uint8_t *)va;
+	}
+	if (ndata * PAGE < BLK_MAX_BYTES) {
+		/* A largest request could never find its buffer. */
+		printf("blk: only %d DMA pages for data\n", ndata);
+		return EXIT_BADDEV;
 	}
 	free_sectors = ndata * SECT_PER_PAGE == 64 ? ~0ULL : (1ULL << (ndata * SECT_PER_PAGE)) - 1;
 	int e = virtio_up();
@@ -556,5 +575,7 @@ int main(int argc, char **argv)
 			interrupt();
 		else
 			request(&m);
+		if (held_irq && stats->s.inflight >= hold)
+			interrupt(); /* the test switch held completions long enough */
 	}
 }

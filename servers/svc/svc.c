@@ -1,7 +1,7 @@
 /* svc: the supervisor of a server (docs/drivers.md, "When the driver
  * dies"). Today it supervises one, the disk driver:
  *
- *   /svc blk MGR EP READY [crashtest]
+ *   /svc blk MGR EP READY [test]
  *
  * MGR is the device-manager descriptor, EP the endpoint the driver serves,
  * READY a pipe to the starter (libblk's blk_service_start), on which svc
@@ -13,7 +13,7 @@
  * wait for the new driver; those the dead one held fail with ECONNRESET
  * and libblk sends them again. A driver that dies DEATHS times within
  * WINDOW_MS is not restarted: svc answers every request itself, with EIO.
- * "crashtest" is passed on to the driver (its test switch). */
+ * "test" is passed on to the driver (its test switch). */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -89,7 +89,7 @@ static void answer_eio(void)
 int main(int argc, char **argv)
 {
 	if (argc < 5 || strcmp(argv[1], "blk") != 0) {
-		fprintf(stderr, "usage: svc blk MGR EP READY [crashtest]\n");
+		fprintf(stderr, "usage: svc blk MGR EP READY [test]\n");
 		return 2;
 	}
 	int mgr = atoi(argv[2]);

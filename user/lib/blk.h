@@ -27,10 +27,14 @@ enum blk_op {
 	BLK_OP_FLUSH = 3,
 	BLK_OP_INFO = 4,
 	BLK_OP_STATS = 5,
-	/* The test switch: w0 = n, the driver crashes (a wild store, SIGSEGV)
-	 * just after handing its n-th next read or write to the device. Only
-	 * a driver started with "crashtest" (svc's flag) takes it. */
+	/* The test switches, which only a driver started with "test" (svc's
+	 * flag) takes. CRASH: w0 = n, the driver crashes (a wild store,
+	 * SIGSEGV) just after handing its n-th next read or write to the
+	 * device. HOLD: w0 = n (2..16), the driver leaves completions alone
+	 * until n requests are at the device at once, then goes on as usual:
+	 * a queue depth a test can count on. */
 	BLK_OP_TEST_CRASH = 0x7e57,
+	BLK_OP_TEST_HOLD = 0x7e58,
 };
 #define BLK_F_RESEND 1 /* w2: sent again, its first driver died holding it */
 
@@ -76,7 +80,7 @@ long blk_request(int fd, int op, uint64_t w0, uint64_t w1, uint64_t w2, void *le
  * virtio-mmio device 0: mgr is the device-manager descriptor, kept by the
  * caller (the supervisor gets a copy); ep the endpoint it will serve,
  * which the caller gives up (closed here: it should keep only badged
- * copies, made with ep_mint before); flags: svc's flag ("crashtest") or
+ * copies, made with ep_mint before); flags: svc's flag ("test") or
  * NULL. Waits until the service knows whether there is a disk: 0 and the
  * supervisor's pid in *svc_pid, -ENODEV without a disk (the service has
  * ended, calls on the endpoint fail), or -errno. */
