@@ -14,7 +14,9 @@
  *   t_blk giveup     a driver that dies 5 times in 10 s is not restarted;
  *                    requests then fail with EIO
  *   t_blk readonly   on a read-only disk (DISK_RO=1) the device fails
- *                    writes: the client gets EIO, reads still work */
+ *                    writes: the client gets EIO, reads still work
+ *   t_blk retries    libblk against a server that always dies holding the
+ *                    request: 8 resends, then EIO (no disk needed) */
 #include "blk.h"
 #include "t_util.h"
 
@@ -363,9 +365,49 @@ static void readonly(void)
 	printf("blk: a write the device fails is EIO for the client; reads go on\n");
 }
 
+/* A server that dies holding every request, restarted forever by its own
+ * supervisor: libblk resends BLK_RETRIES times, then gives up with EIO. */
+static void retries(void)
+{
+	int ep = ep_create();
+	CHECK(ep >= 0);
+	int c = ep_mint(ep, 1);
+	pid_t sup = fork();
+	if (sup == 0) {
+		close(c);
+		for (;;) {
+			pid_t srv = fork();
+			if (srv == 0) {
+				struct lde_msg m;
+				if (ipc_recv(ep, &m) >= 0)
+					_exit(0); /* holding it */
+				_exit(1);
+			}
+			int st;
+			if (wait(&st) != srv)
+				_exit(1);
+		}
+	}
+	close(ep);
+	struct blk r = { .fd = c };
+	char buf[512];
+	CHECK_EQ(blk_read(&r, 0, buf, sizeof buf), -EIO);
+	CHECK_EQ(r.resends, BLK_RETRIES);
+	kill(sup, SIGKILL);
+	CHECK_EQ(reap(sup), SIGKILL);
+	/* Nobody serves the endpoint now: no disk service. */
+	CHECK_EQ(blk_read(&r, 0, buf, sizeof buf), -ENODEV);
+	printf("blk: a request whose server keeps dying is resent %d times, then EIO\n",
+	       BLK_RETRIES);
+}
+
 int main(int argc, char **argv)
 {
 	const char *mode = argc > 1 ? argv[1] : "patterns";
+	if (strcmp(mode, "retries") == 0) {
+		retries();
+		return check_exit("t_blk");
+	}
 	/* The driver's test switches only where they are used. */
 	start(strcmp(mode, "crash") == 0 || strcmp(mode, "patterns") == 0 ? "test" : NULL);
 	printf("blk: service started, capacity %llu sectors\n", (unsigned long long)b.capacity);

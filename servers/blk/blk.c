@@ -163,7 +163,7 @@ static int virtio_up(void)
 static uint64_t buf_alloc(int n)
 {
 	if (n <= SECT_PER_PAGE) {
-		uint64_t run = (n == 64 ? ~0ULL : (1ULL << n) - 1);
+		uint64_t run = (1ULL << n) - 1;
 		for (int p = 0; p < ndata; p++)
 			for (int s = 0; s + n <= SECT_PER_PAGE; s++) {
 				uint64_t m = run << (p * SECT_PER_PAGE + s);
@@ -185,8 +185,9 @@ static uint64_t buf_alloc(int n)
 	return m;
 }
 
-/* The buffer's pieces, in order: for each, its address in the driver and
- * for the device, and its length, len bytes in all. Calls f for each. */
+/* The buffer m's pieces, one per page, in page order (the order of the
+ * transfer's bytes): for each, its address in the driver and for the
+ * device, and its length; len bytes in all. Returns how many. */
 struct piece {
 	volatile uint8_t *va;
 	uint64_t pa;
