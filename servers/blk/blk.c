@@ -32,7 +32,10 @@
 #define EXIT_BADDEV 4
 
 #define PAGE 4096
-#define DMA_PAGES 8 /* what the kernel gives a device (docs/ipc.md) */
+/* Data pages: as many as dev_dma gives, up to 8 (a 64-bit bitmap of
+ * sectors). The kernel gives a device 8 pages today (docs/ipc.md), page 0
+ * being the queue's: 7 for data. */
+#define DATA_PAGES 8
 #define SECT_PER_PAGE (PAGE / BLK_SECTOR)
 #define NSLOT 16  /* requests held at once */
 #define QN 128	  /* virtqueue entries; each request takes 2 to 6 */
@@ -71,8 +74,8 @@ struct slot {
 static volatile uint32_t *regs;
 static volatile uint8_t *page0;
 static uint64_t pa0;
-static volatile uint8_t *data_va[DMA_PAGES]; /* data page i at data_va[i] */
-static uint64_t data_pa[DMA_PAGES];
+static volatile uint8_t *data_va[DATA_PAGES]; /* data page i at data_va[i] */
+static uint64_t data_pa[DATA_PAGES];
 static int ndata; /* data pages */
 static uint64_t free_sectors;
 
@@ -233,7 +236,7 @@ static void slot_free(struct slot *s)
  * an errno. */
 static uint32_t copy_lease(struct slot *s, int to_client)
 {
-	struct piece pc[DMA_PAGES];
+	struct piece pc[DATA_PAGES];
 	int n = buf_pieces(s->sectors, s->len, pc);
 	uint64_t off = 0;
 	for (int i = 0; i < n; i++) {
@@ -252,7 +255,7 @@ static uint32_t copy_lease(struct slot *s, int to_client)
 static int submit(struct slot *s)
 {
 	int nsect = (int)(s->len / BLK_SECTOR);
-	struct piece pc[DMA_PAGES];
+	struct piece pc[DATA_PAGES];
 	int npc = 0;
 	if (s->op != BLK_OP_FLUSH) {
 		if (!(s->sectors = buf_alloc(nsect)))
@@ -516,7 +519,7 @@ int main(int argc, char **argv)
 		return EXIT_BADDEV;
 	}
 	page0 = (volatile uint8_t *)va;
-	for (ndata = 0; ndata < DMA_PAGES - 1; ndata++) {
+	for (ndata = 0; ndata < DATA_PAGES; ndata++) {
 		va = lde_sys_dev_dma(dev_fd, (uint64_t)ndata + 1, &data_pa[ndata]);
 		if (va < 0)
 			break;
