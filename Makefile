@@ -97,7 +97,14 @@ ULDFLAGS := $(UARCH) -nostartfiles -static -T user/user.ld -Wl,--gc-sections -Wl
 ULIB_SRCS := $(wildcard user/lib/*.c) $(wildcard user/lib/*.S)
 ULIB_OBJS := $(patsubst user/lib/%,$(B)/user/lib/%.o,$(ULIB_SRCS))
 UPROGS := $(sort $(patsubst user/%.c,%,$(wildcard user/*.c)))
-UBINS := $(addprefix $(B)/initrd/,$(UPROGS))
+# Every servers/NAME/ directory is a server (docs/drivers.md): its *.c
+# files link into one program, installed in the initrd as /NAME, with the
+# user programs' flags and library.
+SERVERS := $(sort $(patsubst servers/%/,%,$(dir $(wildcard servers/*/*.c))))
+UBINS := $(addprefix $(B)/initrd/,$(UPROGS) $(SERVERS))
+ifneq ($(filter $(SERVERS),$(UPROGS)),)
+$(error servers/ and user/ both have a program named $(filter $(SERVERS),$(UPROGS)))
+endif
 
 # Every user object depends on the user compiler flags, the ABI among them:
 # objects built for lp64 and lp64d do not link together, so a change of
@@ -131,11 +138,28 @@ $(B)/user/lib/errno-check.o: $(B)/user/lib/errno-check.c $(B)/user/cflags
 	@echo "  UCC     $<"
 	$(Q)$(CC) $(UCFLAGS) -c $< -o $@
 
+$(B)/servers/%.o: servers/%.c $(B)/user/cflags
+	@mkdir -p $(dir $@)
+	@echo "  UCC     $<"
+	$(Q)$(CC) $(UCFLAGS) -iquote $(dir $<) -c $< -o $@
+
 # build/user/NAME.elf keeps the debug symbols (for gdb's lde-user, and
 # addr2line); the initrd gets a stripped copy.
 $(B)/user/%.elf: $(B)/user/%.o $(ULIB_OBJS) user/user.ld $(B)/user/lib/errno-check.o
 	@echo "  ULD     $@"
 	$(Q)$(CC) $(ULDFLAGS) -o $@ $< $(ULIB_OBJS)
+# A server's objects sit in build/servers/NAME/; its image is
+# build/servers/NAME.elf (gdb, addr2line), stripped into the initrd.
+define SERVER_LINK
+$(B)/servers/$(1).elf: $(patsubst %.c,$(B)/%.o,$(wildcard servers/$(1)/*.c)) $(ULIB_OBJS) user/user.ld \
+		$(B)/user/lib/errno-check.o
+	@echo "  ULD     $$@"
+	$(Q)$(CC) $(ULDFLAGS) -o $$@ $(patsubst %.c,$(B)/%.o,$(wildcard servers/$(1)/*.c)) $(ULIB_OBJS)
+endef
+$(foreach s,$(SERVERS),$(eval $(call SERVER_LINK,$(s))))
+$(addprefix $(B)/initrd/,$(SERVERS)): $(B)/initrd/%: $(B)/servers/%.elf
+	@mkdir -p $(dir $@)
+	$(Q)$(OBJCOPY) --strip-all $< $@
 # t_hiheap's image and heap share the last GiB's page table with the stack.
 $(B)/user/t_hiheap.elf: ULDFLAGS += -Wl,--defsym=USER_TEXT_BASE=0x3fffd00000
 $(B)/initrd/%: $(B)/user/%.elf
@@ -147,7 +171,7 @@ $(B)/initrd/%: $(B)/user/%.elf
 # though its stale copy may still sit in build/initrd/.
 $(B)/initrd.list: FORCE
 	@mkdir -p $(B)
-	$(Q)printf '%s\n' $(UPROGS) > $@.tmp
+	$(Q)printf '%s\n' $(sort $(UPROGS) $(SERVERS)) > $@.tmp
 	$(Q)if cmp -s $@.tmp $@; then rm $@.tmp; else mv $@.tmp $@; fi
 
 $(B)/initrd.cpio: $(UBINS) $(B)/initrd.list
@@ -178,8 +202,21 @@ deps:
 # (An `export` here would pass unset ones as empty.)
 
 run: deps
-	@$(MAKE) all
+	@$(MAKE) all $(if $(DISK),,$(B)/disk.img)
 	@scripts/qemu.sh
+
+# The disk `make run` attaches when DISK is not set (scripts/qemu.sh):
+# made once, when missing, and kept from one run to the next, so what
+# was written to it stays. An empty ext2 file system for now; the tests
+# never touch it (each makes its own images).
+DISK_MB ?= 32
+MKE2FS ?= $(or $(firstword $(wildcard /sbin/mke2fs /usr/sbin/mke2fs)),mke2fs)
+$(B)/disk.img:
+	@mkdir -p $(B)
+	@echo "  MKFS    $@ ($(DISK_MB) MiB, ext2)"
+	$(Q)rm -f $@.tmp && truncate -s $(DISK_MB)M $@.tmp
+	$(Q)$(MKE2FS) -q -F -t ext2 -b 1024 -L lde $@.tmp
+	$(Q)mv $@.tmp $@
 
 # The gdb port is derived from the user id, so parallel users do not collide.
 GDB_PORT ?= $(shell expr 20000 + $$(id -u) % 20000)
@@ -296,7 +333,8 @@ help:
 	@echo "  QEMU_DTB=         device tree: empty = QEMU's minus unused devices, 'qemu' = QEMU's, or a .dtb"
 	@echo "  APPEND=           the kernel command line, e.g. \"init=/hello a b\" (README)"
 	@echo "  QEMU_EXTRA=       more QEMU arguments, e.g. \"-icount shift=0,sleep=off\""
-	@echo "  DISK=IMG          a raw image attached as a virtio-blk disk (virtio-mmio slot 0)"
+	@echo "  DISK=IMG          the raw image attached as a virtio-blk disk (default build/disk.img,"
+	@echo "                    made when missing; DISK=none: no disk)"
 	@echo "  QEMU=             the QEMU binary (default qemu-system-riscv64)"
 	@echo "  KERNEL= INITRD=   the images qemu.sh boots (default build/kernel.elf, build/initrd.cpio)"
 	@echo "  GDB_PORT=N        gdb port for qemu-gdb and gdb (default 20000 + uid % 20000)"
@@ -308,6 +346,6 @@ help:
 	@echo "  PYTHON=           the Python with pytest and pexpect (default /usr/bin/python3)"
 	@echo "  V=1               show the commands"
 
--include $(KOBJS:.o=.d) $(B)/linker.ld.d $(B)/user/*.d $(B)/user/lib/*.d
+-include $(KOBJS:.o=.d) $(B)/linker.ld.d $(B)/user/*.d $(B)/user/lib/*.d $(B)/servers/*/*.d
 .PHONY: FORCE
 .SECONDARY:

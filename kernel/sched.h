@@ -15,6 +15,10 @@
 extern uint64_t sched_quantum; /* arch_now() units */
 
 void sched_init(uint64_t quantum_ms);
+/* Instructions the idle loop retired in waits after which nothing could
+ * run (docs/performance.md, blk_read_4k). */
+extern uint64_t sched_idle_instret;
+
 /* Start scheduling; the boot stack becomes the idle context. */
 void sched_start(void) __attribute__((noreturn));
 void sched_make_runnable(struct proc *p);

@@ -136,6 +136,7 @@ long sys_meminfo(uintptr_t ubuf)
 		.endpoints = (uint64_t)ep_count(),
 		.ntfns = (uint64_t)ntfn_count(),
 		.devices = (uint64_t)dev_count(),
+		.idle_instret = sched_idle_instret,
 	};
 	return copyout(&current->mm, ubuf, &mi, sizeof mi);
 }

@@ -126,6 +126,10 @@ struct lde_meminfo {
 	uint64_t endpoints;	 /* IPC endpoints, */
 	uint64_t ntfns;		 /* notifications, */
 	uint64_t devices;	 /* devices open by a driver */
+	/* Instructions the idle loop retired waiting, when the wait ended
+	 * with nothing to run (timer ticks while idle): what a benchmark
+	 * subtracts to leave out time spent waiting for a device. */
+	uint64_t idle_instret;
 };
 
 /* readdir(index, buf, len): copies the NUL-terminated name of the

@@ -20,6 +20,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, "tests"))
 import lde  # noqa: E402  (booting lde, reading its console: tests/lde.py)
 APPEND = "quantum=1 init=/bench"  # quantum=1: many ticks for timer_tick
+BLK_APPEND = "quantum=1 init=/blkbench"
 ICOUNT = "-icount shift=0,sleep=off"
 WALL_RUNS = 5
 
@@ -41,15 +42,33 @@ ROWS = {
     "ntfn_wake": ("notification signal until the blocked waiter runs", None, 250),
     "irq_to_driver": ("device interrupt's trap until the waiting driver runs", None, 400),
     "boot_to_init": ("reset to init's first instruction", 417000000, 10000000),
+    "blk_read_4k": ("4 KiB disk read, client to driver and back, the guest's idle left out",
+                    None, 6000),
 }
+# The disk bench reads and writes (servers/blk): an image of our own,
+# fresh for every boot, never the user's build/disk.img.
+DISK = os.path.join(ROOT, "build", "bench-disk.img")
+DISK_BYTES = 8 * 1024 * 1024
 
 
-def boot(extra, disk):
+def boot(extra, disk, walls=None):
+    """One run of every benchmark: user/bench.c (with disk, a scratch
+    image for irq_to_driver's driver), then, in a boot of its own with a
+    fresh disk, user/blkbench.c (as init: it starts the disk service).
+    Their rows together."""
     r = lde.boot(APPEND, {"QEMU_EXTRA": extra, "DISK": disk}, timeout=600)
-    out = r.out
+    lde.fresh_disk(DISK, DISK_BYTES)
+    d = lde.boot(BLK_APPEND, {"QEMU_EXTRA": extra, "DISK": DISK}, timeout=600)
+    out = r.out + d.out
+    if d.status != 0:
+        sys.exit("bench: the disk benchmark failed (%s):\n%s" % (
+            "timed out" if d.status is None else "status %d" % d.status, d.out[-3000:]))
     rows = {}
     for m in re.finditer(r"^BENCH (\w+) (\d+) (\d+) (\d+)$", out, re.M):
         rows[m.group(1)] = (int(m.group(2)), int(m.group(3)), int(m.group(4)))
+    if walls is not None:
+        for m in re.finditer(r"^BENCH-WALL (\w+) (\d+)$", out, re.M):
+            walls.setdefault(m.group(1), []).append(int(m.group(2)))
     notes = re.findall(r"^BENCH-NOTE (.*)$", out, re.M)
     if r.status != 0 or not rows:
         sys.exit("bench: the benchmark run failed (%s):\n%s" % (
@@ -76,7 +95,8 @@ def report(disk):
     if insns != {k: v[0] for k, v in second.items()}:
         diff = [k for k in first if first[k][0] != second.get(k, (None,))[0]]
         sys.exit("bench: two icount runs differ in %s: the figures are not exact" % ", ".join(diff))
-    walls = [boot("", disk)[0] for _ in range(WALL_RUNS)]
+    seq = {}
+    walls = [boot("", disk, seq)[0] for _ in range(WALL_RUNS)]
 
     print("lde benchmarks: retired instructions per operation under %s" % ICOUNT)
     print("(two runs agree to the instruction; wall time: median of %d runs without icount)" % WALL_RUNS)
@@ -101,6 +121,12 @@ def report(disk):
                                                         "-" if name == "boot_to_init" else fmt(wall)))
     for note in notes:
         print("note: " + note)
+    if seq.get("blk_read_1m") and seq.get("blk_write_1m"):
+        def rate(k):
+            return 1e6 / max(statistics.median(seq[k]), 1)
+        print("note: blk sequential 1 MiB (16 KiB requests), wall clock without icount, median of "
+              "%d runs: read %.1f MiB/s, write %.1f MiB/s (informative)"
+              % (len(seq["blk_read_1m"]), rate("blk_read_1m"), rate("blk_write_1m")))
     os.makedirs(os.path.join(ROOT, "build"), exist_ok=True)
     with open(os.path.join(ROOT, "build", "bench.tsv"), "w") as f:
         f.write("name\tinstructions_per_op\titerations\n")

@@ -15,6 +15,7 @@ opensbi:/usr/lib/riscv64-linux-gnu/opensbi/generic/fw_dynamic.bin
 gdb-multiarch:gdb-multiarch
 cpio:cpio
 device-tree-compiler:fdtput
+e2fsprogs:/sbin/mke2fs
 python3:/usr/bin/python3
 python3-pytest:/usr/lib/python3/dist-packages/pytest
 python3-pytest-xdist:/usr/lib/python3/dist-packages/xdist

@@ -7,7 +7,10 @@
 # not drive (scripts/mkdtb.sh, cached in build/dtb/); "qemu" boots with
 # QEMU's full tree; anything else is a .dtb file to use. DISK: a raw image
 # to attach as a virtio-blk disk on virtio-mmio slot 0 (a modern, version 2
-# transport), for the user-space drivers (docs/drivers.md).
+# transport), for the user-space driver (docs/drivers.md); unset, the
+# default build/disk.img if it exists (`make run` makes it); "none" or
+# empty: no disk. DISK_RO=1 attaches it read-only (writes fail at the
+# device: how the tests see the driver's EIO).
 # Extra arguments are passed to QEMU.
 set -eu
 QEMU=${QEMU:-qemu-system-riscv64}
@@ -30,9 +33,12 @@ case ${QEMU_DTB:-} in
 qemu) ;;
 *) set -- -dtb "$QEMU_DTB" "$@" ;;
 esac
-if [ -n "${DISK:-}" ]; then
+if [ -z "${DISK+set}" ] && [ -f build/disk.img ]; then
+	DISK=build/disk.img
+fi
+if [ -n "${DISK:-}" ] && [ "$DISK" != none ]; then
 	set -- -global virtio-mmio.force-legacy=false \
-		-drive "file=$DISK,if=none,format=raw,id=d0" \
+		-drive "file=$DISK,if=none,format=raw,id=d0${DISK_RO:+,readonly=on}" \
 		-device virtio-blk-device,drive=d0,bus=virtio-mmio-bus.0 "$@"
 fi
 # shellcheck disable=SC2086

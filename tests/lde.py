@@ -25,6 +25,7 @@ import os
 import re
 import socket
 import subprocess
+import tempfile
 import time
 
 import pexpect
@@ -47,9 +48,13 @@ def qemu_env(append="", env=None, initrd=None, icount=None):
     """The environment scripts/qemu.sh gets: ours, with APPEND (the kernel
     command line), then env's variables; initrd replaces INITRD; icount
     (a shift) puts `-icount shift=N,sleep=off` before any QEMU_EXTRA, which
-    makes a run repeat to the instruction."""
+    makes a run repeat to the instruction. No disk unless env names one
+    (DISK): a boot from here never sees the user's build/disk.img, or a
+    DISK set in our own environment; a test that wants a disk makes a fresh
+    image (fresh_disk) and passes it."""
     e = dict(os.environ)
     e["APPEND"] = append
+    e["DISK"] = "none"
     e.update(env or {})
     if initrd:
         e["INITRD"] = initrd
@@ -57,6 +62,27 @@ def qemu_env(append="", env=None, initrd=None, icount=None):
         extra = "-icount shift=%d,sleep=off %s" % (icount, e.get("QEMU_EXTRA", ""))
         e["QEMU_EXTRA"] = extra.strip()
     return e
+
+
+def fresh_disk(path, size=None, src=None):
+    """Write a disk image at path: a copy of the image src, or size bytes of
+    a pattern (every 512-byte sector starts with "lde sector N", N its
+    number, the rest zeros), so that a driver reading the wrong sector
+    shows. Returns path."""
+    os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
+    tmp = "%s.%d.tmp" % (path, os.getpid())
+    if src:
+        with open(src, "rb") as f, open(tmp, "wb") as g:
+            g.write(f.read())
+    else:
+        data = bytearray(size)
+        for s in range(size // 512):
+            tag = b"lde sector %d" % s
+            data[s * 512:s * 512 + len(tag)] = tag
+        with open(tmp, "wb") as g:
+            g.write(data)
+    os.replace(tmp, path)
+    return path
 
 
 class _Pty(ptyprocess.PtyProcess):
@@ -315,6 +341,19 @@ def run_table_test(t, start, log):
     (for a gdb test: for gdb's output, and log + ".console")."""
     if "gdb_script" in t:
         return run_gdb_test(t, start, log)
+    if "disk" in t:
+        # A fresh image per run, in a directory of its own, removed after.
+        with tempfile.TemporaryDirectory(prefix="lde-disk-") as d:
+            img = fresh_disk(os.path.join(d, "disk.img"), t["disk"])
+            t2 = dict(t, env=dict(t.get("env") or {}, DISK=img))
+            del t2["disk"]
+            found = run_table_test(t2, start, log)
+            if "disk_check" in t and not found:
+                with open(img, "rb") as f:
+                    err = t["disk_check"](f.read(), _last_out.get(log, ""))
+                if err:
+                    found.append("disk image: " + err)
+            return found
     timeout = t.get("timeout", 30)
     deadline = time.monotonic() + timeout
     found = []
@@ -340,11 +379,15 @@ def run_table_test(t, start, log):
         found += problems(out, status, t.get("status", 0), t.get("expect", ()),
                           t.get("reject", ()), t.get("allow_panic", False), con.cpu_seconds,
                           t.get("max_cpu"), timeout)
+    _last_out[log] = out
     if "check" in t and not found:
         err = t["check"](out)
         if err:
             found.append(err)
     return found
+
+
+_last_out = {}  # log path -> the console output of its last run (for disk_check)
 
 
 def free_port():

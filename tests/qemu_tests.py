@@ -17,6 +17,11 @@ A test is a dict:
             groups of an expect fill {name} in later expects and sends
   timeout   seconds for the whole test (default 30)
   check     function(output) -> error string or None
+  disk      attach a fresh disk image of this many bytes (tests/lde.py:
+            fresh_disk's pattern), made in a temporary directory for this
+            run and removed after it
+  disk_check  function(image bytes, output) -> error string or None: the
+            image as the run left it, read on the host
   max_cpu   the most host CPU time (seconds) QEMU may use
   gdb_script  makes it a gdb test: gdb-multiarch runs this script against
             QEMU halted with a gdb stub; expect is matched against gdb's

@@ -1,24 +1,79 @@
-/* The default first process: runs the shell, and keeps reaping orphans
- * that are handed to it, until the shell exits; then its status becomes
- * the machine's (the kernel powers off when init exits). */
+/* The default first process: starts the disk service, runs the shell, and
+ * keeps reaping orphans that are handed to it, until the shell exits; then
+ * its status becomes the machine's (the kernel powers off when init
+ * exits).
+ *
+ * The disk (docs/drivers.md): init claims the device-manager right (only
+ * pid 1 can) and hands it to the supervisor, servers/svc, which starts the
+ * driver, servers/blk; every program init starts gets a client endpoint
+ * of the disk at descriptor BLK_FD (15), which libblk uses. The shell is
+ * forked first, so that it is pid 2 as ever, and held until the service
+ * has said whether there is a disk, so that its prompt comes after that. */
 #include <stdio.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include "blk.h"
 #include "lde.h"
+
+/* Put the client endpoint at BLK_FD (there is no dup2: dup until it lands
+ * there, then close the steps). */
+static int at_blk_fd(int fd)
+{
+	int steps[BLK_FD], n = 0, d = fd;
+	while (d >= 0 && d < BLK_FD) {
+		steps[n++] = d;
+		d = dup(fd);
+	}
+	for (int i = 0; i < n; i++)
+		close(steps[i]);
+	return d == BLK_FD ? 0 : -1;
+}
 
 int main(int argc, char **argv)
 {
 	char *sh_argv[] = { "sh", NULL };
+	int mgr = (int)lde_sys_dev_manager();
+	int ep = ep_create();
+	int client = ep >= 0 ? ep_mint(ep, 1) : -1;
+	int have_disk = client >= 0 && mgr >= 0 && at_blk_fd(client) == 0;
+	int gate[2];
+	if (pipe(gate) < 0) {
+		perror("init: pipe");
+		return 1;
+	}
 	pid_t sh = fork();
 	if (sh < 0) {
 		perror("init: fork");
 		return 1;
 	}
 	if (sh == 0) {
+		char c = 'N';
+		close(gate[1]);
+		if (mgr >= 0)
+			close(mgr);
+		if (ep >= 0)
+			close(ep);
+		(void)!read(gate[0], &c, 1);
+		close(gate[0]);
+		if (c != 'R')
+			close(BLK_FD);
 		exec("/sh", sh_argv);
 		perror("init: exec /sh");
 		_exit(127);
 	}
+	close(gate[0]);
+	if (have_disk) {
+		int svc;
+		have_disk = blk_service_start(mgr, ep, NULL, &svc) == 0;
+	} else if (ep >= 0) {
+		close(ep);
+	}
+	if (mgr >= 0)
+		close(mgr);
+	if (!have_disk)
+		close(BLK_FD);
+	(void)!write(gate[1], have_disk ? "R" : "N", 1);
+	close(gate[1]);
 	for (;;) {
 		int status;
 		pid_t pid = wait(&status);
