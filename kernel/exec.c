@@ -4,6 +4,7 @@
 #include "exec.h"
 #include "elf.h"
 #include "errno.h"
+#include "file.h"
 #include "initrd.h"
 #include "kassert.h"
 #include "kstring.h"
@@ -132,6 +133,14 @@ int proc_exec(const char *path, int argc, char *const argv[])
 	mmu_activate(mm.pt);
 	vm_destroy(&old);
 	set_name(p, path);
+	/* The point of no return: the descriptors marked close-on-exec go. */
+	for (int fd = 0; fd < NOFILE; fd++) {
+		if (p->files[fd] && (p->fdflags[fd] & LDE_FD_CLOEXEC)) {
+			file_put(p->files[fd]);
+			p->files[fd] = NULL;
+		}
+		p->fdflags[fd] = 0;
+	}
 	if (p->fp_used)
 		sched_fpu_exec(p);
 	arch_user_frame_init(p->tf, img.entry, sp);

@@ -81,11 +81,13 @@ void pipe_close(struct pipe *p, bool writer)
 	}
 }
 
-long pipe_read(struct pipe *p, uint64_t ubuf, size_t n)
+long pipe_read(struct pipe *p, uint64_t ubuf, size_t n, bool nonblock)
 {
 	while (p->wpos == p->rpos) {
 		if (p->writers == 0)
 			return 0;
+		if (nonblock)
+			return -EAGAIN;
 		int err = sleep_on(&p->rq);
 		if (err)
 			return err;
@@ -132,12 +134,15 @@ static int take_turn(struct pipe *p)
 	return sleep_on(&p->space);
 }
 
-long pipe_write(struct pipe *p, uint64_t ubuf, size_t n)
+long pipe_write(struct pipe *p, uint64_t ubuf, size_t n, bool nonblock)
 {
 	size_t done = 0;
 	long ret = 0;
 	/* The common case, nobody waiting and space, costs two tests of
-	 * p->writer. */
+	 * p->writer. A writer that may not wait writes what fits, when
+	 * nobody else has the turn. */
+	if (nonblock && p->writer && p->writer != current)
+		return p->readers ? -EAGAIN : -EPIPE;
 	if (p->writer && (ret = take_turn(p)))
 		goto out;
 	while (done < n) {
@@ -148,6 +153,10 @@ long pipe_write(struct pipe *p, uint64_t ubuf, size_t n)
 		size_t space = PIPE_SIZE - (p->wpos - p->rpos);
 		if (space == 0) {
 			wake_all(&p->rq);
+			if (nonblock) {
+				ret = -EAGAIN;
+				break;
+			}
 			/* Writers wait only while someone has the turn: current
 			 * has it, and has filled the pipe. The others go first,
 			 * current queues at the back. */

@@ -64,11 +64,13 @@ struct proc {
 	uint8_t ipc_state;	 /* enum ipc_state */
 	uint8_t ipc_resume;	 /* blocked without a kernel stack, in: enum ipc_resume */
 	uint8_t ipc_nleases;	 /* leases lent with the current call (ipc.c keeps them) */
+	uint8_t ipc_kernel;	 /* the current call is the kernel's (ipc_kcall) */
 	uint32_t ipc_exit_refs;	 /* what exit must release: requests held, + 1 if bound */
 	struct proc *ipc_server; /* IPC_REPLY: who holds the request */
 	long ipc_ret;		 /* the result a waker leaves for a blocked process */
 	long ipc_token;		 /* its reply token: pid and slot */
 	struct ntfn *bound_ntfn; /* consulted by recv */
+	uint64_t ipc_kbadge;	 /* ipc_kernel: the badge the server sees */
 
 	/* Everything from here on is the process's: proc_alloc clears it
 	 * (PROC_PER_PROCESS is its first field). */
@@ -98,6 +100,13 @@ struct proc {
 	/* resources */
 	struct mm mm;
 	struct file *files[NOFILE];
+	uint8_t fdflags[NOFILE]; /* LDE_FD_CLOEXEC per descriptor (fcntl); fork copies */
+	uint16_t umask;		 /* cleared from a new file's mode; fork copies */
+	/* The current directory (vfs.c): an absolute, normalized path in a
+	 * page of its own, shared by fork (a reference) and replaced whole by
+	 * chdir, so no process ever sees another's change; NULL is "/". exec
+	 * keeps it, exit drops it. */
+	char *cwd;
 
 	/* lifecycle */
 	bool killed; /* set by kill(); acted on before U-mode */
@@ -117,6 +126,20 @@ struct proc {
 };
 
 #define PROC_PER_PROCESS state
+
+/* The caller's identity a file server is told (uapi_fs.h's LDE_FS_CRED):
+ * lde has no users yet, so every process is uid 0, gid 0. Processes with
+ * users replace this one accessor. */
+static inline uint32_t proc_uid(const struct proc *p)
+{
+	(void)p;
+	return 0;
+}
+static inline uint32_t proc_gid(const struct proc *p)
+{
+	(void)p;
+	return 0;
+}
 
 extern struct proc proc_table[NPROC];
 extern struct proc *current;

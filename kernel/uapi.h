@@ -174,3 +174,4 @@ struct lde_lease {
 
 /* Notification words: bit 63 is never set (results are non-negative). */
 #define LDE_NTFN_BITS (~0ULL >> 1)
+#include "uapi_fs.h"

@@ -1706,7 +1706,7 @@ int main(int argc, char **argv)
 	       *flags ? " " : "", flags);
 
 	for (nnames = 0; nnames < NAMES_MAX; nnames++)
-		if (readdir(nnames, names[nnames], sizeof names[nnames]) <= 0)
+		if (initrd_readdir(nnames, names[nnames], sizeof names[nnames]) <= 0)
 			break;
 	uint64_t canary0 = canary_sum();
 	fill_parent_mem();
