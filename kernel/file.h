@@ -38,11 +38,11 @@ struct file {
 			 * FILE_REMOTE: what the server sees (the mount's) */
 	uint32_t flags; /* LDE_O_ACCMODE, LDE_O_APPEND, LDE_O_NONBLOCK (fcntl) */
 	/* FILE_REMOTE (vfs.c) */
-	uint32_t mode;		 /* type and permissions, as the server said at open */
-	uint32_t mnt;		 /* the mount's number (stat's dev) */
-	uint64_t handle;	 /* the server's name for it (uapi_fs.h) */
-	uint64_t off;		 /* the offset, or READDIR's cookie */
-	struct list close_link;	 /* on its endpoint's closing list (ipc.c) */
+	uint32_t mode;		/* type and permissions, as the server said at open */
+	uint32_t mnt;		/* the mount's number (stat's dev) */
+	uint64_t handle;	/* the server's name for it (uapi_fs.h) */
+	uint64_t off;		/* the offset, or READDIR's cookie */
+	struct list close_link; /* on its endpoint's closing list (ipc.c) */
 };
 
 struct file *file_alloc(enum file_type type); /* NULL if the table is full */
@@ -50,7 +50,7 @@ int file_index(const struct file *f);	      /* its slot, 0..NFILE-1 */
 /* A FILE_REMOTE whose CLOSE went to the server (or never will): the slot is
  * free again. For ipc.c. */
 void file_free_closed(struct file *f);
-struct file *file_console(void);	      /* a new reference to a console file */
+struct file *file_console(void); /* a new reference to a console file */
 struct file *file_dup(struct file *f);
 void file_put(struct file *f);
 /* read/write n bytes at user address ubuf. Bytes moved or -errno. */

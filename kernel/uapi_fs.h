@@ -53,30 +53,30 @@
 
 /* Labels. "->" lists the answer's words. */
 enum {
-	LDE_FS_OPEN = 1,  /* w0 handle, w1 flags (LDE_O_*) | path length << 32, w2 mode
-			   * (creation, umask applied); L0 path -> w0 the file's mode
-			   * (LDE_S_IFMT bits and permissions) */
-	LDE_FS_READ,	  /* w0 handle, w1 offset, w2 length; L0 buffer (write) -> w0 bytes */
-	LDE_FS_WRITE,	  /* w0 handle, w1 offset, w2 length | LDE_FS_APPEND; L0 buffer (read)
-			   * -> w0 bytes, w1 the offset written at (the end, for append) */
-	LDE_FS_FSTAT,	  /* w0 handle; L0 struct lde_stat (write) */
-	LDE_FS_STAT,	  /* L0 path, L1 struct lde_stat (write) */
-	LDE_FS_TRUNCATE,  /* w0 handle, w1 length */
-	LDE_FS_MKDIR,	  /* w1 mode; L0 path */
-	LDE_FS_RMDIR,	  /* L0 path */
-	LDE_FS_UNLINK,	  /* L0 path */
-	LDE_FS_LINK,	  /* L0 existing path, L1 new path */
-	LDE_FS_RENAME,	  /* L0 old path, L1 new path */
-	LDE_FS_READDIR,	  /* w0 handle, w1 cookie, w2 length; L0 buffer (write) of struct
-			   * lde_dirent records -> w0 bytes (0 at the end), w1 next cookie */
-	LDE_FS_CHMOD,	  /* w1 mode; L0 path */
-	LDE_FS_CHOWN,	  /* w1 uid, w2 gid; L0 path */
-	LDE_FS_UTIMES,	  /* w1 access time, w2 modification time (seconds); L0 path */
-	LDE_FS_FSYNC,	  /* w0 handle */
-	LDE_FS_SYNC,	  /* (nothing) */
-	LDE_FS_STATFS,	  /* L0 struct lde_statfs (write) */
-	LDE_FS_ACCESS,	  /* w1 mode (LDE_R_OK...); L0 path */
-	LDE_FS_CLOSE,	  /* w0 handle; no answer */
+	LDE_FS_OPEN = 1, /* w0 handle, w1 flags (LDE_O_*) | path length << 32, w2 mode
+			  * (creation, umask applied); L0 path -> w0 the file's mode
+			  * (LDE_S_IFMT bits and permissions) */
+	LDE_FS_READ,	 /* w0 handle, w1 offset, w2 length; L0 buffer (write) -> w0 bytes */
+	LDE_FS_WRITE,	 /* w0 handle, w1 offset, w2 length | LDE_FS_APPEND; L0 buffer (read)
+			  * -> w0 bytes, w1 the offset written at (the end, for append) */
+	LDE_FS_FSTAT,	 /* w0 handle; L0 struct lde_stat (write) */
+	LDE_FS_STAT,	 /* L0 path, L1 struct lde_stat (write) */
+	LDE_FS_TRUNCATE, /* w0 handle, w1 length */
+	LDE_FS_MKDIR,	 /* w1 mode; L0 path */
+	LDE_FS_RMDIR,	 /* L0 path */
+	LDE_FS_UNLINK,	 /* L0 path */
+	LDE_FS_LINK,	 /* L0 existing path, L1 new path */
+	LDE_FS_RENAME,	 /* L0 old path, L1 new path */
+	LDE_FS_READDIR,	 /* w0 handle, w1 cookie, w2 length; L0 buffer (write) of struct
+			  * lde_dirent records -> w0 bytes (0 at the end), w1 next cookie */
+	LDE_FS_CHMOD,	 /* w1 mode; L0 path */
+	LDE_FS_CHOWN,	 /* w1 uid, w2 gid; L0 path */
+	LDE_FS_UTIMES,	 /* w1 access time, w2 modification time (seconds); L0 path */
+	LDE_FS_FSYNC,	 /* w0 handle */
+	LDE_FS_SYNC,	 /* (nothing) */
+	LDE_FS_STATFS,	 /* L0 struct lde_statfs (write) */
+	LDE_FS_ACCESS,	 /* w1 mode (LDE_R_OK...); L0 path */
+	LDE_FS_CLOSE,	 /* w0 handle; no answer */
 	LDE_FS_NLABELS
 };
 #define LDE_FS_APPEND (1ULL << 63) /* WRITE's w2: write at the end of the file */

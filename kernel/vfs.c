@@ -50,8 +50,8 @@ static struct mount *mount_of(const char *abs, const char **rel)
 		struct mount *m = &mounts[i];
 		if (!m->ep || (best && m->len <= best->len))
 			continue;
-		if (m->len == 1 || (!strncmp(abs, m->path, m->len) &&
-				    (abs[m->len] == 0 || abs[m->len] == '/')))
+		if (m->len == 1 ||
+		    (!strncmp(abs, m->path, m->len) && (abs[m->len] == 0 || abs[m->len] == '/')))
 			best = m;
 	}
 	if (best) {
@@ -188,7 +188,8 @@ long sys_open(uintptr_t upath, int flags, int mode)
 	f->flags = (uint32_t)flags & (LDE_O_ACCMODE | LDE_O_APPEND | LDE_O_NONBLOCK);
 	f->mnt = (uint32_t)(vp.m - mounts);
 	f->handle = ++handle_count << LDE_FS_SLOT_BITS | (uint64_t)file_index(f);
-	uint64_t w[4] = { f->handle, ((uint64_t)flags & LDE_O_SERVER_MASK) | (uint64_t)vp.rel_len << 32,
+	uint64_t w[4] = { f->handle,
+			  ((uint64_t)flags & LDE_O_SERVER_MASK) | (uint64_t)vp.rel_len << 32,
 			  (uint64_t)mode & 07777 & ~(uint64_t)current->umask, 0 };
 	struct ipc_klease l = { (uint64_t)vp.rel, vp.rel_len, IPC_KLEASE_KERNEL_R };
 	bool answered;
@@ -297,9 +298,9 @@ long sys_fstat(long fd, uintptr_t ubuf)
 	/* The kernel's own files: what a program asks fstat for (isatty, a
 	 * pipe's type). */
 	struct lde_stat st = { .nlink = 1, .blksize = 512, .dev = NMOUNT };
-	st.mode = f->type == FILE_CONSOLE ? LDE_S_IFCHR | 0620
+	st.mode = f->type == FILE_CONSOLE				    ? LDE_S_IFCHR | 0620
 		  : f->type == FILE_PIPE_READ || f->type == FILE_PIPE_WRITE ? LDE_S_IFIFO | 0600
-									     : 0600;
+									    : 0600;
 	st.ino = (uint64_t)file_index(f);
 	return copyout(&current->mm, ubuf, &st, sizeof st);
 }
@@ -398,10 +399,7 @@ static long two_path_call(uintptr_t uold, uintptr_t unew, int label)
 }
 
 long sys_link(uintptr_t uold, uintptr_t unew) { return two_path_call(uold, unew, LDE_FS_LINK); }
-long sys_rename(uintptr_t uold, uintptr_t unew)
-{
-	return two_path_call(uold, unew, LDE_FS_RENAME);
-}
+long sys_rename(uintptr_t uold, uintptr_t unew) { return two_path_call(uold, unew, LDE_FS_RENAME); }
 
 long sys_chdir(uintptr_t upath)
 {
@@ -410,6 +408,7 @@ long sys_chdir(uintptr_t upath)
 	vp.page = normalize_user(upath, &err);
 	if (!vp.page)
 		return err;
+	err = 0;
 	vp.m = mount_of(vp.page, &vp.rel);
 	if (vp.m) {
 		vp.rel_len = strlen(vp.rel);

@@ -31,7 +31,7 @@ struct node {
 	uint32_t opens; /* handles open on it: an unlinked file lives until the last goes */
 	uint64_t size, cap;
 	uint64_t atime, mtime, ctime;
-	char *data;	     /* a regular file's bytes */
+	char *data;	    /* a regular file's bytes */
 	struct entry *ents; /* a directory's entries */
 	int nents, capents;
 };
@@ -134,6 +134,8 @@ static int walk(const char *path, size_t len, int *parent, const char **name, si
 {
 	int cur = 0, par = -1;
 	size_t i = 0;
+	if (parent)
+		*parent = -1;
 	const char *last = path;
 	size_t last_len = 0;
 	while (i < len) {
