@@ -97,6 +97,24 @@ static void set_name(struct proc *p, const char *path)
 	p->name[i] = 0;
 }
 
+/* The point of no return passed: the descriptors marked close-on-exec
+ * go (most programs have none: one test a word). */
+static void close_on_exec(struct proc *p)
+{
+	uint64_t any = 0;
+	for (int i = 0; i < NOFILE / 8; i++)
+		any |= p->fdflags_words[i];
+	if (!any)
+		return;
+	for (int fd = 0; fd < NOFILE; fd++) {
+		if (p->files[fd] && (p->fdflags[fd] & LDE_FD_CLOEXEC)) {
+			file_put(p->files[fd]);
+			p->files[fd] = NULL;
+		}
+		p->fdflags[fd] = 0;
+	}
+}
+
 int proc_exec(const char *path, int argc, char *const argv[])
 {
 	struct cpio_file f;
@@ -133,14 +151,7 @@ int proc_exec(const char *path, int argc, char *const argv[])
 	mmu_activate(mm.pt);
 	vm_destroy(&old);
 	set_name(p, path);
-	/* The point of no return: the descriptors marked close-on-exec go. */
-	for (int fd = 0; fd < NOFILE; fd++) {
-		if (p->files[fd] && (p->fdflags[fd] & LDE_FD_CLOEXEC)) {
-			file_put(p->files[fd]);
-			p->files[fd] = NULL;
-		}
-		p->fdflags[fd] = 0;
-	}
+	close_on_exec(p);
 	if (p->fp_used)
 		sched_fpu_exec(p);
 	arch_user_frame_init(p->tf, img.entry, sp);

@@ -4,6 +4,7 @@
  * reference-counted because fork and dup share them, with the offset and
  * the status flags, as POSIX has it. */
 #pragma once
+#include "kassert.h"
 #include "list.h"
 #include <stddef.h>
 #include <stdint.h>
@@ -51,7 +52,13 @@ int file_index(const struct file *f);	      /* its slot, 0..NFILE-1 */
  * free again. For ipc.c. */
 void file_free_closed(struct file *f);
 struct file *file_console(void); /* a new reference to a console file */
-struct file *file_dup(struct file *f);
+/* One more reference to f: inline, fork calls it for every descriptor. */
+static inline struct file *file_dup(struct file *f)
+{
+	KASSERT(f->refs > 0);
+	f->refs++;
+	return f;
+}
 void file_put(struct file *f);
 /* read/write n bytes at user address ubuf. Bytes moved or -errno. */
 long file_read(struct file *f, uint64_t ubuf, size_t n);

@@ -81,12 +81,15 @@ void pipe_close(struct pipe *p, bool writer)
 	}
 }
 
-long pipe_read(struct pipe *p, uint64_t ubuf, size_t n, bool nonblock)
+static bool nonblocking(const struct file *f) { return f->flags & LDE_O_NONBLOCK; }
+
+long pipe_read(struct file *f, uint64_t ubuf, size_t n)
 {
+	struct pipe *p = f->pipe;
 	while (p->wpos == p->rpos) {
 		if (p->writers == 0)
 			return 0;
-		if (nonblock)
+		if (nonblocking(f))
 			return -EAGAIN;
 		int err = sleep_on(&p->rq);
 		if (err)
@@ -119,31 +122,34 @@ static void pass_turn(struct pipe *p) { p->writer = wake_one(&p->wq); }
  * current then has the turn if it had to sleep for space. 0, -EPIPE (no
  * reader left) or -EINTR (killed); on error current may still have the
  * turn, which the caller passes on. */
-static int take_turn(struct pipe *p)
+static int take_turn(struct pipe *p, const struct file *f)
 {
 	while (p->writer && p->writer != current) {
 		if (p->readers == 0)
 			return -EPIPE;
+		if (nonblocking(f))
+			return -EAGAIN;
 		int err = sleep_on(&p->wq);
 		if (err)
 			return err;
 	}
 	if (p->wpos - p->rpos < PIPE_SIZE || p->readers == 0)
 		return 0;
+	if (nonblocking(f))
+		return -EAGAIN;
 	p->writer = current;
 	return sleep_on(&p->space);
 }
 
-long pipe_write(struct pipe *p, uint64_t ubuf, size_t n, bool nonblock)
+long pipe_write(struct file *f, uint64_t ubuf, size_t n)
 {
+	struct pipe *p = f->pipe;
 	size_t done = 0;
 	long ret = 0;
 	/* The common case, nobody waiting and space, costs two tests of
 	 * p->writer. A writer that may not wait writes what fits, when
 	 * nobody else has the turn. */
-	if (nonblock && p->writer && p->writer != current)
-		return p->readers ? -EAGAIN : -EPIPE;
-	if (p->writer && (ret = take_turn(p)))
+	if (p->writer && (ret = take_turn(p, f)))
 		goto out;
 	while (done < n) {
 		if (p->readers == 0) {
@@ -153,16 +159,12 @@ long pipe_write(struct pipe *p, uint64_t ubuf, size_t n, bool nonblock)
 		size_t space = PIPE_SIZE - (p->wpos - p->rpos);
 		if (space == 0) {
 			wake_all(&p->rq);
-			if (nonblock) {
-				ret = -EAGAIN;
-				break;
-			}
 			/* Writers wait only while someone has the turn: current
 			 * has it, and has filled the pipe. The others go first,
 			 * current queues at the back. */
 			if (p->writer == current && !list_empty(&p->wq.sleepers))
 				pass_turn(p);
-			ret = take_turn(p);
+			ret = take_turn(p, f);
 			if (ret)
 				break;
 			continue;

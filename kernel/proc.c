@@ -112,10 +112,10 @@ long proc_fork(void)
 	if (parent->fp_used)
 		sched_fpu_fork(child);
 	for (int fd = 0; fd < NOFILE; fd++)
-		if (parent->files[fd]) {
+		if (parent->files[fd])
 			child->files[fd] = file_dup(parent->files[fd]);
-			child->fdflags[fd] = parent->fdflags[fd];
-		}
+	for (int i = 0; i < NOFILE / 8; i++)
+		child->fdflags_words[i] = parent->fdflags_words[i];
 	child->umask = parent->umask;
 	if ((child->cwd = parent->cwd))
 		page_get(child->cwd);

@@ -72,6 +72,22 @@ struct proc {
 	struct ntfn *bound_ntfn; /* consulted by recv */
 	uint64_t ipc_kbadge;	 /* ipc_kernel: the badge the server sees */
 
+	/* Files (vfs.c, docs/files.md), also outside what proc_alloc clears:
+	 * fork sets all three from the parent (the first process has the
+	 * zeroes of a fresh slot), and exit leaves cwd NULL. */
+	/* LDE_FD_CLOEXEC per descriptor (fcntl); fork copies them, exec
+	 * tests them, a word at a time. */
+	union {
+		uint8_t fdflags[NOFILE];
+		uint64_t fdflags_words[NOFILE / 8];
+	};
+	/* The current directory: an absolute, normalized path in a page of
+	 * its own, shared by fork (a reference) and replaced whole by chdir,
+	 * so no process ever sees another's change; NULL is "/". exec keeps
+	 * it, exit drops it. */
+	char *cwd;
+	uint16_t umask; /* cleared from a new file's mode */
+
 	/* Everything from here on is the process's: proc_alloc clears it
 	 * (PROC_PER_PROCESS is its first field). */
 
@@ -100,13 +116,6 @@ struct proc {
 	/* resources */
 	struct mm mm;
 	struct file *files[NOFILE];
-	uint8_t fdflags[NOFILE]; /* LDE_FD_CLOEXEC per descriptor (fcntl); fork copies */
-	uint16_t umask;		 /* cleared from a new file's mode; fork copies */
-	/* The current directory (vfs.c): an absolute, normalized path in a
-	 * page of its own, shared by fork (a reference) and replaced whole by
-	 * chdir, so no process ever sees another's change; NULL is "/". exec
-	 * keeps it, exit drops it. */
-	char *cwd;
 
 	/* lifecycle */
 	bool killed; /* set by kill(); acted on before U-mode */
