@@ -163,38 +163,29 @@ int vfs_mount_count(void)
 	return n;
 }
 
-long sys_open(uintptr_t upath, int flags, int mode)
+/* Open vp's file on its server (flags checked, mode with the umask
+ * applied): a new FILE_REMOTE in *out, or -errno. vp's page is put. */
+static long remote_open(struct vpath *vp, int flags, uint64_t mode, struct file **out)
 {
-	if ((flags & ~LDE_O_VALID) || (flags & LDE_O_ACCMODE) == LDE_O_ACCMODE)
-		return -EINVAL;
-	int fd = 0;
-	while (fd < NOFILE && current->files[fd])
-		fd++;
-	if (fd == NOFILE)
-		return -EMFILE;
-	struct vpath vp;
-	long err = resolve(upath, &vp);
-	if (err)
-		return err;
 	struct file *f = file_alloc(FILE_REMOTE);
 	if (!f) {
-		page_put(vp.page);
+		page_put(vp->page);
 		return -ENFILE;
 	}
-	struct file *mf = vp.m->ep;
+	struct file *mf = vp->m->ep;
 	f->ep = mf->ep;
 	ep_get(f->ep);
 	f->badge = mf->badge;
 	f->flags = (uint32_t)flags & (LDE_O_ACCMODE | LDE_O_APPEND | LDE_O_NONBLOCK);
-	f->mnt = (uint32_t)(vp.m - mounts);
+	f->mnt = (uint32_t)(vp->m - mounts);
 	f->handle = ++handle_count << LDE_FS_SLOT_BITS | (uint64_t)file_index(f);
 	uint64_t w[4] = { f->handle,
-			  ((uint64_t)flags & LDE_O_SERVER_MASK) | (uint64_t)vp.rel_len << 32,
-			  (uint64_t)mode & 07777 & ~(uint64_t)current->umask, 0 };
-	struct ipc_klease l = { (uint64_t)vp.rel, vp.rel_len, IPC_KLEASE_KERNEL_R };
+			  ((uint64_t)flags & LDE_O_SERVER_MASK) | (uint64_t)vp->rel_len << 32, mode,
+			  0 };
+	struct ipc_klease l = { (uint64_t)vp->rel, vp->rel_len, IPC_KLEASE_KERNEL_R };
 	bool answered;
-	err = fs_call(f->ep, f->badge, LDE_FS_OPEN, w, &l, 1, &answered);
-	page_put(vp.page);
+	long err = fs_call(f->ep, f->badge, LDE_FS_OPEN, w, &l, 1, &answered);
+	page_put(vp->page);
 	f->mode = (uint32_t)w[0];
 	if (err && answered) {
 		/* The server refused: it holds nothing to close. */
@@ -212,10 +203,81 @@ long sys_open(uintptr_t upath, int flags, int mode)
 		file_put(f);
 		return err;
 	}
+	*out = f;
+	return 0;
+}
+
+long sys_open(uintptr_t upath, int flags, int mode)
+{
+	if ((flags & ~LDE_O_VALID) || (flags & LDE_O_ACCMODE) == LDE_O_ACCMODE)
+		return -EINVAL;
+	int fd = 0;
+	while (fd < NOFILE && current->files[fd])
+		fd++;
+	if (fd == NOFILE)
+		return -EMFILE;
+	struct vpath vp;
+	long err = resolve(upath, &vp);
+	if (err)
+		return err;
+	struct file *f;
+	err = remote_open(&vp, flags, (uint64_t)mode & 07777 & ~(uint64_t)current->umask, &f);
+	if (err)
+		return err;
 	fd = fd_alloc_from(f, 0);
 	KASSERT(fd >= 0); /* nothing fills a table while its process waits */
 	current->fdflags[fd] = flags & LDE_O_CLOEXEC ? LDE_FD_CLOEXEC : 0;
 	return fd;
+}
+
+int vfs_exec_open(const char *path, struct file **out, uint64_t *size)
+{
+	struct vpath vp;
+	vp.page = palloc();
+	if (!vp.page)
+		return -ENOMEM;
+	long n = path_normalize(vp.page, LDE_FS_PATH_MAX, cwd_of(current), path);
+	vp.m = n < 0 ? NULL : mount_of(vp.page, &vp.rel);
+	if (!vp.m) {
+		page_put(vp.page);
+		return n < 0 ? (int)n : -ENOENT;
+	}
+	vp.rel_len = strlen(vp.rel);
+	struct file *f;
+	long err = remote_open(&vp, LDE_O_RDONLY, 0, &f);
+	if (err)
+		return (int)err;
+	/* A program is a regular file that someone may execute. */
+	if ((f->mode & LDE_S_IFMT) != LDE_S_IFREG || !(f->mode & 0111))
+		err = -EACCES;
+	struct lde_stat st;
+	uint64_t w[4] = { 0 };
+	struct ipc_klease l = { (uint64_t)&st, sizeof st, IPC_KLEASE_KERNEL_W };
+	if (!err)
+		err = file_call(f, LDE_FS_FSTAT, w, &l, 1);
+	if (err) {
+		file_put(f);
+		return (int)err;
+	}
+	*out = f;
+	*size = st.size;
+	return 0;
+}
+
+int vfs_read_exact(struct file *f, void *buf, uint64_t off, size_t n)
+{
+	size_t done = 0;
+	while (done < n) {
+		uint64_t w[4] = { 0, off + done, n - done, 0 };
+		struct ipc_klease l = { (uint64_t)buf + done, n - done, IPC_KLEASE_KERNEL_W };
+		long err = file_call(f, LDE_FS_READ, w, &l, 1);
+		if (err)
+			return (int)err;
+		if (w[0] == 0 || w[0] > n - done)
+			return -ENOEXEC; /* shorter than it said, or a broken answer */
+		done += w[0];
+	}
+	return 0;
 }
 
 long vfs_read(struct file *f, uint64_t ubuf, size_t n)
