@@ -129,21 +129,18 @@ static void set_name(struct proc *p, const char *path)
 }
 
 /* The point of no return passed: the descriptors marked close-on-exec
- * go (most programs have none: one test a word). */
+ * go (most programs have none: one test). */
 static void close_on_exec(struct proc *p)
 {
-	uint64_t any = 0;
-	for (int i = 0; i < NOFILE / 8; i++)
-		any |= p->fdflags_words[i];
-	if (!any)
+	if (!p->cloexec)
 		return;
 	for (int fd = 0; fd < NOFILE; fd++) {
-		if (p->files[fd] && (p->fdflags[fd] & LDE_FD_CLOEXEC)) {
+		if (p->files[fd] && (p->cloexec & (1u << fd))) {
 			file_put(p->files[fd]);
 			p->files[fd] = NULL;
 		}
-		p->fdflags[fd] = 0;
 	}
+	p->cloexec = 0;
 }
 
 /* Build the new image of img (whose bytes are at data, or in the remote

@@ -70,7 +70,7 @@ long file_read(struct file *f, uint64_t ubuf, size_t n)
 {
 	switch (f->type) {
 	case FILE_CONSOLE: return tty_read(ubuf, n);
-	case FILE_PIPE_READ: return pipe_read(f, ubuf, n);
+	case FILE_PIPE_READ: return pipe_read(f->pipe, ubuf, n);
 	case FILE_REMOTE: return vfs_read(f, ubuf, n);
 	default: return -EBADF;
 	}
@@ -103,7 +103,7 @@ long file_write(struct file *f, uint64_t ubuf, size_t n)
 {
 	switch (f->type) {
 	case FILE_CONSOLE: return console_write_user(ubuf, n);
-	case FILE_PIPE_WRITE: return pipe_write(f, ubuf, n);
+	case FILE_PIPE_WRITE: return pipe_write(f->pipe, ubuf, n);
 	case FILE_REMOTE: return vfs_write(f, ubuf, n);
 	default: return -EBADF;
 	}

@@ -5,7 +5,7 @@
  * the status flags, as POSIX has it. */
 #pragma once
 #include "kassert.h"
-#include "list.h"
+#include "uapi.h"
 #include <stddef.h>
 #include <stdint.h>
 
@@ -27,9 +27,11 @@ struct endpoint;
 struct ntfn;
 struct device;
 struct file {
-	enum file_type type; /* 0 = free slot */
-	int refs;	     /* descriptors pointing here; 0 and FILE_REMOTE: its CLOSE is queued */
-	union {		     /* by type */
+	uint8_t type;	/* enum file_type; 0 = free slot */
+	uint8_t mnt;	/* FILE_REMOTE: its mount's number (stat's dev) */
+	uint16_t flags; /* LDE_O_ACCMODE, LDE_O_APPEND, LDE_O_NONBLOCK (fcntl) */
+	int refs;	/* descriptors pointing here; 0 and FILE_REMOTE: its CLOSE is queued */
+	union {		/* by type */
 		struct pipe *pipe;
 		struct endpoint *ep; /* FILE_ENDPOINT, FILE_REMOTE (the server's) */
 		struct ntfn *ntfn;
@@ -37,14 +39,15 @@ struct file {
 	};
 	uint64_t badge; /* FILE_ENDPOINT: 0 = unbadged (may receive, may mint);
 			 * FILE_REMOTE: what the server sees (the mount's) */
-	uint32_t flags; /* LDE_O_ACCMODE, LDE_O_APPEND, LDE_O_NONBLOCK (fcntl) */
-	/* FILE_REMOTE (vfs.c) */
-	uint32_t mode;		/* type and permissions, as the server said at open */
-	uint32_t mnt;		/* the mount's number (stat's dev) */
-	uint64_t handle;	/* the server's name for it (uapi_fs.h) */
-	uint64_t off;		/* the offset, or READDIR's cookie */
-	struct list close_link; /* on its endpoint's closing list (ipc.c) */
+	/* FILE_REMOTE (vfs.c). 40 bytes in all: the table is .bss, which boot
+	 * clears. */
+	uint64_t handle; /* the server's name for it (uapi_fs.h) */
+	union {
+		uint64_t off;		 /* the offset, or READDIR's cookie */
+		struct file *close_next; /* its CLOSE queued: the next on the endpoint's list */
+	};
 };
+_Static_assert((LDE_O_ACCMODE | LDE_O_APPEND | LDE_O_NONBLOCK) <= 0xffff, "flags fit");
 
 struct file *file_alloc(enum file_type type); /* NULL if the table is full */
 int file_index(const struct file *f);	      /* its slot, 0..NFILE-1 */

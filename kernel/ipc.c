@@ -35,11 +35,12 @@ struct endpoint {
 	struct waitq senders;		   /* callers not yet received, in arrival order */
 	struct waitq receivers;		   /* processes blocked in recv */
 	char call_name[12], recv_name[12]; /* "call ep3", "recv ep3": ps's WAIT */
-	/* Remote files whose CLOSE is still to be delivered (struct file's
-	 * close_link), and the node that stands for them in senders, so that
-	 * recv finds them in arrival order and the fast paths, which look
-	 * only at whether senders is empty, need no test of their own. */
-	struct list closing;
+	/* Remote files whose CLOSE is still to be delivered, oldest first
+	 * (chained by struct file's close_next), and the node that stands for
+	 * them in senders, so that recv finds them in arrival order and the
+	 * fast paths, which look only at whether senders is empty, need no
+	 * test of their own. */
+	struct file *close_head, *close_tail;
 	struct list close_node;
 };
 
@@ -161,7 +162,7 @@ long sys_ep_create(void)
 		return -ENFILE;
 	int id = (int)(ep - endpoints);
 	ep->refs = ep->rx_refs = 1;
-	list_init(&ep->closing);
+	ep->close_head = NULL;
 	list_init(&ep->close_node);
 	ksnprintf(ep->call_name, sizeof ep->call_name, "call ep%d", id);
 	ksnprintf(ep->recv_name, sizeof ep->recv_name, "recv ep%d", id);
@@ -252,8 +253,10 @@ void ep_put(struct endpoint *ep, bool rx)
 		while ((n = list_pop_front(&ep->senders.sleepers)))
 			if (n != &ep->close_node)
 				fail_caller(container_of(n, struct proc, link), -EPIPE);
-		while ((n = list_pop_front(&ep->closing))) {
-			file_free_closed(container_of(n, struct file, close_link));
+		while (ep->close_head) {
+			struct file *f = ep->close_head;
+			ep->close_head = f->close_next;
+			file_free_closed(f);
 			ep->refs--; /* the file's; this call holds one more */
 		}
 	}
@@ -297,8 +300,8 @@ static uint64_t deliver(struct proc *c, struct proc *r)
 			info |= LDE_MSG_CAP_LOST;
 		}
 	}
-	arch_set_msg_reg(rt, 1,
-			 c->ipc_kernel ? c->ipc_kbadge : c->files[arch_msg_reg(ct, 0)]->badge);
+	arch_set_msg_reg(
+		rt, 1, c->ipc_kernel ? arch_msg_reg(ct, 0) : c->files[arch_msg_reg(ct, 0)]->badge);
 	for (int i = 2; i <= 5; i++)
 		arch_set_msg_reg(rt, i, arch_msg_reg(ct, i));
 	arch_set_msg_reg(rt, 6, (uint64_t)token_of(c));
@@ -446,7 +449,8 @@ sys_ipc_call(long fd, uint64_t info, uint64_t w0, uint64_t w1, uint64_t w2, uint
  * token 0, which names nobody. The file's slot is free from now on. */
 static long deliver_close(struct endpoint *ep, struct proc *r)
 {
-	struct file *f = container_of(list_pop_front(&ep->closing), struct file, close_link);
+	struct file *f = ep->close_head;
+	ep->close_head = f->close_next;
 	struct trapframe *rt = r->tf;
 	arch_set_msg_reg(rt, 1, f->badge);
 	arch_set_msg_reg(rt, 2, f->handle);
@@ -455,7 +459,7 @@ static long deliver_close(struct endpoint *ep, struct proc *r)
 	arch_set_msg_reg(rt, 6, 0);
 	file_free_closed(f);
 	ep->refs--; /* the file's: the receiver holds another */
-	if (!list_empty(&ep->closing))
+	if (ep->close_head)
 		list_push_back(&ep->senders.sleepers, &ep->close_node);
 	return LDE_FS_CLOSE;
 }
@@ -468,9 +472,13 @@ void ep_post_close(struct endpoint *ep, struct file *f)
 		ep_put(ep, false);
 		return;
 	}
-	list_push_back(&ep->closing, &f->close_link);
-	if (!list_empty(&ep->close_node))
+	f->close_next = NULL;
+	if (ep->close_head) {
+		ep->close_tail->close_next = f;
+		ep->close_tail = f;
 		return; /* queued already, for the earlier closes */
+	}
+	ep->close_head = ep->close_tail = f;
 	struct list *n = list_pop_front(&ep->receivers.sleepers);
 	if (!n) {
 		list_push_back(&ep->senders.sleepers, &ep->close_node);
@@ -771,12 +779,12 @@ long ipc_kcall(struct endpoint *ep, uint64_t badge, uint64_t info, uint64_t w[4]
 	uint64_t saved[7];
 	for (int i = 0; i < 7; i++)
 		saved[i] = arch_msg_reg(tf, i);
+	arch_set_msg_reg(tf, 0, badge); /* where deliver finds a kernel call's badge */
 	arch_set_msg_reg(tf, 1, info | (uint64_t)nleases << 32);
 	for (int i = 0; i < 4; i++)
 		arch_set_msg_reg(tf, 2 + i, w[i]);
 	me->ipc_nleases = (uint8_t)nleases;
 	me->ipc_kernel = 1;
-	me->ipc_kbadge = badge;
 	struct list *n = list_pop_front(&ep->receivers.sleepers);
 	if (n) {
 		/* As ipc_call_slow, but always keeping the kernel stack: this

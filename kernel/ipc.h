@@ -87,7 +87,7 @@ long ipc_kcall(struct endpoint *ep, uint64_t badge, uint64_t info, uint64_t w[4]
 	       const struct ipc_klease *kl, int nleases);
 /* Queue f's CLOSE on ep (LDE_FS_CLOSE, no answer): the next recv on ep
  * takes it, or a receiver waiting now does. f's slot stays taken until
- * then, and its reference on ep; f->close_link is ep's. Never blocks. */
+ * then, and its reference on ep; f->close_next is ep's. Never blocks. */
 void ep_post_close(struct endpoint *ep, struct file *f);
 void ep_get(struct endpoint *ep); /* a reference held by a remote file */
 bool ep_can_receive(const struct endpoint *ep);

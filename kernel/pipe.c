@@ -30,6 +30,10 @@ struct pipe {
 	struct waitq rq;      /* readers, for data */
 	struct waitq wq;      /* writers, for their turn (oldest first) */
 	struct waitq space;   /* the writer whose turn it is, for space */
+	/* O_NONBLOCK of each end's open file (one file per end: fork and dup
+	 * share it), kept here so that the calls test it only when they
+	 * would wait. */
+	bool rd_nonblock, wr_nonblock;
 };
 
 static struct pipe pipes[NPIPE];
@@ -57,6 +61,7 @@ int pipe_create(struct file **rd, struct file **wr)
 	p->rpos = p->wpos = 0;
 	p->readers = p->writers = 1;
 	p->writer = NULL;
+	p->rd_nonblock = p->wr_nonblock = false;
 	waitq_init(&p->rq, "pipe read");
 	waitq_init(&p->wq, "pipe write");
 	waitq_init(&p->space, "pipe write");
@@ -81,15 +86,20 @@ void pipe_close(struct pipe *p, bool writer)
 	}
 }
 
-static bool nonblocking(const struct file *f) { return f->flags & LDE_O_NONBLOCK; }
-
-long pipe_read(struct file *f, uint64_t ubuf, size_t n)
+void pipe_set_nonblock(struct pipe *p, bool writer, bool on)
 {
-	struct pipe *p = f->pipe;
+	if (writer)
+		p->wr_nonblock = on;
+	else
+		p->rd_nonblock = on;
+}
+
+long pipe_read(struct pipe *p, uint64_t ubuf, size_t n)
+{
 	while (p->wpos == p->rpos) {
 		if (p->writers == 0)
 			return 0;
-		if (nonblocking(f))
+		if (p->rd_nonblock)
 			return -EAGAIN;
 		int err = sleep_on(&p->rq);
 		if (err)
@@ -122,12 +132,12 @@ static void pass_turn(struct pipe *p) { p->writer = wake_one(&p->wq); }
  * current then has the turn if it had to sleep for space. 0, -EPIPE (no
  * reader left) or -EINTR (killed); on error current may still have the
  * turn, which the caller passes on. */
-static int take_turn(struct pipe *p, const struct file *f)
+static int take_turn(struct pipe *p)
 {
 	while (p->writer && p->writer != current) {
 		if (p->readers == 0)
 			return -EPIPE;
-		if (nonblocking(f))
+		if (p->wr_nonblock)
 			return -EAGAIN;
 		int err = sleep_on(&p->wq);
 		if (err)
@@ -135,21 +145,20 @@ static int take_turn(struct pipe *p, const struct file *f)
 	}
 	if (p->wpos - p->rpos < PIPE_SIZE || p->readers == 0)
 		return 0;
-	if (nonblocking(f))
+	if (p->wr_nonblock)
 		return -EAGAIN;
 	p->writer = current;
 	return sleep_on(&p->space);
 }
 
-long pipe_write(struct file *f, uint64_t ubuf, size_t n)
+long pipe_write(struct pipe *p, uint64_t ubuf, size_t n)
 {
-	struct pipe *p = f->pipe;
 	size_t done = 0;
 	long ret = 0;
 	/* The common case, nobody waiting and space, costs two tests of
 	 * p->writer. A writer that may not wait writes what fits, when
 	 * nobody else has the turn. */
-	if (p->writer && (ret = take_turn(p, f)))
+	if (p->writer && (ret = take_turn(p)))
 		goto out;
 	while (done < n) {
 		if (p->readers == 0) {
@@ -164,7 +173,7 @@ long pipe_write(struct file *f, uint64_t ubuf, size_t n)
 			 * current queues at the back. */
 			if (p->writer == current && !list_empty(&p->wq.sleepers))
 				pass_turn(p);
-			ret = take_turn(p, f);
+			ret = take_turn(p);
 			if (ret)
 				break;
 			continue;

@@ -114,8 +114,7 @@ long proc_fork(void)
 	for (int fd = 0; fd < NOFILE; fd++)
 		if (parent->files[fd])
 			child->files[fd] = file_dup(parent->files[fd]);
-	for (int i = 0; i < NOFILE / 8; i++)
-		child->fdflags_words[i] = parent->fdflags_words[i];
+	child->cloexec = parent->cloexec;
 	child->umask = parent->umask;
 	if ((child->cwd = parent->cwd))
 		page_get(child->cwd);

@@ -15,6 +15,7 @@
 #define NPROC 64  /* process table size */
 #define NOFILE 16 /* open descriptors per process */
 #define INIT_PID 1
+_Static_assert(NOFILE <= 16, "struct proc's cloexec has a bit per descriptor");
 
 struct file;
 struct endpoint;
@@ -70,23 +71,6 @@ struct proc {
 	long ipc_ret;		 /* the result a waker leaves for a blocked process */
 	long ipc_token;		 /* its reply token: pid and slot */
 	struct ntfn *bound_ntfn; /* consulted by recv */
-	uint64_t ipc_kbadge;	 /* ipc_kernel: the badge the server sees */
-
-	/* Files (vfs.c, docs/files.md), also outside what proc_alloc clears:
-	 * fork sets all three from the parent (the first process has the
-	 * zeroes of a fresh slot), and exit leaves cwd NULL. */
-	/* LDE_FD_CLOEXEC per descriptor (fcntl); fork copies them, exec
-	 * tests them, a word at a time. */
-	union {
-		uint8_t fdflags[NOFILE];
-		uint64_t fdflags_words[NOFILE / 8];
-	};
-	/* The current directory: an absolute, normalized path in a page of
-	 * its own, shared by fork (a reference) and replaced whole by chdir,
-	 * so no process ever sees another's change; NULL is "/". exec keeps
-	 * it, exit drops it. */
-	char *cwd;
-	uint16_t umask; /* cleared from a new file's mode */
 
 	/* Everything from here on is the process's: proc_alloc clears it
 	 * (PROC_PER_PROCESS is its first field). */
@@ -109,13 +93,21 @@ struct proc {
 		};
 		uint16_t slow_ipc;
 	};
-	bool fp_used;	     /* has used the FPU since exec: fp is its (sched.c) */
+	bool fp_used; /* has used the FPU since exec: fp is its (sched.c) */
+	/* files (vfs.c, docs/files.md); fork copies them */
+	uint16_t umask;	     /* cleared from a new file's mode */
+	uint16_t cloexec;    /* bit fd: close descriptor fd at exec (FD_CLOEXEC) */
 	struct proc *parent; /* re-pointed to init when the parent exits */
 	char name[LDE_NAME_MAX] __attribute__((aligned(8))); /* fork copies it by words */
 
 	/* resources */
 	struct mm mm;
 	struct file *files[NOFILE];
+	/* The current directory (vfs.c): an absolute, normalized path in a
+	 * page of its own, shared by fork (a reference) and replaced whole by
+	 * chdir, so no process ever sees another's change; NULL is "/". exec
+	 * keeps it, exit drops it. */
+	char *cwd;
 
 	/* lifecycle */
 	bool killed; /* set by kill(); acted on before U-mode */

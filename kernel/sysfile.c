@@ -14,7 +14,7 @@ int fd_alloc_from(struct file *f, int from)
 	for (int fd = from; fd < NOFILE; fd++) {
 		if (!current->files[fd]) {
 			current->files[fd] = f;
-			current->fdflags[fd] = 0;
+			current->cloexec &= (uint16_t) ~(1u << fd);
 			return fd;
 		}
 	}
@@ -46,6 +46,7 @@ long sys_close(long fd)
 	if (!f)
 		return -EBADF;
 	current->files[fd] = NULL;
+	current->cloexec &= (uint16_t) ~(1u << fd); /* a free slot has none: IPC may fill it */
 	file_put(f);
 	return 0;
 }
@@ -93,7 +94,7 @@ long sys_dup2(long oldfd, long newfd)
 		return newfd;
 	struct file *old = current->files[newfd];
 	current->files[newfd] = file_dup(f);
-	current->fdflags[newfd] = 0;
+	current->cloexec &= (uint16_t) ~(1u << newfd);
 	if (old)
 		file_put(old); /* last: a remote file's close never blocks */
 	return newfd;
@@ -113,13 +114,21 @@ long sys_fcntl(long fd, int cmd, long arg)
 			file_dup(f);
 		return nfd;
 	}
-	case LDE_F_GETFD: return current->fdflags[fd];
-	case LDE_F_SETFD: current->fdflags[fd] = arg & LDE_FD_CLOEXEC; return 0;
+	case LDE_F_GETFD: return (current->cloexec >> fd) & 1 ? LDE_FD_CLOEXEC : 0;
+	case LDE_F_SETFD:
+		if (arg & LDE_FD_CLOEXEC)
+			current->cloexec |= (uint16_t)(1u << fd);
+		else
+			current->cloexec &= (uint16_t) ~(1u << fd);
+		return 0;
 	case LDE_F_GETFL: return f->flags;
 	case LDE_F_SETFL:
 		/* Only the status flags change; the access mode is the open's. */
-		f->flags = (f->flags & ~(uint32_t)(LDE_O_APPEND | LDE_O_NONBLOCK)) |
-			   ((uint32_t)arg & (LDE_O_APPEND | LDE_O_NONBLOCK));
+		f->flags = (uint16_t)((f->flags & ~(LDE_O_APPEND | LDE_O_NONBLOCK)) |
+				      (arg & (LDE_O_APPEND | LDE_O_NONBLOCK)));
+		if ((f->type == FILE_PIPE_READ || f->type == FILE_PIPE_WRITE) && f->pipe)
+			pipe_set_nonblock(f->pipe, f->type == FILE_PIPE_WRITE,
+					  f->flags & LDE_O_NONBLOCK);
 		return 0;
 	default: return -EINVAL;
 	}

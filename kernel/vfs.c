@@ -23,7 +23,7 @@ _Static_assert(NFILE <= LDE_FS_MAX_OPEN, "a handle's slot bits name every open f
 struct mount {
 	struct file *ep; /* a reference to the descriptor given to mount(); NULL: free */
 	size_t len;
-	char path[MOUNT_PATH_MAX]; /* absolute, normalized */
+	char *path; /* absolute, normalized, in a page of its own */
 };
 static struct mount mounts[NMOUNT];
 /* Handles' counter part: never reused, so a handle names one open file
@@ -165,7 +165,8 @@ int vfs_mount_count(void)
 
 /* Open vp's file on its server (flags checked, mode with the umask
  * applied): a new FILE_REMOTE in *out, or -errno. vp's page is put. */
-static long remote_open(struct vpath *vp, int flags, uint64_t mode, struct file **out)
+static long remote_open(struct vpath *vp, int flags, uint64_t mode, struct file **out,
+			uint32_t *fmode)
 {
 	struct file *f = file_alloc(FILE_REMOTE);
 	if (!f) {
@@ -176,8 +177,8 @@ static long remote_open(struct vpath *vp, int flags, uint64_t mode, struct file 
 	f->ep = mf->ep;
 	ep_get(f->ep);
 	f->badge = mf->badge;
-	f->flags = (uint32_t)flags & (LDE_O_ACCMODE | LDE_O_APPEND | LDE_O_NONBLOCK);
-	f->mnt = (uint32_t)(vp->m - mounts);
+	f->flags = (uint16_t)(flags & (LDE_O_ACCMODE | LDE_O_APPEND | LDE_O_NONBLOCK));
+	f->mnt = (uint8_t)(vp->m - mounts);
 	f->handle = ++handle_count << LDE_FS_SLOT_BITS | (uint64_t)file_index(f);
 	uint64_t w[4] = { f->handle,
 			  ((uint64_t)flags & LDE_O_SERVER_MASK) | (uint64_t)vp->rel_len << 32, mode,
@@ -186,7 +187,7 @@ static long remote_open(struct vpath *vp, int flags, uint64_t mode, struct file 
 	bool answered;
 	long err = fs_call(f->ep, f->badge, LDE_FS_OPEN, w, &l, 1, &answered);
 	page_put(vp->page);
-	f->mode = (uint32_t)w[0];
+	*fmode = (uint32_t)w[0];
 	if (err && answered) {
 		/* The server refused: it holds nothing to close. */
 		struct endpoint *ep = f->ep;
@@ -195,7 +196,7 @@ static long remote_open(struct vpath *vp, int flags, uint64_t mode, struct file 
 		ep_put(ep, false);
 		return err;
 	}
-	if (!err && (flags & LDE_O_DIRECTORY) && (f->mode & LDE_S_IFMT) != LDE_S_IFDIR)
+	if (!err && (flags & LDE_O_DIRECTORY) && (*fmode & LDE_S_IFMT) != LDE_S_IFDIR)
 		err = -ENOTDIR; /* the server should have said so */
 	if (err) {
 		/* It may hold the handle (the caller was killed, or the server
@@ -221,12 +222,15 @@ long sys_open(uintptr_t upath, int flags, int mode)
 	if (err)
 		return err;
 	struct file *f;
-	err = remote_open(&vp, flags, (uint64_t)mode & 07777 & ~(uint64_t)current->umask, &f);
+	uint32_t fmode;
+	err = remote_open(&vp, flags, (uint64_t)mode & 07777 & ~(uint64_t)current->umask, &f,
+			  &fmode);
 	if (err)
 		return err;
 	fd = fd_alloc_from(f, 0);
 	KASSERT(fd >= 0); /* nothing fills a table while its process waits */
-	current->fdflags[fd] = flags & LDE_O_CLOEXEC ? LDE_FD_CLOEXEC : 0;
+	if (flags & LDE_O_CLOEXEC)
+		current->cloexec |= (uint16_t)(1u << fd);
 	return fd;
 }
 
@@ -244,11 +248,12 @@ int vfs_exec_open(const char *path, struct file **out, uint64_t *size)
 	}
 	vp.rel_len = strlen(vp.rel);
 	struct file *f;
-	long err = remote_open(&vp, LDE_O_RDONLY, 0, &f);
+	uint32_t fmode;
+	long err = remote_open(&vp, LDE_O_RDONLY, 0, &f, &fmode);
 	if (err)
 		return (int)err;
 	/* A program is a regular file that someone may execute. */
-	if ((f->mode & LDE_S_IFMT) != LDE_S_IFREG || !(f->mode & 0111))
+	if ((fmode & LDE_S_IFMT) != LDE_S_IFREG || !(fmode & 0111))
 		err = -EACCES;
 	struct lde_stat st;
 	uint64_t w[4] = { 0 };
@@ -354,8 +359,9 @@ long sys_fstat(long fd, uintptr_t ubuf)
 		long err = file_call(f, LDE_FS_FSTAT, w, &l, 1);
 		if (err)
 			return err;
-		return copyout(&current->mm, ubuf + offsetof(struct lde_stat, dev), &f->mnt,
-			       sizeof f->mnt);
+		uint32_t dev = f->mnt;
+		return copyout(&current->mm, ubuf + offsetof(struct lde_stat, dev), &dev,
+			       sizeof dev);
 	}
 	/* The kernel's own files: what a program asks fstat for (isatty, a
 	 * pipe's type). */
@@ -593,27 +599,28 @@ long sys_mount(uintptr_t upath, long fd)
 		else if (!mounts[i].ep && !free_slot)
 			free_slot = &mounts[i];
 	}
-	err = 0;
-	if (len >= MOUNT_PATH_MAX)
-		err = -ENAMETOOLONG;
-	else if (!f && !m)
-		err = -EINVAL; /* nothing mounted there */
-	else if (!m && !free_slot)
-		err = -EBUSY;
-	if (!err) {
-		/* Mounting where a server is mounted replaces it (a restarted
-		 * server); files open through the old one keep their own
-		 * reference to its endpoint. */
-		if (!m) {
-			m = free_slot;
-			memcpy(m->path, path, len + 1);
-			m->len = len;
-		}
-		struct file *old = m->ep;
-		m->ep = f ? file_dup(f) : NULL;
-		if (old)
-			file_put(old);
+	if ((!f && !m) || (!m && !free_slot)) {
+		page_put(path);
+		return m || f ? -EBUSY : -EINVAL; /* no room; nothing mounted there */
 	}
-	page_put(path);
-	return err;
+	/* Mounting where a server is mounted replaces it (a restarted
+	 * server); files open through the old one keep their own reference
+	 * to its endpoint. A mount keeps the page of its path. */
+	struct file *old = NULL;
+	if (m) {
+		old = m->ep;
+		page_put(path);
+	} else {
+		m = free_slot;
+		m->path = path;
+		m->len = len;
+	}
+	m->ep = f ? file_dup(f) : NULL;
+	if (!m->ep) {
+		page_put(m->path);
+		m->path = NULL;
+	}
+	if (old)
+		file_put(old);
+	return 0;
 }

@@ -5,8 +5,7 @@
 #pragma once
 #include "file.h"
 
-#define NMOUNT 8	   /* mounts in the whole system */
-#define MOUNT_PATH_MAX 256 /* a mount point's path, the NUL included */
+#define NMOUNT 8 /* mounts in the whole system */
 
 /* read/write a FILE_REMOTE at its offset, which moves on. Bytes or -errno. */
 long vfs_read(struct file *f, uint64_t ubuf, size_t n);
