@@ -37,9 +37,9 @@ struct endpoint {
 	char call_name[12], recv_name[12]; /* "call ep3", "recv ep3": ps's WAIT */
 	/* Remote files whose CLOSE is still to be delivered, oldest first
 	 * (chained by struct file's close_next), and the node that stands for
-	 * them in senders, so that recv finds them in arrival order and the
-	 * fast paths, which look only at whether senders is empty, need no
-	 * test of their own. */
+	 * them at the front of senders, so that recv finds them before any
+	 * call and the fast paths, which look only at whether senders is
+	 * empty, need no test of their own. */
 	struct file *close_head, *close_tail;
 	struct list close_node;
 };
@@ -444,6 +444,15 @@ sys_ipc_call(long fd, uint64_t info, uint64_t w0, uint64_t w1, uint64_t w2, uint
 	call_fast(me, f, info, w0, w1, w2, w3);
 }
 
+/* Closes go ahead of every queued call, as a bound notification's bits
+ * do: so a call made after a close (a process's exit, say) finds the
+ * server told. No queued call can concern a closed handle: a caller's
+ * descriptor would hold it open. */
+static void close_node_queue(struct endpoint *ep)
+{
+	list_insert_before(ep->senders.sleepers.next, &ep->close_node);
+}
+
 /* The first pending CLOSE of ep into r's registers (ep's close node just
  * taken off senders): label LDE_FS_CLOSE, the file's badge and handle,
  * token 0, which names nobody. The file's slot is free from now on. */
@@ -460,7 +469,7 @@ static long deliver_close(struct endpoint *ep, struct proc *r)
 	file_free_closed(f);
 	ep->refs--; /* the file's: the receiver holds another */
 	if (ep->close_head)
-		list_push_back(&ep->senders.sleepers, &ep->close_node);
+		close_node_queue(ep);
 	return LDE_FS_CLOSE;
 }
 
@@ -481,7 +490,7 @@ void ep_post_close(struct endpoint *ep, struct file *f)
 	ep->close_head = ep->close_tail = f;
 	struct list *n = list_pop_front(&ep->receivers.sleepers);
 	if (!n) {
-		list_push_back(&ep->senders.sleepers, &ep->close_node);
+		close_node_queue(ep);
 		return;
 	}
 	/* A server waits in recv: it gets the close now, and runs when the
