@@ -580,6 +580,44 @@ static void exec_from_mount(void)
 	printf("files: exec from a mount, relative to the current directory, with the ELF checks\n");
 }
 
+/* A client killed while the server works on its open: the server's
+ * answer goes nowhere, and the kernel tells it that the handle it just
+ * made is closed, so nothing stays open in the server. */
+static void client_killed(void)
+{
+	long files = files_in_use();
+	int sep = ep_create();
+	CHECK_EQ(mount("/srv", sep), 0);
+	pid_t client = fork();
+	if (client == 0) {
+		open("/srv/x", O_RDONLY);
+		printf("FAIL: the killed client's open returned\n");
+		_exit(1);
+	}
+	struct lde_msg m;
+	long r = ipc_recv(sep, &m);
+	CHECK_EQ(LDE_MSG_LABEL(r), LDE_FS_OPEN);
+	uint64_t handle = m.w[0];
+	CHECK(handle != 0);
+	CHECK_EQ(lease_read(m.token, 0, 0, (char[8]){ 0 }, 1), 1); /* the path, "x" */
+	CHECK_EQ(kill(client, SIGKILL), 0);
+	CHECK_EQ(reap(client), LDE_W_SIGNALED(SIGKILL));
+	CHECK_EQ(lease_read(m.token, 0, 0, (char[8]){ 0 }, 1), -1); /* the caller is gone */
+	CHECK_EQ(errno, ESRCH);
+	m.info = LDE_MSG_INFO(0, 0, -1);
+	m.w[0] = LDE_S_IFREG | 0644;
+	CHECK_EQ(ipc_reply(&m), 0); /* a no-op */
+	r = ipc_recv(sep, &m);
+	CHECK_EQ(LDE_MSG_LABEL(r), LDE_FS_CLOSE);
+	CHECK_EQ(m.w[0], handle);
+	CHECK_EQ(m.token, 0);
+	CHECK_EQ(mount("/srv", -1), 0);
+	close(sep);
+	CHECK_EQ(files_in_use(), files);
+	printf("files: a client killed during its open: the server is told the new handle is "
+	       "closed\n");
+}
+
 static void bad_args(void)
 {
 	struct stat st;
@@ -643,6 +681,7 @@ int main(int argc, char **argv)
 	stdio_files();
 	nonblock_pipe();
 	exec_from_mount();
+	client_killed();
 	bad_args();
 	CHECK_EQ(files_in_use(), files);
 	CHECK_EQ(server_open_handles("/tmp"), 0);
