@@ -257,13 +257,16 @@ static void paths(void)
 	CHECK_EQ(errno, ERANGE);
 	/* fork inherits the directory; a child's chdir is its own. */
 	CHECK_EQ(chdir("/tmp/d"), 0);
+	long pages = phys_free_pages();
 	pid_t pid = fork();
 	if (pid == 0) {
 		CHECK(getcwd(buf, sizeof buf) && !strcmp(buf, "/tmp/d"));
 		CHECK_EQ(chdir("e"), 0);
+		CHECK_EQ(chdir("/tmp"), 0);
 		child_done();
 	}
 	CHECK_EQ(reap(pid), 0);
+	CHECK_EQ(phys_free_pages(), pages); /* the child's directory pages went with it */
 	CHECK(getcwd(buf, sizeof buf) && !strcmp(buf, "/tmp/d"));
 	/* Names: a component of 255 bytes is fine, 256 is not; a path of
 	 * 4096 bytes or more is ENAMETOOLONG, however it normalizes. */
