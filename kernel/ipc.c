@@ -761,10 +761,11 @@ sys_lease_write(uint64_t token, uint64_t idx, uint64_t off, uintptr_t ubuf, size
 }
 
 long ipc_kcall(struct endpoint *ep, uint64_t badge, uint64_t info, uint64_t w[4],
-	       const struct ipc_klease *kl, int nleases)
+	       const struct ipc_klease *kl, int nleases, bool *received)
 {
 	struct proc *me = current;
 	KASSERT(nleases <= LDE_LEASE_MAX && LDE_MSG_CAP(info) < 0);
+	*received = false;
 	if (!ep->rx_refs)
 		return -EPIPE;
 	struct lease *k = leases[token_of(me) & 0xff];
@@ -809,7 +810,9 @@ long ipc_kcall(struct endpoint *ep, uint64_t badge, uint64_t info, uint64_t w[4]
 		me->ipc_state = IPC_SEND;
 		sleep_on(&ep->senders);
 	}
+	bool held = me->ipc_state == IPC_REPLY; /* killed while a live server had it */
 	long r = call_finish(me);
+	*received = held || r >= 0;
 	me->ipc_kernel = 0;
 	for (int i = 0; i < 4; i++)
 		w[i] = arch_msg_reg(tf, 2 + i);

@@ -82,9 +82,11 @@ struct ipc_klease {
  * server answers. The answer's words replace w[]. Returns the answer's
  * info word, or -EPIPE (nobody can receive), -ECONNRESET (the server died
  * holding it), -EINTR (current was killed), -EFAULT (a user lease outside
- * user memory). The system call's registers are left as they were. */
+ * user memory). *received says whether a server that is still alive got
+ * the request (answered it, or holds it). The system call's registers are
+ * left as they were. */
 long ipc_kcall(struct endpoint *ep, uint64_t badge, uint64_t info, uint64_t w[4],
-	       const struct ipc_klease *kl, int nleases);
+	       const struct ipc_klease *kl, int nleases, bool *received);
 /* Queue f's CLOSE on ep (LDE_FS_CLOSE, no answer): the next recv on ep
  * takes it, or a receiver waiting now does. f's slot stays taken until
  * then, and its reference on ep; f->close_next is ep's. Never blocks. */

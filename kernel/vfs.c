@@ -103,19 +103,20 @@ static long resolve(uint64_t upath, struct vpath *vp)
 
 /* One request to the server behind ep: w[3] gets the caller's
  * credentials, w[] the answer's words. 0, the server's error, or the
- * call's: a server that died or can never answer is -EIO. *answered says
- * whether the server answered (an error included). */
+ * call's: a server that died or can never answer is -EIO. *received
+ * says whether a live server got the request (ipc_kcall). */
 static long fs_call(struct endpoint *ep, uint64_t badge, int label, uint64_t w[4],
-		    const struct ipc_klease *l, int nleases, bool *answered)
+		    const struct ipc_klease *l, int nleases, bool *received)
 {
 	w[3] = LDE_FS_CRED(proc_uid(current), proc_gid(current));
 	/* The endpoint must outlive the call, whatever happens to the mount
 	 * or the file meanwhile. */
 	ep_get(ep);
-	long r = ipc_kcall(ep, badge, (uint64_t)label, w, l, nleases);
+	bool got;
+	long r = ipc_kcall(ep, badge, (uint64_t)label, w, l, nleases, &got);
 	ep_put(ep, false);
-	if (answered)
-		*answered = r >= 0;
+	if (received)
+		*received = got;
 	if (r == -EPIPE || r == -ECONNRESET)
 		return -EIO;
 	if (r < 0)
@@ -184,24 +185,26 @@ static long remote_open(struct vpath *vp, int flags, uint64_t mode, struct file 
 			  ((uint64_t)flags & LDE_O_SERVER_MASK) | (uint64_t)vp->rel_len << 32, mode,
 			  0 };
 	struct ipc_klease l = { (uint64_t)vp->rel, vp->rel_len, IPC_KLEASE_KERNEL_R };
-	bool answered;
-	long err = fs_call(f->ep, f->badge, LDE_FS_OPEN, w, &l, 1, &answered);
+	bool received;
+	long err = fs_call(f->ep, f->badge, LDE_FS_OPEN, w, &l, 1, &received);
 	page_put(vp->page);
 	*fmode = (uint32_t)w[0];
-	if (err && answered) {
-		/* The server refused: it holds nothing to close. */
+	if (!err && (flags & LDE_O_DIRECTORY) && (*fmode & LDE_S_IFMT) != LDE_S_IFDIR)
+		err = -ENOTDIR; /* the server should have said so */
+	else if (err && received && err != -EINTR)
+		received = false; /* the server refused: it holds nothing to close */
+	if (err && received) {
+		/* It holds the handle, or may (the caller was killed while the
+		 * server worked on the open): tell it. */
+		file_put(f);
+		return err;
+	}
+	if (err) {
+		/* The server never saw it, refused it, or died with it. */
 		struct endpoint *ep = f->ep;
 		f->refs = 0;
 		file_free_closed(f);
 		ep_put(ep, false);
-		return err;
-	}
-	if (!err && (flags & LDE_O_DIRECTORY) && (*fmode & LDE_S_IFMT) != LDE_S_IFDIR)
-		err = -ENOTDIR; /* the server should have said so */
-	if (err) {
-		/* It may hold the handle (the caller was killed, or the server
-		 * died, while it worked on the open): tell it. */
-		file_put(f);
 		return err;
 	}
 	*out = f;

@@ -22,7 +22,7 @@ TESTS = [
         r"files: fopen, fprintf, fgets, fseek, fclose through picolibc",
         r"files: O_NONBLOCK on a pipe gives EAGAIN",
         r"files: exec from a mount, relative to the current directory, with the ELF checks",
-        r"files: a client killed during its open: the server is told the new handle is closed",
+        r"files: a client killed during its open: queued, nothing to tell; held, the server is told the new handle is closed",
         r"files: bad pointers, flags, descriptors and paths refused",
         r"files: a server killed mid-call: the caller gets EIO, nothing leaks, a new server serves the mount"]),
 ]
