@@ -258,7 +258,7 @@ int vfs_exec_open(const char *path, struct file **out, uint64_t *size)
 	/* A program is a regular file that someone may execute. */
 	if ((fmode & LDE_S_IFMT) != LDE_S_IFREG || !(fmode & 0111))
 		err = -EACCES;
-	struct lde_stat st;
+	struct lde_stat st = { 0 }; /* a server that writes nothing leaves zeroes */
 	uint64_t w[4] = { 0 };
 	struct ipc_klease l = { (uint64_t)&st, sizeof st, IPC_KLEASE_KERNEL_W };
 	if (!err)
@@ -332,7 +332,7 @@ long sys_lseek(long fd, long off, int whence)
 	} else if (whence == LDE_SEEK_CUR) {
 		base = (long)f->off;
 	} else if (whence == LDE_SEEK_END) {
-		struct lde_stat st;
+		struct lde_stat st = { 0 }; /* a server that writes nothing leaves zeroes */
 		uint64_t w[4] = { 0 };
 		struct ipc_klease l = { (uint64_t)&st, sizeof st, IPC_KLEASE_KERNEL_W };
 		long err = file_call(f, LDE_FS_FSTAT, w, &l, 1);
@@ -483,7 +483,7 @@ long sys_chdir(uintptr_t upath)
 	vp.m = mount_of(vp.page, &vp.rel);
 	if (vp.m) {
 		vp.rel_len = strlen(vp.rel);
-		struct lde_stat st;
+		struct lde_stat st = { 0 }; /* a server that writes nothing leaves zeroes */
 		struct ipc_klease l = { (uint64_t)&st, sizeof st, IPC_KLEASE_KERNEL_W };
 		err = path_call(&vp, LDE_FS_STAT, 0, 0, &l);
 		if (!err && (st.mode & LDE_S_IFMT) != LDE_S_IFDIR)
