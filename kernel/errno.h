@@ -18,6 +18,7 @@
 #define EFAULT 14
 #define EBUSY 16
 #define EEXIST 17
+#define EXDEV 18
 #define ENODEV 19
 #define ENOTDIR 20
 #define EISDIR 21
@@ -26,9 +27,11 @@
 #define EMFILE 24
 #define ENOSPC 28
 #define ESPIPE 29
+#define EROFS 30
 #define EPIPE 32
 #define ERANGE 34
 #define ENOSYS 88
+#define ENOTEMPTY 90
 #define ENAMETOOLONG 91
 #define ECONNRESET 104 /* IPC: the server holding the request died */
 

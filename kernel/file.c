@@ -8,34 +8,40 @@
 #include "proc.h"
 #include "sched.h"
 #include "tty.h"
+#include "vfs.h"
 
 static struct file files[NFILE];
 
 struct file *file_alloc(enum file_type type)
 {
 	for (int i = 0; i < NFILE; i++) {
-		if (files[i].refs == 0) {
+		if (files[i].type == 0) {
 			files[i].type = type;
 			files[i].refs = 1;
 			files[i].pipe = NULL; /* and the union's other members */
 			files[i].badge = 0;
+			files[i].flags = type == FILE_PIPE_READ	   ? LDE_O_RDONLY
+					 : type == FILE_PIPE_WRITE ? LDE_O_WRONLY
+								   : LDE_O_RDWR;
+			files[i].off = 0;
 			return &files[i];
 		}
 	}
 	return NULL;
 }
 
+int file_index(const struct file *f) { return (int)(f - files); }
+
+void file_free_closed(struct file *f)
+{
+	KASSERT(f->type == FILE_REMOTE && f->refs == 0);
+	f->type = 0;
+}
+
 struct file *file_console(void)
 {
 	struct file *f = file_alloc(FILE_CONSOLE);
 	KASSERT(f);
-	return f;
-}
-
-struct file *file_dup(struct file *f)
-{
-	KASSERT(f->refs > 0);
-	f->refs++;
 	return f;
 }
 
@@ -53,6 +59,10 @@ void file_put(struct file *f)
 		ntfn_put(f->ntfn);
 	if (f->type == FILE_DEVICE && f->dev)
 		dev_release(f->dev);
+	if (f->type == FILE_REMOTE && f->ep) {
+		vfs_release(f); /* the slot stays taken until the server is told */
+		return;
+	}
 	f->type = 0;
 }
 
@@ -61,6 +71,7 @@ long file_read(struct file *f, uint64_t ubuf, size_t n)
 	switch (f->type) {
 	case FILE_CONSOLE: return tty_read(ubuf, n);
 	case FILE_PIPE_READ: return pipe_read(f->pipe, ubuf, n);
+	case FILE_REMOTE: return vfs_read(f, ubuf, n);
 	default: return -EBADF;
 	}
 }
@@ -93,6 +104,7 @@ long file_write(struct file *f, uint64_t ubuf, size_t n)
 	switch (f->type) {
 	case FILE_CONSOLE: return console_write_user(ubuf, n);
 	case FILE_PIPE_WRITE: return pipe_write(f->pipe, ubuf, n);
+	case FILE_REMOTE: return vfs_write(f, ubuf, n);
 	default: return -EBADF;
 	}
 }
@@ -101,6 +113,6 @@ int file_count(void)
 {
 	int n = 0;
 	for (int i = 0; i < NFILE; i++)
-		n += files[i].refs > 0;
+		n += files[i].type != 0;
 	return n;
 }

@@ -35,6 +35,13 @@ struct endpoint {
 	struct waitq senders;		   /* callers not yet received, in arrival order */
 	struct waitq receivers;		   /* processes blocked in recv */
 	char call_name[12], recv_name[12]; /* "call ep3", "recv ep3": ps's WAIT */
+	/* Remote files whose CLOSE is still to be delivered, oldest first
+	 * (chained by struct file's close_next), and the node that stands for
+	 * them at the front of senders, so that recv finds them before any
+	 * call and the fast paths, which look only at whether senders is
+	 * empty, need no test of their own. */
+	struct file *close_head, *close_tail;
+	struct list close_node;
 };
 
 static struct endpoint endpoints[NENDPOINT];
@@ -48,6 +55,10 @@ struct lease {
 	uint64_t len_flags;
 };
 #define LEASE_FLAGS_BITS 2
+/* A kernel lease (ipc_kcall): flags 0, which no user lease has (keep_leases
+ * refuses it), so lease_copy's flags test sends it to its cold branch;
+ * addr is a kernel address; LEASE_KERNEL_W lets the server write it. */
+#define LEASE_KERNEL_W (1ULL << 63)
 _Static_assert(NPROC *LDE_LEASE_MAX * sizeof(struct lease) <= PGSIZE, "leases fit a page");
 _Static_assert((USER_TOP >> (64 - LEASE_FLAGS_BITS)) == 0,
 	       "a lease's length leaves room for flags");
@@ -157,6 +168,8 @@ long sys_ep_create(void)
 		return -ENFILE;
 	int id = (int)(ep - endpoints);
 	ep->refs = ep->rx_refs = 1;
+	ep->close_head = NULL;
+	list_init(&ep->close_node);
 	ksnprintf(ep->call_name, sizeof ep->call_name, "call ep%d", id);
 	ksnprintf(ep->recv_name, sizeof ep->recv_name, "recv ep%d", id);
 	waitq_init(&ep->senders, ep->call_name);
@@ -240,10 +253,18 @@ void ep_put(struct endpoint *ep, bool rx)
 	KASSERT(ep->refs > 0 && (!rx || ep->rx_refs > 0));
 	if (rx && --ep->rx_refs == 0) {
 		/* Nobody can receive any more: the queued callers fail. Those
-		 * already received stay with their server. */
+		 * already received stay with their server. The closes nobody
+		 * can deliver free their files. */
 		struct list *n;
 		while ((n = list_pop_front(&ep->senders.sleepers)))
-			fail_caller(container_of(n, struct proc, link), -EPIPE);
+			if (n != &ep->close_node)
+				fail_caller(container_of(n, struct proc, link), -EPIPE);
+		while (ep->close_head) {
+			struct file *f = ep->close_head;
+			ep->close_head = f->close_next;
+			file_free_closed(f);
+			ep->refs--; /* the file's; this call holds one more */
+		}
 	}
 	if (--ep->refs == 0)
 		KASSERT(list_empty(&ep->senders.sleepers) && list_empty(&ep->receivers.sleepers));
@@ -285,7 +306,8 @@ static uint64_t deliver(struct proc *c, struct proc *r)
 			info |= LDE_MSG_CAP_LOST;
 		}
 	}
-	arch_set_msg_reg(rt, 1, c->files[arch_msg_reg(ct, 0)]->badge);
+	arch_set_msg_reg(
+		rt, 1, c->ipc_kernel ? arch_msg_reg(ct, 0) : c->files[arch_msg_reg(ct, 0)]->badge);
 	for (int i = 2; i <= 5; i++)
 		arch_set_msg_reg(rt, i, arch_msg_reg(ct, i));
 	arch_set_msg_reg(rt, 6, (uint64_t)token_of(c));
@@ -428,6 +450,71 @@ sys_ipc_call(long fd, uint64_t info, uint64_t w0, uint64_t w1, uint64_t w2, uint
 	call_fast(me, f, info, w0, w1, w2, w3);
 }
 
+/* Closes go ahead of every queued call, as a bound notification's bits
+ * do: so a call made after a close (a process's exit, say) finds the
+ * server told. No queued call can concern a closed handle: a caller's
+ * descriptor would hold it open. */
+static void close_node_queue(struct endpoint *ep)
+{
+	list_insert_before(ep->senders.sleepers.next, &ep->close_node);
+}
+
+/* The first pending CLOSE of ep into r's registers (ep's close node just
+ * taken off senders): label LDE_FS_CLOSE, the file's badge and handle,
+ * token 0, which names nobody. The file's slot is free from now on. */
+static long deliver_close(struct endpoint *ep, struct proc *r)
+{
+	struct file *f = ep->close_head;
+	ep->close_head = f->close_next;
+	struct trapframe *rt = r->tf;
+	arch_set_msg_reg(rt, 1, f->badge);
+	arch_set_msg_reg(rt, 2, f->handle);
+	for (int i = 3; i <= 5; i++)
+		arch_set_msg_reg(rt, i, 0);
+	arch_set_msg_reg(rt, 6, 0);
+	file_free_closed(f);
+	ep->refs--; /* the file's: the receiver holds another */
+	if (ep->close_head)
+		close_node_queue(ep);
+	return LDE_FS_CLOSE;
+}
+
+void ep_post_close(struct endpoint *ep, struct file *f)
+{
+	if (!ep->rx_refs) {
+		/* Nobody will ever receive it. */
+		file_free_closed(f);
+		ep_put(ep, false);
+		return;
+	}
+	f->close_next = NULL;
+	if (ep->close_head) {
+		ep->close_tail->close_next = f;
+		ep->close_tail = f;
+		return; /* queued already, for the earlier closes */
+	}
+	ep->close_head = ep->close_tail = f;
+	struct list *n = list_pop_front(&ep->receivers.sleepers);
+	if (!n) {
+		close_node_queue(ep);
+		return;
+	}
+	/* A server waits in recv: it gets the close now, and runs when the
+	 * scheduler gives it its turn (the closer, maybe exiting, goes on). */
+	struct proc *r = container_of(n, struct proc, link);
+	r->ipc_state = IPC_NONE;
+	r->ipc_ret = deliver_close(ep, r);
+	sched_make_runnable(r);
+}
+
+void ep_get(struct endpoint *ep)
+{
+	KASSERT(ep->refs > 0);
+	ep->refs++;
+}
+
+bool ep_can_receive(const struct endpoint *ep) { return ep->rx_refs > 0; }
+
 /* Receive on ep: the bound notification's bits if any are pending, else
  * the first queued caller, else sleep until either arrives. */
 static long recv_on(struct endpoint *ep)
@@ -441,6 +528,8 @@ static long recv_on(struct endpoint *ep)
 		return (long)LDE_MSG_NTFN;
 	}
 	struct list *n = list_pop_front(&ep->senders.sleepers);
+	if (n == &ep->close_node)
+		return deliver_close(ep, me);
 	if (n) {
 		struct proc *c = container_of(n, struct proc, link);
 		return (long)deliver(c, me);
@@ -472,7 +561,9 @@ static void answer(struct proc *c, uint64_t info, struct file *cap, bool wake)
 	for (int i = 2; i <= 5; i++)
 		arch_set_msg_reg(ct, i, arch_msg_reg(mt, i));
 	info = LDE_MSG_LABEL(info);
-	if (cap) {
+	/* The kernel's calls take no descriptor: nothing may enter a table
+	 * behind the kernel's back. */
+	if (cap && !c->ipc_kernel) {
 		int fd = ipc_fd_install(c, file_dup(cap));
 		if (fd >= 0)
 			info |= (uint64_t)(fd + 1) << 40;
@@ -606,6 +697,22 @@ static __attribute__((noinline)) long lease_copy_pages(struct proc *c, uint64_t 
 	return (long)len;
 }
 
+/* A kernel lease's copy: between the kernel buffer it names and current's
+ * memory at ubuf, checked by copyin/copyout. */
+static __attribute__((noinline)) long klease_copy(const struct lease *l, uint64_t off,
+						  uint64_t ubuf, uint64_t len, bool to_caller)
+{
+	uint64_t llen = (l->len_flags & ~LEASE_KERNEL_W) >> LEASE_FLAGS_BITS;
+	if (to_caller && !(l->len_flags & LEASE_KERNEL_W))
+		return -EACCES;
+	if (off > llen || len > llen - off)
+		return -EINVAL;
+	char *k = (char *)l->addr + off;
+	int err = to_caller ? copyin(&current->mm, k, ubuf, len)
+			    : copyout(&current->mm, ubuf, k, len);
+	return err ? err : (long)len;
+}
+
 /* lease_read / lease_write: copy between a held caller's lease idx (from
  * byte off) and current's buffer ubuf, len bytes, through the direct map.
  * Bytes copied, or -errno: -ESRCH if the caller is gone. A copy that
@@ -623,7 +730,7 @@ lease_copy(uint64_t token, uint64_t idx, uint64_t off, uint64_t ubuf, uint64_t l
 	uint64_t flags = l->len_flags & ((1 << LEASE_FLAGS_BITS) - 1);
 	uint64_t llen = l->len_flags >> LEASE_FLAGS_BITS;
 	if (!(flags & (to_caller ? LDE_LEASE_WRITE : LDE_LEASE_READ)))
-		return -EACCES;
+		return flags ? -EACCES : klease_copy(l, off, ubuf, len, to_caller);
 	if (off > llen || len > llen - off)
 		return -EINVAL;
 	uint64_t cva = l->addr + off, mva = ubuf;
@@ -657,6 +764,67 @@ __attribute__((optimize("omit-frame-pointer"))) long
 sys_lease_write(uint64_t token, uint64_t idx, uint64_t off, uintptr_t ubuf, size_t len)
 {
 	return lease_copy(token, idx, off, ubuf, len, true);
+}
+
+long ipc_kcall(struct endpoint *ep, uint64_t badge, uint64_t info, uint64_t w[4],
+	       const struct ipc_klease *kl, int nleases, bool *received)
+{
+	struct proc *me = current;
+	KASSERT(nleases <= LDE_LEASE_MAX && LDE_MSG_CAP(info) < 0);
+	*received = false;
+	if (!ep->rx_refs)
+		return -EPIPE;
+	struct lease *k = leases[token_of(me) & 0xff];
+	for (int i = 0; i < nleases; i++) {
+		uint64_t addr = kl[i].addr, len = kl[i].len;
+		if (kl[i].flags == IPC_KLEASE_KERNEL_R || kl[i].flags == IPC_KLEASE_KERNEL_W) {
+			k[i] = (struct lease){ addr, len << LEASE_FLAGS_BITS |
+							     (kl[i].flags == IPC_KLEASE_KERNEL_W
+								      ? LEASE_KERNEL_W
+								      : 0) };
+			continue;
+		}
+		if (addr >= USER_TOP || len > USER_TOP - addr)
+			return -EFAULT;
+		k[i] = (struct lease){ addr, len << LEASE_FLAGS_BITS | kl[i].flags };
+	}
+	/* The message goes where a user's call keeps it, in the trapframe,
+	 * whose registers the system call that got here must give back to
+	 * its caller as they were (the user stubs count on it). */
+	struct trapframe *tf = me->tf;
+	uint64_t saved[7];
+	for (int i = 0; i < 7; i++)
+		saved[i] = arch_msg_reg(tf, i);
+	arch_set_msg_reg(tf, 0, badge); /* where deliver finds a kernel call's badge */
+	arch_set_msg_reg(tf, 1, info | (uint64_t)nleases << 32);
+	for (int i = 0; i < 4; i++)
+		arch_set_msg_reg(tf, 2 + i, w[i]);
+	me->ipc_nleases = (uint8_t)nleases;
+	me->ipc_kernel = 1;
+	struct list *n = list_pop_front(&ep->receivers.sleepers);
+	if (n) {
+		/* As ipc_call_slow, but always keeping the kernel stack: this
+		 * call has more to do when the answer comes. */
+		struct proc *r = container_of(n, struct proc, link);
+		r->ipc_state = IPC_NONE;
+		long rinfo = (long)deliver(me, r);
+		me->state = P_SLEEPING;
+		me->waiting_on = &ep->senders;
+		r->ipc_ret = rinfo;
+		sched_switch_to(r);
+	} else {
+		me->ipc_state = IPC_SEND;
+		sleep_on(&ep->senders);
+	}
+	bool held = me->ipc_state == IPC_REPLY; /* killed while a live server had it */
+	long r = call_finish(me);
+	*received = held || r >= 0;
+	me->ipc_kernel = 0;
+	for (int i = 0; i < 4; i++)
+		w[i] = arch_msg_reg(tf, 2 + i);
+	for (int i = 0; i < 7; i++)
+		arch_set_msg_reg(tf, i, saved[i]);
+	return r;
 }
 
 void ipc_hand_over(struct proc *next, long result)

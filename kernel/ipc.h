@@ -70,6 +70,32 @@ int ipc_fd_install(struct proc *p, struct file *f);
 /* The number of the endpoint current's descriptor fd names, or -1 (the
  * event timeline's IPC events, timeline.c). */
 int ipc_endpoint_of(long fd);
+/* Calls the kernel makes for current (the file forwarding of vfs.c):
+ * a lease is a range of current's memory (flags LDE_LEASE_READ/WRITE, as
+ * a user lends it) or a kernel buffer that stays put until the call
+ * returns (IPC_KLEASE_KERNEL_R: the server may read it; _W: also write). */
+#define IPC_KLEASE_KERNEL_R 0x100
+#define IPC_KLEASE_KERNEL_W 0x200
+struct ipc_klease {
+	uint64_t addr, len;
+	unsigned flags;
+};
+/* Call ep with the label in info (no descriptor), the words w[0..3] and
+ * the leases, as badge shows, and block as an ordinary caller until the
+ * server answers. The answer's words replace w[]. Returns the answer's
+ * info word, or -EPIPE (nobody can receive), -ECONNRESET (the server died
+ * holding it), -EINTR (current was killed), -EFAULT (a user lease outside
+ * user memory). *received says whether a server that is still alive got
+ * the request (answered it, or holds it). The system call's registers are
+ * left as they were. */
+long ipc_kcall(struct endpoint *ep, uint64_t badge, uint64_t info, uint64_t w[4],
+	       const struct ipc_klease *kl, int nleases, bool *received);
+/* Queue f's CLOSE on ep (LDE_FS_CLOSE, no answer): the next recv on ep
+ * takes it, or a receiver waiting now does. f's slot stays taken until
+ * then, and its reference on ep; f->close_next is ep's. Never blocks. */
+void ep_post_close(struct endpoint *ep, struct file *f);
+void ep_get(struct endpoint *ep); /* a reference held by a remote file */
+bool ep_can_receive(const struct endpoint *ep);
 
 /* The system calls' handlers are declared in syscall.h (syscalls.def). */
 

@@ -30,6 +30,10 @@ struct pipe {
 	struct waitq rq;      /* readers, for data */
 	struct waitq wq;      /* writers, for their turn (oldest first) */
 	struct waitq space;   /* the writer whose turn it is, for space */
+	/* O_NONBLOCK of each end's open file (one file per end: fork and dup
+	 * share it), kept here so that the calls test it only when they
+	 * would wait. */
+	bool rd_nonblock, wr_nonblock;
 };
 
 static struct pipe pipes[NPIPE];
@@ -57,6 +61,7 @@ int pipe_create(struct file **rd, struct file **wr)
 	p->rpos = p->wpos = 0;
 	p->readers = p->writers = 1;
 	p->writer = NULL;
+	p->rd_nonblock = p->wr_nonblock = false;
 	waitq_init(&p->rq, "pipe read");
 	waitq_init(&p->wq, "pipe write");
 	waitq_init(&p->space, "pipe write");
@@ -81,11 +86,21 @@ void pipe_close(struct pipe *p, bool writer)
 	}
 }
 
+void pipe_set_nonblock(struct pipe *p, bool writer, bool on)
+{
+	if (writer)
+		p->wr_nonblock = on;
+	else
+		p->rd_nonblock = on;
+}
+
 long pipe_read(struct pipe *p, uint64_t ubuf, size_t n)
 {
 	while (p->wpos == p->rpos) {
 		if (p->writers == 0)
 			return 0;
+		if (p->rd_nonblock)
+			return -EAGAIN;
 		int err = sleep_on(&p->rq);
 		if (err)
 			return err;
@@ -122,12 +137,16 @@ static int take_turn(struct pipe *p)
 	while (p->writer && p->writer != current) {
 		if (p->readers == 0)
 			return -EPIPE;
+		if (p->wr_nonblock)
+			return -EAGAIN;
 		int err = sleep_on(&p->wq);
 		if (err)
 			return err;
 	}
 	if (p->wpos - p->rpos < PIPE_SIZE || p->readers == 0)
 		return 0;
+	if (p->wr_nonblock)
+		return -EAGAIN;
 	p->writer = current;
 	return sleep_on(&p->space);
 }
@@ -137,7 +156,8 @@ long pipe_write(struct pipe *p, uint64_t ubuf, size_t n)
 	size_t done = 0;
 	long ret = 0;
 	/* The common case, nobody waiting and space, costs two tests of
-	 * p->writer. */
+	 * p->writer. A writer that may not wait writes what fits, when
+	 * nobody else has the turn. */
 	if (p->writer && (ret = take_turn(p)))
 		goto out;
 	while (done < n) {

@@ -74,6 +74,7 @@ int proc_spawn_init(const char *path, int argc, char **argv)
 		p->files[fd] = file_dup(con);
 	file_put(con);
 	p->pgid = p->pid;
+	p->umask = 022;
 	p->trace = syscall_trace_all;
 	init_proc = p;
 	current = p; /* exec works on current */
@@ -113,6 +114,10 @@ long proc_fork(void)
 	for (int fd = 0; fd < NOFILE; fd++)
 		if (parent->files[fd])
 			child->files[fd] = file_dup(parent->files[fd]);
+	child->cloexec = parent->cloexec;
+	child->umask = parent->umask;
+	if ((child->cwd = parent->cwd))
+		page_get(child->cwd);
 	/* As a whole, aligned: two words, not a call to memcpy. */
 	struct name_copy {
 		char s[sizeof child->name];
@@ -141,6 +146,10 @@ void proc_exit(int status)
 			file_put(p->files[fd]);
 			p->files[fd] = NULL;
 		}
+	}
+	if (p->cwd) {
+		page_put(p->cwd);
+		p->cwd = NULL;
 	}
 	if (p == init_proc) {
 		if (LDE_W_TERMSIG(status))

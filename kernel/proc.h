@@ -15,6 +15,7 @@
 #define NPROC 64  /* process table size */
 #define NOFILE 16 /* open descriptors per process */
 #define INIT_PID 1
+_Static_assert(NOFILE <= 16, "struct proc's cloexec has a bit per descriptor");
 
 struct file;
 struct endpoint;
@@ -64,6 +65,7 @@ struct proc {
 	uint8_t ipc_state;	 /* enum ipc_state */
 	uint8_t ipc_resume;	 /* blocked without a kernel stack, in: enum ipc_resume */
 	uint8_t ipc_nleases;	 /* leases lent with the current call (ipc.c keeps them) */
+	uint8_t ipc_kernel;	 /* the current call is the kernel's (ipc_kcall) */
 	uint32_t ipc_exit_refs;	 /* what exit must release: requests held, + 1 if bound */
 	struct proc *ipc_server; /* IPC_REPLY: who holds the request */
 	long ipc_ret;		 /* the result a waker leaves for a blocked process */
@@ -91,13 +93,21 @@ struct proc {
 		};
 		uint16_t slow_ipc;
 	};
-	bool fp_used;	     /* has used the FPU since exec: fp is its (sched.c) */
+	bool fp_used; /* has used the FPU since exec: fp is its (sched.c) */
+	/* files (vfs.c, docs/files.md); fork copies them */
+	uint16_t umask;	     /* cleared from a new file's mode */
+	uint16_t cloexec;    /* bit fd: close descriptor fd at exec (FD_CLOEXEC) */
 	struct proc *parent; /* re-pointed to init when the parent exits */
 	char name[LDE_NAME_MAX] __attribute__((aligned(8))); /* fork copies it by words */
 
 	/* resources */
 	struct mm mm;
 	struct file *files[NOFILE];
+	/* The current directory (vfs.c): an absolute, normalized path in a
+	 * page of its own, shared by fork (a reference) and replaced whole by
+	 * chdir, so no process ever sees another's change; NULL is "/". exec
+	 * keeps it, exit drops it. */
+	char *cwd;
 
 	/* lifecycle */
 	bool killed; /* set by kill(); acted on before U-mode */
@@ -117,6 +127,20 @@ struct proc {
 };
 
 #define PROC_PER_PROCESS state
+
+/* The caller's identity a file server is told (uapi_fs.h's LDE_FS_CRED):
+ * lde has no users yet, so every process is uid 0, gid 0. Processes with
+ * users replace this one accessor. */
+static inline uint32_t proc_uid(const struct proc *p)
+{
+	(void)p;
+	return 0;
+}
+static inline uint32_t proc_gid(const struct proc *p)
+{
+	(void)p;
+	return 0;
+}
 
 extern struct proc proc_table[NPROC];
 extern struct proc *current;

@@ -8,18 +8,21 @@
 
 #define SSIZE_MAX_ ((uint64_t)INT64_MAX)
 
-static struct file *fd_file(long fd) { return fd >= 0 && fd < NOFILE ? current->files[fd] : NULL; }
+struct file *fd_file(long fd) { return fd >= 0 && fd < NOFILE ? current->files[fd] : NULL; }
 
-static int fd_alloc(struct file *f)
+int fd_alloc_from(struct file *f, int from)
 {
-	for (int fd = 0; fd < NOFILE; fd++) {
+	for (int fd = from; fd < NOFILE; fd++) {
 		if (!current->files[fd]) {
 			current->files[fd] = f;
+			current->cloexec &= (uint16_t) ~(1u << fd);
 			return fd;
 		}
 	}
 	return -EMFILE;
 }
+
+static int fd_alloc(struct file *f) { return fd_alloc_from(f, 0); }
 
 /* read(fd, buf, n) and write(fd, buf, n): a zero length never looks at
  * the buffer; a length that does not fit ssize_t is an error. */
@@ -46,6 +49,7 @@ long sys_close(long fd)
 	current->files[fd] = NULL;
 	if (f->type == FILE_DEVICE)
 		dev_closed(f);
+	current->cloexec &= (uint16_t) ~(1u << fd); /* a free slot has none: IPC may fill it */
 	file_put(f);
 	return 0;
 }
@@ -82,4 +86,55 @@ long sys_pipe(uintptr_t ufds)
 		return fds[1] < 0 ? fds[1] : err;
 	}
 	return 0;
+}
+
+long sys_dup2(long oldfd, long newfd)
+{
+	struct file *f = fd_file(oldfd);
+	if (!f || newfd < 0 || newfd >= NOFILE)
+		return -EBADF;
+	if (oldfd == newfd)
+		return newfd;
+	struct file *old = current->files[newfd];
+	current->files[newfd] = file_dup(f);
+	current->cloexec &= (uint16_t) ~(1u << newfd);
+	if (old && old->type == FILE_DEVICE)
+		dev_closed(old); /* as close would: the mappings go with the last descriptor */
+	if (old)
+		file_put(old); /* last: a remote file's close never blocks */
+	return newfd;
+}
+
+long sys_fcntl(long fd, int cmd, long arg)
+{
+	struct file *f = fd_file(fd);
+	if (!f)
+		return -EBADF;
+	switch (cmd) {
+	case LDE_F_DUPFD: {
+		if (arg < 0 || arg >= NOFILE)
+			return -EINVAL;
+		int nfd = fd_alloc_from(f, (int)arg);
+		if (nfd >= 0)
+			file_dup(f);
+		return nfd;
+	}
+	case LDE_F_GETFD: return (current->cloexec >> fd) & 1 ? LDE_FD_CLOEXEC : 0;
+	case LDE_F_SETFD:
+		if (arg & LDE_FD_CLOEXEC)
+			current->cloexec |= (uint16_t)(1u << fd);
+		else
+			current->cloexec &= (uint16_t) ~(1u << fd);
+		return 0;
+	case LDE_F_GETFL: return f->flags;
+	case LDE_F_SETFL:
+		/* Only the status flags change; the access mode is the open's. */
+		f->flags = (uint16_t)((f->flags & ~(LDE_O_APPEND | LDE_O_NONBLOCK)) |
+				      (arg & (LDE_O_APPEND | LDE_O_NONBLOCK)));
+		if ((f->type == FILE_PIPE_READ || f->type == FILE_PIPE_WRITE) && f->pipe)
+			pipe_set_nonblock(f->pipe, f->type == FILE_PIPE_WRITE,
+					  f->flags & LDE_O_NONBLOCK);
+		return 0;
+	default: return -EINVAL;
+	}
 }

@@ -196,3 +196,4 @@ struct lde_devinfo {
 	uint64_t irq_instret;
 	uint64_t dma_pages; /* DMA pages the device holds */
 };
+#include "uapi_fs.h"

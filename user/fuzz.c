@@ -540,6 +540,49 @@ static uint64_t pick_exec_path(void)
 	}
 }
 
+/* A path for the file calls: nothing is mounted where the fuzzer runs, so
+ * these exercise the kernel's path handling (normalization, the current
+ * directory, ENAMETOOLONG, unterminated strings) and the mount lookup. */
+static char fpath_buf[2][LDE_FS_PATH_MAX + 64];
+static uint64_t pick_path(int which)
+{
+	static const char *const paths[] = { "/tmp/f",	 "/",	   "",	     ".",
+					     "..",	 "/../..", "x/../y", "/tmp/./a//b/",
+					     "relative", "/initrd" };
+	char *b = fpath_buf[which & 1];
+	enum pclass c;
+	switch (below(10)) {
+	case 0: /* too long once normalized, or a component over 255 bytes */
+	{
+		size_t n = chance(50) ? LDE_FS_PATH_MAX + 8 : 300;
+		memset(b, chance(50) ? 'a' : '/', n);
+		b[n] = 0;
+		return (uint64_t)b;
+	}
+	case 1: /* unterminated, running into the unmapped page above the break */
+		if (scratch_ok() && cur_brk == scratch_end) {
+			memset((char *)(scratch_end - 16), 'p', 16);
+			return scratch_end - 16;
+		}
+		return (uint64_t) "/";
+	case 2: return pick_ptr(&c);
+	default: return (uint64_t)paths[below(sizeof paths / sizeof paths[0])];
+	}
+}
+
+static uint64_t pick_oflags(void)
+{
+	static const uint64_t f[] = { LDE_O_RDONLY,  LDE_O_WRONLY,    LDE_O_RDWR,   LDE_O_CREAT,
+				      LDE_O_TRUNC,   LDE_O_APPEND,    LDE_O_EXCL,   LDE_O_NONBLOCK,
+				      LDE_O_CLOEXEC, LDE_O_DIRECTORY, LDE_O_ACCMODE };
+	if (chance(10))
+		return pick_int();
+	uint64_t v = 0;
+	for (int i = (int)below(4); i >= 0; i--)
+		v |= f[below(sizeof f / sizeof f[0])];
+	return v;
+}
+
 static uint64_t pick_argv(void)
 {
 	enum pclass c;
@@ -942,6 +985,68 @@ static void one_call(void)
 			a[3] = pick_ptr(&c[3]);
 			a[4] = pick_len();
 			break;
+		case SYS_open:
+			a[0] = pick_path(0);
+			a[1] = pick_oflags();
+			a[2] = chance(80) ? below(01000) : pick_int();
+			break;
+		case SYS_stat:
+		case SYS_statfs:
+			a[0] = pick_path(0);
+			a[1] = pick_ptr(&c[1]);
+			break;
+		case SYS_mkdir:
+		case SYS_chmod:
+		case SYS_access:
+			a[0] = pick_path(0);
+			a[1] = chance(80) ? below(01000) : pick_int();
+			break;
+		case SYS_rmdir:
+		case SYS_unlink:
+		case SYS_chdir: a[0] = pick_path(0); break;
+		case SYS_rename:
+		case SYS_link:
+			a[0] = pick_path(0);
+			a[1] = pick_path(1);
+			break;
+		case SYS_chown:
+		case SYS_utimes:
+			a[0] = pick_path(0);
+			a[1] = chance(50) ? below(3) : pick_int();
+			a[2] = chance(50) ? below(3) : pick_int();
+			break;
+		case SYS_getcwd:
+			a[0] = pick_ptr(&c[0]);
+			a[1] = chance(70) ? below(300) : pick_len();
+			break;
+		case SYS_lseek:
+			a[0] = pick_fd();
+			a[1] = pick_int();
+			a[2] = chance(80) ? below(4) : pick_int();
+			break;
+		case SYS_fstat:
+		case SYS_getdents:
+			a[0] = pick_fd();
+			a[1] = pick_ptr(&c[1]);
+			a[2] = pick_len();
+			break;
+		case SYS_fcntl:
+			a[0] = pick_fd();
+			a[1] = chance(80) ? below(6) : pick_int();
+			a[2] = chance(50) ? below(NOFILE + 2) : pick_oflags();
+			break;
+		case SYS_dup2:
+			a[0] = pick_fd();
+			a[1] = pick_fd();
+			break;
+		case SYS_mount:
+			/* Never a real mount: a mount outlives the worker (the
+			 * leak check would count its endpoint), and a call into
+			 * an endpoint nobody serves waits for ever. Unmounts and
+			 * bad descriptors only. */
+			a[0] = pick_path(0);
+			a[1] = chance(50) ? (uint64_t)-1 : (uint64_t)NOFILE + below(3);
+			break;
 		case SYS_timeline:
 			if (chance(60)) {
 				static const uint64_t ops[] = { LDE_TL_OP_OFF, LDE_TL_OP_DUMP,
@@ -976,6 +1081,8 @@ static void one_call(void)
 		a[0] = LDE_TL_OP_MARK;
 	if (nr == SYS_kill && !kill_target_ok(a[0]))
 		a[0] = (uint64_t)(sentinel_pid + 100000);
+	if (nr == SYS_mount && a[1] != (uint64_t)-1 && a[1] < (uint64_t)NOFILE)
+		a[1] = (uint64_t)-1; /* the wild case too: see pick_path's mount */
 	if (nr == SYS_exec && exec_path_forbidden(a[0]))
 		a[0] = (uint64_t) "/no_such_program";
 	if (nr == SYS_exec || (nr < NSYSCALLS && !calls[nr].returns))
@@ -1706,7 +1813,7 @@ int main(int argc, char **argv)
 	       *flags ? " " : "", flags);
 
 	for (nnames = 0; nnames < NAMES_MAX; nnames++)
-		if (readdir(nnames, names[nnames], sizeof names[nnames]) <= 0)
+		if (initrd_readdir(nnames, names[nnames], sizeof names[nnames]) <= 0)
 			break;
 	uint64_t canary0 = canary_sum();
 	fill_parent_mem();

@@ -6,7 +6,7 @@ int main(void)
 {
 	char name[LDE_PATH_MAX];
 	long r;
-	for (int i = 0; (r = readdir(i, name, sizeof name)) > 0; i++)
+	for (int i = 0; (r = initrd_readdir(i, name, sizeof name)) > 0; i++)
 		printf("%s\n", name);
 	if (r < 0)
 		perror("ls");

@@ -39,7 +39,7 @@ static void list_initrd(void)
 	for (int i = 0; i < 1000; i++) {
 		char buf[NAME_LEN];
 		buf[0] = 0;
-		long r = readdir(i, buf, sizeof buf);
+		long r = initrd_readdir(i, buf, sizeof buf);
 		CHECK(r >= 0);
 		if (r < 0 || (r == 0 && buf[0] == 0))
 			break;

@@ -406,7 +406,9 @@ static void mapper_limit(int dev)
  * left (a dup) its mappings work; after its last, its registers (how 0)
  * or DMA pages (1) are gone, and touching them kills it; so too (2) when
  * the device stays open in another process (a child that inherited the
- * descriptor, as one sent in a message would be). */
+ * descriptor, as one sent in a message would be), and (3) so too, with
+ * the device open in a child, when this process's last descriptor goes
+ * because dup2 puts another file in its place. */
 static void revoked_at_close(int mgr, int how)
 {
 	pid_t pid = fork();
@@ -424,22 +426,25 @@ static void revoked_at_close(int mgr, int how)
 		m[0] = m[0];
 		int hold[2];
 		CHECK_EQ(pipe(hold), 0);
-		if (how == 2 && fork() == 0) { /* holds the device until its parent dies */
+		if (how >= 2 && fork() == 0) { /* holds the device until its parent dies */
 			char c;
 			close(hold[1]);
 			CHECK_EQ(read(hold[0], &c, 1), 0);
 			child_done();
 		}
-		CHECK_EQ(close(d2), 0);
-		if (how == 2)
+		if (how == 3)
+			CHECK_EQ(dup2(hold[0], d2), d2);
+		else
+			CHECK_EQ(close(d2), 0);
+		if (how >= 2)
 			CHECK_EQ(lde_sys_dev_open(mgr, 0), -EBUSY); /* the child has it */
 		fflush(stdout);
 		volatile uint32_t *gone = how == 1 ? m : r;
 		printf("FAIL: touched %s after close: %x\n", how == 1 ? "DMA" : "registers", *gone);
 		child_done();
 	}
-	/* The child dies; in case 2 its child, init's now, exits after it. */
-	for (int left = how == 2 ? 2 : 1; left > 0; left--) {
+	/* The child dies; in cases 2 and 3 its child, init's now, exits after it. */
+	for (int left = how >= 2 ? 2 : 1; left > 0; left--) {
 		int st = -1;
 		pid_t got = wait(&st);
 		if (got == pid)
@@ -640,6 +645,7 @@ int main(int argc, char **argv)
 	revoked_at_close(mgr, 0);
 	revoked_at_close(mgr, 1);
 	revoked_at_close(mgr, 2);
+	revoked_at_close(mgr, 3);
 	printf("dev: after the last close the registers and DMA pages are unmapped\n");
 
 	dev = (int)lde_sys_dev_open(mgr, 0); /* another process may open it */

@@ -19,7 +19,7 @@ HOSTCC ?= cc
 HOST_BUILD := build/host
 HOST_CFLAGS := -std=gnu11 -O1 -g -fsanitize=address,undefined \
 	-fno-sanitize-recover=all -Wall -Wextra -Werror -Ikernel
-HOST_TEST_MODULES := fdt cpio elf fmt palloc kstring errno
+HOST_TEST_MODULES := fdt cpio elf fmt palloc kstring errno path
 HOST_TEST_BINS := $(HOST_TEST_MODULES:%=$(HOST_BUILD)/test_%)
 
 # Fixtures, and which binary gets which (as command-line arguments).
@@ -38,6 +38,7 @@ HOST_ARGS_fmt :=
 HOST_ARGS_palloc :=
 HOST_ARGS_kstring :=
 HOST_ARGS_errno :=
+HOST_ARGS_path :=
 
 # test_fdt checks for exactly these bootargs.
 HOST_BOOTARGS := init=/x a b

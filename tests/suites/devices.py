@@ -38,6 +38,7 @@ TESTS = [
                 r"lde: pid \d+ \(t_dev\) killed: load page fault, sepc=0x[0-9a-f]+ stval=0x3fffe[0-9a-f]{5}$",
                 r"lde: pid \d+ \(t_dev\) killed: load page fault, sepc=0x[0-9a-f]+ stval=0x3fffe[0-9a-f]{5}$",
                 r"lde: pid \d+ \(t_dev\) killed: load page fault, sepc=0x[0-9a-f]+ stval=0x3fffe[0-9a-f]{5}$",
+                r"lde: pid \d+ \(t_dev\) killed: load page fault, sepc=0x[0-9a-f]+ stval=0x3fffe[0-9a-f]{5}$",
                 r"dev: after the last close the registers and DMA pages are unmapped",
                 r"dev: killed driver's DMA pages kept by the device, reused after reset",
                 r"^PASS: t_dev\b", r"init \(pid 1\) exited with status 0"],

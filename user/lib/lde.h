@@ -18,7 +18,13 @@ int meminfo(struct lde_meminfo *mi);
 int poweroff(int status); /* init only: returns -1 (EPERM) to others */
 /* Name of the index-th file in the initrd into buf; returns the name's
  * length, 0 past the end, or -1 with errno. */
-long readdir(int index, char *buf, size_t len);
+long initrd_readdir(int index, char *buf, size_t len);
+/* Files (docs/files.md) beyond what picolibc declares: mount a file server
+ * (the endpoint fd) at path, or unmount with fd -1; the file system that
+ * holds path; the raw directory records (struct lde_dirent) of fd. */
+int mount(const char *path, int fd);
+int lde_statfs(const char *path, struct lde_statfs *st);
+long getdents(int fd, void *buf, size_t len);
 /* Trace this process's system calls (and its children's) on the console. */
 int trace(int on);
 /* The event timeline (docs/timeline.md): op is LDE_TL_OP_*. */

@@ -81,7 +81,10 @@ int procinfo(int pid, struct lde_procinfo *buf, int n)
 	return (int)check(lde_sys_procinfo(pid, buf, n));
 }
 int meminfo(struct lde_meminfo *mi) { return (int)check(lde_sys_meminfo(mi)); }
-long readdir(int index, char *buf, size_t len) { return check(lde_sys_readdir(index, buf, len)); }
+long initrd_readdir(int index, char *buf, size_t len)
+{
+	return check(lde_sys_readdir(index, buf, len));
+}
 int tcsetpgrp(int fd, pid_t pgrp) { return (int)check(lde_sys_tcsetpgrp(fd, pgrp)); }
 int setpgid(pid_t pid, pid_t pgid) { return (int)check(lde_sys_setpgid(pid, pgid)); }
 int trace(int on) { return (int)check(lde_sys_trace(on)); }

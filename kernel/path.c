@@ -1,0 +1,54 @@
+#include "path.h"
+#include "errno.h"
+#include "uapi_fs.h"
+
+/* Append the components of s to out (length *len), resolving "." and "..". */
+static long add_components(char *out, size_t size, size_t *len, const char *s)
+{
+	while (*s) {
+		while (*s == '/')
+			s++;
+		size_t n = 0;
+		while (s[n] && s[n] != '/')
+			n++;
+		if (n == 0)
+			break;
+		if (n > LDE_NAME_LEN)
+			return -ENAMETOOLONG;
+		if (n == 2 && s[0] == '.' && s[1] == '.') {
+			while (*len > 0 && out[*len - 1] != '/')
+				(*len)--;
+			if (*len > 0)
+				(*len)--; /* the '/' before the dropped component */
+		} else if (!(n == 1 && s[0] == '.')) {
+			if (*len + 1 + n + 1 > size)
+				return -ENAMETOOLONG;
+			out[(*len)++] = '/';
+			for (size_t i = 0; i < n; i++)
+				out[(*len)++] = s[i];
+		}
+		s += n;
+	}
+	return 0;
+}
+
+long path_normalize(char *out, size_t size, const char *cwd, const char *path)
+{
+	if (!*path)
+		return -ENOENT;
+	if (size < 2)
+		return -ENAMETOOLONG;
+	/* Built without the root's '/': "" is the root until the end. */
+	size_t len = 0;
+	long err = 0;
+	if (*path != '/')
+		err = add_components(out, size, &len, cwd);
+	if (!err)
+		err = add_components(out, size, &len, path);
+	if (err)
+		return err;
+	if (len == 0)
+		out[len++] = '/';
+	out[len] = 0;
+	return (long)len;
+}

@@ -1,0 +1,629 @@
+/* Files of file servers (docs/files.md). The kernel keeps the descriptors,
+ * the offsets, the current directory and the mount table; a file server
+ * (a user process receiving on an endpoint) keeps the files. Every file
+ * operation becomes an IPC call the kernel makes on the caller's behalf
+ * (ipc_kcall): the caller blocks as an ordinary client would, its buffers
+ * lent to the server as leases, and the server learns the caller's
+ * credentials from the message. The last close of a remote file is a
+ * message that needs no answer (ep_post_close), so no process waits for a
+ * server in close or exit. */
+#include "vfs.h"
+#include "errno.h"
+#include "ipc.h"
+#include "kassert.h"
+#include "kstring.h"
+#include "palloc.h"
+#include "path.h"
+#include "proc.h"
+#include "syscall.h"
+
+_Static_assert(LDE_FS_PATH_MAX <= PGSIZE, "a path fits a page");
+_Static_assert(NFILE <= LDE_FS_MAX_OPEN, "a handle's slot bits name every open file");
+
+struct mount {
+	struct file *ep; /* a reference to the descriptor given to mount(); NULL: free */
+	size_t len;
+	char *path; /* absolute, normalized, in a page of its own */
+};
+static struct mount mounts[NMOUNT];
+/* Handles' counter part: never reused, so a handle names one open file
+ * for the server's whole life (uapi_fs.h). */
+static uint64_t handle_count;
+
+/* A path resolved for a call: the absolute normalized path in a page of its
+ * own, its mount, and the part the server sees. */
+struct vpath {
+	char *page;
+	struct mount *m;
+	const char *rel;
+	size_t rel_len;
+};
+
+static const char *cwd_of(const struct proc *p) { return p->cwd ? p->cwd : "/"; }
+
+/* The mount that owns abs: the longest mount path equal to abs or
+ * followed in it by a '/'. NULL if none. */
+static struct mount *mount_of(const char *abs, const char **rel)
+{
+	struct mount *best = NULL;
+	for (int i = 0; i < NMOUNT; i++) {
+		struct mount *m = &mounts[i];
+		if (!m->ep || (best && m->len <= best->len))
+			continue;
+		if (m->len == 1 ||
+		    (!strncmp(abs, m->path, m->len) && (abs[m->len] == 0 || abs[m->len] == '/')))
+			best = m;
+	}
+	if (best) {
+		const char *r = abs + best->len;
+		while (*r == '/')
+			r++;
+		*rel = r;
+	}
+	return best;
+}
+
+/* The user's path at upath made absolute and normal, into a new page.
+ * Returns the page (the caller puts it) or NULL with *err. */
+static char *normalize_user(uint64_t upath, long *err)
+{
+	char *in = palloc(), *out = in ? palloc() : NULL;
+	if (!out) {
+		if (in)
+			page_put(in);
+		*err = -ENOMEM;
+		return NULL;
+	}
+	long n = copyinstr(&current->mm, in, upath, LDE_FS_PATH_MAX);
+	if (n >= 0)
+		n = path_normalize(out, LDE_FS_PATH_MAX, cwd_of(current), in);
+	page_put(in);
+	if (n < 0) {
+		page_put(out);
+		*err = n;
+		return NULL;
+	}
+	return out;
+}
+
+static long resolve(uint64_t upath, struct vpath *vp)
+{
+	long err;
+	vp->page = normalize_user(upath, &err);
+	if (!vp->page)
+		return err;
+	vp->m = mount_of(vp->page, &vp->rel);
+	if (!vp->m) {
+		page_put(vp->page);
+		return -ENOENT;
+	}
+	vp->rel_len = strlen(vp->rel);
+	return 0;
+}
+
+/* One request to the server behind ep: w[3] gets the caller's
+ * credentials, w[] the answer's words. 0, the server's error, or the
+ * call's: a server that died or can never answer is -EIO. *received
+ * says whether a live server got the request (ipc_kcall). */
+static long fs_call(struct endpoint *ep, uint64_t badge, int label, uint64_t w[4],
+		    const struct ipc_klease *l, int nleases, bool *received)
+{
+	w[3] = LDE_FS_CRED(proc_uid(current), proc_gid(current));
+	/* The endpoint must outlive the call, whatever happens to the mount
+	 * or the file meanwhile. */
+	ep_get(ep);
+	bool got;
+	long r = ipc_kcall(ep, badge, (uint64_t)label, w, l, nleases, &got);
+	ep_put(ep, false);
+	if (received)
+		*received = got;
+	if (r == -EPIPE || r == -ECONNRESET)
+		return -EIO;
+	if (r < 0)
+		return r;
+	uint32_t e = LDE_MSG_LABEL(r);
+	return !e ? 0 : e < 4096 ? -(long)e : -EIO;
+}
+
+/* A request on vp's path (lease 0), with w1, w2 and one more lease. */
+static long path_call(struct vpath *vp, int label, uint64_t w1, uint64_t w2,
+		      const struct ipc_klease *extra)
+{
+	uint64_t w[4] = { vp->rel_len, w1, w2, 0 };
+	struct ipc_klease l[2] = { { (uint64_t)vp->rel, vp->rel_len, IPC_KLEASE_KERNEL_R } };
+	if (extra) {
+		l[1] = *extra;
+		if (extra->flags == IPC_KLEASE_KERNEL_R) /* a second path */
+			w[0] = LDE_FS_LENS(vp->rel_len, extra->len);
+	}
+	struct file *mf = vp->m->ep;
+	return fs_call(mf->ep, mf->badge, label, w, l, extra ? 2 : 1, NULL);
+}
+
+/* A request on open file f: w[0] is its handle. */
+static long file_call(struct file *f, int label, uint64_t w[4], const struct ipc_klease *l,
+		      int nleases)
+{
+	w[0] = f->handle;
+	return fs_call(f->ep, f->badge, label, w, l, nleases, NULL);
+}
+
+static struct file *remote_file(long fd)
+{
+	struct file *f = fd_file(fd);
+	return f && f->type == FILE_REMOTE ? f : NULL;
+}
+
+void vfs_release(struct file *f) { ep_post_close(f->ep, f); }
+
+int vfs_mount_count(void)
+{
+	int n = 0;
+	for (int i = 0; i < NMOUNT; i++)
+		n += mounts[i].ep != NULL;
+	return n;
+}
+
+/* Open vp's file on its server (flags checked, mode with the umask
+ * applied): a new FILE_REMOTE in *out, or -errno. vp's page is put. */
+static long remote_open(struct vpath *vp, int flags, uint64_t mode, struct file **out,
+			uint32_t *fmode)
+{
+	struct file *f = file_alloc(FILE_REMOTE);
+	if (!f) {
+		page_put(vp->page);
+		return -ENFILE;
+	}
+	struct file *mf = vp->m->ep;
+	f->ep = mf->ep;
+	ep_get(f->ep);
+	f->badge = mf->badge;
+	f->flags = (uint16_t)(flags & (LDE_O_ACCMODE | LDE_O_APPEND | LDE_O_NONBLOCK));
+	f->mnt = (uint8_t)(vp->m - mounts);
+	f->handle = ++handle_count << LDE_FS_SLOT_BITS | (uint64_t)file_index(f);
+	uint64_t w[4] = { f->handle,
+			  ((uint64_t)flags & LDE_O_SERVER_MASK) | (uint64_t)vp->rel_len << 32, mode,
+			  0 };
+	struct ipc_klease l = { (uint64_t)vp->rel, vp->rel_len, IPC_KLEASE_KERNEL_R };
+	bool received;
+	long err = fs_call(f->ep, f->badge, LDE_FS_OPEN, w, &l, 1, &received);
+	page_put(vp->page);
+	*fmode = (uint32_t)w[0];
+	if (!err && (flags & LDE_O_DIRECTORY) && (*fmode & LDE_S_IFMT) != LDE_S_IFDIR)
+		err = -ENOTDIR; /* the server should have said so */
+	else if (err && received && err != -EINTR)
+		received = false; /* the server refused: it holds nothing to close */
+	if (err && received) {
+		/* It holds the handle, or may (the caller was killed while the
+		 * server worked on the open): tell it. */
+		file_put(f);
+		return err;
+	}
+	if (err) {
+		/* The server never saw it, refused it, or died with it. */
+		struct endpoint *ep = f->ep;
+		f->refs = 0;
+		file_free_closed(f);
+		ep_put(ep, false);
+		return err;
+	}
+	*out = f;
+	return 0;
+}
+
+long sys_open(uintptr_t upath, int flags, int mode)
+{
+	if ((flags & ~LDE_O_VALID) || (flags & LDE_O_ACCMODE) == LDE_O_ACCMODE)
+		return -EINVAL;
+	int fd = 0;
+	while (fd < NOFILE && current->files[fd])
+		fd++;
+	if (fd == NOFILE)
+		return -EMFILE;
+	struct vpath vp;
+	long err = resolve(upath, &vp);
+	if (err)
+		return err;
+	struct file *f;
+	uint32_t fmode;
+	err = remote_open(&vp, flags, (uint64_t)mode & 07777 & ~(uint64_t)current->umask, &f,
+			  &fmode);
+	if (err)
+		return err;
+	fd = fd_alloc_from(f, 0);
+	KASSERT(fd >= 0); /* nothing fills a table while its process waits */
+	if (flags & LDE_O_CLOEXEC)
+		current->cloexec |= (uint16_t)(1u << fd);
+	return fd;
+}
+
+int vfs_exec_open(const char *path, struct file **out, uint64_t *size)
+{
+	struct vpath vp;
+	vp.page = palloc();
+	if (!vp.page)
+		return -ENOMEM;
+	long n = path_normalize(vp.page, LDE_FS_PATH_MAX, cwd_of(current), path);
+	vp.m = n < 0 ? NULL : mount_of(vp.page, &vp.rel);
+	if (!vp.m) {
+		page_put(vp.page);
+		return n < 0 ? (int)n : -ENOENT;
+	}
+	vp.rel_len = strlen(vp.rel);
+	struct file *f;
+	uint32_t fmode;
+	long err = remote_open(&vp, LDE_O_RDONLY, 0, &f, &fmode);
+	if (err)
+		return (int)err;
+	/* A program is a regular file that someone may execute. */
+	if ((fmode & LDE_S_IFMT) != LDE_S_IFREG || !(fmode & 0111))
+		err = -EACCES;
+	struct lde_stat st = { 0 }; /* a server that writes nothing leaves zeroes */
+	uint64_t w[4] = { 0 };
+	struct ipc_klease l = { (uint64_t)&st, sizeof st, IPC_KLEASE_KERNEL_W };
+	if (!err)
+		err = file_call(f, LDE_FS_FSTAT, w, &l, 1);
+	if (err) {
+		file_put(f);
+		return (int)err;
+	}
+	*out = f;
+	*size = st.size;
+	return 0;
+}
+
+int vfs_read_exact(struct file *f, void *buf, uint64_t off, size_t n)
+{
+	size_t done = 0;
+	while (done < n) {
+		uint64_t w[4] = { 0, off + done, n - done, 0 };
+		struct ipc_klease l = { (uint64_t)buf + done, n - done, IPC_KLEASE_KERNEL_W };
+		long err = file_call(f, LDE_FS_READ, w, &l, 1);
+		if (err)
+			return (int)err;
+		if (w[0] == 0 || w[0] > n - done)
+			return -ENOEXEC; /* shorter than it said, or a broken answer */
+		done += w[0];
+	}
+	return 0;
+}
+
+long vfs_read(struct file *f, uint64_t ubuf, size_t n)
+{
+	if ((f->flags & LDE_O_ACCMODE) == LDE_O_WRONLY)
+		return -EBADF;
+	uint64_t w[4] = { 0, f->off, n, 0 };
+	struct ipc_klease l = { ubuf, n, LDE_LEASE_WRITE };
+	long err = file_call(f, LDE_FS_READ, w, &l, 1);
+	if (err)
+		return err;
+	if (w[0] > n)
+		return -EIO;
+	f->off += w[0];
+	return (long)w[0];
+}
+
+long vfs_write(struct file *f, uint64_t ubuf, size_t n)
+{
+	if ((f->flags & LDE_O_ACCMODE) == LDE_O_RDONLY)
+		return -EBADF;
+	bool append = f->flags & LDE_O_APPEND;
+	uint64_t w[4] = { 0, f->off, n | (append ? LDE_FS_APPEND : 0), 0 };
+	struct ipc_klease l = { ubuf, n, LDE_LEASE_READ };
+	long err = file_call(f, LDE_FS_WRITE, w, &l, 1);
+	if (err)
+		return err;
+	if (w[0] > n || (append && w[1] > INT64_MAX - n))
+		return -EIO;
+	f->off = (append ? w[1] : f->off) + w[0];
+	return (long)w[0];
+}
+
+long sys_lseek(long fd, long off, int whence)
+{
+	struct file *f = fd_file(fd);
+	if (!f)
+		return -EBADF;
+	if (f->type != FILE_REMOTE)
+		return -ESPIPE;
+	long base;
+	if (whence == LDE_SEEK_SET) {
+		base = 0;
+	} else if (whence == LDE_SEEK_CUR) {
+		base = (long)f->off;
+	} else if (whence == LDE_SEEK_END) {
+		struct lde_stat st = { 0 }; /* a server that writes nothing leaves zeroes */
+		uint64_t w[4] = { 0 };
+		struct ipc_klease l = { (uint64_t)&st, sizeof st, IPC_KLEASE_KERNEL_W };
+		long err = file_call(f, LDE_FS_FSTAT, w, &l, 1);
+		if (err)
+			return err;
+		if (st.size > INT64_MAX)
+			return -EIO;
+		base = (long)st.size;
+	} else {
+		return -EINVAL;
+	}
+	long pos;
+	if (__builtin_add_overflow(base, off, &pos) || pos < 0)
+		return -EINVAL;
+	f->off = (uint64_t)pos;
+	return pos;
+}
+
+long sys_fstat(long fd, uintptr_t ubuf)
+{
+	struct file *f = fd_file(fd);
+	if (!f)
+		return -EBADF;
+	if (f->type == FILE_REMOTE) {
+		uint64_t w[4] = { 0 };
+		struct ipc_klease l = { ubuf, sizeof(struct lde_stat), LDE_LEASE_WRITE };
+		long err = file_call(f, LDE_FS_FSTAT, w, &l, 1);
+		if (err)
+			return err;
+		uint32_t dev = f->mnt;
+		return copyout(&current->mm, ubuf + offsetof(struct lde_stat, dev), &dev,
+			       sizeof dev);
+	}
+	/* The kernel's own files: what a program asks fstat for (isatty, a
+	 * pipe's type). */
+	struct lde_stat st = { .nlink = 1, .blksize = 512, .dev = NMOUNT };
+	st.mode = f->type == FILE_CONSOLE				    ? LDE_S_IFCHR | 0620
+		  : f->type == FILE_PIPE_READ || f->type == FILE_PIPE_WRITE ? LDE_S_IFIFO | 0600
+									    : 0600;
+	st.ino = (uint64_t)file_index(f);
+	return copyout(&current->mm, ubuf, &st, sizeof st);
+}
+
+long sys_stat(uintptr_t upath, uintptr_t ubuf)
+{
+	struct vpath vp;
+	long err = resolve(upath, &vp);
+	if (err)
+		return err;
+	struct ipc_klease l = { ubuf, sizeof(struct lde_stat), LDE_LEASE_WRITE };
+	err = path_call(&vp, LDE_FS_STAT, 0, 0, &l);
+	uint32_t dev = (uint32_t)(vp.m - mounts);
+	page_put(vp.page);
+	return err ? err : copyout(&current->mm, ubuf + offsetof(struct lde_stat, dev), &dev, 4);
+}
+
+long sys_getdents(long fd, uintptr_t ubuf, size_t len)
+{
+	struct file *f = remote_file(fd);
+	if (!f)
+		return fd_file(fd) ? -ENOTDIR : -EBADF;
+	uint64_t w[4] = { 0, f->off, len, 0 };
+	struct ipc_klease l = { ubuf, len, LDE_LEASE_WRITE };
+	long err = file_call(f, LDE_FS_READDIR, w, &l, 1);
+	if (err)
+		return err;
+	if (w[0] > len)
+		return -EIO;
+	f->off = w[1];
+	return (long)w[0];
+}
+
+/* The calls on one path with two words of arguments. */
+static long simple_path_call(uintptr_t upath, int label, uint64_t w1, uint64_t w2, bool not_root)
+{
+	struct vpath vp;
+	long err = resolve(upath, &vp);
+	if (err)
+		return err;
+	/* A mount's root cannot go away while mounted. */
+	err = not_root && !vp.rel_len ? -EBUSY : path_call(&vp, label, w1, w2, NULL);
+	page_put(vp.page);
+	return err;
+}
+
+long sys_mkdir(uintptr_t upath, int mode)
+{
+	return simple_path_call(upath, LDE_FS_MKDIR, (uint64_t)mode & 07777 & ~current->umask, 0,
+				true);
+}
+long sys_rmdir(uintptr_t upath) { return simple_path_call(upath, LDE_FS_RMDIR, 0, 0, true); }
+long sys_unlink(uintptr_t upath) { return simple_path_call(upath, LDE_FS_UNLINK, 0, 0, true); }
+long sys_chmod(uintptr_t upath, int mode)
+{
+	return simple_path_call(upath, LDE_FS_CHMOD, (uint64_t)mode & 07777, 0, false);
+}
+long sys_chown(uintptr_t upath, int uid, int gid)
+{
+	return simple_path_call(upath, LDE_FS_CHOWN, (uint32_t)uid, (uint32_t)gid, false);
+}
+long sys_utimes(uintptr_t upath, uint64_t atime, uint64_t mtime)
+{
+	return simple_path_call(upath, LDE_FS_UTIMES, atime, mtime, false);
+}
+long sys_access(uintptr_t upath, int mode)
+{
+	if (mode & ~(LDE_R_OK | LDE_W_OK | LDE_X_OK))
+		return -EINVAL;
+	return simple_path_call(upath, LDE_FS_ACCESS, (uint64_t)mode, 0, false);
+}
+
+/* link and rename: two paths on one mount. */
+static long two_path_call(uintptr_t uold, uintptr_t unew, int label)
+{
+	struct vpath a, b;
+	long err = resolve(uold, &a);
+	if (err)
+		return err;
+	err = resolve(unew, &b);
+	if (err) {
+		page_put(a.page);
+		return err;
+	}
+	if (a.m != b.m)
+		err = -EXDEV;
+	else if (!a.rel_len || !b.rel_len)
+		err = -EBUSY;
+	else {
+		struct ipc_klease l = { (uint64_t)b.rel, b.rel_len, IPC_KLEASE_KERNEL_R };
+		err = path_call(&a, label, 0, 0, &l);
+	}
+	page_put(a.page);
+	page_put(b.page);
+	return err;
+}
+
+long sys_link(uintptr_t uold, uintptr_t unew) { return two_path_call(uold, unew, LDE_FS_LINK); }
+long sys_rename(uintptr_t uold, uintptr_t unew) { return two_path_call(uold, unew, LDE_FS_RENAME); }
+
+long sys_chdir(uintptr_t upath)
+{
+	struct vpath vp;
+	long err;
+	vp.page = normalize_user(upath, &err);
+	if (!vp.page)
+		return err;
+	err = 0;
+	vp.m = mount_of(vp.page, &vp.rel);
+	if (vp.m) {
+		vp.rel_len = strlen(vp.rel);
+		struct lde_stat st = { 0 }; /* a server that writes nothing leaves zeroes */
+		struct ipc_klease l = { (uint64_t)&st, sizeof st, IPC_KLEASE_KERNEL_W };
+		err = path_call(&vp, LDE_FS_STAT, 0, 0, &l);
+		if (!err && (st.mode & LDE_S_IFMT) != LDE_S_IFDIR)
+			err = -ENOTDIR;
+	} else if (strcmp(vp.page, "/")) {
+		err = -ENOENT; /* the root is a directory even with nothing mounted */
+	}
+	if (err) {
+		page_put(vp.page);
+		return err;
+	}
+	/* The page holding the normalized path becomes the directory. */
+	if (current->cwd)
+		page_put(current->cwd);
+	current->cwd = vp.page;
+	return 0;
+}
+
+long sys_getcwd(uintptr_t ubuf, size_t size)
+{
+	const char *cwd = cwd_of(current);
+	size_t len = strlen(cwd) + 1;
+	if (size < len)
+		return -ERANGE;
+	long err = copyout(&current->mm, ubuf, cwd, len);
+	return err ? err : (long)len;
+}
+
+long sys_umask(int mask)
+{
+	long old = current->umask;
+	current->umask = (uint16_t)(mask & 0777);
+	return old;
+}
+
+long sys_fsync(long fd)
+{
+	struct file *f = fd_file(fd);
+	if (!f)
+		return -EBADF;
+	if (f->type != FILE_REMOTE)
+		return -EINVAL;
+	uint64_t w[4] = { 0 };
+	return file_call(f, LDE_FS_FSYNC, w, NULL, 0);
+}
+
+long sys_ftruncate(long fd, long len)
+{
+	struct file *f = fd_file(fd);
+	if (!f)
+		return -EBADF;
+	if (f->type != FILE_REMOTE || len < 0 || (f->flags & LDE_O_ACCMODE) == LDE_O_RDONLY)
+		return -EINVAL;
+	uint64_t w[4] = { 0, (uint64_t)len, 0, 0 };
+	return file_call(f, LDE_FS_TRUNCATE, w, NULL, 0);
+}
+
+long sys_sync(void)
+{
+	/* Every mount, each server in turn; a failing one does not stop the
+	 * others. The mount table may change while a server works. */
+	struct endpoint *done[NMOUNT];
+	int ndone = 0;
+	for (int i = 0; i < NMOUNT; i++) {
+		struct file *mf = mounts[i].ep;
+		if (!mf)
+			continue;
+		bool seen = false;
+		for (int j = 0; j < ndone; j++)
+			seen |= done[j] == mf->ep;
+		if (seen)
+			continue;
+		done[ndone++] = mf->ep;
+		uint64_t w[4] = { 0 };
+		fs_call(mf->ep, mf->badge, LDE_FS_SYNC, w, NULL, 0, NULL);
+		if (current->killed)
+			break;
+	}
+	return 0;
+}
+
+long sys_statfs(uintptr_t upath, uintptr_t ubuf)
+{
+	struct vpath vp;
+	long err = resolve(upath, &vp);
+	if (err)
+		return err;
+	page_put(vp.page);
+	struct file *mf = vp.m->ep;
+	uint64_t w[4] = { 0 };
+	struct ipc_klease l = { ubuf, sizeof(struct lde_statfs), LDE_LEASE_WRITE };
+	return fs_call(mf->ep, mf->badge, LDE_FS_STATFS, w, &l, 1, NULL);
+}
+
+long sys_mount(uintptr_t upath, long fd)
+{
+	if (proc_uid(current) != 0)
+		return -EPERM;
+	struct file *f = NULL;
+	if (fd != -1) {
+		f = fd_file(fd);
+		if (!f)
+			return -EBADF;
+		if (f->type != FILE_ENDPOINT)
+			return -EINVAL;
+	}
+	long err;
+	char *path = normalize_user(upath, &err);
+	if (!path)
+		return err;
+	size_t len = strlen(path);
+	struct mount *m = NULL, *free_slot = NULL;
+	for (int i = 0; i < NMOUNT; i++) {
+		if (mounts[i].ep && mounts[i].len == len && !strcmp(mounts[i].path, path))
+			m = &mounts[i];
+		else if (!mounts[i].ep && !free_slot)
+			free_slot = &mounts[i];
+	}
+	if ((!f && !m) || (!m && !free_slot)) {
+		page_put(path);
+		return m || f ? -EBUSY : -EINVAL; /* no room; nothing mounted there */
+	}
+	/* Mounting where a server is mounted replaces it (a restarted
+	 * server); files open through the old one keep their own reference
+	 * to its endpoint. A mount keeps the page of its path. */
+	struct file *old = NULL;
+	if (m) {
+		old = m->ep;
+		page_put(path);
+	} else {
+		m = free_slot;
+		m->path = path;
+		m->len = len;
+	}
+	m->ep = f ? file_dup(f) : NULL;
+	if (!m->ep) {
+		page_put(m->path);
+		m->path = NULL;
+	}
+	if (old)
+		file_put(old);
+	return 0;
+}

@@ -1,0 +1,75 @@
+/* Path normalization (kernel/path.c): what a file server is sent for every
+ * path a program gives, against the current directory. */
+#include "check.h"
+#include "errno.h"
+#include "path.h"
+#include "uapi_fs.h"
+
+static char out[LDE_FS_PATH_MAX];
+
+static void norm(const char *cwd, const char *path, long want_len, const char *want)
+{
+	long n = path_normalize(out, sizeof out, cwd, path);
+	CHECKF(n == want_len, "%s + %s: %ld, want %ld", cwd, path, n, want_len);
+	if (want && n >= 0)
+		CHECK_STR(out, want);
+}
+
+TEST(absolute_and_relative)
+{
+	norm("/", "/", 1, "/");
+	norm("/", "/a/b", 4, "/a/b");
+	norm("/x/y", "a", 6, "/x/y/a");
+	norm("/x/y", "/a", 2, "/a");
+	norm("/x", ".", 2, "/x");
+	norm("/", ".", 1, "/");
+	norm("/x", "a/", 4, "/x/a");
+	norm("/", "a//b///c/", 6, "/a/b/c");
+}
+
+TEST(dot_dot)
+{
+	norm("/x/y", "..", 2, "/x");
+	norm("/x/y", "../..", 1, "/");
+	norm("/x/y", "../../../..", 1, "/"); /* ".." at the root is the root */
+	norm("/", "/../../a", 2, "/a");
+	norm("/x", "a/../b/./c/..", 4, "/x/b");
+	norm("/", "...", 4, "/..."); /* a name, not a parent */
+	norm("/", "..a/.b", 7, "/..a/.b");
+}
+
+TEST(errors)
+{
+	norm("/", "", -ENOENT, NULL);
+	static char p[LDE_FS_PATH_MAX + 10];
+	memset(p, 'a', 256);
+	p[256] = 0;
+	norm("/", p, -ENAMETOOLONG, NULL); /* a component over LDE_NAME_LEN */
+	p[255] = 0;
+	norm("/", p, 256, NULL);
+	/* The result must fit with its NUL: 4094 bytes after the '/'... */
+	for (int i = 0; i < LDE_FS_PATH_MAX + 8; i += 2)
+		p[i] = 'b', p[i + 1] = '/';
+	p[LDE_FS_PATH_MAX - 2] = 0; /* "b/b/.../b/" of 4094 bytes: "/b/b/...b" of 4094 */
+	norm("/", p, LDE_FS_PATH_MAX - 2, NULL);
+	p[LDE_FS_PATH_MAX - 2] = 'b';
+	p[LDE_FS_PATH_MAX] = 0; /* one more component: 4096 bytes and the NUL */
+	norm("/", p, -ENAMETOOLONG, NULL);
+	/* ...while a long path that normalizes short is fine. */
+	for (int i = 0; i < LDE_FS_PATH_MAX + 8; i += 2)
+		p[i] = '.', p[i + 1] = '/';
+	p[LDE_FS_PATH_MAX + 8] = 0;
+	norm("/q", p, 2, "/q");
+	/* And a small buffer. */
+	CHECK(path_normalize(out, 1, "/", "/") == -ENAMETOOLONG);
+	CHECK(path_normalize(out, 3, "/", "ab") == -ENAMETOOLONG);
+	CHECK(path_normalize(out, 3, "/", "a") == 2);
+}
+
+static const struct test_case cases[] = {
+	TEST_CASE(absolute_and_relative),
+	TEST_CASE(dot_dot),
+	TEST_CASE(errors),
+};
+
+int main(void) { return run_tests("path", cases, ARRAY_SIZE(cases)); }
