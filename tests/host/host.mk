@@ -44,7 +44,16 @@ HOST_BOOTARGS := init=/x a b
 
 .PHONY: host-tests host-check
 
-host-tests: $(HOST_TEST_BINS) $(HOST_FIXTURES)
+host-tests: $(HOST_TEST_BINS) $(HOST_FIXTURES) $(HOST_BUILD)/ext2tool
+
+# The ext2 engine of the file-system server (servers/fs), driven from the
+# command line by tests/test_ext2.py against images made by mke2fs.
+EXT2_SRCS := servers/fs/ext2.c servers/fs/bcache.c
+EXT2_HDRS := servers/fs/ext2.h servers/fs/bcache.h servers/fs/blockdev.h
+$(HOST_BUILD)/ext2tool: tests/host/ext2tool.c $(EXT2_SRCS) $(EXT2_HDRS)
+	@echo "  HOSTCC  $@"
+	@mkdir -p $(@D)
+	$(Q)$(HOSTCC) $(HOST_CFLAGS) -Iservers/fs -o $@ tests/host/ext2tool.c $(EXT2_SRCS)
 
 # The allocator needs arch.h's address conversions: tests/host/shim has a
 # host version (identity mapping).
