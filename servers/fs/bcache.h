@@ -22,8 +22,8 @@ enum bc_class {
 	BC_META,  /* bitmaps, group descriptors, superblock */
 	BC_DATA,  /* file contents */
 	BC_IND,	  /* indirect blocks */
-	BC_INODE, /* inode table */
 	BC_DIR,	  /* directory blocks */
+	BC_INODE, /* inode table */
 	BC_NCLASS
 };
 

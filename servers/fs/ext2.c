@@ -898,9 +898,11 @@ static int free_inode(struct ext2_fs *fs, struct inode *ip)
 		memset(ip->block, 0, sizeof(ip->block));
 	if (r < 0 && r != -EIO)
 		return r;
+	/* e2fsck reads a dtime below the inode count as an orphan-list link:
+	 * a clock that young (lde's, before it knows the date) gets a floor. */
 	ip->dtime = now(fs);
-	if (!ip->dtime)
-		ip->dtime = 1;
+	if (ip->dtime <= fs->inodes_count)
+		ip->dtime = fs->inodes_count + 1;
 	ip->links = 0;
 	r = iput(fs, ip);
 	if (r == 0)
@@ -1091,14 +1093,20 @@ static int dir_add(struct ext2_fs *fs, struct inode *dp, const char *name, size_
 		return r;
 	de_set(fs, b->data, 0, fs->bsize, "", 0, 0);
 	r = bcache_write_now(&fs->bc, b);
+	dp->size += fs->bsize;
+	dp->mtime = dp->ctime = now(fs);
+	/* The directory's inode covers the block on the disk before the
+	 * entry is in it (entries are written before inodes). */
+	if (r == 0)
+		r = iput(fs, dp);
+	if (r == 0)
+		r = bcache_flush(&fs->bc);
 	if (r == 0) {
 		de_set(fs, b->data, ino, fs->bsize, name, len, type);
 		bcache_dirty(&fs->bc, b, BC_DIR);
 	}
 	bcache_put(&fs->bc, b);
-	dp->size += fs->bsize;
-	dp->mtime = dp->ctime = now(fs);
-	return r < 0 ? r : iput(fs, dp);
+	return r;
 }
 
 static int dir_remove(struct ext2_fs *fs, struct inode *dp, const struct dloc *loc)
@@ -1203,6 +1211,9 @@ int ext2_lookup(struct ext2_fs *fs, uint32_t dir, const char *name, size_t len, 
 	r = iget_linked(fs, loc.ino, &ip);
 	if (r < 0)
 		return r;
+	/* An entry whose type is not its inode's: one of them is corrupt. */
+	if ((fs->feat_incompat & INCOMPAT_FILETYPE) && loc.type != ftype_of(ip.mode))
+		return -EIO;
 	*ino = loc.ino;
 	return 0;
 }
@@ -1791,6 +1802,23 @@ int ext2_symlink(struct ext2_fs *fs, uint32_t dir, const char *name, size_t len,
 	return 0;
 }
 
+/* Take n links from ip before the entry naming it goes. Entries reach
+ * the disk before inodes, so an inode losing its last link is written
+ * first, with the flush between: a crash leaves an entry naming a deleted
+ * inode, which e2fsck -p clears, never a live inode that no entry names,
+ * which it will not reconnect on its own. */
+static int drop_link(struct ext2_fs *fs, struct inode *ip, uint32_t n)
+{
+	int r;
+
+	ip->links = n >= ip->links ? 0 : ip->links - n;
+	ip->ctime = now(fs);
+	r = iput(fs, ip);
+	if (r == 0 && !ip->links)
+		r = bcache_flush(&fs->bc);
+	return r;
+}
+
 /* Find name in dir for removal: dp and the target's inode. */
 static int prepare_remove(struct ext2_fs *fs, uint32_t dir, const char *name, size_t len,
 			  struct inode *dp, struct dloc *loc, struct inode *ip)
@@ -1823,11 +1851,11 @@ int ext2_unlink(struct ext2_fs *fs, uint32_t dir, const char *name, size_t len)
 		return r;
 	if (is_type(ip.mode, EXT2_S_IFDIR))
 		return -EISDIR;
-	r = dir_remove(fs, &dp, &loc);
+	r = drop_link(fs, &ip, 1);
+	if (r == 0)
+		r = dir_remove(fs, &dp, &loc);
 	if (r < 0)
 		return r;
-	ip.links--;
-	ip.ctime = now(fs);
 	return maybe_free(fs, &ip);
 }
 
@@ -1853,7 +1881,9 @@ int ext2_rmdir(struct ext2_fs *fs, uint32_t dir, const char *name, size_t len)
 		return r;
 	if (!r)
 		return -ENOTEMPTY;
-	r = dir_remove(fs, &dp, &loc);
+	r = drop_link(fs, &ip, ip.links);
+	if (r == 0)
+		r = dir_remove(fs, &dp, &loc);
 	if (r < 0)
 		return r;
 	if (dp.links > 2)
@@ -1861,8 +1891,6 @@ int ext2_rmdir(struct ext2_fs *fs, uint32_t dir, const char *name, size_t len)
 	r = iput(fs, &dp);
 	if (r < 0)
 		return r;
-	ip.links = 0;
-	ip.ctime = now(fs);
 	return maybe_free(fs, &ip);
 }
 
@@ -1984,7 +2012,13 @@ int ext2_rename(struct ext2_fs *fs, uint32_t sdir, const char *sname, size_t sle
 	 * leaves the file under both names (e2fsck -p fixes the count),
 	 * never under none. */
 	if (have_old) {
-		r = dir_retarget(fs, &ddp, &dloc, ip.ino, ftype_of(ip.mode));
+		/* The replaced file loses its link before its entry changes
+		 * (drop_link); a directory loses both of its own. */
+		r = drop_link(fs, &old, is_type(old.mode, EXT2_S_IFDIR) ? old.links : 1);
+		if (r == 0)
+			r = iget_used(fs, ddir, &ddp);
+		if (r == 0)
+			r = dir_retarget(fs, &ddp, &dloc, ip.ino, ftype_of(ip.mode));
 	} else {
 		if (isdir && sdir != ddir)
 			ddp.links++;
@@ -2027,31 +2061,22 @@ int ext2_rename(struct ext2_fs *fs, uint32_t sdir, const char *sname, size_t sle
 	r = iput(fs, &ip);
 	if (r < 0 || !have_old)
 		return r;
-	/* The replaced file loses a link (a directory: both of its own, and
-	 * its ".." no longer counts in ddir, whose count the new directory's
-	 * ".." keeps). */
-	r = iget_linked(fs, old.ino, &old);
+	r = iget_used(fs, old.ino, &old);
 	if (r < 0)
 		return r;
-	if (is_type(old.mode, EXT2_S_IFDIR)) {
-		old.links = 0;
-		/* Its ".." counted in ddir. A directory moved in from
-		 * elsewhere brings a ".." that makes up for it; renamed
-		 * within ddir, nothing does. */
-		if (sdir == ddir) {
-			r = iget_used(fs, ddir, &ddp);
-			if (r < 0)
-				return r;
-			if (ddp.links > 2)
-				ddp.links--;
-			r = iput(fs, &ddp);
-			if (r < 0)
-				return r;
-		}
-	} else {
-		old.links--;
+	/* A replaced directory's ".." counted in ddir. A directory moved in
+	 * from elsewhere brings a ".." that makes up for it; renamed within
+	 * ddir, nothing does. */
+	if (is_type(old.mode, EXT2_S_IFDIR) && sdir == ddir) {
+		r = iget_used(fs, ddir, &ddp);
+		if (r < 0)
+			return r;
+		if (ddp.links > 2)
+			ddp.links--;
+		r = iput(fs, &ddp);
+		if (r < 0)
+			return r;
 	}
-	old.ctime = now(fs);
 	return maybe_free(fs, &old);
 }
 

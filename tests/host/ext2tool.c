@@ -150,7 +150,7 @@ static int parent(const char *path, uint32_t *dir, const char **name, size_t *le
 
 static void print_stat(const struct ext2_stat *st)
 {
-	printf("ok ino=%u mode=0%o nlink=%u uid=%u gid=%u size=%llu blocks=%llu atime=%u "
+	printf("ok ino=%u mode=0o%o nlink=%u uid=%u gid=%u size=%llu blocks=%llu atime=%u "
 	       "mtime=%u ctime=%u\n",
 	       st->ino, st->mode, st->nlink, st->uid, st->gid, (unsigned long long)st->size,
 	       (unsigned long long)st->blocks, st->atime, st->mtime, st->ctime);
