@@ -61,7 +61,8 @@ int bcache_init(struct bcache *bc, const struct blockdev *dev, uint32_t bsize, v
 
 static uint32_t hash(const struct bcache *bc, uint32_t blk)
 {
-	return (blk * 2654435761u) & bc->hmask;
+	/* Fibonacci hashing, in 64 bits so that nothing wraps. */
+	return (uint32_t)(((uint64_t)blk * 2654435761u) >> 16) & bc->hmask;
 }
 
 static struct bc_buf *find(struct bcache *bc, uint32_t blk)
@@ -147,7 +148,7 @@ static int victim(struct bcache *bc, struct bc_buf **out)
 			best = b;
 			break;
 		}
-		if (!best || (int32_t)(b->stamp - best->stamp) < 0)
+		if (!best || b->stamp < best->stamp)
 			best = b;
 	}
 	if (!best)

@@ -44,7 +44,7 @@ struct bcache {
 	uint32_t spb; /* sectors per block */
 	uint32_t nbufs;
 	uint32_t hmask;
-	uint32_t tick;
+	uint64_t tick;
 	uint32_t ndirty;
 	struct bc_buf *bufs;
 	int32_t *heads;

@@ -955,6 +955,10 @@ static int dir_block_ok(const struct ext2_fs *fs, const uint8_t *d)
 		if (rec < DIRENT_HDR || rec % 4 || rec > fs->bsize - off || nl > EXT2_NAME_MAX ||
 		    DIRENT_LEN(nl) > rec || ino > fs->inodes_count || (ino && !nl))
 			return -EIO;
+		/* A name is what a path component can be. */
+		for (uint32_t i = 0; ino && i < nl; i++)
+			if (e[DIRENT_HDR + i] == '/' || e[DIRENT_HDR + i] == '\0')
+				return -EIO;
 		off += rec;
 	}
 	return 0;
@@ -2206,6 +2210,11 @@ int ext2_release(struct ext2_fs *fs, uint32_t ino)
 
 size_t ext2_cache_bytes(uint32_t nbufs) { return bcache_mem_size(4096, nbufs); }
 
+static uint32_t rel(uint32_t blk, uint32_t start)
+{
+	return blk >= start ? blk - start : UINT32_MAX;
+}
+
 /* Check group g's descriptor: its bitmaps and inode table lie inside the
  * group, past its superblock copy, and do not overlap; counts in range. */
 static int check_group(struct ext2_fs *fs, uint32_t g, uint32_t *free_b, uint32_t *free_i)
@@ -2218,13 +2227,13 @@ static int check_group(struct ext2_fs *fs, uint32_t g, uint32_t *free_b, uint32_
 
 	if (r < 0)
 		return r;
-	bb = get32(gd + GD_BLOCK_BITMAP) - start;
-	ib = get32(gd + GD_INODE_BITMAP) - start;
-	it = get32(gd + GD_INODE_TABLE) - start;
+	bb = rel(get32(gd + GD_BLOCK_BITMAP), start);
+	ib = rel(get32(gd + GD_INODE_BITMAP), start);
+	it = rel(get32(gd + GD_INODE_TABLE), start);
 	*free_b = get16(gd + GD_FREE_BLOCKS);
 	*free_i = get16(gd + GD_FREE_INODES);
 	bcache_put(&fs->bc, b);
-	/* Offsets into the group (unsigned: below the start wraps high). */
+	/* Offsets into the group (below its start: out of range). */
 	if (bb < lo || bb >= n || ib < lo || ib >= n || it < lo || it >= n ||
 	    fs->inode_table_blocks > n - it || bb == ib ||
 	    (bb >= it && bb - it < fs->inode_table_blocks) ||
