@@ -2033,7 +2033,21 @@ int ext2_rename(struct ext2_fs *fs, uint32_t sdir, const char *sname, size_t sle
 	r = bcache_flush(&fs->bc);
 	if (r < 0)
 		return r;
-	/* sdp may be ddp: reread it after the change above. */
+	/* A directory moving across gets its new ".." before it loses its
+	 * old name, so that the disk never shows it with two names and the
+	 * wrong ".." (e2fsck -p fixes neither; docs/files.md). */
+	if (isdir && sdir != ddir) {
+		struct dloc up;
+
+		r = dir_find(fs, &ip, "..", 2, &up);
+		if (r == 0)
+			r = dir_retarget(fs, &ip, &up, ddir, EXT2_FT_DIR);
+		if (r == 0)
+			r = bcache_flush(&fs->bc);
+		if (r < 0)
+			return r;
+	}
+	/* sdp may be ddp: reread it after the changes above. */
 	r = iget_used(fs, sdir, &sdp);
 	if (r == 0)
 		r = dir_find(fs, &sdp, sname, slen, &sloc);
@@ -2042,19 +2056,17 @@ int ext2_rename(struct ext2_fs *fs, uint32_t sdir, const char *sname, size_t sle
 	if (r < 0)
 		return r;
 	if (isdir && sdir != ddir) {
-		struct dloc up;
-
-		r = dir_find(fs, &ip, "..", 2, &up);
-		if (r == 0)
-			r = dir_retarget(fs, &ip, &up, ddir, EXT2_FT_DIR);
-		if (r < 0)
-			return r;
 		r = iget_used(fs, sdir, &sdp);
 		if (r < 0)
 			return r;
 		if (sdp.links > 2)
 			sdp.links--;
 		r = iput(fs, &sdp);
+		/* Until the old name is gone on the disk the directory has
+		 * two parents there, which e2fsck -p will not repair alone:
+		 * keep that window to these flushes. */
+		if (r == 0)
+			r = bcache_flush(&fs->bc);
 		if (r < 0)
 			return r;
 	}
