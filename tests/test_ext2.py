@@ -454,6 +454,26 @@ def test_features(tmp_path):
     assert "filetype" in feats and "sparse_super" in feats
 
 
+def test_other_layouts(tmp_path):
+    """2 KiB blocks with 512-byte inodes, and a revision 0 file system
+    (fixed 128-byte inodes, no features at all)."""
+    img = mkfs(tmp_path / "img", "16M", 2048, 512)
+    out = ok(img, ["mkdir /d 755", "mkfiles /d 500", "create /f 644", "pwrite /f 0 3000000 3",
+                   "pcheck /f 0 3000000 3", "truncate /f 5000", "rmfiles /d 200",
+                   "symlink %s /s" % ("a" * 200), "walk"])
+    assert out[-1] == "ok entries=304 errors=0 eio=0", out[-1]  # lost+found d f s, 300 in d
+    fsck(img)
+    assert debugfs(img, "cat /f") == pattern(0, 5000, 3)
+    r0 = tmp_path / "r0"
+    subprocess.run(["mke2fs", "-q", "-F", "-t", "ext2", "-r", "0", "-b", "1024", str(r0), "4M"],
+                   check=True, capture_output=True)
+    ok(r0, ["mkdir /d 755", "create /d/f 644", "pwrite /d/f 0 50000 1", "rename /d/f /g",
+            "symlink d /l", "walk"])
+    fsck(r0)
+    assert debugfs(r0, "cat /g") == pattern(0, 50000, 1)
+    assert "Filesystem revision #:    0" in debugfs(r0, "stats").decode()
+
+
 # ---- crashes ------------------------------------------------------------------
 
 CRASH_SCRIPT = [
