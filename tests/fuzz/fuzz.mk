@@ -1,6 +1,7 @@
 # Fuzzing the parsers that read untrusted input: the device tree
-# (kernel/fdt.c, and arch/riscv/board.c over it), ELF executables (kernel/elf.c) and the initrd's cpio
-# archive (kernel/cpio.c). docs/fuzzing.md explains the targets and what
+# (kernel/fdt.c, and arch/riscv/board.c over it), ELF executables (kernel/elf.c), the initrd's cpio
+# archive (kernel/cpio.c) and ext2 images (servers/fs/ext2.c, the
+# file-system server's engine). docs/fuzzing.md explains the targets and what
 # each one checks. Included from the top-level Makefile; standalone:
 # make -f tests/fuzz/fuzz.mk fuzz-replay
 #
@@ -18,7 +19,7 @@
 #   fuzz-cov      line and branch coverage of the parsers by the committed
 #                 corpus (FUZZ_COV_SCRATCH=1: by the scratch corpora too)
 #
-# Variables: SECONDS, FUZZ_TARGETS (default "fdt elf cpio"), FUZZ_FLAGS
+# Variables: SECONDS, FUZZ_TARGETS (default "fdt elf cpio ext2"), FUZZ_FLAGS
 # (more libFuzzer flags, e.g. -seed=1 -only_ascii=1), FUZZ_CC (clang).
 
 Q ?= @
@@ -27,13 +28,13 @@ FUZZ_CC ?= clang
 LLVM_PROFDATA ?= llvm-profdata
 LLVM_COV ?= llvm-cov
 SECONDS ?= 60
-FUZZ_TARGETS ?= fdt elf cpio
+FUZZ_TARGETS ?= fdt elf cpio ext2
 FUZZ_FLAGS ?=
 FUZZ_COV_SCRATCH ?=
 
 FUZZ_DIR := tests/fuzz
 FUZZ_BUILD := build/fuzz
-FUZZ_ALL := fdt elf cpio
+FUZZ_ALL := fdt elf cpio ext2
 
 FUZZ_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror \
 	-iquote kernel -iquote arch/riscv
@@ -94,6 +95,34 @@ $(FUZZ_BUILD)/cov_%: $(FUZZ_DIR)/fuzz_%.c $(FUZZ_DIR)/replay.c $$(FUZZ_SRCS_$$*)
 	@mkdir -p $(@D)
 	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -fprofile-instr-generate -fcoverage-mapping \
 		-o $@ $(FUZZ_DIR)/replay.c $(FUZZ_DIR)/fuzz_$*.c $(FUZZ_SRCS_$*)
+
+# ext2 lives in servers/fs, not kernel/: its own rules, the same recipes.
+# Its errors are the C library's <errno.h> (fuzz_ext2.c says why).
+FUZZ_SRCS_ext2 := servers/fs/ext2.c servers/fs/bcache.c
+FUZZ_EXT2_DEPS := $(FUZZ_SRCS_ext2) servers/fs/ext2.h servers/fs/bcache.h servers/fs/blockdev.h \
+	$(FUZZ_HDRS)
+FUZZ_EXT2_CFLAGS := $(FUZZ_CFLAGS) -iquote servers/fs
+
+$(FUZZ_BUILD)/fuzz_ext2: $(FUZZ_DIR)/fuzz_ext2.c $(FUZZ_EXT2_DEPS) | $(FUZZ_BUILD)/libfuzzer.ok
+	@echo "  FUZZCC  $@"
+	@mkdir -p $(@D)
+	$(Q)for src in $(FUZZ_SRCS_ext2); do \
+		$(FUZZ_CC) $(FUZZ_EXT2_CFLAGS) $(FUZZ_SAN) $(FUZZ_PARSER_SAN) -fsanitize=fuzzer-no-link \
+			-c -o $@-$$(basename $$src .c).o $$src || exit 1; done
+	$(Q)$(FUZZ_CC) $(FUZZ_EXT2_CFLAGS) $(FUZZ_SAN) -fsanitize=fuzzer -o $@ $(FUZZ_DIR)/fuzz_ext2.c \
+		$(foreach src,$(FUZZ_SRCS_ext2),$@-$(basename $(notdir $(src))).o)
+
+$(FUZZ_BUILD)/replay_ext2: $(FUZZ_DIR)/fuzz_ext2.c $(FUZZ_DIR)/replay.c $(FUZZ_EXT2_DEPS)
+	@echo "  HOSTCC  $@"
+	@mkdir -p $(@D)
+	$(Q)$(HOSTCC) $(FUZZ_EXT2_CFLAGS) $(FUZZ_SAN) -o $@ $(FUZZ_DIR)/replay.c $(FUZZ_DIR)/fuzz_ext2.c \
+		$(FUZZ_SRCS_ext2)
+
+$(FUZZ_BUILD)/cov_ext2: $(FUZZ_DIR)/fuzz_ext2.c $(FUZZ_DIR)/replay.c $(FUZZ_EXT2_DEPS)
+	@echo "  FUZZCC  $@"
+	@mkdir -p $(@D)
+	$(Q)$(FUZZ_CC) $(FUZZ_EXT2_CFLAGS) -fprofile-instr-generate -fcoverage-mapping \
+		-o $@ $(FUZZ_DIR)/replay.c $(FUZZ_DIR)/fuzz_ext2.c $(FUZZ_SRCS_ext2)
 
 fuzz-replay-bins: $(FUZZ_ALL:%=$(FUZZ_BUILD)/replay_%)
 

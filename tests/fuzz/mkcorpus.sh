@@ -3,7 +3,7 @@
 # Regenerate the committed seed corpora of the fuzz targets, from the
 # sources in tests/fuzz/seeds/ (and tests/host/custom.dts, and the corrupt
 # executables of scripts/mkbadelf.py). Run from the top of the tree. Needs
-# QEMU, dtc/fdtget/fdtput, the RISC-V cross gcc, cpio and python3: the
+# QEMU, dtc/fdtget/fdtput, the RISC-V cross gcc, cpio, mke2fs and python3: the
 # tools `make test` already needs. Inputs that libFuzzer found and
 # `make fuzz-promote` added (files named by their SHA-1) are left alone.
 set -eu
@@ -13,7 +13,7 @@ QEMU=${QEMU:-qemu-system-riscv64}
 TOOLPREFIX=${TOOLPREFIX:-riscv64-unknown-elf-}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-mkdir -p "$out/fdt" "$out/elf" "$out/cpio"
+mkdir -p "$out/fdt" "$out/elf" "$out/cpio" "$out/ext2"
 
 # ---- cpio: a small tree, archived the ways lde's initrds are ------------
 # Fixed modes, times and inode numbers, so the archives do not change.
@@ -106,5 +106,34 @@ python3 scripts/mkbadelf.py "$out/elf/three-segments.elf" "$tmp/bad"
 for f in "$tmp/bad"/*; do
 	cp "$f" "$out/elf/mkbadelf-$(basename "$f")"
 done
+# ---- ext2: small images as mke2fs makes them ------------------------------
+# The tree fuzz_ext2.c walks and changes: a file with an indirect block,
+# fast and slow symlinks, a directory of 30 names, one nested. The images
+# are cut after their last non-zero byte (the target pads them to its
+# 256 KiB device with zeros).
+mkdir -p "$out/ext2"
+e=$tmp/ext2
+mkdir -p "$e/d/e"
+printf 'hello\n' > "$e/hello"
+: > "$e/empty"
+python3 -c 'import sys; sys.stdout.buffer.write(bytes(i * 7 % 251 for i in range(14000)))' > "$e/ind"
+ln -s hello "$e/fast"
+ln -s "d/e/$(printf 'x%.0s' $(seq 70))" "$e/slow"
+for i in $(seq 1 30); do echo "$i" > "$e/d/f$i"; done
+echo deep > "$e/d/e/deep"
+find "$e" -exec touch -h -d @0 {} +
+for cfg in 1024:128:128K 1024:256:192K 4096:256:256K; do
+	bs=${cfg%%:*}
+	rest=${cfg#*:}
+	isz=${rest%%:*}
+	size=${rest#*:}
+	E2FSPROGS_FAKE_TIME=1 mke2fs -q -F -t ext2 -b "$bs" -I "$isz" -N 64 -m 0 \
+		-O ^dir_index,^ext_attr,^resize_inode -U 01234567-89ab-cdef-0123-456789abcdef \
+		-E root_owner=0:0,hash_seed=01234567-89ab-cdef-0123-456789abcdef \
+		-d "$e" "$tmp/ext2-$bs-$isz.img" "$size" >/dev/null 2>&1
+	python3 -c 'import sys; d = open(sys.argv[1], "rb").read().rstrip(b"\0"); open(sys.argv[2], "wb").write(d)' \
+		"$tmp/ext2-$bs-$isz.img" "$out/ext2/mke2fs-$bs-$isz.img"
+done
+
 chmod 644 "$out"/*/*
-echo "mkcorpus: $(ls "$out/fdt" | wc -l) fdt, $(ls "$out/elf" | wc -l) elf, $(ls "$out/cpio" | wc -l) cpio inputs in $out"
+echo "mkcorpus: $(ls "$out/fdt" | wc -l) fdt, $(ls "$out/elf" | wc -l) elf, $(ls "$out/cpio" | wc -l) cpio, $(ls "$out/ext2" | wc -l) ext2 inputs in $out"

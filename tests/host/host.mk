@@ -19,7 +19,7 @@ HOSTCC ?= cc
 HOST_BUILD := build/host
 HOST_CFLAGS := -std=gnu11 -O1 -g -fsanitize=address,undefined \
 	-fno-sanitize-recover=all -Wall -Wextra -Werror -Ikernel
-HOST_TEST_MODULES := fdt cpio elf fmt palloc kstring errno path
+HOST_TEST_MODULES := fdt cpio elf fmt palloc kstring errno path fsops
 HOST_TEST_BINS := $(HOST_TEST_MODULES:%=$(HOST_BUILD)/test_%)
 
 # Fixtures, and which binary gets which (as command-line arguments).
@@ -29,7 +29,7 @@ HOST_DTBS := $(HOST_BUILD)/virt-128m.dtb $(HOST_BUILD)/virt-1g.dtb
 HOST_CUSTOM_DTB := $(HOST_BUILD)/custom.dtb
 HOST_ELF := $(HOST_BUILD)/elf_prog.elf
 HOST_FIXTURES := $(HOST_INITRD) $(HOST_INITRD_DOT) $(HOST_DTBS) \
-	$(HOST_CUSTOM_DTB) $(HOST_ELF)
+	$(HOST_CUSTOM_DTB) $(HOST_ELF) $(HOST_BUILD)/fsops.img
 
 HOST_ARGS_fdt := $(HOST_DTBS) $(HOST_INITRD) $(HOST_CUSTOM_DTB)
 HOST_ARGS_cpio := $(HOST_INITRD) $(HOST_INITRD_DOT)
@@ -39,13 +39,26 @@ HOST_ARGS_palloc :=
 HOST_ARGS_kstring :=
 HOST_ARGS_errno :=
 HOST_ARGS_path :=
+HOST_ARGS_fsops := $(HOST_BUILD)/fsops.img
 
 # test_fdt checks for exactly these bootargs.
 HOST_BOOTARGS := init=/x a b
 
 .PHONY: host-tests host-check
 
-host-tests: $(HOST_TEST_BINS) $(HOST_FIXTURES)
+host-tests: $(HOST_TEST_BINS) $(HOST_FIXTURES) $(HOST_BUILD)/ext2tool
+
+# The ext2 engine of the file-system server (servers/fs), driven from the
+# command line by tests/test_ext2.py against images made by mke2fs.
+EXT2_SRCS := servers/fs/ext2.c servers/fs/bcache.c
+EXT2_HDRS := servers/fs/ext2.h servers/fs/bcache.h servers/fs/blockdev.h
+# Its errors are the C library's <errno.h> (picolibc's in lde, whose values
+# the kernel's are), so not kernel/errno.h here.
+EXT2_HOST_CFLAGS := $(filter-out -Ikernel,$(HOST_CFLAGS))
+$(HOST_BUILD)/ext2tool: tests/host/ext2tool.c $(EXT2_SRCS) $(EXT2_HDRS)
+	@echo "  HOSTCC  $@"
+	@mkdir -p $(@D)
+	$(Q)$(HOSTCC) $(EXT2_HOST_CFLAGS) -Iservers/fs -o $@ tests/host/ext2tool.c $(EXT2_SRCS)
 
 # The allocator needs arch.h's address conversions: tests/host/shim has a
 # host version (identity mapping).
@@ -75,6 +88,23 @@ $(HOST_BUILD)/test_errno: tests/host/test_errno.c kernel/errno.c kernel/errno.h 
 	@echo "  HOSTCC  $@"
 	@mkdir -p $(@D)
 	$(Q)$(HOSTCC) $(HOST_CFLAGS) -I$(HOST_BUILD) -o $@ tests/host/test_errno.c kernel/errno.c
+
+# The file-system server's operations over the engine, on an image with a
+# world-writable /pub (mke2fs -d keeps the source tree's modes).
+$(HOST_BUILD)/test_fsops: tests/host/test_fsops.c servers/fs/fsops.c servers/fs/fsops.h \
+		$(EXT2_SRCS) $(EXT2_HDRS) tests/host/check.h
+	@echo "  HOSTCC  $@"
+	@mkdir -p $(@D)
+	$(Q)$(HOSTCC) $(EXT2_HOST_CFLAGS) -Iservers/fs -Itests/host -o $@ tests/host/test_fsops.c \
+		servers/fs/fsops.c $(EXT2_SRCS)
+
+$(HOST_BUILD)/fsops.img: tests/host/host.mk
+	@echo "  MKE2FS  $@"
+	@mkdir -p $(@D)
+	$(Q)rm -rf $(HOST_BUILD)/fsops-root && mkdir -p $(HOST_BUILD)/fsops-root/pub
+	$(Q)chmod 777 $(HOST_BUILD)/fsops-root/pub
+	$(Q)mke2fs -q -F -t ext2 -b 1024 -I 128 -O ^dir_index,^ext_attr,^resize_inode \
+		-E root_owner=0:0 -d $(HOST_BUILD)/fsops-root $@ 4M > $@.log 2>&1 || { cat $@.log; exit 1; }
 
 # The device-tree tests also run the board code that reads it.
 $(HOST_BUILD)/test_fdt: tests/host/test_fdt.c kernel/fdt.c kernel/fdt.h arch/riscv/board.c \

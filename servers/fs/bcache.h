@@ -1,0 +1,88 @@
+/* A bounded write-back cache of file-system blocks over a struct blockdev.
+ *
+ * The caller gives the cache its memory once (bcache_init); it never
+ * allocates, so its size is fixed for the life of the mount. Buffers are
+ * found by block number through a hash table; when a block is needed and
+ * none is free, the least recently used unpinned buffer is reused.
+ *
+ * Write ordering: every dirty buffer carries a class, and bcache_flush()
+ * writes the classes in the order of enum bc_class with a device flush
+ * after each class, so that a crash never leaves a later class on disk
+ * without the earlier ones (docs/files.md, "ext2 on disk: write ordering").
+ * A dirty buffer is never written alone: evicting one flushes the whole
+ * cache, so the order holds there too. */
+#pragma once
+#include <stddef.h>
+#include <stdint.h>
+
+#include "blockdev.h"
+
+/* In write order. */
+enum bc_class {
+	BC_META,  /* bitmaps, group descriptors, superblock */
+	BC_DATA,  /* file contents */
+	BC_IND,	  /* indirect blocks */
+	BC_DIR,	  /* directory blocks */
+	BC_INODE, /* inode table */
+	BC_NCLASS
+};
+
+struct bc_buf {
+	uint8_t *data;
+	uint32_t blk;
+	uint32_t stamp; /* last use, for LRU */
+	int32_t next;	/* hash chain, -1 ends */
+	uint16_t refs;	/* pins: a pinned buffer is not reused */
+	uint8_t valid;	/* holds blk's contents */
+	uint8_t dirty;	/* differs from the disk */
+	uint8_t cls;	/* enum bc_class, when dirty */
+};
+
+struct bcache {
+	const struct blockdev *dev;
+	uint32_t bsize;
+	uint32_t spb; /* sectors per block */
+	uint32_t nbufs;
+	uint32_t hmask;
+	uint64_t tick;
+	uint32_t ndirty;
+	struct bc_buf *bufs;
+	int32_t *heads;
+	/* Counters for tests and statfs-like reports. */
+	uint64_t reads, writes, flushes;
+};
+
+#define BCACHE_MIN_BUFS 16
+
+/* Bytes of memory bcache_init needs for nbufs buffers of bsize bytes. */
+size_t bcache_mem_size(uint32_t bsize, uint32_t nbufs);
+
+/* Set up a cache of as many bsize-byte buffers as fit in mem (at least
+ * BCACHE_MIN_BUFS, else -EINVAL). bsize is a multiple of the sector size. */
+int bcache_init(struct bcache *bc, const struct blockdev *dev, uint32_t bsize, void *mem,
+		size_t memsize);
+
+/* Pin block blk, reading it if it is not cached. 0 or -EIO (device error),
+ * -ENOMEM (every buffer pinned: a bug in the caller). */
+int bcache_get(struct bcache *bc, uint32_t blk, struct bc_buf **out);
+
+/* Pin block blk without reading it: its contents are zeroed (the caller is
+ * about to overwrite a block that was free). */
+int bcache_get_zero(struct bcache *bc, uint32_t blk, struct bc_buf **out);
+
+void bcache_put(struct bcache *bc, struct bc_buf *b);
+
+/* Mark b dirty in class cls (the class of its latest change). */
+void bcache_dirty(struct bcache *bc, struct bc_buf *b, enum bc_class cls);
+
+/* Write b now, out of the class order. Only for a block nothing on the
+ * disk points to yet (a freshly allocated one): its early arrival cannot
+ * be seen after a crash. */
+int bcache_write_now(struct bcache *bc, struct bc_buf *b);
+
+/* Write every dirty buffer, class by class, each class followed by a
+ * device flush. 0 or the first error (buffers that failed stay dirty). */
+int bcache_flush(struct bcache *bc);
+
+/* Forget every clean, unpinned buffer (after an error, or for tests). */
+void bcache_invalidate(struct bcache *bc);

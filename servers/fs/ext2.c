@@ -1,0 +1,2398 @@
+/* ext2 on a struct blockdev: see ext2.h, and docs/files.md for the format
+ * subset, the write ordering and the error rules. */
+#include "ext2.h"
+
+#include <errno.h>
+#include <string.h>
+
+/* ---- on-disk layout ------------------------------------------------------ */
+
+#define SB_OFFSET 1024
+#define SB_MAGIC 0xEF53
+
+/* Superblock fields (byte offsets). */
+#define SB_INODES_COUNT 0
+#define SB_BLOCKS_COUNT 4
+#define SB_R_BLOCKS 8
+#define SB_FREE_BLOCKS 12
+#define SB_FREE_INODES 16
+#define SB_FIRST_DATA_BLOCK 20
+#define SB_LOG_BLOCK_SIZE 24
+#define SB_BLOCKS_PER_GROUP 32
+#define SB_INODES_PER_GROUP 40
+#define SB_MAGIC_OFF 56
+#define SB_STATE 58
+#define SB_REV 76
+#define SB_FIRST_INO 84
+#define SB_INODE_SIZE 88
+#define SB_FEAT_COMPAT 92
+#define SB_FEAT_INCOMPAT 96
+#define SB_FEAT_RO_COMPAT 100
+#define SB_RESERVED_GDT 206
+#define SB_MIN_EXTRA_ISIZE 0x15C
+#define SB_WANT_EXTRA_ISIZE 0x15E
+
+#define STATE_VALID 1
+
+#define COMPAT_RESIZE_INODE 0x10
+#define INCOMPAT_FILETYPE 0x2
+#define RO_COMPAT_SPARSE_SUPER 0x1
+#define RO_COMPAT_LARGE_FILE 0x2
+#define INCOMPAT_KNOWN INCOMPAT_FILETYPE
+#define RO_COMPAT_KNOWN (RO_COMPAT_SPARSE_SUPER | RO_COMPAT_LARGE_FILE)
+
+/* Group descriptor: 32 bytes. */
+#define GD_SIZE 32
+#define GD_BLOCK_BITMAP 0
+#define GD_INODE_BITMAP 4
+#define GD_INODE_TABLE 8
+#define GD_FREE_BLOCKS 12
+#define GD_FREE_INODES 14
+#define GD_USED_DIRS 16
+
+/* Inode fields. */
+#define I_MODE 0
+#define I_UID 2
+#define I_SIZE 4
+#define I_ATIME 8
+#define I_CTIME 12
+#define I_MTIME 16
+#define I_DTIME 20
+#define I_GID 24
+#define I_LINKS 26
+#define I_BLOCKS 28
+#define I_FLAGS 32
+#define I_BLOCK 40
+#define I_GENERATION 100
+#define I_FILE_ACL 104
+#define I_SIZE_HIGH 108
+#define I_UID_HIGH 120
+#define I_GID_HIGH 122
+#define I_EXTRA_ISIZE 128
+
+#define NDIR 12
+#define IND 12
+#define DIND 13
+#define TIND 14
+#define NBLOCKS 15
+#define FAST_LINK_MAX 59 /* bytes of target that fit in i_block */
+
+#define DIRENT_HDR 8
+#define DIRENT_LEN(n) (((n) + DIRENT_HDR + 3) & ~3u)
+
+/* Bound of a directory's size: what 2,000-entry directories need, many
+ * times over; a corrupt i_size above it is refused, not scanned. */
+#define DIR_MAX_BYTES (64u << 20)
+
+static uint16_t get16(const uint8_t *p) { return (uint16_t)(p[0] | p[1] << 8); }
+static uint32_t get32(const uint8_t *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+static void put16(uint8_t *p, uint32_t v)
+{
+	p[0] = (uint8_t)v;
+	p[1] = (uint8_t)(v >> 8);
+}
+static void put32(uint8_t *p, uint32_t v)
+{
+	p[0] = (uint8_t)v;
+	p[1] = (uint8_t)(v >> 8);
+	p[2] = (uint8_t)(v >> 16);
+	p[3] = (uint8_t)(v >> 24);
+}
+
+/* An inode, decoded. */
+struct inode {
+	uint32_t ino;
+	uint32_t mode, uid, gid, links;
+	uint64_t size;
+	uint32_t atime, ctime, mtime, dtime;
+	uint32_t blocks; /* 512-byte units */
+	uint32_t flags, generation, file_acl, size_high;
+	uint32_t block[NBLOCKS];
+};
+
+static uint32_t now(struct ext2_fs *fs) { return fs->now ? fs->now(fs->hook_ctx) : 0; }
+
+static int is_type(uint32_t mode, uint32_t t) { return (mode & EXT2_S_IFMT) == t; }
+
+static uint8_t ftype_of(uint32_t mode)
+{
+	switch (mode & EXT2_S_IFMT) {
+	case EXT2_S_IFREG: return EXT2_FT_REG;
+	case EXT2_S_IFDIR: return EXT2_FT_DIR;
+	case EXT2_S_IFCHR: return EXT2_FT_CHRDEV;
+	case EXT2_S_IFBLK: return EXT2_FT_BLKDEV;
+	case EXT2_S_IFIFO: return EXT2_FT_FIFO;
+	case EXT2_S_IFSOCK: return EXT2_FT_SOCK;
+	case EXT2_S_IFLNK: return EXT2_FT_SYMLINK;
+	}
+	return EXT2_FT_UNKNOWN;
+}
+
+/* ---- superblock and group descriptors ------------------------------------ */
+
+static uint32_t sb_blk(const struct ext2_fs *fs) { return SB_OFFSET / fs->bsize; }
+static uint32_t sb_off(const struct ext2_fs *fs) { return SB_OFFSET % fs->bsize; }
+
+/* The superblock's free counts follow every allocation. */
+static int sb_update(struct ext2_fs *fs)
+{
+	struct bc_buf *b;
+	int r = bcache_get(&fs->bc, sb_blk(fs), &b);
+
+	if (r < 0)
+		return r;
+	put32(b->data + sb_off(fs) + SB_FREE_BLOCKS, fs->free_blocks);
+	put32(b->data + sb_off(fs) + SB_FREE_INODES, fs->free_inodes);
+	put32(b->data + sb_off(fs) + SB_FEAT_RO_COMPAT, fs->feat_ro_compat);
+	bcache_dirty(&fs->bc, b, BC_META);
+	bcache_put(&fs->bc, b);
+	return 0;
+}
+
+static int sb_set_state(struct ext2_fs *fs, int valid)
+{
+	struct bc_buf *b;
+	int r = bcache_get(&fs->bc, sb_blk(fs), &b);
+	uint8_t *s;
+
+	if (r < 0)
+		return r;
+	s = b->data + sb_off(fs);
+	put16(s + SB_STATE,
+	      valid ? (get16(s + SB_STATE) | STATE_VALID) : (get16(s + SB_STATE) & ~STATE_VALID));
+	bcache_dirty(&fs->bc, b, BC_META);
+	bcache_put(&fs->bc, b);
+	return bcache_flush(&fs->bc);
+}
+
+/* Pin group g's descriptor: *p points at its 32 bytes. */
+static int gd_get(struct ext2_fs *fs, uint32_t g, struct bc_buf **b, uint8_t **p)
+{
+	uint32_t per = fs->bsize / GD_SIZE;
+	int r;
+
+	if (g >= fs->ngroups)
+		return -EIO;
+	r = bcache_get(&fs->bc, fs->first_data_block + 1 + g / per, b);
+	if (r < 0)
+		return r;
+	*p = (*b)->data + (g % per) * GD_SIZE;
+	return 0;
+}
+
+static int has_super(const struct ext2_fs *fs, uint32_t g)
+{
+	if (g <= 1 || !(fs->feat_ro_compat & RO_COMPAT_SPARSE_SUPER))
+		return 1;
+	for (uint32_t base = 3; base <= 7; base += 2) {
+		uint64_t p = base;
+
+		while (p < g)
+			p *= base;
+		if (p == g)
+			return 1;
+	}
+	return 0;
+}
+
+static uint32_t group_start(const struct ext2_fs *fs, uint32_t g)
+{
+	return fs->first_data_block + g * fs->blocks_per_group;
+}
+
+static uint32_t group_blocks(const struct ext2_fs *fs, uint32_t g)
+{
+	uint32_t s = group_start(fs, g);
+
+	return fs->blocks_count - s < fs->blocks_per_group ? fs->blocks_count - s
+							   : fs->blocks_per_group;
+}
+
+static uint32_t reserved_gdt(const struct ext2_fs *fs)
+{
+	return (fs->feat_compat & COMPAT_RESIZE_INODE) ? fs->rsv_gdt : 0;
+}
+
+/* The superblock copy, descriptors and reserved descriptor blocks at the
+ * start of group g: how many blocks (0 if the group has no copy). */
+static uint32_t super_area(const struct ext2_fs *fs, uint32_t g)
+{
+	return has_super(fs, g) ? 1 + fs->gdt_blocks + reserved_gdt(fs) : 0;
+}
+
+/* May a block pointer read from the disk name blk? It must be inside the
+ * file system and not one of its metadata blocks, or a corrupt file would
+ * read (or, worse, write) the bitmaps and inode tables. 0 or -EIO. */
+static int check_blk(struct ext2_fs *fs, uint32_t blk)
+{
+	struct bc_buf *b;
+	uint8_t *gd;
+	uint32_t g, bb, ib, it;
+	int r;
+
+	if (blk < fs->first_data_block || blk >= fs->blocks_count)
+		return -EIO;
+	g = (blk - fs->first_data_block) / fs->blocks_per_group;
+	if (blk - group_start(fs, g) < super_area(fs, g))
+		return -EIO;
+	r = gd_get(fs, g, &b, &gd);
+	if (r < 0)
+		return r;
+	bb = get32(gd + GD_BLOCK_BITMAP);
+	ib = get32(gd + GD_INODE_BITMAP);
+	it = get32(gd + GD_INODE_TABLE);
+	bcache_put(&fs->bc, b);
+	if (blk == bb || blk == ib || (blk >= it && blk - it < fs->inode_table_blocks))
+		return -EIO;
+	return 0;
+}
+
+/* ---- inodes -------------------------------------------------------------- */
+
+static int inode_loc(struct ext2_fs *fs, uint32_t ino, uint32_t *blk, uint32_t *off)
+{
+	struct bc_buf *b;
+	uint8_t *gd;
+	uint32_t g, idx, it;
+	uint64_t byte;
+	int r;
+
+	if (ino < 1 || ino > fs->inodes_count)
+		return -EIO;
+	g = (ino - 1) / fs->inodes_per_group;
+	idx = (ino - 1) % fs->inodes_per_group;
+	r = gd_get(fs, g, &b, &gd);
+	if (r < 0)
+		return r;
+	it = get32(gd + GD_INODE_TABLE);
+	bcache_put(&fs->bc, b);
+	byte = (uint64_t)idx * fs->inode_size;
+	/* The table was checked at mount, but a descriptor block can be
+	 * rewritten by nothing else, so this holds; check anyway, cheaply. */
+	if (it < fs->first_data_block || (uint64_t)it + byte / fs->bsize >= fs->blocks_count)
+		return -EIO;
+	*blk = it + (uint32_t)(byte / fs->bsize);
+	*off = (uint32_t)(byte % fs->bsize);
+	return 0;
+}
+
+static int iget(struct ext2_fs *fs, uint32_t ino, struct inode *ip)
+{
+	struct bc_buf *b;
+	uint32_t blk, off;
+	const uint8_t *p;
+	int r = inode_loc(fs, ino, &blk, &off);
+
+	if (r < 0)
+		return r;
+	r = bcache_get(&fs->bc, blk, &b);
+	if (r < 0)
+		return r;
+	p = b->data + off;
+	memset(ip, 0, sizeof(*ip));
+	ip->ino = ino;
+	ip->mode = get16(p + I_MODE);
+	ip->uid = get16(p + I_UID) | (uint32_t)get16(p + I_UID_HIGH) << 16;
+	ip->gid = get16(p + I_GID) | (uint32_t)get16(p + I_GID_HIGH) << 16;
+	ip->size_high = get32(p + I_SIZE_HIGH);
+	ip->size = get32(p + I_SIZE);
+	if (is_type(ip->mode, EXT2_S_IFREG))
+		ip->size |= (uint64_t)ip->size_high << 32;
+	ip->atime = get32(p + I_ATIME);
+	ip->ctime = get32(p + I_CTIME);
+	ip->mtime = get32(p + I_MTIME);
+	ip->dtime = get32(p + I_DTIME);
+	ip->links = get16(p + I_LINKS);
+	ip->blocks = get32(p + I_BLOCKS);
+	ip->flags = get32(p + I_FLAGS);
+	ip->generation = get32(p + I_GENERATION);
+	ip->file_acl = get32(p + I_FILE_ACL);
+	for (int i = 0; i < NBLOCKS; i++)
+		ip->block[i] = get32(p + I_BLOCK + 4 * i);
+	bcache_put(&fs->bc, b);
+	return 0;
+}
+
+static int iput(struct ext2_fs *fs, struct inode *ip)
+{
+	struct bc_buf *b;
+	uint32_t blk, off;
+	uint8_t *p;
+	int r = inode_loc(fs, ip->ino, &blk, &off);
+
+	if (r < 0)
+		return r;
+	r = bcache_get(&fs->bc, blk, &b);
+	if (r < 0)
+		return r;
+	p = b->data + off;
+	if (is_type(ip->mode, EXT2_S_IFREG)) {
+		ip->size_high = (uint32_t)(ip->size >> 32);
+		/* Files of 2 GiB and more need large_file (set once, kept). */
+		if (ip->size > 0x7fffffffu && !(fs->feat_ro_compat & RO_COMPAT_LARGE_FILE)) {
+			fs->feat_ro_compat |= RO_COMPAT_LARGE_FILE;
+			sb_update(fs);
+		}
+	}
+	put16(p + I_MODE, ip->mode);
+	put16(p + I_UID, ip->uid & 0xffff);
+	put16(p + I_UID_HIGH, ip->uid >> 16);
+	put16(p + I_GID, ip->gid & 0xffff);
+	put16(p + I_GID_HIGH, ip->gid >> 16);
+	put32(p + I_SIZE, (uint32_t)ip->size);
+	put32(p + I_SIZE_HIGH, ip->size_high);
+	put32(p + I_ATIME, ip->atime);
+	put32(p + I_CTIME, ip->ctime);
+	put32(p + I_MTIME, ip->mtime);
+	put32(p + I_DTIME, ip->dtime);
+	put16(p + I_LINKS, ip->links);
+	put32(p + I_BLOCKS, ip->blocks);
+	put32(p + I_FLAGS, ip->flags);
+	put32(p + I_GENERATION, ip->generation);
+	put32(p + I_FILE_ACL, ip->file_acl);
+	for (int i = 0; i < NBLOCKS; i++)
+		put32(p + I_BLOCK + 4 * i, ip->block[i]);
+	bcache_dirty(&fs->bc, b, BC_INODE);
+	bcache_put(&fs->bc, b);
+	return 0;
+}
+
+static int valid_type(uint32_t mode) { return ftype_of(mode) != EXT2_FT_UNKNOWN; }
+
+/* An inode a caller names by number (an open file may have no links). */
+static int iget_used(struct ext2_fs *fs, uint32_t ino, struct inode *ip)
+{
+	int r = iget(fs, ino, ip);
+
+	if (r < 0)
+		return r;
+	if (!valid_type(ip->mode) || (ip->dtime && !ip->links))
+		return -EIO;
+	return 0;
+}
+
+/* An inode a directory entry names: it must be in use. */
+static int iget_linked(struct ext2_fs *fs, uint32_t ino, struct inode *ip)
+{
+	int r = iget(fs, ino, ip);
+
+	if (r < 0)
+		return r;
+	if (!valid_type(ip->mode) || !ip->links)
+		return -EIO;
+	return 0;
+}
+
+/* ---- allocation ---------------------------------------------------------- */
+
+/* First clear bit of bitmap in [from, n), or n. */
+static uint32_t find_zero(const uint8_t *map, uint32_t from, uint32_t n)
+{
+	for (uint32_t i = from; i < n; i++) {
+		if (map[i / 8] == 0xff && i % 8 == 0) {
+			i += 7;
+			continue;
+		}
+		if (!(map[i / 8] & (1u << (i % 8))))
+			return i;
+	}
+	return n;
+}
+
+/* Allocate a block, looking in group goal first. The bitmap is marked
+ * before anything points at the block (bitmaps are written first). */
+static int balloc(struct ext2_fs *fs, uint32_t goal, uint32_t *out)
+{
+	if (!fs->free_blocks)
+		return -ENOSPC;
+	for (uint32_t i = 0; i < fs->ngroups; i++) {
+		uint32_t g = (goal + i) % fs->ngroups, n = group_blocks(fs, g), bit, blk;
+		struct bc_buf *gb, *mb;
+		uint8_t *gd;
+		int r = gd_get(fs, g, &gb, &gd);
+
+		if (r < 0)
+			return r;
+		if (!get16(gd + GD_FREE_BLOCKS)) {
+			bcache_put(&fs->bc, gb);
+			continue;
+		}
+		r = bcache_get(&fs->bc, get32(gd + GD_BLOCK_BITMAP), &mb);
+		if (r < 0) {
+			bcache_put(&fs->bc, gb);
+			return r;
+		}
+		bit = find_zero(mb->data, 0, n);
+		if (bit == n) { /* the count was wrong: try elsewhere */
+			bcache_put(&fs->bc, mb);
+			bcache_put(&fs->bc, gb);
+			continue;
+		}
+		blk = group_start(fs, g) + bit;
+		r = check_blk(fs, blk);
+		if (r < 0) { /* a bitmap that calls metadata free */
+			bcache_put(&fs->bc, mb);
+			bcache_put(&fs->bc, gb);
+			return r;
+		}
+		mb->data[bit / 8] |= (uint8_t)(1u << (bit % 8));
+		bcache_dirty(&fs->bc, mb, BC_META);
+		put16(gd + GD_FREE_BLOCKS, get16(gd + GD_FREE_BLOCKS) - 1u);
+		bcache_dirty(&fs->bc, gb, BC_META);
+		bcache_put(&fs->bc, mb);
+		bcache_put(&fs->bc, gb);
+		fs->free_blocks--;
+		*out = blk;
+		return sb_update(fs);
+	}
+	return -ENOSPC;
+}
+
+/* Free a block whose last pointer is already on the disk cleared (see
+ * truncate_blocks). A block that is metadata or already free means the
+ * pointer was corrupt: -EIO, and nothing changes. */
+static int bfree(struct ext2_fs *fs, uint32_t blk)
+{
+	struct bc_buf *gb, *mb;
+	uint8_t *gd;
+	uint32_t g, bit;
+	int r = check_blk(fs, blk);
+
+	if (r < 0)
+		return r;
+	g = (blk - fs->first_data_block) / fs->blocks_per_group;
+	bit = blk - group_start(fs, g);
+	r = gd_get(fs, g, &gb, &gd);
+	if (r < 0)
+		return r;
+	r = bcache_get(&fs->bc, get32(gd + GD_BLOCK_BITMAP), &mb);
+	if (r < 0) {
+		bcache_put(&fs->bc, gb);
+		return r;
+	}
+	if (!(mb->data[bit / 8] & (1u << (bit % 8)))) {
+		r = -EIO;
+	} else {
+		mb->data[bit / 8] &= (uint8_t) ~(1u << (bit % 8));
+		bcache_dirty(&fs->bc, mb, BC_META);
+		put16(gd + GD_FREE_BLOCKS, get16(gd + GD_FREE_BLOCKS) + 1u);
+		bcache_dirty(&fs->bc, gb, BC_META);
+		fs->free_blocks++;
+	}
+	bcache_put(&fs->bc, mb);
+	bcache_put(&fs->bc, gb);
+	return r < 0 ? r : sb_update(fs);
+}
+
+static int ialloc(struct ext2_fs *fs, uint32_t goal, int dir, uint32_t *out)
+{
+	if (!fs->free_inodes)
+		return -ENOSPC;
+	for (uint32_t i = 0; i < fs->ngroups; i++) {
+		uint32_t g = (goal + i) % fs->ngroups, n = fs->inodes_per_group, bit, from = 0;
+		struct bc_buf *gb, *mb;
+		uint8_t *gd;
+		int r = gd_get(fs, g, &gb, &gd);
+
+		if (r < 0)
+			return r;
+		if (!get16(gd + GD_FREE_INODES)) {
+			bcache_put(&fs->bc, gb);
+			continue;
+		}
+		r = bcache_get(&fs->bc, get32(gd + GD_INODE_BITMAP), &mb);
+		if (r < 0) {
+			bcache_put(&fs->bc, gb);
+			return r;
+		}
+		/* Never hand out the reserved inodes, whatever the bitmap says. */
+		if ((uint64_t)g * n < fs->first_ino - 1)
+			from = fs->first_ino - 1 - g * n < n ? fs->first_ino - 1 - g * n : n;
+		bit = find_zero(mb->data, from, n);
+		if (bit >= n || (uint64_t)g * n + bit + 1 > fs->inodes_count) {
+			bcache_put(&fs->bc, mb);
+			bcache_put(&fs->bc, gb);
+			continue;
+		}
+		mb->data[bit / 8] |= (uint8_t)(1u << (bit % 8));
+		bcache_dirty(&fs->bc, mb, BC_META);
+		put16(gd + GD_FREE_INODES, get16(gd + GD_FREE_INODES) - 1u);
+		if (dir)
+			put16(gd + GD_USED_DIRS, get16(gd + GD_USED_DIRS) + 1u);
+		bcache_dirty(&fs->bc, gb, BC_META);
+		bcache_put(&fs->bc, mb);
+		bcache_put(&fs->bc, gb);
+		fs->free_inodes--;
+		*out = g * n + bit + 1;
+		return sb_update(fs);
+	}
+	return -ENOSPC;
+}
+
+static int ifree(struct ext2_fs *fs, uint32_t ino, int dir)
+{
+	struct bc_buf *gb, *mb;
+	uint8_t *gd;
+	uint32_t g, bit;
+	int r;
+
+	if (ino < fs->first_ino || ino > fs->inodes_count)
+		return -EIO;
+	g = (ino - 1) / fs->inodes_per_group;
+	bit = (ino - 1) % fs->inodes_per_group;
+	r = gd_get(fs, g, &gb, &gd);
+	if (r < 0)
+		return r;
+	r = bcache_get(&fs->bc, get32(gd + GD_INODE_BITMAP), &mb);
+	if (r < 0) {
+		bcache_put(&fs->bc, gb);
+		return r;
+	}
+	if (!(mb->data[bit / 8] & (1u << (bit % 8)))) {
+		r = -EIO;
+	} else {
+		mb->data[bit / 8] &= (uint8_t) ~(1u << (bit % 8));
+		bcache_dirty(&fs->bc, mb, BC_META);
+		put16(gd + GD_FREE_INODES, get16(gd + GD_FREE_INODES) + 1u);
+		if (dir && get16(gd + GD_USED_DIRS))
+			put16(gd + GD_USED_DIRS, get16(gd + GD_USED_DIRS) - 1u);
+		bcache_dirty(&fs->bc, gb, BC_META);
+		fs->free_inodes++;
+	}
+	bcache_put(&fs->bc, mb);
+	bcache_put(&fs->bc, gb);
+	return r < 0 ? r : sb_update(fs);
+}
+
+static uint32_t group_of(const struct ext2_fs *fs, uint32_t ino)
+{
+	return (ino - 1) / fs->inodes_per_group;
+}
+
+/* ---- block map ----------------------------------------------------------- */
+
+/* Map logical block lblk of ip to *pblk (0: a hole). With alloc, fill the
+ * hole: new indirect blocks are zeroed on the disk at once (nothing points
+ * to them yet, and a pointer to them must never find garbage there); a new
+ * data block is left to the caller to fill (*fresh = 1). ip is changed
+ * (i_block, i_blocks) but not written: the caller does. */
+static int bmap(struct ext2_fs *fs, struct inode *ip, uint64_t lblk, int alloc, uint32_t *pblk,
+		int *fresh)
+{
+	uint64_t p = fs->ptrs;
+	uint32_t idx[3], path[4], goal = group_of(fs, ip->ino), cur;
+	int depth, slot, r;
+
+	*pblk = 0;
+	if (fresh)
+		*fresh = 0;
+	if (lblk < NDIR) {
+		depth = 0;
+		slot = (int)lblk;
+	} else if ((lblk -= NDIR) < p) {
+		depth = 1;
+		slot = IND;
+		idx[0] = (uint32_t)lblk;
+	} else if ((lblk -= p) < p * p) {
+		depth = 2;
+		slot = DIND;
+		idx[0] = (uint32_t)(lblk / p);
+		idx[1] = (uint32_t)(lblk % p);
+	} else if ((lblk -= p * p) < p * p * p) {
+		depth = 3;
+		slot = TIND;
+		idx[0] = (uint32_t)(lblk / (p * p));
+		idx[1] = (uint32_t)(lblk / p % p);
+		idx[2] = (uint32_t)(lblk % p);
+	} else {
+		return -EFBIG;
+	}
+	cur = ip->block[slot];
+	if (!cur) {
+		if (!alloc)
+			return 0;
+		r = balloc(fs, goal, &cur);
+		if (r < 0)
+			return r;
+		ip->blocks += fs->bsize / 512;
+		if (depth) {
+			struct bc_buf *nb;
+
+			r = bcache_get_zero(&fs->bc, cur, &nb);
+			if (r == 0) {
+				r = bcache_write_now(&fs->bc, nb);
+				bcache_put(&fs->bc, nb);
+			}
+			if (r < 0) {
+				ip->blocks -= fs->bsize / 512;
+				bfree(fs, cur);
+				return r;
+			}
+		} else if (fresh) {
+			*fresh = 1;
+		}
+		ip->block[slot] = cur;
+	} else if ((r = check_blk(fs, cur)) < 0) {
+		return r;
+	}
+	for (int level = 0; level < depth; level++) {
+		struct bc_buf *b;
+		uint32_t next;
+		int last = level == depth - 1;
+
+		path[level] = cur;
+		r = bcache_get(&fs->bc, cur, &b);
+		if (r < 0)
+			return r;
+		next = get32(b->data + 4 * idx[level]);
+		if (next) {
+			/* An indirect block that points back up its own path
+			 * is a loop. */
+			for (int k = 0; k <= level; k++)
+				if (path[k] == next)
+					next = 0, r = -EIO;
+			if (r == 0)
+				r = check_blk(fs, next);
+			bcache_put(&fs->bc, b);
+			if (r < 0)
+				return r;
+			cur = next;
+			continue;
+		}
+		if (!alloc) {
+			bcache_put(&fs->bc, b);
+			return 0;
+		}
+		r = balloc(fs, goal, &next);
+		if (r < 0) {
+			bcache_put(&fs->bc, b);
+			return r;
+		}
+		if (!last) {
+			struct bc_buf *nb;
+
+			r = bcache_get_zero(&fs->bc, next, &nb);
+			if (r == 0) {
+				r = bcache_write_now(&fs->bc, nb);
+				bcache_put(&fs->bc, nb);
+			}
+			if (r < 0) {
+				bcache_put(&fs->bc, b);
+				bfree(fs, next);
+				return r;
+			}
+		} else if (fresh) {
+			*fresh = 1;
+		}
+		ip->blocks += fs->bsize / 512;
+		put32(b->data + 4 * idx[level], next);
+		bcache_dirty(&fs->bc, b, BC_IND);
+		bcache_put(&fs->bc, b);
+		cur = next;
+	}
+	*pblk = cur;
+	return 0;
+}
+
+/* ---- freeing blocks ------------------------------------------------------ */
+
+/* Subtrees cut off a file, waiting to be freed. They are freed only after
+ * the pointers to them are cleared on the disk (a flush), so a crash never
+ * leaves a block both free in the bitmap and pointed to, which a later
+ * allocation would turn into a block shared by two files. */
+#define CUT_MAX 64
+
+struct cut {
+	struct inode *ip;
+	uint32_t n;
+	uint32_t blk[CUT_MAX];
+	uint8_t depth[CUT_MAX];
+	uint64_t budget; /* blocks a walk may still visit: bounds corrupt trees */
+	int err;
+};
+
+/* Visit the subtree at blk (depth 0: a data block); count its blocks, or
+ * free them. Corrupt pointers are skipped and remembered (-EIO). */
+static uint64_t subtree(struct ext2_fs *fs, struct cut *c, uint32_t blk, int depth, int do_free,
+			uint32_t *anc, int nanc)
+{
+	uint64_t n = 0;
+
+	if (!c->budget) {
+		c->err = -EIO;
+		return 0;
+	}
+	c->budget--;
+	if (check_blk(fs, blk) < 0) {
+		c->err = -EIO;
+		return 0;
+	}
+	for (int k = 0; k < nanc; k++)
+		if (anc[k] == blk) {
+			c->err = -EIO;
+			return 0;
+		}
+	if (depth > 0) {
+		struct bc_buf *b;
+
+		if (bcache_get(&fs->bc, blk, &b) < 0) {
+			c->err = -EIO;
+			return 0;
+		}
+		anc[nanc] = blk;
+		for (uint32_t i = 0; i < fs->ptrs && c->budget; i++) {
+			uint32_t e = get32(b->data + 4 * i);
+
+			if (e)
+				n += subtree(fs, c, e, depth - 1, do_free, anc, nanc + 1);
+		}
+		bcache_put(&fs->bc, b);
+	}
+	if (do_free) {
+		int r = bfree(fs, blk);
+
+		if (r < 0)
+			c->err = r;
+	}
+	return n + 1;
+}
+
+/* Write the inode without the cut pointers (and with i_blocks less what
+ * they held), flush, then free the cut subtrees. */
+static int cut_drain(struct ext2_fs *fs, struct cut *c)
+{
+	uint32_t anc[4];
+	uint64_t n = 0, keep = c->budget;
+	int r;
+
+	if (!c->n)
+		return 0;
+	for (uint32_t i = 0; i < c->n; i++)
+		n += subtree(fs, c, c->blk[i], c->depth[i], 0, anc, 0);
+	c->budget = keep;
+	n *= fs->bsize / 512;
+	c->ip->blocks = n > c->ip->blocks ? 0 : c->ip->blocks - (uint32_t)n;
+	r = iput(fs, c->ip);
+	if (r == 0)
+		r = bcache_flush(&fs->bc);
+	if (r < 0)
+		return r;
+	for (uint32_t i = 0; i < c->n; i++)
+		subtree(fs, c, c->blk[i], c->depth[i], 1, anc, 0);
+	c->n = 0;
+	return 0;
+}
+
+static int cut_add(struct ext2_fs *fs, struct cut *c, uint32_t blk, int depth)
+{
+	if (c->n == CUT_MAX) {
+		int r = cut_drain(fs, c);
+
+		if (r < 0)
+			return r;
+	}
+	c->blk[c->n] = blk;
+	c->depth[c->n] = (uint8_t)depth;
+	c->n++;
+	return 0;
+}
+
+/* Cut what lies at or past relative block from in the subtree of indirect
+ * block blk (depth >= 1), keeping blk itself. */
+static int cut_partial(struct ext2_fs *fs, struct cut *c, uint32_t blk, int depth, uint64_t from)
+{
+	uint64_t span = 1;
+	struct bc_buf *b;
+	uint32_t first, rem, j;
+	int r = check_blk(fs, blk);
+
+	if (r < 0)
+		return r;
+	for (int i = 1; i < depth; i++)
+		span *= fs->ptrs;
+	first = (uint32_t)(from / span);
+	rem = (uint32_t)(from % span);
+	r = bcache_get(&fs->bc, blk, &b);
+	if (r < 0)
+		return r;
+	for (j = rem ? first + 1 : first; j < fs->ptrs; j++) {
+		uint32_t e = get32(b->data + 4 * j);
+
+		if (!e)
+			continue;
+		put32(b->data + 4 * j, 0);
+		bcache_dirty(&fs->bc, b, BC_IND);
+		r = cut_add(fs, c, e, depth - 1);
+		if (r < 0)
+			break;
+	}
+	if (r == 0 && rem) {
+		uint32_t e = get32(b->data + 4 * first);
+
+		if (e == blk)
+			r = -EIO;
+		else if (e)
+			r = cut_partial(fs, c, e, depth - 1, rem);
+	}
+	bcache_put(&fs->bc, b);
+	return r;
+}
+
+/* Free every block of ip at or past logical block from; ip is written. */
+static int truncate_blocks(struct ext2_fs *fs, struct inode *ip, uint64_t from)
+{
+	struct cut c;
+	uint64_t base = NDIR, span = fs->ptrs;
+	int r = 0;
+
+	memset(&c, 0, sizeof(c));
+	c.ip = ip;
+	/* A file holds at most i_blocks blocks, and no more than the disk. */
+	c.budget = (uint64_t)ip->blocks / (fs->bsize / 512) + 1;
+	if (c.budget > fs->blocks_count)
+		c.budget = fs->blocks_count;
+	for (uint32_t i = 0; i < NDIR && r == 0; i++)
+		if (i >= from && ip->block[i]) {
+			r = cut_add(fs, &c, ip->block[i], 0);
+			ip->block[i] = 0;
+		}
+	for (int d = 1; d <= 3 && r == 0; d++) {
+		uint32_t *slot = &ip->block[IND + d - 1];
+
+		if (*slot && from <= base) {
+			r = cut_add(fs, &c, *slot, d);
+			*slot = 0;
+		} else if (*slot && from < base + span) {
+			r = cut_partial(fs, &c, *slot, d, from - base);
+		}
+		base += span;
+		span *= fs->ptrs;
+	}
+	if (r == 0)
+		r = cut_drain(fs, &c);
+	if (r == 0)
+		r = iput(fs, ip);
+	return r < 0 ? r : c.err;
+}
+
+/* ip has no links left and no opener: free its blocks, then itself. */
+static int free_inode(struct ext2_fs *fs, struct inode *ip)
+{
+	int dir = is_type(ip->mode, EXT2_S_IFDIR), r;
+	/* Only these hold block pointers (a fast symlink's i_block is its
+	 * target, a device's its number). */
+	int has_blocks = is_type(ip->mode, EXT2_S_IFREG) || dir ||
+			 (is_type(ip->mode, EXT2_S_IFLNK) && ip->blocks != 0);
+
+	/* The entries that named it are gone on the disk first. */
+	r = bcache_flush(&fs->bc);
+	if (r < 0)
+		return r;
+	ip->size = 0;
+	if (has_blocks)
+		r = truncate_blocks(fs, ip, 0);
+	else
+		memset(ip->block, 0, sizeof(ip->block));
+	if (r < 0 && r != -EIO)
+		return r;
+	/* e2fsck reads a dtime below the inode count as an orphan-list link:
+	 * a clock that young (lde's, before it knows the date) gets a floor. */
+	ip->dtime = now(fs);
+	if (ip->dtime <= fs->inodes_count)
+		ip->dtime = fs->inodes_count + 1;
+	ip->links = 0;
+	r = iput(fs, ip);
+	if (r == 0)
+		r = bcache_flush(&fs->bc);
+	if (r == 0)
+		r = ifree(fs, ip->ino, dir);
+	return r;
+}
+
+static int maybe_free(struct ext2_fs *fs, struct inode *ip)
+{
+	if (ip->links || (fs->inode_open && fs->inode_open(fs->hook_ctx, ip->ino)))
+		return iput(fs, ip);
+	return free_inode(fs, ip);
+}
+
+/* ---- directories --------------------------------------------------------- */
+
+static int dir_blocks(struct ext2_fs *fs, const struct inode *dp, uint32_t *n)
+{
+	if (!is_type(dp->mode, EXT2_S_IFDIR))
+		return -ENOTDIR;
+	if (dp->size % fs->bsize || dp->size > DIR_MAX_BYTES ||
+	    dp->size / fs->bsize > fs->blocks_count)
+		return -EIO;
+	*n = (uint32_t)(dp->size / fs->bsize);
+	return 0;
+}
+
+static uint32_t de_namelen(const struct ext2_fs *fs, const uint8_t *e)
+{
+	return (fs->feat_incompat & INCOMPAT_FILETYPE) ? e[6] : get16(e + 6);
+}
+
+/* Check every entry of a directory block: each lies inside the block, is
+ * 4-aligned, holds its name, and they tile the block exactly. */
+static int dir_block_ok(const struct ext2_fs *fs, const uint8_t *d)
+{
+	uint32_t off = 0;
+
+	while (off < fs->bsize) {
+		const uint8_t *e = d + off;
+		uint32_t rec, nl, ino;
+
+		if (fs->bsize - off < DIRENT_HDR)
+			return -EIO;
+		rec = get16(e + 4);
+		nl = de_namelen(fs, e);
+		ino = get32(e);
+		if (rec < DIRENT_HDR || rec % 4 || rec > fs->bsize - off || nl > EXT2_NAME_MAX ||
+		    DIRENT_LEN(nl) > rec || ino > fs->inodes_count || (ino && !nl))
+			return -EIO;
+		/* A name is what a path component can be. */
+		for (uint32_t i = 0; ino && i < nl; i++)
+			if (e[DIRENT_HDR + i] == '/' || e[DIRENT_HDR + i] == '\0')
+				return -EIO;
+		off += rec;
+	}
+	return 0;
+}
+
+/* Pin directory block lblk of dp, checked. Directories have no holes. */
+static int dir_block(struct ext2_fs *fs, struct inode *dp, uint32_t lblk, struct bc_buf **b)
+{
+	uint32_t pblk;
+	int r = bmap(fs, dp, lblk, 0, &pblk, NULL);
+
+	if (r < 0)
+		return r == -EFBIG ? -EIO : r;
+	if (!pblk)
+		return -EIO;
+	r = bcache_get(&fs->bc, pblk, b);
+	if (r < 0)
+		return r;
+	r = dir_block_ok(fs, (*b)->data);
+	if (r < 0)
+		bcache_put(&fs->bc, *b);
+	return r;
+}
+
+struct dloc {
+	uint32_t lblk, off, prev; /* prev: offset of the entry before, or off */
+	uint32_t ino;
+	uint8_t type;
+};
+
+static int name_is(const char *name, size_t len, const char *s)
+{
+	return len == strlen(s) && memcmp(name, s, len) == 0;
+}
+
+static int dir_find(struct ext2_fs *fs, struct inode *dp, const char *name, size_t len,
+		    struct dloc *loc)
+{
+	uint32_t n;
+	int r = dir_blocks(fs, dp, &n);
+
+	if (r < 0)
+		return r;
+	for (uint32_t lb = 0; lb < n; lb++) {
+		struct bc_buf *b;
+		uint32_t off = 0, prev = 0;
+
+		r = dir_block(fs, dp, lb, &b);
+		if (r < 0)
+			return r;
+		while (off < fs->bsize) {
+			const uint8_t *e = b->data + off;
+			uint32_t ino = get32(e);
+
+			if (ino && de_namelen(fs, e) == len &&
+			    memcmp(e + DIRENT_HDR, name, len) == 0) {
+				loc->lblk = lb;
+				loc->off = off;
+				loc->prev = prev;
+				loc->ino = ino;
+				loc->type = (fs->feat_incompat & INCOMPAT_FILETYPE) ? e[7] : 0;
+				bcache_put(&fs->bc, b);
+				return 0;
+			}
+			prev = off;
+			off += get16(e + 4);
+		}
+		bcache_put(&fs->bc, b);
+	}
+	return -ENOENT;
+}
+
+static void de_set(struct ext2_fs *fs, uint8_t *e, uint32_t ino, uint32_t rec, const char *name,
+		   size_t len, uint8_t type)
+{
+	put32(e, ino);
+	put16(e + 4, rec);
+	if (fs->feat_incompat & INCOMPAT_FILETYPE) {
+		e[6] = (uint8_t)len;
+		e[7] = type;
+	} else {
+		put16(e + 6, (uint32_t)len);
+	}
+	memcpy(e + DIRENT_HDR, name, len);
+}
+
+/* Add an entry to dp (the caller checked the name is not there). dp is
+ * written if it grows. */
+static int dir_add(struct ext2_fs *fs, struct inode *dp, const char *name, size_t len, uint32_t ino,
+		   uint8_t type)
+{
+	uint32_t need = DIRENT_LEN(len), n, pblk;
+	struct bc_buf *b;
+	int r = dir_blocks(fs, dp, &n), fresh;
+
+	if (r < 0)
+		return r;
+	for (uint32_t lb = 0; lb < n; lb++) {
+		uint32_t off = 0;
+
+		r = dir_block(fs, dp, lb, &b);
+		if (r < 0)
+			return r;
+		while (off < fs->bsize) {
+			uint8_t *e = b->data + off;
+			uint32_t rec = get16(e + 4),
+				 used = get32(e) ? DIRENT_LEN(de_namelen(fs, e)) : 0;
+
+			if (rec - used >= need) {
+				if (used) {
+					put16(e + 4, used);
+					e += used;
+					rec -= used;
+				}
+				de_set(fs, e, ino, rec, name, len, type);
+				bcache_dirty(&fs->bc, b, BC_DIR);
+				bcache_put(&fs->bc, b);
+				dp->mtime = dp->ctime = now(fs);
+				return iput(fs, dp);
+			}
+			off += rec;
+		}
+		bcache_put(&fs->bc, b);
+	}
+	/* A new block: on the disk as an empty block before the directory's
+	 * size covers it, then the entry goes in like any other change. */
+	if ((uint64_t)dp->size + fs->bsize > DIR_MAX_BYTES)
+		return -ENOSPC;
+	r = bmap(fs, dp, n, 1, &pblk, &fresh);
+	if (r < 0) {
+		iput(fs, dp);
+		return r;
+	}
+	r = bcache_get_zero(&fs->bc, pblk, &b);
+	if (r < 0)
+		return r;
+	de_set(fs, b->data, 0, fs->bsize, "", 0, 0);
+	r = bcache_write_now(&fs->bc, b);
+	dp->size += fs->bsize;
+	dp->mtime = dp->ctime = now(fs);
+	/* The directory's inode covers the block on the disk before the
+	 * entry is in it (entries are written before inodes). */
+	if (r == 0)
+		r = iput(fs, dp);
+	if (r == 0)
+		r = bcache_flush(&fs->bc);
+	if (r == 0) {
+		de_set(fs, b->data, ino, fs->bsize, name, len, type);
+		bcache_dirty(&fs->bc, b, BC_DIR);
+	}
+	bcache_put(&fs->bc, b);
+	return r;
+}
+
+static int dir_remove(struct ext2_fs *fs, struct inode *dp, const struct dloc *loc)
+{
+	struct bc_buf *b;
+	int r = dir_block(fs, dp, loc->lblk, &b);
+
+	if (r < 0)
+		return r;
+	if (loc->prev != loc->off) {
+		uint8_t *p = b->data + loc->prev;
+
+		put16(p + 4, get16(p + 4) + get16(b->data + loc->off + 4));
+	} else {
+		put32(b->data + loc->off, 0);
+	}
+	bcache_dirty(&fs->bc, b, BC_DIR);
+	bcache_put(&fs->bc, b);
+	dp->mtime = dp->ctime = now(fs);
+	return iput(fs, dp);
+}
+
+/* Point the entry at loc to another inode. */
+static int dir_retarget(struct ext2_fs *fs, struct inode *dp, const struct dloc *loc, uint32_t ino,
+			uint8_t type)
+{
+	struct bc_buf *b;
+	int r = dir_block(fs, dp, loc->lblk, &b);
+
+	if (r < 0)
+		return r;
+	put32(b->data + loc->off, ino);
+	if (fs->feat_incompat & INCOMPAT_FILETYPE)
+		b->data[loc->off + 7] = type;
+	bcache_dirty(&fs->bc, b, BC_DIR);
+	bcache_put(&fs->bc, b);
+	dp->mtime = dp->ctime = now(fs);
+	return iput(fs, dp);
+}
+
+/* 1 if dp holds only "." and "..", 0 if more, or -errno. */
+static int dir_is_empty(struct ext2_fs *fs, struct inode *dp)
+{
+	uint32_t n;
+	int r = dir_blocks(fs, dp, &n);
+
+	if (r < 0)
+		return r;
+	for (uint32_t lb = 0; lb < n; lb++) {
+		struct bc_buf *b;
+		uint32_t off = 0;
+
+		r = dir_block(fs, dp, lb, &b);
+		if (r < 0)
+			return r;
+		while (off < fs->bsize) {
+			const uint8_t *e = b->data + off;
+			uint32_t nl = de_namelen(fs, e);
+
+			if (get32(e) && !name_is((const char *)e + DIRENT_HDR, nl, ".") &&
+			    !name_is((const char *)e + DIRENT_HDR, nl, "..")) {
+				bcache_put(&fs->bc, b);
+				return 0;
+			}
+			off += get16(e + 4);
+		}
+		bcache_put(&fs->bc, b);
+	}
+	return 1;
+}
+
+/* ---- names and paths ----------------------------------------------------- */
+
+static int check_name(const char *name, size_t len)
+{
+	if (len == 0)
+		return -ENOENT;
+	if (len > EXT2_NAME_MAX)
+		return -ENAMETOOLONG;
+	for (size_t i = 0; i < len; i++)
+		if (name[i] == '/' || name[i] == '\0')
+			return -EINVAL;
+	return 0;
+}
+
+int ext2_lookup(struct ext2_fs *fs, uint32_t dir, const char *name, size_t len, uint32_t *ino)
+{
+	struct inode dp, ip;
+	struct dloc loc;
+	int r = check_name(name, len);
+
+	if (r < 0)
+		return r;
+	r = iget_used(fs, dir, &dp);
+	if (r < 0)
+		return r;
+	if (!is_type(dp.mode, EXT2_S_IFDIR))
+		return -ENOTDIR;
+	r = dir_find(fs, &dp, name, len, &loc);
+	if (r < 0)
+		return r;
+	r = iget_linked(fs, loc.ino, &ip);
+	if (r < 0)
+		return r;
+	/* An entry whose type is not its inode's: one of them is corrupt. */
+	if ((fs->feat_incompat & INCOMPAT_FILETYPE) && loc.type != ftype_of(ip.mode))
+		return -EIO;
+	*ino = loc.ino;
+	return 0;
+}
+
+int ext2_access(const struct ext2_stat *st, const struct ext2_cred *cred, int want)
+{
+	uint32_t bits;
+
+	if (!cred)
+		return 0;
+	if (cred->uid == 0) {
+		/* Root needs an x bit somewhere to execute, not to search. */
+		if ((want & EXT2_X_OK) && !is_type(st->mode, EXT2_S_IFDIR) && !(st->mode & 0111))
+			return -EACCES;
+		return 0;
+	}
+	if (cred->uid == st->uid)
+		bits = st->mode >> 6;
+	else if (cred->gid == st->gid)
+		bits = st->mode >> 3;
+	else
+		bits = st->mode;
+	return ((uint32_t)want & ~bits & 7) ? -EACCES : 0;
+}
+
+static void to_stat(const struct ext2_fs *fs, const struct inode *ip, struct ext2_stat *st)
+{
+	st->ino = ip->ino;
+	st->mode = ip->mode;
+	st->nlink = ip->links;
+	st->uid = ip->uid;
+	st->gid = ip->gid;
+	st->size = ip->size;
+	st->blocks = ip->blocks;
+	st->atime = ip->atime;
+	st->mtime = ip->mtime;
+	st->ctime = ip->ctime;
+	st->blksize = fs->bsize;
+}
+
+long ext2_readlink(struct ext2_fs *fs, uint32_t ino, char *buf, size_t size)
+{
+	struct inode ip;
+	int r = iget_used(fs, ino, &ip);
+
+	if (r < 0)
+		return r;
+	if (!is_type(ip.mode, EXT2_S_IFLNK))
+		return -EINVAL;
+	if (ip.size == 0 || ip.size > EXT2_PATH_MAX)
+		return -EIO;
+	if (ip.size > size)
+		return -ENAMETOOLONG;
+	if (ip.blocks == 0) { /* fast: the target is in i_block */
+		uint8_t raw[NBLOCKS * 4];
+
+		if (ip.size > FAST_LINK_MAX)
+			return -EIO;
+		for (int i = 0; i < NBLOCKS; i++)
+			put32(raw + 4 * i, ip.block[i]);
+		memcpy(buf, raw, ip.size);
+	} else {
+		struct bc_buf *b;
+		uint32_t pblk;
+
+		if (ip.size > fs->bsize)
+			return -EIO;
+		r = bmap(fs, &ip, 0, 0, &pblk, NULL);
+		if (r < 0)
+			return r;
+		if (!pblk)
+			return -EIO;
+		r = bcache_get(&fs->bc, pblk, &b);
+		if (r < 0)
+			return r;
+		memcpy(buf, b->data, ip.size);
+		bcache_put(&fs->bc, b);
+	}
+	for (size_t i = 0; i < ip.size; i++)
+		if (!buf[i])
+			return -EIO;
+	return (long)ip.size;
+}
+
+/* Walk path[0..len) from cwd; see ext2_walk. */
+static int walk(struct ext2_fs *fs, uint32_t cwd, const char *path, size_t len, unsigned flags,
+		const struct ext2_cred *cred, uint32_t *out)
+{
+	uint32_t cur, links = 0;
+	size_t pos = 0;
+	int must_dir;
+
+	if (len == 0)
+		return -ENOENT;
+	if (len > EXT2_PATH_MAX)
+		return -ENAMETOOLONG;
+	memcpy(fs->pathbuf, path, len);
+	must_dir = fs->pathbuf[len - 1] == '/';
+	cur = fs->pathbuf[0] == '/' ? EXT2_ROOT_INO : cwd;
+	for (;;) {
+		struct inode dp, ip;
+		struct ext2_stat st;
+		size_t s, e;
+		uint32_t next;
+		int r, last;
+
+		while (pos < len && fs->pathbuf[pos] == '/')
+			pos++;
+		r = iget_used(fs, cur, &dp);
+		if (r < 0)
+			return r;
+		if (pos == len)
+			break;
+		s = pos;
+		while (pos < len && fs->pathbuf[pos] != '/')
+			pos++;
+		e = pos;
+		while (pos < len && fs->pathbuf[pos] == '/')
+			pos++;
+		last = pos == len;
+		if (!is_type(dp.mode, EXT2_S_IFDIR))
+			return -ENOTDIR;
+		to_stat(fs, &dp, &st);
+		r = ext2_access(&st, cred, EXT2_X_OK);
+		if (r < 0)
+			return r;
+		if (name_is(fs->pathbuf + s, e - s, "."))
+			continue;
+		r = ext2_lookup(fs, cur, fs->pathbuf + s, e - s, &next);
+		if (r < 0)
+			return r;
+		r = iget_linked(fs, next, &ip);
+		if (r < 0)
+			return r;
+		if (is_type(ip.mode, EXT2_S_IFLNK) && (!last || !(flags & EXT2_WALK_NOFOLLOW))) {
+			long n;
+			size_t rest = len - pos;
+
+			if (++links > EXT2_SYMLOOP_MAX)
+				return -ELOOP;
+			n = ext2_readlink(fs, next, fs->linkbuf, EXT2_PATH_MAX);
+			if (n < 0)
+				return (int)n;
+			/* The target, then what was left of the path. */
+			if ((size_t)n + 1 + rest + (must_dir ? 1 : 0) > EXT2_PATH_MAX)
+				return -ENAMETOOLONG;
+			if (rest || must_dir)
+				fs->linkbuf[n++] = '/';
+			memcpy(fs->linkbuf + n, fs->pathbuf + pos, rest);
+			len = (size_t)n + rest;
+			memcpy(fs->pathbuf, fs->linkbuf, len);
+			pos = 0;
+			if (fs->pathbuf[0] == '/')
+				cur = EXT2_ROOT_INO;
+			continue;
+		}
+		cur = next;
+	}
+	{
+		struct inode ip;
+		int r = iget_used(fs, cur, &ip);
+
+		if (r < 0)
+			return r;
+		if (must_dir && !is_type(ip.mode, EXT2_S_IFDIR))
+			return -ENOTDIR;
+	}
+	*out = cur;
+	return 0;
+}
+
+int ext2_walk(struct ext2_fs *fs, uint32_t cwd, const char *path, unsigned flags,
+	      const struct ext2_cred *cred, uint32_t *ino)
+{
+	size_t len = strnlen(path, EXT2_PATH_MAX + 1);
+
+	return walk(fs, cwd, path, len, flags, cred, ino);
+}
+
+int ext2_walk_parent(struct ext2_fs *fs, uint32_t cwd, const char *path,
+		     const struct ext2_cred *cred, uint32_t *dir, const char **name, size_t *nlen)
+{
+	size_t len = strnlen(path, EXT2_PATH_MAX + 1), end, start;
+	struct inode dp;
+	struct ext2_stat st;
+	int r;
+
+	if (len == 0)
+		return -ENOENT;
+	if (len > EXT2_PATH_MAX)
+		return -ENAMETOOLONG;
+	end = len;
+	while (end > 0 && path[end - 1] == '/')
+		end--;
+	if (end == 0)
+		return -ENOENT; /* "/": no last name */
+	start = end;
+	while (start > 0 && path[start - 1] != '/')
+		start--;
+	if (start == 0) {
+		*dir = cwd;
+	} else {
+		r = walk(fs, cwd, path, start, 0, cred, dir);
+		if (r < 0)
+			return r;
+	}
+	r = iget_used(fs, *dir, &dp);
+	if (r < 0)
+		return r;
+	if (!is_type(dp.mode, EXT2_S_IFDIR))
+		return -ENOTDIR;
+	to_stat(fs, &dp, &st);
+	r = ext2_access(&st, cred, EXT2_X_OK);
+	if (r < 0)
+		return r;
+	*name = path + start;
+	*nlen = end - start;
+	return *nlen > EXT2_NAME_MAX ? -ENAMETOOLONG : 0;
+}
+
+/* ---- files --------------------------------------------------------------- */
+
+int ext2_stat(struct ext2_fs *fs, uint32_t ino, struct ext2_stat *st)
+{
+	struct inode ip;
+	int r = iget_used(fs, ino, &ip);
+
+	if (r < 0)
+		return r;
+	to_stat(fs, &ip, st);
+	return 0;
+}
+
+long ext2_read(struct ext2_fs *fs, uint32_t ino, uint64_t off, void *buf, size_t len)
+{
+	struct inode ip;
+	size_t done = 0;
+	int r = iget_used(fs, ino, &ip);
+
+	if (r < 0)
+		return r;
+	if (is_type(ip.mode, EXT2_S_IFDIR))
+		return -EISDIR;
+	if (!is_type(ip.mode, EXT2_S_IFREG))
+		return -EINVAL;
+	if (ip.size > fs->max_size)
+		return -EIO;
+	if (off >= ip.size)
+		return 0;
+	if (len > ip.size - off)
+		len = (size_t)(ip.size - off);
+	if (len > 0x7fffffff)
+		len = 0x7fffffff;
+	while (done < len) {
+		uint64_t pos = off + done;
+		uint32_t boff = (uint32_t)(pos % fs->bsize), n = fs->bsize - boff, pblk;
+
+		if (n > len - done)
+			n = (uint32_t)(len - done);
+		r = bmap(fs, &ip, pos / fs->bsize, 0, &pblk, NULL);
+		if (r < 0)
+			return r == -EFBIG ? -EIO : r;
+		if (!pblk) {
+			memset((uint8_t *)buf + done, 0, n);
+		} else {
+			struct bc_buf *b;
+
+			r = bcache_get(&fs->bc, pblk, &b);
+			if (r < 0)
+				return r;
+			memcpy((uint8_t *)buf + done, b->data + boff, n);
+			bcache_put(&fs->bc, b);
+		}
+		done += n;
+	}
+	return (long)done;
+}
+
+long ext2_write(struct ext2_fs *fs, uint32_t ino, uint64_t off, const void *buf, size_t len)
+{
+	struct inode ip;
+	size_t done = 0;
+	int r;
+
+	if (fs->rdonly)
+		return -EROFS;
+	r = iget_used(fs, ino, &ip);
+	if (r < 0)
+		return r;
+	if (is_type(ip.mode, EXT2_S_IFDIR))
+		return -EISDIR;
+	if (!is_type(ip.mode, EXT2_S_IFREG))
+		return -EINVAL;
+	if (ip.size > fs->max_size)
+		return -EIO;
+	if (len > 0x7fffffff)
+		len = 0x7fffffff;
+	if (off > fs->max_size || len > fs->max_size - off)
+		return -EFBIG;
+	r = 0;
+	while (done < len) {
+		uint64_t pos = off + done;
+		uint32_t boff = (uint32_t)(pos % fs->bsize), n = fs->bsize - boff, pblk;
+		struct bc_buf *b;
+		int fresh;
+
+		if (n > len - done)
+			n = (uint32_t)(len - done);
+		r = bmap(fs, &ip, pos / fs->bsize, 1, &pblk, &fresh);
+		if (r < 0)
+			break;
+		if (fresh || n == fs->bsize)
+			r = bcache_get_zero(&fs->bc, pblk, &b);
+		else
+			r = bcache_get(&fs->bc, pblk, &b);
+		if (r < 0)
+			break;
+		memcpy(b->data + boff, (const uint8_t *)buf + done, n);
+		bcache_dirty(&fs->bc, b, BC_DATA);
+		bcache_put(&fs->bc, b);
+		done += n;
+	}
+	if (off + done > ip.size)
+		ip.size = off + done;
+	if (done)
+		ip.mtime = ip.ctime = now(fs);
+	{
+		int w = iput(fs, &ip);
+
+		if (w < 0)
+			return w;
+	}
+	return done ? (long)done : r;
+}
+
+int ext2_truncate(struct ext2_fs *fs, uint32_t ino, uint64_t size)
+{
+	struct inode ip;
+	int r;
+
+	if (fs->rdonly)
+		return -EROFS;
+	r = iget_used(fs, ino, &ip);
+	if (r < 0)
+		return r;
+	if (is_type(ip.mode, EXT2_S_IFDIR))
+		return -EISDIR;
+	if (!is_type(ip.mode, EXT2_S_IFREG))
+		return -EINVAL;
+	if (size > fs->max_size)
+		return -EFBIG;
+	if (ip.size > fs->max_size)
+		return -EIO;
+	ip.mtime = ip.ctime = now(fs);
+	if (size >= ip.size) {
+		ip.size = size;
+		return iput(fs, &ip);
+	}
+	/* The rest of the new last block reads as zeros if the file grows. */
+	if (size % fs->bsize) {
+		uint32_t pblk;
+		struct bc_buf *b;
+
+		r = bmap(fs, &ip, size / fs->bsize, 0, &pblk, NULL);
+		if (r < 0)
+			return r;
+		if (pblk) {
+			r = bcache_get(&fs->bc, pblk, &b);
+			if (r < 0)
+				return r;
+			memset(b->data + size % fs->bsize, 0, fs->bsize - size % fs->bsize);
+			bcache_dirty(&fs->bc, b, BC_DATA);
+			bcache_put(&fs->bc, b);
+		}
+	}
+	ip.size = size;
+	return truncate_blocks(fs, &ip, (size + fs->bsize - 1) / fs->bsize);
+}
+
+/* ---- creating and removing names ---------------------------------------- */
+
+static int new_name_ok(const char *name, size_t len)
+{
+	int r = check_name(name, len);
+
+	if (r < 0)
+		return r;
+	if (name_is(name, len, ".") || name_is(name, len, ".."))
+		return -EEXIST;
+	return 0;
+}
+
+/* The directory a new name goes in: checked, live, without that name. */
+static int prepare_dir(struct ext2_fs *fs, uint32_t dir, const char *name, size_t len,
+		       struct inode *dp)
+{
+	struct dloc loc;
+	int r;
+
+	if (fs->rdonly)
+		return -EROFS;
+	r = new_name_ok(name, len);
+	if (r < 0)
+		return r;
+	r = iget_used(fs, dir, dp);
+	if (r < 0)
+		return r;
+	if (!is_type(dp->mode, EXT2_S_IFDIR))
+		return -ENOTDIR;
+	if (!dp->links)
+		return -ENOENT; /* removed while someone is in it */
+	r = dir_find(fs, dp, name, len, &loc);
+	if (r == 0)
+		return -EEXIST;
+	return r == -ENOENT ? 0 : r;
+}
+
+/* A new inode of mode, zeroed in full (the bytes past 128 too). */
+static int new_inode(struct ext2_fs *fs, uint32_t group, uint32_t mode, uint32_t uid, uint32_t gid,
+		     struct inode *ip)
+{
+	struct bc_buf *b;
+	uint32_t ino, blk, off, t = now(fs);
+	int r = ialloc(fs, group, is_type(mode, EXT2_S_IFDIR), &ino);
+
+	if (r < 0)
+		return r;
+	r = inode_loc(fs, ino, &blk, &off);
+	if (r == 0)
+		r = bcache_get(&fs->bc, blk, &b);
+	if (r < 0) {
+		ifree(fs, ino, is_type(mode, EXT2_S_IFDIR));
+		return r;
+	}
+	memset(b->data + off, 0, fs->inode_size);
+	if (fs->inode_size > 128)
+		put16(b->data + off + I_EXTRA_ISIZE, fs->extra_isize);
+	bcache_dirty(&fs->bc, b, BC_INODE);
+	bcache_put(&fs->bc, b);
+	memset(ip, 0, sizeof(*ip));
+	ip->ino = ino;
+	ip->mode = mode;
+	ip->uid = uid;
+	ip->gid = gid;
+	ip->atime = ip->ctime = ip->mtime = t;
+	ip->links = 1;
+	ip->generation = ++fs->generation;
+	return 0;
+}
+
+int ext2_create(struct ext2_fs *fs, uint32_t dir, const char *name, size_t len, uint32_t mode,
+		uint32_t uid, uint32_t gid, uint32_t *ino)
+{
+	struct inode dp, ip;
+	int r = prepare_dir(fs, dir, name, len, &dp);
+
+	if (r < 0)
+		return r;
+	r = new_inode(fs, group_of(fs, dir), EXT2_S_IFREG | (mode & 07777), uid, gid, &ip);
+	if (r < 0)
+		return r;
+	/* The inode reaches the disk before the entry (class order). */
+	r = iput(fs, &ip);
+	if (r == 0)
+		r = dir_add(fs, &dp, name, len, ip.ino, EXT2_FT_REG);
+	if (r < 0) {
+		ip.links = 0;
+		free_inode(fs, &ip);
+		return r;
+	}
+	*ino = ip.ino;
+	return 0;
+}
+
+int ext2_mkdir(struct ext2_fs *fs, uint32_t dir, const char *name, size_t len, uint32_t mode,
+	       uint32_t uid, uint32_t gid, uint32_t *ino)
+{
+	struct inode dp, ip;
+	struct bc_buf *b;
+	uint32_t blk;
+	int r = prepare_dir(fs, dir, name, len, &dp);
+
+	if (r < 0)
+		return r;
+	if (dp.links >= EXT2_LINK_MAX)
+		return -EMLINK;
+	r = new_inode(fs, group_of(fs, dir), EXT2_S_IFDIR | (mode & 07777), uid, gid, &ip);
+	if (r < 0)
+		return r;
+	r = balloc(fs, group_of(fs, ip.ino), &blk);
+	if (r < 0) {
+		ifree(fs, ip.ino, 1);
+		return r;
+	}
+	/* "." and "..": written now, as nothing points to the block yet. */
+	r = bcache_get_zero(&fs->bc, blk, &b);
+	if (r == 0) {
+		de_set(fs, b->data, ip.ino, 12, ".", 1, EXT2_FT_DIR);
+		de_set(fs, b->data + 12, dir, fs->bsize - 12, "..", 2, EXT2_FT_DIR);
+		r = bcache_write_now(&fs->bc, b);
+		bcache_put(&fs->bc, b);
+	}
+	if (r < 0) {
+		bfree(fs, blk);
+		ifree(fs, ip.ino, 1);
+		return r;
+	}
+	ip.block[0] = blk;
+	ip.blocks = fs->bsize / 512;
+	ip.size = fs->bsize;
+	ip.links = 2;
+	r = iput(fs, &ip);
+	if (r < 0)
+		return r;
+	dp.links++;
+	r = dir_add(fs, &dp, name, len, ip.ino, EXT2_FT_DIR);
+	if (r < 0) {
+		int w;
+
+		dp.links--;
+		w = iput(fs, &dp);
+		ip.links = 0;
+		free_inode(fs, &ip);
+		return w < 0 ? w : r;
+	}
+	*ino = ip.ino;
+	return 0;
+}
+
+int ext2_symlink(struct ext2_fs *fs, uint32_t dir, const char *name, size_t len, const char *target,
+		 uint32_t uid, uint32_t gid, uint32_t *ino)
+{
+	struct inode dp, ip;
+	size_t tlen = strnlen(target, EXT2_PATH_MAX + 1);
+	int r;
+
+	if (tlen == 0)
+		return -ENOENT;
+	if (tlen > EXT2_PATH_MAX || tlen > fs->bsize)
+		return -ENAMETOOLONG;
+	r = prepare_dir(fs, dir, name, len, &dp);
+	if (r < 0)
+		return r;
+	r = new_inode(fs, group_of(fs, dir), EXT2_S_IFLNK | 0777, uid, gid, &ip);
+	if (r < 0)
+		return r;
+	ip.size = tlen;
+	if (tlen <= FAST_LINK_MAX) {
+		uint8_t raw[NBLOCKS * 4];
+
+		memset(raw, 0, sizeof(raw));
+		memcpy(raw, target, tlen);
+		for (int i = 0; i < NBLOCKS; i++)
+			ip.block[i] = get32(raw + 4 * i);
+	} else {
+		struct bc_buf *b;
+		uint32_t blk;
+
+		r = balloc(fs, group_of(fs, ip.ino), &blk);
+		if (r == 0) {
+			r = bcache_get_zero(&fs->bc, blk, &b);
+			if (r == 0) {
+				memcpy(b->data, target, tlen);
+				bcache_dirty(&fs->bc, b, BC_DATA);
+				bcache_put(&fs->bc, b);
+				ip.block[0] = blk;
+				ip.blocks = fs->bsize / 512;
+			} else {
+				bfree(fs, blk);
+			}
+		}
+		if (r < 0) {
+			ifree(fs, ip.ino, 0);
+			return r;
+		}
+	}
+	r = iput(fs, &ip);
+	if (r == 0)
+		r = dir_add(fs, &dp, name, len, ip.ino, EXT2_FT_SYMLINK);
+	if (r < 0) {
+		ip.links = 0;
+		free_inode(fs, &ip);
+		return r;
+	}
+	*ino = ip.ino;
+	return 0;
+}
+
+/* Take n links from ip before the entry naming it goes. Entries reach
+ * the disk before inodes, so an inode losing its last link is written
+ * first, with the flush between: a crash leaves an entry naming a deleted
+ * inode, which e2fsck -p clears, never a live inode that no entry names,
+ * which it will not reconnect on its own. */
+static int drop_link(struct ext2_fs *fs, struct inode *ip, uint32_t n)
+{
+	int r;
+
+	ip->links = n >= ip->links ? 0 : ip->links - n;
+	ip->ctime = now(fs);
+	r = iput(fs, ip);
+	if (r == 0 && !ip->links)
+		r = bcache_flush(&fs->bc);
+	return r;
+}
+
+/* Find name in dir for removal: dp and the target's inode. */
+static int prepare_remove(struct ext2_fs *fs, uint32_t dir, const char *name, size_t len,
+			  struct inode *dp, struct dloc *loc, struct inode *ip)
+{
+	int r;
+
+	if (fs->rdonly)
+		return -EROFS;
+	r = check_name(name, len);
+	if (r < 0)
+		return r;
+	r = iget_used(fs, dir, dp);
+	if (r < 0)
+		return r;
+	if (!is_type(dp->mode, EXT2_S_IFDIR))
+		return -ENOTDIR;
+	r = dir_find(fs, dp, name, len, loc);
+	if (r < 0)
+		return r;
+	return iget_linked(fs, loc->ino, ip);
+}
+
+int ext2_unlink(struct ext2_fs *fs, uint32_t dir, const char *name, size_t len)
+{
+	struct inode dp, ip;
+	struct dloc loc;
+	int r = prepare_remove(fs, dir, name, len, &dp, &loc, &ip);
+
+	if (r < 0)
+		return r;
+	if (is_type(ip.mode, EXT2_S_IFDIR))
+		return -EISDIR;
+	r = drop_link(fs, &ip, 1);
+	if (r == 0)
+		r = dir_remove(fs, &dp, &loc);
+	if (r < 0)
+		return r;
+	return maybe_free(fs, &ip);
+}
+
+int ext2_rmdir(struct ext2_fs *fs, uint32_t dir, const char *name, size_t len)
+{
+	struct inode dp, ip;
+	struct dloc loc;
+	int r;
+
+	if (name_is(name, len, "."))
+		return -EINVAL;
+	if (name_is(name, len, ".."))
+		return -ENOTEMPTY;
+	r = prepare_remove(fs, dir, name, len, &dp, &loc, &ip);
+	if (r < 0)
+		return r;
+	if (!is_type(ip.mode, EXT2_S_IFDIR))
+		return -ENOTDIR;
+	if (ip.ino == EXT2_ROOT_INO)
+		return -EBUSY;
+	r = dir_is_empty(fs, &ip);
+	if (r < 0)
+		return r;
+	if (!r)
+		return -ENOTEMPTY;
+	r = drop_link(fs, &ip, ip.links);
+	if (r == 0)
+		r = dir_remove(fs, &dp, &loc);
+	if (r < 0)
+		return r;
+	if (dp.links > 2)
+		dp.links--;
+	r = iput(fs, &dp);
+	if (r < 0)
+		return r;
+	return maybe_free(fs, &ip);
+}
+
+int ext2_link(struct ext2_fs *fs, uint32_t ino, uint32_t dir, const char *name, size_t len)
+{
+	struct inode dp, ip;
+	int r = prepare_dir(fs, dir, name, len, &dp);
+
+	if (r < 0)
+		return r;
+	r = iget_used(fs, ino, &ip);
+	if (r < 0)
+		return r;
+	if (is_type(ip.mode, EXT2_S_IFDIR))
+		return -EPERM;
+	if (ip.links >= EXT2_LINK_MAX)
+		return -EMLINK;
+	if (!ip.links)
+		return -ENOENT; /* unlinked while open: stays gone */
+	/* The count goes up on the disk before the new entry appears. */
+	ip.links++;
+	ip.ctime = now(fs);
+	r = iput(fs, &ip);
+	if (r < 0)
+		return r;
+	r = dir_add(fs, &dp, name, len, ino, ftype_of(ip.mode));
+	if (r < 0) {
+		ip.links--;
+		iput(fs, &ip);
+	}
+	return r;
+}
+
+/* Is ino an ancestor of (or equal to) dir? Walks ".." up to the root. */
+static int is_ancestor(struct ext2_fs *fs, uint32_t ino, uint32_t dir)
+{
+	uint32_t cur = dir;
+
+	for (uint32_t steps = 0; steps <= fs->inodes_count; steps++) {
+		struct inode dp;
+		struct dloc loc;
+		int r;
+
+		if (cur == ino)
+			return 1;
+		if (cur == EXT2_ROOT_INO)
+			return 0;
+		r = iget_used(fs, cur, &dp);
+		if (r < 0)
+			return r;
+		r = dir_find(fs, &dp, "..", 2, &loc);
+		if (r < 0)
+			return r == -ENOENT ? -EIO : r;
+		cur = loc.ino;
+	}
+	return -EIO; /* a ".." loop */
+}
+
+int ext2_rename(struct ext2_fs *fs, uint32_t sdir, const char *sname, size_t slen, uint32_t ddir,
+		const char *dname, size_t dlen)
+{
+	struct inode sdp, ddp, ip, old;
+	struct dloc sloc, dloc;
+	int r, isdir, have_old;
+
+	if (fs->rdonly)
+		return -EROFS;
+	r = check_name(sname, slen);
+	if (r == 0)
+		r = check_name(dname, dlen);
+	if (r < 0)
+		return r;
+	if (name_is(sname, slen, ".") || name_is(sname, slen, "..") || name_is(dname, dlen, ".") ||
+	    name_is(dname, dlen, ".."))
+		return -EINVAL;
+	r = prepare_remove(fs, sdir, sname, slen, &sdp, &sloc, &ip);
+	if (r < 0)
+		return r;
+	r = iget_used(fs, ddir, &ddp);
+	if (r < 0)
+		return r;
+	if (!is_type(ddp.mode, EXT2_S_IFDIR))
+		return -ENOTDIR;
+	if (!ddp.links)
+		return -ENOENT;
+	isdir = is_type(ip.mode, EXT2_S_IFDIR);
+	r = dir_find(fs, &ddp, dname, dlen, &dloc);
+	if (r < 0 && r != -ENOENT)
+		return r;
+	have_old = r == 0;
+	if (have_old) {
+		if (dloc.ino == ip.ino)
+			return 0; /* two names of one file: nothing to do */
+		r = iget_linked(fs, dloc.ino, &old);
+		if (r < 0)
+			return r;
+		if (isdir && !is_type(old.mode, EXT2_S_IFDIR))
+			return -ENOTDIR;
+		if (!isdir && is_type(old.mode, EXT2_S_IFDIR))
+			return -EISDIR;
+		if (isdir) {
+			r = dir_is_empty(fs, &old);
+			if (r < 0)
+				return r;
+			if (!r)
+				return -ENOTEMPTY;
+		}
+	}
+	if (isdir && sdir != ddir) {
+		r = is_ancestor(fs, ip.ino, ddir);
+		if (r < 0)
+			return r;
+		if (r)
+			return -EINVAL;
+		if (!have_old && ddp.links >= EXT2_LINK_MAX)
+			return -EMLINK;
+	}
+	/* The new name first, on the disk before the old one goes: a crash
+	 * leaves the file under both names (e2fsck -p fixes the count),
+	 * never under none. */
+	if (have_old) {
+		/* The replaced file loses its link before its entry changes
+		 * (drop_link); a directory loses both of its own. */
+		r = drop_link(fs, &old, is_type(old.mode, EXT2_S_IFDIR) ? old.links : 1);
+		if (r == 0)
+			r = iget_used(fs, ddir, &ddp);
+		if (r == 0)
+			r = dir_retarget(fs, &ddp, &dloc, ip.ino, ftype_of(ip.mode));
+	} else {
+		if (isdir && sdir != ddir)
+			ddp.links++;
+		r = dir_add(fs, &ddp, dname, dlen, ip.ino, ftype_of(ip.mode));
+	}
+	if (r < 0)
+		return r;
+	r = bcache_flush(&fs->bc);
+	if (r < 0)
+		return r;
+	/* A directory moving across gets its new ".." before it loses its
+	 * old name, so that the disk never shows it with two names and the
+	 * wrong ".." (e2fsck -p fixes neither; docs/files.md). */
+	if (isdir && sdir != ddir) {
+		struct dloc up;
+
+		r = dir_find(fs, &ip, "..", 2, &up);
+		if (r == 0)
+			r = dir_retarget(fs, &ip, &up, ddir, EXT2_FT_DIR);
+		if (r == 0)
+			r = bcache_flush(&fs->bc);
+		if (r < 0)
+			return r;
+	}
+	/* sdp may be ddp: reread it after the changes above. */
+	r = iget_used(fs, sdir, &sdp);
+	if (r == 0)
+		r = dir_find(fs, &sdp, sname, slen, &sloc);
+	if (r == 0)
+		r = dir_remove(fs, &sdp, &sloc);
+	if (r < 0)
+		return r;
+	if (isdir && sdir != ddir) {
+		r = iget_used(fs, sdir, &sdp);
+		if (r < 0)
+			return r;
+		if (sdp.links > 2)
+			sdp.links--;
+		r = iput(fs, &sdp);
+		/* Until the old name is gone on the disk the directory has
+		 * two parents there, which e2fsck -p will not repair alone:
+		 * keep that window to these flushes. */
+		if (r == 0)
+			r = bcache_flush(&fs->bc);
+		if (r < 0)
+			return r;
+	}
+	r = iget_used(fs, ip.ino, &ip);
+	if (r < 0)
+		return r;
+	ip.ctime = now(fs);
+	r = iput(fs, &ip);
+	if (r < 0 || !have_old)
+		return r;
+	r = iget_used(fs, old.ino, &old);
+	if (r < 0)
+		return r;
+	/* A replaced directory's ".." counted in ddir. A directory moved in
+	 * from elsewhere brings a ".." that makes up for it; renamed within
+	 * ddir, nothing does. */
+	if (is_type(old.mode, EXT2_S_IFDIR) && sdir == ddir) {
+		r = iget_used(fs, ddir, &ddp);
+		if (r < 0)
+			return r;
+		if (ddp.links > 2)
+			ddp.links--;
+		r = iput(fs, &ddp);
+		if (r < 0)
+			return r;
+	}
+	return maybe_free(fs, &old);
+}
+
+/* ---- directories, listing ------------------------------------------------ */
+
+int ext2_readdir(struct ext2_fs *fs, uint32_t dir, uint64_t *cookie, struct ext2_dirent *de)
+{
+	struct inode dp;
+	uint32_t n;
+	int r = iget_used(fs, dir, &dp);
+
+	if (r < 0)
+		return r;
+	r = dir_blocks(fs, &dp, &n);
+	if (r < 0)
+		return r;
+	while (*cookie < (uint64_t)n * fs->bsize) {
+		uint32_t lb = (uint32_t)(*cookie / fs->bsize),
+			 want = (uint32_t)(*cookie % fs->bsize);
+		uint32_t off = 0;
+		struct bc_buf *b;
+
+		r = dir_block(fs, &dp, lb, &b);
+		if (r < 0)
+			return r;
+		/* From the block's start, to the first entry at or past the
+		 * cookie: a cookie inside an entry (the directory changed)
+		 * resumes at the next one. */
+		while (off < fs->bsize) {
+			const uint8_t *e = b->data + off;
+			uint32_t rec = get16(e + 4);
+
+			if (off >= want && get32(e)) {
+				de->ino = get32(e);
+				de->namelen = (uint8_t)de_namelen(fs, e);
+				de->type = (fs->feat_incompat & INCOMPAT_FILETYPE) ? e[7] : 0;
+				memcpy(de->name, e + DIRENT_HDR, de->namelen);
+				de->name[de->namelen] = '\0';
+				*cookie = (uint64_t)lb * fs->bsize + off + rec;
+				bcache_put(&fs->bc, b);
+				return 1;
+			}
+			off += rec;
+		}
+		bcache_put(&fs->bc, b);
+		*cookie = (uint64_t)(lb + 1) * fs->bsize;
+	}
+	return 0;
+}
+
+/* ---- attributes ---------------------------------------------------------- */
+
+static int change(struct ext2_fs *fs, uint32_t ino, struct inode *ip)
+{
+	if (fs->rdonly)
+		return -EROFS;
+	return iget_used(fs, ino, ip);
+}
+
+int ext2_chmod(struct ext2_fs *fs, uint32_t ino, uint32_t mode)
+{
+	struct inode ip;
+	int r = change(fs, ino, &ip);
+
+	if (r < 0)
+		return r;
+	ip.mode = (ip.mode & EXT2_S_IFMT) | (mode & 07777);
+	ip.ctime = now(fs);
+	return iput(fs, &ip);
+}
+
+int ext2_chown(struct ext2_fs *fs, uint32_t ino, uint32_t uid, uint32_t gid)
+{
+	struct inode ip;
+	int r = change(fs, ino, &ip);
+
+	if (r < 0)
+		return r;
+	ip.uid = uid;
+	ip.gid = gid;
+	ip.ctime = now(fs);
+	return iput(fs, &ip);
+}
+
+int ext2_utimes(struct ext2_fs *fs, uint32_t ino, uint32_t atime, uint32_t mtime)
+{
+	struct inode ip;
+	int r = change(fs, ino, &ip);
+
+	if (r < 0)
+		return r;
+	ip.atime = atime;
+	ip.mtime = mtime;
+	ip.ctime = now(fs);
+	return iput(fs, &ip);
+}
+
+int ext2_statfs(struct ext2_fs *fs, struct ext2_statfs *sf)
+{
+	sf->bsize = fs->bsize;
+	sf->blocks = fs->blocks_count;
+	sf->bfree = fs->free_blocks;
+	sf->bavail = fs->free_blocks > fs->r_blocks ? fs->free_blocks - fs->r_blocks : 0;
+	sf->files = fs->inodes_count;
+	sf->ffree = fs->free_inodes;
+	sf->namemax = EXT2_NAME_MAX;
+	sf->rdonly = fs->rdonly;
+	return 0;
+}
+
+int ext2_release(struct ext2_fs *fs, uint32_t ino)
+{
+	struct inode ip;
+	int r;
+
+	if (fs->rdonly)
+		return 0;
+	r = iget(fs, ino, &ip);
+	if (r < 0)
+		return r;
+	if (ip.links || ip.dtime || !valid_type(ip.mode))
+		return 0;
+	return free_inode(fs, &ip);
+}
+
+/* ---- mount --------------------------------------------------------------- */
+
+size_t ext2_cache_bytes(uint32_t nbufs) { return bcache_mem_size(4096, nbufs); }
+
+static uint32_t rel(uint32_t blk, uint32_t start)
+{
+	return blk >= start ? blk - start : UINT32_MAX;
+}
+
+/* Check group g's descriptor: its bitmaps and inode table lie inside the
+ * group, past its superblock copy, and do not overlap; counts in range. */
+static int check_group(struct ext2_fs *fs, uint32_t g, uint32_t *free_b, uint32_t *free_i)
+{
+	struct bc_buf *b;
+	uint8_t *gd;
+	uint32_t start = group_start(fs, g), n = group_blocks(fs, g), lo = super_area(fs, g);
+	uint32_t bb, ib, it;
+	int r = gd_get(fs, g, &b, &gd);
+
+	if (r < 0)
+		return r;
+	bb = rel(get32(gd + GD_BLOCK_BITMAP), start);
+	ib = rel(get32(gd + GD_INODE_BITMAP), start);
+	it = rel(get32(gd + GD_INODE_TABLE), start);
+	*free_b = get16(gd + GD_FREE_BLOCKS);
+	*free_i = get16(gd + GD_FREE_INODES);
+	bcache_put(&fs->bc, b);
+	/* Offsets into the group (below its start: out of range). */
+	if (bb < lo || bb >= n || ib < lo || ib >= n || it < lo || it >= n ||
+	    fs->inode_table_blocks > n - it || bb == ib ||
+	    (bb >= it && bb - it < fs->inode_table_blocks) ||
+	    (ib >= it && ib - it < fs->inode_table_blocks))
+		return -EIO;
+	if (*free_b > n || *free_i > fs->inodes_per_group)
+		return -EIO;
+	return 0;
+}
+
+int ext2_mount(struct ext2_fs *fs, const struct blockdev *dev, void *cache_mem, size_t cache_bytes,
+	       unsigned flags)
+{
+	uint8_t sb[1024];
+	uint32_t log, bpg, ipg, isz;
+	uint64_t p, maxblk, sumb = 0, sumi = 0;
+	int r;
+
+	memset(fs, 0, offsetof(struct ext2_fs, pathbuf));
+	fs->dev = dev;
+	if (dev->nsectors < (SB_OFFSET + 1024) / BLOCKDEV_SECTOR)
+		return -EINVAL;
+	r = dev->read(dev->ctx, SB_OFFSET / BLOCKDEV_SECTOR, 1024 / BLOCKDEV_SECTOR, sb);
+	if (r < 0)
+		return -EIO;
+	if (get16(sb + SB_MAGIC_OFF) != SB_MAGIC)
+		return -EINVAL;
+	fs->rev = get32(sb + SB_REV);
+	log = get32(sb + SB_LOG_BLOCK_SIZE);
+	if (fs->rev > 1 || log > 2)
+		return -EINVAL;
+	fs->log_bsize = log + 10;
+	fs->bsize = 1024u << log;
+	if (fs->rev == 1) {
+		fs->feat_compat = get32(sb + SB_FEAT_COMPAT);
+		fs->feat_incompat = get32(sb + SB_FEAT_INCOMPAT);
+		fs->feat_ro_compat = get32(sb + SB_FEAT_RO_COMPAT);
+		fs->first_ino = get32(sb + SB_FIRST_INO);
+		isz = get16(sb + SB_INODE_SIZE);
+		fs->rsv_gdt = get16(sb + SB_RESERVED_GDT);
+	} else {
+		fs->first_ino = 11;
+		isz = 128;
+	}
+	if (fs->feat_incompat & ~INCOMPAT_KNOWN)
+		return -EINVAL;
+	fs->rdonly = (flags & EXT2_MOUNT_RDONLY) || (fs->feat_ro_compat & ~RO_COMPAT_KNOWN);
+	fs->blocks_count = get32(sb + SB_BLOCKS_COUNT);
+	fs->inodes_count = get32(sb + SB_INODES_COUNT);
+	fs->first_data_block = get32(sb + SB_FIRST_DATA_BLOCK);
+	fs->free_blocks = get32(sb + SB_FREE_BLOCKS);
+	fs->free_inodes = get32(sb + SB_FREE_INODES);
+	fs->r_blocks = get32(sb + SB_R_BLOCKS);
+	bpg = get32(sb + SB_BLOCKS_PER_GROUP);
+	ipg = get32(sb + SB_INODES_PER_GROUP);
+	fs->blocks_per_group = bpg;
+	fs->inodes_per_group = ipg;
+	fs->inode_size = isz;
+	fs->ptrs = fs->bsize / 4;
+	if (fs->first_data_block != (fs->bsize == 1024 ? 1u : 0u) || bpg == 0 ||
+	    bpg > 8 * fs->bsize || ipg == 0 || ipg > 8 * fs->bsize || isz < 128 ||
+	    isz > fs->bsize || (isz & (isz - 1)) || fs->blocks_count <= fs->first_data_block ||
+	    (uint64_t)fs->blocks_count * (fs->bsize / BLOCKDEV_SECTOR) > dev->nsectors)
+		return -EIO;
+	fs->ngroups = (fs->blocks_count - fs->first_data_block + bpg - 1) / bpg;
+	if ((uint64_t)ipg * fs->ngroups != fs->inodes_count || fs->first_ino <= EXT2_ROOT_INO ||
+	    fs->first_ino > fs->inodes_count || fs->free_blocks > fs->blocks_count ||
+	    fs->free_inodes > fs->inodes_count)
+		return -EIO;
+	fs->gdt_blocks = (uint32_t)(((uint64_t)fs->ngroups * GD_SIZE + fs->bsize - 1) / fs->bsize);
+	fs->inode_table_blocks = (uint32_t)(((uint64_t)ipg * isz + fs->bsize - 1) / fs->bsize);
+	if ((uint64_t)fs->first_data_block + 1 + fs->gdt_blocks + reserved_gdt(fs) >=
+	    fs->blocks_count)
+		return -EIO;
+	/* New inodes carry the extra fields mke2fs gives them. */
+	if (isz > 128) {
+		uint32_t want = get16(sb + SB_WANT_EXTRA_ISIZE),
+			 min = get16(sb + SB_MIN_EXTRA_ISIZE);
+
+		fs->extra_isize = want > min ? want : min;
+		if (fs->extra_isize < 32)
+			fs->extra_isize = 32;
+		if (fs->extra_isize > isz - 128 || fs->extra_isize % 4)
+			fs->extra_isize = 0;
+	}
+	/* The largest file: what the block map reaches, and 32-bit i_blocks. */
+	p = fs->ptrs;
+	maxblk = NDIR + p + p * p + p * p * p;
+	fs->max_size = maxblk * fs->bsize;
+	if (fs->max_size > (1ull << 40))
+		fs->max_size = 1ull << 40;
+	r = bcache_init(&fs->bc, dev, fs->bsize, cache_mem, cache_bytes);
+	if (r < 0)
+		return r;
+	for (uint32_t g = 0; g < fs->ngroups; g++) {
+		uint32_t fb, fi;
+
+		r = check_group(fs, g, &fb, &fi);
+		if (r < 0)
+			return r;
+		sumb += fb;
+		sumi += fi;
+	}
+	/* The descriptors are the truth e2fsck keeps; a superblock whose
+	 * sums disagree gets theirs (they are what allocation uses). */
+	if (sumb > fs->blocks_count || sumi > fs->inodes_count)
+		return -EIO;
+	fs->free_blocks = (uint32_t)sumb;
+	fs->free_inodes = (uint32_t)sumi;
+	{
+		struct inode root;
+
+		r = iget_linked(fs, EXT2_ROOT_INO, &root);
+		if (r < 0)
+			return r;
+		if (!is_type(root.mode, EXT2_S_IFDIR))
+			return -EIO;
+	}
+	fs->mounted = 1;
+	if (!fs->rdonly) {
+		r = sb_update(fs);
+		if (r == 0)
+			r = sb_set_state(fs, 0);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+int ext2_sync(struct ext2_fs *fs)
+{
+	if (fs->rdonly)
+		return 0;
+	return bcache_flush(&fs->bc);
+}
+
+int ext2_unmount(struct ext2_fs *fs)
+{
+	int r = 0;
+
+	if (!fs->mounted)
+		return 0;
+	if (!fs->rdonly) {
+		r = bcache_flush(&fs->bc);
+		if (r == 0)
+			r = sb_set_state(fs, 1);
+	}
+	fs->mounted = 0;
+	return r;
+}

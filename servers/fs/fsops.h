@@ -1,0 +1,101 @@
+/* The file-system server's operations, above the ext2 engine: what a
+ * POSIX call means for a caller with a uid and a gid. Paths are resolved
+ * from the caller's current directory (an inode number the caller's side
+ * keeps); open files are handles into a table of fixed size that the
+ * server shares among its clients, each holding an inode, an offset and
+ * the open flags. Permissions are checked here, with the mode bits, before
+ * the engine is asked (docs/files.md, "The API").
+ *
+ * Independent of the transport (IPC messages or the kernel forwarding
+ * calls), so it is host-tested (tests/host/test_fsops.c) over mke2fs
+ * images. Nothing here allocates: memory stays what the table is, however
+ * many files are opened and closed. */
+#pragma once
+#include <stdint.h>
+
+#include "ext2.h"
+
+#define FS_MAX_OPEN 256
+
+/* Open flags (the server's own values; the C library maps its own). */
+#define FS_O_RDONLY 0x0
+#define FS_O_WRONLY 0x1
+#define FS_O_RDWR 0x2
+#define FS_O_ACCMODE 0x3
+#define FS_O_CREAT 0x10
+#define FS_O_EXCL 0x20
+#define FS_O_TRUNC 0x40
+#define FS_O_APPEND 0x80
+#define FS_O_DIRECTORY 0x100
+#define FS_O_NOFOLLOW 0x200
+
+#define FS_SEEK_SET 0
+#define FS_SEEK_CUR 1
+#define FS_SEEK_END 2
+
+struct fs_file {
+	uint32_t ino; /* 0: slot free */
+	uint32_t flags;
+	uint64_t off;
+};
+
+struct fs_server {
+	struct ext2_fs *fs;
+	struct fs_file files[FS_MAX_OPEN];
+};
+
+/* Serve fs (mounted): installs the inode_open hook, so a file unlinked
+ * while a handle is open keeps its blocks until the last close. */
+void fs_init(struct fs_server *s, struct ext2_fs *fs);
+
+/* Open path: a handle (>= 0) or -errno. mode (permission bits, the
+ * caller's umask already applied) is for a file O_CREAT creates, owned by
+ * the caller. Directories open read-only (for fs_readdir). */
+int fs_open(struct fs_server *s, const struct ext2_cred *c, uint32_t cwd, const char *path,
+	    uint32_t flags, uint32_t mode);
+/* Release the handle; the last close of an unlinked file frees it. */
+int fs_close(struct fs_server *s, int h);
+
+/* At the handle's offset, which moves (O_APPEND: writes go to the end). */
+long fs_read(struct fs_server *s, int h, void *buf, size_t len);
+long fs_write(struct fs_server *s, int h, const void *buf, size_t len);
+/* The new offset, or -EINVAL (negative result, bad whence). */
+int64_t fs_lseek(struct fs_server *s, int h, int64_t off, int whence);
+int fs_fstat(struct fs_server *s, int h, struct ext2_stat *st);
+int fs_ftruncate(struct fs_server *s, int h, uint64_t size);
+/* The next entry of an open directory: 1, 0 at the end, or -errno. */
+int fs_readdir(struct fs_server *s, int h, struct ext2_dirent *de);
+
+int fs_stat(struct fs_server *s, const struct ext2_cred *c, uint32_t cwd, const char *path,
+	    int nofollow, struct ext2_stat *st);
+/* The directory path names, if the caller may search it (for chdir). */
+int fs_chdir(struct fs_server *s, const struct ext2_cred *c, uint32_t cwd, const char *path,
+	     uint32_t *ino);
+int fs_access(struct fs_server *s, const struct ext2_cred *c, uint32_t cwd, const char *path,
+	      int want);
+int fs_mkdir(struct fs_server *s, const struct ext2_cred *c, uint32_t cwd, const char *path,
+	     uint32_t mode);
+int fs_rmdir(struct fs_server *s, const struct ext2_cred *c, uint32_t cwd, const char *path);
+int fs_unlink(struct fs_server *s, const struct ext2_cred *c, uint32_t cwd, const char *path);
+int fs_link(struct fs_server *s, const struct ext2_cred *c, uint32_t cwd, const char *old,
+	    const char *new_path);
+int fs_rename(struct fs_server *s, const struct ext2_cred *c, uint32_t cwd, const char *old,
+	      const char *new_path);
+int fs_symlink(struct fs_server *s, const struct ext2_cred *c, uint32_t cwd, const char *target,
+	       const char *path);
+long fs_readlink(struct fs_server *s, const struct ext2_cred *c, uint32_t cwd, const char *path,
+		 char *buf, size_t size);
+/* chmod: the owner or root; chown: root; utimes: the owner or root. */
+int fs_chmod(struct fs_server *s, const struct ext2_cred *c, uint32_t cwd, const char *path,
+	     uint32_t mode);
+int fs_chown(struct fs_server *s, const struct ext2_cred *c, uint32_t cwd, const char *path,
+	     uint32_t uid, uint32_t gid);
+int fs_utimes(struct fs_server *s, const struct ext2_cred *c, uint32_t cwd, const char *path,
+	      uint32_t atime, uint32_t mtime);
+
+/* Close every handle (at shutdown, before ext2_unmount): files unlinked
+ * while open are freed, or e2fsck would find them deleted without a dtime. */
+void fs_close_all(struct fs_server *s);
+
+/* Open handles (tests: the table must not fill up over time). */
+int fs_open_count(const struct fs_server *s);
