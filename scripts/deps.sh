@@ -14,7 +14,6 @@ qemu-system-misc:qemu-system-riscv64
 opensbi:/usr/lib/riscv64-linux-gnu/opensbi/generic/fw_dynamic.bin
 gdb-multiarch:gdb-multiarch
 cpio:cpio
-e2fsprogs:mke2fs
 device-tree-compiler:fdtput
 e2fsprogs:/sbin/mke2fs
 python3:/usr/bin/python3
