@@ -507,6 +507,28 @@ long sys_ipc_reply(uint64_t token, uint64_t info, uint64_t w0, uint64_t w1, uint
 	return 0;
 }
 
+/* ipc_caller(token, creds): who made the request current holds under
+ * token. Asked for rather than delivered with every message: recv's
+ * registers are all taken (a7 keeps the call number), and storing the
+ * caller's ids into the receiver's frame on every call would cost the
+ * fast path instructions that servers which do not care would pay too
+ * (docs/users.md). The caller is blocked until it is answered, so its ids
+ * are those it called with. */
+long sys_ipc_caller(uint64_t token, uintptr_t ucreds)
+{
+	struct proc *c = caller_of(token);
+	if (!c)
+		return -ESRCH;
+	struct lde_creds cr = {
+		.pid = c->pid,
+		.uid = c->uid,
+		.euid = c->euid,
+		.gid = c->gid,
+		.egid = c->egid,
+	};
+	return copyout(&current->mm, ucreds, &cr, sizeof cr);
+}
+
 /* Everything but the fast path of reply_recv. */
 static __attribute__((noinline)) long ipc_reply_recv_slow(struct file *f, uint64_t info,
 							  struct proc *c)

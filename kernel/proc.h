@@ -70,6 +70,22 @@ struct proc {
 	long ipc_token;		 /* its reply token: pid and slot */
 	struct ntfn *bound_ntfn; /* consulted by recv */
 
+	/* The notes' real UID and GID, and the effective ones that decide
+	 * what the process may do (proc_may_signal, proc_is_root): 16 bits
+	 * each, as picolibc's uid_t and gid_t. Inherited by fork, kept by
+	 * exec, changed by setuid and setgid (docs/users.md). Outside what
+	 * proc_alloc clears, since every process has them from its creator:
+	 * fork copies the one word, proc_spawn_init sets init's. */
+	union {
+		struct {
+			uint16_t uid, euid, gid, egid;
+		};
+		uint64_t creds;
+	};
+	/* The parent sleeps here in wait(). Set up once at boot: nobody waits
+	 * on a free slot's queue, so it is empty whenever the slot is reused. */
+	struct waitq child_exit;
+
 	/* Everything from here on is the process's: proc_alloc clears it
 	 * (PROC_PER_PROCESS is its first field). */
 
@@ -102,8 +118,7 @@ struct proc {
 	/* lifecycle */
 	bool killed; /* set by kill(); acted on before U-mode */
 	int killsig;
-	int exit_status;	 /* wait() status word, valid in P_ZOMBIE */
-	struct waitq child_exit; /* the parent sleeps here in wait() */
+	int exit_status; /* wait() status word, valid in P_ZOMBIE */
 
 	/* accounting (sched.c, syscall.c). CPU time is measured exactly at
 	 * every switch; how it splits between U- and S-mode is sampled by the
@@ -135,6 +150,15 @@ int proc_kill(int pid, int sig);
  * itself. */
 int proc_kill_user(int pid, int sig);
 bool proc_is_init(const struct proc *p);
+/* May caller send a signal to target? The one permission rule of kill:
+ * init only by init; otherwise root (euid 0) always, anyone else only a
+ * process whose real or effective uid is its own real or effective uid. */
+bool proc_may_signal(const struct proc *caller, const struct proc *target);
+/* Has p root's rights (effective uid 0)? For the system-wide operations:
+ * powering off, devices, another user's terminal group. */
+static inline bool proc_is_root(const struct proc *p) { return p->euid == 0; }
+long proc_setuid(long uid);
+long proc_setgid(long gid);
 int proc_setpgid(int pid, int pgid);
 /* Kill the current process for a fault in U-mode, with one console line. */
 void proc_fault(const char *cause, int sig, uint64_t pc, uint64_t addr) __attribute__((noreturn));

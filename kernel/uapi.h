@@ -98,7 +98,11 @@ struct lde_procinfo {
 	int32_t state; /* enum lde_proc_state */
 	int32_t killed;
 	int32_t pgid;
-	int32_t pad;
+	/* The real user and group ids, 16 bits as picolibc's uid_t and gid_t
+	 * (the effective ones equal them: setuid and setgid change both, and
+	 * there are no set-user-ID programs). */
+	uint16_t uid;
+	uint16_t gid;
 	char name[LDE_NAME_MAX];
 	char wchan[LDE_NAME_MAX]; /* what a sleeping process waits for */
 	uint64_t cpu_us;	  /* CPU time, measured at every context switch */
@@ -170,6 +174,19 @@ struct lde_lease {
 	uint64_t addr;
 	uint64_t len;
 	uint64_t flags;
+};
+
+/* ipc_caller(token, &creds): who made the call a server holds (token as
+ * recv returned it): its pid and its real and effective ids, as they were
+ * at the call (a caller cannot change them while it waits). ESRCH if the
+ * token names no request the server holds. */
+struct lde_creds {
+	int32_t pid;
+	uint32_t uid;
+	uint32_t euid;
+	uint32_t gid;
+	uint32_t egid;
+	int32_t pad;
 };
 
 /* Notification words: bit 63 is never set (results are non-negative). */
