@@ -44,8 +44,10 @@ static struct proc *proc_alloc(void)
 		memset(&p->PROC_PER_PROCESS, 0,
 		       sizeof *p - offsetof(struct proc, PROC_PER_PROCESS));
 		p->pid = next_pid++;
-		p->ipc_token = (long)p->pid << 8 | i; /* ipc.c: a reply names its caller so */
-		p->state = P_SLEEPING;		      /* not runnable until the caller says so */
+		/* ipc.c: a reply names its caller so; its ids are added by
+		 * whoever gives it some (fork; init's are 0). */
+		p->ipc_token = (long)LDE_TOKEN(p->pid, 0, 0, i);
+		p->state = P_SLEEPING; /* not runnable until the caller says so */
 		/* First swtch into it "returns" into trap_return on its stack. */
 		p->ctx.ra = (uint64_t)proc_start_pc;
 		p->ctx.sp = (uint64_t)p->tf;
@@ -121,6 +123,7 @@ long proc_fork(void)
 	*(struct name_copy *)child->name = *(const struct name_copy *)parent->name;
 	child->pgid = parent->pgid;
 	child->creds = parent->creds;
+	child->ipc_token |= (long)(child->creds >> 32 << 8); /* proc_alloc left them 0 */
 	child->trace = parent->trace;
 	child->parent = parent;
 	sched_make_runnable(child);
@@ -312,13 +315,13 @@ long proc_setuid(long uid)
 	struct proc *p = current;
 	if (uid < 0 || uid > ID_MAX)
 		return -EINVAL;
-	if (p->euid == 0) {
+	if (p->euid == 0)
 		p->uid = p->euid = (uint16_t)uid;
-		return 0;
-	}
-	if ((uint16_t)uid != p->uid && (uint16_t)uid != p->euid)
+	else if ((uint16_t)uid == p->uid || (uint16_t)uid == p->euid)
+		p->euid = (uint16_t)uid;
+	else
 		return -EPERM;
-	p->euid = (uint16_t)uid;
+	proc_token_creds(p);
 	return 0;
 }
 
@@ -328,13 +331,13 @@ long proc_setgid(long gid)
 	struct proc *p = current;
 	if (gid < 0 || gid > ID_MAX)
 		return -EINVAL;
-	if (p->euid == 0) {
+	if (p->euid == 0)
 		p->gid = p->egid = (uint16_t)gid;
-		return 0;
-	}
-	if ((uint16_t)gid != p->gid && (uint16_t)gid != p->egid)
+	else if ((uint16_t)gid == p->gid || (uint16_t)gid == p->egid)
+		p->egid = (uint16_t)gid;
+	else
 		return -EPERM;
-	p->egid = (uint16_t)gid;
+	proc_token_creds(p);
 	return 0;
 }
 

@@ -67,7 +67,7 @@ struct proc {
 	uint32_t ipc_exit_refs;	 /* what exit must release: requests held, + 1 if bound */
 	struct proc *ipc_server; /* IPC_REPLY: who holds the request */
 	long ipc_ret;		 /* the result a waker leaves for a blocked process */
-	long ipc_token;		 /* its reply token: pid and slot */
+	long ipc_token;		 /* its reply token: LDE_TOKEN(pid, euid, egid, slot) */
 	struct ntfn *bound_ntfn; /* consulted by recv */
 
 	/* The notes' real UID and GID, and the effective ones that decide
@@ -78,9 +78,9 @@ struct proc {
 	 * fork copies the one word, proc_spawn_init sets init's. */
 	union {
 		struct {
-			uint16_t uid, euid, gid, egid;
+			uint16_t uid, gid, euid, egid;
 		};
-		uint64_t creds;
+		uint64_t creds; /* the effective ids in the high half: the token's */
 	};
 	/* The parent sleeps here in wait(). Set up once at boot: nobody waits
 	 * on a free slot's queue, so it is empty whenever the slot is reused. */
@@ -157,6 +157,12 @@ bool proc_may_signal(const struct proc *caller, const struct proc *target);
 /* Has p root's rights (effective uid 0)? For the system-wide operations:
  * powering off, devices, another user's terminal group. */
 static inline bool proc_is_root(const struct proc *p) { return p->euid == 0; }
+/* Make p's reply token carry its present effective ids (fork, setuid). */
+static inline void proc_token_creds(struct proc *p)
+{
+	uint64_t keep = ~(0xffffffffULL << 8); /* pid and slot */
+	p->ipc_token = (long)(((uint64_t)p->ipc_token & keep) | (p->creds >> 32) << 8);
+}
 long proc_setuid(long uid);
 long proc_setgid(long gid);
 int proc_setpgid(int pid, int pgid);

@@ -395,7 +395,7 @@ static uint64_t pick_any(void)
 }
 
 /* IPC: an info word (label, lease count, descriptor field, now and then
- * reserved bits), a reply token (a pid and slot that may name a caller), and
+ * reserved bits), a reply token (a pid, ids and slot that may name a caller), and
  * an array of random leases. */
 static uint64_t pick_info(void)
 {
@@ -408,8 +408,15 @@ static uint64_t pick_info(void)
 
 static uint64_t pick_token(void)
 {
-	return chance(70) ? (uint64_t)(sentinel_pid + (int)below(400)) << 8 | below(70)
-			  : pick_int();
+	/* Mostly a token a caller of the fuzzer's could have: its ids (its
+	 * own, 1000's or root's), a recent pid, a slot or just past the table. */
+	uint64_t pid = (uint64_t)(sentinel_pid + (int)below(400)), uid, gid;
+	switch (below(3)) {
+	case 0: uid = lde_sys_geteuid(), gid = lde_sys_getegid(); break;
+	case 1: uid = gid = 1000; break;
+	default: uid = gid = 0; break;
+	}
+	return chance(70) ? LDE_TOKEN(pid, uid, gid, below(70)) : pick_int();
 }
 
 static uint64_t pick_leases(void)

@@ -9,8 +9,9 @@
  *     user's process; nor may it set the terminal's group to theirs;
  *   devices: the device manager and an open device, inherited from
  *     root, are useless to a user (EPERM), not to a root child;
- *   ipc: a server learns each caller's pid, uid and gid (ipc_caller), 0
- *     from root and 1000 from a client that dropped; ESRCH once answered;
+ *   ipc: a server learns each caller's uid and gid from the reply token,
+ *     and its pid and ids from ipc_caller: 0 from root's client and 1000
+ *     from one that dropped; ipc_caller ESRCH once answered;
  *   poweroff: init itself, once it has dropped root, cannot power off. */
 #include "t_util.h"
 
@@ -270,14 +271,20 @@ static void test_ipc(void)
 		for (int i = 0; i < 2; i++) {
 			struct lde_msg m;
 			CHECK_EQ(ipc_recv(ep, &m), 7);
+			/* The token says who calls; ipc_caller says it again, with
+			 * the whole pid and the real ids. */
+			CHECK_EQ(LDE_TOKEN_UID(m.token), i ? USER : 0);
+			CHECK_EQ(LDE_TOKEN_GID(m.token), i ? USER : 0);
 			struct lde_creds cr;
 			CHECK_EQ(ipc_caller(m.token, &cr), 0);
 			CHECK_EQ(cr.uid, i ? USER : 0);
 			CHECK_EQ(cr.euid, i ? USER : 0);
 			CHECK_EQ(cr.gid, i ? USER : 0);
 			CHECK_EQ(cr.egid, i ? USER : 0);
-			printf("users: server: call from pid %d uid %u gid %u\n", (int)cr.pid,
-			       (unsigned)cr.uid, (unsigned)cr.gid);
+			printf("users: server: call from pid %d uid %u gid %u (token: uid %u gid "
+			       "%u)\n",
+			       (int)cr.pid, (unsigned)cr.uid, (unsigned)cr.gid,
+			       (unsigned)LDE_TOKEN_UID(m.token), (unsigned)LDE_TOKEN_GID(m.token));
 			long token = m.token;
 			m.info = LDE_MSG_INFO(7, 0, -1);
 			m.w[0] = (uint64_t)cr.pid;

@@ -24,8 +24,8 @@ TESTS = [
                 r"^users: uid 1000 may signal its own processes, not root's or uid 1001's \(EPERM\); "
                 r"kill\(-1\) reached only its own, then EPERM; root killed uid 1001's$",
                 r"^users: dev_open, dev_map, dev_dma, dev_irq_bind by uid 1000: EPERM$",
-                r"^users: server: call from pid \d+ uid 0 gid 0$",
-                r"^users: server: call from pid \d+ uid 1000 gid 1000$",
+                r"^users: server: call from pid \d+ uid 0 gid 0 \(token: uid 0 gid 0\)$",
+                r"^users: server: call from pid \d+ uid 1000 gid 1000 \(token: uid 1000 gid 1000\)$",
                 r"^users: ipc_caller: uid 0 from root's client, 1000 from the user's; ESRCH once "
                 r"answered$",
                 r"^users: init as uid 1000: poweroff EPERM$",
