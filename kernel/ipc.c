@@ -515,12 +515,11 @@ long sys_ipc_reply(uint64_t token, uint64_t info, uint64_t w0, uint64_t w1, uint
 }
 
 /* ipc_caller(token, creds): who made the request current holds under
- * token. Asked for rather than delivered with every message: recv's
- * registers are all taken (a7 keeps the call number), and storing the
- * caller's ids into the receiver's frame on every call would cost the
- * fast path instructions that servers which do not care would pay too
- * (docs/users.md). The caller is blocked until it is answered, so its ids
- * are those it called with. */
+ * token. The token itself carries the effective ids and the pid's low
+ * bits; this adds the whole pid and the real ids, for the server that
+ * needs them, asked for rather than delivered with every message so that
+ * the fast path copies nothing more (docs/users.md). The caller is blocked
+ * until it is answered, so its ids are those it called with. */
 long sys_ipc_caller(uint64_t token, uintptr_t ucreds)
 {
 	struct proc *c = caller_of(token);

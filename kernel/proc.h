@@ -145,9 +145,9 @@ long proc_wait(uint64_t ustatus);
 /* The kernel's own signals (Ctrl-C, the out-of-memory killer): pid > 0:
  * that process; pid < 0: every process in group -pid. */
 int proc_kill(int pid, int sig);
-/* kill() as a process asks for it: the same, with -1 meaning every
- * process but init and the caller, and init refused (EPERM) to all but
- * itself. */
+/* kill() as a process asks for it: each target only if proc_may_signal
+ * says so (EPERM if none may be), and -1 meaning every process but init
+ * and the caller. */
 int proc_kill_user(int pid, int sig);
 bool proc_is_init(const struct proc *p);
 /* May caller send a signal to target? The one permission rule of kill:
