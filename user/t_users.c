@@ -266,8 +266,9 @@ static void test_ipc(void)
 	CHECK(ep >= 0);
 	pid_t server = fork();
 	if (server == 0) {
-		/* Root's client first, then the user's: the server waits each
-		 * time, so each call takes the fast path. */
+		/* Root's client first, then the user's. The server is usually
+		 * waiting already, so the calls take the fast path; a queued call
+		 * (the slow path) gets the same token. */
 		for (int i = 0; i < 2; i++) {
 			struct lde_msg m;
 			CHECK_EQ(ipc_recv(ep, &m), 7);
