@@ -10,8 +10,9 @@
  *   devices: the device manager and an open device, inherited from
  *     root, are useless to a user (EPERM), not to a root child;
  *   ipc: a server learns each caller's uid and gid from the reply token,
- *     and its pid and ids from ipc_caller: 0 from root's client and 1000
- *     from one that dropped; ipc_caller ESRCH once answered;
+ *     and its pid and ids from ipc_caller: 0 from root's client, 1000 and
+ *     1234 from clients that dropped (the last one queued before the
+ *     server received); ipc_caller ESRCH once answered;
  *   poweroff: init itself, once it has dropped root, cannot power off. */
 #include "t_util.h"
 
@@ -260,28 +261,37 @@ static pid_t client(int ep, long uid)
 	return pid;
 }
 
+#define QUEUED 1234 /* the third client's ids */
+
 static void test_ipc(void)
 {
+	static const unsigned ids[3] = { 0, USER, QUEUED };
 	int ep = ep_create();
 	CHECK(ep >= 0);
+	int go[2];
+	CHECK_EQ(pipe(go), 0);
 	pid_t server = fork();
 	if (server == 0) {
-		/* Root's client first, then the user's. The server is usually
-		 * waiting already, so the calls take the fast path; a queued call
-		 * (the slow path) gets the same token. */
-		for (int i = 0; i < 2; i++) {
+		/* Root's client, then the user's: the server is usually waiting
+		 * already, so those calls take the fast path. Then one queued
+		 * before the server receives (the slow path), from uid 1234:
+		 * the server waits on the pipe until it is queued. */
+		for (int i = 0; i < 3; i++) {
+			char b;
+			if (i == 2)
+				CHECK_EQ(read(go[0], &b, 1), 1);
 			struct lde_msg m;
 			CHECK_EQ(ipc_recv(ep, &m), 7);
 			/* The token says who calls; ipc_caller says it again, with
 			 * the whole pid and the real ids. */
-			CHECK_EQ(LDE_TOKEN_UID(m.token), i ? USER : 0);
-			CHECK_EQ(LDE_TOKEN_GID(m.token), i ? USER : 0);
+			CHECK_EQ(LDE_TOKEN_UID(m.token), ids[i]);
+			CHECK_EQ(LDE_TOKEN_GID(m.token), ids[i]);
 			struct lde_creds cr;
 			CHECK_EQ(ipc_caller(m.token, &cr), 0);
-			CHECK_EQ(cr.uid, i ? USER : 0);
-			CHECK_EQ(cr.euid, i ? USER : 0);
-			CHECK_EQ(cr.gid, i ? USER : 0);
-			CHECK_EQ(cr.egid, i ? USER : 0);
+			CHECK_EQ(cr.uid, ids[i]);
+			CHECK_EQ(cr.euid, ids[i]);
+			CHECK_EQ(cr.gid, ids[i]);
+			CHECK_EQ(cr.egid, ids[i]);
 			printf("users: server: call from pid %d uid %u gid %u (token: uid %u gid "
 			       "%u)\n",
 			       (int)cr.pid, (unsigned)cr.uid, (unsigned)cr.gid,
@@ -302,20 +312,24 @@ static void test_ipc(void)
 		child_done();
 	}
 	CHECK_EQ(wait_state(server, LDE_P_SLEEPING, 5000), 0);
-	pid_t c0 = client(ep, -1);
-	CHECK_EQ(reap(c0), 0);
+	CHECK_EQ(reap(client(ep, -1)), 0);
 	CHECK_EQ(wait_state(server, LDE_P_SLEEPING, 5000), 0);
-	pid_t c1 = client(ep, USER);
+	CHECK_EQ(reap(client(ep, USER)), 0);
+	pid_t c2 = client(ep, QUEUED);
+	CHECK_EQ(wait_state(c2, LDE_P_SLEEPING, 5000), 0); /* queued: nobody receives */
+	CHECK_EQ(write(go[1], "g", 1), 1);
 	/* The server and the client end in either order. */
 	for (int n = 0; n < 2; n++) {
 		int st = -1;
 		pid_t got = wait(&st);
-		CHECK(got == c1 || got == server);
+		CHECK(got == c2 || got == server);
 		CHECK_EQ(st, 0);
 	}
+	CHECK_EQ(close(go[0]), 0);
+	CHECK_EQ(close(go[1]), 0);
 	CHECK_EQ(close(ep), 0);
-	printf("users: ipc_caller: uid 0 from root's client, 1000 from the user's; ESRCH once "
-	       "answered\n");
+	printf("users: the caller's ids: 0 from root's client, 1000 and 1234 from users' (one "
+	       "queued); ipc_caller ESRCH once answered\n");
 }
 
 int main(int argc, char **argv)

@@ -26,11 +26,15 @@ TESTS = [
                 r"^users: dev_open, dev_map, dev_dma, dev_irq_bind by uid 1000: EPERM$",
                 r"^users: server: call from pid \d+ uid 0 gid 0 \(token: uid 0 gid 0\)$",
                 r"^users: server: call from pid \d+ uid 1000 gid 1000 \(token: uid 1000 gid 1000\)$",
-                r"^users: ipc_caller: uid 0 from root's client, 1000 from the user's; ESRCH once "
-                r"answered$",
+                r"^users: server: call from pid \d+ uid 1234 gid 1234 \(token: uid 1234 gid 1234\)$",
+                r"^users: the caller's ids: 0 from root's client, 1000 and 1234 from users' \(one "
+                r"queued\); ipc_caller ESRCH once answered$",
                 r"^users: init as uid 1000: poweroff EPERM$",
                 r"^PASS: t_users$", r"init \(pid 1\) exited with status 0"],
      "reject": TROUBLE},
+    # The same with a process switch at every tick: no check depends on who runs first.
+    {"name": "users_t_users_q1", "append": "quantum=1 init=/t_users", "timeout": 60,
+     "expect": [r"^PASS: t_users$", r"init \(pid 1\) exited with status 0"], "reject": TROUBLE},
     # The default shell is uid 1000's: '$', id, ps's UID column (init is
     # root's), and init out of its reach.
     sh("users_sh_default_uid", [send("id\n"), expect(r"^uid=1000 gid=1000$"), expect(PROMPT),
