@@ -27,6 +27,7 @@ void proc_init(void)
 		struct proc *p = &proc_table[i];
 		p->tf = arch_kstack_frame(i);
 		list_init(&p->link);
+		waitq_init(&p->child_exit, "wait");
 		p->state = P_UNUSED;
 	}
 }
@@ -43,9 +44,10 @@ static struct proc *proc_alloc(void)
 		memset(&p->PROC_PER_PROCESS, 0,
 		       sizeof *p - offsetof(struct proc, PROC_PER_PROCESS));
 		p->pid = next_pid++;
-		p->ipc_token = (long)p->pid << 8 | i; /* ipc.c: a reply names its caller so */
-		p->state = P_SLEEPING;		      /* not runnable until the caller says so */
-		waitq_init(&p->child_exit, "wait");
+		/* ipc.c: a reply names its caller so; its ids are added by
+		 * whoever gives it some (fork; init's are 0). */
+		p->ipc_token = (long)LDE_TOKEN(p->pid, 0, 0, i);
+		p->state = P_SLEEPING; /* not runnable until the caller says so */
 		/* First swtch into it "returns" into trap_return on its stack. */
 		p->ctx.ra = (uint64_t)proc_start_pc;
 		p->ctx.sp = (uint64_t)p->tf;
@@ -75,6 +77,7 @@ int proc_spawn_init(const char *path, int argc, char **argv)
 	file_put(con);
 	p->pgid = p->pid;
 	p->umask = 022;
+	p->creds = 0; /* root: uid, euid, gid and egid 0 */
 	p->trace = syscall_trace_all;
 	init_proc = p;
 	current = p; /* exec works on current */
@@ -124,6 +127,8 @@ long proc_fork(void)
 	} __attribute__((aligned(8)));
 	*(struct name_copy *)child->name = *(const struct name_copy *)parent->name;
 	child->pgid = parent->pgid;
+	child->creds = parent->creds;
+	child->ipc_token |= (long)(child->creds >> 32 << 8); /* proc_alloc left them 0 */
 	child->trace = parent->trace;
 	child->parent = parent;
 	sched_make_runnable(child);
@@ -259,22 +264,32 @@ int proc_kill(int pid, int sig)
 
 bool proc_is_init(const struct proc *p) { return p == init_proc; }
 
-/* Only init may signal init: any other process could otherwise end the
- * system (there are no users yet to tell who may). kill(-1) is not "group
- * 1" but, as in POSIX, every process the caller may signal: everyone but
- * init and, as Linux does, the caller itself. A group that holds init
- * (init may join any group) is signalled without it. EPERM when every
- * target was refused, ESRCH when there was none. */
+bool proc_may_signal(const struct proc *caller, const struct proc *target)
+{
+	/* Init's death ends the system: not even root may cause it. */
+	if (target == init_proc)
+		return caller == init_proc;
+	if (caller->euid == 0)
+		return true;
+	return caller->uid == target->uid || caller->uid == target->euid ||
+	       caller->euid == target->uid || caller->euid == target->euid;
+}
+
+/* kill(pid, sig) with proc_may_signal deciding each target. kill(-1) is not
+ * "group 1" but, as in POSIX, every process the caller may signal, but
+ * init and, as Linux does, the caller itself. A group is signalled in
+ * those of its members the caller may signal (so without init, which may
+ * join any group). EPERM when targets existed and every one was refused,
+ * ESRCH when there was none. */
 int proc_kill_user(int pid, int sig)
 {
 	if (sig < 0 || sig >= LDE_NSIG || pid == 0 || pid == INT32_MIN)
 		return -EINVAL;
-	bool from_init = current == init_proc;
 	if (pid > 0) {
 		struct proc *p = proc_by_pid(pid);
 		if (!p)
 			return -ESRCH;
-		if (p == init_proc && !from_init)
+		if (!proc_may_signal(current, p))
 			return -EPERM;
 		kill_one(p, sig);
 		return 0;
@@ -284,16 +299,55 @@ int proc_kill_user(int pid, int sig)
 		struct proc *p = &proc_table[i];
 		if (p->state == P_UNUSED)
 			continue;
-		if (pid == -1 ? p == current : p->pgid != -pid)
+		if (pid == -1 ? p == current || p == init_proc : p->pgid != -pid)
 			continue;
-		if (p == init_proc && (pid == -1 || !from_init)) {
+		if (!proc_may_signal(current, p)) {
 			refused = 1;
 			continue;
 		}
 		kill_one(p, sig);
 		found = 1;
 	}
-	return found ? 0 : refused && pid != -1 ? -EPERM : -ESRCH;
+	return found ? 0 : refused ? -EPERM : -ESRCH;
+}
+
+/* An id setuid or setgid may take: what uid_t and gid_t (16 bits in
+ * picolibc) can hold, but (uid_t)-1, which means "no id". */
+#define ID_MAX 65534
+
+/* setuid(uid), as POSIX: root (euid 0) sets both the real and the
+ * effective uid, so a root process that drops to a user cannot come back;
+ * anyone else may only set its effective uid to its real or effective one
+ * (with no set-user-ID programs, the two never differ yet). */
+long proc_setuid(long uid)
+{
+	struct proc *p = current;
+	if (uid < 0 || uid > ID_MAX)
+		return -EINVAL;
+	if (p->euid == 0)
+		p->uid = p->euid = (uint16_t)uid;
+	else if ((uint16_t)uid == p->uid || (uint16_t)uid == p->euid)
+		p->euid = (uint16_t)uid;
+	else
+		return -EPERM;
+	proc_token_creds(p);
+	return 0;
+}
+
+/* setgid(gid): the same rule for groups, root still being euid 0. */
+long proc_setgid(long gid)
+{
+	struct proc *p = current;
+	if (gid < 0 || gid > ID_MAX)
+		return -EINVAL;
+	if (p->euid == 0)
+		p->gid = p->egid = (uint16_t)gid;
+	else if ((uint16_t)gid == p->gid || (uint16_t)gid == p->egid)
+		p->egid = (uint16_t)gid;
+	else
+		return -EPERM;
+	proc_token_creds(p);
+	return 0;
 }
 
 /* setpgid(pid, pgid), as POSIX: pid 0 is the caller, pgid 0 means pgid =
@@ -368,6 +422,8 @@ void proc_fill_info(struct proc *p, struct lde_procinfo *info)
 	info->state = p->state;
 	info->killed = p->killed;
 	info->pgid = p->pgid;
+	info->uid = p->uid;
+	info->gid = p->gid;
 	memcpy(info->name, p->name, LDE_NAME_MAX);
 	if (p->state == P_SLEEPING && p->waiting_on)
 		strlcpy(info->wchan, p->waiting_on->name, LDE_NAME_MAX);
@@ -396,13 +452,13 @@ static const char *state_name(enum proc_state s)
 /* The kernel's process dump (Ctrl-P): safe to call from any trap. */
 void proc_dump(void)
 {
-	klog("PID  PPID STATE     NAME             WAITING ON\n");
+	klog("PID  PPID   UID STATE     NAME             WAITING ON\n");
 	for (int i = 0; i < NPROC; i++) {
 		struct proc *p = &proc_table[i];
 		if (p->state == P_UNUSED)
 			continue;
-		klog("%3d  %4d %-9s %-16s %s\n", p->pid, p->parent ? p->parent->pid : 0,
-		     state_name(p->state), p->name,
+		klog("%3d  %4d %5u %-9s %-16s %s\n", p->pid, p->parent ? p->parent->pid : 0,
+		     (unsigned)p->uid, state_name(p->state), p->name,
 		     p->state == P_SLEEPING && p->waiting_on ? p->waiting_on->name : "-");
 	}
 }

@@ -69,8 +69,24 @@ struct proc {
 	uint32_t ipc_exit_refs;	 /* what exit must release: requests held, + 1 if bound */
 	struct proc *ipc_server; /* IPC_REPLY: who holds the request */
 	long ipc_ret;		 /* the result a waker leaves for a blocked process */
-	long ipc_token;		 /* its reply token: pid and slot */
+	long ipc_token;		 /* its reply token: LDE_TOKEN(pid, euid, egid, slot) */
 	struct ntfn *bound_ntfn; /* consulted by recv */
+
+	/* The notes' real UID and GID, and the effective ones that decide
+	 * what the process may do (proc_may_signal, proc_is_root): 16 bits
+	 * each, as picolibc's uid_t and gid_t. Inherited by fork, kept by
+	 * exec, changed by setuid and setgid (docs/users.md). Outside what
+	 * proc_alloc clears, since every process has them from its creator:
+	 * fork copies the one word, proc_spawn_init sets init's. */
+	union {
+		struct {
+			uint16_t uid, gid, euid, egid;
+		};
+		uint64_t creds; /* the effective ids in the high half: the token's */
+	};
+	/* The parent sleeps here in wait(). Set up once at boot: nobody waits
+	 * on a free slot's queue, so it is empty whenever the slot is reused. */
+	struct waitq child_exit;
 
 	/* Everything from here on is the process's: proc_alloc clears it
 	 * (PROC_PER_PROCESS is its first field). */
@@ -112,8 +128,7 @@ struct proc {
 	/* lifecycle */
 	bool killed; /* set by kill(); acted on before U-mode */
 	int killsig;
-	int exit_status;	 /* wait() status word, valid in P_ZOMBIE */
-	struct waitq child_exit; /* the parent sleeps here in wait() */
+	int exit_status; /* wait() status word, valid in P_ZOMBIE */
 
 	/* accounting (sched.c, syscall.c). CPU time is measured exactly at
 	 * every switch; how it splits between U- and S-mode is sampled by the
@@ -129,18 +144,10 @@ struct proc {
 #define PROC_PER_PROCESS state
 
 /* The caller's identity a file server is told (uapi_fs.h's LDE_FS_CRED):
- * lde has no users yet, so every process is uid 0, gid 0. Processes with
- * users replace this one accessor. */
-static inline uint32_t proc_uid(const struct proc *p)
-{
-	(void)p;
-	return 0;
-}
-static inline uint32_t proc_gid(const struct proc *p)
-{
-	(void)p;
-	return 0;
-}
+ * the effective ids, which decide what a process may do to a file, as
+ * POSIX has it. */
+static inline uint32_t proc_uid(const struct proc *p) { return p->euid; }
+static inline uint32_t proc_gid(const struct proc *p) { return p->egid; }
 
 extern struct proc proc_table[NPROC];
 extern struct proc *current;
@@ -154,11 +161,26 @@ long proc_wait(uint64_t ustatus);
 /* The kernel's own signals (Ctrl-C, the out-of-memory killer): pid > 0:
  * that process; pid < 0: every process in group -pid. */
 int proc_kill(int pid, int sig);
-/* kill() as a process asks for it: the same, with -1 meaning every
- * process but init and the caller, and init refused (EPERM) to all but
- * itself. */
+/* kill() as a process asks for it: each target only if proc_may_signal
+ * says so (EPERM if none may be), and -1 meaning every process but init
+ * and the caller. */
 int proc_kill_user(int pid, int sig);
 bool proc_is_init(const struct proc *p);
+/* May caller send a signal to target? The one permission rule of kill:
+ * init only by init; otherwise root (euid 0) always, anyone else only a
+ * process whose real or effective uid is its own real or effective uid. */
+bool proc_may_signal(const struct proc *caller, const struct proc *target);
+/* Has p root's rights (effective uid 0)? For the system-wide operations:
+ * powering off, devices, another user's terminal group. */
+static inline bool proc_is_root(const struct proc *p) { return p->euid == 0; }
+/* Make p's reply token carry its present effective ids (fork, setuid). */
+static inline void proc_token_creds(struct proc *p)
+{
+	uint64_t keep = ~(0xffffffffULL << 8); /* pid and slot */
+	p->ipc_token = (long)(((uint64_t)p->ipc_token & keep) | (p->creds >> 32) << 8);
+}
+long proc_setuid(long uid);
+long proc_setgid(long gid);
 int proc_setpgid(int pid, int pgid);
 /* Kill the current process for a fault in U-mode, with one console line. */
 void proc_fault(const char *cause, int sig, uint64_t pc, uint64_t addr) __attribute__((noreturn));

@@ -98,7 +98,11 @@ struct lde_procinfo {
 	int32_t state; /* enum lde_proc_state */
 	int32_t killed;
 	int32_t pgid;
-	int32_t pad;
+	/* The real user and group ids, 16 bits as picolibc's uid_t and gid_t
+	 * (the effective ones equal them: setuid and setgid change both, and
+	 * there are no set-user-ID programs). */
+	uint16_t uid;
+	uint16_t gid;
 	char name[LDE_NAME_MAX];
 	char wchan[LDE_NAME_MAX]; /* what a sleeping process waits for */
 	uint64_t cpu_us;	  /* CPU time, measured at every context switch */
@@ -155,9 +159,19 @@ struct lde_meminfo {
  *     a6 = the caller's reply token
  *   ipc_reply(token, info, w0, w1, w2, w3) -> 0, always
  *   ipc_reply_recv(fd, info, w0, w1, w2, w3), a6 = token -> as ipc_recv
+ * The reply token names the caller, and tells the server who it is: bits
+ * 0-7 its process-table slot, 8-23 its effective uid, 24-39 its effective
+ * gid, 40-62 the low 23 bits of its pid (LDE_TOKEN). The kernel made it:
+ * a caller cannot forge its ids (docs/users.md).
  * On the way in, info's descriptor field names the sender's fd + 1 (0: none);
  * on the way out, the fd it was installed at in the receiver, + 1.
  * ipc_call leaves a1, a6 and a7 as they were; every call leaves a7. */
+#define LDE_TOKEN_UID(token) ((uint32_t)(((uint64_t)(token) >> 8) & 0xffff))
+#define LDE_TOKEN_GID(token) ((uint32_t)(((uint64_t)(token) >> 24) & 0xffff))
+#define LDE_TOKEN_PID_BITS 23
+#define LDE_TOKEN(pid, uid, gid, slot)                                    \
+	((((uint64_t)(pid) & ((1ULL << LDE_TOKEN_PID_BITS) - 1)) << 40) | \
+	 ((uint64_t)(gid)&0xffff) << 24 | ((uint64_t)(uid)&0xffff) << 8 | ((uint64_t)(slot)&0xff))
 #define LDE_MSG_LABEL(info) ((uint32_t)(info))
 #define LDE_MSG_NLEASES(info) (((info) >> 32) & 0xff)
 #define LDE_MSG_CAP(info) ((int)(((info) >> 40) & 0xff) - 1) /* -1: none */
@@ -174,6 +188,20 @@ struct lde_lease {
 	uint64_t addr;
 	uint64_t len;
 	uint64_t flags;
+};
+
+/* ipc_caller(token, &creds): who made the call a server holds (token as
+ * recv returned it): its whole pid and its real and effective ids, as they
+ * were at the call (a caller cannot change them while it waits), for a
+ * server that needs more than the token tells. ESRCH if the token names no
+ * request the server holds. */
+struct lde_creds {
+	int32_t pid;
+	uint32_t uid;
+	uint32_t euid;
+	uint32_t gid;
+	uint32_t egid;
+	int32_t pad;
 };
 
 /* Notification words: bit 63 is never set (results are non-negative). */

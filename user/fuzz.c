@@ -29,7 +29,10 @@
  *     itself), exit and wait are among them.
  *     Some results are checked (call numbers past the table give ENOSYS,
  *     nothing is ever copied to or from memory the caller may not touch,
- *     getpid is right, sbrk returns the old break, errors are errnos...).
+ *     getpid is right, sbrk returns the old break, errors are errnos, the
+ *     ids are what setuid and setgid must have left...). Run as init, the
+ *     workers are root and may drop to any user; from the shell they are
+ *     uid 1000 and can only stay so.
  *
  * One worker in STALL_ONE_IN makes long calls instead (see long_calls):
  * a big console write, a big pipe write, fork, exit or exec of a big
@@ -167,6 +170,9 @@ static int chance(int percent) { return (int)below(100) < percent; }
 /* ---- worker state ------------------------------------------------------ */
 
 static int my_pid, my_parent, depth;
+/* The worker's ids as setuid and setgid must have left them (fork copies
+ * them with the rest of its memory, as the kernel copies the ids). */
+static long my_uid, my_euid, my_gid, my_egid;
 static uint64_t calls_made, forks_made;
 static long calls_left;
 static uint64_t heap_start, cur_brk, scratch, scratch_end;
@@ -395,7 +401,7 @@ static uint64_t pick_any(void)
 }
 
 /* IPC: an info word (label, lease count, descriptor field, now and then
- * reserved bits), a reply token (a pid and slot that may name a caller), and
+ * reserved bits), a reply token (a pid, ids and slot that may name a caller), and
  * an array of random leases. */
 static uint64_t pick_info(void)
 {
@@ -408,8 +414,15 @@ static uint64_t pick_info(void)
 
 static uint64_t pick_token(void)
 {
-	return chance(70) ? (uint64_t)(sentinel_pid + (int)below(400)) << 8 | below(70)
-			  : pick_int();
+	/* Mostly a token a caller of the fuzzer's could have: its ids (its
+	 * own, 1000's or root's), a recent pid, a slot or just past the table. */
+	uint64_t pid = (uint64_t)(sentinel_pid + (int)below(400)), uid, gid;
+	switch (below(3)) {
+	case 0: uid = lde_sys_geteuid(), gid = lde_sys_getegid(); break;
+	case 1: uid = gid = 1000; break;
+	default: uid = gid = 0; break;
+	}
+	return chance(70) ? LDE_TOKEN(pid, uid, gid, below(70)) : pick_int();
 }
 
 static uint64_t pick_leases(void)
@@ -945,6 +958,20 @@ static void one_call(void)
 			default: a[0] = below(3000); break;
 			}
 			break;
+		case SYS_setuid:
+		case SYS_setgid:
+			/* Root's, a user's, its own, the largest, "no id", or
+			 * anything. A root worker may drop for good: the parent,
+			 * root too, can still kill it. */
+			switch (below(6)) {
+			case 0: a[0] = 0; break;
+			case 1: a[0] = 1000; break;
+			case 2: a[0] = (uint64_t)(nr == SYS_setuid ? my_uid : my_gid); break;
+			case 3: a[0] = 65534; break;
+			case 4: a[0] = chance(50) ? 65535 : -(uint64_t)1; break;
+			default: a[0] = pick_int(); break;
+			}
+			break;
 		case SYS_procinfo:
 			a[0] = chance(50) ? -(uint64_t)1
 					  : (chance(50) ? 0 : (uint64_t)(int)below(400));
@@ -1106,6 +1133,28 @@ static void one_call(void)
 	}
 	switch (nr) {
 	case SYS_getpid: FAIL_IF(r != my_pid, nr, r, (uint64_t)my_pid, 0); break;
+	case SYS_getuid: FAIL_IF(r != my_uid, nr, r, (uint64_t)my_uid, 0); break;
+	case SYS_geteuid: FAIL_IF(r != my_euid, nr, r, (uint64_t)my_euid, 0); break;
+	case SYS_getgid: FAIL_IF(r != my_gid, nr, r, (uint64_t)my_gid, 0); break;
+	case SYS_getegid: FAIL_IF(r != my_egid, nr, r, (uint64_t)my_egid, 0); break;
+	case SYS_setuid:
+	case SYS_setgid: {
+		/* POSIX's rule: root sets both ids to anything up to 65534,
+		 * anyone else only the effective one, to one of its own. */
+		long *real = nr == SYS_setuid ? &my_uid : &my_gid;
+		long *eff = nr == SYS_setuid ? &my_euid : &my_egid;
+		long id = (long)a[0];
+		int ok = id >= 0 && id <= 65534 && (my_euid == 0 || id == *real || id == *eff);
+		FAIL_IF(ok ? r != 0 : r != -1 /* EPERM */ && r != -22 /* EINVAL */, nr, r, a[0],
+			(uint64_t)my_euid);
+		FAIL_IF(!ok && r == -1 && (id < 0 || id > 65534), nr, r, a[0], 0);
+		if (r == 0) {
+			if (my_euid == 0)
+				*real = id;
+			*eff = id;
+		}
+		break;
+	}
 	case SYS_getppid: FAIL_IF(r != my_parent && r != 1, nr, r, (uint64_t)my_parent, 0); break;
 	case SYS_read:
 		/* Bytes "read" into memory we may not write, or from a length
@@ -1240,6 +1289,10 @@ static void worker(uint64_t wseed, int calls, int hogger)
 	rng = wseed;
 	my_pid = (int)sys(SYS_getpid, 0, 0, 0, 0, 0, 0);
 	my_parent = parent_pid;
+	my_uid = sys(SYS_getuid, 0, 0, 0, 0, 0, 0);
+	my_euid = sys(SYS_geteuid, 0, 0, 0, 0, 0, 0);
+	my_gid = sys(SYS_getgid, 0, 0, 0, 0, 0, 0);
+	my_egid = sys(SYS_getegid, 0, 0, 0, 0, 0, 0);
 	depth = 0;
 	calls_left = calls;
 	sys(SYS_setpgid, 0, 0, 0, 0, 0, 0); /* its own group: killed as one */

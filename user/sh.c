@@ -258,7 +258,7 @@ int main(int argc, char **argv)
 	struct stage st[MAX_STAGES];
 	setpgid(0, 0);
 	for (;;) {
-		printf("$ ");
+		printf(geteuid() == 0 ? "# " : "$ "); /* root's prompt, as Unix shells mark it */
 		fflush(stdout);
 		if (!fgets(line, sizeof line, stdin)) {
 			printf("\n");

@@ -28,15 +28,15 @@ def expect(rx):
 def ps_utime_grows(out):
     """Two ps listings, each with two spin rows: every spinner's UTIME must
     be larger in the second, and both spinners must be getting CPU."""
-    tables = re.findall(r"PID  PPID STATE.*?\n((?:\s*\d+.*\n)+)", out)
+    tables = re.findall(r"PID  PPID   UID STATE.*?\n((?:\s*\d+.*\n)+)", out)
     if len(tables) < 2:
         return "expected two ps tables, got %d" % len(tables)
     def spins(table):
         rows = {}
         for line in table.splitlines():
             f = line.split()
-            if len(f) >= 11 and f[3] == "spin":
-                rows[int(f[0])] = int(f[4])
+            if len(f) >= 12 and f[4] == "spin":
+                rows[int(f[0])] = int(f[5])
         return rows
     a, b = spins(tables[0]), spins(tables[1])
     if len(a) != 2 or set(a) != set(b):
@@ -90,21 +90,21 @@ TESTS = [
     sh("sh_kill_background", [send("spin &\n"), expect(r"^\[(?P<pid>\d+)\]$"), expect(PROMPT),
                               send("kill {pid}\n", 0.3), expect(r"sh: \[{pid}\] killed by signal 9"),
                               expect(PROMPT), send("ps\n"), expect(PROMPT), send("exit\n")],
-       reject=[r"\d+\s+\d+\s+\w+\s+spin\s"]),
+       reject=[r"\d+\s+\d+\s+\d+\s+\w+\s+spin\s"]),
     sh("sh_ctrl_c_spinner", [send("spin\n"), send("\x03", 0.5), expect(r"\^C"), expect(PROMPT),
                              send("echo shell survived\n"), expect(r"^shell survived$"), expect(PROMPT),
                              send("exit\n")]),
     sh("sh_ctrl_c_pipeline", [send("yes | spin\n"), send("\x03", 0.5), expect(PROMPT),
                               send("ps\n"), expect(PROMPT), send("exit\n")],
-       reject=[r"\d+\s+\d+\s+\w+\s+(yes|spin)\s"]),
+       reject=[r"\d+\s+\d+\s+\d+\s+\w+\s+(yes|spin)\s"]),
     sh("sh_ctrl_d_exits", [send("\x04")], expect=[r"init \(pid 1\) exited with status 0"]),
     sh("sh_line_editing", [send("echo abX\x7fc\n"), expect(r"^abc$"), expect(PROMPT),
                            send("garbage\x15echo clean\n"), expect(r"^clean$"), expect(PROMPT),
                            send("exit\n")],
        reject=[r"garbage: not found"]),
     sh("sh_ctrl_p_dump", [send("spin &\n"), expect(PROMPT), send("\x10", 0.3),
-                          expect(r"PID  PPID STATE"), expect(r"spin"), send("\x15exit\n")],
-       expect=[r"\d+\s+\d+ (running|runnable)\s+spin", r"\d+\s+\d+ sleeping\s+init\s+wait"]),
+                          expect(r"PID  PPID   UID STATE"), expect(r"spin"), send("\x15exit\n")],
+       expect=[r"\d+\s+\d+\s+1000 (running|runnable)\s+spin", r"\d+\s+\d+\s+0 sleeping\s+init\s+wait"]),
     sh("sh_trace_program", [send("trace hello 1\n"), expect(r"hello from U-mode"), expect(PROMPT),
                             send("exit\n")],
        expect=[r"^\[pid \d+ hello\] exec\(0x[0-9a-f]+, 0x[0-9a-f]+\) = 2$",
