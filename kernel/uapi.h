@@ -169,6 +169,8 @@ struct lde_meminfo {
 #define LDE_TOKEN_UID(token) ((uint32_t)(((uint64_t)(token) >> 8) & 0xffff))
 #define LDE_TOKEN_GID(token) ((uint32_t)(((uint64_t)(token) >> 24) & 0xffff))
 #define LDE_TOKEN_PID_BITS 23
+#define LDE_TOKEN_PID(token) \
+	((uint32_t)(((uint64_t)(token) >> 40) & ((1ULL << LDE_TOKEN_PID_BITS) - 1)))
 #define LDE_TOKEN(pid, uid, gid, slot)                                    \
 	((((uint64_t)(pid) & ((1ULL << LDE_TOKEN_PID_BITS) - 1)) << 40) | \
 	 ((uint64_t)(gid)&0xffff) << 24 | ((uint64_t)(uid)&0xffff) << 8 | ((uint64_t)(slot)&0xff))
