@@ -118,10 +118,10 @@ long proc_fork(void)
 		char s[sizeof child->name];
 	} __attribute__((aligned(8)));
 	*(struct name_copy *)child->name = *(const struct name_copy *)parent->name;
-	child->pgid = parent->pgid;
+	child->pgid_nice = parent->pgid_nice; /* group and nice value */
 	child->trace = parent->trace;
 	child->parent = parent;
-	sched_make_runnable(child);
+	sched_start_child(child);
 	return child->pid;
 }
 
@@ -359,6 +359,9 @@ void proc_fill_info(struct proc *p, struct lde_procinfo *info)
 	info->state = p->state;
 	info->killed = p->killed;
 	info->pgid = p->pgid;
+	info->nice = p->nice;
+	info->pri = LDE_NZERO + p->nice;
+	info->vtime_us = sched_vtime(p) * 1000000 / arch_timebase_hz;
 	memcpy(info->name, p->name, LDE_NAME_MAX);
 	if (p->state == P_SLEEPING && p->waiting_on)
 		strlcpy(info->wchan, p->waiting_on->name, LDE_NAME_MAX);

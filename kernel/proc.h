@@ -75,13 +75,29 @@ struct proc {
 
 	/* scheduler (sched.c) */
 	enum proc_state state;
-	struct context ctx;	  /* saved by swtch while not running */
-	struct waitq *waiting_on; /* set while SLEEPING */
-	uint64_t wake_at;	  /* timed sleep deadline (arch_now units) */
+	struct context ctx; /* saved by swtch while not running */
+	/* Set while SLEEPING. Kept after the wake-up, until the fair policy's
+	 * next decision sees the process (sched.c, fair_pick): the mark that it
+	 * slept, at no cost to the wake-up paths. Read only while SLEEPING by
+	 * everything else. */
+	struct waitq *waiting_on;
+	uint64_t wake_at; /* timed sleep deadline (arch_now units) */
+	/* The fair policy's virtual time (sched.c): CPU time divided by the
+	 * weight of its nice value, in arch_now() units of a nice-0 process,
+	 * charged for runtime up to vtime_rt (settled at each decision, not at
+	 * each switch). */
+	uint64_t vtime;
+	uint64_t vtime_rt;
 
 	/* identity (proc.c) */
 	int pid;
-	int pgid; /* process group: Ctrl-C and kill(-pgid) */
+	union {
+		struct {
+			int pgid; /* process group: Ctrl-C and kill(-pgid) */
+			int nice; /* -20..19 (prio.c); fair policy: its share's weight */
+		};
+		uint64_t pgid_nice; /* fork copies both with one load and store */
+	};
 	/* The IPC fast paths test trace and fp_on with one load (slow_ipc):
 	 * either sends them the general way, which switches the FPU out. */
 	union {
@@ -135,6 +151,10 @@ int proc_kill(int pid, int sig);
  * itself. */
 int proc_kill_user(int pid, int sig);
 bool proc_is_init(const struct proc *p);
+/* Whether p has the superuser's rights (today: to raise a priority, prio.c).
+ * Processes have no user ids yet, so only init counts as root; with user
+ * ids this becomes p->euid == 0. */
+static inline bool proc_is_root(const struct proc *p) { return p->pid == INIT_PID; }
 int proc_setpgid(int pid, int pgid);
 /* Kill the current process for a fault in U-mode, with one console line. */
 void proc_fault(const char *cause, int sig, uint64_t pc, uint64_t addr) __attribute__((noreturn));

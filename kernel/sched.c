@@ -1,7 +1,15 @@
 /* The scheduler. See sched.h for the interrupt rule that makes this code
  * lock-free. The context switch goes directly from the process that gives
  * up the CPU to the next one on the run queue: one swtch, one satp write.
- * The idle context exists only for when the run queue is empty. */
+ * The idle context exists only for when the run queue is empty.
+ *
+ * The policy (docs/scheduling.md) decides only at the end of a quantum,
+ * when another process is runnable: sched=rr sends current to the back of
+ * the queue (round robin); sched=fair, the default, runs the runnable
+ * process with the least virtual time (weighted fair sharing, weights from
+ * the nice values). Between decisions every path is the round robin's
+ * (yield, block and wake-up are FIFO, IPC hands the CPU over directly), so
+ * the policy costs them nothing. */
 #include "sched.h"
 #include "console.h"
 #include "errno.h"
@@ -10,6 +18,7 @@
 #include "kstring.h"
 
 uint64_t sched_quantum;
+enum sched_policy sched_policy = SCHED_FAIR;
 static struct list run_queue = LIST_INIT(run_queue);
 static struct list timed_queue = LIST_INIT(timed_queue); /* sorted by wake_at */
 static struct context idle_ctx;
@@ -36,12 +45,136 @@ void sched_init(uint64_t quantum_ms)
 		sched_quantum = 1;
 }
 
+int sched_param(const char *policy)
+{
+	if (!strcmp(policy, "fair"))
+		sched_policy = SCHED_FAIR;
+	else if (!strcmp(policy, "rr"))
+		sched_policy = SCHED_RR;
+	else
+		return -EINVAL;
+	return 0;
+}
+
 void sched_make_runnable(struct proc *p)
 {
 	KASSERT(p->state != P_RUNNABLE && p->state != P_UNUSED && p->state != P_ZOMBIE);
 	p->state = P_RUNNABLE;
-	p->waiting_on = NULL;
+	/* waiting_on stays: fair_pick's mark that p slept (proc.h). */
 	list_push_back(&run_queue, &p->link);
+}
+
+struct waitq sched_newborn = { .name = "new" };
+
+/* ---- the fair policy ----
+ * Each process's virtual time grows with its CPU time divided by its
+ * weight; at the end of a quantum the runnable process with the least
+ * virtual time runs next, so over time each gets the CPU in proportion to
+ * its weight. Nice 0 weighs 1024 and each step is a factor 1.25 (about
+ * 10% of the CPU between two neighbours): weight = 1024 / 1.25^nice,
+ * rounded. */
+#define NICE0_WEIGHT 1024
+static const uint32_t nice_weight[LDE_NICE_MAX - LDE_NICE_MIN + 1] = {
+	88818, 71054, 56843, 45475, 36380, 29104, 23283, 18626, 14901, 11921, /* -20..-11 */
+	9537,  7629,  6104,  4883,  3906,  3125,  2500,	 2000,	1600,  1280,  /* -10..-1 */
+	1024,  819,   655,   524,   419,   336,	  268,	 215,	172,   137,   /* 0..9 */
+	110,   88,    70,    56,    45,	   36,	  29,	 23,	18,    15,    /* 10..19 */
+};
+/* The virtual clock: the least virtual time among the processes that
+ * competed at the last decision. Never goes back. */
+static uint64_t vclock;
+
+/* Charge p's CPU time up to runtime (its runtime, plus the current run if
+ * it is current) to its virtual time. Virtual time is settled here, at the
+ * decisions, rather than at every switch: runtime is exact already, so
+ * nothing is lost, and the switch paths do not pay for it. */
+static void settle(struct proc *p, uint64_t runtime)
+{
+	p->vtime += (runtime - p->vtime_rt) * NICE0_WEIGHT / nice_weight[p->nice - LDE_NICE_MIN];
+	p->vtime_rt = runtime;
+}
+
+static uint64_t runtime_now(struct proc *p, uint64_t now)
+{
+	return p->runtime + (p == current ? now - p->run_start : 0);
+}
+
+void sched_set_nice(struct proc *p, int nice)
+{
+	/* The CPU time so far counts at the old weight. */
+	settle(p, runtime_now(p, arch_now()));
+	p->nice = nice;
+}
+
+uint64_t sched_vtime(struct proc *p)
+{
+	if (sched_policy == SCHED_FAIR && p->state != P_UNUSED && p->state != P_ZOMBIE)
+		settle(p, runtime_now(p, arch_now()));
+	return p->vtime;
+}
+
+/* A process that slept (or is new) gets back into the competition at the
+ * virtual clock less one quantum, or its own virtual time if that is later:
+ * it may run before those that did not sleep, which is what gives a woken
+ * interactive process the CPU at the next decision, but its sleep earns it
+ * no more than one quantum's lead. Its wait for a turn starts now (the
+ * starvation guard below). */
+static void place(struct proc *p, uint64_t floor, uint64_t now)
+{
+	p->waiting_on = NULL;
+	if (p->vtime < floor)
+		p->vtime = floor;
+	if (p != current)
+		p->run_start = now;
+}
+
+/* The decision at the end of current's quantum, with processes waiting in
+ * the run queue: moves the one to run next to the front of the queue and
+ * returns true, or returns false if current is still the one. The queue
+ * holds at most NPROC processes; this is the only walk of it.
+ *
+ * Starvation guard: weights 1.25^39 apart (nice -20 against 19) would give
+ * the lighter process one quantum in about 6,000; a process that has not
+ * started a turn for a second (less one quantum, the longest it can wait
+ * for the next decision) runs next regardless, the one that has waited
+ * longest first. */
+static bool fair_pick(void)
+{
+	uint64_t now = arch_now();
+	struct proc *cur = current;
+	settle(cur, runtime_now(cur, now));
+	uint64_t vmin = cur->waiting_on ? UINT64_MAX : cur->vtime;
+	for (struct list *n = run_queue.next; n != &run_queue; n = n->next) {
+		struct proc *p = container_of(n, struct proc, link);
+		settle(p, p->runtime);
+		if (!p->waiting_on && p->vtime < vmin)
+			vmin = p->vtime;
+	}
+	/* The newcomers do not hold the clock back: a process that ran alone
+	 * for a minute leaves a sleeper a minute behind it, not ahead. */
+	if (vmin != UINT64_MAX && vmin > vclock)
+		vclock = vmin;
+	uint64_t floor = vclock > sched_quantum ? vclock - sched_quantum : 0;
+	if (cur->waiting_on)
+		place(cur, floor, now);
+	uint64_t limit = arch_timebase_hz > sched_quantum ? arch_timebase_hz - sched_quantum : 0;
+	struct proc *best = NULL, *starved = NULL;
+	for (struct list *n = run_queue.next; n != &run_queue; n = n->next) {
+		struct proc *p = container_of(n, struct proc, link);
+		if (p->waiting_on)
+			place(p, floor, now);
+		if (!best || p->vtime < best->vtime)
+			best = p;
+		if (now - p->run_start >= limit && (!starved || p->run_start < starved->run_start))
+			starved = p;
+	}
+	/* Equals take turns: current keeps the CPU only if strictly ahead. */
+	if (!starved && cur->vtime < best->vtime)
+		return false;
+	struct proc *next = starved ? starved : best;
+	list_del(&next->link);
+	list_insert_before(run_queue.next, &next->link);
+	return true;
 }
 
 /* The lazy FPU switch. A process starts with its FPU off; its first FP
@@ -203,6 +336,8 @@ void sched_yield(void)
 void sched_preempt(void)
 {
 	if (list_empty(&run_queue))
+		return;
+	if (sched_policy == SCHED_FAIR && !fair_pick())
 		return;
 	current->ivcsw++;
 	sched_make_runnable(current);

@@ -14,10 +14,33 @@
 
 extern uint64_t sched_quantum; /* arch_now() units */
 
+/* What the end of a quantum decides (sched.c; docs/scheduling.md). */
+enum sched_policy {
+	SCHED_FAIR, /* weighted fair sharing by nice value (the default) */
+	SCHED_RR,   /* round robin: current to the back of the queue */
+};
+extern enum sched_policy sched_policy;
+
 void sched_init(uint64_t quantum_ms);
+/* The kernel parameter sched=POLICY ("fair" or "rr"): 0, or -EINVAL. */
+int sched_param(const char *policy);
+/* Set p's nice value (prio.c has checked it); CPU time until now counts at
+ * the old weight. */
+void sched_set_nice(struct proc *p, int nice);
+/* p's virtual time, brought up to date (procinfo). */
+uint64_t sched_vtime(struct proc *p);
 /* Start scheduling; the boot stack becomes the idle context. */
 void sched_start(void) __attribute__((noreturn));
 void sched_make_runnable(struct proc *p);
+/* The mark of a new process for the fair policy (sched.c, place). */
+extern struct waitq sched_newborn;
+/* A new child, built, becomes runnable: it enters the competition as a
+ * process that slept would. */
+static inline void sched_start_child(struct proc *child)
+{
+	sched_make_runnable(child);
+	child->waiting_on = &sched_newborn;
+}
 /* Give up the CPU; current stays runnable. Voluntary. */
 void sched_yield(void);
 /* Preempt current at the end of its quantum. Involuntary. */

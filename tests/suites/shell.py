@@ -35,8 +35,8 @@ def ps_utime_grows(out):
         rows = {}
         for line in table.splitlines():
             f = line.split()
-            if len(f) >= 11 and f[3] == "spin":
-                rows[int(f[0])] = int(f[4])
+            if len(f) >= 13 and f[3] == "spin":  # PID PPID STATE NAME PRI NI UTIME
+                rows[int(f[0])] = int(f[6])
         return rows
     a, b = spins(tables[0]), spins(tables[1])
     if len(a) != 2 or set(a) != set(b):
