@@ -121,7 +121,7 @@ long proc_fork(void)
 	child->pgid_nice = parent->pgid_nice; /* group and nice value */
 	child->trace = parent->trace;
 	child->parent = parent;
-	sched_start_child(child);
+	sched_make_runnable(child); /* not vplaced: a newcomer to the fair policy */
 	return child->pid;
 }
 

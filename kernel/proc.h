@@ -53,6 +53,14 @@ struct proc {
 	 * (first use: zeroes; fork: the parent's). */
 	struct fpstate fp;
 
+	/* The fair policy's virtual time (sched.c) is vbase + runtime * 1024 /
+	 * weight of nice: CPU time at its weight, in arch_now() units of a
+	 * nice-0 process, offset (modulo 2^64) where the policy placed it.
+	 * Computed when a decision needs it, so that no switch pays for it.
+	 * Outside the part proc_alloc clears: meaningful only once vplaced,
+	 * and written whole when that is set. */
+	uint64_t vbase;
+
 	/* IPC (ipc.c, ntfn.c; docs/ipc.md): kept here, outside what
 	 * proc_alloc clears, because every process leaves it idle when it
 	 * exits (no call, no held request, no binding; ipc_server and ipc_ret
@@ -82,15 +90,8 @@ struct proc {
 	 * everything else. */
 	struct waitq *waiting_on;
 	uint64_t wake_at; /* timed sleep deadline (arch_now units) */
-	/* The fair policy's virtual time (sched.c): CPU time divided by the
-	 * weight of its nice value, in arch_now() units of a nice-0 process,
-	 * charged for runtime up to vtime_rt (settled at each decision, not at
-	 * each switch). */
-	uint64_t vtime;
-	uint64_t vtime_rt;
 
 	/* identity (proc.c) */
-	int pid;
 	union {
 		struct {
 			int pgid; /* process group: Ctrl-C and kill(-pgid) */
@@ -98,6 +99,7 @@ struct proc {
 		};
 		uint64_t pgid_nice; /* fork copies both with one load and store */
 	};
+	int pid;
 	/* The IPC fast paths test trace and fp_on with one load (slow_ipc):
 	 * either sends them the general way, which switches the FPU out. */
 	union {
@@ -108,6 +110,7 @@ struct proc {
 		uint16_t slow_ipc;
 	};
 	bool fp_used;	     /* has used the FPU since exec: fp is its (sched.c) */
+	bool vplaced;	     /* fair policy: has a virtual time (sched.c, place) */
 	struct proc *parent; /* re-pointed to init when the parent exits */
 	char name[LDE_NAME_MAX] __attribute__((aligned(8))); /* fork copies it by words */
 

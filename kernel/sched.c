@@ -64,8 +64,6 @@ void sched_make_runnable(struct proc *p)
 	list_push_back(&run_queue, &p->link);
 }
 
-struct waitq sched_newborn = { .name = "new" };
-
 /* ---- the fair policy ----
  * Each process's virtual time grows with its CPU time divided by its
  * weight; at the end of a quantum the runnable process with the least
@@ -84,46 +82,53 @@ static const uint32_t nice_weight[LDE_NICE_MAX - LDE_NICE_MIN + 1] = {
  * competed at the last decision. Never goes back. */
 static uint64_t vclock;
 
-/* Charge p's CPU time up to runtime (its runtime, plus the current run if
- * it is current) to its virtual time. Virtual time is settled here, at the
- * decisions, rather than at every switch: runtime is exact already, so
- * nothing is lost, and the switch paths do not pay for it. */
-static void settle(struct proc *p, uint64_t runtime)
+/* p's CPU time so far (its current run included), at its weight. runtime
+ * is exact already (measured at every switch), so virtual time needs no
+ * bookkeeping of its own on the switch paths: only vbase, which moves
+ * when the policy places p or its weight changes. */
+static uint64_t weighted_runtime(const struct proc *p, uint64_t now)
 {
-	p->vtime += (runtime - p->vtime_rt) * NICE0_WEIGHT / nice_weight[p->nice - LDE_NICE_MIN];
-	p->vtime_rt = runtime;
+	uint64_t rt = p->runtime + (p == current ? now - p->run_start : 0);
+	return rt * NICE0_WEIGHT / nice_weight[p->nice - LDE_NICE_MIN];
 }
 
-static uint64_t runtime_now(struct proc *p, uint64_t now)
+static uint64_t vtime_of(const struct proc *p, uint64_t now)
 {
-	return p->runtime + (p == current ? now - p->run_start : 0);
+	return p->vbase + weighted_runtime(p, now);
+}
+
+static void set_vtime(struct proc *p, uint64_t vtime, uint64_t now)
+{
+	p->vbase = vtime - weighted_runtime(p, now);
 }
 
 void sched_set_nice(struct proc *p, int nice)
 {
 	/* The CPU time so far counts at the old weight. */
-	settle(p, runtime_now(p, arch_now()));
+	uint64_t now = arch_now();
+	uint64_t v = vtime_of(p, now);
 	p->nice = nice;
+	if (p->vplaced)
+		set_vtime(p, v, now);
 }
 
-uint64_t sched_vtime(struct proc *p)
-{
-	if (sched_policy == SCHED_FAIR && p->state != P_UNUSED && p->state != P_ZOMBIE)
-		settle(p, runtime_now(p, arch_now()));
-	return p->vtime;
-}
+uint64_t sched_vtime(struct proc *p) { return p->vplaced ? vtime_of(p, arch_now()) : 0; }
 
-/* A process that slept (or is new) gets back into the competition at the
- * virtual clock less one quantum, or its own virtual time if that is later:
- * it may run before those that did not sleep, which is what gives a woken
- * interactive process the CPU at the next decision, but its sleep earns it
- * no more than one quantum's lead. Its wait for a turn starts now (the
- * starvation guard below). */
+/* Whether p slept, or is new, since the policy last saw it. */
+static bool newcomer(const struct proc *p) { return p->waiting_on || !p->vplaced; }
+
+/* A newcomer gets into the competition at the virtual clock less one
+ * quantum, or at its own virtual time if that is later: it may run before
+ * those that did not sleep, which is what gives a woken interactive
+ * process the CPU at the next decision, but its sleep earns it no more
+ * than one quantum's lead. Its wait for a turn starts now (the starvation
+ * guard below). */
 static void place(struct proc *p, uint64_t floor, uint64_t now)
 {
+	if (!p->vplaced || vtime_of(p, now) < floor)
+		set_vtime(p, floor, now);
+	p->vplaced = true;
 	p->waiting_on = NULL;
-	if (p->vtime < floor)
-		p->vtime = floor;
 	if (p != current)
 		p->run_start = now;
 }
@@ -142,34 +147,37 @@ static bool fair_pick(void)
 {
 	uint64_t now = arch_now();
 	struct proc *cur = current;
-	settle(cur, runtime_now(cur, now));
-	uint64_t vmin = cur->waiting_on ? UINT64_MAX : cur->vtime;
+	uint64_t vmin = newcomer(cur) ? UINT64_MAX : vtime_of(cur, now);
 	for (struct list *n = run_queue.next; n != &run_queue; n = n->next) {
 		struct proc *p = container_of(n, struct proc, link);
-		settle(p, p->runtime);
-		if (!p->waiting_on && p->vtime < vmin)
-			vmin = p->vtime;
+		if (!newcomer(p)) {
+			uint64_t v = vtime_of(p, now);
+			if (v < vmin)
+				vmin = v;
+		}
 	}
 	/* The newcomers do not hold the clock back: a process that ran alone
 	 * for a minute leaves a sleeper a minute behind it, not ahead. */
 	if (vmin != UINT64_MAX && vmin > vclock)
 		vclock = vmin;
 	uint64_t floor = vclock > sched_quantum ? vclock - sched_quantum : 0;
-	if (cur->waiting_on)
+	if (newcomer(cur))
 		place(cur, floor, now);
 	uint64_t limit = arch_timebase_hz > sched_quantum ? arch_timebase_hz - sched_quantum : 0;
 	struct proc *best = NULL, *starved = NULL;
+	uint64_t best_v = 0;
 	for (struct list *n = run_queue.next; n != &run_queue; n = n->next) {
 		struct proc *p = container_of(n, struct proc, link);
-		if (p->waiting_on)
+		if (newcomer(p))
 			place(p, floor, now);
-		if (!best || p->vtime < best->vtime)
-			best = p;
+		uint64_t v = vtime_of(p, now);
+		if (!best || v < best_v)
+			best = p, best_v = v;
 		if (now - p->run_start >= limit && (!starved || p->run_start < starved->run_start))
 			starved = p;
 	}
 	/* Equals take turns: current keeps the CPU only if strictly ahead. */
-	if (!starved && cur->vtime < best->vtime)
+	if (!starved && vtime_of(cur, now) < best_v)
 		return false;
 	struct proc *next = starved ? starved : best;
 	list_del(&next->link);
@@ -502,7 +510,7 @@ static inline __attribute__((always_inline)) void tick(bool from_user, bool pree
 		else
 			current->sticks++;
 		current->tick_in_kernel = false;
-		if (preempt && quantum_over)
+		if (preempt && quantum_over && !list_empty(&run_queue))
 			sched_preempt();
 	}
 }

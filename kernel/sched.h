@@ -32,15 +32,6 @@ uint64_t sched_vtime(struct proc *p);
 /* Start scheduling; the boot stack becomes the idle context. */
 void sched_start(void) __attribute__((noreturn));
 void sched_make_runnable(struct proc *p);
-/* The mark of a new process for the fair policy (sched.c, place). */
-extern struct waitq sched_newborn;
-/* A new child, built, becomes runnable: it enters the competition as a
- * process that slept would. */
-static inline void sched_start_child(struct proc *child)
-{
-	sched_make_runnable(child);
-	child->waiting_on = &sched_newborn;
-}
 /* Give up the CPU; current stays runnable. Voluntary. */
 void sched_yield(void);
 /* Preempt current at the end of its quantum. Involuntary. */
