@@ -125,6 +125,9 @@ static bool newcomer(const struct proc *p) { return p->waiting_on || !p->vplaced
  * guard below). */
 static void place(struct proc *p, uint64_t floor, uint64_t now)
 {
+	/* current has run since it woke: that run counts, from the floor. */
+	if (p == current)
+		floor += (now - p->run_start) * NICE0_WEIGHT / nice_weight[p->nice - LDE_NICE_MIN];
 	if (!p->vplaced || vtime_of(p, now) < floor)
 		set_vtime(p, floor, now);
 	p->vplaced = true;
@@ -142,7 +145,10 @@ static void place(struct proc *p, uint64_t floor, uint64_t now)
  * the lighter process one quantum in about 6,000; a process that has not
  * started a turn for a second (less one quantum, the longest it can wait
  * for the next decision) runs next regardless, the one that has waited
- * longest first. */
+ * longest first. With quanta of a third of a second or more, a turn every
+ * second is out of reach anyway, and the guard waits two quanta instead:
+ * shorter, it would take every turn from the fair choice (a woken
+ * process included), and make the policy a round robin. */
 static bool fair_pick(void)
 {
 	uint64_t now = arch_now();
@@ -163,7 +169,8 @@ static bool fair_pick(void)
 	uint64_t floor = vclock > sched_quantum ? vclock - sched_quantum : 0;
 	if (newcomer(cur))
 		place(cur, floor, now);
-	uint64_t limit = arch_timebase_hz > sched_quantum ? arch_timebase_hz - sched_quantum : 0;
+	uint64_t limit = arch_timebase_hz > 3 * sched_quantum ? arch_timebase_hz - sched_quantum
+							      : 2 * sched_quantum;
 	struct proc *best = NULL, *starved = NULL;
 	uint64_t best_v = 0;
 	for (struct list *n = run_queue.next; n != &run_queue; n = n->next) {
