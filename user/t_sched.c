@@ -17,6 +17,11 @@
  *       beside N spinners, this process sleeps 23.7 ms 40 times; each time,
  *       how late it runs again (its wake-up latency) must stay within two
  *       quanta.
+ *   t_sched sleeper
+ *       a spinner runs alone for a second while another process sleeps;
+ *       then the sleeper spins too: its sleep earns it no run of more than
+ *       a quantum or so ahead of the first, whose longest time off the CPU
+ *       (it measures it itself) stays within 3 quanta (30 ms).
  *   t_sched getnice
  *       exit with status 20 + its nice value (for api, through nice). */
 #include <sys/resource.h>
@@ -215,13 +220,13 @@ static void share(int na, int nb, long lo, long hi)
 	stop_all(pids, 2);
 }
 
-/* The nice-19 spinner of "starve": watch its own clock for 5 s; a jump of
- * more than 2 ms between two reads is a time off the CPU (a timer tick
- * takes microseconds). Report the longest, and the number of turns. */
-static void starved_child(int fd)
+/* A spinner that watches its own clock for secs seconds; a jump of more
+ * than 2 ms between two reads is a time off the CPU (a timer tick takes
+ * microseconds). Reports the longest, and the number of turns, on fd. */
+static void watch_gaps(int fd, uint64_t secs)
 {
 	uint64_t start = rdtime(), last = start, longest = 0, turns = 1;
-	while (last - start < 5 * HZ) {
+	while (last - start < secs * HZ) {
 		uint64_t t = rdtime();
 		if (t - last > HZ / 500) {
 			turns++;
@@ -244,7 +249,7 @@ static void starve(void)
 	if (light == 0) {
 		close(p[0]);
 		CHECK_EQ(nice(19), 19);
-		starved_child(p[1]);
+		watch_gaps(p[1], 5);
 	}
 	close(p[1]);
 	/* The light one reports after 5 s of its own clock; starved, it would
@@ -269,6 +274,36 @@ static void starve(void)
 	}
 	close(p[0]);
 	stop_all(&heavy, 1);
+}
+
+static void sleeper(void)
+{
+	int p[2];
+	CHECK_EQ(pipe(p), 0);
+	pid_t watcher = fork();
+	if (watcher == 0) {
+		close(p[0]);
+		watch_gaps(p[1], 3);
+	}
+	close(p[1]);
+	pid_t late = fork();
+	if (late == 0) {
+		usleep(1000000);
+		for (;;)
+			;
+	}
+	CHECK(late > 0);
+	uint64_t r[2] = { 0, 0 };
+	CHECK_EQ(read(p[0], r, sizeof r), (long)sizeof r);
+	printf("sched: a spinner beside one that slept a second: %lu turns in 3 s, longest wait "
+	       "%lu us\n",
+	       (unsigned long)r[1], (unsigned long)r[0]);
+	CHECK(r[0] <= 30000);
+	CHECK(r[1] >= 50); /* they took turns for the last 2 s */
+	int st;
+	CHECK_EQ(wait(&st), watcher);
+	close(p[0]);
+	stop_all(&late, 1);
 }
 
 #define MAX_SPIN 40
@@ -310,11 +345,13 @@ int main(int argc, char **argv)
 		share(atoi(argv[2]), atoi(argv[3]), atol(argv[4]), atol(argv[5]));
 	else if (!strcmp(mode, "starve") && argc == 2)
 		starve();
+	else if (!strcmp(mode, "sleeper") && argc == 2)
+		sleeper();
 	else if (!strcmp(mode, "heartbeat") && argc == 4 && atoi(argv[2]) > 0 &&
 		 atoi(argv[2]) <= MAX_SPIN && atol(argv[3]) > 0)
 		heartbeat(atoi(argv[2]), atol(argv[3]));
 	else {
-		printf("FAIL: t_sched: usage: t_sched api | share NA NB LO HI | starve | "
+		printf("FAIL: t_sched: usage: t_sched api | share NA NB LO HI | starve | sleeper | "
 		       "heartbeat N QUANTUM_MS | getnice\n");
 		return 2;
 	}

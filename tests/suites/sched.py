@@ -34,6 +34,9 @@ TESTS = [
     _t("sched_rr_nice10", "share 0 10 476 524", kparams="sched=rr"),
     _t("sched_fair_param", "share 0 10 0 250", kparams="sched=fair"),
     _t("sched_starve", "starve", expect=[r"nice 19 beside nice -20: \d+ turns"], timeout=90),
+    # A sleep earns no credit: a process that slept while another ran alone
+    # re-enters at most a quantum ahead of it.
+    _t("sched_sleeper", "sleeper", expect=[r"slept a second: \d+ turns in 3 s"], timeout=60),
     _t("sched_heartbeat", "heartbeat 30 10", expect=[r"heartbeat beside 30 spinners"], timeout=90),
     _t("sched_heartbeat_q1", "heartbeat 30 1", kparams="quantum=1", timeout=90),
     # A bad policy is reported and ignored (the fair one stays).
