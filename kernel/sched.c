@@ -125,9 +125,16 @@ static bool newcomer(const struct proc *p) { return p->waiting_on || !p->vplaced
  * guard below). */
 static void place(struct proc *p, uint64_t floor, uint64_t now)
 {
-	/* current has run since it woke: that run counts, from the floor. */
-	if (p == current)
-		floor += (now - p->run_start) * NICE0_WEIGHT / nice_weight[p->nice - LDE_NICE_MIN];
+	/* current has run since it woke: that run counts, from the floor, up
+	 * to one quantum. More would be time it ran alone, with nobody to
+	 * share with: charging it would let the others, placed at the floor,
+	 * keep the CPU from it for as long. */
+	if (p == current) {
+		uint64_t run = now - p->run_start;
+		if (run > sched_quantum)
+			run = sched_quantum;
+		floor += run * NICE0_WEIGHT / nice_weight[p->nice - LDE_NICE_MIN];
+	}
 	if (!p->vplaced || vtime_of(p, now) < floor)
 		set_vtime(p, floor, now);
 	p->vplaced = true;

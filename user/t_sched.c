@@ -22,6 +22,9 @@
  *       then the sleeper spins too: its sleep earns it no run of more than
  *       a quantum or so ahead of the first, whose longest time off the CPU
  *       (it measures it itself) stays within 3 quanta (30 ms).
+ *   t_sched forker
+ *       this process computes alone for a second, then forks a spinner:
+ *       the two take turns at once (its longest wait within 3 quanta).
  *   t_sched getnice
  *       exit with status 20 + its nice value (for api, through nice). */
 #include <sys/resource.h>
@@ -223,7 +226,7 @@ static void share(int na, int nb, long lo, long hi)
 /* A spinner that watches its own clock for secs seconds; a jump of more
  * than 2 ms between two reads is a time off the CPU (a timer tick takes
  * microseconds). Reports the longest, and the number of turns, on fd. */
-static void watch_gaps(int fd, uint64_t secs)
+static void gaps(uint64_t secs, uint64_t r[2])
 {
 	uint64_t start = rdtime(), last = start, longest = 0, turns = 1;
 	while (last - start < secs * HZ) {
@@ -235,9 +238,34 @@ static void watch_gaps(int fd, uint64_t secs)
 		}
 		last = t;
 	}
-	uint64_t r[2] = { longest * 1000000 / HZ, turns };
+	r[0] = longest * 1000000 / HZ;
+	r[1] = turns;
+}
+
+static void watch_gaps(int fd, uint64_t secs)
+{
+	uint64_t r[2];
+	gaps(secs, r);
 	write(fd, r, sizeof r);
 	_exit(0);
+}
+
+/* This process computes alone for a second, then forks a spinner and
+ * keeps computing: the time it ran alone is no debt to the newcomer, so the
+ * two take turns at once (the longest wait within 3 quanta). */
+static void forker(void)
+{
+	uint64_t r[2];
+	gaps(1, r);
+	CHECK_EQ(r[1], 1); /* alone: never off the CPU */
+	pid_t child = spinner(0);
+	gaps(2, r);
+	printf("sched: after a second alone, beside its new child: %lu turns in 2 s, longest "
+	       "wait %lu us\n",
+	       (unsigned long)r[1], (unsigned long)r[0]);
+	CHECK(r[0] <= 30000);
+	CHECK(r[1] >= 50);
+	stop_all(&child, 1);
 }
 
 static void starve(void)
@@ -347,11 +375,13 @@ int main(int argc, char **argv)
 		starve();
 	else if (!strcmp(mode, "sleeper") && argc == 2)
 		sleeper();
+	else if (!strcmp(mode, "forker") && argc == 2)
+		forker();
 	else if (!strcmp(mode, "heartbeat") && argc == 4 && atoi(argv[2]) > 0 &&
 		 atoi(argv[2]) <= MAX_SPIN && atol(argv[3]) > 0)
 		heartbeat(atoi(argv[2]), atol(argv[3]));
 	else {
-		printf("FAIL: t_sched: usage: t_sched api | share NA NB LO HI | starve | sleeper | "
+		printf("FAIL: t_sched: usage: t_sched api | share NA NB LO HI | starve | sleeper | forker | "
 		       "heartbeat N QUANTUM_MS | getnice\n");
 		return 2;
 	}

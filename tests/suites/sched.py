@@ -37,6 +37,9 @@ TESTS = [
     # A sleep earns no credit: a process that slept while another ran alone
     # re-enters at most a quantum ahead of it.
     _t("sched_sleeper", "sleeper", expect=[r"slept a second: \d+ turns in 3 s"], timeout=60),
+    # Nor does running alone make a debt: a parent that computed alone, then
+    # forks, takes turns with its child at once.
+    _t("sched_forker", "forker", expect=[r"beside its new child: \d+ turns in 2 s"], timeout=60),
     _t("sched_heartbeat", "heartbeat 30 10", expect=[r"heartbeat beside 30 spinners"], timeout=90),
     _t("sched_heartbeat_q1", "heartbeat 30 1", kparams="quantum=1", timeout=90),
     # A bad policy is reported and ignored (the fair one stays).
