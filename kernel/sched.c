@@ -145,7 +145,7 @@ static void place(struct proc *p, uint64_t floor, uint64_t now)
 
 /* The decision at the end of current's quantum, with processes waiting in
  * the run queue: moves the one to run next to the front of the queue and
- * returns true, or returns false if current is still the one. The queue
+ * returns true, or returns false if current keeps the CPU. The queue
  * holds at most NPROC processes; this is the only walk of it.
  *
  * Starvation guard: weights 1.25^39 apart (nice -20 against 19) would give
@@ -190,8 +190,12 @@ static bool fair_pick(void)
 		if (now - p->run_start >= limit && (!starved || p->run_start < starved->run_start))
 			starved = p;
 	}
-	/* Equals take turns: current keeps the CPU only if strictly ahead. */
-	if (!starved && vtime_of(cur, now) < best_v)
+	/* current keeps the CPU only if it is more than a quantum behind: so
+	 * equals take turns, as in a round robin, rather than trade extra
+	 * quanta over the microseconds by which two quanta differ (the tick
+	 * is a little late or early); the shares stay within a quantum of
+	 * their weights. */
+	if (!starved && vtime_of(cur, now) + sched_quantum < best_v)
 		return false;
 	struct proc *next = starved ? starved : best;
 	list_del(&next->link);

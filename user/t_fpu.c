@@ -156,12 +156,21 @@ static void test_compute(void)
 	CHECK_EQ(frm_read(), FRM_RNE);
 }
 
+/* Each child waits for 20 preemptions with its registers set, checks
+ * them, and reports ('y' or 'n') on a pipe; then it keeps computing until
+ * the parent has every report, so that the others still have someone to
+ * be preempted for (the fair scheduler keeps a process that is behind on
+ * the CPU, so the children's counts drift apart, and the last one alone
+ * would never be preempted again). */
 static void test_regs(void)
 {
 	pid_t pids[NPROCS];
+	int done[2];
+	CHECK_EQ(pipe(done), 0);
 	for (int k = 0; k < NPROCS; k++) {
 		pids[k] = fork();
 		if (pids[k] == 0) {
+			close(done[0]);
 			uint64_t want[32], got[32];
 			pattern(want, (unsigned)k + 1);
 			uint64_t fcsr = (uint64_t)(k << 5 | (0x1f >> k)); /* frm, fflags */
@@ -179,10 +188,27 @@ static void test_regs(void)
 			CHECK_EQ(got_fcsr, fcsr);
 			printf("fpu: process %d: f0..f31 and fcsr intact across %lu preemptions\n",
 			       k, (unsigned long)(ivcsw_now() - iv));
-			child_done();
+			fflush(stdout);
+			char verdict = check_failures ? 'n' : 'y';
+			write(done[1], &verdict, 1);
+			for (;;)
+				burn(20000);
 		}
 	}
-	reap_all(pids, NPROCS);
+	close(done[1]);
+	for (int k = 0; k < NPROCS; k++) {
+		char verdict = 0;
+		CHECK_EQ(read(done[0], &verdict, 1), 1);
+		CHECK_EQ(verdict, 'y');
+	}
+	close(done[0]);
+	for (int k = 0; k < NPROCS; k++)
+		CHECK_EQ(kill(pids[k], SIGKILL), 0);
+	for (int k = 0; k < NPROCS; k++) {
+		int st = -1;
+		CHECK(wait(&st) > 0);
+		CHECK(WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL);
+	}
 }
 
 static void test_fork(void)
@@ -194,8 +220,12 @@ static void test_fork(void)
 	fcsr_write(FRM_RUP << 5 | 0x3);
 	pid_t pid = fork(); /* nothing in between uses the FPU */
 	if (pid == 0) {
+		/* Ten preemptions, or at least one and the parent done with its
+		 * registers (asleep in wait): then nobody is left to be
+		 * preempted for. */
 		uint64_t iv = ivcsw_now();
-		while (ivcsw_now() - iv < 10)
+		while (ivcsw_now() - iv < 10 &&
+		       !(ivcsw_now() > iv && proc_state(getppid()) == LDE_P_SLEEPING))
 			burn(20000);
 		fp_dump(got);
 		CHECK(memcmp(got, before, sizeof got) == 0);
