@@ -24,6 +24,7 @@ static struct list timed_queue = LIST_INIT(timed_queue); /* sorted by wake_at */
 static struct context idle_ctx;
 static uint64_t next_tick;	/* end of the current quantum */
 static uint64_t timer_deadline; /* when the timer is programmed to fire */
+static uint64_t starve_limit;	/* fair_pick's starvation guard (sched_init) */
 
 static void timer_start(uint64_t when)
 {
@@ -43,6 +44,10 @@ void sched_init(uint64_t quantum_ms)
 	sched_quantum = arch_timebase_hz / 1000 * quantum_ms;
 	if (!sched_quantum)
 		sched_quantum = 1;
+	/* fair_pick's starvation guard: a second less a quantum, or two quanta
+	 * when quanta are a third of a second or more. */
+	starve_limit = arch_timebase_hz > 3 * sched_quantum ? arch_timebase_hz - sched_quantum
+							    : 2 * sched_quantum;
 }
 
 int sched_param(const char *policy)
@@ -160,6 +165,17 @@ static bool fair_pick(void)
 {
 	uint64_t now = arch_now();
 	struct proc *cur = current;
+	struct proc *only = container_of(run_queue.next, struct proc, link);
+	if (only->link.next == &run_queue && !newcomer(cur) && !newcomer(only)) {
+		/* The common case, one process waiting (an IPC partner, a second
+		 * spinner), neither new: the same decision, without the walks.
+		 * It is first in the queue already. */
+		uint64_t vc = vtime_of(cur, now), vo = vtime_of(only, now);
+		uint64_t vmin = vc < vo ? vc : vo;
+		if (vmin > vclock)
+			vclock = vmin;
+		return now - only->run_start >= starve_limit || vc + sched_quantum >= vo;
+	}
 	uint64_t vmin = newcomer(cur) ? UINT64_MAX : vtime_of(cur, now);
 	for (struct list *n = run_queue.next; n != &run_queue; n = n->next) {
 		struct proc *p = container_of(n, struct proc, link);
@@ -174,10 +190,9 @@ static bool fair_pick(void)
 	if (vmin != UINT64_MAX && vmin > vclock)
 		vclock = vmin;
 	uint64_t floor = vclock > sched_quantum ? vclock - sched_quantum : 0;
-	if (newcomer(cur))
+	bool cur_woke = newcomer(cur);
+	if (cur_woke)
 		place(cur, floor, now);
-	uint64_t limit = arch_timebase_hz > 3 * sched_quantum ? arch_timebase_hz - sched_quantum
-							      : 2 * sched_quantum;
 	struct proc *best = NULL, *starved = NULL;
 	uint64_t best_v = 0;
 	for (struct list *n = run_queue.next; n != &run_queue; n = n->next) {
@@ -187,15 +202,19 @@ static bool fair_pick(void)
 		uint64_t v = vtime_of(p, now);
 		if (!best || v < best_v)
 			best = p, best_v = v;
-		if (now - p->run_start >= limit && (!starved || p->run_start < starved->run_start))
+		if (now - p->run_start >= starve_limit &&
+		    (!starved || p->run_start < starved->run_start))
 			starved = p;
 	}
 	/* current keeps the CPU only if it is more than a quantum behind: so
 	 * equals take turns, as in a round robin, rather than trade extra
 	 * quanta over the microseconds by which two quanta differ (the tick
 	 * is a little late or early); the shares stay within a quantum of
-	 * their weights. */
-	if (!starved && vtime_of(cur, now) + sched_quantum < best_v)
+	 * their weights. A current that woke since the last decision (an IPC
+	 * partner handed the CPU, a process that got it from the queue's
+	 * head) keeps it if it is behind at all: its burst goes on rather than
+	 * wait for a turn it is owed anyway. */
+	if (!starved && vtime_of(cur, now) + (cur_woke ? 0 : sched_quantum) < best_v)
 		return false;
 	struct proc *next = starved ? starved : best;
 	list_del(&next->link);
