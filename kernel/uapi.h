@@ -119,7 +119,20 @@ struct lde_procinfo {
 	 * page tables, and the heap pages (and tables) sbrk promised. */
 	uint64_t pages;
 	uint64_t promised; /* of pages, those promised and not yet taken */
+	int32_t nice;	   /* -20..19 */
+	int32_t pri;	   /* LDE_NZERO + nice: 0 the most favoured, 39 the least */
+	uint64_t vtime_us; /* fair policy: virtual time (CPU time / weight of nice) */
 };
+
+/* Priorities (kernel/prio.c). nice(incr) and getpriority(which, who) return
+ * LDE_NZERO + the nice value, never negative, so that a nice value below 0
+ * is not taken for an error; the C library subtracts it again. */
+#define LDE_NZERO 20
+#define LDE_NICE_MIN (-20)
+#define LDE_NICE_MAX 19
+#define LDE_PRIO_PROCESS 0 /* who: a pid, 0 the caller */
+#define LDE_PRIO_PGRP 1	   /* who: a process group, 0 the caller's */
+#define LDE_PRIO_USER 2	   /* who: a real user id */
 
 struct lde_meminfo {
 	uint64_t free_pages;
