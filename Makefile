@@ -89,10 +89,13 @@ $(B)/kernel.sym: $(B)/kernel.elf
 # User programs are hard-float (lp64d: picolibc's rv64imafdc multilib) and
 # may use float and double; the kernel stays soft-float (KARCH) and
 # switches their FP registers (docs/design.md, "Floating point").
+# Each function and datum in a section of its own, so that --gc-sections
+# links into a program only what it uses of user/lib: a program's pages are
+# what fork copies and exec loads (make bench's fork rows).
 UARCH := -march=rv64gc -mabi=lp64d --specs=picolibc.specs
 UCFLAGS := $(UARCH) -std=gnu11 -O2 -g -Wall -Wextra -Werror -Wno-unused-parameter \
 	-mcmodel=medany -fno-omit-frame-pointer -iquote kernel -iquote user/lib -I user/lib/include \
-	-MD -MP
+	-ffunction-sections -fdata-sections -MD -MP
 ULDFLAGS := $(UARCH) -nostartfiles -static -T user/user.ld -Wl,--gc-sections -Wl,--build-id=none
 
 ULIB_SRCS := $(wildcard user/lib/*.c) $(wildcard user/lib/*.S)
