@@ -91,7 +91,7 @@ $(B)/kernel.sym: $(B)/kernel.elf
 # switches their FP registers (docs/design.md, "Floating point").
 UARCH := -march=rv64gc -mabi=lp64d --specs=picolibc.specs
 UCFLAGS := $(UARCH) -std=gnu11 -O2 -g -Wall -Wextra -Werror -Wno-unused-parameter \
-	-mcmodel=medany -fno-omit-frame-pointer -iquote kernel -iquote user/lib -MD -MP
+	-mcmodel=medany -fno-omit-frame-pointer -iquote kernel -iquote user/lib -I user/include -MD -MP
 ULDFLAGS := $(UARCH) -nostartfiles -static -T user/user.ld -Wl,--gc-sections -Wl,--build-id=none
 
 ULIB_SRCS := $(wildcard user/lib/*.c) $(wildcard user/lib/*.S)

@@ -10,6 +10,7 @@
 #include "palloc.h"
 #include "proc.h"
 #include "sched.h"
+#include "signal.h"
 
 #define STACK_ALIGN 16
 
@@ -134,6 +135,7 @@ int proc_exec(const char *path, int argc, char *const argv[])
 	set_name(p, path);
 	if (p->fp_used)
 		sched_fpu_exec(p);
+	signal_exec(p);
 	arch_user_frame_init(p->tf, img.entry, sp);
 	return 0;
 }

@@ -34,6 +34,7 @@ enum proc_state {
 	P_RUNNING = LDE_P_RUNNING,   /* current */
 	P_SLEEPING = LDE_P_SLEEPING, /* on a wait queue or the timed queue */
 	P_ZOMBIE = LDE_P_ZOMBIE,     /* exited; slot kept until wait() */
+	P_STOPPED = LDE_P_STOPPED,   /* stopped by a signal (signal.c): on no list */
 };
 
 struct waitq {
@@ -46,6 +47,8 @@ struct proc {
 	 * is reused. */
 	struct list link;     /* run queue, a waitq, or the timed queue (sched.c);
 			       * empty whenever the slot is free or a zombie */
+	uint64_t wake_at;     /* timed sleep deadline (arch_now units): next to
+			       * link, as in every timed-queue entry (sched.h) */
 	struct trapframe *tf; /* top of this slot's kernel stack */
 	/* The process's FP registers while the FPU does not hold them
 	 * (sched.c, the lazy FPU switch). Outside the part proc_alloc clears:
@@ -70,6 +73,22 @@ struct proc {
 	long ipc_token;		 /* its reply token: pid and slot */
 	struct ntfn *bound_ntfn; /* consulted by recv */
 
+	/* Signals (signal.c; docs/signals.md). Outside the part proc_alloc
+	 * clears: fork sets them (a copy of the parent's, pending empty),
+	 * and so does proc_spawn_init. act[sig] means something only while
+	 * sig is in caught; sig_a0 only while a system call returns -EINTR. */
+	uint64_t sig_pending;
+	uint64_t sig_blocked;
+	uint64_t sig_ignored;	 /* SIG_IGN set */
+	uint64_t sig_caught;	 /* a handler set */
+	uint64_t sig_saved_mask; /* sigsuspend's caller's mask, if sig_suspended */
+	bool sig_suspended;
+	uint64_t sig_a0; /* the interrupted system call's a0, for a restart */
+	struct sigact {
+		uint64_t handler, mask, restorer;
+		int flags;
+	} act[LDE_NSIG];
+
 	/* Everything from here on is the process's: proc_alloc clears it
 	 * (PROC_PER_PROCESS is its first field). */
 
@@ -77,7 +96,6 @@ struct proc {
 	enum proc_state state;
 	struct context ctx;	  /* saved by swtch while not running */
 	struct waitq *waiting_on; /* set while SLEEPING */
-	uint64_t wake_at;	  /* timed sleep deadline (arch_now units) */
 
 	/* identity (proc.c) */
 	int pid;
@@ -99,9 +117,21 @@ struct proc {
 	struct mm mm;
 	struct file *files[NOFILE];
 
-	/* lifecycle */
-	bool killed; /* set by kill(); acted on before U-mode */
+	/* lifecycle. attention is what the way back to U-mode tests
+	 * (trap.h), one load for both: killed, set by SIGKILL (and the
+	 * out-of-memory killer), and sig_ready, set while a signal is pending
+	 * and not blocked (signal.c). Either interrupts a sleep (-EINTR). */
+	union {
+		struct {
+			bool killed;
+			bool sig_ready;
+		};
+		uint16_t attention;
+	};
 	int killsig;
+	uint8_t wait_report;	 /* a stop or continue the parent has not waited for */
+	uint8_t stop_sig;	 /* the signal that stopped it */
+	bool alarm_armed;	 /* its alarm is in the timed queue (signal.c) */
 	int exit_status;	 /* wait() status word, valid in P_ZOMBIE */
 	struct waitq child_exit; /* the parent sleeps here in wait() */
 
@@ -118,6 +148,10 @@ struct proc {
 
 #define PROC_PER_PROCESS state
 
+/* What wait_report says (waitpid's WUNTRACED and WCONTINUED). */
+#define WAIT_REPORT_STOPPED 1
+#define WAIT_REPORT_CONTINUED 2
+
 extern struct proc proc_table[NPROC];
 extern struct proc *current;
 
@@ -127,6 +161,10 @@ int proc_spawn_init(const char *path, int argc, char **argv);
 long proc_fork(void);
 void proc_exit(int status) __attribute__((noreturn));
 long proc_wait(uint64_t ustatus);
+/* waitpid(pid, status, options) as POSIX: pid > 0 that child, -1 any,
+ * 0 the caller's group, < -1 group -pid; options LDE_WNOHANG,
+ * LDE_WUNTRACED, LDE_WCONTINUED. */
+long proc_waitpid(int pid, uint64_t ustatus, int options);
 /* The kernel's own signals (Ctrl-C, the out-of-memory killer): pid > 0:
  * that process; pid < 0: every process in group -pid. */
 int proc_kill(int pid, int sig);
@@ -144,7 +182,8 @@ void proc_fault(const char *cause, int sig, uint64_t pc, uint64_t addr) __attrib
  * program can take the machine down by eating memory. Returns only in
  * that case. */
 void proc_out_of_memory(uint64_t pc, uint64_t addr);
-/* Called on the way back to U-mode: acts on a pending kill. */
+/* Called on the way back to U-mode when current->attention: acts on a
+ * pending kill, delivers pending signals (signal.c). */
 void proc_check_killed(void);
 struct proc *proc_by_pid(int pid);
 void proc_fill_info(struct proc *p, struct lde_procinfo *info);

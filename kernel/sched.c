@@ -8,6 +8,7 @@
 #include "hooks.h"
 #include "kassert.h"
 #include "kstring.h"
+#include "signal.h"
 
 uint64_t sched_quantum;
 static struct list run_queue = LIST_INIT(run_queue);
@@ -93,6 +94,35 @@ void sched_fpu_fork(struct proc *child)
 	if (fpu_owner == child->pid) /* only if pids ever wrap: load the copy */
 		fpu_owner = 0;
 	arch_fpu_frame_off(child->tf); /* the copy of p's frame may say on */
+}
+
+bool sched_fpu_to_frame(struct fpstate *out)
+{
+	struct proc *p = current;
+	if (!p->fp_used)
+		return false;
+	/* The FPU keeps the registers (fpu_owner stays p): a handler that
+	 * computes reloads nothing. */
+	if (p->fp_on)
+		sched_fpu_switch_out(p);
+	*out = p->fp;
+	return true;
+}
+
+void sched_fpu_from_frame(const struct fpstate *in)
+{
+	struct proc *p = current;
+	if (p->fp_on) {
+		arch_fpu_off(p->tf);
+		p->fp_on = false;
+	}
+	if (!in) { /* the interrupted code had not used the FPU */
+		p->fp_used = false;
+		return;
+	}
+	p->fp = *in;
+	p->fp_used = true;
+	fpu_owner = 0; /* the FPU no longer holds p's registers */
 }
 
 void sched_fpu_exec(struct proc *p)
@@ -246,13 +276,24 @@ static int block(void)
 {
 	current->vcsw++;
 	switch_away();
-	return current->killed ? -EINTR : 0;
+	if (current->attention) {
+		signal_note_eintr(current);
+		return -EINTR;
+	}
+	return 0;
+}
+
+/* Already killed, or a signal to deliver: no sleep (-EINTR). */
+static int interrupted(void)
+{
+	signal_note_eintr(current);
+	return -EINTR;
 }
 
 int sleep_on(struct waitq *q)
 {
-	if (current->killed)
-		return -EINTR;
+	if (current->attention)
+		return interrupted();
 	current->state = P_SLEEPING;
 	current->waiting_on = q;
 	list_push_back(&q->sleepers, &current->link);
@@ -278,31 +319,59 @@ void wake_sleepers(struct waitq *q)
 
 static struct waitq timed_wait = { .name = "sleep" };
 
+static inline uint64_t timed_at(const struct list *n) { return ((const struct timed *)n)->at; }
+_Static_assert(offsetof(struct proc, wake_at) == offsetof(struct proc, link) + sizeof(struct list),
+	       "a sleeping process is a timed-queue entry");
+
+void sched_timed_add(struct timed *t)
+{
+	struct list *pos = timed_queue.next;
+	while (pos != &timed_queue && timed_at(pos) <= t->at)
+		pos = pos->next;
+	list_insert_before(pos, &t->link);
+	timer_request(t->at);
+}
+
 int sleep_until(uint64_t when)
 {
-	if (current->killed)
-		return -EINTR;
+	if (current->attention)
+		return interrupted();
 	if (arch_now() >= when)
 		return 0;
 	current->state = P_SLEEPING;
 	current->waiting_on = &timed_wait;
 	current->wake_at = when;
-	struct list *pos = timed_queue.next;
-	while (pos != &timed_queue && container_of(pos, struct proc, link)->wake_at <= when)
-		pos = pos->next;
-	list_insert_before(pos, &current->link);
-	timer_request(when);
+	sched_timed_add((struct timed *)&current->link);
 	return block();
 }
 
 void sched_interrupt_sleep(struct proc *p)
 {
+	/* Stopped: only SIGKILL calls this for it; it runs to its death. */
+	if (p->state == P_STOPPED) {
+		sched_make_runnable(p);
+		return;
+	}
 	/* Sleeping on nothing: a child fork is still building (its parent
 	 * may be preempted meanwhile); it must not run before it is whole. */
 	if (p->state != P_SLEEPING || !p->waiting_on)
 		return;
+	signal_note_eintr(p);
 	list_del(&p->link);
 	sched_make_runnable(p);
+}
+
+void sched_stop(void)
+{
+	current->state = P_STOPPED;
+	current->vcsw++;
+	switch_away();
+}
+
+void sched_continue(struct proc *p)
+{
+	if (p->state == P_STOPPED)
+		sched_make_runnable(p);
 }
 
 /* The scheduler's invariants, checked on every timer tick (the kernel's
@@ -325,6 +394,7 @@ static inline __attribute__((always_inline)) void sched_check_invariants(void)
 		case P_RUNNING: KASSERT(p == current); break;
 		case P_SLEEPING: KASSERT(p->waiting_on || list_empty(&p->link)); break;
 		case P_ZOMBIE: KASSERT(!p->mm.pt && list_empty(&p->link)); break;
+		case P_STOPPED: KASSERT(list_empty(&p->link)); break;
 		case P_UNUSED: break;
 		}
 	}
@@ -339,11 +409,14 @@ static inline __attribute__((always_inline)) void tick(bool from_user, bool pree
 	sched_check_invariants();
 	uint64_t now = arch_now();
 	while (!list_empty(&timed_queue)) {
-		struct proc *p = container_of(timed_queue.next, struct proc, link);
-		if (p->wake_at > now)
+		struct list *n = timed_queue.next;
+		if (timed_at(n) > now)
 			break;
-		list_del(&p->link);
-		sched_make_runnable(p);
+		list_del(n);
+		if (__builtin_expect(signal_is_alarm(n), 0))
+			signal_alarm_expired(n, now);
+		else
+			sched_make_runnable(container_of(n, struct proc, link));
 	}
 	bool quantum_over = now >= next_tick;
 	/* Keep the ticks on a fixed grid, so that the interrupt's own lateness
@@ -354,7 +427,7 @@ static inline __attribute__((always_inline)) void tick(bool from_user, bool pree
 							    : now + sched_quantum;
 	uint64_t next = next_tick;
 	if (!list_empty(&timed_queue)) {
-		uint64_t w = container_of(timed_queue.next, struct proc, link)->wake_at;
+		uint64_t w = timed_at(timed_queue.next);
 		if (w < next)
 			next = w;
 	}

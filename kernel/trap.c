@@ -1,10 +1,12 @@
 /* The kernel's side of a trap from U-mode other than a system call:
  * arch/riscv/trap.c has decoded it into an enum user_fault, and this file
  * decides what follows: a page appears (heap or stack growth, copy on
- * write), or the process dies with the signal the fault stands for. */
+ * write), the handler the process set for the signal the fault stands for
+ * runs, or the process dies of that signal. */
 #include "errno.h"
 #include "hooks.h"
 #include "sched.h"
+#include "signal.h"
 #include "trap.h"
 
 static const char *fault_name(enum user_fault kind)
@@ -53,7 +55,10 @@ static __attribute__((noinline)) void not_a_page_fault(enum user_fault kind, uin
 		case ARCH_FP_NOT: break;
 		}
 	}
-	proc_fault(fault_name(kind), signal_for(kind), pc, addr);
+	int sig = signal_for(kind);
+	if (signal_fault(sig))
+		return; /* its handler runs; returning to pc faults again */
+	proc_fault(fault_name(kind), sig, pc, addr);
 }
 
 /* On the page-fault path (demand paging, copy on write): no frame pointer
@@ -75,6 +80,8 @@ __attribute__((optimize("omit-frame-pointer"))) void proc_user_fault(enum user_f
 		proc_out_of_memory(pc, addr);
 		return; /* retry the access */
 	}
+	if (signal_fault(LDE_SIGSEGV))
+		return;
 	proc_fault(fault_name(kind), LDE_SIGSEGV, pc, addr);
 }
 
