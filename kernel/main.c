@@ -12,7 +12,6 @@
 #include "palloc.h"
 #include "proc.h"
 #include "sched.h"
-#include "signal.h"
 #include "syscall.h"
 #include "timeline.h"
 #include "version.h"
@@ -232,7 +231,6 @@ void kmain(uint64_t hartid, uint64_t dtb_pa)
 	sched_init(quantum_ms);
 	sysproc_init();
 	ipc_init();
-	signal_init();
 	dev_init(&fdt);
 	int err = proc_spawn_init(init_argv[0], init_argc, init_argv);
 	if (err) {

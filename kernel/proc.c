@@ -76,8 +76,7 @@ int proc_spawn_init(const char *path, int argc, char **argv)
 	file_put(con);
 	p->pgid = p->pid;
 	p->trace = syscall_trace_all;
-	p->sig_pending = p->sig_blocked = p->sig_ignored = p->sig_caught = 0;
-	p->sig_suspended = false;
+	signal_first(p);
 	init_proc = p;
 	current = p; /* exec works on current */
 	mmu_activate(p->mm.pt);
@@ -184,7 +183,7 @@ void proc_exit(int status)
 	p->state = P_ZOMBIE;
 	struct proc *parent = p->parent;
 	wake_all(&parent->child_exit);
-	if (__builtin_expect(parent->sig_caught & LDE_SIGBIT(LDE_SIGCHLD), 0))
+	if (__builtin_expect(signal_catches(parent, LDE_SIGCHLD), 0))
 		signal_post(parent, LDE_SIGCHLD); /* ignored by default: dropped */
 	sched_exit();
 }

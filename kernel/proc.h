@@ -73,22 +73,6 @@ struct proc {
 	long ipc_token;		 /* its reply token: pid and slot */
 	struct ntfn *bound_ntfn; /* consulted by recv */
 
-	/* Signals (signal.c; docs/signals.md). Outside the part proc_alloc
-	 * clears: fork sets them (a copy of the parent's, pending empty),
-	 * and so does proc_spawn_init. act[sig] means something only while
-	 * sig is in caught; sig_a0 only while a system call returns -EINTR. */
-	uint64_t sig_pending;
-	uint64_t sig_blocked;
-	uint64_t sig_ignored;	 /* SIG_IGN set */
-	uint64_t sig_caught;	 /* a handler set */
-	uint64_t sig_saved_mask; /* sigsuspend's caller's mask, if sig_suspended */
-	bool sig_suspended;
-	uint64_t sig_a0; /* the interrupted system call's a0, for a restart */
-	struct sigact {
-		uint64_t handler, mask, restorer;
-		int flags;
-	} act[LDE_NSIG];
-
 	/* Everything from here on is the process's: proc_alloc clears it
 	 * (PROC_PER_PROCESS is its first field). */
 

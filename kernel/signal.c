@@ -5,6 +5,7 @@
 #include "signal.h"
 #include "console.h"
 #include "errno.h"
+#include "kassert.h"
 #include "kstring.h"
 #include "sched.h"
 #include "syscall.h"
@@ -29,17 +30,17 @@ static struct waitq pause_wait = { .sleepers = LIST_INIT(pause_wait.sleepers), .
 
 static inline void recalc(struct proc *p)
 {
-	p->sig_ready = (p->sig_pending & ~p->sig_blocked) != 0;
+	p->sig_ready = (sig_of(p)->pending & ~sig_of(p)->m.blocked) != 0;
 }
 
 static bool dropped(const struct proc *p, uint64_t bit)
 {
-	if (p->sig_caught & bit)
+	if (sig_of(p)->m.caught & bit)
 		return false;
-	return (p->sig_ignored | SIG_DEFAULT_IGNORE) & bit;
+	return (sig_of(p)->m.ignored | SIG_DEFAULT_IGNORE) & bit;
 }
 
-void signal_note_eintr(struct proc *p) { p->sig_a0 = arch_syscall_arg(p->tf, 0); }
+void signal_note_eintr(struct proc *p) { sig_of(p)->a0 = arch_syscall_arg(p->tf, 0); }
 
 /* p stopped or continued: its parent may wait for it (WUNTRACED,
  * WCONTINUED) and gets SIGCHLD, unless it asked not to (SA_NOCLDSTOP). */
@@ -50,8 +51,8 @@ static void tell_parent(struct proc *p, uint8_t report)
 	if (!pp)
 		return;
 	wake_all(&pp->child_exit);
-	if ((pp->sig_caught & SBIT(LDE_SIGCHLD)) &&
-	    !(pp->act[LDE_SIGCHLD].flags & LDE_SA_NOCLDSTOP))
+	if ((sig_of(pp)->m.caught & SBIT(LDE_SIGCHLD)) &&
+	    !(sig_of(pp)->act[LDE_SIGCHLD].flags & LDE_SA_NOCLDSTOP))
 		signal_post(pp, LDE_SIGCHLD);
 }
 
@@ -68,23 +69,23 @@ void signal_post(struct proc *p, int sig)
 	uint64_t bit = SBIT(sig);
 	/* A continue cancels the stops pending, a stop the continue. */
 	if (sig == LDE_SIGCONT) {
-		p->sig_pending &= ~SIG_STOPS;
+		sig_of(p)->pending &= ~SIG_STOPS;
 		if (p->state == P_STOPPED) {
 			sched_continue(p);
 			tell_parent(p, WAIT_REPORT_CONTINUED);
 		}
 	} else if (bit & SIG_STOPS) {
-		p->sig_pending &= ~SBIT(LDE_SIGCONT);
+		sig_of(p)->pending &= ~SBIT(LDE_SIGCONT);
 	}
 	if (dropped(p, bit)) {
 		recalc(p);
 		return;
 	}
-	p->sig_pending |= bit;
+	sig_of(p)->pending |= bit;
 	recalc(p);
 	/* Wake a sleeper for it (its call returns -EINTR or restarts); a
 	 * stopped process stays stopped, the signal pending until SIGCONT. */
-	if (!(p->sig_blocked & bit) && p->state == P_SLEEPING)
+	if (!(sig_of(p)->m.blocked & bit) && p->state == P_SLEEPING)
 		sched_interrupt_sleep(p);
 }
 
@@ -92,9 +93,9 @@ bool signal_fault(int sig)
 {
 	struct proc *p = current;
 	uint64_t bit = SBIT(sig);
-	if (!(p->sig_caught & bit) || (p->sig_blocked & bit))
+	if (!(sig_of(p)->m.caught & bit) || (sig_of(p)->m.blocked & bit))
 		return false;
-	p->sig_pending |= bit;
+	sig_of(p)->pending |= bit;
 	recalc(p);
 	return true;
 }
@@ -127,7 +128,7 @@ static void settle_syscall(struct proc *p, const struct sigact *a)
 		return;
 	switch (arch_syscall_nr(tf)) {
 	case SYS_fork: /* an interrupted fork made no child */
-		arch_syscall_restart(tf, p->sig_a0);
+		arch_syscall_restart(tf, sig_of(p)->a0);
 		return;
 	case SYS_read:
 	case SYS_write:
@@ -137,7 +138,7 @@ static void settle_syscall(struct proc *p, const struct sigact *a)
 	case SYS_ipc_reply_recv: /* its reply went already: the restart only receives */
 	case SYS_ntfn_wait:
 		if (!a || (a->flags & LDE_SA_RESTART))
-			arch_syscall_restart(tf, p->sig_a0);
+			arch_syscall_restart(tf, sig_of(p)->a0);
 		return;
 	case SYS_usleep:
 		if (!a)
@@ -145,7 +146,7 @@ static void settle_syscall(struct proc *p, const struct sigact *a)
 		return;
 	case SYS_sigsuspend:
 		if (!a)
-			arch_syscall_restart(tf, p->sig_a0);
+			arch_syscall_restart(tf, sig_of(p)->a0);
 		return;
 	default: return;
 	}
@@ -160,8 +161,8 @@ static void enter_handler(struct proc *p, int sig, struct sigact *a)
 	arch_sig_save(tf, f.regs);
 	f.flags = 0;
 	f.signo = (uint64_t)sig;
-	f.mask = p->sig_suspended ? p->sig_saved_mask : p->sig_blocked;
-	p->sig_suspended = false;
+	f.mask = sig_of(p)->suspended ? sig_of(p)->saved_mask : sig_of(p)->m.blocked;
+	sig_of(p)->suspended = false;
 	size_t len = FRAME_HEAD;
 	if (sched_fpu_to_frame((struct fpstate *)f.fregs)) {
 		f.flags |= LDE_SF_FP;
@@ -174,11 +175,11 @@ static void enter_handler(struct proc *p, int sig, struct sigact *a)
 		     p->pid, p->name, sig, sp, f.regs[0]);
 		proc_exit(LDE_W_SIGNALED(LDE_SIGSEGV));
 	}
-	p->sig_blocked |=
+	sig_of(p)->m.blocked |=
 		(a->mask | ((a->flags & LDE_SA_NODEFER) ? 0 : SBIT(sig))) & ~SIG_UNCATCHABLE;
 	uint64_t handler = a->handler, restorer = a->restorer;
 	if (a->flags & LDE_SA_RESETHAND)
-		p->sig_caught &= ~SBIT(sig);
+		sig_of(p)->m.caught &= ~SBIT(sig);
 	arch_sig_enter(tf, handler, sig, at, restorer);
 	recalc(p);
 }
@@ -197,16 +198,16 @@ void signal_deliver(void)
 	for (;;) {
 		if (p->killed)
 			proc_exit(LDE_W_SIGNALED(p->killsig));
-		uint64_t ready = p->sig_pending & ~p->sig_blocked;
+		uint64_t ready = sig_of(p)->pending & ~sig_of(p)->m.blocked;
 		if (!ready)
 			break;
 		int sig = 1; /* the lowest first (no ctz instruction in rv64gc) */
 		while (!(ready & SBIT(sig)))
 			sig++;
 		uint64_t bit = SBIT(sig);
-		p->sig_pending &= ~bit;
-		if (p->sig_caught & bit) {
-			enter_handler(p, sig, &p->act[sig]);
+		sig_of(p)->pending &= ~bit;
+		if (sig_of(p)->m.caught & bit) {
+			enter_handler(p, sig, &sig_of(p)->act[sig]);
 			return; /* the next one after this handler's sigreturn */
 		}
 		if (dropped(p, bit))
@@ -218,9 +219,9 @@ void signal_deliver(void)
 		proc_exit(LDE_W_SIGNALED(sig));
 	}
 	/* No handler runs: a sigsuspend gets its mask back as it restarts. */
-	if (p->sig_suspended) {
-		p->sig_blocked = p->sig_saved_mask;
-		p->sig_suspended = false;
+	if (sig_of(p)->suspended) {
+		sig_of(p)->m.blocked = sig_of(p)->saved_mask;
+		sig_of(p)->suspended = false;
 	}
 	settle_syscall(p, NULL);
 	recalc(p);
@@ -253,7 +254,7 @@ long sys_sigreturn(void)
 	if (!arch_sig_restore(tf, f.regs))
 		bad_frame("pc outside user space", at, f.regs[0]);
 	sched_fpu_from_frame((f.flags & LDE_SF_FP) ? (const struct fpstate *)f.fregs : NULL);
-	p->sig_blocked = f.mask & ~SIG_UNCATCHABLE;
+	sig_of(p)->m.blocked = f.mask & ~SIG_UNCATCHABLE;
 	recalc(p);
 	arch_syscall_done(tf);		/* the restored context is no system call's */
 	return arch_syscall_result(tf); /* what the dispatcher puts back in a0 */
@@ -273,12 +274,12 @@ long sys_sigaction(int sig, uintptr_t uact, uintptr_t uold, uintptr_t restorer)
 		if ((bit & SIG_UNCATCHABLE) || (act.flags & ~LDE_SA_FLAGS))
 			return -EINVAL;
 	}
-	if (p->sig_caught & bit) {
-		old.handler = p->act[sig].handler;
-		old.mask = p->act[sig].mask;
-		old.flags = p->act[sig].flags;
+	if (sig_of(p)->m.caught & bit) {
+		old.handler = sig_of(p)->act[sig].handler;
+		old.mask = sig_of(p)->act[sig].mask;
+		old.flags = sig_of(p)->act[sig].flags;
 	} else {
-		old.handler = (p->sig_ignored & bit) ? LDE_SIG_IGN : LDE_SIG_DFL;
+		old.handler = (sig_of(p)->m.ignored & bit) ? LDE_SIG_IGN : LDE_SIG_DFL;
 	}
 	if (uold) {
 		int err = copyout(&p->mm, uold, &old, sizeof old);
@@ -287,18 +288,20 @@ long sys_sigaction(int sig, uintptr_t uact, uintptr_t uold, uintptr_t restorer)
 	}
 	if (!uact)
 		return 0;
-	p->sig_caught &= ~bit;
-	p->sig_ignored &= ~bit;
+	sig_of(p)->m.caught &= ~bit;
+	sig_of(p)->m.ignored &= ~bit;
 	if (act.handler == LDE_SIG_IGN)
-		p->sig_ignored |= bit;
+		sig_of(p)->m.ignored |= bit;
 	else if (act.handler != LDE_SIG_DFL) {
-		p->act[sig] = (struct sigact){ act.handler, act.mask & SIG_ALL & ~SIG_UNCATCHABLE,
-					       restorer, act.flags };
-		p->sig_caught |= bit;
+		sig_of(p)->act[sig] =
+			(struct sigact){ act.handler, restorer,
+					 (uint32_t)(act.mask & SIG_ALL & ~SIG_UNCATCHABLE),
+					 act.flags };
+		sig_of(p)->m.caught |= bit;
 	}
 	/* POSIX: a pending signal whose action becomes "ignore" is dropped. */
 	if (dropped(p, bit)) {
-		p->sig_pending &= ~bit;
+		sig_of(p)->pending &= ~bit;
 		recalc(p);
 	}
 	return 0;
@@ -307,7 +310,7 @@ long sys_sigaction(int sig, uintptr_t uact, uintptr_t uold, uintptr_t restorer)
 long sys_sigprocmask(int how, uintptr_t uset, uintptr_t uold)
 {
 	struct proc *p = current;
-	uint64_t set = 0, old = p->sig_blocked;
+	uint64_t set = 0, old = sig_of(p)->m.blocked;
 	if (uset) {
 		int err = copyin(&p->mm, &set, uset, sizeof set);
 		if (err)
@@ -325,7 +328,7 @@ long sys_sigprocmask(int how, uintptr_t uset, uintptr_t uold)
 			return err;
 	}
 	if (uset) {
-		p->sig_blocked = set & SIG_ALL & ~SIG_UNCATCHABLE;
+		sig_of(p)->m.blocked = set & SIG_ALL & ~SIG_UNCATCHABLE;
 		recalc(p); /* one unblocked now is delivered on the way out */
 	}
 	return 0;
@@ -333,7 +336,7 @@ long sys_sigprocmask(int how, uintptr_t uset, uintptr_t uold)
 
 long sys_sigpending(uintptr_t uset)
 {
-	uint64_t set = current->sig_pending & current->sig_blocked;
+	uint64_t set = sig_of(current)->pending & sig_of(current)->m.blocked;
 	return copyout(&current->mm, uset, &set, sizeof set);
 }
 
@@ -344,29 +347,21 @@ long sys_sigsuspend(uintptr_t umask)
 	int err = copyin(&p->mm, &mask, umask, sizeof mask);
 	if (err)
 		return err;
-	p->sig_saved_mask = p->sig_blocked;
-	p->sig_suspended = true;
-	p->sig_blocked = mask & SIG_ALL & ~SIG_UNCATCHABLE;
+	sig_of(p)->saved_mask = sig_of(p)->m.blocked;
+	sig_of(p)->suspended = true;
+	sig_of(p)->m.blocked = mask & SIG_ALL & ~SIG_UNCATCHABLE;
 	recalc(p);
 	while (!sleep_on(&pause_wait))
 		; /* nobody wakes pause_wait: only a signal ends the wait */
 	return -EINTR;
 }
 
-/* Alarms: one per process slot, an entry of the scheduler's timed queue
- * (sched.h) that posts SIGALRM when it expires. */
-static struct timed alarms[NPROC];
-static uint64_t alarm_interval[NPROC]; /* arch_now units; 0: one-shot */
-
-void signal_init(void)
-{
-	for (int i = 0; i < NPROC; i++)
-		list_init(&alarms[i].link);
-}
-
+/* Alarms: each process's is an entry of the scheduler's timed queue
+ * (sched.h), in its signal state, that posts SIGALRM when it expires. The
+ * queue's other entries are sleeping processes, in the process table. */
 bool signal_is_alarm(const struct list *entry)
 {
-	return entry >= &alarms[0].link && entry <= &alarms[NPROC - 1].link;
+	return !(entry >= &proc_table[0].link && entry <= &proc_table[NPROC - 1].link);
 }
 
 static uint64_t us_to_ticks(uint64_t us)
@@ -379,25 +374,34 @@ static uint64_t ticks_to_us(uint64_t t)
 	return t / arch_timebase_hz * US_PER_S + t % arch_timebase_hz * US_PER_S / arch_timebase_hz;
 }
 
+/* The process whose alarm t is: the one slot whose area holds it. */
+static struct proc *alarm_owner(const struct timed *t)
+{
+	for (int i = 0; i < NPROC; i++)
+		if (&sig_of(&proc_table[i])->alarm == t)
+			return &proc_table[i];
+	panic("signal_alarm_expired: an alarm nobody owns");
+}
+
 void signal_alarm_expired(struct list *entry, uint64_t now)
 {
 	struct timed *t = container_of(entry, struct timed, link);
-	int slot = (int)(t - alarms);
-	struct proc *p = &proc_table[slot];
-	if (!alarm_interval[slot])
+	struct proc *p = alarm_owner(t);
+	uint64_t interval = sig_of(p)->alarm_interval;
+	if (!interval)
 		p->alarm_armed = false;
 	signal_post(p, LDE_SIGALRM);
-	if (alarm_interval[slot]) {
-		t->at += alarm_interval[slot];
+	if (interval) {
+		t->at += interval;
 		if (t->at <= now)
-			t->at = now + alarm_interval[slot];
+			t->at = now + interval;
 		sched_timed_add(t);
 	}
 }
 
 static void alarm_cancel(struct proc *p)
 {
-	list_del(&alarms[p - proc_table].link);
+	list_del(&sig_of(p)->alarm.link);
 	p->alarm_armed = false;
 }
 
@@ -417,7 +421,7 @@ long sys_alarm(uint64_t us, uint64_t interval)
 		return -EINVAL;
 	if (interval && interval < MIN_INTERVAL_US)
 		interval = MIN_INTERVAL_US;
-	struct timed *t = &alarms[p - proc_table];
+	struct timed *t = &sig_of(p)->alarm;
 	uint64_t now = arch_now(), left = 0;
 	if (p->alarm_armed) {
 		left = t->at > now ? ticks_to_us(t->at - now) : 0;
@@ -427,7 +431,7 @@ long sys_alarm(uint64_t us, uint64_t interval)
 	}
 	if (us) {
 		t->at = now + us_to_ticks(us);
-		alarm_interval[p - proc_table] = us_to_ticks(interval);
+		sig_of(p)->alarm_interval = us_to_ticks(interval);
 		p->alarm_armed = true;
 		sched_timed_add(t);
 	}

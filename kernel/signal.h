@@ -10,14 +10,50 @@
  * which only hand messages to sleepers, never skip a delivery. */
 #pragma once
 #include "proc.h"
+#include "sched.h"
+
+/* A process's signal state, in its slot's area above the trapframe
+ * (arch_slot_area): owned by the slot from boot, so it costs the process
+ * table and boot nothing. Written whole by proc_spawn_init and fork before
+ * anyone reads it. Sets are masks of LDE_SIGBIT(sig), sig 1..31. */
+struct sigact {
+	uint64_t handler, restorer;
+	uint32_t mask;
+	int32_t flags;
+};
+struct sigstate {
+	struct sigmasks { /* fork copies these as one block */
+		uint32_t blocked;
+		uint32_t ignored; /* SIG_IGN set */
+		uint32_t caught;  /* a handler set: act[sig] means something */
+		uint32_t unused;
+	} m;
+	union { /* fork clears these with one store */
+		struct {
+			uint32_t pending;
+			uint32_t suspended; /* in sigsuspend: saved_mask is the caller's */
+		};
+		uint64_t transient;
+	};
+	uint32_t saved_mask;
+	uint64_t a0; /* an interrupted system call's a0, for its restart */
+	/* The alarm: a timed-queue entry while the proc's alarm_armed. */
+	struct timed alarm;
+	uint64_t alarm_interval; /* arch_now units; 0: one-shot */
+	struct sigact act[LDE_NSIG];
+};
+_Static_assert(sizeof(struct sigstate) <= ARCH_SLOT_AREA, "the signal state fits the slot area");
+
+static inline struct sigstate *sig_of(const struct proc *p)
+{
+	return (struct sigstate *)arch_slot_area(p->tf);
+}
 
 #define SIG_STOPS                                                                      \
 	(LDE_SIGBIT(LDE_SIGSTOP) | LDE_SIGBIT(LDE_SIGTSTP) | LDE_SIGBIT(LDE_SIGTTIN) | \
 	 LDE_SIGBIT(LDE_SIGTTOU))
 /* Neither caught, blocked nor ignored. */
 #define SIG_UNCATCHABLE (LDE_SIGBIT(LDE_SIGKILL) | LDE_SIGBIT(LDE_SIGSTOP))
-
-void signal_init(void);
 
 /* Send sig (1..LDE_NSIG-1) to p, as kill() does once permitted: SIGKILL
  * marks it killed; SIGCONT continues it; a signal p ignores is dropped;
@@ -41,20 +77,31 @@ bool signal_fault(int sig);
  * pending. */
 static inline void signal_fork(struct proc *child, const struct proc *parent)
 {
-	child->sig_pending = 0;
-	child->sig_suspended = false;
-	child->sig_blocked = parent->sig_blocked;
-	child->sig_ignored = parent->sig_ignored;
-	child->sig_caught = parent->sig_caught;
-	if (__builtin_expect(parent->sig_caught != 0, 0))
+	struct sigstate *c = sig_of(child), *p = sig_of(parent);
+	c->m = p->m;
+	c->transient = 0;
+	if (__builtin_expect(p->m.caught != 0, 0))
 		for (int s = 1; s < LDE_NSIG; s++)
-			child->act[s] = parent->act[s];
+			c->act[s] = p->act[s];
+}
+
+/* The first process: nothing caught, blocked, ignored or pending. */
+static inline void signal_first(struct proc *p)
+{
+	struct sigstate *s = sig_of(p);
+	s->m = (struct sigmasks){ 0 };
+	s->transient = 0;
+}
+
+static inline bool signal_catches(const struct proc *p, int sig)
+{
+	return sig_of(p)->m.caught & LDE_SIGBIT(sig);
 }
 
 /* exec: caught signals go back to their defaults (the handlers are gone
  * with the old image); ignored ones stay ignored, the mask and what is
  * pending stay. */
-static inline void signal_exec(struct proc *p) { p->sig_caught = 0; }
+static inline void signal_exec(struct proc *p) { sig_of(p)->m.caught = 0; }
 
 /* The state a system call interrupted by a signal returns -EINTR from:
  * keep the a0 it was called with, for a restart (the result will

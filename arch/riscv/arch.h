@@ -76,8 +76,12 @@ void arch_poweroff(int status) __attribute__((noreturn));
 /* --- processes: kernel stacks, user-mode entry and the system-call ABI --- */
 /* Map kernel stacks 0..nslots-1 (boot only; panics if memory runs out). */
 void arch_kstacks_init(int nslots);
-/* The trapframe at the top of kernel stack slot. */
+/* The trapframe at the top of kernel stack slot, below ARCH_SLOT_AREA
+ * bytes that kernel/ keeps per slot (arch_slot_area): memory the slot owns
+ * from boot, that costs neither .bss nor boot time (signal.h). */
 static inline struct trapframe *arch_kstack_frame(int slot);
+#define ARCH_SLOT_AREA 1024
+static inline void *arch_slot_area(struct trapframe *tf);
 /* A fresh U-mode frame: start at entry with stack pointer sp (crt0 finds
  * argc, argv and envp on that stack). */
 void arch_user_frame_init(struct trapframe *tf, uint64_t entry, uint64_t sp);
@@ -313,8 +317,9 @@ static inline void arch_tlb_flush_all(void) { sfence_vma_all(); }
 static inline struct trapframe *arch_kstack_frame(int slot)
 {
 	uint64_t top = KSTACK_REGION + (uint64_t)slot * KSTACK_SLOT_SIZE + KSTACK_SLOT_SIZE;
-	return (struct trapframe *)(top - sizeof(struct trapframe));
+	return (struct trapframe *)(top - ARCH_SLOT_AREA - sizeof(struct trapframe));
 }
+static inline void *arch_slot_area(struct trapframe *tf) { return tf + 1; }
 static inline uint64_t arch_syscall_nr(const struct trapframe *tf) { return tf->a7; }
 static inline uint64_t arch_syscall_arg(const struct trapframe *tf, int i) { return (&tf->a0)[i]; }
 static inline void arch_syscall_ret(struct trapframe *tf, long v) { tf->a0 = (uint64_t)v; }

@@ -43,3 +43,15 @@ TESTS += [
         r"signal: a bad stack at delivery kills the process",
         r"lde: pid \d+ \(t_signal\) killed: no room for the signal 30 frame, sp=0x40 "]),
 ]
+TESTS += [
+    _t("sig_frame", "t_sigframe", expect=[
+        r"lde: pid \d+ \(t_sigframe\) killed: sigreturn: pc outside user space, frame=0x[0-9a-f]+ pc=0xffffffc080200000",
+        r"lde: pid \d+ \(t_sigframe\) killed: sigreturn: pc outside user space, frame=0x[0-9a-f]+ pc=0x800000000000",
+        r"lde: pid \d+ \(t_sigframe\) killed: sigreturn: unknown flags",
+        r"lde: pid \d+ \(t_sigframe\) killed: sigreturn: unreadable frame, frame=0x0 ",
+        r"lde: pid \d+ \(t_sigframe\) killed: sigreturn: unreadable frame, frame=0xffffffc080000000 ",
+        r"sigframe: kernel-half pc: killed",
+        r"sigframe: flags with sstatus.SIE's bit: killed",
+        r"sigframe: random registers: still U-mode, interrupts on",
+        r"sigframe: random registers and FP state: still U-mode, interrupts on"]),
+]
