@@ -28,16 +28,40 @@ _Static_assert(sizeof(((struct lde_sigframe *)0)->fregs) + sizeof(uint64_t) ==
 
 static struct waitq pause_wait = { .sleepers = LIST_INIT(pause_wait.sleepers), .name = "pause" };
 
-static inline void recalc(struct proc *p)
+/* The lowest signal in set (not 0): delivered first. A de Bruijn
+ * multiplication: rv64gc has no count-trailing-zeros instruction. */
+static int lowest(uint64_t set)
 {
-	p->sig_ready = (sig_of(p)->pending & ~sig_of(p)->m.blocked) != 0;
+	static const uint8_t index[32] = { 0,  1,  28, 2,  29, 14, 24, 3,  30, 22, 20,
+					   15, 25, 17, 4,  8,  31, 27, 13, 23, 21, 19,
+					   16, 7,  26, 12, 18, 6,  11, 5,  10, 9 };
+	uint32_t bit = (uint32_t)(set & -set);
+	return index[(uint32_t)(bit * 0x077CB531u) >> 27];
 }
 
-static bool dropped(const struct proc *p, uint64_t bit)
+/* The frame's place in the user's memory as a kernel pointer, if it lies
+ * in one page that is there with the access asked for (the common case: a
+ * stack page in use): then it is written or read in place, as IPC reads a
+ * lease array. NULL otherwise: the caller copies through copyout/copyin,
+ * which fault pages in and check every one. */
+static inline __attribute__((always_inline)) struct lde_sigframe *
+frame_in_place(struct proc *p, uint64_t at, size_t len, bool write)
 {
-	if (sig_of(p)->m.caught & bit)
+	if (at >= USER_TOP || (at & (PGSIZE - 1)) + len > PGSIZE || (at & 7))
+		return NULL;
+	return mmu_translate(p->mm.pt, at, PERM_RAM | PERM_U | (write ? PERM_W : PERM_R));
+}
+
+static inline void recalc(struct proc *p, const struct sigstate *ss)
+{
+	p->sig_ready = (ss->pending & ~ss->m.blocked) != 0;
+}
+
+static inline bool dropped(const struct sigstate *ss, uint64_t bit)
+{
+	if (ss->m.caught & bit)
 		return false;
-	return (sig_of(p)->m.ignored | SIG_DEFAULT_IGNORE) & bit;
+	return (ss->m.ignored | SIG_DEFAULT_IGNORE) & bit;
 }
 
 void signal_note_eintr(struct proc *p) { sig_of(p)->a0 = arch_syscall_arg(p->tf, 0); }
@@ -50,9 +74,9 @@ static void tell_parent(struct proc *p, uint8_t report)
 	struct proc *pp = p->parent;
 	if (!pp)
 		return;
+	struct sigstate *ss = sig_of(pp);
 	wake_all(&pp->child_exit);
-	if ((sig_of(pp)->m.caught & SBIT(LDE_SIGCHLD)) &&
-	    !(sig_of(pp)->act[LDE_SIGCHLD].flags & LDE_SA_NOCLDSTOP))
+	if ((ss->m.caught & SBIT(LDE_SIGCHLD)) && !(ss->act[LDE_SIGCHLD].flags & LDE_SA_NOCLDSTOP))
 		signal_post(pp, LDE_SIGCHLD);
 }
 
@@ -60,32 +84,41 @@ void signal_post(struct proc *p, int sig)
 {
 	if (p->state == P_ZOMBIE || p->state == P_UNUSED || p->killed)
 		return;
+	struct sigstate *ss = sig_of(p);
+	uint64_t bit = SBIT(sig);
+	/* The common case first: a signal p catches, with no side effect. */
+	if ((ss->m.caught & bit) && !(bit & (SIG_STOPS | SBIT(LDE_SIGCONT) | SBIT(LDE_SIGKILL)))) {
+		ss->pending |= bit;
+		recalc(p, ss);
+		if (!(ss->m.blocked & bit) && p->state == P_SLEEPING)
+			sched_interrupt_sleep(p);
+		return;
+	}
 	if (sig == LDE_SIGKILL) {
 		p->killed = true;
 		p->killsig = sig;
 		sched_interrupt_sleep(p); /* stopped or asleep: it runs to its death */
 		return;
 	}
-	uint64_t bit = SBIT(sig);
 	/* A continue cancels the stops pending, a stop the continue. */
 	if (sig == LDE_SIGCONT) {
-		sig_of(p)->pending &= ~SIG_STOPS;
+		ss->pending &= ~SIG_STOPS;
 		if (p->state == P_STOPPED) {
 			sched_continue(p);
 			tell_parent(p, WAIT_REPORT_CONTINUED);
 		}
 	} else if (bit & SIG_STOPS) {
-		sig_of(p)->pending &= ~SBIT(LDE_SIGCONT);
+		ss->pending &= ~SBIT(LDE_SIGCONT);
 	}
-	if (dropped(p, bit)) {
-		recalc(p);
+	if (dropped(ss, bit)) {
+		recalc(p, ss);
 		return;
 	}
-	sig_of(p)->pending |= bit;
-	recalc(p);
+	ss->pending |= bit;
+	recalc(p, ss);
 	/* Wake a sleeper for it (its call returns -EINTR or restarts); a
 	 * stopped process stays stopped, the signal pending until SIGCONT. */
-	if (!(sig_of(p)->m.blocked & bit) && p->state == P_SLEEPING)
+	if (!(ss->m.blocked & bit) && p->state == P_SLEEPING)
 		sched_interrupt_sleep(p);
 }
 
@@ -93,10 +126,11 @@ bool signal_fault(int sig)
 {
 	struct proc *p = current;
 	uint64_t bit = SBIT(sig);
-	if (!(sig_of(p)->m.caught & bit) || (sig_of(p)->m.blocked & bit))
+	struct sigstate *ss = sig_of(p);
+	if (!(ss->m.caught & bit) || (ss->m.blocked & bit))
 		return false;
-	sig_of(p)->pending |= bit;
-	recalc(p);
+	ss->pending |= bit;
+	recalc(p, ss);
 	return true;
 }
 
@@ -118,14 +152,9 @@ static uint64_t usleep_left(struct proc *p)
  * handler, SA_RESTART decides. Some never restart: sigsuspend, whose
  * purpose is to return after a handler; usleep after a handler, as POSIX
  * has nanosleep; ipc_call, whose message a server may already hold. */
-static void settle_syscall(struct proc *p, const struct sigact *a)
+static __attribute__((noinline)) void restart_or_eintr(struct proc *p, const struct sigact *a)
 {
 	struct trapframe *tf = p->tf;
-	if (!arch_in_syscall(tf))
-		return;
-	arch_syscall_done(tf);
-	if (arch_syscall_result(tf) != -EINTR)
-		return;
 	switch (arch_syscall_nr(tf)) {
 	case SYS_fork: /* an interrupted fork made no child */
 		arch_syscall_restart(tf, sig_of(p)->a0);
@@ -152,36 +181,68 @@ static void settle_syscall(struct proc *p, const struct sigact *a)
 	}
 }
 
-/* Push the frame for sig's handler a, and make current run it. */
-static void enter_handler(struct proc *p, int sig, struct sigact *a)
+/* The frame at f (in place, or a copy to be written out): the interrupted
+ * registers, the mask to restore, the FP registers if fp. */
+static inline __attribute__((always_inline)) void
+fill_frame(struct proc *p, struct sigstate *ss, int sig, struct lde_sigframe *f, bool fp)
 {
-	struct trapframe *tf = p->tf;
-	settle_syscall(p, a);
+	arch_sig_save(p->tf, f->regs);
+	f->flags = fp ? LDE_SF_FP : 0;
+	f->signo = (uint64_t)sig;
+	f->mask = ss->suspended ? ss->saved_mask : ss->m.blocked;
+	ss->suspended = false;
+	if (fp)
+		sched_fpu_to_frame((struct fpstate *)f->fregs);
+}
+
+/* The frame through copyout: its page is not there, or shared (copy on
+ * write), or the frame crosses a page. A stack it does not fit kills. */
+static __attribute__((noinline)) void push_frame_copy(struct proc *p, struct sigstate *ss, int sig,
+						      uint64_t at, bool fp)
+{
 	struct lde_sigframe f;
-	arch_sig_save(tf, f.regs);
-	f.flags = 0;
-	f.signo = (uint64_t)sig;
-	f.mask = sig_of(p)->suspended ? sig_of(p)->saved_mask : sig_of(p)->m.blocked;
-	sig_of(p)->suspended = false;
-	size_t len = FRAME_HEAD;
-	if (sched_fpu_to_frame((struct fpstate *)f.fregs)) {
-		f.flags |= LDE_SF_FP;
-		len = sizeof f;
-	}
-	uint64_t sp = arch_user_sp(tf);
-	uint64_t at = (sp - sizeof f) & ~(uint64_t)15;
-	if (at > sp || copyout(&p->mm, at, &f, len)) {
+	uint64_t sp = arch_user_sp(p->tf);
+	fill_frame(p, ss, sig, &f, fp);
+	if (at > sp || copyout(&p->mm, at, &f, fp ? sizeof f : FRAME_HEAD)) {
 		klog("lde: pid %d (%s) killed: no room for the signal %d frame, sp=0x%lx sepc=0x%lx\n",
 		     p->pid, p->name, sig, sp, f.regs[0]);
 		proc_exit(LDE_W_SIGNALED(LDE_SIGSEGV));
 	}
-	sig_of(p)->m.blocked |=
+}
+
+static inline __attribute__((always_inline)) void settle_syscall(struct proc *p,
+								 const struct sigact *a)
+{
+	struct trapframe *tf = p->tf;
+	if (!arch_in_syscall(tf))
+		return;
+	arch_syscall_done(tf);
+	if (__builtin_expect(arch_syscall_result(tf) == -EINTR, 0))
+		restart_or_eintr(p, a);
+}
+
+/* Push the frame for sig's handler, and make current run it. */
+static inline __attribute__((always_inline)) void enter_handler(struct proc *p, struct sigstate *ss,
+								int sig)
+{
+	struct trapframe *tf = p->tf;
+	struct sigact *a = &ss->act[sig];
+	settle_syscall(p, a);
+	uint64_t sp = arch_user_sp(tf);
+	uint64_t at = (sp - sizeof(struct lde_sigframe)) & ~(uint64_t)15;
+	bool fp = p->fp_used;
+	struct lde_sigframe *f =
+		at < sp ? frame_in_place(p, at, fp ? sizeof *f : FRAME_HEAD, true) : NULL;
+	if (f)
+		fill_frame(p, ss, sig, f, fp);
+	else
+		push_frame_copy(p, ss, sig, at, fp);
+	ss->m.blocked |=
 		(a->mask | ((a->flags & LDE_SA_NODEFER) ? 0 : SBIT(sig))) & ~SIG_UNCATCHABLE;
-	uint64_t handler = a->handler, restorer = a->restorer;
 	if (a->flags & LDE_SA_RESETHAND)
-		sig_of(p)->m.caught &= ~SBIT(sig);
-	arch_sig_enter(tf, handler, sig, at, restorer);
-	recalc(p);
+		ss->m.caught &= ~SBIT(sig);
+	arch_sig_enter(tf, a->handler, sig, at, a->restorer);
+	recalc(p, ss);
 }
 
 /* current stops for sig until SIGCONT (or dies of SIGKILL meanwhile). */
@@ -192,25 +253,23 @@ static void stop(struct proc *p, int sig)
 	sched_stop();
 }
 
-void signal_deliver(void)
+/* Everything but a handler for the first signal ready. */
+static __attribute__((noinline)) void deliver_general(struct proc *p, struct sigstate *ss)
 {
-	struct proc *p = current;
 	for (;;) {
 		if (p->killed)
 			proc_exit(LDE_W_SIGNALED(p->killsig));
-		uint64_t ready = sig_of(p)->pending & ~sig_of(p)->m.blocked;
+		uint64_t ready = ss->pending & ~ss->m.blocked;
 		if (!ready)
 			break;
-		int sig = 1; /* the lowest first (no ctz instruction in rv64gc) */
-		while (!(ready & SBIT(sig)))
-			sig++;
+		int sig = lowest(ready);
 		uint64_t bit = SBIT(sig);
-		sig_of(p)->pending &= ~bit;
-		if (sig_of(p)->m.caught & bit) {
-			enter_handler(p, sig, &sig_of(p)->act[sig]);
+		ss->pending &= ~bit;
+		if (ss->m.caught & bit) {
+			enter_handler(p, ss, sig);
 			return; /* the next one after this handler's sigreturn */
 		}
-		if (dropped(p, bit))
+		if (dropped(ss, bit))
 			continue; /* ignored since it was posted */
 		if (bit & SIG_STOPS) {
 			stop(p, sig);
@@ -219,12 +278,29 @@ void signal_deliver(void)
 		proc_exit(LDE_W_SIGNALED(sig));
 	}
 	/* No handler runs: a sigsuspend gets its mask back as it restarts. */
-	if (sig_of(p)->suspended) {
-		sig_of(p)->m.blocked = sig_of(p)->saved_mask;
-		sig_of(p)->suspended = false;
+	if (ss->suspended) {
+		ss->m.blocked = ss->saved_mask;
+		ss->suspended = false;
 	}
 	settle_syscall(p, NULL);
-	recalc(p);
+	recalc(p, ss);
+}
+
+void signal_deliver(void)
+{
+	struct proc *p = current;
+	struct sigstate *ss = sig_of(p);
+	uint32_t ready = ss->pending & ~ss->m.blocked;
+	if (__builtin_expect(!p->killed && ready, 1)) {
+		int sig = lowest(ready);
+		uint32_t bit = (uint32_t)SBIT(sig);
+		if (ss->m.caught & bit) {
+			ss->pending &= ~bit;
+			enter_handler(p, ss, sig); /* the next one after its sigreturn */
+			return;
+		}
+	}
+	deliver_general(p, ss);
 }
 
 /* Kill current for a frame sigreturn must not take, with one line. */
@@ -236,28 +312,47 @@ static __attribute__((noreturn)) void bad_frame(const char *why, uint64_t at, ui
 	proc_exit(LDE_W_SIGNALED(LDE_SIGSEGV));
 }
 
-long sys_sigreturn(void)
+/* sigreturn's work on the frame f (in kernel reach) that was at at. */
+static inline __attribute__((always_inline)) long
+restore_frame(struct proc *p, const struct lde_sigframe *f, uint64_t at)
 {
-	struct proc *p = current;
 	struct trapframe *tf = p->tf;
-	uint64_t at = arch_user_sp(tf);
+	if (f->flags & ~(uint64_t)LDE_SF_FP)
+		bad_frame("unknown flags", at, f->regs[0]);
+	/* Only U-mode registers come from the frame, and the pc only if it
+	 * is a user address: nothing in it reaches sstatus. */
+	if (!arch_sig_restore(tf, f->regs))
+		bad_frame("pc outside user space", at, f->regs[0]);
+	if ((f->flags & LDE_SF_FP) || p->fp_used)
+		sched_fpu_from_frame((f->flags & LDE_SF_FP) ? (const struct fpstate *)f->fregs
+							    : NULL);
+	struct sigstate *ss = sig_of(p);
+	ss->m.blocked = (uint32_t)(f->mask & ~SIG_UNCATCHABLE);
+	recalc(p, ss);
+	arch_syscall_done(tf);		/* the restored context is no system call's */
+	return arch_syscall_result(tf); /* what the dispatcher puts back in a0 */
+}
+
+/* The frame through copyin: not all of it in one page that is there. */
+static __attribute__((noinline)) long sigreturn_copy(struct proc *p, uint64_t at)
+{
 	struct lde_sigframe f;
 	if (copyin(&p->mm, &f, at, FRAME_HEAD))
 		bad_frame("unreadable frame", at, 0);
-	if (f.flags & ~(uint64_t)LDE_SF_FP)
-		bad_frame("unknown flags", at, f.regs[0]);
 	if ((f.flags & LDE_SF_FP) &&
 	    copyin(&p->mm, f.fregs, at + FRAME_HEAD, sizeof f - FRAME_HEAD))
 		bad_frame("unreadable FP registers", at, f.regs[0]);
-	/* Only U-mode registers come from the frame, and the pc only if it
-	 * is a user address: nothing in it reaches sstatus. */
-	if (!arch_sig_restore(tf, f.regs))
-		bad_frame("pc outside user space", at, f.regs[0]);
-	sched_fpu_from_frame((f.flags & LDE_SF_FP) ? (const struct fpstate *)f.fregs : NULL);
-	sig_of(p)->m.blocked = f.mask & ~SIG_UNCATCHABLE;
-	recalc(p);
-	arch_syscall_done(tf);		/* the restored context is no system call's */
-	return arch_syscall_result(tf); /* what the dispatcher puts back in a0 */
+	return restore_frame(p, &f, at);
+}
+
+long sys_sigreturn(void)
+{
+	struct proc *p = current;
+	uint64_t at = arch_user_sp(p->tf);
+	const struct lde_sigframe *f = frame_in_place(p, at, FRAME_HEAD, false);
+	if (f && (!(f->flags & LDE_SF_FP) || frame_in_place(p, at, sizeof *f, false)))
+		return restore_frame(p, f, at);
+	return sigreturn_copy(p, at);
 }
 
 long sys_sigaction(int sig, uintptr_t uact, uintptr_t uold, uintptr_t restorer)
@@ -266,6 +361,7 @@ long sys_sigaction(int sig, uintptr_t uact, uintptr_t uold, uintptr_t restorer)
 	if (sig <= 0 || sig >= LDE_NSIG)
 		return -EINVAL;
 	uint64_t bit = SBIT(sig);
+	struct sigstate *ss = sig_of(p);
 	struct lde_sigaction act, old = { 0 };
 	if (uact) {
 		int err = copyin(&p->mm, &act, uact, sizeof act);
@@ -274,12 +370,12 @@ long sys_sigaction(int sig, uintptr_t uact, uintptr_t uold, uintptr_t restorer)
 		if ((bit & SIG_UNCATCHABLE) || (act.flags & ~LDE_SA_FLAGS))
 			return -EINVAL;
 	}
-	if (sig_of(p)->m.caught & bit) {
-		old.handler = sig_of(p)->act[sig].handler;
-		old.mask = sig_of(p)->act[sig].mask;
-		old.flags = sig_of(p)->act[sig].flags;
+	if (ss->m.caught & bit) {
+		old.handler = ss->act[sig].handler;
+		old.mask = ss->act[sig].mask;
+		old.flags = ss->act[sig].flags;
 	} else {
-		old.handler = (sig_of(p)->m.ignored & bit) ? LDE_SIG_IGN : LDE_SIG_DFL;
+		old.handler = (ss->m.ignored & bit) ? LDE_SIG_IGN : LDE_SIG_DFL;
 	}
 	if (uold) {
 		int err = copyout(&p->mm, uold, &old, sizeof old);
@@ -288,21 +384,20 @@ long sys_sigaction(int sig, uintptr_t uact, uintptr_t uold, uintptr_t restorer)
 	}
 	if (!uact)
 		return 0;
-	sig_of(p)->m.caught &= ~bit;
-	sig_of(p)->m.ignored &= ~bit;
+	ss->m.caught &= ~bit;
+	ss->m.ignored &= ~bit;
 	if (act.handler == LDE_SIG_IGN)
-		sig_of(p)->m.ignored |= bit;
+		ss->m.ignored |= bit;
 	else if (act.handler != LDE_SIG_DFL) {
-		sig_of(p)->act[sig] =
-			(struct sigact){ act.handler, restorer,
-					 (uint32_t)(act.mask & SIG_ALL & ~SIG_UNCATCHABLE),
-					 act.flags };
-		sig_of(p)->m.caught |= bit;
+		ss->act[sig] = (struct sigact){ act.handler, restorer,
+						(uint32_t)(act.mask & SIG_ALL & ~SIG_UNCATCHABLE),
+						act.flags };
+		ss->m.caught |= bit;
 	}
 	/* POSIX: a pending signal whose action becomes "ignore" is dropped. */
-	if (dropped(p, bit)) {
-		sig_of(p)->pending &= ~bit;
-		recalc(p);
+	if (dropped(ss, bit)) {
+		ss->pending &= ~bit;
+		recalc(p, ss);
 	}
 	return 0;
 }
@@ -310,7 +405,8 @@ long sys_sigaction(int sig, uintptr_t uact, uintptr_t uold, uintptr_t restorer)
 long sys_sigprocmask(int how, uintptr_t uset, uintptr_t uold)
 {
 	struct proc *p = current;
-	uint64_t set = 0, old = sig_of(p)->m.blocked;
+	struct sigstate *ss = sig_of(p);
+	uint64_t set = 0, old = ss->m.blocked;
 	if (uset) {
 		int err = copyin(&p->mm, &set, uset, sizeof set);
 		if (err)
@@ -328,29 +424,31 @@ long sys_sigprocmask(int how, uintptr_t uset, uintptr_t uold)
 			return err;
 	}
 	if (uset) {
-		sig_of(p)->m.blocked = set & SIG_ALL & ~SIG_UNCATCHABLE;
-		recalc(p); /* one unblocked now is delivered on the way out */
+		ss->m.blocked = set & SIG_ALL & ~SIG_UNCATCHABLE;
+		recalc(p, ss); /* one unblocked now is delivered on the way out */
 	}
 	return 0;
 }
 
 long sys_sigpending(uintptr_t uset)
 {
-	uint64_t set = sig_of(current)->pending & sig_of(current)->m.blocked;
+	const struct sigstate *ss = sig_of(current);
+	uint64_t set = ss->pending & ss->m.blocked;
 	return copyout(&current->mm, uset, &set, sizeof set);
 }
 
 long sys_sigsuspend(uintptr_t umask)
 {
 	struct proc *p = current;
+	struct sigstate *ss = sig_of(p);
 	uint64_t mask;
 	int err = copyin(&p->mm, &mask, umask, sizeof mask);
 	if (err)
 		return err;
-	sig_of(p)->saved_mask = sig_of(p)->m.blocked;
-	sig_of(p)->suspended = true;
-	sig_of(p)->m.blocked = mask & SIG_ALL & ~SIG_UNCATCHABLE;
-	recalc(p);
+	ss->saved_mask = ss->m.blocked;
+	ss->suspended = true;
+	ss->m.blocked = mask & SIG_ALL & ~SIG_UNCATCHABLE;
+	recalc(p, ss);
 	while (!sleep_on(&pause_wait))
 		; /* nobody wakes pause_wait: only a signal ends the wait */
 	return -EINTR;

@@ -38,6 +38,7 @@ ROWS = {
     "ipc_roundtrip": ("IPC call + reply_recv round trip, register message", None, 400),
     "ipc_lease_4k": ("IPC round trip, server reads a 4 KiB lease", None, 1800),
     "ntfn_wake": ("notification signal until the blocked waiter runs", None, 250),
+    "signal_roundtrip": ("kill(self, SIGUSR1) to a handler and back through sigreturn", None, 600),
     "boot_to_init": ("reset to init's first instruction", 417000000, 10000000),
 }
 

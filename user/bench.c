@@ -437,6 +437,30 @@ static void bench_sbrk(unsigned long n)
  * spin for a fixed number of loop iterations, count what the loop itself
  * retires, and charge the rest to the interrupts that arrived meanwhile
  * (the process's tick count). Run with quantum=1 to get many ticks. */
+/* A signal to oneself and back: kill(getpid(), SIGUSR1) delivers it on
+ * the way out of the call (the frame pushed on the stack), the handler
+ * runs and returns through sigreturn (the frame taken back). */
+static volatile unsigned long handled;
+static void on_usr1(int sig) { handled++; }
+
+static void bench_signal(unsigned long n)
+{
+	struct sigaction sa = { .sa_handler = on_usr1 };
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGUSR1, &sa, NULL);
+	long me = getpid();
+	handled = 0;
+	struct sample s = begin();
+	for (unsigned long i = 0; i < n; i++) {
+		raw_syscall2(SYS_kill, me, SIGUSR1);
+		__asm__ volatile("" ::: "memory");
+	}
+	report("signal_roundtrip", s, n, 1, 1);
+	if (handled != n)
+		printf("BENCH-NOTE signal_roundtrip handled %lu of %lu\n", handled, n);
+	signal(SIGUSR1, SIG_DFL);
+}
+
 static void bench_timer_tick(unsigned long n)
 {
 	struct lde_procinfo a, b;
@@ -486,6 +510,7 @@ int main(int argc, char **argv)
 			{ "ipc", bench_ipc, 100 },
 			{ "ipc_lease", bench_ipc_lease, 100 },
 			{ "ntfn", bench_ntfn, 100 },
+			{ "signal", bench_signal, 100 },
 		};
 		measure_empty_loop();
 		legend();
@@ -521,6 +546,7 @@ int main(int argc, char **argv)
 	bench_ipc(20000 * scale);
 	bench_ipc_lease(5000 * scale);
 	bench_ntfn(20000 * scale);
+	bench_signal(20000 * scale);
 	if (getpid() == 1)
 		printf("BENCH boot_to_init %lu 1 %lu\n", boot, 0UL);
 	return 0;
