@@ -11,8 +11,13 @@
 #include "signal.h"
 
 uint64_t sched_quantum;
-static struct list run_queue = LIST_INIT(run_queue);
-static struct list timed_queue = LIST_INIT(timed_queue); /* sorted by wake_at */
+/* The run queue and the timed queue (sorted by deadline), together: one
+ * base address for both, which the hot paths' code can share. */
+static struct {
+	struct list run, timed;
+} queues = { LIST_INIT(queues.run), LIST_INIT(queues.timed) };
+#define run_queue (queues.run)
+#define timed_queue (queues.timed)
 static struct context idle_ctx;
 static uint64_t next_tick;	/* end of the current quantum */
 static uint64_t timer_deadline; /* when the timer is programmed to fire */

@@ -497,16 +497,10 @@ void signal_alarm_expired(struct list *entry, uint64_t now)
 	}
 }
 
-static void alarm_cancel(struct proc *p)
+void signal_alarm_cancel(struct proc *p)
 {
 	list_del(&sig_of(p)->alarm.link);
 	p->alarm_armed = false;
-}
-
-void signal_exit(struct proc *p)
-{
-	if (p->alarm_armed)
-		alarm_cancel(p);
 }
 
 /* alarm(us, interval_us): SIGALRM in us microseconds (0: cancel), then
@@ -525,7 +519,7 @@ long sys_alarm(uint64_t us, uint64_t interval)
 		left = t->at > now ? ticks_to_us(t->at - now) : 0;
 		if (!left)
 			left = 1; /* due: still an alarm that was set */
-		alarm_cancel(p);
+		signal_alarm_cancel(p);
 	}
 	if (us) {
 		t->at = now + us_to_ticks(us);

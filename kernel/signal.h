@@ -109,7 +109,12 @@ static inline void signal_exec(struct proc *p) { sig_of(p)->m.caught = 0; }
 void signal_note_eintr(struct proc *p);
 
 /* The process left (exit): its alarm goes. */
-void signal_exit(struct proc *p);
+void signal_alarm_cancel(struct proc *p);
+static inline void signal_exit(struct proc *p)
+{
+	if (__builtin_expect(p->alarm_armed, 0))
+		signal_alarm_cancel(p);
+}
 
 /* An alarm's timed-queue entry expired (sched.c's tick): post SIGALRM,
  * rearm a periodic one. */

@@ -47,12 +47,7 @@ static long check(long r)
 	return r;
 }
 
-/* Where every handler returns: sp is still the frame the kernel pushed,
- * which sigreturn takes back. Naked: no prologue may move sp. */
-__attribute__((naked)) void __lde_sigreturn(void)
-{
-	__asm__ volatile("li a7, %0\n\tecall" ::"i"(SYS_sigreturn));
-}
+void __lde_sigreturn(void); /* sigreturn.c */
 
 int sigaction(int sig, const struct sigaction *act, struct sigaction *old)
 {
@@ -72,36 +67,6 @@ _sig_func_ptr signal(int sig, _sig_func_ptr handler)
 int sigprocmask(int how, const sigset_t *set, sigset_t *old)
 {
 	return (int)check(lde_sys_sigprocmask(how, set, old));
-}
-
-int sigpending(sigset_t *set) { return (int)check(lde_sys_sigpending(set)); }
-int sigsuspend(const sigset_t *mask) { return (int)check(lde_sys_sigsuspend(mask)); }
-
-int pause(void)
-{
-	sigset_t now;
-	sigprocmask(SIG_BLOCK, NULL, &now);
-	return sigsuspend(&now);
-}
-
-int raise(int sig) { return kill(getpid(), sig); }
-int killpg(pid_t pgrp, int sig) { return kill(-pgrp, sig); }
-
-unsigned long ualarm(unsigned long us, unsigned long interval_us)
-{
-	long r = lde_sys_alarm(us, interval_us);
-	return r < 0 ? 0 : (unsigned long)r;
-}
-
-unsigned alarm(unsigned seconds)
-{
-	unsigned long left = ualarm((unsigned long)seconds * 1000000UL, 0);
-	return (unsigned)((left + 999999) / 1000000);
-}
-
-pid_t waitpid(pid_t pid, int *status, int options)
-{
-	return (pid_t)check(lde_sys_waitpid(pid, status, options));
 }
 
 /* picolibc has these as macros too; the functions are for programs that
@@ -154,16 +119,3 @@ int sigismember(const sigset_t *set, int sig)
 	}
 	return (*set & (sigset_t)LDE_SIGBIT(sig)) != 0;
 }
-
-static const char *const names[NSIG] = {
-	[SIGHUP] = "HUP",   [SIGINT] = "INT",	    [SIGQUIT] = "QUIT", [SIGILL] = "ILL",
-	[SIGTRAP] = "TRAP", [SIGABRT] = "ABRT",	    [SIGEMT] = "EMT",	[SIGFPE] = "FPE",
-	[SIGKILL] = "KILL", [SIGBUS] = "BUS",	    [SIGSEGV] = "SEGV", [SIGSYS] = "SYS",
-	[SIGPIPE] = "PIPE", [SIGALRM] = "ALRM",	    [SIGTERM] = "TERM", [SIGURG] = "URG",
-	[SIGSTOP] = "STOP", [SIGTSTP] = "TSTP",	    [SIGCONT] = "CONT", [SIGCHLD] = "CHLD",
-	[SIGTTIN] = "TTIN", [SIGTTOU] = "TTOU",	    [SIGIO] = "IO",	[SIGXCPU] = "XCPU",
-	[SIGXFSZ] = "XFSZ", [SIGVTALRM] = "VTALRM", [SIGPROF] = "PROF", [SIGWINCH] = "WINCH",
-	[SIGLOST] = "LOST", [SIGUSR1] = "USR1",	    [SIGUSR2] = "USR2",
-};
-
-const char *lde_signame(int sig) { return bad_signal(sig) ? NULL : names[sig]; }
