@@ -22,6 +22,7 @@
 /* The part of the frame written when the FP registers are not. */
 #define FRAME_HEAD offsetof(struct lde_sigframe, fregs)
 _Static_assert(sizeof(struct lde_sigframe) % 16 == 0, "the frame keeps sp 16-byte aligned");
+_Static_assert(offsetof(struct lde_sigframe, signo) < FRAME_HEAD, "signo is in every frame");
 _Static_assert(sizeof(((struct lde_sigframe *)0)->fregs) + sizeof(uint64_t) ==
 		       sizeof(struct fpstate),
 	       "the frame's FP part is a struct fpstate");

@@ -67,6 +67,20 @@ void signal_post(struct proc *p, int sig);
  * current (returns when it continues) or end it. */
 void signal_deliver(void);
 
+/* raise()'s common case, for current: sig (1..NSIG-1) is caught and has
+ * no side effect (not a stop, SIGCONT or SIGKILL): it is made pending, and
+ * true. false: signal_post must do it. */
+static inline bool signal_raise(struct proc *me, int sig)
+{
+	struct sigstate *ss = sig_of(me);
+	uint32_t bit = (uint32_t)LDE_SIGBIT(sig);
+	if (!(ss->m.caught & bit & ~(uint32_t)(SIG_STOPS | LDE_SIGBIT(LDE_SIGCONT))))
+		return false;
+	ss->pending |= bit;
+	me->sig_ready = (ss->pending & ~ss->m.blocked) != 0;
+	return true;
+}
+
 /* A fault in U-mode that stands for sig (SIGSEGV, SIGILL, SIGBUS...):
  * true if current catches sig and does not block it, which then is
  * pending, to be delivered on the way out; false if the fault must kill

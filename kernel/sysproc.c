@@ -39,9 +39,12 @@ LEAF long sys_fork(void) { return proc_fork(); }
 LEAF long sys_wait(uintptr_t status) { return proc_wait(status); }
 long sys_kill(int pid, int sig)
 {
-	/* raise(): always permitted, no search. */
-	if (pid == current->pid && sig > 0 && sig < LDE_NSIG) {
-		signal_post(current, sig);
+	/* raise(): always permitted, no search; a signal it catches is
+	 * simply pending (signal_raise), delivered on the way out. */
+	struct proc *me = current;
+	if (pid == me->pid && (unsigned)sig - 1 < LDE_NSIG - 1) {
+		if (!signal_raise(me, sig))
+			signal_post(me, sig);
 		return 0;
 	}
 	return proc_kill_user(pid, sig);

@@ -123,9 +123,11 @@ struct lde_sigframe {
 	uint64_t regs[32];
 	uint64_t flags;
 	uint64_t mask; /* the signal mask to restore */
+	uint64_t signo;
+	uint64_t pad;
 	uint64_t fregs[32];
 	uint64_t fcsr;
-	uint64_t signo;
+	uint64_t pad2;
 };
 #define LDE_SF_FP 1 /* the FP registers are in the frame */
 
