@@ -612,6 +612,61 @@ static void test_bad_stack(void)
 	printf("signal: a bad stack at delivery kills the process\n");
 }
 
+/* Signals and IPC (docs/signals.md, "Delivery"): a receiver interrupted
+ * in ipc_recv gets EINTR, and the fast path still works afterwards; a
+ * caller held by a server and signalled is never handed the reply (it is
+ * runnable with a signal to take), and its call ends with EINTR. */
+static void test_ipc(void)
+{
+	int ep = ep_create();
+	CHECK(ep >= 0);
+	pid_t srv = fork();
+	if (srv == 0) {
+		on(SIGUSR1, count, 0);
+		struct lde_msg m;
+		CHECK_EQ(ipc_recv(ep, &m), -1);
+		CHECK_EQ(errno, EINTR);
+		CHECK_EQ(got[SIGUSR1], 1);
+		long r = ipc_recv(ep, &m); /* the parent's call, by the fast path */
+		CHECK_EQ(r, 7);
+		CHECK_EQ(m.w[0], 42);
+		m.info = 8;
+		m.w[0] = 43;
+		CHECK_EQ(ipc_reply(&m), 0);
+		child_done();
+	}
+	CHECK_EQ(wait_state(srv, LDE_P_SLEEPING, 5000), 0);
+	kill(srv, SIGUSR1);
+	struct lde_procinfo pi;
+	do /* until it is back in recv */
+		usleep(1000);
+	while (proc_get(srv, &pi) == 0 &&
+	       !(pi.state == LDE_P_SLEEPING && !strncmp(pi.wchan, "recv", 4)));
+	struct lde_msg m = { .info = 7, .w = { 42 } };
+	CHECK_EQ(ipc_call(ep, &m, NULL), 8);
+	CHECK_EQ(m.w[0], 43);
+	expect_exit(srv, 0, "a receiver interrupted by a signal");
+
+	/* We are the server: the client's call is held, the client is
+	 * signalled, and our reply comes before it runs again. */
+	pid_t cli = fork();
+	if (cli == 0) {
+		on(SIGUSR1, count, 0);
+		struct lde_msg c = { .info = 1 };
+		CHECK_EQ(ipc_call(ep, &c, NULL), -1);
+		CHECK_EQ(errno, EINTR);
+		child_done();
+	}
+	struct lde_msg r;
+	CHECK_EQ(ipc_recv(ep, &r), 1);
+	CHECK_EQ(wait_state(cli, LDE_P_SLEEPING, 5000), 0);
+	kill(cli, SIGUSR1);	    /* runnable now, the signal to take */
+	CHECK_EQ(ipc_reply(&r), 0); /* nobody to answer: dropped */
+	expect_exit(cli, 0, "a caller signalled while its call was held");
+	close(ep);
+	printf("signal: IPC: recv interrupted with EINTR; a signalled caller gets no reply\n");
+}
+
 int main(int argc, char **argv)
 {
 	if (argc > 1 && !strcmp(argv[1], "exec-check"))
@@ -629,5 +684,6 @@ int main(int argc, char **argv)
 	test_stopped_pipe();
 	test_faults();
 	test_bad_stack();
+	test_ipc();
 	return check_exit("t_signal");
 }

@@ -41,7 +41,8 @@ TESTS += [
         r"signal: SIGSEGV and SIGILL caught; a fault in the handler kills",
         r"lde: pid \d+ \(t_signal\) killed: store page fault",
         r"signal: a bad stack at delivery kills the process",
-        r"lde: pid \d+ \(t_signal\) killed: no room for the signal 30 frame, sp=0x40 "]),
+        r"lde: pid \d+ \(t_signal\) killed: no room for the signal 30 frame, sp=0x40 ",
+        r"signal: IPC: recv interrupted with EINTR; a signalled caller gets no reply"]),
 ]
 TESTS += [
     _t("sig_frame", "t_sigframe", expect=[
