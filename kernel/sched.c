@@ -339,13 +339,15 @@ void sched_timed_add(struct timed *t)
 
 int sleep_until(uint64_t when)
 {
+	/* Set first: a usleep a signal interrupts restarts with the rest of
+	 * it (signal.c), even one interrupted before it slept. */
+	current->wake_at = when;
 	if (current->attention)
 		return interrupted();
 	if (arch_now() >= when)
 		return 0;
 	current->state = P_SLEEPING;
 	current->waiting_on = &timed_wait;
-	current->wake_at = when;
 	sched_timed_add((struct timed *)&current->link);
 	return block();
 }
