@@ -60,9 +60,9 @@ void sched_make_runnable(struct proc *p)
  * fpu_owner is the pid whose registers the FPU holds (they equal its fp
  * whenever its FPU is off): if it is the next to touch the FPU, nothing
  * is loaded. A pid, not a slot: pids are not reused, so the owner's exit
- * needs no bookkeeping. A future signal frame saves fp the same way
- * (save if fp_on and dirty, then turn the FPU off) and, after writing fp
- * back, sets fpu_owner to 0. */
+ * needs no bookkeeping. A signal frame saves fp the same way
+ * (sched_fpu_to_frame: save if fp_on and dirty, then turn the FPU off)
+ * and, after writing fp back, sets fpu_owner to 0 (sched_fpu_from_frame). */
 static int fpu_owner;
 
 __attribute__((noinline)) void sched_fpu_switch_out(struct proc *prev)
