@@ -223,12 +223,26 @@ static inline __attribute__((always_inline)) void settle_syscall(struct proc *p,
 }
 
 /* Push the frame for sig's handler, and make current run it. */
-static inline __attribute__((always_inline)) void enter_handler(struct proc *p, struct sigstate *ss,
-								int sig)
+/* Handler entry once the frame is written: the signal (but for
+ * SA_NODEFER) and sa_mask blocked, SA_RESETHAND, the registers set. */
+static inline __attribute__((always_inline)) void
+enter_with_frame(struct proc *p, struct sigstate *ss, int sig, uint64_t at)
+{
+	struct sigact *a = &ss->act[sig];
+	ss->m.blocked |=
+		(a->mask | ((a->flags & LDE_SA_NODEFER) ? 0 : SBIT(sig))) & ~SIG_UNCATCHABLE;
+	if (a->flags & LDE_SA_RESETHAND)
+		ss->m.caught &= ~SBIT(sig);
+	arch_sig_enter(p->tf, a->handler, sig, at, a->restorer);
+	recalc(p, ss);
+}
+
+/* Push the frame for sig's handler, and make current run it: every case
+ * (a call to settle, FP registers, a frame copied out). */
+static __attribute__((noinline)) void enter_handler(struct proc *p, struct sigstate *ss, int sig)
 {
 	struct trapframe *tf = p->tf;
-	struct sigact *a = &ss->act[sig];
-	settle_syscall(p, a);
+	settle_syscall(p, &ss->act[sig]);
 	uint64_t sp = arch_user_sp(tf);
 	uint64_t at = (sp - sizeof(struct lde_sigframe)) & ~(uint64_t)15;
 	bool fp = p->fp_used;
@@ -238,12 +252,7 @@ static inline __attribute__((always_inline)) void enter_handler(struct proc *p, 
 		fill_frame(p, ss, sig, f, fp);
 	else
 		push_frame_copy(p, ss, sig, at, fp);
-	ss->m.blocked |=
-		(a->mask | ((a->flags & LDE_SA_NODEFER) ? 0 : SBIT(sig))) & ~SIG_UNCATCHABLE;
-	if (a->flags & LDE_SA_RESETHAND)
-		ss->m.caught &= ~SBIT(sig);
-	arch_sig_enter(tf, a->handler, sig, at, a->restorer);
-	recalc(p, ss);
+	enter_with_frame(p, ss, sig, at);
 }
 
 /* current stops for sig until SIGCONT (or dies of SIGKILL meanwhile). */
@@ -297,7 +306,22 @@ void signal_deliver(void)
 		uint32_t bit = (uint32_t)SBIT(sig);
 		if (ss->m.caught & bit) {
 			ss->pending &= ~bit;
-			enter_handler(p, ss, sig); /* the next one after its sigreturn */
+			/* The common case without a call (so without a frame of
+			 * its own): no system call to settle, no FP registers,
+			 * the stack page there. */
+			struct trapframe *tf = p->tf;
+			uint64_t sp = arch_user_sp(tf);
+			uint64_t at = (sp - sizeof(struct lde_sigframe)) & ~(uint64_t)15;
+			struct lde_sigframe *f;
+			if (!p->fp_used &&
+			    !(arch_in_syscall(tf) && arch_syscall_result(tf) == -EINTR) &&
+			    at < sp && (f = frame_in_place(p, at, FRAME_HEAD, true))) {
+				arch_syscall_done(tf);
+				fill_frame(p, ss, sig, f, false);
+				enter_with_frame(p, ss, sig, at);
+				return; /* the next signal after its sigreturn */
+			}
+			enter_handler(p, ss, sig);
 			return;
 		}
 	}
@@ -346,14 +370,33 @@ static __attribute__((noinline)) long sigreturn_copy(struct proc *p, uint64_t at
 	return restore_frame(p, &f, at);
 }
 
+/* Everything but sys_sigreturn's common case. */
+static __attribute__((noinline)) long sigreturn_general(struct proc *p, uint64_t at,
+							const struct lde_sigframe *f)
+{
+	if (f && (!(f->flags & LDE_SF_FP) || frame_in_place(p, at, sizeof *f, false)))
+		return restore_frame(p, f, at);
+	return sigreturn_copy(p, at);
+}
+
 long sys_sigreturn(void)
 {
 	struct proc *p = current;
 	uint64_t at = arch_user_sp(p->tf);
 	const struct lde_sigframe *f = frame_in_place(p, at, FRAME_HEAD, false);
-	if (f && (!(f->flags & LDE_SF_FP) || frame_in_place(p, at, sizeof *f, false)))
-		return restore_frame(p, f, at);
-	return sigreturn_copy(p, at);
+	/* The common case without a call: in place, no FP registers on
+	 * either side. */
+	if (f && !f->flags && !p->fp_used) {
+		struct trapframe *tf = p->tf;
+		if (!arch_sig_restore(tf, f->regs))
+			bad_frame("pc outside user space", at, f->regs[0]);
+		struct sigstate *ss = sig_of(p);
+		ss->m.blocked = (uint32_t)(f->mask & ~SIG_UNCATCHABLE);
+		recalc(p, ss);
+		arch_syscall_done(tf);
+		return arch_syscall_result(tf);
+	}
+	return sigreturn_general(p, at, f);
 }
 
 long sys_sigaction(int sig, uintptr_t uact, uintptr_t uold, uintptr_t restorer)
