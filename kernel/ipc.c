@@ -89,7 +89,7 @@ static inline __attribute__((always_inline)) struct proc *caller_of(uint64_t tok
 	 * each use rather than keep the pointer (the fast path counts). */
 	__asm__("" : "+r"(c));
 	if ((uint64_t)c->ipc_token != token || c->ipc_state != IPC_REPLY ||
-	    c->ipc_server != current || c->killed)
+	    c->ipc_server != current || c->attention)
 		return NULL;
 	return c;
 }

@@ -10,6 +10,7 @@
 #include "kstring.h"
 #include "palloc.h"
 #include "sched.h"
+#include "signal.h"
 #include "syscall.h"
 #include "timeline.h"
 
@@ -79,6 +80,7 @@ int proc_spawn_init(const char *path, int argc, char **argv)
 	p->umask = 022;
 	p->creds = 0; /* root: uid, euid, gid and egid 0 */
 	p->trace = syscall_trace_all;
+	signal_first(p);
 	init_proc = p;
 	current = p; /* exec works on current */
 	mmu_activate(p->mm.pt);
@@ -100,9 +102,10 @@ long proc_fork(void)
 	 * nothing, so that no kill can wake it half-built (sched.c), and has
 	 * no parent, group or name for anyone to find it by. */
 	int err = vm_fork(&child->mm, &parent->mm);
-	if (!err && parent->killed) {
-		/* Killed meanwhile: as if the kill had come first, no child
-		 * (it would escape a kill of the parent's group). */
+	if (!err && parent->attention) {
+		/* Killed or signalled meanwhile: as if the signal had come
+		 * first, no child (it would escape a signal to the parent's
+		 * group); a fork only signalled restarts (signal.c). */
 		vm_destroy(&child->mm);
 		err = -EINTR;
 	}
@@ -130,6 +133,7 @@ long proc_fork(void)
 	child->creds = parent->creds;
 	child->ipc_token |= (long)(child->creds >> 32 << 8); /* proc_alloc left them 0 */
 	child->trace = parent->trace;
+	signal_fork(child, parent);
 	child->parent = parent;
 	sched_make_runnable(child); /* not vplaced: a newcomer to the fair policy */
 	return child->pid;
@@ -188,9 +192,13 @@ void proc_exit(int status)
 	if (zombie_for_init)
 		wake_all(&init_proc->child_exit);
 
+	signal_exit(p);
 	p->exit_status = status;
 	p->state = P_ZOMBIE;
-	wake_all(&p->parent->child_exit);
+	struct proc *parent = p->parent;
+	wake_all(&parent->child_exit);
+	if (__builtin_expect(signal_catches(parent, LDE_SIGCHLD), 0))
+		signal_post(parent, LDE_SIGCHLD); /* ignored by default: dropped */
 	sched_exit();
 }
 
@@ -223,6 +231,59 @@ long proc_wait(uint64_t ustatus)
 	}
 }
 
+static bool wait_matches(const struct proc *c, int pid, const struct proc *me)
+{
+	if (pid > 0)
+		return c->pid == pid;
+	if (pid == -1)
+		return true;
+	return c->pgid == (pid == 0 ? me->pgid : -pid);
+}
+
+long proc_waitpid(int pid, uint64_t ustatus, int options)
+{
+	struct proc *me = current;
+	if (options & ~(LDE_WNOHANG | LDE_WUNTRACED | LDE_WCONTINUED) || pid == INT32_MIN)
+		return -EINVAL;
+	for (;;) {
+		bool have_children = false;
+		for (int i = 0; i < NPROC; i++) {
+			struct proc *c = &proc_table[i];
+			if (c->state == P_UNUSED || c->parent != me || !wait_matches(c, pid, me))
+				continue;
+			have_children = true;
+			int status;
+			if (c->state == P_ZOMBIE)
+				status = c->exit_status;
+			else if ((options & LDE_WUNTRACED) && c->wait_report == WAIT_REPORT_STOPPED)
+				status = LDE_W_STOPPED(c->stop_sig);
+			else if ((options & LDE_WCONTINUED) &&
+				 c->wait_report == WAIT_REPORT_CONTINUED)
+				status = LDE_W_CONTINUED;
+			else
+				continue;
+			if (ustatus) {
+				int err = copyout(&me->mm, ustatus, &status, sizeof status);
+				if (err)
+					return err;
+			}
+			int cpid = c->pid;
+			if (c->state == P_ZOMBIE)
+				proc_free_slot(c);
+			else
+				c->wait_report = 0;
+			return cpid;
+		}
+		if (!have_children)
+			return -ECHILD;
+		if (options & LDE_WNOHANG)
+			return 0;
+		int err = sleep_on(&me->child_exit);
+		if (err)
+			return err;
+	}
+}
+
 struct proc *proc_by_pid(int pid)
 {
 	for (int i = 0; i < NPROC; i++)
@@ -233,11 +294,8 @@ struct proc *proc_by_pid(int pid)
 
 static void kill_one(struct proc *p, int sig)
 {
-	if (sig == 0 || p->state == P_ZOMBIE || p->killed)
-		return;
-	p->killed = true;
-	p->killsig = sig;
-	sched_interrupt_sleep(p);
+	if (sig != 0)
+		signal_post(p, sig);
 }
 
 int proc_kill(int pid, int sig)
@@ -369,6 +427,7 @@ void proc_check_killed(void)
 {
 	if (current->killed)
 		proc_exit(LDE_W_SIGNALED(current->killsig));
+	signal_deliver();
 }
 
 void proc_fault(const char *cause, int sig, uint64_t pc, uint64_t addr)
@@ -448,7 +507,8 @@ void proc_fill_info(struct proc *p, struct lde_procinfo *info)
 
 static const char *state_name(enum proc_state s)
 {
-	static const char *names[] = { "unused", "runnable", "running", "sleeping", "zombie" };
+	static const char *names[] = { "unused",   "runnable", "running",
+				       "sleeping", "zombie",   "stopped" };
 	return names[s];
 }
 

@@ -35,6 +35,7 @@ enum proc_state {
 	P_RUNNING = LDE_P_RUNNING,   /* current */
 	P_SLEEPING = LDE_P_SLEEPING, /* on a wait queue or the timed queue */
 	P_ZOMBIE = LDE_P_ZOMBIE,     /* exited; slot kept until wait() */
+	P_STOPPED = LDE_P_STOPPED,   /* stopped by a signal (signal.c): on no list */
 };
 
 struct waitq {
@@ -47,6 +48,8 @@ struct proc {
 	 * is reused. */
 	struct list link;     /* run queue, a waitq, or the timed queue (sched.c);
 			       * empty whenever the slot is free or a zombie */
+	uint64_t wake_at;     /* timed sleep deadline (arch_now units): next to
+			       * link, as in every timed-queue entry (sched.h) */
 	struct trapframe *tf; /* top of this slot's kernel stack */
 	/* The process's FP registers while the FPU does not hold them
 	 * (sched.c, the lazy FPU switch). Outside the part proc_alloc clears:
@@ -107,7 +110,6 @@ struct proc {
 	 * slept, at no cost to the wake-up paths. Read only while SLEEPING by
 	 * everything else. */
 	struct waitq *waiting_on;
-	uint64_t wake_at; /* timed sleep deadline (arch_now units) */
 
 	/* identity (proc.c) */
 	union {
@@ -144,10 +146,22 @@ struct proc {
 	 * keeps it, exit drops it. */
 	char *cwd;
 
-	/* lifecycle */
-	bool killed; /* set by kill(); acted on before U-mode */
+	/* lifecycle. attention is what the way back to U-mode tests
+	 * (trap.h), one load for both: killed, set by SIGKILL (and the
+	 * out-of-memory killer), and sig_ready, set while a signal is pending
+	 * and not blocked (signal.c). Either interrupts a sleep (-EINTR). */
+	union {
+		struct {
+			bool killed;
+			bool sig_ready;
+		};
+		uint16_t attention;
+	};
 	int killsig;
-	int exit_status; /* wait() status word, valid in P_ZOMBIE */
+	uint8_t wait_report; /* a stop or continue the parent has not waited for */
+	uint8_t stop_sig;    /* the signal that stopped it */
+	bool alarm_armed;    /* its alarm is in the timed queue (signal.c) */
+	int exit_status;     /* wait() status word, valid in P_ZOMBIE */
 
 	/* accounting (sched.c, syscall.c). CPU time is measured exactly at
 	 * every switch; how it splits between U- and S-mode is sampled by the
@@ -168,6 +182,10 @@ struct proc {
 static inline uint32_t proc_uid(const struct proc *p) { return p->euid; }
 static inline uint32_t proc_gid(const struct proc *p) { return p->egid; }
 
+/* What wait_report says (waitpid's WUNTRACED and WCONTINUED). */
+#define WAIT_REPORT_STOPPED 1
+#define WAIT_REPORT_CONTINUED 2
+
 extern struct proc proc_table[NPROC];
 extern struct proc *current;
 
@@ -177,6 +195,10 @@ int proc_spawn_init(const char *path, int argc, char **argv);
 long proc_fork(void);
 void proc_exit(int status) __attribute__((noreturn));
 long proc_wait(uint64_t ustatus);
+/* waitpid(pid, status, options) as POSIX: pid > 0 that child, -1 any,
+ * 0 the caller's group, < -1 group -pid; options LDE_WNOHANG,
+ * LDE_WUNTRACED, LDE_WCONTINUED. */
+long proc_waitpid(int pid, uint64_t ustatus, int options);
 /* The kernel's own signals (Ctrl-C, the out-of-memory killer): pid > 0:
  * that process; pid < 0: every process in group -pid. */
 int proc_kill(int pid, int sig);
@@ -209,7 +231,8 @@ void proc_fault(const char *cause, int sig, uint64_t pc, uint64_t addr) __attrib
  * program can take the machine down by eating memory. Returns only in
  * that case. */
 void proc_out_of_memory(uint64_t pc, uint64_t addr);
-/* Called on the way back to U-mode: acts on a pending kill. */
+/* Called on the way back to U-mode when current->attention: acts on a
+ * pending kill, delivers pending signals (signal.c). */
 void proc_check_killed(void);
 struct proc *proc_by_pid(int pid);
 void proc_fill_info(struct proc *p, struct lde_procinfo *info);

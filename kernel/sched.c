@@ -16,11 +16,17 @@
 #include "hooks.h"
 #include "kassert.h"
 #include "kstring.h"
+#include "signal.h"
 
 uint64_t sched_quantum;
 enum sched_policy sched_policy = SCHED_FAIR;
-static struct list run_queue = LIST_INIT(run_queue);
-static struct list timed_queue = LIST_INIT(timed_queue); /* sorted by wake_at */
+/* The run queue and the timed queue (sorted by deadline), together: one
+ * base address for both, which the hot paths' code can share. */
+static struct {
+	struct list run, timed;
+} queues = { LIST_INIT(queues.run), LIST_INIT(queues.timed) };
+#define run_queue (queues.run)
+#define timed_queue (queues.timed)
 static struct context idle_ctx;
 uint64_t sched_idle_instret;
 static uint64_t next_tick;	/* end of the current quantum */
@@ -233,9 +239,9 @@ static bool fair_pick(void)
  * fpu_owner is the pid whose registers the FPU holds (they equal its fp
  * whenever its FPU is off): if it is the next to touch the FPU, nothing
  * is loaded. A pid, not a slot: pids are not reused, so the owner's exit
- * needs no bookkeeping. A future signal frame saves fp the same way
- * (save if fp_on and dirty, then turn the FPU off) and, after writing fp
- * back, sets fpu_owner to 0. */
+ * needs no bookkeeping. A signal frame saves fp the same way
+ * (sched_fpu_to_frame: save if fp_on and dirty, then turn the FPU off)
+ * and, after writing fp back, sets fpu_owner to 0 (sched_fpu_from_frame). */
 static int fpu_owner;
 
 __attribute__((noinline)) void sched_fpu_switch_out(struct proc *prev)
@@ -272,6 +278,35 @@ void sched_fpu_fork(struct proc *child)
 	if (fpu_owner == child->pid) /* only if pids ever wrap: load the copy */
 		fpu_owner = 0;
 	arch_fpu_frame_off(child->tf); /* the copy of p's frame may say on */
+}
+
+bool sched_fpu_to_frame(struct fpstate *out)
+{
+	struct proc *p = current;
+	if (!p->fp_used)
+		return false;
+	/* The FPU keeps the registers (fpu_owner stays p): a handler that
+	 * computes reloads nothing. */
+	if (p->fp_on)
+		sched_fpu_switch_out(p);
+	*out = p->fp;
+	return true;
+}
+
+void sched_fpu_from_frame(const struct fpstate *in)
+{
+	struct proc *p = current;
+	if (p->fp_on) {
+		arch_fpu_off(p->tf);
+		p->fp_on = false;
+	}
+	if (!in) { /* the interrupted code had not used the FPU */
+		p->fp_used = false;
+		return;
+	}
+	p->fp = *in;
+	p->fp_used = true;
+	fpu_owner = 0; /* the FPU no longer holds p's registers */
 }
 
 void sched_fpu_exec(struct proc *p)
@@ -448,13 +483,24 @@ static int block(void)
 {
 	current->vcsw++;
 	switch_away();
-	return current->killed ? -EINTR : 0;
+	if (current->attention) {
+		signal_note_eintr(current);
+		return -EINTR;
+	}
+	return 0;
+}
+
+/* Already killed, or a signal to deliver: no sleep (-EINTR). */
+static int interrupted(void)
+{
+	signal_note_eintr(current);
+	return -EINTR;
 }
 
 int sleep_on(struct waitq *q)
 {
-	if (current->killed)
-		return -EINTR;
+	if (current->attention)
+		return interrupted();
 	current->state = P_SLEEPING;
 	current->waiting_on = q;
 	list_push_back(&q->sleepers, &current->link);
@@ -480,31 +526,61 @@ void wake_sleepers(struct waitq *q)
 
 static struct waitq timed_wait = { .name = "sleep" };
 
+static inline uint64_t timed_at(const struct list *n) { return ((const struct timed *)n)->at; }
+_Static_assert(offsetof(struct proc, wake_at) == offsetof(struct proc, link) + sizeof(struct list),
+	       "a sleeping process is a timed-queue entry");
+
+void sched_timed_add(struct timed *t)
+{
+	struct list *pos = timed_queue.next;
+	while (pos != &timed_queue && timed_at(pos) <= t->at)
+		pos = pos->next;
+	list_insert_before(pos, &t->link);
+	timer_request(t->at);
+}
+
 int sleep_until(uint64_t when)
 {
-	if (current->killed)
-		return -EINTR;
+	/* Set first: a usleep a signal interrupts restarts with the rest of
+	 * it (signal.c), even one interrupted before it slept. */
+	current->wake_at = when;
+	if (current->attention)
+		return interrupted();
 	if (arch_now() >= when)
 		return 0;
 	current->state = P_SLEEPING;
 	current->waiting_on = &timed_wait;
-	current->wake_at = when;
-	struct list *pos = timed_queue.next;
-	while (pos != &timed_queue && container_of(pos, struct proc, link)->wake_at <= when)
-		pos = pos->next;
-	list_insert_before(pos, &current->link);
-	timer_request(when);
+	sched_timed_add((struct timed *)&current->link);
 	return block();
 }
 
 void sched_interrupt_sleep(struct proc *p)
 {
+	/* Stopped: only SIGKILL calls this for it; it runs to its death. */
+	if (p->state == P_STOPPED) {
+		sched_make_runnable(p);
+		return;
+	}
 	/* Sleeping on nothing: a child fork is still building (its parent
 	 * may be preempted meanwhile); it must not run before it is whole. */
 	if (p->state != P_SLEEPING || !p->waiting_on)
 		return;
+	signal_note_eintr(p);
 	list_del(&p->link);
 	sched_make_runnable(p);
+}
+
+void sched_stop(void)
+{
+	current->state = P_STOPPED;
+	current->vcsw++;
+	switch_away();
+}
+
+void sched_continue(struct proc *p)
+{
+	if (p->state == P_STOPPED)
+		sched_make_runnable(p);
 }
 
 /* The scheduler's invariants, checked on every timer tick (the kernel's
@@ -527,11 +603,34 @@ static inline __attribute__((always_inline)) void sched_check_invariants(void)
 		case P_RUNNING: KASSERT(p == current); break;
 		case P_SLEEPING: KASSERT(p->waiting_on || list_empty(&p->link)); break;
 		case P_ZOMBIE: KASSERT(!p->mm.pt && list_empty(&p->link)); break;
-		case P_UNUSED: break;
+		case P_UNUSED:
+		case P_STOPPED: /* on no list, as SLEEPING on nothing (not checked:
+				 * the tick's budget) */
+			break;
 		}
 	}
 	KASSERT(runnable == queued);
 	KASSERT(!current || current->state == P_RUNNING);
+}
+
+/* The timed queue at a tick: the expired entries come off (sleepers
+ * wake, alarms fire); returns the earlier of next and the first deadline
+ * still to come. Out of line: the tick with an empty queue (a CPU-bound
+ * process alone) keeps its frame small. */
+static __attribute__((noinline)) uint64_t timed_next(uint64_t now, uint64_t next)
+{
+	while (!list_empty(&timed_queue)) {
+		struct list *n = timed_queue.next;
+		uint64_t at = timed_at(n);
+		if (at > now)
+			return at < next ? at : next;
+		list_del(n);
+		if (__builtin_expect(signal_is_alarm(n), 0))
+			signal_alarm_expired(n, now);
+		else
+			sched_make_runnable(container_of(n, struct proc, link));
+	}
+	return next;
 }
 
 /* The tick's work; preempt: current may be preempted if its quantum is
@@ -540,13 +639,6 @@ static inline __attribute__((always_inline)) void tick(bool from_user, bool pree
 {
 	sched_check_invariants();
 	uint64_t now = arch_now();
-	while (!list_empty(&timed_queue)) {
-		struct proc *p = container_of(timed_queue.next, struct proc, link);
-		if (p->wake_at > now)
-			break;
-		list_del(&p->link);
-		sched_make_runnable(p);
-	}
 	bool quantum_over = now >= next_tick;
 	/* Keep the ticks on a fixed grid, so that the interrupt's own lateness
 	 * does not lengthen every quantum; after a long idle spell, restart
@@ -555,11 +647,8 @@ static inline __attribute__((always_inline)) void tick(bool from_user, bool pree
 		next_tick = next_tick + sched_quantum > now ? next_tick + sched_quantum
 							    : now + sched_quantum;
 	uint64_t next = next_tick;
-	if (!list_empty(&timed_queue)) {
-		uint64_t w = container_of(timed_queue.next, struct proc, link)->wake_at;
-		if (w < next)
-			next = w;
-	}
+	if (!list_empty(&timed_queue))
+		next = timed_next(now, next);
 	timer_start(next);
 	if (current) {
 		/* A tick that became pending while the kernel worked for this

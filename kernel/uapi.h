@@ -53,21 +53,89 @@ enum {
 #include "syscalls.def"
 #undef SYSCALL
 
-/* Signal numbers (the classic Unix ones, as picolibc defines them). lde has
- * no signal handlers: any signal but 0 terminates the target. */
+/* Signal numbers: picolibc's (<sys/signal.h>), so that a program's
+ * SIGTSTP is the kernel's (user/lib/signal.c checks every one at build
+ * time). Semantics and defaults: docs/signals.md. */
+#define LDE_SIGHUP 1
 #define LDE_SIGINT 2
+#define LDE_SIGQUIT 3
 #define LDE_SIGILL 4
 #define LDE_SIGTRAP 5
+#define LDE_SIGABRT 6
+#define LDE_SIGEMT 7
+#define LDE_SIGFPE 8
 #define LDE_SIGKILL 9
 #define LDE_SIGBUS 10
 #define LDE_SIGSEGV 11
+#define LDE_SIGSYS 12
 #define LDE_SIGPIPE 13
+#define LDE_SIGALRM 14
 #define LDE_SIGTERM 15
+#define LDE_SIGURG 16
+#define LDE_SIGSTOP 17
+#define LDE_SIGTSTP 18
+#define LDE_SIGCONT 19
+#define LDE_SIGCHLD 20
+#define LDE_SIGTTIN 21
+#define LDE_SIGTTOU 22
+#define LDE_SIGIO 23
+#define LDE_SIGXCPU 24
+#define LDE_SIGXFSZ 25
+#define LDE_SIGVTALRM 26
+#define LDE_SIGPROF 27
+#define LDE_SIGWINCH 28
+#define LDE_SIGLOST 29
+#define LDE_SIGUSR1 30
+#define LDE_SIGUSR2 31
 #define LDE_NSIG 32
+#define LDE_SIGBIT(sig) (1ULL << (sig))
+
+/* sigaction(sig, act, oldact, restorer): act and oldact are this struct,
+ * laid out as picolibc's struct sigaction (handler, mask, flags); restorer
+ * is the user code the handler returns to, which must call sigreturn
+ * (user/lib/signal.c). handler 0 is SIG_DFL, 1 SIG_IGN. */
+struct lde_sigaction {
+	uint64_t handler;
+	uint64_t mask;
+	int32_t flags;
+	int32_t pad;
+};
+#define LDE_SIG_DFL 0
+#define LDE_SIG_IGN 1
+#define LDE_SA_NOCLDSTOP 0x1 /* picolibc's value */
+#define LDE_SA_RESTART 0x10
+#define LDE_SA_NODEFER 0x20
+#define LDE_SA_RESETHAND 0x40
+#define LDE_SA_FLAGS (LDE_SA_NOCLDSTOP | LDE_SA_RESTART | LDE_SA_NODEFER | LDE_SA_RESETHAND)
+/* sigprocmask(how, set, oldset): picolibc's values. */
+#define LDE_SIG_SETMASK 0
+#define LDE_SIG_BLOCK 1
+#define LDE_SIG_UNBLOCK 2
+
+/* The signal frame the kernel pushes on the user stack before running a
+ * handler, sp pointing at it (docs/signals.md). The handler is called as
+ * handler(signo, NULL, frame) with ra = the restorer; sigreturn() takes
+ * the frame back from sp. regs[0] is the interrupted pc, regs[1..31]
+ * x1..x31; fregs and fcsr only if flags has LDE_SF_FP. A frame that
+ * sigreturn is given is checked: unknown flags, or a pc outside the user
+ * half, kill the process. */
+struct lde_sigframe {
+	uint64_t regs[32];
+	uint64_t flags;
+	uint64_t mask; /* the signal mask to restore */
+	uint64_t signo;
+	uint64_t pad;
+	uint64_t fregs[32];
+	uint64_t fcsr;
+	uint64_t pad2;
+};
+#define LDE_SF_FP 1 /* the FP registers are in the frame */
 
 /* wait() status words, in the encoding <sys/wait.h> decodes: the signal
  * that killed the process in the low 7 bits, else the exit code in the
- * next byte (user/lib/syscalls.c checks picolibc's macros agree). */
+ * next byte; a stopped child 0x7f with the signal in the next byte; a
+ * continued one 0xffff (user/lib/syscalls.c checks picolibc's macros
+ * agree). */
 #define LDE_W_SIGMASK 0x7f
 #define LDE_W_CODESHIFT 8
 #define LDE_W_CODEMASK 0xff
@@ -75,6 +143,12 @@ enum {
 #define LDE_W_SIGNALED(sig) ((sig)&LDE_W_SIGMASK)
 #define LDE_W_TERMSIG(status) ((status)&LDE_W_SIGMASK) /* 0: it exited */
 #define LDE_W_EXITCODE(status) (((status) >> LDE_W_CODESHIFT) & LDE_W_CODEMASK)
+#define LDE_W_STOPPED(sig) ((((sig)&LDE_W_CODEMASK) << LDE_W_CODESHIFT) | 0x7f)
+#define LDE_W_CONTINUED 0xffff
+/* waitpid options: picolibc's WNOHANG and WUNTRACED, Linux's WCONTINUED. */
+#define LDE_WNOHANG 1
+#define LDE_WUNTRACED 2
+#define LDE_WCONTINUED 8
 
 #define LDE_NAME_MAX 16
 #define LDE_PATH_MAX 128
@@ -87,6 +161,7 @@ enum lde_proc_state {
 	LDE_P_RUNNING,
 	LDE_P_SLEEPING,
 	LDE_P_ZOMBIE,
+	LDE_P_STOPPED,
 };
 
 /* procinfo(pid, buf, n): pid > 0 fills buf[0] for that process, pid 0 for

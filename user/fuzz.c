@@ -683,6 +683,8 @@ static int weight(int nr)
 	case SYS_trace: return 1;    /* floods the console */
 	case SYS_timeline: return 1; /* a dump floods it too */
 	case SYS_uptime: return 2;
+	case SYS_sigreturn:
+		return 1; /* ends the worker, most of the time */
 	/* Refused: a worker is never pid 1, so it never holds the device
 	 * manager, and every dev_ call fails with EPERM or EBADF. */
 	case SYS_dev_manager: return 1;
@@ -883,6 +885,83 @@ static int is_fd(int type, uint64_t v, int fd)
 	return (type == T_INT && (int)v == fd) || (type == T_LONG && (long)v == fd);
 }
 
+/* Signals (docs/signals.md). The handler a worker may set: it counts,
+ * and now and then makes a call of its own, from inside the handler. */
+extern void __lde_sigreturn(void);
+static volatile uint64_t handled;
+static void fuzz_handler(int sig)
+{
+	handled++;
+	if ((handled & 7) == 0)
+		sys(SYS_getpid, 0, 0, 0, 0, 0, 0);
+}
+
+/* A struct lde_sigaction for sigaction, in memory that stays (the call
+ * reads it); its handler is SIG_DFL, SIG_IGN, the handler above, or
+ * anything at all (a handler at a bad address faults when it runs). */
+static struct lde_sigaction fuzz_act;
+static uint64_t pick_sigaction(enum pclass *cls)
+{
+	if (chance(15))
+		return pick_ptr(cls);
+	switch (below(5)) {
+	case 0: fuzz_act.handler = LDE_SIG_DFL; break;
+	case 1: fuzz_act.handler = LDE_SIG_IGN; break;
+	case 2: fuzz_act.handler = pick_any(); break;
+	default: fuzz_act.handler = (uint64_t)fuzz_handler; break;
+	}
+	fuzz_act.mask = chance(80) ? below(1UL << 32) : pick_any();
+	fuzz_act.flags = (int32_t)(chance(80) ? below(0x80) : pick_int());
+	*cls = P_RW;
+	return (uint64_t)&fuzz_act;
+}
+
+/* A signal set for sigprocmask and sigsuspend: never SIGKILL's or
+ * SIGSTOP's worth of difference (they cannot be blocked anyway). */
+static uint64_t fuzz_set;
+static uint64_t pick_sigset(enum pclass *cls)
+{
+	if (chance(15))
+		return pick_ptr(cls);
+	fuzz_set = chance(70) ? below(1UL << 32) : pick_any();
+	*cls = P_RW;
+	return (uint64_t)&fuzz_set;
+}
+
+/* sigreturn with sp at a forged frame: random words, with a pc in the
+ * kernel half, non-canonical, at page 0 or in our text, and flags that
+ * are the FP flag, garbage, or where sstatus.SPP and SIE would sit; or
+ * sp itself anywhere. The kernel must kill us with one line, or resume
+ * us in U-mode at that pc (where we most likely fault and die). Does not
+ * return. */
+static struct lde_sigframe forged __attribute__((aligned(16)));
+static void __attribute__((noreturn)) forge_sigreturn(void)
+{
+	uint64_t *w = (uint64_t *)&forged;
+	for (size_t i = 0; i < sizeof forged / 8; i++)
+		w[i] = pick_any();
+	switch (below(5)) {
+	case 0: forged.regs[0] = KADDR_TEXT + below(1UL << 20); break;
+	case 1: forged.regs[0] = 0x0000800000000000UL + below(PG); break;
+	case 2: forged.regs[0] = below(PG); break;
+	case 3: forged.regs[0] = (uint64_t)&fault; break;
+	default: break;
+	}
+	switch (below(4)) {
+	case 0: forged.flags = 0; break;
+	case 1: forged.flags = LDE_SF_FP; break;
+	case 2: forged.flags = 0x100 | 0x2; break; /* SPP, SIE */
+	default: break;
+	}
+	enum pclass c;
+	uint64_t at = chance(80) ? (uint64_t)&forged : pick_ptr(&c);
+	register uint64_t a0 __asm__("a0") = at;
+	register uint64_t a7 __asm__("a7") = SYS_sigreturn;
+	__asm__ volatile("mv sp, a0\n\tecall" ::"r"(a0), "r"(a7) : "memory");
+	for (;;) /* resumed at a pc of our own with garbage registers: never here */
+		;
+}
+
 static void one_call(void)
 {
 	if (chance(2))
@@ -991,6 +1070,32 @@ static void one_call(void)
 			a[1] = chance(40) ? 0 : pick_int();
 			break;
 		case SYS_trace: a[0] = chance(90) ? 0 : 1; break;
+		case SYS_sigaction:
+			a[0] = chance(85) ? below(LDE_NSIG + 1) : pick_int();
+			a[1] = chance(80) ? pick_sigaction(&c[1]) : 0;
+			a[2] = chance(50) ? pick_ptr(&c[2]) : 0;
+			a[3] = chance(85) ? (uint64_t)__lde_sigreturn : pick_any();
+			break;
+		case SYS_sigprocmask:
+			a[0] = chance(85) ? below(4) : pick_int();
+			a[1] = chance(80) ? pick_sigset(&c[1]) : 0;
+			a[2] = chance(50) ? pick_ptr(&c[2]) : 0;
+			break;
+		case SYS_sigsuspend: a[0] = pick_sigset(&c[0]); break;
+		case SYS_alarm:
+			a[0] = chance(80) ? below(20000) : pick_len();
+			a[1] = chance(60) ? 0 : (chance(80) ? below(5000) : pick_len());
+			break;
+		case SYS_waitpid:
+			switch (below(4)) {
+			case 0: a[0] = (uint64_t)-1; break;
+			case 1: a[0] = 0; break;
+			case 2: a[0] = nkids ? (uint64_t)kids[below((uint64_t)nkids)] : 0; break;
+			default: a[0] = pick_int(); break;
+			}
+			a[1] = pick_ptr(&c[1]);
+			a[2] = chance(80) ? below(16) : pick_int();
+			break;
 		case SYS_ep_mint:
 			a[0] = pick_fd();
 			a[1] = chance(80) ? below(5) : pick_int();
@@ -1112,8 +1217,10 @@ static void one_call(void)
 		a[1] = (uint64_t)-1; /* the wild case too: see pick_path's mount */
 	if (nr == SYS_exec && exec_path_forbidden(a[0]))
 		a[0] = (uint64_t) "/no_such_program";
-	if (nr == SYS_exec || (nr < NSYSCALLS && !calls[nr].returns))
+	if (nr == SYS_exec || nr == SYS_sigreturn || (nr < NSYSCALLS && !calls[nr].returns))
 		report(); /* the last word, if this call does not return */
+	if (nr == SYS_sigreturn && !wild)
+		forge_sigreturn();
 	if (nr == SYS_fork)
 		/* Our children share the report pipe's write end: keep their
 		 * counts apart from ours. */
@@ -1178,6 +1285,11 @@ static void one_call(void)
 			hold(fds[0]);
 			hold(fds[1]);
 		}
+		break;
+	case SYS_waitpid:
+		/* A status written where we may not write. (A child reported
+		 * may be only stopped: it stays among the kids.) */
+		FAIL_IF(r > 0 && a[1] && (c[1] == P_NONE || c[1] == P_RO), nr, r, a[1], a[2]);
 		break;
 	case SYS_wait:
 		if (r > 0) {

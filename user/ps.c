@@ -11,8 +11,9 @@
 
 static const char *state_name(int s)
 {
-	static const char *names[] = { "unused", "runnable", "running", "sleeping", "zombie" };
-	return s >= 0 && s <= LDE_P_ZOMBIE ? names[s] : "?";
+	static const char *names[] = { "unused",   "runnable", "running",
+				       "sleeping", "zombie",   "stopped" };
+	return s >= 0 && s <= LDE_P_STOPPED ? names[s] : "?";
 }
 
 int main(void)
