@@ -1,12 +1,29 @@
 /* mv src dst, mv src... dir: rename files and directories, into dir under
- * their own names when the last argument is a directory. Only within one
- * file system: across mounts it fails with EXDEV. */
+ * their own names when the last argument is a directory. Across file
+ * systems (rename's EXDEV) a regular file is copied, then removed; a
+ * directory is not moved. */
 #include "cmd.h"
 #include "uapi.h"
 #include <errno.h>
 #include <stdio.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+static int move(const char *src, const char *dst)
+{
+	if (rename(src, dst) == 0)
+		return 0;
+	struct stat st;
+	if (errno != EXDEV || stat(src, &st) < 0)
+		return cmd_error("mv", src);
+	if (!S_ISREG(st.st_mode)) {
+		errno = EXDEV; /* only a regular file is copied across */
+		return cmd_error("mv", src);
+	}
+	if (cmd_copy_file("mv", src, dst))
+		return 1;
+	return unlink(src) < 0 ? cmd_error("mv", src) : 0;
+}
 
 int main(int argc, char **argv)
 {
@@ -25,8 +42,8 @@ int main(int argc, char **argv)
 		if (into_dir &&
 		    cmd_join(dst, sizeof dst, last, cmd_basename(argv[i], base, sizeof base)) < 0)
 			status = cmd_error("mv", argv[i]);
-		else if (rename(argv[i], into_dir ? dst : last) < 0)
-			status = cmd_error("mv", argv[i]);
+		else
+			status |= move(argv[i], into_dir ? dst : last);
 	}
 	return status;
 }

@@ -12,7 +12,7 @@
 
 static char out[MAXOUT], err[4096];
 
-static void start_ramfs(void)
+static void start_ramfs(const char *at)
 {
 	int ep = ep_create();
 	CHECK(ep >= 0);
@@ -26,7 +26,7 @@ static void start_ramfs(void)
 		_exit(1);
 	}
 	CHECK(pid > 0);
-	CHECK_EQ(mount("/tmp", ep), 0);
+	CHECK_EQ(mount(at, ep), 0);
 	close(ep);
 }
 
@@ -347,6 +347,9 @@ static void cp_mv_ln(void)
 	       run(NULL, "cp", "/tmp/into", "/tmp/c", NULL));
 	EXPECT(1, "", "cp: /tmp/c: Not a directory\n",
 	       run(NULL, "cp", "/tmp/a", "/tmp/b", "/tmp/c", NULL));
+	EXPECT(1, "", "cp: /tmp/a and /tmp/./a are the same file\n",
+	       run(NULL, "cp", "/tmp/a", "/tmp/./a", NULL));
+	EXPECT(0, "alpha\nbeta\n", "", run(NULL, "cat", "/tmp/a", NULL));
 	BAD_OPTION("cp src dst | cp src... dir", "cp", "/tmp/a", NULL);
 
 	CHECK_EQ(mkdir("/tmp/m1", 0755), 0);
@@ -363,6 +366,17 @@ static void cp_mv_ln(void)
 	EXPECT(0, "moving\n", "", run(NULL, "cat", "/tmp/m2/m1/z", NULL));
 	EXPECT(1, "", "mv: /tmp/none: " ENOENT_TEXT "\n",
 	       run(NULL, "mv", "/tmp/none", "/tmp/c", NULL));
+	/* Across file systems: a file is copied, then removed; a directory stays. */
+	put("/tmp/xm", "across\n");
+	CHECK_EQ(chmod("/tmp/xm", 0600), 0);
+	EXPECT(0, "", "", run(NULL, "mv", "/tmp/xm", "/mnt", NULL));
+	CHECK(!exists("/tmp/xm"));
+	EXPECT(0, "across\n", "", run(NULL, "cat", "/mnt/xm", NULL));
+	CHECK(stat("/mnt/xm", &st) == 0 && (st.st_mode & 0777) == 0600);
+	char xdev[128];
+	snprintf(xdev, sizeof xdev, "mv: /tmp/m2: %s\n", strerror(EXDEV));
+	EXPECT(1, "", xdev, run(NULL, "mv", "/tmp/m2", "/mnt", NULL));
+	CHECK(exists("/tmp/m2/m1/z") && !exists("/mnt/m2"));
 	BAD_OPTION("mv src dst | mv src... dir", "mv", "/tmp/a", NULL);
 
 	EXPECT(0, "", "", run(NULL, "ln", "/tmp/a", "/tmp/alink", NULL));
@@ -377,7 +391,8 @@ static void cp_mv_ln(void)
 	EXPECT(1, "", "ln: /tmp/none: " ENOENT_TEXT "\n",
 	       run(NULL, "ln", "/tmp/none", "/tmp/c", NULL));
 	BAD_OPTION("ln target name | ln target... dir", "ln", "-s", "/tmp/a", "/tmp/s", NULL);
-	printf("progs: cp (content, mode, into a directory), mv (rename, across directories), ln\n");
+	printf("progs: cp (content, mode, into a directory, not onto itself), mv (rename, across "
+	       "directories, across file systems), ln\n");
 }
 
 static void attrs(void)
@@ -493,7 +508,8 @@ static void pipelines(void)
 
 int main(void)
 {
-	start_ramfs();
+	start_ramfs("/tmp");
+	start_ramfs("/mnt"); /* a second file system, for mv across */
 	cat_wc();
 	grep_();
 	head_tail();

@@ -13,7 +13,8 @@ TESTS = [
                 r"the initrd at an unmounted /$",
                 r"^progs: mkdir, mkdir -p, rmdir and their errors$",
                 r"^progs: rm, rm -r of a tree \(every node freed\), rm -f, errors$",
-                r"^progs: cp \(content, mode, into a directory\), mv \(rename, across directories\), ln$",
+                r"^progs: cp \(content, mode, into a directory, not onto itself\), mv \(rename, across "
+                r"directories, across file systems\), ln$",
                 r"^progs: touch \(create, times\), chmod \(octal\), chown \(uid\[:gid\]\), stat$",
                 r"^progs: df \(statfs\), du and du -s \(blocks\), sync$",
                 r"^progs: pipelines: cat f \| grep x \| wc -l, and four stages$",

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 int cmd_optind = 1;
@@ -92,6 +93,50 @@ int cmd_copy(int in, int out)
 		if (cmd_write_all(out, buf, (size_t)n) < 0)
 			return errno == EPIPE ? 0 : -1;
 	}
+}
+
+int cmd_copy_file(const char *prog, const char *src, const char *dst)
+{
+	struct stat st, dst_st;
+	int in = open(src, O_RDONLY);
+	if (in < 0)
+		return cmd_error(prog, src);
+	int r = fstat(in, &st);
+	if (r == 0 && S_ISDIR(st.st_mode)) {
+		errno = EISDIR;
+		r = -1;
+	}
+	if (r < 0) {
+		cmd_error(prog, src);
+		close(in);
+		return 1;
+	}
+	/* Opening dst with O_TRUNC would empty src before it is read. */
+	if (stat(dst, &dst_st) == 0 && dst_st.st_dev == st.st_dev && dst_st.st_ino == st.st_ino) {
+		fprintf(stderr, "%s: %s and %s are the same file\n", prog, src, dst);
+		close(in);
+		return 1;
+	}
+	int out = open(dst, O_WRONLY | O_CREAT | O_TRUNC, st.st_mode & 07777);
+	if (out < 0) {
+		cmd_error(prog, dst);
+		close(in);
+		return 1;
+	}
+	int status = 0;
+	static char buf[4096];
+	ssize_t n;
+	while ((n = read(in, buf, sizeof buf)) > 0)
+		if (cmd_write_all(out, buf, (size_t)n) < 0) {
+			status = cmd_error(prog, dst);
+			break;
+		}
+	if (n < 0)
+		status = cmd_error(prog, src);
+	close(in);
+	if (close(out) < 0 && !status)
+		status = cmd_error(prog, dst);
+	return status;
 }
 
 void cmd_lines_init(struct cmd_lines *r, int fd) { *r = (struct cmd_lines){ .fd = fd }; }

@@ -30,6 +30,10 @@ int cmd_write_all(int fd, const void *buf, size_t n);
 /* Copy in to out until the end of in: 0, or -1 with errno. A write that
  * fails with EPIPE (the reader has gone) ends the copy quietly: 0. */
 int cmd_copy(int in, int out);
+/* Copy the regular file src to dst (made with src's permissions, less the
+ * umask, if new; emptied first if not), reporting any failure as prog's:
+ * 0, or 1 once reported. Refuses a directory, and dst being src. */
+int cmd_copy_file(const char *prog, const char *src, const char *dst);
 
 /* Lines of a descriptor, whatever their length. */
 struct cmd_lines {
