@@ -122,6 +122,9 @@ static void parse_cmdline(const char *bootargs)
 				quantum_ms = q;
 		} else if (!strncmp(tok, "user=", 5)) {
 			user_param = tok;
+		} else if (!strncmp(tok, "sched=", 6)) {
+			if (sched_param(tok + 6))
+				kprintf("lde: bad sched '%s' ignored (fair or rr)\n", tok + 6);
 		} else if (!strncmp(tok, "timeline=", 9)) {
 			if (timeline_param(tok + 9))
 				kprintf("lde: bad timeline '%s' ignored (all, or 2..4096 events)\n",

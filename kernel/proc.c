@@ -126,12 +126,12 @@ long proc_fork(void)
 		char s[sizeof child->name];
 	} __attribute__((aligned(8)));
 	*(struct name_copy *)child->name = *(const struct name_copy *)parent->name;
-	child->pgid = parent->pgid;
+	child->pgid_nice = parent->pgid_nice; /* group and nice value */
 	child->creds = parent->creds;
 	child->ipc_token |= (long)(child->creds >> 32 << 8); /* proc_alloc left them 0 */
 	child->trace = parent->trace;
 	child->parent = parent;
-	sched_make_runnable(child);
+	sched_make_runnable(child); /* not vplaced: a newcomer to the fair policy */
 	return child->pid;
 }
 
@@ -424,6 +424,9 @@ void proc_fill_info(struct proc *p, struct lde_procinfo *info)
 	info->pgid = p->pgid;
 	info->uid = p->uid;
 	info->gid = p->gid;
+	info->nice = p->nice;
+	info->pri = LDE_NZERO + p->nice;
+	info->vtime_us = sched_vtime(p) * 1000000 / arch_timebase_hz;
 	memcpy(info->name, p->name, LDE_NAME_MAX);
 	if (p->state == P_SLEEPING && p->waiting_on)
 		strlcpy(info->wchan, p->waiting_on->name, LDE_NAME_MAX);

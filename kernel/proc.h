@@ -54,6 +54,14 @@ struct proc {
 	 * (first use: zeroes; fork: the parent's). */
 	struct fpstate fp;
 
+	/* The fair policy's virtual time (sched.c) is vbase + runtime * 1024 /
+	 * weight of nice: CPU time at its weight, in arch_now() units of a
+	 * nice-0 process, offset (modulo 2^64) where the policy placed it.
+	 * Computed when a decision needs it, so that no switch pays for it.
+	 * Outside the part proc_alloc clears: meaningful only once vplaced,
+	 * and written whole when that is set. */
+	uint64_t vbase;
+
 	/* IPC (ipc.c, ntfn.c; docs/ipc.md): kept here, outside what
 	 * proc_alloc clears, because every process leaves it idle when it
 	 * exits (no call, no held request, no binding; ipc_server and ipc_ret
@@ -93,13 +101,23 @@ struct proc {
 
 	/* scheduler (sched.c) */
 	enum proc_state state;
-	struct context ctx;	  /* saved by swtch while not running */
-	struct waitq *waiting_on; /* set while SLEEPING */
-	uint64_t wake_at;	  /* timed sleep deadline (arch_now units) */
+	struct context ctx; /* saved by swtch while not running */
+	/* Set while SLEEPING. Kept after the wake-up, until the fair policy's
+	 * next decision sees the process (sched.c, fair_pick): the mark that it
+	 * slept, at no cost to the wake-up paths. Read only while SLEEPING by
+	 * everything else. */
+	struct waitq *waiting_on;
+	uint64_t wake_at; /* timed sleep deadline (arch_now units) */
 
 	/* identity (proc.c) */
+	union {
+		struct {
+			int pgid; /* process group: Ctrl-C and kill(-pgid) */
+			int nice; /* -20..19 (prio.c); fair policy: its share's weight */
+		};
+		uint64_t pgid_nice; /* fork copies both with one load and store */
+	};
 	int pid;
-	int pgid; /* process group: Ctrl-C and kill(-pgid) */
 	/* The IPC fast paths test trace and fp_on with one load (slow_ipc):
 	 * either sends them the general way, which switches the FPU out. */
 	union {
@@ -113,6 +131,7 @@ struct proc {
 	/* files (vfs.c, docs/files.md); fork copies them */
 	uint16_t umask;	     /* cleared from a new file's mode */
 	uint16_t cloexec;    /* bit fd: close descriptor fd at exec (FD_CLOEXEC) */
+	bool vplaced;	     /* fair policy: has a virtual time (sched.c, place) */
 	struct proc *parent; /* re-pointed to init when the parent exits */
 	char name[LDE_NAME_MAX] __attribute__((aligned(8))); /* fork copies it by words */
 

@@ -14,11 +14,25 @@
 
 extern uint64_t sched_quantum; /* arch_now() units */
 
+/* What the end of a quantum decides (sched.c; docs/scheduling.md). */
+enum sched_policy {
+	SCHED_FAIR, /* weighted fair sharing by nice value (the default) */
+	SCHED_RR,   /* round robin: current to the back of the queue */
+};
+extern enum sched_policy sched_policy;
+
 void sched_init(uint64_t quantum_ms);
 /* Instructions the idle loop retired in waits after which nothing could
  * run (docs/performance.md, blk_read_4k). */
 extern uint64_t sched_idle_instret;
 
+/* The kernel parameter sched=POLICY ("fair" or "rr"): 0, or -EINVAL. */
+int sched_param(const char *policy);
+/* Set p's nice value (prio.c has checked it); CPU time until now counts at
+ * the old weight. */
+void sched_set_nice(struct proc *p, int nice);
+/* p's virtual time, brought up to date (procinfo). */
+uint64_t sched_vtime(struct proc *p);
 /* Start scheduling; the boot stack becomes the idle context. */
 void sched_start(void) __attribute__((noreturn));
 void sched_make_runnable(struct proc *p);

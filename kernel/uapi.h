@@ -119,7 +119,20 @@ struct lde_procinfo {
 	 * page tables, and the heap pages (and tables) sbrk promised. */
 	uint64_t pages;
 	uint64_t promised; /* of pages, those promised and not yet taken */
+	int32_t nice;	   /* -20..19 */
+	int32_t pri;	   /* LDE_NZERO + nice: 0 the most favoured, 39 the least */
+	uint64_t vtime_us; /* fair policy: virtual time (CPU time / weight of nice) */
 };
+
+/* Priorities (kernel/prio.c). nice(incr) and getpriority(which, who) return
+ * LDE_NZERO + the nice value, never negative, so that a nice value below 0
+ * is not taken for an error; the C library subtracts it again. */
+#define LDE_NZERO 20
+#define LDE_NICE_MIN (-20)
+#define LDE_NICE_MAX 19
+#define LDE_PRIO_PROCESS 0 /* who: a pid, 0 the caller */
+#define LDE_PRIO_PGRP 1	   /* who: a process group, 0 the caller's */
+#define LDE_PRIO_USER 2	   /* who: a real user id */
 
 struct lde_meminfo {
 	uint64_t free_pages;
@@ -169,6 +182,8 @@ struct lde_meminfo {
 #define LDE_TOKEN_UID(token) ((uint32_t)(((uint64_t)(token) >> 8) & 0xffff))
 #define LDE_TOKEN_GID(token) ((uint32_t)(((uint64_t)(token) >> 24) & 0xffff))
 #define LDE_TOKEN_PID_BITS 23
+#define LDE_TOKEN_PID(token) \
+	((uint32_t)(((uint64_t)(token) >> 40) & ((1ULL << LDE_TOKEN_PID_BITS) - 1)))
 #define LDE_TOKEN(pid, uid, gid, slot)                                    \
 	((((uint64_t)(pid) & ((1ULL << LDE_TOKEN_PID_BITS) - 1)) << 40) | \
 	 ((uint64_t)(gid)&0xffff) << 24 | ((uint64_t)(uid)&0xffff) << 8 | ((uint64_t)(slot)&0xff))

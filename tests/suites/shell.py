@@ -35,8 +35,8 @@ def ps_utime_grows(out):
         rows = {}
         for line in table.splitlines():
             f = line.split()
-            if len(f) >= 12 and f[4] == "spin":
-                rows[int(f[0])] = int(f[5])
+            if len(f) >= 14 and f[4] == "spin":  # PID PPID UID STATE NAME PRI NI UTIME
+                rows[int(f[0])] = int(f[7])
         return rows
     a, b = spins(tables[0]), spins(tables[1])
     if len(a) != 2 or set(a) != set(b):
