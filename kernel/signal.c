@@ -50,7 +50,7 @@ frame_in_place(struct proc *p, uint64_t at, size_t len, bool write)
 {
 	if (at >= USER_TOP || (at & (PGSIZE - 1)) + len > PGSIZE || (at & 7))
 		return NULL;
-	return mmu_translate(p->mm.pt, at, PERM_RAM | PERM_U | (write ? PERM_W : PERM_R));
+	return mmu_translate_user(p->mm.pt, at, PERM_RAM | PERM_U | (write ? PERM_W : PERM_R));
 }
 
 static inline void recalc(struct proc *p, const struct sigstate *ss)
