@@ -315,9 +315,9 @@ __attribute__((optimize("omit-frame-pointer"))) void signal_deliver(void)
 		struct lde_sigframe *f;
 		if (!p->fp_used && !(arch_in_syscall(tf) && arch_syscall_result(tf) == -EINTR) &&
 		    at < sp && (f = frame_in_place(p, at, FRAME_HEAD, true))) {
-			unsigned sig = (unsigned)lowest(ready);
-			uint32_t bit = (uint32_t)SBIT(sig);
-			if (ss->m.caught & bit) {
+			uint64_t sig = (uint64_t)lowest(ready);
+			uint64_t bit = SBIT(sig);
+			if (ss->m.caught & (uint32_t)bit) {
 				const struct sigact *a = &ss->act[sig];
 				pending &= ~bit;
 				ss->pending = pending;
@@ -332,9 +332,12 @@ __attribute__((optimize("omit-frame-pointer"))) void signal_deliver(void)
 				}
 				/* a->mask and a caught bit never hold an
 				 * uncatchable signal (sys_sigaction). */
-				blocked |= a->mask | ((a->flags & LDE_SA_NODEFER) ? 0 : bit);
+				uint32_t flags = (uint32_t)a->flags;
+				blocked |= a->mask;
+				if (!(flags & LDE_SA_NODEFER))
+					blocked |= bit;
 				ss->m.blocked = blocked;
-				if (a->flags & LDE_SA_RESETHAND)
+				if (flags & LDE_SA_RESETHAND)
 					ss->m.caught &= ~bit;
 				arch_sig_enter(tf, a->handler, (int)sig, at, a->restorer);
 				p->sig_ready = (pending & ~blocked) != 0;
@@ -415,8 +418,10 @@ long sys_sigreturn(void)
 		if (!arch_sig_restore(tf, f->regs))
 			bad_frame("pc outside user space", at, f->regs[0]);
 		struct sigstate *ss = sig_of(p);
-		ss->m.blocked = (uint32_t)(f->mask & ~SIG_UNCATCHABLE);
-		recalc(p, ss);
+		/* 64 bits wide: the bits above 31 never meet a pending one. */
+		uint64_t blocked = f->mask & ~SIG_UNCATCHABLE;
+		ss->m.blocked = (uint32_t)blocked;
+		p->sig_ready = ((uint64_t)ss->pending & ~blocked) != 0;
 		arch_syscall_done(tf);
 		return arch_syscall_result(tf);
 	}
