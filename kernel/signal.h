@@ -61,10 +61,10 @@ static inline struct sigstate *sig_of(const struct proc *p)
  * p's sleep. Does nothing to a zombie or a dying process. */
 void signal_post(struct proc *p, int sig);
 
-/* The way back to U-mode for current, attention set and not killed:
- * delivers what is pending and unblocked (a handler's frame, a default
- * action), decides whether an interrupted system call restarts. May stop
- * current (returns when it continues) or end it. */
+/* The way back to U-mode for current, attention set: ends it if it is
+ * killed, else delivers what is pending and unblocked (a handler's frame,
+ * a default action) and decides whether an interrupted system call
+ * restarts. May stop current (returns when it continues) or end it. */
 void signal_deliver(void);
 
 /* raise()'s common case, for current: sig (1..NSIG-1) is caught and has
