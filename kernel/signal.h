@@ -73,11 +73,14 @@ void signal_deliver(void);
 static inline bool signal_raise(struct proc *me, int sig)
 {
 	struct sigstate *ss = sig_of(me);
-	uint32_t bit = (uint32_t)LDE_SIGBIT(sig);
-	if (!(ss->m.caught & bit & ~(uint32_t)(SIG_STOPS | LDE_SIGBIT(LDE_SIGCONT))))
+	/* 64 bits wide, the sets as loaded: no extensions on the way. */
+	uint64_t bit = LDE_SIGBIT(sig);
+	int64_t caught = (int32_t)ss->m.caught;
+	if (!(caught & (int64_t)bit & (int32_t) ~(uint32_t)(SIG_STOPS | LDE_SIGBIT(LDE_SIGCONT))))
 		return false;
-	ss->pending |= bit;
-	me->sig_ready = (ss->pending & ~ss->m.blocked) != 0;
+	uint64_t pending = ss->pending | bit;
+	ss->pending = (uint32_t)pending;
+	me->sig_ready = (pending & ~(uint64_t)ss->m.blocked) != 0;
 	return true;
 }
 
