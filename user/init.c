@@ -8,11 +8,18 @@
  * driver, servers/blk; every program init starts gets a client endpoint
  * of the disk at descriptor BLK_FD (15), which libblk uses. The shell is
  * forked first, so that it is pid 2 as ever, and held until the service
- * has said whether there is a disk, so that its prompt comes after that. */
+ * has said whether there is a disk, so that its prompt comes after that.
+ *
+ * With a disk, init then starts the file-system service (servers/svc
+ * supervising servers/fs) and mounts it at "/" (docs/files.md, "The
+ * server"), before the shell runs; and when the shell exits, init asks
+ * every mounted server to write what it holds (sync) before the machine
+ * powers off. */
 #include <stdio.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include "blk.h"
+#include "fssvc.h"
 #include "lde.h"
 
 /* Put the client endpoint at BLK_FD (there is no dup2: dup until it lands
@@ -72,13 +79,17 @@ int main(int argc, char **argv)
 		close(mgr);
 	if (!have_disk)
 		close(BLK_FD);
+	else
+		fs_service_mount_root(NULL, NULL, NULL); /* the server says why if it cannot */
 	(void)!write(gate[1], have_disk ? "R" : "N", 1);
 	close(gate[1]);
 	for (;;) {
 		int status;
 		pid_t pid = wait(&status);
-		if (pid == sh)
+		if (pid == sh) {
+			sync();
 			return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+		}
 		if (pid < 0)
 			return 1;
 	}
