@@ -7,7 +7,11 @@
  *                  a killed process's handles come back
  *   t_fs write1    writes /persist (first boot of an image)
  *   t_fs read2     reads it back (the second boot of the same image)
- *   t_fs crash     the server killed while it holds a write */
+ *   t_fs crash     the server killed while it holds a write
+ *   t_fs timer     a write that only the server's flush timer writes back
+ *   t_fs scribble  (from the shell, not as init) writes a file without
+ *                  syncing, and puts a program in /bin that the initrd
+ *                  lacks: init's sync at power-off, the shell's /bin */
 #include <fcntl.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -385,9 +389,51 @@ static int crash(void)
 	return check_exit("t_fs crash");
 }
 
+/* No sync: the server's timer must write it back. The driver's count of
+ * writes says when it has. */
+static int timer(void)
+{
+	struct blk b;
+	struct blk_stats st0, st;
+	CHECK_EQ(blk_open(&b, BLK_FD), 0);
+	CHECK_EQ(lde_sys_sync(), 0);
+	CHECK_EQ(blk_stats(&b, &st0), 0);
+	int fd = open("/home/user/timed", O_CREAT | O_WRONLY | O_EXCL, 0644);
+	CHECK(fd >= 0);
+	CHECK_EQ(write(fd, "written back by the timer\n", 26), 26);
+	close(fd);
+	long t0 = uptime(), end = t0 + 20000;
+	do {
+		usleep(10000);
+		CHECK_EQ(blk_stats(&b, &st), 0);
+	} while (st.flushes == st0.flushes && uptime() < end);
+	CHECK(st.flushes > st0.flushes);
+	CHECK(st.writes > st0.writes);
+	printf("fs: the flush timer wrote back after %ld ms\n", uptime() - t0);
+	return check_exit("t_fs timer"); /* and no sync on the way out */
+}
+
+static int scribble(void)
+{
+	int fd = open("/home/user/note", O_CREAT | O_WRONLY | O_TRUNC, 0644);
+	CHECK(fd >= 0);
+	CHECK_EQ(write(fd, "kept by init's sync\n", 20), 20);
+	close(fd);
+	static char img[256 * 1024];
+	long n = slurp("/bin/hello", img, sizeof img);
+	CHECK(n > 0);
+	fd = open("/bin/hellodisk", O_CREAT | O_WRONLY | O_TRUNC, 0755);
+	CHECK(fd >= 0);
+	CHECK_EQ(write_all(fd, img, (size_t)n), n);
+	close(fd);
+	return check_exit("t_fs scribble");
+}
+
 int main(int argc, char **argv)
 {
 	const char *mode = argc > 1 ? argv[1] : "posix";
+	if (strcmp(mode, "scribble") == 0)
+		return scribble();
 	int crash_mode = strcmp(mode, "crash") == 0;
 	if (start(crash_mode ? "64" : NULL, crash_mode ? "0" : NULL) < 0)
 		return check_exit("t_fs");
@@ -399,6 +445,8 @@ int main(int argc, char **argv)
 		return read2();
 	if (crash_mode)
 		return crash();
+	if (strcmp(mode, "timer") == 0)
+		return timer();
 	printf("FAIL: t_fs: unknown mode %s\n", mode);
 	return 1;
 }

@@ -82,6 +82,20 @@ def after_crash(img, out):
     return _with_image(img, check)
 
 
+def timer_wrote(img, out):
+    def check(path):
+        return _fsck(path) or (None if _cat(path, "/home/user/timed") == b"written back by the timer\n"
+                               else "/home/user/timed is not on the disk")
+    return _with_image(img, check)
+
+
+def init_synced(img, out):
+    def check(path):
+        return _fsck(path) or (None if _cat(path, "/home/user/note") == b"kept by init's sync\n"
+                               else "/home/user/note is not on the disk")
+    return _with_image(img, check)
+
+
 def _t(name, args, expect=(), timeout=120, **kw):
     t = {"name": name,
          "append": "init=/t_fs " + args,
@@ -113,4 +127,24 @@ TESTS = [
        [r"fs: server pid \d+ died \(signal 9\), restarting",
         r"fs: server killed holding a write: EIO to the writer, restarted, a new open works"],
        disk_check=after_crash),
+    _t("fs_flush_timer", "timer", [r"fs: the flush timer wrote back after \d+ ms"],
+       disk_check=timer_wrote),
+    # The system as make run boots it: init mounts the disk at "/", the
+    # shell finds programs in the disk's /bin, and init syncs before the
+    # machine powers off (the server's timer is 3 s away: the shell exits
+    # at once).
+    {"name": "fs_shell",
+     "append": "",
+     "disk": "rootfs",
+     "script": [("expect", r"blk: virtio-blk disk, 65536 sectors \(32768 KiB\)\n\$ $"),
+                ("send", "t_fs scribble\n"),
+                ("expect", r"^PASS: t_fs scribble$"),
+                ("expect", r"\$ $"),
+                ("send", "hellodisk\n"),
+                ("expect", r"^hello from U-mode: hellodisk$"),
+                ("expect", r"\$ $"),
+                ("send", "exit\n")],
+     "reject": [r"^panic:", r"kernel trap", r"^FAIL", r"^fs: "],
+     "disk_check": init_synced,
+     "timeout": 60},
 ]
