@@ -408,6 +408,11 @@ static int timer(void)
 		CHECK_EQ(blk_stats(&b, &st), 0);
 	} while (st.flushes == st0.flushes && uptime() < end);
 	CHECK(st.flushes > st0.flushes);
+	/* The timer's sync has begun; the server answers this call only once
+	 * that sync is over (it serves one message at a time). */
+	struct stat sb;
+	CHECK_EQ(stat("/", &sb), 0);
+	CHECK_EQ(blk_stats(&b, &st), 0);
 	CHECK(st.writes > st0.writes);
 	printf("fs: the flush timer wrote back after %ld ms\n", uptime() - t0);
 	return check_exit("t_fs timer"); /* and no sync on the way out */
