@@ -89,9 +89,13 @@ $(B)/kernel.sym: $(B)/kernel.elf
 # User programs are hard-float (lp64d: picolibc's rv64imafdc multilib) and
 # may use float and double; the kernel stays soft-float (KARCH) and
 # switches their FP registers (docs/design.md, "Floating point").
+# Each function and datum in a section of its own, so that --gc-sections
+# links into a program only what it uses of user/lib: a program's pages are
+# what fork copies and exec loads (make bench's fork rows).
 UARCH := -march=rv64gc -mabi=lp64d --specs=picolibc.specs
 UCFLAGS := $(UARCH) -std=gnu11 -O2 -g -Wall -Wextra -Werror -Wno-unused-parameter \
-	-mcmodel=medany -fno-omit-frame-pointer -iquote kernel -iquote user/lib -MD -MP
+	-mcmodel=medany -fno-omit-frame-pointer -iquote kernel -iquote user/lib -I user/lib/include \
+	-ffunction-sections -fdata-sections -MD -MP
 ULDFLAGS := $(UARCH) -nostartfiles -static -T user/user.ld -Wl,--gc-sections -Wl,--build-id=none
 
 ULIB_SRCS := $(wildcard user/lib/*.c) $(wildcard user/lib/*.S)
@@ -188,7 +192,7 @@ $(B)/initrd-test.cpio: $(UBINS) $(B)/initrd.list scripts/mkbadelf.py
 	$(Q)cd $(B)/initrd-test && ls | LC_ALL=C sort | cpio -o -H newc --quiet > ../initrd-test.cpio
 
 # ---- top-level targets ----------------------------------------------------
-.PHONY: all deps run test check-boundaries bench timeline fuzz soak qemu-gdb gdb clean help host-tests
+.PHONY: all deps run test check-boundaries bench schedbench timeline fuzz soak qemu-gdb gdb clean help host-tests
 .DEFAULT_GOAL := all
 
 all: $(B)/kernel.elf $(B)/kernel.asm $(B)/kernel.sym $(B)/initrd.cpio
@@ -254,6 +258,12 @@ bench: deps
 	@$(MAKE) all
 	@$(PYTHON) scripts/bench.py
 
+# The notes' scheduling workloads under sched=rr and sched=fair, under
+# icount: mean turnaround and response times (scripts/schedbench.py).
+schedbench: deps
+	@$(MAKE) all
+	@$(PYTHON) scripts/schedbench.py
+
 # The event timeline (docs/timeline.md): boot under icount with APPEND
 # (default: the notes' scenes, user/tl_demo.c) and draw what the kernel
 # recorded as the notes' table, a Perfetto trace and a Gantt chart. The
@@ -312,6 +322,7 @@ help:
 	@echo "  make test         build everything and run every test (K=pattern: only those; TEST_JOBS=N)"
 	@echo "  make check-boundaries  which headers kernel/ and arch/ may include of each other"
 	@echo "  make bench        instructions per system call, switch, fork... (exact, under icount)"
+	@echo "  make schedbench   turnaround and response times of the notes' workloads, sched=rr vs fair"
 	@echo "  make timeline     the kernel's events as the notes' table, a Perfetto trace, a picture"
 	@echo "  make qemu-gdb     boot halted, waiting for gdb on GDB_PORT; then, elsewhere:"
 	@echo "  make gdb          attach gdb-multiarch with scripts/lde.gdb (README: Debugging)"

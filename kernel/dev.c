@@ -87,11 +87,12 @@ static struct device *device_of(long fd)
 	return f && f->type == FILE_DEVICE ? f->dev : NULL;
 }
 
-/* The device-manager right belongs to pid 1, which may claim it once and
- * pass it down (fork, dup, an IPC message); nobody else can create it. */
+/* The device-manager right belongs to pid 1, which may claim it once (while
+ * root) and pass it down (fork, dup, an IPC message); nobody else can
+ * create it. */
 long sys_dev_manager(void)
 {
-	if (current->pid != 1 || manager_claimed)
+	if (current->pid != 1 || !proc_is_root(current) || manager_claimed)
 		return -EPERM;
 	struct file *f = file_alloc(FILE_DEVMGR);
 	if (!f)
@@ -105,12 +106,15 @@ long sys_dev_manager(void)
 	return fd;
 }
 
+/* A device can reach all memory (no IOMMU): whatever a descriptor may have
+ * reached, claiming or using one is root's (docs/users.md). Descriptors
+ * are checked first, so that a bad one is EBADF for everybody. */
 long sys_dev_open(long mgr, int index)
 {
 	struct file *m = file_of(mgr);
 	if (!m)
 		return -EBADF;
-	if (m->type != FILE_DEVMGR)
+	if (m->type != FILE_DEVMGR || !proc_is_root(current))
 		return -EPERM;
 	if (index < 0 || index >= ndevices)
 		return -ENODEV;
@@ -204,6 +208,8 @@ long sys_dev_map(long fd)
 	struct device *d = device_of(fd);
 	if (!d)
 		return -EBADF;
+	if (!proc_is_root(current))
+		return -EPERM;
 	int err = note_mapper(d);
 	return err ? err : vm_map_device(&current->mm, d->base, d->size);
 }
@@ -218,6 +224,8 @@ long sys_dev_dma(long fd, uint64_t arg, uintptr_t upa)
 	struct device *d = device_of(fd);
 	if (!d)
 		return -EBADF;
+	if (!proc_is_root(current))
+		return -EPERM;
 	uint64_t i = arg & 0xff, n = arg >> 8;
 	if (n == 0)
 		n = 1;
@@ -269,6 +277,8 @@ long sys_dev_irq_bind(long fd, long nfd, uint64_t bits)
 	struct file *nf = file_of(nfd);
 	if (!d || !nf || nf->type != FILE_NTFN)
 		return -EBADF;
+	if (!proc_is_root(current))
+		return -EPERM;
 	if (!bits || (bits & ~LDE_NTFN_BITS))
 		return -EINVAL;
 	if (d->ntfn)

@@ -12,6 +12,7 @@
 #include "proc.h"
 #include "sched.h"
 #include "vfs.h"
+#include "signal.h"
 
 #define STACK_ALIGN 16
 
@@ -180,6 +181,7 @@ static inline __attribute__((always_inline)) int exec_image(const char *path, co
 	close_on_exec(p);
 	if (p->fp_used)
 		sched_fpu_exec(p);
+	signal_exec(p);
 	arch_user_frame_init(p->tf, img->entry, sp);
 	return 0;
 }

@@ -4,9 +4,11 @@
  * receives, receivers queue on it until a process calls. A received call
  * is held by the receiver (counted in its ipc_exit_refs) until it replies; the
  * caller sleeps meanwhile, its message still in its own trapframe, its
- * leases recorded here. A reply names the caller by its token: its pid
- * and process-table slot, checked against the holder, so a stale or forged
- * token reaches nobody.
+ * leases recorded here. A reply names the caller by its token: its
+ * process-table slot, its effective ids (so the server knows who calls, at
+ * no cost: the token travels anyway) and the low bits of its pid, checked
+ * whole against the caller's own and against the holder, so a stale or
+ * forged token reaches nobody.
  *
  * The fast path: a register-only call to an endpoint where a receiver
  * already waits, and a register-only reply_recv to a waiting caller when no
@@ -67,11 +69,16 @@ static struct lease (*leases)[LDE_LEASE_MAX];
 
 _Static_assert(NPROC <= 256, "a reply token keeps the slot in 8 bits");
 
-/* Set by proc_alloc: the slot number would cost a division here. */
+/* Set by proc_alloc, fork and setuid/setgid: the slot number would cost a
+ * division here, the ids a load and a shift each. */
 static inline long token_of(struct proc *p) { return p->ipc_token; }
 
 /* The caller that token names, if current holds its request and it is not
- * dying; NULL otherwise. */
+ * dying; NULL otherwise. The whole token is compared: a caller cannot
+ * change its ids while it waits, so its token is the one recv gave out.
+ * The pid's low 23 bits only: a token kept past its answer could name a
+ * later request of the same server from the same slot after 2^23 more
+ * processes, which only confuses that server about its own requests. */
 static inline __attribute__((always_inline)) struct proc *caller_of(uint64_t token)
 {
 	uint64_t slot = token & 0xff;
@@ -81,8 +88,8 @@ static inline __attribute__((always_inline)) struct proc *caller_of(uint64_t tok
 	/* Opaque to the compiler, which would otherwise multiply again at
 	 * each use rather than keep the pointer (the fast path counts). */
 	__asm__("" : "+r"(c));
-	if ((uint64_t)c->pid != token >> 8 || c->ipc_state != IPC_REPLY ||
-	    c->ipc_server != current || c->killed)
+	if ((uint64_t)c->ipc_token != token || c->ipc_state != IPC_REPLY ||
+	    c->ipc_server != current || c->attention)
 		return NULL;
 	return c;
 }
@@ -602,6 +609,27 @@ long sys_ipc_reply(uint64_t token, uint64_t info, uint64_t w0, uint64_t w1, uint
 	if (c)
 		answer(c, info, cap, true);
 	return 0;
+}
+
+/* ipc_caller(token, creds): who made the request current holds under
+ * token. The token itself carries the effective ids and the pid's low
+ * bits; this adds the whole pid and the real ids, for the server that
+ * needs them, asked for rather than delivered with every message so that
+ * the fast path copies nothing more (docs/users.md). The caller is blocked
+ * until it is answered, so its ids are those it called with. */
+long sys_ipc_caller(uint64_t token, uintptr_t ucreds)
+{
+	struct proc *c = caller_of(token);
+	if (!c)
+		return -ESRCH;
+	struct lde_creds cr = {
+		.pid = c->pid,
+		.uid = c->uid,
+		.euid = c->euid,
+		.gid = c->gid,
+		.egid = c->egid,
+	};
+	return copyout(&current->mm, ucreds, &cr, sizeof cr);
 }
 
 /* Everything but the fast path of reply_recv. */

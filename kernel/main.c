@@ -38,6 +38,9 @@ static char cmdline[CMDLINE_MAX];
 static char *init_argv[LDE_ARG_MAX + 1];
 static int init_argc;
 static uint64_t quantum_ms = DEFAULT_QUANTUM_MS;
+/* user=NAME: whom init's shell runs as. The kernel does not interpret it:
+ * it is init's policy, handed to init as its last argument. */
+static char *user_param;
 static bool panic_test; /* panic=test: exercise the panic path (tests) */
 /* panic=write-text / panic=write-rodata: store into the kernel's own text
  * or read-only data, which must fault (the tests check the permissions). */
@@ -117,6 +120,11 @@ static void parse_cmdline(const char *bootargs)
 					MAX_QUANTUM_MS);
 			else
 				quantum_ms = q;
+		} else if (!strncmp(tok, "user=", 5)) {
+			user_param = tok;
+		} else if (!strncmp(tok, "sched=", 6)) {
+			if (sched_param(tok + 6))
+				kprintf("lde: bad sched '%s' ignored (fair or rr)\n", tok + 6);
 		} else if (!strncmp(tok, "timeline=", 9)) {
 			if (timeline_param(tok + 9))
 				kprintf("lde: bad timeline '%s' ignored (all, or 2..4096 events)\n",
@@ -137,6 +145,12 @@ static void parse_cmdline(const char *bootargs)
 			kprintf("lde: unknown kernel parameter '%s' ignored\n", tok);
 		}
 		tok = end;
+	}
+	if (user_param) {
+		if (init_argc < LDE_ARG_MAX)
+			init_argv[init_argc++] = user_param;
+		else
+			kprintf("lde: too many init arguments; '%s' dropped\n", user_param);
 	}
 	init_argv[init_argc] = NULL;
 }

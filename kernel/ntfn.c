@@ -92,7 +92,7 @@ static struct proc *ntfn_deliver(struct ntfn *n)
 		return w;
 	}
 	struct proc *b = n->bound;
-	if (b && b->ipc_state == IPC_RECV && b->state == P_SLEEPING && !b->killed) {
+	if (b && b->ipc_state == IPC_RECV && b->state == P_SLEEPING && !b->attention) {
 		list_del(&b->link); /* off the endpoint's receivers */
 		b->ipc_state = IPC_NONE;
 		b->ipc_ret = (long)LDE_MSG_NTFN;
@@ -159,7 +159,7 @@ long sys_ntfn_wait(long fd)
 	}
 	struct proc *me = current;
 	me->ipc_state = IPC_NTFN;
-	if (__builtin_expect(!me->trace && !me->killed, 1)) {
+	if (__builtin_expect(!me->trace && !me->attention, 1)) {
 		/* Block without the kernel stack: ipc_resume finishes. */
 		me->state = P_SLEEPING;
 		me->waiting_on = &n->waiters;

@@ -10,6 +10,7 @@
 #include "kstring.h"
 #include "palloc.h"
 #include "sched.h"
+#include "signal.h"
 #include "syscall.h"
 #include "timeline.h"
 
@@ -27,6 +28,7 @@ void proc_init(void)
 		struct proc *p = &proc_table[i];
 		p->tf = arch_kstack_frame(i);
 		list_init(&p->link);
+		waitq_init(&p->child_exit, "wait");
 		p->state = P_UNUSED;
 	}
 }
@@ -43,9 +45,10 @@ static struct proc *proc_alloc(void)
 		memset(&p->PROC_PER_PROCESS, 0,
 		       sizeof *p - offsetof(struct proc, PROC_PER_PROCESS));
 		p->pid = next_pid++;
-		p->ipc_token = (long)p->pid << 8 | i; /* ipc.c: a reply names its caller so */
-		p->state = P_SLEEPING;		      /* not runnable until the caller says so */
-		waitq_init(&p->child_exit, "wait");
+		/* ipc.c: a reply names its caller so; its ids are added by
+		 * whoever gives it some (fork; init's are 0). */
+		p->ipc_token = (long)LDE_TOKEN(p->pid, 0, 0, i);
+		p->state = P_SLEEPING; /* not runnable until the caller says so */
 		/* First swtch into it "returns" into trap_return on its stack. */
 		p->ctx.ra = (uint64_t)proc_start_pc;
 		p->ctx.sp = (uint64_t)p->tf;
@@ -75,7 +78,9 @@ int proc_spawn_init(const char *path, int argc, char **argv)
 	file_put(con);
 	p->pgid = p->pid;
 	p->umask = 022;
+	p->creds = 0; /* root: uid, euid, gid and egid 0 */
 	p->trace = syscall_trace_all;
+	signal_first(p);
 	init_proc = p;
 	current = p; /* exec works on current */
 	mmu_activate(p->mm.pt);
@@ -97,9 +102,10 @@ long proc_fork(void)
 	 * nothing, so that no kill can wake it half-built (sched.c), and has
 	 * no parent, group or name for anyone to find it by. */
 	int err = vm_fork(&child->mm, &parent->mm);
-	if (!err && parent->killed) {
-		/* Killed meanwhile: as if the kill had come first, no child
-		 * (it would escape a kill of the parent's group). */
+	if (!err && parent->attention) {
+		/* Killed or signalled meanwhile: as if the signal had come
+		 * first, no child (it would escape a signal to the parent's
+		 * group); a fork only signalled restarts (signal.c). */
 		vm_destroy(&child->mm);
 		err = -EINTR;
 	}
@@ -123,10 +129,13 @@ long proc_fork(void)
 		char s[sizeof child->name];
 	} __attribute__((aligned(8)));
 	*(struct name_copy *)child->name = *(const struct name_copy *)parent->name;
-	child->pgid = parent->pgid;
+	child->pgid_nice = parent->pgid_nice; /* group and nice value */
+	child->creds = parent->creds;
+	child->ipc_token |= (long)(child->creds >> 32 << 8); /* proc_alloc left them 0 */
 	child->trace = parent->trace;
+	signal_fork(child, parent);
 	child->parent = parent;
-	sched_make_runnable(child);
+	sched_make_runnable(child); /* not vplaced: a newcomer to the fair policy */
 	return child->pid;
 }
 
@@ -183,9 +192,13 @@ void proc_exit(int status)
 	if (zombie_for_init)
 		wake_all(&init_proc->child_exit);
 
+	signal_exit(p);
 	p->exit_status = status;
 	p->state = P_ZOMBIE;
-	wake_all(&p->parent->child_exit);
+	struct proc *parent = p->parent;
+	wake_all(&parent->child_exit);
+	if (__builtin_expect(signal_catches(parent, LDE_SIGCHLD), 0))
+		signal_post(parent, LDE_SIGCHLD); /* ignored by default: dropped */
 	sched_exit();
 }
 
@@ -218,6 +231,59 @@ long proc_wait(uint64_t ustatus)
 	}
 }
 
+static bool wait_matches(const struct proc *c, int pid, const struct proc *me)
+{
+	if (pid > 0)
+		return c->pid == pid;
+	if (pid == -1)
+		return true;
+	return c->pgid == (pid == 0 ? me->pgid : -pid);
+}
+
+long proc_waitpid(int pid, uint64_t ustatus, int options)
+{
+	struct proc *me = current;
+	if (options & ~(LDE_WNOHANG | LDE_WUNTRACED | LDE_WCONTINUED) || pid == INT32_MIN)
+		return -EINVAL;
+	for (;;) {
+		bool have_children = false;
+		for (int i = 0; i < NPROC; i++) {
+			struct proc *c = &proc_table[i];
+			if (c->state == P_UNUSED || c->parent != me || !wait_matches(c, pid, me))
+				continue;
+			have_children = true;
+			int status;
+			if (c->state == P_ZOMBIE)
+				status = c->exit_status;
+			else if ((options & LDE_WUNTRACED) && c->wait_report == WAIT_REPORT_STOPPED)
+				status = LDE_W_STOPPED(c->stop_sig);
+			else if ((options & LDE_WCONTINUED) &&
+				 c->wait_report == WAIT_REPORT_CONTINUED)
+				status = LDE_W_CONTINUED;
+			else
+				continue;
+			if (ustatus) {
+				int err = copyout(&me->mm, ustatus, &status, sizeof status);
+				if (err)
+					return err;
+			}
+			int cpid = c->pid;
+			if (c->state == P_ZOMBIE)
+				proc_free_slot(c);
+			else
+				c->wait_report = 0;
+			return cpid;
+		}
+		if (!have_children)
+			return -ECHILD;
+		if (options & LDE_WNOHANG)
+			return 0;
+		int err = sleep_on(&me->child_exit);
+		if (err)
+			return err;
+	}
+}
+
 struct proc *proc_by_pid(int pid)
 {
 	for (int i = 0; i < NPROC; i++)
@@ -228,11 +294,8 @@ struct proc *proc_by_pid(int pid)
 
 static void kill_one(struct proc *p, int sig)
 {
-	if (sig == 0 || p->state == P_ZOMBIE || p->killed)
-		return;
-	p->killed = true;
-	p->killsig = sig;
-	sched_interrupt_sleep(p);
+	if (sig != 0)
+		signal_post(p, sig);
 }
 
 int proc_kill(int pid, int sig)
@@ -259,22 +322,32 @@ int proc_kill(int pid, int sig)
 
 bool proc_is_init(const struct proc *p) { return p == init_proc; }
 
-/* Only init may signal init: any other process could otherwise end the
- * system (there are no users yet to tell who may). kill(-1) is not "group
- * 1" but, as in POSIX, every process the caller may signal: everyone but
- * init and, as Linux does, the caller itself. A group that holds init
- * (init may join any group) is signalled without it. EPERM when every
- * target was refused, ESRCH when there was none. */
+bool proc_may_signal(const struct proc *caller, const struct proc *target)
+{
+	/* Init's death ends the system: not even root may cause it. */
+	if (target == init_proc)
+		return caller == init_proc;
+	if (caller->euid == 0)
+		return true;
+	return caller->uid == target->uid || caller->uid == target->euid ||
+	       caller->euid == target->uid || caller->euid == target->euid;
+}
+
+/* kill(pid, sig) with proc_may_signal deciding each target. kill(-1) is not
+ * "group 1" but, as in POSIX, every process the caller may signal, but
+ * init and, as Linux does, the caller itself. A group is signalled in
+ * those of its members the caller may signal (so without init, which may
+ * join any group). EPERM when targets existed and every one was refused,
+ * ESRCH when there was none. */
 int proc_kill_user(int pid, int sig)
 {
 	if (sig < 0 || sig >= LDE_NSIG || pid == 0 || pid == INT32_MIN)
 		return -EINVAL;
-	bool from_init = current == init_proc;
 	if (pid > 0) {
 		struct proc *p = proc_by_pid(pid);
 		if (!p)
 			return -ESRCH;
-		if (p == init_proc && !from_init)
+		if (!proc_may_signal(current, p))
 			return -EPERM;
 		kill_one(p, sig);
 		return 0;
@@ -284,16 +357,55 @@ int proc_kill_user(int pid, int sig)
 		struct proc *p = &proc_table[i];
 		if (p->state == P_UNUSED)
 			continue;
-		if (pid == -1 ? p == current : p->pgid != -pid)
+		if (pid == -1 ? p == current || p == init_proc : p->pgid != -pid)
 			continue;
-		if (p == init_proc && (pid == -1 || !from_init)) {
+		if (!proc_may_signal(current, p)) {
 			refused = 1;
 			continue;
 		}
 		kill_one(p, sig);
 		found = 1;
 	}
-	return found ? 0 : refused && pid != -1 ? -EPERM : -ESRCH;
+	return found ? 0 : refused ? -EPERM : -ESRCH;
+}
+
+/* An id setuid or setgid may take: what uid_t and gid_t (16 bits in
+ * picolibc) can hold, but (uid_t)-1, which means "no id". */
+#define ID_MAX 65534
+
+/* setuid(uid), as POSIX: root (euid 0) sets both the real and the
+ * effective uid, so a root process that drops to a user cannot come back;
+ * anyone else may only set its effective uid to its real or effective one
+ * (with no set-user-ID programs, the two never differ yet). */
+long proc_setuid(long uid)
+{
+	struct proc *p = current;
+	if (uid < 0 || uid > ID_MAX)
+		return -EINVAL;
+	if (p->euid == 0)
+		p->uid = p->euid = (uint16_t)uid;
+	else if ((uint16_t)uid == p->uid || (uint16_t)uid == p->euid)
+		p->euid = (uint16_t)uid;
+	else
+		return -EPERM;
+	proc_token_creds(p);
+	return 0;
+}
+
+/* setgid(gid): the same rule for groups, root still being euid 0. */
+long proc_setgid(long gid)
+{
+	struct proc *p = current;
+	if (gid < 0 || gid > ID_MAX)
+		return -EINVAL;
+	if (p->euid == 0)
+		p->gid = p->egid = (uint16_t)gid;
+	else if ((uint16_t)gid == p->gid || (uint16_t)gid == p->egid)
+		p->egid = (uint16_t)gid;
+	else
+		return -EPERM;
+	proc_token_creds(p);
+	return 0;
 }
 
 /* setpgid(pid, pgid), as POSIX: pid 0 is the caller, pgid 0 means pgid =
@@ -315,6 +427,7 @@ void proc_check_killed(void)
 {
 	if (current->killed)
 		proc_exit(LDE_W_SIGNALED(current->killsig));
+	signal_deliver();
 }
 
 void proc_fault(const char *cause, int sig, uint64_t pc, uint64_t addr)
@@ -368,6 +481,11 @@ void proc_fill_info(struct proc *p, struct lde_procinfo *info)
 	info->state = p->state;
 	info->killed = p->killed;
 	info->pgid = p->pgid;
+	info->uid = p->uid;
+	info->gid = p->gid;
+	info->nice = p->nice;
+	info->pri = LDE_NZERO + p->nice;
+	info->vtime_us = sched_vtime(p) * 1000000 / arch_timebase_hz;
 	memcpy(info->name, p->name, LDE_NAME_MAX);
 	if (p->state == P_SLEEPING && p->waiting_on)
 		strlcpy(info->wchan, p->waiting_on->name, LDE_NAME_MAX);
@@ -389,20 +507,21 @@ void proc_fill_info(struct proc *p, struct lde_procinfo *info)
 
 static const char *state_name(enum proc_state s)
 {
-	static const char *names[] = { "unused", "runnable", "running", "sleeping", "zombie" };
+	static const char *names[] = { "unused",   "runnable", "running",
+				       "sleeping", "zombie",   "stopped" };
 	return names[s];
 }
 
 /* The kernel's process dump (Ctrl-P): safe to call from any trap. */
 void proc_dump(void)
 {
-	klog("PID  PPID STATE     NAME             WAITING ON\n");
+	klog("PID  PPID   UID STATE     NAME             WAITING ON\n");
 	for (int i = 0; i < NPROC; i++) {
 		struct proc *p = &proc_table[i];
 		if (p->state == P_UNUSED)
 			continue;
-		klog("%3d  %4d %-9s %-16s %s\n", p->pid, p->parent ? p->parent->pid : 0,
-		     state_name(p->state), p->name,
+		klog("%3d  %4d %5u %-9s %-16s %s\n", p->pid, p->parent ? p->parent->pid : 0,
+		     (unsigned)p->uid, state_name(p->state), p->name,
 		     p->state == P_SLEEPING && p->waiting_on ? p->waiting_on->name : "-");
 	}
 }

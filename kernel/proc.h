@@ -35,6 +35,7 @@ enum proc_state {
 	P_RUNNING = LDE_P_RUNNING,   /* current */
 	P_SLEEPING = LDE_P_SLEEPING, /* on a wait queue or the timed queue */
 	P_ZOMBIE = LDE_P_ZOMBIE,     /* exited; slot kept until wait() */
+	P_STOPPED = LDE_P_STOPPED,   /* stopped by a signal (signal.c): on no list */
 };
 
 struct waitq {
@@ -47,12 +48,22 @@ struct proc {
 	 * is reused. */
 	struct list link;     /* run queue, a waitq, or the timed queue (sched.c);
 			       * empty whenever the slot is free or a zombie */
+	uint64_t wake_at;     /* timed sleep deadline (arch_now units): next to
+			       * link, as in every timed-queue entry (sched.h) */
 	struct trapframe *tf; /* top of this slot's kernel stack */
 	/* The process's FP registers while the FPU does not hold them
 	 * (sched.c, the lazy FPU switch). Outside the part proc_alloc clears:
 	 * meaningful only if fp_used, and written whole before that is set
 	 * (first use: zeroes; fork: the parent's). */
 	struct fpstate fp;
+
+	/* The fair policy's virtual time (sched.c) is vbase + runtime * 1024 /
+	 * weight of nice: CPU time at its weight, in arch_now() units of a
+	 * nice-0 process, offset (modulo 2^64) where the policy placed it.
+	 * Computed when a decision needs it, so that no switch pays for it.
+	 * Outside the part proc_alloc clears: meaningful only once vplaced,
+	 * and written whole when that is set. */
+	uint64_t vbase;
 
 	/* IPC (ipc.c, ntfn.c; docs/ipc.md): kept here, outside what
 	 * proc_alloc clears, because every process leaves it idle when it
@@ -69,21 +80,46 @@ struct proc {
 	uint32_t ipc_exit_refs;	 /* what exit must release: requests held, + 1 if bound */
 	struct proc *ipc_server; /* IPC_REPLY: who holds the request */
 	long ipc_ret;		 /* the result a waker leaves for a blocked process */
-	long ipc_token;		 /* its reply token: pid and slot */
+	long ipc_token;		 /* its reply token: LDE_TOKEN(pid, euid, egid, slot) */
 	struct ntfn *bound_ntfn; /* consulted by recv */
+
+	/* The notes' real UID and GID, and the effective ones that decide
+	 * what the process may do (proc_may_signal, proc_is_root): 16 bits
+	 * each, as picolibc's uid_t and gid_t. Inherited by fork, kept by
+	 * exec, changed by setuid and setgid (docs/users.md). Outside what
+	 * proc_alloc clears, since every process has them from its creator:
+	 * fork copies the one word, proc_spawn_init sets init's. */
+	union {
+		struct {
+			uint16_t uid, gid, euid, egid;
+		};
+		uint64_t creds; /* the effective ids in the high half: the token's */
+	};
+	/* The parent sleeps here in wait(). Set up once at boot: nobody waits
+	 * on a free slot's queue, so it is empty whenever the slot is reused. */
+	struct waitq child_exit;
 
 	/* Everything from here on is the process's: proc_alloc clears it
 	 * (PROC_PER_PROCESS is its first field). */
 
 	/* scheduler (sched.c) */
 	enum proc_state state;
-	struct context ctx;	  /* saved by swtch while not running */
-	struct waitq *waiting_on; /* set while SLEEPING */
-	uint64_t wake_at;	  /* timed sleep deadline (arch_now units) */
+	struct context ctx; /* saved by swtch while not running */
+	/* Set while SLEEPING. Kept after the wake-up, until the fair policy's
+	 * next decision sees the process (sched.c, fair_pick): the mark that it
+	 * slept, at no cost to the wake-up paths. Read only while SLEEPING by
+	 * everything else. */
+	struct waitq *waiting_on;
 
 	/* identity (proc.c) */
+	union {
+		struct {
+			int pgid; /* process group: Ctrl-C and kill(-pgid) */
+			int nice; /* -20..19 (prio.c); fair policy: its share's weight */
+		};
+		uint64_t pgid_nice; /* fork copies both with one load and store */
+	};
 	int pid;
-	int pgid; /* process group: Ctrl-C and kill(-pgid) */
 	/* The IPC fast paths test trace and fp_on with one load (slow_ipc):
 	 * either sends them the general way, which switches the FPU out. */
 	union {
@@ -97,6 +133,7 @@ struct proc {
 	/* files (vfs.c, docs/files.md); fork copies them */
 	uint16_t umask;	     /* cleared from a new file's mode */
 	uint16_t cloexec;    /* bit fd: close descriptor fd at exec (FD_CLOEXEC) */
+	bool vplaced;	     /* fair policy: has a virtual time (sched.c, place) */
 	struct proc *parent; /* re-pointed to init when the parent exits */
 	char name[LDE_NAME_MAX] __attribute__((aligned(8))); /* fork copies it by words */
 
@@ -109,11 +146,22 @@ struct proc {
 	 * keeps it, exit drops it. */
 	char *cwd;
 
-	/* lifecycle */
-	bool killed; /* set by kill(); acted on before U-mode */
+	/* lifecycle. attention is what the way back to U-mode tests
+	 * (trap.h), one load for both: killed, set by SIGKILL (and the
+	 * out-of-memory killer), and sig_ready, set while a signal is pending
+	 * and not blocked (signal.c). Either interrupts a sleep (-EINTR). */
+	union {
+		struct {
+			bool killed;
+			bool sig_ready;
+		};
+		uint16_t attention;
+	};
 	int killsig;
-	int exit_status;	 /* wait() status word, valid in P_ZOMBIE */
-	struct waitq child_exit; /* the parent sleeps here in wait() */
+	uint8_t wait_report; /* a stop or continue the parent has not waited for */
+	uint8_t stop_sig;    /* the signal that stopped it */
+	bool alarm_armed;    /* its alarm is in the timed queue (signal.c) */
+	int exit_status;     /* wait() status word, valid in P_ZOMBIE */
 
 	/* accounting (sched.c, syscall.c). CPU time is measured exactly at
 	 * every switch; how it splits between U- and S-mode is sampled by the
@@ -129,18 +177,14 @@ struct proc {
 #define PROC_PER_PROCESS state
 
 /* The caller's identity a file server is told (uapi_fs.h's LDE_FS_CRED):
- * lde has no users yet, so every process is uid 0, gid 0. Processes with
- * users replace this one accessor. */
-static inline uint32_t proc_uid(const struct proc *p)
-{
-	(void)p;
-	return 0;
-}
-static inline uint32_t proc_gid(const struct proc *p)
-{
-	(void)p;
-	return 0;
-}
+ * the effective ids, which decide what a process may do to a file, as
+ * POSIX has it. */
+static inline uint32_t proc_uid(const struct proc *p) { return p->euid; }
+static inline uint32_t proc_gid(const struct proc *p) { return p->egid; }
+
+/* What wait_report says (waitpid's WUNTRACED and WCONTINUED). */
+#define WAIT_REPORT_STOPPED 1
+#define WAIT_REPORT_CONTINUED 2
 
 extern struct proc proc_table[NPROC];
 extern struct proc *current;
@@ -151,14 +195,33 @@ int proc_spawn_init(const char *path, int argc, char **argv);
 long proc_fork(void);
 void proc_exit(int status) __attribute__((noreturn));
 long proc_wait(uint64_t ustatus);
+/* waitpid(pid, status, options) as POSIX: pid > 0 that child, -1 any,
+ * 0 the caller's group, < -1 group -pid; options LDE_WNOHANG,
+ * LDE_WUNTRACED, LDE_WCONTINUED. */
+long proc_waitpid(int pid, uint64_t ustatus, int options);
 /* The kernel's own signals (Ctrl-C, the out-of-memory killer): pid > 0:
  * that process; pid < 0: every process in group -pid. */
 int proc_kill(int pid, int sig);
-/* kill() as a process asks for it: the same, with -1 meaning every
- * process but init and the caller, and init refused (EPERM) to all but
- * itself. */
+/* kill() as a process asks for it: each target only if proc_may_signal
+ * says so (EPERM if none may be), and -1 meaning every process but init
+ * and the caller. */
 int proc_kill_user(int pid, int sig);
 bool proc_is_init(const struct proc *p);
+/* May caller send a signal to target? The one permission rule of kill:
+ * init only by init; otherwise root (euid 0) always, anyone else only a
+ * process whose real or effective uid is its own real or effective uid. */
+bool proc_may_signal(const struct proc *caller, const struct proc *target);
+/* Has p root's rights (effective uid 0)? For the system-wide operations:
+ * powering off, devices, another user's terminal group. */
+static inline bool proc_is_root(const struct proc *p) { return p->euid == 0; }
+/* Make p's reply token carry its present effective ids (fork, setuid). */
+static inline void proc_token_creds(struct proc *p)
+{
+	uint64_t keep = ~(0xffffffffULL << 8); /* pid and slot */
+	p->ipc_token = (long)(((uint64_t)p->ipc_token & keep) | (p->creds >> 32) << 8);
+}
+long proc_setuid(long uid);
+long proc_setgid(long gid);
 int proc_setpgid(int pid, int pgid);
 /* Kill the current process for a fault in U-mode, with one console line. */
 void proc_fault(const char *cause, int sig, uint64_t pc, uint64_t addr) __attribute__((noreturn));
@@ -168,7 +231,8 @@ void proc_fault(const char *cause, int sig, uint64_t pc, uint64_t addr) __attrib
  * program can take the machine down by eating memory. Returns only in
  * that case. */
 void proc_out_of_memory(uint64_t pc, uint64_t addr);
-/* Called on the way back to U-mode: acts on a pending kill. */
+/* Called on the way back to U-mode when current->attention: acts on a
+ * pending kill, delivers pending signals (signal.c). */
 void proc_check_killed(void);
 struct proc *proc_by_pid(int pid);
 void proc_fill_info(struct proc *p, struct lde_procinfo *info);

@@ -14,11 +14,25 @@
 
 extern uint64_t sched_quantum; /* arch_now() units */
 
+/* What the end of a quantum decides (sched.c; docs/scheduling.md). */
+enum sched_policy {
+	SCHED_FAIR, /* weighted fair sharing by nice value (the default) */
+	SCHED_RR,   /* round robin: current to the back of the queue */
+};
+extern enum sched_policy sched_policy;
+
 void sched_init(uint64_t quantum_ms);
 /* Instructions the idle loop retired in waits after which nothing could
  * run (docs/performance.md, blk_read_4k). */
 extern uint64_t sched_idle_instret;
 
+/* The kernel parameter sched=POLICY ("fair" or "rr"): 0, or -EINVAL. */
+int sched_param(const char *policy);
+/* Set p's nice value (prio.c has checked it); CPU time until now counts at
+ * the old weight. */
+void sched_set_nice(struct proc *p, int nice);
+/* p's virtual time, brought up to date (procinfo). */
+uint64_t sched_vtime(struct proc *p);
 /* Start scheduling; the boot stack becomes the idle context. */
 void sched_start(void) __attribute__((noreturn));
 void sched_make_runnable(struct proc *p);
@@ -84,6 +98,23 @@ void sched_fpu_fork(struct proc *child);
  * instruction's retry. */
 void sched_fpu_fault(void);
 void sched_fpu_exec(struct proc *p);
+/* A signal frame's FP part (signal.c), for current: its registers into
+ * *out if it has used the FPU (false if not); and back, from a frame
+ * (in NULL: the interrupted code had not used the FPU). */
+bool sched_fpu_to_frame(struct fpstate *out);
+void sched_fpu_from_frame(const struct fpstate *in);
+
+/* An entry of the timed queue, sorted by at: a sleeping process (its link
+ * and wake_at) or an alarm (signal.c). The tick takes expired ones off. */
+struct timed {
+	struct list link;
+	uint64_t at;
+};
+void sched_timed_add(struct timed *t);
+/* current stops (signal.c): it leaves the CPU, on no list, until
+ * sched_continue (or SIGKILL's sched_interrupt_sleep) makes it runnable. */
+void sched_stop(void);
+void sched_continue(struct proc *p);
 
 void waitq_init(struct waitq *q, const char *name);
 /* Sleep on q until woken. Returns 0, or -EINTR if the process was killed
@@ -102,7 +133,7 @@ static inline void wake_all(struct waitq *q)
 struct proc *wake_one(struct waitq *q);
 /* Sleep until arch_now() >= when. 0, or -EINTR if killed. */
 int sleep_until(uint64_t when);
-/* Wake a sleeping process early (kill). */
+/* Wake a sleeping process early (a signal; a stopped one: SIGKILL). */
 void sched_interrupt_sleep(struct proc *p);
 
 /* A preemption point inside a long system call (the interrupt rule keeps

@@ -282,9 +282,9 @@ void timeline_call_begin(uint64_t nr, const uint64_t args[6], uint64_t keep[4])
 		break;
 	case SYS_ipc_reply_recv:
 		/* reply_recv with no caller to answer (token 0) only receives */
-		if (arch_msg_reg(tf, 6) >> 8)
-			timeline_record(TL_IPC_REPLY, 0, arch_msg_reg(tf, 6) >> 8, args[1], args[2],
-					args[3], args[4]);
+		if (LDE_TOKEN_PID(arch_msg_reg(tf, 6)))
+			timeline_record(TL_IPC_REPLY, 0, LDE_TOKEN_PID(arch_msg_reg(tf, 6)),
+					args[1], args[2], args[3], args[4]);
 		break;
 	case SYS_exec:
 		keep[0] = keep[1] = keep[2] = keep[3] = 0;
@@ -300,15 +300,15 @@ void timeline_call_end(uint64_t nr, const uint64_t args[6], long ret, const uint
 	struct trapframe *tf = current->tf;
 	switch (nr) {
 	case SYS_ipc_reply:
-		if (ret == 0 && args[0] >> 8)
-			timeline_record(TL_IPC_REPLY, 0, args[0] >> 8, args[1], args[2], args[3],
-					args[4]);
+		if (ret == 0 && LDE_TOKEN_PID(args[0]))
+			timeline_record(TL_IPC_REPLY, 0, LDE_TOKEN_PID(args[0]), args[1], args[2],
+					args[3], args[4]);
 		break;
 	case SYS_ipc_recv:
 	case SYS_ipc_reply_recv:
 		if (ret >= 0 && !((uint64_t)ret & LDE_MSG_NTFN))
 			timeline_record(TL_IPC_RECV, (uint32_t)ipc_endpoint_of((long)args[0]),
-					arch_msg_reg(tf, 6) >> 8, (uint64_t)ret,
+					LDE_TOKEN_PID(arch_msg_reg(tf, 6)), (uint64_t)ret,
 					arch_msg_reg(tf, 2), arch_msg_reg(tf, 3),
 					arch_msg_reg(tf, 4));
 		break;

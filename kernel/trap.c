@@ -1,10 +1,12 @@
 /* The kernel's side of a trap from U-mode other than a system call:
  * arch/riscv/trap.c has decoded it into an enum user_fault, and this file
  * decides what follows: a page appears (heap or stack growth, copy on
- * write), or the process dies with the signal the fault stands for. */
+ * write), the handler the process set for the signal the fault stands for
+ * runs, or the process dies of that signal. */
 #include "errno.h"
 #include "hooks.h"
 #include "sched.h"
+#include "signal.h"
 #include "trap.h"
 
 static const char *fault_name(enum user_fault kind)
@@ -40,6 +42,17 @@ static int signal_for(enum user_fault kind)
 	}
 }
 
+/* A fault the process cannot go on from as it is: the handler it set for
+ * the signal the fault stands for runs (returning to pc faults again), or, if it has none or blocks
+ * sig, it dies with one line. */
+static __attribute__((noinline)) void fault_signal(enum user_fault kind, uint64_t pc, uint64_t addr)
+{
+	int sig = signal_for(kind);
+	if (signal_fault(sig))
+		return;
+	proc_fault(fault_name(kind), sig, pc, addr);
+}
+
 /* Fatal, but for an FP instruction that found its FPU off (the lazy FPU
  * switch: sched.c): that one is retried. Out of line, so that the page
  * faults' path stays as short as it was. */
@@ -53,7 +66,7 @@ static __attribute__((noinline)) void not_a_page_fault(enum user_fault kind, uin
 		case ARCH_FP_NOT: break;
 		}
 	}
-	proc_fault(fault_name(kind), signal_for(kind), pc, addr);
+	fault_signal(kind, pc, addr);
 }
 
 /* On the page-fault path (demand paging, copy on write): no frame pointer
@@ -75,7 +88,7 @@ __attribute__((optimize("omit-frame-pointer"))) void proc_user_fault(enum user_f
 		proc_out_of_memory(pc, addr);
 		return; /* retry the access */
 	}
-	proc_fault(fault_name(kind), LDE_SIGSEGV, pc, addr);
+	fault_signal(kind, pc, addr); /* a page fault: SIGSEGV */
 }
 
 void return_to_user(void) { return_to_user_of(current); }

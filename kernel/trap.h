@@ -7,7 +7,7 @@
  * call runs it (syscall_entry, which already holds current in p). */
 static inline void return_to_user_of(struct proc *p)
 {
-	if (p->killed)
+	if (p->attention) /* killed, or a signal to deliver: one load */
 		proc_check_killed();
 	if (arch_timer_pending())
 		p->tick_in_kernel = true;

@@ -1,12 +1,14 @@
 /* Line discipline. Keys: Enter ends a line, Backspace/DEL erases a
  * character, Ctrl-U erases the line, Ctrl-D at the start of a line is
- * end-of-file (elsewhere it hands over the partial line), Ctrl-C kills the
- * foreground program, Ctrl-P prints the kernel's process dump. Everything
- * typed is echoed. */
+ * end-of-file (elsewhere it hands over the partial line), Ctrl-C sends
+ * SIGINT, Ctrl-Z SIGTSTP and Ctrl-\ SIGQUIT to the foreground process
+ * group (which may catch them: docs/signals.md), Ctrl-P prints the
+ * kernel's process dump. Everything typed is echoed. */
 #include "tty.h"
 #include "console.h"
 #include "errno.h"
 #include "hooks.h"
+#include "kstring.h"
 #include "proc.h"
 #include "sched.h"
 
@@ -44,6 +46,15 @@ static void commit(bool newline, bool eof)
 	wake_all(&readers);
 }
 
+/* A key that signals the foreground group: the line typed so far goes. */
+static void interrupt(const char *shown, int sig)
+{
+	echo(shown, strlen(shown));
+	line_len = 0;
+	if (foreground > 0)
+		proc_kill(-foreground, sig);
+}
+
 void tty_input(int c)
 {
 	switch (c) {
@@ -66,12 +77,9 @@ void tty_input(int c)
 		}
 		break;
 	case CTRL('D'): commit(false, line_len == 0); break;
-	case CTRL('C'):
-		echo("^C\n", 3);
-		line_len = 0;
-		if (foreground > 0)
-			proc_kill(-foreground, LDE_SIGINT);
-		break;
+	case CTRL('C'): interrupt("^C\n", LDE_SIGINT); break;
+	case CTRL('Z'): interrupt("^Z\n", LDE_SIGTSTP); break;
+	case CTRL('\\'): interrupt("^\\\n", LDE_SIGQUIT); break;
 	case CTRL('P'): proc_dump(); break;
 	default:
 		if (line_len < LINE_MAX && c >= ' ' && c < KEY_DEL) {

@@ -53,21 +53,89 @@ enum {
 #include "syscalls.def"
 #undef SYSCALL
 
-/* Signal numbers (the classic Unix ones, as picolibc defines them). lde has
- * no signal handlers: any signal but 0 terminates the target. */
+/* Signal numbers: picolibc's (<sys/signal.h>), so that a program's
+ * SIGTSTP is the kernel's (user/lib/signal.c checks every one at build
+ * time). Semantics and defaults: docs/signals.md. */
+#define LDE_SIGHUP 1
 #define LDE_SIGINT 2
+#define LDE_SIGQUIT 3
 #define LDE_SIGILL 4
 #define LDE_SIGTRAP 5
+#define LDE_SIGABRT 6
+#define LDE_SIGEMT 7
+#define LDE_SIGFPE 8
 #define LDE_SIGKILL 9
 #define LDE_SIGBUS 10
 #define LDE_SIGSEGV 11
+#define LDE_SIGSYS 12
 #define LDE_SIGPIPE 13
+#define LDE_SIGALRM 14
 #define LDE_SIGTERM 15
+#define LDE_SIGURG 16
+#define LDE_SIGSTOP 17
+#define LDE_SIGTSTP 18
+#define LDE_SIGCONT 19
+#define LDE_SIGCHLD 20
+#define LDE_SIGTTIN 21
+#define LDE_SIGTTOU 22
+#define LDE_SIGIO 23
+#define LDE_SIGXCPU 24
+#define LDE_SIGXFSZ 25
+#define LDE_SIGVTALRM 26
+#define LDE_SIGPROF 27
+#define LDE_SIGWINCH 28
+#define LDE_SIGLOST 29
+#define LDE_SIGUSR1 30
+#define LDE_SIGUSR2 31
 #define LDE_NSIG 32
+#define LDE_SIGBIT(sig) (1ULL << (sig))
+
+/* sigaction(sig, act, oldact, restorer): act and oldact are this struct,
+ * laid out as picolibc's struct sigaction (handler, mask, flags); restorer
+ * is the user code the handler returns to, which must call sigreturn
+ * (user/lib/signal.c). handler 0 is SIG_DFL, 1 SIG_IGN. */
+struct lde_sigaction {
+	uint64_t handler;
+	uint64_t mask;
+	int32_t flags;
+	int32_t pad;
+};
+#define LDE_SIG_DFL 0
+#define LDE_SIG_IGN 1
+#define LDE_SA_NOCLDSTOP 0x1 /* picolibc's value */
+#define LDE_SA_RESTART 0x10
+#define LDE_SA_NODEFER 0x20
+#define LDE_SA_RESETHAND 0x40
+#define LDE_SA_FLAGS (LDE_SA_NOCLDSTOP | LDE_SA_RESTART | LDE_SA_NODEFER | LDE_SA_RESETHAND)
+/* sigprocmask(how, set, oldset): picolibc's values. */
+#define LDE_SIG_SETMASK 0
+#define LDE_SIG_BLOCK 1
+#define LDE_SIG_UNBLOCK 2
+
+/* The signal frame the kernel pushes on the user stack before running a
+ * handler, sp pointing at it (docs/signals.md). The handler is called as
+ * handler(signo, NULL, frame) with ra = the restorer; sigreturn() takes
+ * the frame back from sp. regs[0] is the interrupted pc, regs[1..31]
+ * x1..x31; fregs and fcsr only if flags has LDE_SF_FP. A frame that
+ * sigreturn is given is checked: unknown flags, or a pc outside the user
+ * half, kill the process. */
+struct lde_sigframe {
+	uint64_t regs[32];
+	uint64_t flags;
+	uint64_t mask; /* the signal mask to restore */
+	uint64_t signo;
+	uint64_t pad;
+	uint64_t fregs[32];
+	uint64_t fcsr;
+	uint64_t pad2;
+};
+#define LDE_SF_FP 1 /* the FP registers are in the frame */
 
 /* wait() status words, in the encoding <sys/wait.h> decodes: the signal
  * that killed the process in the low 7 bits, else the exit code in the
- * next byte (user/lib/syscalls.c checks picolibc's macros agree). */
+ * next byte; a stopped child 0x7f with the signal in the next byte; a
+ * continued one 0xffff (user/lib/syscalls.c checks picolibc's macros
+ * agree). */
 #define LDE_W_SIGMASK 0x7f
 #define LDE_W_CODESHIFT 8
 #define LDE_W_CODEMASK 0xff
@@ -75,6 +143,12 @@ enum {
 #define LDE_W_SIGNALED(sig) ((sig)&LDE_W_SIGMASK)
 #define LDE_W_TERMSIG(status) ((status)&LDE_W_SIGMASK) /* 0: it exited */
 #define LDE_W_EXITCODE(status) (((status) >> LDE_W_CODESHIFT) & LDE_W_CODEMASK)
+#define LDE_W_STOPPED(sig) ((((sig)&LDE_W_CODEMASK) << LDE_W_CODESHIFT) | 0x7f)
+#define LDE_W_CONTINUED 0xffff
+/* waitpid options: picolibc's WNOHANG and WUNTRACED, Linux's WCONTINUED. */
+#define LDE_WNOHANG 1
+#define LDE_WUNTRACED 2
+#define LDE_WCONTINUED 8
 
 #define LDE_NAME_MAX 16
 #define LDE_PATH_MAX 128
@@ -87,6 +161,7 @@ enum lde_proc_state {
 	LDE_P_RUNNING,
 	LDE_P_SLEEPING,
 	LDE_P_ZOMBIE,
+	LDE_P_STOPPED,
 };
 
 /* procinfo(pid, buf, n): pid > 0 fills buf[0] for that process, pid 0 for
@@ -98,7 +173,11 @@ struct lde_procinfo {
 	int32_t state; /* enum lde_proc_state */
 	int32_t killed;
 	int32_t pgid;
-	int32_t pad;
+	/* The real user and group ids, 16 bits as picolibc's uid_t and gid_t
+	 * (the effective ones equal them: setuid and setgid change both, and
+	 * there are no set-user-ID programs). */
+	uint16_t uid;
+	uint16_t gid;
 	char name[LDE_NAME_MAX];
 	char wchan[LDE_NAME_MAX]; /* what a sleeping process waits for */
 	uint64_t cpu_us;	  /* CPU time, measured at every context switch */
@@ -115,7 +194,20 @@ struct lde_procinfo {
 	 * page tables, and the heap pages (and tables) sbrk promised. */
 	uint64_t pages;
 	uint64_t promised; /* of pages, those promised and not yet taken */
+	int32_t nice;	   /* -20..19 */
+	int32_t pri;	   /* LDE_NZERO + nice: 0 the most favoured, 39 the least */
+	uint64_t vtime_us; /* fair policy: virtual time (CPU time / weight of nice) */
 };
+
+/* Priorities (kernel/prio.c). nice(incr) and getpriority(which, who) return
+ * LDE_NZERO + the nice value, never negative, so that a nice value below 0
+ * is not taken for an error; the C library subtracts it again. */
+#define LDE_NZERO 20
+#define LDE_NICE_MIN (-20)
+#define LDE_NICE_MAX 19
+#define LDE_PRIO_PROCESS 0 /* who: a pid, 0 the caller */
+#define LDE_PRIO_PGRP 1	   /* who: a process group, 0 the caller's */
+#define LDE_PRIO_USER 2	   /* who: a real user id */
 
 struct lde_meminfo {
 	uint64_t free_pages;
@@ -155,9 +247,21 @@ struct lde_meminfo {
  *     a6 = the caller's reply token
  *   ipc_reply(token, info, w0, w1, w2, w3) -> 0, always
  *   ipc_reply_recv(fd, info, w0, w1, w2, w3), a6 = token -> as ipc_recv
+ * The reply token names the caller, and tells the server who it is: bits
+ * 0-7 its process-table slot, 8-23 its effective uid, 24-39 its effective
+ * gid, 40-62 the low 23 bits of its pid (LDE_TOKEN). The kernel made it:
+ * a caller cannot forge its ids (docs/users.md).
  * On the way in, info's descriptor field names the sender's fd + 1 (0: none);
  * on the way out, the fd it was installed at in the receiver, + 1.
  * ipc_call leaves a1, a6 and a7 as they were; every call leaves a7. */
+#define LDE_TOKEN_UID(token) ((uint32_t)(((uint64_t)(token) >> 8) & 0xffff))
+#define LDE_TOKEN_GID(token) ((uint32_t)(((uint64_t)(token) >> 24) & 0xffff))
+#define LDE_TOKEN_PID_BITS 23
+#define LDE_TOKEN_PID(token) \
+	((uint32_t)(((uint64_t)(token) >> 40) & ((1ULL << LDE_TOKEN_PID_BITS) - 1)))
+#define LDE_TOKEN(pid, uid, gid, slot)                                    \
+	((((uint64_t)(pid) & ((1ULL << LDE_TOKEN_PID_BITS) - 1)) << 40) | \
+	 ((uint64_t)(gid)&0xffff) << 24 | ((uint64_t)(uid)&0xffff) << 8 | ((uint64_t)(slot)&0xff))
 #define LDE_MSG_LABEL(info) ((uint32_t)(info))
 #define LDE_MSG_NLEASES(info) (((info) >> 32) & 0xff)
 #define LDE_MSG_CAP(info) ((int)(((info) >> 40) & 0xff) - 1) /* -1: none */
@@ -174,6 +278,20 @@ struct lde_lease {
 	uint64_t addr;
 	uint64_t len;
 	uint64_t flags;
+};
+
+/* ipc_caller(token, &creds): who made the call a server holds (token as
+ * recv returned it): its whole pid and its real and effective ids, as they
+ * were at the call (a caller cannot change them while it waits), for a
+ * server that needs more than the token tells. ESRCH if the token names no
+ * request the server holds. */
+struct lde_creds {
+	int32_t pid;
+	uint32_t uid;
+	uint32_t euid;
+	uint32_t gid;
+	uint32_t egid;
+	int32_t pad;
 };
 
 /* Notification words: bit 63 is never set (results are non-negative). */

@@ -580,7 +580,7 @@ long sys_statfs(uintptr_t upath, uintptr_t ubuf)
 
 long sys_mount(uintptr_t upath, long fd)
 {
-	if (proc_uid(current) != 0)
+	if (!proc_is_root(current))
 		return -EPERM;
 	struct file *f = NULL;
 	if (fd != -1) {

@@ -42,6 +42,7 @@ ROWS = {
     "ipc_lease_4k": ("IPC round trip, server reads a 4 KiB lease", None, 1800),
     "ntfn_wake": ("notification signal until the blocked waiter runs", None, 250),
     "irq_to_driver": ("device interrupt's trap until the waiting driver runs", None, 400),
+    "signal_roundtrip": ("kill(self, SIGUSR1) to a handler and back through sigreturn", None, 600),
     "boot_to_init": ("reset to init's first instruction", 417000000, 10000000),
     "blk_read_4k": ("4 KiB disk read, client to driver and back, the guest's idle left out",
                     None, 6000),

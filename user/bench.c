@@ -64,8 +64,8 @@ static struct sample begin(void) { return (struct sample){ instret(), now_ticks(
 
 static unsigned long loop_cost; /* instructions of one empty iteration */
 
-static void report(const char *name, struct sample s, unsigned long n, unsigned long ops_per_iter,
-		   int subtract_loop)
+static __attribute__((noinline)) void report(const char *name, struct sample s, unsigned long n,
+					     unsigned long ops_per_iter, int subtract_loop)
 {
 	unsigned long di = instret() - s.insns, dt = now_ticks() - s.ticks;
 	if (subtract_loop)
@@ -437,6 +437,28 @@ static void bench_sbrk(unsigned long n)
  * spin for a fixed number of loop iterations, count what the loop itself
  * retires, and charge the rest to the interrupts that arrived meanwhile
  * (the process's tick count). Run with quantum=1 to get many ticks. */
+/* A signal to oneself and back: kill(getpid(), SIGUSR1) delivers it on
+ * the way out of the call (the frame pushed on the stack), the handler
+ * runs and returns through sigreturn (the frame taken back). The raw
+ * calls, not sigaction(), and nothing more: bench's text stays within its
+ * pages, which fork_exit_wait shares (its parent_pages note). Last: the
+ * handler stays set. */
+static void on_usr1(int sig) {}
+
+static void bench_signal(unsigned long n)
+{
+	extern void __lde_sigreturn(void);
+	struct lde_sigaction sa = { .handler = (uint64_t)on_usr1 };
+	lde_sys_sigaction(SIGUSR1, &sa, NULL, (const void *)__lde_sigreturn);
+	long me = getpid();
+	struct sample s = begin();
+	for (unsigned long i = 0; i < n; i++) {
+		raw_syscall2(SYS_kill, me, SIGUSR1);
+		__asm__ volatile("" ::: "memory");
+	}
+	report("signal_roundtrip", s, n, 1, 1);
+}
+
 static void bench_timer_tick(unsigned long n)
 {
 	struct lde_procinfo a, b;
@@ -486,6 +508,7 @@ int main(int argc, char **argv)
 			{ "ipc", bench_ipc, 100 },
 			{ "ipc_lease", bench_ipc_lease, 100 },
 			{ "ntfn", bench_ntfn, 100 },
+			{ "signal", bench_signal, 100 },
 		};
 		measure_empty_loop();
 		legend();
@@ -521,6 +544,7 @@ int main(int argc, char **argv)
 	bench_ipc(20000 * scale);
 	bench_ipc_lease(5000 * scale);
 	bench_ntfn(20000 * scale);
+	bench_signal(20000 * scale);
 	if (getpid() == 1) {
 		printf("BENCH boot_to_init %lu 1 %lu\n", boot, 0UL);
 		/* The device row's driver is t_dev's (its bench mode): here

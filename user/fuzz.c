@@ -29,7 +29,10 @@
  *     itself), exit and wait are among them.
  *     Some results are checked (call numbers past the table give ENOSYS,
  *     nothing is ever copied to or from memory the caller may not touch,
- *     getpid is right, sbrk returns the old break, errors are errnos...).
+ *     getpid is right, sbrk returns the old break, errors are errnos, the
+ *     ids are what setuid and setgid must have left...). Run as init, the
+ *     workers are root and may drop to any user; from the shell they are
+ *     uid 1000 and can only stay so.
  *
  * One worker in STALL_ONE_IN makes long calls instead (see long_calls):
  * a big console write, a big pipe write, fork, exit or exec of a big
@@ -167,6 +170,9 @@ static int chance(int percent) { return (int)below(100) < percent; }
 /* ---- worker state ------------------------------------------------------ */
 
 static int my_pid, my_parent, depth;
+/* The worker's ids as setuid and setgid must have left them (fork copies
+ * them with the rest of its memory, as the kernel copies the ids). */
+static long my_uid, my_euid, my_gid, my_egid;
 static uint64_t calls_made, forks_made;
 static long calls_left;
 static uint64_t heap_start, cur_brk, scratch, scratch_end;
@@ -395,7 +401,7 @@ static uint64_t pick_any(void)
 }
 
 /* IPC: an info word (label, lease count, descriptor field, now and then
- * reserved bits), a reply token (a pid and slot that may name a caller), and
+ * reserved bits), a reply token (a pid, ids and slot that may name a caller), and
  * an array of random leases. */
 static uint64_t pick_info(void)
 {
@@ -408,8 +414,15 @@ static uint64_t pick_info(void)
 
 static uint64_t pick_token(void)
 {
-	return chance(70) ? (uint64_t)(sentinel_pid + (int)below(400)) << 8 | below(70)
-			  : pick_int();
+	/* Mostly a token a caller of the fuzzer's could have: its ids (its
+	 * own, 1000's or root's), a recent pid, a slot or just past the table. */
+	uint64_t pid = (uint64_t)(sentinel_pid + (int)below(400)), uid, gid;
+	switch (below(3)) {
+	case 0: uid = lde_sys_geteuid(), gid = lde_sys_getegid(); break;
+	case 1: uid = gid = 1000; break;
+	default: uid = gid = 0; break;
+	}
+	return chance(70) ? LDE_TOKEN(pid, uid, gid, below(70)) : pick_int();
 }
 
 static uint64_t pick_leases(void)
@@ -670,6 +683,8 @@ static int weight(int nr)
 	case SYS_trace: return 1;    /* floods the console */
 	case SYS_timeline: return 1; /* a dump floods it too */
 	case SYS_uptime: return 2;
+	case SYS_sigreturn:
+		return 1; /* ends the worker, most of the time */
 	/* Refused: a worker is never pid 1, so it never holds the device
 	 * manager, and every dev_ call fails with EPERM or EBADF. */
 	case SYS_dev_manager: return 1;
@@ -870,6 +885,83 @@ static int is_fd(int type, uint64_t v, int fd)
 	return (type == T_INT && (int)v == fd) || (type == T_LONG && (long)v == fd);
 }
 
+/* Signals (docs/signals.md). The handler a worker may set: it counts,
+ * and now and then makes a call of its own, from inside the handler. */
+extern void __lde_sigreturn(void);
+static volatile uint64_t handled;
+static void fuzz_handler(int sig)
+{
+	handled++;
+	if ((handled & 7) == 0)
+		sys(SYS_getpid, 0, 0, 0, 0, 0, 0);
+}
+
+/* A struct lde_sigaction for sigaction, in memory that stays (the call
+ * reads it); its handler is SIG_DFL, SIG_IGN, the handler above, or
+ * anything at all (a handler at a bad address faults when it runs). */
+static struct lde_sigaction fuzz_act;
+static uint64_t pick_sigaction(enum pclass *cls)
+{
+	if (chance(15))
+		return pick_ptr(cls);
+	switch (below(5)) {
+	case 0: fuzz_act.handler = LDE_SIG_DFL; break;
+	case 1: fuzz_act.handler = LDE_SIG_IGN; break;
+	case 2: fuzz_act.handler = pick_any(); break;
+	default: fuzz_act.handler = (uint64_t)fuzz_handler; break;
+	}
+	fuzz_act.mask = chance(80) ? below(1UL << 32) : pick_any();
+	fuzz_act.flags = (int32_t)(chance(80) ? below(0x80) : pick_int());
+	*cls = P_RW;
+	return (uint64_t)&fuzz_act;
+}
+
+/* A signal set for sigprocmask and sigsuspend: never SIGKILL's or
+ * SIGSTOP's worth of difference (they cannot be blocked anyway). */
+static uint64_t fuzz_set;
+static uint64_t pick_sigset(enum pclass *cls)
+{
+	if (chance(15))
+		return pick_ptr(cls);
+	fuzz_set = chance(70) ? below(1UL << 32) : pick_any();
+	*cls = P_RW;
+	return (uint64_t)&fuzz_set;
+}
+
+/* sigreturn with sp at a forged frame: random words, with a pc in the
+ * kernel half, non-canonical, at page 0 or in our text, and flags that
+ * are the FP flag, garbage, or where sstatus.SPP and SIE would sit; or
+ * sp itself anywhere. The kernel must kill us with one line, or resume
+ * us in U-mode at that pc (where we most likely fault and die). Does not
+ * return. */
+static struct lde_sigframe forged __attribute__((aligned(16)));
+static void __attribute__((noreturn)) forge_sigreturn(void)
+{
+	uint64_t *w = (uint64_t *)&forged;
+	for (size_t i = 0; i < sizeof forged / 8; i++)
+		w[i] = pick_any();
+	switch (below(5)) {
+	case 0: forged.regs[0] = KADDR_TEXT + below(1UL << 20); break;
+	case 1: forged.regs[0] = 0x0000800000000000UL + below(PG); break;
+	case 2: forged.regs[0] = below(PG); break;
+	case 3: forged.regs[0] = (uint64_t)&fault; break;
+	default: break;
+	}
+	switch (below(4)) {
+	case 0: forged.flags = 0; break;
+	case 1: forged.flags = LDE_SF_FP; break;
+	case 2: forged.flags = 0x100 | 0x2; break; /* SPP, SIE */
+	default: break;
+	}
+	enum pclass c;
+	uint64_t at = chance(80) ? (uint64_t)&forged : pick_ptr(&c);
+	register uint64_t a0 __asm__("a0") = at;
+	register uint64_t a7 __asm__("a7") = SYS_sigreturn;
+	__asm__ volatile("mv sp, a0\n\tecall" ::"r"(a0), "r"(a7) : "memory");
+	for (;;) /* resumed at a pc of our own with garbage registers: never here */
+		;
+}
+
 static void one_call(void)
 {
 	if (chance(2))
@@ -945,6 +1037,20 @@ static void one_call(void)
 			default: a[0] = below(3000); break;
 			}
 			break;
+		case SYS_setuid:
+		case SYS_setgid:
+			/* Root's, a user's, its own, the largest, "no id", or
+			 * anything. A root worker may drop for good: the parent,
+			 * root too, can still kill it. */
+			switch (below(6)) {
+			case 0: a[0] = 0; break;
+			case 1: a[0] = 1000; break;
+			case 2: a[0] = (uint64_t)(nr == SYS_setuid ? my_uid : my_gid); break;
+			case 3: a[0] = 65534; break;
+			case 4: a[0] = chance(50) ? 65535 : -(uint64_t)1; break;
+			default: a[0] = pick_int(); break;
+			}
+			break;
 		case SYS_procinfo:
 			a[0] = chance(50) ? -(uint64_t)1
 					  : (chance(50) ? 0 : (uint64_t)(int)below(400));
@@ -964,6 +1070,32 @@ static void one_call(void)
 			a[1] = chance(40) ? 0 : pick_int();
 			break;
 		case SYS_trace: a[0] = chance(90) ? 0 : 1; break;
+		case SYS_sigaction:
+			a[0] = chance(85) ? below(LDE_NSIG + 1) : pick_int();
+			a[1] = chance(80) ? pick_sigaction(&c[1]) : 0;
+			a[2] = chance(50) ? pick_ptr(&c[2]) : 0;
+			a[3] = chance(85) ? (uint64_t)__lde_sigreturn : pick_any();
+			break;
+		case SYS_sigprocmask:
+			a[0] = chance(85) ? below(4) : pick_int();
+			a[1] = chance(80) ? pick_sigset(&c[1]) : 0;
+			a[2] = chance(50) ? pick_ptr(&c[2]) : 0;
+			break;
+		case SYS_sigsuspend: a[0] = pick_sigset(&c[0]); break;
+		case SYS_alarm:
+			a[0] = chance(80) ? below(20000) : pick_len();
+			a[1] = chance(60) ? 0 : (chance(80) ? below(5000) : pick_len());
+			break;
+		case SYS_waitpid:
+			switch (below(4)) {
+			case 0: a[0] = (uint64_t)-1; break;
+			case 1: a[0] = 0; break;
+			case 2: a[0] = nkids ? (uint64_t)kids[below((uint64_t)nkids)] : 0; break;
+			default: a[0] = pick_int(); break;
+			}
+			a[1] = pick_ptr(&c[1]);
+			a[2] = chance(80) ? below(16) : pick_int();
+			break;
 		case SYS_ep_mint:
 			a[0] = pick_fd();
 			a[1] = chance(80) ? below(5) : pick_int();
@@ -1085,8 +1217,10 @@ static void one_call(void)
 		a[1] = (uint64_t)-1; /* the wild case too: see pick_path's mount */
 	if (nr == SYS_exec && exec_path_forbidden(a[0]))
 		a[0] = (uint64_t) "/no_such_program";
-	if (nr == SYS_exec || (nr < NSYSCALLS && !calls[nr].returns))
+	if (nr == SYS_exec || nr == SYS_sigreturn || (nr < NSYSCALLS && !calls[nr].returns))
 		report(); /* the last word, if this call does not return */
+	if (nr == SYS_sigreturn && !wild)
+		forge_sigreturn();
 	if (nr == SYS_fork)
 		/* Our children share the report pipe's write end: keep their
 		 * counts apart from ours. */
@@ -1106,6 +1240,28 @@ static void one_call(void)
 	}
 	switch (nr) {
 	case SYS_getpid: FAIL_IF(r != my_pid, nr, r, (uint64_t)my_pid, 0); break;
+	case SYS_getuid: FAIL_IF(r != my_uid, nr, r, (uint64_t)my_uid, 0); break;
+	case SYS_geteuid: FAIL_IF(r != my_euid, nr, r, (uint64_t)my_euid, 0); break;
+	case SYS_getgid: FAIL_IF(r != my_gid, nr, r, (uint64_t)my_gid, 0); break;
+	case SYS_getegid: FAIL_IF(r != my_egid, nr, r, (uint64_t)my_egid, 0); break;
+	case SYS_setuid:
+	case SYS_setgid: {
+		/* POSIX's rule: root sets both ids to anything up to 65534,
+		 * anyone else only the effective one, to one of its own. */
+		long *real = nr == SYS_setuid ? &my_uid : &my_gid;
+		long *eff = nr == SYS_setuid ? &my_euid : &my_egid;
+		long id = (long)a[0];
+		int ok = id >= 0 && id <= 65534 && (my_euid == 0 || id == *real || id == *eff);
+		FAIL_IF(ok ? r != 0 : r != -1 /* EPERM */ && r != -22 /* EINVAL */, nr, r, a[0],
+			(uint64_t)my_euid);
+		FAIL_IF(!ok && r == -1 && (id < 0 || id > 65534), nr, r, a[0], 0);
+		if (r == 0) {
+			if (my_euid == 0)
+				*real = id;
+			*eff = id;
+		}
+		break;
+	}
 	case SYS_getppid: FAIL_IF(r != my_parent && r != 1, nr, r, (uint64_t)my_parent, 0); break;
 	case SYS_read:
 		/* Bytes "read" into memory we may not write, or from a length
@@ -1129,6 +1285,11 @@ static void one_call(void)
 			hold(fds[0]);
 			hold(fds[1]);
 		}
+		break;
+	case SYS_waitpid:
+		/* A status written where we may not write. (A child reported
+		 * may be only stopped: it stays among the kids.) */
+		FAIL_IF(r > 0 && a[1] && (c[1] == P_NONE || c[1] == P_RO), nr, r, a[1], a[2]);
 		break;
 	case SYS_wait:
 		if (r > 0) {
@@ -1240,6 +1401,10 @@ static void worker(uint64_t wseed, int calls, int hogger)
 	rng = wseed;
 	my_pid = (int)sys(SYS_getpid, 0, 0, 0, 0, 0, 0);
 	my_parent = parent_pid;
+	my_uid = sys(SYS_getuid, 0, 0, 0, 0, 0, 0);
+	my_euid = sys(SYS_geteuid, 0, 0, 0, 0, 0, 0);
+	my_gid = sys(SYS_getgid, 0, 0, 0, 0, 0, 0);
+	my_egid = sys(SYS_getegid, 0, 0, 0, 0, 0, 0);
 	depth = 0;
 	calls_left = calls;
 	sys(SYS_setpgid, 0, 0, 0, 0, 0, 0); /* its own group: killed as one */

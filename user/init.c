@@ -10,12 +10,18 @@
  * forked first, so that it is pid 2 as ever, and held until the service
  * has said whether there is a disk, so that its prompt comes after that.
  *
+ * Init runs as root; the shell runs as an ordinary user, uid and gid 1000,
+ * unless init's argument (from the kernel command line's user=, which the
+ * kernel passes on) says otherwise: user=root, or user=UID (gid = uid).
+ *
  * With a disk, init then starts the file-system service (servers/svc
- * supervising servers/fs) and mounts it at "/" (docs/files.md, "The
- * server"), before the shell runs; and when the shell exits, init asks
- * every mounted server to write what it holds (sync) before the machine
- * powers off. */
+ * supervising servers/fs, as root) and mounts it at "/" (docs/files.md,
+ * "The server"), before the shell runs; and when the shell exits, init
+ * asks every mounted server to write what it holds (sync) before the
+ * machine powers off. */
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include "blk.h"
@@ -36,8 +42,34 @@ static int at_blk_fd(int fd)
 	return d == BLK_FD ? 0 : -1;
 }
 
+#define SHELL_UID 1000
+
+/* The uid user=VALUE names, or -1 if VALUE is neither root nor a number
+ * an id can take (0..65534). */
+static long parse_user(const char *value)
+{
+	if (!strcmp(value, "root"))
+		return 0;
+	char *end;
+	long uid = strtol(value, &end, 10);
+	if (!*value || *end || uid < 0 || uid > 65534)
+		return -1;
+	return uid;
+}
+
 int main(int argc, char **argv)
 {
+	long uid = SHELL_UID;
+	for (int i = 1; i < argc; i++) {
+		if (!strncmp(argv[i], "user=", 5)) {
+			long u = parse_user(argv[i] + 5);
+			if (u < 0)
+				fprintf(stderr, "init: bad %s ignored (root, or 0..65534)\n",
+					argv[i]);
+			else
+				uid = u;
+		}
+	}
 	char *sh_argv[] = { "sh", NULL };
 	int mgr = (int)lde_sys_dev_manager();
 	int ep = ep_create();
@@ -64,6 +96,13 @@ int main(int argc, char **argv)
 		close(gate[0]);
 		if (c != 'R')
 			close(BLK_FD);
+		/* The group first: once the uid is dropped, setgid is no longer
+		 * root's. A drop that fails runs no shell at all rather than a
+		 * root one. */
+		if (setgid((gid_t)uid) || setuid((uid_t)uid)) {
+			perror("init: setuid");
+			_exit(127);
+		}
 		exec("/sh", sh_argv);
 		perror("init: exec /sh");
 		_exit(127);

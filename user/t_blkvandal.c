@@ -1,8 +1,9 @@
 /* The notes' vandal who "decides to write the whole disk with garbage",
  * against the user-space disk (docs/drivers.md, "Protection"). Run as
  * init with a disk (tests/suites/blk.py): it starts the disk service, then
- * runs itself as an ordinary program ("t_blkvandal vandal": not pid 1, no
- * descriptor but the console), which tries every way in it can think of.
+ * runs itself as an ordinary program of an ordinary user ("t_blkvandal
+ * vandal": uid 1000, not pid 1, no descriptor but the console), which
+ * tries every way in it can think of, killing the driver included.
  * Every attempt must fail with an error; the disk must still serve, and
  * the host finds the image unchanged. A vandal run from the shell gets
  * the shell's client descriptor (BLK_FD), the one way in it has: it may
@@ -28,10 +29,34 @@ static void dies(void (*f)(uintptr_t), uintptr_t arg, const char *what)
 }
 static void store(uintptr_t a) { *(volatile uint32_t *)a = 0xdeadbeef; }
 
+/* The pid of the process named name (the first), or -1. */
+static pid_t pid_of(const char *name)
+{
+	static struct lde_procinfo info[64];
+	int n = procinfo(-1, info, 64);
+	for (int i = 0; i < n; i++)
+		if (strcmp(info[i].name, name) == 0)
+			return info[i].pid;
+	return -1;
+}
+
 static void vandal(void)
 {
 	memset(junk, 0x5a, sizeof junk);
 	int tries = 0;
+	CHECK_EQ(getuid(), 1000);
+	/* The driver and its supervisor are root's: a user may not signal
+	 * them, nor reach them with kill(-1). */
+	pid_t drv = pid_of("blk"), sup = pid_of("svc");
+	CHECK(drv > 1 && sup > 1);
+	errno = 0;
+	CHECK_EQ(kill(drv, SIGKILL), -1);
+	CHECK_EQ(errno, EPERM);
+	CHECK_EQ(kill(sup, SIGKILL), -1);
+	CHECK_EQ(errno, EPERM);
+	CHECK_EQ(kill(-1, SIGKILL), -1);
+	CHECK_EQ(errno, EPERM);
+	tries += 3;
 	/* The right to open devices: only pid 1, once. */
 	CHECK_EQ(lde_sys_dev_manager(), -EPERM);
 	tries++;
@@ -122,9 +147,12 @@ int main(int argc, char **argv)
 	CHECK_EQ(blk_stats(&b, &before), 0);
 	pid_t pid = fork();
 	if (pid == 0) {
-		/* An ordinary program: no manager, no endpoint, not pid 1. */
+		/* An ordinary program of an ordinary user: no manager, no
+		 * endpoint, not pid 1, uid and gid 1000. */
 		close(mgr);
 		close(client);
+		if (setgid(1000) || setuid(1000))
+			_exit(126);
 		char *argv2[] = { "t_blkvandal", "vandal", NULL };
 		exec("/t_blkvandal", argv2);
 		_exit(127);

@@ -680,6 +680,29 @@ static void bad_args(void)
 	printf("files: bad pointers, flags, descriptors and paths refused\n");
 }
 
+/* The server is told the caller's effective ids: a file a uid-1000
+ * process creates is 1000's; and mounting is root's. */
+static void user_identity(void)
+{
+	pid_t pid = fork();
+	if (pid == 0) {
+		CHECK_EQ(setgid(1000), 0);
+		CHECK_EQ(setuid(1000), 0);
+		int fd = open("/tmp/mine", O_CREAT | O_WRONLY, 0644);
+		CHECK(fd >= 0);
+		close(fd);
+		CHECK_EQ(lde_sys_mount("/m", -1), -EPERM);
+		child_done();
+	}
+	CHECK_EQ(reap(pid), 0);
+	struct stat st;
+	CHECK_EQ(stat("/tmp/mine", &st), 0);
+	CHECK_EQ(st.st_uid, 1000);
+	CHECK_EQ(st.st_gid, 1000);
+	CHECK_EQ(unlink("/tmp/mine"), 0);
+	printf("files: the server sees the caller's uid and gid; mount is root's\n");
+}
+
 int main(int argc, char **argv)
 {
 	if (argc > 1 && !strcmp(argv[1], "exec-child"))
@@ -687,6 +710,7 @@ int main(int argc, char **argv)
 	start_server();
 	long files = files_in_use();
 	basic();
+	user_identity();
 	dup_fork();
 	exec_cloexec();
 	killed_with_files();

@@ -4,7 +4,8 @@
  * which gives it a fresh rootfs image and checks it on the host after).
  *
  *   t_fs posix     POSIX calls through the server, exec from the disk,
- *                  a killed process's handles come back
+ *                  a killed process's handles come back, a uid-1000
+ *                  process refused root's files
  *   t_fs write1    writes /persist (first boot of an image)
  *   t_fs read2     reads it back (the second boot of the same image)
  *   t_fs crash     the server killed while it holds a write
@@ -273,6 +274,48 @@ static void killed_with_files(void)
 	printf("fs: a process killed with 8 files open leaves none in the server\n");
 }
 
+/* A uid-1000 process: the server enforces the modes for the uid and gid
+ * the kernel puts in each request. */
+static void permissions(void)
+{
+	int fd = open("/tmp/rootfile", O_CREAT | O_WRONLY | O_TRUNC, 0644);
+	CHECK(fd >= 0);
+	close(fd);
+	pid_t pid = fork();
+	if (pid == 0) {
+		CHECK_EQ(setgid(1000), 0);
+		CHECK_EQ(setuid(1000), 0);
+		CHECK_EQ(open("/tmp/rootfile", O_WRONLY), -1);
+		CHECK_EQ(errno, EACCES);
+		CHECK_EQ(open("/etc/passwd", O_RDWR), -1);
+		CHECK_EQ(errno, EACCES);
+		CHECK_EQ(open("/bin/mine", O_CREAT | O_WRONLY, 0755), -1);
+		CHECK_EQ(errno, EACCES);
+		CHECK_EQ(chmod("/tmp/rootfile", 0666), -1);
+		CHECK_EQ(errno, EPERM);
+		CHECK_EQ(unlink("/etc/group"), -1);
+		CHECK_EQ(errno, EACCES);
+		int r = open("/tmp/rootfile", O_RDONLY); /* reading is allowed */
+		CHECK(r >= 0);
+		close(r);
+		/* Its own files, owned by it, in its home. */
+		int w = open("/home/user/mine", O_CREAT | O_WRONLY | O_EXCL, 0600);
+		CHECK(w >= 0);
+		CHECK_EQ(write(w, "mine\n", 5), 5);
+		close(w);
+		struct stat st;
+		CHECK_EQ(stat("/home/user/mine", &st), 0);
+		CHECK_EQ(st.st_uid, 1000);
+		CHECK_EQ(st.st_gid, 1000);
+		child_done();
+	}
+	CHECK_EQ(reap(pid), 0);
+	/* Root may read the user's 0600 file. */
+	char buf[8];
+	CHECK_EQ(slurp("/home/user/mine", buf, sizeof buf), 5);
+	printf("fs: uid 1000 refused root's files (EACCES, EPERM), owns what it creates\n");
+}
+
 static int posix(void)
 {
 	basics();
@@ -280,6 +323,7 @@ static int posix(void)
 	big_file();
 	exec_from_disk();
 	killed_with_files();
+	permissions();
 	CHECK_EQ(lde_sys_sync(), 0);
 	return check_exit("t_fs posix");
 }

@@ -186,7 +186,13 @@ static void w_killer(void)
 		}
 		if (ops & 1)
 			yield(); /* sometimes it runs first */
-		int sig = 1 + (int)(ops % 30);
+		/* Those whose default action is to terminate (docs/signals.md):
+		 * a stop or an ignored one would leave wait() waiting. */
+		static const int fatal[] = { SIGHUP,	SIGINT,	 SIGQUIT, SIGILL,  SIGTRAP, SIGABRT,
+					     SIGEMT,	SIGFPE,	 SIGKILL, SIGBUS,  SIGSEGV, SIGSYS,
+					     SIGPIPE,	SIGALRM, SIGTERM, SIGIO,   SIGXCPU, SIGXFSZ,
+					     SIGVTALRM, SIGPROF, SIGLOST, SIGUSR1, SIGUSR2 };
+		int sig = fatal[ops % (sizeof fatal / sizeof fatal[0])];
 		if (kill(pid, sig))
 			errors++;
 		int st = -1;

@@ -80,8 +80,12 @@ void arch_poweroff(int status) __attribute__((noreturn));
 /* --- processes: kernel stacks, user-mode entry and the system-call ABI --- */
 /* Map kernel stacks 0..nslots-1 (boot only; panics if memory runs out). */
 void arch_kstacks_init(int nslots);
-/* The trapframe at the top of kernel stack slot. */
+/* The trapframe at the top of kernel stack slot, below ARCH_SLOT_AREA
+ * bytes that kernel/ keeps per slot (arch_slot_area): memory the slot owns
+ * from boot, that costs neither .bss nor boot time (signal.h). */
 static inline struct trapframe *arch_kstack_frame(int slot);
+#define ARCH_SLOT_AREA 1024
+static inline void *arch_slot_area(struct trapframe *tf);
 /* A fresh U-mode frame: start at entry with stack pointer sp (crt0 finds
  * argc, argv and envp on that stack). */
 void arch_user_frame_init(struct trapframe *tf, uint64_t entry, uint64_t sp);
@@ -107,6 +111,29 @@ static inline void arch_ctx_resume_ipc(struct context *ctx, struct trapframe *tf
  * loop's stack are dropped (the idle loop's saved context still resumes
  * it); the return to U-mode at the end of ctx's path is the trap's. */
 static inline void arch_idle_trap_resume(struct context *ctx) __attribute__((noreturn));
+
+/* --- signals (kernel/signal.c builds the frames; docs/signals.md) ---
+ * A signal frame keeps the U-mode registers as regs[32]: the pc first,
+ * then x1..x31. Never sstatus: a frame cannot change the privilege level,
+ * the interrupt enable or anything else sret takes from it. */
+static inline void arch_sig_save(const struct trapframe *tf, uint64_t regs[32]);
+/* regs back into tf, the pc included, if the pc is a user address (below
+ * USER_TOP: the kernel half and non-canonical addresses are not); false,
+ * and tf unchanged, otherwise. */
+static inline bool arch_sig_restore(struct trapframe *tf, const uint64_t regs[32]);
+/* Run handler(sig, 0, frame) next, on the stack at frame, returning to
+ * restorer. */
+static inline void arch_sig_enter(struct trapframe *tf, uint64_t handler, int sig, uint64_t frame,
+				  uint64_t restorer);
+static inline uint64_t arch_user_sp(const struct trapframe *tf);
+/* Was tf saved by a system call whose result is still to be seen by the
+ * restart logic? arch_syscall_done forgets that (after the decision, a
+ * handler's entry or a sigreturn). */
+static inline bool arch_in_syscall(const struct trapframe *tf);
+static inline void arch_syscall_done(struct trapframe *tf);
+static inline long arch_syscall_result(const struct trapframe *tf);
+/* Run the system call again: back to its ecall, with a0 as it was. */
+static inline void arch_syscall_restart(struct trapframe *tf, uint64_t a0);
 
 /* --- floating point (fpu.S) ---
  * A process's FP registers, kept by kernel/ in its struct proc; the lazy
@@ -308,8 +335,9 @@ static inline void arch_tlb_flush_all(void) { sfence_vma_all(); }
 static inline struct trapframe *arch_kstack_frame(int slot)
 {
 	uint64_t top = KSTACK_REGION + (uint64_t)slot * KSTACK_SLOT_SIZE + KSTACK_SLOT_SIZE;
-	return (struct trapframe *)(top - sizeof(struct trapframe));
+	return (struct trapframe *)(top - ARCH_SLOT_AREA - sizeof(struct trapframe));
 }
+static inline void *arch_slot_area(struct trapframe *tf) { return tf + 1; }
 static inline uint64_t arch_syscall_nr(const struct trapframe *tf) { return tf->a7; }
 static inline uint64_t arch_syscall_arg(const struct trapframe *tf, int i) { return (&tf->a0)[i]; }
 static inline void arch_syscall_ret(struct trapframe *tf, long v) { tf->a0 = (uint64_t)v; }
@@ -342,6 +370,46 @@ static inline void arch_activate_inline(pagetable_t pt)
 	 * offset folds into the same constant. */
 	csr_write(satp, ((uint64_t)pt >> PGSHIFT) + (SATP_MODE_SV39 - (KERNEL_OFFSET >> PGSHIFT)));
 	sfence_vma_all();
+}
+
+static inline void arch_sig_save(const struct trapframe *tf, uint64_t regs[32])
+{
+	regs[0] = tf->sepc;
+#pragma GCC unroll 31
+	for (int i = 1; i < 32; i++) /* unrolled: signal delivery's main cost */
+		regs[i] = (&tf->ra)[i - 1];
+}
+static inline bool arch_sig_restore(struct trapframe *tf, const uint64_t regs[32])
+{
+	if (regs[0] >= USER_TOP)
+		return false;
+	tf->sepc = regs[0];
+#pragma GCC unroll 31
+	for (int i = 1; i < 32; i++)
+		(&tf->ra)[i - 1] = regs[i];
+	return true;
+}
+static inline void arch_sig_enter(struct trapframe *tf, uint64_t handler, int sig, uint64_t frame,
+				  uint64_t restorer)
+{
+	tf->sepc = handler;
+	tf->a0 = (uint64_t)sig;
+	tf->a1 = 0;
+	tf->a2 = frame;
+	tf->sp = frame;
+	tf->ra = restorer;
+}
+static inline uint64_t arch_user_sp(const struct trapframe *tf) { return tf->sp; }
+/* scause is written by every trap from U-mode; SCAUSE_NONE is no cause
+ * the hardware reports. */
+#define SCAUSE_NONE (~0ULL)
+static inline bool arch_in_syscall(const struct trapframe *tf) { return tf->scause == EXC_ECALL_U; }
+static inline void arch_syscall_done(struct trapframe *tf) { tf->scause = SCAUSE_NONE; }
+static inline long arch_syscall_result(const struct trapframe *tf) { return (long)tf->a0; }
+static inline void arch_syscall_restart(struct trapframe *tf, uint64_t a0)
+{
+	tf->a0 = a0;
+	tf->sepc -= 4; /* ecall has no compressed form */
 }
 
 /* FS lives in the sstatus CSR, which the fast system-call exit keeps, and

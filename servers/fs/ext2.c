@@ -1640,7 +1640,7 @@ static int new_inode(struct ext2_fs *fs, uint32_t group, uint32_t mode, uint32_t
 		     struct inode *ip)
 {
 	struct bc_buf *b;
-	uint32_t ino = 0, blk, off, t = now(fs);
+	uint32_t ino = 0, blk, off, t = now(fs); /* ino: set when ialloc succeeds */
 	int r = ialloc(fs, group, is_type(mode, EXT2_S_IFDIR), &ino);
 
 	if (r < 0)

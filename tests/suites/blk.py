@@ -133,22 +133,23 @@ TESTS = [
     # make run's way: init starts the service, the shell's programs reach
     # the disk at descriptor 15.
     {"name": "blk_shell_blkstat",
-     "append": "",
+     # root's shell: the driver is root's, and a user may not kill it
+     "append": "user=root",
      "disk": DISK_BYTES,
      # The file-system server's look at the superblock (not ext2: it
      # gives up) is the reads; the rest are the clients' INFO requests.
      "script": [("expect", r"blk: virtio-blk disk, 8192 sectors \(4096 KiB\)\n"
-                           r"fs: no ext2 file system to mount on the disk \(Invalid argument\): / is not mounted\n\$ $"),
+                           r"fs: no ext2 file system to mount on the disk \(Invalid argument\): / is not mounted\n# $"),
                 ("send", "blkstat\n"),
                 ("expect", r"^disk: 8192 sectors \(4096 KiB\), driver pid 4, restarts 0$"),
                 ("expect", r"^requests 4: reads 1, writes 0, flushes 0; errors 0, resends 0$"),
-                ("expect", r"\$ $"),
+                ("expect", r"# $"),
                 ("send", "kill 4\n"),
                 # (svc's line may come after the shell's next prompt)
                 ("expect", r"blk: driver pid 4 died \(signal 9\), restarting$"),
                 ("send", "blkstat\n"),
                 ("expect", r"^disk: 8192 sectors \(4096 KiB\), driver pid \d+, restarts 1$"),
-                ("expect", r"\$ $"),
+                ("expect", r"# $"),
                 ("send", "exit\n")],
      "expect": [r"init \(pid 1\) exited with status 0"],
      "timeout": 30},

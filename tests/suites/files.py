@@ -14,6 +14,7 @@ def _t(name, prog, args="", expect=(), timeout=60):
 TESTS = [
     _t("files_posix", "t_files", expect=[
         r"files: open, read, write, lseek, fstat, stat, truncate, unlink through the server",
+        r"files: the server sees the caller's uid and gid; mount is root's",
         r"files: dup, dup2 and fork share the offset",
         r"files: exec keeps descriptors but FD_CLOEXEC ones",
         r"files: a process killed with 8 files open: the server saw every close",

@@ -115,6 +115,7 @@ POSIX_LINES = [
     r"hello from U-mode: /tmp/hello2",
     r"fs: exec of programs on the disk",
     r"fs: a process killed with 8 files open leaves none in the server",
+    r"fs: uid 1000 refused root's files \(EACCES, EPERM\), owns what it creates",
 ]
 
 TESTS = [
@@ -133,16 +134,17 @@ TESTS = [
     # shell finds programs in the disk's /bin, and init syncs before the
     # machine powers off (the server's timer is 3 s away: the shell exits
     # at once).
+    # root's shell: it installs a program in /bin, which is root's.
     {"name": "fs_shell",
-     "append": "",
+     "append": "user=root",
      "disk": "rootfs",
-     "script": [("expect", r"blk: virtio-blk disk, 65536 sectors \(32768 KiB\)\n\$ $"),
+     "script": [("expect", r"blk: virtio-blk disk, 65536 sectors \(32768 KiB\)\n# $"),
                 ("send", "t_fs scribble\n"),
                 ("expect", r"^PASS: t_fs scribble$"),
-                ("expect", r"\$ $"),
+                ("expect", r"# $"),
                 ("send", "hellodisk\n"),
                 ("expect", r"^hello from U-mode: hellodisk$"),
-                ("expect", r"\$ $"),
+                ("expect", r"# $"),
                 ("send", "exit\n")],
      "reject": [r"^panic:", r"kernel trap", r"^FAIL", r"^fs: "],
      "disk_check": init_synced,

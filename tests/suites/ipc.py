@@ -35,12 +35,13 @@ TESTS += [
 TESTS += [
     # The trace format of the message calls (docs/trace.md), and traced
     # partners, which take the slow path, with untraced ones.
+    # pid 1, uid and gid 0, slot 0: the reply token (kernel/uapi.h, LDE_TOKEN)
     _t("ipc_traced", "t_ipc", "traced", expect=[
         r"\[pid 1 t_ipc\] ipc_call\(3, label=1, 7, 2, 3, 4\) = 101",
         r"\[pid 1 t_ipc\] ipc_call\(3, label=2, 0, 0, 0, 0\) = 102",
         r"\[pid \d+ t_ipc\] ipc_recv\(3\) = 1$",
         r"\[pid \d+ t_ipc\] ipc_reply_recv\(3, label=101, 0, 0, 0, 1\) = 1",
-        r"\[pid \d+ t_ipc\] ipc_reply\(token=0x100, label=102, 0, 0, 0, 0\) = 0",
+        r"\[pid \d+ t_ipc\] ipc_reply\(token=0x10000000000, label=102, 0, 0, 0, 0\) = 0",
         r"ipc: traced and untraced partners"]),
 ]
 TESTS += [

@@ -28,15 +28,15 @@ def expect(rx):
 def ps_utime_grows(out):
     """Two ps listings, each with two spin rows: every spinner's UTIME must
     be larger in the second, and both spinners must be getting CPU."""
-    tables = re.findall(r"PID  PPID STATE.*?\n((?:\s*\d+.*\n)+)", out)
+    tables = re.findall(r"PID  PPID   UID STATE.*?\n((?:\s*\d+.*\n)+)", out)
     if len(tables) < 2:
         return "expected two ps tables, got %d" % len(tables)
     def spins(table):
         rows = {}
         for line in table.splitlines():
             f = line.split()
-            if len(f) >= 11 and f[3] == "spin":
-                rows[int(f[0])] = int(f[4])
+            if len(f) >= 14 and f[4] == "spin":  # PID PPID UID STATE NAME PRI NI UTIME
+                rows[int(f[0])] = int(f[7])
         return rows
     a, b = spins(tables[0]), spins(tables[1])
     if len(a) != 2 or set(a) != set(b):
@@ -79,7 +79,7 @@ TESTS = [
        else "yes | head -5 did not print exactly 5 lines"),
     sh("sh_three_stage_pipeline", [send("yes abc | head -100 | head -2\n"), expect(r"abc\nabc\n\$ "),
                                    send("exit\n")]),
-    sh("sh_background_wait", [send("sleep 1 &\n"), expect(r"^\[(?P<pid>\d+)\]$"), expect(PROMPT),
+    sh("sh_background_wait", [send("sleep 1 &\n"), expect(r"^\[\d+\] (?P<pid>\d+)$"), expect(PROMPT),
                               send("echo foreground\n"), expect(r"^foreground$"), expect(PROMPT),
                               send("wait\n"), expect(r"sh: \[{pid}\] done, status 0"), expect(PROMPT),
                               send("exit\n")]),
@@ -87,24 +87,27 @@ TESTS = [
                                send("sleep 1; ps\n", 0.3), expect(r"PID  PPID"), expect(PROMPT),
                                send("exit\n")], timeout=40,
        check=ps_utime_grows),
-    sh("sh_kill_background", [send("spin &\n"), expect(r"^\[(?P<pid>\d+)\]$"), expect(PROMPT),
-                              send("kill {pid}\n", 0.3), expect(r"sh: \[{pid}\] killed by signal 9"),
+    sh("sh_kill_background", [send("spin &\n"), expect(r"^\[\d+\] (?P<pid>\d+)$"), expect(PROMPT),
+                              # the report comes once spin has died, before the prompt
+                              # or, if it dies after, with wait's (or the next one)
+                              send("kill {pid}\n", 0.3), expect(PROMPT), send("wait\n"),
                               expect(PROMPT), send("ps\n"), expect(PROMPT), send("exit\n")],
-       reject=[r"\d+\s+\d+\s+\w+\s+spin\s"]),
+       expect=[r"sh: \[\d+\] killed by signal 9"],
+       reject=[r"\d+\s+\d+\s+\d+\s+\w+\s+spin\s"]),
     sh("sh_ctrl_c_spinner", [send("spin\n"), send("\x03", 0.5), expect(r"\^C"), expect(PROMPT),
                              send("echo shell survived\n"), expect(r"^shell survived$"), expect(PROMPT),
                              send("exit\n")]),
     sh("sh_ctrl_c_pipeline", [send("yes | spin\n"), send("\x03", 0.5), expect(PROMPT),
                               send("ps\n"), expect(PROMPT), send("exit\n")],
-       reject=[r"\d+\s+\d+\s+\w+\s+(yes|spin)\s"]),
+       reject=[r"\d+\s+\d+\s+\d+\s+\w+\s+(yes|spin)\s"]),
     sh("sh_ctrl_d_exits", [send("\x04")], expect=[r"init \(pid 1\) exited with status 0"]),
     sh("sh_line_editing", [send("echo abX\x7fc\n"), expect(r"^abc$"), expect(PROMPT),
                            send("garbage\x15echo clean\n"), expect(r"^clean$"), expect(PROMPT),
                            send("exit\n")],
        reject=[r"garbage: not found"]),
     sh("sh_ctrl_p_dump", [send("spin &\n"), expect(PROMPT), send("\x10", 0.3),
-                          expect(r"PID  PPID STATE"), expect(r"spin"), send("\x15exit\n")],
-       expect=[r"\d+\s+\d+ (running|runnable)\s+spin", r"\d+\s+\d+ sleeping\s+init\s+wait"]),
+                          expect(r"PID  PPID   UID STATE"), expect(r"spin"), send("\x15exit\n")],
+       expect=[r"\d+\s+\d+\s+1000 (running|runnable)\s+spin", r"\d+\s+\d+\s+0 sleeping\s+init\s+wait"]),
     sh("sh_trace_program", [send("trace hello 1\n"), expect(r"hello from U-mode"), expect(PROMPT),
                             send("exit\n")],
        expect=[r"^\[pid \d+ hello\] exec\(0x[0-9a-f]+, 0x[0-9a-f]+\) = 2$",
@@ -209,8 +212,8 @@ TESTS += [
     run_by_name("sh_run_process", [
         "t_fork", "t_wait", "t_kill", "t_orphan", "t_exec", "t_sbrk", "t_pipe", "t_fdinherit",
         "t_sleep", "t_monopoly", "t_proctable", "t_torture"],
-        pre=[send("sleep 1000 &\n"), expect(r"^\[(?P<bg1>\d+)\]$"), expect(PROMPT),
-             send("sleep 1000 &\n"), expect(r"^\[(?P<bg2>\d+)\]$"), expect(PROMPT)],
+        pre=[send("sleep 1000 &\n"), expect(r"^\[\d+\] (?P<bg1>\d+)$"), expect(PROMPT),
+             send("sleep 1000 &\n"), expect(r"^\[\d+\] (?P<bg2>\d+)$"), expect(PROMPT)],
         post=[send("kill {bg1} {bg2}\n"), expect(PROMPT), send("wait\n"), expect(PROMPT)],
         shell_reports=[r"sh: \[\d+\] killed by signal 9"],
         expect=[r"^orphan: pid \d+, parent 2: orphans go to init \(pid 1\)$",

@@ -1,7 +1,8 @@
 /* What lde offers user programs beyond what picolibc declares (DESIGN §7).
  * picolibc's <unistd.h>, <stdlib.h> and <sys/wait.h> declare the POSIX
  * calls (fork, _exit, getpid, wait, kill, sbrk, read, write, pipe, close,
- * dup, sleep, usleep, execv, setpgid, tcsetpgrp); their implementations
+ * dup, sleep, usleep, execv, setpgid, tcsetpgrp, getuid, geteuid, getgid,
+ * getegid, setuid, setgid); their implementations
  * are in syscalls.c. */
 #pragma once
 #include <stddef.h>
@@ -15,7 +16,7 @@ long uptime(void); /* milliseconds since boot */
 pid_t getppid(void);
 int procinfo(int pid, struct lde_procinfo *buf, int n);
 int meminfo(struct lde_meminfo *mi);
-int poweroff(int status); /* init only: returns -1 (EPERM) to others */
+int poweroff(int status); /* init as root only: returns -1 (EPERM) to others */
 /* Name of the index-th file in the initrd into buf; returns the name's
  * length, 0 past the end, or -1 with errno. */
 long initrd_readdir(int index, char *buf, size_t len);
@@ -100,6 +101,9 @@ long ipc_reply_recv(int fd, struct lde_msg *m);
 /* Copy from / to lease idx of the caller token names, from byte off. */
 long lease_read(long token, int idx, uint64_t off, void *buf, size_t len);
 long lease_write(long token, int idx, uint64_t off, const void *buf, size_t len);
+/* Who made the call token names (a request this process holds): its pid
+ * and ids, into *c. 0, or -1 with errno (ESRCH: no such request). */
+int ipc_caller(long token, struct lde_creds *c);
 
 int ntfn_create(void);
 int ntfn_signal(int fd, uint64_t bits);

@@ -4,6 +4,7 @@
 #include "lde.h"
 #include <errno.h>
 #include <stdlib.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -89,6 +90,19 @@ int tcsetpgrp(int fd, pid_t pgrp) { return (int)check(lde_sys_tcsetpgrp(fd, pgrp
 int setpgid(pid_t pid, pid_t pgid) { return (int)check(lde_sys_setpgid(pid, pgid)); }
 int trace(int on) { return (int)check(lde_sys_trace(on)); }
 int timeline(int op, long arg) { return (int)check(lde_sys_timeline(op, arg)); }
+
+_Static_assert(PRIO_PROCESS == LDE_PRIO_PROCESS && PRIO_PGRP == LDE_PRIO_PGRP &&
+		       PRIO_USER == LDE_PRIO_USER,
+	       "user/lib/include/sys/resource.h must match kernel/uapi.h");
+
+/* nice and getpriority come back from the kernel biased by LDE_NZERO. */
+static int unbias_nice(long r) { return r < 0 ? (int)check(r) : (int)r - LDE_NZERO; }
+int nice(int incr) { return unbias_nice(lde_sys_nice(incr)); }
+int getpriority(int which, id_t who) { return unbias_nice(lde_sys_getpriority(which, (int)who)); }
+int setpriority(int which, id_t who, int value)
+{
+	return (int)check(lde_sys_setpriority(which, (int)who, value));
+}
 
 int poweroff(int status) { return (int)check(lde_sys_poweroff(status)); }
 
