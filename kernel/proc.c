@@ -423,13 +423,6 @@ int proc_setpgid(int pid, int pgid)
 	return 0;
 }
 
-void proc_check_killed(void)
-{
-	if (current->killed)
-		proc_exit(LDE_W_SIGNALED(current->killsig));
-	signal_deliver();
-}
-
 void proc_fault(const char *cause, int sig, uint64_t pc, uint64_t addr)
 {
 	struct proc *p = current;

@@ -231,9 +231,6 @@ void proc_fault(const char *cause, int sig, uint64_t pc, uint64_t addr) __attrib
  * program can take the machine down by eating memory. Returns only in
  * that case. */
 void proc_out_of_memory(uint64_t pc, uint64_t addr);
-/* Called on the way back to U-mode when current->attention: acts on a
- * pending kill, delivers pending signals (signal.c). */
-void proc_check_killed(void);
 struct proc *proc_by_pid(int pid);
 void proc_fill_info(struct proc *p, struct lde_procinfo *info);
 void proc_dump(void);

@@ -50,7 +50,7 @@ frame_in_place(struct proc *p, uint64_t at, size_t len, bool write)
 {
 	if (at >= USER_TOP || (at & (PGSIZE - 1)) + len > PGSIZE || (at & 7))
 		return NULL;
-	return mmu_translate(p->mm.pt, at, PERM_RAM | PERM_U | (write ? PERM_W : PERM_R));
+	return mmu_translate_user(p->mm.pt, at, PERM_RAM | PERM_U | (write ? PERM_W : PERM_R));
 }
 
 static inline void recalc(struct proc *p, const struct sigstate *ss)
@@ -296,31 +296,58 @@ static __attribute__((noinline)) void deliver_general(struct proc *p, struct sig
 	recalc(p, ss);
 }
 
-void signal_deliver(void)
+/* Only tail calls leave signal_deliver: a backtrace never passes through
+ * it, so it needs no frame pointer (as sysproc.c's LEAF handlers). */
+__attribute__((optimize("omit-frame-pointer"))) void signal_deliver(void)
 {
 	struct proc *p = current;
 	struct sigstate *ss = sig_of(p);
-	uint32_t ready = ss->pending & ~ss->m.blocked;
+	uint32_t blocked = ss->m.blocked, pending = ss->pending;
+	uint32_t ready = pending & ~blocked;
 	if (__builtin_expect(!p->killed && ready, 1)) {
+		/* The common case without a call (so without a frame of its
+		 * own): no system call to settle, no FP registers, the stack
+		 * page there, the signal caught. The frame's page first: few
+		 * values are live across the walk. */
+		struct trapframe *tf = p->tf;
+		uint64_t sp = arch_user_sp(tf);
+		uint64_t at = (sp - sizeof(struct lde_sigframe)) & ~(uint64_t)15;
+		struct lde_sigframe *f;
+		if (!p->fp_used && !(arch_in_syscall(tf) && arch_syscall_result(tf) == -EINTR) &&
+		    at < sp && (f = frame_in_place(p, at, FRAME_HEAD, true))) {
+			uint64_t sig = (uint64_t)lowest(ready);
+			uint64_t bit = SBIT(sig);
+			if (ss->m.caught & (uint32_t)bit) {
+				const struct sigact *a = &ss->act[sig];
+				pending &= ~bit;
+				ss->pending = pending;
+				arch_syscall_done(tf);
+				arch_sig_save(tf, f->regs);
+				f->flags = 0;
+				f->signo = sig;
+				f->mask = blocked;
+				if (__builtin_expect(ss->suspended, 0)) {
+					f->mask = ss->saved_mask;
+					ss->suspended = false;
+				}
+				/* a->mask and a caught bit never hold an
+				 * uncatchable signal (sys_sigaction). */
+				uint32_t flags = (uint32_t)a->flags;
+				blocked |= a->mask;
+				if (!(flags & LDE_SA_NODEFER))
+					blocked |= bit;
+				ss->m.blocked = blocked;
+				if (flags & LDE_SA_RESETHAND)
+					ss->m.caught &= ~bit;
+				arch_sig_enter(tf, a->handler, (int)sig, at, a->restorer);
+				p->sig_ready = (pending & ~blocked) != 0;
+				return; /* the next signal after its sigreturn */
+			}
+		}
 		int sig = lowest(ready);
 		uint32_t bit = (uint32_t)SBIT(sig);
 		if (ss->m.caught & bit) {
 			ss->pending &= ~bit;
-			/* The common case without a call (so without a frame of
-			 * its own): no system call to settle, no FP registers,
-			 * the stack page there. */
-			struct trapframe *tf = p->tf;
-			uint64_t sp = arch_user_sp(tf);
-			uint64_t at = (sp - sizeof(struct lde_sigframe)) & ~(uint64_t)15;
-			struct lde_sigframe *f;
-			if (!p->fp_used &&
-			    !(arch_in_syscall(tf) && arch_syscall_result(tf) == -EINTR) &&
-			    at < sp && (f = frame_in_place(p, at, FRAME_HEAD, true))) {
-				arch_syscall_done(tf);
-				fill_frame(p, ss, sig, f, false);
-				enter_with_frame(p, ss, sig, at);
-				return; /* the next signal after its sigreturn */
-			}
 			enter_handler(p, ss, sig);
 			return;
 		}
@@ -391,8 +418,10 @@ long sys_sigreturn(void)
 		if (!arch_sig_restore(tf, f->regs))
 			bad_frame("pc outside user space", at, f->regs[0]);
 		struct sigstate *ss = sig_of(p);
-		ss->m.blocked = (uint32_t)(f->mask & ~SIG_UNCATCHABLE);
-		recalc(p, ss);
+		/* 64 bits wide: the bits above 31 never meet a pending one. */
+		uint64_t blocked = f->mask & ~SIG_UNCATCHABLE;
+		ss->m.blocked = (uint32_t)blocked;
+		p->sig_ready = ((uint64_t)ss->pending & ~blocked) != 0;
 		arch_syscall_done(tf);
 		return arch_syscall_result(tf);
 	}

@@ -61,10 +61,10 @@ static inline struct sigstate *sig_of(const struct proc *p)
  * p's sleep. Does nothing to a zombie or a dying process. */
 void signal_post(struct proc *p, int sig);
 
-/* The way back to U-mode for current, attention set and not killed:
- * delivers what is pending and unblocked (a handler's frame, a default
- * action), decides whether an interrupted system call restarts. May stop
- * current (returns when it continues) or end it. */
+/* The way back to U-mode for current, attention set: ends it if it is
+ * killed, else delivers what is pending and unblocked (a handler's frame,
+ * a default action) and decides whether an interrupted system call
+ * restarts. May stop current (returns when it continues) or end it. */
 void signal_deliver(void);
 
 /* raise()'s common case, for current: sig (1..NSIG-1) is caught and has
@@ -73,11 +73,14 @@ void signal_deliver(void);
 static inline bool signal_raise(struct proc *me, int sig)
 {
 	struct sigstate *ss = sig_of(me);
-	uint32_t bit = (uint32_t)LDE_SIGBIT(sig);
-	if (!(ss->m.caught & bit & ~(uint32_t)(SIG_STOPS | LDE_SIGBIT(LDE_SIGCONT))))
+	/* 64 bits wide, the sets as loaded: no extensions on the way. */
+	uint64_t bit = LDE_SIGBIT(sig);
+	int64_t caught = (int32_t)ss->m.caught;
+	if (!(caught & (int64_t)bit & (int32_t) ~(uint32_t)(SIG_STOPS | LDE_SIGBIT(LDE_SIGCONT))))
 		return false;
-	ss->pending |= bit;
-	me->sig_ready = (ss->pending & ~ss->m.blocked) != 0;
+	uint64_t pending = ss->pending | bit;
+	ss->pending = (uint32_t)pending;
+	me->sig_ready = (pending & ~(uint64_t)ss->m.blocked) != 0;
 	return true;
 }
 

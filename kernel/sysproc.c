@@ -48,7 +48,7 @@ static __attribute__((noinline)) long kill_general(int pid, int sig)
 
 /* raise() of a signal the caller catches: no search, no call; the signal
  * is simply pending (signal_raise), delivered on the way out. */
-long sys_kill(int pid, int sig)
+LEAF long sys_kill(int pid, int sig)
 {
 	struct proc *me = current;
 	if (pid == me->pid && (unsigned)sig - 1 < LDE_NSIG - 1 && signal_raise(me, sig))

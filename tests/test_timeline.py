@@ -195,7 +195,8 @@ PERF_ROWS = {"getpid": "null system call", "yield_self": "`yield()`, nothing els
              "sbrk_page": "`sbrk` growth", "timer_tick": "timer tick",
              "ipc_call": "IPC call, one way", "ipc_roundtrip": "IPC round trip",
              "ipc_lease_4k": "IPC with a 4 KiB lease", "ntfn_wake": "notification wake-up",
-             "irq_to_driver": "device interrupt to driver"}
+             "irq_to_driver": "device interrupt to driver",
+             "signal_roundtrip": "signal round trip"}
 
 
 def test_bench_unchanged_with_recording_off():

@@ -1,14 +1,135 @@
-/* ls: the programs and files in the initrd. */
-#include <stdio.h>
+/* ls [-la] [path...]: the entries of each directory (sorted, without the
+ * names that start with '.' unless -a), or the file itself; -l adds the
+ * mode, links, owner and group numbers and size. With nothing mounted at
+ * "/", "/" lists the programs and files of the initrd, as before files. */
+#include "cmd.h"
+#include "dirent.h"
 #include "lde.h"
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
-int main(void)
+static int aflag, lflag;
+
+static void mode_string(mode_t m, char s[11])
+{
+	s[0] = S_ISDIR(m) ? 'd' : S_ISCHR(m) ? 'c' : S_ISFIFO(m) ? 'p' : S_ISLNK(m) ? 'l' : '-';
+	const char *rwx = "rwxrwxrwx";
+	for (int i = 0; i < 9; i++)
+		s[1 + i] = m & (0400 >> i) ? rwx[i] : '-';
+	s[10] = 0;
+}
+
+static void show(const char *name, const struct stat *st)
+{
+	if (lflag) {
+		char m[11];
+		mode_string(st->st_mode, m);
+		printf("%s %3lu %4lu %4lu %8lld %s\n", m, (unsigned long)st->st_nlink,
+		       (unsigned long)st->st_uid, (unsigned long)st->st_gid, (long long)st->st_size,
+		       name);
+	} else {
+		printf("%s\n", name);
+	}
+}
+
+static int by_name(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Is path "/" (or the current directory, which is "/") with no file
+ * system mounted there? Then the initrd is what there is to list. */
+static int unmounted_root(const char *path)
+{
+	char cwd[8];
+	struct lde_statfs sf;
+	if (path[strspn(path, "/.")] || lde_statfs("/", &sf) == 0)
+		return 0;
+	return path[0] == '/' || (getcwd(cwd, sizeof cwd) && !strcmp(cwd, "/"));
+}
+
+static int list_initrd(void)
 {
 	char name[LDE_PATH_MAX];
 	long r;
 	for (int i = 0; (r = initrd_readdir(i, name, sizeof name)) > 0; i++)
 		printf("%s\n", name);
-	if (r < 0)
-		perror("ls");
-	return r < 0;
+	return r < 0 ? cmd_error("ls", "initrd") : 0;
+}
+
+static int list_dir(const char *path)
+{
+	DIR *d = opendir(path);
+	if (!d)
+		return cmd_error("ls", path);
+	char **names = NULL;
+	size_t n = 0, cap = 0;
+	struct dirent *e;
+	errno = 0;
+	while ((e = readdir(d))) {
+		if (e->d_name[0] == '.' && !aflag)
+			continue;
+		if (n == cap) {
+			char **p = realloc(names, (cap = cap ? 2 * cap : 32) * sizeof *names);
+			if (!p)
+				break;
+			names = p;
+		}
+		if (!(names[n] = strdup(e->d_name)))
+			break;
+		n++;
+		errno = 0;
+	}
+	int status = errno ? cmd_error("ls", path) : 0;
+	closedir(d);
+	qsort(names, n, sizeof *names, by_name);
+	for (size_t i = 0; i < n; i++) {
+		char full[LDE_FS_PATH_MAX];
+		struct stat st;
+		if (!lflag)
+			show(names[i], NULL);
+		else if (cmd_join(full, sizeof full, path, names[i]) < 0 || stat(full, &st) < 0)
+			status = cmd_error("ls", names[i]);
+		else
+			show(names[i], &st);
+		free(names[i]);
+	}
+	free(names);
+	return status;
+}
+
+int main(int argc, char **argv)
+{
+	int opt;
+	while ((opt = cmd_getopt(argc, argv, "la")) != -1) {
+		switch (opt) {
+		case 'l': lflag = 1; break;
+		case 'a': aflag = 1; break;
+		default: return cmd_usage("ls [-la] [path...]");
+		}
+	}
+	int status = 0, npaths = argc - cmd_optind;
+	for (int i = cmd_optind; i < argc || (npaths == 0 && i == cmd_optind); i++) {
+		const char *path = npaths ? argv[i] : ".";
+		struct stat st;
+		if (stat(path, &st) < 0) {
+			if (errno == ENOENT && unmounted_root(path))
+				status |= list_initrd();
+			else
+				status = cmd_error("ls", path);
+			continue;
+		}
+		if (!S_ISDIR(st.st_mode)) {
+			show(path, &st);
+			continue;
+		}
+		if (npaths > 1)
+			printf("%s%s:\n", i == cmd_optind ? "" : "\n", path);
+		status |= list_dir(path);
+	}
+	return status;
 }

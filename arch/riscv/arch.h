@@ -213,6 +213,11 @@ int mmu_table_depth(pagetable_t pt, uint64_t va);
  * Inline: copyin, copyout and IPC's lease copies come here.
  */
 static inline void *mmu_translate(pagetable_t pt, uint64_t va, unsigned perm);
+/* mmu_translate for a va below USER_TOP (the caller checked): a few
+ * instructions shorter, for signal delivery and sigreturn. NULL also for
+ * a table entry with more than V among its flags (the kernel makes none;
+ * the caller's slow path copes). */
+static inline void *mmu_translate_user(pagetable_t pt, uint64_t va, unsigned perm);
 /* Replace the mapping of va that mmu_lookup found at entry (the tables
  * unchanged since) and flush it from the TLB. */
 void mmu_remap(struct mmu_entry *entry, uint64_t va, void *page, unsigned perm);
@@ -319,6 +324,26 @@ static inline void *mmu_translate(pagetable_t pt, uint64_t va, unsigned perm)
 	if ((pte & (v | rwx)) != v)
 		return NULL; /* not there, or a megapage */
 	pte = ((uint64_t *)pa_to_kva(pte >> 10 << PGSHIFT))[(va >> PGSHIFT) & 511];
+	if ((pte & leaf) != leaf)
+		return NULL;
+	char *p = (char *)pa_to_kva(pte >> 10 << PGSHIFT) + (va & (PGSIZE - 1));
+	if (!p)
+		__builtin_unreachable(); /* the direct map is far from 0: no NULL test */
+	return p;
+}
+static inline void *mmu_translate_user(pagetable_t pt, uint64_t va, unsigned perm)
+{
+	const uint64_t v = 1, flags = 0x3ff, leaf = v | (perm & flags);
+	/* A table entry with only V is its page number shifted left by 10,
+	 * plus 1: shifted left by 2 more, it is the table's physical address
+	 * plus 4, so a table's entry needs no shift right and no mask. */
+	uint64_t pte = pt[va >> 30];
+	if ((pte & flags) != v)
+		return NULL; /* not there, a gigapage, or odd flags */
+	pte = *(uint64_t *)((char *)pa_to_kva(pte << 2) - 4 + ((va >> 18) & 0xff8));
+	if ((pte & flags) != v)
+		return NULL;
+	pte = *(uint64_t *)((char *)pa_to_kva(pte << 2) - 4 + ((va >> 9) & 0xff8));
 	if ((pte & leaf) != leaf)
 		return NULL;
 	char *p = (char *)pa_to_kva(pte >> 10 << PGSHIFT) + (va & (PGSIZE - 1));
