@@ -105,9 +105,6 @@ UPROGS := $(sort $(patsubst user/%.c,%,$(wildcard user/*.c)))
 # files link into one program, installed in the initrd as /NAME, with the
 # user programs' flags and library.
 SERVERS := $(sort $(patsubst servers/%/,%,$(dir $(wildcard servers/*/*.c))))
-# servers/fs holds the ext2 engine, host-tested (tests/test_ext2.py); it is
-# not a program until its server loop (issue 14) is written.
-SERVERS := $(filter-out fs,$(SERVERS))
 UBINS := $(addprefix $(B)/initrd/,$(UPROGS) $(SERVERS))
 ifneq ($(filter $(SERVERS),$(UPROGS)),)
 $(error servers/ and user/ both have a program named $(filter $(SERVERS),$(UPROGS)))
@@ -214,16 +211,19 @@ run: deps
 
 # The disk `make run` attaches when DISK is not set (scripts/qemu.sh):
 # made once, when missing, and kept from one run to the next, so what
-# was written to it stays. An empty ext2 file system for now; the tests
-# never touch it (each makes its own images).
+# was written to it stays; `make disk` makes it afresh. An ext2 file
+# system made by scripts/mkdisk.sh from rootfs/ with the programs in /bin
+# (docs/files.md, "The disk"); the tests never touch it (each makes its
+# own images).
 DISK_MB ?= 32
-MKE2FS ?= $(or $(firstword $(wildcard /sbin/mke2fs /usr/sbin/mke2fs)),mke2fs)
-$(B)/disk.img:
+$(B)/disk.img: | $(UBINS)
 	@mkdir -p $(B)
-	@echo "  MKFS    $@ ($(DISK_MB) MiB, ext2)"
-	$(Q)rm -f $@.tmp && truncate -s $(DISK_MB)M $@.tmp
-	$(Q)$(MKE2FS) -q -F -t ext2 -b 1024 -L lde $@.tmp
-	$(Q)mv $@.tmp $@
+	@echo "  MKFS    $@ ($(DISK_MB) MiB, ext2, rootfs/)"
+	$(Q)scripts/mkdisk.sh $@ $(DISK_MB) $(B)/initrd
+.PHONY: disk
+disk: $(UBINS)
+	$(Q)rm -f $(B)/disk.img
+	@$(MAKE) $(B)/disk.img
 
 # The gdb port is derived from the user id, so parallel users do not collide.
 GDB_PORT ?= $(shell expr 20000 + $$(id -u) % 20000)

@@ -21,6 +21,7 @@ sys.path.insert(0, os.path.join(ROOT, "tests"))
 import lde  # noqa: E402  (booting lde, reading its console: tests/lde.py)
 APPEND = "quantum=1 init=/bench"  # quantum=1: many ticks for timer_tick
 BLK_APPEND = "quantum=1 init=/blkbench"
+FS_APPEND = "init=/fsbench"
 ICOUNT = "-icount shift=0,sleep=off"
 WALL_RUNS = 5
 
@@ -45,25 +46,37 @@ ROWS = {
     "boot_to_init": ("reset to init's first instruction", 417000000, 10000000),
     "blk_read_4k": ("4 KiB disk read, client to driver and back, the guest's idle left out",
                     None, 6000),
+    "file_read_4k_cached": ("read() of 4 KiB of a file on the disk, cached by the server",
+                            None, 2500),
+    "stat_path": ("stat() of a 3-component path on the disk, cached", None, 3000),
+    "file_create_write_close": ("open(O_CREAT|O_EXCL) + 64-byte write + close on the disk",
+                                None, 20000),
+    "fork_exec_wait_fs": ("fork()+exec()+wait() of a program on the disk, cached", None, 146000),
 }
 # The disk bench reads and writes (servers/blk): an image of our own,
 # fresh for every boot, never the user's build/disk.img.
 DISK = os.path.join(ROOT, "build", "bench-disk.img")
 DISK_BYTES = 8 * 1024 * 1024
+# The file-system bench (servers/fs): a fresh rootfs image every boot.
+FS_DISK = os.path.join(ROOT, "build", "bench-fs.img")
 
 
 def boot(extra, disk, walls=None):
     """One run of every benchmark: user/bench.c (with disk, a scratch
     image for irq_to_driver's driver), then, in a boot of its own with a
-    fresh disk, user/blkbench.c (as init: it starts the disk service).
-    Their rows together."""
+    fresh disk, user/blkbench.c (as init: it starts the disk service);
+    and in a third, with a fresh rootfs image, user/fsbench.c (as init:
+    it starts the disk and file-system services). Their rows together."""
     r = lde.boot(APPEND, {"QEMU_EXTRA": extra, "DISK": disk}, timeout=600)
     lde.fresh_disk(DISK, DISK_BYTES)
     d = lde.boot(BLK_APPEND, {"QEMU_EXTRA": extra, "DISK": DISK}, timeout=600)
-    out = r.out + d.out
-    if d.status != 0:
-        sys.exit("bench: the disk benchmark failed (%s):\n%s" % (
-            "timed out" if d.status is None else "status %d" % d.status, d.out[-3000:]))
+    lde.rootfs_disk(FS_DISK)
+    f = lde.boot(FS_APPEND, {"QEMU_EXTRA": extra, "DISK": FS_DISK}, timeout=600)
+    out = r.out + d.out + f.out
+    for name, b in (("disk", d), ("file-system", f)):
+        if b.status != 0:
+            sys.exit("bench: the %s benchmark failed (%s):\n%s" % (
+                name, "timed out" if b.status is None else "status %d" % b.status, b.out[-3000:]))
     rows = {}
     for m in re.finditer(r"^BENCH (\w+) (\d+) (\d+) (\d+)$", out, re.M):
         rows[m.group(1)] = (int(m.group(2)), int(m.group(3)), int(m.group(4)))

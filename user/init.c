@@ -12,13 +12,20 @@
  *
  * Init runs as root; the shell runs as an ordinary user, uid and gid 1000,
  * unless init's argument (from the kernel command line's user=, which the
- * kernel passes on) says otherwise: user=root, or user=UID (gid = uid). */
+ * kernel passes on) says otherwise: user=root, or user=UID (gid = uid).
+ *
+ * With a disk, init then starts the file-system service (servers/svc
+ * supervising servers/fs, as root) and mounts it at "/" (docs/files.md,
+ * "The server"), before the shell runs; and when the shell exits, init
+ * asks every mounted server to write what it holds (sync) before the
+ * machine powers off. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include "blk.h"
+#include "fssvc.h"
 #include "lde.h"
 
 /* Put the client endpoint at BLK_FD (there is no dup2: dup until it lands
@@ -111,13 +118,17 @@ int main(int argc, char **argv)
 		close(mgr);
 	if (!have_disk)
 		close(BLK_FD);
+	else
+		fs_service_mount_root(NULL, NULL, NULL); /* the server says why if it cannot */
 	(void)!write(gate[1], have_disk ? "R" : "N", 1);
 	close(gate[1]);
 	for (;;) {
 		int status;
 		pid_t pid = wait(&status);
-		if (pid == sh)
+		if (pid == sh) {
+			sync();
 			return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+		}
 		if (pid < 0)
 			return 1;
 	}

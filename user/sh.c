@@ -111,6 +111,11 @@ static void exec_stage(struct stage *s)
 	else
 		snprintf(path, sizeof path, "/%s", s->argv[0]);
 	exec(path, s->argv);
+	if (errno == ENOENT && !strchr(s->argv[0], '/')) {
+		/* Not in the initrd: the disk's /bin (the search path is "/:/bin"). */
+		snprintf(path, sizeof path, "/bin/%s", s->argv[0]);
+		exec(path, s->argv);
+	}
 	if (errno == ENOENT)
 		fprintf(stderr, "sh: %s: not found\n", s->argv[0]);
 	else

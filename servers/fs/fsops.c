@@ -369,7 +369,7 @@ static int owned(struct fs_server *s, const struct ext2_cred *c, uint32_t cwd, c
 int fs_chmod(struct fs_server *s, const struct ext2_cred *c, uint32_t cwd, const char *path,
 	     uint32_t mode)
 {
-	uint32_t ino;
+	uint32_t ino = 0;
 	int r = owned(s, c, cwd, path, &ino);
 
 	return r < 0 ? r : ext2_chmod(s->fs, ino, mode);
@@ -390,7 +390,7 @@ int fs_chown(struct fs_server *s, const struct ext2_cred *c, uint32_t cwd, const
 int fs_utimes(struct fs_server *s, const struct ext2_cred *c, uint32_t cwd, const char *path,
 	      uint32_t atime, uint32_t mtime)
 {
-	uint32_t ino;
+	uint32_t ino = 0;
 	int r = owned(s, c, cwd, path, &ino);
 
 	return r < 0 ? r : ext2_utimes(s->fs, ino, atime, mtime);

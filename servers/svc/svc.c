@@ -1,7 +1,8 @@
 /* svc: the supervisor of a server (docs/drivers.md, "When the driver
- * dies"). Today it supervises one, the disk driver:
+ * dies"). It supervises the disk driver or the file-system server:
  *
  *   /svc blk MGR EP READY [test]
+ *   /svc fs EP BLKFD READY [CACHE_BUFS [FLUSH_MS]]
  *
  * MGR is the device-manager descriptor, EP the endpoint the driver serves,
  * READY a pipe to the starter (libblk's blk_service_start), on which svc
@@ -13,7 +14,14 @@
  * wait for the new driver; those the dead one held fail with ECONNRESET
  * and libblk sends them again. A driver that dies DEATHS times within
  * WINDOW_MS is not restarted: svc answers every request itself, with EIO.
- * "test" is passed on to the driver (its test switch). */
+ * "test" is passed on to the driver (its test switch).
+ *
+ * The file-system server (servers/fs, docs/files.md "The server") is
+ * supervised the same way, on the endpoint EP that init mounts at "/",
+ * with the disk's client endpoint BLKFD: started as whoever starts svc
+ * (root), restarted on the same endpoint when it dies, up to DEATHS deaths
+ * in WINDOW_MS. Files opened through a dead server get EIO from the next
+ * one, which does not know their handles. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,17 +33,19 @@
 
 #define DEATHS 5
 #define WINDOW_MS 10000
-#define EXIT_NODISK 3 /* the driver's: the slot is empty */
+#define EXIT_NODISK 3 /* the driver: the slot is empty; fs: no file system it can mount */
 
-static int dev, ntfn, ep, readyfd = -1;
-static const char *flag;
+static int dev, ntfn, ep, readyfd = -1, blkfd = -1;
+static const char *flag, *flag2; /* passed on to the server */
+static int fs_mode;		 /* supervising servers/fs rather than servers/blk */
+static const char *name = "blk", *what = "driver";
 
 /* Fork and exec the driver; its pid. *ready: the pipe it says 'R' on. */
 static pid_t start_driver(int restarts, int *ready)
 {
 	int p[2];
 	if (pipe(p) < 0) {
-		perror("blk: pipe");
+		perror("svc: pipe");
 		return -1;
 	}
 	pid_t pid = fork();
@@ -44,6 +54,17 @@ static pid_t start_driver(int restarts, int *ready)
 		if (readyfd >= 0)
 			close(readyfd); /* the starter's: only svc answers it */
 		char a[5][12];
+		if (fs_mode) {
+			snprintf(a[0], sizeof a[0], "%d", ep);
+			snprintf(a[1], sizeof a[1], "%d", blkfd);
+			snprintf(a[2], sizeof a[2], "%d", p[1]);
+			char *fargv[] = {
+				"fs", a[0], a[1], a[2], (char *)flag, (char *)flag2, NULL
+			};
+			exec("/fs", fargv);
+			perror("svc: exec /fs");
+			_exit(127);
+		}
 		snprintf(a[0], sizeof a[0], "%d", dev);
 		snprintf(a[1], sizeof a[1], "%d", ntfn);
 		snprintf(a[2], sizeof a[2], "%d", ep);
@@ -56,7 +77,7 @@ static pid_t start_driver(int restarts, int *ready)
 	}
 	close(p[1]);
 	if (pid < 0) {
-		perror("blk: fork");
+		perror("svc: fork");
 		close(p[0]);
 		return -1;
 	}
@@ -76,7 +97,7 @@ static void answer_eio(void)
 				r = ipc_recv(ep, &m);
 				continue;
 			}
-			perror("blk: recv");
+			perror("svc: recv");
 			exit(1);
 		}
 		if (LDE_MSG_CAP(m.info) >= 0)
@@ -86,29 +107,47 @@ static void answer_eio(void)
 	}
 }
 
-int main(int argc, char **argv)
+/* The driver's setup: the device and its interrupt. 0, or svc's exit
+ * status (the starter has been told 'N'). */
+static int blk_setup(int mgr)
 {
-	if (argc < 5 || strcmp(argv[1], "blk") != 0) {
-		fprintf(stderr, "usage: svc blk MGR EP READY [test]\n");
-		return 2;
-	}
-	int mgr = atoi(argv[2]);
-	readyfd = atoi(argv[4]);
-	ep = atoi(argv[3]);
-	flag = argc > 5 ? argv[5] : NULL;
 	dev = (int)lde_sys_dev_open(mgr, 0);
 	close(mgr); /* the driver needs the device, not the right to open others */
 	if (dev < 0) {
 		printf("blk: no disk (virtio-mmio slot 0: %s)\n", strerror((int)-dev));
 		fflush(stdout);
 		(void)!write(readyfd, "N", 1);
-		return 0;
+		exit(0);
 	}
 	ntfn = ntfn_create();
 	if (ntfn < 0 || lde_sys_dev_irq_bind(dev, ntfn, 1) < 0) {
 		perror("blk: interrupt");
 		(void)!write(readyfd, "N", 1);
-		return 1;
+		exit(1);
+	}
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc >= 5 && strcmp(argv[1], "fs") == 0) {
+		fs_mode = 1;
+		name = "fs", what = "server";
+		ep = atoi(argv[2]);
+		blkfd = atoi(argv[3]);
+		readyfd = atoi(argv[4]);
+		flag = argc > 5 ? argv[5] : NULL;
+		flag2 = argc > 6 ? argv[6] : NULL;
+	} else if (argc >= 5 && strcmp(argv[1], "blk") == 0) {
+		int mgr = atoi(argv[2]);
+		readyfd = atoi(argv[4]);
+		ep = atoi(argv[3]);
+		flag = argc > 5 ? argv[5] : NULL;
+		blk_setup(mgr);
+	} else {
+		fprintf(stderr,
+			"usage: svc blk MGR EP READY [test] | svc fs EP BLKFD READY [BUFS [MS]]\n");
+		return 2;
 	}
 
 	long deaths[DEATHS] = { 0 }; /* when the last DEATHS drivers died */
@@ -139,9 +178,10 @@ int main(int argc, char **argv)
 			return 0;
 		}
 		if (WIFSIGNALED(st))
-			printf("blk: driver pid %d died (signal %d)", pid, WTERMSIG(st));
+			printf("%s: %s pid %d died (signal %d)", name, what, pid, WTERMSIG(st));
 		else
-			printf("blk: driver pid %d exited (status %d)", pid, WEXITSTATUS(st));
+			printf("%s: %s pid %d exited (status %d)", name, what, pid,
+			       WEXITSTATUS(st));
 		long now = uptime();
 		deaths[ndeaths++ % DEATHS] = now;
 		if (ndeaths >= DEATHS && now - deaths[ndeaths % DEATHS] < WINDOW_MS) {

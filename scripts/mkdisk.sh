@@ -1,0 +1,34 @@
+#!/bin/sh
+# mkdisk.sh IMG SIZE_MB [BINDIR]: lde's disk, an ext2 image made by mke2fs
+# from the repository's rootfs/ directory, with the programs of BINDIR
+# (default build/initrd) in /bin, /home/user owned by user 1000 and /tmp
+# for everyone (docs/files.md, "The disk"). Owners are set explicitly:
+# mke2fs -d copies the owners of the files that whoever builds owns.
+set -e
+img=$1
+mb=$2
+bin=${3:-build/initrd}
+MKE2FS=${MKE2FS:-$(for f in /sbin/mke2fs /usr/sbin/mke2fs; do [ -x $f ] && echo $f && break; done)}
+DEBUGFS=${DEBUGFS:-$(for f in /sbin/debugfs /usr/sbin/debugfs; do [ -x $f ] && echo $f && break; done)}
+root=$(dirname "$0")/../rootfs
+d=$(mktemp -d)
+trap 'rm -rf "$d" "$d.err" "$d.cmds"' EXIT
+cp -R "$root"/. "$d"/
+mkdir -p "$d/bin" "$d/home/user" "$d/tmp"
+cp "$bin"/* "$d/bin/"
+chmod 755 "$d"/bin/* "$d/bin" "$d/home/user" "$d/etc"
+chmod 1777 "$d/tmp"
+rm -f "$img.tmp"
+truncate -s "${mb}M" "$img.tmp"
+"$MKE2FS" -q -F -t ext2 -b 1024 -I 128 -O ^dir_index,^ext_attr,^resize_inode \
+	-E root_owner=0:0 -L lde -d "$d" "$img.tmp" > "$d.err" 2>&1 || { cat "$d.err" >&2; exit 1; }
+rm -f "$d.err"
+(cd "$d" && find . -mindepth 1 | sed 's|^\.||' | while read -r p; do
+	echo "sif $p uid 0"
+	echo "sif $p gid 0"
+done
+echo "sif /home/user uid 1000"
+echo "sif /home/user gid 1000") > "$d.cmds"
+"$DEBUGFS" -w -f "$d.cmds" "$img.tmp" > /dev/null 2>&1
+rm -f "$d.cmds"
+mv "$img.tmp" "$img"

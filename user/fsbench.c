@@ -1,0 +1,214 @@
+/* fsbench: the file-system server's benchmarks, run as init in a boot of
+ * its own by scripts/bench.py with a fresh rootfs image (like blkbench):
+ * it starts the disk and file-system services, mounts the server at "/"
+ * (its flush timer off, so that nothing but the operation runs), and
+ * prints BENCH lines like bench's:
+ *
+ *   file_read_4k_cached      read() of 4 KiB of a file the cache holds
+ *   stat_path                stat() of a 3-component path, cached
+ *   file_create_write_close  open(O_CREAT|O_EXCL) of a new file, a 64-byte
+ *                            write, close (its CLOSE is served during the
+ *                            next iteration's open)
+ *   fork_exec_wait_fs        fork, exec of /bin/tru (a copy of true that only
+ *                            the disk has, cached), wait
+ *
+ * Each operation is measured alone with instret, minus what the kernel
+ * counted as idle meanwhile (blkbench's method); the figure is the median
+ * of N, so that a timer tick inside one operation does not count.
+ *
+ *   fsbench [N]    (default 200)
+ */
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include "blk.h"
+#include "fssvc.h"
+#include "lde.h"
+
+#define TIMEBASE_HZ 10000000UL /* QEMU virt; ns per tick = 100 */
+
+static inline unsigned long instret(void)
+{
+	unsigned long v;
+	__asm__ volatile("rdinstret %0" : "=r"(v));
+	return v;
+}
+
+static inline unsigned long now_ticks(void)
+{
+	unsigned long v;
+	__asm__ volatile("rdtime %0" : "=r"(v));
+	return v;
+}
+
+static unsigned long idle_now(void)
+{
+	struct lde_meminfo mi;
+	meminfo(&mi);
+	return mi.idle_instret;
+}
+
+static int cmp_ul(const void *a, const void *b)
+{
+	unsigned long x = *(const unsigned long *)a, y = *(const unsigned long *)b;
+	return x < y ? -1 : x > y;
+}
+
+static unsigned long *cost;
+static unsigned long n, t_start, idle0, insn0;
+
+static inline void op_begin(void)
+{
+	idle0 = idle_now();
+	insn0 = instret();
+}
+
+static inline void op_end(unsigned long i)
+{
+	unsigned long d = instret() - insn0;
+	cost[i] = d - (idle_now() - idle0);
+}
+
+static void report(const char *name)
+{
+	unsigned long dt = now_ticks() - t_start;
+	qsort(cost, n, sizeof *cost, cmp_ul);
+	printf("BENCH %s %lu %lu %lu\n", name, cost[n / 2], n,
+	       dt * (1000000000UL / TIMEBASE_HZ) / n);
+}
+
+static int start(void)
+{
+	int mgr = (int)lde_sys_dev_manager();
+	int ep = ep_create();
+	int client = ep_mint(ep, 1), svc;
+	if (mgr < 0 || client < 0 || dup2(client, BLK_FD) != BLK_FD ||
+	    blk_service_start(mgr, ep, NULL, &svc) < 0)
+		return -1;
+	close(mgr);
+	if (client != BLK_FD)
+		close(client);
+	int fep = ep_create();
+	if (fep < 0 || fs_service_start(fep, BLK_FD, NULL, "0", &svc) < 0 || mount("/", fep) < 0)
+		return -1;
+	close(fep);
+	return 0;
+}
+
+static void bench_read(void)
+{
+	static char buf[4096] __attribute__((aligned(4096)));
+	int fd = open("/bench.4k", O_CREAT | O_RDWR | O_TRUNC, 0644);
+	memset(buf, 'r', sizeof buf);
+	if (fd < 0 || write(fd, buf, sizeof buf) != sizeof buf) {
+		printf("BENCH-NOTE fsbench: cannot write /bench.4k\n");
+		return;
+	}
+	for (int i = 0; i < 10; i++) {
+		lseek(fd, 0, SEEK_SET);
+		(void)!read(fd, buf, sizeof buf);
+	}
+	t_start = now_ticks();
+	for (unsigned long i = 0; i < n; i++) {
+		lseek(fd, 0, SEEK_SET);
+		op_begin();
+		long r = read(fd, buf, sizeof buf);
+		op_end(i);
+		if (r != sizeof buf)
+			printf("BENCH-NOTE fsbench: read %ld\n", r);
+	}
+	report("file_read_4k_cached");
+	close(fd);
+}
+
+static void bench_stat(void)
+{
+	struct stat st;
+	for (int i = 0; i < 10; i++)
+		stat("/usr/share/notes", &st);
+	t_start = now_ticks();
+	for (unsigned long i = 0; i < n; i++) {
+		op_begin();
+		int r = stat("/usr/share/notes", &st);
+		op_end(i);
+		if (r != 0)
+			printf("BENCH-NOTE fsbench: stat failed\n");
+	}
+	report("stat_path");
+}
+
+static void bench_create(void)
+{
+	static const char data[64] = "a new file's first 64 bytes";
+	mkdir("/bench", 0755);
+	char name[32];
+	t_start = now_ticks();
+	for (unsigned long i = 0; i < n; i++) {
+		snprintf(name, sizeof name, "/bench/f%lu", i);
+		op_begin();
+		int fd = open(name, O_CREAT | O_EXCL | O_WRONLY, 0644);
+		long w = write(fd, data, sizeof data);
+		close(fd);
+		op_end(i);
+		if (fd < 0 || w != sizeof data)
+			printf("BENCH-NOTE fsbench: create %s failed\n", name);
+	}
+	report("file_create_write_close");
+}
+
+static void bench_exec(void)
+{
+	/* A name the initrd lacks, so that exec reads it from the disk. */
+	static char img[128 * 1024];
+	int in = open("/bin/true", O_RDONLY), out = open("/bin/tru", O_CREAT | O_WRONLY, 0755);
+	long len = in < 0 ? -1 : read(in, img, sizeof img);
+	if (len <= 0 || out < 0 || write(out, img, (size_t)len) != len) {
+		printf("BENCH-NOTE fsbench: cannot copy /bin/true\n");
+		return;
+	}
+	close(in);
+	close(out);
+	char *argv[] = { "tru", NULL };
+	unsigned long m = n / 2 ? n / 2 : 1;
+	t_start = now_ticks();
+	for (unsigned long i = 0; i < m + 5; i++) {
+		op_begin();
+		pid_t pid = fork();
+		if (pid == 0) {
+			exec("/bin/tru", argv);
+			_exit(127);
+		}
+		int st = 0;
+		wait(&st);
+		if (i >= 5)
+			op_end(i - 5); /* the first ones warm the cache */
+		if (st != 0)
+			printf("BENCH-NOTE fsbench: /bin/tru: status %d\n", st);
+	}
+	unsigned long keep = n;
+	n = m;
+	report("fork_exec_wait_fs");
+	n = keep;
+}
+
+int main(int argc, char **argv)
+{
+	n = argc > 1 ? strtoul(argv[1], NULL, 10) : 200;
+	if (!n)
+		n = 200;
+	cost = malloc(n * sizeof *cost);
+	if (!cost || start() < 0) {
+		printf("BENCH-NOTE fsbench: no file system (run as init, with a rootfs disk)\n");
+		return 1;
+	}
+	bench_read();
+	bench_stat();
+	bench_create();
+	bench_exec();
+	sync();
+	return 0;
+}
