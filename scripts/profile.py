@@ -10,6 +10,13 @@ The second form profiles both command lines and prints the difference
 divided by N: what one operation costs, per function, e.g.
   scripts/profile.py --per 100 "init=/bench only getpid" "init=/bench only none" bench
 (Only for short runs: the log holds one line per block executed.)
+USER_PROGRAM is build/user/NAME.elf, or build/servers/NAME.elf when given
+as servers/NAME (user programs share addresses: only one program's symbols
+name the user-mode lines). $DISK, if set, is the disk the boot gets, e.g.
+for the file-system server's benchmarks (a fresh image: tests/lde.py's
+rootfs_disk):
+  DISK=build/prof-fs.img scripts/profile.py --per 100 "init=/fsbench 200 read" \
+      "init=/fsbench 100 read" servers/fs
 The cross tools are $TOOLPREFIX's, like the Makefile's (default
 riscv64-unknown-elf-).
 """
@@ -40,13 +47,17 @@ def symbols(elf):
 def profile(append, prog):
     syms = symbols(os.path.join(ROOT, "build", "kernel.elf"))
     if prog:
-        syms += symbols(os.path.join(ROOT, "build", "user", prog + ".elf"))
+        elf = prog if prog.startswith("servers/") else os.path.join("user", prog)
+        syms += symbols(os.path.join(ROOT, "build", elf + ".elf"))
     syms.sort()
     addrs = [a for a, _ in syms]
     with tempfile.TemporaryDirectory() as tmp:
         log = os.path.join(tmp, "qemu.log")
-        r = lde.boot(append, {"QEMU_EXTRA": "-icount shift=0,sleep=off -d in_asm,exec,nochain "
-                                            "-D " + log}, timeout=600)
+        env = {"QEMU_EXTRA": "-icount shift=0,sleep=off -d in_asm,exec,nochain -D " + log}
+        if os.environ.get("DISK"):
+            # A fresh image for every boot, so that both runs start alike.
+            env["DISK"] = lde.rootfs_disk(os.environ["DISK"])
+        r = lde.boot(append, env, timeout=600)
         if r.status is None:
             sys.exit("profile: the run timed out")
         size = {}      # TB start -> instructions in it

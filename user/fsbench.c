@@ -16,7 +16,8 @@
  * counted as idle meanwhile (blkbench's method); the figure is the median
  * of N, so that a timer tick inside one operation does not count.
  *
- *   fsbench [N]    (default 200)
+ *   fsbench [N [ONLY]]    (N default 200; ONLY: read, stat, create or
+ *                          exec runs that one alone, for scripts/profile.py)
  */
 #include <fcntl.h>
 #include <stdio.h>
@@ -205,10 +206,15 @@ int main(int argc, char **argv)
 		printf("BENCH-NOTE fsbench: no file system (run as init, with a rootfs disk)\n");
 		return 1;
 	}
-	bench_read();
-	bench_stat();
-	bench_create();
-	bench_exec();
+	const char *only = argc > 2 ? argv[2] : NULL;
+	if (!only || !strcmp(only, "read"))
+		bench_read();
+	if (!only || !strcmp(only, "stat"))
+		bench_stat();
+	if (!only || !strcmp(only, "create"))
+		bench_create();
+	if (!only || !strcmp(only, "exec"))
+		bench_exec();
 	sync();
 	return 0;
 }

@@ -173,6 +173,18 @@ int ext2_access(const struct ext2_stat *st, const struct ext2_cred *cred, int wa
  * past the end) or -errno (-EISDIR for a directory). */
 long ext2_read(struct ext2_fs *fs, uint32_t ino, uint64_t off, void *buf, size_t len);
 
+/* Where ext2_read_to delivers: n bytes for offset at (from the start of
+ * the read) at src, which is valid only during the call; src NULL for a
+ * hole's zeros. 0, or -errno to end the read with. */
+typedef int (*ext2_sink)(void *ctx, size_t at, const void *src, size_t n);
+
+/* ext2_read without a buffer of the caller's: the bytes go to sink a
+ * block at a time, straight from the block cache (the file server hands
+ * them to lease_write, with no copy of its own). Bytes delivered, or the
+ * -errno of ext2_read or of sink. */
+long ext2_read_to(struct ext2_fs *fs, uint32_t ino, uint64_t off, size_t len, ext2_sink sink,
+		  void *ctx);
+
 /* Write len bytes at off, growing the file. Bytes written (fewer than len
  * only if the disk filled up after some were written) or -ENOSPC, -EFBIG
  * (past the largest file), -EROFS, -EISDIR, -EIO. */

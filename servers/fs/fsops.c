@@ -146,7 +146,7 @@ void fs_close_all(struct fs_server *s)
 			fs_close(s, h);
 }
 
-long fs_read(struct fs_server *s, int h, void *buf, size_t len)
+long fs_read_to(struct fs_server *s, int h, size_t len, ext2_sink sink, void *ctx)
 {
 	struct fs_file *f = handle(s, h);
 	long n;
@@ -155,10 +155,24 @@ long fs_read(struct fs_server *s, int h, void *buf, size_t len)
 		return -EBADF;
 	if ((f->flags & FS_O_ACCMODE) == FS_O_WRONLY)
 		return -EBADF;
-	n = ext2_read(s->fs, f->ino, f->off, buf, len);
+	n = ext2_read_to(s->fs, f->ino, f->off, len, sink, ctx);
 	if (n > 0)
 		f->off += (uint64_t)n;
 	return n;
+}
+
+static int buf_sink(void *ctx, size_t at, const void *src, size_t n)
+{
+	if (src)
+		memcpy((char *)ctx + at, src, n);
+	else
+		memset((char *)ctx + at, 0, n);
+	return 0;
+}
+
+long fs_read(struct fs_server *s, int h, void *buf, size_t len)
+{
+	return fs_read_to(s, h, len, buf_sink, buf);
 }
 
 long fs_write(struct fs_server *s, int h, const void *buf, size_t len)

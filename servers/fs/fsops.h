@@ -58,6 +58,8 @@ int fs_close(struct fs_server *s, int h);
 
 /* At the handle's offset, which moves (O_APPEND: writes go to the end). */
 long fs_read(struct fs_server *s, int h, void *buf, size_t len);
+/* fs_read delivering through sink (ext2_read_to's), with no buffer. */
+long fs_read_to(struct fs_server *s, int h, size_t len, ext2_sink sink, void *ctx);
 long fs_write(struct fs_server *s, int h, const void *buf, size_t len);
 /* The new offset, or -EINVAL (negative result, bad whence). */
 int64_t fs_lseek(struct fs_server *s, int h, int64_t off, int whence);
