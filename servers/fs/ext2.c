@@ -89,6 +89,29 @@ static uint32_t get32(const uint8_t *p)
 {
 	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
 }
+/* The same, for fields of an inode: the record is aligned (cache
+ * buffers are 16-byte aligned, inode_size a power of two of at least 128,
+ * the fields at their natural offsets), so one load, not four. */
+static uint16_t get16a(const uint8_t *p)
+{
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	uint16_t v;
+	memcpy(&v, __builtin_assume_aligned(p, 2), sizeof v);
+	return v;
+#else
+	return get16(p);
+#endif
+}
+static uint32_t get32a(const uint8_t *p)
+{
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	uint32_t v;
+	memcpy(&v, __builtin_assume_aligned(p, 4), sizeof v);
+	return v;
+#else
+	return get32(p);
+#endif
+}
 static void put16(uint8_t *p, uint32_t v)
 {
 	p[0] = (uint8_t)v;
@@ -295,24 +318,24 @@ static int iget(struct ext2_fs *fs, uint32_t ino, struct inode *ip)
 	/* Every field is set below: no memset (the server's is a byte at a
 	 * time, and this runs for every request). */
 	ip->ino = ino;
-	ip->mode = get16(p + I_MODE);
-	ip->uid = get16(p + I_UID) | (uint32_t)get16(p + I_UID_HIGH) << 16;
-	ip->gid = get16(p + I_GID) | (uint32_t)get16(p + I_GID_HIGH) << 16;
-	ip->size_high = get32(p + I_SIZE_HIGH);
-	ip->size = get32(p + I_SIZE);
+	ip->mode = get16a(p + I_MODE);
+	ip->uid = get16a(p + I_UID) | (uint32_t)get16a(p + I_UID_HIGH) << 16;
+	ip->gid = get16a(p + I_GID) | (uint32_t)get16a(p + I_GID_HIGH) << 16;
+	ip->size_high = get32a(p + I_SIZE_HIGH);
+	ip->size = get32a(p + I_SIZE);
 	if (is_type(ip->mode, EXT2_S_IFREG))
 		ip->size |= (uint64_t)ip->size_high << 32;
-	ip->atime = get32(p + I_ATIME);
-	ip->ctime = get32(p + I_CTIME);
-	ip->mtime = get32(p + I_MTIME);
-	ip->dtime = get32(p + I_DTIME);
-	ip->links = get16(p + I_LINKS);
-	ip->blocks = get32(p + I_BLOCKS);
-	ip->flags = get32(p + I_FLAGS);
-	ip->generation = get32(p + I_GENERATION);
-	ip->file_acl = get32(p + I_FILE_ACL);
+	ip->atime = get32a(p + I_ATIME);
+	ip->ctime = get32a(p + I_CTIME);
+	ip->mtime = get32a(p + I_MTIME);
+	ip->dtime = get32a(p + I_DTIME);
+	ip->links = get16a(p + I_LINKS);
+	ip->blocks = get32a(p + I_BLOCKS);
+	ip->flags = get32a(p + I_FLAGS);
+	ip->generation = get32a(p + I_GENERATION);
+	ip->file_acl = get32a(p + I_FILE_ACL);
 	for (int i = 0; i < NBLOCKS; i++)
-		ip->block[i] = get32(p + I_BLOCK + 4 * i);
+		ip->block[i] = get32a(p + I_BLOCK + 4 * i);
 	bcache_put(&fs->bc, b);
 	return 0;
 }
@@ -1197,10 +1220,32 @@ static int check_name(const char *name, size_t len)
 	return 0;
 }
 
+/* ext2_lookup in the directory dp (read and checked by the caller): the
+ * entry's inode number and the inode itself. */
+static int lookup_in(struct ext2_fs *fs, struct inode *dp, const char *name, size_t len,
+		     uint32_t *ino, struct inode *ip)
+{
+	struct dloc loc;
+	int r = check_name(name, len);
+
+	if (r < 0)
+		return r;
+	r = dir_find(fs, dp, name, len, &loc);
+	if (r < 0)
+		return r;
+	r = iget_linked(fs, loc.ino, ip);
+	if (r < 0)
+		return r;
+	/* An entry whose type is not its inode's: one of them is corrupt. */
+	if ((fs->feat_incompat & INCOMPAT_FILETYPE) && loc.type != ftype_of(ip->mode))
+		return -EIO;
+	*ino = loc.ino;
+	return 0;
+}
+
 int ext2_lookup(struct ext2_fs *fs, uint32_t dir, const char *name, size_t len, uint32_t *ino)
 {
 	struct inode dp, ip;
-	struct dloc loc;
 	int r = check_name(name, len);
 
 	if (r < 0)
@@ -1210,17 +1255,7 @@ int ext2_lookup(struct ext2_fs *fs, uint32_t dir, const char *name, size_t len, 
 		return r;
 	if (!is_type(dp.mode, EXT2_S_IFDIR))
 		return -ENOTDIR;
-	r = dir_find(fs, &dp, name, len, &loc);
-	if (r < 0)
-		return r;
-	r = iget_linked(fs, loc.ino, &ip);
-	if (r < 0)
-		return r;
-	/* An entry whose type is not its inode's: one of them is corrupt. */
-	if ((fs->feat_incompat & INCOMPAT_FILETYPE) && loc.type != ftype_of(ip.mode))
-		return -EIO;
-	*ino = loc.ino;
-	return 0;
+	return lookup_in(fs, &dp, name, len, ino, &ip);
 }
 
 int ext2_access(const struct ext2_stat *st, const struct ext2_cred *cred, int want)
@@ -1318,8 +1353,12 @@ static int walk(struct ext2_fs *fs, uint32_t cwd, const char *path, size_t len, 
 	memcpy(fs->pathbuf, path, len);
 	must_dir = fs->pathbuf[len - 1] == '/';
 	cur = fs->pathbuf[0] == '/' ? EXT2_ROOT_INO : cwd;
+	/* dp is cur's inode when have_dp: the entry just looked up, read
+	 * once (iget_linked's checks include iget_used's). */
+	struct inode dp;
+	int have_dp = 0;
 	for (;;) {
-		struct inode dp, ip;
+		struct inode ip;
 		struct ext2_stat st;
 		size_t s, e;
 		uint32_t next;
@@ -1327,9 +1366,12 @@ static int walk(struct ext2_fs *fs, uint32_t cwd, const char *path, size_t len, 
 
 		while (pos < len && fs->pathbuf[pos] == '/')
 			pos++;
-		r = iget_used(fs, cur, &dp);
-		if (r < 0)
-			return r;
+		if (!have_dp) {
+			r = iget_used(fs, cur, &dp);
+			if (r < 0)
+				return r;
+			have_dp = 1;
+		}
 		if (pos == len)
 			break;
 		s = pos;
@@ -1347,10 +1389,7 @@ static int walk(struct ext2_fs *fs, uint32_t cwd, const char *path, size_t len, 
 			return r;
 		if (name_is(fs->pathbuf + s, e - s, "."))
 			continue;
-		r = ext2_lookup(fs, cur, fs->pathbuf + s, e - s, &next);
-		if (r < 0)
-			return r;
-		r = iget_linked(fs, next, &ip);
+		r = lookup_in(fs, &dp, fs->pathbuf + s, e - s, &next, &ip);
 		if (r < 0)
 			return r;
 		if (is_type(ip.mode, EXT2_S_IFLNK) && (!last || !(flags & EXT2_WALK_NOFOLLOW))) {
@@ -1371,21 +1410,17 @@ static int walk(struct ext2_fs *fs, uint32_t cwd, const char *path, size_t len, 
 			len = (size_t)n + rest;
 			memcpy(fs->pathbuf, fs->linkbuf, len);
 			pos = 0;
-			if (fs->pathbuf[0] == '/')
+			if (fs->pathbuf[0] == '/') {
 				cur = EXT2_ROOT_INO;
+				have_dp = 0;
+			}
 			continue;
 		}
 		cur = next;
+		dp = ip;
 	}
-	{
-		struct inode ip;
-		int r = iget_used(fs, cur, &ip);
-
-		if (r < 0)
-			return r;
-		if (must_dir && !is_type(ip.mode, EXT2_S_IFDIR))
-			return -ENOTDIR;
-	}
+	if (must_dir && !is_type(dp.mode, EXT2_S_IFDIR))
+		return -ENOTDIR;
 	*out = cur;
 	return 0;
 }
