@@ -681,3 +681,27 @@ def test_corrupt_images_give_eio(tmp_path):
     for name, path in sorted(mount_cases.items()):
         out, p = run(path, ["walk"], check=False)
         assert out and out[0] in ("mount: err EIO", "mount: err EINVAL"), (name, out)
+
+
+def test_dir_block_checked_again_after_a_write_as_data(tmp_path):
+    """The server checks a directory block once and trusts it while it
+    stays cached (bcache's dir_ok); on a disk where a file's block is also
+    a directory's, a write through the file (part of the block, so that it
+    is not zeroed first) must make the next lookup check the block again:
+    EIO, not a loop or a read past the block."""
+    src = tmp_path / "src"
+    (src / "dir").mkdir(parents=True)
+    (src / "small").write_bytes(b"small file\n")
+    for i in range(10):
+        (src / "dir" / ("e%02d" % i)).write_bytes(b"x")
+    img = mkfs(tmp_path / "clean", "2M", 1024, 128, src)
+    ino = {n: statline(l)["ino"] for n, l in zip(("small", "dir"),
+                                                 ok(img, ["lstat /small", "lstat /dir"]))}
+    im = Image(img)
+    im.p32(im.inode(ino["small"]) + 40, im.block(ino["dir"], 0))
+    im.p32(im.inode(ino["small"]) + 4, 1024)
+    im.save(tmp_path / "shared")
+    out, _ = run(tmp_path / "shared", ["lstat /dir/e05", "pwrite /small 0 1000 7",
+                                       "lstat /dir/e05", "ls /dir"], check=False)
+    assert out[0].startswith("ok "), out
+    assert out[2:] == ["err EIO", "err EIO"], out

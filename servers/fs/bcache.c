@@ -171,8 +171,10 @@ static int get(struct bcache *bc, uint32_t blk, int zero, struct bc_buf **out)
 	int r;
 
 	if (b) {
-		if (zero)
+		if (zero) {
 			memset(b->data, 0, bc->bsize);
+			b->dir_ok = 0;
+		}
 	} else {
 		r = victim(bc, &b);
 		if (r < 0)
@@ -188,6 +190,7 @@ static int get(struct bcache *bc, uint32_t blk, int zero, struct bc_buf **out)
 		b->blk = blk;
 		b->valid = 1;
 		b->dirty = 0;
+		b->dir_ok = 0;
 		b->next = bc->heads[hash(bc, blk)];
 		bc->heads[hash(bc, blk)] = (int32_t)(b - bc->bufs);
 	}
@@ -221,10 +224,13 @@ void bcache_dirty(struct bcache *bc, struct bc_buf *b, enum bc_class cls)
 		bc->ndirty++;
 	}
 	b->cls = (uint8_t)cls;
+	if (cls != BC_DIR)
+		b->dir_ok = 0;
 }
 
 int bcache_write_now(struct bcache *bc, struct bc_buf *b)
 {
+	b->dir_ok = 0;
 	if (!b->dirty) {
 		b->dirty = 1;
 		bc->ndirty++;

@@ -36,6 +36,11 @@ struct bc_buf {
 	uint8_t valid;	/* holds blk's contents */
 	uint8_t dirty;	/* differs from the disk */
 	uint8_t cls;	/* enum bc_class, when dirty */
+	/* The contents passed ext2's directory-block check: cleared whenever
+	 * they are read or zeroed, or changed in any class but BC_DIR (the
+	 * directory code keeps its blocks well-formed), so that a block that
+	 * is also something else on a corrupt disk is checked again. */
+	uint8_t dir_ok;
 };
 
 struct bcache {

@@ -1001,9 +1001,13 @@ static int dir_block(struct ext2_fs *fs, struct inode *dp, uint32_t lblk, struct
 	r = bcache_get(&fs->bc, pblk, b);
 	if (r < 0)
 		return r;
+	if ((*b)->dir_ok)
+		return 0; /* checked since it was last read or changed */
 	r = dir_block_ok(fs, (*b)->data);
 	if (r < 0)
 		bcache_put(&fs->bc, *b);
+	else
+		(*b)->dir_ok = 1;
 	return r;
 }
 
