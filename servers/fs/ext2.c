@@ -249,10 +249,32 @@ static uint32_t super_area(const struct ext2_fs *fs, uint32_t g)
 /* May a block pointer read from the disk name blk? It must be inside the
  * file system and not one of its metadata blocks, or a corrupt file would
  * read (or, worse, write) the bitmaps and inode tables. 0 or -EIO. */
+/* Group g's block bitmap, inode bitmap and inode table, from the one-entry
+ * memo in fs (most requests stay in one group). 0 or -EIO. */
+static int gd_locs(struct ext2_fs *fs, uint32_t g, uint32_t *bb, uint32_t *ib, uint32_t *it)
+{
+	if (!fs->gd_have || fs->gd_g != g) {
+		struct bc_buf *b;
+		uint8_t *gd;
+		int r = gd_get(fs, g, &b, &gd);
+
+		if (r < 0)
+			return r;
+		fs->gd_bb = get32(gd + GD_BLOCK_BITMAP);
+		fs->gd_ib = get32(gd + GD_INODE_BITMAP);
+		fs->gd_it = get32(gd + GD_INODE_TABLE);
+		fs->gd_g = g;
+		fs->gd_have = 1;
+		bcache_put(&fs->bc, b);
+	}
+	*bb = fs->gd_bb;
+	*ib = fs->gd_ib;
+	*it = fs->gd_it;
+	return 0;
+}
+
 static int check_blk(struct ext2_fs *fs, uint32_t blk)
 {
-	struct bc_buf *b;
-	uint8_t *gd;
 	uint32_t g, bb, ib, it;
 	int r;
 
@@ -261,13 +283,9 @@ static int check_blk(struct ext2_fs *fs, uint32_t blk)
 	g = (blk - fs->first_data_block) / fs->blocks_per_group;
 	if (blk - group_start(fs, g) < super_area(fs, g))
 		return -EIO;
-	r = gd_get(fs, g, &b, &gd);
+	r = gd_locs(fs, g, &bb, &ib, &it);
 	if (r < 0)
 		return r;
-	bb = get32(gd + GD_BLOCK_BITMAP);
-	ib = get32(gd + GD_INODE_BITMAP);
-	it = get32(gd + GD_INODE_TABLE);
-	bcache_put(&fs->bc, b);
 	if (blk == bb || blk == ib || (blk >= it && blk - it < fs->inode_table_blocks))
 		return -EIO;
 	return 0;
@@ -277,9 +295,7 @@ static int check_blk(struct ext2_fs *fs, uint32_t blk)
 
 static int inode_loc(struct ext2_fs *fs, uint32_t ino, uint32_t *blk, uint32_t *off)
 {
-	struct bc_buf *b;
-	uint8_t *gd;
-	uint32_t g, idx, it;
+	uint32_t g, idx, it, bb, ib;
 	uint64_t byte;
 	int r;
 
@@ -287,11 +303,9 @@ static int inode_loc(struct ext2_fs *fs, uint32_t ino, uint32_t *blk, uint32_t *
 		return -EIO;
 	g = (ino - 1) / fs->inodes_per_group;
 	idx = (ino - 1) % fs->inodes_per_group;
-	r = gd_get(fs, g, &b, &gd);
+	r = gd_locs(fs, g, &bb, &ib, &it);
 	if (r < 0)
 		return r;
-	it = get32(gd + GD_INODE_TABLE);
-	bcache_put(&fs->bc, b);
 	byte = (uint64_t)idx * fs->inode_size;
 	/* The table was checked at mount, but a descriptor block can be
 	 * rewritten by nothing else, so this holds; check anyway, cheaply. */

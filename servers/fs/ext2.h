@@ -116,6 +116,11 @@ struct ext2_fs {
 	int rdonly;
 	int mounted;
 	uint64_t max_size; /* largest regular file */
+	/* The last group descriptor's three locations (gd_locs): checked at
+	 * mount and never written by the server, so kept out of the cache;
+	 * gd_have says they are loaded. */
+	uint32_t gd_g, gd_bb, gd_ib, gd_it;
+	int gd_have;
 	/* The server's hooks, optional (NULL: no open files, time 0):
 	 * inode_open says whether ino is open somewhere, so that unlinking it
 	 * defers freeing it to ext2_release() at its last close. */
