@@ -5,41 +5,12 @@
  * "t_dev bench [N]" is make bench's irq_to_driver row instead (below). */
 #include "t_util.h"
 
-#define VIO_MAGIC 0x000
-#define VIO_VERSION 0x004
-#define VIO_DEVICE_ID 0x008
-#define VIO_DEV_FEATURES 0x010
-#define VIO_DEV_FEATURES_SEL 0x014
-#define VIO_DRV_FEATURES 0x020
-#define VIO_DRV_FEATURES_SEL 0x024
-#define VIO_QUEUE_SEL 0x030
-#define VIO_QUEUE_NUM_MAX 0x034
-#define VIO_QUEUE_NUM 0x038
-#define VIO_QUEUE_READY 0x044
-#define VIO_QUEUE_NOTIFY 0x050
-#define VIO_INT_STATUS 0x060
-#define VIO_INT_ACK 0x064
-#define VIO_STATUS 0x070
-#define VIO_QUEUE_DESC 0x080
-#define VIO_QUEUE_AVAIL 0x090
-#define VIO_QUEUE_USED 0x0a0
-
-#define ST_ACK 1
-#define ST_DRIVER 2
-#define ST_DRIVER_OK 4
-#define ST_FEATURES_OK 8
+#include "../servers/blk/virtio.h" /* the register offsets and status bits */
 
 #define QSIZE 4
 #define IRQ_BIT 4 /* what the interrupt signals */
 
 /* The layout of the one DMA page the driver uses. */
-struct desc {
-	uint64_t addr;
-	uint32_t len;
-	uint16_t flags, next;
-};
-#define D_NEXT 1
-#define D_WRITE 2
 #define OFF_DESC 0
 #define OFF_AVAIL 64
 #define OFF_USED 128
@@ -67,8 +38,8 @@ static int virtio_up(struct vq *q)
 		return 1;
 	memset((void *)q->page, 0, OFF_STATUS + 1);
 	q->avail_idx = 0;
-	wr(VIO_STATUS, ST_ACK);
-	wr(VIO_STATUS, ST_ACK | ST_DRIVER);
+	wr(VIO_STATUS, VIO_ST_ACK);
+	wr(VIO_STATUS, VIO_ST_ACK | VIO_ST_DRIVER);
 	wr(VIO_DEV_FEATURES_SEL, 1);
 	if (!(rd(VIO_DEV_FEATURES) & 1)) /* VIRTIO_F_VERSION_1 (bit 32) */
 		return 2;
@@ -76,8 +47,8 @@ static int virtio_up(struct vq *q)
 	wr(VIO_DRV_FEATURES, 0);
 	wr(VIO_DRV_FEATURES_SEL, 1);
 	wr(VIO_DRV_FEATURES, 1);
-	wr(VIO_STATUS, ST_ACK | ST_DRIVER | ST_FEATURES_OK);
-	if (!(rd(VIO_STATUS) & ST_FEATURES_OK))
+	wr(VIO_STATUS, VIO_ST_ACK | VIO_ST_DRIVER | VIO_ST_FEATURES_OK);
+	if (!(rd(VIO_STATUS) & VIO_ST_FEATURES_OK))
 		return 3;
 	wr(VIO_QUEUE_SEL, 0);
 	if (rd(VIO_QUEUE_NUM_MAX) < QSIZE)
@@ -91,7 +62,7 @@ static int virtio_up(struct vq *q)
 	wr(VIO_QUEUE_USED, (uint32_t)(pa + OFF_USED));
 	wr(VIO_QUEUE_USED + 4, (uint32_t)((pa + OFF_USED) >> 32));
 	wr(VIO_QUEUE_READY, 1);
-	wr(VIO_STATUS, ST_ACK | ST_DRIVER | ST_FEATURES_OK | ST_DRIVER_OK);
+	wr(VIO_STATUS, VIO_ST_ACK | VIO_ST_DRIVER | VIO_ST_FEATURES_OK | VIO_ST_DRIVER_OK);
 	return 0;
 }
 
@@ -105,10 +76,10 @@ static void virtio_submit(struct vq *q, uint64_t sector, uint64_t data, uint32_t
 	req[1] = 0;
 	*(volatile uint64_t *)(p + OFF_REQ + 8) = sector;
 	p[OFF_STATUS] = 0xff;
-	volatile struct desc *d = (volatile struct desc *)(p + OFF_DESC);
-	d[0] = (struct desc){ q->pa + OFF_REQ, 16, D_NEXT, 1 };
-	d[1] = (struct desc){ data, len, D_NEXT | D_WRITE, 2 };
-	d[2] = (struct desc){ q->pa + OFF_STATUS, 1, D_WRITE, 0 };
+	volatile struct vring_desc *d = (volatile struct vring_desc *)(p + OFF_DESC);
+	d[0] = (struct vring_desc){ q->pa + OFF_REQ, 16, VRING_DESC_F_NEXT, 1 };
+	d[1] = (struct vring_desc){ data, len, VRING_DESC_F_NEXT | VRING_DESC_F_WRITE, 2 };
+	d[2] = (struct vring_desc){ q->pa + OFF_STATUS, 1, VRING_DESC_F_WRITE, 0 };
 	volatile uint16_t *avail = (volatile uint16_t *)(p + OFF_AVAIL);
 	avail[2 + q->avail_idx % QSIZE] = 0;
 	__sync_synchronize();
