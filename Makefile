@@ -178,9 +178,16 @@ $(B)/initrd.list: FORCE
 	$(Q)printf '%s\n' $(sort $(UPROGS) $(SERVERS)) > $@.tmp
 	$(Q)if cmp -s $@.tmp $@; then rm $@.tmp; else mv $@.tmp $@; fi
 
+# Both initrds are reproducible: the same programs give the same bytes on
+# every machine (no inode numbers, times or umask in them), so that make bench's exec
+# and boot figures, which follow where each file lies and what its header
+# holds, are the same from any checkout.
 $(B)/initrd.cpio: $(UBINS) $(B)/initrd.list
 	@echo "  CPIO    $@"
-	$(Q)cd $(B)/initrd && cpio -o -H newc --quiet < ../initrd.list > ../initrd.cpio
+	$(Q)rm -rf $(B)/initrd-stage && mkdir -p $(B)/initrd-stage
+	$(Q)cd $(B)/initrd && cp -p $$(cat ../initrd.list) ../initrd-stage/
+	$(Q)chmod 755 $(B)/initrd-stage/* && touch -d @0 $(B)/initrd-stage/*
+	$(Q)cd $(B)/initrd-stage && cpio -o -H newc --quiet --reproducible < ../initrd.list > ../initrd.cpio
 
 # The test initrd adds the corrupt executables that scripts/mkbadelf.py
 # derives from a good one (exec must refuse each of them).
@@ -189,7 +196,8 @@ $(B)/initrd-test.cpio: $(UBINS) $(B)/initrd.list scripts/mkbadelf.py
 	$(Q)rm -rf $(B)/initrd-test && mkdir -p $(B)/initrd-test
 	$(Q)cp $(UBINS) $(B)/initrd-test/
 	$(Q)$(PYTHON) scripts/mkbadelf.py $(B)/initrd/hello $(B)/initrd-test
-	$(Q)cd $(B)/initrd-test && ls | LC_ALL=C sort | cpio -o -H newc --quiet > ../initrd-test.cpio
+	$(Q)chmod 755 $(B)/initrd-test/* && touch -d @0 $(B)/initrd-test/*
+	$(Q)cd $(B)/initrd-test && ls | LC_ALL=C sort | cpio -o -H newc --quiet --reproducible > ../initrd-test.cpio
 
 # ---- top-level targets ----------------------------------------------------
 .PHONY: all deps run test check-boundaries bench schedbench timeline fuzz soak qemu-gdb gdb clean help host-tests
