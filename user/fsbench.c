@@ -6,9 +6,11 @@
  *
  *   file_read_4k_cached      read() of 4 KiB of a file the cache holds
  *   stat_path                stat() of a 3-component path, cached
- *   file_create_write_close  open(O_CREAT|O_EXCL) of a new file, a 64-byte
- *                            write, close (its CLOSE is served during the
- *                            next iteration's open)
+ *   file_create_write_close  open(O_CREAT|O_EXCL) of a new file in a
+ *                            directory of 100 files, a 4 KiB write, close
+ *                            (the issue's definition; the file is unlinked
+ *                            after the measured part, so the directory
+ *                            stays at 100)
  *   fork_exec_wait_fs        fork, exec of /bin/tru (a copy of true that only
  *                            the disk has, cached), wait
  *
@@ -150,9 +152,16 @@ static void bench_stat(void)
 
 static void bench_create(void)
 {
-	static const char data[64] = "a new file's first 64 bytes";
+	static char data[4096];
+	memset(data, 'x', sizeof data);
 	mkdir("/bench", 0755);
 	char name[32];
+	for (int i = 0; i < 99; i++) { /* with the one being made: 100 files */
+		snprintf(name, sizeof name, "/bench/p%d", i);
+		int fd = open(name, O_CREAT | O_WRONLY, 0644);
+		if (fd >= 0)
+			close(fd);
+	}
 	t_start = now_ticks();
 	for (unsigned long i = 0; i < n; i++) {
 		snprintf(name, sizeof name, "/bench/f%lu", i);
@@ -163,6 +172,7 @@ static void bench_create(void)
 		op_end(i);
 		if (fd < 0 || w != sizeof data)
 			printf("BENCH-NOTE fsbench: create %s failed\n", name);
+		unlink(name);
 	}
 	report("file_create_write_close");
 }
