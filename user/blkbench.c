@@ -11,23 +11,10 @@
 #include <string.h>
 #include <unistd.h>
 #include "blk.h"
+#include "devbench.h"
 #include "lde.h"
 
 #define TIMEBASE_HZ 10000000UL /* QEMU virt; ns per tick = 100 */
-
-static inline unsigned long instret(void)
-{
-	unsigned long v;
-	__asm__ volatile("rdinstret %0" : "=r"(v));
-	return v;
-}
-
-static inline unsigned long now_ticks(void)
-{
-	unsigned long v;
-	__asm__ volatile("rdtime %0" : "=r"(v));
-	return v;
-}
 
 /* A page-aligned 4 KiB buffer: a lease that the kernel copies in one go. */
 static char *page_buffer(void)
@@ -49,19 +36,6 @@ static char *page_buffer(void)
  * informative only, the wall-clock time of sequential 1 MiB reads and
  * writes (BENCH-WALL lines: microseconds per MiB). Needs to run as init,
  * with a disk (scripts/bench.py attaches one). */
-static unsigned long idle_now(void)
-{
-	struct lde_meminfo mi;
-	meminfo(&mi);
-	return mi.idle_instret;
-}
-
-static int cmp_ul(const void *a, const void *b)
-{
-	unsigned long x = *(const unsigned long *)a, y = *(const unsigned long *)b;
-	return x < y ? -1 : x > y;
-}
-
 static void bench_blk(unsigned long n)
 {
 	int mgr = (int)lde_sys_dev_manager();

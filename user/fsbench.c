@@ -30,6 +30,7 @@
 #include <unistd.h>
 #include "blk.h"
 #include "fssvc.h"
+#include "devbench.h"
 #include "lde.h"
 
 #define TIMEBASE_HZ 10000000UL /* QEMU virt; ns per tick = 100 */
@@ -38,33 +39,6 @@
  * the host's disk timing into the count (the timer ticks while it waits),
  * and two runs of file_create_write_close differed with the default 128. */
 #define FS_BENCH_BUFS "2048"
-
-static inline unsigned long instret(void)
-{
-	unsigned long v;
-	__asm__ volatile("rdinstret %0" : "=r"(v));
-	return v;
-}
-
-static inline unsigned long now_ticks(void)
-{
-	unsigned long v;
-	__asm__ volatile("rdtime %0" : "=r"(v));
-	return v;
-}
-
-static unsigned long idle_now(void)
-{
-	struct lde_meminfo mi;
-	meminfo(&mi);
-	return mi.idle_instret;
-}
-
-static int cmp_ul(const void *a, const void *b)
-{
-	unsigned long x = *(const unsigned long *)a, y = *(const unsigned long *)b;
-	return x < y ? -1 : x > y;
-}
 
 static unsigned long *cost;
 static unsigned long n, t_start, idle0, insn0;
