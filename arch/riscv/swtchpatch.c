@@ -14,6 +14,8 @@
 extern char swtch_rec[];
 extern pagetable_t kernel_pagetable;
 
+#define OPCODE_JAL 0x6f /* the J-type jump; rd = zero, bits 7-11, stays 0 */
+
 /* `jal zero, target - at`: a J-type jump (within 1 MiB, as the kernel's
  * text is). */
 static uint32_t jump_insn(const void *at, const void *target)
@@ -22,7 +24,7 @@ static uint32_t jump_insn(const void *at, const void *target)
 	KASSERT(off >= -(1 << 20) && off < (1 << 20) && !(off & 1));
 	uint32_t imm = (uint32_t)off;
 	return ((imm >> 20) & 1) << 31 | ((imm >> 1) & 0x3ff) << 21 | ((imm >> 11) & 1) << 20 |
-	       ((imm >> 12) & 0xff) << 12 | 0x6f;
+	       ((imm >> 12) & 0xff) << 12 | OPCODE_JAL;
 }
 
 static void write_text(uint32_t *at, uint32_t insn)
