@@ -33,6 +33,7 @@ static const char *const err_text[] = {
 	[ENOSYS] = "no such system call",
 	[ENOTEMPTY] = "directory not empty",
 	[ENAMETOOLONG] = "name too long",
+	[ELOOP] = "too many symbolic links",
 	[ECONNRESET] = "server died holding the request",
 };
 

@@ -33,6 +33,7 @@
 #define ENOSYS 88
 #define ENOTEMPTY 90
 #define ENAMETOOLONG 91
+#define ELOOP 92
 #define ECONNRESET 104 /* IPC: the server holding the request died */
 
 /* A few words for error code err (negated or not), for the kernel's own

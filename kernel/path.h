@@ -9,5 +9,36 @@
  * '/': no ".", "..", empty component or trailing '/'; ".." at the root
  * stays at the root; "/" is the root. Returns its length, -ENOENT for an
  * empty path, -ENAMETOOLONG if a component is longer than LDE_NAME_LEN or
- * the result needs more than size bytes. */
+ * the result needs more than size bytes. Textual: for mount(), which
+ * names a place rather than a file. */
 long path_normalize(char *out, size_t size, const char *cwd, const char *path);
+
+/* The steps of a resolution that follows symbolic links (kernel/vfs.c,
+ * docs/files.md "Symbolic links"). A path being resolved is out[0..*len),
+ * absolute and built without the root's '/': each component preceded by
+ * '/', "" for the root (not NUL-terminated). Its first *vlen bytes are
+ * verified: directories that a server walked and found no symbolic link
+ * in (or the current directory, which was resolved so), over which ".."
+ * is textual and exact.
+ *
+ * path_append appends the components of *s, dropping "." and empty ones
+ * and resolving ".." over a verified component (at the root it stays).
+ * It stops at a ".." whose previous component is not verified, as the
+ * kernel cannot know that component's parent before the server says
+ * whether it is a symlink: 1, with *s at that "..". 0 at the end of *s;
+ * -ENAMETOOLONG for a component over LDE_NAME_LEN or a path over size
+ * bytes (the NUL included). *vlen PATH_ALL_VERIFIED: every ".." is
+ * textual. */
+#define PATH_ALL_VERIFIED ((size_t)-1)
+long path_append(char *out, size_t size, size_t *len, size_t *vlen, const char **s);
+
+/* The server found that out[0..end) names a symbolic link (end on a
+ * component's end, beyond the root), whose target is buf[0..n). Makes buf
+ * (size bytes, NUL-terminated) what is left to resolve: the target, then
+ * out[end..*len) and, if rest is not empty, '/' and rest; and cuts out
+ * back to where the target starts from: the link's directory (verified:
+ * the server walked it) or, for an absolute target, the root. 0,
+ * -ENOENT for an empty target (as Linux), -ENAMETOOLONG if it does not
+ * fit, -EIO for an end that is not a component's. */
+long path_splice(char *buf, size_t size, size_t n, const char *out, size_t *len, size_t *vlen,
+		 size_t end, const char *rest);

@@ -60,7 +60,7 @@ enum {
 	LDE_FS_WRITE,	 /* w0 handle, w1 offset, w2 length | LDE_FS_APPEND; L0 buffer (read)
 			  * -> w0 bytes, w1 the offset written at (the end, for append) */
 	LDE_FS_FSTAT,	 /* w0 handle; L0 struct lde_stat (write) */
-	LDE_FS_STAT,	 /* L0 path, L1 struct lde_stat (write) */
+	LDE_FS_STAT,	 /* w1 LDE_FS_NOFOLLOW or 0; L0 path, L1 struct lde_stat (write) */
 	LDE_FS_TRUNCATE, /* w0 handle, w1 length */
 	LDE_FS_MKDIR,	 /* w1 mode; L0 path */
 	LDE_FS_RMDIR,	 /* L0 path */
@@ -77,9 +77,26 @@ enum {
 	LDE_FS_STATFS,	 /* L0 struct lde_statfs (write) */
 	LDE_FS_ACCESS,	 /* w1 mode (LDE_R_OK...); L0 path */
 	LDE_FS_CLOSE,	 /* w0 handle; no answer */
+	LDE_FS_SYMLINK,	 /* L0 the new link's path, L1 its target (any bytes but NUL) */
+	LDE_FS_READLINK, /* w2 buffer length; L0 path, L1 buffer (write) -> w0 bytes of the
+			  * target put there, cut to the buffer, no NUL */
 	LDE_FS_NLABELS
 };
 #define LDE_FS_APPEND (1ULL << 63) /* WRITE's w2: write at the end of the file */
+#define LDE_FS_NOFOLLOW 1	   /* STAT's w1: a symlink at the end is the answer (lstat) */
+
+/* Symbolic links are followed by the kernel, never by a server (a server
+ * knows neither the other mounts nor where it is mounted itself). A
+ * server that meets a symlink it would have to follow, in any component
+ * of a path or in the last one (unless the operation works on the name
+ * itself: lstat, READLINK, UNLINK, RMDIR, RENAME, LINK's first path,
+ * SYMLINK's, MKDIR's, OPEN with O_NOFOLLOW or O_CREAT|O_EXCL), answers
+ * LDE_FS_LINKED instead: w0 the length of the part of the path that names
+ * the symlink (it ends where the link's name does), w1 which path (0, or
+ * 1 for lease 1). The kernel reads the target with READLINK, splices it
+ * into the path and resolves it again, maybe on another mount. */
+#define LDE_FS_LINKED 4096 /* an answer's label: not an errno */
+#define LDE_SYMLOOP_MAX 40 /* symlinks one resolution follows; one more is ELOOP */
 
 /* open flags: picolibc's values, so that its <fcntl.h> and fopen work as
  * they are (user/lib checks them). */
@@ -94,9 +111,11 @@ enum {
 #define LDE_O_NONBLOCK 0x4000
 #define LDE_O_CLOEXEC 0x40000
 #define LDE_O_DIRECTORY 0x200000
+#define LDE_O_NOFOLLOW 0x100000 /* a symlink at the end is ELOOP */
 /* What the kernel passes to a server in OPEN's flags. */
-#define LDE_O_SERVER_MASK \
-	(LDE_O_ACCMODE | LDE_O_CREAT | LDE_O_TRUNC | LDE_O_APPEND | LDE_O_EXCL | LDE_O_DIRECTORY)
+#define LDE_O_SERVER_MASK                                                                          \
+	(LDE_O_ACCMODE | LDE_O_CREAT | LDE_O_TRUNC | LDE_O_APPEND | LDE_O_EXCL | LDE_O_DIRECTORY | \
+	 LDE_O_NOFOLLOW)
 /* Every flag open() accepts. */
 #define LDE_O_VALID (LDE_O_SERVER_MASK | LDE_O_NONBLOCK | LDE_O_CLOEXEC)
 

@@ -30,13 +30,23 @@ static struct mount mounts[NMOUNT];
  * for the server's whole life (uapi_fs.h). */
 static uint64_t handle_count;
 
-/* A path resolved for a call: the absolute normalized path in a page of its
- * own, its mount, and the part the server sees. */
+/* What fs_call returns for an LDE_FS_LINKED answer: positive, no errno. */
+#define VFS_LINKED 1
+
+/* A path resolved for a call (docs/files.md, "Symbolic links"): the
+ * absolute normalized path in a page of its own, its mount, and the part
+ * the server sees; len and vlen are path.h's state while it is built. A
+ * server's LDE_FS_LINKED answer leaves hit and which here. */
 struct vpath {
 	char *page;
 	struct mount *m;
 	const char *rel;
 	size_t rel_len;
+	size_t len, vlen;
+	uint64_t hit, which;
+	int links;    /* symlinks followed so far */
+	bool slash;   /* the path given ended in '/': lstat follows, as Linux */
+	bool root_ok; /* "/" with nothing mounted is fine (chdir) */
 };
 
 static const char *cwd_of(const struct proc *p) { return p->cwd ? p->cwd : "/"; }
@@ -63,8 +73,9 @@ static struct mount *mount_of(const char *abs, const char **rel)
 	return best;
 }
 
-/* The user's path at upath made absolute and normal, into a new page.
- * Returns the page (the caller puts it) or NULL with *err. */
+/* The user's path at upath made absolute and normal, textually, into a
+ * new page (mount). Returns the page (the caller puts it) or NULL with
+ * *err. */
 static char *normalize_user(uint64_t upath, long *err)
 {
 	char *in = palloc(), *out = in ? palloc() : NULL;
@@ -86,25 +97,10 @@ static char *normalize_user(uint64_t upath, long *err)
 	return out;
 }
 
-static long resolve(uint64_t upath, struct vpath *vp)
-{
-	long err;
-	vp->page = normalize_user(upath, &err);
-	if (!vp->page)
-		return err;
-	vp->m = mount_of(vp->page, &vp->rel);
-	if (!vp->m) {
-		page_put(vp->page);
-		return -ENOENT;
-	}
-	vp->rel_len = strlen(vp->rel);
-	return 0;
-}
-
 /* One request to the server behind ep: w[3] gets the caller's
- * credentials, w[] the answer's words. 0, the server's error, or the
- * call's: a server that died or can never answer is -EIO. *received
- * says whether a live server got the request (ipc_kcall). */
+ * credentials, w[] the answer's words. 0, the server's error, VFS_LINKED,
+ * or the call's: a server that died or can never answer is -EIO.
+ * *received says whether a live server got the request (ipc_kcall). */
 static long fs_call(struct endpoint *ep, uint64_t badge, int label, uint64_t w[4],
 		    const struct ipc_klease *l, int nleases, bool *received)
 {
@@ -122,7 +118,20 @@ static long fs_call(struct endpoint *ep, uint64_t badge, int label, uint64_t w[4
 	if (r < 0)
 		return r;
 	uint32_t e = LDE_MSG_LABEL(r);
-	return !e ? 0 : e < 4096 ? -(long)e : -EIO;
+	return !e ? 0 : e < 4096 ? -(long)e : e == LDE_FS_LINKED ? VFS_LINKED : -EIO;
+}
+
+/* A request on vp's mount; a LDE_FS_LINKED answer is kept in vp. */
+static long vp_call(struct vpath *vp, int label, uint64_t w[4], const struct ipc_klease *l,
+		    int nleases)
+{
+	struct file *mf = vp->m->ep;
+	long err = fs_call(mf->ep, mf->badge, label, w, l, nleases, NULL);
+	if (err == VFS_LINKED) {
+		vp->hit = w[0];
+		vp->which = w[1];
+	}
+	return err;
 }
 
 /* A request on vp's path (lease 0), with w1, w2 and one more lease. */
@@ -136,9 +145,144 @@ static long path_call(struct vpath *vp, int label, uint64_t w1, uint64_t w2,
 		if (extra->flags == IPC_KLEASE_KERNEL_R) /* a second path */
 			w[0] = LDE_FS_LENS(vp->rel_len, extra->len);
 	}
-	struct file *mf = vp->m->ep;
-	return fs_call(mf->ep, mf->badge, label, w, l, extra ? 2 : 1, NULL);
+	return vp_call(vp, label, w, l, extra ? 2 : 1);
 }
+
+/* vp's path is built: terminate it and find its mount. */
+static long vp_finish(struct vpath *vp)
+{
+	size_t end = vp->len;
+	if (!end)
+		vp->page[end++] = '/';
+	vp->page[end] = 0;
+	vp->m = mount_of(vp->page, &vp->rel);
+	if (!vp->m)
+		return vp->root_ok && !vp->len ? 0 : -ENOENT;
+	vp->rel_len = (size_t)(vp->page + end - vp->rel);
+	return 0;
+}
+
+/* The server found a symlink, the first vp->hit bytes of vp->rel: read its
+ * target and make it, with what follows it in the path and then *s, the
+ * input left to resolve (*inpage, a page, replaces the one it had). A link
+ * that is gone by the time it is read is looked up again. */
+static long vp_follow(struct vpath *vp, char **inpage, const char **s)
+{
+	if (++vp->links > LDE_SYMLOOP_MAX)
+		return -ELOOP;
+	if (!vp->hit || vp->hit > vp->rel_len)
+		return -EIO;
+	char *buf = palloc();
+	if (!buf)
+		return -ENOMEM;
+	uint64_t w[4] = { vp->hit, 0, LDE_FS_PATH_MAX, 0 };
+	struct ipc_klease l[2] = { { (uint64_t)vp->rel, vp->hit, IPC_KLEASE_KERNEL_R },
+				   { (uint64_t)buf, LDE_FS_PATH_MAX, IPC_KLEASE_KERNEL_W } };
+	struct file *mf = vp->m->ep;
+	long err = fs_call(mf->ep, mf->badge, LDE_FS_READLINK, w, l, 2, NULL);
+	if (err == VFS_LINKED || err == -EINVAL || err == -ENOENT) {
+		page_put(buf); /* changed meanwhile: the next call sees what it is now */
+		return 0;
+	}
+	if (!err && w[0] > LDE_FS_PATH_MAX)
+		err = -EIO;
+	if (!err)
+		err = path_splice(buf, LDE_FS_PATH_MAX, w[0], vp->page, &vp->len, &vp->vlen,
+				  (size_t)(vp->rel - vp->page) + vp->hit, *s);
+	if (err) {
+		page_put(buf);
+		return err;
+	}
+	if (*inpage)
+		page_put(*inpage);
+	*inpage = buf;
+	*s = buf;
+	return 0;
+}
+
+/* Append s to vp's path (see path_append); when a ".." needs it, ask the
+ * server whether the path so far is a directory, following the symlinks
+ * it has. inpage (the page s is in, or NULL) is put. */
+static long vp_walk(struct vpath *vp, char *inpage, const char *s)
+{
+	long err;
+	while ((err = path_append(vp->page, LDE_FS_PATH_MAX, &vp->len, &vp->vlen, &s)) == 1) {
+		err = vp_finish(vp);
+		if (err)
+			break;
+		if (!vp->m) {
+			err = -ENOENT; /* path_append never stops at the root */
+			break;
+		}
+		struct lde_stat st = { 0 }; /* a server that writes nothing leaves zeroes */
+		struct ipc_klease l = { (uint64_t)&st, sizeof st, IPC_KLEASE_KERNEL_W };
+		err = path_call(vp, LDE_FS_STAT, 0, 0, &l);
+		if (err == VFS_LINKED)
+			err = vp->which ? -EIO : vp_follow(vp, &inpage, &s);
+		else if (!err && (st.mode & LDE_S_IFMT) != LDE_S_IFDIR)
+			err = -ENOTDIR;
+		else if (!err)
+			vp->vlen = vp->len;
+		if (err)
+			break;
+	}
+	if (inpage)
+		page_put(inpage);
+	return err ? err : vp_finish(vp);
+}
+
+/* The call on vp was answered LDE_FS_LINKED for the path hit of it: follow
+ * the link and resolve what it makes again. */
+static long vp_relink(struct vpath *vp, uint64_t hit)
+{
+	char *in = NULL;
+	const char *s = "";
+	vp->hit = hit;
+	long err = vp_follow(vp, &in, &s);
+	return err ? err : vp_walk(vp, in, s);
+}
+
+/* Resolve s (in inpage, which is put, or a kernel string) from the
+ * current directory: vp's page (the caller puts it) or -errno. */
+static long resolve_from(struct vpath *vp, char *inpage, const char *s)
+{
+	vp->page = *s ? palloc() : NULL;
+	if (!vp->page) {
+		if (inpage)
+			page_put(inpage);
+		return *s ? -ENOMEM : -ENOENT;
+	}
+	vp->len = 0;
+	vp->vlen = PATH_ALL_VERIFIED;
+	vp->links = 0;
+	if (*s != '/') {
+		/* The current directory was resolved by chdir: verified. */
+		const char *cwd = cwd_of(current);
+		path_append(vp->page, LDE_FS_PATH_MAX, &vp->len, &vp->vlen, &cwd);
+	}
+	vp->vlen = vp->len;
+	long err = vp_walk(vp, inpage, s);
+	if (err)
+		page_put(vp->page);
+	return err;
+}
+
+static long resolve_opt(uint64_t upath, struct vpath *vp, bool root_ok)
+{
+	vp->root_ok = root_ok;
+	char *in = palloc();
+	if (!in)
+		return -ENOMEM;
+	long n = copyinstr(&current->mm, in, upath, LDE_FS_PATH_MAX);
+	if (n < 0) {
+		page_put(in);
+		return n;
+	}
+	vp->slash = n > 1 && in[n - 1] == '/';
+	return resolve_from(vp, in, in);
+}
+
+static long resolve(uint64_t upath, struct vpath *vp) { return resolve_opt(upath, vp, false); }
 
 /* A request on open file f: w[0] is its handle. */
 static long file_call(struct file *f, int label, uint64_t w[4], const struct ipc_klease *l,
@@ -165,7 +309,7 @@ int vfs_mount_count(void)
 }
 
 /* Open vp's file on its server (flags checked, mode with the umask
- * applied): a new FILE_REMOTE in *out, or -errno. vp's page is put. */
+ * applied): a new FILE_REMOTE in *out, or -errno, or VFS_LINKED. */
 static long remote_open(struct vpath *vp, int flags, uint64_t mode, struct file **out,
 			uint32_t *fmode)
 {
@@ -187,12 +331,15 @@ static long remote_open(struct vpath *vp, int flags, uint64_t mode, struct file 
 	struct ipc_klease l = { (uint64_t)vp->rel, vp->rel_len, IPC_KLEASE_KERNEL_R };
 	bool received;
 	long err = fs_call(f->ep, f->badge, LDE_FS_OPEN, w, &l, 1, &received);
-	page_put(vp->page);
+	if (err == VFS_LINKED) {
+		vp->hit = w[0];
+		vp->which = w[1];
+	}
 	*fmode = (uint32_t)w[0];
 	if (!err && (flags & LDE_O_DIRECTORY) && (*fmode & LDE_S_IFMT) != LDE_S_IFDIR)
 		err = -ENOTDIR; /* the server should have said so */
 	else if (err && received && err != -EINTR)
-		received = false; /* the server refused: it holds nothing to close */
+		received = false; /* the server refused (or met a symlink): it holds nothing */
 	if (err && received) {
 		/* It holds the handle, or may (the caller was killed while the
 		 * server worked on the open): tell it. */
@@ -226,8 +373,11 @@ long sys_open(uintptr_t upath, int flags, int mode)
 		return err;
 	struct file *f;
 	uint32_t fmode;
-	err = remote_open(&vp, flags, (uint64_t)mode & 07777 & ~(uint64_t)current->umask, &f,
-			  &fmode);
+	while ((err = remote_open(&vp, flags, (uint64_t)mode & 07777 & ~(uint64_t)current->umask,
+				  &f, &fmode)) == VFS_LINKED &&
+	       !(err = vp.which ? -EIO : vp_relink(&vp, vp.hit)))
+		;
+	page_put(vp.page);
 	if (err)
 		return err;
 	fd = fd_alloc_from(f, 0);
@@ -240,19 +390,16 @@ long sys_open(uintptr_t upath, int flags, int mode)
 int vfs_exec_open(const char *path, struct file **out, uint64_t *size)
 {
 	struct vpath vp;
-	vp.page = palloc();
-	if (!vp.page)
-		return -ENOMEM;
-	long n = path_normalize(vp.page, LDE_FS_PATH_MAX, cwd_of(current), path);
-	vp.m = n < 0 ? NULL : mount_of(vp.page, &vp.rel);
-	if (!vp.m) {
-		page_put(vp.page);
-		return n < 0 ? (int)n : -ENOENT;
-	}
-	vp.rel_len = strlen(vp.rel);
+	vp.root_ok = false;
+	long err = resolve_from(&vp, NULL, path);
+	if (err)
+		return (int)err;
 	struct file *f;
 	uint32_t fmode;
-	long err = remote_open(&vp, LDE_O_RDONLY, 0, &f, &fmode);
+	while ((err = remote_open(&vp, LDE_O_RDONLY, 0, &f, &fmode)) == VFS_LINKED &&
+	       !(err = vp.which ? -EIO : vp_relink(&vp, vp.hit)))
+		;
+	page_put(vp.page);
 	if (err)
 		return (int)err;
 	/* A program is a regular file that someone may execute. */
@@ -376,18 +523,27 @@ long sys_fstat(long fd, uintptr_t ubuf)
 	return copyout(&current->mm, ubuf, &st, sizeof st);
 }
 
-long sys_stat(uintptr_t upath, uintptr_t ubuf)
+/* A path call answered LDE_FS_LINKED about its own path: follow it. */
+static long relink(struct vpath *vp) { return vp->which ? -EIO : vp_relink(vp, vp->hit); }
+
+static long stat_path(uintptr_t upath, uintptr_t ubuf, bool follow)
 {
 	struct vpath vp;
 	long err = resolve(upath, &vp);
 	if (err)
 		return err;
 	struct ipc_klease l = { ubuf, sizeof(struct lde_stat), LDE_LEASE_WRITE };
-	err = path_call(&vp, LDE_FS_STAT, 0, 0, &l);
+	uint64_t nofollow = follow || vp.slash ? 0 : LDE_FS_NOFOLLOW;
+	while ((err = path_call(&vp, LDE_FS_STAT, nofollow, 0, &l)) == VFS_LINKED &&
+	       !(err = relink(&vp)))
+		;
 	uint32_t dev = (uint32_t)(vp.m - mounts);
 	page_put(vp.page);
 	return err ? err : copyout(&current->mm, ubuf + offsetof(struct lde_stat, dev), &dev, 4);
 }
+
+long sys_stat(uintptr_t upath, uintptr_t ubuf) { return stat_path(upath, ubuf, true); }
+long sys_lstat(uintptr_t upath, uintptr_t ubuf) { return stat_path(upath, ubuf, false); }
 
 long sys_getdents(long fd, uintptr_t ubuf, size_t len)
 {
@@ -413,7 +569,10 @@ static long simple_path_call(uintptr_t upath, int label, uint64_t w1, uint64_t w
 	if (err)
 		return err;
 	/* A mount's root cannot go away while mounted. */
-	err = not_root && !vp.rel_len ? -EBUSY : path_call(&vp, label, w1, w2, NULL);
+	while ((err = not_root && !vp.rel_len ? -EBUSY : path_call(&vp, label, w1, w2, NULL)) ==
+		       VFS_LINKED &&
+	       !(err = relink(&vp)))
+		;
 	page_put(vp.page);
 	return err;
 }
@@ -456,13 +615,21 @@ static long two_path_call(uintptr_t uold, uintptr_t unew, int label)
 		page_put(a.page);
 		return err;
 	}
-	if (a.m != b.m)
-		err = -EXDEV;
-	else if (!a.rel_len || !b.rel_len)
-		err = -EBUSY;
-	else {
-		struct ipc_klease l = { (uint64_t)b.rel, b.rel_len, IPC_KLEASE_KERNEL_R };
-		err = path_call(&a, label, 0, 0, &l);
+	for (;;) {
+		if (a.m != b.m) {
+			err = -EXDEV;
+		} else if (!a.rel_len || !b.rel_len) {
+			err = -EBUSY;
+		} else {
+			struct ipc_klease l = { (uint64_t)b.rel, b.rel_len, IPC_KLEASE_KERNEL_R };
+			err = path_call(&a, label, 0, 0, &l);
+		}
+		if (err != VFS_LINKED)
+			break;
+		/* The symlink is in one of the paths' directories. */
+		err = a.which > 1 ? -EIO : vp_relink(a.which ? &b : &a, a.hit);
+		if (err)
+			break;
 	}
 	page_put(a.page);
 	page_put(b.page);
@@ -475,27 +642,23 @@ long sys_rename(uintptr_t uold, uintptr_t unew) { return two_path_call(uold, une
 long sys_chdir(uintptr_t upath)
 {
 	struct vpath vp;
-	long err;
-	vp.page = normalize_user(upath, &err);
-	if (!vp.page)
+	/* The root is a directory even with nothing mounted. */
+	long err = resolve_opt(upath, &vp, true);
+	if (err)
 		return err;
-	err = 0;
-	vp.m = mount_of(vp.page, &vp.rel);
-	if (vp.m) {
-		vp.rel_len = strlen(vp.rel);
-		struct lde_stat st = { 0 }; /* a server that writes nothing leaves zeroes */
-		struct ipc_klease l = { (uint64_t)&st, sizeof st, IPC_KLEASE_KERNEL_W };
-		err = path_call(&vp, LDE_FS_STAT, 0, 0, &l);
-		if (!err && (st.mode & LDE_S_IFMT) != LDE_S_IFDIR)
-			err = -ENOTDIR;
-	} else if (strcmp(vp.page, "/")) {
-		err = -ENOENT; /* the root is a directory even with nothing mounted */
-	}
+	struct lde_stat st = { 0 }; /* a server that writes nothing leaves zeroes */
+	struct ipc_klease l = { (uint64_t)&st, sizeof st, IPC_KLEASE_KERNEL_W };
+	while (vp.m && (err = path_call(&vp, LDE_FS_STAT, 0, 0, &l)) == VFS_LINKED &&
+	       !(err = relink(&vp)))
+		;
+	if (!err && vp.m && (st.mode & LDE_S_IFMT) != LDE_S_IFDIR)
+		err = -ENOTDIR;
 	if (err) {
 		page_put(vp.page);
 		return err;
 	}
-	/* The page holding the normalized path becomes the directory. */
+	/* The page holding the resolved path becomes the directory: every
+	 * symlink in it followed, so ".." from it is textual. */
 	if (current->cwd)
 		page_put(current->cwd);
 	current->cwd = vp.page;
@@ -571,7 +734,14 @@ long sys_statfs(uintptr_t upath, uintptr_t ubuf)
 	long err = resolve(upath, &vp);
 	if (err)
 		return err;
+	/* The mount is the one the path's last symlink leads to. */
+	struct lde_stat st;
+	struct ipc_klease sl = { (uint64_t)&st, sizeof st, IPC_KLEASE_KERNEL_W };
+	while ((err = path_call(&vp, LDE_FS_STAT, 0, 0, &sl)) == VFS_LINKED && !(err = relink(&vp)))
+		;
 	page_put(vp.page);
+	if (err)
+		return err;
 	struct file *mf = vp.m->ep;
 	uint64_t w[4] = { 0 };
 	struct ipc_klease l = { ubuf, sizeof(struct lde_statfs), LDE_LEASE_WRITE };
@@ -626,4 +796,50 @@ long sys_mount(uintptr_t upath, long fd)
 	if (old)
 		file_put(old);
 	return 0;
+}
+
+long sys_symlink(uintptr_t utarget, uintptr_t upath)
+{
+	/* The target is kept as it is given: it is resolved when followed. */
+	char *t = palloc();
+	if (!t)
+		return -ENOMEM;
+	long n = copyinstr(&current->mm, t, utarget, LDE_FS_PATH_MAX);
+	if (n == 0)
+		n = -ENOENT;
+	struct vpath vp;
+	long err = n < 0 ? n : resolve(upath, &vp);
+	if (err) {
+		page_put(t);
+		return err;
+	}
+	struct ipc_klease l = { (uint64_t)t, (size_t)n, IPC_KLEASE_KERNEL_R };
+	while ((err = !vp.rel_len ? -EEXIST : path_call(&vp, LDE_FS_SYMLINK, 0, 0, &l)) ==
+		       VFS_LINKED &&
+	       !(err = relink(&vp)))
+		;
+	page_put(vp.page);
+	page_put(t);
+	return err;
+}
+
+long sys_readlink(uintptr_t upath, uintptr_t ubuf, size_t size)
+{
+	if (size == 0 || size > INT32_MAX)
+		return -EINVAL;
+	struct vpath vp;
+	long err = resolve(upath, &vp);
+	if (err)
+		return err;
+	uint64_t w[4];
+	do {
+		w[0] = vp.rel_len, w[1] = 0, w[2] = size;
+		struct ipc_klease l[2] = { { (uint64_t)vp.rel, vp.rel_len, IPC_KLEASE_KERNEL_R },
+					   { ubuf, size, LDE_LEASE_WRITE } };
+		err = vp_call(&vp, LDE_FS_READLINK, w, l, 2);
+	} while (err == VFS_LINKED && !(err = relink(&vp)));
+	page_put(vp.page);
+	if (err)
+		return err;
+	return w[0] > size ? -EIO : (long)w[0];
 }

@@ -1,7 +1,8 @@
 /* du [-s] [path...]: the space (KiB, from each file's 512-byte blocks)
  * taken by each path ("." by default) and everything under it; each
  * directory is shown on the way, or with -s only the totals. A file with
- * several links is counted at each. */
+ * several links is counted at each. Symbolic links are not followed
+ * (each counts its own blocks), so a link cannot lead du in circles. */
 #include "cmd.h"
 #include "dirent.h"
 #include "uapi.h"
@@ -17,7 +18,7 @@ static int sflag, status;
 static unsigned long long walk(const char *path, int top)
 {
 	struct stat st;
-	if (stat(path, &st) < 0) {
+	if (lstat(path, &st) < 0) {
 		status = cmd_error("du", path);
 		return 0;
 	}

@@ -1,6 +1,8 @@
 /* ls [-la] [path...]: the entries of each directory (sorted, without the
  * names that start with '.' unless -a), or the file itself; -l adds the
- * mode, links, owner and group numbers and size. With nothing mounted at
+ * mode, links, owner and group numbers and size, and shows a symbolic
+ * link as itself, "name -> target" (without -l, a link to a directory
+ * given as an argument lists the directory). With nothing mounted at
  * "/", "/" lists the programs and files of the initrd, as before files. */
 #include "cmd.h"
 #include "dirent.h"
@@ -23,14 +25,17 @@ static void mode_string(mode_t m, char s[11])
 	s[10] = 0;
 }
 
-static void show(const char *name, const struct stat *st)
+/* name's line; path is where the file is (for a symlink's target). */
+static void show(const char *name, const char *path, const struct stat *st)
 {
 	if (lflag) {
-		char m[11];
+		char m[11], target[LDE_FS_PATH_MAX];
 		mode_string(st->st_mode, m);
-		printf("%s %3lu %4lu %4lu %8lld %s\n", m, (unsigned long)st->st_nlink,
+		ssize_t n = S_ISLNK(st->st_mode) ? readlink(path, target, sizeof target - 1) : -1;
+		target[n < 0 ? 0 : n] = 0;
+		printf("%s %3lu %4lu %4lu %8lld %s%s%s\n", m, (unsigned long)st->st_nlink,
 		       (unsigned long)st->st_uid, (unsigned long)st->st_gid, (long long)st->st_size,
-		       name);
+		       name, n < 0 ? "" : " -> ", target);
 	} else {
 		printf("%s\n", name);
 	}
@@ -91,11 +96,11 @@ static int list_dir(const char *path)
 		char full[LDE_FS_PATH_MAX];
 		struct stat st;
 		if (!lflag)
-			show(names[i], NULL);
-		else if (cmd_join(full, sizeof full, path, names[i]) < 0 || stat(full, &st) < 0)
+			show(names[i], NULL, NULL);
+		else if (cmd_join(full, sizeof full, path, names[i]) < 0 || lstat(full, &st) < 0)
 			status = cmd_error("ls", names[i]);
 		else
-			show(names[i], &st);
+			show(names[i], full, &st);
 		free(names[i]);
 	}
 	free(names);
@@ -116,7 +121,7 @@ int main(int argc, char **argv)
 	for (int i = cmd_optind; i < argc || (npaths == 0 && i == cmd_optind); i++) {
 		const char *path = npaths ? argv[i] : ".";
 		struct stat st;
-		if (stat(path, &st) < 0) {
+		if ((lflag ? lstat(path, &st) : stat(path, &st)) < 0) {
 			if (errno == ENOENT && unmounted_root(path))
 				status |= list_initrd();
 			else
@@ -124,7 +129,7 @@ int main(int argc, char **argv)
 			continue;
 		}
 		if (!S_ISDIR(st.st_mode)) {
-			show(path, &st);
+			show(path, path, &st);
 			continue;
 		}
 		if (npaths > 1)

@@ -9,7 +9,8 @@
  * Every process is root in lde today, so modes and owners are recorded and
  * reported but not enforced. A directory's READDIR cookie is an index into
  * its entries ("." and ".." first): removing an entry while a listing is
- * under way may make the listing skip one. */
+ * under way may make the listing skip one. It has no symbolic links:
+ * SYMLINK is EPERM (as Linux answers on a file system without them). */
 #include "lde.h"
 #include <errno.h>
 #include <stdbool.h>
@@ -507,6 +508,12 @@ static long serve(struct lde_msg *m)
 	case LDE_FS_CHOWN:
 	case LDE_FS_UTIMES:
 	case LDE_FS_ACCESS: return do_attr(m, (int)label);
+	case LDE_FS_SYMLINK: return -EPERM; /* ramfs keeps no symbolic links */
+	case LDE_FS_READLINK: {
+		long n = read_path(m, 0, LDE_FS_LEN0(m->w[0]), path_buf);
+		int ino = n < 0 ? (int)n : walk(path_buf, (size_t)n, NULL, NULL, NULL);
+		return ino < 0 ? ino : -EINVAL; /* not a symlink: nothing is */
+	}
 	case LDE_FS_FSTAT:
 	case LDE_FS_TRUNCATE:
 	case LDE_FS_FSYNC: {

@@ -1,6 +1,7 @@
 /* rm [-rf] path...: remove each file; -r removes directories with all
  * they hold; -f is quiet about paths that do not exist (and about having
- * none). */
+ * none). A symbolic link is removed itself, never what it leads to, even
+ * with -r. */
 #include "cmd.h"
 #include "dirent.h"
 #include "uapi.h"
@@ -60,7 +61,7 @@ static int remove_tree(const char *dir)
 static int remove_path(const char *path)
 {
 	struct stat st;
-	if (stat(path, &st) < 0)
+	if (lstat(path, &st) < 0)
 		return fflag && errno == ENOENT ? 0 : cmd_error("rm", path);
 	if (S_ISDIR(st.st_mode)) {
 		if (rflag)

@@ -1,5 +1,7 @@
-/* stat path...: everything stat() says of each file. */
+/* stat path...: everything stat() says of each file; a symbolic link is
+ * described itself (lstat), with its target, as GNU stat does. */
 #include "cmd.h"
+#include "uapi.h"
 #include <stdio.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -21,11 +23,18 @@ int main(int argc, char **argv)
 	int status = 0;
 	for (int i = cmd_optind; i < argc; i++) {
 		struct stat st;
-		if (stat(argv[i], &st) < 0) {
+		if (lstat(argv[i], &st) < 0) {
 			status = cmd_error("stat", argv[i]);
 			continue;
 		}
-		printf("  File: %s\n", argv[i]);
+		char target[LDE_FS_PATH_MAX];
+		ssize_t n = S_ISLNK(st.st_mode) ? readlink(argv[i], target, sizeof target - 1) : -1;
+		if (n >= 0) {
+			target[n] = 0;
+			printf("  File: %s -> %s\n", argv[i], target);
+		} else {
+			printf("  File: %s\n", argv[i]);
+		}
 		printf("  Size: %lld  Blocks: %lld  IO Block: %ld  %s\n", (long long)st.st_size,
 		       (long long)st.st_blocks, (long)st.st_blksize, type_name(st.st_mode));
 		printf("Device: %lu  Inode: %lu  Links: %lu\n", (unsigned long)st.st_dev,

@@ -1337,7 +1337,7 @@ long ext2_readlink(struct ext2_fs *fs, uint32_t ino, char *buf, size_t size)
 		struct bc_buf *b;
 		uint32_t pblk;
 
-		if (ip.size > fs->bsize)
+		if (ip.size >= fs->bsize) /* e2fsck wants a NUL after it in the block */
 			return -EIO;
 		r = bmap(fs, &ip, 0, 0, &pblk, NULL);
 		if (r < 0)
@@ -1414,6 +1414,12 @@ static int walk(struct ext2_fs *fs, uint32_t cwd, const char *path, size_t len, 
 			long n;
 			size_t rest = len - pos;
 
+			if (fs->report_links) {
+				/* Nothing was spliced: offsets are the caller's. */
+				fs->link_path = path;
+				fs->link_end = e;
+				return -EXT2_ELINKED;
+			}
 			if (++links > EXT2_SYMLOOP_MAX)
 				return -ELOOP;
 			n = ext2_readlink(fs, next, fs->linkbuf, EXT2_PATH_MAX);
@@ -1831,7 +1837,7 @@ int ext2_symlink(struct ext2_fs *fs, uint32_t dir, const char *name, size_t len,
 
 	if (tlen == 0)
 		return -ENOENT;
-	if (tlen > EXT2_PATH_MAX || tlen > fs->bsize)
+	if (tlen > EXT2_PATH_MAX || tlen >= fs->bsize)
 		return -ENAMETOOLONG;
 	r = prepare_dir(fs, dir, name, len, &dp);
 	if (r < 0)
@@ -2368,6 +2374,7 @@ int ext2_mount(struct ext2_fs *fs, const struct blockdev *dev, void *cache_mem, 
 	if (fs->feat_incompat & ~INCOMPAT_KNOWN)
 		return -EINVAL;
 	fs->rdonly = (flags & EXT2_MOUNT_RDONLY) || (fs->feat_ro_compat & ~RO_COMPAT_KNOWN);
+	fs->report_links = (flags & EXT2_MOUNT_REPORT_LINKS) != 0;
 	fs->blocks_count = get32(sb + SB_BLOCKS_COUNT);
 	fs->inodes_count = get32(sb + SB_INODES_COUNT);
 	fs->first_data_block = get32(sb + SB_FIRST_DATA_BLOCK);

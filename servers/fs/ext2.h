@@ -63,6 +63,12 @@
 
 /* ext2_mount() flags. */
 #define EXT2_MOUNT_RDONLY 1u
+/* Path walks follow no symlink: the caller does (the lde kernel, which
+ * knows the mounts). Where a walk would follow one, it fails with
+ * -EXT2_ELINKED and says where: fs->link_path (the path the caller gave)
+ * and fs->link_end (the length of its part that names the link). */
+#define EXT2_MOUNT_REPORT_LINKS 2u
+#define EXT2_ELINKED 4096 /* not an errno: see EXT2_MOUNT_REPORT_LINKS */
 
 /* ext2_walk() flags. */
 #define EXT2_WALK_NOFOLLOW 1u /* do not follow a symlink in the last component */
@@ -115,6 +121,9 @@ struct ext2_fs {
 	uint32_t generation;
 	int rdonly;
 	int mounted;
+	int report_links; /* EXT2_MOUNT_REPORT_LINKS */
+	const char *link_path;
+	size_t link_end;
 	uint64_t max_size; /* largest regular file */
 	/* The last group descriptor's three locations (gd_locs): checked at
 	 * mount and never written by the server, so kept out of the cache;
@@ -205,12 +214,14 @@ int ext2_create(struct ext2_fs *fs, uint32_t dir, const char *name, size_t len, 
 		uint32_t uid, uint32_t gid, uint32_t *ino);
 int ext2_mkdir(struct ext2_fs *fs, uint32_t dir, const char *name, size_t len, uint32_t mode,
 	       uint32_t uid, uint32_t gid, uint32_t *ino);
-/* A symlink to target (1..EXT2_PATH_MAX bytes, no NUL): in the inode if
- * shorter than 60 bytes (a fast symlink), else in a block. */
+/* A symlink to target (no NUL): in the inode if shorter than 60 bytes (a
+ * fast symlink), else in a block, as e2fsprogs has them: -ENOENT if empty,
+ * -ENAMETOOLONG if it does not fit a block with a NUL after it. */
 int ext2_symlink(struct ext2_fs *fs, uint32_t dir, const char *name, size_t len, const char *target,
 		 uint32_t uid, uint32_t gid, uint32_t *ino);
 /* The target into buf (not NUL-terminated): its length, or -EINVAL if ino
- * is not a symlink, -ENAMETOOLONG if buf is too small. */
+ * is not a symlink, -ENAMETOOLONG if buf is too small, -EIO if it is
+ * corrupt (empty, holding a NUL, longer than where it is kept). */
 long ext2_readlink(struct ext2_fs *fs, uint32_t ino, char *buf, size_t size);
 
 /* Remove a name of a non-directory (-EISDIR for a directory). When its

@@ -125,6 +125,8 @@ static uint32_t fs_flags(uint64_t f)
 		r |= FS_O_APPEND;
 	if (f & LDE_O_DIRECTORY)
 		r |= FS_O_DIRECTORY;
+	if (f & LDE_O_NOFOLLOW)
+		r |= FS_O_NOFOLLOW;
 	return r;
 }
 
@@ -305,8 +307,20 @@ static long do_path(struct lde_msg *m, uint32_t label)
 	switch (label) {
 	case LDE_FS_STAT: {
 		struct ext2_stat st;
-		r = fs_stat(&srv, &c, EXT2_ROOT_INO, path_buf, 0, &st);
+		r = fs_stat(&srv, &c, EXT2_ROOT_INO, path_buf, (m->w[1] & LDE_FS_NOFOLLOW) != 0,
+			    &st);
 		return r < 0 ? r : put_stat(m, 1, &st);
+	}
+	case LDE_FS_READLINK: {
+		long n = fs_readlink(&srv, &c, EXT2_ROOT_INO, path_buf, path2_buf, EXT2_PATH_MAX);
+		if (n < 0)
+			return n;
+		if ((uint64_t)n > m->w[2])
+			n = (long)m->w[2]; /* readlink cuts the target to the buffer */
+		if (lease_write(m->token, 1, 0, path2_buf, (size_t)n) < 0)
+			return -errno;
+		m->w[0] = (uint64_t)n;
+		return 0;
 	}
 	case LDE_FS_MKDIR:
 		return fs_mkdir(&srv, &c, EXT2_ROOT_INO, path_buf, (uint32_t)(m->w[1] & 07777));
@@ -321,6 +335,18 @@ static long do_path(struct lde_msg *m, uint32_t label)
 		return fs_utimes(&srv, &c, EXT2_ROOT_INO, path_buf, (uint32_t)m->w[1],
 				 (uint32_t)m->w[2]);
 	case LDE_FS_ACCESS: return fs_access(&srv, &c, EXT2_ROOT_INO, path_buf, (int)(m->w[1] & 7));
+	}
+	if (label == LDE_FS_SYMLINK) {
+		/* The target is kept as it is, not a path from the root. */
+		uint32_t n = LDE_FS_LEN1(m->w[0]);
+		if (n >= LDE_FS_PATH_MAX)
+			return -ENAMETOOLONG;
+		if (lease_read(m->token, 1, 0, path2_buf, n) != (long)n)
+			return -EIO;
+		path2_buf[n] = 0;
+		if (strlen(path2_buf) != n)
+			return -EINVAL; /* a NUL in it: the kernel never sends one */
+		return fs_symlink(&srv, &c, EXT2_ROOT_INO, path2_buf, path_buf);
 	}
 	r = read_path(m, 1, LDE_FS_LEN1(m->w[0]), path2_buf);
 	if (r < 0)
@@ -365,7 +391,9 @@ static long serve(struct lde_msg *m)
 	case LDE_FS_CHMOD:
 	case LDE_FS_CHOWN:
 	case LDE_FS_UTIMES:
-	case LDE_FS_ACCESS: return do_path(m, label);
+	case LDE_FS_ACCESS:
+	case LDE_FS_SYMLINK:
+	case LDE_FS_READLINK: return do_path(m, label);
 	case LDE_FS_FSTAT:
 	case LDE_FS_TRUNCATE:
 	case LDE_FS_FSYNC: {
@@ -435,7 +463,7 @@ int main(int argc, char **argv)
 		r = -ENOMEM;
 	if (r == 0) {
 		dev.nsectors = disk.capacity;
-		r = ext2_mount(&fs, &dev, cache, cache_bytes, 0);
+		r = ext2_mount(&fs, &dev, cache, cache_bytes, EXT2_MOUNT_REPORT_LINKS);
 	}
 	if (r < 0) {
 		printf("fs: no ext2 file system to mount on the disk (%s): / is not mounted\n",
@@ -481,6 +509,13 @@ int main(int argc, char **argv)
 		if (LDE_MSG_CAP(m.info) >= 0)
 			close(LDE_MSG_CAP(m.info)); /* nobody sends us descriptors */
 		long err = serve(&m);
+		if (err == -EXT2_ELINKED) {
+			/* A symlink for the kernel to follow (uapi_fs.h): where, in the
+			 * path it sent (ours has a '/' before it). */
+			m.w[1] = fs.link_path == path2_buf;
+			m.w[0] = fs.link_end - 1;
+			err = -LDE_FS_LINKED;
+		}
 		m.info = LDE_MSG_INFO((uint32_t)-err, 0, -1);
 		rr = ipc_reply_recv(ep, &m);
 	}

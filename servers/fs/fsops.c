@@ -78,8 +78,11 @@ int fs_open(struct fs_server *s, const struct ext2_cred *c, uint32_t cwd, const 
 		;
 	if (h == FS_MAX_OPEN)
 		return -ENFILE;
-	r = ext2_walk(s->fs, cwd, path, (flags & FS_O_NOFOLLOW) ? EXT2_WALK_NOFOLLOW : 0, c, &ino);
-	if (r == 0 && (flags & FS_O_CREAT) && (flags & FS_O_EXCL))
+	/* O_CREAT|O_EXCL never follows a symlink at the end: it exists. */
+	int excl = (flags & FS_O_CREAT) && (flags & FS_O_EXCL);
+	r = ext2_walk(s->fs, cwd, path, (flags & FS_O_NOFOLLOW) || excl ? EXT2_WALK_NOFOLLOW : 0, c,
+		      &ino);
+	if (r == 0 && excl)
 		return -EEXIST;
 	if (r == -ENOENT && (flags & FS_O_CREAT)) {
 		const char *name;

@@ -16,10 +16,10 @@ _Static_assert(O_RDONLY == LDE_O_RDONLY && O_WRONLY == LDE_O_WRONLY && O_RDWR ==
 		       O_CREAT == LDE_O_CREAT && O_TRUNC == LDE_O_TRUNC &&
 		       O_APPEND == LDE_O_APPEND && O_EXCL == LDE_O_EXCL &&
 		       O_NONBLOCK == LDE_O_NONBLOCK && O_CLOEXEC == LDE_O_CLOEXEC &&
-		       O_DIRECTORY == LDE_O_DIRECTORY,
+		       O_DIRECTORY == LDE_O_DIRECTORY && O_NOFOLLOW == LDE_O_NOFOLLOW,
 	       "picolibc's open flags are the kernel's");
 _Static_assert(S_IFMT == LDE_S_IFMT && S_IFDIR == LDE_S_IFDIR && S_IFREG == LDE_S_IFREG &&
-		       S_IFCHR == LDE_S_IFCHR && S_IFIFO == LDE_S_IFIFO,
+		       S_IFCHR == LDE_S_IFCHR && S_IFIFO == LDE_S_IFIFO && S_IFLNK == LDE_S_IFLNK,
 	       "picolibc's file types are the kernel's");
 _Static_assert(F_DUPFD == LDE_F_DUPFD && F_GETFD == LDE_F_GETFD && F_SETFD == LDE_F_SETFD &&
 		       F_GETFL == LDE_F_GETFL && F_SETFL == LDE_F_SETFL &&
@@ -89,8 +89,24 @@ int stat(const char *restrict path, struct stat *restrict st)
 	return (int)check(r);
 }
 
-/* No symbolic links: lstat is stat. */
-int lstat(const char *restrict path, struct stat *restrict st) { return stat(path, st); }
+int lstat(const char *restrict path, struct stat *restrict st)
+{
+	struct lde_stat l;
+	long r = lde_sys_lstat(path, &l);
+	if (r >= 0)
+		to_stat(&l, st);
+	return (int)check(r);
+}
+
+int symlink(const char *target, const char *path)
+{
+	return (int)check(lde_sys_symlink(target, path));
+}
+
+ssize_t readlink(const char *restrict path, char *restrict buf, size_t size)
+{
+	return (ssize_t)check(lde_sys_readlink(path, buf, size));
+}
 
 int isatty(int fd)
 {
