@@ -2,43 +2,6 @@
 #include "errno.h"
 #include "uapi_fs.h"
 
-long path_append(char *out, size_t size, size_t *len, size_t *vlen, const char **sp)
-{
-	const char *s = *sp;
-	while (*s) {
-		while (*s == '/')
-			s++;
-		size_t n = 0;
-		while (s[n] && s[n] != '/')
-			n++;
-		if (n == 0)
-			break;
-		if (n > LDE_NAME_LEN)
-			return -ENAMETOOLONG;
-		if (n == 2 && s[0] == '.' && s[1] == '.') {
-			if (*len > *vlen) {
-				*sp = s; /* the component before is not known to be a directory */
-				return 1;
-			}
-			while (*len > 0 && out[*len - 1] != '/')
-				(*len)--;
-			if (*len > 0)
-				(*len)--; /* the '/' before the dropped component */
-			if (*vlen != PATH_ALL_VERIFIED)
-				*vlen = *len;
-		} else if (!(n == 1 && s[0] == '.')) {
-			if (*len + 1 + n + 1 > size)
-				return -ENAMETOOLONG;
-			out[(*len)++] = '/';
-			for (size_t i = 0; i < n; i++)
-				out[(*len)++] = s[i];
-		}
-		s += n;
-	}
-	*sp = s;
-	return 0;
-}
-
 long path_normalize(char *out, size_t size, const char *cwd, const char *path)
 {
 	if (!*path)

@@ -3,6 +3,8 @@
  * relative to its mount. Pure string work, host-tested (tests/host). */
 #pragma once
 #include <stddef.h>
+#include "errno.h"
+#include "uapi_fs.h"
 
 /* Write into out (size bytes) the absolute, normalized form of path, taken
  * relative to cwd (itself absolute and normalized) unless it starts with
@@ -30,7 +32,53 @@ long path_normalize(char *out, size_t size, const char *cwd, const char *path);
  * bytes (the NUL included). *vlen PATH_ALL_VERIFIED: every ".." is
  * textual. */
 #define PATH_ALL_VERIFIED ((size_t)-1)
-long path_append(char *out, size_t size, size_t *len, size_t *vlen, const char **s);
+/* Inline: it is on every path call's way, and its callers keep len and
+ * vlen in registers. */
+static inline long path_append(char *out, size_t size, size_t *lenp, size_t *vlenp, const char **sp)
+{
+	/* Locals, not the pointers: out's stores may alias them. */
+	const char *s = *sp;
+	size_t len = *lenp, vlen = *vlenp;
+	long r = 0;
+	while (*s) {
+		while (*s == '/')
+			s++;
+		size_t n = 0;
+		while (s[n] && s[n] != '/')
+			n++;
+		if (n == 0)
+			break;
+		if (n > LDE_NAME_LEN) {
+			r = -ENAMETOOLONG;
+			break;
+		}
+		if (n == 2 && s[0] == '.' && s[1] == '.') {
+			if (len > vlen) {
+				r = 1; /* the component before is not known to be a directory */
+				break;
+			}
+			while (len > 0 && out[len - 1] != '/')
+				len--;
+			if (len > 0)
+				len--; /* the '/' before the dropped component */
+			if (vlen != PATH_ALL_VERIFIED)
+				vlen = len;
+		} else if (!(n == 1 && s[0] == '.')) {
+			if (len + 1 + n + 1 > size) {
+				r = -ENAMETOOLONG;
+				break;
+			}
+			out[len++] = '/';
+			for (size_t i = 0; i < n; i++)
+				out[len++] = s[i];
+		}
+		s += n;
+	}
+	*sp = s;
+	*lenp = len;
+	*vlenp = vlen;
+	return r;
+}
 
 /* The server found that out[0..end) names a symbolic link (end on a
  * component's end, beyond the root), whose target is buf[0..n). Makes buf

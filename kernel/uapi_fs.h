@@ -60,7 +60,7 @@ enum {
 	LDE_FS_WRITE,	 /* w0 handle, w1 offset, w2 length | LDE_FS_APPEND; L0 buffer (read)
 			  * -> w0 bytes, w1 the offset written at (the end, for append) */
 	LDE_FS_FSTAT,	 /* w0 handle; L0 struct lde_stat (write) */
-	LDE_FS_STAT,	 /* w1 LDE_FS_NOFOLLOW or 0; L0 path, L1 struct lde_stat (write) */
+	LDE_FS_STAT,	 /* L0 path, L1 struct lde_stat (write) */
 	LDE_FS_TRUNCATE, /* w0 handle, w1 length */
 	LDE_FS_MKDIR,	 /* w1 mode; L0 path */
 	LDE_FS_RMDIR,	 /* L0 path */
@@ -80,16 +80,16 @@ enum {
 	LDE_FS_SYMLINK,	 /* L0 the new link's path, L1 its target (any bytes but NUL) */
 	LDE_FS_READLINK, /* w2 buffer length; L0 path, L1 buffer (write) -> w0 bytes of the
 			  * target put there, cut to the buffer, no NUL */
+	LDE_FS_LSTAT,	 /* as STAT, but a symlink at the end is the answer */
 	LDE_FS_NLABELS
 };
 #define LDE_FS_APPEND (1ULL << 63) /* WRITE's w2: write at the end of the file */
-#define LDE_FS_NOFOLLOW 1	   /* STAT's w1: a symlink at the end is the answer (lstat) */
 
 /* Symbolic links are followed by the kernel, never by a server (a server
  * knows neither the other mounts nor where it is mounted itself). A
  * server that meets a symlink it would have to follow, in any component
  * of a path or in the last one (unless the operation works on the name
- * itself: lstat, READLINK, UNLINK, RMDIR, RENAME, LINK's first path,
+ * itself: LSTAT, READLINK, UNLINK, RMDIR, RENAME, LINK's first path,
  * SYMLINK's, MKDIR's, OPEN with O_NOFOLLOW or O_CREAT|O_EXCL), answers
  * LDE_FS_LINKED instead: w0 the length of the part of the path that names
  * the symlink (it ends where the link's name does), w1 which path (0, or

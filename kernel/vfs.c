@@ -203,7 +203,8 @@ static long vp_follow(struct vpath *vp, char **inpage, const char **s)
 /* Append s to vp's path (see path_append); when a ".." needs it, ask the
  * server whether the path so far is a directory, following the symlinks
  * it has. inpage (the page s is in, or NULL) is put. */
-static long vp_walk(struct vpath *vp, char *inpage, const char *s)
+static inline __attribute__((always_inline)) long vp_walk(struct vpath *vp, char *inpage,
+							  const char *s)
 {
 	long err;
 	while ((err = path_append(vp->page, LDE_FS_PATH_MAX, &vp->len, &vp->vlen, &s)) == 1) {
@@ -533,9 +534,8 @@ static long stat_path(uintptr_t upath, uintptr_t ubuf, bool follow)
 	if (err)
 		return err;
 	struct ipc_klease l = { ubuf, sizeof(struct lde_stat), LDE_LEASE_WRITE };
-	uint64_t nofollow = follow || vp.slash ? 0 : LDE_FS_NOFOLLOW;
-	while ((err = path_call(&vp, LDE_FS_STAT, nofollow, 0, &l)) == VFS_LINKED &&
-	       !(err = relink(&vp)))
+	int label = follow || vp.slash ? LDE_FS_STAT : LDE_FS_LSTAT;
+	while ((err = path_call(&vp, label, 0, 0, &l)) == VFS_LINKED && !(err = relink(&vp)))
 		;
 	uint32_t dev = (uint32_t)(vp.m - mounts);
 	page_put(vp.page);

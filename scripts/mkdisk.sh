@@ -2,7 +2,7 @@
 # mkdisk.sh IMG SIZE_MB [BINDIR]: lde's disk, an ext2 image made by mke2fs
 # from the repository's rootfs/ directory, with the programs of BINDIR
 # (default build/initrd) in /bin, /home/user owned by user 1000, /tmp
-# for everyone and /notes, a symbolic link to usr/share/notes
+# for everyone and /usr/share/data/notes, a symbolic link to ../notes
 # (docs/files.md, "The disk"). Owners are set explicitly:
 # mke2fs -d copies the owners of the files that whoever builds owns.
 set -e
@@ -19,7 +19,7 @@ mkdir -p "$d/bin" "$d/home/user" "$d/tmp"
 cp "$bin"/* "$d/bin/"
 chmod 755 "$d"/bin/* "$d/bin" "$d/home/user" "$d/etc"
 chmod 1777 "$d/tmp"
-ln -s usr/share/notes "$d/notes"
+ln -s ../notes "$d/usr/share/data/notes"
 rm -f "$img.tmp"
 truncate -s "${mb}M" "$img.tmp"
 "$MKE2FS" -q -F -t ext2 -b 1024 -I 128 -O ^dir_index,^ext_attr,^resize_inode \

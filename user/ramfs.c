@@ -480,7 +480,8 @@ static long do_attr(struct lde_msg *m, int label)
 	case LDE_FS_CHOWN: nd->uid = (uint32_t)m->w[1], nd->gid = (uint32_t)m->w[2]; break;
 	case LDE_FS_UTIMES: nd->atime = m->w[1], nd->mtime = m->w[2]; break;
 	case LDE_FS_ACCESS: return 0;
-	case LDE_FS_STAT: {
+	case LDE_FS_STAT:
+	case LDE_FS_LSTAT: { /* no symlinks: the same */
 		struct lde_stat st;
 		fill_stat(ino, &st);
 		return lease_write(m->token, 1, 0, &st, sizeof st) < 0 ? -errno : 0;
@@ -504,6 +505,7 @@ static long serve(struct lde_msg *m)
 	case LDE_FS_LINK: return do_link(m, false);
 	case LDE_FS_RENAME: return do_link(m, true);
 	case LDE_FS_STAT:
+	case LDE_FS_LSTAT:
 	case LDE_FS_CHMOD:
 	case LDE_FS_CHOWN:
 	case LDE_FS_UTIMES:

@@ -121,9 +121,6 @@ struct ext2_fs {
 	uint32_t generation;
 	int rdonly;
 	int mounted;
-	int report_links; /* EXT2_MOUNT_REPORT_LINKS */
-	const char *link_path;
-	size_t link_end;
 	uint64_t max_size; /* largest regular file */
 	/* The last group descriptor's three locations (gd_locs): checked at
 	 * mount and never written by the server, so kept out of the cache;
@@ -139,6 +136,10 @@ struct ext2_fs {
 	/* Scratch for path walks (a symlink's target spliced into the path). */
 	char pathbuf[EXT2_PATH_MAX + 1];
 	char linkbuf[EXT2_PATH_MAX + 1];
+	/* EXT2_MOUNT_REPORT_LINKS (last: the hot fields keep short offsets). */
+	int report_links;
+	const char *link_path;
+	size_t link_end;
 };
 
 /* Mount the file system on dev, with a block cache in cache_mem (use

@@ -112,22 +112,29 @@ static long put_stat(const struct lde_msg *m, int idx, const struct ext2_stat *e
 	return lease_write(m->token, idx, 0, &st, sizeof st) < 0 ? -errno : 0;
 }
 
+_Static_assert(FS_O_ACCMODE == LDE_O_ACCMODE && FS_O_CREAT == LDE_O_CREAT &&
+		       FS_O_EXCL == LDE_O_EXCL && FS_O_TRUNC == LDE_O_TRUNC &&
+		       FS_O_APPEND == LDE_O_APPEND && FS_O_DIRECTORY == LDE_O_DIRECTORY &&
+		       FS_O_NOFOLLOW == LDE_O_NOFOLLOW,
+	       "fsops's open flags are the protocol's");
+
+/* OPEN's flags as fsops takes them: the same values. */
 static uint32_t fs_flags(uint64_t f)
 {
-	uint32_t r = (uint32_t)(f & LDE_O_ACCMODE); /* the same three values */
-	if (f & LDE_O_CREAT)
-		r |= FS_O_CREAT;
-	if (f & LDE_O_EXCL)
-		r |= FS_O_EXCL;
-	if (f & LDE_O_TRUNC)
-		r |= FS_O_TRUNC;
-	if (f & LDE_O_APPEND)
-		r |= FS_O_APPEND;
-	if (f & LDE_O_DIRECTORY)
-		r |= FS_O_DIRECTORY;
-	if (f & LDE_O_NOFOLLOW)
-		r |= FS_O_NOFOLLOW;
-	return r;
+	return (uint32_t)f & (FS_O_ACCMODE | FS_O_CREAT | FS_O_EXCL | FS_O_TRUNC | FS_O_APPEND |
+			      FS_O_DIRECTORY | FS_O_NOFOLLOW);
+}
+
+/* What to answer for r, an engine's result on a path: a symlink met is
+ * for the kernel to follow (uapi_fs.h), LDE_FS_LINKED with where it is in
+ * the path the kernel sent (ours has a '/' before it). */
+static __attribute__((noinline, cold)) long linked(struct lde_msg *m, long r)
+{
+	if (r != -EXT2_ELINKED)
+		return r;
+	m->w[1] = fs.link_path == path2_buf;
+	m->w[0] = fs.link_end - 1;
+	return -LDE_FS_LINKED;
 }
 
 static long do_open(struct lde_msg *m)
@@ -142,7 +149,7 @@ static long do_open(struct lde_msg *m)
 	int h = fs_open(&srv, &c, EXT2_ROOT_INO, path_buf, fs_flags((uint32_t)m->w[1]),
 			(uint32_t)(m->w[2] & 07777));
 	if (h < 0)
-		return h;
+		return linked(m, h);
 	struct ext2_stat st;
 	r = fs_fstat(&srv, h, &st);
 	if (r < 0) {
@@ -307,20 +314,8 @@ static long do_path(struct lde_msg *m, uint32_t label)
 	switch (label) {
 	case LDE_FS_STAT: {
 		struct ext2_stat st;
-		r = fs_stat(&srv, &c, EXT2_ROOT_INO, path_buf, (m->w[1] & LDE_FS_NOFOLLOW) != 0,
-			    &st);
+		r = fs_stat(&srv, &c, EXT2_ROOT_INO, path_buf, 0, &st);
 		return r < 0 ? r : put_stat(m, 1, &st);
-	}
-	case LDE_FS_READLINK: {
-		long n = fs_readlink(&srv, &c, EXT2_ROOT_INO, path_buf, path2_buf, EXT2_PATH_MAX);
-		if (n < 0)
-			return n;
-		if ((uint64_t)n > m->w[2])
-			n = (long)m->w[2]; /* readlink cuts the target to the buffer */
-		if (lease_write(m->token, 1, 0, path2_buf, (size_t)n) < 0)
-			return -errno;
-		m->w[0] = (uint64_t)n;
-		return 0;
 	}
 	case LDE_FS_MKDIR:
 		return fs_mkdir(&srv, &c, EXT2_ROOT_INO, path_buf, (uint32_t)(m->w[1] & 07777));
@@ -336,24 +331,50 @@ static long do_path(struct lde_msg *m, uint32_t label)
 				 (uint32_t)m->w[2]);
 	case LDE_FS_ACCESS: return fs_access(&srv, &c, EXT2_ROOT_INO, path_buf, (int)(m->w[1] & 7));
 	}
-	if (label == LDE_FS_SYMLINK) {
-		/* The target is kept as it is, not a path from the root. */
-		uint32_t n = LDE_FS_LEN1(m->w[0]);
-		if (n >= LDE_FS_PATH_MAX)
-			return -ENAMETOOLONG;
-		if (lease_read(m->token, 1, 0, path2_buf, n) != (long)n)
-			return -EIO;
-		path2_buf[n] = 0;
-		if (strlen(path2_buf) != n)
-			return -EINVAL; /* a NUL in it: the kernel never sends one */
-		return fs_symlink(&srv, &c, EXT2_ROOT_INO, path2_buf, path_buf);
-	}
 	r = read_path(m, 1, LDE_FS_LEN1(m->w[0]), path2_buf);
 	if (r < 0)
 		return r;
 	if (label == LDE_FS_LINK)
 		return fs_link(&srv, &c, EXT2_ROOT_INO, path_buf, path2_buf);
 	return fs_rename(&srv, &c, EXT2_ROOT_INO, path_buf, path2_buf);
+}
+
+/* SYMLINK, READLINK and LSTAT, or -ENOSYS for a label nobody knows (apart
+ * from serve's switch: more cases there reorder its tests for the rest). */
+static __attribute__((noinline)) long do_symlink(struct lde_msg *m, uint32_t label)
+{
+	if (label != LDE_FS_SYMLINK && label != LDE_FS_READLINK && label != LDE_FS_LSTAT)
+		return -ENOSYS;
+	struct ext2_cred c = cred_of(m);
+	int r = read_path(m, 0, LDE_FS_LEN0(m->w[0]), path_buf);
+	if (r < 0)
+		return r;
+	if (label == LDE_FS_LSTAT) {
+		struct ext2_stat st;
+		r = fs_stat(&srv, &c, EXT2_ROOT_INO, path_buf, 1, &st);
+		return r < 0 ? linked(m, r) : put_stat(m, 1, &st);
+	}
+	if (label == LDE_FS_READLINK) {
+		long n = fs_readlink(&srv, &c, EXT2_ROOT_INO, path_buf, path2_buf, EXT2_PATH_MAX);
+		if (n < 0)
+			return linked(m, n);
+		if ((uint64_t)n > m->w[2])
+			n = (long)m->w[2]; /* readlink cuts the target to the buffer */
+		if (lease_write(m->token, 1, 0, path2_buf, (size_t)n) < 0)
+			return -errno;
+		m->w[0] = (uint64_t)n;
+		return 0;
+	}
+	/* The target is kept as it is, not a path from the root. */
+	uint32_t n = LDE_FS_LEN1(m->w[0]);
+	if (n >= LDE_FS_PATH_MAX)
+		return -ENAMETOOLONG;
+	if (lease_read(m->token, 1, 0, path2_buf, n) != (long)n)
+		return -EIO;
+	path2_buf[n] = 0;
+	if (strlen(path2_buf) != n)
+		return -EINVAL; /* a NUL in it: the kernel never sends one */
+	return linked(m, fs_symlink(&srv, &c, EXT2_ROOT_INO, path2_buf, path_buf));
 }
 
 static long do_statfs(struct lde_msg *m)
@@ -391,9 +412,10 @@ static long serve(struct lde_msg *m)
 	case LDE_FS_CHMOD:
 	case LDE_FS_CHOWN:
 	case LDE_FS_UTIMES:
-	case LDE_FS_ACCESS:
-	case LDE_FS_SYMLINK:
-	case LDE_FS_READLINK: return do_path(m, label);
+	case LDE_FS_ACCESS: {
+		long r = do_path(m, label);
+		return r == -EXT2_ELINKED ? linked(m, r) : r;
+	}
 	case LDE_FS_FSTAT:
 	case LDE_FS_TRUNCATE:
 	case LDE_FS_FSYNC: {
@@ -410,7 +432,7 @@ static long serve(struct lde_msg *m)
 	}
 	case LDE_FS_SYNC: return ext2_sync(&fs);
 	case LDE_FS_STATFS: return do_statfs(m);
-	default: return -ENOSYS;
+	default: return do_symlink(m, label); /* SYMLINK, READLINK, LSTAT or ENOSYS */
 	}
 }
 
@@ -509,13 +531,6 @@ int main(int argc, char **argv)
 		if (LDE_MSG_CAP(m.info) >= 0)
 			close(LDE_MSG_CAP(m.info)); /* nobody sends us descriptors */
 		long err = serve(&m);
-		if (err == -EXT2_ELINKED) {
-			/* A symlink for the kernel to follow (uapi_fs.h): where, in the
-			 * path it sent (ours has a '/' before it). */
-			m.w[1] = fs.link_path == path2_buf;
-			m.w[0] = fs.link_end - 1;
-			err = -LDE_FS_LINKED;
-		}
 		m.info = LDE_MSG_INFO((uint32_t)-err, 0, -1);
 		rr = ipc_reply_recv(ep, &m);
 	}

@@ -78,11 +78,11 @@ int fs_open(struct fs_server *s, const struct ext2_cred *c, uint32_t cwd, const 
 		;
 	if (h == FS_MAX_OPEN)
 		return -ENFILE;
-	/* O_CREAT|O_EXCL never follows a symlink at the end: it exists. */
-	int excl = (flags & FS_O_CREAT) && (flags & FS_O_EXCL);
-	r = ext2_walk(s->fs, cwd, path, (flags & FS_O_NOFOLLOW) || excl ? EXT2_WALK_NOFOLLOW : 0, c,
-		      &ino);
-	if (r == 0 && excl)
+	/* O_CREAT|O_EXCL does not follow a symlink at the end: it exists (O_EXCL
+	 * alone, which POSIX leaves undefined, does not either). */
+	r = ext2_walk(s->fs, cwd, path,
+		      (flags & (FS_O_NOFOLLOW | FS_O_EXCL)) ? EXT2_WALK_NOFOLLOW : 0, c, &ino);
+	if (r == 0 && (flags & FS_O_CREAT) && (flags & FS_O_EXCL))
 		return -EEXIST;
 	if (r == -ENOENT && (flags & FS_O_CREAT)) {
 		const char *name;

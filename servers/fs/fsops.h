@@ -17,17 +17,18 @@
 
 #define FS_MAX_OPEN 256
 
-/* Open flags (the server's own values; the C library maps its own). */
+/* Open flags: the values of lde's protocol (kernel/uapi_fs.h's LDE_O_*,
+ * picolibc's), so that the server passes them on as they come. */
 #define FS_O_RDONLY 0x0
 #define FS_O_WRONLY 0x1
 #define FS_O_RDWR 0x2
 #define FS_O_ACCMODE 0x3
-#define FS_O_CREAT 0x10
-#define FS_O_EXCL 0x20
-#define FS_O_TRUNC 0x40
-#define FS_O_APPEND 0x80
-#define FS_O_DIRECTORY 0x100
-#define FS_O_NOFOLLOW 0x200
+#define FS_O_CREAT 0x40
+#define FS_O_EXCL 0x800
+#define FS_O_TRUNC 0x200
+#define FS_O_APPEND 0x400
+#define FS_O_DIRECTORY 0x200000
+#define FS_O_NOFOLLOW 0x100000
 
 #define FS_SEEK_SET 0
 #define FS_SEEK_CUR 1

@@ -42,7 +42,7 @@ TESTS = [
     {"name": "symlink",
      "append": "init=/t_symlink",
      "disk": "rootfs",
-     "expect": [r"symlink: the image's /notes leads to /usr/share/notes",
+     "expect": [r"symlink: the image's /usr/share/data/notes leads to /usr/share/notes",
                 r"symlink: relative, absolute, chained; stat and lstat; O_NOFOLLOW",
                 r"symlink: dangling \(ENOENT, O_CREAT makes the target\), loops and chains "
                 r"\(ELOOP after 40\)",
