@@ -247,6 +247,67 @@ TEST(open_table_is_bounded)
 	CHECK_INT(fs_open_count(&srv), 0);
 }
 
+/* Mounted for the lde kernel (EXT2_MOUNT_REPORT_LINKS), every walk stops
+ * at a symlink it would follow and says where; the operations on the
+ * name itself still see the link. */
+TEST(symlinks_reported)
+{
+	struct ext2_stat st;
+	char t[1100];
+	int h;
+
+	if (fs.mounted)
+		CHECK_INT(ext2_unmount(&fs), 0);
+	CHECK_INT(ext2_mount(&fs, &dev, cache, sizeof(cache), EXT2_MOUNT_REPORT_LINKS), 0);
+	fs_init(&srv, &fs);
+	CHECK_INT(fs_mkdir(&srv, &alice, EXT2_ROOT_INO, "/pub/sd", 0755), 0);
+	h = fs_open(&srv, &alice, EXT2_ROOT_INO, "/pub/sd/file", FS_O_WRONLY | FS_O_CREAT, 0644);
+	CHECK(h >= 0);
+	fs_close(&srv, h);
+	CHECK_INT(fs_symlink(&srv, &alice, EXT2_ROOT_INO, "sd", "/pub/dl"), 0);
+	CHECK_INT(fs_symlink(&srv, &alice, EXT2_ROOT_INO, "sd/file", "/pub/fl"), 0);
+	const char *p = "/pub/dl/file";
+	CHECK_INT(fs_stat(&srv, &alice, EXT2_ROOT_INO, p, 0, &st), -EXT2_ELINKED);
+	CHECK(fs.link_path == p);
+	CHECK_INT(fs.link_end, 7); /* "/pub/dl" */
+	/* The last component: followed (reported) or not. */
+	p = "/pub/fl";
+	CHECK_INT(fs_stat(&srv, &alice, EXT2_ROOT_INO, p, 0, &st), -EXT2_ELINKED);
+	CHECK(fs.link_path == p && fs.link_end == 7);
+	CHECK_INT(fs_stat(&srv, &alice, EXT2_ROOT_INO, p, 1, &st), 0);
+	CHECK_INT(st.mode, 0120777);
+	CHECK_INT(fs_open(&srv, &alice, EXT2_ROOT_INO, p, FS_O_RDONLY, 0), -EXT2_ELINKED);
+	CHECK_INT(fs_open(&srv, &alice, EXT2_ROOT_INO, p, FS_O_RDONLY | FS_O_NOFOLLOW, 0), -ELOOP);
+	CHECK_INT(
+		fs_open(&srv, &alice, EXT2_ROOT_INO, p, FS_O_WRONLY | FS_O_CREAT | FS_O_EXCL, 0644),
+		-EEXIST);
+	CHECK_INT(fs_chmod(&srv, &alice, EXT2_ROOT_INO, p, 0600), -EXT2_ELINKED);
+	CHECK_INT(fs_readlink(&srv, &alice, EXT2_ROOT_INO, p, t, sizeof(t)), 7);
+	/* Parent walks report the second path too. */
+	const char *q = "/pub/dl/moved";
+	CHECK_INT(fs_rename(&srv, &alice, EXT2_ROOT_INO, "/pub/fl", q), -EXT2_ELINKED);
+	CHECK(fs.link_path == q && fs.link_end == 7);
+	CHECK_INT(fs_rename(&srv, &alice, EXT2_ROOT_INO, "/pub/fl", "/pub/sd/fl"), 0);
+	CHECK_INT(fs_unlink(&srv, &alice, EXT2_ROOT_INO, "/pub/dl"), 0);
+	CHECK_INT(fs_stat(&srv, &alice, EXT2_ROOT_INO, "/pub/sd/file", 0, &st), 0);
+	/* The longest target a 1 KiB block keeps with e2fsck's NUL. */
+	memset(t, 'x', sizeof(t));
+	t[1023] = 0;
+	CHECK_INT(fs_symlink(&srv, &alice, EXT2_ROOT_INO, t, "/pub/sd/max"), 0);
+	t[1023] = 'x';
+	t[1024] = 0;
+	CHECK_INT(fs_symlink(&srv, &alice, EXT2_ROOT_INO, t, "/pub/sd/over"), -ENAMETOOLONG);
+	CHECK_INT(fs_readlink(&srv, &alice, EXT2_ROOT_INO, "/pub/sd/max", t, sizeof(t)), 1023);
+	CHECK_INT(fs_readlink(&srv, &alice, EXT2_ROOT_INO, "/pub/sd/max", t, 1022), -ENAMETOOLONG);
+	CHECK_INT(fs_symlink(&srv, &alice, EXT2_ROOT_INO, "", "/pub/sd/empty"), -ENOENT);
+	CHECK_INT(fs_symlink(&srv, &alice, EXT2_ROOT_INO, "file", "/pub/sd/rel"), 0);
+	remount(); /* following again, for the tests after */
+	CHECK_INT(fs_stat(&srv, &alice, EXT2_ROOT_INO, "/pub/sd/rel", 0, &st), 0);
+	CHECK_INT(st.mode & 0170000, 0100000);
+	/* fl moved: its relative target is now /pub/sd/sd/file. */
+	CHECK_INT(fs_stat(&srv, &alice, EXT2_ROOT_INO, "/pub/sd/fl", 0, &st), -ENOENT);
+}
+
 TEST(image_stays_clean)
 {
 	char cmd[600];
@@ -278,7 +339,7 @@ int main(int argc, char **argv)
 		TEST_CASE(create_write_read),	   TEST_CASE(modes_and_users),
 		TEST_CASE(directories_and_search), TEST_CASE(append_and_truncate),
 		TEST_CASE(unlinked_while_open),	   TEST_CASE(open_table_is_bounded),
-		TEST_CASE(image_stays_clean),
+		TEST_CASE(symlinks_reported),	   TEST_CASE(image_stays_clean),
 	};
 
 	img = load_file(argc > 1 ? argv[1] : NULL, &img_len);

@@ -1,5 +1,9 @@
 /* Path normalization (kernel/path.c): what a file server is sent for every
- * path a program gives, against the current directory. */
+ * path a program gives, against the current directory; and the steps of a
+ * resolution that follows symbolic links (path_append, path_splice),
+ * driven here as kernel/vfs.c drives them, over a small fake file system. */
+#include <string.h>
+
 #include "check.h"
 #include "errno.h"
 #include "path.h"
@@ -66,10 +70,202 @@ TEST(errors)
 	CHECK(path_normalize(out, 3, "/", "a") == 2);
 }
 
+static char buf[LDE_FS_PATH_MAX];
+
+/* path_append from out = base (built form: no root '/'), vlen verified. */
+static long append(const char *base, size_t vlen, const char *in, size_t *len, size_t *vl,
+		   const char **rest)
+{
+	*len = strlen(base);
+	memcpy(out, base, *len);
+	*vl = vlen;
+	*rest = in;
+	return path_append(out, sizeof out, len, vl, rest);
+}
+
+TEST(append_stops_at_dot_dot_after_unverified)
+{
+	size_t len, vl;
+	const char *rest;
+	/* ".." over verified components is textual. */
+	CHECK(append("/x/y", 4, "../a", &len, &vl, &rest) == 0);
+	CHECK(len == 4 && !memcmp(out, "/x/a", 4) && vl == 2 && !*rest);
+	/* After an unverified one it stops, at the "..". */
+	CHECK(append("/x", 2, "l/../a", &len, &vl, &rest) == 1);
+	CHECK(len == 4 && !memcmp(out, "/x/l", 4) && vl == 2);
+	CHECK_STR(rest, "../a");
+	/* Once verified, it goes on. */
+	vl = len;
+	CHECK(path_append(out, sizeof out, &len, &vl, &rest) == 0);
+	CHECK(len == 4 && !memcmp(out, "/x/a", 4) && vl == 2);
+	/* At the root ".." stays; "." and empty components go. */
+	CHECK(append("", 0, "./..//../a/./", &len, &vl, &rest) == 0);
+	CHECK(len == 2 && !memcmp(out, "/a", 2) && vl == 0);
+	/* PATH_ALL_VERIFIED: always textual (path_normalize). */
+	CHECK(append("", PATH_ALL_VERIFIED, "a/b/../../c/..", &len, &vl, &rest) == 0);
+	CHECK(len == 0 && vl == PATH_ALL_VERIFIED);
+}
+
+TEST(splice)
+{
+	size_t len, vl;
+	/* /d/l -> t, then "/rest" and "more" still to resolve. */
+	strcpy(out, "/d/l/rest");
+	len = 9, vl = 2;
+	strcpy(buf, "t");
+	CHECK(path_splice(buf, sizeof buf, 1, out, &len, &vl, 4, "more") == 0);
+	CHECK_STR(buf, "t/rest/more");
+	CHECK(len == 2 && vl == 2);
+	/* Absolute: from the root. */
+	len = 9, vl = 2;
+	strcpy(buf, "/abs");
+	CHECK(path_splice(buf, sizeof buf, 4, out, &len, &vl, 4, "") == 0);
+	CHECK_STR(buf, "/abs/rest");
+	CHECK(len == 0 && vl == 0);
+	/* The link at the end, in the first directory. */
+	len = 4;
+	strcpy(buf, "x");
+	CHECK(path_splice(buf, sizeof buf, 1, out, &len, &vl, 4, "") == 0);
+	CHECK_STR(buf, "x");
+	CHECK(len == 2);
+	len = 9;
+	CHECK(path_splice(buf, sizeof buf, 1, out, &len, &vl, 2, "") == 0);
+	CHECK(len == 0); /* /d itself: its directory is the root */
+	/* Errors: empty target, an end inside a name or past the path, too long. */
+	len = 9;
+	CHECK(path_splice(buf, sizeof buf, 0, out, &len, &vl, 4, "") == -ENOENT);
+	len = 9;
+	CHECK(path_splice(buf, sizeof buf, 1, out, &len, &vl, 3, "") == -EIO);
+	CHECK(path_splice(buf, sizeof buf, 1, out, &len, &vl, 10, "") == -EIO);
+	CHECK(path_splice(buf, sizeof buf, 1, out, &len, &vl, 0, "") == -EIO);
+	CHECK(path_splice(buf, sizeof buf, 1, out, &len, &vl, 5, "") == -EIO);
+	memset(buf, 'a', sizeof buf);
+	CHECK(path_splice(buf, sizeof buf, sizeof buf - 5, out, &len, &vl, 4, "") ==
+	      -ENAMETOOLONG); /* "/rest" and the NUL do not fit */
+	CHECK(len == 9);
+	CHECK(path_splice(buf, sizeof buf, sizeof buf - 6, out, &len, &vl, 4, "") == 0);
+	CHECK(strlen(buf) == sizeof buf - 1);
+}
+
+/* A fake file system as a server sees it: absolute paths of directories
+ * and of symlinks with their targets. */
+static const char *const dirs[] = { "/a", "/a/b", "/c", "/c/d", NULL };
+static const char *const links[][2] = {
+	{ "/a/up", ".." },   { "/a/b/tc", "/c/d" }, { "/c/rel", "d/../../a/b" },
+	{ "/loop", "loop" }, { "/a/f", "b/file" },  { NULL, NULL },
+};
+
+static const char *link_of(const char *p, size_t n)
+{
+	for (int i = 0; links[i][0]; i++)
+		if (strlen(links[i][0]) == n && !memcmp(links[i][0], p, n))
+			return links[i][1];
+	return NULL;
+}
+
+static int is_dir(const char *p, size_t n)
+{
+	if (n == 0)
+		return 1;
+	for (int i = 0; dirs[i]; i++)
+		if (strlen(dirs[i]) == n && !memcmp(dirs[i], p, n))
+			return 1;
+	return 0;
+}
+
+/* The server's walk of out[0..len): 0 (the last component need not
+ * exist), 1 with *end at a symlink to follow, or -errno. */
+static long serve(size_t len, int follow_last, size_t *end)
+{
+	for (size_t i = 1; i <= len; i++) {
+		if (i < len && out[i] != '/')
+			continue;
+		if (link_of(out, i) && (i < len || follow_last)) {
+			*end = i;
+			return 1;
+		}
+		if (i < len && !is_dir(out, i))
+			return -ENOTDIR;
+	}
+	return 0;
+}
+
+/* kernel/vfs.c's loop: resolve path from cwd, following links. */
+static long resolve(const char *cwd, const char *path, int follow_last, char *res)
+{
+	static char in[LDE_FS_PATH_MAX], tgt[LDE_FS_PATH_MAX];
+	size_t len = 0, vl = PATH_ALL_VERIFIED, end;
+	const char *s = path;
+	int links_left = 40;
+	strcpy(in, path);
+	s = in;
+	if (*path != '/')
+		path_append(out, sizeof out, &len, &vl, &cwd);
+	vl = len;
+	for (;;) {
+		long r = path_append(out, sizeof out, &len, &vl, &s);
+		if (r < 0)
+			return r;
+		r = serve(len, r == 1 || follow_last, &end);
+		if (r < 0)
+			return r;
+		if (r == 0 && *s == 0)
+			break;
+		if (r == 0) { /* verified: the ".." goes on textually */
+			if (!is_dir(out, len))
+				return -ENOTDIR;
+			vl = len;
+			continue;
+		}
+		if (--links_left < 0)
+			return -ELOOP;
+		const char *t = link_of(out, end);
+		strcpy(tgt, t);
+		r = path_splice(tgt, sizeof tgt, strlen(t), out, &len, &vl, end, s);
+		if (r < 0)
+			return r;
+		strcpy(in, tgt);
+		s = in;
+	}
+	memcpy(res, len ? out : "/", len ? len : 1);
+	res[len ? len : 1] = 0;
+	return 0;
+}
+
+static void res(const char *cwd, const char *path, int follow, const char *want)
+{
+	char got[LDE_FS_PATH_MAX];
+	long r = resolve(cwd, path, follow, got);
+	CHECKF(r == 0, "%s + %s: %ld", cwd, path, r);
+	if (r == 0)
+		CHECK_STR(got, want);
+}
+
+TEST(resolution_follows_links)
+{
+	res("/", "/a/up/c", 1, "/c");
+	res("/a", "up/a/b/tc/x", 1, "/c/d/x");
+	res("/", "/a/b/tc/../rel", 1, "/a/b"); /* ".." after a link: its target's parent */
+	res("/", "/a/b/tc/..", 1, "/c");
+	res("/", "/a/b/tc", 0, "/a/b/tc"); /* lstat */
+	res("/", "/a/b/tc", 1, "/c/d");
+	res("/c", "rel", 1, "/a/b");
+	res("/", "/a/f", 1, "/a/b/file");
+	res("/a/b", "../../c/./d/../rel/..", 1, "/a");
+	char got[64];
+	CHECK(resolve("/", "/loop", 1, got) == -ELOOP);
+	CHECK(resolve("/", "/loop", 0, got) == 0);
+	CHECK(resolve("/", "/loop/x", 0, got) == -ELOOP);
+	CHECK(resolve("/", "/a/f/../x", 1, got) == -ENOTDIR); /* /a/b/file is no directory */
+}
+
 static const struct test_case cases[] = {
 	TEST_CASE(absolute_and_relative),
 	TEST_CASE(dot_dot),
 	TEST_CASE(errors),
+	TEST_CASE(append_stops_at_dot_dot_after_unverified),
+	TEST_CASE(splice),
+	TEST_CASE(resolution_follows_links),
 };
 
 int main(void) { return run_tests("path", cases, ARRAY_SIZE(cases)); }
