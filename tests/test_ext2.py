@@ -626,6 +626,14 @@ def corrupt_images(tmp_path):
     case("bad-mode", lambda im: im.p16(i_("small"), 0xF1A4))
     case("fast-link-too-long", lambda im: im.p32(i_("fast") + 4, 300))
     case("slow-link-beyond-disk", lambda im: im.p32(i_("slow") + 40, 0xFFFFFFF0))
+    case("fast-link-empty", lambda im: im.p32(i_("fast") + 4, 0))
+    case("slow-link-empty", lambda im: im.p32(i_("slow") + 4, 0))
+    # A whole block of target, with no room for the NUL e2fsck wants after it.
+    case("slow-link-fills-block", lambda im: (
+        im.p32(i_("slow") + 4, 1024),
+        im.d.__setitem__(slice(im.block(ino["slow"], 0) * im.bs + 74,
+                               (im.block(ino["slow"], 0) + 1) * im.bs), b"y" * 950)))
+    case("slow-link-nul", lambda im: im.d.__setitem__(im.block(ino["slow"], 0) * im.bs + 10, 0))
     case("dir-dotdot-loop", lambda im: im.p32(im.block(ino["dir"], 0) * im.bs + 12, ino["dir"]))
     case("dir-is-file", lambda im: im.p16(i_("dir"), 0o100644))
     case("links-zero", lambda im: im.p16(i_("dind") + 26, 0))

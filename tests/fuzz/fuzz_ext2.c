@@ -6,7 +6,9 @@
  * (tests/fuzz/mkcorpus.sh). It is mounted from memory and walked the way
  * the server would serve a curious client: every directory listed (with
  * its cookie), every name looked up and stat'ed, every file read (up to a
- * bound), every symlink read and followed, some paths resolved; then
+ * bound), every symlink read and followed, some paths resolved (then
+ * again as for the lde kernel, EXT2_MOUNT_REPORT_LINKS, where a walk stops
+ * at the first symlink and says where it is); then
  * changed: a file created, written and read back, a directory made, names
  * renamed, linked, unlinked, a file truncated, everything walked again,
  * and the image unmounted.
@@ -152,13 +154,41 @@ static void walk(uint32_t dir, int depth)
 	check_unpinned();
 }
 
+/* A walk reported a symlink (EXT2_MOUNT_REPORT_LINKS): it must be in
+ * path, end on a component's end, and name a symlink, which reads. */
+static void check_reported(const char *path)
+{
+	char prefix[EXT2_PATH_MAX + 1], t[EXT2_PATH_MAX];
+	size_t len = strlen(path), end = fs.link_end;
+	struct ext2_stat st;
+	uint32_t ino;
+
+	CHECK(fs.link_path == path);
+	CHECK(end > 0 && end <= len && path[end - 1] != '/' && (!path[end] || path[end] == '/'));
+	memcpy(prefix, path, end);
+	prefix[end] = 0;
+	CHECK(ext2_walk(&fs, EXT2_ROOT_INO, prefix, EXT2_WALK_NOFOLLOW, NULL, &ino) == 0);
+	CHECK(ext2_stat(&fs, ino, &st) == 0 && (st.mode & EXT2_S_IFMT) == EXT2_S_IFLNK);
+	check_err(ext2_readlink(&fs, ino, t, sizeof(t)));
+}
+
 static void resolve(const char *path)
 {
 	uint32_t ino;
 	struct ext2_cred cred = { 1000, 1000 };
+	long r;
 
 	check_err(ext2_walk(&fs, EXT2_ROOT_INO, path, 0, NULL, &ino));
 	check_err(ext2_walk(&fs, EXT2_ROOT_INO, path, EXT2_WALK_NOFOLLOW, &cred, &ino));
+	/* As the server mounts it for the kernel. */
+	fs.report_links = 1;
+	r = ext2_walk(&fs, EXT2_ROOT_INO, path, 0, NULL, &ino);
+	if (r == -EXT2_ELINKED)
+		check_reported(path);
+	else
+		check_err(r);
+	fs.report_links = 0;
+	check_unpinned();
 }
 
 static void change(void)
@@ -225,6 +255,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		resolve("/slow/../../hello");
 		resolve("fast/");
 		resolve("/d/../d/./f7");
+		resolve("/link");
+		resolve("/fast/x");
 		check_err(ext2_statfs(&fs, &sf));
 		if (!fs.rdonly) {
 			change();
