@@ -1727,6 +1727,12 @@ static int new_inode(struct ext2_fs *fs, uint32_t group, uint32_t mode, uint32_t
 		ifree(fs, ino, is_type(mode, EXT2_S_IFDIR));
 		return r;
 	}
+	/* A bitmap that calls a live inode free: zeroing it would give its
+	 * names to the new file. The bit stays set (now it tells the truth). */
+	if (get16(b->data + off + I_LINKS)) {
+		bcache_put(&fs->bc, b);
+		return -EIO;
+	}
 	memset(b->data + off, 0, fs->inode_size);
 	if (fs->inode_size > 128)
 		put16(b->data + off + I_EXTRA_ISIZE, fs->extra_isize);
