@@ -299,7 +299,26 @@ static int full(void)
 	CHECK(nf > 2);
 	CHECK_EQ(lde_sys_sync(), 0);
 	CHECK_EQ(lde_sys_statfs("/", &sf), 0);
-	CHECK(sf.bfree < 8);
+	CHECK_EQ(sf.bfree, 0);
+	/* With no block left, a new directory fails, and so does a name once
+	 * the directory's last block is full (its inode given back). */
+	CHECK_EQ(mkdir("/b/sub", 0755), -1);
+	CHECK_EQ(errno, ENOSPC);
+	int ne = 0;
+	for (; ne < 2000; ne++) {
+		snprintf(path, sizeof path, "/b/empty%d", ne);
+		fd = open(path, O_CREAT | O_WRONLY | O_EXCL, 0644);
+		if (fd < 0)
+			break;
+		close(fd);
+	}
+	CHECK_EQ(fd, -1);
+	CHECK_EQ(errno, ENOSPC);
+	CHECK_EQ(lde_sys_statfs("/", &sf), 0);
+	long ffree = (long)sf.ffree;
+	CHECK_EQ(open("/b/one-more", O_CREAT | O_WRONLY | O_EXCL, 0644), -1);
+	CHECK_EQ(lde_sys_statfs("/", &sf), 0);
+	CHECK_EQ(sf.ffree, ffree);
 	/* Every whole file reads back. */
 	int good = 0;
 	for (int i = 0; i + 1 < nf; i++) {
@@ -313,7 +332,9 @@ static int full(void)
 	long part = (long)st.st_size;
 	CHECK(part >= 0 && part < FULL_FILE);
 	CHECK(file_is(path, (size_t)part, (uint64_t)(nf - 1)));
-	printf("fs: disk full after %d files and %ld bytes: ENOSPC\n", nf - 1, part);
+	printf("fs: disk full after %d files and %ld bytes: ENOSPC; then %d names, and no "
+	       "directory\n",
+	       nf - 1, part, ne);
 	/* A removal makes room again. */
 	CHECK_EQ(unlink("/b/f00"), 0);
 	CHECK_EQ(put_file("/b/new", FULL_FILE / 2, 777, 1), 0);
