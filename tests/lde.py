@@ -95,7 +95,8 @@ def rootfs_disk(path, mb=32):
     return path
 
 
-def _e2tool(name):
+def ext2_tool(name):
+    """The path of e2fsprogs' program name (in /sbin on Debian)."""
     for d in ("/sbin", "/usr/sbin"):
         if os.path.exists(os.path.join(d, name)):
             return os.path.join(d, name)
@@ -115,13 +116,13 @@ def ext2_check(path, mode="clean"):
     without asking (exit status 0 or 1), as after a crash; the image is
     changed."""
     if mode == "preen":
-        p = subprocess.run([_e2tool("e2fsck"), "-fp", path], capture_output=True, text=True,
+        p = subprocess.run([ext2_tool("e2fsck"), "-fp", path], capture_output=True, text=True,
                            timeout=120)
         if p.returncode not in (0, 1):
             return "e2fsck -fp: status %d\n%s%s" % (p.returncode, p.stdout, p.stderr)
     elif mode != "clean":
         raise ValueError("fsck mode %r" % mode)
-    p = subprocess.run([_e2tool("e2fsck"), "-fn", path], capture_output=True, text=True,
+    p = subprocess.run([ext2_tool("e2fsck"), "-fn", path], capture_output=True, text=True,
                        timeout=120)
     if p.returncode != 0:
         return "e2fsck -fn: status %d\n%s%s" % (p.returncode, p.stdout, p.stderr)
@@ -133,7 +134,7 @@ def debugfs_read(path, name):
     them (None if it has no such file)."""
     with tempfile.TemporaryDirectory(prefix="lde-dump-") as d:
         out = os.path.join(d, "f")
-        subprocess.run([_e2tool("debugfs"), "-R", "dump %s %s" % (name, out), path],
+        subprocess.run([ext2_tool("debugfs"), "-R", "dump %s %s" % (name, out), path],
                        capture_output=True, timeout=120)
         if not os.path.exists(out):
             return None

@@ -54,7 +54,7 @@ def test_table_ext2_image_checked(boot, test_log):
 
     def corrupt(path):
         subprocess.run(["truncate", "-s", "2M", path], check=True)
-        subprocess.run([lde._e2tool("mke2fs"), "-q", "-F", "-t", "ext2", path], check=True,
+        subprocess.run([lde.ext2_tool("mke2fs"), "-q", "-F", "-t", "ext2", path], check=True,
                        capture_output=True)
         with open(path, "r+b") as f:
             f.seek(1024 + 20)

@@ -40,7 +40,7 @@ def mkfs(mb, *extra, src=None):
     """A disk maker for the table's "disk": an mb MiB ext2 image, 1 KiB
     blocks, the server's features, extra mke2fs options."""
     def make(path):
-        cmd = [lde._e2tool("mke2fs"), "-q", "-F", "-t", "ext2", "-b", "1024", "-I", "128",
+        cmd = [lde.ext2_tool("mke2fs"), "-q", "-F", "-t", "ext2", "-b", "1024", "-I", "128",
                "-O", FEATURES, "-E", "root_owner=0:0", *extra]
         if src:
             cmd += ["-d", src]
