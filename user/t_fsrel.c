@@ -138,11 +138,17 @@ static size_t crash_size(int i) { return 1000 + (size_t)i * 7919 % 60000; }
 static void killer(void)
 {
 	uint64_t seed = 4242;
+	int last = -1;
 	for (int k = 0; k < KILLS; k++) {
 		usleep((useconds_t)(200 + xs(&seed) % 1000) * 1000);
-		int pid = child_named(blk_svc, "blk");
-		CHECK(pid > 0);
+		/* The previous one's successor, once svc has started it. */
+		int pid;
+		long end = uptime() + 10000;
+		while (((pid = child_named(blk_svc, "blk")) <= 0 || pid == last) && uptime() < end)
+			usleep(5000);
+		CHECK(pid > 0 && pid != last);
 		CHECK_EQ(kill(pid, SIGKILL), 0);
+		last = pid;
 	}
 	child_done();
 }
