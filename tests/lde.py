@@ -356,6 +356,8 @@ def run_table_test(t, start, log):
             path = os.path.join(d, "disk.img")
             if t["disk"] == "rootfs":
                 img = rootfs_disk(path)
+            elif str(t["disk"]).startswith("rootfs:"):  # "rootfs:MB": a smaller one
+                img = rootfs_disk(path, int(t["disk"][7:]))
             else:
                 img = fresh_disk(path, t["disk"])
             t2 = dict(t, env=dict(t.get("env") or {}, DISK=img))

@@ -19,7 +19,8 @@ A test is a dict:
   check     function(output) -> error string or None
   disk      attach a fresh disk image of this many bytes (tests/lde.py:
             fresh_disk's pattern), made in a temporary directory for this
-            run and removed after it
+            run and removed after it; "rootfs": the disk `make disk` makes
+            (scripts/mkdisk.sh), fresh; "rootfs:MB": the same in MB MiB
   disk_check  function(image bytes, output) -> error string or None: the
             image as the run left it, read on the host
   max_cpu   the most host CPU time (seconds) QEMU may use
