@@ -181,8 +181,7 @@ static inline __attribute__((always_inline)) int exec_image(const char *path, co
 	/* POSIX: the saved ids are the effective ones the new image starts
 	 * with (exec_remote sets them again for a set-user-ID file), so a
 	 * program that put its rights aside cannot pass them on. */
-	p->suid = p->euid;
-	p->sgid = p->egid;
+	p->saved = (uint32_t)(p->creds >> 32); /* euid and egid */
 	close_on_exec(p);
 	if (p->fp_used)
 		sched_fpu_exec(p);

@@ -131,6 +131,7 @@ struct proc {
 		uint16_t slow_ipc;
 	};
 	bool fp_used; /* has used the FPU since exec: fp is its (sched.c) */
+	bool vplaced; /* fair policy: has a virtual time (sched.c, place) */
 	/* fork copies these four with one load and store. */
 	union {
 		struct {
@@ -140,11 +141,15 @@ struct proc {
 			/* The saved set-user-ID and set-group-ID (docs/users.md):
 			 * the effective ids exec left, which setuid and seteuid
 			 * may return to. 0 for init (proc_alloc clears them). */
-			uint16_t suid, sgid;
+			union {
+				struct {
+					uint16_t suid, sgid;
+				};
+				uint32_t saved; /* exec sets both with one store */
+			};
 		};
 		uint64_t fork_copied;
 	};
-	bool vplaced;	     /* fair policy: has a virtual time (sched.c, place) */
 	struct proc *parent; /* re-pointed to init when the parent exits */
 	char name[LDE_NAME_MAX] __attribute__((aligned(8))); /* fork copies it by words */
 
