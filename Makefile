@@ -106,6 +106,10 @@ UPROGS := $(sort $(patsubst user/%.c,%,$(wildcard user/*.c)))
 # user programs' flags and library.
 SERVERS := $(sort $(patsubst servers/%/,%,$(dir $(wildcard servers/*/*.c))))
 UBINS := $(addprefix $(B)/initrd/,$(UPROGS) $(SERVERS))
+# Programs only the disk's /bin has, in neither initrd: su, whose right to
+# change users is the set-user-ID bit of its file on the disk (exec from
+# the initrd, which comes first, ignores cpio's mode bits: docs/users.md).
+DISK_ONLY := su
 ifneq ($(filter $(SERVERS),$(UPROGS)),)
 $(error servers/ and user/ both have a program named $(filter $(SERVERS),$(UPROGS)))
 endif
@@ -175,7 +179,7 @@ $(B)/initrd/%: $(B)/user/%.elf
 # though its stale copy may still sit in build/initrd/.
 $(B)/initrd.list: FORCE
 	@mkdir -p $(B)
-	$(Q)printf '%s\n' $(sort $(UPROGS) $(SERVERS)) > $@.tmp
+	$(Q)printf '%s\n' $(sort $(filter-out $(DISK_ONLY),$(UPROGS)) $(SERVERS)) > $@.tmp
 	$(Q)if cmp -s $@.tmp $@; then rm $@.tmp; else mv $@.tmp $@; fi
 
 # Both initrds are reproducible: the same programs give the same bytes on
@@ -194,7 +198,7 @@ $(B)/initrd.cpio: $(UBINS) $(B)/initrd.list
 $(B)/initrd-test.cpio: $(UBINS) $(B)/initrd.list scripts/mkbadelf.py
 	@echo "  CPIO    $@"
 	$(Q)rm -rf $(B)/initrd-test && mkdir -p $(B)/initrd-test
-	$(Q)cp $(UBINS) $(B)/initrd-test/
+	$(Q)cp $(filter-out $(addprefix $(B)/initrd/,$(DISK_ONLY)),$(UBINS)) $(B)/initrd-test/
 	$(Q)$(PYTHON) scripts/mkbadelf.py $(B)/initrd/hello $(B)/initrd-test
 	$(Q)chmod 755 $(B)/initrd-test/* && touch -d @0 $(B)/initrd-test/*
 	$(Q)cd $(B)/initrd-test && ls | LC_ALL=C sort | cpio -o -H newc --quiet --reproducible > ../initrd-test.cpio

@@ -3,7 +3,9 @@
  * end-of-file (elsewhere it hands over the partial line), Ctrl-C sends
  * SIGINT, Ctrl-Z SIGTSTP and Ctrl-\ SIGQUIT to the foreground process
  * group (which may catch them: docs/signals.md), Ctrl-P prints the
- * kernel's process dump. Everything typed is echoed. */
+ * kernel's process dump. Everything typed is echoed, but while echo is
+ * off (tty_set_echo: a password being typed) the line's characters and
+ * their erasing are not; Enter and the control keys still show. */
 #include "tty.h"
 #include "console.h"
 #include "errno.h"
@@ -28,10 +30,25 @@ static uint64_t eofs_pending;
 static uint64_t eof_pos[8];
 static struct waitq readers = { .sleepers = LIST_INIT(readers.sleepers), .name = "tty read" };
 static int foreground;
+static bool noecho;
 
 void tty_set_foreground(int pgrp) { foreground = pgrp; }
 
+bool tty_set_echo(bool on)
+{
+	bool was = !noecho;
+	noecho = !on;
+	return was;
+}
+
 static void echo(const char *s, size_t n) { console_write(s, n); }
+
+/* What the line itself shows: nothing while echo is off. */
+static void echo_line(const char *s, size_t n)
+{
+	if (!noecho)
+		echo(s, n);
+}
 
 static void commit(bool newline, bool eof)
 {
@@ -67,13 +84,13 @@ void tty_input(int c)
 	case KEY_DEL:
 		if (line_len) {
 			line_len--;
-			echo("\b \b", 3);
+			echo_line("\b \b", 3);
 		}
 		break;
 	case CTRL('U'):
 		while (line_len) {
 			line_len--;
-			echo("\b \b", 3);
+			echo_line("\b \b", 3);
 		}
 		break;
 	case CTRL('D'): commit(false, line_len == 0); break;
@@ -85,7 +102,7 @@ void tty_input(int c)
 		if (line_len < LINE_MAX && c >= ' ' && c < KEY_DEL) {
 			line[line_len++] = (char)c;
 			char ch = (char)c;
-			echo(&ch, 1);
+			echo_line(&ch, 1);
 		}
 		break;
 	}

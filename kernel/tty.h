@@ -1,6 +1,7 @@
 /* The console's input side: a line discipline fed by the UART receive
  * interrupt. Canonical mode only: read() gets whole lines. */
 #pragma once
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -9,3 +10,6 @@
 long tty_read(uint64_t ubuf, size_t n);
 /* The process group Ctrl-C interrupts (0 for none); set by the shell. */
 void tty_set_foreground(int pgrp);
+/* Echo the characters typed (on, the default) or not (a password); the
+ * previous setting. */
+bool tty_set_echo(bool on);

@@ -237,7 +237,7 @@ long sys_open(uintptr_t upath, int flags, int mode)
 	return fd;
 }
 
-int vfs_exec_open(const char *path, struct file **out, uint64_t *size)
+int vfs_exec_open(const char *path, struct file **out, struct lde_stat *st)
 {
 	struct vpath vp;
 	vp.page = palloc();
@@ -258,9 +258,9 @@ int vfs_exec_open(const char *path, struct file **out, uint64_t *size)
 	/* A program is a regular file that someone may execute. */
 	if ((fmode & LDE_S_IFMT) != LDE_S_IFREG || !(fmode & 0111))
 		err = -EACCES;
-	struct lde_stat st = { 0 }; /* a server that writes nothing leaves zeroes */
+	*st = (struct lde_stat){ 0 }; /* a server that writes nothing leaves zeroes */
 	uint64_t w[4] = { 0 };
-	struct ipc_klease l = { (uint64_t)&st, sizeof st, IPC_KLEASE_KERNEL_W };
+	struct ipc_klease l = { (uint64_t)st, sizeof *st, IPC_KLEASE_KERNEL_W };
 	if (!err)
 		err = file_call(f, LDE_FS_FSTAT, w, &l, 1);
 	if (err) {
@@ -268,7 +268,6 @@ int vfs_exec_open(const char *path, struct file **out, uint64_t *size)
 		return (int)err;
 	}
 	*out = f;
-	*size = st.size;
 	return 0;
 }
 

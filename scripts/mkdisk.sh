@@ -4,6 +4,10 @@
 # (default build/initrd) in /bin, /home/user owned by user 1000 and /tmp
 # for everyone (docs/files.md, "The disk"). Owners are set explicitly:
 # mke2fs -d copies the owners of the files that whoever builds owns.
+# /etc/shadow gets root's and user's password hashes, each with a fresh
+# salt (scripts/pwhash.py; the passwords: ROOT_PASSWORD, default "lde",
+# and USER_PASSWORD, default "user"), readable by root alone; /bin/su is
+# set-user-ID root (docs/users.md).
 set -e
 img=$1
 mb=$2
@@ -18,6 +22,12 @@ mkdir -p "$d/bin" "$d/home/user" "$d/tmp"
 cp "$bin"/* "$d/bin/"
 chmod 755 "$d"/bin/* "$d/bin" "$d/home/user" "$d/etc"
 chmod 1777 "$d/tmp"
+PYTHON=${PYTHON:-$(for f in /usr/bin/python3 python3; do command -v $f > /dev/null && echo $f && break; done)}
+pwhash=$(dirname "$0")/pwhash.py
+{ echo "root:$("$PYTHON" "$pwhash" "${ROOT_PASSWORD-lde}")"
+  echo "user:$("$PYTHON" "$pwhash" "${USER_PASSWORD-user}")"; } > "$d/etc/shadow"
+chmod 600 "$d/etc/shadow"
+if [ -f "$d/bin/su" ]; then chmod 4755 "$d/bin/su"; fi
 rm -f "$img.tmp"
 truncate -s "${mb}M" "$img.tmp"
 "$MKE2FS" -q -F -t ext2 -b 1024 -I 128 -O ^dir_index,^ext_attr,^resize_inode \

@@ -406,6 +406,8 @@ def run_table_test(t, start, log):
                 img = rootfs_disk(path)
             elif callable(t["disk"]):
                 img = t["disk"](path)
+            elif str(t["disk"]).startswith("rootfs:"):  # "rootfs:MB": a smaller one
+                img = rootfs_disk(path, int(t["disk"][7:]))
             else:
                 img = fresh_disk(path, t["disk"])
             t2 = dict(t, env=dict(t.get("env") or {}, DISK=img))

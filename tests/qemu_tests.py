@@ -21,8 +21,9 @@ A test is a dict:
   check     function(output) -> error string or None
   disk      attach a fresh disk image, made in a temporary directory for
             this run and removed after it: this many bytes (tests/lde.py:
-            fresh_disk's pattern), "rootfs" (what `make disk` makes), or
-            a function(path) that writes one at path and returns path
+            fresh_disk's pattern), "rootfs" (what `make disk` makes,
+            scripts/mkdisk.sh), "rootfs:MB" (the same in MB MiB), or a
+            function(path) that writes one at path and returns path
   then      a second boot (a dict like this one) of the same image
   disk_check  function(image bytes, output) -> error string or None: the
             image as the run left it, read on the host

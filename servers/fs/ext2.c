@@ -23,6 +23,8 @@
 #define SB_MAGIC_OFF 56
 #define SB_STATE 58
 #define SB_REV 76
+#define SB_DEF_RESUID 80
+#define SB_DEF_RESGID 82
 #define SB_FIRST_INO 84
 #define SB_INODE_SIZE 88
 #define SB_FEAT_COMPAT 92
@@ -440,11 +442,21 @@ static uint32_t find_zero(const uint8_t *map, uint32_t from, uint32_t n)
 	return n;
 }
 
+/* May the caller take the reserved blocks? Asked only when nothing else
+ * is left. */
+static int may_use_reserved(const struct ext2_fs *fs)
+{
+	const struct ext2_cred *c = &fs->caller;
+
+	return c->uid == 0 || c->uid == fs->resuid || (fs->resgid != 0 && c->gid == fs->resgid);
+}
+
 /* Allocate a block, looking in group goal first. The bitmap is marked
  * before anything points at the block (bitmaps are written first). */
 static int balloc(struct ext2_fs *fs, uint32_t goal, uint32_t *out)
 {
-	if (!fs->free_blocks)
+	/* The last r_blocks are the privileged callers' (ext2_set_caller). */
+	if (!fs->free_blocks || (fs->free_blocks <= fs->r_blocks && !may_use_reserved(fs)))
 		return -ENOSPC;
 	for (uint32_t i = 0; i < fs->ngroups; i++) {
 		uint32_t g = (goal + i) % fs->ngroups, n = group_blocks(fs, g), bit, blk;
@@ -1571,6 +1583,23 @@ long ext2_read(struct ext2_fs *fs, uint32_t ino, uint64_t off, void *buf, size_t
 	return ext2_read_to(fs, ino, off, len, copy_sink, buf);
 }
 
+/* Set-group-ID means "the group's rights at exec" only with a group
+ * execute bit (without one, mandatory locking elsewhere): the bit a
+ * change of contents or owner takes away. */
+static uint32_t setgid_bit(uint32_t mode)
+{
+	return (mode & (EXT2_S_ISGID | 0010)) == (EXT2_S_ISGID | 0010) ? EXT2_S_ISGID : 0;
+}
+
+/* A file whose contents change under a caller other than root is no
+ * longer the program its owner made set-user-ID: the bits go (as POSIX
+ * allows and Linux does), so no user can plant code in one. */
+static void drop_setid(struct ext2_fs *fs, struct inode *ip)
+{
+	if ((ip->mode & (EXT2_S_ISUID | EXT2_S_ISGID)) && fs->caller.uid != 0)
+		ip->mode &= ~(uint32_t)(EXT2_S_ISUID | setgid_bit(ip->mode));
+}
+
 long ext2_write(struct ext2_fs *fs, uint32_t ino, uint64_t off, const void *buf, size_t len)
 {
 	struct inode ip;
@@ -1617,8 +1646,10 @@ long ext2_write(struct ext2_fs *fs, uint32_t ino, uint64_t off, const void *buf,
 	}
 	if (off + done > ip.size)
 		ip.size = off + done;
-	if (done)
+	if (done) {
 		ip.mtime = ip.ctime = now(fs);
+		drop_setid(fs, &ip);
+	}
 	{
 		int w = iput(fs, &ip);
 
@@ -1647,6 +1678,7 @@ int ext2_truncate(struct ext2_fs *fs, uint32_t ino, uint64_t size)
 	if (ip.size > fs->max_size)
 		return -EIO;
 	ip.mtime = ip.ctime = now(fs);
+	drop_setid(fs, &ip);
 	if (size >= ip.size) {
 		ip.size = size;
 		return iput(fs, &ip);
@@ -2255,6 +2287,10 @@ int ext2_chown(struct ext2_fs *fs, uint32_t ino, uint32_t uid, uint32_t gid)
 	ip.uid = uid;
 	ip.gid = gid;
 	ip.ctime = now(fs);
+	/* The rights a set-ID program gives were its old owner's to give:
+	 * they do not pass to the new one (as Linux, for root too). */
+	if (!is_type(ip.mode, EXT2_S_IFDIR))
+		ip.mode &= ~(uint32_t)(EXT2_S_ISUID | setgid_bit(ip.mode));
 	return iput(fs, &ip);
 }
 
@@ -2380,6 +2416,8 @@ int ext2_mount(struct ext2_fs *fs, const struct blockdev *dev, void *cache_mem, 
 	fs->free_blocks = get32(sb + SB_FREE_BLOCKS);
 	fs->free_inodes = get32(sb + SB_FREE_INODES);
 	fs->r_blocks = get32(sb + SB_R_BLOCKS);
+	fs->resuid = get16(sb + SB_DEF_RESUID);
+	fs->resgid = get16(sb + SB_DEF_RESGID);
 	bpg = get32(sb + SB_BLOCKS_PER_GROUP);
 	ipg = get32(sb + SB_INODES_PER_GROUP);
 	fs->blocks_per_group = bpg;

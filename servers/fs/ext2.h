@@ -45,6 +45,9 @@
 #define EXT2_S_IFDIR 0040000
 #define EXT2_S_IFCHR 0020000
 #define EXT2_S_IFIFO 0010000
+#define EXT2_S_ISUID 0004000
+#define EXT2_S_ISGID 0002000
+#define EXT2_S_ISVTX 0001000
 
 /* Directory entry file types (the filetype feature). */
 #define EXT2_FT_UNKNOWN 0
@@ -111,6 +114,9 @@ struct ext2_fs {
 	uint32_t ptrs; /* block numbers per indirect block */
 	uint32_t feat_compat, feat_incompat, feat_ro_compat;
 	uint32_t free_blocks, free_inodes, r_blocks;
+	uint16_t resuid, resgid; /* who else may take the reserved blocks */
+	/* For whom the calls are (ext2_set_caller); mount leaves root (0). */
+	struct ext2_cred caller;
 	uint32_t rev, extra_isize, rsv_gdt;
 	uint32_t generation;
 	int rdonly;
@@ -189,6 +195,18 @@ typedef int (*ext2_sink)(void *ctx, size_t at, const void *src, size_t n);
  * -errno of ext2_read or of sink. */
 long ext2_read_to(struct ext2_fs *fs, uint32_t ino, uint64_t off, size_t len, ext2_sink sink,
 		  void *ctx);
+
+/* The calls that follow are for uid and gid (the server says so before
+ * each request; after mount they are root's): ext2's reserved blocks
+ * (the superblock's r_blocks, mke2fs -m) are kept for root, the
+ * superblock's resuid and, if not 0, resgid; every other caller gets
+ * -ENOSPC when only they are left. A write or truncate by anyone but
+ * root clears a file's set-user-ID bit, and its set-group-ID bit if it
+ * has a group execute bit; so does ext2_chown, whoever calls. */
+static inline void ext2_set_caller(struct ext2_fs *fs, const struct ext2_cred *c)
+{
+	fs->caller = *c;
+}
 
 /* Write len bytes at off, growing the file. Bytes written (fewer than len
  * only if the disk filled up after some were written) or -ENOSPC, -EFBIG

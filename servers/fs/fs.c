@@ -213,6 +213,7 @@ static long do_write(struct lde_msg *m)
 	if (fh < 0)
 		return -EIO;
 	uint64_t len = m->w[2] & ~LDE_FS_APPEND, off = m->w[1], done = 0;
+	struct ext2_cred c = cred_of(m);
 	if (m->w[2] & LDE_FS_APPEND) {
 		struct ext2_stat st;
 		int r = fs_fstat(&srv, fh, &st);
@@ -229,7 +230,7 @@ static long do_write(struct lde_msg *m)
 		}
 		srv.files[fh].off = off + done;
 		/* An O_APPEND open makes fsops write at the end: that is off. */
-		long r = fs_write(&srv, fh, bounce, n);
+		long r = fs_write(&srv, &c, fh, bounce, n);
 		if (r < 0) {
 			if (done)
 				break;
@@ -374,8 +375,10 @@ static long serve(struct lde_msg *m)
 			return -EIO;
 		if (label == LDE_FS_FSYNC)
 			return ext2_sync(&fs);
-		if (label == LDE_FS_TRUNCATE)
-			return fs_ftruncate(&srv, fh, m->w[1]);
+		if (label == LDE_FS_TRUNCATE) {
+			struct ext2_cred c = cred_of(m);
+			return fs_ftruncate(&srv, &c, fh, m->w[1]);
+		}
 		struct ext2_stat st;
 		int r = fs_fstat(&srv, fh, &st);
 		return r < 0 ? r : put_stat(m, 0, &st);

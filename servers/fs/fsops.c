@@ -57,7 +57,39 @@ static int parent_w(struct fs_server *s, const struct ext2_cred *c, uint32_t cwd
 		r = stat_ino(s, *dir, &st);
 	if (r == 0)
 		r = ext2_access(&st, c, EXT2_W_OK | EXT2_X_OK);
+	if (r == 0 && (st.mode & EXT2_S_ISVTX) && c->uid != 0 && c->uid != st.uid)
+		r = 1; /* sticky_ok decides for the name */
+	/* Whatever the call allocates is for the caller (reserved blocks). */
+	ext2_set_caller(s->fs, c);
 	return r;
+}
+
+/* In a sticky directory (S_ISVTX, /tmp's 1777) that the caller does not
+ * own, the caller may remove or replace the entry name[0..len) of dir
+ * only if it owns that entry: 0, -EPERM, or 0 when there is no such entry
+ * (the call itself then says ENOENT). parent_w returned 1 for such a
+ * directory; 0 from parent_w needs no check. */
+static int sticky_ok(struct fs_server *s, const struct ext2_cred *c, int pw, uint32_t dir,
+		     const char *name, size_t len)
+{
+	uint32_t ino;
+	struct ext2_stat st;
+
+	if (pw != 1)
+		return pw;
+	if (ext2_lookup(s->fs, dir, name, len, &ino) < 0 || stat_ino(s, ino, &st) < 0)
+		return 0;
+	return st.uid == c->uid ? 0 : -EPERM;
+}
+
+/* parent_w for a call that only adds a name: the sticky bit does not
+ * restrict that. */
+static int parent_add(struct fs_server *s, const struct ext2_cred *c, uint32_t cwd,
+		      const char *path, uint32_t *dir, const char **name, size_t *len)
+{
+	int r = parent_w(s, c, cwd, path, dir, name, len);
+
+	return r == 1 ? 0 : r;
 }
 
 static int owner_or_root(const struct ext2_stat *st, const struct ext2_cred *c)
@@ -85,7 +117,7 @@ int fs_open(struct fs_server *s, const struct ext2_cred *c, uint32_t cwd, const 
 		const char *name;
 		size_t len;
 
-		r = parent_w(s, c, cwd, path, &dir, &name, &len);
+		r = parent_add(s, c, cwd, path, &dir, &name, &len);
 		if (r == 0)
 			r = ext2_create(s->fs, dir, name, len, mode, c->uid, c->gid, &ino);
 		if (r < 0)
@@ -115,6 +147,7 @@ int fs_open(struct fs_server *s, const struct ext2_cred *c, uint32_t cwd, const 
 	if (r < 0)
 		return r;
 	if ((flags & FS_O_TRUNC) && (st.mode & EXT2_S_IFMT) == EXT2_S_IFREG) {
+		ext2_set_caller(s->fs, c);
 		r = ext2_truncate(s->fs, ino, 0);
 		if (r < 0)
 			return r;
@@ -175,7 +208,7 @@ long fs_read(struct fs_server *s, int h, void *buf, size_t len)
 	return fs_read_to(s, h, len, buf_sink, buf);
 }
 
-long fs_write(struct fs_server *s, int h, const void *buf, size_t len)
+long fs_write(struct fs_server *s, const struct ext2_cred *c, int h, const void *buf, size_t len)
 {
 	struct fs_file *f = handle(s, h);
 	long n;
@@ -192,6 +225,7 @@ long fs_write(struct fs_server *s, int h, const void *buf, size_t len)
 			return r;
 		f->off = st.size;
 	}
+	ext2_set_caller(s->fs, c);
 	n = ext2_write(s->fs, f->ino, f->off, buf, len);
 	if (n > 0)
 		f->off += (uint64_t)n;
@@ -231,12 +265,13 @@ int fs_fstat(struct fs_server *s, int h, struct ext2_stat *st)
 	return f ? stat_ino(s, f->ino, st) : -EBADF;
 }
 
-int fs_ftruncate(struct fs_server *s, int h, uint64_t size)
+int fs_ftruncate(struct fs_server *s, const struct ext2_cred *c, int h, uint64_t size)
 {
 	struct fs_file *f = handle(s, h);
 
 	if (!f || (f->flags & FS_O_ACCMODE) == FS_O_RDONLY)
 		return -EBADF;
+	ext2_set_caller(s->fs, c);
 	return ext2_truncate(s->fs, f->ino, size);
 }
 
@@ -289,7 +324,7 @@ int fs_mkdir(struct fs_server *s, const struct ext2_cred *c, uint32_t cwd, const
 	uint32_t dir, ino;
 	const char *name;
 	size_t len;
-	int r = parent_w(s, c, cwd, path, &dir, &name, &len);
+	int r = parent_add(s, c, cwd, path, &dir, &name, &len);
 
 	return r < 0 ? r : ext2_mkdir(s->fs, dir, name, len, mode, c->uid, c->gid, &ino);
 }
@@ -301,6 +336,7 @@ int fs_rmdir(struct fs_server *s, const struct ext2_cred *c, uint32_t cwd, const
 	size_t len;
 	int r = parent_w(s, c, cwd, path, &dir, &name, &len);
 
+	r = sticky_ok(s, c, r, dir, name, len);
 	return r < 0 ? r : ext2_rmdir(s->fs, dir, name, len);
 }
 
@@ -311,6 +347,7 @@ int fs_unlink(struct fs_server *s, const struct ext2_cred *c, uint32_t cwd, cons
 	size_t len;
 	int r = parent_w(s, c, cwd, path, &dir, &name, &len);
 
+	r = sticky_ok(s, c, r, dir, name, len);
 	return r < 0 ? r : ext2_unlink(s->fs, dir, name, len);
 }
 
@@ -323,7 +360,7 @@ int fs_link(struct fs_server *s, const struct ext2_cred *c, uint32_t cwd, const 
 	int r = ext2_walk(s->fs, cwd, old, EXT2_WALK_NOFOLLOW, c, &ino);
 
 	if (r == 0)
-		r = parent_w(s, c, cwd, new_path, &dir, &name, &len);
+		r = parent_add(s, c, cwd, new_path, &dir, &name, &len);
 	return r < 0 ? r : ext2_link(s->fs, ino, dir, name, len);
 }
 
@@ -336,8 +373,10 @@ int fs_rename(struct fs_server *s, const struct ext2_cred *c, uint32_t cwd, cons
 	struct ext2_stat st;
 	int r = parent_w(s, c, cwd, old, &sdir, &sname, &slen);
 
+	r = sticky_ok(s, c, r, sdir, sname, slen);
 	if (r == 0)
 		r = parent_w(s, c, cwd, new_path, &ddir, &dname, &dlen);
+	r = sticky_ok(s, c, r, ddir, dname, dlen); /* the name it replaces, if any */
 	/* A directory moving to another parent has its ".." rewritten: the
 	 * caller must be able to write it too. */
 	if (r == 0 && sdir != ddir && ext2_lookup(s->fs, sdir, sname, slen, &ino) == 0 &&
@@ -352,7 +391,7 @@ int fs_symlink(struct fs_server *s, const struct ext2_cred *c, uint32_t cwd, con
 	uint32_t dir, ino;
 	const char *name;
 	size_t len;
-	int r = parent_w(s, c, cwd, path, &dir, &name, &len);
+	int r = parent_add(s, c, cwd, path, &dir, &name, &len);
 
 	return r < 0 ? r : ext2_symlink(s->fs, dir, name, len, target, c->uid, c->gid, &ino);
 }

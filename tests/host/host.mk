@@ -19,7 +19,7 @@ HOSTCC ?= cc
 HOST_BUILD := build/host
 HOST_CFLAGS := -std=gnu11 -O1 -g -fsanitize=address,undefined \
 	-fno-sanitize-recover=all -Wall -Wextra -Werror -Ikernel
-HOST_TEST_MODULES := fdt cpio elf fmt palloc kstring errno path fsops
+HOST_TEST_MODULES := fdt cpio elf fmt palloc kstring errno path fsops sha256
 HOST_TEST_BINS := $(HOST_TEST_MODULES:%=$(HOST_BUILD)/test_%)
 
 # Fixtures, and which binary gets which (as command-line arguments).
@@ -40,6 +40,7 @@ HOST_ARGS_kstring :=
 HOST_ARGS_errno :=
 HOST_ARGS_path :=
 HOST_ARGS_fsops := $(HOST_BUILD)/fsops.img
+HOST_ARGS_sha256 :=
 
 # test_fdt checks for exactly these bootargs.
 HOST_BOOTARGS := init=/x a b
@@ -88,6 +89,14 @@ $(HOST_BUILD)/test_errno: tests/host/test_errno.c kernel/errno.c kernel/errno.h 
 	@echo "  HOSTCC  $@"
 	@mkdir -p $(@D)
 	$(Q)$(HOSTCC) $(HOST_CFLAGS) -I$(HOST_BUILD) -o $@ tests/host/test_errno.c kernel/errno.c
+
+# The password hashes of /etc/shadow (su), user/lib's pure code.
+$(HOST_BUILD)/test_sha256: tests/host/test_sha256.c user/lib/sha256.c user/lib/sha256.h \
+		user/lib/pwhash.c user/lib/pwhash.h tests/host/check.h
+	@echo "  HOSTCC  $@"
+	@mkdir -p $(@D)
+	$(Q)$(HOSTCC) $(HOST_CFLAGS) -Iuser/lib -o $@ tests/host/test_sha256.c user/lib/sha256.c \
+		user/lib/pwhash.c
 
 # The file-system server's operations over the engine, on an image with a
 # world-writable /pub (mke2fs -d keeps the source tree's modes).

@@ -63,7 +63,7 @@ TEST(create_write_read)
 	h = fs_open(&srv, &alice, EXT2_ROOT_INO, "/pub/a", FS_O_RDWR | FS_O_CREAT | FS_O_EXCL,
 		    0600);
 	CHECK(h >= 0);
-	CHECK_INT(fs_write(&srv, h, "hello, files", 12), 12);
+	CHECK_INT(fs_write(&srv, &root, h, "hello, files", 12), 12);
 	CHECK_INT(fs_lseek(&srv, h, 7, FS_SEEK_SET), 7);
 	CHECK_INT(fs_read(&srv, h, buf, sizeof(buf)), 5);
 	CHECK(memcmp(buf, "files", 5) == 0);
@@ -91,13 +91,13 @@ TEST(modes_and_users)
 	CHECK(h >= 0);
 	/* Its creator may write it, even where the mode would not let a
 	 * later open. */
-	CHECK_INT(fs_write(&srv, h, "x", 1), 1);
+	CHECK_INT(fs_write(&srv, &root, h, "x", 1), 1);
 	CHECK_INT(fs_read(&srv, h, (char[1]){ 0 }, 1), -EBADF);
 	fs_close(&srv, h);
 	CHECK_INT(fs_open(&srv, &bob, EXT2_ROOT_INO, "/pub/secret", FS_O_RDONLY, 0), -EACCES);
 	h = fs_open(&srv, &carol, EXT2_ROOT_INO, "/pub/secret", FS_O_RDONLY, 0); /* group */
 	CHECK(h >= 0);
-	CHECK_INT(fs_write(&srv, h, "y", 1), -EBADF);
+	CHECK_INT(fs_write(&srv, &root, h, "y", 1), -EBADF);
 	fs_close(&srv, h);
 	CHECK_INT(fs_open(&srv, &carol, EXT2_ROOT_INO, "/pub/secret", FS_O_RDWR, 0), -EACCES);
 	CHECK_INT(fs_open(&srv, &carol, EXT2_ROOT_INO, "/pub/secret", FS_O_RDONLY | FS_O_TRUNC, 0),
@@ -172,24 +172,24 @@ TEST(append_and_truncate)
 
 	remount();
 	h = fs_open(&srv, &alice, EXT2_ROOT_INO, "/pub/log", FS_O_WRONLY | FS_O_CREAT, 0644);
-	CHECK_INT(fs_write(&srv, h, "one ", 4), 4);
+	CHECK_INT(fs_write(&srv, &root, h, "one ", 4), 4);
 	fs_close(&srv, h);
 	h = fs_open(&srv, &alice, EXT2_ROOT_INO, "/pub/log", FS_O_RDWR | FS_O_APPEND, 0);
 	w = fs_open(&srv, &alice, EXT2_ROOT_INO, "/pub/log", FS_O_WRONLY | FS_O_APPEND, 0);
-	CHECK_INT(fs_write(&srv, h, "two ", 4), 4);
-	CHECK_INT(fs_write(&srv, w, "three", 5), 5); /* at the end, past h's write */
+	CHECK_INT(fs_write(&srv, &root, h, "two ", 4), 4);
+	CHECK_INT(fs_write(&srv, &root, w, "three", 5), 5); /* at the end, past h's write */
 	CHECK_INT(fs_lseek(&srv, h, 0, FS_SEEK_SET), 0);
 	CHECK_INT(fs_read(&srv, h, buf, sizeof(buf)), 13);
 	CHECK(memcmp(buf, "one two three", 13) == 0);
 	CHECK_INT(fs_lseek(&srv, h, -5, FS_SEEK_END), 8);
 	CHECK_INT(fs_lseek(&srv, h, -100, FS_SEEK_CUR), -EINVAL);
 	CHECK_INT(fs_lseek(&srv, h, 0, 7), -EINVAL);
-	CHECK_INT(fs_ftruncate(&srv, h, 3), 0);
+	CHECK_INT(fs_ftruncate(&srv, &root, h, 3), 0);
 	fs_close(&srv, h);
 	fs_close(&srv, w);
 	h = fs_open(&srv, &alice, EXT2_ROOT_INO, "/pub/log", FS_O_RDONLY, 0);
 	CHECK_INT(fs_read(&srv, h, buf, sizeof(buf)), 3);
-	CHECK_INT(fs_ftruncate(&srv, h, 0), -EBADF);
+	CHECK_INT(fs_ftruncate(&srv, &root, h, 0), -EBADF);
 	fs_close(&srv, h);
 	h = fs_open(&srv, &alice, EXT2_ROOT_INO, "/pub/log", FS_O_WRONLY | FS_O_TRUNC, 0);
 	fs_close(&srv, h);
@@ -209,7 +209,7 @@ TEST(unlinked_while_open)
 	ext2_statfs(&fs, &before);
 	h = fs_open(&srv, &alice, EXT2_ROOT_INO, "/pub/tmp", FS_O_RDWR | FS_O_CREAT, 0644);
 	h2 = fs_open(&srv, &alice, EXT2_ROOT_INO, "/pub/tmp", FS_O_RDONLY, 0);
-	CHECK_INT(fs_write(&srv, h, big, sizeof(big)), (long)sizeof(big));
+	CHECK_INT(fs_write(&srv, &root, h, big, sizeof(big)), (long)sizeof(big));
 	CHECK_INT(fs_unlink(&srv, &alice, EXT2_ROOT_INO, "/pub/tmp"), 0);
 	CHECK_INT(fs_stat(&srv, &alice, EXT2_ROOT_INO, "/pub/tmp", 0, &(struct ext2_stat){ 0 }),
 		  -ENOENT);
@@ -247,6 +247,126 @@ TEST(open_table_is_bounded)
 	CHECK_INT(fs_open_count(&srv), 0);
 }
 
+/* A write, a truncate or a chown by anyone but root takes a program's
+ * set-user-ID bit away, and its set-group-ID bit if it has a group
+ * execute bit; root's writes keep them. */
+static uint32_t mode_of(const char *path)
+{
+	struct ext2_stat st;
+
+	CHECK_INT(fs_stat(&srv, &root, EXT2_ROOT_INO, path, 0, &st), 0);
+	return st.mode & 07777;
+}
+
+TEST(setid_bits_cleared)
+{
+	int h;
+
+	remount();
+	h = fs_open(&srv, &root, EXT2_ROOT_INO, "/pub/prog", FS_O_WRONLY | FS_O_CREAT, 06777);
+	CHECK(h >= 0);
+	fs_close(&srv, h);
+	CHECK_INT(mode_of("/pub/prog"), 06777);
+	h = fs_open(&srv, &root, EXT2_ROOT_INO, "/pub/prog", FS_O_WRONLY, 0);
+	CHECK_INT(fs_write(&srv, &root, h, "root", 4), 4);
+	fs_close(&srv, h);
+	CHECK_INT(mode_of("/pub/prog"), 06777);
+	h = fs_open(&srv, &alice, EXT2_ROOT_INO, "/pub/prog", FS_O_WRONLY, 0);
+	CHECK(h >= 0);
+	CHECK_INT(mode_of("/pub/prog"), 06777); /* opening changes nothing */
+	CHECK_INT(fs_write(&srv, &alice, h, "x", 1), 1);
+	CHECK_INT(mode_of("/pub/prog"), 0777);
+	/* Without a group execute bit, set-group-ID is not about exec. */
+	CHECK_INT(fs_chmod(&srv, &root, EXT2_ROOT_INO, "/pub/prog", 06767), 0);
+	CHECK_INT(fs_write(&srv, &alice, h, "y", 1), 1);
+	CHECK_INT(mode_of("/pub/prog"), 02767);
+	CHECK_INT(fs_chmod(&srv, &root, EXT2_ROOT_INO, "/pub/prog", 04777), 0);
+	CHECK_INT(fs_ftruncate(&srv, &alice, h, 1), 0);
+	CHECK_INT(mode_of("/pub/prog"), 0777);
+	fs_close(&srv, h);
+	CHECK_INT(fs_chmod(&srv, &root, EXT2_ROOT_INO, "/pub/prog", 04777), 0);
+	h = fs_open(&srv, &alice, EXT2_ROOT_INO, "/pub/prog", FS_O_WRONLY | FS_O_TRUNC, 0);
+	CHECK(h >= 0);
+	fs_close(&srv, h);
+	CHECK_INT(mode_of("/pub/prog"), 0777);
+	/* A new owner does not inherit the old one's rights. */
+	CHECK_INT(fs_chmod(&srv, &root, EXT2_ROOT_INO, "/pub/prog", 06755), 0);
+	CHECK_INT(fs_chown(&srv, &root, EXT2_ROOT_INO, "/pub/prog", 1000, 100), 0);
+	CHECK_INT(mode_of("/pub/prog"), 0755);
+	CHECK_INT(fs_unlink(&srv, &root, EXT2_ROOT_INO, "/pub/prog"), 0);
+}
+
+/* In a sticky directory, names go only by their owner, the directory's
+ * owner or root; adding names is as in any directory. */
+TEST(sticky_directory)
+{
+	int h;
+
+	remount();
+	CHECK_INT(fs_mkdir(&srv, &root, EXT2_ROOT_INO, "/pub/tmp", 01777), 0);
+	CHECK_INT(mode_of("/pub/tmp"), 01777);
+	h = fs_open(&srv, &alice, EXT2_ROOT_INO, "/pub/tmp/a", FS_O_WRONLY | FS_O_CREAT, 0666);
+	CHECK(h >= 0);
+	fs_close(&srv, h);
+	h = fs_open(&srv, &bob, EXT2_ROOT_INO, "/pub/tmp/b", FS_O_WRONLY | FS_O_CREAT, 0666);
+	CHECK(h >= 0);
+	fs_close(&srv, h);
+	CHECK_INT(fs_mkdir(&srv, &alice, EXT2_ROOT_INO, "/pub/tmp/d", 0777), 0);
+	CHECK_INT(fs_unlink(&srv, &bob, EXT2_ROOT_INO, "/pub/tmp/a"), -EPERM);
+	CHECK_INT(fs_rename(&srv, &bob, EXT2_ROOT_INO, "/pub/tmp/a", "/pub/tmp/c"), -EPERM);
+	CHECK_INT(fs_rename(&srv, &bob, EXT2_ROOT_INO, "/pub/tmp/b", "/pub/tmp/a"), -EPERM);
+	CHECK_INT(fs_rmdir(&srv, &bob, EXT2_ROOT_INO, "/pub/tmp/d"), -EPERM);
+	CHECK_INT(fs_unlink(&srv, &bob, EXT2_ROOT_INO, "/pub/tmp/nothing"), -ENOENT);
+	/* Its own names: yes. */
+	CHECK_INT(fs_rename(&srv, &bob, EXT2_ROOT_INO, "/pub/tmp/b", "/pub/tmp/c"), 0);
+	CHECK_INT(fs_unlink(&srv, &bob, EXT2_ROOT_INO, "/pub/tmp/c"), 0);
+	CHECK_INT(fs_rename(&srv, &alice, EXT2_ROOT_INO, "/pub/tmp/a", "/pub/tmp/e"), 0);
+	/* The directory's owner, and root. */
+	CHECK_INT(fs_chown(&srv, &root, EXT2_ROOT_INO, "/pub/tmp", 3000, 100), 0);
+	CHECK_INT(mode_of("/pub/tmp"), 01777); /* a directory keeps its bits */
+	CHECK_INT(fs_unlink(&srv, &carol, EXT2_ROOT_INO, "/pub/tmp/e"), 0);
+	CHECK_INT(fs_rmdir(&srv, &root, EXT2_ROOT_INO, "/pub/tmp/d"), 0);
+	/* Without the bit, anyone who may write the directory. */
+	h = fs_open(&srv, &alice, EXT2_ROOT_INO, "/pub/tmp/f", FS_O_WRONLY | FS_O_CREAT, 0666);
+	CHECK(h >= 0);
+	fs_close(&srv, h);
+	CHECK_INT(fs_chmod(&srv, &root, EXT2_ROOT_INO, "/pub/tmp", 0777), 0);
+	CHECK_INT(fs_unlink(&srv, &bob, EXT2_ROOT_INO, "/pub/tmp/f"), 0);
+	CHECK_INT(fs_rmdir(&srv, &root, EXT2_ROOT_INO, "/pub/tmp"), 0);
+}
+
+/* mke2fs keeps 5% of the blocks for root (-m 5): a user's writes stop
+ * with ENOSPC where they begin, root's go on. */
+TEST(reserved_blocks)
+{
+	static char chunk[16384];
+	struct ext2_statfs sf;
+	long n;
+	int h;
+
+	remount();
+	CHECK(fs.r_blocks > 0);
+	h = fs_open(&srv, &alice, EXT2_ROOT_INO, "/pub/fill", FS_O_WRONLY | FS_O_CREAT, 0666);
+	CHECK(h >= 0);
+	do
+		n = fs_write(&srv, &alice, h, chunk, sizeof(chunk));
+	while (n == (long)sizeof(chunk));
+	CHECK_INT(ext2_statfs(&fs, &sf), 0);
+	CHECKF(sf.bfree > 0 && sf.bfree <= fs.r_blocks && sf.bavail == 0,
+	       "bfree %llu r_blocks %u bavail %llu", (unsigned long long)sf.bfree, fs.r_blocks,
+	       (unsigned long long)sf.bavail);
+	/* A block-aligned write needs a new block: refused to alice. */
+	CHECK_INT(fs_lseek(&srv, h, 0, FS_SEEK_END) % 1024, 0);
+	CHECK_INT(fs_write(&srv, &alice, h, chunk, 1024), -ENOSPC);
+	fs_close(&srv, h);
+	h = fs_open(&srv, &root, EXT2_ROOT_INO, "/pub/fill", FS_O_WRONLY | FS_O_APPEND, 0);
+	CHECK_INT(fs_write(&srv, &root, h, chunk, 1024), 1024);
+	fs_close(&srv, h);
+	CHECK_INT(ext2_statfs(&fs, &sf), 0);
+	CHECK(sf.bfree < fs.r_blocks);
+	CHECK_INT(fs_unlink(&srv, &alice, EXT2_ROOT_INO, "/pub/fill"), 0);
+}
+
 TEST(image_stays_clean)
 {
 	char cmd[600];
@@ -256,7 +376,7 @@ TEST(image_stays_clean)
 	/* A file unlinked while open, still open at shutdown. */
 	remount();
 	h = fs_open(&srv, &bob, EXT2_ROOT_INO, "/pub/orphan", FS_O_WRONLY | FS_O_CREAT, 0644);
-	CHECK_INT(fs_write(&srv, h, "x", 1), 1);
+	CHECK_INT(fs_write(&srv, &root, h, "x", 1), 1);
 	CHECK_INT(fs_unlink(&srv, &bob, EXT2_ROOT_INO, "/pub/orphan"), 0);
 	fs_close_all(&srv);
 	CHECK_INT(fs_open_count(&srv), 0);
@@ -278,7 +398,8 @@ int main(int argc, char **argv)
 		TEST_CASE(create_write_read),	   TEST_CASE(modes_and_users),
 		TEST_CASE(directories_and_search), TEST_CASE(append_and_truncate),
 		TEST_CASE(unlinked_while_open),	   TEST_CASE(open_table_is_bounded),
-		TEST_CASE(image_stays_clean),
+		TEST_CASE(setid_bits_cleared),	   TEST_CASE(sticky_directory),
+		TEST_CASE(reserved_blocks),	   TEST_CASE(image_stays_clean),
 	};
 
 	img = load_file(argc > 1 ? argv[1] : NULL, &img_len);
