@@ -55,9 +55,10 @@ static void help(void)
 	       "  jobs         list the jobs; fg [%%n], bg [%%n] continue one (Ctrl-Z stops it)\n"
 	       "  exit [N]     leave the shell (the login shell: power off with status N)\n"
 	       "  poweroff [N] the same (only init may power off; it does when the shell exits)\n"
-	       "  help         this text; 'ls /bin' lists the programs\n"
-	       "Keys: Left/Right, Ctrl-A/Ctrl-E (Home/End) move; Backspace, Delete, Ctrl-W (word),\n"
-	       "Ctrl-U (line), Ctrl-K (to the end) erase; Up/Down recall earlier lines.\n"
+	       "  help         this text; 'ls /' (the initrd) and 'ls /bin' list the programs\n"
+	       "Keys: Left/Right, Ctrl-A/Ctrl-E (Home/End; under make run, Ctrl-A twice) move;\n"
+	       "Backspace, Delete, Ctrl-W (word),"
+	       " Ctrl-U (line), Ctrl-K (to the end) erase; Up/Down recall lines.\n"
 	       "Ctrl-C interrupts the foreground job, Ctrl-Z stops it, Ctrl-D at the start of a line\n"
 	       "is end-of-file, Ctrl-P prints the kernel's process list.\n",
 	       var("PATH") ? var("PATH") : "");

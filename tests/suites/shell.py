@@ -288,6 +288,12 @@ TESTS += [
         typed("wait", r""),
         [send("exit\n")]),
        reject=[r"^A$", r"^2$", r"^D$"]),
+    # Ctrl-C that kills the foreground job drops the rest of its line.
+    sh("sh_ctrl_c_drops_line", steps(
+        [send("spin; echo after\n"), send("\x03", 0.5), expect(r"\^C"), expect(PROMPT)],
+        typed("echo s=$?", r"^s=130$"),
+        [send("exit 0\n")]),
+       reject=[r"^after$"]),
     sh("sh_comments", steps(
         typed("echo a # b c", r"^a$"),
         typed("# echo hidden", r""),
