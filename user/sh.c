@@ -89,11 +89,16 @@ static const char *var(const char *name)
 	return v ? v->value : NULL;
 }
 
+/* Set NAME (its first len bytes) to value; 0, or 1 with a message. */
 static int set_var(const char *name, size_t len, const char *value)
 {
 	struct var *v = find_var(name, len);
+	if (strlen(value) >= sizeof v->value || len >= sizeof v->name) {
+		fprintf(stderr, "sh: %.*s: name or value too long\n", (int)len, name);
+		return 1;
+	}
 	if (!v) {
-		if (nvars == MAX_VARS || len >= sizeof v->name) {
+		if (nvars == MAX_VARS) {
 			fprintf(stderr, "sh: %.*s: too many variables\n", (int)len, name);
 			return 1;
 		}
@@ -101,7 +106,7 @@ static int set_var(const char *name, size_t len, const char *value)
 		memcpy(v->name, name, len);
 		v->name[len] = 0;
 	}
-	snprintf(v->value, sizeof v->value, "%s", value);
+	strcpy(v->value, value);
 	return 0;
 }
 
@@ -376,15 +381,25 @@ static int parse(struct line *l)
  * than LINE_CHARS (then all of it has been read, and dropped). */
 static int read_line(char *buf)
 {
-	int n = 0, c, too_long = 0;
-	while ((c = getchar()) != EOF && c != '\n') {
+	int n = 0, too_long = 0;
+	ssize_t got;
+	char c = 0;
+	/* A byte at a time, with no read-ahead: what follows the line is left
+	 * for the commands it runs (a script's "cat" reads the script's next
+	 * lines, as in any shell). The console gives a line at most per read
+	 * anyway. */
+	while ((got = read(0, &c, 1)) == 1 || (got < 0 && errno == EINTR)) {
+		if (got != 1)
+			continue;
+		if (c == '\n')
+			break;
 		if (n < LINE_CHARS)
-			buf[n++] = (char)c;
+			buf[n++] = c;
 		else
 			too_long = 1;
 	}
 	buf[n] = 0;
-	if (c == EOF && !n && !too_long)
+	if (got != 1 && !n && !too_long)
 		return -1;
 	return too_long ? -2 : n;
 }

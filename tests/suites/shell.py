@@ -432,11 +432,14 @@ TESTS += [
                r"^hello from U-mode: hi x$"),
          typed("PATH=/:/bin; echo 'echo from a script; cd /tmp; pwd' > s; sh < s",
                r"^(\$ )*from a script\n(\$ )*/tmp$"),
+         # the shell reads no further than its line: a script's cat reads the
+         # script's next line
+         typed("echo cat > s2; echo 'read by cat' >> s2; sh < s2", r"^(\$ )*read by cat$"),
          [send("cat > keys\n"), send("ab" + LEFT + RIGHT + UP + DOWN + "\x1b[3~\x1b[H\x1b[F"
                                      "\x1bOA\x1bOBc\n", 0.3), send("\x04", 0.3), expect(PROMPT)],
          [send("exit\n")]),
      "expect": [r"init \(pid 1\) exited with status 0"],
-     "reject": [r"^panic:", r"kernel trap", r"^FAIL", r"^fs: ", r"^x$"],
+     "reject": [r"^panic:", r"kernel trap", r"^FAIL", r"^fs: ", r"^x$", r"not found"],
      "disk_check": _disk_files({
          "/home/user/f": b"three\n", "/home/user/err": NOT_FOUND.encode() + b"\n",
          "/home/user/out": NOT_FOUND.encode() + b"\n", "/home/user/g": b"n3\n",
