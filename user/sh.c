@@ -1056,8 +1056,7 @@ static void run_pipeline(struct line *l, struct pipeline *pl)
 		}
 	}
 	if (assigns) { /* in a pipeline or the background: a child's, lost */
-		for (int i = 0; i < assigns; i++)
-			st[0].argv[i] = NULL;
+		st[0].argv[0] = NULL;
 		st[0].argc = 0;
 	}
 	run(st, pl->n, pl->background);
