@@ -357,6 +357,8 @@ TESTS += [
         typed("cho x\x1b[1~e\x1b[4~y", r"^xy$"),
         typed("cho x\x1bOHe\x1bOFy", r"^xy$"),
         typed("echo ac\x1bODb", r"^abc$"),
+        typed("echo ac\x02b", r"^abc$"),  # Ctrl-B, Ctrl-F
+        typed("echo abd\x02\x02\x06c", r"^abcd$"),
         typed("echo abXc" + LEFT + BS, r"^abc$"),
         typed("echo abXc" + LEFT * 2 + "\x1b[3~", r"^abc$"),
         typed("echo one two" + CTRL_W + "three", r"^one three$"),
@@ -422,6 +424,11 @@ TESTS += [
          typed("cat nosuch 2>&1 | wc -l", r"^\s*1$"),
          typed("echo three > f; cat f", r"^three$"),
          typed("echo n3 3> g 1>&3; cat g", r"^n3$"),
+         typed("cat 4< g <&4", r"^n3$"),
+         # a built-in's redirection is undone after it: the shell's own
+         # stderr is the console again
+         typed("cd /nosuch 2> e; cat e; cat nosuch", r"^sh: cd: /nosuch: No such file or directory\n"
+               + NOT_FOUND + "$"),
          typed("> empty; wc -c < empty", r"^\s*0$"),
          typed("echo q > \"a b\"; cat 'a b'", r"^q$"),
          typed("echo x > /bin/x; echo s=$?", r"^sh: /bin/x: Permission denied\ns=1$"),
@@ -443,6 +450,6 @@ TESTS += [
      "disk_check": _disk_files({
          "/home/user/f": b"three\n", "/home/user/err": NOT_FOUND.encode() + b"\n",
          "/home/user/out": NOT_FOUND.encode() + b"\n", "/home/user/g": b"n3\n",
-         "/home/user/empty": b"", "/home/user/p": b"/home/user\n",
+         "/home/user/empty": b"", "/home/user/e": b"sh: cd: /nosuch: No such file or directory\n", "/home/user/p": b"/home/user\n",
          "/home/user/keys": b"abc\n"})},
 ]
