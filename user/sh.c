@@ -1017,23 +1017,32 @@ static void run_pipeline(struct line *l, struct pipeline *pl)
 	}
 	/* NAME=value... alone sets shell variables. Before a command it would
 	 * be that command's environment, which lde's exec does not pass. */
-	struct cmd *c = &l->cmds[pl->first];
-	int assigns = 0;
-	while (assigns < c->nwords && assignment(c->words[assigns]))
-		assigns++;
-	if (assigns && assigns < c->nwords) {
-		fprintf(stderr, "sh: %s: lde passes no environment to programs; set it alone\n",
-			c->words[0]);
-		last_status = 2;
-		return;
+	int assigns = 0, here = pl->n == 1 && !pl->background;
+	for (int i = 0; i < pl->n; i++) {
+		struct cmd *c = &l->cmds[pl->first + i];
+		int n = 0;
+		while (n < c->nwords && assignment(c->words[n]))
+			n++;
+		if (n && n < c->nwords) {
+			fprintf(stderr,
+				"sh: %s: lde passes no environment to programs; set it alone\n",
+				c->words[0]);
+			last_status = 2;
+			return;
+		}
+		if (n && !here) { /* in a pipeline or the background: a child's, lost */
+			st[i].argv[0] = NULL;
+			st[i].argc = 0;
+		}
+		if (!i)
+			assigns = n;
 	}
-	int here = pl->n == 1 && !pl->background;
 	if (here && assigns) {
 		int saved[SAVED_FD_BASE];
 		memset(saved, -1, sizeof saved);
 		int status = redirect(&st[0], saved);
 		unredirect(saved);
-		for (int a = 0; !status && a < c->nwords; a++) {
+		for (int a = 0; !status && a < st[0].argc; a++) {
 			char *w = st[0].argv[a];
 			size_t n = assignment(w);
 			status = set_var(w, n, w + n + 1);
@@ -1054,10 +1063,6 @@ static void run_pipeline(struct line *l, struct pipeline *pl)
 			last_status = status;
 			return;
 		}
-	}
-	if (assigns) { /* in a pipeline or the background: a child's, lost */
-		st[0].argv[0] = NULL;
-		st[0].argc = 0;
 	}
 	run(st, pl->n, pl->background);
 }
@@ -1086,10 +1091,14 @@ int main(int argc, char **argv)
 	 * programs: the order lde's shell has always looked in. */
 	set_var("PATH", 4, "/:/bin");
 	set_home();
+	int interactive = isatty(0); /* sh < script: no prompts */
 	for (;;) {
 		poll_jobs();
-		printf(geteuid() == 0 ? "# " : "$ "); /* root's prompt, as Unix shells mark it */
-		fflush(stdout);
+		if (interactive) {
+			/* root's prompt, as Unix shells mark it */
+			printf(geteuid() == 0 ? "# " : "$ ");
+			fflush(stdout);
+		}
 		int n = read_line(buf);
 		if (n == -1) {
 			printf("\n");
