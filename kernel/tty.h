@@ -1,5 +1,7 @@
 /* The console's input side: a line discipline fed by the UART receive
- * interrupt. Canonical mode only: read() gets whole lines. */
+ * interrupt. Canonical mode only: read() gets whole lines, edited (the
+ * arrows, Home/End, Ctrl-W...) and recalled (Up/Down) in the kernel, so
+ * that no program ever reads an escape sequence (docs/shell.md). */
 #pragma once
 #include <stdbool.h>
 #include <stddef.h>

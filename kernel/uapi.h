@@ -154,6 +154,10 @@ struct lde_sigframe {
 #define LDE_PATH_MAX 128
 #define LDE_ARG_MAX 32	    /* argv entries, the NULL excluded */
 #define LDE_ARGS_BYTES 2048 /* all argv strings together */
+/* A line read from the console (kernel/tty.c) has at most this many
+ * characters before its newline: keys past them are dropped, with a bell.
+ * A reader whose own limit is lower knows a line was cut (user/sh.c). */
+#define LDE_TTY_LINE_MAX 256
 
 enum lde_proc_state {
 	LDE_P_UNUSED,
