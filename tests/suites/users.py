@@ -3,16 +3,10 @@ setuid's rules, who may signal whom, kill(-1), root's operations (power,
 devices, another user's terminal group), a server learning its caller's ids
 (user/t_users.c, run as init); the shell init starts as uid 1000 unless the
 kernel command line's user= says otherwise; ps's UID column."""
-from suites.fs import _fsck, _with_image
 from suites.shell import PROMPT, expect, send, sh
 
 ROOT_PROMPT = r"# $"
 TROUBLE = [r"^panic", r"kernel trap", r"KASSERT", r"assertion"]
-
-
-def clean_image(img, out):
-    """The image the test wrote to passes e2fsck -fn."""
-    return _with_image(img, _fsck)
 
 
 def root_sh(name, steps, append="user=root", **kw):
@@ -78,7 +72,7 @@ TESTS = [
                 r"^perm: uid 1000 wrote \d+ KiB, then ENOSPC with \d+ blocks free$",
                 r"^perm: the reserved blocks are root's: root wrote 16 KiB more$",
                 r"^PASS: t_perm$", r"init \(pid 1\) exited with status 0"],
-     "reject": TROUBLE, "disk_check": clean_image},
+     "reject": TROUBLE},
     # su through the shell, on the disk make run uses: a wrong password
     # changes nothing, the right one (typed without echo) gives root's
     # shell, whose exit comes back to uid 1000's; su USER; bad arguments.
@@ -99,6 +93,6 @@ TESTS = [
                     expect(r"^-rwsr-xr-x\s+1\s+0\s+0\s+\d+ /bin/su$"),
                     expect(r"^-rw-------\s+1\s+0\s+0\s+\d+ /etc/shadow$"),
                     expect(PROMPT), send("exit 0\n")],
-       disk="rootfs", timeout=90, disk_check=clean_image,
+       disk="rootfs", timeout=90,
        reject=TROUBLE + [r"Password: \S", r"^(wrong|lde|user)$"]),
 ]
