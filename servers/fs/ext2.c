@@ -126,15 +126,7 @@ static void put32(uint8_t *p, uint32_t v)
 }
 
 /* An inode, decoded. */
-struct inode {
-	uint32_t ino;
-	uint32_t mode, uid, gid, links;
-	uint64_t size;
-	uint32_t atime, ctime, mtime, dtime;
-	uint32_t blocks; /* 512-byte units */
-	uint32_t flags, generation, file_acl, size_high;
-	uint32_t block[NBLOCKS];
-};
+_Static_assert(sizeof(((struct inode *)0)->block) == NBLOCKS * 4, "struct inode in ext2.h");
 
 static uint32_t now(struct ext2_fs *fs) { return fs->now ? fs->now(fs->hook_ctx) : 0; }
 
@@ -275,9 +267,11 @@ static int gd_locs(struct ext2_fs *fs, uint32_t g, uint32_t *bb, uint32_t *ib, u
 
 static int check_blk(struct ext2_fs *fs, uint32_t blk)
 {
-	uint32_t g, bb, ib, it;
+	uint32_t g, bb, ib, it, lo;
 	int r;
 
+	if (blk >= fs->ok_lo && blk < fs->ok_hi)
+		return 0; /* after all of its group's metadata */
 	if (blk < fs->first_data_block || blk >= fs->blocks_count)
 		return -EIO;
 	g = (blk - fs->first_data_block) / fs->blocks_per_group;
@@ -288,6 +282,14 @@ static int check_blk(struct ext2_fs *fs, uint32_t blk)
 		return r;
 	if (blk == bb || blk == ib || (blk >= it && blk - it < fs->inode_table_blocks))
 		return -EIO;
+	/* The group's blocks past its last metadata block need none of the
+	 * above (mount checked that the metadata lies inside the group). */
+	lo = group_start(fs, g) + super_area(fs, g);
+	lo = bb + 1 > lo ? bb + 1 : lo;
+	lo = ib + 1 > lo ? ib + 1 : lo;
+	lo = it + fs->inode_table_blocks > lo ? it + fs->inode_table_blocks : lo;
+	fs->ok_lo = lo;
+	fs->ok_hi = group_start(fs, g) + group_blocks(fs, g);
 	return 0;
 }
 
@@ -318,11 +320,17 @@ static int inode_loc(struct ext2_fs *fs, uint32_t ino, uint32_t *blk, uint32_t *
 
 static int iget(struct ext2_fs *fs, uint32_t ino, struct inode *ip)
 {
+	struct ext2_imemo *m = &fs->imemo[ino % EXT2_IMEMO];
 	struct bc_buf *b;
 	uint32_t blk, off;
 	const uint8_t *p;
-	int r = inode_loc(fs, ino, &blk, &off);
+	int r;
 
+	if (m->ino == ino && ino && fs->bc.bufs[m->buf].ver == m->ver) {
+		*ip = m->ip; /* its table block unchanged since it was decoded */
+		return 0;
+	}
+	r = inode_loc(fs, ino, &blk, &off);
 	if (r < 0)
 		return r;
 	r = bcache_get(&fs->bc, blk, &b);
@@ -350,6 +358,10 @@ static int iget(struct ext2_fs *fs, uint32_t ino, struct inode *ip)
 	ip->file_acl = get32a(p + I_FILE_ACL);
 	for (int i = 0; i < NBLOCKS; i++)
 		ip->block[i] = get32a(p + I_BLOCK + 4 * i);
+	m->ino = ino;
+	m->buf = (uint32_t)(b - fs->bc.bufs);
+	m->ver = b->ver;
+	m->ip = *ip;
 	bcache_put(&fs->bc, b);
 	return 0;
 }
@@ -1028,6 +1040,7 @@ static int dir_block(struct ext2_fs *fs, struct inode *dp, uint32_t lblk, struct
 struct dloc {
 	uint32_t lblk, off, prev; /* prev: offset of the entry before, or off */
 	uint32_t ino;
+	uint32_t buf; /* the block's buffer (its index in the cache) */
 	uint8_t type;
 };
 
@@ -1061,6 +1074,7 @@ static int dir_find(struct ext2_fs *fs, struct inode *dp, const char *name, size
 				loc->off = off;
 				loc->prev = prev;
 				loc->ino = ino;
+				loc->buf = (uint32_t)(b - fs->bc.bufs);
 				loc->type = (fs->feat_incompat & INCOMPAT_FILETYPE) ? e[7] : 0;
 				bcache_put(&fs->bc, b);
 				return 0;
@@ -1245,12 +1259,18 @@ static int lookup_in(struct ext2_fs *fs, struct inode *dp, const char *name, siz
 {
 	struct dloc loc;
 	int r = check_name(name, len);
+	uint32_t h;
 
 	if (r < 0)
 		return r;
-	r = dir_find(fs, dp, name, len, &loc);
-	if (r < 0)
-		return r;
+	/* The name cache has what dir_find would find, or nothing. */
+	h = ncache_hash(dp->ino, name, len);
+	if (!ncache_find(&fs->nc, &fs->bc, h, dp->ino, name, len, &loc.ino, &loc.type)) {
+		r = dir_find(fs, dp, name, len, &loc);
+		if (r < 0)
+			return r;
+		ncache_add(&fs->nc, &fs->bc, h, dp->ino, name, len, loc.ino, loc.type, loc.buf);
+	}
 	r = iget_linked(fs, loc.ino, ip);
 	if (r < 0)
 		return r;
@@ -1526,6 +1546,12 @@ long ext2_read_to(struct ext2_fs *fs, uint32_t ino, uint64_t off, size_t len, ex
 		len = (size_t)(ip.size - off);
 	if (len > 0x7fffffff)
 		len = 0x7fffffff;
+	/* Blocks go to the sink in batches, pinned until it returns (straight
+	 * from the cache: no other block can take their buffers meanwhile). */
+	struct ext2_seg seg[EXT2_READ_SEGS];
+	struct bc_buf *held[EXT2_READ_SEGS];
+	int nseg = 0;
+	size_t at = 0;
 	while (done < len) {
 		uint64_t pos = off + done;
 		uint32_t boff = (uint32_t)(pos % fs->bsize), n = fs->bsize - boff, pblk;
@@ -1533,36 +1559,42 @@ long ext2_read_to(struct ext2_fs *fs, uint32_t ino, uint64_t off, size_t len, ex
 		if (n > len - done)
 			n = (uint32_t)(len - done);
 		r = bmap(fs, &ip, pos / fs->bsize, 0, &pblk, NULL);
-		if (r < 0)
-			return r == -EFBIG ? -EIO : r;
-		if (!pblk) {
-			r = sink(ctx, done, NULL, n);
-		} else {
-			struct bc_buf *b;
-
-			r = bcache_get(&fs->bc, pblk, &b);
+		if (r < 0) {
+			r = r == -EFBIG ? -EIO : r;
+			break;
+		}
+		held[nseg] = NULL;
+		if (pblk && (r = bcache_get(&fs->bc, pblk, &held[nseg])) < 0)
+			break;
+		seg[nseg].src = pblk ? held[nseg]->data + boff : NULL;
+		seg[nseg].len = n;
+		nseg++;
+		done += n;
+		if (nseg == EXT2_READ_SEGS || done == len) {
+			r = sink(ctx, at, seg, nseg);
+			while (nseg)
+				bcache_put(&fs->bc, held[--nseg]);
 			if (r < 0)
 				return r;
-			/* Straight from the cache: the buffer is held, so
-			 * no other block can take it meanwhile. */
-			r = sink(ctx, done, b->data + boff, n);
-			bcache_put(&fs->bc, b);
+			at = done;
 		}
-		if (r < 0)
-			return r;
-		done += n;
 	}
-	return (long)done;
+	while (nseg)
+		bcache_put(&fs->bc, held[--nseg]);
+	return r < 0 ? r : (long)done;
 }
 
-static int copy_sink(void *ctx, size_t at, const void *src, size_t n)
+static int copy_sink(void *ctx, size_t at, const struct ext2_seg *seg, int n)
 {
 	uint8_t *dst = (uint8_t *)ctx + at;
 
-	if (src)
-		memcpy(dst, src, n);
-	else
-		memset(dst, 0, n);
+	for (int i = 0; i < n; i++) {
+		if (seg[i].src)
+			memcpy(dst, seg[i].src, seg[i].len);
+		else
+			memset(dst, 0, seg[i].len);
+		dst += seg[i].len;
+	}
 	return 0;
 }
 

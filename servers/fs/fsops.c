@@ -161,12 +161,17 @@ long fs_read_to(struct fs_server *s, int h, size_t len, ext2_sink sink, void *ct
 	return n;
 }
 
-static int buf_sink(void *ctx, size_t at, const void *src, size_t n)
+static int buf_sink(void *ctx, size_t at, const struct ext2_seg *seg, int n)
 {
-	if (src)
-		memcpy((char *)ctx + at, src, n);
-	else
-		memset((char *)ctx + at, 0, n);
+	char *dst = (char *)ctx + at;
+
+	for (int i = 0; i < n; i++) {
+		if (seg[i].src)
+			memcpy(dst, seg[i].src, seg[i].len);
+		else
+			memset(dst, 0, seg[i].len);
+		dst += seg[i].len;
+	}
 	return 0;
 }
 
