@@ -64,40 +64,41 @@ static struct mount *mount_of(const char *abs, const char **rel)
 }
 
 /* The user's path at upath made absolute and normal, into a new page.
- * Returns the page (the caller puts it) or NULL with *err. */
+ * Returns the page (the caller puts it) or NULL with *err, which is
+ * otherwise the path's length. An absolute path is normalized where it
+ * was copied in; a relative one needs a second page for the result. */
 static char *normalize_user(uint64_t upath, long *err)
 {
-	char *in = palloc(), *out = in ? palloc() : NULL;
-	if (!out) {
-		if (in)
-			page_put(in);
-		*err = -ENOMEM;
-		return NULL;
-	}
-	long n = copyinstr(&current->mm, in, upath, LDE_FS_PATH_MAX);
+	char *in = palloc(), *out = in;
+	long n = in ? copyinstr(&current->mm, in, upath, LDE_FS_PATH_MAX) : -ENOMEM;
+	if (n >= 0 && in[0] != '/' && !(out = palloc()))
+		n = -ENOMEM;
 	if (n >= 0)
 		n = path_normalize(out, LDE_FS_PATH_MAX, cwd_of(current), in);
-	page_put(in);
+	if (in && out != in)
+		page_put(in);
 	if (n < 0) {
-		page_put(out);
+		if (out)
+			page_put(out);
 		*err = n;
 		return NULL;
 	}
+	*err = n;
 	return out;
 }
 
 static long resolve(uint64_t upath, struct vpath *vp)
 {
-	long err;
-	vp->page = normalize_user(upath, &err);
+	long len;
+	vp->page = normalize_user(upath, &len);
 	if (!vp->page)
-		return err;
+		return len;
 	vp->m = mount_of(vp->page, &vp->rel);
 	if (!vp->m) {
 		page_put(vp->page);
 		return -ENOENT;
 	}
-	vp->rel_len = strlen(vp->rel);
+	vp->rel_len = (size_t)len - (size_t)(vp->rel - vp->page);
 	return 0;
 }
 

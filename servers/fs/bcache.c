@@ -210,6 +210,17 @@ static int get(struct bcache *bc, uint32_t blk, int zero, struct bc_buf **out)
 
 int bcache_get(struct bcache *bc, uint32_t blk, struct bc_buf **out)
 {
+	/* A cached block (the usual case) without get's frame. */
+	for (int32_t i = bc->heads[hash(bc, blk)]; i >= 0; i = bc->bufs[i].next) {
+		struct bc_buf *b = &bc->bufs[i];
+
+		if (b->blk == blk && b->valid) {
+			b->refs++;
+			b->stamp = ++bc->tick;
+			*out = b;
+			return 0;
+		}
+	}
 	return get(bc, blk, 0, out);
 }
 

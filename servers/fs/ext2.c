@@ -265,13 +265,11 @@ static int gd_locs(struct ext2_fs *fs, uint32_t g, uint32_t *bb, uint32_t *ib, u
 	return 0;
 }
 
-static int check_blk(struct ext2_fs *fs, uint32_t blk)
+static __attribute__((noinline)) int check_blk_slow(struct ext2_fs *fs, uint32_t blk)
 {
 	uint32_t g, bb, ib, it, lo;
 	int r;
 
-	if (blk >= fs->ok_lo && blk < fs->ok_hi)
-		return 0; /* after all of its group's metadata */
 	if (blk < fs->first_data_block || blk >= fs->blocks_count)
 		return -EIO;
 	g = (blk - fs->first_data_block) / fs->blocks_per_group;
@@ -291,6 +289,15 @@ static int check_blk(struct ext2_fs *fs, uint32_t blk)
 	fs->ok_lo = lo;
 	fs->ok_hi = group_start(fs, g) + group_blocks(fs, g);
 	return 0;
+}
+
+/* Inline for the usual case, a block after all of its group's metadata
+ * (the slow part would save ten registers first). */
+static inline int check_blk(struct ext2_fs *fs, uint32_t blk)
+{
+	if (blk >= fs->ok_lo && blk < fs->ok_hi)
+		return 0;
+	return check_blk_slow(fs, blk);
 }
 
 /* ---- inodes -------------------------------------------------------------- */
@@ -629,8 +636,8 @@ static uint32_t group_of(const struct ext2_fs *fs, uint32_t ino)
  * to them yet, and a pointer to them must never find garbage there); a new
  * data block is left to the caller to fill (*fresh = 1). ip is changed
  * (i_block, i_blocks) but not written: the caller does. */
-static int bmap(struct ext2_fs *fs, struct inode *ip, uint64_t lblk, int alloc, uint32_t *pblk,
-		int *fresh)
+static int bmap_walk(struct ext2_fs *fs, struct inode *ip, uint64_t lblk, int alloc, uint32_t *pblk,
+		     int *fresh)
 {
 	uint64_t p = fs->ptrs;
 	uint32_t idx[3], path[4], goal = group_of(fs, ip->ino), cur;
@@ -745,6 +752,23 @@ static int bmap(struct ext2_fs *fs, struct inode *ip, uint64_t lblk, int alloc, 
 	}
 	*pblk = cur;
 	return 0;
+}
+
+/* bmap_walk, with a direct block that is only looked up (reads, path
+ * walks) done inline. */
+static inline int bmap(struct ext2_fs *fs, struct inode *ip, uint64_t lblk, int alloc,
+		       uint32_t *pblk, int *fresh)
+{
+	if (lblk < NDIR && !alloc) {
+		uint32_t cur = ip->block[lblk];
+		int r = cur ? check_blk(fs, cur) : 0;
+
+		if (fresh)
+			*fresh = 0;
+		*pblk = r < 0 ? 0 : cur;
+		return r;
+	}
+	return bmap_walk(fs, ip, lblk, alloc, pblk, fresh);
 }
 
 /* ---- freeing blocks ------------------------------------------------------ */
