@@ -1278,15 +1278,13 @@ static int check_name(const char *name, size_t len)
 
 /* ext2_lookup in the directory dp (read and checked by the caller): the
  * entry's inode number and the inode itself. */
-static int lookup_in(struct ext2_fs *fs, struct inode *dp, const char *name, size_t len,
-		     uint32_t *ino, struct inode *ip)
+static int lookup_named(struct ext2_fs *fs, struct inode *dp, const char *name, size_t len,
+			uint32_t *ino, struct inode *ip)
 {
 	struct dloc loc;
-	int r = check_name(name, len);
 	uint32_t h;
+	int r;
 
-	if (r < 0)
-		return r;
 	/* The name cache has what dir_find would find, or nothing. */
 	h = ncache_hash(dp->ino, name, len);
 	if (!ncache_find(&fs->nc, &fs->bc, h, dp->ino, name, len, &loc.ino, &loc.type)) {
@@ -1303,6 +1301,14 @@ static int lookup_in(struct ext2_fs *fs, struct inode *dp, const char *name, siz
 		return -EIO;
 	*ino = loc.ino;
 	return 0;
+}
+
+static int lookup_in(struct ext2_fs *fs, struct inode *dp, const char *name, size_t len,
+		     uint32_t *ino, struct inode *ip)
+{
+	int r = check_name(name, len);
+
+	return r < 0 ? r : lookup_named(fs, dp, name, len, ino, ip);
 }
 
 int ext2_lookup(struct ext2_fs *fs, uint32_t dir, const char *name, size_t len, uint32_t *ino)
@@ -1400,9 +1406,10 @@ long ext2_readlink(struct ext2_fs *fs, uint32_t ino, char *buf, size_t size)
 	return (long)ip.size;
 }
 
-/* Walk path[0..len) from cwd; see ext2_walk. */
+/* Walk path[0..len) from cwd; see ext2_walk. With res, the inode found
+ * goes there too. */
 static int walk(struct ext2_fs *fs, uint32_t cwd, const char *path, size_t len, unsigned flags,
-		const struct ext2_cred *cred, uint32_t *out)
+		const struct ext2_cred *cred, uint32_t *out, struct inode *res)
 {
 	uint32_t cur, links = 0;
 	size_t pos = 0;
@@ -1412,24 +1419,25 @@ static int walk(struct ext2_fs *fs, uint32_t cwd, const char *path, size_t len, 
 		return -ENOENT;
 	if (len > EXT2_PATH_MAX)
 		return -ENAMETOOLONG;
-	memcpy(fs->pathbuf, path, len);
-	must_dir = fs->pathbuf[len - 1] == '/';
-	cur = fs->pathbuf[0] == '/' ? EXT2_ROOT_INO : cwd;
-	/* dp is cur's inode when have_dp: the entry just looked up, read
-	 * once (iget_linked's checks include iget_used's). */
-	struct inode dp;
+	/* The caller's path is only read; a symlink's target spliced in
+	 * makes a new path in fs->pathbuf. */
+	const char *p = path;
+	must_dir = p[len - 1] == '/';
+	cur = p[0] == '/' ? EXT2_ROOT_INO : cwd;
+	/* *dp is cur's inode when have_dp: the entry just looked up, read
+	 * once (iget_linked's checks include iget_used's). The two inodes
+	 * trade places at each step rather than being copied. */
+	struct inode in[2], *dp = &in[0], *ip = &in[1];
 	int have_dp = 0;
 	for (;;) {
-		struct inode ip;
-		struct ext2_stat st;
 		size_t s, e;
 		uint32_t next;
 		int r, last;
 
-		while (pos < len && fs->pathbuf[pos] == '/')
+		while (pos < len && p[pos] == '/')
 			pos++;
 		if (!have_dp) {
-			r = iget_used(fs, cur, &dp);
+			r = iget_used(fs, cur, dp);
 			if (r < 0)
 				return r;
 			have_dp = 1;
@@ -1437,24 +1445,30 @@ static int walk(struct ext2_fs *fs, uint32_t cwd, const char *path, size_t len, 
 		if (pos == len)
 			break;
 		s = pos;
-		while (pos < len && fs->pathbuf[pos] != '/')
+		while (pos < len && p[pos] != '/')
 			pos++;
 		e = pos;
-		while (pos < len && fs->pathbuf[pos] == '/')
+		while (pos < len && p[pos] == '/')
 			pos++;
 		last = pos == len;
-		if (!is_type(dp.mode, EXT2_S_IFDIR))
+		if (!is_type(dp->mode, EXT2_S_IFDIR))
 			return -ENOTDIR;
-		to_stat(fs, &dp, &st);
-		r = ext2_access(&st, cred, EXT2_X_OK);
-		if (r < 0)
-			return r;
-		if (name_is(fs->pathbuf + s, e - s, "."))
+		/* Search permission, as ext2_access has it, on the inode. */
+		if (cred && cred->uid != 0 &&
+		    !((cred->uid == dp->uid   ? dp->mode >> 6
+		       : cred->gid == dp->gid ? dp->mode >> 3
+					      : dp->mode) &
+		      EXT2_X_OK))
+			return -EACCES;
+		if (e - s == 1 && p[s] == '.')
 			continue;
-		r = lookup_in(fs, &dp, fs->pathbuf + s, e - s, &next, &ip);
+		/* A component has no '/' and no NUL: only its length to check. */
+		if (e - s > EXT2_NAME_MAX)
+			return -ENAMETOOLONG;
+		r = lookup_named(fs, dp, p + s, e - s, &next, ip);
 		if (r < 0)
 			return r;
-		if (is_type(ip.mode, EXT2_S_IFLNK) && (!last || !(flags & EXT2_WALK_NOFOLLOW))) {
+		if (is_type(ip->mode, EXT2_S_IFLNK) && (!last || !(flags & EXT2_WALK_NOFOLLOW))) {
 			long n;
 			size_t rest = len - pos;
 
@@ -1468,22 +1482,27 @@ static int walk(struct ext2_fs *fs, uint32_t cwd, const char *path, size_t len, 
 				return -ENAMETOOLONG;
 			if (rest || must_dir)
 				fs->linkbuf[n++] = '/';
-			memcpy(fs->linkbuf + n, fs->pathbuf + pos, rest);
+			memcpy(fs->linkbuf + n, p + pos, rest);
 			len = (size_t)n + rest;
 			memcpy(fs->pathbuf, fs->linkbuf, len);
+			p = fs->pathbuf;
 			pos = 0;
-			if (fs->pathbuf[0] == '/') {
+			if (p[0] == '/') {
 				cur = EXT2_ROOT_INO;
 				have_dp = 0;
 			}
 			continue;
 		}
 		cur = next;
+		struct inode *t = dp;
 		dp = ip;
+		ip = t;
 	}
-	if (must_dir && !is_type(dp.mode, EXT2_S_IFDIR))
+	if (must_dir && !is_type(dp->mode, EXT2_S_IFDIR))
 		return -ENOTDIR;
 	*out = cur;
+	if (res)
+		*res = *dp;
 	return 0;
 }
 
@@ -1492,7 +1511,20 @@ int ext2_walk(struct ext2_fs *fs, uint32_t cwd, const char *path, unsigned flags
 {
 	size_t len = strnlen(path, EXT2_PATH_MAX + 1);
 
-	return walk(fs, cwd, path, len, flags, cred, ino);
+	return walk(fs, cwd, path, len, flags, cred, ino, NULL);
+}
+
+int ext2_walk_stat(struct ext2_fs *fs, uint32_t cwd, const char *path, unsigned flags,
+		   const struct ext2_cred *cred, struct ext2_stat *st)
+{
+	size_t len = strnlen(path, EXT2_PATH_MAX + 1);
+	struct inode ip;
+	uint32_t ino;
+	int r = walk(fs, cwd, path, len, flags, cred, &ino, &ip);
+
+	if (r == 0)
+		to_stat(fs, &ip, st);
+	return r;
 }
 
 int ext2_walk_parent(struct ext2_fs *fs, uint32_t cwd, const char *path,
@@ -1518,7 +1550,7 @@ int ext2_walk_parent(struct ext2_fs *fs, uint32_t cwd, const char *path,
 	if (start == 0) {
 		*dir = cwd;
 	} else {
-		r = walk(fs, cwd, path, start, 0, cred, dir);
+		r = walk(fs, cwd, path, start, 0, cred, dir, NULL);
 		if (r < 0)
 			return r;
 	}

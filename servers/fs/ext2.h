@@ -190,6 +190,10 @@ int ext2_lookup(struct ext2_fs *fs, uint32_t dir, const char *name, size_t len, 
  * than EXT2_PATH_MAX: -ENAMETOOLONG. A trailing slash requires a dir. */
 int ext2_walk(struct ext2_fs *fs, uint32_t cwd, const char *path, unsigned flags,
 	      const struct ext2_cred *cred, uint32_t *ino);
+/* ext2_walk, then ext2_stat of what it found: without reading the inode
+ * again. */
+int ext2_walk_stat(struct ext2_fs *fs, uint32_t cwd, const char *path, unsigned flags,
+		   const struct ext2_cred *cred, struct ext2_stat *st);
 
 /* Resolve all but the last component of path: the directory in *dir, and
  * the last name (pointing into fs->pathbuf or path; not NUL-terminated) in

@@ -257,10 +257,7 @@ int fs_readdir(struct fs_server *s, int h, struct ext2_dirent *de)
 int fs_stat(struct fs_server *s, const struct ext2_cred *c, uint32_t cwd, const char *path,
 	    int nofollow, struct ext2_stat *st)
 {
-	uint32_t ino;
-	int r = ext2_walk(s->fs, cwd, path, nofollow ? EXT2_WALK_NOFOLLOW : 0, c, &ino);
-
-	return r < 0 ? r : stat_ino(s, ino, st);
+	return ext2_walk_stat(s->fs, cwd, path, nofollow ? EXT2_WALK_NOFOLLOW : 0, c, st);
 }
 
 int fs_chdir(struct fs_server *s, const struct ext2_cred *c, uint32_t cwd, const char *path,
