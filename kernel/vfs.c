@@ -149,6 +149,21 @@ static long file_call(struct file *f, int label, uint64_t w[4], const struct ipc
 	return fs_call(f->ep, f->badge, label, w, l, nleases, NULL);
 }
 
+/* stat's st_dev, stored into the user's struct lde_stat at ubuf, which the
+ * server has just written (so its page is mapped and writable, unless the
+ * program changed that meanwhile: then copyout's answer). */
+static long put_dev(uint64_t ubuf, uint32_t dev)
+{
+	uint64_t va = ubuf + offsetof(struct lde_stat, dev);
+	uint32_t *p = !(va & 3) && va < USER_TOP
+			      ? mmu_translate(current->mm.pt, va, PERM_RAM | PERM_U | PERM_W)
+			      : NULL;
+	if (!p)
+		return copyout(&current->mm, va, &dev, sizeof dev);
+	*p = dev;
+	return 0;
+}
+
 static struct file *remote_file(long fd)
 {
 	struct file *f = fd_file(fd);
@@ -363,9 +378,7 @@ long sys_fstat(long fd, uintptr_t ubuf)
 		long err = file_call(f, LDE_FS_FSTAT, w, &l, 1);
 		if (err)
 			return err;
-		uint32_t dev = f->mnt;
-		return copyout(&current->mm, ubuf + offsetof(struct lde_stat, dev), &dev,
-			       sizeof dev);
+		return put_dev(ubuf, f->mnt);
 	}
 	/* The kernel's own files: what a program asks fstat for (isatty, a
 	 * pipe's type). */
@@ -387,7 +400,7 @@ long sys_stat(uintptr_t upath, uintptr_t ubuf)
 	err = path_call(&vp, LDE_FS_STAT, 0, 0, &l);
 	uint32_t dev = (uint32_t)(vp.m - mounts);
 	page_put(vp.page);
-	return err ? err : copyout(&current->mm, ubuf + offsetof(struct lde_stat, dev), &dev, 4);
+	return err ? err : put_dev(ubuf, dev);
 }
 
 long sys_getdents(long fd, uintptr_t ubuf, size_t len)
