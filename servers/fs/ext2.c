@@ -325,7 +325,8 @@ static int inode_loc(struct ext2_fs *fs, uint32_t ino, uint32_t *blk, uint32_t *
 	return 0;
 }
 
-static int iget(struct ext2_fs *fs, uint32_t ino, struct inode *ip)
+/* iget's decoding, which fills the memo. */
+static __attribute__((noinline)) int iget_slow(struct ext2_fs *fs, uint32_t ino, struct inode *ip)
 {
 	struct ext2_imemo *m = &fs->imemo[ino % EXT2_IMEMO];
 	struct bc_buf *b;
@@ -333,10 +334,6 @@ static int iget(struct ext2_fs *fs, uint32_t ino, struct inode *ip)
 	const uint8_t *p;
 	int r;
 
-	if (m->ino == ino && ino && fs->bc.bufs[m->buf].ver == m->ver) {
-		*ip = m->ip; /* its table block unchanged since it was decoded */
-		return 0;
-	}
 	r = inode_loc(fs, ino, &blk, &off);
 	if (r < 0)
 		return r;
@@ -371,6 +368,19 @@ static int iget(struct ext2_fs *fs, uint32_t ino, struct inode *ip)
 	m->ip = *ip;
 	bcache_put(&fs->bc, b);
 	return 0;
+}
+
+/* Inline: the memo's hit (a path walk's every step) without the frame
+ * the decoding needs. */
+static inline int iget(struct ext2_fs *fs, uint32_t ino, struct inode *ip)
+{
+	const struct ext2_imemo *m = &fs->imemo[ino % EXT2_IMEMO];
+
+	if (m->ino == ino && ino && fs->bc.bufs[m->buf].ver == m->ver) {
+		*ip = m->ip; /* its table block unchanged since it was decoded */
+		return 0;
+	}
+	return iget_slow(fs, ino, ip);
 }
 
 static int iput(struct ext2_fs *fs, struct inode *ip)
