@@ -2,9 +2,13 @@
 #include "errno.h"
 #include "uapi_fs.h"
 
-/* Append the components of s to out (length *len), resolving "." and "..". */
-static long add_components(char *out, size_t size, size_t *len, const char *s)
+/* Append the components of s to out (length *lenp), resolving "." and
+ * "..". The length is kept in a local: out's stores could alias *lenp,
+ * which would be reloaded and stored again at every byte. */
+static long add_components(char *out, size_t size, size_t *lenp, const char *s)
 {
+	size_t len = *lenp;
+	long err = 0;
 	while (*s) {
 		while (*s == '/')
 			s++;
@@ -13,23 +17,29 @@ static long add_components(char *out, size_t size, size_t *len, const char *s)
 			n++;
 		if (n == 0)
 			break;
-		if (n > LDE_NAME_LEN)
-			return -ENAMETOOLONG;
+		if (n > LDE_NAME_LEN) {
+			err = -ENAMETOOLONG;
+			break;
+		}
 		if (n == 2 && s[0] == '.' && s[1] == '.') {
-			while (*len > 0 && out[*len - 1] != '/')
-				(*len)--;
-			if (*len > 0)
-				(*len)--; /* the '/' before the dropped component */
+			while (len > 0 && out[len - 1] != '/')
+				len--;
+			if (len > 0)
+				len--; /* the '/' before the dropped component */
 		} else if (!(n == 1 && s[0] == '.')) {
-			if (*len + 1 + n + 1 > size)
-				return -ENAMETOOLONG;
-			out[(*len)++] = '/';
+			if (len + 1 + n + 1 > size) {
+				err = -ENAMETOOLONG;
+				break;
+			}
+			out[len++] = '/';
 			for (size_t i = 0; i < n; i++)
-				out[(*len)++] = s[i];
+				out[len + i] = s[i];
+			len += n;
 		}
 		s += n;
 	}
-	return 0;
+	*lenp = len;
+	return err;
 }
 
 long path_normalize(char *out, size_t size, const char *cwd, const char *path)

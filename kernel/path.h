@@ -9,5 +9,7 @@
  * '/': no ".", "..", empty component or trailing '/'; ".." at the root
  * stays at the root; "/" is the root. Returns its length, -ENOENT for an
  * empty path, -ENAMETOOLONG if a component is longer than LDE_NAME_LEN or
- * the result needs more than size bytes. */
+ * the result needs more than size bytes. An absolute path may be
+ * normalized in place (out == path): the result never runs ahead of what
+ * is left to read. */
 long path_normalize(char *out, size_t size, const char *cwd, const char *path);

@@ -284,6 +284,17 @@ struct lde_lease {
 	uint64_t flags;
 };
 
+/* lease_writev(token, idx, off, iov, n): lease_write of the n ranges
+ * (at most LDE_IOV_MAX) one after another into lease idx from byte off:
+ * one call where a file server would make one per cached block. Bytes
+ * written, or -errno (EINVAL for a bad n or a range past the lease; the
+ * ranges before a failing one are written). */
+#define LDE_IOV_MAX 16
+struct lde_iov {
+	uint64_t addr;
+	uint64_t len;
+};
+
 /* ipc_caller(token, &creds): who made the call a server holds (token as
  * recv returned it): its whole pid and its real and effective ids, as they
  * were at the call (a caller cannot change them while it waits), for a

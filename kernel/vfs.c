@@ -64,40 +64,41 @@ static struct mount *mount_of(const char *abs, const char **rel)
 }
 
 /* The user's path at upath made absolute and normal, into a new page.
- * Returns the page (the caller puts it) or NULL with *err. */
+ * Returns the page (the caller puts it) or NULL with *err, which is
+ * otherwise the path's length. An absolute path is normalized where it
+ * was copied in; a relative one needs a second page for the result. */
 static char *normalize_user(uint64_t upath, long *err)
 {
-	char *in = palloc(), *out = in ? palloc() : NULL;
-	if (!out) {
-		if (in)
-			page_put(in);
-		*err = -ENOMEM;
-		return NULL;
-	}
-	long n = copyinstr(&current->mm, in, upath, LDE_FS_PATH_MAX);
+	char *in = palloc(), *out = in;
+	long n = in ? copyinstr(&current->mm, in, upath, LDE_FS_PATH_MAX) : -ENOMEM;
+	if (n >= 0 && in[0] != '/' && !(out = palloc()))
+		n = -ENOMEM;
 	if (n >= 0)
 		n = path_normalize(out, LDE_FS_PATH_MAX, cwd_of(current), in);
-	page_put(in);
+	if (in && out != in)
+		page_put(in);
 	if (n < 0) {
-		page_put(out);
+		if (out)
+			page_put(out);
 		*err = n;
 		return NULL;
 	}
+	*err = n;
 	return out;
 }
 
 static long resolve(uint64_t upath, struct vpath *vp)
 {
-	long err;
-	vp->page = normalize_user(upath, &err);
+	long len;
+	vp->page = normalize_user(upath, &len);
 	if (!vp->page)
-		return err;
+		return len;
 	vp->m = mount_of(vp->page, &vp->rel);
 	if (!vp->m) {
 		page_put(vp->page);
 		return -ENOENT;
 	}
-	vp->rel_len = strlen(vp->rel);
+	vp->rel_len = (size_t)len - (size_t)(vp->rel - vp->page);
 	return 0;
 }
 
@@ -146,6 +147,21 @@ static long file_call(struct file *f, int label, uint64_t w[4], const struct ipc
 {
 	w[0] = f->handle;
 	return fs_call(f->ep, f->badge, label, w, l, nleases, NULL);
+}
+
+/* stat's st_dev, stored into the user's struct lde_stat at ubuf, which the
+ * server has just written (so its page is mapped and writable, unless the
+ * program changed that meanwhile: then copyout's answer). */
+static long put_dev(uint64_t ubuf, uint32_t dev)
+{
+	uint64_t va = ubuf + offsetof(struct lde_stat, dev);
+	uint32_t *p = !(va & 3) && va < USER_TOP
+			      ? mmu_translate(current->mm.pt, va, PERM_RAM | PERM_U | PERM_W)
+			      : NULL;
+	if (!p)
+		return copyout(&current->mm, va, &dev, sizeof dev);
+	*p = dev;
+	return 0;
 }
 
 static struct file *remote_file(long fd)
@@ -361,9 +377,7 @@ long sys_fstat(long fd, uintptr_t ubuf)
 		long err = file_call(f, LDE_FS_FSTAT, w, &l, 1);
 		if (err)
 			return err;
-		uint32_t dev = f->mnt;
-		return copyout(&current->mm, ubuf + offsetof(struct lde_stat, dev), &dev,
-			       sizeof dev);
+		return put_dev(ubuf, f->mnt);
 	}
 	/* The kernel's own files: what a program asks fstat for (isatty, a
 	 * pipe's type). */
@@ -385,7 +399,7 @@ long sys_stat(uintptr_t upath, uintptr_t ubuf)
 	err = path_call(&vp, LDE_FS_STAT, 0, 0, &l);
 	uint32_t dev = (uint32_t)(vp.m - mounts);
 	page_put(vp.page);
-	return err ? err : copyout(&current->mm, ubuf + offsetof(struct lde_stat, dev), &dev, 4);
+	return err ? err : put_dev(ubuf, dev);
 }
 
 long sys_getdents(long fd, uintptr_t ubuf, size_t len)

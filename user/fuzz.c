@@ -1129,6 +1129,13 @@ static void one_call(void)
 			a[3] = pick_ptr(&c[3]);
 			a[4] = pick_len();
 			break;
+		case SYS_lease_writev: /* a[3]: the ranges, a[4] how many */
+			a[0] = pick_token();
+			a[1] = chance(80) ? below(6) : pick_int();
+			a[2] = pick_len();
+			a[3] = pick_ptr(&c[3]);
+			a[4] = chance(80) ? below(LDE_IOV_MAX + 2) : pick_int();
+			break;
 		case SYS_open:
 			a[0] = pick_path(0);
 			a[1] = pick_oflags();

@@ -128,15 +128,7 @@ static void put32(uint8_t *p, uint32_t v)
 }
 
 /* An inode, decoded. */
-struct inode {
-	uint32_t ino;
-	uint32_t mode, uid, gid, links;
-	uint64_t size;
-	uint32_t atime, ctime, mtime, dtime;
-	uint32_t blocks; /* 512-byte units */
-	uint32_t flags, generation, file_acl, size_high;
-	uint32_t block[NBLOCKS];
-};
+_Static_assert(sizeof(((struct inode *)0)->block) == NBLOCKS * 4, "struct inode in ext2.h");
 
 static uint32_t now(struct ext2_fs *fs) { return fs->now ? fs->now(fs->hook_ctx) : 0; }
 
@@ -275,9 +267,9 @@ static int gd_locs(struct ext2_fs *fs, uint32_t g, uint32_t *bb, uint32_t *ib, u
 	return 0;
 }
 
-static int check_blk(struct ext2_fs *fs, uint32_t blk)
+static __attribute__((noinline)) int check_blk_slow(struct ext2_fs *fs, uint32_t blk)
 {
-	uint32_t g, bb, ib, it;
+	uint32_t g, bb, ib, it, lo;
 	int r;
 
 	if (blk < fs->first_data_block || blk >= fs->blocks_count)
@@ -290,7 +282,24 @@ static int check_blk(struct ext2_fs *fs, uint32_t blk)
 		return r;
 	if (blk == bb || blk == ib || (blk >= it && blk - it < fs->inode_table_blocks))
 		return -EIO;
+	/* The group's blocks past its last metadata block need none of the
+	 * above (mount checked that the metadata lies inside the group). */
+	lo = group_start(fs, g) + super_area(fs, g);
+	lo = bb + 1 > lo ? bb + 1 : lo;
+	lo = ib + 1 > lo ? ib + 1 : lo;
+	lo = it + fs->inode_table_blocks > lo ? it + fs->inode_table_blocks : lo;
+	fs->ok_lo = lo;
+	fs->ok_hi = group_start(fs, g) + group_blocks(fs, g);
 	return 0;
+}
+
+/* Inline for the usual case, a block after all of its group's metadata
+ * (the slow part would save ten registers first). */
+static inline int check_blk(struct ext2_fs *fs, uint32_t blk)
+{
+	if (blk >= fs->ok_lo && blk < fs->ok_hi)
+		return 0;
+	return check_blk_slow(fs, blk);
 }
 
 /* ---- inodes -------------------------------------------------------------- */
@@ -318,13 +327,16 @@ static int inode_loc(struct ext2_fs *fs, uint32_t ino, uint32_t *blk, uint32_t *
 	return 0;
 }
 
-static int iget(struct ext2_fs *fs, uint32_t ino, struct inode *ip)
+/* iget's decoding, which fills the memo. */
+static __attribute__((noinline)) int iget_slow(struct ext2_fs *fs, uint32_t ino, struct inode *ip)
 {
+	struct ext2_imemo *m = &fs->imemo[ino % EXT2_IMEMO];
 	struct bc_buf *b;
 	uint32_t blk, off;
 	const uint8_t *p;
-	int r = inode_loc(fs, ino, &blk, &off);
+	int r;
 
+	r = inode_loc(fs, ino, &blk, &off);
 	if (r < 0)
 		return r;
 	r = bcache_get(&fs->bc, blk, &b);
@@ -352,8 +364,25 @@ static int iget(struct ext2_fs *fs, uint32_t ino, struct inode *ip)
 	ip->file_acl = get32a(p + I_FILE_ACL);
 	for (int i = 0; i < NBLOCKS; i++)
 		ip->block[i] = get32a(p + I_BLOCK + 4 * i);
+	m->ino = ino;
+	m->buf = (uint32_t)(b - fs->bc.bufs);
+	m->ver = b->ver;
+	m->ip = *ip;
 	bcache_put(&fs->bc, b);
 	return 0;
+}
+
+/* Inline: the memo's hit (a path walk's every step) without the frame
+ * the decoding needs. */
+static inline int iget(struct ext2_fs *fs, uint32_t ino, struct inode *ip)
+{
+	const struct ext2_imemo *m = &fs->imemo[ino % EXT2_IMEMO];
+
+	if (m->ino == ino && ino && fs->bc.bufs[m->buf].ver == m->ver) {
+		*ip = m->ip; /* its table block unchanged since it was decoded */
+		return 0;
+	}
+	return iget_slow(fs, ino, ip);
 }
 
 static int iput(struct ext2_fs *fs, struct inode *ip)
@@ -629,8 +658,8 @@ static uint32_t group_of(const struct ext2_fs *fs, uint32_t ino)
  * to them yet, and a pointer to them must never find garbage there); a new
  * data block is left to the caller to fill (*fresh = 1). ip is changed
  * (i_block, i_blocks) but not written: the caller does. */
-static int bmap(struct ext2_fs *fs, struct inode *ip, uint64_t lblk, int alloc, uint32_t *pblk,
-		int *fresh)
+static int bmap_walk(struct ext2_fs *fs, struct inode *ip, uint64_t lblk, int alloc, uint32_t *pblk,
+		     int *fresh)
 {
 	uint64_t p = fs->ptrs;
 	uint32_t idx[3], path[4], goal = group_of(fs, ip->ino), cur;
@@ -745,6 +774,23 @@ static int bmap(struct ext2_fs *fs, struct inode *ip, uint64_t lblk, int alloc, 
 	}
 	*pblk = cur;
 	return 0;
+}
+
+/* bmap_walk, with a direct block that is only looked up (reads, path
+ * walks) done inline. */
+static inline int bmap(struct ext2_fs *fs, struct inode *ip, uint64_t lblk, int alloc,
+		       uint32_t *pblk, int *fresh)
+{
+	if (lblk < NDIR && !alloc) {
+		uint32_t cur = ip->block[lblk];
+		int r = cur ? check_blk(fs, cur) : 0;
+
+		if (fresh)
+			*fresh = 0;
+		*pblk = r < 0 ? 0 : cur;
+		return r;
+	}
+	return bmap_walk(fs, ip, lblk, alloc, pblk, fresh);
 }
 
 /* ---- freeing blocks ------------------------------------------------------ */
@@ -1040,6 +1086,7 @@ static int dir_block(struct ext2_fs *fs, struct inode *dp, uint32_t lblk, struct
 struct dloc {
 	uint32_t lblk, off, prev; /* prev: offset of the entry before, or off */
 	uint32_t ino;
+	uint32_t buf; /* the block's buffer (its index in the cache) */
 	uint8_t type;
 };
 
@@ -1073,6 +1120,7 @@ static int dir_find(struct ext2_fs *fs, struct inode *dp, const char *name, size
 				loc->off = off;
 				loc->prev = prev;
 				loc->ino = ino;
+				loc->buf = (uint32_t)(b - fs->bc.bufs);
 				loc->type = (fs->feat_incompat & INCOMPAT_FILETYPE) ? e[7] : 0;
 				bcache_put(&fs->bc, b);
 				return 0;
@@ -1252,17 +1300,21 @@ static int check_name(const char *name, size_t len)
 
 /* ext2_lookup in the directory dp (read and checked by the caller): the
  * entry's inode number and the inode itself. */
-static int lookup_in(struct ext2_fs *fs, struct inode *dp, const char *name, size_t len,
-		     uint32_t *ino, struct inode *ip)
+static int lookup_named(struct ext2_fs *fs, struct inode *dp, const char *name, size_t len,
+			uint32_t *ino, struct inode *ip)
 {
 	struct dloc loc;
-	int r = check_name(name, len);
+	uint32_t h;
+	int r;
 
-	if (r < 0)
-		return r;
-	r = dir_find(fs, dp, name, len, &loc);
-	if (r < 0)
-		return r;
+	/* The name cache has what dir_find would find, or nothing. */
+	h = ncache_hash(dp->ino, name, len);
+	if (!ncache_find(&fs->nc, &fs->bc, h, dp->ino, name, len, &loc.ino, &loc.type)) {
+		r = dir_find(fs, dp, name, len, &loc);
+		if (r < 0)
+			return r;
+		ncache_add(&fs->nc, &fs->bc, h, dp->ino, name, len, loc.ino, loc.type, loc.buf);
+	}
 	r = iget_linked(fs, loc.ino, ip);
 	if (r < 0)
 		return r;
@@ -1271,6 +1323,14 @@ static int lookup_in(struct ext2_fs *fs, struct inode *dp, const char *name, siz
 		return -EIO;
 	*ino = loc.ino;
 	return 0;
+}
+
+static int lookup_in(struct ext2_fs *fs, struct inode *dp, const char *name, size_t len,
+		     uint32_t *ino, struct inode *ip)
+{
+	int r = check_name(name, len);
+
+	return r < 0 ? r : lookup_named(fs, dp, name, len, ino, ip);
 }
 
 int ext2_lookup(struct ext2_fs *fs, uint32_t dir, const char *name, size_t len, uint32_t *ino)
@@ -1368,9 +1428,10 @@ long ext2_readlink(struct ext2_fs *fs, uint32_t ino, char *buf, size_t size)
 	return (long)ip.size;
 }
 
-/* Walk path[0..len) from cwd; see ext2_walk. */
+/* Walk path[0..len) from cwd; see ext2_walk. With res, the inode found
+ * goes there too. */
 static int walk(struct ext2_fs *fs, uint32_t cwd, const char *path, size_t len, unsigned flags,
-		const struct ext2_cred *cred, uint32_t *out)
+		const struct ext2_cred *cred, uint32_t *out, struct inode *res)
 {
 	uint32_t cur, links = 0;
 	size_t pos = 0;
@@ -1380,24 +1441,25 @@ static int walk(struct ext2_fs *fs, uint32_t cwd, const char *path, size_t len, 
 		return -ENOENT;
 	if (len > EXT2_PATH_MAX)
 		return -ENAMETOOLONG;
-	memcpy(fs->pathbuf, path, len);
-	must_dir = fs->pathbuf[len - 1] == '/';
-	cur = fs->pathbuf[0] == '/' ? EXT2_ROOT_INO : cwd;
-	/* dp is cur's inode when have_dp: the entry just looked up, read
-	 * once (iget_linked's checks include iget_used's). */
-	struct inode dp;
+	/* The caller's path is only read; a symlink's target spliced in
+	 * makes a new path in fs->pathbuf. */
+	const char *p = path;
+	must_dir = p[len - 1] == '/';
+	cur = p[0] == '/' ? EXT2_ROOT_INO : cwd;
+	/* *dp is cur's inode when have_dp: the entry just looked up, read
+	 * once (iget_linked's checks include iget_used's). The two inodes
+	 * trade places at each step rather than being copied. */
+	struct inode in[2], *dp = &in[0], *ip = &in[1];
 	int have_dp = 0;
 	for (;;) {
-		struct inode ip;
-		struct ext2_stat st;
 		size_t s, e;
 		uint32_t next;
 		int r, last;
 
-		while (pos < len && fs->pathbuf[pos] == '/')
+		while (pos < len && p[pos] == '/')
 			pos++;
 		if (!have_dp) {
-			r = iget_used(fs, cur, &dp);
+			r = iget_used(fs, cur, dp);
 			if (r < 0)
 				return r;
 			have_dp = 1;
@@ -1405,24 +1467,30 @@ static int walk(struct ext2_fs *fs, uint32_t cwd, const char *path, size_t len, 
 		if (pos == len)
 			break;
 		s = pos;
-		while (pos < len && fs->pathbuf[pos] != '/')
+		while (pos < len && p[pos] != '/')
 			pos++;
 		e = pos;
-		while (pos < len && fs->pathbuf[pos] == '/')
+		while (pos < len && p[pos] == '/')
 			pos++;
 		last = pos == len;
-		if (!is_type(dp.mode, EXT2_S_IFDIR))
+		if (!is_type(dp->mode, EXT2_S_IFDIR))
 			return -ENOTDIR;
-		to_stat(fs, &dp, &st);
-		r = ext2_access(&st, cred, EXT2_X_OK);
-		if (r < 0)
-			return r;
-		if (name_is(fs->pathbuf + s, e - s, "."))
+		/* Search permission, as ext2_access has it, on the inode. */
+		if (cred && cred->uid != 0 &&
+		    !((cred->uid == dp->uid   ? dp->mode >> 6
+		       : cred->gid == dp->gid ? dp->mode >> 3
+					      : dp->mode) &
+		      EXT2_X_OK))
+			return -EACCES;
+		if (e - s == 1 && p[s] == '.')
 			continue;
-		r = lookup_in(fs, &dp, fs->pathbuf + s, e - s, &next, &ip);
+		/* A component has no '/' and no NUL: only its length to check. */
+		if (e - s > EXT2_NAME_MAX)
+			return -ENAMETOOLONG;
+		r = lookup_named(fs, dp, p + s, e - s, &next, ip);
 		if (r < 0)
 			return r;
-		if (is_type(ip.mode, EXT2_S_IFLNK) && (!last || !(flags & EXT2_WALK_NOFOLLOW))) {
+		if (is_type(ip->mode, EXT2_S_IFLNK) && (!last || !(flags & EXT2_WALK_NOFOLLOW))) {
 			long n;
 			size_t rest = len - pos;
 
@@ -1436,22 +1504,27 @@ static int walk(struct ext2_fs *fs, uint32_t cwd, const char *path, size_t len, 
 				return -ENAMETOOLONG;
 			if (rest || must_dir)
 				fs->linkbuf[n++] = '/';
-			memcpy(fs->linkbuf + n, fs->pathbuf + pos, rest);
+			memcpy(fs->linkbuf + n, p + pos, rest);
 			len = (size_t)n + rest;
 			memcpy(fs->pathbuf, fs->linkbuf, len);
+			p = fs->pathbuf;
 			pos = 0;
-			if (fs->pathbuf[0] == '/') {
+			if (p[0] == '/') {
 				cur = EXT2_ROOT_INO;
 				have_dp = 0;
 			}
 			continue;
 		}
 		cur = next;
+		struct inode *t = dp;
 		dp = ip;
+		ip = t;
 	}
-	if (must_dir && !is_type(dp.mode, EXT2_S_IFDIR))
+	if (must_dir && !is_type(dp->mode, EXT2_S_IFDIR))
 		return -ENOTDIR;
 	*out = cur;
+	if (res)
+		*res = *dp;
 	return 0;
 }
 
@@ -1460,7 +1533,20 @@ int ext2_walk(struct ext2_fs *fs, uint32_t cwd, const char *path, unsigned flags
 {
 	size_t len = strnlen(path, EXT2_PATH_MAX + 1);
 
-	return walk(fs, cwd, path, len, flags, cred, ino);
+	return walk(fs, cwd, path, len, flags, cred, ino, NULL);
+}
+
+int ext2_walk_stat(struct ext2_fs *fs, uint32_t cwd, const char *path, unsigned flags,
+		   const struct ext2_cred *cred, struct ext2_stat *st)
+{
+	size_t len = strnlen(path, EXT2_PATH_MAX + 1);
+	struct inode ip;
+	uint32_t ino;
+	int r = walk(fs, cwd, path, len, flags, cred, &ino, &ip);
+
+	if (r == 0)
+		to_stat(fs, &ip, st);
+	return r;
 }
 
 int ext2_walk_parent(struct ext2_fs *fs, uint32_t cwd, const char *path,
@@ -1486,7 +1572,7 @@ int ext2_walk_parent(struct ext2_fs *fs, uint32_t cwd, const char *path,
 	if (start == 0) {
 		*dir = cwd;
 	} else {
-		r = walk(fs, cwd, path, start, 0, cred, dir);
+		r = walk(fs, cwd, path, start, 0, cred, dir, NULL);
 		if (r < 0)
 			return r;
 	}
@@ -1538,6 +1624,12 @@ long ext2_read_to(struct ext2_fs *fs, uint32_t ino, uint64_t off, size_t len, ex
 		len = (size_t)(ip.size - off);
 	if (len > 0x7fffffff)
 		len = 0x7fffffff;
+	/* Blocks go to the sink in batches, pinned until it returns (straight
+	 * from the cache: no other block can take their buffers meanwhile). */
+	struct ext2_seg seg[EXT2_READ_SEGS];
+	struct bc_buf *held[EXT2_READ_SEGS];
+	int nseg = 0;
+	size_t at = 0;
 	while (done < len) {
 		uint64_t pos = off + done;
 		uint32_t boff = (uint32_t)(pos % fs->bsize), n = fs->bsize - boff, pblk;
@@ -1545,36 +1637,42 @@ long ext2_read_to(struct ext2_fs *fs, uint32_t ino, uint64_t off, size_t len, ex
 		if (n > len - done)
 			n = (uint32_t)(len - done);
 		r = bmap(fs, &ip, pos / fs->bsize, 0, &pblk, NULL);
-		if (r < 0)
-			return r == -EFBIG ? -EIO : r;
-		if (!pblk) {
-			r = sink(ctx, done, NULL, n);
-		} else {
-			struct bc_buf *b;
-
-			r = bcache_get(&fs->bc, pblk, &b);
+		if (r < 0) {
+			r = r == -EFBIG ? -EIO : r;
+			break;
+		}
+		held[nseg] = NULL;
+		if (pblk && (r = bcache_get(&fs->bc, pblk, &held[nseg])) < 0)
+			break;
+		seg[nseg].src = pblk ? held[nseg]->data + boff : NULL;
+		seg[nseg].len = n;
+		nseg++;
+		done += n;
+		if (nseg == EXT2_READ_SEGS || done == len) {
+			r = sink(ctx, at, seg, nseg);
+			while (nseg)
+				bcache_put(&fs->bc, held[--nseg]);
 			if (r < 0)
 				return r;
-			/* Straight from the cache: the buffer is held, so
-			 * no other block can take it meanwhile. */
-			r = sink(ctx, done, b->data + boff, n);
-			bcache_put(&fs->bc, b);
+			at = done;
 		}
-		if (r < 0)
-			return r;
-		done += n;
 	}
-	return (long)done;
+	while (nseg)
+		bcache_put(&fs->bc, held[--nseg]);
+	return r < 0 ? r : (long)done;
 }
 
-static int copy_sink(void *ctx, size_t at, const void *src, size_t n)
+static int copy_sink(void *ctx, size_t at, const struct ext2_seg *seg, int n)
 {
 	uint8_t *dst = (uint8_t *)ctx + at;
 
-	if (src)
-		memcpy(dst, src, n);
-	else
-		memset(dst, 0, n);
+	for (int i = 0; i < n; i++) {
+		if (seg[i].src)
+			memcpy(dst, seg[i].src, seg[i].len);
+		else
+			memset(dst, 0, seg[i].len);
+		dst += seg[i].len;
+	}
 	return 0;
 }
 

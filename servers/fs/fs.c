@@ -163,23 +163,23 @@ static void do_close(uint64_t h)
 }
 
 /* do_read's sink: the caller's buffer is the lease, written straight from
- * the cache's block (holes from a zero block). */
+ * the cache's blocks (holes from a zero block) by one lease_writev. */
 struct lease_sink {
 	uint64_t token, base; /* the lease; where this chunk starts in it */
 };
 
-static int lease_sink(void *ctx, size_t at, const void *src, size_t n)
+static int lease_sink(void *ctx, size_t at, const struct ext2_seg *seg, int n)
 {
-	static const char zeros[1024];
+	static const char zeros[4096]; /* a block at most */
 	const struct lease_sink *ls = ctx;
+	struct lde_iov v[EXT2_READ_SEGS];
+	_Static_assert(EXT2_READ_SEGS <= LDE_IOV_MAX, "one lease_writev per batch");
 
-	while (!src && n > sizeof zeros) {
-		if (lease_write(ls->token, 0, ls->base + at, zeros, sizeof zeros) < 0)
-			return -errno;
-		at += sizeof zeros;
-		n -= sizeof zeros;
+	for (int i = 0; i < n; i++) {
+		v[i].addr = (uint64_t)(uintptr_t)(seg[i].src ? seg[i].src : zeros);
+		v[i].len = seg[i].len;
 	}
-	return lease_write(ls->token, 0, ls->base + at, src ? src : zeros, n) < 0 ? -errno : 0;
+	return lease_writev(ls->token, 0, ls->base + at, v, n) < 0 ? -errno : 0;
 }
 
 static long do_read(struct lde_msg *m)

@@ -194,12 +194,17 @@ long fs_read_to(struct fs_server *s, int h, size_t len, ext2_sink sink, void *ct
 	return n;
 }
 
-static int buf_sink(void *ctx, size_t at, const void *src, size_t n)
+static int buf_sink(void *ctx, size_t at, const struct ext2_seg *seg, int n)
 {
-	if (src)
-		memcpy((char *)ctx + at, src, n);
-	else
-		memset((char *)ctx + at, 0, n);
+	char *dst = (char *)ctx + at;
+
+	for (int i = 0; i < n; i++) {
+		if (seg[i].src)
+			memcpy(dst, seg[i].src, seg[i].len);
+		else
+			memset(dst, 0, seg[i].len);
+		dst += seg[i].len;
+	}
 	return 0;
 }
 
@@ -287,10 +292,7 @@ int fs_readdir(struct fs_server *s, int h, struct ext2_dirent *de)
 int fs_stat(struct fs_server *s, const struct ext2_cred *c, uint32_t cwd, const char *path,
 	    int nofollow, struct ext2_stat *st)
 {
-	uint32_t ino;
-	int r = ext2_walk(s->fs, cwd, path, nofollow ? EXT2_WALK_NOFOLLOW : 0, c, &ino);
-
-	return r < 0 ? r : stat_ino(s, ino, st);
+	return ext2_walk_stat(s->fs, cwd, path, nofollow ? EXT2_WALK_NOFOLLOW : 0, c, st);
 }
 
 int fs_chdir(struct fs_server *s, const struct ext2_cred *c, uint32_t cwd, const char *path,

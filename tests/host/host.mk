@@ -51,8 +51,8 @@ host-tests: $(HOST_TEST_BINS) $(HOST_FIXTURES) $(HOST_BUILD)/ext2tool
 
 # The ext2 engine of the file-system server (servers/fs), driven from the
 # command line by tests/test_ext2.py against images made by mke2fs.
-EXT2_SRCS := servers/fs/ext2.c servers/fs/bcache.c
-EXT2_HDRS := servers/fs/ext2.h servers/fs/bcache.h servers/fs/blockdev.h
+EXT2_SRCS := servers/fs/ext2.c servers/fs/bcache.c servers/fs/ncache.c
+EXT2_HDRS := servers/fs/ext2.h servers/fs/bcache.h servers/fs/ncache.h servers/fs/blockdev.h
 # Its errors are the C library's <errno.h> (picolibc's in lde, whose values
 # the kernel's are), so not kernel/errno.h here.
 EXT2_HOST_CFLAGS := $(filter-out -Ikernel,$(HOST_CFLAGS))

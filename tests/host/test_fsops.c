@@ -367,6 +367,112 @@ TEST(reserved_blocks)
 	CHECK_INT(fs_unlink(&srv, &alice, EXT2_ROOT_INO, "/pub/fill"), 0);
 }
 
+/* The inode path names, or -errno. */
+static long ino_of(const char *path)
+{
+	struct ext2_stat st;
+	int r = fs_stat(&srv, &alice, EXT2_ROOT_INO, path, 0, &st);
+
+	return r < 0 ? r : (long)st.ino;
+}
+
+static uint32_t make(const char *path)
+{
+	int h = fs_open(&srv, &alice, EXT2_ROOT_INO, path, FS_O_WRONLY | FS_O_CREAT | FS_O_EXCL,
+			0644);
+	struct ext2_stat st;
+
+	if (!CHECKF(h >= 0, "create %s: %d", path, h))
+		return 0;
+	CHECK_INT(fs_fstat(&srv, h, &st), 0);
+	fs_close(&srv, h);
+	return st.ino;
+}
+
+/* The name cache and the inode memo (ext2.c, ncache.c) answer exactly what
+ * a scan of the directory and a read of the inode table would: after
+ * renames, unlinks, rmdir and a new directory under the old name, changes
+ * to an inode, and with more names than the cache holds. */
+TEST(name_cache)
+{
+	struct ext2_stat st;
+	uint32_t a, b, x, x2, nc;
+	uint64_t hits;
+
+	remount();
+	CHECK_INT(fs_mkdir(&srv, &alice, EXT2_ROOT_INO, "/pub/nc", 0755), 0);
+	nc = ino_of("/pub/nc");
+	a = make("/pub/nc/a");
+	b = make("/pub/nc/b");
+	CHECK_INT(ino_of("/pub/nc/a"), a);
+	hits = fs.nc.hits;
+	CHECK_INT(ino_of("/pub/nc/a"), a);
+	CHECK(fs.nc.hits > hits); /* the second walk found the names cached */
+	/* Renamed over a cached name: the name now names b. */
+	CHECK_INT(ino_of("/pub/nc/b"), b);
+	CHECK_INT(fs_rename(&srv, &alice, EXT2_ROOT_INO, "/pub/nc/b", "/pub/nc/a"), 0);
+	CHECK_INT(ino_of("/pub/nc/a"), b);
+	CHECK_INT(ino_of("/pub/nc/b"), -ENOENT);
+	/* Unlinked: gone, though it was cached a moment ago. */
+	CHECK_INT(fs_unlink(&srv, &alice, EXT2_ROOT_INO, "/pub/nc/a"), 0);
+	CHECK_INT(ino_of("/pub/nc/a"), -ENOENT);
+	/* A directory removed and made again: its old entries are not found
+	 * in the new one, whatever inode number it gets. */
+	CHECK_INT(fs_mkdir(&srv, &alice, EXT2_ROOT_INO, "/pub/nc/d", 0755), 0);
+	x = make("/pub/nc/d/x");
+	CHECK_INT(ino_of("/pub/nc/d/x"), x);
+	CHECK_INT(ino_of("/pub/nc/d/.."), nc);
+	CHECK_INT(fs_unlink(&srv, &alice, EXT2_ROOT_INO, "/pub/nc/d/x"), 0);
+	CHECK_INT(fs_rmdir(&srv, &alice, EXT2_ROOT_INO, "/pub/nc/d"), 0);
+	CHECK_INT(ino_of("/pub/nc/d/x"), -ENOENT);
+	CHECK_INT(ino_of("/pub/nc/d"), -ENOENT);
+	CHECK_INT(fs_mkdir(&srv, &alice, EXT2_ROOT_INO, "/pub/nc/e", 0755), 0);
+	CHECK_INT(fs_mkdir(&srv, &alice, EXT2_ROOT_INO, "/pub/nc/e/d", 0755), 0);
+	CHECK_INT(fs_rename(&srv, &alice, EXT2_ROOT_INO, "/pub/nc/e/d", "/pub/nc/d"), 0);
+	CHECK_INT(ino_of("/pub/nc/d/x"), -ENOENT);
+	CHECK_INT(ino_of("/pub/nc/d/.."), nc); /* its ".." moved with it */
+	x2 = make("/pub/nc/d/x");
+	CHECK_INT(ino_of("/pub/nc/d/x"), x2);
+	/* The inode memo: a change to the inode is seen at once. */
+	CHECK_INT(fs_chmod(&srv, &alice, EXT2_ROOT_INO, "/pub/nc/d/x", 0600), 0);
+	CHECK_INT(fs_stat(&srv, &alice, EXT2_ROOT_INO, "/pub/nc/d/x", 0, &st), 0);
+	CHECK_INT(st.mode, 0100600);
+	int h = fs_open(&srv, &alice, EXT2_ROOT_INO, "/pub/nc/d/x", FS_O_WRONLY, 0);
+	CHECK_INT(fs_write(&srv, &alice, h, "12345", 5), 5);
+	fs_close(&srv, h);
+	CHECK_INT(fs_stat(&srv, &alice, EXT2_ROOT_INO, "/pub/nc/d/x", 0, &st), 0);
+	CHECK_INT(st.size, 5);
+	/* More names than the cache holds (and names too long to keep):
+	 * every walk still finds the right inode, the cache stays its size. */
+	enum { N = 3 * NC_SETS };
+	static uint32_t ino[N];
+	char name[80];
+	CHECK_INT(fs_mkdir(&srv, &alice, EXT2_ROOT_INO, "/pub/ncmany", 0755), 0);
+	for (int i = 0; i < N; i++) {
+		snprintf(name, sizeof(name), "/pub/ncmany/%s%d",
+			 i % 7 ? "f" : "a-name-longer-than-the-cache-keeps-", i);
+		ino[i] = make(name);
+	}
+	for (int pass = 0; pass < 2; pass++)
+		for (int i = 0; i < N; i++) {
+			snprintf(name, sizeof(name), "/pub/ncmany/%s%d",
+				 i % 7 ? "f" : "a-name-longer-than-the-cache-keeps-", i);
+			CHECKF(ino_of(name) == ino[i], "%s: %ld, want %u", name, ino_of(name),
+			       ino[i]);
+		}
+	for (int i = 0; i < N; i += 3) {
+		snprintf(name, sizeof(name), "/pub/ncmany/%s%d",
+			 i % 7 ? "f" : "a-name-longer-than-the-cache-keeps-", i);
+		CHECK_INT(fs_unlink(&srv, &alice, EXT2_ROOT_INO, name), 0);
+	}
+	for (int i = 0; i < N; i++) {
+		snprintf(name, sizeof(name), "/pub/ncmany/%s%d",
+			 i % 7 ? "f" : "a-name-longer-than-the-cache-keeps-", i);
+		CHECK_INT(ino_of(name), i % 3 ? (long)ino[i] : -ENOENT);
+	}
+	_Static_assert(sizeof(fs.nc) == sizeof(struct ncache), "the cache is a fixed array");
+}
+
 TEST(image_stays_clean)
 {
 	char cmd[600];
@@ -399,7 +505,8 @@ int main(int argc, char **argv)
 		TEST_CASE(directories_and_search), TEST_CASE(append_and_truncate),
 		TEST_CASE(unlinked_while_open),	   TEST_CASE(open_table_is_bounded),
 		TEST_CASE(setid_bits_cleared),	   TEST_CASE(sticky_directory),
-		TEST_CASE(reserved_blocks),	   TEST_CASE(image_stays_clean),
+		TEST_CASE(reserved_blocks),	   TEST_CASE(name_cache),
+		TEST_CASE(image_stays_clean),
 	};
 
 	img = load_file(argc > 1 ? argv[1] : NULL, &img_len);

@@ -66,7 +66,31 @@ TEST(errors)
 	CHECK(path_normalize(out, 3, "/", "a") == 2);
 }
 
+/* An absolute path normalized where it lies (the kernel copies the user's
+ * path into a page and normalizes it there): the same result as into a
+ * buffer of its own. */
+static void in_place(const char *path, const char *want)
+{
+	static char buf[LDE_FS_PATH_MAX];
+	strcpy(buf, path);
+	long n = path_normalize(buf, sizeof buf, "/cwd/unused", buf);
+	CHECKF(n == (long)strlen(want), "%s in place: %ld", path, n);
+	CHECK_STR(buf, want);
+}
+
+TEST(in_place)
+{
+	in_place("/", "/");
+	in_place("/a/b", "/a/b");
+	in_place("//a///b//", "/a/b");
+	in_place("/./a/./../b/c/..", "/b");
+	in_place("/x/../../y/z", "/y/z");
+	in_place("/usr/share/notes", "/usr/share/notes");
+	in_place("/a/.../b/..c/../d", "/a/.../b/d");
+}
+
 static const struct test_case cases[] = {
+	TEST_CASE(in_place),
 	TEST_CASE(absolute_and_relative),
 	TEST_CASE(dot_dot),
 	TEST_CASE(errors),
