@@ -112,6 +112,28 @@ static uint32_t get32a(const uint8_t *p)
 	return get32(p);
 #endif
 }
+/* Stores into aligned fields of an inode (as get16a, get32a). */
+static void put16a(uint8_t *p, uint32_t v)
+{
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	uint16_t x = (uint16_t)v;
+	memcpy(__builtin_assume_aligned(p, 2), &x, sizeof x);
+#else
+	p[0] = (uint8_t)v;
+	p[1] = (uint8_t)(v >> 8);
+#endif
+}
+static void put32a(uint8_t *p, uint32_t v)
+{
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	memcpy(__builtin_assume_aligned(p, 4), &v, sizeof v);
+#else
+	p[0] = (uint8_t)v;
+	p[1] = (uint8_t)(v >> 8);
+	p[2] = (uint8_t)(v >> 16);
+	p[3] = (uint8_t)(v >> 24);
+#endif
+}
 static void put16(uint8_t *p, uint32_t v)
 {
 	p[0] = (uint8_t)v;
@@ -167,9 +189,9 @@ static int sb_update(struct ext2_fs *fs)
 
 	if (r < 0)
 		return r;
-	put32(b->data + sb_off(fs) + SB_FREE_BLOCKS, fs->free_blocks);
-	put32(b->data + sb_off(fs) + SB_FREE_INODES, fs->free_inodes);
-	put32(b->data + sb_off(fs) + SB_FEAT_RO_COMPAT, fs->feat_ro_compat);
+	put32a(b->data + sb_off(fs) + SB_FREE_BLOCKS, fs->free_blocks);
+	put32a(b->data + sb_off(fs) + SB_FREE_INODES, fs->free_inodes);
+	put32a(b->data + sb_off(fs) + SB_FEAT_RO_COMPAT, fs->feat_ro_compat);
 	bcache_dirty(&fs->bc, b, BC_META);
 	bcache_put(&fs->bc, b);
 	return 0;
@@ -375,24 +397,24 @@ static int iput(struct ext2_fs *fs, struct inode *ip)
 			sb_update(fs);
 		}
 	}
-	put16(p + I_MODE, ip->mode);
-	put16(p + I_UID, ip->uid & 0xffff);
-	put16(p + I_UID_HIGH, ip->uid >> 16);
-	put16(p + I_GID, ip->gid & 0xffff);
-	put16(p + I_GID_HIGH, ip->gid >> 16);
-	put32(p + I_SIZE, (uint32_t)ip->size);
-	put32(p + I_SIZE_HIGH, ip->size_high);
-	put32(p + I_ATIME, ip->atime);
-	put32(p + I_CTIME, ip->ctime);
-	put32(p + I_MTIME, ip->mtime);
-	put32(p + I_DTIME, ip->dtime);
-	put16(p + I_LINKS, ip->links);
-	put32(p + I_BLOCKS, ip->blocks);
-	put32(p + I_FLAGS, ip->flags);
-	put32(p + I_GENERATION, ip->generation);
-	put32(p + I_FILE_ACL, ip->file_acl);
+	put16a(p + I_MODE, ip->mode);
+	put16a(p + I_UID, ip->uid & 0xffff);
+	put16a(p + I_UID_HIGH, ip->uid >> 16);
+	put16a(p + I_GID, ip->gid & 0xffff);
+	put16a(p + I_GID_HIGH, ip->gid >> 16);
+	put32a(p + I_SIZE, (uint32_t)ip->size);
+	put32a(p + I_SIZE_HIGH, ip->size_high);
+	put32a(p + I_ATIME, ip->atime);
+	put32a(p + I_CTIME, ip->ctime);
+	put32a(p + I_MTIME, ip->mtime);
+	put32a(p + I_DTIME, ip->dtime);
+	put16a(p + I_LINKS, ip->links);
+	put32a(p + I_BLOCKS, ip->blocks);
+	put32a(p + I_FLAGS, ip->flags);
+	put32a(p + I_GENERATION, ip->generation);
+	put32a(p + I_FILE_ACL, ip->file_acl);
 	for (int i = 0; i < NBLOCKS; i++)
-		put32(p + I_BLOCK + 4 * i, ip->block[i]);
+		put32a(p + I_BLOCK + 4 * i, ip->block[i]);
 	bcache_dirty(&fs->bc, b, BC_INODE);
 	bcache_put(&fs->bc, b);
 	return 0;
@@ -1112,36 +1134,39 @@ static int dir_scan(struct ext2_fs *fs, struct inode *dp, const char *name, size
 		return r;
 	if (slot)
 		slot->state = SLOT_NONE;
+	int want = slot != NULL; /* still looking for room */
+	uint8_t c0 = (uint8_t)name[0];
+
 	for (uint32_t lb = 0; lb < n; lb++) {
 		struct bc_buf *b;
-		uint32_t off = 0, prev = 0;
+		const uint8_t *d, *e, *end, *prev;
 
 		r = dir_block(fs, dp, lb, &b);
 		if (r < 0)
 			return r;
-		while (off < fs->bsize) {
-			const uint8_t *e = b->data + off;
-			uint32_t ino = get32a(e), rec = get16a(e + 4);
-			uint32_t nl = ft ? e[6] : get16a(e + 6);
+		d = e = prev = b->data;
+		end = d + fs->bsize;
+		while (e < end) { /* dir_block_ok: every rec_len is at least 8 */
+			uint32_t rec = get16a(e + 4), nl = ft ? e[6] : get16a(e + 6);
 
-			if (ino && nl == len && e[DIRENT_HDR] == (uint8_t)name[0] &&
+			if (nl == len && e[DIRENT_HDR] == c0 && get32a(e) &&
 			    memcmp(e + DIRENT_HDR, name, len) == 0) {
 				loc->lblk = lb;
-				loc->off = off;
-				loc->prev = prev;
-				loc->ino = ino;
+				loc->off = (uint32_t)(e - d);
+				loc->prev = (uint32_t)(prev - d);
+				loc->ino = get32a(e);
 				loc->type = ft ? e[7] : 0;
 				bcache_put(&fs->bc, b);
 				return 0;
 			}
-			if (slot && slot->state == SLOT_NONE &&
-			    rec - (ino ? DIRENT_LEN(nl) : 0) >= need) {
+			if (want && rec - (get32a(e) ? DIRENT_LEN(nl) : 0) >= need) {
+				want = 0;
 				slot->state = SLOT_AT;
 				slot->lblk = lb;
-				slot->off = off;
+				slot->off = (uint32_t)(e - d);
 			}
-			prev = off;
-			off += rec;
+			prev = e;
+			e += rec;
 		}
 		bcache_put(&fs->bc, b);
 	}
@@ -1460,9 +1485,11 @@ long ext2_readlink(struct ext2_fs *fs, uint32_t ino, char *buf, size_t size)
 	return (long)ip.size;
 }
 
-/* Walk path[0..len) from cwd; see ext2_walk. */
+/* Walk path[0..len) from cwd; see ext2_walk. With last, the inode
+ * reached is copied there too (read once by the walk, checked as
+ * iget_used checks). */
 static int walk(struct ext2_fs *fs, uint32_t cwd, const char *path, size_t len, unsigned flags,
-		const struct ext2_cred *cred, uint32_t *out)
+		const struct ext2_cred *cred, uint32_t *out, struct inode *last)
 {
 	uint32_t cur, links = 0;
 	size_t pos = 0;
@@ -1544,6 +1571,8 @@ static int walk(struct ext2_fs *fs, uint32_t cwd, const char *path, size_t len, 
 	if (must_dir && !is_type(dp.mode, EXT2_S_IFDIR))
 		return -ENOTDIR;
 	*out = cur;
+	if (last)
+		*last = dp;
 	return 0;
 }
 
@@ -1552,7 +1581,7 @@ int ext2_walk(struct ext2_fs *fs, uint32_t cwd, const char *path, unsigned flags
 {
 	size_t len = strnlen(path, EXT2_PATH_MAX + 1);
 
-	return walk(fs, cwd, path, len, flags, cred, ino);
+	return walk(fs, cwd, path, len, flags, cred, ino, NULL);
 }
 
 int ext2_walk_parent(struct ext2_fs *fs, uint32_t cwd, const char *path,
@@ -1577,12 +1606,10 @@ int ext2_walk_parent(struct ext2_fs *fs, uint32_t cwd, const char *path,
 		start--;
 	if (start == 0) {
 		*dir = cwd;
+		r = iget_used(fs, *dir, &dp);
 	} else {
-		r = walk(fs, cwd, path, start, 0, cred, dir);
-		if (r < 0)
-			return r;
+		r = walk(fs, cwd, path, start, 0, cred, dir, &dp);
 	}
-	r = iget_used(fs, *dir, &dp);
 	if (r < 0)
 		return r;
 	if (!is_type(dp.mode, EXT2_S_IFDIR))
@@ -1856,7 +1883,6 @@ int ext2_create(struct ext2_fs *fs, uint32_t dir, const char *name, size_t len, 
 	struct inode dp, ip;
 	struct dslot slot;
 	int r = prepare_dir(fs, dir, name, len, &dp, &slot);
-
 	if (r < 0)
 		return r;
 	r = new_inode(fs, group_of(fs, dir), EXT2_S_IFREG | (mode & 07777), uid, gid, &ip);

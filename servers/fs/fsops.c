@@ -95,6 +95,7 @@ int fs_open(struct fs_server *s, const struct ext2_cred *c, uint32_t cwd, const 
 				s->files[h].ino = ino;
 				s->files[h].flags = flags;
 				s->files[h].off = 0;
+				s->files[h].mode = EXT2_S_IFREG | (mode & 07777);
 				return h;
 			}
 			if (r != -EEXIST && r != -EROFS)
@@ -117,6 +118,7 @@ int fs_open(struct fs_server *s, const struct ext2_cred *c, uint32_t cwd, const 
 		s->files[h].ino = ino;
 		s->files[h].flags = flags;
 		s->files[h].off = 0;
+		s->files[h].mode = EXT2_S_IFREG | (mode & 07777);
 		return h;
 	}
 	if (r < 0)
@@ -145,6 +147,7 @@ int fs_open(struct fs_server *s, const struct ext2_cred *c, uint32_t cwd, const 
 	s->files[h].ino = ino;
 	s->files[h].flags = flags;
 	s->files[h].off = 0;
+	s->files[h].mode = st.mode;
 	return h;
 }
 

@@ -37,6 +37,7 @@ struct fs_file {
 	uint32_t ino; /* 0: slot free */
 	uint32_t flags;
 	uint64_t off;
+	uint32_t mode; /* the file's mode when it was opened (the server answers OPEN with it) */
 };
 
 struct fs_server {
