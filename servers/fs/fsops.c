@@ -93,9 +93,9 @@ int fs_open(struct fs_server *s, const struct ext2_cred *c, uint32_t cwd, const 
 			r = ext2_create(s->fs, dir, name, len, mode, c->uid, c->gid, &ino);
 			if (r == 0) {
 				s->files[h].ino = ino;
-				s->files[h].flags = flags;
+				s->files[h].flags = (uint16_t)flags;
 				s->files[h].off = 0;
-				s->files[h].mode = EXT2_S_IFREG | (mode & 07777);
+				s->files[h].mode = (uint16_t)(EXT2_S_IFREG | (mode & 07777));
 				return h;
 			}
 			if (r != -EEXIST && r != -EROFS)
@@ -116,9 +116,9 @@ int fs_open(struct fs_server *s, const struct ext2_cred *c, uint32_t cwd, const 
 			return r;
 		/* The creator may write a file it made read-only. */
 		s->files[h].ino = ino;
-		s->files[h].flags = flags;
+		s->files[h].flags = (uint16_t)flags;
 		s->files[h].off = 0;
-		s->files[h].mode = EXT2_S_IFREG | (mode & 07777);
+		s->files[h].mode = (uint16_t)(EXT2_S_IFREG | (mode & 07777));
 		return h;
 	}
 	if (r < 0)
@@ -145,9 +145,9 @@ int fs_open(struct fs_server *s, const struct ext2_cred *c, uint32_t cwd, const 
 			return r;
 	}
 	s->files[h].ino = ino;
-	s->files[h].flags = flags;
+	s->files[h].flags = (uint16_t)flags;
 	s->files[h].off = 0;
-	s->files[h].mode = st.mode;
+	s->files[h].mode = (uint16_t)st.mode;
 	return h;
 }
 
