@@ -1883,6 +1883,7 @@ int ext2_create(struct ext2_fs *fs, uint32_t dir, const char *name, size_t len, 
 	struct inode dp, ip;
 	struct dslot slot;
 	int r = prepare_dir(fs, dir, name, len, &dp, &slot);
+
 	if (r < 0)
 		return r;
 	r = new_inode(fs, group_of(fs, dir), EXT2_S_IFREG | (mode & 07777), uid, gid, &ip);
