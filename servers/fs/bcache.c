@@ -170,25 +170,30 @@ static int victim(struct bcache *bc, struct bc_buf **out)
 	return 0;
 }
 
-static int get(struct bcache *bc, uint32_t blk, int zero, struct bc_buf **out)
+/* How get() fills a buffer. */
+enum fill { FILL_READ, FILL_ZERO, FILL_NONE };
+
+static int get(struct bcache *bc, uint32_t blk, enum fill fill, struct bc_buf **out)
 {
 	struct bc_buf *b = find(bc, blk);
 	int r;
 
 	if (b) {
-		if (zero) {
-			memset(b->data, 0, bc->bsize);
+		if (fill != FILL_READ) {
+			/* Its bytes are about to change wholesale. */
 			bc->dir_epoch += b->dir_ok;
 			b->dir_ok = 0;
 			b->ver = ++bc->vers;
 		}
+		if (fill == FILL_ZERO)
+			memset(b->data, 0, bc->bsize);
 	} else {
 		r = victim(bc, &b);
 		if (r < 0)
 			return r;
-		if (zero) {
+		if (fill == FILL_ZERO) {
 			memset(b->data, 0, bc->bsize);
-		} else {
+		} else if (fill == FILL_READ) {
 			r = bc->dev->read(bc->dev->ctx, (uint64_t)blk * bc->spb, bc->spb, b->data);
 			if (r < 0)
 				return -EIO;
@@ -221,12 +226,17 @@ int bcache_get(struct bcache *bc, uint32_t blk, struct bc_buf **out)
 			return 0;
 		}
 	}
-	return get(bc, blk, 0, out);
+	return get(bc, blk, FILL_READ, out);
 }
 
 int bcache_get_zero(struct bcache *bc, uint32_t blk, struct bc_buf **out)
 {
-	return get(bc, blk, 1, out);
+	return get(bc, blk, FILL_ZERO, out);
+}
+
+int bcache_get_new(struct bcache *bc, uint32_t blk, struct bc_buf **out)
+{
+	return get(bc, blk, FILL_NONE, out);
 }
 
 void bcache_put(struct bcache *bc, struct bc_buf *b)

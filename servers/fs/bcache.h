@@ -85,6 +85,11 @@ int bcache_get(struct bcache *bc, uint32_t blk, struct bc_buf **out);
  * about to overwrite a block that was free). */
 int bcache_get_zero(struct bcache *bc, uint32_t blk, struct bc_buf **out);
 
+/* Pin block blk without reading or clearing it: its contents are
+ * undefined until the caller, which must, overwrites all of it (a whole
+ * block of file data written at once). */
+int bcache_get_new(struct bcache *bc, uint32_t blk, struct bc_buf **out);
+
 void bcache_put(struct bcache *bc, struct bc_buf *b);
 
 /* Mark b dirty in class cls (the class of its latest change). */

@@ -114,6 +114,28 @@ static uint32_t get32a(const uint8_t *p)
 	return get32(p);
 #endif
 }
+/* Stores into aligned fields of an inode (as get16a, get32a). */
+static void put16a(uint8_t *p, uint32_t v)
+{
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	uint16_t x = (uint16_t)v;
+	memcpy(__builtin_assume_aligned(p, 2), &x, sizeof x);
+#else
+	p[0] = (uint8_t)v;
+	p[1] = (uint8_t)(v >> 8);
+#endif
+}
+static void put32a(uint8_t *p, uint32_t v)
+{
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	memcpy(__builtin_assume_aligned(p, 4), &v, sizeof v);
+#else
+	p[0] = (uint8_t)v;
+	p[1] = (uint8_t)(v >> 8);
+	p[2] = (uint8_t)(v >> 16);
+	p[3] = (uint8_t)(v >> 24);
+#endif
+}
 static void put16(uint8_t *p, uint32_t v)
 {
 	p[0] = (uint8_t)v;
@@ -161,9 +183,9 @@ static int sb_update(struct ext2_fs *fs)
 
 	if (r < 0)
 		return r;
-	put32(b->data + sb_off(fs) + SB_FREE_BLOCKS, fs->free_blocks);
-	put32(b->data + sb_off(fs) + SB_FREE_INODES, fs->free_inodes);
-	put32(b->data + sb_off(fs) + SB_FEAT_RO_COMPAT, fs->feat_ro_compat);
+	put32a(b->data + sb_off(fs) + SB_FREE_BLOCKS, fs->free_blocks);
+	put32a(b->data + sb_off(fs) + SB_FREE_INODES, fs->free_inodes);
+	put32a(b->data + sb_off(fs) + SB_FEAT_RO_COMPAT, fs->feat_ro_compat);
 	bcache_dirty(&fs->bc, b, BC_META);
 	bcache_put(&fs->bc, b);
 	return 0;
@@ -406,24 +428,24 @@ static int iput(struct ext2_fs *fs, struct inode *ip)
 			sb_update(fs);
 		}
 	}
-	put16(p + I_MODE, ip->mode);
-	put16(p + I_UID, ip->uid & 0xffff);
-	put16(p + I_UID_HIGH, ip->uid >> 16);
-	put16(p + I_GID, ip->gid & 0xffff);
-	put16(p + I_GID_HIGH, ip->gid >> 16);
-	put32(p + I_SIZE, (uint32_t)ip->size);
-	put32(p + I_SIZE_HIGH, ip->size_high);
-	put32(p + I_ATIME, ip->atime);
-	put32(p + I_CTIME, ip->ctime);
-	put32(p + I_MTIME, ip->mtime);
-	put32(p + I_DTIME, ip->dtime);
-	put16(p + I_LINKS, ip->links);
-	put32(p + I_BLOCKS, ip->blocks);
-	put32(p + I_FLAGS, ip->flags);
-	put32(p + I_GENERATION, ip->generation);
-	put32(p + I_FILE_ACL, ip->file_acl);
+	put16a(p + I_MODE, ip->mode);
+	put16a(p + I_UID, ip->uid & 0xffff);
+	put16a(p + I_UID_HIGH, ip->uid >> 16);
+	put16a(p + I_GID, ip->gid & 0xffff);
+	put16a(p + I_GID_HIGH, ip->gid >> 16);
+	put32a(p + I_SIZE, (uint32_t)ip->size);
+	put32a(p + I_SIZE_HIGH, ip->size_high);
+	put32a(p + I_ATIME, ip->atime);
+	put32a(p + I_CTIME, ip->ctime);
+	put32a(p + I_MTIME, ip->mtime);
+	put32a(p + I_DTIME, ip->dtime);
+	put16a(p + I_LINKS, ip->links);
+	put32a(p + I_BLOCKS, ip->blocks);
+	put32a(p + I_FLAGS, ip->flags);
+	put32a(p + I_GENERATION, ip->generation);
+	put32a(p + I_FILE_ACL, ip->file_acl);
 	for (int i = 0; i < NBLOCKS; i++)
-		put32(p + I_BLOCK + 4 * i, ip->block[i]);
+		put32a(p + I_BLOCK + 4 * i, ip->block[i]);
 	bcache_dirty(&fs->bc, b, BC_INODE);
 	bcache_put(&fs->bc, b);
 	return 0;
@@ -457,16 +479,43 @@ static int iget_linked(struct ext2_fs *fs, uint32_t ino, struct inode *ip)
 
 /* ---- allocation ---------------------------------------------------------- */
 
-/* First clear bit of bitmap in [from, n), or n. */
+/* The 64 bits of a bitmap from bit 64 * k (the map is a cache buffer,
+ * so aligned): bit i of the map is bit i % 64 of its word, as ext2 numbers
+ * them (LSB first in each byte). */
+static uint64_t map_word(const uint8_t *map, uint32_t k)
+{
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	uint64_t v;
+	memcpy(&v, __builtin_assume_aligned(map + 8 * k, 8), sizeof v);
+	return v;
+#else
+	return get32(map + 8 * k) | (uint64_t)get32(map + 8 * k + 4) << 32;
+#endif
+}
+
+/* First clear bit of bitmap in [from, n), or n; a word at a time (a group's
+ * used blocks are a long run of set bits from its start). n is at most
+ * the bits of one block (checked at mount). */
 static uint32_t find_zero(const uint8_t *map, uint32_t from, uint32_t n)
 {
-	for (uint32_t i = from; i < n; i++) {
-		if (map[i / 8] == 0xff && i % 8 == 0) {
-			i += 7;
+	for (uint32_t k = from / 64; k * 64 < n; k++) {
+		uint64_t clear = ~map_word(map, k);
+		uint32_t bit = 0;
+
+		if (k == from / 64)
+			clear &= ~0ull << (from % 64);
+		if (!clear)
 			continue;
+		while (!(clear & 0xff)) { /* no count-trailing-zeros in rv64gc */
+			clear >>= 8;
+			bit += 8;
 		}
-		if (!(map[i / 8] & (1u << (i % 8))))
-			return i;
+		while (!(clear & 1)) {
+			clear >>= 1;
+			bit++;
+		}
+		bit += k * 64;
+		return bit < n ? bit : n;
 	}
 	return n;
 }
@@ -478,6 +527,13 @@ static int may_use_reserved(const struct ext2_fs *fs)
 	const struct ext2_cred *c = &fs->caller;
 
 	return c->uid == 0 || c->uid == fs->resuid || (fs->resgid != 0 && c->gid == fs->resgid);
+}
+
+/* The allocation hint of group g in hints (bhint or ihint), or NULL for a
+ * group beyond those kept. */
+static uint32_t *hint_of(uint32_t *hints, uint32_t g)
+{
+	return g < EXT2_HINT_GROUPS ? &hints[g] : NULL;
 }
 
 /* Allocate a block, looking in group goal first. The bitmap is marked
@@ -504,7 +560,9 @@ static int balloc(struct ext2_fs *fs, uint32_t goal, uint32_t *out)
 			bcache_put(&fs->bc, gb);
 			return r;
 		}
-		bit = find_zero(mb->data, 0, n);
+		uint32_t *hint = hint_of(fs->bhint, g);
+
+		bit = find_zero(mb->data, hint && *hint < n ? *hint : 0, n);
 		if (bit == n) { /* the count was wrong: try elsewhere */
 			bcache_put(&fs->bc, mb);
 			bcache_put(&fs->bc, gb);
@@ -518,6 +576,8 @@ static int balloc(struct ext2_fs *fs, uint32_t goal, uint32_t *out)
 			return r;
 		}
 		mb->data[bit / 8] |= (uint8_t)(1u << (bit % 8));
+		if (hint)
+			*hint = bit + 1;
 		bcache_dirty(&fs->bc, mb, BC_META);
 		put16(gd + GD_FREE_BLOCKS, get16(gd + GD_FREE_BLOCKS) - 1u);
 		bcache_dirty(&fs->bc, gb, BC_META);
@@ -555,7 +615,11 @@ static int bfree(struct ext2_fs *fs, uint32_t blk)
 	if (!(mb->data[bit / 8] & (1u << (bit % 8)))) {
 		r = -EIO;
 	} else {
+		uint32_t *hint = hint_of(fs->bhint, g);
+
 		mb->data[bit / 8] &= (uint8_t) ~(1u << (bit % 8));
+		if (hint && bit < *hint)
+			*hint = bit;
 		bcache_dirty(&fs->bc, mb, BC_META);
 		put16(gd + GD_FREE_BLOCKS, get16(gd + GD_FREE_BLOCKS) + 1u);
 		bcache_dirty(&fs->bc, gb, BC_META);
@@ -587,9 +651,13 @@ static int ialloc(struct ext2_fs *fs, uint32_t goal, int dir, uint32_t *out)
 			bcache_put(&fs->bc, gb);
 			return r;
 		}
+		uint32_t *hint = hint_of(fs->ihint, g);
+
 		/* Never hand out the reserved inodes, whatever the bitmap says. */
 		if ((uint64_t)g * n < fs->first_ino - 1)
 			from = fs->first_ino - 1 - g * n < n ? fs->first_ino - 1 - g * n : n;
+		if (hint && *hint > from && *hint < n)
+			from = *hint;
 		bit = find_zero(mb->data, from, n);
 		if (bit >= n || (uint64_t)g * n + bit + 1 > fs->inodes_count) {
 			bcache_put(&fs->bc, mb);
@@ -597,6 +665,8 @@ static int ialloc(struct ext2_fs *fs, uint32_t goal, int dir, uint32_t *out)
 			continue;
 		}
 		mb->data[bit / 8] |= (uint8_t)(1u << (bit % 8));
+		if (hint)
+			*hint = bit + 1;
 		bcache_dirty(&fs->bc, mb, BC_META);
 		put16(gd + GD_FREE_INODES, get16(gd + GD_FREE_INODES) - 1u);
 		if (dir)
@@ -633,7 +703,11 @@ static int ifree(struct ext2_fs *fs, uint32_t ino, int dir)
 	if (!(mb->data[bit / 8] & (1u << (bit % 8)))) {
 		r = -EIO;
 	} else {
+		uint32_t *hint = hint_of(fs->ihint, g);
+
 		mb->data[bit / 8] &= (uint8_t) ~(1u << (bit % 8));
+		if (hint && bit < *hint)
+			*hint = bit;
 		bcache_dirty(&fs->bc, mb, BC_META);
 		put16(gd + GD_FREE_INODES, get16(gd + GD_FREE_INODES) + 1u);
 		if (dir && get16(gd + GD_USED_DIRS))
@@ -1090,47 +1164,79 @@ struct dloc {
 	uint8_t type;
 };
 
+/* Where a new entry fits, as the scan that found its name absent saw it,
+ * so that adding the entry needs no second pass over the directory.
+ * Valid while the directory's blocks do not change in between. */
+struct dslot {
+	enum { SLOT_UNKNOWN, SLOT_AT, SLOT_NONE } state; /* NONE: the directory grows */
+	uint32_t lblk, off;
+};
+
 static int name_is(const char *name, size_t len, const char *s)
 {
 	return len == strlen(s) && memcmp(name, s, len) == 0;
 }
 
-static int dir_find(struct ext2_fs *fs, struct inode *dp, const char *name, size_t len,
-		    struct dloc *loc)
+/* Find name in dp (0, its entry in *loc; or -ENOENT). With slot, the same
+ * pass looks for the first entry with room for the name after it (or in
+ * place of it, if it is unused). Entries are 4-aligned in an aligned
+ * buffer (dir_block_ok), so their fields are single loads; names are
+ * compared by length and first byte before memcmp. */
+static int dir_scan(struct ext2_fs *fs, struct inode *dp, const char *name, size_t len,
+		    struct dloc *loc, struct dslot *slot)
 {
-	uint32_t n;
+	uint32_t n, need = DIRENT_LEN(len);
+	int ft = (fs->feat_incompat & INCOMPAT_FILETYPE) != 0;
 	int r = dir_blocks(fs, dp, &n);
 
 	if (r < 0)
 		return r;
+	if (slot)
+		slot->state = SLOT_NONE;
+	int want = slot != NULL; /* still looking for room */
+	uint8_t c0 = (uint8_t)name[0];
+
 	for (uint32_t lb = 0; lb < n; lb++) {
 		struct bc_buf *b;
-		uint32_t off = 0, prev = 0;
+		const uint8_t *d, *e, *end, *prev;
 
 		r = dir_block(fs, dp, lb, &b);
 		if (r < 0)
 			return r;
-		while (off < fs->bsize) {
-			const uint8_t *e = b->data + off;
-			uint32_t ino = get32(e);
+		d = e = prev = b->data;
+		end = d + fs->bsize;
+		while (e < end) { /* dir_block_ok: every rec_len is at least 8 */
+			uint32_t rec = get16a(e + 4), nl = ft ? e[6] : get16a(e + 6);
 
-			if (ino && de_namelen(fs, e) == len &&
+			if (nl == len && e[DIRENT_HDR] == c0 && get32a(e) &&
 			    memcmp(e + DIRENT_HDR, name, len) == 0) {
 				loc->lblk = lb;
-				loc->off = off;
-				loc->prev = prev;
-				loc->ino = ino;
+				loc->off = (uint32_t)(e - d);
+				loc->prev = (uint32_t)(prev - d);
+				loc->ino = get32a(e);
 				loc->buf = (uint32_t)(b - fs->bc.bufs);
-				loc->type = (fs->feat_incompat & INCOMPAT_FILETYPE) ? e[7] : 0;
+				loc->type = ft ? e[7] : 0;
 				bcache_put(&fs->bc, b);
 				return 0;
 			}
-			prev = off;
-			off += get16(e + 4);
+			if (want && rec - (get32a(e) ? DIRENT_LEN(nl) : 0) >= need) {
+				want = 0;
+				slot->state = SLOT_AT;
+				slot->lblk = lb;
+				slot->off = (uint32_t)(e - d);
+			}
+			prev = e;
+			e += rec;
 		}
 		bcache_put(&fs->bc, b);
 	}
 	return -ENOENT;
+}
+
+static int dir_find(struct ext2_fs *fs, struct inode *dp, const char *name, size_t len,
+		    struct dloc *loc)
+{
+	return dir_scan(fs, dp, name, len, loc, NULL);
 }
 
 static void de_set(struct ext2_fs *fs, uint8_t *e, uint32_t ino, uint32_t rec, const char *name,
@@ -1147,41 +1253,64 @@ static void de_set(struct ext2_fs *fs, uint8_t *e, uint32_t ino, uint32_t rec, c
 	memcpy(e + DIRENT_HDR, name, len);
 }
 
-/* Add an entry to dp (the caller checked the name is not there). dp is
+/* Put the entry in the room after (or in place of) the entry at off in
+ * the pinned directory block b, if there is room: 1 (b is unpinned, *err
+ * the result), or 0. */
+static int dir_put(struct ext2_fs *fs, struct inode *dp, struct bc_buf *b, uint32_t off,
+		   const char *name, size_t len, uint32_t ino, uint8_t type, int *err)
+{
+	uint8_t *e = b->data + off;
+	uint32_t rec = get16(e + 4), used = get32(e) ? DIRENT_LEN(de_namelen(fs, e)) : 0;
+
+	if (rec > fs->bsize - off || rec < used || rec - used < DIRENT_LEN(len))
+		return 0;
+	if (used) {
+		put16(e + 4, used);
+		e += used;
+		rec -= used;
+	}
+	de_set(fs, e, ino, rec, name, len, type);
+	bcache_dirty(&fs->bc, b, BC_DIR);
+	bcache_put(&fs->bc, b);
+	dp->mtime = dp->ctime = now(fs);
+	*err = iput(fs, dp);
+	return 1;
+}
+
+/* Add an entry to dp (the caller checked the name is not there). slot,
+ * if not NULL, is where the caller's dir_scan found room (or none). dp is
  * written if it grows. */
 static int dir_add(struct ext2_fs *fs, struct inode *dp, const char *name, size_t len, uint32_t ino,
-		   uint8_t type)
+		   uint8_t type, const struct dslot *slot)
 {
-	uint32_t need = DIRENT_LEN(len), n, pblk;
+	uint32_t n, pblk;
 	struct bc_buf *b;
 	int r = dir_blocks(fs, dp, &n), fresh;
 
 	if (r < 0)
 		return r;
-	for (uint32_t lb = 0; lb < n; lb++) {
+	if (slot && slot->state == SLOT_AT && slot->lblk < n &&
+	    slot->off <= fs->bsize - DIRENT_HDR) {
+		r = dir_block(fs, dp, slot->lblk, &b);
+		if (r < 0)
+			return r;
+		if (dir_put(fs, dp, b, slot->off, name, len, ino, type, &r))
+			return r;
+		bcache_put(&fs->bc, b); /* cannot happen: the block is as scanned */
+		slot = NULL;
+	}
+	for (uint32_t lb = 0; lb < n && !(slot && slot->state == SLOT_NONE); lb++) {
 		uint32_t off = 0;
 
 		r = dir_block(fs, dp, lb, &b);
 		if (r < 0)
 			return r;
 		while (off < fs->bsize) {
-			uint8_t *e = b->data + off;
-			uint32_t rec = get16(e + 4),
-				 used = get32(e) ? DIRENT_LEN(de_namelen(fs, e)) : 0;
+			uint32_t at = off;
 
-			if (rec - used >= need) {
-				if (used) {
-					put16(e + 4, used);
-					e += used;
-					rec -= used;
-				}
-				de_set(fs, e, ino, rec, name, len, type);
-				bcache_dirty(&fs->bc, b, BC_DIR);
-				bcache_put(&fs->bc, b);
-				dp->mtime = dp->ctime = now(fs);
-				return iput(fs, dp);
-			}
-			off += rec;
+			off += get16(b->data + at + 4);
+			if (dir_put(fs, dp, b, at, name, len, ino, type, &r))
+				return r;
 		}
 		bcache_put(&fs->bc, b);
 	}
@@ -1571,12 +1700,10 @@ int ext2_walk_parent(struct ext2_fs *fs, uint32_t cwd, const char *path,
 		start--;
 	if (start == 0) {
 		*dir = cwd;
+		r = iget_used(fs, *dir, &dp);
 	} else {
-		r = walk(fs, cwd, path, start, 0, cred, dir, NULL);
-		if (r < 0)
-			return r;
+		r = walk(fs, cwd, path, start, 0, cred, dir, &dp);
 	}
-	r = iget_used(fs, *dir, &dp);
 	if (r < 0)
 		return r;
 	if (!is_type(dp.mode, EXT2_S_IFDIR))
@@ -1731,7 +1858,9 @@ long ext2_write(struct ext2_fs *fs, uint32_t ino, uint64_t off, const void *buf,
 		r = bmap(fs, &ip, pos / fs->bsize, 1, &pblk, &fresh);
 		if (r < 0)
 			break;
-		if (fresh || n == fs->bsize)
+		if (n == fs->bsize) /* all of it overwritten below */
+			r = bcache_get_new(&fs->bc, pblk, &b);
+		else if (fresh)
 			r = bcache_get_zero(&fs->bc, pblk, &b);
 		else
 			r = bcache_get(&fs->bc, pblk, &b);
@@ -1815,9 +1944,10 @@ static int new_name_ok(const char *name, size_t len)
 	return 0;
 }
 
-/* The directory a new name goes in: checked, live, without that name. */
+/* The directory a new name goes in: checked, live, without that name;
+ * *slot says where the name will fit (dir_add). */
 static int prepare_dir(struct ext2_fs *fs, uint32_t dir, const char *name, size_t len,
-		       struct inode *dp)
+		       struct inode *dp, struct dslot *slot)
 {
 	struct dloc loc;
 	int r;
@@ -1834,7 +1964,7 @@ static int prepare_dir(struct ext2_fs *fs, uint32_t dir, const char *name, size_
 		return -ENOTDIR;
 	if (!dp->links)
 		return -ENOENT; /* removed while someone is in it */
-	r = dir_find(fs, dp, name, len, &loc);
+	r = dir_scan(fs, dp, name, len, &loc, slot);
 	if (r == 0)
 		return -EEXIST;
 	return r == -ENOENT ? 0 : r;
@@ -1883,7 +2013,8 @@ int ext2_create(struct ext2_fs *fs, uint32_t dir, const char *name, size_t len, 
 		uint32_t uid, uint32_t gid, uint32_t *ino)
 {
 	struct inode dp, ip;
-	int r = prepare_dir(fs, dir, name, len, &dp);
+	struct dslot slot;
+	int r = prepare_dir(fs, dir, name, len, &dp, &slot);
 
 	if (r < 0)
 		return r;
@@ -1893,7 +2024,7 @@ int ext2_create(struct ext2_fs *fs, uint32_t dir, const char *name, size_t len, 
 	/* The inode reaches the disk before the entry (class order). */
 	r = iput(fs, &ip);
 	if (r == 0)
-		r = dir_add(fs, &dp, name, len, ip.ino, EXT2_FT_REG);
+		r = dir_add(fs, &dp, name, len, ip.ino, EXT2_FT_REG, &slot);
 	if (r < 0) {
 		ip.links = 0;
 		free_inode(fs, &ip);
@@ -1908,8 +2039,9 @@ int ext2_mkdir(struct ext2_fs *fs, uint32_t dir, const char *name, size_t len, u
 {
 	struct inode dp, ip;
 	struct bc_buf *b;
+	struct dslot slot;
 	uint32_t blk;
-	int r = prepare_dir(fs, dir, name, len, &dp);
+	int r = prepare_dir(fs, dir, name, len, &dp, &slot);
 
 	if (r < 0)
 		return r;
@@ -1944,7 +2076,7 @@ int ext2_mkdir(struct ext2_fs *fs, uint32_t dir, const char *name, size_t len, u
 	if (r < 0)
 		return r;
 	dp.links++;
-	r = dir_add(fs, &dp, name, len, ip.ino, EXT2_FT_DIR);
+	r = dir_add(fs, &dp, name, len, ip.ino, EXT2_FT_DIR, &slot);
 	if (r < 0) {
 		int w;
 
@@ -1962,6 +2094,7 @@ int ext2_symlink(struct ext2_fs *fs, uint32_t dir, const char *name, size_t len,
 		 uint32_t uid, uint32_t gid, uint32_t *ino)
 {
 	struct inode dp, ip;
+	struct dslot slot;
 	size_t tlen = strnlen(target, EXT2_PATH_MAX + 1);
 	int r;
 
@@ -1969,7 +2102,7 @@ int ext2_symlink(struct ext2_fs *fs, uint32_t dir, const char *name, size_t len,
 		return -ENOENT;
 	if (tlen > EXT2_PATH_MAX || tlen > fs->bsize)
 		return -ENAMETOOLONG;
-	r = prepare_dir(fs, dir, name, len, &dp);
+	r = prepare_dir(fs, dir, name, len, &dp, &slot);
 	if (r < 0)
 		return r;
 	r = new_inode(fs, group_of(fs, dir), EXT2_S_IFLNK | 0777, uid, gid, &ip);
@@ -2007,7 +2140,7 @@ int ext2_symlink(struct ext2_fs *fs, uint32_t dir, const char *name, size_t len,
 	}
 	r = iput(fs, &ip);
 	if (r == 0)
-		r = dir_add(fs, &dp, name, len, ip.ino, EXT2_FT_SYMLINK);
+		r = dir_add(fs, &dp, name, len, ip.ino, EXT2_FT_SYMLINK, &slot);
 	if (r < 0) {
 		ip.links = 0;
 		free_inode(fs, &ip);
@@ -2112,7 +2245,8 @@ int ext2_rmdir(struct ext2_fs *fs, uint32_t dir, const char *name, size_t len)
 int ext2_link(struct ext2_fs *fs, uint32_t ino, uint32_t dir, const char *name, size_t len)
 {
 	struct inode dp, ip;
-	int r = prepare_dir(fs, dir, name, len, &dp);
+	struct dslot slot;
+	int r = prepare_dir(fs, dir, name, len, &dp, &slot);
 
 	if (r < 0)
 		return r;
@@ -2131,7 +2265,7 @@ int ext2_link(struct ext2_fs *fs, uint32_t ino, uint32_t dir, const char *name, 
 	r = iput(fs, &ip);
 	if (r < 0)
 		return r;
-	r = dir_add(fs, &dp, name, len, ino, ftype_of(ip.mode));
+	r = dir_add(fs, &dp, name, len, ino, ftype_of(ip.mode), &slot);
 	if (r < 0) {
 		ip.links--;
 		iput(fs, &ip);
@@ -2237,7 +2371,7 @@ int ext2_rename(struct ext2_fs *fs, uint32_t sdir, const char *sname, size_t sle
 	} else {
 		if (isdir && sdir != ddir)
 			ddp.links++;
-		r = dir_add(fs, &ddp, dname, dlen, ip.ino, ftype_of(ip.mode));
+		r = dir_add(fs, &ddp, dname, dlen, ip.ino, ftype_of(ip.mode), NULL);
 	}
 	if (r < 0)
 		return r;

@@ -71,6 +71,10 @@
 /* ext2_walk() flags. */
 #define EXT2_WALK_NOFOLLOW 1u /* do not follow a symlink in the last component */
 
+/* Groups whose allocation hints struct ext2_fs keeps (those beyond are
+ * scanned from their start). */
+#define EXT2_HINT_GROUPS 64
+
 /* The default cache: 128 buffers (512 KiB with 4 KiB blocks). */
 #define EXT2_CACHE_DEFAULT_BUFS 128
 
@@ -151,6 +155,11 @@ struct ext2_fs {
 	 * gd_have says they are loaded. */
 	uint32_t gd_g, gd_bb, gd_ib, gd_it;
 	int gd_have;
+	/* Where allocation starts looking in each of the first
+	 * EXT2_HINT_GROUPS groups: no bit below bhint[g] (ihint[g]) is clear
+	 * in group g's block (inode) bitmap. Raised past each bit taken,
+	 * lowered to each bit freed; 0 at mount. */
+	uint32_t bhint[EXT2_HINT_GROUPS], ihint[EXT2_HINT_GROUPS];
 	/* The server's hooks, optional (NULL: no open files, time 0):
 	 * inode_open says whether ino is open somewhere, so that unlinking it
 	 * defers freeing it to ext2_release() at its last close. */

@@ -40,7 +40,9 @@ static struct fs_server srv;
 static uint64_t khandle[LDE_FS_MAX_OPEN];
 static int fhandle[LDE_FS_MAX_OPEN];
 static char path_buf[LDE_FS_PATH_MAX + 1], path2_buf[LDE_FS_PATH_MAX + 1];
-static char bounce[CHUNK];
+/* Page-aligned: a caller's page-aligned buffer is then copied by the
+ * kernel a whole page at a time (memcpy_bulk). */
+static char bounce[CHUNK] __attribute__((aligned(4096)));
 
 static int dev_read(void *ctx, uint64_t sector, uint32_t count, void *buf)
 {
@@ -141,15 +143,9 @@ static long do_open(struct lde_msg *m)
 			(uint32_t)(m->w[2] & 07777));
 	if (h < 0)
 		return h;
-	struct ext2_stat st;
-	r = fs_fstat(&srv, h, &st);
-	if (r < 0) {
-		fs_close(&srv, h);
-		return r;
-	}
 	khandle[slot] = m->w[0];
 	fhandle[slot] = h;
-	m->w[0] = st.mode;
+	m->w[0] = srv.files[h].mode;
 	return 0;
 }
 

@@ -110,6 +110,30 @@ int fs_open(struct fs_server *s, const struct ext2_cred *c, uint32_t cwd, const 
 		;
 	if (h == FS_MAX_OPEN)
 		return -ENFILE;
+	/* Creating a file: one walk to the parent and one pass over it
+	 * (ext2_create finds the name absent and where it fits together).
+	 * When that walk fails, or the name is there (-EEXIST), or the file
+	 * system is read-only (ext2_create says so before it looks), nothing
+	 * has changed and the walk of the whole path below decides, as it
+	 * would have without this; any other failure of ext2_create is the
+	 * one that path would have met too, after the same walk. */
+	if (flags & FS_O_CREAT) {
+		const char *name;
+		size_t len;
+
+		if (parent_w(s, c, cwd, path, &dir, &name, &len) == 0) {
+			r = ext2_create(s->fs, dir, name, len, mode, c->uid, c->gid, &ino);
+			if (r == 0) {
+				s->files[h].ino = ino;
+				s->files[h].flags = (uint16_t)flags;
+				s->files[h].off = 0;
+				s->files[h].mode = (uint16_t)(EXT2_S_IFREG | (mode & 07777));
+				return h;
+			}
+			if (r != -EEXIST && r != -EROFS)
+				return r;
+		}
+	}
 	r = ext2_walk(s->fs, cwd, path, (flags & FS_O_NOFOLLOW) ? EXT2_WALK_NOFOLLOW : 0, c, &ino);
 	if (r == 0 && (flags & FS_O_CREAT) && (flags & FS_O_EXCL))
 		return -EEXIST;
@@ -124,8 +148,9 @@ int fs_open(struct fs_server *s, const struct ext2_cred *c, uint32_t cwd, const 
 			return r;
 		/* The creator may write a file it made read-only. */
 		s->files[h].ino = ino;
-		s->files[h].flags = flags;
+		s->files[h].flags = (uint16_t)flags;
 		s->files[h].off = 0;
+		s->files[h].mode = (uint16_t)(EXT2_S_IFREG | (mode & 07777));
 		return h;
 	}
 	if (r < 0)
@@ -153,8 +178,9 @@ int fs_open(struct fs_server *s, const struct ext2_cred *c, uint32_t cwd, const 
 			return r;
 	}
 	s->files[h].ino = ino;
-	s->files[h].flags = flags;
+	s->files[h].flags = (uint16_t)flags;
 	s->files[h].off = 0;
+	s->files[h].mode = (uint16_t)st.mode;
 	return h;
 }
 

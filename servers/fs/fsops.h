@@ -34,9 +34,10 @@
 #define FS_SEEK_END 2
 
 struct fs_file {
-	uint32_t ino; /* 0: slot free */
-	uint32_t flags;
-	uint64_t off;
+	uint32_t ino;	/* 0: slot free */
+	uint16_t flags; /* FS_O_*: they fit */
+	uint16_t mode;	/* the file's when it was opened (the server answers OPEN with it) */
+	uint64_t off;	/* 16 bytes in all: the table is indexed on every call */
 };
 
 struct fs_server {

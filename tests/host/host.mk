@@ -19,7 +19,7 @@ HOSTCC ?= cc
 HOST_BUILD := build/host
 HOST_CFLAGS := -std=gnu11 -O1 -g -fsanitize=address,undefined \
 	-fno-sanitize-recover=all -Wall -Wextra -Werror -Ikernel
-HOST_TEST_MODULES := fdt cpio elf fmt palloc kstring errno path fsops sha256
+HOST_TEST_MODULES := fdt cpio elf fmt palloc kstring ustring errno path fsops sha256
 HOST_TEST_BINS := $(HOST_TEST_MODULES:%=$(HOST_BUILD)/test_%)
 
 # Fixtures, and which binary gets which (as command-line arguments).
@@ -37,6 +37,7 @@ HOST_ARGS_elf := $(HOST_ELF)
 HOST_ARGS_fmt :=
 HOST_ARGS_palloc :=
 HOST_ARGS_kstring :=
+HOST_ARGS_ustring :=
 HOST_ARGS_errno :=
 HOST_ARGS_path :=
 HOST_ARGS_fsops := $(HOST_BUILD)/fsops.img
@@ -78,6 +79,14 @@ $(HOST_BUILD)/test_kstring: tests/host/test_kstring.c kernel/kstring.c kernel/ks
 	@mkdir -p $(@D)
 	$(Q)$(HOSTCC) $(HOST_CFLAGS) -fno-builtin -c -o $(HOST_BUILD)/kstring.o $(KSTRING_RENAME) kernel/kstring.c
 	$(Q)$(HOSTCC) $(HOST_CFLAGS) -o $@ tests/host/test_kstring.c $(HOST_BUILD)/kstring.o
+
+# The same for the user programs' (user/lib/string.c), as u_*.
+USTRING_RENAME := $(foreach f,memcpy memmove memset memcmp,-D$(f)=u_$(f))
+$(HOST_BUILD)/test_ustring: tests/host/test_ustring.c user/lib/string.c tests/host/check.h
+	@echo "  HOSTCC  $@"
+	@mkdir -p $(@D)
+	$(Q)$(HOSTCC) $(HOST_CFLAGS) -fno-builtin -c -o $(HOST_BUILD)/ustring.o $(USTRING_RENAME) user/lib/string.c
+	$(Q)$(HOSTCC) $(HOST_CFLAGS) -o $@ tests/host/test_ustring.c $(HOST_BUILD)/ustring.o
 
 # test_errno checks every code kernel/errno.h defines: the list of their
 # names is taken from it.

@@ -165,6 +165,120 @@ TEST(directories_and_search)
 	CHECK_INT(fs_link(&srv, &alice, EXT2_ROOT_INO, "/pub/bobs/mine/f", "/pub/f2"), 0);
 }
 
+/* O_CREAT walks to the parent and creates in one pass over it, falling
+ * back to the walk of the whole path when the name is there: the answers
+ * must be those of that walk. And the one pass must put a name where an
+ * unlinked one was, grow the directory when nothing fits, and allocation
+ * must reuse what was freed below where it last took (its hints). */
+TEST(create_in_one_pass)
+{
+	struct ext2_stat st, dst;
+	char name[32];
+	uint32_t ino;
+	int h;
+
+	remount();
+	/* An existing file in a directory alice may not write: O_CREAT
+	 * opens it; a new name there is refused. */
+	CHECK_INT(fs_mkdir(&srv, &root, EXT2_ROOT_INO, "/ro", 0755), 0);
+	h = fs_open(&srv, &root, EXT2_ROOT_INO, "/ro/f", FS_O_CREAT | FS_O_WRONLY, 0666);
+	CHECK(h >= 0);
+	CHECK_INT(srv.files[h].mode, 0100666);
+	fs_close(&srv, h);
+	h = fs_open(&srv, &alice, EXT2_ROOT_INO, "/ro/f", FS_O_CREAT | FS_O_WRONLY, 0600);
+	CHECK(h >= 0);
+	CHECK_INT(srv.files[h].mode, 0100666); /* the file's, not the one asked for */
+	fs_close(&srv, h);
+	CHECK_INT(fs_open(&srv, &alice, EXT2_ROOT_INO, "/ro/g", FS_O_CREAT | FS_O_WRONLY, 0600),
+		  -EACCES);
+	CHECK_INT(fs_open(&srv, &alice, EXT2_ROOT_INO, "/ro/f", FS_O_CREAT | FS_O_EXCL, 0600),
+		  -EEXIST);
+	/* A dangling symlink: the name is taken (as before), nothing made. */
+	CHECK_INT(fs_symlink(&srv, &root, EXT2_ROOT_INO, "/ro/nowhere", "/ro/dangle"), 0);
+	CHECK_INT(fs_open(&srv, &root, EXT2_ROOT_INO, "/ro/dangle", FS_O_CREAT | FS_O_WRONLY, 0644),
+		  -EEXIST);
+	CHECK_INT(fs_stat(&srv, &root, EXT2_ROOT_INO, "/ro/nowhere", 0, &st), -ENOENT);
+	/* A missing directory on the way, or a file as one. */
+	CHECK_INT(fs_open(&srv, &root, EXT2_ROOT_INO, "/ro/no/x", FS_O_CREAT | FS_O_WRONLY, 0644),
+		  -ENOENT);
+	CHECK_INT(fs_open(&srv, &root, EXT2_ROOT_INO, "/ro/f/x", FS_O_CREAT | FS_O_WRONLY, 0644),
+		  -ENOTDIR);
+
+	/* 120 names of one length in 1 KiB blocks: two blocks, some room
+	 * left at the end of the second. */
+	CHECK_INT(fs_mkdir(&srv, &root, EXT2_ROOT_INO, "/many", 0755), 0);
+	for (int i = 0; i < 120; i++) {
+		snprintf(name, sizeof(name), "/many/n%03d", i);
+		h = fs_open(&srv, &root, EXT2_ROOT_INO, name, FS_O_CREAT | FS_O_EXCL | FS_O_WRONLY,
+			    0644);
+		if (!CHECKF(h >= 0, "create %s: %d", name, h))
+			return;
+		fs_close(&srv, h);
+	}
+	CHECK_INT(fs_stat(&srv, &root, EXT2_ROOT_INO, "/many", 0, &dst), 0);
+	CHECK_INT(fs_stat(&srv, &root, EXT2_ROOT_INO, "/many/n017", 0, &st), 0);
+	ino = st.ino;
+	/* A name unlinked from the first block: the next new name of its
+	 * length goes there (not at the end), and the inode is reused. */
+	CHECK_INT(fs_unlink(&srv, &root, EXT2_ROOT_INO, "/many/n017"), 0);
+	h = fs_open(&srv, &root, EXT2_ROOT_INO, "/many/m017", FS_O_CREAT | FS_O_EXCL | FS_O_WRONLY,
+		    0644);
+	CHECK(h >= 0);
+	fs_close(&srv, h);
+	CHECK_INT(fs_stat(&srv, &root, EXT2_ROOT_INO, "/many/m017", 0, &st), 0);
+	CHECK_INT(st.ino, ino);
+	h = fs_open(&srv, &root, EXT2_ROOT_INO, "/many", FS_O_RDONLY | FS_O_DIRECTORY, 0);
+	{
+		struct ext2_dirent de;
+		int k = 0, at = -1;
+
+		while (fs_readdir(&srv, h, &de) == 1) {
+			if (!strcmp(de.name, "m017"))
+				at = k;
+			k++;
+		}
+		CHECK_INT(k, 122); /* ., .., 120 names */
+		CHECK_INT(at, 2 + 17);
+	}
+	fs_close(&srv, h);
+	/* Names until the directory has to grow: every one is found after. */
+	for (int i = 120; i < 200; i++) {
+		snprintf(name, sizeof(name), "/many/n%03d", i);
+		h = fs_open(&srv, &root, EXT2_ROOT_INO, name, FS_O_CREAT | FS_O_EXCL | FS_O_WRONLY,
+			    0644);
+		if (!CHECKF(h >= 0, "create %s: %d", name, h))
+			return;
+		fs_close(&srv, h);
+	}
+	CHECK_INT(fs_stat(&srv, &root, EXT2_ROOT_INO, "/many", 0, &st), 0);
+	CHECK(st.size > dst.size);
+	for (int i = 0; i < 200; i++) {
+		snprintf(name, sizeof(name), "/many/%c%03d", i == 17 ? 'm' : 'n', i);
+		CHECKF(fs_stat(&srv, &root, EXT2_ROOT_INO, name, 0, &st) == 0, "%s", name);
+	}
+	/* Blocks: a file's freed blocks are the next ones taken. */
+	{
+		static char data[4096];
+		struct ext2_statfs a, b;
+
+		h = fs_open(&srv, &root, EXT2_ROOT_INO, "/many/big", FS_O_CREAT | FS_O_WRONLY,
+			    0644);
+		CHECK_INT(fs_write(&srv, &root, h, data, sizeof(data)), (long)sizeof(data));
+		fs_close(&srv, h);
+		uint32_t hint = fs.bhint[0];
+		CHECK_INT(ext2_statfs(&fs, &a), 0);
+		CHECK_INT(fs_unlink(&srv, &root, EXT2_ROOT_INO, "/many/big"), 0);
+		CHECK(fs.bhint[0] < hint); /* lowered to the first block freed */
+		h = fs_open(&srv, &root, EXT2_ROOT_INO, "/many/big2", FS_O_CREAT | FS_O_WRONLY,
+			    0644);
+		CHECK_INT(fs_write(&srv, &root, h, data, sizeof(data)), (long)sizeof(data));
+		fs_close(&srv, h);
+		CHECK_INT(fs.bhint[0], hint); /* the same blocks again */
+		CHECK_INT(ext2_statfs(&fs, &b), 0);
+		CHECK_INT(b.bfree, a.bfree);
+	}
+}
+
 TEST(append_and_truncate)
 {
 	char buf[32];
@@ -506,7 +620,7 @@ int main(int argc, char **argv)
 		TEST_CASE(unlinked_while_open),	   TEST_CASE(open_table_is_bounded),
 		TEST_CASE(setid_bits_cleared),	   TEST_CASE(sticky_directory),
 		TEST_CASE(reserved_blocks),	   TEST_CASE(name_cache),
-		TEST_CASE(image_stays_clean),
+		TEST_CASE(create_in_one_pass),	   TEST_CASE(image_stays_clean),
 	};
 
 	img = load_file(argc > 1 ? argv[1] : NULL, &img_len);
