@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include "lde.h"
@@ -116,9 +117,15 @@ static void exec_stage(struct stage *s)
 		snprintf(path, sizeof path, "/bin/%s", s->argv[0]);
 		exec(path, s->argv);
 	}
-	if (errno == ENOENT)
-		fprintf(stderr, "sh: %s: not found\n", s->argv[0]);
-	else
+	if (errno == ENOENT) {
+		/* Without /bin (no disk, or its file system did not mount) only
+		 * the initrd's few programs run: say so, not just "not found". */
+		struct stat st;
+		fprintf(stderr, "sh: %s: not found%s\n", s->argv[0],
+			stat("/bin", &st) < 0 ? " (no /bin: nothing is mounted at /, so only the"
+						" builtins and the initrd's programs run)"
+					      : "");
+	} else
 		fprintf(stderr, "sh: %s: cannot run: %s\n", s->argv[0], strerror(errno));
 	_exit(127);
 }
