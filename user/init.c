@@ -51,17 +51,24 @@ static int at_blk_fd(int fd)
 #define SHELL_UID 1000
 
 /* Why nothing is mounted at "/", and what the shell can run without it:
- * the initrd's programs, listed from the initrd itself. */
+ * the initrd's programs, listed from the initrd itself (or counted, if
+ * they do not fit on the line: the test initrd has every program). */
 static void rescue_banner(const char *why)
 {
-	char names[256] = "", name[64];
+	char names[64] = "", name[64];
 	size_t len = 0;
-	for (int i = 0; initrd_readdir(i, name, sizeof name) > 0; i++) {
+	int count = 0, listed = 1;
+	for (; initrd_readdir(count, name, sizeof name) > 0; count++) {
+		if (!listed)
+			continue;
 		int n = snprintf(names + len, sizeof names - len, "%s%s", len ? " " : "", name);
 		if (n < 0 || (size_t)n >= sizeof names - len)
-			break;
-		len += (size_t)n;
+			listed = 0;
+		else
+			len += (size_t)n;
 	}
+	if (!listed)
+		snprintf(names, sizeof names, "%d of them; ls / lists them", count);
 	fprintf(stderr,
 		"init: nothing is mounted at / (%s): this is the rescue shell\n"
 		"init: it runs its builtins (help) and the initrd's programs (%s);"
