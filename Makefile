@@ -282,7 +282,7 @@ disk: $(UBINS)
 # The gdb port is derived from the user id, so parallel users do not collide.
 GDB_PORT ?= $(shell expr 20000 + $$(id -u) % 20000)
 qemu-gdb: deps
-	@$(MAKE) all $(RUN_INITRD)
+	@$(MAKE) all $(RUN_INITRD) $(if $(DISK),,$(B)/disk.img)
 	@echo "QEMU waits for gdb on port $(GDB_PORT): run 'make gdb' in another terminal"
 	@INITRD=$(RUN_INITRD) scripts/qemu.sh -S -gdb tcp::$(GDB_PORT)
 gdb:

@@ -51,6 +51,12 @@ TESTS = [
                 send("echo hi | wc\n"), expect(r"^\s+1\s+1\s+3$"), expect(PROMPT),
                 send("t_fork\n"), expect(r"^PASS: t_fork$"), expect(PROMPT),
                 send("nice -n 1 echo niced\n"), expect(r"^niced$"), expect(PROMPT),
+                # execvp's search: /README is found first and refused (no
+                # execute bit), which ends it; a name found nowhere
+                send("nice -n 1 README\n"), expect(r"^nice: README: Permission denied$"),
+                expect(PROMPT),
+                send("nice -n 1 nosuch\n"), expect(r"^nice: nosuch: No such file or directory$"),
+                expect(PROMPT),
                 send("trace true\n"), expect(r"^\[pid \d+ true\] exit\(0\) = \?$"),
                 expect(PROMPT),
                 send("exit\n")],
