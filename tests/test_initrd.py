@@ -126,3 +126,26 @@ def test_mkdisk_update_replaces_programs(tmp_path):
     p = subprocess.run([os.path.join(lde.ROOT, "scripts", "mkdisk.sh"), "--update", img,
                         str(tmp_path / "missing")], capture_output=True, text=True, timeout=60)
     assert p.returncode != 0 and "could not update" in p.stderr
+
+
+def _make_n(*args):
+    """The commands `make -n ARGS` would run, with neither INITRD nor APPEND
+    from our environment (pytest's sets INITRD to the test initrd)."""
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("INITRD", "APPEND", "MAKEFLAGS", "MFLAGS")}
+    p = subprocess.run(["make", "--no-print-directory", "-n"] + list(args), cwd=lde.ROOT,
+                       env=env, capture_output=True, text=True, timeout=300)
+    assert p.returncode == 0, p.stdout + p.stderr
+    return p.stdout
+
+
+def test_run_boots_the_bringup_initrd_unless_init_given():
+    """make run boots build/initrd.cpio; with init= in APPEND, the test
+    initrd, where every program is; INITRD wins over both."""
+    assert re.search(r"^INITRD=build/initrd\.cpio scripts/qemu\.sh$",
+                     _make_n("run", "DISK=none"), re.M)
+    assert re.search(r"^INITRD=build/initrd-test\.cpio scripts/qemu\.sh$",
+                     _make_n("run", "DISK=none", "APPEND=init=/hello x"), re.M)
+    assert re.search(r"^INITRD=build/initrd-bench\.cpio scripts/qemu\.sh -S ",
+                     _make_n("qemu-gdb", "DISK=none", "APPEND=init=/hello",
+                             "INITRD=build/initrd-bench.cpio"), re.M)
