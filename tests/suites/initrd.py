@@ -57,6 +57,11 @@ TESTS = [
                 expect(PROMPT),
                 send("nice -n 1 nosuch\n"), expect(r"^nice: nosuch: No such file or directory$"),
                 expect(PROMPT),
+                # bench finds the disk's /bin/true, make run's initrd
+                # having no /true
+                send("bench only fork_exec_wait\n"),
+                expect(r"^BENCH-NOTE fork_exec_wait execs /bin/true$"),
+                expect(r"^BENCH fork_exec_wait \d+ 100 \d+$"), expect(PROMPT),
                 send("trace true\n"), expect(r"^\[pid \d+ true\] exit\(0\) = \?$"),
                 expect(PROMPT),
                 send("exit\n")],
