@@ -21,7 +21,9 @@ import lde
 
 BUILD = os.path.join(lde.ROOT, "build")
 BRINGUP = ["blk", "fs", "init", "sh", "svc"]
-EXEC_RE = re.compile(r'\bexec\("/(\w+)"')
+# A program exec'd by absolute path: exec("/NAME", ...), or a path variable
+# set to "/NAME" first (bench's `path = "/true"`).
+EXEC_RE = re.compile(r'(?:\bexec\(|\bpath = )"/(\w+)"')
 
 
 def _tool(name):
