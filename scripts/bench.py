@@ -24,6 +24,12 @@ BLK_APPEND = "quantum=1 init=/blkbench"
 FS_APPEND = "init=/fsbench"
 ICOUNT = "-icount shift=0,sleep=off"
 WALL_RUNS = 5
+# Always make bench's own initrd (the Makefile's "Three initrds"), whatever
+# INITRD says: the bring-up set that `make run` boots plus the programs
+# above and what they exec from the initrd (/true, /t_dev). The exec and
+# boot rows depend on the initrd's contents; boot_to_init is then make
+# run's boot plus these five programs' entries.
+INITRD = lde.BENCH_INITRD
 
 # name: (what it measures, xv6-riscv measured, lde target) -- issue #5
 ROWS = {
@@ -67,13 +73,13 @@ def boot(extra, disk, walls=None):
     fresh disk, user/blkbench.c (as init: it starts the disk service);
     and in a third, with a fresh rootfs image, user/fsbench.c (as init:
     it starts the disk and file-system services). Their rows together."""
-    r = lde.boot(APPEND, {"QEMU_EXTRA": extra, "DISK": disk}, timeout=600)
+    r = lde.boot(APPEND, {"QEMU_EXTRA": extra, "DISK": disk}, timeout=600, initrd=INITRD)
     lde.fresh_disk(DISK, DISK_BYTES)
-    d = lde.boot(BLK_APPEND, {"QEMU_EXTRA": extra, "DISK": DISK}, timeout=600)
+    d = lde.boot(BLK_APPEND, {"QEMU_EXTRA": extra, "DISK": DISK}, timeout=600, initrd=INITRD)
     lde.rootfs_disk(FS_DISK)
     # The file system's wall-clock lines only where the clock is real.
     f = lde.boot(FS_APPEND + (" 200 wall" if walls is not None else ""),
-                 {"QEMU_EXTRA": extra, "DISK": FS_DISK}, timeout=600)
+                 {"QEMU_EXTRA": extra, "DISK": FS_DISK}, timeout=600, initrd=INITRD)
     out = r.out + d.out + f.out
     for name, b in (("disk", d), ("file-system", f)):
         if b.status != 0:
@@ -97,6 +103,8 @@ def fmt(n):
 
 
 def main():
+    if not os.path.exists(INITRD):
+        sys.exit("bench: %s is missing: make bench builds it" % os.path.relpath(INITRD, ROOT))
     # irq_to_driver's driver reads sector 0 of a scratch disk.
     with tempfile.NamedTemporaryFile(prefix="lde-bench-", suffix=".img") as disk:
         disk.write(bytes(64 * 1024))

@@ -34,6 +34,12 @@ import ptyprocess
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 QEMU_SH = os.path.join(ROOT, "scripts", "qemu.sh")
+# The initrds the Makefile builds ("Three initrds"): make run's (only what
+# brings the disk up: qemu.sh's default), the tests' (every program; the
+# scripts that boot programs as init default to it) and make bench's.
+INITRD = os.path.join(ROOT, "build", "initrd.cpio")
+TEST_INITRD = os.path.join(ROOT, "build", "initrd-test.cpio")
+BENCH_INITRD = os.path.join(ROOT, "build", "initrd-bench.cpio")
 
 # Lines by which the kernel says it went wrong itself: a panic, a trap in
 # S-mode, a failed assertion.

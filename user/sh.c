@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include "lde.h"
@@ -591,7 +592,13 @@ static void exec_search(char **argv)
 		}
 	}
 	if (err == ENOENT || err == ENOTDIR) {
-		fprintf(stderr, "sh: %s: not found\n", name);
+		/* Without /bin (no disk, or its file system did not mount) only
+		 * the initrd's few programs run: say so, not just "not found". */
+		struct stat st;
+		fprintf(stderr, "sh: %s: not found%s\n", name,
+			stat("/bin", &st) < 0 ? " (no /bin: nothing is mounted at /, so only the"
+						" builtins and the initrd's programs run)"
+					      : "");
 		_exit(127);
 	}
 	fprintf(stderr, "sh: %s: cannot run: %s\n", name, strerror(err));
