@@ -76,7 +76,7 @@ TESTS = [
                        r"\(blk fs init sh svc\); the others are in the disk's /bin$"),
                 expect(PROMPT),
                 send("ls\n"), expect(r"^sh: ls: " + NOT_FOUND_HINT), expect(PROMPT),
-                send("help\n"), expect(r"^lde shell\."), expect(PROMPT),
+                send("help\n"), expect(r"^lde shell\b"), expect(PROMPT),
                 send("echo a | wc\n"), expect(r"^sh: (echo|wc): " + NOT_FOUND_HINT),
                 expect(r"^sh: (echo|wc): " + NOT_FOUND_HINT), expect(PROMPT),
                 send("exit 3\n")],
