@@ -52,3 +52,19 @@ long path_normalize(char *out, size_t size, const char *cwd, const char *path)
 	out[len] = 0;
 	return (long)len;
 }
+
+enum path_last path_last(const char *path)
+{
+	size_t end = 0;
+	for (size_t i = 0; path[i]; i++)
+		if (path[i] != '/')
+			end = i + 1;
+	size_t start = end;
+	while (start > 0 && path[start - 1] != '/')
+		start--;
+	if (end - start == 1 && path[start] == '.')
+		return PATH_LAST_DOT;
+	if (end - start == 2 && path[start] == '.' && path[start + 1] == '.')
+		return PATH_LAST_DOTDOT;
+	return PATH_LAST_NAME;
+}

@@ -11,3 +11,10 @@
  * empty path, -ENAMETOOLONG if a component is longer than LDE_NAME_LEN or
  * the result needs more than size bytes. */
 long path_normalize(char *out, size_t size, const char *cwd, const char *path);
+
+/* The last component of a path as a program gave it, before
+ * path_normalize takes "." and ".." away: the calls that make or remove
+ * a name must refuse those (rmdir(".") would otherwise remove the current
+ * directory). Trailing '/' are ignored. */
+enum path_last { PATH_LAST_NAME, PATH_LAST_DOT, PATH_LAST_DOTDOT };
+enum path_last path_last(const char *path);

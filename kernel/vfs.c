@@ -37,6 +37,7 @@ struct vpath {
 	struct mount *m;
 	const char *rel;
 	size_t rel_len;
+	enum path_last last; /* what the program's last component was */
 };
 
 static const char *cwd_of(const struct proc *p) { return p->cwd ? p->cwd : "/"; }
@@ -63,9 +64,10 @@ static struct mount *mount_of(const char *abs, const char **rel)
 	return best;
 }
 
-/* The user's path at upath made absolute and normal, into a new page.
- * Returns the page (the caller puts it) or NULL with *err. */
-static char *normalize_user(uint64_t upath, long *err)
+/* The user's path at upath made absolute and normal, into a new page;
+ * *last (if not NULL) says whether it ended in "." or "..". Returns the
+ * page (the caller puts it) or NULL with *err. */
+static char *normalize_user(uint64_t upath, long *err, enum path_last *last)
 {
 	char *in = palloc(), *out = in ? palloc() : NULL;
 	if (!out) {
@@ -77,6 +79,8 @@ static char *normalize_user(uint64_t upath, long *err)
 	long n = copyinstr(&current->mm, in, upath, LDE_FS_PATH_MAX);
 	if (n >= 0)
 		n = path_normalize(out, LDE_FS_PATH_MAX, cwd_of(current), in);
+	if (n >= 0 && last)
+		*last = path_last(in);
 	page_put(in);
 	if (n < 0) {
 		page_put(out);
@@ -89,7 +93,7 @@ static char *normalize_user(uint64_t upath, long *err)
 static long resolve(uint64_t upath, struct vpath *vp)
 {
 	long err;
-	vp->page = normalize_user(upath, &err);
+	vp->page = normalize_user(upath, &err, &vp->last);
 	if (!vp->page)
 		return err;
 	vp->m = mount_of(vp->page, &vp->rel);
@@ -405,7 +409,18 @@ long sys_getdents(long fd, uintptr_t ubuf, size_t len)
 	return (long)w[0];
 }
 
-/* The calls on one path with two words of arguments. */
+/* What mkdir, rmdir and unlink answer for a last component "." or ".."
+ * (Linux's answers), which normalizing would turn into the directory
+ * itself or its parent: rmdir(".") would remove the caller's directory. */
+static long dot_error(int label, enum path_last last)
+{
+	if (label == LDE_FS_RMDIR)
+		return last == PATH_LAST_DOT ? -EINVAL : -ENOTEMPTY;
+	return label == LDE_FS_MKDIR ? -EEXIST : -EISDIR;
+}
+
+/* The calls on one path with two words of arguments; not_root: mkdir,
+ * rmdir or unlink, which make or remove a name. */
 static long simple_path_call(uintptr_t upath, int label, uint64_t w1, uint64_t w2, bool not_root)
 {
 	struct vpath vp;
@@ -413,7 +428,12 @@ static long simple_path_call(uintptr_t upath, int label, uint64_t w1, uint64_t w
 	if (err)
 		return err;
 	/* A mount's root cannot go away while mounted. */
-	err = not_root && !vp.rel_len ? -EBUSY : path_call(&vp, label, w1, w2, NULL);
+	if (not_root && !vp.rel_len)
+		err = -EBUSY;
+	else if (not_root && vp.last != PATH_LAST_NAME)
+		err = dot_error(label, vp.last);
+	else
+		err = path_call(&vp, label, w1, w2, NULL);
 	page_put(vp.page);
 	return err;
 }
@@ -460,6 +480,10 @@ static long two_path_call(uintptr_t uold, uintptr_t unew, int label)
 		err = -EXDEV;
 	else if (!a.rel_len || !b.rel_len)
 		err = -EBUSY;
+	else if (b.last != PATH_LAST_NAME || (label == LDE_FS_RENAME && a.last != PATH_LAST_NAME))
+		/* A "." or ".." that normalizing would make a directory's own
+		 * name (Linux's answers: the new name exists; a busy rename). */
+		err = label == LDE_FS_LINK ? -EEXIST : -EBUSY;
 	else {
 		struct ipc_klease l = { (uint64_t)b.rel, b.rel_len, IPC_KLEASE_KERNEL_R };
 		err = path_call(&a, label, 0, 0, &l);
@@ -476,7 +500,7 @@ long sys_chdir(uintptr_t upath)
 {
 	struct vpath vp;
 	long err;
-	vp.page = normalize_user(upath, &err);
+	vp.page = normalize_user(upath, &err, NULL);
 	if (!vp.page)
 		return err;
 	err = 0;
@@ -591,7 +615,7 @@ long sys_mount(uintptr_t upath, long fd)
 			return -EINVAL;
 	}
 	long err;
-	char *path = normalize_user(upath, &err);
+	char *path = normalize_user(upath, &err, NULL);
 	if (!path)
 		return err;
 	size_t len = strlen(path);

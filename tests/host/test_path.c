@@ -66,10 +66,26 @@ TEST(errors)
 	CHECK(path_normalize(out, 3, "/", "a") == 2);
 }
 
+TEST(last_component)
+{
+	CHECK(path_last(".") == PATH_LAST_DOT);
+	CHECK(path_last("..") == PATH_LAST_DOTDOT);
+	CHECK(path_last("a/b/.") == PATH_LAST_DOT);
+	CHECK(path_last("/a/..//") == PATH_LAST_DOTDOT);
+	CHECK(path_last("./") == PATH_LAST_DOT);
+	CHECK(path_last("a/./b") == PATH_LAST_NAME);
+	CHECK(path_last("../x") == PATH_LAST_NAME);
+	CHECK(path_last("...") == PATH_LAST_NAME);
+	CHECK(path_last(".a") == PATH_LAST_NAME);
+	CHECK(path_last("/") == PATH_LAST_NAME);
+	CHECK(path_last("") == PATH_LAST_NAME);
+}
+
 static const struct test_case cases[] = {
 	TEST_CASE(absolute_and_relative),
 	TEST_CASE(dot_dot),
 	TEST_CASE(errors),
+	TEST_CASE(last_component),
 };
 
 int main(void) { return run_tests("path", cases, ARRAY_SIZE(cases)); }
