@@ -15,6 +15,7 @@
 #include "palloc.h"
 #include "path.h"
 #include "proc.h"
+#include "sched.h"
 #include "syscall.h"
 
 _Static_assert(LDE_FS_PATH_MAX <= PGSIZE, "a path fits a page");
@@ -292,10 +293,35 @@ int vfs_read_exact(struct file *f, void *buf, uint64_t off, size_t n)
 	return 0;
 }
 
-long vfs_read(struct file *f, uint64_t ubuf, size_t n)
+/* An open file's offset is shared (fork, dup) and a call reads it when
+ * it goes out and advances it when the answer comes: two calls at once on
+ * one open file would both use the same offset, and one process's write
+ * would land on the other's. So a read, write, readdir or seek holds the
+ * offset (FILE_OFF_BUSY) for its whole call, as POSIX wants them atomic
+ * with respect to each other on regular files (Linux's f_pos_lock); the
+ * others wait on one queue for all files, since it is rare that anyone
+ * waits at all. 0, or -EINTR if the waiter was killed or has a signal. */
+static struct waitq off_wait = { LIST_INIT(off_wait.sleepers), "file offset" };
+
+static long off_hold(struct file *f)
 {
-	if ((f->flags & LDE_O_ACCMODE) == LDE_O_WRONLY)
-		return -EBADF;
+	while (f->flags & FILE_OFF_BUSY) {
+		int err = sleep_on(&off_wait);
+		if (err)
+			return err;
+	}
+	f->flags |= FILE_OFF_BUSY;
+	return 0;
+}
+
+static void off_release(struct file *f)
+{
+	f->flags &= (uint16_t)~FILE_OFF_BUSY;
+	wake_all(&off_wait);
+}
+
+static long remote_read(struct file *f, uint64_t ubuf, size_t n)
+{
 	uint64_t w[4] = { 0, f->off, n, 0 };
 	struct ipc_klease l = { ubuf, n, LDE_LEASE_WRITE };
 	long err = file_call(f, LDE_FS_READ, w, &l, 1);
@@ -307,10 +333,20 @@ long vfs_read(struct file *f, uint64_t ubuf, size_t n)
 	return (long)w[0];
 }
 
-long vfs_write(struct file *f, uint64_t ubuf, size_t n)
+long vfs_read(struct file *f, uint64_t ubuf, size_t n)
 {
-	if ((f->flags & LDE_O_ACCMODE) == LDE_O_RDONLY)
+	if ((f->flags & LDE_O_ACCMODE) == LDE_O_WRONLY)
 		return -EBADF;
+	long r = off_hold(f);
+	if (r)
+		return r;
+	r = remote_read(f, ubuf, n);
+	off_release(f);
+	return r;
+}
+
+static long remote_write(struct file *f, uint64_t ubuf, size_t n)
+{
 	bool append = f->flags & LDE_O_APPEND;
 	uint64_t w[4] = { 0, f->off, n | (append ? LDE_FS_APPEND : 0), 0 };
 	struct ipc_klease l = { ubuf, n, LDE_LEASE_READ };
@@ -323,13 +359,20 @@ long vfs_write(struct file *f, uint64_t ubuf, size_t n)
 	return (long)w[0];
 }
 
-long sys_lseek(long fd, long off, int whence)
+long vfs_write(struct file *f, uint64_t ubuf, size_t n)
 {
-	struct file *f = fd_file(fd);
-	if (!f)
+	if ((f->flags & LDE_O_ACCMODE) == LDE_O_RDONLY)
 		return -EBADF;
-	if (f->type != FILE_REMOTE)
-		return -ESPIPE;
+	long r = off_hold(f);
+	if (r)
+		return r;
+	r = remote_write(f, ubuf, n);
+	off_release(f);
+	return r;
+}
+
+static long remote_lseek(struct file *f, long off, int whence)
+{
 	long base;
 	if (whence == LDE_SEEK_SET) {
 		base = 0;
@@ -353,6 +396,21 @@ long sys_lseek(long fd, long off, int whence)
 		return -EINVAL;
 	f->off = (uint64_t)pos;
 	return pos;
+}
+
+long sys_lseek(long fd, long off, int whence)
+{
+	struct file *f = fd_file(fd);
+	if (!f)
+		return -EBADF;
+	if (f->type != FILE_REMOTE)
+		return -ESPIPE;
+	long r = off_hold(f);
+	if (r)
+		return r;
+	r = remote_lseek(f, off, whence);
+	off_release(f);
+	return r;
 }
 
 long sys_fstat(long fd, uintptr_t ubuf)
@@ -398,15 +456,18 @@ long sys_getdents(long fd, uintptr_t ubuf, size_t len)
 	struct file *f = remote_file(fd);
 	if (!f)
 		return fd_file(fd) ? -ENOTDIR : -EBADF;
-	uint64_t w[4] = { 0, f->off, len, 0 };
-	struct ipc_klease l = { ubuf, len, LDE_LEASE_WRITE };
-	long err = file_call(f, LDE_FS_READDIR, w, &l, 1);
+	long err = off_hold(f);
 	if (err)
 		return err;
-	if (w[0] > len)
-		return -EIO;
-	f->off = w[1];
-	return (long)w[0];
+	uint64_t w[4] = { 0, f->off, len, 0 };
+	struct ipc_klease l = { ubuf, len, LDE_LEASE_WRITE };
+	err = file_call(f, LDE_FS_READDIR, w, &l, 1);
+	if (!err && w[0] > len)
+		err = -EIO;
+	if (!err)
+		f->off = w[1];
+	off_release(f);
+	return err ? err : (long)w[0];
 }
 
 /* What mkdir, rmdir and unlink answer for a last component "." or ".."
