@@ -957,6 +957,292 @@ static void openclose(void)
 	printf("fsstress: 3000 opens and closes, EMFILE, children exiting with files open\n");
 }
 
+/* ---- more races ----------------------------------------------------------- */
+
+/* mkdir, rmdir, rename of directories into each other and back, and
+ * files made inside them, by several children at once: every call works
+ * or fails for a reason the race explains, and afterwards the tree is
+ * whole (e2fsck, on the host, checks every link count and "..". */
+static void dirraces(void)
+{
+	struct counts c0 = counts();
+	enum { D = 6 };
+	CHECK_EQ(mkdir("/tmp/dr", 0755), 0);
+	for (int k = 0; k < KIDS; k++) {
+		if (fork() == 0) {
+			rnd_state = 4242u + (uint32_t)k * 31337u;
+			for (int it = 0; it < 150; it++) {
+				int a = (int)(rnd() % D), b = (int)(rnd() % D);
+				char pa[48];
+				snprintf(pa, sizeof pa, "/tmp/dr/d%d", a);
+				int r, ok1 = 0, ok2 = 0;
+				switch (rnd() % 5) {
+				case 0:
+					r = mkdir(pa, 0755);
+					ok1 = EEXIST;
+					break;
+				case 1:
+					r = rmdir(pa);
+					ok1 = ENOENT, ok2 = ENOTEMPTY;
+					break;
+				case 2: /* in: /tmp/dr/dA -> /tmp/dr/dB/dA */
+					r = rename(pa, P("/tmp/dr/d%d/d%d", b, a));
+					ok1 = ENOENT, ok2 = a == b ? EINVAL : ENOTEMPTY;
+					break;
+				case 3: /* and out again */
+					r = rename(P("/tmp/dr/d%d/d%d", b, a), pa);
+					ok1 = ENOENT, ok2 = ENOTEMPTY;
+					break;
+				default: {
+					int fd = open(P("/tmp/dr/d%d/f%d", a, k), O_CREAT | O_WRONLY, 0644);
+					r = fd;
+					ok1 = ENOENT;
+					if (fd >= 0)
+						close(fd);
+					else if (errno == ENOENT)
+						break;
+					/* dA may have moved since: ENOENT. */
+					if (rnd() % 2 && fd >= 0 && unlink(pathbuf) < 0)
+						CHECK_EQ(errno, ENOENT);
+				}
+				}
+				if (r < 0 && errno != ok1 && errno != ok2 && errno != EEXIST) {
+					printf("FAIL: dirraces: errno %d (%s)\n", errno, strerror(errno));
+					check_failures++;
+				}
+			}
+			child_done();
+		}
+	}
+	reap_all(KIDS);
+	/* Take the tree down, deepest first (directories moved into each
+	 * other nest to any depth). */
+	static char stack[16][320];
+	int depth = 0;
+	strcpy(stack[0], "/tmp/dr");
+	while (depth >= 0) {
+		DIR *d = opendir(stack[depth]);
+		CHECK(d != NULL);
+		if (!d)
+			break;
+		struct dirent *e;
+		int descended = 0;
+		while ((e = readdir(d)) != NULL) {
+			if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+				continue;
+			char child[320];
+			snprintf(child, sizeof child, "%s/%s", stack[depth], e->d_name);
+			struct stat st;
+			CHECK_EQ(stat(child, &st), 0);
+			if (S_ISDIR(st.st_mode) && depth + 1 < 16) {
+				strcpy(stack[++depth], child);
+				descended = 1;
+				break;
+			}
+			CHECK_EQ(unlink(child), 0);
+		}
+		closedir(d);
+		if (!descended)
+			CHECK_EQ(rmdir(stack[depth--]), 0);
+	}
+	same_counts("dirraces", c0);
+	printf("fsstress: mkdir, rmdir, rename of directories into each other by %d processes\n",
+	       KIDS);
+}
+
+/* A directory listed while other names come and go in it: every name that
+ * stays is seen exactly once by each listing. */
+static void readdirrace(void)
+{
+	struct counts c0 = counts();
+	enum { STAY = 150, MOVE = 60 };
+	CHECK_EQ(mkdir("/tmp/rr", 0755), 0);
+	for (int i = 0; i < STAY; i++) {
+		int fd = open(P("/tmp/rr/s%d", i), O_CREAT | O_EXCL | O_WRONLY, 0644);
+		CHECK(fd >= 0);
+		close(fd);
+		/* Room made between them, where new names will go. */
+		if (i % 3 == 0) {
+			fd = open(P("/tmp/rr/t%d", i), O_CREAT | O_EXCL | O_WRONLY, 0644);
+			close(fd);
+		}
+	}
+	for (int i = 0; i < STAY; i += 3)
+		CHECK_EQ(unlink(P("/tmp/rr/t%d", i)), 0);
+	int p[2];
+	CHECK_EQ(pipe(p), 0);
+	pid_t pid = fork();
+	if (pid == 0) {
+		close(p[1]);
+		fcntl(p[0], F_SETFL, O_NONBLOCK);
+		rnd_state = 5;
+		char c;
+		while (read(p[0], &c, 1) < 0) {
+			int i = (int)(rnd() % MOVE);
+			char name[80];
+			/* Long and short names: entries of different sizes. */
+			snprintf(name, sizeof name, "/tmp/rr/t%d%s", i,
+				 i % 2 ? "-a-rather-longer-name-than-the-others" : "");
+			int fd = open(name, O_CREAT | O_EXCL | O_WRONLY, 0644);
+			if (fd >= 0)
+				close(fd);
+			else
+				CHECK_EQ(unlink(name), 0);
+		}
+		for (int i = 0; i < MOVE; i++) {
+			unlink(P("/tmp/rr/t%d", i));
+			unlink(P("/tmp/rr/t%d-a-rather-longer-name-than-the-others", i));
+		}
+		child_done();
+	}
+	close(p[0]);
+	for (int round = 0; round < 6; round++) {
+		static unsigned char seen[STAY];
+		memset(seen, 0, sizeof seen);
+		DIR *d = opendir("/tmp/rr");
+		CHECK(d != NULL);
+		struct dirent *e;
+		while (d && (e = readdir(d)) != NULL) {
+			if (e->d_name[0] == 's')
+				seen[atoi(e->d_name + 1)]++;
+			usleep(200); /* let the child change the directory under us */
+		}
+		if (d)
+			closedir(d);
+		int once = 0;
+		for (int i = 0; i < STAY; i++)
+			once += seen[i] == 1;
+		CHECK_EQ(once, STAY);
+	}
+	close(p[1]);
+	CHECK_EQ(reap(pid), 0);
+	for (int i = 0; i < STAY; i++)
+		CHECK_EQ(unlink(P("/tmp/rr/s%d", i)), 0);
+	CHECK_EQ(rmdir("/tmp/rr"), 0);
+	same_counts("readdirrace", c0);
+	printf("fsstress: readdir while names come and go: the others seen once each\n");
+}
+
+/* Truncation under an open file: another descriptor's offset stays where
+ * it was, reads there find the end, writes there leave a hole; and a
+ * writer racing with O_TRUNC opens of the same file. */
+static void truncates(void)
+{
+	struct counts c0 = counts();
+	int fd = open("/tmp/tr", O_CREAT | O_EXCL | O_RDWR, 0644);
+	CHECK(fd >= 0);
+	static char b[6000];
+	memset(b, 'q', sizeof b);
+	CHECK_EQ(write(fd, b, sizeof b), sizeof b);
+	int t = open("/tmp/tr", O_WRONLY | O_TRUNC);
+	CHECK(t >= 0);
+	CHECK_EQ(file_size("/tmp/tr"), 0);
+	char c;
+	CHECK_EQ(read(fd, &c, 1), 0);
+	CHECK_EQ(write(fd, "x", 1), 1);
+	CHECK_EQ(file_size("/tmp/tr"), 6001);
+	CHECK_EQ(lseek(fd, 0, SEEK_SET), 0);
+	static char r[6001];
+	CHECK_EQ(read_all(fd, r, sizeof r), 6001);
+	int zeros = 0;
+	for (int i = 0; i < 6000; i++)
+		zeros += r[i] == 0;
+	CHECK_EQ(zeros, 6000);
+	CHECK_EQ(r[6000], 'x');
+	CHECK_EQ(ftruncate(t, 1500), 0);
+	CHECK_EQ(lseek(fd, 0, SEEK_END), 1500);
+	close(t);
+	close(fd);
+
+	/* A child writes while the parent truncates, over and over. */
+	pid_t pid = fork();
+	if (pid == 0) {
+		for (int i = 0; i < 100; i++) {
+			int w = open("/tmp/tr", O_WRONLY);
+			CHECK(w >= 0);
+			CHECK_EQ(write(w, b, 1000 + (size_t)i * 37), 1000 + i * 37);
+			close(w);
+		}
+		child_done();
+	}
+	for (int i = 0; i < 100; i++) {
+		int w = open("/tmp/tr", O_WRONLY | O_TRUNC);
+		CHECK(w >= 0);
+		if (i % 2)
+			CHECK_EQ(write(w, "pp", 2), 2);
+		close(w);
+	}
+	CHECK_EQ(reap(pid), 0);
+	long size = file_size("/tmp/tr");
+	CHECK(size >= 0 && size <= 6000);
+	CHECK_EQ(unlink("/tmp/tr"), 0);
+	same_counts("truncates", c0);
+	printf("fsstress: truncation under open files, and racing with a writer\n");
+}
+
+/* Buffers a process does not own: nothing reaches the file, or exactly
+ * what write says; reads into them fail and change nothing. */
+static void badbuf(void)
+{
+	struct counts c0 = counts();
+	int fd = open("/tmp/bad", O_CREAT | O_EXCL | O_RDWR, 0644);
+	CHECK(fd >= 0);
+	CHECK_EQ(write(fd, (void *)0x10, 100), -1);
+	CHECK_EQ(errno, EFAULT);
+	CHECK_EQ(write(fd, (void *)0xffffffc000000000ul, 100), -1);
+	CHECK_EQ(errno, EFAULT);
+	CHECK_EQ(file_size("/tmp/bad"), 0);
+	CHECK_EQ(lseek(fd, 0, SEEK_CUR), 0);
+	static char b[5000];
+	memset(b, 'v', sizeof b);
+	CHECK_EQ(write(fd, b, sizeof b), sizeof b);
+	CHECK_EQ(lseek(fd, 0, SEEK_SET), 0);
+	CHECK_EQ(read(fd, (void *)0x10, 100), -1);
+	CHECK_EQ(errno, EFAULT);
+	CHECK_EQ(read(fd, (void *)counts, 100), -1); /* program text: not writable */
+	CHECK_EQ(errno, EFAULT);
+	CHECK_EQ(lseek(fd, 0, SEEK_CUR), 0);
+	/* Half in the heap, half past its end. */
+	char *brk = sbrk(0);
+	char *end = (char *)(((uintptr_t)brk + 4095) & ~(uintptr_t)4095);
+	if (end - brk < 100)
+		end = (char *)sbrk(4096) + 4096, end = (char *)(((uintptr_t)end + 4095) & ~4095ul);
+	long w = write(fd, end - 100, 200);
+	CHECK(w == -1 || w == 100);
+	if (w < 0)
+		CHECK_EQ(errno, EFAULT);
+	CHECK_EQ(lseek(fd, 0, SEEK_CUR), w < 0 ? 0 : w);
+	CHECK_EQ(lseek(fd, 0, SEEK_SET), 0);
+	long n = read(fd, end - 100, 200);
+	CHECK(n == -1 || n == 100);
+	CHECK_EQ(file_size("/tmp/bad"), 5000);
+	/* Many in a row, as a hostile program would: nothing leaks. */
+	for (int i = 0; i < 200; i++)
+		CHECK_EQ(write(fd, (void *)(i % 2 ? 8ul * (unsigned long)i
+					   : 0xffffffc000000000ul + 4096ul * (unsigned long)i),
+			       8192),
+			 -1);
+	close(fd);
+	CHECK_EQ(unlink("/tmp/bad"), 0);
+	/* Paths in memory it does not own, and empty ones. */
+	CHECK_EQ(open((char *)0x10, O_RDONLY), -1);
+	CHECK_EQ(errno, EFAULT);
+	CHECK_EQ(mkdir((char *)0xffffffc000000000ul, 0755), -1);
+	CHECK_EQ(errno, EFAULT);
+	CHECK_EQ(open("", O_CREAT | O_WRONLY, 0644), -1);
+	CHECK_EQ(errno, ENOENT);
+	CHECK_EQ(mkdir("", 0755), -1);
+	CHECK_EQ(errno, ENOENT);
+	CHECK_EQ(unlink(""), -1);
+	CHECK_EQ(errno, ENOENT);
+	CHECK_EQ(link("/etc/passwd", ""), -1);
+	CHECK_EQ(errno, ENOENT);
+	CHECK_EQ(chdir(""), -1);
+	CHECK_EQ(errno, ENOENT);
+	same_counts("badbuf", c0);
+	printf("fsstress: buffers and paths a process does not own: EFAULT, nothing written\n");
+}
+
 static const struct {
 	const char *name;
 	void (*fn)(void);
@@ -975,6 +1261,10 @@ static const struct {
 	{ "dirfile", dirfile },
 	{ "unlinkopen", unlinkopen },
 	{ "openclose", openclose },
+	{ "dirraces", dirraces },
+	{ "readdirrace", readdirrace },
+	{ "truncates", truncates },
+	{ "badbuf", badbuf },
 };
 
 int main(int argc, char **argv)
