@@ -375,6 +375,56 @@ static void sharedfd(void)
 	printf("fsstress: a descriptor shared across fork, written by both: no lost bytes\n");
 }
 
+static int waiting_on(int pid, const char *wchan)
+{
+	struct lde_procinfo pi;
+	return proc_get(pid, &pi) == 0 && pi.state == LDE_P_SLEEPING &&
+	       strncmp(pi.wchan, wchan, strlen(wchan)) == 0;
+}
+
+/* While one process's long write holds the shared offset, another that
+ * waits for it can be killed, and the first finishes as if nothing had
+ * happened. */
+static void offsetkill(void)
+{
+	struct counts c0 = counts();
+	enum { BIG = 8 << 20 };
+	int fd = open("/tmp/held", O_CREAT | O_TRUNC | O_RDWR, 0644);
+	CHECK(fd >= 0);
+	char *b = malloc(BIG);
+	CHECK(b != NULL);
+	memset(b, 'h', BIG);
+	pid_t holder = fork();
+	if (holder == 0) {
+		CHECK_EQ(write(fd, b, BIG), BIG);
+		child_done();
+	}
+	long end = uptime() + 20000;
+	while (!waiting_on(holder, "call") && uptime() < end)
+		usleep(500);
+	pid_t waiter = fork();
+	if (waiter == 0) {
+		(void)!write(fd, "w", 1);
+		child_done();
+	}
+	while (!waiting_on(waiter, "file offset") && uptime() < end)
+		usleep(500);
+	/* Seen waiting for the offset while the holder is still in its call:
+	 * a kill ends the wait. */
+	CHECK(waiting_on(waiter, "file offset"));
+	CHECK_EQ(kill(waiter, SIGKILL), 0);
+	CHECK_EQ(reap(waiter), LDE_W_SIGNALED(SIGKILL));
+	CHECK_EQ(reap(holder), 0);
+	CHECK_EQ(lseek(fd, 0, SEEK_CUR), BIG);
+	CHECK_EQ(write(fd, "end", 3), 3);
+	CHECK_EQ(file_size("/tmp/held"), BIG + 3);
+	close(fd);
+	free(b);
+	CHECK_EQ(unlink("/tmp/held"), 0);
+	same_counts("offsetkill", c0);
+	printf("fsstress: a process waiting for a shared offset killed; the holder's write whole\n");
+}
+
 /* dup shares the offset; two processes with O_APPEND opens of their own
  * each add whole records at the end. */
 static void dupappend(void)
@@ -1252,6 +1302,7 @@ static const struct {
 	{ "linkunlink", linkunlink },
 	{ "fourfiles", fourfiles },
 	{ "sharedfd", sharedfd },
+	{ "offsetkill", offsetkill },
 	{ "dupappend", dupappend },
 	{ "bigfile", bigfile },
 	{ "oddsizes", oddsizes },
