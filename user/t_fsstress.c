@@ -1266,6 +1266,27 @@ static void badbuf(void)
 	long n = read(fd, end - 100, 200);
 	CHECK(n == -1 || n == 100);
 	CHECK_EQ(file_size("/tmp/bad"), 5000);
+	/* Fresh heap pages nobody touched yet are the program's: written from
+	 * (zeros) and read into like any other; once given back, they are
+	 * not. */
+	CHECK_EQ(lseek(fd, 0, SEEK_SET), 0);
+	char *fresh = sbrk(3 * 4096);
+	CHECK(fresh != (char *)-1);
+	CHECK_EQ(write(fd, fresh + 4096, 4096), 4096);
+	CHECK_EQ(lseek(fd, 0, SEEK_SET), 0);
+	CHECK_EQ(read(fd, fresh + 2 * 4096, 4096), 4096);
+	int z = 0;
+	for (int i = 0; i < 4096; i++)
+		z += fresh[2 * 4096 + i] == 0;
+	CHECK_EQ(z, 4096);
+	CHECK(sbrk(-3 * 4096) != (char *)-1);
+	if ((char *)sbrk(0) <= fresh + 4096) {
+		CHECK_EQ(write(fd, fresh + 4096, 1024), -1);
+		CHECK_EQ(errno, EFAULT);
+		CHECK_EQ(read(fd, fresh + 4096, 1024), -1);
+		CHECK_EQ(errno, EFAULT);
+	}
+	CHECK_EQ(file_size("/tmp/bad"), 5000);
 	/* Many in a row, as a hostile program would: nothing leaks. */
 	for (int i = 0; i < 200; i++)
 		CHECK_EQ(write(fd, (void *)(i % 2 ? 8ul * (unsigned long)i
@@ -1279,6 +1300,16 @@ static void badbuf(void)
 	CHECK_EQ(errno, EFAULT);
 	CHECK_EQ(mkdir((char *)0xffffffc000000000ul, 0755), -1);
 	CHECK_EQ(errno, EFAULT);
+	/* A path running into memory it does not own, without its NUL. */
+	char *top = sbrk(0);
+	char *pg = (char *)(((uintptr_t)top + 4095) & ~(uintptr_t)4095);
+	if (pg - top < 64)
+		pg += 4096;
+	CHECK(sbrk(pg - top) != (char *)-1);
+	memset(pg - 64, 'a', 64);
+	CHECK_EQ(open(pg - 64, O_CREAT | O_WRONLY, 0644), -1);
+	CHECK_EQ(errno, EFAULT);
+	CHECK(sbrk(-(pg - top)) != (char *)-1);
 	CHECK_EQ(open("", O_CREAT | O_WRONLY, 0644), -1);
 	CHECK_EQ(errno, ENOENT);
 	CHECK_EQ(mkdir("", 0755), -1);
