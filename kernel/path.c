@@ -53,6 +53,15 @@ long path_normalize(char *out, size_t size, const char *cwd, const char *path)
 	return (long)len;
 }
 
+bool path_trailing_slash(const char *path)
+{
+	size_t n = 0, end = 0;
+	for (; path[n]; n++)
+		if (path[n] != '/')
+			end = n + 1;
+	return end > 0 && end < n;
+}
+
 enum path_last path_last(const char *path)
 {
 	size_t end = 0;

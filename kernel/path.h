@@ -2,6 +2,7 @@
  * current directory itself, so a file server only ever sees a clean path
  * relative to its mount. Pure string work, host-tested (tests/host). */
 #pragma once
+#include <stdbool.h>
 #include <stddef.h>
 
 /* Write into out (size bytes) the absolute, normalized form of path, taken
@@ -18,3 +19,6 @@ long path_normalize(char *out, size_t size, const char *cwd, const char *path);
  * directory). Trailing '/' are ignored. */
 enum path_last { PATH_LAST_NAME, PATH_LAST_DOT, PATH_LAST_DOTDOT };
 enum path_last path_last(const char *path);
+/* Whether path ends in '/' after a name ("a/", "a/b//", not "/"): POSIX
+ * then wants a directory there, which normalizing forgets. */
+bool path_trailing_slash(const char *path);

@@ -39,6 +39,7 @@ struct vpath {
 	const char *rel;
 	size_t rel_len;
 	enum path_last last; /* what the program's last component was */
+	bool slash;	     /* and whether a '/' followed it */
 };
 
 static const char *cwd_of(const struct proc *p) { return p->cwd ? p->cwd : "/"; }
@@ -66,9 +67,10 @@ static struct mount *mount_of(const char *abs, const char **rel)
 }
 
 /* The user's path at upath made absolute and normal, into a new page;
- * *last (if not NULL) says whether it ended in "." or "..". Returns the
- * page (the caller puts it) or NULL with *err. */
-static char *normalize_user(uint64_t upath, long *err, enum path_last *last)
+ * vp (if not NULL) is told what normalizing drops at its end: a "." or
+ * "..", a trailing '/'. Returns the page (the caller puts it) or NULL
+ * with *err. */
+static char *normalize_user(uint64_t upath, long *err, struct vpath *vp)
 {
 	char *in = palloc(), *out = in ? palloc() : NULL;
 	if (!out) {
@@ -80,8 +82,10 @@ static char *normalize_user(uint64_t upath, long *err, enum path_last *last)
 	long n = copyinstr(&current->mm, in, upath, LDE_FS_PATH_MAX);
 	if (n >= 0)
 		n = path_normalize(out, LDE_FS_PATH_MAX, cwd_of(current), in);
-	if (n >= 0 && last)
-		*last = path_last(in);
+	if (n >= 0 && vp) {
+		vp->last = path_last(in);
+		vp->slash = path_trailing_slash(in);
+	}
 	page_put(in);
 	if (n < 0) {
 		page_put(out);
@@ -94,7 +98,7 @@ static char *normalize_user(uint64_t upath, long *err, enum path_last *last)
 static long resolve(uint64_t upath, struct vpath *vp)
 {
 	long err;
-	vp->page = normalize_user(upath, &err, &vp->last);
+	vp->page = normalize_user(upath, &err, vp);
 	if (!vp->page)
 		return err;
 	vp->m = mount_of(vp->page, &vp->rel);
@@ -143,6 +147,18 @@ static long path_call(struct vpath *vp, int label, uint64_t w1, uint64_t w2,
 	}
 	struct file *mf = vp->m->ep;
 	return fs_call(mf->ep, mf->badge, label, w, l, extra ? 2 : 1, NULL);
+}
+
+/* A trailing '/' wants a directory: 0 if vp names one, -ENOTDIR if it
+ * names something else, or the server's error (-ENOENT...). */
+static long slash_check(struct vpath *vp)
+{
+	struct lde_stat st = { 0 }; /* a server that writes nothing leaves zeroes */
+	struct ipc_klease l = { (uint64_t)&st, sizeof st, IPC_KLEASE_KERNEL_W };
+	long err = path_call(vp, LDE_FS_STAT, 0, 0, &l);
+	if (!err && (st.mode & LDE_S_IFMT) != LDE_S_IFDIR)
+		err = -ENOTDIR;
+	return err;
 }
 
 /* A request on open file f: w[0] is its handle. */
@@ -229,6 +245,14 @@ long sys_open(uintptr_t upath, int flags, int mode)
 	long err = resolve(upath, &vp);
 	if (err)
 		return err;
+	if (vp.slash) {
+		/* "name/" is a directory's: never a file to make (Linux). */
+		if (flags & LDE_O_CREAT) {
+			page_put(vp.page);
+			return -EISDIR;
+		}
+		flags |= LDE_O_DIRECTORY;
+	}
 	struct file *f;
 	uint32_t fmode;
 	err = remote_open(&vp, flags, (uint64_t)mode & 07777 & ~(uint64_t)current->umask, &f,
@@ -445,7 +469,10 @@ long sys_stat(uintptr_t upath, uintptr_t ubuf)
 	if (err)
 		return err;
 	struct ipc_klease l = { ubuf, sizeof(struct lde_stat), LDE_LEASE_WRITE };
-	err = path_call(&vp, LDE_FS_STAT, 0, 0, &l);
+	if (vp.slash)
+		err = slash_check(&vp);
+	if (!err)
+		err = path_call(&vp, LDE_FS_STAT, 0, 0, &l);
 	uint32_t dev = (uint32_t)(vp.m - mounts);
 	page_put(vp.page);
 	return err ? err : copyout(&current->mm, ubuf + offsetof(struct lde_stat, dev), &dev, 4);
@@ -480,20 +507,30 @@ static long dot_error(int label, enum path_last last)
 	return label == LDE_FS_MKDIR ? -EEXIST : -EISDIR;
 }
 
-/* The calls on one path with two words of arguments; not_root: mkdir,
- * rmdir or unlink, which make or remove a name. */
+/* What normalizing hid from the server, checked before a call on vp's
+ * path; not_root: mkdir, rmdir or unlink, which make or remove a name. */
+static long name_check(struct vpath *vp, int label, bool not_root)
+{
+	/* A mount's root cannot go away while mounted. */
+	if (not_root && !vp->rel_len)
+		return -EBUSY;
+	if (not_root && vp->last != PATH_LAST_NAME)
+		return dot_error(label, vp->last);
+	if (!vp->slash || label == LDE_FS_MKDIR || label == LDE_FS_RMDIR)
+		return 0; /* those two want a directory anyway */
+	long err = slash_check(vp);
+	return !err && label == LDE_FS_UNLINK ? -EISDIR : err; /* never removes a directory */
+}
+
+/* The calls on one path with two words of arguments (not_root: above). */
 static long simple_path_call(uintptr_t upath, int label, uint64_t w1, uint64_t w2, bool not_root)
 {
 	struct vpath vp;
 	long err = resolve(upath, &vp);
 	if (err)
 		return err;
-	/* A mount's root cannot go away while mounted. */
-	if (not_root && !vp.rel_len)
-		err = -EBUSY;
-	else if (not_root && vp.last != PATH_LAST_NAME)
-		err = dot_error(label, vp.last);
-	else
+	err = name_check(&vp, label, not_root);
+	if (!err)
 		err = path_call(&vp, label, w1, w2, NULL);
 	page_put(vp.page);
 	return err;
@@ -545,7 +582,9 @@ static long two_path_call(uintptr_t uold, uintptr_t unew, int label)
 		/* A "." or ".." that normalizing would make a directory's own
 		 * name (Linux's answers: the new name exists; a busy rename). */
 		err = label == LDE_FS_LINK ? -EEXIST : -EBUSY;
-	else {
+	else if (a.slash || b.slash)
+		err = slash_check(&a); /* a '/' after either: the source must be a directory */
+	if (!err) {
 		struct ipc_klease l = { (uint64_t)b.rel, b.rel_len, IPC_KLEASE_KERNEL_R };
 		err = path_call(&a, label, 0, 0, &l);
 	}

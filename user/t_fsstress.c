@@ -861,6 +861,35 @@ static void dirfile(void)
 	CHECK_EQ(errno, ENOTDIR);
 	CHECK_EQ(open("/tmp/df/file", O_RDONLY | O_DIRECTORY), -1);
 	CHECK_EQ(errno, ENOTDIR);
+	/* A '/' after a name wants a directory there. */
+	CHECK_EQ(open("/tmp/df/file/", O_RDONLY), -1);
+	CHECK_EQ(errno, ENOTDIR);
+	CHECK_EQ(open("/tmp/df/new/", O_CREAT | O_WRONLY, 0644), -1);
+	CHECK_EQ(errno, EISDIR);
+	CHECK_EQ(stat("/tmp/df/new", &st), -1);
+	CHECK_EQ(errno, ENOENT);
+	CHECK_EQ(stat("/tmp/df/file/", &st), -1);
+	CHECK_EQ(errno, ENOTDIR);
+	CHECK_EQ(unlink("/tmp/df/file/"), -1);
+	CHECK_EQ(errno, ENOTDIR);
+	CHECK_EQ(rename("/tmp/df/file/", "/tmp/df/f2"), -1);
+	CHECK_EQ(errno, ENOTDIR);
+	CHECK_EQ(rename("/tmp/df/file", "/tmp/df/f2/"), -1);
+	CHECK_EQ(errno, ENOTDIR);
+	CHECK_EQ(chmod("/tmp/df/file/", 0600), -1);
+	CHECK_EQ(errno, ENOTDIR);
+	CHECK_EQ(stat("/tmp/df/file", &st), 0);
+	CHECK_EQ(st.st_mode & 0777, 0644);
+	CHECK_EQ(mkdir("/tmp/df/sub/", 0755), 0);
+	CHECK_EQ(stat("/tmp/df/sub/", &st), 0);
+	CHECK(S_ISDIR(st.st_mode));
+	CHECK_EQ(unlink("/tmp/df/sub/"), -1);
+	CHECK_EQ(errno, EISDIR);
+	CHECK_EQ(rename("/tmp/df/sub/", "/tmp/df/sub2/"), 0);
+	fd = open("/tmp/df/sub2//", O_RDONLY);
+	CHECK(fd >= 0);
+	close(fd);
+	CHECK_EQ(rmdir("/tmp/df/sub2/"), 0);
 	CHECK_EQ(unlink("/tmp/df/file"), 0);
 
 	/* Standing in a directory that is removed: nothing can be made there. */
@@ -1044,7 +1073,8 @@ static void dirraces(void)
 					ok1 = ENOENT, ok2 = ENOTEMPTY;
 					break;
 				default: {
-					int fd = open(P("/tmp/dr/d%d/f%d", a, k), O_CREAT | O_WRONLY, 0644);
+					int fd = open(P("/tmp/dr/d%d/f%d", a, k),
+						      O_CREAT | O_WRONLY, 0644);
 					r = fd;
 					ok1 = ENOENT;
 					if (fd >= 0)
@@ -1057,7 +1087,8 @@ static void dirraces(void)
 				}
 				}
 				if (r < 0 && errno != ok1 && errno != ok2 && errno != EEXIST) {
-					printf("FAIL: dirraces: errno %d (%s)\n", errno, strerror(errno));
+					printf("FAIL: dirraces: errno %d (%s)\n", errno,
+					       strerror(errno));
 					check_failures++;
 				}
 			}
@@ -1289,8 +1320,9 @@ static void badbuf(void)
 	CHECK_EQ(file_size("/tmp/bad"), 5000);
 	/* Many in a row, as a hostile program would: nothing leaks. */
 	for (int i = 0; i < 200; i++)
-		CHECK_EQ(write(fd, (void *)(i % 2 ? 8ul * (unsigned long)i
-					   : 0xffffffc000000000ul + 4096ul * (unsigned long)i),
+		CHECK_EQ(write(fd,
+			       (void *)(i % 2 ? 8ul * (unsigned long)i
+					      : 0xffffffc000000000ul + 4096ul * (unsigned long)i),
 			       8192),
 			 -1);
 	close(fd);

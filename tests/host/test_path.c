@@ -79,6 +79,13 @@ TEST(last_component)
 	CHECK(path_last(".a") == PATH_LAST_NAME);
 	CHECK(path_last("/") == PATH_LAST_NAME);
 	CHECK(path_last("") == PATH_LAST_NAME);
+	CHECK(path_trailing_slash("a/"));
+	CHECK(path_trailing_slash("/a/b//"));
+	CHECK(path_trailing_slash("./"));
+	CHECK(!path_trailing_slash("/"));
+	CHECK(!path_trailing_slash("//"));
+	CHECK(!path_trailing_slash("a/b"));
+	CHECK(!path_trailing_slash(""));
 }
 
 static const struct test_case cases[] = {
