@@ -53,27 +53,17 @@ long path_normalize(char *out, size_t size, const char *cwd, const char *path)
 	return (long)len;
 }
 
-bool path_trailing_slash(const char *path)
+enum path_last path_end(const char *path, size_t len, bool *slash)
 {
-	size_t n = 0, end = 0;
-	for (; path[n]; n++)
-		if (path[n] != '/')
-			end = n + 1;
-	return end > 0 && end < n;
-}
-
-enum path_last path_last(const char *path)
-{
-	size_t end = 0;
-	for (size_t i = 0; path[i]; i++)
-		if (path[i] != '/')
-			end = i + 1;
-	size_t start = end;
-	while (start > 0 && path[start - 1] != '/')
-		start--;
-	if (end - start == 1 && path[start] == '.')
+	size_t end = len;
+	while (end > 0 && path[end - 1] == '/')
+		end--;
+	*slash = end > 0 && end < len;
+	if (end < 1 || path[end - 1] != '.')
+		return PATH_LAST_NAME;
+	if (end == 1 || path[end - 2] == '/')
 		return PATH_LAST_DOT;
-	if (end - start == 2 && path[start] == '.' && path[start + 1] == '.')
+	if (path[end - 2] == '.' && (end == 2 || path[end - 3] == '/'))
 		return PATH_LAST_DOTDOT;
 	return PATH_LAST_NAME;
 }

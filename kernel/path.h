@@ -13,12 +13,11 @@
  * the result needs more than size bytes. */
 long path_normalize(char *out, size_t size, const char *cwd, const char *path);
 
-/* The last component of a path as a program gave it, before
- * path_normalize takes "." and ".." away: the calls that make or remove
- * a name must refuse those (rmdir(".") would otherwise remove the current
- * directory). Trailing '/' are ignored. */
+/* What path_normalize takes away at the end of a path, from the path as
+ * the program gave it (len bytes): whether its last component is "." or
+ * "..", which the calls that make or remove a name must refuse
+ * (rmdir(".") would otherwise remove the current directory), and in
+ * *slash whether a '/' follows its last name ("a/", "a/b//"; not "/"),
+ * which wants a directory there. Looks at the end only. */
 enum path_last { PATH_LAST_NAME, PATH_LAST_DOT, PATH_LAST_DOTDOT };
-enum path_last path_last(const char *path);
-/* Whether path ends in '/' after a name ("a/", "a/b//", not "/"): POSIX
- * then wants a directory there, which normalizing forgets. */
-bool path_trailing_slash(const char *path);
+enum path_last path_end(const char *path, size_t len, bool *slash);

@@ -80,12 +80,10 @@ static char *normalize_user(uint64_t upath, long *err, struct vpath *vp)
 		return NULL;
 	}
 	long n = copyinstr(&current->mm, in, upath, LDE_FS_PATH_MAX);
+	if (n >= 0 && vp)
+		vp->last = path_end(in, (size_t)n, &vp->slash);
 	if (n >= 0)
 		n = path_normalize(out, LDE_FS_PATH_MAX, cwd_of(current), in);
-	if (n >= 0 && vp) {
-		vp->last = path_last(in);
-		vp->slash = path_trailing_slash(in);
-	}
 	page_put(in);
 	if (n < 0) {
 		page_put(out);

@@ -66,26 +66,33 @@ TEST(errors)
 	CHECK(path_normalize(out, 3, "/", "a") == 2);
 }
 
+static enum path_last end_of(const char *p, bool want_slash)
+{
+	bool slash = !want_slash;
+	enum path_last r = path_end(p, strlen(p), &slash);
+	CHECKF(slash == want_slash, "%s: slash %d", p, slash);
+	return r;
+}
+
 TEST(last_component)
 {
-	CHECK(path_last(".") == PATH_LAST_DOT);
-	CHECK(path_last("..") == PATH_LAST_DOTDOT);
-	CHECK(path_last("a/b/.") == PATH_LAST_DOT);
-	CHECK(path_last("/a/..//") == PATH_LAST_DOTDOT);
-	CHECK(path_last("./") == PATH_LAST_DOT);
-	CHECK(path_last("a/./b") == PATH_LAST_NAME);
-	CHECK(path_last("../x") == PATH_LAST_NAME);
-	CHECK(path_last("...") == PATH_LAST_NAME);
-	CHECK(path_last(".a") == PATH_LAST_NAME);
-	CHECK(path_last("/") == PATH_LAST_NAME);
-	CHECK(path_last("") == PATH_LAST_NAME);
-	CHECK(path_trailing_slash("a/"));
-	CHECK(path_trailing_slash("/a/b//"));
-	CHECK(path_trailing_slash("./"));
-	CHECK(!path_trailing_slash("/"));
-	CHECK(!path_trailing_slash("//"));
-	CHECK(!path_trailing_slash("a/b"));
-	CHECK(!path_trailing_slash(""));
+	CHECK(end_of(".", false) == PATH_LAST_DOT);
+	CHECK(end_of("..", false) == PATH_LAST_DOTDOT);
+	CHECK(end_of("a/b/.", false) == PATH_LAST_DOT);
+	CHECK(end_of("/a/..//", true) == PATH_LAST_DOTDOT);
+	CHECK(end_of("./", true) == PATH_LAST_DOT);
+	CHECK(end_of("a/./b", false) == PATH_LAST_NAME);
+	CHECK(end_of("../x", false) == PATH_LAST_NAME);
+	CHECK(end_of("...", false) == PATH_LAST_NAME);
+	CHECK(end_of("a..", false) == PATH_LAST_NAME);
+	CHECK(end_of("a/.b", false) == PATH_LAST_NAME);
+	CHECK(end_of("b.", false) == PATH_LAST_NAME);
+	CHECK(end_of("a/", true) == PATH_LAST_NAME);
+	CHECK(end_of("/a/b//", true) == PATH_LAST_NAME);
+	CHECK(end_of("/", false) == PATH_LAST_NAME);
+	CHECK(end_of("//", false) == PATH_LAST_NAME);
+	CHECK(end_of("a/b", false) == PATH_LAST_NAME);
+	CHECK(end_of("", false) == PATH_LAST_NAME);
 }
 
 static const struct test_case cases[] = {
