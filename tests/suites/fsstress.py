@@ -45,7 +45,8 @@ TESTS = [
     _t("truncates", ["truncates", "badbuf"],
        [r"truncation under open files, and racing with a writer",
         r"buffers and paths a process does not own: EFAULT, nothing written"]),
-    _t("lastclose", ["unlinkopen", "openclose"],
+    _t("lastclose", ["unlinkopen", "openclose", "manyopen"],
        [r"an unlinked file lives until its last close, by exit too",
-        r"3000 opens and closes, EMFILE, children exiting with files open"]),
+        r"3000 opens and closes, EMFILE, children exiting with files open",
+        r"40 processes opening until ENFILE, then exiting with them open"]),
 ]
