@@ -327,17 +327,26 @@ static struct waitq off_wait = { LIST_INIT(off_wait.sleepers), "file offset" };
 
 static long off_hold(struct file *f)
 {
+	/* One reference, the caller's descriptor: nobody else can call on
+	 * the file while the caller is in this call (a process has one
+	 * thread, and nothing takes a descriptor from a process in a kernel
+	 * call). The unshared case, the usual one, costs a test. */
+	if (f->refs == 1)
+		return 0;
 	while (f->flags & FILE_OFF_BUSY) {
 		int err = sleep_on(&off_wait);
 		if (err)
 			return err;
 	}
 	f->flags |= FILE_OFF_BUSY;
-	return 0;
+	return 1;
 }
 
-static void off_release(struct file *f)
+/* held: what off_hold returned. */
+static void off_release(struct file *f, long held)
 {
+	if (!held)
+		return;
 	f->flags &= (uint16_t)~FILE_OFF_BUSY;
 	wake_all(&off_wait);
 }
@@ -359,11 +368,11 @@ long vfs_read(struct file *f, uint64_t ubuf, size_t n)
 {
 	if ((f->flags & LDE_O_ACCMODE) == LDE_O_WRONLY)
 		return -EBADF;
-	long r = off_hold(f);
-	if (r)
-		return r;
-	r = remote_read(f, ubuf, n);
-	off_release(f);
+	long held = off_hold(f);
+	if (held < 0)
+		return held;
+	long r = remote_read(f, ubuf, n);
+	off_release(f, held);
 	return r;
 }
 
@@ -385,11 +394,11 @@ long vfs_write(struct file *f, uint64_t ubuf, size_t n)
 {
 	if ((f->flags & LDE_O_ACCMODE) == LDE_O_RDONLY)
 		return -EBADF;
-	long r = off_hold(f);
-	if (r)
-		return r;
-	r = remote_write(f, ubuf, n);
-	off_release(f);
+	long held = off_hold(f);
+	if (held < 0)
+		return held;
+	long r = remote_write(f, ubuf, n);
+	off_release(f, held);
 	return r;
 }
 
@@ -427,11 +436,11 @@ long sys_lseek(long fd, long off, int whence)
 		return -EBADF;
 	if (f->type != FILE_REMOTE)
 		return -ESPIPE;
-	long r = off_hold(f);
-	if (r)
-		return r;
-	r = remote_lseek(f, off, whence);
-	off_release(f);
+	long held = off_hold(f);
+	if (held < 0)
+		return held;
+	long r = remote_lseek(f, off, whence);
+	off_release(f, held);
 	return r;
 }
 
@@ -481,17 +490,17 @@ long sys_getdents(long fd, uintptr_t ubuf, size_t len)
 	struct file *f = remote_file(fd);
 	if (!f)
 		return fd_file(fd) ? -ENOTDIR : -EBADF;
-	long err = off_hold(f);
-	if (err)
-		return err;
+	long held = off_hold(f);
+	if (held < 0)
+		return held;
 	uint64_t w[4] = { 0, f->off, len, 0 };
 	struct ipc_klease l = { ubuf, len, LDE_LEASE_WRITE };
-	err = file_call(f, LDE_FS_READDIR, w, &l, 1);
+	long err = file_call(f, LDE_FS_READDIR, w, &l, 1);
 	if (!err && w[0] > len)
 		err = -EIO;
 	if (!err)
 		f->off = w[1];
-	off_release(f);
+	off_release(f, held);
 	return err ? err : (long)w[0];
 }
 

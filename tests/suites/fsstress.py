@@ -15,7 +15,9 @@ def _t(name, scenarios, lines, timeout=90):
             "disk": "rootfs",
             "expect": [r"^fsstress: " + l for l in lines] +
                       [r"^PASS: t_fsstress\b", r"init \(pid 1\) exited with status 0"],
-            "reject": [r"^panic:", r"kernel trap", r"^FAIL"],
+            # "fs: ..." is the server or its supervisor complaining
+            # (a restart, an error): none may happen.
+            "reject": [r"^panic:", r"kernel trap", r"^FAIL", r"^fs: "],
             "disk_check": clean,
             "timeout": timeout}
 
