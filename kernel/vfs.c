@@ -325,14 +325,10 @@ int vfs_read_exact(struct file *f, void *buf, uint64_t off, size_t n)
  * waits at all. 0, or -EINTR if the waiter was killed or has a signal. */
 static struct waitq off_wait = { LIST_INIT(off_wait.sleepers), "file offset" };
 
-static long off_hold(struct file *f)
+/* The shared case, out of the way of the usual one: wait for the offset,
+ * then hold it. 1, or -EINTR. */
+static __attribute__((noinline, cold)) long off_wait_hold(struct file *f)
 {
-	/* One reference, the caller's descriptor: nobody else can call on
-	 * the file while the caller is in this call (a process has one
-	 * thread, and nothing takes a descriptor from a process in a kernel
-	 * call). The unshared case, the usual one, costs a test. */
-	if (f->refs == 1)
-		return 0;
 	while (f->flags & FILE_OFF_BUSY) {
 		int err = sleep_on(&off_wait);
 		if (err)
@@ -342,13 +338,29 @@ static long off_hold(struct file *f)
 	return 1;
 }
 
-/* held: what off_hold returned. */
-static void off_release(struct file *f, long held)
+static __attribute__((noinline, cold)) void off_let_go(struct file *f)
 {
-	if (!held)
-		return;
 	f->flags &= (uint16_t)~FILE_OFF_BUSY;
 	wake_all(&off_wait);
+}
+
+/* 1 if the caller now holds f's offset, 0 if it need not, or -EINTR. */
+static inline long off_hold(struct file *f)
+{
+	/* One reference, the caller's descriptor: nobody else can call on
+	 * the file while the caller is in this call (a process has one
+	 * thread, and nothing takes a descriptor from a process in a kernel
+	 * call). The unshared case, the usual one, costs a test. */
+	if (f->refs == 1)
+		return 0;
+	return off_wait_hold(f);
+}
+
+/* held: what off_hold returned. */
+static inline void off_release(struct file *f, long held)
+{
+	if (held)
+		off_let_go(f);
 }
 
 static long remote_read(struct file *f, uint64_t ubuf, size_t n)
