@@ -15,6 +15,7 @@
 #include "palloc.h"
 #include "path.h"
 #include "proc.h"
+#include "sched.h"
 #include "syscall.h"
 
 _Static_assert(LDE_FS_PATH_MAX <= PGSIZE, "a path fits a page");
@@ -37,6 +38,8 @@ struct vpath {
 	struct mount *m;
 	const char *rel;
 	size_t rel_len;
+	enum path_last last; /* what the program's last component was */
+	bool slash;	     /* and whether a '/' followed it */
 };
 
 static const char *cwd_of(const struct proc *p) { return p->cwd ? p->cwd : "/"; }
@@ -63,14 +66,18 @@ static struct mount *mount_of(const char *abs, const char **rel)
 	return best;
 }
 
-/* The user's path at upath made absolute and normal, into a new page.
- * Returns the page (the caller puts it) or NULL with *err, which is
- * otherwise the path's length. An absolute path is normalized where it
- * was copied in; a relative one needs a second page for the result. */
-static char *normalize_user(uint64_t upath, long *err)
+/* The user's path at upath made absolute and normal, into a new page;
+ * vp (if not NULL) is told what normalizing drops at its end: a "." or
+ * "..", a trailing '/'. Returns the page (the caller puts it) or NULL
+ * with *err, which is otherwise the path's length. An absolute path is
+ * normalized where it was copied in; a relative one needs a second page
+ * for the result. */
+static char *normalize_user(uint64_t upath, long *err, struct vpath *vp)
 {
 	char *in = palloc(), *out = in;
 	long n = in ? copyinstr(&current->mm, in, upath, LDE_FS_PATH_MAX) : -ENOMEM;
+	if (n >= 0 && vp)
+		vp->last = path_end(in, (size_t)n, &vp->slash);
 	if (n >= 0 && in[0] != '/' && !(out = palloc()))
 		n = -ENOMEM;
 	if (n >= 0)
@@ -90,7 +97,7 @@ static char *normalize_user(uint64_t upath, long *err)
 static long resolve(uint64_t upath, struct vpath *vp)
 {
 	long len;
-	vp->page = normalize_user(upath, &len);
+	vp->page = normalize_user(upath, &len, vp);
 	if (!vp->page)
 		return len;
 	vp->m = mount_of(vp->page, &vp->rel);
@@ -139,6 +146,18 @@ static long path_call(struct vpath *vp, int label, uint64_t w1, uint64_t w2,
 	}
 	struct file *mf = vp->m->ep;
 	return fs_call(mf->ep, mf->badge, label, w, l, extra ? 2 : 1, NULL);
+}
+
+/* A trailing '/' wants a directory: 0 if vp names one, -ENOTDIR if it
+ * names something else, or the server's error (-ENOENT...). */
+static long slash_check(struct vpath *vp)
+{
+	struct lde_stat st = { 0 }; /* a server that writes nothing leaves zeroes */
+	struct ipc_klease l = { (uint64_t)&st, sizeof st, IPC_KLEASE_KERNEL_W };
+	long err = path_call(vp, LDE_FS_STAT, 0, 0, &l);
+	if (!err && (st.mode & LDE_S_IFMT) != LDE_S_IFDIR)
+		err = -ENOTDIR;
+	return err;
 }
 
 /* A request on open file f: w[0] is its handle. */
@@ -240,6 +259,14 @@ long sys_open(uintptr_t upath, int flags, int mode)
 	long err = resolve(upath, &vp);
 	if (err)
 		return err;
+	if (vp.slash) {
+		/* "name/" is a directory's: never a file to make (Linux). */
+		if (flags & LDE_O_CREAT) {
+			page_put(vp.page);
+			return -EISDIR;
+		}
+		flags |= LDE_O_DIRECTORY;
+	}
 	struct file *f;
 	uint32_t fmode;
 	err = remote_open(&vp, flags, (uint64_t)mode & 07777 & ~(uint64_t)current->umask, &f,
@@ -303,10 +330,56 @@ int vfs_read_exact(struct file *f, void *buf, uint64_t off, size_t n)
 	return 0;
 }
 
-long vfs_read(struct file *f, uint64_t ubuf, size_t n)
+/* An open file's offset is shared (fork, dup) and a call reads it when
+ * it goes out and advances it when the answer comes: two calls at once on
+ * one open file would both use the same offset, and one process's write
+ * would land on the other's. So a read, write, readdir or seek holds the
+ * offset (FILE_OFF_BUSY) for its whole call, as POSIX wants them atomic
+ * with respect to each other on regular files (Linux's f_pos_lock); the
+ * others wait on one queue for all files, since it is rare that anyone
+ * waits at all. 0, or -EINTR if the waiter was killed or has a signal. */
+static struct waitq off_wait = { LIST_INIT(off_wait.sleepers), "file offset" };
+
+/* The shared case, out of the way of the usual one: wait for the offset,
+ * then hold it. 1, or -EINTR. */
+static __attribute__((noinline, cold)) long off_wait_hold(struct file *f)
 {
-	if ((f->flags & LDE_O_ACCMODE) == LDE_O_WRONLY)
-		return -EBADF;
+	while (f->flags & FILE_OFF_BUSY) {
+		int err = sleep_on(&off_wait);
+		if (err)
+			return err;
+	}
+	f->flags |= FILE_OFF_BUSY;
+	return 1;
+}
+
+static __attribute__((noinline, cold)) void off_let_go(struct file *f)
+{
+	f->flags &= (uint16_t)~FILE_OFF_BUSY;
+	wake_all(&off_wait);
+}
+
+/* 1 if the caller now holds f's offset, 0 if it need not, or -EINTR. */
+static inline long off_hold(struct file *f)
+{
+	/* One reference, the caller's descriptor: nobody else can call on
+	 * the file while the caller is in this call (a process has one
+	 * thread, and nothing takes a descriptor from a process in a kernel
+	 * call). The unshared case, the usual one, costs a test. */
+	if (f->refs == 1)
+		return 0;
+	return off_wait_hold(f);
+}
+
+/* held: what off_hold returned. */
+static inline void off_release(struct file *f, long held)
+{
+	if (held)
+		off_let_go(f);
+}
+
+static long remote_read(struct file *f, uint64_t ubuf, size_t n)
+{
 	uint64_t w[4] = { 0, f->off, n, 0 };
 	struct ipc_klease l = { ubuf, n, LDE_LEASE_WRITE };
 	long err = file_call(f, LDE_FS_READ, w, &l, 1);
@@ -318,10 +391,20 @@ long vfs_read(struct file *f, uint64_t ubuf, size_t n)
 	return (long)w[0];
 }
 
-long vfs_write(struct file *f, uint64_t ubuf, size_t n)
+long vfs_read(struct file *f, uint64_t ubuf, size_t n)
 {
-	if ((f->flags & LDE_O_ACCMODE) == LDE_O_RDONLY)
+	if ((f->flags & LDE_O_ACCMODE) == LDE_O_WRONLY)
 		return -EBADF;
+	long held = off_hold(f);
+	if (held < 0)
+		return held;
+	long r = remote_read(f, ubuf, n);
+	off_release(f, held);
+	return r;
+}
+
+static long remote_write(struct file *f, uint64_t ubuf, size_t n)
+{
 	bool append = f->flags & LDE_O_APPEND;
 	uint64_t w[4] = { 0, f->off, n | (append ? LDE_FS_APPEND : 0), 0 };
 	struct ipc_klease l = { ubuf, n, LDE_LEASE_READ };
@@ -334,13 +417,20 @@ long vfs_write(struct file *f, uint64_t ubuf, size_t n)
 	return (long)w[0];
 }
 
-long sys_lseek(long fd, long off, int whence)
+long vfs_write(struct file *f, uint64_t ubuf, size_t n)
 {
-	struct file *f = fd_file(fd);
-	if (!f)
+	if ((f->flags & LDE_O_ACCMODE) == LDE_O_RDONLY)
 		return -EBADF;
-	if (f->type != FILE_REMOTE)
-		return -ESPIPE;
+	long held = off_hold(f);
+	if (held < 0)
+		return held;
+	long r = remote_write(f, ubuf, n);
+	off_release(f, held);
+	return r;
+}
+
+static long remote_lseek(struct file *f, long off, int whence)
+{
 	long base;
 	if (whence == LDE_SEEK_SET) {
 		base = 0;
@@ -364,6 +454,21 @@ long sys_lseek(long fd, long off, int whence)
 		return -EINVAL;
 	f->off = (uint64_t)pos;
 	return pos;
+}
+
+long sys_lseek(long fd, long off, int whence)
+{
+	struct file *f = fd_file(fd);
+	if (!f)
+		return -EBADF;
+	if (f->type != FILE_REMOTE)
+		return -ESPIPE;
+	long held = off_hold(f);
+	if (held < 0)
+		return held;
+	long r = remote_lseek(f, off, whence);
+	off_release(f, held);
+	return r;
 }
 
 long sys_fstat(long fd, uintptr_t ubuf)
@@ -396,7 +501,10 @@ long sys_stat(uintptr_t upath, uintptr_t ubuf)
 	if (err)
 		return err;
 	struct ipc_klease l = { ubuf, sizeof(struct lde_stat), LDE_LEASE_WRITE };
-	err = path_call(&vp, LDE_FS_STAT, 0, 0, &l);
+	if (vp.slash)
+		err = slash_check(&vp);
+	if (!err)
+		err = path_call(&vp, LDE_FS_STAT, 0, 0, &l);
 	uint32_t dev = (uint32_t)(vp.m - mounts);
 	page_put(vp.page);
 	return err ? err : put_dev(ubuf, dev);
@@ -407,26 +515,55 @@ long sys_getdents(long fd, uintptr_t ubuf, size_t len)
 	struct file *f = remote_file(fd);
 	if (!f)
 		return fd_file(fd) ? -ENOTDIR : -EBADF;
+	long held = off_hold(f);
+	if (held < 0)
+		return held;
 	uint64_t w[4] = { 0, f->off, len, 0 };
 	struct ipc_klease l = { ubuf, len, LDE_LEASE_WRITE };
 	long err = file_call(f, LDE_FS_READDIR, w, &l, 1);
-	if (err)
-		return err;
-	if (w[0] > len)
-		return -EIO;
-	f->off = w[1];
-	return (long)w[0];
+	if (!err && w[0] > len)
+		err = -EIO;
+	if (!err)
+		f->off = w[1];
+	off_release(f, held);
+	return err ? err : (long)w[0];
 }
 
-/* The calls on one path with two words of arguments. */
+/* What mkdir, rmdir and unlink answer for a last component "." or ".."
+ * (Linux's answers), which normalizing would turn into the directory
+ * itself or its parent: rmdir(".") would remove the caller's directory. */
+static long dot_error(int label, enum path_last last)
+{
+	if (label == LDE_FS_RMDIR)
+		return last == PATH_LAST_DOT ? -EINVAL : -ENOTEMPTY;
+	return label == LDE_FS_MKDIR ? -EEXIST : -EISDIR;
+}
+
+/* What normalizing hid from the server, checked before a call on vp's
+ * path; not_root: mkdir, rmdir or unlink, which make or remove a name. */
+static long name_check(struct vpath *vp, int label, bool not_root)
+{
+	/* A mount's root cannot go away while mounted. */
+	if (not_root && !vp->rel_len)
+		return -EBUSY;
+	if (not_root && vp->last != PATH_LAST_NAME)
+		return dot_error(label, vp->last);
+	if (!vp->slash || label == LDE_FS_MKDIR || label == LDE_FS_RMDIR)
+		return 0; /* those two want a directory anyway */
+	long err = slash_check(vp);
+	return !err && label == LDE_FS_UNLINK ? -EISDIR : err; /* never removes a directory */
+}
+
+/* The calls on one path with two words of arguments (not_root: above). */
 static long simple_path_call(uintptr_t upath, int label, uint64_t w1, uint64_t w2, bool not_root)
 {
 	struct vpath vp;
 	long err = resolve(upath, &vp);
 	if (err)
 		return err;
-	/* A mount's root cannot go away while mounted. */
-	err = not_root && !vp.rel_len ? -EBUSY : path_call(&vp, label, w1, w2, NULL);
+	err = name_check(&vp, label, not_root);
+	if (!err)
+		err = path_call(&vp, label, w1, w2, NULL);
 	page_put(vp.page);
 	return err;
 }
@@ -473,7 +610,13 @@ static long two_path_call(uintptr_t uold, uintptr_t unew, int label)
 		err = -EXDEV;
 	else if (!a.rel_len || !b.rel_len)
 		err = -EBUSY;
-	else {
+	else if (b.last != PATH_LAST_NAME || (label == LDE_FS_RENAME && a.last != PATH_LAST_NAME))
+		/* A "." or ".." that normalizing would make a directory's own
+		 * name (Linux's answers: the new name exists; a busy rename). */
+		err = label == LDE_FS_LINK ? -EEXIST : -EBUSY;
+	else if (a.slash || b.slash)
+		err = slash_check(&a); /* a '/' after either: the source must be a directory */
+	if (!err) {
 		struct ipc_klease l = { (uint64_t)b.rel, b.rel_len, IPC_KLEASE_KERNEL_R };
 		err = path_call(&a, label, 0, 0, &l);
 	}
@@ -489,7 +632,7 @@ long sys_chdir(uintptr_t upath)
 {
 	struct vpath vp;
 	long err;
-	vp.page = normalize_user(upath, &err);
+	vp.page = normalize_user(upath, &err, NULL);
 	if (!vp.page)
 		return err;
 	err = 0;
@@ -604,7 +747,7 @@ long sys_mount(uintptr_t upath, long fd)
 			return -EINVAL;
 	}
 	long err;
-	char *path = normalize_user(upath, &err);
+	char *path = normalize_user(upath, &err, NULL);
 	if (!path)
 		return err;
 	size_t len = strlen(path);

@@ -162,7 +162,7 @@ int fs_open(struct fs_server *s, const struct ext2_cred *c, uint32_t cwd, const 
 		return -ELOOP; /* O_NOFOLLOW on a symlink */
 	if ((flags & FS_O_DIRECTORY) && !is_dir(&st))
 		return -ENOTDIR;
-	if (is_dir(&st) && (acc != FS_O_RDONLY || (flags & FS_O_TRUNC)))
+	if (is_dir(&st) && (acc != FS_O_RDONLY || (flags & (FS_O_TRUNC | FS_O_CREAT))))
 		return -EISDIR;
 	if (acc != FS_O_WRONLY)
 		want |= EXT2_R_OK;

@@ -135,6 +135,9 @@ TEST(directories_and_search)
 	CHECK_INT(fs_mkdir(&srv, &alice, EXT2_ROOT_INO, "/mine", 0755), -EACCES);
 	CHECK_INT(fs_mkdir(&srv, &alice, EXT2_ROOT_INO, "/pub/mine", 0755), 0);
 	CHECK_INT(fs_open(&srv, &alice, EXT2_ROOT_INO, "/pub/mine", FS_O_WRONLY, 0), -EISDIR);
+	/* O_CREAT names a file to make: an existing directory is not one. */
+	CHECK_INT(fs_open(&srv, &alice, EXT2_ROOT_INO, "/pub/mine", FS_O_RDONLY | FS_O_CREAT, 0644),
+		  -EISDIR);
 	h = fs_open(&srv, &alice, EXT2_ROOT_INO, "/pub/mine/f", FS_O_CREAT | FS_O_WRONLY, 0644);
 	CHECK(h >= 0);
 	fs_close(&srv, h);

@@ -89,11 +89,38 @@ TEST(in_place)
 	in_place("/a/.../b/..c/../d", "/a/.../b/d");
 }
 
+static enum path_last end_of(const char *p, bool want_slash)
+{
+	bool slash = !want_slash;
+	enum path_last r = path_end(p, strlen(p), &slash);
+	CHECKF(slash == want_slash, "%s: slash %d", p, slash);
+	return r;
+}
+
+TEST(last_component)
+{
+	CHECK(end_of(".", false) == PATH_LAST_DOT);
+	CHECK(end_of("..", false) == PATH_LAST_DOTDOT);
+	CHECK(end_of("a/b/.", false) == PATH_LAST_DOT);
+	CHECK(end_of("/a/..//", true) == PATH_LAST_DOTDOT);
+	CHECK(end_of("./", true) == PATH_LAST_DOT);
+	CHECK(end_of("a/./b", false) == PATH_LAST_NAME);
+	CHECK(end_of("../x", false) == PATH_LAST_NAME);
+	CHECK(end_of("...", false) == PATH_LAST_NAME);
+	CHECK(end_of("a..", false) == PATH_LAST_NAME);
+	CHECK(end_of("a/.b", false) == PATH_LAST_NAME);
+	CHECK(end_of("b.", false) == PATH_LAST_NAME);
+	CHECK(end_of("a/", true) == PATH_LAST_NAME);
+	CHECK(end_of("/a/b//", true) == PATH_LAST_NAME);
+	CHECK(end_of("/", false) == PATH_LAST_NAME);
+	CHECK(end_of("//", false) == PATH_LAST_NAME);
+	CHECK(end_of("a/b", false) == PATH_LAST_NAME);
+	CHECK(end_of("", false) == PATH_LAST_NAME);
+}
+
 static const struct test_case cases[] = {
-	TEST_CASE(in_place),
-	TEST_CASE(absolute_and_relative),
-	TEST_CASE(dot_dot),
-	TEST_CASE(errors),
+	TEST_CASE(in_place), TEST_CASE(absolute_and_relative), TEST_CASE(dot_dot),
+	TEST_CASE(errors),   TEST_CASE(last_component),
 };
 
 int main(void) { return run_tests("path", cases, ARRAY_SIZE(cases)); }
