@@ -106,6 +106,10 @@ UPROGS := $(sort $(patsubst user/%.c,%,$(wildcard user/*.c)))
 # user programs' flags and library.
 SERVERS := $(sort $(patsubst servers/%/,%,$(dir $(wildcard servers/*/*.c))))
 UBINS := $(addprefix $(B)/initrd/,$(UPROGS) $(SERVERS))
+# Programs only the disk's /bin has, in neither initrd: su, whose right to
+# change users is the set-user-ID bit of its file on the disk (exec from
+# the initrd, which comes first, ignores cpio's mode bits: docs/users.md).
+DISK_ONLY := su
 ifneq ($(filter $(SERVERS),$(UPROGS)),)
 $(error servers/ and user/ both have a program named $(filter $(SERVERS),$(UPROGS)))
 endif
@@ -170,31 +174,61 @@ $(B)/initrd/%: $(B)/user/%.elf
 	@mkdir -p $(dir $@)
 	$(Q)$(OBJCOPY) --strip-all $< $@
 
-# The names of the current programs, rewritten only when they change: a
-# program deleted from user/ then leaves the initrd at the next build, even
-# though its stale copy may still sit in build/initrd/.
-$(B)/initrd.list: FORCE
-	@mkdir -p $(B)
-	$(Q)printf '%s\n' $(sort $(UPROGS) $(SERVERS)) > $@.tmp
-	$(Q)if cmp -s $@.tmp $@; then rm $@.tmp; else mv $@.tmp $@; fi
+# Three initrds, all from the stripped programs in build/initrd/ (which
+# the disk's /bin gets too: scripts/mkdisk.sh):
+# - build/initrd.cpio, what `make run` boots: only what brings the disk up
+#   (issue 14), the first program, the supervisor, the disk driver, the
+#   file-system server and a rescue shell. Every other program is run from
+#   the disk's /bin. tests/test_initrd.py checks that BRINGUP holds what
+#   init and the services exec.
+# - build/initrd-test.cpio, for `make test`, fuzz and soak: every program,
+#   and the corrupt executables of scripts/mkbadelf.py. The tests boot test
+#   programs as init, most of them without a disk, so they must be in the
+#   initrd; so must the executables exec must refuse, which no disk holds.
+# - build/initrd-bench.cpio, for `make bench`: the bring-up set and the
+#   programs make bench boots as init or execs from the initrd, so that
+#   boot_to_init is the boot of `make run`'s initrd plus only those.
+BRINGUP := blk fs init sh svc
+BENCH_PROGS := bench blkbench fsbench t_dev true
+ifneq ($(filter-out $(UPROGS) $(SERVERS),$(BRINGUP) $(BENCH_PROGS)),)
+$(error BRINGUP or BENCH_PROGS name no program: $(filter-out $(UPROGS) $(SERVERS),$(BRINGUP) $(BENCH_PROGS)))
+endif
 
-# Both initrds are reproducible: the same programs give the same bytes on
-# every machine (no inode numbers, times or umask in them), so that make bench's exec
-# and boot figures, which follow where each file lies and what its header
+# $(call INITRD_RULE,NAME,PROGRAMS): build/NAME.cpio holds PROGRAMS, in
+# the order strcmp sorts them (exec's binary search counts on it:
+# kernel/initrd.c). Its list of names is rewritten only when it changes, so
+# that a program leaving the list leaves the archive at the next build.
+# Reproducible: the same programs give the same bytes on every machine (no
+# inode numbers, times or umask in them), so that make bench's exec and
+# boot figures, which follow where each file lies and what its header
 # holds, are the same from any checkout.
-$(B)/initrd.cpio: $(UBINS) $(B)/initrd.list
-	@echo "  CPIO    $@"
-	$(Q)rm -rf $(B)/initrd-stage && mkdir -p $(B)/initrd-stage
-	$(Q)cd $(B)/initrd && cp -p $$(cat ../initrd.list) ../initrd-stage/
-	$(Q)chmod 755 $(B)/initrd-stage/* && touch -d @0 $(B)/initrd-stage/*
-	$(Q)cd $(B)/initrd-stage && cpio -o -H newc --quiet --reproducible < ../initrd.list > ../initrd.cpio
+define INITRD_RULE
+$(B)/$(1).list: FORCE
+	@mkdir -p $(B)
+	$(Q)printf '%s\n' $(2) | LC_ALL=C sort -u > $$@.tmp
+	$(Q)if cmp -s $$@.tmp $$@; then rm $$@.tmp; else mv $$@.tmp $$@; fi
+$(B)/$(1).cpio: $(addprefix $(B)/initrd/,$(2)) $(B)/$(1).list
+	@echo "  CPIO    $$@"
+	$(Q)rm -rf $(B)/$(1)-stage && mkdir -p $(B)/$(1)-stage
+	$(Q)cd $(B)/initrd && cp -p $$$$(cat ../$(1).list) ../$(1)-stage/
+	$(Q)chmod 755 $(B)/$(1)-stage/* && touch -d @0 $(B)/$(1)-stage/*
+	$(Q)cd $(B)/$(1)-stage && cpio -o -H newc --quiet --reproducible < ../$(1).list > ../$(1).cpio
+endef
+$(eval $(call INITRD_RULE,initrd,$(BRINGUP)))
+$(eval $(call INITRD_RULE,initrd-bench,$(BRINGUP) $(BENCH_PROGS)))
 
-# The test initrd adds the corrupt executables that scripts/mkbadelf.py
+# The test initrd: every current program (initrd-all.list, so that a
+# program deleted from user/ leaves it, though its stale copy may still sit
+# in build/initrd/) and the corrupt executables that scripts/mkbadelf.py
 # derives from a good one (exec must refuse each of them).
-$(B)/initrd-test.cpio: $(UBINS) $(B)/initrd.list scripts/mkbadelf.py
+$(B)/initrd-all.list: FORCE
+	@mkdir -p $(B)
+	$(Q)printf '%s\n' $(sort $(filter-out $(DISK_ONLY),$(UPROGS)) $(SERVERS)) > $@.tmp
+	$(Q)if cmp -s $@.tmp $@; then rm $@.tmp; else mv $@.tmp $@; fi
+$(B)/initrd-test.cpio: $(UBINS) $(B)/initrd-all.list scripts/mkbadelf.py
 	@echo "  CPIO    $@"
 	$(Q)rm -rf $(B)/initrd-test && mkdir -p $(B)/initrd-test
-	$(Q)cp $(UBINS) $(B)/initrd-test/
+	$(Q)cp $(filter-out $(addprefix $(B)/initrd/,$(DISK_ONLY)),$(UBINS)) $(B)/initrd-test/
 	$(Q)$(PYTHON) scripts/mkbadelf.py $(B)/initrd/hello $(B)/initrd-test
 	$(Q)chmod 755 $(B)/initrd-test/* && touch -d @0 $(B)/initrd-test/*
 	$(Q)cd $(B)/initrd-test && ls | LC_ALL=C sort | cpio -o -H newc --quiet --reproducible > ../initrd-test.cpio
@@ -203,7 +237,9 @@ $(B)/initrd-test.cpio: $(UBINS) $(B)/initrd.list scripts/mkbadelf.py
 .PHONY: all deps run test check-boundaries bench schedbench timeline fuzz soak qemu-gdb gdb clean help host-tests
 .DEFAULT_GOAL := all
 
-all: $(B)/kernel.elf $(B)/kernel.asm $(B)/kernel.sym $(B)/initrd.cpio
+# Every program is built (the disk's /bin holds them all), but only the
+# bring-up set goes into build/initrd.cpio.
+all: $(B)/kernel.elf $(B)/kernel.asm $(B)/kernel.sym $(B)/initrd.cpio $(UBINS)
 
 deps:
 	@scripts/deps.sh
@@ -212,22 +248,36 @@ deps:
 # through the environment, as make passes on every variable set on its
 # command line or in its environment; unset, qemu.sh picks the default.
 # (An `export` here would pass unset ones as empty.)
-
+#
+# The initrd `make run` and `make qemu-gdb` boot: INITRD if set; otherwise
+# build/initrd.cpio, the bring-up set, unless APPEND names the first
+# program (init=...): that is a test or a demo run as init, before any disk
+# is mounted, so it must come from the initrd, and the test initrd has
+# every program.
+RUN_INITRD = $(or $(INITRD),$(if $(findstring init=,$(APPEND)),$(B)/initrd-test.cpio,$(B)/initrd.cpio))
 run: deps
-	@$(MAKE) all $(if $(DISK),,$(B)/disk.img)
-	@scripts/qemu.sh
+	@$(MAKE) all $(RUN_INITRD) $(if $(DISK),,$(B)/disk.img)
+	$(if $(INITRD),,$(if $(findstring init=,$(APPEND)),@echo "  (init= in APPEND: booting $(RUN_INITRD), which has every program)"))
+	@INITRD=$(RUN_INITRD) scripts/qemu.sh
 
 # The disk `make run` attaches when DISK is not set (scripts/qemu.sh):
 # made once, when missing, and kept from one run to the next, so what
 # was written to it stays; `make disk` makes it afresh. An ext2 file
 # system made by scripts/mkdisk.sh from rootfs/ with the programs in /bin
 # (docs/files.md, "The disk"); the tests never touch it (each makes its
-# own images).
+# own images). The programs run from the disk's /bin, so a program built
+# anew since the image was last written replaces its copy there
+# (mkdisk.sh --update), and the rest of the disk stays as it was.
 DISK_MB ?= 32
-$(B)/disk.img: | $(UBINS)
+$(B)/disk.img: $(UBINS)
 	@mkdir -p $(B)
-	@echo "  MKFS    $@ ($(DISK_MB) MiB, ext2, rootfs/)"
-	$(Q)scripts/mkdisk.sh $@ $(DISK_MB) $(B)/initrd
+	$(Q)if [ -f $@ ]; then \
+		echo "  UPDATE  $@ (/bin: $(notdir $?))"; \
+		scripts/mkdisk.sh --update $@ $?; \
+	else \
+		echo "  MKFS    $@ ($(DISK_MB) MiB, ext2, rootfs/)"; \
+		scripts/mkdisk.sh $@ $(DISK_MB) $(B)/initrd; \
+	fi
 .PHONY: disk
 disk: $(UBINS)
 	$(Q)rm -f $(B)/disk.img
@@ -236,9 +286,9 @@ disk: $(UBINS)
 # The gdb port is derived from the user id, so parallel users do not collide.
 GDB_PORT ?= $(shell expr 20000 + $$(id -u) % 20000)
 qemu-gdb: deps
-	@$(MAKE) all
+	@$(MAKE) all $(RUN_INITRD) $(if $(DISK),,$(B)/disk.img)
 	@echo "QEMU waits for gdb on port $(GDB_PORT): run 'make gdb' in another terminal"
-	@scripts/qemu.sh -S -gdb tcp::$(GDB_PORT)
+	@INITRD=$(RUN_INITRD) scripts/qemu.sh -S -gdb tcp::$(GDB_PORT)
 gdb:
 	gdb-multiarch -q -x scripts/lde.gdb -ex "lde-connect $(GDB_PORT)" $(B)/kernel.elf
 
@@ -257,36 +307,40 @@ check-boundaries:
 TEST_JOBS ?= $(shell n=$$(nproc 2>/dev/null || echo 2); [ $$n -gt 4 ] && n=4; echo $$n)
 export PYTHONPYCACHEPREFIX := $(CURDIR)/$(B)/pycache
 test: deps
-	@$(MAKE) all host-tests $(B)/initrd-test.cpio
+	@$(MAKE) all host-tests $(B)/initrd-test.cpio $(B)/initrd-bench.cpio
 	@INITRD=$(B)/initrd-test.cpio $(PYTHON) -m pytest --no-build -n $(TEST_JOBS) \
 		--junitxml=$(B)/test-results.xml $(if $(K),-k '$(K)') $(PYTEST_ARGS)
 
-# Exact instruction counts under icount, checked to repeat (scripts/bench.py).
+# Exact instruction counts under icount, checked to repeat (scripts/bench.py),
+# booting build/initrd-bench.cpio.
 bench: deps
-	@$(MAKE) all
+	@$(MAKE) all $(B)/initrd-bench.cpio
 	@$(PYTHON) scripts/bench.py
 
 # The notes' scheduling workloads under sched=rr and sched=fair, under
-# icount: mean turnaround and response times (scripts/schedbench.py).
+# icount: mean turnaround and response times (scripts/schedbench.py),
+# booting the test initrd (or INITRD).
 schedbench: deps
-	@$(MAKE) all
+	@$(MAKE) all $(B)/initrd-test.cpio
 	@$(PYTHON) scripts/schedbench.py
 
 # The event timeline (docs/timeline.md): boot under icount with APPEND
 # (default: the notes' scenes, user/tl_demo.c) and draw what the kernel
 # recorded as the notes' table, a Perfetto trace and a Gantt chart. The
 # capture is remade when the kernel, the programs or APPEND change, and
-# the three files whenever the capture or the script does.
+# the three files whenever the capture or the script does. It boots the
+# test initrd (or INITRD), where every program APPEND may name is.
 TIMELINE_APPEND := $(or $(APPEND),timeline=all init=/tl_demo)
+TIMELINE_INITRD := $(or $(INITRD),$(B)/initrd-test.cpio)
 timeline: deps
-	@$(MAKE) all
+	@$(MAKE) all $(TIMELINE_INITRD)
 	@$(MAKE) $(B)/timeline.png
 $(B)/timeline.append: FORCE
 	@mkdir -p $(B)
 	$(Q)echo '$(TIMELINE_APPEND)' | cmp -s - $@ || echo '$(TIMELINE_APPEND)' > $@
-$(B)/timeline.dump: $(B)/kernel.elf $(B)/initrd.cpio $(B)/timeline.append
+$(B)/timeline.dump: $(B)/kernel.elf $(TIMELINE_INITRD) $(B)/timeline.append
 	@echo "  BOOT    $@ ($(TIMELINE_APPEND))"
-	$(Q)$(PYTHON) scripts/timeline.py boot '$(TIMELINE_APPEND)' --dump $@
+	$(Q)INITRD=$(TIMELINE_INITRD) $(PYTHON) scripts/timeline.py boot '$(TIMELINE_APPEND)' --dump $@
 $(B)/timeline.txt $(B)/timeline.json $(B)/timeline.png &: $(B)/timeline.dump scripts/timeline.py
 	@echo "  DRAW    $(B)/timeline.txt .json .png"
 	$(Q)$(PYTHON) scripts/timeline.py draw $< --out $(B)/timeline
@@ -325,8 +379,9 @@ format-check:
 
 help:
 	@echo "Targets:"
-	@echo "  make [all]        build the kernel (build/kernel.elf, .asm, .sym) and the initrd"
-	@echo "  make run          boot lde in QEMU and get a shell (Ctrl-A x quits QEMU)"
+	@echo "  make [all]        build the kernel (build/kernel.elf, .asm, .sym), the programs and the initrd"
+	@echo "  make run          boot lde in QEMU and get a shell (Ctrl-A x quits QEMU); the programs"
+	@echo "                    run from the disk's /bin, the initrd has only what brings the disk up"
 	@echo "  make test         build everything and run every test (K=pattern: only those; TEST_JOBS=N)"
 	@echo "  make check-boundaries  which headers kernel/ and arch/ may include of each other"
 	@echo "  make bench        instructions per system call, switch, fork... (exact, under icount)"
@@ -358,7 +413,9 @@ help:
 	@echo "  DISK=IMG          the raw image attached as a virtio-blk disk (default build/disk.img,"
 	@echo "                    made when missing; DISK=none: no disk)"
 	@echo "  QEMU=             the QEMU binary (default qemu-system-riscv64)"
-	@echo "  KERNEL= INITRD=   the images qemu.sh boots (default build/kernel.elf, build/initrd.cpio)"
+	@echo "  KERNEL= INITRD=   the images qemu.sh boots (default build/kernel.elf, build/initrd.cpio;"
+	@echo "                    run and qemu-gdb boot build/initrd-test.cpio, every program, when APPEND"
+	@echo "                    has init=)"
 	@echo "  GDB_PORT=N        gdb port for qemu-gdb and gdb (default 20000 + uid % 20000)"
 	@echo "  SECONDS=N         how long fuzz, soak (60, 600) and fuzz-host (60) run"
 	@echo "  SEED=S            the seed fuzz or soak replays"

@@ -178,6 +178,10 @@ static inline __attribute__((always_inline)) int exec_image(const char *path, co
 	mmu_activate(mm.pt);
 	vm_destroy(&old);
 	set_name(p, path);
+	/* POSIX: the saved ids are the effective ones the new image starts
+	 * with (exec_remote sets them again for a set-user-ID file), so a
+	 * program that put its rights aside cannot pass them on. */
+	p->saved = (uint32_t)(p->creds >> 32); /* euid and egid */
 	close_on_exec(p);
 	if (p->fp_used)
 		sched_fpu_exec(p);
@@ -190,13 +194,37 @@ static inline __attribute__((always_inline)) int exec_image(const char *path, co
  * ELF and program headers must lie in its first page (elf_parse reads
  * nothing else; every linker puts them there); the segments are read page
  * by page. */
+/* A set-user-ID or set-group-ID program (st: its file) has its owner's or
+ * group's rights as its effective and saved ids; the real ones stay the
+ * caller's. The group's only with a group execute bit (without one the
+ * bit means something else elsewhere: mandatory locking). A traced process
+ * would show what the program does with rights its tracer lacks: tracing
+ * stops. Called past exec's point of no return. */
+static void exec_setid(struct proc *p, const struct lde_stat *st)
+{
+	if (st->mode & LDE_S_ISUID)
+		p->euid = p->suid = (uint16_t)st->uid;
+	if ((st->mode & (LDE_S_ISGID | 0010)) == (LDE_S_ISGID | 0010))
+		p->egid = p->sgid = (uint16_t)st->gid;
+	p->trace &= (uint8_t)~TRACE_PRINT;
+	proc_token_creds(p);
+}
+
 static __attribute__((noinline)) int exec_remote(const char *path, int argc, char *const argv[])
 {
 	struct file *rf;
-	uint64_t size;
-	int err = vfs_exec_open(path, &rf, &size);
+	struct lde_stat st;
+	int err = vfs_exec_open(path, &rf, &st);
 	if (err)
 		return err;
+	uint64_t size = st.size;
+	bool setid =
+		(st.mode & LDE_S_ISUID) || (st.mode & (LDE_S_ISGID | 0010)) == (LDE_S_ISGID | 0010);
+	/* An owner no process can be (picolibc's ids are 16 bits). */
+	if (setid && (st.uid > PROC_ID_MAX || st.gid > PROC_ID_MAX)) {
+		file_put(rf);
+		return -EACCES;
+	}
 	char *hdr = palloc();
 	if (!hdr) {
 		file_put(rf);
@@ -218,6 +246,8 @@ static __attribute__((noinline)) int exec_remote(const char *path, int argc, cha
 	page_put(hdr);
 	if (!err)
 		err = exec_image(path, NULL, rf, &img, argc, argv);
+	if (!err && setid)
+		exec_setid(current, &st);
 	file_put(rf);
 	return err;
 }

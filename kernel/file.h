@@ -47,7 +47,12 @@ struct file {
 		struct file *close_next; /* its CLOSE queued: the next on the endpoint's list */
 	};
 };
-_Static_assert((LDE_O_ACCMODE | LDE_O_APPEND | LDE_O_NONBLOCK) <= 0xffff, "flags fit");
+/* In flags, never an open flag: a FILE_REMOTE's offset is in use by a
+ * call (vfs.c); F_GETFL leaves it out. */
+#define FILE_OFF_BUSY 0x8000
+_Static_assert(((LDE_O_ACCMODE | LDE_O_APPEND | LDE_O_NONBLOCK) & ~0xffff) == 0 &&
+		       !((LDE_O_ACCMODE | LDE_O_APPEND | LDE_O_NONBLOCK) & FILE_OFF_BUSY),
+	       "flags fit, beside the busy bit");
 
 struct file *file_alloc(enum file_type type); /* NULL if the table is full */
 int file_index(const struct file *f);	      /* its slot, 0..NFILE-1 */

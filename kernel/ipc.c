@@ -794,6 +794,79 @@ sys_lease_write(uint64_t token, uint64_t idx, uint64_t off, uintptr_t ubuf, size
 	return lease_copy(token, idx, off, ubuf, len, true);
 }
 
+/* lease_writev's ranges, when the caller's lease is a user buffer: the
+ * lease checked once, the caller's page translated once per page rather
+ * than once per range. Anything unusual (a page to fault in, a range that
+ * crosses a page of the server's) goes through lease_copy_pages. */
+static long lease_writev_user(struct proc *c, const struct lease *l, uint64_t off,
+			      const struct lde_iov *v, uint64_t n)
+{
+	struct proc *me = current;
+	uint64_t llen = l->len_flags >> LEASE_FLAGS_BITS, total = 0, cpage = 1; /* none */
+	char *cbase = NULL;
+	for (uint64_t i = 0; i < n; i++) {
+		uint64_t len = v[i].len, mva = v[i].addr;
+		if (off > llen || len > llen - off)
+			return -EINVAL;
+		uint64_t cva = l->addr + off; /* < USER_TOP: the lease is */
+		char *mp = NULL;
+		if (len && (mva & (PGSIZE - 1)) + len <= PGSIZE && mva < USER_TOP &&
+		    (cva & (PGSIZE - 1)) + len <= PGSIZE) {
+			if ((cva & ~(uint64_t)(PGSIZE - 1)) != cpage) {
+				cpage = cva & ~(uint64_t)(PGSIZE - 1);
+				cbase = mmu_translate(c->mm.pt, cpage, PERM_RAM | PERM_U | PERM_W);
+			}
+			mp = cbase ? mmu_translate(me->mm.pt, mva, PERM_RAM | PERM_U | PERM_R)
+				   : NULL;
+		}
+		long r = mp ? lease_memcpy(cbase + (cva & (PGSIZE - 1)), mp, len)
+			    : lease_copy_pages(c, cva, mva, len, true);
+		if (r < 0)
+			return r;
+		off += len;
+		total += len;
+	}
+	return (long)total;
+}
+
+long sys_lease_writev(uint64_t token, uint64_t idx, uint64_t off, uintptr_t uiov, uint64_t n)
+{
+	struct proc *me = current, *c = caller_of(token);
+	if (!c)
+		return -ESRCH;
+	if (idx >= (uint64_t)c->ipc_nleases)
+		return -EINVAL;
+	if (n > LDE_IOV_MAX)
+		return -EINVAL;
+	/* The ranges read in place when the array lies in one page (a
+	 * server's array on its stack), else copied in. */
+	struct lde_iov copy[LDE_IOV_MAX];
+	const struct lde_iov *v = NULL;
+	size_t bytes = n * sizeof *v;
+	if (!(uiov & 7) && uiov < USER_TOP && (uiov & (PGSIZE - 1)) + bytes <= PGSIZE)
+		v = mmu_translate(me->mm.pt, uiov, PERM_RAM | PERM_U | PERM_R);
+	if (!v) {
+		int err = copyin(&me->mm, copy, uiov, bytes);
+		if (err)
+			return err;
+		v = copy;
+	}
+	struct lease *l = &leases[token & 0xff][idx]; /* the slot: caller_of checked it */
+	uint64_t flags = l->len_flags & ((1 << LEASE_FLAGS_BITS) - 1);
+	if (flags & LDE_LEASE_WRITE)
+		return lease_writev_user(c, l, off, v, n);
+	/* A kernel lease or one the server may not write: lease_write's
+	 * answer for each range. */
+	uint64_t total = 0;
+	for (uint64_t i = 0; i < n; i++) {
+		long r = lease_copy(token, idx, off + total, v[i].addr, v[i].len, true);
+		if (r < 0)
+			return r;
+		total += v[i].len;
+	}
+	return (long)total;
+}
+
 long ipc_kcall(struct endpoint *ep, uint64_t badge, uint64_t info, uint64_t w[4],
 	       const struct ipc_klease *kl, int nleases, bool *received)
 {

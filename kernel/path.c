@@ -57,3 +57,18 @@ long path_splice(char *buf, size_t size, size_t n, const char *out, size_t *len,
 	*vlen = base;
 	return 0;
 }
+
+enum path_last path_end(const char *path, size_t len, bool *slash)
+{
+	size_t end = len;
+	while (end > 0 && path[end - 1] == '/')
+		end--;
+	*slash = end > 0 && end < len;
+	if (end < 1 || path[end - 1] != '.')
+		return PATH_LAST_NAME;
+	if (end == 1 || path[end - 2] == '/')
+		return PATH_LAST_DOT;
+	if (path[end - 2] == '.' && (end == 2 || path[end - 3] == '/'))
+		return PATH_LAST_DOTDOT;
+	return PATH_LAST_NAME;
+}

@@ -2,6 +2,7 @@
  * current directory itself, so a file server only ever sees a clean path
  * relative to its mount. Pure string work, host-tested (tests/host). */
 #pragma once
+#include <stdbool.h>
 #include <stddef.h>
 #include "errno.h"
 #include "uapi_fs.h"
@@ -12,7 +13,9 @@
  * stays at the root; "/" is the root. Returns its length, -ENOENT for an
  * empty path, -ENAMETOOLONG if a component is longer than LDE_NAME_LEN or
  * the result needs more than size bytes. Textual: for mount(), which
- * names a place rather than a file. */
+ * names a place rather than a file. An absolute path may be normalized in
+ * place (out == path): the result never runs ahead of what is left to
+ * read. */
 long path_normalize(char *out, size_t size, const char *cwd, const char *path);
 
 /* The steps of a resolution that follows symbolic links (kernel/vfs.c,
@@ -70,7 +73,8 @@ static inline long path_append(char *out, size_t size, size_t *lenp, size_t *vle
 			}
 			out[len++] = '/';
 			for (size_t i = 0; i < n; i++)
-				out[len++] = s[i];
+				out[len + i] = s[i];
+			len += n;
 		}
 		s += n;
 	}
@@ -90,3 +94,12 @@ static inline long path_append(char *out, size_t size, size_t *lenp, size_t *vle
  * fit, -EIO for an end that is not a component's. */
 long path_splice(char *buf, size_t size, size_t n, const char *out, size_t *len, size_t *vlen,
 		 size_t end, const char *rest);
+
+/* What path_normalize takes away at the end of a path, from the path as
+ * the program gave it (len bytes): whether its last component is "." or
+ * "..", which the calls that make or remove a name must refuse
+ * (rmdir(".") would otherwise remove the current directory), and in
+ * *slash whether a '/' follows its last name ("a/", "a/b//"; not "/"),
+ * which wants a directory there. Looks at the end only. */
+enum path_last { PATH_LAST_NAME, PATH_LAST_DOT, PATH_LAST_DOTDOT };
+enum path_last path_end(const char *path, size_t len, bool *slash);

@@ -120,8 +120,7 @@ long proc_fork(void)
 	for (int fd = 0; fd < NOFILE; fd++)
 		if (parent->files[fd])
 			child->files[fd] = file_dup(parent->files[fd]);
-	child->cloexec = parent->cloexec;
-	child->umask = parent->umask;
+	child->fork_copied = parent->fork_copied; /* umask, cloexec, saved ids */
 	if ((child->cwd = parent->cwd))
 		page_get(child->cwd);
 	/* As a whole, aligned: two words, not a call to memcpy. */
@@ -329,8 +328,12 @@ bool proc_may_signal(const struct proc *caller, const struct proc *target)
 		return caller == init_proc;
 	if (caller->euid == 0)
 		return true;
-	return caller->uid == target->uid || caller->uid == target->euid ||
-	       caller->euid == target->uid || caller->euid == target->euid;
+	/* POSIX's rule: the target's real or saved set-user-ID, not its
+	 * effective one, so a set-user-ID program that took another user's
+	 * rights is not that user's to signal, and remains its caller's
+	 * while its real uid is the caller's. */
+	return caller->uid == target->uid || caller->uid == target->suid ||
+	       caller->euid == target->uid || caller->euid == target->suid;
 }
 
 /* kill(pid, sig) with proc_may_signal deciding each target. kill(-1) is not
@@ -369,22 +372,18 @@ int proc_kill_user(int pid, int sig)
 	return found ? 0 : refused ? -EPERM : -ESRCH;
 }
 
-/* An id setuid or setgid may take: what uid_t and gid_t (16 bits in
- * picolibc) can hold, but (uid_t)-1, which means "no id". */
-#define ID_MAX 65534
-
-/* setuid(uid), as POSIX: root (euid 0) sets both the real and the
- * effective uid, so a root process that drops to a user cannot come back;
- * anyone else may only set its effective uid to its real or effective one
- * (with no set-user-ID programs, the two never differ yet). */
+/* setuid(uid), as POSIX with saved ids: root (euid 0) sets the real, the
+ * effective and the saved uid, so a root process that drops to a user
+ * cannot come back; anyone else may only set its effective uid, to its
+ * real or saved one. */
 long proc_setuid(long uid)
 {
 	struct proc *p = current;
-	if (uid < 0 || uid > ID_MAX)
+	if (uid < 0 || uid > PROC_ID_MAX)
 		return -EINVAL;
 	if (p->euid == 0)
-		p->uid = p->euid = (uint16_t)uid;
-	else if ((uint16_t)uid == p->uid || (uint16_t)uid == p->euid)
+		p->uid = p->euid = p->suid = (uint16_t)uid;
+	else if ((uint16_t)uid == p->uid || (uint16_t)uid == p->suid)
 		p->euid = (uint16_t)uid;
 	else
 		return -EPERM;
@@ -396,14 +395,42 @@ long proc_setuid(long uid)
 long proc_setgid(long gid)
 {
 	struct proc *p = current;
-	if (gid < 0 || gid > ID_MAX)
+	if (gid < 0 || gid > PROC_ID_MAX)
 		return -EINVAL;
 	if (p->euid == 0)
-		p->gid = p->egid = (uint16_t)gid;
-	else if ((uint16_t)gid == p->gid || (uint16_t)gid == p->egid)
+		p->gid = p->egid = p->sgid = (uint16_t)gid;
+	else if ((uint16_t)gid == p->gid || (uint16_t)gid == p->sgid)
 		p->egid = (uint16_t)gid;
 	else
 		return -EPERM;
+	proc_token_creds(p);
+	return 0;
+}
+
+/* seteuid(uid): only the effective uid changes, to anything for root, to
+ * the real or saved uid for anyone else. So a set-user-ID program can put
+ * its rights aside (seteuid(getuid())) and take them back. */
+long proc_seteuid(long uid)
+{
+	struct proc *p = current;
+	if (uid < 0 || uid > PROC_ID_MAX)
+		return -EINVAL;
+	if (p->euid != 0 && (uint16_t)uid != p->uid && (uint16_t)uid != p->suid)
+		return -EPERM;
+	p->euid = (uint16_t)uid;
+	proc_token_creds(p);
+	return 0;
+}
+
+/* setegid(gid): the same for the effective gid. */
+long proc_setegid(long gid)
+{
+	struct proc *p = current;
+	if (gid < 0 || gid > PROC_ID_MAX)
+		return -EINVAL;
+	if (p->euid != 0 && (uint16_t)gid != p->gid && (uint16_t)gid != p->sgid)
+		return -EPERM;
+	p->egid = (uint16_t)gid;
 	proc_token_creds(p);
 	return 0;
 }

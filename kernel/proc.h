@@ -86,7 +86,8 @@ struct proc {
 	/* The notes' real UID and GID, and the effective ones that decide
 	 * what the process may do (proc_may_signal, proc_is_root): 16 bits
 	 * each, as picolibc's uid_t and gid_t. Inherited by fork, kept by
-	 * exec, changed by setuid and setgid (docs/users.md). Outside what
+	 * exec but for a set-user-ID or set-group-ID file's (exec.c), changed
+	 * by setuid, setgid, seteuid and setegid (docs/users.md). Outside what
 	 * proc_alloc clears, since every process has them from its creator:
 	 * fork copies the one word, proc_spawn_init sets init's. */
 	union {
@@ -130,10 +131,25 @@ struct proc {
 		uint16_t slow_ipc;
 	};
 	bool fp_used; /* has used the FPU since exec: fp is its (sched.c) */
-	/* files (vfs.c, docs/files.md); fork copies them */
-	uint16_t umask;	     /* cleared from a new file's mode */
-	uint16_t cloexec;    /* bit fd: close descriptor fd at exec (FD_CLOEXEC) */
-	bool vplaced;	     /* fair policy: has a virtual time (sched.c, place) */
+	bool vplaced; /* fair policy: has a virtual time (sched.c, place) */
+	/* fork copies these four with one load and store. */
+	union {
+		struct {
+			/* files (vfs.c, docs/files.md) */
+			uint16_t umask;	  /* cleared from a new file's mode */
+			uint16_t cloexec; /* bit fd: close descriptor fd at exec (FD_CLOEXEC) */
+			/* The saved set-user-ID and set-group-ID (docs/users.md):
+			 * the effective ids exec left, which setuid and seteuid
+			 * may return to. 0 for init (proc_alloc clears them). */
+			union {
+				struct {
+					uint16_t suid, sgid;
+				};
+				uint32_t saved; /* exec sets both with one store */
+			};
+		};
+		uint64_t fork_copied;
+	};
 	struct proc *parent; /* re-pointed to init when the parent exits */
 	char name[LDE_NAME_MAX] __attribute__((aligned(8))); /* fork copies it by words */
 
@@ -209,7 +225,7 @@ int proc_kill_user(int pid, int sig);
 bool proc_is_init(const struct proc *p);
 /* May caller send a signal to target? The one permission rule of kill:
  * init only by init; otherwise root (euid 0) always, anyone else only a
- * process whose real or effective uid is its own real or effective uid. */
+ * process whose real or saved uid is its own real or effective uid. */
 bool proc_may_signal(const struct proc *caller, const struct proc *target);
 /* Has p root's rights (effective uid 0)? For the system-wide operations:
  * powering off, devices, another user's terminal group. */
@@ -220,8 +236,13 @@ static inline void proc_token_creds(struct proc *p)
 	uint64_t keep = ~(0xffffffffULL << 8); /* pid and slot */
 	p->ipc_token = (long)(((uint64_t)p->ipc_token & keep) | (p->creds >> 32) << 8);
 }
+/* An id setuid or setgid may take: what uid_t and gid_t (16 bits in
+ * picolibc) can hold, but (uid_t)-1, which means "no id". */
+#define PROC_ID_MAX 65534
 long proc_setuid(long uid);
 long proc_setgid(long gid);
+long proc_seteuid(long uid);
+long proc_setegid(long gid);
 int proc_setpgid(int pid, int pgid);
 /* Kill the current process for a fault in U-mode, with one console line. */
 void proc_fault(const char *cause, int sig, uint64_t pc, uint64_t addr) __attribute__((noreturn));

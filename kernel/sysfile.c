@@ -126,7 +126,7 @@ long sys_fcntl(long fd, int cmd, long arg)
 		else
 			current->cloexec &= (uint16_t) ~(1u << fd);
 		return 0;
-	case LDE_F_GETFL: return f->flags;
+	case LDE_F_GETFL: return f->flags & ~FILE_OFF_BUSY;
 	case LDE_F_SETFL:
 		/* Only the status flags change; the access mode is the open's. */
 		f->flags = (uint16_t)((f->flags & ~(LDE_O_APPEND | LDE_O_NONBLOCK)) |

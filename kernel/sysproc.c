@@ -208,6 +208,17 @@ long sys_tcsetpgrp(long fd, int pgrp)
 	return 0;
 }
 
+/* Echo on or off, for whoever holds the console (as termios's ECHO is):
+ * the previous setting, 1 or 0. */
+long sys_tcsetecho(long fd, int on)
+{
+	if (fd < 0 || fd >= NOFILE || !current->files[fd])
+		return -EBADF;
+	if (current->files[fd]->type != FILE_CONSOLE)
+		return -EINVAL;
+	return tty_set_echo(on != 0);
+}
+
 long sys_setpgid(int pid, int pgid) { return proc_setpgid(pid, pgid); }
 
 long sys_timeline(long op, long arg) { return timeline_control(op, arg); }
@@ -227,3 +238,5 @@ LEAF long sys_getgid(void) { return current->gid; }
 LEAF long sys_getegid(void) { return current->egid; }
 long sys_setuid(long uid) { return proc_setuid(uid); }
 long sys_setgid(long gid) { return proc_setgid(gid); }
+long sys_seteuid(long uid) { return proc_seteuid(uid); }
+long sys_setegid(long gid) { return proc_setegid(gid); }

@@ -154,6 +154,10 @@ struct lde_sigframe {
 #define LDE_PATH_MAX 128
 #define LDE_ARG_MAX 32	    /* argv entries, the NULL excluded */
 #define LDE_ARGS_BYTES 2048 /* all argv strings together */
+/* A line read from the console (kernel/tty.c) has at most this many
+ * characters before its newline: keys past them are dropped, with a bell.
+ * A reader whose own limit is lower knows a line was cut (user/sh.c). */
+#define LDE_TTY_LINE_MAX 256
 
 enum lde_proc_state {
 	LDE_P_UNUSED,
@@ -278,6 +282,17 @@ struct lde_lease {
 	uint64_t addr;
 	uint64_t len;
 	uint64_t flags;
+};
+
+/* lease_writev(token, idx, off, iov, n): lease_write of the n ranges
+ * (at most LDE_IOV_MAX) one after another into lease idx from byte off:
+ * one call where a file server would make one per cached block. Bytes
+ * written, or -errno (EINVAL for a bad n or a range past the lease; the
+ * ranges before a failing one are written). */
+#define LDE_IOV_MAX 16
+struct lde_iov {
+	uint64_t addr;
+	uint64_t len;
 };
 
 /* ipc_caller(token, &creds): who made the call a server holds (token as

@@ -126,6 +126,9 @@ enum {
 #define LDE_S_IFCHR 0020000
 #define LDE_S_IFIFO 0010000
 #define LDE_S_IFLNK 0120000
+#define LDE_S_ISUID 04000 /* exec: the owner's rights (docs/users.md) */
+#define LDE_S_ISGID 02000 /* exec: the group's, with a group execute bit */
+#define LDE_S_ISVTX 01000 /* a directory's names removed only by their owners */
 
 /* access() modes. */
 #define LDE_F_OK 0

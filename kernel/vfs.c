@@ -15,6 +15,7 @@
 #include "palloc.h"
 #include "path.h"
 #include "proc.h"
+#include "sched.h"
 #include "syscall.h"
 
 _Static_assert(LDE_FS_PATH_MAX <= PGSIZE, "a path fits a page");
@@ -44,9 +45,10 @@ struct vpath {
 	size_t rel_len;
 	size_t len, vlen;
 	uint64_t hit, which;
-	int links;    /* symlinks followed so far */
-	bool slash;   /* the path given ended in '/': lstat follows, as Linux */
-	bool root_ok; /* "/" with nothing mounted is fine (chdir) */
+	int links;	     /* symlinks followed so far */
+	enum path_last last; /* what the program's last component was */
+	bool slash;	     /* and whether a '/' followed it (lstat then follows, as Linux) */
+	bool root_ok;	     /* "/" with nothing mounted is fine (chdir) */
 };
 
 static const char *cwd_of(const struct proc *p) { return p->cwd ? p->cwd : "/"; }
@@ -75,25 +77,25 @@ static struct mount *mount_of(const char *abs, const char **rel)
 
 /* The user's path at upath made absolute and normal, textually, into a
  * new page (mount). Returns the page (the caller puts it) or NULL with
- * *err. */
+ * *err. An absolute path is normalized where it was copied in; a
+ * relative one needs a second page for the result. */
 static char *normalize_user(uint64_t upath, long *err)
 {
-	char *in = palloc(), *out = in ? palloc() : NULL;
-	if (!out) {
-		if (in)
-			page_put(in);
-		*err = -ENOMEM;
-		return NULL;
-	}
-	long n = copyinstr(&current->mm, in, upath, LDE_FS_PATH_MAX);
+	char *in = palloc(), *out = in;
+	long n = in ? copyinstr(&current->mm, in, upath, LDE_FS_PATH_MAX) : -ENOMEM;
+	if (n >= 0 && in[0] != '/' && !(out = palloc()))
+		n = -ENOMEM;
 	if (n >= 0)
 		n = path_normalize(out, LDE_FS_PATH_MAX, cwd_of(current), in);
-	page_put(in);
+	if (in && out != in)
+		page_put(in);
 	if (n < 0) {
-		page_put(out);
+		if (out)
+			page_put(out);
 		*err = n;
 		return NULL;
 	}
+	*err = n;
 	return out;
 }
 
@@ -164,8 +166,9 @@ static long vp_finish(struct vpath *vp)
 
 /* The server found a symlink, the first vp->hit bytes of vp->rel: read its
  * target and make it, with what follows it in the path and then *s, the
- * input left to resolve (*inpage, a page, replaces the one it had). A link
- * that is gone by the time it is read is looked up again. */
+ * input left to resolve (*inpage, a page, replaces the one it had, which
+ * is put unless it is vp's own: an absolute path resolved in place). A
+ * link that is gone by the time it is read is looked up again. */
 static long vp_follow(struct vpath *vp, char **inpage, const char **s)
 {
 	if (++vp->links > LDE_SYMLOOP_MAX)
@@ -193,7 +196,7 @@ static long vp_follow(struct vpath *vp, char **inpage, const char **s)
 		page_put(buf);
 		return err;
 	}
-	if (*inpage)
+	if (*inpage && *inpage != vp->page)
 		page_put(*inpage);
 	*inpage = buf;
 	*s = buf;
@@ -202,7 +205,10 @@ static long vp_follow(struct vpath *vp, char **inpage, const char **s)
 
 /* Append s to vp's path (see path_append); when a ".." needs it, ask the
  * server whether the path so far is a directory, following the symlinks
- * it has. inpage (the page s is in, or NULL) is put. */
+ * it has. inpage (the page s is in, or NULL) is put unless it is vp's
+ * page: path_append's output never runs ahead of what it has left to
+ * read in an absolute path, and vp_finish's NUL lands on a '/' already
+ * read. */
 static inline __attribute__((always_inline)) long vp_walk(struct vpath *vp, char *inpage,
 							  const char *s)
 {
@@ -227,7 +233,7 @@ static inline __attribute__((always_inline)) long vp_walk(struct vpath *vp, char
 		if (err)
 			break;
 	}
-	if (inpage)
+	if (inpage && inpage != vp->page)
 		page_put(inpage);
 	return err ? err : vp_finish(vp);
 }
@@ -243,11 +249,15 @@ static long vp_relink(struct vpath *vp, uint64_t hit)
 	return err ? err : vp_walk(vp, in, s);
 }
 
+/* A path call answered LDE_FS_LINKED about its own path: follow it. */
+static long relink(struct vpath *vp) { return vp->which ? -EIO : vp_relink(vp, vp->hit); }
+
 /* Resolve s (in inpage, which is put, or a kernel string) from the
- * current directory: vp's page (the caller puts it) or -errno. */
+ * current directory: vp's page (the caller puts it) or -errno. An
+ * absolute path is resolved in inpage itself (one page, not two). */
 static long resolve_from(struct vpath *vp, char *inpage, const char *s)
 {
-	vp->page = *s ? palloc() : NULL;
+	vp->page = inpage && *s == '/' ? inpage : *s ? palloc() : NULL;
 	if (!vp->page) {
 		if (inpage)
 			page_put(inpage);
@@ -268,6 +278,9 @@ static long resolve_from(struct vpath *vp, char *inpage, const char *s)
 	return err;
 }
 
+/* The user's path at upath resolved into vp; what its end was (a last "."
+ * or "..", a trailing '/') is recorded there first, as resolving drops
+ * it. */
 static long resolve_opt(uint64_t upath, struct vpath *vp, bool root_ok)
 {
 	vp->root_ok = root_ok;
@@ -279,11 +292,29 @@ static long resolve_opt(uint64_t upath, struct vpath *vp, bool root_ok)
 		page_put(in);
 		return n;
 	}
-	vp->slash = n > 1 && in[n - 1] == '/';
+	vp->last = path_end(in, (size_t)n, &vp->slash);
 	return resolve_from(vp, in, in);
 }
 
 static long resolve(uint64_t upath, struct vpath *vp) { return resolve_opt(upath, vp, false); }
+
+/* A trailing '/' wants a directory: 0 if vp names one, -ENOTDIR if it
+ * names something else, or the server's error (-ENOENT...). A symlink at
+ * the end is followed (vp then names where it leads), as a trailing '/'
+ * makes Linux do, except for unlink and rename (label), which work on the
+ * name itself: a link there is not a directory. */
+static long slash_check(struct vpath *vp, int label)
+{
+	struct lde_stat st = { 0 }; /* a server that writes nothing leaves zeroes */
+	struct ipc_klease l = { (uint64_t)&st, sizeof st, IPC_KLEASE_KERNEL_W };
+	int how = label == LDE_FS_UNLINK || label == LDE_FS_RENAME ? LDE_FS_LSTAT : LDE_FS_STAT;
+	long err;
+	while ((err = path_call(vp, how, 0, 0, &l)) == VFS_LINKED && !(err = relink(vp)))
+		;
+	if (!err && (st.mode & LDE_S_IFMT) != LDE_S_IFDIR)
+		err = -ENOTDIR;
+	return err;
+}
 
 /* A request on open file f: w[0] is its handle. */
 static long file_call(struct file *f, int label, uint64_t w[4], const struct ipc_klease *l,
@@ -291,6 +322,21 @@ static long file_call(struct file *f, int label, uint64_t w[4], const struct ipc
 {
 	w[0] = f->handle;
 	return fs_call(f->ep, f->badge, label, w, l, nleases, NULL);
+}
+
+/* stat's st_dev, stored into the user's struct lde_stat at ubuf, which the
+ * server has just written (so its page is mapped and writable, unless the
+ * program changed that meanwhile: then copyout's answer). */
+static long put_dev(uint64_t ubuf, uint32_t dev)
+{
+	uint64_t va = ubuf + offsetof(struct lde_stat, dev);
+	uint32_t *p = !(va & 3) && va < USER_TOP
+			      ? mmu_translate(current->mm.pt, va, PERM_RAM | PERM_U | PERM_W)
+			      : NULL;
+	if (!p)
+		return copyout(&current->mm, va, &dev, sizeof dev);
+	*p = dev;
+	return 0;
 }
 
 static struct file *remote_file(long fd)
@@ -315,10 +361,8 @@ static long remote_open(struct vpath *vp, int flags, uint64_t mode, struct file 
 			uint32_t *fmode)
 {
 	struct file *f = file_alloc(FILE_REMOTE);
-	if (!f) {
-		page_put(vp->page);
-		return -ENFILE;
-	}
+	if (!f)
+		return -ENFILE; /* the caller puts vp's page */
 	struct file *mf = vp->m->ep;
 	f->ep = mf->ep;
 	ep_get(f->ep);
@@ -372,11 +416,20 @@ long sys_open(uintptr_t upath, int flags, int mode)
 	long err = resolve(upath, &vp);
 	if (err)
 		return err;
+	if (vp.slash) {
+		/* "name/" is a directory's: never a file to make (Linux). */
+		if (flags & LDE_O_CREAT) {
+			page_put(vp.page);
+			return -EISDIR;
+		}
+		/* and it follows a symlink there even with O_NOFOLLOW (Linux) */
+		flags = (flags | LDE_O_DIRECTORY) & ~LDE_O_NOFOLLOW;
+	}
 	struct file *f;
 	uint32_t fmode;
 	while ((err = remote_open(&vp, flags, (uint64_t)mode & 07777 & ~(uint64_t)current->umask,
 				  &f, &fmode)) == VFS_LINKED &&
-	       !(err = vp.which ? -EIO : vp_relink(&vp, vp.hit)))
+	       !(err = relink(&vp)))
 		;
 	page_put(vp.page);
 	if (err)
@@ -388,7 +441,7 @@ long sys_open(uintptr_t upath, int flags, int mode)
 	return fd;
 }
 
-int vfs_exec_open(const char *path, struct file **out, uint64_t *size)
+int vfs_exec_open(const char *path, struct file **out, struct lde_stat *st)
 {
 	struct vpath vp;
 	vp.root_ok = false;
@@ -398,7 +451,7 @@ int vfs_exec_open(const char *path, struct file **out, uint64_t *size)
 	struct file *f;
 	uint32_t fmode;
 	while ((err = remote_open(&vp, LDE_O_RDONLY, 0, &f, &fmode)) == VFS_LINKED &&
-	       !(err = vp.which ? -EIO : vp_relink(&vp, vp.hit)))
+	       !(err = relink(&vp)))
 		;
 	page_put(vp.page);
 	if (err)
@@ -406,9 +459,9 @@ int vfs_exec_open(const char *path, struct file **out, uint64_t *size)
 	/* A program is a regular file that someone may execute. */
 	if ((fmode & LDE_S_IFMT) != LDE_S_IFREG || !(fmode & 0111))
 		err = -EACCES;
-	struct lde_stat st = { 0 }; /* a server that writes nothing leaves zeroes */
+	*st = (struct lde_stat){ 0 }; /* a server that writes nothing leaves zeroes */
 	uint64_t w[4] = { 0 };
-	struct ipc_klease l = { (uint64_t)&st, sizeof st, IPC_KLEASE_KERNEL_W };
+	struct ipc_klease l = { (uint64_t)st, sizeof *st, IPC_KLEASE_KERNEL_W };
 	if (!err)
 		err = file_call(f, LDE_FS_FSTAT, w, &l, 1);
 	if (err) {
@@ -416,7 +469,6 @@ int vfs_exec_open(const char *path, struct file **out, uint64_t *size)
 		return (int)err;
 	}
 	*out = f;
-	*size = st.size;
 	return 0;
 }
 
@@ -436,10 +488,56 @@ int vfs_read_exact(struct file *f, void *buf, uint64_t off, size_t n)
 	return 0;
 }
 
-long vfs_read(struct file *f, uint64_t ubuf, size_t n)
+/* An open file's offset is shared (fork, dup) and a call reads it when
+ * it goes out and advances it when the answer comes: two calls at once on
+ * one open file would both use the same offset, and one process's write
+ * would land on the other's. So a read, write, readdir or seek holds the
+ * offset (FILE_OFF_BUSY) for its whole call, as POSIX wants them atomic
+ * with respect to each other on regular files (Linux's f_pos_lock); the
+ * others wait on one queue for all files, since it is rare that anyone
+ * waits at all. 0, or -EINTR if the waiter was killed or has a signal. */
+static struct waitq off_wait = { LIST_INIT(off_wait.sleepers), "file offset" };
+
+/* The shared case, out of the way of the usual one: wait for the offset,
+ * then hold it. 1, or -EINTR. */
+static __attribute__((noinline, cold)) long off_wait_hold(struct file *f)
 {
-	if ((f->flags & LDE_O_ACCMODE) == LDE_O_WRONLY)
-		return -EBADF;
+	while (f->flags & FILE_OFF_BUSY) {
+		int err = sleep_on(&off_wait);
+		if (err)
+			return err;
+	}
+	f->flags |= FILE_OFF_BUSY;
+	return 1;
+}
+
+static __attribute__((noinline, cold)) void off_let_go(struct file *f)
+{
+	f->flags &= (uint16_t)~FILE_OFF_BUSY;
+	wake_all(&off_wait);
+}
+
+/* 1 if the caller now holds f's offset, 0 if it need not, or -EINTR. */
+static inline long off_hold(struct file *f)
+{
+	/* One reference, the caller's descriptor: nobody else can call on
+	 * the file while the caller is in this call (a process has one
+	 * thread, and nothing takes a descriptor from a process in a kernel
+	 * call). The unshared case, the usual one, costs a test. */
+	if (f->refs == 1)
+		return 0;
+	return off_wait_hold(f);
+}
+
+/* held: what off_hold returned. */
+static inline void off_release(struct file *f, long held)
+{
+	if (held)
+		off_let_go(f);
+}
+
+static long remote_read(struct file *f, uint64_t ubuf, size_t n)
+{
 	uint64_t w[4] = { 0, f->off, n, 0 };
 	struct ipc_klease l = { ubuf, n, LDE_LEASE_WRITE };
 	long err = file_call(f, LDE_FS_READ, w, &l, 1);
@@ -451,10 +549,20 @@ long vfs_read(struct file *f, uint64_t ubuf, size_t n)
 	return (long)w[0];
 }
 
-long vfs_write(struct file *f, uint64_t ubuf, size_t n)
+long vfs_read(struct file *f, uint64_t ubuf, size_t n)
 {
-	if ((f->flags & LDE_O_ACCMODE) == LDE_O_RDONLY)
+	if ((f->flags & LDE_O_ACCMODE) == LDE_O_WRONLY)
 		return -EBADF;
+	long held = off_hold(f);
+	if (held < 0)
+		return held;
+	long r = remote_read(f, ubuf, n);
+	off_release(f, held);
+	return r;
+}
+
+static long remote_write(struct file *f, uint64_t ubuf, size_t n)
+{
 	bool append = f->flags & LDE_O_APPEND;
 	uint64_t w[4] = { 0, f->off, n | (append ? LDE_FS_APPEND : 0), 0 };
 	struct ipc_klease l = { ubuf, n, LDE_LEASE_READ };
@@ -467,13 +575,20 @@ long vfs_write(struct file *f, uint64_t ubuf, size_t n)
 	return (long)w[0];
 }
 
-long sys_lseek(long fd, long off, int whence)
+long vfs_write(struct file *f, uint64_t ubuf, size_t n)
 {
-	struct file *f = fd_file(fd);
-	if (!f)
+	if ((f->flags & LDE_O_ACCMODE) == LDE_O_RDONLY)
 		return -EBADF;
-	if (f->type != FILE_REMOTE)
-		return -ESPIPE;
+	long held = off_hold(f);
+	if (held < 0)
+		return held;
+	long r = remote_write(f, ubuf, n);
+	off_release(f, held);
+	return r;
+}
+
+static long remote_lseek(struct file *f, long off, int whence)
+{
 	long base;
 	if (whence == LDE_SEEK_SET) {
 		base = 0;
@@ -499,6 +614,21 @@ long sys_lseek(long fd, long off, int whence)
 	return pos;
 }
 
+long sys_lseek(long fd, long off, int whence)
+{
+	struct file *f = fd_file(fd);
+	if (!f)
+		return -EBADF;
+	if (f->type != FILE_REMOTE)
+		return -ESPIPE;
+	long held = off_hold(f);
+	if (held < 0)
+		return held;
+	long r = remote_lseek(f, off, whence);
+	off_release(f, held);
+	return r;
+}
+
 long sys_fstat(long fd, uintptr_t ubuf)
 {
 	struct file *f = fd_file(fd);
@@ -510,9 +640,7 @@ long sys_fstat(long fd, uintptr_t ubuf)
 		long err = file_call(f, LDE_FS_FSTAT, w, &l, 1);
 		if (err)
 			return err;
-		uint32_t dev = f->mnt;
-		return copyout(&current->mm, ubuf + offsetof(struct lde_stat, dev), &dev,
-			       sizeof dev);
+		return put_dev(ubuf, f->mnt);
 	}
 	/* The kernel's own files: what a program asks fstat for (isatty, a
 	 * pipe's type). */
@@ -524,9 +652,6 @@ long sys_fstat(long fd, uintptr_t ubuf)
 	return copyout(&current->mm, ubuf, &st, sizeof st);
 }
 
-/* A path call answered LDE_FS_LINKED about its own path: follow it. */
-static long relink(struct vpath *vp) { return vp->which ? -EIO : vp_relink(vp, vp->hit); }
-
 static long stat_path(uintptr_t upath, uintptr_t ubuf, bool follow)
 {
 	struct vpath vp;
@@ -535,11 +660,14 @@ static long stat_path(uintptr_t upath, uintptr_t ubuf, bool follow)
 		return err;
 	struct ipc_klease l = { ubuf, sizeof(struct lde_stat), LDE_LEASE_WRITE };
 	int label = follow || vp.slash ? LDE_FS_STAT : LDE_FS_LSTAT;
-	while ((err = path_call(&vp, label, 0, 0, &l)) == VFS_LINKED && !(err = relink(&vp)))
+	if (vp.slash)
+		err = slash_check(&vp, label);
+	while (!err && (err = path_call(&vp, label, 0, 0, &l)) == VFS_LINKED &&
+	       !(err = relink(&vp)))
 		;
 	uint32_t dev = (uint32_t)(vp.m - mounts);
 	page_put(vp.page);
-	return err ? err : copyout(&current->mm, ubuf + offsetof(struct lde_stat, dev), &dev, 4);
+	return err ? err : put_dev(ubuf, dev);
 }
 
 long sys_stat(uintptr_t upath, uintptr_t ubuf) { return stat_path(upath, ubuf, true); }
@@ -550,27 +678,56 @@ long sys_getdents(long fd, uintptr_t ubuf, size_t len)
 	struct file *f = remote_file(fd);
 	if (!f)
 		return fd_file(fd) ? -ENOTDIR : -EBADF;
+	long held = off_hold(f);
+	if (held < 0)
+		return held;
 	uint64_t w[4] = { 0, f->off, len, 0 };
 	struct ipc_klease l = { ubuf, len, LDE_LEASE_WRITE };
 	long err = file_call(f, LDE_FS_READDIR, w, &l, 1);
-	if (err)
-		return err;
-	if (w[0] > len)
-		return -EIO;
-	f->off = w[1];
-	return (long)w[0];
+	if (!err && w[0] > len)
+		err = -EIO;
+	if (!err)
+		f->off = w[1];
+	off_release(f, held);
+	return err ? err : (long)w[0];
 }
 
-/* The calls on one path with two words of arguments. */
+/* What mkdir, rmdir and unlink answer for a last component "." or ".."
+ * (Linux's answers), which normalizing would turn into the directory
+ * itself or its parent: rmdir(".") would remove the caller's directory. */
+static long dot_error(int label, enum path_last last)
+{
+	if (label == LDE_FS_RMDIR)
+		return last == PATH_LAST_DOT ? -EINVAL : -ENOTEMPTY;
+	return label == LDE_FS_MKDIR ? -EEXIST : -EISDIR;
+}
+
+/* What normalizing hid from the server, checked before a call on vp's
+ * path; not_root: mkdir, rmdir or unlink, which make or remove a name. */
+static long name_check(struct vpath *vp, int label, bool not_root)
+{
+	/* A mount's root cannot go away while mounted. */
+	if (not_root && !vp->rel_len)
+		return -EBUSY;
+	if (not_root && vp->last != PATH_LAST_NAME)
+		return dot_error(label, vp->last);
+	if (!vp->slash || label == LDE_FS_MKDIR || label == LDE_FS_RMDIR)
+		return 0; /* those two want a directory anyway */
+	long err = slash_check(vp, label);
+	return !err && label == LDE_FS_UNLINK ? -EISDIR : err; /* never removes a directory */
+}
+
+/* The calls on one path with two words of arguments (not_root: above). */
 static long simple_path_call(uintptr_t upath, int label, uint64_t w1, uint64_t w2, bool not_root)
 {
 	struct vpath vp;
 	long err = resolve(upath, &vp);
 	if (err)
 		return err;
-	/* A mount's root cannot go away while mounted. */
-	while ((err = not_root && !vp.rel_len ? -EBUSY : path_call(&vp, label, w1, w2, NULL)) ==
-		       VFS_LINKED &&
+	/* The name itself is the server's to find: a symlink met is in a
+	 * directory of the path, and following it leaves the last name. */
+	err = name_check(&vp, label, not_root);
+	while (!err && (err = path_call(&vp, label, w1, w2, NULL)) == VFS_LINKED &&
 	       !(err = relink(&vp)))
 		;
 	page_put(vp.page);
@@ -615,7 +772,18 @@ static long two_path_call(uintptr_t uold, uintptr_t unew, int label)
 		page_put(a.page);
 		return err;
 	}
-	for (;;) {
+	if (a.m != b.m)
+		err = -EXDEV;
+	else if (!a.rel_len || !b.rel_len)
+		err = -EBUSY;
+	else if (b.last != PATH_LAST_NAME || (label == LDE_FS_RENAME && a.last != PATH_LAST_NAME))
+		/* A "." or ".." that normalizing would make a directory's own
+		 * name (Linux's answers: the new name exists; a busy rename). */
+		err = label == LDE_FS_LINK ? -EEXIST : -EBUSY;
+	else if (a.slash || b.slash)
+		err = slash_check(&a,
+				  label); /* a '/' after either: the source must be a directory */
+	while (!err) {
 		if (a.m != b.m) {
 			err = -EXDEV;
 		} else if (!a.rel_len || !b.rel_len) {
@@ -628,8 +796,6 @@ static long two_path_call(uintptr_t uold, uintptr_t unew, int label)
 			break;
 		/* The symlink is in one of the paths' directories. */
 		err = a.which > 1 ? -EIO : vp_relink(a.which ? &b : &a, a.hit);
-		if (err)
-			break;
 	}
 	page_put(a.page);
 	page_put(b.page);

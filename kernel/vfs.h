@@ -16,8 +16,9 @@ void vfs_release(struct file *f);
 /* exec (exec.c): open path (a kernel string, taken from the current
  * directory unless absolute) on its mount for reading; it must be a
  * regular file with an execute bit. The file in *out (the caller puts it),
- * its size in *size. -ENOENT if no mount owns the path. */
-int vfs_exec_open(const char *path, struct file **out, uint64_t *size);
+ * its attributes as the server's fstat gives them in *st (size, mode with
+ * the set-user-ID bits, owner). -ENOENT if no mount owns the path. */
+int vfs_exec_open(const char *path, struct file **out, struct lde_stat *st);
 /* Read exactly n bytes at off of FILE_REMOTE f into the kernel buffer buf:
  * 0, -ENOEXEC if the file is shorter, or the server's error. */
 int vfs_read_exact(struct file *f, void *buf, uint64_t off, size_t n);

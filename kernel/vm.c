@@ -352,11 +352,17 @@ long copyinstr(struct mm *mm, char *dst, uint64_t usrc, size_t max)
 		if (!s)
 			return err;
 		size_t chunk = PGSIZE - ((usrc + len) & (PGSIZE - 1));
-		for (size_t i = 0; i < chunk && len < max; i++, len++) {
-			dst[len] = s[i];
-			if (!s[i])
-				return (long)len;
+		if (chunk > max - len)
+			chunk = max - len;
+		/* One bound per page, not two per byte. */
+		char *d = dst + len;
+		for (size_t i = 0; i < chunk; i++) {
+			char c = s[i];
+			d[i] = c;
+			if (!c)
+				return (long)(len + i);
 		}
+		len += chunk;
 	}
 	return -ENAMETOOLONG;
 }

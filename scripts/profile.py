@@ -31,6 +31,9 @@ import tempfile
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, "tests"))
 import lde  # noqa: E402  (booting lde: tests/lde.py)
+# The programs run as init must be in the initrd: the test initrd has every
+# one (make run's has only what brings the disk up). INITRD chooses another.
+os.environ.setdefault("INITRD", lde.TEST_INITRD)
 TOOLPREFIX = os.environ.get("TOOLPREFIX", "riscv64-unknown-elf-")
 
 

@@ -13,6 +13,9 @@ import sys
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, "tests"))
 import lde  # noqa: E402  (booting lde, reading its console: tests/lde.py)
+# The programs run as init must be in the initrd: the test initrd has every
+# one (make run's has only what brings the disk up). INITRD chooses another.
+os.environ.setdefault("INITRD", lde.TEST_INITRD)
 
 ICOUNT = "-icount shift=4,sleep=off"
 POLICIES = ("rr", "fair")

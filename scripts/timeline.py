@@ -591,7 +591,10 @@ def write_all(text, out, title=None):
 def boot(append, timeout=300):
     sys.path.insert(0, os.path.join(ROOT, "tests"))
     import lde
+    # The test initrd, unless INITRD says otherwise: APPEND may name any
+    # program as init (make run's initrd has only what brings the disk up).
     r = lde.boot(append=append, timeout=timeout, icount=None,
+                 initrd=os.environ.get("INITRD") or lde.TEST_INITRD,
                  env={"QEMU_EXTRA": ("-icount shift=0,sleep=off " +
                                      os.environ.get("QEMU_EXTRA", "")).strip()})
     if r.status != 0:

@@ -41,9 +41,11 @@ def pytest_sessionstart(session):
     if hasattr(config, "workerinput") or config.getoption("no_build") or \
             config.getoption("collectonly"):
         return  # the controller (or a plain run) builds, once
-    p = make("all", "build/initrd-test.cpio")
+    # The bench initrd too: test_timeline runs bench as make bench does.
+    p = make("all", "build/initrd-test.cpio", "build/initrd-bench.cpio")
     if p.returncode:
-        raise pytest.UsageError("make all build/initrd-test.cpio failed:\n" + p.stdout + p.stderr)
+        raise pytest.UsageError("make all build/initrd-test.cpio build/initrd-bench.cpio failed:\n"
+                                + p.stdout + p.stderr)
 
 
 def log_path(name):

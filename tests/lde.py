@@ -23,6 +23,7 @@ forbidden lines, "FAIL" lines, kernel panics, host CPU time.
 import collections
 import os
 import re
+import signal
 import socket
 import subprocess
 import tempfile
@@ -33,6 +34,12 @@ import ptyprocess
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 QEMU_SH = os.path.join(ROOT, "scripts", "qemu.sh")
+# The initrds the Makefile builds ("Three initrds"): make run's (only what
+# brings the disk up: qemu.sh's default), the tests' (every program; the
+# scripts that boot programs as init default to it) and make bench's.
+INITRD = os.path.join(ROOT, "build", "initrd.cpio")
+TEST_INITRD = os.path.join(ROOT, "build", "initrd-test.cpio")
+BENCH_INITRD = os.path.join(ROOT, "build", "initrd-bench.cpio")
 
 # Lines by which the kernel says it went wrong itself: a panic, a trap in
 # S-mode, a failed assertion.
@@ -92,6 +99,53 @@ def rootfs_disk(path, mb=32):
                     os.path.join(ROOT, "build", "initrd")], check=True, timeout=120,
                    capture_output=True)
     return path
+
+
+def ext2_tool(name):
+    """The path of e2fsprogs' program name (in /sbin on Debian)."""
+    for d in ("/sbin", "/usr/sbin"):
+        if os.path.exists(os.path.join(d, name)):
+            return os.path.join(d, name)
+    return name
+
+
+def is_ext2(path):
+    """Whether the image at path holds an ext2 superblock (its magic)."""
+    with open(path, "rb") as f:
+        f.seek(1024 + 56)
+        return f.read(2) == b"\x53\xef"
+
+
+def ext2_check(path, mode="clean"):
+    """None if `e2fsck -fn` finds the ext2 image at path clean, else what
+    it said. mode "preen": first let `e2fsck -fp` repair what it repairs
+    without asking (exit status 0 or 1), as after a crash; the image is
+    changed."""
+    if mode == "preen":
+        p = subprocess.run([ext2_tool("e2fsck"), "-fp", path], capture_output=True, text=True,
+                           timeout=120)
+        if p.returncode not in (0, 1):
+            return "e2fsck -fp: status %d\n%s%s" % (p.returncode, p.stdout, p.stderr)
+    elif mode != "clean":
+        raise ValueError("fsck mode %r" % mode)
+    p = subprocess.run([ext2_tool("e2fsck"), "-fn", path], capture_output=True, text=True,
+                       timeout=120)
+    if p.returncode != 0:
+        return "e2fsck -fn: status %d\n%s%s" % (p.returncode, p.stdout, p.stderr)
+    return None
+
+
+def debugfs_read(path, name):
+    """The bytes of file name in the ext2 image at path, as debugfs reads
+    them (None if it has no such file)."""
+    with tempfile.TemporaryDirectory(prefix="lde-dump-") as d:
+        out = os.path.join(d, "f")
+        subprocess.run([ext2_tool("debugfs"), "-R", "dump %s %s" % (name, out), path],
+                       capture_output=True, timeout=120)
+        if not os.path.exists(out):
+            return None
+        with open(out, "rb") as f:
+            return f.read()
 
 
 class _Pty(ptyprocess.PtyProcess):
@@ -356,17 +410,30 @@ def run_table_test(t, start, log):
             path = os.path.join(d, "disk.img")
             if t["disk"] == "rootfs":
                 img = rootfs_disk(path)
+            elif callable(t["disk"]):
+                img = t["disk"](path)
+            elif str(t["disk"]).startswith("rootfs:"):  # "rootfs:MB": a smaller one
+                img = rootfs_disk(path, int(t["disk"][7:]))
             else:
                 img = fresh_disk(path, t["disk"])
             t2 = dict(t, env=dict(t.get("env") or {}, DISK=img))
             del t2["disk"]
             t2.pop("then", None)
+            t2.pop("fsck", None)
             found = run_table_test(t2, start, log)
             if "then" in t and not found:
                 # The next boot, of the same image.
                 t3 = dict(t["then"], env=dict(t["then"].get("env") or {}, DISK=img))
                 t3.pop("disk", None)
                 found = run_table_test(t3, start, log + ".2")
+            # Every ext2 image a test used is checked, whatever the test
+            # itself checks; a test that killed the machine on purpose
+            # says "fsck": "preen" (e2fsck -p first, as after a crash), one
+            # corrupt on purpose "skip".
+            if t.get("fsck") != "skip" and is_ext2(img):
+                err = ext2_check(img, t.get("fsck", "clean"))
+                if err:
+                    found.append("disk image: " + err)
             if "disk_check" in t and not found:
                 with open(img, "rb") as f:
                     err = t["disk_check"](f.read(), _last_out.get(log, ""))
@@ -378,8 +445,9 @@ def run_table_test(t, start, log):
     found = []
     captured = {}
     with start(t.get("append", ""), t.get("env"), t.get("initrd"), log=log) as con:
+        killed = False
         for step in t.get("script", []):
-            kind, arg = step[0], step[1]
+            kind, arg = step[0], step[1] if len(step) > 1 else None
             if kind == "expect":
                 m = con.expect(_fill(arg, captured), deadline - time.monotonic())
                 if m is None:
@@ -391,11 +459,18 @@ def run_table_test(t, start, log):
                 if not con.send(_fill(arg, captured)):
                     found.append("QEMU exited before input %r" % arg)
                     break
+            elif kind == "kill":
+                # A power cut: QEMU dies at once, whatever the guest was
+                # doing; what it had written to the image stays there.
+                con.child.kill(signal.SIGKILL)
+                killed = True
+                break
             else:
                 raise ValueError("%s: unknown script step %r" % (t["name"], kind))
         status = con.wait(max(0, deadline - time.monotonic()))
         out = con.text
-        found += problems(out, status, t.get("status", 0), t.get("expect", ()),
+        found += problems(out, status, t.get("status", -signal.SIGKILL if killed else 0),
+                          t.get("expect", ()),
                           t.get("reject", ()), t.get("allow_panic", False), con.cpu_seconds,
                           t.get("max_cpu"), timeout)
     _last_out[log] = out

@@ -14,14 +14,24 @@ A test is a dict:
   allow_panic  a kernel panic ("panic:" line) does not fail the test
   script    [("expect", regex), ("send", text[, delay])...]: typed input;
             each expect goes on where the previous match ended; named
-            groups of an expect fill {name} in later expects and sends
+            groups of an expect fill {name} in later expects and sends;
+            ("kill",) is a power cut: QEMU is killed (SIGKILL) there, and
+            the expected status becomes -9
   timeout   seconds for the whole test (default 30)
   check     function(output) -> error string or None
-  disk      attach a fresh disk image of this many bytes (tests/lde.py:
-            fresh_disk's pattern), made in a temporary directory for this
-            run and removed after it
+  disk      attach a fresh disk image, made in a temporary directory for
+            this run and removed after it: this many bytes (tests/lde.py:
+            fresh_disk's pattern), "rootfs" (what `make disk` makes,
+            scripts/mkdisk.sh), "rootfs:MB" (the same in MB MiB), or a
+            function(path) that writes one at path and returns path
+  then      a second boot (a dict like this one) of the same image
   disk_check  function(image bytes, output) -> error string or None: the
             image as the run left it, read on the host
+  fsck      an image that holds ext2 is always checked after the run(s),
+            before disk_check: "clean" (default): `e2fsck -fn` must find
+            it clean; "preen": `e2fsck -fp` may repair it first (exit
+            status 0 or 1), as after a crash, then -fn must be clean;
+            "skip": no check (an image corrupt on purpose)
   max_cpu   the most host CPU time (seconds) QEMU may use
   gdb_script  makes it a gdb test: gdb-multiarch runs this script against
             QEMU halted with a gdb stub; expect is matched against gdb's

@@ -41,3 +41,33 @@ def test_timeout_and_cpu(boot):
     assert lde.problems(con.text, None, cpu=con.cpu_seconds, max_cpu=limit, timeout=2) == [
         "timed out after 2s",
         "QEMU used %.2f s of host CPU, more than %.2f s" % (con.cpu_seconds, limit)]
+
+
+def test_table_ext2_image_checked(boot, test_log):
+    # Every ext2 image a table test used is checked with e2fsck -fn after
+    # the run, whether or not the test asks: a corrupt one (here, group 0's
+    # free block count off by one: the guest never touches the disk) fails it;
+    # a disk that holds no ext2 is left alone; "fsck": "preen" lets e2fsck
+    # -p fix it first.
+    import struct
+    import subprocess
+
+    def corrupt(path):
+        subprocess.run(["truncate", "-s", "2M", path], check=True)
+        subprocess.run([lde.ext2_tool("mke2fs"), "-q", "-F", "-t", "ext2", path], check=True,
+                       capture_output=True)
+        with open(path, "r+b") as f:
+            f.seek(1024 + 20)
+            fdb, log = struct.unpack("<II", f.read(8))
+            gd = (fdb + 1) * (1024 << log)  # group 0's descriptor
+            f.seek(gd + 12)
+            free = struct.unpack("<H", f.read(2))[0]
+            f.seek(gd + 12)
+            f.write(struct.pack("<H", free - 1))
+        return path
+
+    t = {"name": "harness_ext2", "append": "init=/hello", "timeout": 20, "disk": corrupt}
+    found = lde.run_table_test(t, boot, test_log)
+    assert len(found) == 1 and found[0].startswith("disk image: e2fsck -fn: status 4"), found
+    assert lde.run_table_test(dict(t, fsck="preen"), boot, test_log) == []
+    assert lde.run_table_test(dict(t, disk=64 * 1024), boot, test_log) == []

@@ -207,14 +207,14 @@ def test_bench_unchanged_with_recording_off():
     bytes."""
     with open(os.path.join(lde.ROOT, "docs", "performance.md")) as f:
         doc = f.read()
-    # make bench's initrd, not the tests' (exec's figure depends on it),
-    # and a scratch disk for its irq_to_driver driver, as scripts/bench.py
-    # gives it.
+    # make bench's initrd (build/initrd-bench.cpio), not the tests' (exec's
+    # figure depends on it), and a scratch disk for its irq_to_driver
+    # driver, as scripts/bench.py gives it.
     with tempfile.NamedTemporaryFile(prefix="lde-bench-", suffix=".img") as disk:
         disk.write(bytes(64 * 1024))
         disk.flush()
         r = lde.boot(append="quantum=1 init=/bench", timeout=600,
-                     initrd=os.path.join(lde.ROOT, "build", "initrd.cpio"),
+                     initrd=lde.BENCH_INITRD,
                      env={"QEMU_EXTRA": "-icount shift=0,sleep=off", "DISK": disk.name})
     assert r.status == 0, r.out[-2000:]
     for name, op in PERF_ROWS.items():

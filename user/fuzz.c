@@ -170,9 +170,11 @@ static int chance(int percent) { return (int)below(100) < percent; }
 /* ---- worker state ------------------------------------------------------ */
 
 static int my_pid, my_parent, depth;
-/* The worker's ids as setuid and setgid must have left them (fork copies
- * them with the rest of its memory, as the kernel copies the ids). */
-static long my_uid, my_euid, my_gid, my_egid;
+/* The worker's ids as setuid, setgid, seteuid and setegid must have left
+ * them (fork copies them with the rest of its memory, as the kernel
+ * copies the ids); the saved ones start as the effective ones, as exec
+ * of this program (not set-user-ID) left them. */
+static long my_uid, my_euid, my_gid, my_egid, my_suid, my_sgid;
 static uint64_t calls_made, forks_made;
 static long calls_left;
 static uint64_t heap_start, cur_brk, scratch, scratch_end;
@@ -1037,15 +1039,25 @@ static void one_call(void)
 			default: a[0] = below(3000); break;
 			}
 			break;
+		case SYS_tcsetecho:
+			/* Never off: a person may be typing at the console. */
+			a[0] = pick_fd();
+			a[1] = chance(50) ? 1 : (uint64_t)(pick_int() | 1);
+			break;
 		case SYS_setuid:
 		case SYS_setgid:
+		case SYS_seteuid:
+		case SYS_setegid:
 			/* Root's, a user's, its own, the largest, "no id", or
 			 * anything. A root worker may drop for good: the parent,
 			 * root too, can still kill it. */
 			switch (below(6)) {
 			case 0: a[0] = 0; break;
 			case 1: a[0] = 1000; break;
-			case 2: a[0] = (uint64_t)(nr == SYS_setuid ? my_uid : my_gid); break;
+			case 2:
+				a[0] = (uint64_t)(nr == SYS_setuid || nr == SYS_seteuid ? my_uid
+											: my_gid);
+				break;
 			case 3: a[0] = 65534; break;
 			case 4: a[0] = chance(50) ? 65535 : -(uint64_t)1; break;
 			default: a[0] = pick_int(); break;
@@ -1116,6 +1128,13 @@ static void one_call(void)
 			a[2] = pick_len();
 			a[3] = pick_ptr(&c[3]);
 			a[4] = pick_len();
+			break;
+		case SYS_lease_writev: /* a[3]: the ranges, a[4] how many */
+			a[0] = pick_token();
+			a[1] = chance(80) ? below(6) : pick_int();
+			a[2] = pick_len();
+			a[3] = pick_ptr(&c[3]);
+			a[4] = chance(80) ? below(LDE_IOV_MAX + 2) : pick_int();
 			break;
 		case SYS_open:
 			a[0] = pick_path(0);
@@ -1245,23 +1264,33 @@ static void one_call(void)
 	case SYS_getgid: FAIL_IF(r != my_gid, nr, r, (uint64_t)my_gid, 0); break;
 	case SYS_getegid: FAIL_IF(r != my_egid, nr, r, (uint64_t)my_egid, 0); break;
 	case SYS_setuid:
-	case SYS_setgid: {
-		/* POSIX's rule: root sets both ids to anything up to 65534,
-		 * anyone else only the effective one, to one of its own. */
-		long *real = nr == SYS_setuid ? &my_uid : &my_gid;
-		long *eff = nr == SYS_setuid ? &my_euid : &my_egid;
+	case SYS_setgid:
+	case SYS_seteuid:
+	case SYS_setegid: {
+		/* POSIX's rules with saved ids: root (euid 0) sets anything
+		 * (setuid and setgid all three ids), anyone else only the
+		 * effective one, to its real or saved one. */
+		int user = nr == SYS_setuid || nr == SYS_seteuid;
+		int all = nr == SYS_setuid || nr == SYS_setgid;
+		long *real = user ? &my_uid : &my_gid;
+		long *eff = user ? &my_euid : &my_egid;
+		long *saved = user ? &my_suid : &my_sgid;
 		long id = (long)a[0];
-		int ok = id >= 0 && id <= 65534 && (my_euid == 0 || id == *real || id == *eff);
+		int ok = id >= 0 && id <= 65534 && (my_euid == 0 || id == *real || id == *saved);
 		FAIL_IF(ok ? r != 0 : r != -1 /* EPERM */ && r != -22 /* EINVAL */, nr, r, a[0],
 			(uint64_t)my_euid);
 		FAIL_IF(!ok && r == -1 && (id < 0 || id > 65534), nr, r, a[0], 0);
 		if (r == 0) {
-			if (my_euid == 0)
-				*real = id;
+			if (my_euid == 0 && all)
+				*real = *saved = id;
 			*eff = id;
 		}
 		break;
 	}
+	case SYS_tcsetecho:
+		FAIL_IF(r != 1 && r != 0 && r != -9 /* EBADF */ && r != -22 /* EINVAL */, nr, r,
+			a[0], a[1]);
+		break;
 	case SYS_getppid: FAIL_IF(r != my_parent && r != 1, nr, r, (uint64_t)my_parent, 0); break;
 	case SYS_read:
 		/* Bytes "read" into memory we may not write, or from a length
@@ -1405,6 +1434,8 @@ static void worker(uint64_t wseed, int calls, int hogger)
 	my_euid = sys(SYS_geteuid, 0, 0, 0, 0, 0, 0);
 	my_gid = sys(SYS_getgid, 0, 0, 0, 0, 0, 0);
 	my_egid = sys(SYS_getegid, 0, 0, 0, 0, 0, 0);
+	my_suid = my_euid;
+	my_sgid = my_egid;
 	depth = 0;
 	calls_left = calls;
 	sys(SYS_setpgid, 0, 0, 0, 0, 0, 0); /* its own group: killed as one */

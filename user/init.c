@@ -18,7 +18,13 @@
  * supervising servers/fs, as root) and mounts it at "/" (docs/files.md,
  * "The server"), before the shell runs; and when the shell exits, init
  * asks every mounted server to write what it holds (sync) before the
- * machine powers off. */
+ * machine powers off.
+ *
+ * The initrd holds only what brings the disk up (this program, svc, blk,
+ * fs and sh); every other program is in the disk's /bin. With no disk,
+ * or a disk whose file system does not mount, the shell still runs, as a
+ * rescue shell, and init says so first: what it can run is its builtins
+ * and the initrd's programs. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,6 +49,32 @@ static int at_blk_fd(int fd)
 }
 
 #define SHELL_UID 1000
+
+/* Why nothing is mounted at "/", and what the shell can run without it:
+ * the initrd's programs, listed from the initrd itself (or counted, if
+ * they do not fit on the line: the test initrd has every program). */
+static void rescue_banner(const char *why)
+{
+	char names[64] = "", name[64];
+	size_t len = 0;
+	int count = 0, listed = 1;
+	for (; initrd_readdir(count, name, sizeof name) > 0; count++) {
+		if (!listed)
+			continue;
+		int n = snprintf(names + len, sizeof names - len, "%s%s", len ? " " : "", name);
+		if (n < 0 || (size_t)n >= sizeof names - len)
+			listed = 0;
+		else
+			len += (size_t)n;
+	}
+	if (!listed)
+		snprintf(names, sizeof names, "%d of them; ls / lists them", count);
+	fprintf(stderr,
+		"init: nothing is mounted at / (%s): this is the rescue shell\n"
+		"init: it runs its builtins (help) and the initrd's programs (%s);"
+		" the others are in the disk's /bin\n",
+		why, names);
+}
 
 /* The uid user=VALUE names, or -1 if VALUE is neither root nor a number
  * an id can take (0..65534). */
@@ -116,10 +148,13 @@ int main(int argc, char **argv)
 	}
 	if (mgr >= 0)
 		close(mgr);
-	if (!have_disk)
+	if (!have_disk) {
 		close(BLK_FD);
-	else
-		fs_service_mount_root(NULL, NULL, NULL); /* the server says why if it cannot */
+		rescue_banner("no disk");
+	} else if (fs_service_mount_root(NULL, NULL, NULL) < 0) {
+		/* The server has said why. */
+		rescue_banner("the disk's file system did not mount");
+	}
 	(void)!write(gate[1], have_disk ? "R" : "N", 1);
 	close(gate[1]);
 	for (;;) {

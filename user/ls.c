@@ -22,6 +22,14 @@ static void mode_string(mode_t m, char s[11])
 	const char *rwx = "rwxrwxrwx";
 	for (int i = 0; i < 9; i++)
 		s[1 + i] = m & (0400 >> i) ? rwx[i] : '-';
+	/* Set-user-ID, set-group-ID and sticky in the x places, as ls does:
+	 * lower case over an x, upper case where there is none. */
+	if (m & S_ISUID)
+		s[3] = s[3] == 'x' ? 's' : 'S';
+	if (m & S_ISGID)
+		s[6] = s[6] == 'x' ? 's' : 'S';
+	if (m & S_ISVTX)
+		s[9] = s[9] == 'x' ? 't' : 'T';
 	s[10] = 0;
 }
 

@@ -53,9 +53,7 @@ int main(int argc, char **argv)
 		/* As POSIX's nice utility: say so, and run PROG all the same. */
 		fprintf(stderr, "nice: cannot set niceness: %s\n", strerror(errno));
 	}
-	char path[128];
-	snprintf(path, sizeof path, "%s%s", strchr(argv[i], '/') ? "" : "/", argv[i]);
-	exec(path, argv + i);
+	execvp(argv[i], argv + i); /* the initrd, then /bin */
 	fprintf(stderr, "nice: %s: %s\n", argv[i], strerror(errno));
 	return 127;
 }

@@ -1,126 +1,608 @@
-/* sh: lde's shell. Runs programs from the initrd by name, with arguments,
- * pipelines (a | b | c) and background jobs (cmd &), with job control.
- * Built in: wait, jobs, fg, bg, exit, help. Each job gets its own process
- * group, and the foreground job's group is the one Ctrl-C interrupts and
- * Ctrl-Z stops; the shell itself never is. Exiting the shell
- * ends init, which powers the machine off. */
+/* sh: lde's shell (docs/shell.md). A line is a list of pipelines joined by
+ * ';', '&', '&&' and '||' (equal precedence, left to right); a pipeline is
+ * commands joined by '|'; a command is words and redirections (<, >, >>,
+ * N>, N>&M...). Words may be quoted ('literal', "with $? and $VAR"), '#'
+ * starts a comment, NAME=value sets a shell variable, and a command name
+ * without '/' is looked up along $PATH. The whole line is checked before
+ * any of it runs: a syntax error, or a line too long for the buffer, runs
+ * nothing. Built in: cd, pwd, exit, set, unset, wait, jobs, fg, bg, help.
+ * Each job gets its own process group, and the foreground job's group is
+ * the one Ctrl-C interrupts and Ctrl-Z stops; the shell itself never is.
+ * Exiting the shell ends init, which powers the machine off. Line editing
+ * and history are the console's (kernel/tty.c), for every program. */
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include "lde.h"
 
-#define MAX_LINE 256
-#define MAX_ARGS 16
+/* The longest line the shell takes: one character fewer than the
+ * console's line holds, so that a line the console had to cut (it drops,
+ * with a bell, keys past its end) always arrives too long and is rejected
+ * whole, never run cut short. */
+#define LINE_CHARS (LDE_TTY_LINE_MAX - 1)
+#define MAX_ARGS 32
+#define MAX_REDIRS 8
 #define MAX_STAGES 8
-
-struct stage {
-	char *argv[MAX_ARGS + 1];
-	int argc;
-};
+#define MAX_CMDS 32
+#define MAX_PIPELINES 32
+#define EXPAND_SIZE 4096
+#define MAX_VARS 32
+#define SAVED_FD_BASE 10 /* where a built-in's redirections keep the shell's own */
 
 static int last_status;
+static int interrupted; /* the foreground job died of Ctrl-C: drop the rest of the line */
+static int exit_now, exit_code;
+
+static const char *var(const char *name);
 
 static void help(void)
 {
-	printf("lde shell. Run any program by name: NAME [ARGS...]\n"
-	       "  a | b | c    a pipeline          cmd &    run in the background\n"
-	       "  a ; b        one after the other  a & b    a in the background, then b\n"
+	printf("lde shell (docs/shell.md). Run any program by name: NAME [ARGS...]\n"
+	       "  a | b        a pipeline            a &          run in the background\n"
+	       "  a ; b        one after the other   a && b       b if a succeeded\n"
+	       "  a || b       b if a failed         # text       a comment\n"
+	       "  < f  > f  >> f  2> f  2>&1  N> f  N<&M          redirections\n"
+	       "  'literal'  \"with $VAR\"  \\c       quoting; $? last status, $$ the shell's pid\n"
+	       "  NAME=value   set a shell variable  set, unset NAME   list, remove them\n"
+	       "  PATH         where programs are looked up (now \"%s\")\n"
+	       "  cd [DIR]     change directory (no DIR: $HOME)   pwd   print it\n"
 	       "  wait         wait for background jobs\n"
 	       "  jobs         list the jobs; fg [%%n], bg [%%n] continue one (Ctrl-Z stops it)\n"
 	       "  exit [N]     leave the shell (the login shell: power off with status N)\n"
 	       "  poweroff [N] the same (only init may power off; it does when the shell exits)\n"
-	       "  help         this text; 'ls' lists the programs\n"
-	       "Keys: Ctrl-C interrupts the foreground job, Ctrl-Z stops it, Ctrl-D at the start of a line\n"
-	       "is end-of-file, Ctrl-U erases the line, Ctrl-P prints the kernel's process list.\n");
+	       "  help         this text; 'ls /' (the initrd) and 'ls /bin' list the programs\n"
+	       "Keys: Left/Right, Ctrl-A/Ctrl-E (Home/End; under make run, Ctrl-A twice) move;\n"
+	       "Backspace, Delete, Ctrl-W (word),"
+	       " Ctrl-U (line), Ctrl-K (to the end) erase; Up/Down recall lines.\n"
+	       "Ctrl-C interrupts the foreground job, Ctrl-Z stops it, Ctrl-D at the start of a line\n"
+	       "is end-of-file, Ctrl-P prints the kernel's process list.\n",
+	       var("PATH") ? var("PATH") : "");
 }
 
-static int is_space(char c) { return c == ' ' || c == '\t' || c == '\n'; }
+/* ---- Shell variables. lde's exec passes no environment, so these stay
+ * in the shell: they are what $NAME expands to and what PATH and HOME
+ * mean to the shell itself. */
+struct var {
+	char name[32];
+	char value[LINE_CHARS + 1];
+};
+static struct var vars[MAX_VARS];
+static int nvars;
 
-/* A line being parsed. Words are copied into a buffer of their own, so
- * "a|b" needs no spaces. */
-struct parser {
-	const char *p;
-	char *w;
-	char words[2 * MAX_LINE];
+static struct var *find_var(const char *name, size_t len)
+{
+	for (int i = 0; i < nvars; i++)
+		if (strlen(vars[i].name) == len && !strncmp(vars[i].name, name, len))
+			return &vars[i];
+	return NULL;
+}
+
+/* A variable's value, or NULL if it is not set. */
+static const char *var(const char *name)
+{
+	struct var *v = find_var(name, strlen(name));
+	return v ? v->value : NULL;
+}
+
+/* Set NAME (its first len bytes) to value; 0, or 1 with a message. */
+static int set_var(const char *name, size_t len, const char *value)
+{
+	struct var *v = find_var(name, len);
+	if (strlen(value) >= sizeof v->value || len >= sizeof v->name) {
+		fprintf(stderr, "sh: %.*s: name or value too long\n", (int)len, name);
+		return 1;
+	}
+	if (!v) {
+		if (nvars == MAX_VARS) {
+			fprintf(stderr, "sh: %.*s: too many variables\n", (int)len, name);
+			return 1;
+		}
+		v = &vars[nvars++];
+		memcpy(v->name, name, len);
+		v->name[len] = 0;
+	}
+	strcpy(v->value, value);
+	return 0;
+}
+
+static int is_name_start(char c)
+{
+	return c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+static int is_name_char(char c) { return is_name_start(c) || (c >= '0' && c <= '9'); }
+
+/* The length of NAME in "NAME=...", or 0 if word is not an assignment. */
+static size_t assignment(const char *word)
+{
+	size_t n = 0;
+	if (!is_name_start(word[0]))
+		return 0;
+	while (is_name_char(word[n]))
+		n++;
+	return word[n] == '=' ? n : 0;
+}
+
+/* HOME: the user's directory from /etc/passwd (name:pw:uid:gid:gecos:
+ * home:shell), "/" when the file or the line is not there. */
+static void set_home(void)
+{
+	static char buf[2048];
+	const char *home = "/";
+	int fd = open("/etc/passwd", O_RDONLY);
+	ssize_t n = fd >= 0 ? read(fd, buf, sizeof buf - 1) : -1;
+	if (fd >= 0)
+		close(fd);
+	buf[n > 0 ? n : 0] = 0;
+	for (char *line = buf; *line;) {
+		char *end = strchr(line, '\n');
+		if (end)
+			*end = 0;
+		char *f[7];
+		int k = 0;
+		for (char *p = line; k < 7; p++) {
+			f[k++] = p;
+			p = strchr(p, ':');
+			if (!p)
+				break;
+			*p = 0;
+		}
+		if (k >= 6 && *f[2] && strtol(f[2], NULL, 10) == (long)getuid() && *f[5]) {
+			home = f[5];
+			break;
+		}
+		if (!end)
+			break;
+		line = end + 1;
+	}
+	set_var("HOME", 4, home);
+}
+
+/* ---- Reading and parsing a line. The line is cut into tokens, then
+ * parsed whole into pipelines; only a line that parses runs. Words keep
+ * their quotes until they are expanded, just before their pipeline runs,
+ * so that $? is the status of what ran before it on the same line. */
+enum tok {
+	T_END,
+	T_WORD,
+	T_PIPE,	   /* | */
+	T_AMP,	   /* & */
+	T_SEMI,	   /* ; */
+	T_AND,	   /* && */
+	T_OR,	   /* || */
+	T_IN,	   /* < */
+	T_OUT,	   /* > */
+	T_APPEND,  /* >> */
+	T_DUP_IN,  /* <& */
+	T_DUP_OUT, /* >& */
+};
+static const char *const tok_text[] = { "",   "word", "|", "&",	 ";",  "&&",
+					"||", "<",    ">", ">>", "<&", ">&" };
+
+struct token {
+	enum tok kind;
+	int fd;	    /* a redirection's descriptor: "2>" gives 2; -1: the default */
+	char *word; /* T_WORD: the raw text, quotes and all */
 };
 
-/* Parse the next job: a pipeline ended by '&' (background), ';' or the end
- * of the line. Returns the number of stages (0: nothing left), or -1 on a
- * syntax error (message printed). */
-static int parse_job(struct parser *ps, struct stage *st, int *background)
+struct redir {
+	enum tok op;
+	int fd;
+	char *word; /* the file, or the descriptor of <& and >& */
+};
+
+struct cmd {
+	char *words[MAX_ARGS];
+	int nwords;
+	struct redir redirs[MAX_REDIRS];
+	int nredirs;
+};
+
+struct pipeline {
+	int first, n;	/* its commands: cmds[first..first+n) */
+	enum tok after; /* what joined it to the one before: T_SEMI, T_AND or T_OR */
+	int background; /* ended by '&' */
+};
+
+struct line {
+	struct token tokens[LINE_CHARS + 1];
+	char raw[2 * LINE_CHARS + 2];
+	struct cmd cmds[MAX_CMDS];
+	int ncmds;
+	struct pipeline pipelines[MAX_PIPELINES];
+	int npipelines;
+};
+
+static int is_break(char c) { return !c || strchr(" \t\n|&;<>", c); }
+
+/* Cut p into tokens; returns 0, or -1 with a message. */
+static int tokenize(const char *p, struct line *l)
 {
-	const char *p = ps->p;
-	char *w = ps->w;
+	char *raw = l->raw;
 	int n = 0;
-	*background = 0;
-	st[0].argc = 0;
-	while (*p) {
-		if (is_space(*p)) {
+	for (;; n++) {
+		struct token *t = &l->tokens[n];
+		while (*p == ' ' || *p == '\t' || *p == '\n')
 			p++;
-			continue;
+		t->fd = -1;
+		if (!*p || *p == '#') { /* a comment starts a word, and ends the line */
+			t->kind = T_END;
+			return 0;
 		}
-		if (*p == '|' || *p == '&' || *p == ';') {
-			char op = *p++;
-			if (st[n].argc == 0) {
-				fprintf(stderr, "sh: syntax error near '%c'\n", op);
-				return -1;
+		if (*p >= '0' && *p <= '9' && (p[1] == '<' || p[1] == '>'))
+			t->fd = *p++ - '0';
+		if (*p == '<' || *p == '>') {
+			char c = *p++;
+			if (*p == '&') {
+				t->kind = c == '<' ? T_DUP_IN : T_DUP_OUT;
+				p++;
+			} else if (c == '>' && *p == '>') {
+				t->kind = T_APPEND;
+				p++;
+			} else {
+				t->kind = c == '<' ? T_IN : T_OUT;
 			}
-			if (op != '|') {
-				*background = op == '&';
-				break;
+		} else if (*p == '|' || *p == '&') {
+			char c = *p++;
+			t->kind = c == '|' ? T_PIPE : T_AMP;
+			if (*p == c) {
+				t->kind = c == '|' ? T_OR : T_AND;
+				p++;
 			}
-			if (++n == MAX_STAGES) {
+		} else if (*p == ';') {
+			t->kind = T_SEMI;
+			p++;
+		} else {
+			char quote = 0;
+			t->kind = T_WORD;
+			t->word = raw;
+			while (quote || !is_break(*p)) {
+				if (!*p) {
+					fprintf(stderr, "sh: syntax error: unterminated %c\n",
+						quote);
+					return -1;
+				}
+				if (quote) {
+					if (*p == quote)
+						quote = 0;
+					else if (quote == '"' && *p == '\\' && p[1])
+						*raw++ = *p++;
+				} else if (*p == '\'' || *p == '"') {
+					quote = *p;
+				} else if (*p == '\\' && p[1]) {
+					*raw++ = *p++;
+				}
+				*raw++ = *p++;
+			}
+			*raw++ = 0;
+		}
+	}
+}
+
+static int syntax_error(const struct token *t)
+{
+	if (t->kind == T_END)
+		fprintf(stderr, "sh: syntax error at the end of the line\n");
+	else
+		fprintf(stderr, "sh: syntax error near '%s'\n",
+			t->kind == T_WORD ? t->word : tok_text[t->kind]);
+	return -1;
+}
+
+static int is_redir(enum tok k) { return k >= T_IN; }
+
+static int all_digits(const char *s)
+{
+	if (!*s)
+		return 0;
+	for (; *s; s++)
+		if (*s < '0' || *s > '9')
+			return 0;
+	return 1;
+}
+
+/* Parse the tokens into pipelines; returns 0, or -1 with a message. */
+static int parse(struct line *l)
+{
+	struct token *t = l->tokens;
+	enum tok after = T_SEMI;
+	l->ncmds = l->npipelines = 0;
+	while (t->kind != T_END) {
+		if (l->npipelines == MAX_PIPELINES) {
+			fprintf(stderr, "sh: too many commands on one line\n");
+			return -1;
+		}
+		struct pipeline *pl = &l->pipelines[l->npipelines++];
+		pl->first = l->ncmds;
+		pl->n = 0;
+		pl->after = after;
+		pl->background = 0;
+		for (;;) {
+			if (l->ncmds == MAX_CMDS || pl->n == MAX_STAGES) {
 				fprintf(stderr, "sh: pipeline too long\n");
 				return -1;
 			}
-			st[n].argc = 0;
-			continue;
+			struct cmd *c = &l->cmds[l->ncmds++];
+			c->nwords = c->nredirs = 0;
+			for (; t->kind == T_WORD || is_redir(t->kind); t++) {
+				if (t->kind == T_WORD) {
+					if (c->nwords == MAX_ARGS) {
+						fprintf(stderr, "sh: too many arguments\n");
+						return -1;
+					}
+					c->words[c->nwords++] = t->word;
+					continue;
+				}
+				if (c->nredirs == MAX_REDIRS) {
+					fprintf(stderr, "sh: too many redirections\n");
+					return -1;
+				}
+				struct redir *r = &c->redirs[c->nredirs++];
+				r->op = t->kind;
+				r->fd = t->fd >= 0				   ? t->fd
+					: (t->kind == T_IN || t->kind == T_DUP_IN) ? 0
+										   : 1;
+				if (t[1].kind != T_WORD)
+					return syntax_error(&t[1]);
+				r->word = (++t)->word;
+				if ((r->op == T_DUP_IN || r->op == T_DUP_OUT) &&
+				    !all_digits(r->word)) {
+					fprintf(stderr,
+						"sh: syntax error: %s takes a descriptor number, not '%s'\n",
+						tok_text[r->op], r->word);
+					return -1;
+				}
+			}
+			if (!c->nwords && !c->nredirs)
+				return syntax_error(t);
+			pl->n++;
+			if (t->kind != T_PIPE)
+				break;
+			t++;
 		}
-		if (st[n].argc == MAX_ARGS) {
-			fprintf(stderr, "sh: too many arguments\n");
-			return -1;
-		}
-		st[n].argv[st[n].argc++] = w;
-		while (*p && !is_space(*p) && *p != '|' && *p != '&' && *p != ';')
-			*w++ = *p++;
-		*w++ = 0;
+		if (t->kind == T_END)
+			break;
+		/* t is a separator: ; & && || */
+		pl->background = t->kind == T_AMP;
+		after = t->kind == T_AMP ? T_SEMI : t->kind;
+		t++;
+		if (t->kind == T_END && (after == T_AND || after == T_OR))
+			return syntax_error(t);
 	}
-	ps->p = p;
-	ps->w = w;
-	if (st[n].argc == 0) {
-		if (n > 0) {
-			fprintf(stderr, "sh: missing command after '|'\n");
-			return -1;
-		}
-		return 0;
-	}
-	for (int i = 0; i <= n; i++)
-		st[i].argv[st[i].argc] = NULL;
-	return n + 1;
+	return 0;
 }
 
-static void exec_stage(struct stage *s)
+/* One line of input, without its newline, into buf (LINE_CHARS + 1
+ * bytes). Returns its length; -1 at end of input; -2 if it was longer
+ * than LINE_CHARS (then all of it has been read, and dropped). */
+static int read_line(char *buf)
 {
-	char path[128];
-	if (strchr(s->argv[0], '/'))
-		snprintf(path, sizeof path, "%s", s->argv[0]);
-	else
-		snprintf(path, sizeof path, "/%s", s->argv[0]);
-	exec(path, s->argv);
-	if (errno == ENOENT && !strchr(s->argv[0], '/')) {
-		/* Not in the initrd: the disk's /bin (the search path is "/:/bin"). */
-		snprintf(path, sizeof path, "/bin/%s", s->argv[0]);
-		exec(path, s->argv);
+	int n = 0, too_long = 0;
+	ssize_t got;
+	char c = 0;
+	/* A byte at a time, with no read-ahead: what follows the line is left
+	 * for the commands it runs (a script's "cat" reads the script's next
+	 * lines, as in any shell). The console gives a line at most per read
+	 * anyway. */
+	while ((got = read(0, &c, 1)) == 1 || (got < 0 && errno == EINTR)) {
+		if (got != 1)
+			continue;
+		if (c == '\n')
+			break;
+		if (n < LINE_CHARS)
+			buf[n++] = c;
+		else
+			too_long = 1;
 	}
-	if (errno == ENOENT)
-		fprintf(stderr, "sh: %s: not found\n", s->argv[0]);
-	else
-		fprintf(stderr, "sh: %s: cannot run: %s\n", s->argv[0], strerror(errno));
-	_exit(127);
+	buf[n] = 0;
+	if (got != 1 && !n && !too_long)
+		return -1;
+	return too_long ? -2 : n;
+}
+
+/* ---- Expansion: quotes, backslashes, $?, $$, $NAME, ${NAME}. A value is
+ * not split into words, and there is no globbing (docs/shell.md). */
+struct expansion {
+	char buf[EXPAND_SIZE];
+	size_t len;
+	int overflow;
+};
+
+static void put(struct expansion *e, const char *s, size_t n)
+{
+	if (e->len + n >= sizeof e->buf) {
+		e->overflow = 1;
+		return;
+	}
+	memcpy(e->buf + e->len, s, n);
+	e->len += n;
+}
+
+/* The expansion of $... at *pp (which points at the '$'); advances *pp. */
+static void dollar(struct expansion *e, const char **pp)
+{
+	const char *p = *pp + 1;
+	char num[24];
+	if (*p == '?' || *p == '$') {
+		snprintf(num, sizeof num, "%d", *p == '?' ? last_status : (int)getpid());
+		put(e, num, strlen(num));
+		*pp = p + 1;
+		return;
+	}
+	int brace = *p == '{';
+	const char *name = p + brace, *end = name;
+	while (is_name_char(*end))
+		end++;
+	if (end == name || !is_name_start(*name) || (brace && *end != '}')) {
+		put(e, "$", 1); /* not a variable: the '$' stays */
+		*pp = *pp + 1;
+		return;
+	}
+	struct var *v = find_var(name, (size_t)(end - name));
+	if (v)
+		put(e, v->value, strlen(v->value));
+	*pp = end + brace;
+}
+
+/* Expand raw into e; returns the word, or NULL if it expands to nothing
+ * and had no quotes (an unset $X is no argument at all, "$X" an empty
+ * one). */
+static char *expand(struct expansion *e, const char *raw)
+{
+	size_t start = e->len;
+	int quoted = 0;
+	char quote = 0;
+	for (const char *p = raw; *p;) {
+		if (quote == '\'') {
+			if (*p == '\'')
+				quote = 0;
+			else
+				put(e, p, 1);
+			p++;
+		} else if (*p == '\'' && !quote) {
+			quote = '\'';
+			quoted = 1;
+			p++;
+		} else if (*p == '"') {
+			quote = quote ? 0 : '"';
+			quoted = 1;
+			p++;
+		} else if (*p == '\\' && p[1] && (!quote || strchr("$\"\\", p[1]))) {
+			put(e, p + 1, 1);
+			quoted = 1;
+			p += 2;
+		} else if (*p == '$') {
+			dollar(e, &p);
+		} else {
+			put(e, p++, 1);
+		}
+	}
+	put(e, "", 1);
+	if (e->overflow)
+		return NULL;
+	if (e->len - start == 1 && !quoted) {
+		e->len = start;
+		return NULL;
+	}
+	return e->buf + start;
+}
+
+/* ---- Running. */
+struct stage {
+	char *argv[MAX_ARGS + 1];
+	int argc;
+	struct redir redirs[MAX_REDIRS]; /* word: expanded */
+	int nredirs;
+};
+
+/* Perform s's redirections, left to right. With saved (a built-in, in the
+ * shell itself), first keep each descriptor it changes in saved[fd], at
+ * SAVED_FD_BASE or above (-2: it was closed). Returns 0, or -1 with the
+ * message "sh: FILE: reason" printed. */
+static int redirect(struct stage *s, int *saved)
+{
+	for (int i = 0; i < s->nredirs; i++) {
+		struct redir *r = &s->redirs[i];
+		if (saved && saved[r->fd] == -1) {
+			saved[r->fd] = fcntl(r->fd, F_DUPFD, SAVED_FD_BASE);
+			if (saved[r->fd] < 0 && errno != EBADF) {
+				fprintf(stderr, "sh: %d: cannot keep: %s\n", r->fd,
+					strerror(errno));
+				saved[r->fd] = -1;
+				return -1;
+			}
+			if (saved[r->fd] < 0)
+				saved[r->fd] = -2;
+		}
+		if (r->op == T_DUP_IN || r->op == T_DUP_OUT) {
+			int from = atoi(r->word);
+			if (from != r->fd && dup2(from, r->fd) < 0) {
+				fprintf(stderr, "sh: %s: %s\n", r->word, strerror(errno));
+				return -1;
+			}
+			continue;
+		}
+		int flags = r->op == T_IN    ? O_RDONLY
+			    : r->op == T_OUT ? O_WRONLY | O_CREAT | O_TRUNC
+					     : O_WRONLY | O_CREAT | O_APPEND;
+		int fd = open(r->word, flags, 0666);
+		if (fd < 0) {
+			fprintf(stderr, "sh: %s: %s\n", r->word, strerror(errno));
+			return -1;
+		}
+		if (fd != r->fd) {
+			int err = dup2(fd, r->fd) < 0 ? errno : 0;
+			close(fd);
+			if (err) {
+				fprintf(stderr, "sh: %s: %s\n", r->word, strerror(err));
+				return -1;
+			}
+		}
+	}
+	return 0;
+}
+
+static void unredirect(int *saved)
+{
+	fflush(stdout);
+	fflush(stderr);
+	for (int fd = 0; fd < SAVED_FD_BASE; fd++) {
+		if (saved[fd] == -2)
+			close(fd);
+		else if (saved[fd] >= 0) {
+			dup2(saved[fd], fd);
+			close(saved[fd]);
+		}
+	}
+}
+
+/* Run argv[0] looked up along $PATH (or as given, if it has a '/');
+ * returns only to end the child: 127 not found, 126 found but not run. */
+static void exec_search(char **argv)
+{
+	const char *name = argv[0];
+	int err = ENOENT;
+	if (strchr(name, '/')) {
+		exec(name, argv);
+		err = errno;
+	} else {
+		const char *dirs = var("PATH") ? var("PATH") : "";
+		char path[512];
+		for (const char *d = dirs;;) {
+			const char *end = strchr(d, ':');
+			size_t len = end ? (size_t)(end - d) : strlen(d);
+			/* An empty entry is the current directory, as in POSIX. */
+			int n = snprintf(path, sizeof path, "%.*s%s%s", (int)len, d,
+					 len && d[len - 1] != '/' ? "/" : "", name);
+			if (n > 0 && (size_t)n < sizeof path) {
+				exec(path, argv);
+				/* Keep looking past a file that would not run; say why
+				 * if nothing later does. */
+				if (errno != ENOENT && errno != ENOTDIR && err == ENOENT)
+					err = errno;
+			}
+			if (!end)
+				break;
+			d = end + 1;
+		}
+	}
+	if (err == ENOENT || err == ENOTDIR) {
+		/* Without /bin (no disk, or its file system did not mount) only
+		 * the initrd's few programs run: say so, not just "not found". */
+		struct stat st;
+		fprintf(stderr, "sh: %s: not found%s\n", name,
+			stat("/bin", &st) < 0 ? " (no /bin: nothing is mounted at /, so only the"
+						" builtins and the initrd's programs run)"
+					      : "");
+		_exit(127);
+	}
+	fprintf(stderr, "sh: %s: cannot run: %s\n", name, strerror(err));
+	_exit(126);
 }
 
 static void report(pid_t pid, int status, int background)
@@ -199,6 +681,8 @@ static void job_status(pid_t pid, int status)
 	if (WIFSTOPPED(status)) {
 		j->state = JOB_STOPPED;
 		current_job = id;
+		if (!j->background)
+			last_status = 128 + WSTOPSIG(status);
 		return;
 	}
 	if (WIFCONTINUED(status)) {
@@ -211,6 +695,9 @@ static void job_status(pid_t pid, int status)
 	j->alive--;
 	if (!j->background && pid == j->pids[j->npids - 1] * -1)
 		last_status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+	if (!j->background && WIFSIGNALED(status) &&
+	    (WTERMSIG(status) == SIGINT || WTERMSIG(status) == SIGQUIT))
+		interrupted = 1;
 	report(pid, status, j->background);
 	if (!j->alive)
 		job_free(id);
@@ -239,11 +726,15 @@ static void foreground(int id)
 	}
 }
 
+static int builtin(struct stage *st);
+
+/* The stages of a pipeline, each a child in the job's process group. */
 static void run(struct stage *st, int n, int background)
 {
 	int id = job_new();
 	if (!id) {
 		fprintf(stderr, "sh: too many jobs\n");
+		last_status = 1;
 		return;
 	}
 	struct job *j = &jobs[id];
@@ -256,6 +747,7 @@ static void run(struct stage *st, int n, int background)
 			perror("sh: pipe");
 			break;
 		}
+		fflush(stdout);
 		pid_t pid = fork();
 		if (pid < 0) {
 			perror("sh: fork");
@@ -272,18 +764,27 @@ static void run(struct stage *st, int n, int background)
 			signal(SIGTSTP, SIG_DFL);
 			signal(SIGTTIN, SIG_DFL);
 			signal(SIGTTOU, SIG_DFL);
+			/* The pipe first, then the redirections: "a 2>&1 | b"
+			 * sends a's errors down the pipe. */
 			if (in_fd >= 0) {
-				close(0);
-				dup(in_fd);
+				dup2(in_fd, 0);
 				close(in_fd);
 			}
 			if (fds[1] >= 0) {
-				close(1);
-				dup(fds[1]);
+				dup2(fds[1], 1);
 				close(fds[1]);
 				close(fds[0]);
 			}
-			exec_stage(&st[i]);
+			if (redirect(&st[i], NULL) < 0)
+				_exit(1);
+			if (!st[i].argc)
+				_exit(0);
+			int status = builtin(&st[i]); /* in a pipeline, in the child */
+			if (status >= 0) {
+				fflush(stdout);
+				_exit(status);
+			}
+			exec_search(st[i].argv);
 		}
 		if (!pgid)
 			pgid = pid;
@@ -297,8 +798,10 @@ static void run(struct stage *st, int n, int background)
 	}
 	if (in_fd >= 0)
 		close(in_fd);
-	if (!j->npids)
+	if (!j->npids) {
+		last_status = 1;
 		return;
+	}
 	j->state = JOB_RUNNING;
 	j->pgid = pgid;
 	j->alive = j->npids;
@@ -307,6 +810,7 @@ static void run(struct stage *st, int n, int background)
 	current_job = id;
 	if (background) {
 		printf("[%d] %d\n", id, j->pids[j->npids - 1]);
+		last_status = 0;
 		return;
 	}
 	foreground(id);
@@ -364,11 +868,11 @@ static void list_jobs(void)
 			       jobs[i].state == JOB_STOPPED ? "Stopped" : "Running", jobs[i].cmd);
 }
 
-static void fg_bg(struct stage *st, int fg)
+static int fg_bg(struct stage *st, int fg)
 {
 	int id = job_arg(st);
 	if (!id)
-		return;
+		return 1;
 	struct job *j = &jobs[id];
 	current_job = id;
 	if (fg)
@@ -383,58 +887,243 @@ static void fg_bg(struct stage *st, int fg)
 		foreground(id);
 	else
 		j->background = 1;
+	return fg ? last_status : 0;
 }
 
-/* Built-ins run in the shell itself; returns 1 if cmd was one. */
-static int builtin(struct stage *st, int *exit_now, int *exit_status)
+static int cd(struct stage *st)
 {
-	char *cmd = st->argv[0];
-	if (!strcmp(cmd, "exit") || !strcmp(cmd, "poweroff")) {
-		*exit_now = 1;
-		*exit_status = st->argc > 1 ? atoi(st->argv[1]) : last_status;
-	} else if (!strcmp(cmd, "help")) {
-		help();
-	} else if (!strcmp(cmd, "wait")) {
-		wait_all();
-	} else if (!strcmp(cmd, "jobs")) {
-		list_jobs();
-	} else if (!strcmp(cmd, "fg") || !strcmp(cmd, "bg")) {
-		fg_bg(st, cmd[0] == 'f');
-	} else {
+	const char *dir = st->argc > 1 ? st->argv[1] : var("HOME") ? var("HOME") : "/";
+	if (chdir(dir) < 0) {
+		fprintf(stderr, "sh: cd: %s: %s\n", dir, strerror(errno));
+		return 1;
+	}
+	return 0;
+}
+
+static int pwd(void)
+{
+	char buf[1024];
+	if (!getcwd(buf, sizeof buf)) {
+		fprintf(stderr, "sh: pwd: %s\n", strerror(errno));
+		return 1;
+	}
+	printf("%s\n", buf);
+	return 0;
+}
+
+static int exit_builtin(struct stage *st)
+{
+	int status = last_status;
+	if (st->argc > 1) {
+		char *end;
+		long n = strtol(st->argv[1], &end, 10);
+		if (!*st->argv[1] || *end) {
+			fprintf(stderr, "sh: exit: %s: not a number\n", st->argv[1]);
+			return 2;
+		}
+		status = (int)(n & 255);
+	}
+	exit_now = 1;
+	exit_code = status;
+	return status;
+}
+
+static int set_unset(struct stage *st, int unset)
+{
+	if (!unset) {
+		for (int i = 0; i < nvars; i++)
+			printf("%s='%s'\n", vars[i].name, vars[i].value);
 		return 0;
 	}
-	return 1;
+	for (int a = 1; a < st->argc; a++) {
+		struct var *v = find_var(st->argv[a], strlen(st->argv[a]));
+		if (v)
+			*v = vars[--nvars];
+	}
+	return 0;
+}
+
+static int is_builtin(const char *name)
+{
+	static const char *const names[] = { "exit", "poweroff", "cd",	 "pwd", "set", "unset",
+					     "help", "wait",	 "jobs", "fg",	"bg" };
+	for (size_t k = 0; k < sizeof names / sizeof names[0]; k++)
+		if (!strcmp(name, names[k]))
+			return 1;
+	return 0;
+}
+
+/* Run st if it is a built-in; its status, or -1 if it is not one. */
+static int builtin(struct stage *st)
+{
+	char *cmd = st->argv[0];
+	if (!strcmp(cmd, "exit") || !strcmp(cmd, "poweroff"))
+		return exit_builtin(st);
+	if (!strcmp(cmd, "cd"))
+		return cd(st);
+	if (!strcmp(cmd, "pwd"))
+		return pwd();
+	if (!strcmp(cmd, "set") || !strcmp(cmd, "unset"))
+		return set_unset(st, cmd[0] == 'u');
+	if (!strcmp(cmd, "help")) {
+		help();
+		return 0;
+	}
+	if (!strcmp(cmd, "wait")) {
+		wait_all();
+		return 0;
+	}
+	if (!strcmp(cmd, "jobs")) {
+		list_jobs();
+		return 0;
+	}
+	if (!strcmp(cmd, "fg") || !strcmp(cmd, "bg"))
+		return fg_bg(st, cmd[0] == 'f');
+	return -1;
+}
+
+/* Expand a command's words and redirections into s; 0, or -1 with a
+ * message. */
+static int expand_cmd(struct expansion *e, struct cmd *c, struct stage *s)
+{
+	s->argc = 0;
+	for (int w = 0; w < c->nwords; w++) {
+		char *word = expand(e, c->words[w]);
+		if (word)
+			s->argv[s->argc++] = word;
+	}
+	s->argv[s->argc] = NULL;
+	s->nredirs = c->nredirs;
+	for (int r = 0; r < c->nredirs; r++) {
+		s->redirs[r] = c->redirs[r];
+		s->redirs[r].word = expand(e, c->redirs[r].word);
+		if (!s->redirs[r].word && !e->overflow) {
+			fprintf(stderr, "sh: %s: the file name is empty\n", c->redirs[r].word);
+			return -1;
+		}
+	}
+	if (e->overflow) {
+		fprintf(stderr, "sh: the command is too long once expanded\n");
+		return -1;
+	}
+	return 0;
+}
+
+/* A pipeline of the line; sets last_status. */
+static void run_pipeline(struct line *l, struct pipeline *pl)
+{
+	static struct expansion e;
+	static struct stage st[MAX_STAGES];
+	e.len = 0;
+	e.overflow = 0;
+	for (int i = 0; i < pl->n; i++) {
+		if (expand_cmd(&e, &l->cmds[pl->first + i], &st[i]) < 0) {
+			last_status = 1;
+			return;
+		}
+	}
+	/* NAME=value... alone sets shell variables. Before a command it would
+	 * be that command's environment, which lde's exec does not pass. */
+	int assigns = 0, here = pl->n == 1 && !pl->background;
+	for (int i = 0; i < pl->n; i++) {
+		struct cmd *c = &l->cmds[pl->first + i];
+		int n = 0;
+		while (n < c->nwords && assignment(c->words[n]))
+			n++;
+		if (n && n < c->nwords) {
+			fprintf(stderr,
+				"sh: %s: lde passes no environment to programs; set it alone\n",
+				c->words[0]);
+			last_status = 2;
+			return;
+		}
+		if (n && !here) { /* in a pipeline or the background: a child's, lost */
+			st[i].argv[0] = NULL;
+			st[i].argc = 0;
+		}
+		if (!i)
+			assigns = n;
+	}
+	if (here && assigns) {
+		int saved[SAVED_FD_BASE];
+		memset(saved, -1, sizeof saved);
+		int status = redirect(&st[0], saved);
+		unredirect(saved);
+		for (int a = 0; !status && a < st[0].argc; a++) {
+			char *w = st[0].argv[a];
+			size_t n = assignment(w);
+			status = set_var(w, n, w + n + 1);
+		}
+		last_status = status ? 1 : 0;
+		return;
+	}
+	if (here) {
+		/* A built-in, or redirections alone, in the shell itself: its
+		 * own descriptors are kept aside and put back after. */
+		int saved[SAVED_FD_BASE];
+		memset(saved, -1, sizeof saved);
+		if (!st[0].argc || is_builtin(st[0].argv[0])) {
+			int status = 1;
+			if (redirect(&st[0], saved) == 0)
+				status = st[0].argc ? builtin(&st[0]) : 0;
+			unredirect(saved);
+			last_status = status;
+			return;
+		}
+	}
+	run(st, pl->n, pl->background);
+}
+
+static void run_line(struct line *l)
+{
+	interrupted = 0;
+	for (int i = 0; i < l->npipelines && !exit_now && !interrupted; i++) {
+		struct pipeline *pl = &l->pipelines[i];
+		if ((pl->after == T_AND && last_status) || (pl->after == T_OR && !last_status))
+			continue;
+		run_pipeline(l, pl);
+	}
 }
 
 int main(int argc, char **argv)
 {
-	char line[MAX_LINE];
-	struct stage st[MAX_STAGES];
+	static char buf[LINE_CHARS + 1];
+	static struct line l;
 	setpgid(0, 0);
 	/* An interactive shell does not stop itself: only its jobs do. */
 	signal(SIGTSTP, SIG_IGN);
 	signal(SIGTTIN, SIG_IGN);
 	signal(SIGTTOU, SIG_IGN);
+	/* "/" is the initrd's programs (and the disk's root), /bin the disk's
+	 * programs: the order lde's shell has always looked in. */
+	set_var("PATH", 4, "/:/bin");
+	set_home();
+	int interactive = isatty(0); /* sh < script: no prompts */
 	for (;;) {
 		poll_jobs();
-		printf(geteuid() == 0 ? "# " : "$ "); /* root's prompt, as Unix shells mark it */
-		fflush(stdout);
-		if (!fgets(line, sizeof line, stdin)) {
+		if (interactive) {
+			/* root's prompt, as Unix shells mark it */
+			printf(geteuid() == 0 ? "# " : "$ ");
+			fflush(stdout);
+		}
+		int n = read_line(buf);
+		if (n == -1) {
 			printf("\n");
 			break;
 		}
-		static struct parser ps;
-		ps.p = line;
-		ps.w = ps.words;
-		int n, background, exit_now = 0, exit_status = 0;
-		while ((n = parse_job(&ps, st, &background)) > 0) {
-			if (n == 1 && !background && builtin(st, &exit_now, &exit_status)) {
-				if (exit_now)
-					return exit_status;
-				continue;
-			}
-			run(st, n, background);
+		if (n == -2) {
+			fprintf(stderr, "sh: line too long (over %d characters): nothing run\n",
+				LINE_CHARS);
+			last_status = 2;
+			continue;
 		}
+		if (tokenize(buf, &l) < 0 || parse(&l) < 0) {
+			last_status = 2;
+			continue;
+		}
+		run_line(&l);
+		if (exit_now)
+			return exit_code;
 	}
 	return last_status;
 }

@@ -9,7 +9,7 @@ static char shared_word[16] = "before";
 
 /* The lease server: each label is one experiment on the caller's leases,
  * its results in the reply's words (r < 0: -errno). */
-enum { LS_READ = 1, LS_WRITE, LS_BOUNDS, LS_RODATA, LS_AFTER, LS_BIG, LS_SUM, LS_QUIT };
+enum { LS_READ = 1, LS_WRITE, LS_BOUNDS, LS_RODATA, LS_AFTER, LS_BIG, LS_SUM, LS_WRITEV, LS_QUIT };
 
 /* Each byte weighted by its place: a byte copied out of place changes it. */
 static uint64_t weighed(const unsigned char *p, size_t n)
@@ -71,6 +71,20 @@ static void lease_server(int ep)
 			r1 = (long)weighed((unsigned char *)buf, m.w[2]);
 			r2 = buf[m.w[2]]; /* nothing past the end */
 			break;
+		case LS_WRITEV: { /* ranges from byte 10: "ab", 1 KiB across our page, "", "xyz" */
+			memset(buf, 'q', sizeof buf);
+			struct lde_iov v[LDE_IOV_MAX + 1] = {
+				{ (uint64_t) "ab", 2 },
+				{ (uint64_t)buf + 4000, 1024 },
+				{ (uint64_t)buf, 0 },
+				{ (uint64_t) "xyz", 3 },
+			};
+			r0 = err_of(lease_writev(t, 0, 10, v, 4));
+			r1 = err_of(lease_writev(t, 0, 0, v, LDE_IOV_MAX + 1)); /* too many */
+			r2 = err_of(lease_writev(t, 0, m.w[0] - 2, v, 2));	/* past the end */
+			r3 = err_of(lease_writev(t, 0, 0, (void *)16, 1));	/* a bad array */
+			break;
+		}
 		case LS_QUIT:
 			m.info = label;
 			ipc_reply(&m);
@@ -116,6 +130,22 @@ static void test_leases(void)
 	int ok = page_buf[99] == 0 && page_buf[6100] == 0;
 	for (int i = 100; i < 6100; i++)
 		ok &= page_buf[i] == 'w';
+	CHECK(ok);
+
+	/* lease_writev: its ranges one after another, into a lease that
+	 * crosses a page; the bytes around stay. */
+	memset(page_buf, 0, sizeof page_buf);
+	l = (struct lde_lease){ (uint64_t)page_buf + 4090, 1200, LDE_LEASE_WRITE };
+	CHECK_EQ(call1(ep, LS_WRITEV, 1200, &l, 1, &m), LS_WRITEV);
+	CHECK_EQ(m.w[0], 2 + 1024 + 3);
+	CHECK_EQ((long)m.w[1], -EINVAL);
+	CHECK_EQ((long)m.w[2], -EINVAL);
+	CHECK_EQ((long)m.w[3], -EFAULT);
+	char *wv = page_buf + 4100;
+	ok = !memcmp(wv, "ab", 2) && !memcmp(wv + 2 + 1024, "xyz", 3) && wv[-1] == 0 &&
+	     wv[2 + 1024 + 3] == 0;
+	for (int i = 2; i < 2 + 1024; i++)
+		ok &= wv[i] == 'q';
 	CHECK(ok);
 
 	char sixteen[16] = "0123456789abcdef";

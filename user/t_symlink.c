@@ -200,6 +200,20 @@ static void directories(void)
 	CHECK(S_ISDIR(st.st_mode));
 	CHECK_EQ(lstat(D "/notes", &st), 0);
 	CHECK(S_ISLNK(st.st_mode));
+	/* and open with O_NOFOLLOW; unlink, rename and rmdir work on the name,
+	 * which is no directory: neither the link nor where it leads goes. */
+	int dfd = open(D "/notes/", O_RDONLY | O_NOFOLLOW);
+	CHECK(dfd >= 0);
+	close(dfd);
+	CHECK_ERR(unlink(D "/notes/"), ENOTDIR);
+	CHECK_ERR(rename(D "/notes/", D "/moved"), ENOTDIR);
+	CHECK_ERR(rmdir(D "/notes/"), ENOTDIR);
+	CHECK_EQ(lstat(D "/notes", &st), 0);
+	CHECK(S_ISLNK(st.st_mode));
+	CHECK_EQ(stat("/usr/share/notes/files", &st), 0);
+	/* A last "." through a link: refused as in any directory. */
+	CHECK_ERR(rmdir(D "/notes/."), EINVAL);
+	CHECK_ERR(mkdir(D "/notes/..", 0755), EEXIST);
 	/* chdir through a link: the directory is where it leads. */
 	CHECK_EQ(chdir(D "/notes"), 0);
 	CHECK(getcwd(cwd, sizeof cwd) && !strcmp(cwd, "/usr/share/notes"));

@@ -23,10 +23,8 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	if (pid == 0) {
-		char path[128];
-		snprintf(path, sizeof path, "%s%s", strchr(argv[1], '/') ? "" : "/", argv[1]);
 		timeline(LDE_TL_OP_ON, 0);
-		exec(path, argv + 1);
+		execvp(argv[1], argv + 1); /* the initrd, then /bin */
 		timeline(LDE_TL_OP_OFF, 0);
 		fprintf(stderr, "timeline: %s: %s\n", argv[1], strerror(errno));
 		_exit(127);

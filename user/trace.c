@@ -19,10 +19,8 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	if (pid == 0) {
-		char path[128];
-		snprintf(path, sizeof path, "%s%s", strchr(argv[1], '/') ? "" : "/", argv[1]);
 		trace(1);
-		exec(path, argv + 1);
+		execvp(argv[1], argv + 1); /* the initrd, then /bin */
 		trace(0);
 		fprintf(stderr, "trace: %s: %s\n", argv[1], strerror(errno));
 		_exit(127);

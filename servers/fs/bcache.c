@@ -20,7 +20,8 @@ size_t bcache_mem_size(uint32_t bsize, uint32_t nbufs)
 	size_t n = align_up((size_t)nbufs * sizeof(struct bc_buf), 16);
 
 	n += align_up((size_t)pow2_at_least(nbufs) * sizeof(int32_t), 16);
-	return n + (size_t)nbufs * bsize + 16;
+	/* The data aligned to the block size (below), with room for that. */
+	return n + (size_t)nbufs * bsize + 16 + pow2_at_least(bsize);
 }
 
 int bcache_init(struct bcache *bc, const struct blockdev *dev, uint32_t bsize, void *mem,
@@ -47,6 +48,9 @@ int bcache_init(struct bcache *bc, const struct blockdev *dev, uint32_t bsize, v
 	bc->heads = (int32_t *)p;
 	bc->hmask = pow2_at_least(n) - 1;
 	p += align_up((size_t)(bc->hmask + 1) * sizeof(int32_t), 16);
+	/* Each block within one page (blocks of 1 to 4 KiB, a power of two):
+	 * the kernel copies a block into a caller's lease in one piece. */
+	p = (uint8_t *)align_up((uintptr_t)p, pow2_at_least(bsize));
 	for (uint32_t i = 0; i <= bc->hmask; i++)
 		bc->heads[i] = -1;
 	for (uint32_t i = 0; i < n; i++) {
@@ -87,6 +91,7 @@ static void unhash(struct bcache *bc, struct bc_buf *b)
 	}
 	b->next = -1;
 	b->valid = 0;
+	b->ver = ++bc->vers;
 }
 
 static int write_buf(struct bcache *bc, struct bc_buf *b)
@@ -165,23 +170,30 @@ static int victim(struct bcache *bc, struct bc_buf **out)
 	return 0;
 }
 
-static int get(struct bcache *bc, uint32_t blk, int zero, struct bc_buf **out)
+/* How get() fills a buffer. */
+enum fill { FILL_READ, FILL_ZERO, FILL_NONE };
+
+static int get(struct bcache *bc, uint32_t blk, enum fill fill, struct bc_buf **out)
 {
 	struct bc_buf *b = find(bc, blk);
 	int r;
 
 	if (b) {
-		if (zero) {
-			memset(b->data, 0, bc->bsize);
+		if (fill != FILL_READ) {
+			/* Its bytes are about to change wholesale. */
+			bc->dir_epoch += b->dir_ok;
 			b->dir_ok = 0;
+			b->ver = ++bc->vers;
 		}
+		if (fill == FILL_ZERO)
+			memset(b->data, 0, bc->bsize);
 	} else {
 		r = victim(bc, &b);
 		if (r < 0)
 			return r;
-		if (zero) {
+		if (fill == FILL_ZERO) {
 			memset(b->data, 0, bc->bsize);
-		} else {
+		} else if (fill == FILL_READ) {
 			r = bc->dev->read(bc->dev->ctx, (uint64_t)blk * bc->spb, bc->spb, b->data);
 			if (r < 0)
 				return -EIO;
@@ -191,6 +203,7 @@ static int get(struct bcache *bc, uint32_t blk, int zero, struct bc_buf **out)
 		b->valid = 1;
 		b->dirty = 0;
 		b->dir_ok = 0;
+		b->ver = ++bc->vers;
 		b->next = bc->heads[hash(bc, blk)];
 		bc->heads[hash(bc, blk)] = (int32_t)(b - bc->bufs);
 	}
@@ -202,12 +215,28 @@ static int get(struct bcache *bc, uint32_t blk, int zero, struct bc_buf **out)
 
 int bcache_get(struct bcache *bc, uint32_t blk, struct bc_buf **out)
 {
-	return get(bc, blk, 0, out);
+	/* A cached block (the usual case) without get's frame. */
+	for (int32_t i = bc->heads[hash(bc, blk)]; i >= 0; i = bc->bufs[i].next) {
+		struct bc_buf *b = &bc->bufs[i];
+
+		if (b->blk == blk && b->valid) {
+			b->refs++;
+			b->stamp = ++bc->tick;
+			*out = b;
+			return 0;
+		}
+	}
+	return get(bc, blk, FILL_READ, out);
 }
 
 int bcache_get_zero(struct bcache *bc, uint32_t blk, struct bc_buf **out)
 {
-	return get(bc, blk, 1, out);
+	return get(bc, blk, FILL_ZERO, out);
+}
+
+int bcache_get_new(struct bcache *bc, uint32_t blk, struct bc_buf **out)
+{
+	return get(bc, blk, FILL_NONE, out);
 }
 
 void bcache_put(struct bcache *bc, struct bc_buf *b)
@@ -224,13 +253,18 @@ void bcache_dirty(struct bcache *bc, struct bc_buf *b, enum bc_class cls)
 		bc->ndirty++;
 	}
 	b->cls = (uint8_t)cls;
-	if (cls != BC_DIR)
+	b->ver = ++bc->vers;
+	if (cls != BC_DIR) {
+		bc->dir_epoch += b->dir_ok;
 		b->dir_ok = 0;
+	}
 }
 
 int bcache_write_now(struct bcache *bc, struct bc_buf *b)
 {
+	bc->dir_epoch += b->dir_ok;
 	b->dir_ok = 0;
+	b->ver = ++bc->vers;
 	if (!b->dirty) {
 		b->dirty = 1;
 		bc->ndirty++;

@@ -41,6 +41,11 @@ struct bc_buf {
 	 * directory code keeps its blocks well-formed), so that a block that
 	 * is also something else on a corrupt disk is checked again. */
 	uint8_t dir_ok;
+	/* Changes whenever the contents may have (read, zeroed, dirtied) or
+	 * the buffer stops holding blk: what the engine's memos of decoded
+	 * inodes and directory entries compare, so that they hold exactly as
+	 * long as the block they came from stays cached and unchanged. */
+	uint64_t ver;
 };
 
 struct bcache {
@@ -50,6 +55,11 @@ struct bcache {
 	uint32_t nbufs;
 	uint32_t hmask;
 	uint64_t tick;
+	uint64_t vers; /* the last ver given out: never repeats */
+	/* Goes up when a block checked as a directory's (dir_ok) is changed
+	 * as anything else: on a corrupt disk where a file and a directory
+	 * share a block, a file write changes the directory. */
+	uint64_t dir_epoch;
 	uint32_t ndirty;
 	struct bc_buf *bufs;
 	int32_t *heads;
@@ -74,6 +84,11 @@ int bcache_get(struct bcache *bc, uint32_t blk, struct bc_buf **out);
 /* Pin block blk without reading it: its contents are zeroed (the caller is
  * about to overwrite a block that was free). */
 int bcache_get_zero(struct bcache *bc, uint32_t blk, struct bc_buf **out);
+
+/* Pin block blk without reading or clearing it: its contents are
+ * undefined until the caller, which must, overwrites all of it (a whole
+ * block of file data written at once). */
+int bcache_get_new(struct bcache *bc, uint32_t blk, struct bc_buf **out);
 
 void bcache_put(struct bcache *bc, struct bc_buf *b);
 

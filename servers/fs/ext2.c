@@ -23,6 +23,8 @@
 #define SB_MAGIC_OFF 56
 #define SB_STATE 58
 #define SB_REV 76
+#define SB_DEF_RESUID 80
+#define SB_DEF_RESGID 82
 #define SB_FIRST_INO 84
 #define SB_INODE_SIZE 88
 #define SB_FEAT_COMPAT 92
@@ -112,6 +114,28 @@ static uint32_t get32a(const uint8_t *p)
 	return get32(p);
 #endif
 }
+/* Stores into aligned fields of an inode (as get16a, get32a). */
+static void put16a(uint8_t *p, uint32_t v)
+{
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	uint16_t x = (uint16_t)v;
+	memcpy(__builtin_assume_aligned(p, 2), &x, sizeof x);
+#else
+	p[0] = (uint8_t)v;
+	p[1] = (uint8_t)(v >> 8);
+#endif
+}
+static void put32a(uint8_t *p, uint32_t v)
+{
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	memcpy(__builtin_assume_aligned(p, 4), &v, sizeof v);
+#else
+	p[0] = (uint8_t)v;
+	p[1] = (uint8_t)(v >> 8);
+	p[2] = (uint8_t)(v >> 16);
+	p[3] = (uint8_t)(v >> 24);
+#endif
+}
 static void put16(uint8_t *p, uint32_t v)
 {
 	p[0] = (uint8_t)v;
@@ -126,15 +150,7 @@ static void put32(uint8_t *p, uint32_t v)
 }
 
 /* An inode, decoded. */
-struct inode {
-	uint32_t ino;
-	uint32_t mode, uid, gid, links;
-	uint64_t size;
-	uint32_t atime, ctime, mtime, dtime;
-	uint32_t blocks; /* 512-byte units */
-	uint32_t flags, generation, file_acl, size_high;
-	uint32_t block[NBLOCKS];
-};
+_Static_assert(sizeof(((struct inode *)0)->block) == NBLOCKS * 4, "struct inode in ext2.h");
 
 static uint32_t now(struct ext2_fs *fs) { return fs->now ? fs->now(fs->hook_ctx) : 0; }
 
@@ -167,9 +183,9 @@ static int sb_update(struct ext2_fs *fs)
 
 	if (r < 0)
 		return r;
-	put32(b->data + sb_off(fs) + SB_FREE_BLOCKS, fs->free_blocks);
-	put32(b->data + sb_off(fs) + SB_FREE_INODES, fs->free_inodes);
-	put32(b->data + sb_off(fs) + SB_FEAT_RO_COMPAT, fs->feat_ro_compat);
+	put32a(b->data + sb_off(fs) + SB_FREE_BLOCKS, fs->free_blocks);
+	put32a(b->data + sb_off(fs) + SB_FREE_INODES, fs->free_inodes);
+	put32a(b->data + sb_off(fs) + SB_FEAT_RO_COMPAT, fs->feat_ro_compat);
 	bcache_dirty(&fs->bc, b, BC_META);
 	bcache_put(&fs->bc, b);
 	return 0;
@@ -273,9 +289,9 @@ static int gd_locs(struct ext2_fs *fs, uint32_t g, uint32_t *bb, uint32_t *ib, u
 	return 0;
 }
 
-static int check_blk(struct ext2_fs *fs, uint32_t blk)
+static __attribute__((noinline)) int check_blk_slow(struct ext2_fs *fs, uint32_t blk)
 {
-	uint32_t g, bb, ib, it;
+	uint32_t g, bb, ib, it, lo;
 	int r;
 
 	if (blk < fs->first_data_block || blk >= fs->blocks_count)
@@ -288,7 +304,24 @@ static int check_blk(struct ext2_fs *fs, uint32_t blk)
 		return r;
 	if (blk == bb || blk == ib || (blk >= it && blk - it < fs->inode_table_blocks))
 		return -EIO;
+	/* The group's blocks past its last metadata block need none of the
+	 * above (mount checked that the metadata lies inside the group). */
+	lo = group_start(fs, g) + super_area(fs, g);
+	lo = bb + 1 > lo ? bb + 1 : lo;
+	lo = ib + 1 > lo ? ib + 1 : lo;
+	lo = it + fs->inode_table_blocks > lo ? it + fs->inode_table_blocks : lo;
+	fs->ok_lo = lo;
+	fs->ok_hi = group_start(fs, g) + group_blocks(fs, g);
 	return 0;
+}
+
+/* Inline for the usual case, a block after all of its group's metadata
+ * (the slow part would save ten registers first). */
+static inline int check_blk(struct ext2_fs *fs, uint32_t blk)
+{
+	if (blk >= fs->ok_lo && blk < fs->ok_hi)
+		return 0;
+	return check_blk_slow(fs, blk);
 }
 
 /* ---- inodes -------------------------------------------------------------- */
@@ -316,13 +349,16 @@ static int inode_loc(struct ext2_fs *fs, uint32_t ino, uint32_t *blk, uint32_t *
 	return 0;
 }
 
-static int iget(struct ext2_fs *fs, uint32_t ino, struct inode *ip)
+/* iget's decoding, which fills the memo. */
+static __attribute__((noinline)) int iget_slow(struct ext2_fs *fs, uint32_t ino, struct inode *ip)
 {
+	struct ext2_imemo *m = &fs->imemo[ino % EXT2_IMEMO];
 	struct bc_buf *b;
 	uint32_t blk, off;
 	const uint8_t *p;
-	int r = inode_loc(fs, ino, &blk, &off);
+	int r;
 
+	r = inode_loc(fs, ino, &blk, &off);
 	if (r < 0)
 		return r;
 	r = bcache_get(&fs->bc, blk, &b);
@@ -350,8 +386,25 @@ static int iget(struct ext2_fs *fs, uint32_t ino, struct inode *ip)
 	ip->file_acl = get32a(p + I_FILE_ACL);
 	for (int i = 0; i < NBLOCKS; i++)
 		ip->block[i] = get32a(p + I_BLOCK + 4 * i);
+	m->ino = ino;
+	m->buf = (uint32_t)(b - fs->bc.bufs);
+	m->ver = b->ver;
+	m->ip = *ip;
 	bcache_put(&fs->bc, b);
 	return 0;
+}
+
+/* Inline: the memo's hit (a path walk's every step) without the frame
+ * the decoding needs. */
+static inline int iget(struct ext2_fs *fs, uint32_t ino, struct inode *ip)
+{
+	const struct ext2_imemo *m = &fs->imemo[ino % EXT2_IMEMO];
+
+	if (m->ino == ino && ino && fs->bc.bufs[m->buf].ver == m->ver) {
+		*ip = m->ip; /* its table block unchanged since it was decoded */
+		return 0;
+	}
+	return iget_slow(fs, ino, ip);
 }
 
 static int iput(struct ext2_fs *fs, struct inode *ip)
@@ -375,24 +428,24 @@ static int iput(struct ext2_fs *fs, struct inode *ip)
 			sb_update(fs);
 		}
 	}
-	put16(p + I_MODE, ip->mode);
-	put16(p + I_UID, ip->uid & 0xffff);
-	put16(p + I_UID_HIGH, ip->uid >> 16);
-	put16(p + I_GID, ip->gid & 0xffff);
-	put16(p + I_GID_HIGH, ip->gid >> 16);
-	put32(p + I_SIZE, (uint32_t)ip->size);
-	put32(p + I_SIZE_HIGH, ip->size_high);
-	put32(p + I_ATIME, ip->atime);
-	put32(p + I_CTIME, ip->ctime);
-	put32(p + I_MTIME, ip->mtime);
-	put32(p + I_DTIME, ip->dtime);
-	put16(p + I_LINKS, ip->links);
-	put32(p + I_BLOCKS, ip->blocks);
-	put32(p + I_FLAGS, ip->flags);
-	put32(p + I_GENERATION, ip->generation);
-	put32(p + I_FILE_ACL, ip->file_acl);
+	put16a(p + I_MODE, ip->mode);
+	put16a(p + I_UID, ip->uid & 0xffff);
+	put16a(p + I_UID_HIGH, ip->uid >> 16);
+	put16a(p + I_GID, ip->gid & 0xffff);
+	put16a(p + I_GID_HIGH, ip->gid >> 16);
+	put32a(p + I_SIZE, (uint32_t)ip->size);
+	put32a(p + I_SIZE_HIGH, ip->size_high);
+	put32a(p + I_ATIME, ip->atime);
+	put32a(p + I_CTIME, ip->ctime);
+	put32a(p + I_MTIME, ip->mtime);
+	put32a(p + I_DTIME, ip->dtime);
+	put16a(p + I_LINKS, ip->links);
+	put32a(p + I_BLOCKS, ip->blocks);
+	put32a(p + I_FLAGS, ip->flags);
+	put32a(p + I_GENERATION, ip->generation);
+	put32a(p + I_FILE_ACL, ip->file_acl);
 	for (int i = 0; i < NBLOCKS; i++)
-		put32(p + I_BLOCK + 4 * i, ip->block[i]);
+		put32a(p + I_BLOCK + 4 * i, ip->block[i]);
 	bcache_dirty(&fs->bc, b, BC_INODE);
 	bcache_put(&fs->bc, b);
 	return 0;
@@ -426,25 +479,69 @@ static int iget_linked(struct ext2_fs *fs, uint32_t ino, struct inode *ip)
 
 /* ---- allocation ---------------------------------------------------------- */
 
-/* First clear bit of bitmap in [from, n), or n. */
+/* The 64 bits of a bitmap from bit 64 * k (the map is a cache buffer,
+ * so aligned): bit i of the map is bit i % 64 of its word, as ext2 numbers
+ * them (LSB first in each byte). */
+static uint64_t map_word(const uint8_t *map, uint32_t k)
+{
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	uint64_t v;
+	memcpy(&v, __builtin_assume_aligned(map + 8 * k, 8), sizeof v);
+	return v;
+#else
+	return get32(map + 8 * k) | (uint64_t)get32(map + 8 * k + 4) << 32;
+#endif
+}
+
+/* First clear bit of bitmap in [from, n), or n; a word at a time (a group's
+ * used blocks are a long run of set bits from its start). n is at most
+ * the bits of one block (checked at mount). */
 static uint32_t find_zero(const uint8_t *map, uint32_t from, uint32_t n)
 {
-	for (uint32_t i = from; i < n; i++) {
-		if (map[i / 8] == 0xff && i % 8 == 0) {
-			i += 7;
+	for (uint32_t k = from / 64; k * 64 < n; k++) {
+		uint64_t clear = ~map_word(map, k);
+		uint32_t bit = 0;
+
+		if (k == from / 64)
+			clear &= ~0ull << (from % 64);
+		if (!clear)
 			continue;
+		while (!(clear & 0xff)) { /* no count-trailing-zeros in rv64gc */
+			clear >>= 8;
+			bit += 8;
 		}
-		if (!(map[i / 8] & (1u << (i % 8))))
-			return i;
+		while (!(clear & 1)) {
+			clear >>= 1;
+			bit++;
+		}
+		bit += k * 64;
+		return bit < n ? bit : n;
 	}
 	return n;
+}
+
+/* May the caller take the reserved blocks? Asked only when nothing else
+ * is left. */
+static int may_use_reserved(const struct ext2_fs *fs)
+{
+	const struct ext2_cred *c = &fs->caller;
+
+	return c->uid == 0 || c->uid == fs->resuid || (fs->resgid != 0 && c->gid == fs->resgid);
+}
+
+/* The allocation hint of group g in hints (bhint or ihint), or NULL for a
+ * group beyond those kept. */
+static uint32_t *hint_of(uint32_t *hints, uint32_t g)
+{
+	return g < EXT2_HINT_GROUPS ? &hints[g] : NULL;
 }
 
 /* Allocate a block, looking in group goal first. The bitmap is marked
  * before anything points at the block (bitmaps are written first). */
 static int balloc(struct ext2_fs *fs, uint32_t goal, uint32_t *out)
 {
-	if (!fs->free_blocks)
+	/* The last r_blocks are the privileged callers' (ext2_set_caller). */
+	if (!fs->free_blocks || (fs->free_blocks <= fs->r_blocks && !may_use_reserved(fs)))
 		return -ENOSPC;
 	for (uint32_t i = 0; i < fs->ngroups; i++) {
 		uint32_t g = (goal + i) % fs->ngroups, n = group_blocks(fs, g), bit, blk;
@@ -463,7 +560,9 @@ static int balloc(struct ext2_fs *fs, uint32_t goal, uint32_t *out)
 			bcache_put(&fs->bc, gb);
 			return r;
 		}
-		bit = find_zero(mb->data, 0, n);
+		uint32_t *hint = hint_of(fs->bhint, g);
+
+		bit = find_zero(mb->data, hint && *hint < n ? *hint : 0, n);
 		if (bit == n) { /* the count was wrong: try elsewhere */
 			bcache_put(&fs->bc, mb);
 			bcache_put(&fs->bc, gb);
@@ -477,6 +576,8 @@ static int balloc(struct ext2_fs *fs, uint32_t goal, uint32_t *out)
 			return r;
 		}
 		mb->data[bit / 8] |= (uint8_t)(1u << (bit % 8));
+		if (hint)
+			*hint = bit + 1;
 		bcache_dirty(&fs->bc, mb, BC_META);
 		put16(gd + GD_FREE_BLOCKS, get16(gd + GD_FREE_BLOCKS) - 1u);
 		bcache_dirty(&fs->bc, gb, BC_META);
@@ -514,7 +615,11 @@ static int bfree(struct ext2_fs *fs, uint32_t blk)
 	if (!(mb->data[bit / 8] & (1u << (bit % 8)))) {
 		r = -EIO;
 	} else {
+		uint32_t *hint = hint_of(fs->bhint, g);
+
 		mb->data[bit / 8] &= (uint8_t) ~(1u << (bit % 8));
+		if (hint && bit < *hint)
+			*hint = bit;
 		bcache_dirty(&fs->bc, mb, BC_META);
 		put16(gd + GD_FREE_BLOCKS, get16(gd + GD_FREE_BLOCKS) + 1u);
 		bcache_dirty(&fs->bc, gb, BC_META);
@@ -546,9 +651,13 @@ static int ialloc(struct ext2_fs *fs, uint32_t goal, int dir, uint32_t *out)
 			bcache_put(&fs->bc, gb);
 			return r;
 		}
+		uint32_t *hint = hint_of(fs->ihint, g);
+
 		/* Never hand out the reserved inodes, whatever the bitmap says. */
 		if ((uint64_t)g * n < fs->first_ino - 1)
 			from = fs->first_ino - 1 - g * n < n ? fs->first_ino - 1 - g * n : n;
+		if (hint && *hint > from && *hint < n)
+			from = *hint;
 		bit = find_zero(mb->data, from, n);
 		if (bit >= n || (uint64_t)g * n + bit + 1 > fs->inodes_count) {
 			bcache_put(&fs->bc, mb);
@@ -556,6 +665,8 @@ static int ialloc(struct ext2_fs *fs, uint32_t goal, int dir, uint32_t *out)
 			continue;
 		}
 		mb->data[bit / 8] |= (uint8_t)(1u << (bit % 8));
+		if (hint)
+			*hint = bit + 1;
 		bcache_dirty(&fs->bc, mb, BC_META);
 		put16(gd + GD_FREE_INODES, get16(gd + GD_FREE_INODES) - 1u);
 		if (dir)
@@ -592,7 +703,11 @@ static int ifree(struct ext2_fs *fs, uint32_t ino, int dir)
 	if (!(mb->data[bit / 8] & (1u << (bit % 8)))) {
 		r = -EIO;
 	} else {
+		uint32_t *hint = hint_of(fs->ihint, g);
+
 		mb->data[bit / 8] &= (uint8_t) ~(1u << (bit % 8));
+		if (hint && bit < *hint)
+			*hint = bit;
 		bcache_dirty(&fs->bc, mb, BC_META);
 		put16(gd + GD_FREE_INODES, get16(gd + GD_FREE_INODES) + 1u);
 		if (dir && get16(gd + GD_USED_DIRS))
@@ -617,8 +732,8 @@ static uint32_t group_of(const struct ext2_fs *fs, uint32_t ino)
  * to them yet, and a pointer to them must never find garbage there); a new
  * data block is left to the caller to fill (*fresh = 1). ip is changed
  * (i_block, i_blocks) but not written: the caller does. */
-static int bmap(struct ext2_fs *fs, struct inode *ip, uint64_t lblk, int alloc, uint32_t *pblk,
-		int *fresh)
+static int bmap_walk(struct ext2_fs *fs, struct inode *ip, uint64_t lblk, int alloc, uint32_t *pblk,
+		     int *fresh)
 {
 	uint64_t p = fs->ptrs;
 	uint32_t idx[3], path[4], goal = group_of(fs, ip->ino), cur;
@@ -733,6 +848,23 @@ static int bmap(struct ext2_fs *fs, struct inode *ip, uint64_t lblk, int alloc, 
 	}
 	*pblk = cur;
 	return 0;
+}
+
+/* bmap_walk, with a direct block that is only looked up (reads, path
+ * walks) done inline. */
+static inline int bmap(struct ext2_fs *fs, struct inode *ip, uint64_t lblk, int alloc,
+		       uint32_t *pblk, int *fresh)
+{
+	if (lblk < NDIR && !alloc) {
+		uint32_t cur = ip->block[lblk];
+		int r = cur ? check_blk(fs, cur) : 0;
+
+		if (fresh)
+			*fresh = 0;
+		*pblk = r < 0 ? 0 : cur;
+		return r;
+	}
+	return bmap_walk(fs, ip, lblk, alloc, pblk, fresh);
 }
 
 /* ---- freeing blocks ------------------------------------------------------ */
@@ -1028,7 +1160,16 @@ static int dir_block(struct ext2_fs *fs, struct inode *dp, uint32_t lblk, struct
 struct dloc {
 	uint32_t lblk, off, prev; /* prev: offset of the entry before, or off */
 	uint32_t ino;
+	uint32_t buf; /* the block's buffer (its index in the cache) */
 	uint8_t type;
+};
+
+/* Where a new entry fits, as the scan that found its name absent saw it,
+ * so that adding the entry needs no second pass over the directory.
+ * Valid while the directory's blocks do not change in between. */
+struct dslot {
+	enum { SLOT_UNKNOWN, SLOT_AT, SLOT_NONE } state; /* NONE: the directory grows */
+	uint32_t lblk, off;
 };
 
 static int name_is(const char *name, size_t len, const char *s)
@@ -1036,41 +1177,66 @@ static int name_is(const char *name, size_t len, const char *s)
 	return len == strlen(s) && memcmp(name, s, len) == 0;
 }
 
-static int dir_find(struct ext2_fs *fs, struct inode *dp, const char *name, size_t len,
-		    struct dloc *loc)
+/* Find name in dp (0, its entry in *loc; or -ENOENT). With slot, the same
+ * pass looks for the first entry with room for the name after it (or in
+ * place of it, if it is unused). Entries are 4-aligned in an aligned
+ * buffer (dir_block_ok), so their fields are single loads; names are
+ * compared by length and first byte before memcmp. */
+static int dir_scan(struct ext2_fs *fs, struct inode *dp, const char *name, size_t len,
+		    struct dloc *loc, struct dslot *slot)
 {
-	uint32_t n;
+	uint32_t n, need = DIRENT_LEN(len);
+	int ft = (fs->feat_incompat & INCOMPAT_FILETYPE) != 0;
 	int r = dir_blocks(fs, dp, &n);
 
 	if (r < 0)
 		return r;
+	if (slot)
+		slot->state = SLOT_NONE;
+	int want = slot != NULL; /* still looking for room */
+	uint8_t c0 = (uint8_t)name[0];
+
 	for (uint32_t lb = 0; lb < n; lb++) {
 		struct bc_buf *b;
-		uint32_t off = 0, prev = 0;
+		const uint8_t *d, *e, *end, *prev;
 
 		r = dir_block(fs, dp, lb, &b);
 		if (r < 0)
 			return r;
-		while (off < fs->bsize) {
-			const uint8_t *e = b->data + off;
-			uint32_t ino = get32(e);
+		d = e = prev = b->data;
+		end = d + fs->bsize;
+		while (e < end) { /* dir_block_ok: every rec_len is at least 8 */
+			uint32_t rec = get16a(e + 4), nl = ft ? e[6] : get16a(e + 6);
 
-			if (ino && de_namelen(fs, e) == len &&
+			if (nl == len && e[DIRENT_HDR] == c0 && get32a(e) &&
 			    memcmp(e + DIRENT_HDR, name, len) == 0) {
 				loc->lblk = lb;
-				loc->off = off;
-				loc->prev = prev;
-				loc->ino = ino;
-				loc->type = (fs->feat_incompat & INCOMPAT_FILETYPE) ? e[7] : 0;
+				loc->off = (uint32_t)(e - d);
+				loc->prev = (uint32_t)(prev - d);
+				loc->ino = get32a(e);
+				loc->buf = (uint32_t)(b - fs->bc.bufs);
+				loc->type = ft ? e[7] : 0;
 				bcache_put(&fs->bc, b);
 				return 0;
 			}
-			prev = off;
-			off += get16(e + 4);
+			if (want && rec - (get32a(e) ? DIRENT_LEN(nl) : 0) >= need) {
+				want = 0;
+				slot->state = SLOT_AT;
+				slot->lblk = lb;
+				slot->off = (uint32_t)(e - d);
+			}
+			prev = e;
+			e += rec;
 		}
 		bcache_put(&fs->bc, b);
 	}
 	return -ENOENT;
+}
+
+static int dir_find(struct ext2_fs *fs, struct inode *dp, const char *name, size_t len,
+		    struct dloc *loc)
+{
+	return dir_scan(fs, dp, name, len, loc, NULL);
 }
 
 static void de_set(struct ext2_fs *fs, uint8_t *e, uint32_t ino, uint32_t rec, const char *name,
@@ -1087,41 +1253,64 @@ static void de_set(struct ext2_fs *fs, uint8_t *e, uint32_t ino, uint32_t rec, c
 	memcpy(e + DIRENT_HDR, name, len);
 }
 
-/* Add an entry to dp (the caller checked the name is not there). dp is
+/* Put the entry in the room after (or in place of) the entry at off in
+ * the pinned directory block b, if there is room: 1 (b is unpinned, *err
+ * the result), or 0. */
+static int dir_put(struct ext2_fs *fs, struct inode *dp, struct bc_buf *b, uint32_t off,
+		   const char *name, size_t len, uint32_t ino, uint8_t type, int *err)
+{
+	uint8_t *e = b->data + off;
+	uint32_t rec = get16(e + 4), used = get32(e) ? DIRENT_LEN(de_namelen(fs, e)) : 0;
+
+	if (rec > fs->bsize - off || rec < used || rec - used < DIRENT_LEN(len))
+		return 0;
+	if (used) {
+		put16(e + 4, used);
+		e += used;
+		rec -= used;
+	}
+	de_set(fs, e, ino, rec, name, len, type);
+	bcache_dirty(&fs->bc, b, BC_DIR);
+	bcache_put(&fs->bc, b);
+	dp->mtime = dp->ctime = now(fs);
+	*err = iput(fs, dp);
+	return 1;
+}
+
+/* Add an entry to dp (the caller checked the name is not there). slot,
+ * if not NULL, is where the caller's dir_scan found room (or none). dp is
  * written if it grows. */
 static int dir_add(struct ext2_fs *fs, struct inode *dp, const char *name, size_t len, uint32_t ino,
-		   uint8_t type)
+		   uint8_t type, const struct dslot *slot)
 {
-	uint32_t need = DIRENT_LEN(len), n, pblk;
+	uint32_t n, pblk;
 	struct bc_buf *b;
 	int r = dir_blocks(fs, dp, &n), fresh;
 
 	if (r < 0)
 		return r;
-	for (uint32_t lb = 0; lb < n; lb++) {
+	if (slot && slot->state == SLOT_AT && slot->lblk < n &&
+	    slot->off <= fs->bsize - DIRENT_HDR) {
+		r = dir_block(fs, dp, slot->lblk, &b);
+		if (r < 0)
+			return r;
+		if (dir_put(fs, dp, b, slot->off, name, len, ino, type, &r))
+			return r;
+		bcache_put(&fs->bc, b); /* cannot happen: the block is as scanned */
+		slot = NULL;
+	}
+	for (uint32_t lb = 0; lb < n && !(slot && slot->state == SLOT_NONE); lb++) {
 		uint32_t off = 0;
 
 		r = dir_block(fs, dp, lb, &b);
 		if (r < 0)
 			return r;
 		while (off < fs->bsize) {
-			uint8_t *e = b->data + off;
-			uint32_t rec = get16(e + 4),
-				 used = get32(e) ? DIRENT_LEN(de_namelen(fs, e)) : 0;
+			uint32_t at = off;
 
-			if (rec - used >= need) {
-				if (used) {
-					put16(e + 4, used);
-					e += used;
-					rec -= used;
-				}
-				de_set(fs, e, ino, rec, name, len, type);
-				bcache_dirty(&fs->bc, b, BC_DIR);
-				bcache_put(&fs->bc, b);
-				dp->mtime = dp->ctime = now(fs);
-				return iput(fs, dp);
-			}
-			off += rec;
+			off += get16(b->data + at + 4);
+			if (dir_put(fs, dp, b, at, name, len, ino, type, &r))
+				return r;
 		}
 		bcache_put(&fs->bc, b);
 	}
@@ -1240,17 +1429,21 @@ static int check_name(const char *name, size_t len)
 
 /* ext2_lookup in the directory dp (read and checked by the caller): the
  * entry's inode number and the inode itself. */
-static int lookup_in(struct ext2_fs *fs, struct inode *dp, const char *name, size_t len,
-		     uint32_t *ino, struct inode *ip)
+static int lookup_named(struct ext2_fs *fs, struct inode *dp, const char *name, size_t len,
+			uint32_t *ino, struct inode *ip)
 {
 	struct dloc loc;
-	int r = check_name(name, len);
+	uint32_t h;
+	int r;
 
-	if (r < 0)
-		return r;
-	r = dir_find(fs, dp, name, len, &loc);
-	if (r < 0)
-		return r;
+	/* The name cache has what dir_find would find, or nothing. */
+	h = ncache_hash(dp->ino, name, len);
+	if (!ncache_find(&fs->nc, &fs->bc, h, dp->ino, name, len, &loc.ino, &loc.type)) {
+		r = dir_find(fs, dp, name, len, &loc);
+		if (r < 0)
+			return r;
+		ncache_add(&fs->nc, &fs->bc, h, dp->ino, name, len, loc.ino, loc.type, loc.buf);
+	}
 	r = iget_linked(fs, loc.ino, ip);
 	if (r < 0)
 		return r;
@@ -1259,6 +1452,14 @@ static int lookup_in(struct ext2_fs *fs, struct inode *dp, const char *name, siz
 		return -EIO;
 	*ino = loc.ino;
 	return 0;
+}
+
+static int lookup_in(struct ext2_fs *fs, struct inode *dp, const char *name, size_t len,
+		     uint32_t *ino, struct inode *ip)
+{
+	int r = check_name(name, len);
+
+	return r < 0 ? r : lookup_named(fs, dp, name, len, ino, ip);
 }
 
 int ext2_lookup(struct ext2_fs *fs, uint32_t dir, const char *name, size_t len, uint32_t *ino)
@@ -1356,9 +1557,10 @@ long ext2_readlink(struct ext2_fs *fs, uint32_t ino, char *buf, size_t size)
 	return (long)ip.size;
 }
 
-/* Walk path[0..len) from cwd; see ext2_walk. */
+/* Walk path[0..len) from cwd; see ext2_walk. With res, the inode found
+ * goes there too. */
 static int walk(struct ext2_fs *fs, uint32_t cwd, const char *path, size_t len, unsigned flags,
-		const struct ext2_cred *cred, uint32_t *out)
+		const struct ext2_cred *cred, uint32_t *out, struct inode *res)
 {
 	uint32_t cur, links = 0;
 	size_t pos = 0;
@@ -1368,24 +1570,25 @@ static int walk(struct ext2_fs *fs, uint32_t cwd, const char *path, size_t len, 
 		return -ENOENT;
 	if (len > EXT2_PATH_MAX)
 		return -ENAMETOOLONG;
-	memcpy(fs->pathbuf, path, len);
-	must_dir = fs->pathbuf[len - 1] == '/';
-	cur = fs->pathbuf[0] == '/' ? EXT2_ROOT_INO : cwd;
-	/* dp is cur's inode when have_dp: the entry just looked up, read
-	 * once (iget_linked's checks include iget_used's). */
-	struct inode dp;
+	/* The caller's path is only read; a symlink's target spliced in
+	 * makes a new path in fs->pathbuf. */
+	const char *p = path;
+	must_dir = p[len - 1] == '/';
+	cur = p[0] == '/' ? EXT2_ROOT_INO : cwd;
+	/* *dp is cur's inode when have_dp: the entry just looked up, read
+	 * once (iget_linked's checks include iget_used's). The two inodes
+	 * trade places at each step rather than being copied. */
+	struct inode in[2], *dp = &in[0], *ip = &in[1];
 	int have_dp = 0;
 	for (;;) {
-		struct inode ip;
-		struct ext2_stat st;
 		size_t s, e;
 		uint32_t next;
 		int r, last;
 
-		while (pos < len && fs->pathbuf[pos] == '/')
+		while (pos < len && p[pos] == '/')
 			pos++;
 		if (!have_dp) {
-			r = iget_used(fs, cur, &dp);
+			r = iget_used(fs, cur, dp);
 			if (r < 0)
 				return r;
 			have_dp = 1;
@@ -1393,24 +1596,30 @@ static int walk(struct ext2_fs *fs, uint32_t cwd, const char *path, size_t len, 
 		if (pos == len)
 			break;
 		s = pos;
-		while (pos < len && fs->pathbuf[pos] != '/')
+		while (pos < len && p[pos] != '/')
 			pos++;
 		e = pos;
-		while (pos < len && fs->pathbuf[pos] == '/')
+		while (pos < len && p[pos] == '/')
 			pos++;
 		last = pos == len;
-		if (!is_type(dp.mode, EXT2_S_IFDIR))
+		if (!is_type(dp->mode, EXT2_S_IFDIR))
 			return -ENOTDIR;
-		to_stat(fs, &dp, &st);
-		r = ext2_access(&st, cred, EXT2_X_OK);
-		if (r < 0)
-			return r;
-		if (name_is(fs->pathbuf + s, e - s, "."))
+		/* Search permission, as ext2_access has it, on the inode. */
+		if (cred && cred->uid != 0 &&
+		    !((cred->uid == dp->uid   ? dp->mode >> 6
+		       : cred->gid == dp->gid ? dp->mode >> 3
+					      : dp->mode) &
+		      EXT2_X_OK))
+			return -EACCES;
+		if (e - s == 1 && p[s] == '.')
 			continue;
-		r = lookup_in(fs, &dp, fs->pathbuf + s, e - s, &next, &ip);
+		/* A component has no '/' and no NUL: only its length to check. */
+		if (e - s > EXT2_NAME_MAX)
+			return -ENAMETOOLONG;
+		r = lookup_named(fs, dp, p + s, e - s, &next, ip);
 		if (r < 0)
 			return r;
-		if (is_type(ip.mode, EXT2_S_IFLNK) && (!last || !(flags & EXT2_WALK_NOFOLLOW))) {
+		if (is_type(ip->mode, EXT2_S_IFLNK) && (!last || !(flags & EXT2_WALK_NOFOLLOW))) {
 			long n;
 			size_t rest = len - pos;
 
@@ -1430,22 +1639,27 @@ static int walk(struct ext2_fs *fs, uint32_t cwd, const char *path, size_t len, 
 				return -ENAMETOOLONG;
 			if (rest || must_dir)
 				fs->linkbuf[n++] = '/';
-			memcpy(fs->linkbuf + n, fs->pathbuf + pos, rest);
+			memcpy(fs->linkbuf + n, p + pos, rest);
 			len = (size_t)n + rest;
 			memcpy(fs->pathbuf, fs->linkbuf, len);
+			p = fs->pathbuf;
 			pos = 0;
-			if (fs->pathbuf[0] == '/') {
+			if (p[0] == '/') {
 				cur = EXT2_ROOT_INO;
 				have_dp = 0;
 			}
 			continue;
 		}
 		cur = next;
+		struct inode *t = dp;
 		dp = ip;
+		ip = t;
 	}
-	if (must_dir && !is_type(dp.mode, EXT2_S_IFDIR))
+	if (must_dir && !is_type(dp->mode, EXT2_S_IFDIR))
 		return -ENOTDIR;
 	*out = cur;
+	if (res)
+		*res = *dp;
 	return 0;
 }
 
@@ -1454,7 +1668,20 @@ int ext2_walk(struct ext2_fs *fs, uint32_t cwd, const char *path, unsigned flags
 {
 	size_t len = strnlen(path, EXT2_PATH_MAX + 1);
 
-	return walk(fs, cwd, path, len, flags, cred, ino);
+	return walk(fs, cwd, path, len, flags, cred, ino, NULL);
+}
+
+int ext2_walk_stat(struct ext2_fs *fs, uint32_t cwd, const char *path, unsigned flags,
+		   const struct ext2_cred *cred, struct ext2_stat *st)
+{
+	size_t len = strnlen(path, EXT2_PATH_MAX + 1);
+	struct inode ip;
+	uint32_t ino;
+	int r = walk(fs, cwd, path, len, flags, cred, &ino, &ip);
+
+	if (r == 0)
+		to_stat(fs, &ip, st);
+	return r;
 }
 
 int ext2_walk_parent(struct ext2_fs *fs, uint32_t cwd, const char *path,
@@ -1479,12 +1706,10 @@ int ext2_walk_parent(struct ext2_fs *fs, uint32_t cwd, const char *path,
 		start--;
 	if (start == 0) {
 		*dir = cwd;
+		r = iget_used(fs, *dir, &dp);
 	} else {
-		r = walk(fs, cwd, path, start, 0, cred, dir);
-		if (r < 0)
-			return r;
+		r = walk(fs, cwd, path, start, 0, cred, dir, &dp);
 	}
-	r = iget_used(fs, *dir, &dp);
 	if (r < 0)
 		return r;
 	if (!is_type(dp.mode, EXT2_S_IFDIR))
@@ -1532,6 +1757,12 @@ long ext2_read_to(struct ext2_fs *fs, uint32_t ino, uint64_t off, size_t len, ex
 		len = (size_t)(ip.size - off);
 	if (len > 0x7fffffff)
 		len = 0x7fffffff;
+	/* Blocks go to the sink in batches, pinned until it returns (straight
+	 * from the cache: no other block can take their buffers meanwhile). */
+	struct ext2_seg seg[EXT2_READ_SEGS];
+	struct bc_buf *held[EXT2_READ_SEGS];
+	int nseg = 0;
+	size_t at = 0;
 	while (done < len) {
 		uint64_t pos = off + done;
 		uint32_t boff = (uint32_t)(pos % fs->bsize), n = fs->bsize - boff, pblk;
@@ -1539,42 +1770,65 @@ long ext2_read_to(struct ext2_fs *fs, uint32_t ino, uint64_t off, size_t len, ex
 		if (n > len - done)
 			n = (uint32_t)(len - done);
 		r = bmap(fs, &ip, pos / fs->bsize, 0, &pblk, NULL);
-		if (r < 0)
-			return r == -EFBIG ? -EIO : r;
-		if (!pblk) {
-			r = sink(ctx, done, NULL, n);
-		} else {
-			struct bc_buf *b;
-
-			r = bcache_get(&fs->bc, pblk, &b);
+		if (r < 0) {
+			r = r == -EFBIG ? -EIO : r;
+			break;
+		}
+		held[nseg] = NULL;
+		if (pblk && (r = bcache_get(&fs->bc, pblk, &held[nseg])) < 0)
+			break;
+		seg[nseg].src = pblk ? held[nseg]->data + boff : NULL;
+		seg[nseg].len = n;
+		nseg++;
+		done += n;
+		if (nseg == EXT2_READ_SEGS || done == len) {
+			r = sink(ctx, at, seg, nseg);
+			while (nseg)
+				bcache_put(&fs->bc, held[--nseg]);
 			if (r < 0)
 				return r;
-			/* Straight from the cache: the buffer is held, so
-			 * no other block can take it meanwhile. */
-			r = sink(ctx, done, b->data + boff, n);
-			bcache_put(&fs->bc, b);
+			at = done;
 		}
-		if (r < 0)
-			return r;
-		done += n;
 	}
-	return (long)done;
+	while (nseg)
+		bcache_put(&fs->bc, held[--nseg]);
+	return r < 0 ? r : (long)done;
 }
 
-static int copy_sink(void *ctx, size_t at, const void *src, size_t n)
+static int copy_sink(void *ctx, size_t at, const struct ext2_seg *seg, int n)
 {
 	uint8_t *dst = (uint8_t *)ctx + at;
 
-	if (src)
-		memcpy(dst, src, n);
-	else
-		memset(dst, 0, n);
+	for (int i = 0; i < n; i++) {
+		if (seg[i].src)
+			memcpy(dst, seg[i].src, seg[i].len);
+		else
+			memset(dst, 0, seg[i].len);
+		dst += seg[i].len;
+	}
 	return 0;
 }
 
 long ext2_read(struct ext2_fs *fs, uint32_t ino, uint64_t off, void *buf, size_t len)
 {
 	return ext2_read_to(fs, ino, off, len, copy_sink, buf);
+}
+
+/* Set-group-ID means "the group's rights at exec" only with a group
+ * execute bit (without one, mandatory locking elsewhere): the bit a
+ * change of contents or owner takes away. */
+static uint32_t setgid_bit(uint32_t mode)
+{
+	return (mode & (EXT2_S_ISGID | 0010)) == (EXT2_S_ISGID | 0010) ? EXT2_S_ISGID : 0;
+}
+
+/* A file whose contents change under a caller other than root is no
+ * longer the program its owner made set-user-ID: the bits go (as POSIX
+ * allows and Linux does), so no user can plant code in one. */
+static void drop_setid(struct ext2_fs *fs, struct inode *ip)
+{
+	if ((ip->mode & (EXT2_S_ISUID | EXT2_S_ISGID)) && fs->caller.uid != 0)
+		ip->mode &= ~(uint32_t)(EXT2_S_ISUID | setgid_bit(ip->mode));
 }
 
 long ext2_write(struct ext2_fs *fs, uint32_t ino, uint64_t off, const void *buf, size_t len)
@@ -1610,7 +1864,9 @@ long ext2_write(struct ext2_fs *fs, uint32_t ino, uint64_t off, const void *buf,
 		r = bmap(fs, &ip, pos / fs->bsize, 1, &pblk, &fresh);
 		if (r < 0)
 			break;
-		if (fresh || n == fs->bsize)
+		if (n == fs->bsize) /* all of it overwritten below */
+			r = bcache_get_new(&fs->bc, pblk, &b);
+		else if (fresh)
 			r = bcache_get_zero(&fs->bc, pblk, &b);
 		else
 			r = bcache_get(&fs->bc, pblk, &b);
@@ -1623,8 +1879,10 @@ long ext2_write(struct ext2_fs *fs, uint32_t ino, uint64_t off, const void *buf,
 	}
 	if (off + done > ip.size)
 		ip.size = off + done;
-	if (done)
+	if (done) {
 		ip.mtime = ip.ctime = now(fs);
+		drop_setid(fs, &ip);
+	}
 	{
 		int w = iput(fs, &ip);
 
@@ -1653,6 +1911,7 @@ int ext2_truncate(struct ext2_fs *fs, uint32_t ino, uint64_t size)
 	if (ip.size > fs->max_size)
 		return -EIO;
 	ip.mtime = ip.ctime = now(fs);
+	drop_setid(fs, &ip);
 	if (size >= ip.size) {
 		ip.size = size;
 		return iput(fs, &ip);
@@ -1691,9 +1950,10 @@ static int new_name_ok(const char *name, size_t len)
 	return 0;
 }
 
-/* The directory a new name goes in: checked, live, without that name. */
+/* The directory a new name goes in: checked, live, without that name;
+ * *slot says where the name will fit (dir_add). */
 static int prepare_dir(struct ext2_fs *fs, uint32_t dir, const char *name, size_t len,
-		       struct inode *dp)
+		       struct inode *dp, struct dslot *slot)
 {
 	struct dloc loc;
 	int r;
@@ -1710,7 +1970,7 @@ static int prepare_dir(struct ext2_fs *fs, uint32_t dir, const char *name, size_
 		return -ENOTDIR;
 	if (!dp->links)
 		return -ENOENT; /* removed while someone is in it */
-	r = dir_find(fs, dp, name, len, &loc);
+	r = dir_scan(fs, dp, name, len, &loc, slot);
 	if (r == 0)
 		return -EEXIST;
 	return r == -ENOENT ? 0 : r;
@@ -1733,6 +1993,12 @@ static int new_inode(struct ext2_fs *fs, uint32_t group, uint32_t mode, uint32_t
 		ifree(fs, ino, is_type(mode, EXT2_S_IFDIR));
 		return r;
 	}
+	/* A bitmap that calls a live inode free: zeroing it would give its
+	 * names to the new file. The bit stays set (now it tells the truth). */
+	if (get16(b->data + off + I_LINKS)) {
+		bcache_put(&fs->bc, b);
+		return -EIO;
+	}
 	memset(b->data + off, 0, fs->inode_size);
 	if (fs->inode_size > 128)
 		put16(b->data + off + I_EXTRA_ISIZE, fs->extra_isize);
@@ -1753,7 +2019,8 @@ int ext2_create(struct ext2_fs *fs, uint32_t dir, const char *name, size_t len, 
 		uint32_t uid, uint32_t gid, uint32_t *ino)
 {
 	struct inode dp, ip;
-	int r = prepare_dir(fs, dir, name, len, &dp);
+	struct dslot slot;
+	int r = prepare_dir(fs, dir, name, len, &dp, &slot);
 
 	if (r < 0)
 		return r;
@@ -1763,7 +2030,7 @@ int ext2_create(struct ext2_fs *fs, uint32_t dir, const char *name, size_t len, 
 	/* The inode reaches the disk before the entry (class order). */
 	r = iput(fs, &ip);
 	if (r == 0)
-		r = dir_add(fs, &dp, name, len, ip.ino, EXT2_FT_REG);
+		r = dir_add(fs, &dp, name, len, ip.ino, EXT2_FT_REG, &slot);
 	if (r < 0) {
 		ip.links = 0;
 		free_inode(fs, &ip);
@@ -1778,8 +2045,9 @@ int ext2_mkdir(struct ext2_fs *fs, uint32_t dir, const char *name, size_t len, u
 {
 	struct inode dp, ip;
 	struct bc_buf *b;
+	struct dslot slot;
 	uint32_t blk;
-	int r = prepare_dir(fs, dir, name, len, &dp);
+	int r = prepare_dir(fs, dir, name, len, &dp, &slot);
 
 	if (r < 0)
 		return r;
@@ -1814,7 +2082,7 @@ int ext2_mkdir(struct ext2_fs *fs, uint32_t dir, const char *name, size_t len, u
 	if (r < 0)
 		return r;
 	dp.links++;
-	r = dir_add(fs, &dp, name, len, ip.ino, EXT2_FT_DIR);
+	r = dir_add(fs, &dp, name, len, ip.ino, EXT2_FT_DIR, &slot);
 	if (r < 0) {
 		int w;
 
@@ -1832,6 +2100,7 @@ int ext2_symlink(struct ext2_fs *fs, uint32_t dir, const char *name, size_t len,
 		 uint32_t uid, uint32_t gid, uint32_t *ino)
 {
 	struct inode dp, ip;
+	struct dslot slot;
 	size_t tlen = strnlen(target, EXT2_PATH_MAX + 1);
 	int r;
 
@@ -1839,7 +2108,7 @@ int ext2_symlink(struct ext2_fs *fs, uint32_t dir, const char *name, size_t len,
 		return -ENOENT;
 	if (tlen > EXT2_PATH_MAX || tlen >= fs->bsize)
 		return -ENAMETOOLONG;
-	r = prepare_dir(fs, dir, name, len, &dp);
+	r = prepare_dir(fs, dir, name, len, &dp, &slot);
 	if (r < 0)
 		return r;
 	r = new_inode(fs, group_of(fs, dir), EXT2_S_IFLNK | 0777, uid, gid, &ip);
@@ -1877,7 +2146,7 @@ int ext2_symlink(struct ext2_fs *fs, uint32_t dir, const char *name, size_t len,
 	}
 	r = iput(fs, &ip);
 	if (r == 0)
-		r = dir_add(fs, &dp, name, len, ip.ino, EXT2_FT_SYMLINK);
+		r = dir_add(fs, &dp, name, len, ip.ino, EXT2_FT_SYMLINK, &slot);
 	if (r < 0) {
 		ip.links = 0;
 		free_inode(fs, &ip);
@@ -1982,7 +2251,8 @@ int ext2_rmdir(struct ext2_fs *fs, uint32_t dir, const char *name, size_t len)
 int ext2_link(struct ext2_fs *fs, uint32_t ino, uint32_t dir, const char *name, size_t len)
 {
 	struct inode dp, ip;
-	int r = prepare_dir(fs, dir, name, len, &dp);
+	struct dslot slot;
+	int r = prepare_dir(fs, dir, name, len, &dp, &slot);
 
 	if (r < 0)
 		return r;
@@ -2001,7 +2271,7 @@ int ext2_link(struct ext2_fs *fs, uint32_t ino, uint32_t dir, const char *name, 
 	r = iput(fs, &ip);
 	if (r < 0)
 		return r;
-	r = dir_add(fs, &dp, name, len, ino, ftype_of(ip.mode));
+	r = dir_add(fs, &dp, name, len, ino, ftype_of(ip.mode), &slot);
 	if (r < 0) {
 		ip.links--;
 		iput(fs, &ip);
@@ -2107,7 +2377,7 @@ int ext2_rename(struct ext2_fs *fs, uint32_t sdir, const char *sname, size_t sle
 	} else {
 		if (isdir && sdir != ddir)
 			ddp.links++;
-		r = dir_add(fs, &ddp, dname, dlen, ip.ino, ftype_of(ip.mode));
+		r = dir_add(fs, &ddp, dname, dlen, ip.ino, ftype_of(ip.mode), NULL);
 	}
 	if (r < 0)
 		return r;
@@ -2255,6 +2525,10 @@ int ext2_chown(struct ext2_fs *fs, uint32_t ino, uint32_t uid, uint32_t gid)
 	ip.uid = uid;
 	ip.gid = gid;
 	ip.ctime = now(fs);
+	/* The rights a set-ID program gives were its old owner's to give:
+	 * they do not pass to the new one (as Linux, for root too). */
+	if (!is_type(ip.mode, EXT2_S_IFDIR))
+		ip.mode &= ~(uint32_t)(EXT2_S_ISUID | setgid_bit(ip.mode));
 	return iput(fs, &ip);
 }
 
@@ -2381,6 +2655,8 @@ int ext2_mount(struct ext2_fs *fs, const struct blockdev *dev, void *cache_mem, 
 	fs->free_blocks = get32(sb + SB_FREE_BLOCKS);
 	fs->free_inodes = get32(sb + SB_FREE_INODES);
 	fs->r_blocks = get32(sb + SB_R_BLOCKS);
+	fs->resuid = get16(sb + SB_DEF_RESUID);
+	fs->resgid = get16(sb + SB_DEF_RESGID);
 	bpg = get32(sb + SB_BLOCKS_PER_GROUP);
 	ipg = get32(sb + SB_INODES_PER_GROUP);
 	fs->blocks_per_group = bpg;

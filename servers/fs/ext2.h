@@ -28,6 +28,7 @@
 #include <stdint.h>
 
 #include "bcache.h"
+#include "ncache.h"
 #include "blockdev.h"
 
 #define EXT2_ROOT_INO 2
@@ -45,6 +46,9 @@
 #define EXT2_S_IFDIR 0040000
 #define EXT2_S_IFCHR 0020000
 #define EXT2_S_IFIFO 0010000
+#define EXT2_S_ISUID 0004000
+#define EXT2_S_ISGID 0002000
+#define EXT2_S_ISVTX 0001000
 
 /* Directory entry file types (the filetype feature). */
 #define EXT2_FT_UNKNOWN 0
@@ -72,6 +76,10 @@
 
 /* ext2_walk() flags. */
 #define EXT2_WALK_NOFOLLOW 1u /* do not follow a symlink in the last component */
+
+/* Groups whose allocation hints struct ext2_fs keeps (those beyond are
+ * scanned from their start). */
+#define EXT2_HINT_GROUPS 64
 
 /* The default cache: 128 buffers (512 KiB with 4 KiB blocks). */
 #define EXT2_CACHE_DEFAULT_BUFS 128
@@ -106,6 +114,29 @@ struct ext2_dirent {
 	char name[EXT2_NAME_MAX + 1]; /* NUL-terminated */
 };
 
+/* An inode as the engine works on it (decoded from the inode table). */
+struct inode {
+	uint32_t ino;
+	uint32_t mode, uid, gid, links;
+	uint64_t size;
+	uint32_t atime, ctime, mtime, dtime;
+	uint32_t blocks; /* 512-byte units */
+	uint32_t flags, generation, file_acl, size_high;
+	uint32_t block[15];
+};
+
+/* The inode memo (iget): inodes decoded from the inode table, each as
+ * long as its table block stays cached and unchanged (the buffer's
+ * version, like the name cache's entries: ncache.h). Direct-mapped by
+ * inode number. */
+#define EXT2_IMEMO 64
+struct ext2_imemo {
+	uint32_t ino; /* 0: empty */
+	uint32_t buf;
+	uint64_t ver;
+	struct inode ip;
+};
+
 struct ext2_fs {
 	struct bcache bc;
 	const struct blockdev *dev;
@@ -117,6 +148,9 @@ struct ext2_fs {
 	uint32_t ptrs; /* block numbers per indirect block */
 	uint32_t feat_compat, feat_incompat, feat_ro_compat;
 	uint32_t free_blocks, free_inodes, r_blocks;
+	uint16_t resuid, resgid; /* who else may take the reserved blocks */
+	/* For whom the calls are (ext2_set_caller); mount leaves root (0). */
+	struct ext2_cred caller;
 	uint32_t rev, extra_isize, rsv_gdt;
 	uint32_t generation;
 	int rdonly;
@@ -127,12 +161,23 @@ struct ext2_fs {
 	 * gd_have says they are loaded. */
 	uint32_t gd_g, gd_bb, gd_ib, gd_it;
 	int gd_have;
+	/* Where allocation starts looking in each of the first
+	 * EXT2_HINT_GROUPS groups: no bit below bhint[g] (ihint[g]) is clear
+	 * in group g's block (inode) bitmap. Raised past each bit taken,
+	 * lowered to each bit freed; 0 at mount. */
+	uint32_t bhint[EXT2_HINT_GROUPS], ihint[EXT2_HINT_GROUPS];
 	/* The server's hooks, optional (NULL: no open files, time 0):
 	 * inode_open says whether ino is open somewhere, so that unlinking it
 	 * defers freeing it to ext2_release() at its last close. */
 	void *hook_ctx;
 	int (*inode_open)(void *ctx, uint32_t ino);
 	uint32_t (*now)(void *ctx);
+	struct ext2_imemo imemo[EXT2_IMEMO];
+	struct ncache nc;
+	/* Blocks pointers may name without a look at the group descriptors
+	 * (check_blk): [ok_lo, ok_hi), the data blocks of the last group
+	 * checked, after all of its metadata. */
+	uint32_t ok_lo, ok_hi;
 	/* Scratch for path walks (a symlink's target spliced into the path). */
 	char pathbuf[EXT2_PATH_MAX + 1];
 	char linkbuf[EXT2_PATH_MAX + 1];
@@ -170,6 +215,10 @@ int ext2_lookup(struct ext2_fs *fs, uint32_t dir, const char *name, size_t len, 
  * than EXT2_PATH_MAX: -ENAMETOOLONG. A trailing slash requires a dir. */
 int ext2_walk(struct ext2_fs *fs, uint32_t cwd, const char *path, unsigned flags,
 	      const struct ext2_cred *cred, uint32_t *ino);
+/* ext2_walk, then ext2_stat of what it found: without reading the inode
+ * again. */
+int ext2_walk_stat(struct ext2_fs *fs, uint32_t cwd, const char *path, unsigned flags,
+		   const struct ext2_cred *cred, struct ext2_stat *st);
 
 /* Resolve all but the last component of path: the directory in *dir, and
  * the last name (pointing into fs->pathbuf or path; not NUL-terminated) in
@@ -188,17 +237,38 @@ int ext2_access(const struct ext2_stat *st, const struct ext2_cred *cred, int wa
  * past the end) or -errno (-EISDIR for a directory). */
 long ext2_read(struct ext2_fs *fs, uint32_t ino, uint64_t off, void *buf, size_t len);
 
-/* Where ext2_read_to delivers: n bytes for offset at (from the start of
- * the read) at src, which is valid only during the call; src NULL for a
- * hole's zeros. 0, or -errno to end the read with. */
-typedef int (*ext2_sink)(void *ctx, size_t at, const void *src, size_t n);
+/* A piece of what ext2_read_to delivers: len bytes at src, which is
+ * valid only during the sink's call; src NULL for a hole's zeros. */
+struct ext2_seg {
+	const void *src;
+	size_t len;
+};
+#define EXT2_READ_SEGS 8
 
-/* ext2_read without a buffer of the caller's: the bytes go to sink a
- * block at a time, straight from the block cache (the file server hands
- * them to lease_write, with no copy of its own). Bytes delivered, or the
- * -errno of ext2_read or of sink. */
+/* Where ext2_read_to delivers: n pieces (1 to EXT2_READ_SEGS), one after
+ * another, for offset at (from the start of the read). 0, or -errno to
+ * end the read with. */
+typedef int (*ext2_sink)(void *ctx, size_t at, const struct ext2_seg *seg, int n);
+
+/* ext2_read without a buffer of the caller's: the bytes go to sink up to
+ * EXT2_READ_SEGS blocks at a time, straight from the block cache (they
+ * stay pinned during the call: the file server hands them to one
+ * lease_writev, with no copy of its own). Bytes delivered, or the -errno
+ * of ext2_read or of sink. */
 long ext2_read_to(struct ext2_fs *fs, uint32_t ino, uint64_t off, size_t len, ext2_sink sink,
 		  void *ctx);
+
+/* The calls that follow are for uid and gid (the server says so before
+ * each request; after mount they are root's): ext2's reserved blocks
+ * (the superblock's r_blocks, mke2fs -m) are kept for root, the
+ * superblock's resuid and, if not 0, resgid; every other caller gets
+ * -ENOSPC when only they are left. A write or truncate by anyone but
+ * root clears a file's set-user-ID bit, and its set-group-ID bit if it
+ * has a group execute bit; so does ext2_chown, whoever calls. */
+static inline void ext2_set_caller(struct ext2_fs *fs, const struct ext2_cred *c)
+{
+	fs->caller = *c;
+}
 
 /* Write len bytes at off, growing the file. Bytes written (fewer than len
  * only if the disk filled up after some were written) or -ENOSPC, -EFBIG

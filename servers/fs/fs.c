@@ -40,7 +40,9 @@ static struct fs_server srv;
 static uint64_t khandle[LDE_FS_MAX_OPEN];
 static int fhandle[LDE_FS_MAX_OPEN];
 static char path_buf[LDE_FS_PATH_MAX + 1], path2_buf[LDE_FS_PATH_MAX + 1];
-static char bounce[CHUNK];
+/* Page-aligned: a caller's page-aligned buffer is then copied by the
+ * kernel a whole page at a time (memcpy_bulk). */
+static char bounce[CHUNK] __attribute__((aligned(4096)));
 
 static int dev_read(void *ctx, uint64_t sector, uint32_t count, void *buf)
 {
@@ -150,15 +152,9 @@ static long do_open(struct lde_msg *m)
 			(uint32_t)(m->w[2] & 07777));
 	if (h < 0)
 		return linked(m, h);
-	struct ext2_stat st;
-	r = fs_fstat(&srv, h, &st);
-	if (r < 0) {
-		fs_close(&srv, h);
-		return r;
-	}
 	khandle[slot] = m->w[0];
 	fhandle[slot] = h;
-	m->w[0] = st.mode;
+	m->w[0] = srv.files[h].mode;
 	return 0;
 }
 
@@ -172,23 +168,23 @@ static void do_close(uint64_t h)
 }
 
 /* do_read's sink: the caller's buffer is the lease, written straight from
- * the cache's block (holes from a zero block). */
+ * the cache's blocks (holes from a zero block) by one lease_writev. */
 struct lease_sink {
 	uint64_t token, base; /* the lease; where this chunk starts in it */
 };
 
-static int lease_sink(void *ctx, size_t at, const void *src, size_t n)
+static int lease_sink(void *ctx, size_t at, const struct ext2_seg *seg, int n)
 {
-	static const char zeros[1024];
+	static const char zeros[4096]; /* a block at most */
 	const struct lease_sink *ls = ctx;
+	struct lde_iov v[EXT2_READ_SEGS];
+	_Static_assert(EXT2_READ_SEGS <= LDE_IOV_MAX, "one lease_writev per batch");
 
-	while (!src && n > sizeof zeros) {
-		if (lease_write(ls->token, 0, ls->base + at, zeros, sizeof zeros) < 0)
-			return -errno;
-		at += sizeof zeros;
-		n -= sizeof zeros;
+	for (int i = 0; i < n; i++) {
+		v[i].addr = (uint64_t)(uintptr_t)(seg[i].src ? seg[i].src : zeros);
+		v[i].len = seg[i].len;
 	}
-	return lease_write(ls->token, 0, ls->base + at, src ? src : zeros, n) < 0 ? -errno : 0;
+	return lease_writev(ls->token, 0, ls->base + at, v, n) < 0 ? -errno : 0;
 }
 
 static long do_read(struct lde_msg *m)
@@ -222,6 +218,7 @@ static long do_write(struct lde_msg *m)
 	if (fh < 0)
 		return -EIO;
 	uint64_t len = m->w[2] & ~LDE_FS_APPEND, off = m->w[1], done = 0;
+	struct ext2_cred c = cred_of(m);
 	if (m->w[2] & LDE_FS_APPEND) {
 		struct ext2_stat st;
 		int r = fs_fstat(&srv, fh, &st);
@@ -238,7 +235,7 @@ static long do_write(struct lde_msg *m)
 		}
 		srv.files[fh].off = off + done;
 		/* An O_APPEND open makes fsops write at the end: that is off. */
-		long r = fs_write(&srv, fh, bounce, n);
+		long r = fs_write(&srv, &c, fh, bounce, n);
 		if (r < 0) {
 			if (done)
 				break;
@@ -424,8 +421,10 @@ static long serve(struct lde_msg *m)
 			return -EIO;
 		if (label == LDE_FS_FSYNC)
 			return ext2_sync(&fs);
-		if (label == LDE_FS_TRUNCATE)
-			return fs_ftruncate(&srv, fh, m->w[1]);
+		if (label == LDE_FS_TRUNCATE) {
+			struct ext2_cred c = cred_of(m);
+			return fs_ftruncate(&srv, &c, fh, m->w[1]);
+		}
 		struct ext2_stat st;
 		int r = fs_fstat(&srv, fh, &st);
 		return r < 0 ? r : put_stat(m, 0, &st);

@@ -57,7 +57,39 @@ static int parent_w(struct fs_server *s, const struct ext2_cred *c, uint32_t cwd
 		r = stat_ino(s, *dir, &st);
 	if (r == 0)
 		r = ext2_access(&st, c, EXT2_W_OK | EXT2_X_OK);
+	if (r == 0 && (st.mode & EXT2_S_ISVTX) && c->uid != 0 && c->uid != st.uid)
+		r = 1; /* sticky_ok decides for the name */
+	/* Whatever the call allocates is for the caller (reserved blocks). */
+	ext2_set_caller(s->fs, c);
 	return r;
+}
+
+/* In a sticky directory (S_ISVTX, /tmp's 1777) that the caller does not
+ * own, the caller may remove or replace the entry name[0..len) of dir
+ * only if it owns that entry: 0, -EPERM, or 0 when there is no such entry
+ * (the call itself then says ENOENT). parent_w returned 1 for such a
+ * directory; 0 from parent_w needs no check. */
+static int sticky_ok(struct fs_server *s, const struct ext2_cred *c, int pw, uint32_t dir,
+		     const char *name, size_t len)
+{
+	uint32_t ino;
+	struct ext2_stat st;
+
+	if (pw != 1)
+		return pw;
+	if (ext2_lookup(s->fs, dir, name, len, &ino) < 0 || stat_ino(s, ino, &st) < 0)
+		return 0;
+	return st.uid == c->uid ? 0 : -EPERM;
+}
+
+/* parent_w for a call that only adds a name: the sticky bit does not
+ * restrict that. */
+static int parent_add(struct fs_server *s, const struct ext2_cred *c, uint32_t cwd,
+		      const char *path, uint32_t *dir, const char **name, size_t *len)
+{
+	int r = parent_w(s, c, cwd, path, dir, name, len);
+
+	return r == 1 ? 0 : r;
 }
 
 static int owner_or_root(const struct ext2_stat *st, const struct ext2_cred *c)
@@ -78,6 +110,30 @@ int fs_open(struct fs_server *s, const struct ext2_cred *c, uint32_t cwd, const 
 		;
 	if (h == FS_MAX_OPEN)
 		return -ENFILE;
+	/* Creating a file: one walk to the parent and one pass over it
+	 * (ext2_create finds the name absent and where it fits together).
+	 * When that walk fails, or the name is there (-EEXIST), or the file
+	 * system is read-only (ext2_create says so before it looks), nothing
+	 * has changed and the walk of the whole path below decides, as it
+	 * would have without this; any other failure of ext2_create is the
+	 * one that path would have met too, after the same walk. */
+	if (flags & FS_O_CREAT) {
+		const char *name;
+		size_t len;
+
+		if (parent_w(s, c, cwd, path, &dir, &name, &len) == 0) {
+			r = ext2_create(s->fs, dir, name, len, mode, c->uid, c->gid, &ino);
+			if (r == 0) {
+				s->files[h].ino = ino;
+				s->files[h].flags = (uint16_t)flags;
+				s->files[h].off = 0;
+				s->files[h].mode = (uint16_t)(EXT2_S_IFREG | (mode & 07777));
+				return h;
+			}
+			if (r != -EEXIST && r != -EROFS)
+				return r;
+		}
+	}
 	/* O_CREAT|O_EXCL does not follow a symlink at the end: it exists (O_EXCL
 	 * alone, which POSIX leaves undefined, does not either). */
 	r = ext2_walk(s->fs, cwd, path,
@@ -88,15 +144,16 @@ int fs_open(struct fs_server *s, const struct ext2_cred *c, uint32_t cwd, const 
 		const char *name;
 		size_t len;
 
-		r = parent_w(s, c, cwd, path, &dir, &name, &len);
+		r = parent_add(s, c, cwd, path, &dir, &name, &len);
 		if (r == 0)
 			r = ext2_create(s->fs, dir, name, len, mode, c->uid, c->gid, &ino);
 		if (r < 0)
 			return r;
 		/* The creator may write a file it made read-only. */
 		s->files[h].ino = ino;
-		s->files[h].flags = flags;
+		s->files[h].flags = (uint16_t)flags;
 		s->files[h].off = 0;
+		s->files[h].mode = (uint16_t)(EXT2_S_IFREG | (mode & 07777));
 		return h;
 	}
 	if (r < 0)
@@ -108,7 +165,7 @@ int fs_open(struct fs_server *s, const struct ext2_cred *c, uint32_t cwd, const 
 		return -ELOOP; /* O_NOFOLLOW on a symlink */
 	if ((flags & FS_O_DIRECTORY) && !is_dir(&st))
 		return -ENOTDIR;
-	if (is_dir(&st) && (acc != FS_O_RDONLY || (flags & FS_O_TRUNC)))
+	if (is_dir(&st) && (acc != FS_O_RDONLY || (flags & (FS_O_TRUNC | FS_O_CREAT))))
 		return -EISDIR;
 	if (acc != FS_O_WRONLY)
 		want |= EXT2_R_OK;
@@ -118,13 +175,15 @@ int fs_open(struct fs_server *s, const struct ext2_cred *c, uint32_t cwd, const 
 	if (r < 0)
 		return r;
 	if ((flags & FS_O_TRUNC) && (st.mode & EXT2_S_IFMT) == EXT2_S_IFREG) {
+		ext2_set_caller(s->fs, c);
 		r = ext2_truncate(s->fs, ino, 0);
 		if (r < 0)
 			return r;
 	}
 	s->files[h].ino = ino;
-	s->files[h].flags = flags;
+	s->files[h].flags = (uint16_t)flags;
 	s->files[h].off = 0;
+	s->files[h].mode = (uint16_t)st.mode;
 	return h;
 }
 
@@ -164,12 +223,17 @@ long fs_read_to(struct fs_server *s, int h, size_t len, ext2_sink sink, void *ct
 	return n;
 }
 
-static int buf_sink(void *ctx, size_t at, const void *src, size_t n)
+static int buf_sink(void *ctx, size_t at, const struct ext2_seg *seg, int n)
 {
-	if (src)
-		memcpy((char *)ctx + at, src, n);
-	else
-		memset((char *)ctx + at, 0, n);
+	char *dst = (char *)ctx + at;
+
+	for (int i = 0; i < n; i++) {
+		if (seg[i].src)
+			memcpy(dst, seg[i].src, seg[i].len);
+		else
+			memset(dst, 0, seg[i].len);
+		dst += seg[i].len;
+	}
 	return 0;
 }
 
@@ -178,7 +242,7 @@ long fs_read(struct fs_server *s, int h, void *buf, size_t len)
 	return fs_read_to(s, h, len, buf_sink, buf);
 }
 
-long fs_write(struct fs_server *s, int h, const void *buf, size_t len)
+long fs_write(struct fs_server *s, const struct ext2_cred *c, int h, const void *buf, size_t len)
 {
 	struct fs_file *f = handle(s, h);
 	long n;
@@ -195,6 +259,7 @@ long fs_write(struct fs_server *s, int h, const void *buf, size_t len)
 			return r;
 		f->off = st.size;
 	}
+	ext2_set_caller(s->fs, c);
 	n = ext2_write(s->fs, f->ino, f->off, buf, len);
 	if (n > 0)
 		f->off += (uint64_t)n;
@@ -234,12 +299,13 @@ int fs_fstat(struct fs_server *s, int h, struct ext2_stat *st)
 	return f ? stat_ino(s, f->ino, st) : -EBADF;
 }
 
-int fs_ftruncate(struct fs_server *s, int h, uint64_t size)
+int fs_ftruncate(struct fs_server *s, const struct ext2_cred *c, int h, uint64_t size)
 {
 	struct fs_file *f = handle(s, h);
 
 	if (!f || (f->flags & FS_O_ACCMODE) == FS_O_RDONLY)
 		return -EBADF;
+	ext2_set_caller(s->fs, c);
 	return ext2_truncate(s->fs, f->ino, size);
 }
 
@@ -255,10 +321,7 @@ int fs_readdir(struct fs_server *s, int h, struct ext2_dirent *de)
 int fs_stat(struct fs_server *s, const struct ext2_cred *c, uint32_t cwd, const char *path,
 	    int nofollow, struct ext2_stat *st)
 {
-	uint32_t ino;
-	int r = ext2_walk(s->fs, cwd, path, nofollow ? EXT2_WALK_NOFOLLOW : 0, c, &ino);
-
-	return r < 0 ? r : stat_ino(s, ino, st);
+	return ext2_walk_stat(s->fs, cwd, path, nofollow ? EXT2_WALK_NOFOLLOW : 0, c, st);
 }
 
 int fs_chdir(struct fs_server *s, const struct ext2_cred *c, uint32_t cwd, const char *path,
@@ -292,7 +355,7 @@ int fs_mkdir(struct fs_server *s, const struct ext2_cred *c, uint32_t cwd, const
 	uint32_t dir, ino;
 	const char *name;
 	size_t len;
-	int r = parent_w(s, c, cwd, path, &dir, &name, &len);
+	int r = parent_add(s, c, cwd, path, &dir, &name, &len);
 
 	return r < 0 ? r : ext2_mkdir(s->fs, dir, name, len, mode, c->uid, c->gid, &ino);
 }
@@ -304,6 +367,7 @@ int fs_rmdir(struct fs_server *s, const struct ext2_cred *c, uint32_t cwd, const
 	size_t len;
 	int r = parent_w(s, c, cwd, path, &dir, &name, &len);
 
+	r = sticky_ok(s, c, r, dir, name, len);
 	return r < 0 ? r : ext2_rmdir(s->fs, dir, name, len);
 }
 
@@ -314,6 +378,7 @@ int fs_unlink(struct fs_server *s, const struct ext2_cred *c, uint32_t cwd, cons
 	size_t len;
 	int r = parent_w(s, c, cwd, path, &dir, &name, &len);
 
+	r = sticky_ok(s, c, r, dir, name, len);
 	return r < 0 ? r : ext2_unlink(s->fs, dir, name, len);
 }
 
@@ -326,7 +391,7 @@ int fs_link(struct fs_server *s, const struct ext2_cred *c, uint32_t cwd, const 
 	int r = ext2_walk(s->fs, cwd, old, EXT2_WALK_NOFOLLOW, c, &ino);
 
 	if (r == 0)
-		r = parent_w(s, c, cwd, new_path, &dir, &name, &len);
+		r = parent_add(s, c, cwd, new_path, &dir, &name, &len);
 	return r < 0 ? r : ext2_link(s->fs, ino, dir, name, len);
 }
 
@@ -339,8 +404,10 @@ int fs_rename(struct fs_server *s, const struct ext2_cred *c, uint32_t cwd, cons
 	struct ext2_stat st;
 	int r = parent_w(s, c, cwd, old, &sdir, &sname, &slen);
 
+	r = sticky_ok(s, c, r, sdir, sname, slen);
 	if (r == 0)
 		r = parent_w(s, c, cwd, new_path, &ddir, &dname, &dlen);
+	r = sticky_ok(s, c, r, ddir, dname, dlen); /* the name it replaces, if any */
 	/* A directory moving to another parent has its ".." rewritten: the
 	 * caller must be able to write it too. */
 	if (r == 0 && sdir != ddir && ext2_lookup(s->fs, sdir, sname, slen, &ino) == 0 &&
@@ -355,7 +422,7 @@ int fs_symlink(struct fs_server *s, const struct ext2_cred *c, uint32_t cwd, con
 	uint32_t dir, ino;
 	const char *name;
 	size_t len;
-	int r = parent_w(s, c, cwd, path, &dir, &name, &len);
+	int r = parent_add(s, c, cwd, path, &dir, &name, &len);
 
 	return r < 0 ? r : ext2_symlink(s->fs, dir, name, len, target, c->uid, c->gid, &ino);
 }

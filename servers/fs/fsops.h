@@ -35,9 +35,10 @@
 #define FS_SEEK_END 2
 
 struct fs_file {
-	uint32_t ino; /* 0: slot free */
-	uint32_t flags;
-	uint64_t off;
+	uint32_t ino;	/* 0: slot free */
+	uint16_t flags; /* FS_O_*: they fit */
+	uint16_t mode;	/* the file's when it was opened (the server answers OPEN with it) */
+	uint64_t off;	/* 16 bytes in all: the table is indexed on every call */
 };
 
 struct fs_server {
@@ -61,11 +62,13 @@ int fs_close(struct fs_server *s, int h);
 long fs_read(struct fs_server *s, int h, void *buf, size_t len);
 /* fs_read delivering through sink (ext2_read_to's), with no buffer. */
 long fs_read_to(struct fs_server *s, int h, size_t len, ext2_sink sink, void *ctx);
-long fs_write(struct fs_server *s, int h, const void *buf, size_t len);
+/* c: who writes (a write by anyone but root clears set-user-ID bits; the
+ * reserved blocks are root's). */
+long fs_write(struct fs_server *s, const struct ext2_cred *c, int h, const void *buf, size_t len);
 /* The new offset, or -EINVAL (negative result, bad whence). */
 int64_t fs_lseek(struct fs_server *s, int h, int64_t off, int whence);
 int fs_fstat(struct fs_server *s, int h, struct ext2_stat *st);
-int fs_ftruncate(struct fs_server *s, int h, uint64_t size);
+int fs_ftruncate(struct fs_server *s, const struct ext2_cred *c, int h, uint64_t size);
 /* The next entry of an open directory: 1, 0 at the end, or -errno. */
 int fs_readdir(struct fs_server *s, int h, struct ext2_dirent *de);
 
@@ -78,6 +81,8 @@ int fs_access(struct fs_server *s, const struct ext2_cred *c, uint32_t cwd, cons
 	      int want);
 int fs_mkdir(struct fs_server *s, const struct ext2_cred *c, uint32_t cwd, const char *path,
 	     uint32_t mode);
+/* rmdir, unlink and rename in a sticky directory (S_ISVTX) the caller
+ * does not own: only of names of files it owns (-EPERM), unless root. */
 int fs_rmdir(struct fs_server *s, const struct ext2_cred *c, uint32_t cwd, const char *path);
 int fs_unlink(struct fs_server *s, const struct ext2_cred *c, uint32_t cwd, const char *path);
 int fs_link(struct fs_server *s, const struct ext2_cred *c, uint32_t cwd, const char *old,

@@ -98,8 +98,8 @@ $(FUZZ_BUILD)/cov_%: $(FUZZ_DIR)/fuzz_%.c $(FUZZ_DIR)/replay.c $$(FUZZ_SRCS_$$*)
 
 # ext2 lives in servers/fs, not kernel/: its own rules, the same recipes.
 # Its errors are the C library's <errno.h> (fuzz_ext2.c says why).
-FUZZ_SRCS_ext2 := servers/fs/ext2.c servers/fs/bcache.c
-FUZZ_EXT2_DEPS := $(FUZZ_SRCS_ext2) servers/fs/ext2.h servers/fs/bcache.h servers/fs/blockdev.h \
+FUZZ_SRCS_ext2 := servers/fs/ext2.c servers/fs/bcache.c servers/fs/ncache.c
+FUZZ_EXT2_DEPS := $(FUZZ_SRCS_ext2) servers/fs/ext2.h servers/fs/bcache.h servers/fs/ncache.h servers/fs/blockdev.h \
 	$(FUZZ_HDRS)
 FUZZ_EXT2_CFLAGS := $(FUZZ_CFLAGS) -iquote servers/fs
 

@@ -19,7 +19,7 @@ HOSTCC ?= cc
 HOST_BUILD := build/host
 HOST_CFLAGS := -std=gnu11 -O1 -g -fsanitize=address,undefined \
 	-fno-sanitize-recover=all -Wall -Wextra -Werror -Ikernel
-HOST_TEST_MODULES := fdt cpio elf fmt palloc kstring errno path fsops
+HOST_TEST_MODULES := fdt cpio elf fmt palloc kstring ustring errno path fsops sha256
 HOST_TEST_BINS := $(HOST_TEST_MODULES:%=$(HOST_BUILD)/test_%)
 
 # Fixtures, and which binary gets which (as command-line arguments).
@@ -37,9 +37,11 @@ HOST_ARGS_elf := $(HOST_ELF)
 HOST_ARGS_fmt :=
 HOST_ARGS_palloc :=
 HOST_ARGS_kstring :=
+HOST_ARGS_ustring :=
 HOST_ARGS_errno :=
 HOST_ARGS_path :=
 HOST_ARGS_fsops := $(HOST_BUILD)/fsops.img
+HOST_ARGS_sha256 :=
 
 # test_fdt checks for exactly these bootargs.
 HOST_BOOTARGS := init=/x a b
@@ -50,8 +52,8 @@ host-tests: $(HOST_TEST_BINS) $(HOST_FIXTURES) $(HOST_BUILD)/ext2tool
 
 # The ext2 engine of the file-system server (servers/fs), driven from the
 # command line by tests/test_ext2.py against images made by mke2fs.
-EXT2_SRCS := servers/fs/ext2.c servers/fs/bcache.c
-EXT2_HDRS := servers/fs/ext2.h servers/fs/bcache.h servers/fs/blockdev.h
+EXT2_SRCS := servers/fs/ext2.c servers/fs/bcache.c servers/fs/ncache.c
+EXT2_HDRS := servers/fs/ext2.h servers/fs/bcache.h servers/fs/ncache.h servers/fs/blockdev.h
 # Its errors are the C library's <errno.h> (picolibc's in lde, whose values
 # the kernel's are), so not kernel/errno.h here.
 EXT2_HOST_CFLAGS := $(filter-out -Ikernel,$(HOST_CFLAGS))
@@ -78,6 +80,14 @@ $(HOST_BUILD)/test_kstring: tests/host/test_kstring.c kernel/kstring.c kernel/ks
 	$(Q)$(HOSTCC) $(HOST_CFLAGS) -fno-builtin -c -o $(HOST_BUILD)/kstring.o $(KSTRING_RENAME) kernel/kstring.c
 	$(Q)$(HOSTCC) $(HOST_CFLAGS) -o $@ tests/host/test_kstring.c $(HOST_BUILD)/kstring.o
 
+# The same for the user programs' (user/lib/string.c), as u_*.
+USTRING_RENAME := $(foreach f,memcpy memmove memset memcmp,-D$(f)=u_$(f))
+$(HOST_BUILD)/test_ustring: tests/host/test_ustring.c user/lib/string.c tests/host/check.h
+	@echo "  HOSTCC  $@"
+	@mkdir -p $(@D)
+	$(Q)$(HOSTCC) $(HOST_CFLAGS) -fno-builtin -c -o $(HOST_BUILD)/ustring.o $(USTRING_RENAME) user/lib/string.c
+	$(Q)$(HOSTCC) $(HOST_CFLAGS) -o $@ tests/host/test_ustring.c $(HOST_BUILD)/ustring.o
+
 # test_errno checks every code kernel/errno.h defines: the list of their
 # names is taken from it.
 $(HOST_BUILD)/errno-codes.h: kernel/errno.h
@@ -88,6 +98,14 @@ $(HOST_BUILD)/test_errno: tests/host/test_errno.c kernel/errno.c kernel/errno.h 
 	@echo "  HOSTCC  $@"
 	@mkdir -p $(@D)
 	$(Q)$(HOSTCC) $(HOST_CFLAGS) -I$(HOST_BUILD) -o $@ tests/host/test_errno.c kernel/errno.c
+
+# The password hashes of /etc/shadow (su), user/lib's pure code.
+$(HOST_BUILD)/test_sha256: tests/host/test_sha256.c user/lib/sha256.c user/lib/sha256.h \
+		user/lib/pwhash.c user/lib/pwhash.h tests/host/check.h
+	@echo "  HOSTCC  $@"
+	@mkdir -p $(@D)
+	$(Q)$(HOSTCC) $(HOST_CFLAGS) -Iuser/lib -o $@ tests/host/test_sha256.c user/lib/sha256.c \
+		user/lib/pwhash.c
 
 # The file-system server's operations over the engine, on an image with a
 # world-writable /pub (mke2fs -d keeps the source tree's modes).

@@ -259,11 +259,90 @@ TEST(resolution_follows_links)
 	CHECK(resolve("/", "/a/f/../x", 1, got) == -ENOTDIR); /* /a/b/file is no directory */
 }
 
+/* An absolute path normalized where it lies (the kernel copies the user's
+ * path into a page and normalizes it there): the same result as into a
+ * buffer of its own. */
+static void in_place(const char *path, const char *want)
+{
+	static char ip[LDE_FS_PATH_MAX];
+	strcpy(ip, path);
+	long n = path_normalize(ip, sizeof ip, "/cwd/unused", ip);
+	CHECKF(n == (long)strlen(want), "%s in place: %ld", path, n);
+	CHECK_STR(ip, want);
+}
+
+TEST(in_place)
+{
+	in_place("/", "/");
+	in_place("/a/b", "/a/b");
+	in_place("//a///b//", "/a/b");
+	in_place("/./a/./../b/c/..", "/b");
+	in_place("/x/../../y/z", "/y/z");
+	in_place("/usr/share/notes", "/usr/share/notes");
+	in_place("/a/.../b/..c/../d", "/a/.../b/d");
+}
+
+static enum path_last end_of(const char *p, bool want_slash)
+{
+	bool slash = !want_slash;
+	enum path_last r = path_end(p, strlen(p), &slash);
+	CHECKF(slash == want_slash, "%s: slash %d", p, slash);
+	return r;
+}
+
+TEST(last_component)
+{
+	CHECK(end_of(".", false) == PATH_LAST_DOT);
+	CHECK(end_of("..", false) == PATH_LAST_DOTDOT);
+	CHECK(end_of("a/b/.", false) == PATH_LAST_DOT);
+	CHECK(end_of("/a/..//", true) == PATH_LAST_DOTDOT);
+	CHECK(end_of("./", true) == PATH_LAST_DOT);
+	CHECK(end_of("a/./b", false) == PATH_LAST_NAME);
+	CHECK(end_of("../x", false) == PATH_LAST_NAME);
+	CHECK(end_of("...", false) == PATH_LAST_NAME);
+	CHECK(end_of("a..", false) == PATH_LAST_NAME);
+	CHECK(end_of("a/.b", false) == PATH_LAST_NAME);
+	CHECK(end_of("b.", false) == PATH_LAST_NAME);
+	CHECK(end_of("a/", true) == PATH_LAST_NAME);
+	CHECK(end_of("/a/b//", true) == PATH_LAST_NAME);
+	CHECK(end_of("/", false) == PATH_LAST_NAME);
+	CHECK(end_of("//", false) == PATH_LAST_NAME);
+	CHECK(end_of("a/b", false) == PATH_LAST_NAME);
+	CHECK(end_of("", false) == PATH_LAST_NAME);
+}
+
+/* The kernel resolves an absolute path in the page it copied it into
+ * (kernel/vfs.c, resolve_from): path_append's output and the NUL put
+ * after it at each stop never reach what is left to read. */
+TEST(append_in_place)
+{
+	static char ip[64];
+	size_t len = 0, vl = 0;
+	strcpy(ip, "//a/./l/../b//c/../d");
+	const char *s = ip;
+	CHECK(path_append(ip, sizeof ip, &len, &vl, &s) == 1);
+	CHECK(len == 4 && !memcmp(ip, "/a/l", 4));
+	ip[len] = 0; /* vp_finish, for the server's STAT of /a/l */
+	CHECK_STR(s, "../b//c/../d");
+	vl = len; /* a directory */
+	CHECK(path_append(ip, sizeof ip, &len, &vl, &s) == 1);
+	CHECK(len == 6 && !memcmp(ip, "/a/b/c", 6));
+	ip[len] = 0;
+	CHECK_STR(s, "../d");
+	vl = len;
+	CHECK(path_append(ip, sizeof ip, &len, &vl, &s) == 0);
+	ip[len] = 0;
+	CHECK_STR(ip, "/a/b/d");
+}
+
 static const struct test_case cases[] = {
+	TEST_CASE(in_place),
 	TEST_CASE(absolute_and_relative),
 	TEST_CASE(dot_dot),
 	TEST_CASE(errors),
+	TEST_CASE(last_component),
 	TEST_CASE(append_stops_at_dot_dot_after_unverified),
+	TEST_CASE(append_in_place),
 	TEST_CASE(splice),
 	TEST_CASE(resolution_follows_links),
 };

@@ -2,7 +2,8 @@
 server"): servers/fs under servers/svc, mounted at "/", used by
 user/t_fs.c as init on a fresh image that scripts/mkdisk.sh makes from
 rootfs/ ("disk": "rootfs"); the host then checks the image with e2fsck
-and reads what was written with debugfs."""
+(tests/lde.py does, after every test on an ext2 image) and reads what was
+written with debugfs."""
 import os
 import subprocess
 import tempfile
@@ -28,11 +29,6 @@ def _with_image(img, fn):
         return fn(path)
 
 
-def _fsck(path):
-    p = subprocess.run([_tool("e2fsck"), "-fn", path], capture_output=True, text=True, timeout=120)
-    return None if p.returncode == 0 else "e2fsck -fn: status %d\n%s" % (p.returncode, p.stdout)
-
-
 def _cat(path, name):
     p = subprocess.run([_tool("debugfs"), "-R", "cat " + name, path], capture_output=True,
                        timeout=120)
@@ -40,11 +36,8 @@ def _cat(path, name):
 
 
 def posix_written(img, out):
-    """e2fsck finds the image clean, and debugfs reads what t_fs wrote."""
+    """debugfs reads what t_fs wrote."""
     def check(path):
-        err = _fsck(path)
-        if err:
-            return err
         want = {"/tmp/hello.txt": b"written by t_fs through the file server\n",
                 "/tmp/d/b": b"short\n",
                 "/home/user/big": bytes(big_byte(i) for i in range(1 << 20))}
@@ -58,7 +51,7 @@ def posix_written(img, out):
 
 def persisted(img, out):
     def check(path):
-        return _fsck(path) or (None if _cat(path, "/home/user/persist") == b"from the first boot\n"
+        return (None if _cat(path, "/home/user/persist") == b"from the first boot\n"
                                else "/home/user/persist is not what the first boot wrote")
     return _with_image(img, check)
 
@@ -67,31 +60,26 @@ def after_crash(img, out):
     """The server was killed in the middle of a write, then its successor
     wrote and synced. A crash may leave what e2fsck -p repairs without
     asking (docs/files.md, "What e2fsck -p repairs after a crash"): the
-    image must be clean, or become clean with e2fsck -p alone; and the file
-    synced before the crash, then changed by the new server, reads back."""
+    test's "fsck": "preen" lets e2fsck -p repair the image first, after
+    which it must be clean; and the file synced before the crash, then
+    changed by the new server, reads back."""
     def check(path):
         if _cat(path, "/tmp/victim") != b"before\nafter\n":
             return "/tmp/victim is not what was written"
-        if _fsck(path) is None:
-            return None
-        p = subprocess.run([_tool("e2fsck"), "-p", path], capture_output=True, text=True,
-                           timeout=120)
-        if p.returncode not in (0, 1):
-            return "e2fsck -p: status %d\n%s%s" % (p.returncode, p.stdout, p.stderr)
-        return _fsck(path)
+        return None
     return _with_image(img, check)
 
 
 def timer_wrote(img, out):
     def check(path):
-        return _fsck(path) or (None if _cat(path, "/home/user/timed") == b"written back by the timer\n"
+        return (None if _cat(path, "/home/user/timed") == b"written back by the timer\n"
                                else "/home/user/timed is not on the disk")
     return _with_image(img, check)
 
 
 def init_synced(img, out):
     def check(path):
-        return _fsck(path) or (None if _cat(path, "/home/user/note") == b"kept by init's sync\n"
+        return (None if _cat(path, "/home/user/note") == b"kept by init's sync\n"
                                else "/home/user/note is not on the disk")
     return _with_image(img, check)
 
@@ -127,7 +115,7 @@ TESTS = [
     _t("fs_server_crash", "crash",
        [r"fs: server pid \d+ died \(signal 9\), restarting",
         r"fs: server killed holding a write: EIO to the writer, restarted, a new open works"],
-       disk_check=after_crash),
+       disk_check=after_crash, fsck="preen"),
     _t("fs_flush_timer", "timer", [r"fs: the flush timer wrote back after \d+ ms"],
        disk_check=timer_wrote),
     # The system as make run boots it: init mounts the disk at "/", the

@@ -241,3 +241,212 @@ TESTS += [
     run_by_name("sh_run_quantum1000_icount", ["t_sleep tight 1000", "t_yield"],
                 append="quantum=1000", env=ICOUNT),
 ]
+
+
+# ---------------------------------------------------------------------------
+# The shell's language and the console's line editing (issue 14, "The
+# shell"; docs/shell.md). Each command's output is checked, not its echo:
+# the echo of an edited line is cursor moves.
+
+LEFT, RIGHT, UP, DOWN = "\x1b[D", "\x1b[C", "\x1b[A", "\x1b[B"
+BS, CTRL_E, CTRL_K, CTRL_U, CTRL_W = "\x7f", "\x05", "\x0b", "\x15", "\x17"
+# QEMU's console (-nographic) keeps Ctrl-A for itself (Ctrl-A x quits): it
+# passes one on when it is typed twice.
+CTRL_A = "\x01\x01"
+
+
+def typed(keys, out):
+    """Type keys and Enter, then see out (a regex for one whole line) and
+    the prompt."""
+    return [send(keys + "\n"), expect(out), expect(PROMPT)]
+
+
+def steps(*groups):
+    return [s for g in groups for s in g]
+
+
+TESTS += [
+    sh("sh_quotes_vars", steps(
+        typed("X=val; echo 'a  $X \"q\"' \"b  $X '$?'\" c\\ d\\$X", r"^a  \$X \"q\" b  val '0' c d\$X$"),
+        typed("echo \"${X}s\" $NOSUCH end \"$NOSUCH\"x", r"^vals end x$"),
+        typed("Y='two words'; echo [$Y] [\"$Y\"]", r"^\[two words\] \[two words\]$"),
+        typed("set", r"^Y='two words'$"),
+        typed("unset X; echo [$X]", r"^\[\]$"),
+        typed("X=1 echo no", r"^sh: X=1: lde passes no environment to programs; set it alone$"),
+        typed("echo $$ $", r"^\d+ \$$"),
+        [send("exit\n")]),
+       reject=[r"^no$"]),
+    sh("sh_and_or_semicolon", steps(
+        typed("cat nosuch && echo A || echo B; echo C", r"^B\nC$"),
+        typed("echo 1 || echo 2 && echo 3", r"^1\n3$"),
+        typed("cat nosuch || cat nosuch || echo both failed", r"both failed$"),
+        typed("echo x && cat nosuch && echo D; echo status $?", r"^status 1$"),
+        typed("cat nosuch; echo s=$?; echo s=$?", r"^s=1\ns=0$"),
+        typed("nosuch; echo s=$?", r"^s=127$"),
+        typed("bad_machine_x86; echo s=$?", r"^s=126$"),
+        typed("sleep 1 & echo bg=$?", r"^bg=0$"),
+        typed("wait", r""),
+        [send("exit\n")]),
+       reject=[r"^A$", r"^2$", r"^D$"]),
+    # Ctrl-C that kills the foreground job drops the rest of its line.
+    sh("sh_ctrl_c_drops_line", steps(
+        [send("spin; echo after\n"), send("\x03", 0.5), expect(r"\^C"), expect(PROMPT)],
+        typed("echo s=$?", r"^s=130$"),
+        [send("exit 0\n")]),
+       reject=[r"^after$"]),
+    sh("sh_comments", steps(
+        typed("echo a # b c", r"^a$"),
+        typed("# echo hidden", r""),
+        typed("echo x#y '#q' \"#r\" \\#s", r"^x#y #q #r #s$"),
+        typed("echo after; # ; echo hidden2", r"^after$"),
+        [send("exit\n")]),
+       reject=[r"^hidden", r"^a # b"]),
+    # A syntax error anywhere runs nothing of the line, and $? is 2.
+    sh("sh_syntax_errors", steps(
+        typed("echo one |", r"^sh: syntax error at the end of the line$"),
+        typed("&& echo two", r"^sh: syntax error near '&&'$"),
+        typed("echo three && ", r"^sh: syntax error at the end of the line$"),
+        typed("echo \"four", r"^sh: syntax error: unterminated \"$"),
+        typed("echo 'five", r"^sh: syntax error: unterminated '$"),
+        typed("echo six; >", r"^sh: syntax error at the end of the line$"),
+        typed("echo seven | | cat", r"^sh: syntax error near '\|'$"),
+        typed("echo eight ; ; echo nine", r"^sh: syntax error near ';'$"),
+        typed("echo ten > | cat", r"^sh: syntax error near '\|'$"),
+        typed("echo eleven 2>&x", r"^sh: syntax error: >& takes a descriptor number, not 'x'$"),
+        typed("echo s=$?", r"^s=2$"),
+        [send("exit\n")]),
+       reject=[r"^(one|two|three|four|five|six|seven|eight|nine|ten|eleven)$"]),
+    # The console's line holds 256 characters and drops keys past them;
+    # the shell takes 255: a line of 255 runs, one of 256 (what the
+    # console holds when it had to cut) or more is rejected whole, and
+    # no part of it runs as a command of its own.
+    sh("sh_overlong_line", steps(
+        typed("echo " + "a" * 250, r"^a{250}$"),
+        typed("echo " + "b" * 251, r"^sh: line too long \(over 255 characters\): nothing run$"),
+        typed("echo " + "c" * 400 + "; echo d", r"^sh: line too long \(over 255 characters\): nothing run$"),
+        typed("echo s=$?", r"^s=2$"),
+        [send("exit\n")]),
+       reject=[r"^b+$", r"^c+$", r"^d$", r"not found"]),
+    sh("sh_path", steps(
+        typed("echo $PATH", r"^/:/bin$"),
+        typed("PATH=/nowhere; echo hi", r"^sh: echo: not found( \(no /bin: .*\))?$"),
+        typed("/echo named with a slash", r"^named with a slash$"),
+        typed("PATH=/nowhere::/; echo found later", r"^found later$"),
+        typed("PATH=/; echo back", r"^back$"),
+        [send("exit\n")])),
+    # exit N: the login shell's status is init's, QEMU's; a bad N is refused.
+    sh("sh_exit_bad_number", steps(
+        typed("exit 1x", r"^sh: exit: 1x: not a number$"),
+        [send("exit 300\n")]), status=44),
+    sh("sh_exit_last_status", steps(typed("cat nosuch", r"No such file"), [send("exit\n")]),
+       status=1),
+    sh("sh_exit_in_list", [send("exit 5; echo not run\n")], status=5, reject=[r"^not run$"]),
+    sh("sh_cd_pwd_nodisk", steps(
+        typed("pwd", r"^/$"),
+        typed("cd /nosuch; echo s=$?", r"^sh: cd: /nosuch: No such file or directory\ns=1$"),
+        typed("echo hi > /nosuch/f; echo s=$?", r"^sh: /nosuch/f: No such file or directory\ns=1$"),
+        typed("cat < /nosuch; echo s=$?", r"^sh: /nosuch: No such file or directory\ns=1$"),
+        [send("exit\n")]),
+       reject=[r"^hi$"]),
+    # Editing keys on the console: what the program gets is the edited line.
+    sh("sh_edit_keys", steps(
+        typed("echo wrld" + LEFT * 3 + "o", r"^world$"),
+        typed("echo abd" + LEFT * 2 + RIGHT + "c", r"^abcd$"),
+        typed("cho hi" + CTRL_A + "e" + CTRL_E + " there", r"^hi there$"),
+        typed("cho x\x1b[He\x1b[Fy", r"^xy$"),
+        typed("cho x\x1b[1~e\x1b[4~y", r"^xy$"),
+        typed("cho x\x1bOHe\x1bOFy", r"^xy$"),
+        typed("echo ac\x1bODb", r"^abc$"),
+        typed("echo ac\x02b", r"^abc$"),  # Ctrl-B, Ctrl-F
+        typed("echo abd\x02\x02\x06c", r"^abcd$"),
+        typed("echo abXc" + LEFT + BS, r"^abc$"),
+        typed("echo abXc" + LEFT * 2 + "\x1b[3~", r"^abc$"),
+        typed("echo one two" + CTRL_W + "three", r"^one three$"),
+        typed("echo one two  " + CTRL_W + "four", r"^one four$"),
+        typed("echo keep drop" + LEFT * 5 + CTRL_K, r"^keep$"),
+        typed("echo keep drop" + LEFT * 5 + CTRL_U + "echo fresh", r"^fresh$"),
+        # keys lde does not use (PgUp, Ctrl-Right, Shift-Tab, F1) are dropped whole
+        typed("echo a\x1b[5~\x1b[1;5C\x1b[Z\x1bOPb", r"^ab$"),
+        [send("exit\n")])),
+    sh("sh_history", steps(
+        typed("echo first", r"^first$"),
+        typed("echo second", r"^second$"),
+        typed(UP + UP, r"^first$"),
+        typed(UP + UP + UP + DOWN, r"^second$"),
+        typed(UP + CTRL_W + "edited", r"^edited$"),
+        typed("echo typed" + UP + UP + DOWN + DOWN, r"^typed$"),
+        # past the oldest line kept (16): the bell, and the oldest stays
+        [send("".join("echo %d\n" % i for i in range(20)), 0.2), expect(r"^(\$ )?19$"), expect(PROMPT)],
+        typed(UP * 17, r"^4$"),
+        [send("exit\n")]), timeout=60),
+    # Arrows and the other sequences never reach a program as text: wc -c
+    # counts what it read from the console: "abc\n".
+    sh("sh_keys_never_reach_programs", steps(
+        [send("wc -c\n"), send("ab" + LEFT + RIGHT + UP + DOWN + "\x1b[3~\x1b[H\x1b[F\x1bOA\x1bOB"
+                               "\x1b[5~c\n", 0.3), send("\x04", 0.3),
+         expect(r"^\s*4$"), expect(PROMPT)],
+        [send("exit\n")])),
+]
+
+
+def _disk_files(want):
+    """A disk_check: debugfs reads each file of want (path -> bytes) as the
+    shell wrote it (the harness has checked the image with e2fsck -fn)."""
+    from . import fs
+
+    def check(img, out):
+        def on(path):
+            for name, data in want.items():
+                got = fs._cat(path, name)
+                if got != data:
+                    return "debugfs cat %s: %r, expected %r" % (name, got, data)
+            return None
+        return fs._with_image(img, on)
+    return check
+
+
+NOT_FOUND = "cat: nosuch: No such file or directory"
+
+# Redirections, cd and pwd on the disk, as uid 1000 (HOME from /etc/passwd);
+# what was written is read back on the host.
+TESTS += [
+    {"name": "sh_files", "disk": "rootfs", "timeout": 90,
+     "script": [expect(r"blk: virtio-blk disk.*\n\$ $")] + steps(
+         typed("cd; pwd", r"^/home/user$"),
+         typed("echo one > f; cat f", r"^one$"),
+         typed("echo two >> f; cat < f", r"^one\ntwo$"),
+         typed("cat nosuch 2> err; echo s=$?", r"^s=1$"),
+         typed("cat err", "^" + NOT_FOUND + "$"),
+         typed("cat nosuch > out 2>&1; echo s=$?", r"^s=1$"),
+         typed("cat nosuch 2>&1 | wc -l", r"^\s*1$"),
+         typed("echo three > f; cat f", r"^three$"),
+         typed("echo n3 3> g 1>&3; cat g", r"^n3$"),
+         typed("cat 4< g <&4", r"^n3$"),
+         # a built-in's redirection is undone after it: the shell's own
+         # stderr is the console again
+         typed("cd /nosuch 2> e; cat e; cat nosuch", r"^sh: cd: /nosuch: No such file or directory\n"
+               + NOT_FOUND + "$"),
+         typed("> empty; wc -c < empty", r"^\s*0$"),
+         typed("echo q > \"a b\"; cat 'a b'", r"^q$"),
+         typed("echo x > /bin/x; echo s=$?", r"^sh: /bin/x: Permission denied\ns=1$"),
+         typed("pwd > p; echo after; cat p", r"^after\n/home/user$"),
+         typed("cd /tmp; pwd; cd ..; pwd; cd; pwd", r"^/tmp\n/\n/home/user$"),
+         typed("cd f; echo s=$?", r"^sh: cd: f: Not a directory\ns=1$"),
+         typed("cp /bin/hello /tmp/hi && chmod 755 /tmp/hi; PATH=/nowhere:/tmp; hi x",
+               r"^hello from U-mode: hi x$"),
+         typed("PATH=/:/bin; echo 'echo from a script; cd /tmp; pwd' > s; sh < s",
+               r"^from a script\n/tmp$"),
+         # the shell reads no further than its line: a script's cat reads the
+         # script's next line
+         typed("echo cat > s2; echo 'read by cat' >> s2; sh < s2", r"^read by cat$"),
+         [send("cat > keys\n"), send("ab" + LEFT + RIGHT + UP + DOWN + "\x1b[3~\x1b[H\x1b[F"
+                                     "\x1bOA\x1bOBc\n", 0.3), send("\x04", 0.3), expect(PROMPT)],
+         [send("exit\n")]),
+     "expect": [r"init \(pid 1\) exited with status 0"],
+     "reject": [r"^panic:", r"kernel trap", r"^FAIL", r"^fs: ", r"^x$", r"not found"],
+     "disk_check": _disk_files({
+         "/home/user/f": b"three\n", "/home/user/err": NOT_FOUND.encode() + b"\n",
+         "/home/user/out": NOT_FOUND.encode() + b"\n", "/home/user/g": b"n3\n",
+         "/home/user/empty": b"", "/home/user/e": b"sh: cd: /nosuch: No such file or directory\n", "/home/user/p": b"/home/user\n",
+         "/home/user/keys": b"abc\n"})},
+]

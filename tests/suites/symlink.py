@@ -1,11 +1,11 @@
 """Symbolic links (docs/files.md, "Symbolic links"): user/t_symlink.c as
 init on a fresh rootfs image, with the ext2 server at "/" and a ramfs at
-/mnt; then, on the host, e2fsck finds the image clean and debugfs reads
-the links t_symlink made, fast (in the inode) and slow (in a block), as
-e2fsprogs' own."""
+/mnt; then, on the host, debugfs reads the links t_symlink made, fast (in
+the inode) and slow (in a block), as e2fsprogs' own (and the harness's
+`e2fsck -fn`, run on every ext2 image, finds the image clean)."""
 import subprocess
 
-from suites.fs import _fsck, _tool, _with_image
+from suites.fs import _tool, _with_image
 
 
 def _debugfs(path, cmd):
@@ -15,9 +15,6 @@ def _debugfs(path, cmd):
 
 def links_on_disk(img, out):
     def check(path):
-        err = _fsck(path)
-        if err:
-            return err
         st = _debugfs(path, "stat /tmp/sl/c1")
         if "Type: symlink" not in st or 'Fast link dest: "rel"' not in st:
             return "debugfs stat /tmp/sl/c1: not a fast symlink to rel:\n" + st

@@ -58,4 +58,41 @@ TESTS = [
                              send("exit\n")],
        append="user=bogus", expect=[r"^init: bad user=bogus ignored \(root, or 0\.\.65534\)$"],
        reject=TROUBLE),
+    # Set-user-ID exec with saved ids, kill by real and saved uids, the
+    # bits cleared by a user's write, sticky /tmp, reserved blocks
+    # (user/t_perm.c as init, on a 6 MiB rootfs image; e2fsck after).
+    {"name": "users_t_perm", "append": "init=/t_perm", "disk": "rootfs:6", "timeout": 120,
+     "expect": [r"^perm: set-user-ID and set-group-ID exec: the effective and saved ids, only "
+                r"them$",
+                r"^perm: kill follows the real and saved uids: root's process with euid 1000 is "
+                r"not uid 1000's$",
+                r"^perm: a user's write or truncate, and a chown, clear set-user-ID; root's "
+                r"write does not$",
+                r"^perm: sticky /tmp: only a name's owner or root removes or replaces it$",
+                r"^perm: uid 1000 wrote \d+ KiB, then ENOSPC with \d+ blocks free$",
+                r"^perm: the reserved blocks are root's: root wrote 16 KiB more$",
+                r"^PASS: t_perm$", r"init \(pid 1\) exited with status 0"],
+     "reject": TROUBLE},
+    # su through the shell, on the disk make run uses: a wrong password
+    # changes nothing, the right one (typed without echo) gives root's
+    # shell, whose exit comes back to uid 1000's; su USER; bad arguments.
+    sh("users_su", [send("id\n"), expect(r"^uid=1000 gid=1000$"), expect(PROMPT),
+                    send("su\n"), expect(r"Password: "), send("wrong\n"),
+                    expect(r"^su: Authentication failure$"), expect(PROMPT),
+                    send("id\n"), expect(r"^uid=1000 gid=1000$"), expect(PROMPT),
+                    send("su root\n"), expect(r"Password: "), send("lde\n"),
+                    expect(ROOT_PROMPT), send("id\n"), expect(r"^uid=0 gid=0$"),
+                    expect(ROOT_PROMPT), send("exit\n"), expect(PROMPT),
+                    send("id\n"), expect(r"^uid=1000 gid=1000$"), expect(PROMPT),
+                    send("su user\n"), expect(r"Password: "), send("user\n"), expect(PROMPT),
+                    send("id\n"), expect(r"^uid=1000 gid=1000$"), expect(PROMPT),
+                    send("exit\n"), expect(PROMPT),
+                    send("su -l\n"), expect(r"^usage: su \[USER\]$"), expect(PROMPT),
+                    send("su nobody\n"), expect(r"^su: user nobody does not exist$"),
+                    expect(PROMPT), send("ls -l /bin/su /etc/shadow\n"),
+                    expect(r"^-rwsr-xr-x\s+1\s+0\s+0\s+\d+ /bin/su$"),
+                    expect(r"^-rw-------\s+1\s+0\s+0\s+\d+ /etc/shadow$"),
+                    expect(PROMPT), send("exit 0\n")],
+       disk="rootfs", timeout=90,
+       reject=TROUBLE + [r"Password: \S", r"^(wrong|lde|user)$"]),
 ]

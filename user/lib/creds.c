@@ -22,5 +22,7 @@ gid_t getgid(void) { return (gid_t)lde_sys_getgid(); }
 gid_t getegid(void) { return (gid_t)lde_sys_getegid(); }
 int setuid(uid_t uid) { return (int)check(lde_sys_setuid(uid)); }
 int setgid(gid_t gid) { return (int)check(lde_sys_setgid(gid)); }
+int seteuid(uid_t uid) { return (int)check(lde_sys_seteuid(uid)); }
+int setegid(gid_t gid) { return (int)check(lde_sys_setegid(gid)); }
 
 int ipc_caller(long token, struct lde_creds *c) { return (int)check(lde_sys_ipc_caller(token, c)); }

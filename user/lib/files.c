@@ -54,9 +54,13 @@ int creat(const char *path, mode_t mode) { return open(path, O_WRONLY | O_CREAT 
 
 off_t lseek(int fd, off_t off, int whence) { return (off_t)check(lde_sys_lseek(fd, off, whence)); }
 
+/* Every field set, none by memset (the library's is a byte at a time,
+ * and stat is a frequent call). */
 static void to_stat(const struct lde_stat *l, struct stat *st)
 {
-	memset(st, 0, sizeof *st);
+	st->st_rdev = 0;
+	st->st_atim.tv_nsec = st->st_mtim.tv_nsec = st->st_ctim.tv_nsec = 0;
+	st->st_spare4[0] = st->st_spare4[1] = 0;
 	st->st_dev = l->dev;
 	st->st_ino = l->ino;
 	st->st_mode = l->mode;
