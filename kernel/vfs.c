@@ -659,7 +659,8 @@ static long stat_path(uintptr_t upath, uintptr_t ubuf, bool follow)
 	if (err)
 		return err;
 	struct ipc_klease l = { ubuf, sizeof(struct lde_stat), LDE_LEASE_WRITE };
-	int label = follow || vp.slash ? LDE_FS_STAT : LDE_FS_LSTAT;
+	/* "link/" and "link/." name where the link leads (Linux). */
+	int label = follow || vp.slash || vp.last != PATH_LAST_NAME ? LDE_FS_STAT : LDE_FS_LSTAT;
 	if (vp.slash)
 		err = slash_check(&vp, label);
 	while (!err && (err = path_call(&vp, label, 0, 0, &l)) == VFS_LINKED &&
@@ -980,7 +981,15 @@ long sys_symlink(uintptr_t utarget, uintptr_t upath)
 		return err;
 	}
 	struct ipc_klease l = { (uint64_t)t, (size_t)n, IPC_KLEASE_KERNEL_R };
-	while ((err = !vp.rel_len ? -EEXIST : path_call(&vp, LDE_FS_SYMLINK, 0, 0, &l)) ==
+	if (vp.last != PATH_LAST_NAME) {
+		err = -EEXIST; /* "." or "..": a directory is there */
+	} else if (vp.slash) {
+		/* "name/" is no place for a link: it exists or it does not. */
+		err = slash_check(&vp, LDE_FS_UNLINK);
+		err = !err || err == -ENOTDIR ? -EEXIST : err;
+	}
+	while (!err &&
+	       (err = !vp.rel_len ? -EEXIST : path_call(&vp, LDE_FS_SYMLINK, 0, 0, &l)) ==
 		       VFS_LINKED &&
 	       !(err = relink(&vp)))
 		;
@@ -998,6 +1007,12 @@ long sys_readlink(uintptr_t upath, uintptr_t ubuf, size_t size)
 	if (err)
 		return err;
 	uint64_t w[4];
+	if (vp.slash || vp.last != PATH_LAST_NAME) {
+		/* "link/", "link/.": where the link leads, no link. */
+		err = slash_check(&vp, LDE_FS_STAT);
+		page_put(vp.page);
+		return err ? err : -EINVAL;
+	}
 	do {
 		w[0] = vp.rel_len, w[1] = 0, w[2] = size;
 		struct ipc_klease l[2] = { { (uint64_t)vp.rel, vp.rel_len, IPC_KLEASE_KERNEL_R },

@@ -214,6 +214,15 @@ static void directories(void)
 	/* A last "." through a link: refused as in any directory. */
 	CHECK_ERR(rmdir(D "/notes/."), EINVAL);
 	CHECK_ERR(mkdir(D "/notes/..", 0755), EEXIST);
+	CHECK_EQ(lstat(D "/notes/.", &st), 0);
+	CHECK(S_ISDIR(st.st_mode));
+	char lb[64];
+	CHECK_ERR(readlink(D "/notes/", lb, sizeof lb), EINVAL);
+	CHECK_ERR(readlink(D "/notes/.", lb, sizeof lb), EINVAL);
+	CHECK_ERR(readlink(D "/target/", lb, sizeof lb), ENOTDIR);
+	CHECK_ERR(symlink("x", D "/notes/"), EEXIST);
+	CHECK_ERR(symlink("x", D "/sub/."), EEXIST);
+	CHECK_ERR(symlink("x", D "/new/"), ENOENT);
 	/* chdir through a link: the directory is where it leads. */
 	CHECK_EQ(chdir(D "/notes"), 0);
 	CHECK(getcwd(cwd, sizeof cwd) && !strcmp(cwd, "/usr/share/notes"));
