@@ -20,6 +20,7 @@
 #include "dirent.h"
 #include "fssvc.h"
 #include "t_util.h"
+#include "t_disk.h"
 
 #define BIG (1u << 20)
 #define CRASH_BYTES (8u << 20)
@@ -40,23 +41,9 @@ static long open_handles(void)
 /* The disk service at BLK_FD, then the file system at "/". */
 static int start(const char *bufs, const char *flush_ms)
 {
-	int mgr = (int)lde_sys_dev_manager();
-	int ep = ep_create();
-	int client = ep_mint(ep, 1);
-	CHECK(mgr >= 0 && client >= 0);
-	if (client != BLK_FD) {
-		CHECK_EQ(dup2(client, BLK_FD), BLK_FD);
-		close(client);
-	}
-	int blksvc;
-	CHECK_EQ(blk_service_start(mgr, ep, NULL, &blksvc), 0);
-	close(mgr);
-	int fep = ep_create();
-	CHECK(fep >= 0);
-	int r = fs_service_start(fep, BLK_FD, bufs, flush_ms, &svc_pid);
+	t_disk_start(NULL);
+	int r = t_fs_start(bufs, flush_ms, &svc_pid);
 	CHECK_EQ(r, 0);
-	CHECK_EQ(mount("/", fep), 0);
-	close(fep);
 	return r;
 }
 

@@ -24,6 +24,7 @@
 #include "dirent.h"
 #include "fssvc.h"
 #include "t_util.h"
+#include "t_disk.h"
 
 static int svc_pid, blk_svc;
 static struct blk disk;
@@ -54,24 +55,9 @@ static void gen(void *buf, size_t n, uint64_t seed)
  * mount). */
 static int start(const char *bufs, const char *flush_ms)
 {
-	int mgr = (int)lde_sys_dev_manager();
-	int ep = ep_create();
-	int client = ep_mint(ep, 1);
-	CHECK(mgr >= 0 && client >= 0);
-	if (client != BLK_FD) {
-		CHECK_EQ(dup2(client, BLK_FD), BLK_FD);
-		close(client);
-	}
-	CHECK_EQ(blk_service_start(mgr, ep, NULL, &blk_svc), 0);
-	close(mgr);
+	t_disk_start(&blk_svc);
 	CHECK_EQ(blk_open(&disk, BLK_FD), 0);
-	int fep = ep_create();
-	CHECK(fep >= 0);
-	int r = fs_service_start(fep, BLK_FD, bufs, flush_ms, &svc_pid);
-	if (r == 0)
-		CHECK_EQ(mount("/", fep), 0);
-	close(fep);
-	return r;
+	return t_fs_start(bufs, flush_ms, &svc_pid);
 }
 
 /* The live child of `parent` named name, or -1. */

@@ -17,6 +17,7 @@
 #include "dirent.h"
 #include "fssvc.h"
 #include "t_util.h"
+#include "t_disk.h"
 
 static char pathbuf[512];
 
@@ -25,23 +26,10 @@ static char pathbuf[512];
 
 static int start(void)
 {
-	int mgr = (int)lde_sys_dev_manager();
-	int ep = ep_create();
-	int client = ep_mint(ep, 1);
-	CHECK(mgr >= 0 && client >= 0);
-	if (client != BLK_FD) {
-		CHECK_EQ(dup2(client, BLK_FD), BLK_FD);
-		close(client);
-	}
-	int blksvc, svc;
-	CHECK_EQ(blk_service_start(mgr, ep, NULL, &blksvc), 0);
-	close(mgr);
-	int fep = ep_create();
-	CHECK(fep >= 0);
-	int r = fs_service_start(fep, BLK_FD, NULL, NULL, &svc);
+	int svc;
+	t_disk_start(NULL);
+	int r = t_fs_start(NULL, NULL, &svc);
 	CHECK_EQ(r, 0);
-	CHECK_EQ(mount("/", fep), 0);
-	close(fep);
 	return r;
 }
 

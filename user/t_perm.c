@@ -21,28 +21,16 @@
 #include "blk.h"
 #include "fssvc.h"
 #include "t_util.h"
+#include "t_disk.h"
 
 #define COPY "/tmp/sid"
 #define ROOTCOPY "/tmp/rootsid"
 
 static void start(void)
 {
-	int mgr = (int)lde_sys_dev_manager();
-	int ep = ep_create();
-	int client = ep_mint(ep, 1);
-	CHECK(mgr >= 0 && client >= 0);
-	if (client != BLK_FD) {
-		CHECK_EQ(dup2(client, BLK_FD), BLK_FD);
-		close(client);
-	}
-	int blksvc, svc;
-	CHECK_EQ(blk_service_start(mgr, ep, NULL, &blksvc), 0);
-	close(mgr);
-	int fep = ep_create();
-	CHECK(fep >= 0);
-	CHECK_EQ(fs_service_start(fep, BLK_FD, NULL, NULL, &svc), 0);
-	CHECK_EQ(mount("/", fep), 0);
-	close(fep);
+	int svc;
+	t_disk_start(NULL);
+	CHECK_EQ(t_fs_start(NULL, NULL, &svc), 0);
 }
 
 static unsigned mode_of(const char *path)
