@@ -1768,8 +1768,8 @@ long ext2_read_to(struct ext2_fs *fs, uint32_t ino, uint64_t off, size_t len, ex
 			r = r == -EFBIG ? -EIO : r;
 			break;
 		}
-		held[nseg] = NULL;
-		if (pblk && (r = bcache_get(&fs->bc, pblk, &held[nseg])) < 0)
+		held[nseg] = pblk ? bcache_lookup(&fs->bc, pblk) : NULL;
+		if (pblk && !held[nseg] && (r = bcache_get(&fs->bc, pblk, &held[nseg])) < 0)
 			break;
 		seg[nseg].src = pblk ? held[nseg]->data + boff : NULL;
 		seg[nseg].len = n;
