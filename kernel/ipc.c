@@ -795,15 +795,18 @@ sys_lease_write(uint64_t token, uint64_t idx, uint64_t off, uintptr_t ubuf, size
 }
 
 /* lease_writev's ranges, when the caller's lease is a user buffer: the
- * lease checked once, the caller's page translated once per page rather
- * than once per range. Anything unusual (a page to fault in, a range that
- * crosses a page of the server's) goes through lease_copy_pages. */
+ * lease checked once, the caller's page and the server's each translated
+ * once per page rather than once per range (a server's cache keeps
+ * several blocks in a page). Anything unusual (a page to fault in, a
+ * range that crosses a page of the server's) goes through
+ * lease_copy_pages. */
 static long lease_writev_user(struct proc *c, const struct lease *l, uint64_t off,
 			      const struct lde_iov *v, uint64_t n)
 {
 	struct proc *me = current;
-	uint64_t llen = l->len_flags >> LEASE_FLAGS_BITS, total = 0, cpage = 1; /* none */
-	char *cbase = NULL;
+	uint64_t llen = l->len_flags >> LEASE_FLAGS_BITS, total = 0, cpage = 1,
+		 mpage = 1; /* none */
+	char *cbase = NULL, *mbase = NULL;
 	for (uint64_t i = 0; i < n; i++) {
 		uint64_t len = v[i].len, mva = v[i].addr;
 		if (off > llen || len > llen - off)
@@ -816,11 +819,19 @@ static long lease_writev_user(struct proc *c, const struct lease *l, uint64_t of
 				cpage = cva & ~(uint64_t)(PGSIZE - 1);
 				cbase = mmu_translate(c->mm.pt, cpage, PERM_RAM | PERM_U | PERM_W);
 			}
-			mp = cbase ? mmu_translate(me->mm.pt, mva, PERM_RAM | PERM_U | PERM_R)
-				   : NULL;
+			if ((mva & ~(uint64_t)(PGSIZE - 1)) != mpage) {
+				mpage = mva & ~(uint64_t)(PGSIZE - 1);
+				mbase = mmu_translate(me->mm.pt, mpage, PERM_RAM | PERM_U | PERM_R);
+			}
+			mp = cbase && mbase ? mbase + (mva & (PGSIZE - 1)) : NULL;
 		}
-		long r = mp ? lease_memcpy(cbase + (cva & (PGSIZE - 1)), mp, len)
-			    : lease_copy_pages(c, cva, mva, len, true);
+		long r;
+		if (mp) {
+			r = lease_memcpy(cbase + (cva & (PGSIZE - 1)), mp, len);
+		} else {
+			r = lease_copy_pages(c, cva, mva, len, true);
+			cpage = mpage = 1; /* it may have faulted pages in: look again */
+		}
 		if (r < 0)
 			return r;
 		off += len;

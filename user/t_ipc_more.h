@@ -71,15 +71,19 @@ static void lease_server(int ep)
 			r1 = (long)weighed((unsigned char *)buf, m.w[2]);
 			r2 = buf[m.w[2]]; /* nothing past the end */
 			break;
-		case LS_WRITEV: { /* ranges from byte 10: "ab", 1 KiB across our page, "", "xyz" */
+		case LS_WRITEV: { /* ranges from byte 10: "ab", 1 KiB across our page, "",
+				   * "xyz", then "123" and "45" from one page of ours,
+				   * the later range lower in it (the kernel reuses
+				   * the page's translation: each at its own offset) */
 			memset(buf, 'q', sizeof buf);
+			memcpy(buf + 100, "123", 3);
+			memcpy(buf + 50, "45", 2);
 			struct lde_iov v[LDE_IOV_MAX + 1] = {
-				{ (uint64_t) "ab", 2 },
-				{ (uint64_t)buf + 4000, 1024 },
-				{ (uint64_t)buf, 0 },
-				{ (uint64_t) "xyz", 3 },
+				{ (uint64_t) "ab", 2 },	    { (uint64_t)buf + 4000, 1024 },
+				{ (uint64_t)buf, 0 },	    { (uint64_t) "xyz", 3 },
+				{ (uint64_t)buf + 100, 3 }, { (uint64_t)buf + 50, 2 },
 			};
-			r0 = err_of(lease_writev(t, 0, 10, v, 4));
+			r0 = err_of(lease_writev(t, 0, 10, v, 6));
 			r1 = err_of(lease_writev(t, 0, 0, v, LDE_IOV_MAX + 1)); /* too many */
 			r2 = err_of(lease_writev(t, 0, m.w[0] - 2, v, 2));	/* past the end */
 			r3 = err_of(lease_writev(t, 0, 0, (void *)16, 1));	/* a bad array */
@@ -137,13 +141,13 @@ static void test_leases(void)
 	memset(page_buf, 0, sizeof page_buf);
 	l = (struct lde_lease){ (uint64_t)page_buf + 4090, 1200, LDE_LEASE_WRITE };
 	CHECK_EQ(call1(ep, LS_WRITEV, 1200, &l, 1, &m), LS_WRITEV);
-	CHECK_EQ(m.w[0], 2 + 1024 + 3);
+	CHECK_EQ(m.w[0], 2 + 1024 + 3 + 5);
 	CHECK_EQ((long)m.w[1], -EINVAL);
 	CHECK_EQ((long)m.w[2], -EINVAL);
 	CHECK_EQ((long)m.w[3], -EFAULT);
 	char *wv = page_buf + 4100;
-	ok = !memcmp(wv, "ab", 2) && !memcmp(wv + 2 + 1024, "xyz", 3) && wv[-1] == 0 &&
-	     wv[2 + 1024 + 3] == 0;
+	ok = !memcmp(wv, "ab", 2) && !memcmp(wv + 2 + 1024, "xyz12345", 8) && wv[-1] == 0 &&
+	     wv[2 + 1024 + 8] == 0;
 	for (int i = 2; i < 2 + 1024; i++)
 		ok &= wv[i] == 'q';
 	CHECK(ok);

@@ -63,11 +63,7 @@ int bcache_init(struct bcache *bc, const struct blockdev *dev, uint32_t bsize, v
 	return 0;
 }
 
-static uint32_t hash(const struct bcache *bc, uint32_t blk)
-{
-	/* Fibonacci hashing, in 64 bits so that nothing wraps. */
-	return (uint32_t)(((uint64_t)blk * 2654435761u) >> 16) & bc->hmask;
-}
+static uint32_t hash(const struct bcache *bc, uint32_t blk) { return bcache_hash(bc, blk); }
 
 static struct bc_buf *find(struct bcache *bc, uint32_t blk)
 {
@@ -216,15 +212,11 @@ static int get(struct bcache *bc, uint32_t blk, enum fill fill, struct bc_buf **
 int bcache_get(struct bcache *bc, uint32_t blk, struct bc_buf **out)
 {
 	/* A cached block (the usual case) without get's frame. */
-	for (int32_t i = bc->heads[hash(bc, blk)]; i >= 0; i = bc->bufs[i].next) {
-		struct bc_buf *b = &bc->bufs[i];
+	struct bc_buf *b = bcache_lookup(bc, blk);
 
-		if (b->blk == blk && b->valid) {
-			b->refs++;
-			b->stamp = ++bc->tick;
-			*out = b;
-			return 0;
-		}
+	if (b) {
+		*out = b;
+		return 0;
 	}
 	return get(bc, blk, FILL_READ, out);
 }
@@ -237,13 +229,6 @@ int bcache_get_zero(struct bcache *bc, uint32_t blk, struct bc_buf **out)
 int bcache_get_new(struct bcache *bc, uint32_t blk, struct bc_buf **out)
 {
 	return get(bc, blk, FILL_NONE, out);
-}
-
-void bcache_put(struct bcache *bc, struct bc_buf *b)
-{
-	(void)bc;
-	if (b && b->refs)
-		b->refs--;
 }
 
 void bcache_dirty(struct bcache *bc, struct bc_buf *b, enum bc_class cls)

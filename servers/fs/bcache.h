@@ -81,6 +81,30 @@ int bcache_init(struct bcache *bc, const struct blockdev *dev, uint32_t bsize, v
  * -ENOMEM (every buffer pinned: a bug in the caller). */
 int bcache_get(struct bcache *bc, uint32_t blk, struct bc_buf **out);
 
+/* The hash chain that holds blk, if anything does. */
+static inline uint32_t bcache_hash(const struct bcache *bc, uint32_t blk)
+{
+	/* Fibonacci hashing, in 64 bits so that nothing wraps. */
+	return (uint32_t)(((uint64_t)blk * 2654435761u) >> 16) & bc->hmask;
+}
+
+/* bcache_get's cached case, inline for loops over a file's blocks (a
+ * read): block blk pinned, or NULL when it is not cached (then
+ * bcache_get). */
+static inline struct bc_buf *bcache_lookup(struct bcache *bc, uint32_t blk)
+{
+	for (int32_t i = bc->heads[bcache_hash(bc, blk)]; i >= 0; i = bc->bufs[i].next) {
+		struct bc_buf *b = &bc->bufs[i];
+
+		if (b->blk == blk && b->valid) {
+			b->refs++;
+			b->stamp = (uint32_t)++bc->tick;
+			return b;
+		}
+	}
+	return NULL;
+}
+
 /* Pin block blk without reading it: its contents are zeroed (the caller is
  * about to overwrite a block that was free). */
 int bcache_get_zero(struct bcache *bc, uint32_t blk, struct bc_buf **out);
@@ -90,7 +114,13 @@ int bcache_get_zero(struct bcache *bc, uint32_t blk, struct bc_buf **out);
  * block of file data written at once). */
 int bcache_get_new(struct bcache *bc, uint32_t blk, struct bc_buf **out);
 
-void bcache_put(struct bcache *bc, struct bc_buf *b);
+/* Unpin b (NULL: nothing). Inline: every call pins and unpins. */
+static inline void bcache_put(struct bcache *bc, struct bc_buf *b)
+{
+	(void)bc;
+	if (b && b->refs)
+		b->refs--;
+}
 
 /* Mark b dirty in class cls (the class of its latest change). */
 void bcache_dirty(struct bcache *bc, struct bc_buf *b, enum bc_class cls);

@@ -465,6 +465,29 @@ static int iget_used(struct ext2_fs *fs, uint32_t ino, struct inode *ip)
 	return 0;
 }
 
+/* iget_used for a caller that only reads the inode and decodes no other
+ * meanwhile (a read of a file's blocks): *out is the memo's own copy when
+ * it holds ino, without copying its 128 bytes, else buf decoded. */
+static inline int iget_used_ref(struct ext2_fs *fs, uint32_t ino, struct inode *buf,
+				const struct inode **out)
+{
+	const struct ext2_imemo *m = &fs->imemo[ino % EXT2_IMEMO];
+	const struct inode *ip = buf;
+
+	if (m->ino == ino && ino && fs->bc.bufs[m->buf].ver == m->ver) {
+		ip = &m->ip;
+	} else {
+		int r = iget_slow(fs, ino, buf);
+
+		if (r < 0)
+			return r;
+	}
+	if (!valid_type(ip->mode) || (ip->dtime && !ip->links))
+		return -EIO;
+	*out = ip;
+	return 0;
+}
+
 /* An inode a directory entry names: it must be in use. */
 static int iget_linked(struct ext2_fs *fs, uint32_t ino, struct inode *ip)
 {
@@ -865,6 +888,14 @@ static inline int bmap(struct ext2_fs *fs, struct inode *ip, uint64_t lblk, int 
 		return r;
 	}
 	return bmap_walk(fs, ip, lblk, alloc, pblk, fresh);
+}
+
+/* bmap for a lookup only: ip is not written (bmap_walk writes it only to
+ * allocate). */
+static inline int bmap_read(struct ext2_fs *fs, const struct inode *ip, uint64_t lblk,
+			    uint32_t *pblk)
+{
+	return bmap(fs, (struct inode *)ip, lblk, 0, pblk, NULL);
 }
 
 /* ---- freeing blocks ------------------------------------------------------ */
@@ -1739,22 +1770,23 @@ int ext2_stat(struct ext2_fs *fs, uint32_t ino, struct ext2_stat *st)
 long ext2_read_to(struct ext2_fs *fs, uint32_t ino, uint64_t off, size_t len, ext2_sink sink,
 		  void *ctx)
 {
-	struct inode ip;
+	struct inode buf;
+	const struct inode *ip;
 	size_t done = 0;
-	int r = iget_used(fs, ino, &ip);
+	int r = iget_used_ref(fs, ino, &buf, &ip);
 
 	if (r < 0)
 		return r;
-	if (is_type(ip.mode, EXT2_S_IFDIR))
+	if (is_type(ip->mode, EXT2_S_IFDIR))
 		return -EISDIR;
-	if (!is_type(ip.mode, EXT2_S_IFREG))
+	if (!is_type(ip->mode, EXT2_S_IFREG))
 		return -EINVAL;
-	if (ip.size > fs->max_size)
+	if (ip->size > fs->max_size)
 		return -EIO;
-	if (off >= ip.size)
+	if (off >= ip->size)
 		return 0;
-	if (len > ip.size - off)
-		len = (size_t)(ip.size - off);
+	if (len > ip->size - off)
+		len = (size_t)(ip->size - off);
 	if (len > 0x7fffffff)
 		len = 0x7fffffff;
 	/* Blocks go to the sink in batches, pinned until it returns (straight
@@ -1769,13 +1801,13 @@ long ext2_read_to(struct ext2_fs *fs, uint32_t ino, uint64_t off, size_t len, ex
 
 		if (n > len - done)
 			n = (uint32_t)(len - done);
-		r = bmap(fs, &ip, pos / fs->bsize, 0, &pblk, NULL);
+		r = bmap_read(fs, ip, pos / fs->bsize, &pblk);
 		if (r < 0) {
 			r = r == -EFBIG ? -EIO : r;
 			break;
 		}
-		held[nseg] = NULL;
-		if (pblk && (r = bcache_get(&fs->bc, pblk, &held[nseg])) < 0)
+		held[nseg] = pblk ? bcache_lookup(&fs->bc, pblk) : NULL;
+		if (pblk && !held[nseg] && (r = bcache_get(&fs->bc, pblk, &held[nseg])) < 0)
 			break;
 		seg[nseg].src = pblk ? held[nseg]->data + boff : NULL;
 		seg[nseg].len = n;
