@@ -13,6 +13,7 @@ import subprocess
 import pytest
 
 from conftest import make
+from ext2image import Image
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 TOOL = os.path.join(ROOT, "build", "host", "ext2tool")
@@ -525,54 +526,6 @@ def test_power_cut_anywhere_e2fsck_p_repairs(tmp_path):
 
 
 # ---- hostile images -------------------------------------------------------------
-
-class Image:
-    """Just enough of ext2 to find what to corrupt."""
-
-    def __init__(self, path):
-        self.path = path
-        self.d = bytearray(open(path, "rb").read())
-        self.bs = 1024 << self.u32(1024 + 24)
-        self.ipg = self.u32(1024 + 40)
-        self.isz = self.u16(1024 + 88)
-        self.fdb = self.u32(1024 + 20)
-
-    def u16(self, off):
-        return struct.unpack_from("<H", self.d, off)[0]
-
-    def u32(self, off):
-        return struct.unpack_from("<I", self.d, off)[0]
-
-    def p16(self, off, v):
-        struct.pack_into("<H", self.d, off, v)
-
-    def p32(self, off, v):
-        struct.pack_into("<I", self.d, off, v)
-
-    def gd(self, g):
-        return (self.fdb + 1) * self.bs + 32 * g
-
-    def inode(self, ino):
-        g, i = divmod(ino - 1, self.ipg)
-        return self.u32(self.gd(g) + 8) * self.bs + i * self.isz
-
-    def block(self, ino, i):
-        return self.u32(self.inode(ino) + 40 + 4 * i)
-
-    def entry(self, dir_ino, name):
-        """Offset of name's entry in dir_ino's first block."""
-        b = self.block(dir_ino, 0) * self.bs
-        off = 0
-        while off < self.bs:
-            rec, nl = self.u16(b + off + 4), self.d[b + off + 6]
-            if self.d[b + off + 8:b + off + 8 + nl] == name.encode():
-                return b + off
-            off += rec
-        raise KeyError(name)
-
-    def save(self, path):
-        open(path, "wb").write(self.d)
-
 
 def corrupt_images(tmp_path):
     src = tmp_path / "src"

@@ -12,6 +12,7 @@ import subprocess
 import tempfile
 
 import lde
+from ext2image import Image
 
 MASK = (1 << 64) - 1
 FEATURES = "^dir_index,^ext_attr,^resize_inode"
@@ -138,56 +139,6 @@ def full_files(img, out):
 
 
 # ---- corrupt images ------------------------------------------------------------------
-
-class Image:
-    """Just enough of ext2 (1 KiB blocks, 128-byte inodes) to corrupt it."""
-
-    def __init__(self, path):
-        self.d = bytearray(open(path, "rb").read())
-        self.bs = 1024 << self.u32(1024 + 24)
-        self.ipg = self.u32(1024 + 40)
-        self.isz = self.u16(1024 + 88)
-        self.fdb = self.u32(1024 + 20)
-
-    def u16(self, off):
-        return struct.unpack_from("<H", self.d, off)[0]
-
-    def u32(self, off):
-        return struct.unpack_from("<I", self.d, off)[0]
-
-    def p16(self, off, v):
-        struct.pack_into("<H", self.d, off, v)
-
-    def p32(self, off, v):
-        struct.pack_into("<I", self.d, off, v)
-
-    def gd(self, g):
-        return (self.fdb + 1) * self.bs + 32 * g
-
-    def inode(self, ino):
-        g, i = divmod(ino - 1, self.ipg)
-        return self.u32(self.gd(g) + 8) * self.bs + i * self.isz
-
-    def block(self, ino, i):
-        return self.u32(self.inode(ino) + 40 + 4 * i)
-
-    def entry(self, dir_ino, name):
-        """Offset of name's entry in the first block of directory dir_ino."""
-        b = self.block(dir_ino, 0) * self.bs
-        off = 0
-        while off < self.bs:
-            rec, nl = self.u16(b + off + 4), self.d[b + off + 6]
-            if self.d[b + off + 8:b + off + 8 + nl] == name.encode():
-                return b + off
-            off += rec
-        raise KeyError(name)
-
-    def ino(self, path):
-        ino = 2
-        for part in path.strip("/").split("/"):
-            ino = self.u32(self.entry(ino, part))
-        return ino
-
 
 def walk_source(d):
     """The tree every corrupt image starts from: files direct, single and
