@@ -12,7 +12,8 @@
  * editing is drawn with backspace and the VT100 cursor moves, which every
  * terminal emulator knows. While echo is off (tty_set_echo: a password
  * being typed) the line is edited but not drawn, and it is not kept in
- * the history; Enter and the signal keys still show. */
+ * the history; Enter and the signal keys still show; a change of the
+ * foreground group turns echo back on. */
 #include "tty.h"
 #include "console.h"
 #include "errno.h"
@@ -59,7 +60,15 @@ static size_t typed_len;
 static enum { ESC_NONE, ESC_START, ESC_CSI, ESC_SS3 } esc;
 static unsigned esc_num;
 
-void tty_set_foreground(int pgrp) { foreground = pgrp; }
+/* Echo comes back on whenever another group takes the console: a program
+ * stopped or killed while it read a password must not leave the shell
+ * typing blind. */
+void tty_set_foreground(int pgrp)
+{
+	if (pgrp != foreground)
+		noecho = false;
+	foreground = pgrp;
+}
 
 bool tty_set_echo(bool on)
 {

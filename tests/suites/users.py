@@ -95,4 +95,11 @@ TESTS = [
                     expect(PROMPT), send("exit 0\n")],
        disk="rootfs", timeout=90,
        reject=TROUBLE + [r"Password: \S", r"^(wrong|lde|user)$"]),
+    # su killed (Ctrl-\) while it waits for the password with echo off:
+    # the shell takes the console back, and what is typed shows again.
+    sh("users_su_killed_echo_back",
+       [send("su\n"), expect(r"Password: "), send("\x1c"), expect(PROMPT),
+        send("echo typed-and-seen\n"), expect(r"echo typed-and-seen"),
+        expect(PROMPT), send("exit 0\n")],
+       disk="rootfs", timeout=60, reject=TROUBLE),
 ]
