@@ -76,29 +76,16 @@ static int list_initrd(void)
 
 static int list_dir(const char *path)
 {
-	DIR *d = opendir(path);
-	if (!d)
+	char **names;
+	int err, status = 0;
+	long got = cmd_read_dir(path, aflag ? CMD_DIR_ALL : CMD_DIR_VISIBLE, &names, &err);
+	if (got < 0)
 		return cmd_error("ls", path);
-	char **names = NULL;
-	size_t n = 0, cap = 0;
-	struct dirent *e;
-	errno = 0;
-	while ((e = readdir(d))) {
-		if (e->d_name[0] == '.' && !aflag)
-			continue;
-		if (n == cap) {
-			char **p = realloc(names, (cap = cap ? 2 * cap : 32) * sizeof *names);
-			if (!p)
-				break;
-			names = p;
-		}
-		if (!(names[n] = strdup(e->d_name)))
-			break;
-		n++;
-		errno = 0;
+	size_t n = (size_t)got;
+	if (err) {
+		errno = err;
+		status = cmd_error("ls", path);
 	}
-	int status = errno ? cmd_error("ls", path) : 0;
-	closedir(d);
 	qsort(names, n, sizeof *names, by_name);
 	for (size_t i = 0; i < n; i++) {
 		char full[LDE_FS_PATH_MAX];

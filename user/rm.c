@@ -19,31 +19,16 @@ static int remove_path(const char *path);
  * removing cannot disturb the listing. */
 static int remove_tree(const char *dir)
 {
-	DIR *d = opendir(dir);
-	if (!d)
+	char **names;
+	int err, status = 0;
+	long got = cmd_read_dir(dir, CMD_DIR_ENTRIES, &names, &err);
+	if (got < 0)
 		return cmd_error("rm", dir);
-	char **names = NULL;
-	size_t n = 0, cap = 0;
-	struct dirent *e;
-	int status = 0;
-	errno = 0;
-	while ((e = readdir(d))) {
-		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
-			continue;
-		if (n == cap) {
-			char **p = realloc(names, (cap = cap ? 2 * cap : 16) * sizeof *names);
-			if (!p)
-				break;
-			names = p;
-		}
-		if (!(names[n] = strdup(e->d_name)))
-			break;
-		n++;
-		errno = 0;
-	}
-	if (errno)
+	size_t n = (size_t)got;
+	if (err) {
+		errno = err;
 		status = cmd_error("rm", dir);
-	closedir(d);
+	}
 	for (size_t i = 0; i < n; i++) {
 		char path[LDE_FS_PATH_MAX];
 		if (cmd_join(path, sizeof path, dir, names[i]) < 0)

@@ -2,11 +2,13 @@
 #include "cmd.h"
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include "dirent.h"
 
 int cmd_optind = 1;
 char *cmd_optarg;
@@ -186,6 +188,37 @@ void cmd_lines_free(struct cmd_lines *r)
 {
 	free(r->buf);
 	r->buf = NULL;
+}
+
+long cmd_read_dir(const char *path, enum cmd_dir which, char ***names, int *err)
+{
+	DIR *d = opendir(path);
+	size_t n = 0, cap = 0;
+	struct dirent *e;
+	*names = NULL;
+	*err = 0;
+	if (!d)
+		return -1;
+	errno = 0;
+	while ((e = readdir(d))) {
+		const char *s = e->d_name;
+		bool dots = s[0] == '.' && (!s[1] || (s[1] == '.' && !s[2]));
+		if ((which == CMD_DIR_ENTRIES && dots) || (which == CMD_DIR_VISIBLE && s[0] == '.'))
+			continue;
+		if (n == cap) {
+			char **p = realloc(*names, (cap = cap ? 2 * cap : 32) * sizeof **names);
+			if (!p)
+				break;
+			*names = p;
+		}
+		if (!((*names)[n] = strdup(s)))
+			break;
+		n++;
+		errno = 0;
+	}
+	*err = errno;
+	closedir(d);
+	return (long)n;
 }
 
 int cmd_join(char *buf, size_t size, const char *dir, const char *name)

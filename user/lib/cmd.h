@@ -50,6 +50,16 @@ void cmd_lines_init(struct cmd_lines *r, int fd);
 long cmd_line(struct cmd_lines *r, char **line);
 void cmd_lines_free(struct cmd_lines *r);
 
+/* Which names cmd_read_dir keeps: every one; all but "." and ".."; or
+ * only those not starting with '.' (what ls shows without -a). */
+enum cmd_dir { CMD_DIR_ALL, CMD_DIR_ENTRIES, CMD_DIR_VISIBLE };
+/* The names of directory path, read in full before the caller acts on any
+ * (so that removing entries cannot disturb the listing): *names gets an
+ * array of their copies, which the caller frees, each and the array.
+ * Returns their number, with *err 0, or the errno of a failure that cut
+ * the listing short (the names read until then are there); -1 with errno
+ * if the directory cannot be opened. */
+long cmd_read_dir(const char *path, enum cmd_dir which, char ***names, int *err);
 /* dir "/" name into buf (size bytes): 0, or -1 with ENAMETOOLONG. */
 int cmd_join(char *buf, size_t size, const char *dir, const char *name);
 /* The last component of path (trailing '/' ignored) into buf; returns buf. */
