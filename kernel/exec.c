@@ -204,7 +204,7 @@ static void exec_setid(struct proc *p, const struct lde_stat *st)
 {
 	if (st->mode & LDE_S_ISUID)
 		p->euid = p->suid = (uint16_t)st->uid;
-	if ((st->mode & (LDE_S_ISGID | 0010)) == (LDE_S_ISGID | 0010))
+	if ((st->mode & (LDE_S_ISGID | LDE_S_IXGRP)) == (LDE_S_ISGID | LDE_S_IXGRP))
 		p->egid = p->sgid = (uint16_t)st->gid;
 	p->trace &= (uint8_t)~TRACE_PRINT;
 	proc_token_creds(p);
@@ -218,8 +218,8 @@ static __attribute__((noinline)) int exec_remote(const char *path, int argc, cha
 	if (err)
 		return err;
 	uint64_t size = st.size;
-	bool setid =
-		(st.mode & LDE_S_ISUID) || (st.mode & (LDE_S_ISGID | 0010)) == (LDE_S_ISGID | 0010);
+	bool setid = (st.mode & LDE_S_ISUID) ||
+		     (st.mode & (LDE_S_ISGID | LDE_S_IXGRP)) == (LDE_S_ISGID | LDE_S_IXGRP);
 	/* An owner no process can be (picolibc's ids are 16 bits). */
 	if (setid && (st.uid > PROC_ID_MAX || st.gid > PROC_ID_MAX)) {
 		file_put(rf);

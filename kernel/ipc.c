@@ -81,7 +81,7 @@ static inline long token_of(struct proc *p) { return p->ipc_token; }
  * processes, which only confuses that server about its own requests. */
 static inline __attribute__((always_inline)) struct proc *caller_of(uint64_t token)
 {
-	uint64_t slot = token & 0xff;
+	uint64_t slot = LDE_TOKEN_SLOT(token);
 	if (slot >= NPROC)
 		return NULL;
 	struct proc *c = &proc_table[slot];
@@ -329,7 +329,7 @@ static uint64_t deliver(struct proc *c, struct proc *r)
 static inline __attribute__((always_inline)) int keep_leases(struct proc *me,
 							     const struct lde_lease *l, int n)
 {
-	struct lease *k = leases[token_of(me) & 0xff];
+	struct lease *k = leases[LDE_TOKEN_SLOT(token_of(me))];
 	for (int i = 0; i < n; i++) {
 		uint64_t addr = l[i].addr, len = l[i].len, flags = l[i].flags;
 		if (!flags || (flags & ~(uint64_t)(LDE_LEASE_READ | LDE_LEASE_WRITE)))
@@ -754,7 +754,7 @@ lease_copy(uint64_t token, uint64_t idx, uint64_t off, uint64_t ubuf, uint64_t l
 		return -ESRCH;
 	if (idx >= (uint64_t)c->ipc_nleases)
 		return -EINVAL;
-	struct lease *l = &leases[token & 0xff][idx]; /* the slot: caller_of checked it */
+	struct lease *l = &leases[LDE_TOKEN_SLOT(token)][idx]; /* the slot: caller_of checked it */
 	uint64_t flags = l->len_flags & ((1 << LEASE_FLAGS_BITS) - 1);
 	uint64_t llen = l->len_flags >> LEASE_FLAGS_BITS;
 	if (!(flags & (to_caller ? LDE_LEASE_WRITE : LDE_LEASE_READ)))
@@ -862,7 +862,7 @@ long sys_lease_writev(uint64_t token, uint64_t idx, uint64_t off, uintptr_t uiov
 			return err;
 		v = copy;
 	}
-	struct lease *l = &leases[token & 0xff][idx]; /* the slot: caller_of checked it */
+	struct lease *l = &leases[LDE_TOKEN_SLOT(token)][idx]; /* the slot: caller_of checked it */
 	uint64_t flags = l->len_flags & ((1 << LEASE_FLAGS_BITS) - 1);
 	if (flags & LDE_LEASE_WRITE)
 		return lease_writev_user(c, l, off, v, n);
@@ -886,7 +886,7 @@ long ipc_kcall(struct endpoint *ep, uint64_t badge, uint64_t info, uint64_t w[4]
 	*received = false;
 	if (!ep->rx_refs)
 		return -EPIPE;
-	struct lease *k = leases[token_of(me) & 0xff];
+	struct lease *k = leases[LDE_TOKEN_SLOT(token_of(me))];
 	for (int i = 0; i < nleases; i++) {
 		uint64_t addr = kl[i].addr, len = kl[i].len;
 		if (kl[i].flags == IPC_KLEASE_KERNEL_R || kl[i].flags == IPC_KLEASE_KERNEL_W) {

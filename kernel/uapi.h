@@ -258,6 +258,7 @@ struct lde_meminfo {
  * On the way in, info's descriptor field names the sender's fd + 1 (0: none);
  * on the way out, the fd it was installed at in the receiver, + 1.
  * ipc_call leaves a1, a6 and a7 as they were; every call leaves a7. */
+#define LDE_TOKEN_SLOT(token) ((uint32_t)((uint64_t)(token)&0xff))
 #define LDE_TOKEN_UID(token) ((uint32_t)(((uint64_t)(token) >> 8) & 0xffff))
 #define LDE_TOKEN_GID(token) ((uint32_t)(((uint64_t)(token) >> 24) & 0xffff))
 #define LDE_TOKEN_PID_BITS 23

@@ -129,6 +129,7 @@ enum {
 #define LDE_S_ISUID 04000 /* exec: the owner's rights (docs/users.md) */
 #define LDE_S_ISGID 02000 /* exec: the group's, with a group execute bit */
 #define LDE_S_ISVTX 01000 /* a directory's names removed only by their owners */
+#define LDE_S_IXGRP 00010 /* group execute: set-group-ID means exec only with it */
 
 /* access() modes. */
 #define LDE_F_OK 0
