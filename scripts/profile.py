@@ -6,9 +6,15 @@ build/user/NAME.elf, everything in M-mode as "opensbi").
 
 Usage: scripts/profile.py "APPEND" [USER_PROGRAM] [TOP]
        scripts/profile.py --per N "APPEND" "BASELINE_APPEND" [USER_PROGRAM] [TOP]
+       scripts/profile.py --window FROM TO "APPEND" [USER_PROGRAM] [TOP]
 The second form profiles both command lines and prints the difference
 divided by N: what one operation costs, per function, e.g.
   scripts/profile.py --per 100 "init=/bench only getpid" "init=/bench only none" bench
+The third counts only the windows that open at a block of function FROM
+and close at the next block of function TO (e.g. sys_read to sys_meminfo:
+one read of fsbench, whose clock stops just before its meminfo call), and
+prints the median window's functions: one operation, without the loop
+around it. FROM's own trap entry is outside the window, TO's inside.
 (Only for short runs: the log holds one line per block executed.)
 USER_PROGRAM is build/user/NAME.elf, or build/servers/NAME.elf when given
 as servers/NAME (user programs share addresses: only one program's symbols
@@ -47,7 +53,7 @@ def symbols(elf):
     return syms
 
 
-def profile(append, prog):
+def profile(append, prog, window=None):
     syms = symbols(os.path.join(ROOT, "build", "kernel.elf"))
     if prog:
         elf = prog if prog.startswith("servers/") else os.path.join("user", prog)
@@ -66,6 +72,7 @@ def profile(append, prog):
         size = {}      # TB start -> instructions in it
         cur = None
         per_fn = collections.Counter()
+        windows, cur_win = [], None
         with open(log, errors="replace") as f:
             for line in f:
                 if line.startswith("IN:"):
@@ -83,17 +90,36 @@ def profile(append, prog):
                     pc = int(m.group(1), 16)
                     n = size.get(pc, 1)
                     if 0x80000000 <= pc < 0x80200000:
-                        per_fn["opensbi"] += n
+                        fn = "opensbi"
                     else:
                         i = bisect.bisect_right(addrs, pc) - 1
-                        per_fn[syms[i][1] if i >= 0 else "?"] += n
+                        fn = syms[i][1] if i >= 0 else "?"
+                    if not window:
+                        per_fn[fn] += n
+                    elif cur_win is None:
+                        if fn == window[0]:
+                            cur_win = collections.Counter({fn: n})
+                    elif fn == window[1]:
+                        windows.append(cur_win)
+                        cur_win = None
+                    else:
+                        cur_win[fn] += n
+    if window:
+        if not windows:
+            sys.exit("profile: no window from %s to %s" % window)
+        windows.sort(key=lambda w: sum(w.values()))
+        return windows[len(windows) // 2]
     return per_fn
 
 
 def main():
     args = sys.argv[1:]
     per = 1
-    if args and args[0] == "--per":
+    window = None
+    if args and args[0] == "--window":
+        window = (args[1], args[2])
+        append, baseline, rest = args[3], None, args[4:]
+    elif args and args[0] == "--per":
         per = int(args[1])
         append, baseline = args[2], args[3]
         rest = args[4:]
@@ -101,7 +127,7 @@ def main():
         append, baseline, rest = args[0], None, args[1:]
     prog = rest[0] if rest else None
     top = int(rest[1]) if len(rest) > 1 else 30
-    per_fn = profile(append, prog)
+    per_fn = profile(append, prog, window)
     if baseline:
         per_fn.subtract(profile(baseline, prog))
     total = sum(per_fn.values())
