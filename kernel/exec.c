@@ -183,6 +183,7 @@ static inline __attribute__((always_inline)) int exec_image(const char *path, co
 	 * program that put its rights aside cannot pass them on. */
 	p->saved = (uint32_t)(p->creds >> 32); /* euid and egid */
 	close_on_exec(p);
+	p->ipc_rbuf_len = 0; /* its address means nothing in the new image */
 	if (p->fp_used)
 		sched_fpu_exec(p);
 	signal_exec(p);

@@ -247,11 +247,21 @@ handoff(struct proc *me, struct proc *next, int how, long result)
 	switch_to_stacked(next, result);
 }
 
+/* A detached kernel call ends (ipc_kcall_detached): its done gives
+ * the system call's result. */
+static inline long kcall_end(struct proc *c, long r, const uint64_t *w)
+{
+	long res = c->ipc_kdone(c, r, w);
+	c->ipc_nleases = 0;
+	c->ipc_kernel = 0;
+	return res;
+}
+
 /* Wake a caller that will never be answered: it returns err. */
 static void fail_caller(struct proc *c, long err)
 {
 	c->ipc_state = IPC_NONE;
-	c->ipc_ret = err;
+	c->ipc_ret = c->ipc_resume == IPC_RESUME_KCALL ? kcall_end(c, err, NULL) : err;
 	sched_make_runnable(c);
 }
 
@@ -293,6 +303,43 @@ static long call_finish(struct proc *me)
 	return me->ipc_ret;
 }
 
+/* A kernel call's lease 0, when it is a kernel buffer the server may only
+ * read (a path), copied into receiver r's receive buffer if it fits there
+ * and the buffer's pages are present and writable: LDE_MSG_INLINE0, or 0
+ * (the server reads the lease as usual; a part copied before a missing
+ * page is only the buffer's scribble). */
+static __attribute__((noinline)) uint64_t push_lease0(struct proc *c, struct proc *r)
+{
+	if (!c->ipc_nleases)
+		return 0;
+	const struct lease *l = &leases[LDE_TOKEN_SLOT(token_of(c))][0];
+	uint64_t len = l->len_flags >> LEASE_FLAGS_BITS, va = r->ipc_rbuf;
+	if ((l->len_flags & ((1 << LEASE_FLAGS_BITS) - 1)) || (l->len_flags & LEASE_KERNEL_W) ||
+	    len > r->ipc_rbuf_len)
+		return 0;
+	const char *src = (const char *)l->addr;
+	while (len) {
+		uint64_t in = va & (PGSIZE - 1), piece = PGSIZE - in;
+		if (piece > len)
+			piece = len;
+		char *dst = mmu_translate(r->mm.pt, va - in, PERM_RAM | PERM_U | PERM_W);
+		if (!dst)
+			return 0;
+		memcpy(dst + in, src, piece);
+		va += piece, src += piece, len -= piece;
+	}
+	return LDE_MSG_INLINE0;
+}
+
+long sys_ipc_buffer(uintptr_t addr, size_t len)
+{
+	if (addr >= USER_TOP || len > USER_TOP - addr)
+		return -EFAULT;
+	current->ipc_rbuf = addr;
+	current->ipc_rbuf_len = len;
+	return 0;
+}
+
 /* Move caller c's message into receiver r's registers; r now holds c's
  * request. Returns the info word r's recv returns. */
 static uint64_t deliver(struct proc *c, struct proc *r)
@@ -313,6 +360,8 @@ static uint64_t deliver(struct proc *c, struct proc *r)
 			info |= LDE_MSG_CAP_LOST;
 		}
 	}
+	if (c->ipc_kernel && r->ipc_rbuf_len)
+		info |= push_lease0(c, r);
 	arch_set_msg_reg(
 		rt, 1, c->ipc_kernel ? arch_msg_reg(ct, 0) : c->files[arch_msg_reg(ct, 0)]->badge);
 	for (int i = 2; i <= 5; i++)
@@ -560,39 +609,74 @@ long sys_ipc_recv(long fd)
 	return recv_on(f->ep);
 }
 
-/* Answer caller c: the words from current's registers, the descriptor
- * cap (already checked) if any. c goes back on the run queue. */
-static void answer(struct proc *c, uint64_t info, struct file *cap, bool wake)
+/* Answer caller c with res (the reply's info word, or the caller's
+ * -EFAULT from its data), the words from current's registers but w3 (the
+ * bytes of its data, if any), the descriptor cap (already checked) if
+ * any. c goes back on the run queue. */
+static void answer(struct proc *c, long res, uint64_t w3, struct file *cap)
 {
-	struct trapframe *ct = c->tf, *mt = current->tf;
-	for (int i = 2; i <= 5; i++)
-		arch_set_msg_reg(ct, i, arch_msg_reg(mt, i));
-	info = LDE_MSG_LABEL(info);
-	/* The kernel's calls take no descriptor: nothing may enter a table
-	 * behind the kernel's back. */
-	if (cap && !c->ipc_kernel) {
-		int fd = ipc_fd_install(c, file_dup(cap));
-		if (fd >= 0)
-			info |= (uint64_t)(fd + 1) << 40;
-		else {
-			file_put(cap);
-			info |= LDE_MSG_CAP_LOST;
-		}
-	}
-	c->ipc_ret = (long)info;
+	struct trapframe *mt = current->tf;
+	uint64_t w[4] = { arch_msg_reg(mt, 2), arch_msg_reg(mt, 3), arch_msg_reg(mt, 4), w3 };
 	held_del(c);
-	if (wake)
+	if (c->ipc_resume == IPC_RESUME_KCALL) {
+		/* Its registers are its system call's: they stay. */
+		c->ipc_ret = kcall_end(c, res, res < 0 ? NULL : w);
 		sched_make_runnable(c);
+		return;
+	}
+	struct trapframe *ct = c->tf;
+	for (int i = 0; i < 4; i++)
+		arch_set_msg_reg(ct, 2 + i, w[i]);
+	if (res >= 0) {
+		uint64_t info = LDE_MSG_LABEL(res);
+		/* The kernel's calls take no descriptor: nothing may enter a
+		 * table behind the kernel's back. */
+		if (cap && !c->ipc_kernel) {
+			int fd = ipc_fd_install(c, file_dup(cap));
+			if (fd >= 0)
+				info |= (uint64_t)(fd + 1) << 40;
+			else {
+				file_put(cap);
+				info |= LDE_MSG_CAP_LOST;
+			}
+		}
+		res = (long)info;
+	}
+	c->ipc_ret = res;
+	sched_make_runnable(c);
 }
 
-/* A reply's info word: a label and perhaps a descriptor; no leases. */
+/* A reply's info word: a label, perhaps a descriptor, perhaps data
+ * ranges (uapi.h, LDE_MSG_DATA_AT). */
 static long check_reply_info(uint64_t info, struct file **cap)
 {
-	if ((info & ~LDE_MSG_IN_MASK) || LDE_MSG_NLEASES(info))
+	if ((info & ~LDE_MSG_IN_MASK) || LDE_MSG_NLEASES(info) > LDE_IOV_MAX)
 		return -EINVAL;
 	long err;
 	*cap = cap_of(info, &err);
 	return err;
+}
+
+static long reply_data(struct proc *c, uint64_t n, uint64_t at, uint64_t uiov, long *res);
+
+/* Answer c (NULL: nobody, as sys_ipc_reply says) with current's message,
+ * info checked: its data first. 0, or the replier's -errno (its data's
+ * mistake: nothing done, c still held). */
+static long reply_to(struct proc *c, uint64_t info, struct file *cap)
+{
+	if (!c)
+		return 0;
+	struct trapframe *mt = current->tf;
+	long res = (long)info;
+	uint64_t w3 = arch_msg_reg(mt, 5);
+	if (LDE_MSG_NLEASES(info)) {
+		long got = reply_data(c, LDE_MSG_NLEASES(info), arch_msg_reg(mt, 4), w3, &res);
+		if (got < 0)
+			return got;
+		w3 = (uint64_t)got;
+	}
+	answer(c, res, w3, cap);
+	return 0;
 }
 
 long sys_ipc_reply(uint64_t token, uint64_t info, uint64_t w0, uint64_t w1, uint64_t w2,
@@ -602,13 +686,10 @@ long sys_ipc_reply(uint64_t token, uint64_t info, uint64_t w0, uint64_t w1, uint
 	long err = check_reply_info(info, &cap);
 	if (err)
 		return err;
-	struct proc *c = caller_of(token);
 	/* A caller that died (or a token that names nobody this process
 	 * holds): nothing to do, and no error, so a server never has to
 	 * care whether its client is still there. */
-	if (c)
-		answer(c, info, cap, true);
-	return 0;
+	return reply_to(caller_of(token), info, cap);
 }
 
 /* ipc_caller(token, creds): who made the request current holds under
@@ -643,11 +724,51 @@ static __attribute__((noinline)) long ipc_reply_recv_slow(struct file *f, uint64
 	struct endpoint *ep = f->ep;
 	struct file *cap;
 	long err = check_reply_info(info, &cap);
-	if (err)
-		return err;
-	if (c)
-		answer(c, info, cap, true);
-	return recv_on(ep);
+	if (!err)
+		err = reply_to(c, info, cap);
+	return err ? err : recv_on(ep);
+}
+
+/* The fast path's answer to c and the wait that follows, in one switch to
+ * c: res is what c's call returns, w3 its last word. */
+static inline __attribute__((always_inline, noreturn)) void
+reply_recv_fast(struct proc *me, struct endpoint *ep, struct proc *c, long res, uint64_t w0,
+		uint64_t w1, uint64_t w2, uint64_t w3)
+{
+	held_del(c);
+	/* Its leases end with its call (a register-only call next must not
+	 * find them). */
+	c->ipc_nleases = 0;
+	if (__builtin_expect(c->ipc_resume == IPC_RESUME_KCALL, 0)) {
+		uint64_t w[4] = { w0, w1, w2, w3 };
+		res = kcall_end(c, res, res < 0 ? NULL : w);
+	} else {
+		struct trapframe *ct = c->tf;
+		arch_set_msg_reg(ct, 2, w0);
+		arch_set_msg_reg(ct, 3, w1);
+		arch_set_msg_reg(ct, 4, w2);
+		arch_set_msg_reg(ct, 5, w3);
+	}
+	me->ipc_state = IPC_RECV;
+	me->state = P_SLEEPING;
+	me->waiting_on = &ep->receivers;
+	list_push_back(&ep->receivers.sleepers, &me->link);
+	handoff(me, c, IPC_RESUME_RECV, res);
+}
+
+/* reply_recv's fast path with data ranges (and no descriptor): the data
+ * written, then as a register reply. Anything else is the slow path's. */
+static __attribute__((noinline)) long reply_recv_data(struct proc *me, struct file *f,
+						      struct proc *c, uint64_t info, uint64_t w0,
+						      uint64_t w1, uint64_t w2, uint64_t w3)
+{
+	if ((info >> 40) != 0 || LDE_MSG_NLEASES(info) > LDE_IOV_MAX)
+		return ipc_reply_recv_slow(f, info, c);
+	long res = (long)LDE_MSG_LABEL(info); /* the caller sees no count */
+	long got = reply_data(c, LDE_MSG_NLEASES(info), w2, w3, &res);
+	if (got < 0)
+		return got;
+	reply_recv_fast(me, f->ep, c, res, w0, w1, w2, (uint64_t)got);
 }
 
 /* ipc_reply_recv(fd, info, w0..w3), a6 = the token to answer. */
@@ -657,23 +778,14 @@ sys_ipc_reply_recv(long fd, uint64_t info, uint64_t w0, uint64_t w1, uint64_t w2
 	struct proc *me = current;
 	struct file *f = ep_file((uint64_t)fd);
 	struct proc *c = caller_of(arch_msg_reg(me->tf, 6));
-	if (__builtin_expect(!f || f->badge || !c || (info >> 32) != 0 || me->bound_ntfn ||
+	if (__builtin_expect(!f || f->badge || !c || me->bound_ntfn ||
 				     !list_empty(&f->ep->senders.sleepers) || me->slow_ipc,
 			     0))
 		return ipc_reply_recv_slow(f, info, c);
-	struct endpoint *ep = f->ep;
+	if (__builtin_expect((info >> 32) != 0, 0))
+		return reply_recv_data(me, f, c, info, w0, w1, w2, w3);
 	/* The fast path: answer and wait in one switch to the caller. */
-	struct trapframe *ct = c->tf;
-	arch_set_msg_reg(ct, 2, w0);
-	arch_set_msg_reg(ct, 3, w1);
-	arch_set_msg_reg(ct, 4, w2);
-	arch_set_msg_reg(ct, 5, w3);
-	held_del(c);
-	me->ipc_state = IPC_RECV;
-	me->state = P_SLEEPING;
-	me->waiting_on = &ep->receivers;
-	list_push_back(&ep->receivers.sleepers, &me->link);
-	handoff(me, c, IPC_RESUME_RECV, (long)info);
+	reply_recv_fast(me, f->ep, c, (long)info, w0, w1, w2, w3);
 }
 
 /* lease_memcpy's general case: the whole KiBs by memcpy_bulk when both
@@ -794,12 +906,13 @@ sys_lease_write(uint64_t token, uint64_t idx, uint64_t off, uintptr_t ubuf, size
 	return lease_copy(token, idx, off, ubuf, len, true);
 }
 
-/* lease_writev's ranges, when the caller's lease is a user buffer: the
- * lease checked once, the caller's page and the server's each translated
- * once per page rather than once per range (a server's cache keeps
- * several blocks in a page). Anything unusual (a page to fault in, a
- * range that crosses a page of the server's) goes through
- * lease_copy_pages. */
+/* lease_writev's ranges (and a reply's data), when the caller's lease is
+ * a user buffer: the lease checked once, and the copy made piece by piece
+ * between page boundaries of either side, each page translated once
+ * however many ranges or pieces use it (a server's cache keeps several
+ * blocks in a page, and a run of them may cross into the next). Anything
+ * unusual (a page to fault in or copy on write) goes through
+ * lease_copy_pages for the rest of its range. */
 static long lease_writev_user(struct proc *c, const struct lease *l, uint64_t off,
 			      const struct lde_iov *v, uint64_t n)
 {
@@ -812,56 +925,73 @@ static long lease_writev_user(struct proc *c, const struct lease *l, uint64_t of
 		if (off > llen || len > llen - off)
 			return -EINVAL;
 		uint64_t cva = l->addr + off; /* < USER_TOP: the lease is */
-		char *mp = NULL;
-		if (len && (mva & (PGSIZE - 1)) + len <= PGSIZE && mva < USER_TOP &&
-		    (cva & (PGSIZE - 1)) + len <= PGSIZE) {
-			if ((cva & ~(uint64_t)(PGSIZE - 1)) != cpage) {
-				cpage = cva & ~(uint64_t)(PGSIZE - 1);
-				cbase = mmu_translate(c->mm.pt, cpage, PERM_RAM | PERM_U | PERM_W);
-			}
-			if ((mva & ~(uint64_t)(PGSIZE - 1)) != mpage) {
-				mpage = mva & ~(uint64_t)(PGSIZE - 1);
-				mbase = mmu_translate(me->mm.pt, mpage, PERM_RAM | PERM_U | PERM_R);
-			}
-			mp = cbase && mbase ? mbase + (mva & (PGSIZE - 1)) : NULL;
-		}
-		long r;
-		if (mp) {
-			r = lease_memcpy(cbase + (cva & (PGSIZE - 1)), mp, len);
-		} else {
-			r = lease_copy_pages(c, cva, mva, len, true);
-			cpage = mpage = 1; /* it may have faulted pages in: look again */
-		}
-		if (r < 0)
-			return r;
 		off += len;
 		total += len;
+		if (mva >= USER_TOP || len > USER_TOP - mva) {
+			long r = lease_copy_pages(c, cva, mva, len, true); /* its error */
+			if (r < 0)
+				return r;
+			continue;
+		}
+		while (len) {
+			uint64_t cin = cva & (PGSIZE - 1), min = mva & (PGSIZE - 1);
+			uint64_t piece = PGSIZE - (cin > min ? cin : min);
+			if (piece > len)
+				piece = len;
+			if (cva - cin != cpage) {
+				cpage = cva - cin;
+				cbase = mmu_translate(c->mm.pt, cpage, PERM_RAM | PERM_U | PERM_W);
+			}
+			if (mva - min != mpage) {
+				mpage = mva - min;
+				mbase = mmu_translate(me->mm.pt, mpage, PERM_RAM | PERM_U | PERM_R);
+			}
+			if (!cbase || !mbase) {
+				long r = lease_copy_pages(c, cva, mva, len, true);
+				cpage = mpage = 1; /* it may have faulted pages in: look again */
+				if (r < 0)
+					return r;
+				break;
+			}
+			lease_memcpy(cbase + cin, mbase + min, piece);
+			cva += piece, mva += piece, len -= piece;
+		}
 	}
 	return (long)total;
 }
 
+/* current's array of n (<= LDE_IOV_MAX) ranges at uiov: read in place
+ * when it lies in one page (a server's array on its stack), else copied
+ * into copy. NULL with *err set if it cannot be read. */
+static inline __attribute__((always_inline)) const struct lde_iov *
+iov_in(uint64_t uiov, uint64_t n, struct lde_iov copy[LDE_IOV_MAX], long *err)
+{
+	struct proc *me = current;
+	const struct lde_iov *v = NULL;
+	size_t bytes = n * sizeof *v;
+	if (!(uiov & 7) && uiov < USER_TOP && (uiov & (PGSIZE - 1)) + bytes <= PGSIZE)
+		v = mmu_translate(me->mm.pt, uiov, PERM_RAM | PERM_U | PERM_R);
+	if (!v) {
+		*err = copyin(&me->mm, copy, uiov, bytes);
+		v = *err ? NULL : copy;
+	}
+	return v;
+}
+
 long sys_lease_writev(uint64_t token, uint64_t idx, uint64_t off, uintptr_t uiov, uint64_t n)
 {
-	struct proc *me = current, *c = caller_of(token);
+	struct proc *c = caller_of(token);
 	if (!c)
 		return -ESRCH;
 	if (idx >= (uint64_t)c->ipc_nleases)
 		return -EINVAL;
 	if (n > LDE_IOV_MAX)
 		return -EINVAL;
-	/* The ranges read in place when the array lies in one page (a
-	 * server's array on its stack), else copied in. */
 	struct lde_iov copy[LDE_IOV_MAX];
-	const struct lde_iov *v = NULL;
-	size_t bytes = n * sizeof *v;
-	if (!(uiov & 7) && uiov < USER_TOP && (uiov & (PGSIZE - 1)) + bytes <= PGSIZE)
-		v = mmu_translate(me->mm.pt, uiov, PERM_RAM | PERM_U | PERM_R);
-	if (!v) {
-		int err = copyin(&me->mm, copy, uiov, bytes);
-		if (err)
-			return err;
-		v = copy;
-	}
+	long err;
+	const struct lde_iov *v = iov_in(uiov, n, copy, &err);
+	if (!v)
+		return err;
 	struct lease *l = &leases[LDE_TOKEN_SLOT(token)][idx]; /* the slot: caller_of checked it */
 	uint64_t flags = l->len_flags & ((1 << LEASE_FLAGS_BITS) - 1);
 	if (flags & LDE_LEASE_WRITE)
@@ -876,6 +1006,89 @@ long sys_lease_writev(uint64_t token, uint64_t idx, uint64_t off, uintptr_t uiov
 		total += v[i].len;
 	}
 	return (long)total;
+}
+
+/* A reply's data (uapi.h, LDE_MSG_DATA_AT): the n (1..LDE_IOV_MAX)
+ * ranges of current's array at uiov into held caller c's lease, every
+ * rule checked before a byte is written, so that a replier's mistake
+ * changes nothing. The bytes written, or the replier's -errno; *res
+ * becomes -EFAULT if a page on either side was not there midway (the
+ * caller's call returns that; the reply counts as given). */
+static long reply_data(struct proc *c, uint64_t n, uint64_t at, uint64_t uiov, long *res)
+{
+	uint64_t idx = LDE_MSG_DATA_LEASE(at), off = LDE_MSG_DATA_OFF(at);
+	if (idx >= c->ipc_nleases)
+		return -EINVAL;
+	struct lde_iov copy[LDE_IOV_MAX];
+	long err;
+	const struct lde_iov *v = iov_in(uiov, n, copy, &err);
+	if (!v)
+		return err;
+	const struct lease *l = &leases[LDE_TOKEN_SLOT(token_of(c))][idx];
+	uint64_t flags = l->len_flags & ((1 << LEASE_FLAGS_BITS) - 1);
+	uint64_t llen = (l->len_flags & ~LEASE_KERNEL_W) >> LEASE_FLAGS_BITS, total = 0;
+	if (flags ? !(flags & LDE_LEASE_WRITE) : !(l->len_flags & LEASE_KERNEL_W))
+		return -EACCES;
+	for (uint64_t i = 0; i < n; i++) {
+		if (v[i].len > llen - total)
+			return -EINVAL;
+		total += v[i].len;
+	}
+	if (off > llen - total)
+		return -EINVAL;
+	long r;
+	if (flags) {
+		r = lease_writev_user(c, l, off, v, n);
+	} else {
+		/* A kernel buffer (the kernel's call): copied in from ours. */
+		char *k = (char *)l->addr + off;
+		r = 0;
+		for (uint64_t i = 0; i < n && !r; i++) {
+			r = copyin(&current->mm, k, v[i].addr, v[i].len);
+			k += v[i].len;
+		}
+	}
+	if (r < 0)
+		*res = -EFAULT;
+	return (long)total;
+}
+
+uint64_t ipc_lease_len(const struct proc *p, int idx)
+{
+	return leases[LDE_TOKEN_SLOT(token_of((struct proc *)p))][idx].len_flags >>
+	       LEASE_FLAGS_BITS;
+}
+
+void ipc_kcall_detached(struct endpoint *ep, uint64_t badge, uint64_t info, const uint64_t w[4],
+			const struct ipc_klease *l,
+			long (*done)(struct proc *p, long r, const uint64_t *w), void *ctx)
+{
+	struct proc *me = current;
+	if (list_empty(&ep->receivers.sleepers) || me->slow_ipc)
+		return;
+	uint64_t addr = l->addr, len = l->len;
+	if (addr >= USER_TOP || len > USER_TOP - addr)
+		return; /* ipc_kcall's to report */
+	leases[LDE_TOKEN_SLOT(token_of(me))][0] =
+		(struct lease){ addr, len << LEASE_FLAGS_BITS | l->flags };
+	me->ipc_nleases = 1;
+	me->ipc_kernel = 1;
+	me->ipc_kdone = done;
+	me->ipc_kctx = ctx;
+	/* As call_fast, the words straight into the receiver's registers
+	 * (a kernel call sends no descriptor); current's own stay its
+	 * system call's. */
+	struct proc *r = container_of(list_pop_front(&ep->receivers.sleepers), struct proc, link);
+	struct trapframe *rt = r->tf;
+	r->ipc_state = IPC_NONE;
+	arch_set_msg_reg(rt, 1, badge);
+	for (int i = 0; i < 4; i++)
+		arch_set_msg_reg(rt, 2 + i, w[i]);
+	arch_set_msg_reg(rt, 6, (uint64_t)token_of(me));
+	held_add(r, me);
+	me->state = P_SLEEPING;
+	me->waiting_on = &ep->senders;
+	handoff(me, r, IPC_RESUME_KCALL, (long)(info | 1ULL << 32));
 }
 
 long ipc_kcall(struct endpoint *ep, uint64_t badge, uint64_t info, uint64_t w[4],
@@ -963,6 +1176,12 @@ void ipc_resume(struct trapframe *tf)
 	}
 	if (how == IPC_RESUME_CALL) {
 		r = call_finish(me);
+	} else if (how == IPC_RESUME_KCALL) {
+		/* Answered or failed: done has run. Killed: it runs now. */
+		bool killed = me->ipc_state != IPC_NONE;
+		r = call_finish(me);
+		if (killed)
+			r = kcall_end(me, r, NULL);
 	} else if (me->ipc_state != IPC_NONE) {
 		me->ipc_state = IPC_NONE; /* killed: already off the queue */
 		r = -EINTR;

@@ -29,10 +29,11 @@ void ipc_init(void);
  * P_SLEEPING it stores too, a reply_recv's IPC_RESUME_RECV its IPC_RECV,
  * so one register holds both (an instruction less per round trip). */
 enum ipc_resume {
-	IPC_RESUME_NONE = 0, /* it kept its kernel stack: swtch returns into it */
-	IPC_RESUME_DONE = 1, /* the result is in its trapframe already */
-	IPC_RESUME_RECV = 2, /* in recv or ntfn_wait: ipc_ret, or -EINTR if killed */
-	IPC_RESUME_CALL = 3, /* in call: call_finish */
+	IPC_RESUME_NONE = 0,  /* it kept its kernel stack: swtch returns into it */
+	IPC_RESUME_DONE = 1,  /* the result is in its trapframe already */
+	IPC_RESUME_RECV = 2,  /* in recv or ntfn_wait: ipc_ret, or -EINTR if killed */
+	IPC_RESUME_CALL = 3,  /* in call: call_finish */
+	IPC_RESUME_KCALL = 4, /* in a detached kernel call: its ipc_kdone's result */
 };
 
 /* Drop current's kernel stack: when it next runs it resumes in ipc_resume,
@@ -90,6 +91,25 @@ struct ipc_klease {
  * left as they were. */
 long ipc_kcall(struct endpoint *ep, uint64_t badge, uint64_t info, uint64_t w[4],
 	       const struct ipc_klease *kl, int nleases, bool *received);
+/* The detached form of ipc_kcall, for a system call whose last act is a
+ * call with the words w[0..3] and one user lease (flags LDE_LEASE_*): if a
+ * server waits on ep and current may take the fast path (not traced, its
+ * FPU off), the request goes to it at once and current leaves its kernel
+ * stack behind, as a user's call on the fast path does; it returns to
+ * U-mode with done(current, r, w) as its system call's result when the
+ * answer comes. done gets r, the answer's info word, and w, its words; or
+ * a negative r, as ipc_kcall returns (-ECONNRESET, -EINTR, or -EFAULT: the
+ * answer's data missed a page of the lease) and w NULL. done is called
+ * exactly once, with interrupts off, in whatever process answers (or
+ * fails) the call: it may use p and ctx (p->ipc_kctx), not current.
+ * Returns only when it cannot: nothing done, the caller goes on with
+ * ipc_kcall. */
+void ipc_kcall_detached(struct endpoint *ep, uint64_t badge, uint64_t info, const uint64_t w[4],
+			const struct ipc_klease *l,
+			long (*done)(struct proc *p, long r, const uint64_t *w), void *ctx);
+/* The length of lease idx of p's call (done's bound on what a server
+ * says it wrote). */
+uint64_t ipc_lease_len(const struct proc *p, int idx);
 /* Queue f's CLOSE on ep (LDE_FS_CLOSE, no answer): the next recv on ep
  * takes it, or a receiver waiting now does. f's slot stays taken until
  * then, and its reference on ep; f->close_next is ep's. Never blocks. */

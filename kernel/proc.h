@@ -82,6 +82,11 @@ struct proc {
 	long ipc_ret;		 /* the result a waker leaves for a blocked process */
 	long ipc_token;		 /* its reply token: LDE_TOKEN(pid, euid, egid, slot) */
 	struct ntfn *bound_ntfn; /* consulted by recv */
+	/* IPC_RESUME_KCALL (a kernel call that left its kernel stack,
+	 * ipc_kcall_detached): what computes the system call's result when
+	 * the answer comes, and the context it gets (vfs.c: the open file). */
+	long (*ipc_kdone)(struct proc *p, long r, const uint64_t *w);
+	void *ipc_kctx;
 
 	/* The notes' real UID and GID, and the effective ones that decide
 	 * what the process may do (proc_may_signal, proc_is_root): 16 bits
@@ -161,6 +166,9 @@ struct proc {
 	 * chdir, so no process ever sees another's change; NULL is "/". exec
 	 * keeps it, exit drops it. */
 	char *cwd;
+	/* Its receive buffer (ipc_buffer, ipc.c): a range of user addresses,
+	 * len 0 for none. Not passed on by fork, forgotten by exec. */
+	uint64_t ipc_rbuf, ipc_rbuf_len;
 
 	/* lifecycle. attention is what the way back to U-mode tests
 	 * (trap.h), one load for both: killed, set by SIGKILL (and the

@@ -274,6 +274,7 @@ struct lde_meminfo {
 	((uint64_t)(uint32_t)(label) | (uint64_t)(nleases) << 32 | (uint64_t)((capfd) + 1) << 40)
 #define LDE_MSG_CAP_LOST (1ULL << 48)	   /* a descriptor was sent; the table was full */
 #define LDE_MSG_NTFN (1ULL << 49)	   /* recv returned the bound notification: w0 = bits */
+#define LDE_MSG_INLINE0 (1ULL << 50)	   /* lease 0's bytes are in the receive buffer */
 #define LDE_MSG_IN_MASK ((1ULL << 48) - 1) /* what a sender may set */
 
 #define LDE_LEASE_MAX 4
@@ -295,6 +296,29 @@ struct lde_iov {
 	uint64_t addr;
 	uint64_t len;
 };
+
+/* A reply may carry data into one of the caller's leases, in place of the
+ * lease_write or lease_writev before it: the info word's lease field gives
+ * n ranges (1..LDE_IOV_MAX) of the replier's memory, w3 the address of
+ * their struct lde_iov array and w2 where they go, LDE_MSG_DATA_AT(lease,
+ * byte). The kernel writes them one after another before the caller runs
+ * again; the caller's w3 is then the number of bytes written. The replier's
+ * own mistakes (a bad n or array, a lease not lent or not writable, ranges
+ * past its end) fail its reply (EINVAL, EFAULT, EACCES) before anything is
+ * written, and the caller stays held; a caller's buffer with a page that
+ * is not there makes the caller's call return EFAULT, and the reply still
+ * counts as given. */
+/* ipc_buffer(addr, len): the receive buffer of current (0, 0: none). When
+ * the kernel calls a server (a file call, kernel/vfs.c) whose lease 0 is
+ * the kernel's own, read-only (a path), and the server has a receive
+ * buffer it fits in, recv delivers those bytes there, already copied, and
+ * sets LDE_MSG_INLINE0 in the info word: the server need not lease_read
+ * them. Without the flag (too long, the buffer's page not there or not
+ * yet written to), the lease is there as usual. fork does not pass the
+ * buffer on; exec forgets it. EFAULT for a range outside user memory. */
+#define LDE_MSG_DATA_AT(lease, off) ((uint64_t)(off) << 8 | (uint64_t)(lease))
+#define LDE_MSG_DATA_LEASE(at) ((uint32_t)((at)&0xff))
+#define LDE_MSG_DATA_OFF(at) ((uint64_t)(at) >> 8)
 
 /* ipc_caller(token, &creds): who made the call a server holds (token as
  * recv returned it): its whole pid and its real and effective ids, as they

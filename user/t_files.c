@@ -703,6 +703,133 @@ static void user_identity(void)
 	printf("files: the server sees the caller's uid and gid; mount is root's\n");
 }
 
+/* A test server at /rb: answers OPEN, STAT (ENOENT, after checking how
+ * the path came: in its receive buffer or not, as the name's first letter
+ * says: 'i' inline, 'l' by lease) and READ (w1 0: "hello" with the reply;
+ * w1 5: the end; else it tells the pipe and holds the read). */
+static void rb_server(int sep, int tell)
+{
+	static char buf[16];
+	memset(buf, 1, sizeof buf); /* its page there and written */
+	CHECK_EQ(ipc_buffer(buf, 8), 0);
+	struct lde_msg m;
+	long r = ipc_recv(sep, &m);
+	for (;;) {
+		CHECK(r >= 0);
+		uint32_t label = LDE_MSG_LABEL(r), err = 0;
+		if (label == LDE_FS_STAT || label == LDE_FS_OPEN) {
+			uint32_t len =
+				label == LDE_FS_OPEN ? LDE_FS_LEN1(m.w[1]) : LDE_FS_LEN0(m.w[0]);
+			char got[64] = { 0 };
+			CHECK(len < sizeof got);
+			CHECK_EQ(lease_read(m.token, 0, 0, got, len), len); /* the lease is there */
+			int inl = (r & LDE_MSG_INLINE0) != 0;
+			CHECK_EQ(inl, got[0] == 'i');
+			if (inl)
+				CHECK(!memcmp(buf, got, len));
+			if (!strcmp(got, "iswitch")) {
+				/* A buffer whose page was never touched. */
+				char *heap = sbrk(8192);
+				CHECK_EQ(ipc_buffer((char *)(((uintptr_t)heap + 4095) & ~4095UL),
+						    64),
+					 0);
+			}
+			err = label == LDE_FS_STAT ? ENOENT : 0;
+			m.w[0] = LDE_S_IFREG | 0644;
+		} else if (label == LDE_FS_READ && m.w[1] == 0) {
+			static const struct lde_iov v[] = { { (uint64_t) "hel", 3 },
+							    { (uint64_t) "lo", 2 } };
+			m.info = LDE_MSG_INFO(0, 2, -1);
+			m.w[0] = 5;
+			m.w[2] = LDE_MSG_DATA_AT(0, 0);
+			m.w[3] = (uint64_t)v;
+			r = ipc_reply_recv(sep, &m);
+			continue;
+		} else if (label == LDE_FS_READ && m.w[1] == 5) {
+			m.w[0] = 0;
+		} else if (label == LDE_FS_READ) {
+			write(tell, "h", 1);
+			r = ipc_recv(sep, &m); /* the held read is never answered */
+			continue;
+		} else {
+			CHECK_EQ(label, LDE_FS_CLOSE);
+			r = ipc_recv(sep, &m);
+			continue;
+		}
+		m.info = LDE_MSG_INFO(err, 0, -1);
+		r = ipc_reply_recv(sep, &m);
+	}
+}
+
+/* A server's receive buffer (ipc_buffer): the path of the kernel's call
+ * arrives there when it fits; a read answered with data; a reader killed
+ * while its server holds the read, and one whose server dies. */
+static void recv_buffer(void)
+{
+	CHECK_EQ(ipc_buffer((void *)(0x4000000000UL - 8), 16), -1);
+	CHECK_EQ(errno, EFAULT);
+	long files = files_in_use();
+	int sep = ep_create();
+	CHECK_EQ(mount("/rb", sep), 0);
+	int p[2];
+	CHECK_EQ(pipe(p), 0);
+	pid_t srv = fork();
+	if (srv == 0)
+		rb_server(sep, p[1]);
+	struct stat st;
+	/* Paths of 2, 8 and 9 bytes for a buffer of 8, then a buffer whose
+	 * page is not there. */
+	static const char *const names[] = { "/rb/iab", "/rb/i1234567", "/rb/l12345678" };
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+		CHECK_EQ(stat(names[i], &st), -1);
+		CHECK_EQ(errno, ENOENT);
+	}
+	/* Reads of a descriptor of one process alone (the detached call,
+	 * docs/files.md), answered with data, then the end. */
+	int fd = open("/rb/if", O_RDONLY);
+	CHECK(fd >= 0);
+	char b[16] = { 0 };
+	CHECK_EQ(read(fd, b, sizeof b), 5);
+	CHECK(!strcmp(b, "hello"));
+	CHECK_EQ(read(fd, b, sizeof b), 0);
+	close(fd);
+	CHECK_EQ(stat("/rb/iswitch", &st), -1);
+	CHECK_EQ(stat("/rb/lx", &st), -1);
+	CHECK_EQ(errno, ENOENT);
+	/* A reader killed while the server holds its read, and one whose
+	 * server dies: EIO. */
+	pid_t reader = fork();
+	if (reader == 0) {
+		int rfd = open("/rb/lr", O_RDONLY);
+		lseek(rfd, 9, SEEK_SET);
+		read(rfd, b, sizeof b);
+		printf("FAIL: the held read returned\n");
+		_exit(1);
+	}
+	char c;
+	CHECK_EQ(read(p[0], &c, 1), 1); /* the server holds the read */
+	CHECK_EQ(kill(reader, SIGKILL), 0);
+	CHECK_EQ(reap(reader), LDE_W_SIGNALED(SIGKILL));
+	reader = fork();
+	if (reader == 0) {
+		int rfd = open("/rb/lr", O_RDONLY);
+		lseek(rfd, 9, SEEK_SET);
+		CHECK_EQ(read(rfd, b, sizeof b), -1);
+		CHECK_EQ(errno, EIO);
+		child_done();
+	}
+	CHECK_EQ(read(p[0], &c, 1), 1);
+	CHECK_EQ(kill(srv, SIGKILL), 0);
+	CHECK_EQ(reap(srv), LDE_W_SIGNALED(SIGKILL));
+	CHECK_EQ(reap(reader), 0);
+	CHECK_EQ(mount("/rb", -1), 0);
+	close(sep);
+	close(p[0]);
+	close(p[1]);
+	CHECK_EQ(files_in_use(), files);
+	printf("files: paths arrive in the server's receive buffer, reads with the reply, held reads end\n");
+}
+
 int main(int argc, char **argv)
 {
 	if (argc > 1 && !strcmp(argv[1], "exec-child"))
@@ -721,6 +848,7 @@ int main(int argc, char **argv)
 	exec_from_mount();
 	client_killed();
 	bad_args();
+	recv_buffer();
 	CHECK_EQ(files_in_use(), files);
 	CHECK_EQ(server_open_handles("/tmp"), 0);
 	server_death();

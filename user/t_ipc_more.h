@@ -249,6 +249,157 @@ static void test_leases(void)
 	printf("ipc: leases read, written, bounded, refused over read-only memory and after the reply\n");
 }
 
+/* The data server answers with reply_recv, so that its replies take the
+ * fast path when they can; each label is one experiment with a reply
+ * that carries data (uapi.h, LDE_MSG_DATA_AT). A refused reply is
+ * answered again without data, w0 = the refusal (-errno). */
+enum {
+	DS_DATA = 1,
+	DS_SLOW,
+	DS_BADIDX,
+	DS_PAST,
+	DS_RDONLY,
+	DS_ARRAY,
+	DS_TOOMANY,
+	DS_OURS,
+	DS_PLAIN,
+	DS_PROBE,
+	DS_QUIT
+};
+
+static void data_server(int ep)
+{
+	static char buf[8192] __attribute__((aligned(4096)));
+	struct lde_msg m;
+	long r = ipc_recv(ep, &m);
+	for (;;) {
+		CHECK(r >= 0);
+		uint32_t label = LDE_MSG_LABEL(m.info);
+		long t = m.token;
+		/* "ab", 1 KiB across a page boundary of ours, "", "xyz": as
+		 * lease_writev's test, but with the reply. */
+		memset(buf, 'q', sizeof buf);
+		struct lde_iov v[LDE_IOV_MAX + 1] = {
+			{ (uint64_t) "ab", 2 },
+			{ (uint64_t)buf + 4000, 1024 },
+			{ (uint64_t)buf, 0 },
+			{ (uint64_t) "xyz", 3 },
+		};
+		int n = 4, idx = 0;
+		uint64_t off = m.w[0];
+		const struct lde_iov *arr = v;
+		switch (label) {
+		case DS_BADIDX: idx = 1; break;
+		case DS_PAST: off = m.w[1] - 2; break; /* w1: the lease's length */
+		case DS_ARRAY: arr = (const struct lde_iov *)16; break;
+		case DS_TOOMANY: n = LDE_IOV_MAX + 1; break;
+		case DS_OURS: v[1].addr = 16; break; /* not our memory */
+		case DS_PLAIN: n = 0; break;	     /* an answer without data */
+		case DS_PROBE:			     /* a register call: no lease of it */
+			m.w[0] = (uint64_t)err_of(lease_read(t, 0, 0, buf, 1));
+			n = 0;
+			break;
+		case DS_QUIT:
+			m.info = label;
+			ipc_reply(&m);
+			child_done();
+		}
+		m.info = LDE_MSG_INFO(label, n, -1);
+		m.w[2] = LDE_MSG_DATA_AT(idx, off);
+		m.w[3] = (uint64_t)arr;
+		if (label == DS_SLOW) {
+			CHECK_EQ(ipc_reply(&m), 0);
+			r = ipc_recv(ep, &m);
+			continue;
+		}
+		r = ipc_reply_recv(ep, &m);
+		if (r < 0 && label != DS_DATA && label != DS_OURS) {
+			/* Refused: the caller still waits. */
+			m = (struct lde_msg){ .info = label,
+					      .w = { (uint64_t)-errno },
+					      .token = t };
+			r = ipc_reply_recv(ep, &m);
+		}
+	}
+}
+
+/* Replies that carry data, their checks, and the leases' end with the
+ * call whichever way the reply went. */
+static void test_reply_data(void)
+{
+	struct counts before = counts();
+	int ep = ep_create();
+	pid_t srv = fork();
+	if (srv == 0)
+		data_server(ep);
+	struct lde_msg m;
+	const size_t want = 2 + 1024 + 3;
+	for (int slow = 0; slow < 2; slow++) {
+		for (int k = 0; k < 20; k++) {
+			/* Into a lease across a page boundary, from byte 10 of
+			 * it; the bytes around stay. */
+			memset(page_buf, 0, sizeof page_buf);
+			struct lde_lease l = { (uint64_t)page_buf + 4090, 1200, LDE_LEASE_WRITE };
+			CHECK_EQ(call1(ep, slow ? DS_SLOW : DS_DATA, 10, &l, 1, &m),
+				 slow ? DS_SLOW : DS_DATA);
+			CHECK_EQ(m.w[3], want);
+			CHECK_EQ(m.w[2], LDE_MSG_DATA_AT(0, 10));
+			char *wv = page_buf + 4100;
+			int ok = !memcmp(wv, "ab", 2) && !memcmp(wv + 2 + 1024, "xyz", 3) &&
+				 wv[-1] == 0 && wv[want] == 0;
+			for (size_t i = 2; i < 2 + 1024; i++)
+				ok &= wv[i] == 'q';
+			CHECK(ok);
+			/* A register-only call next: the server can no longer
+			 * reach the buffer of the call before, whether the
+			 * answer carried data or not. */
+			CHECK_EQ(call1(ep, DS_PROBE, 0, NULL, 0, &m), DS_PROBE);
+			CHECK_EQ((long)m.w[0], -EINVAL);
+			CHECK_EQ(call1(ep, DS_PLAIN, 0, &l, 1, &m), DS_PLAIN);
+			CHECK_EQ(call1(ep, DS_PROBE, 0, NULL, 0, &m), DS_PROBE);
+			CHECK_EQ((long)m.w[0], -EINVAL);
+		}
+	}
+	/* The server's mistakes: its reply refused, nothing written. */
+	static const struct {
+		uint32_t label;
+		int err;
+	} refused[] = { { DS_BADIDX, EINVAL },
+			{ DS_PAST, EINVAL },
+			{ DS_ARRAY, EFAULT },
+			{ DS_TOOMANY, EINVAL } };
+	for (size_t i = 0; i < sizeof refused / sizeof refused[0]; i++) {
+		memset(page_buf, 0, 64);
+		struct lde_lease l = { (uint64_t)page_buf, 1200, LDE_LEASE_WRITE };
+		m = (struct lde_msg){ .info = LDE_MSG_INFO(refused[i].label, 1, -1),
+				      .w = { 0, 1200 } };
+		CHECK_EQ(ipc_call(ep, &m, &l), refused[i].label);
+		CHECK_EQ((long)m.w[0], -refused[i].err);
+		CHECK_EQ(page_buf[0], 0);
+	}
+	/* A lease the server may only read. */
+	struct lde_lease l = { (uint64_t)page_buf, 1200, LDE_LEASE_READ };
+	CHECK_EQ(call1(ep, DS_RDONLY, 0, &l, 1, &m), DS_RDONLY);
+	CHECK_EQ((long)m.w[0], -EACCES);
+	/* A caller's buffer over memory it does not have, and a server's
+	 * range over memory it does not have: the caller's call fails with
+	 * EFAULT, the server goes on. */
+	l = (struct lde_lease){ 0x100000000UL, 4096, LDE_LEASE_WRITE };
+	CHECK_EQ(call1(ep, DS_DATA, 0, &l, 1, &m), -1);
+	CHECK_EQ(errno, EFAULT);
+	l = (struct lde_lease){ (uint64_t)page_buf, 4096, LDE_LEASE_WRITE };
+	CHECK_EQ(call1(ep, DS_OURS, 0, &l, 1, &m), -1);
+	CHECK_EQ(errno, EFAULT);
+	CHECK_EQ(call1(ep, DS_PROBE, 0, NULL, 0, &m), DS_PROBE);
+	CHECK_EQ((long)m.w[0], -EINVAL);
+
+	CHECK_EQ(call1(ep, DS_QUIT, 0, NULL, 0, &m), DS_QUIT);
+	CHECK_EQ(reap(srv), 0);
+	close(ep);
+	check_same(before, counts());
+	printf("ipc: replies carry data, the server's mistakes refused, leases end with the call\n");
+}
+
 /* One descriptor per message: a pipe end to the server, a badged
  * connection back to the client. */
 static void test_transfer(void)
@@ -397,6 +548,7 @@ static int ipc_more_main(void)
 {
 	warm_up();
 	test_leases();
+	test_reply_data();
 	test_transfer();
 	test_notifications();
 	return check_exit("t_ipc");

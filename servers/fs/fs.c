@@ -21,6 +21,7 @@
  * filled in by the kernel. */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,6 +44,15 @@ static char path_buf[LDE_FS_PATH_MAX + 1], path2_buf[LDE_FS_PATH_MAX + 1];
 /* Page-aligned: a caller's page-aligned buffer is then copied by the
  * kernel a whole page at a time (memcpy_bulk). */
 static char bounce[CHUNK] __attribute__((aligned(4096)));
+
+/* The data the reply to the request being served carries: reply_n ranges
+ * (0: none) to LDE_MSG_DATA_AT reply_at (uapi.h): the
+ * kernel copies them into the caller's lease as it delivers the reply,
+ * one trap less than a lease_write before it. */
+static struct lde_iov reply_iov[EXT2_READ_SEGS];
+static int reply_n;
+static uint64_t reply_at;
+_Static_assert(EXT2_READ_SEGS <= LDE_IOV_MAX, "one lease_writev or reply per batch");
 
 static int dev_read(void *ctx, uint64_t sector, uint32_t count, void *buf)
 {
@@ -69,13 +79,16 @@ static uint32_t now(void *ctx)
 }
 
 /* Lease idx, a path of len bytes relative to the root, into buf as an
- * absolute path ("" is "/"). 0 or -errno. */
+ * absolute path ("" is "/"). The first path of a request is in path_buf
+ * already when the kernel put it there (our receive buffer, main). 0 or
+ * -errno. */
 static int read_path(const struct lde_msg *m, int idx, uint32_t len, char *buf)
 {
 	if (len >= LDE_FS_PATH_MAX)
 		return -ENAMETOOLONG;
 	buf[0] = '/';
-	if (len && lease_read(m->token, idx, 0, buf + 1, len) != (long)len)
+	if (len && !(idx == 0 && (m->info & LDE_MSG_INLINE0)) &&
+	    lease_read(m->token, idx, 0, buf + 1, len) != (long)len)
 		return -EIO;
 	buf[len + 1] = 0;
 	return 0;
@@ -107,11 +120,15 @@ static void to_lde_stat(const struct ext2_stat *e, struct lde_stat *st)
 	st->blksize = e->blksize;
 }
 
+/* The stat answer goes with the reply, into the caller's lease idx. */
 static long put_stat(const struct lde_msg *m, int idx, const struct ext2_stat *e)
 {
-	struct lde_stat st;
+	static struct lde_stat st; /* read by the kernel at the reply */
 	to_lde_stat(e, &st);
-	return lease_write(m->token, idx, 0, &st, sizeof st) < 0 ? -errno : 0;
+	reply_iov[0] = (struct lde_iov){ (uint64_t)(uintptr_t)&st, sizeof st };
+	reply_n = 1;
+	reply_at = LDE_MSG_DATA_AT(idx, 0);
+	return 0;
 }
 
 _Static_assert(FS_O_ACCMODE == LDE_O_ACCMODE && FS_O_CREAT == LDE_O_CREAT &&
@@ -168,23 +185,43 @@ static void do_close(uint64_t h)
 }
 
 /* do_read's sink: the caller's buffer is the lease, written straight from
- * the cache's blocks (holes from a zero block) by one lease_writev. */
+ * the cache's blocks (holes from a zero block). The request's last batch
+ * goes with the reply (uapi.h, LDE_MSG_DATA_AT: one trap less): its
+ * blocks, unpinned once the sink returns, keep their bytes until then,
+ * since nothing touches the cache between the end of the read and the
+ * reply. Any earlier batch by one lease_writev. */
 struct lease_sink {
 	uint64_t token, base; /* the lease; where this chunk starts in it */
+	size_t want;	      /* the chunk's length */
+	bool last;	      /* the request's last chunk */
 };
 
 static int lease_sink(void *ctx, size_t at, const struct ext2_seg *seg, int n)
 {
 	static const char zeros[4096]; /* a block at most */
 	const struct lease_sink *ls = ctx;
-	struct lde_iov v[EXT2_READ_SEGS];
-	_Static_assert(EXT2_READ_SEGS <= LDE_IOV_MAX, "one lease_writev per batch");
+	struct lde_iov *v = reply_iov;
+	size_t total = 0;
+	int nv = 0;
 
+	/* Blocks that lie next to each other in the cache go as one range
+	 * (fewer for the kernel to check and translate). */
 	for (int i = 0; i < n; i++) {
-		v[i].addr = (uint64_t)(uintptr_t)(seg[i].src ? seg[i].src : zeros);
-		v[i].len = seg[i].len;
+		uint64_t a = (uint64_t)(uintptr_t)(seg[i].src ? seg[i].src : zeros);
+		if (nv && seg[i].src && v[nv - 1].addr + v[nv - 1].len == a)
+			v[nv - 1].len += seg[i].len;
+		else
+			v[nv++] = (struct lde_iov){ a, seg[i].len };
+		total += seg[i].len;
 	}
-	return lease_writev(ls->token, 0, ls->base + at, v, n) < 0 ? -errno : 0;
+	/* The engine's last batch is short, or ends the chunk (a full batch
+	 * that ends at the end of the file goes now: it cannot tell). */
+	if (ls->last && (n < EXT2_READ_SEGS || at + total == ls->want)) {
+		reply_n = nv;
+		reply_at = LDE_MSG_DATA_AT(0, ls->base + at);
+		return 0;
+	}
+	return lease_writev(ls->token, 0, ls->base + at, v, nv) < 0 ? -errno : 0;
 }
 
 static long do_read(struct lde_msg *m)
@@ -193,11 +230,13 @@ static long do_read(struct lde_msg *m)
 	if (fh < 0)
 		return -EIO;
 	uint64_t off = m->w[1], len = m->w[2], done = 0;
-	struct lease_sink ls = { m->token, 0 };
+	struct lease_sink ls = { m->token, 0, 0, false };
 	while (done < len) {
 		size_t n = len - done < CHUNK ? (size_t)(len - done) : CHUNK;
 		srv.files[fh].off = off + done;
 		ls.base = done;
+		ls.want = n;
+		ls.last = done + n == len;
 		long r = fs_read_to(&srv, fh, n, lease_sink, &ls);
 		if (r < 0) {
 			if (done)
@@ -502,6 +541,11 @@ int main(int argc, char **argv)
 	if (flush_ms > 0 && (ntfn < 0 || ntfn_bind(ntfn) < 0 ||
 			     start_ticker(ntfn, flush_ms, (int[]){ ep, ready, disk.fd }, 3) < 0))
 		perror("fs: flush timer"); /* still serves; flushes on sync and when full */
+	/* The kernel puts the path of a request here as it delivers it
+	 * (read_path): the pages written first, as the kernel wants them. */
+	memset(path_buf, 0, sizeof path_buf);
+	if (ipc_buffer(path_buf + 1, LDE_FS_PATH_MAX - 1) < 0)
+		perror("fs: receive buffer"); /* still serves: paths by lease_read */
 	(void)!write(ready, "R", 1);
 	close(ready);
 
@@ -530,7 +574,20 @@ int main(int argc, char **argv)
 		if (LDE_MSG_CAP(m.info) >= 0)
 			close(LDE_MSG_CAP(m.info)); /* nobody sends us descriptors */
 		long err = serve(&m);
-		m.info = LDE_MSG_INFO((uint32_t)-err, 0, -1);
+		int ndata = err ? 0 : reply_n;
+		reply_n = 0;
+		m.info = LDE_MSG_INFO((uint32_t)-err, ndata, -1);
+		if (ndata) {
+			m.w[2] = reply_at;
+			m.w[3] = (uint64_t)(uintptr_t)reply_iov;
+		}
+		long token = m.token;
 		rr = ipc_reply_recv(ep, &m);
+		if (rr < 0 && ndata && errno != EINTR) {
+			/* The kernel refused our data (a bug of ours): the
+			 * caller still waits, and gets EIO. */
+			m = (struct lde_msg){ .info = LDE_MSG_INFO(EIO, 0, -1), .token = token };
+			rr = ipc_reply_recv(ep, &m);
+		}
 	}
 }

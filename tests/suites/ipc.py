@@ -29,6 +29,7 @@ TESTS = [
 TESTS += [
     _t("ipc_leases_transfer_ntfn", "t_ipc", "more", expect=[
         r"ipc: leases read, written, bounded, refused over read-only memory and after the reply",
+        r"ipc: replies carry data, the server's mistakes refused, leases end with the call",
         r"ipc: a pipe end to the server, a badged connection back, a full table reported",
         r"ipc: notifications signal, wait, poll, bind into recv, release"]),
 ]

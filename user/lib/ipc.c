@@ -78,6 +78,11 @@ long lease_write(long token, int idx, uint64_t off, const void *buf, size_t len)
 	return check(lde_syscall(SYS_lease_write, token, idx, (long)off, (long)buf, (long)len, 0));
 }
 
+int ipc_buffer(void *addr, size_t len)
+{
+	return (int)check(lde_syscall(SYS_ipc_buffer, (long)addr, (long)len, 0, 0, 0, 0));
+}
+
 long lease_writev(long token, int idx, uint64_t off, const struct lde_iov *iov, int n)
 {
 	return check(lde_syscall(SYS_lease_writev, token, idx, (long)off, (long)iov, n, 0));

@@ -103,6 +103,8 @@ long lease_read(long token, int idx, uint64_t off, void *buf, size_t len);
 long lease_write(long token, int idx, uint64_t off, const void *buf, size_t len);
 /* lease_write of n ranges (at most LDE_IOV_MAX), one after another. */
 long lease_writev(long token, int idx, uint64_t off, const struct lde_iov *iov, int n);
+/* The receive buffer for the paths of kernel calls (uapi.h, LDE_MSG_INLINE0). */
+int ipc_buffer(void *addr, size_t len);
 /* Who made the call token names (a request this process holds): its pid
  * and ids, into *c. 0, or -1 with errno (ESRCH: no such request). */
 int ipc_caller(long token, struct lde_creds *c);
