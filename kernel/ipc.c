@@ -729,26 +729,11 @@ static __attribute__((noinline)) long ipc_reply_recv_slow(struct file *f, uint64
 	return err ? err : recv_on(ep);
 }
 
-/* The fast path's answer to c and the wait that follows, in one switch to
- * c: res is what c's call returns, w3 its last word. */
+/* The fast path's wait after its answer, in one switch to c, which
+ * returns res. */
 static inline __attribute__((always_inline, noreturn)) void
-reply_recv_fast(struct proc *me, struct endpoint *ep, struct proc *c, long res, uint64_t w0,
-		uint64_t w1, uint64_t w2, uint64_t w3)
+reply_recv_switch(struct proc *me, struct endpoint *ep, struct proc *c, long res)
 {
-	held_del(c);
-	/* Its leases end with its call (a register-only call next must not
-	 * find them). */
-	c->ipc_nleases = 0;
-	if (__builtin_expect(c->ipc_resume == IPC_RESUME_KCALL, 0)) {
-		uint64_t w[4] = { w0, w1, w2, w3 };
-		res = kcall_end(c, res, res < 0 ? NULL : w);
-	} else {
-		struct trapframe *ct = c->tf;
-		arch_set_msg_reg(ct, 2, w0);
-		arch_set_msg_reg(ct, 3, w1);
-		arch_set_msg_reg(ct, 4, w2);
-		arch_set_msg_reg(ct, 5, w3);
-	}
 	me->ipc_state = IPC_RECV;
 	me->state = P_SLEEPING;
 	me->waiting_on = &ep->receivers;
@@ -756,19 +741,38 @@ reply_recv_fast(struct proc *me, struct endpoint *ep, struct proc *c, long res, 
 	handoff(me, c, IPC_RESUME_RECV, res);
 }
 
-/* reply_recv's fast path with data ranges (and no descriptor): the data
- * written, then as a register reply. Anything else is the slow path's. */
-static __attribute__((noinline)) long reply_recv_data(struct proc *me, struct file *f,
-						      struct proc *c, uint64_t info, uint64_t w0,
-						      uint64_t w1, uint64_t w2, uint64_t w3)
+/* reply_recv's fast paths but the register answer to a user's call on
+ * the fast path: an answer with data ranges (and no descriptor), one to
+ * a caller that kept its kernel stack (the kernel's ipc_kcall, a traced
+ * caller), one to a detached kernel call (whose registers are its system
+ * call's: its done gives the result). Anything else is the slow path's. */
+static __attribute__((noinline)) long reply_recv_other(struct proc *me, struct file *f,
+						       uint64_t info, uint64_t w0, uint64_t w1,
+						       uint64_t w2, uint64_t w3)
 {
-	if ((info >> 40) != 0 || LDE_MSG_NLEASES(info) > LDE_IOV_MAX)
+	struct proc *c = caller_of(arch_msg_reg(me->tf, 6));
+	if (!f || f->badge || !c || me->bound_ntfn || !list_empty(&f->ep->senders.sleepers) ||
+	    me->slow_ipc || (info >> 40) != 0 || LDE_MSG_NLEASES(info) > LDE_IOV_MAX)
 		return ipc_reply_recv_slow(f, info, c);
 	long res = (long)LDE_MSG_LABEL(info); /* the caller sees no count */
-	long got = reply_data(c, LDE_MSG_NLEASES(info), w2, w3, &res);
-	if (got < 0)
-		return got;
-	reply_recv_fast(me, f->ep, c, res, w0, w1, w2, (uint64_t)got);
+	if (LDE_MSG_NLEASES(info)) {
+		long got = reply_data(c, LDE_MSG_NLEASES(info), w2, w3, &res);
+		if (got < 0)
+			return got;
+		w3 = (uint64_t)got;
+	}
+	held_del(c);
+	c->ipc_nleases = 0; /* its leases end with its call */
+	if (c->ipc_resume == IPC_RESUME_KCALL) {
+		uint64_t w[4] = { w0, w1, w2, w3 };
+		reply_recv_switch(me, f->ep, c, kcall_end(c, res, res < 0 ? NULL : w));
+	}
+	struct trapframe *ct = c->tf;
+	arch_set_msg_reg(ct, 2, w0);
+	arch_set_msg_reg(ct, 3, w1);
+	arch_set_msg_reg(ct, 4, w2);
+	arch_set_msg_reg(ct, 5, w3);
+	reply_recv_switch(me, f->ep, c, res);
 }
 
 /* ipc_reply_recv(fd, info, w0..w3), a6 = the token to answer. */
@@ -777,15 +781,39 @@ sys_ipc_reply_recv(long fd, uint64_t info, uint64_t w0, uint64_t w1, uint64_t w2
 {
 	struct proc *me = current;
 	struct file *f = ep_file((uint64_t)fd);
-	struct proc *c = caller_of(arch_msg_reg(me->tf, 6));
-	if (__builtin_expect(!f || f->badge || !c || me->bound_ntfn ||
-				     !list_empty(&f->ep->senders.sleepers) || me->slow_ipc,
+	uint64_t token = arch_msg_reg(me->tf, 6);
+	/* caller_of, for a caller blocked in a user's call on the fast path
+	 * (IPC_RESUME_CALL, tested with its state in one load). */
+	uint64_t slot = LDE_TOKEN_SLOT(token);
+	struct proc *c = slot < NPROC ? &proc_table[slot] : NULL;
+	__asm__("" : "+r"(c));
+	if (__builtin_expect(!f || f->badge || !c || (uint64_t)c->ipc_token != token ||
+				     c->ipc_state_resume != (IPC_REPLY | IPC_RESUME_CALL << 8) ||
+				     c->ipc_server != me || c->attention || (info >> 32) != 0 ||
+				     me->bound_ntfn || !list_empty(&f->ep->senders.sleepers) ||
+				     me->slow_ipc,
 			     0))
-		return ipc_reply_recv_slow(f, info, c);
-	if (__builtin_expect((info >> 32) != 0, 0))
-		return reply_recv_data(me, f, c, info, w0, w1, w2, w3);
+		return reply_recv_other(me, f, info, w0, w1, w2, w3);
 	/* The fast path: answer and wait in one switch to the caller. */
-	reply_recv_fast(me, f->ep, c, (long)info, w0, w1, w2, w3);
+	struct endpoint *ep = f->ep;
+	struct trapframe *ct = c->tf;
+	arch_set_msg_reg(ct, 2, w0);
+	arch_set_msg_reg(ct, 3, w1);
+	arch_set_msg_reg(ct, 4, w2);
+	arch_set_msg_reg(ct, 5, w3);
+	/* held_del, and the rest of its call's state in the same store: no
+	 * leases any more (a register-only call next must not find them),
+	 * and the resume handoff would clear, done here. */
+	me->ipc_exit_refs--;
+	c->ipc_word = 0;
+	me->ipc_state = IPC_RECV;
+	me->state = P_SLEEPING;
+	me->waiting_on = &ep->receivers;
+	list_push_back(&ep->receivers.sleepers, &me->link);
+	ipc_drop_stack(me, IPC_RESUME_RECV);
+	sched_hand_over_fpu_off(c);
+	arch_syscall_ret(ct, (long)info);
+	arch_return_to_user(ct);
 }
 
 /* lease_memcpy's general case: the whole KiBs by memcpy_bulk when both

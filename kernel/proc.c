@@ -132,6 +132,7 @@ long proc_fork(void)
 	child->creds = parent->creds;
 	child->ipc_token |= (long)(child->creds >> 32 << 8); /* proc_alloc left them 0 */
 	child->trace = parent->trace;
+	child->ipc_rbuf_len = 0; /* the slot's last process may have had one */
 	signal_fork(child, parent);
 	child->parent = parent;
 	sched_make_runnable(child); /* not vplaced: a newcomer to the fair policy */

@@ -73,10 +73,24 @@ struct proc {
 	 * trapframe (a0 the descriptor it called, a1 the info word with the
 	 * descriptor it sends, a2..a5 the words) until a receiver takes it:
 	 * its descriptor table cannot change while it waits. */
-	uint8_t ipc_state;	 /* enum ipc_state */
-	uint8_t ipc_resume;	 /* blocked without a kernel stack, in: enum ipc_resume */
-	uint8_t ipc_nleases;	 /* leases lent with the current call (ipc.c keeps them) */
-	uint8_t ipc_kernel;	 /* the current call is the kernel's (ipc_kcall) */
+	/* The reply fast path tests the first two at once and clears all
+	 * four with one store (ipc.c, sys_ipc_reply_recv). */
+	union {
+		struct {
+			union {
+				struct {
+					uint8_t ipc_state;  /* enum ipc_state */
+					uint8_t ipc_resume; /* blocked without a kernel stack,
+							     * in: enum ipc_resume */
+				};
+				uint16_t ipc_state_resume;
+			};
+			uint8_t ipc_nleases; /* leases lent with the current call (ipc.c keeps them)
+					      */
+			uint8_t ipc_kernel;  /* the current call is the kernel's (ipc_kcall) */
+		};
+		uint32_t ipc_word;
+	};
 	uint32_t ipc_exit_refs;	 /* what exit must release: requests held, + 1 if bound */
 	struct proc *ipc_server; /* IPC_REPLY: who holds the request */
 	long ipc_ret;		 /* the result a waker leaves for a blocked process */
@@ -87,6 +101,9 @@ struct proc {
 	 * the answer comes, and the context it gets (vfs.c: the open file). */
 	long (*ipc_kdone)(struct proc *p, long r, const uint64_t *w);
 	void *ipc_kctx;
+	/* Its receive buffer (ipc_buffer): a range of user addresses, len 0
+	 * for none. fork clears it in the child, exec forgets it. */
+	uint64_t ipc_rbuf, ipc_rbuf_len;
 
 	/* The notes' real UID and GID, and the effective ones that decide
 	 * what the process may do (proc_may_signal, proc_is_root): 16 bits
@@ -166,9 +183,6 @@ struct proc {
 	 * chdir, so no process ever sees another's change; NULL is "/". exec
 	 * keeps it, exit drops it. */
 	char *cwd;
-	/* Its receive buffer (ipc_buffer, ipc.c): a range of user addresses,
-	 * len 0 for none. Not passed on by fork, forgotten by exec. */
-	uint64_t ipc_rbuf, ipc_rbuf_len;
 
 	/* lifecycle. attention is what the way back to U-mode tests
 	 * (trap.h), one load for both: killed, set by SIGKILL (and the

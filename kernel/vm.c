@@ -316,19 +316,6 @@ void *vm_user_ptr(struct mm *mm, uint64_t va, enum vm_access access, int *err)
  * from user memory into kbuf, VM_WRITE from kbuf into user memory. */
 static int copy_user(struct mm *mm, char *kbuf, uint64_t uaddr, size_t n, enum vm_access access)
 {
-	/* Within one page that is there with the access (a struct a system
-	 * call reads or fills): one walk of the tables, straight. */
-	if (n && uaddr < USER_TOP && (uaddr & (PGSIZE - 1)) + n <= PGSIZE) {
-		char *u = mmu_translate(mm->pt, uaddr,
-					PERM_RAM | PERM_U | (access == VM_WRITE ? PERM_W : PERM_R));
-		if (u) {
-			if (access == VM_WRITE)
-				memcpy(u, kbuf, n);
-			else
-				memcpy(kbuf, u, n);
-			return 0;
-		}
-	}
 	while (n) {
 		int err;
 		char *u = vm_user_ptr(mm, uaddr, access, &err);
