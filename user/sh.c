@@ -52,7 +52,7 @@ static void help(void)
 	       "  a || b       b if a failed         # text       a comment\n"
 	       "  < f  > f  >> f  2> f  2>&1  N> f  N<&M          redirections\n"
 	       "  'literal'  \"with $VAR\"  \\c       quoting; $? last status, $$ the shell's pid\n"
-	       "  *.c  ?  [a-z]  [!x]  d/*    file names matching a pattern (quoted: no)\n"
+	       "  *.c  ?  [a-z]  [!x]  dir/*       file names matching a pattern (none: as typed)\n"
 	       "  NAME=value   set a shell variable  set, unset NAME   list, remove them\n"
 	       "  PATH         where programs are looked up (now \"%s\")\n"
 	       "  cd [DIR]     change directory (no DIR: $HOME)   pwd   print it\n"

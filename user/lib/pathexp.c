@@ -73,6 +73,21 @@ static int found(struct pathexp *x, size_t len)
 	return 0;
 }
 
+/* Whether path names anything (a dangling link too); whether it is a
+ * directory. Not inlined: their struct stat stays off the frames that
+ * recurse. */
+static __attribute__((noinline)) int exists(const char *path)
+{
+	struct stat st;
+	return lstat(path, &st) == 0;
+}
+
+static __attribute__((noinline)) int is_dir(const char *path)
+{
+	struct stat st;
+	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
 static int walk(struct pathexp *x, size_t len, char *pattern);
 
 /* x->path[0..len) matched every part before rest (NULL: there is none;
@@ -85,8 +100,7 @@ static int reached(struct pathexp *x, size_t len, char *rest)
 		return n < 0 ? -1 : walk(x, (size_t)n, rest);
 	}
 	if (rest) {
-		struct stat st;
-		if (stat(x->path, &st) < 0 || !S_ISDIR(st.st_mode))
+		if (!is_dir(x->path))
 			return 0;
 		long n = add(x, len, "/", 0);
 		return n < 0 ? -1 : found(x, (size_t)n);
@@ -132,30 +146,36 @@ static int walk_dir(struct pathexp *x, size_t len, const char *part, char *rest)
 }
 
 /* The parts of pattern below x->path[0..len), which is "" (the current
- * directory) or ends in '/'. */
+ * directory) or ends in '/'. Parts without a pattern character are added
+ * in a loop, not by recursion: only a part that needs a directory read
+ * costs a level of the C stack (at most one per two characters of the
+ * pattern, and only as deep as there are directories that match). */
 static int walk(struct pathexp *x, size_t len, char *pattern)
 {
-	char *end = part_end(pattern), *rest = end;
-	while (rest && *rest == '/')
-		rest++;
-	int r;
-	if (end)
-		*end = 0; /* the part alone, for fnmatch; put back below */
-	if (pathexp_magic(pattern)) {
-		r = walk_dir(x, len, pattern, rest);
-	} else {
-		long n = add(x, len, pattern, 1);
-		struct stat st;
+	for (;;) {
+		char *end = part_end(pattern), *rest = end;
+		while (rest && *rest == '/')
+			rest++;
+		if (end)
+			*end = 0; /* the part alone, for fnmatch; put back below */
+		int magic = pathexp_magic(pattern);
+		long n = magic ? walk_dir(x, len, pattern, rest) : add(x, len, pattern, 1);
+		if (end)
+			*end = '/';
+		if (magic || n < 0)
+			return (int)n;
+		if (!rest || !*rest) {
+			/* The last part: if it names nothing there, no match. */
+			if (!rest && !exists(x->path))
+				return 0;
+			return reached(x, (size_t)n, rest);
+		}
+		n = add(x, (size_t)n, "/", 0);
 		if (n < 0)
-			r = -1;
-		else if (!rest && lstat(x->path, &st) < 0)
-			r = 0; /* the last part names nothing there */
-		else
-			r = reached(x, (size_t)n, rest);
+			return -1;
+		len = (size_t)n;
+		pattern = rest;
 	}
-	if (end)
-		*end = '/';
-	return r;
 }
 
 static int by_name(const void *a, const void *b)

@@ -12,8 +12,10 @@
  * and both the number of names and their bytes are bounded. */
 #pragma once
 #include <stddef.h>
+#include "uapi_fs.h"
 
-#define PATHEXP_PATH 1024 /* the longest path the walk builds, its NUL included */
+/* The longest path the walk builds, its NUL included: lde's longest. */
+#define PATHEXP_PATH LDE_FS_PATH_MAX
 
 struct pathexp {
 	/* Set by the caller: */
