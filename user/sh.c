@@ -1,15 +1,17 @@
 /* sh: lde's shell (docs/shell.md). A line is a list of pipelines joined by
  * ';', '&', '&&' and '||' (equal precedence, left to right); a pipeline is
  * commands joined by '|'; a command is words and redirections (<, >, >>,
- * N>, N>&M...). Words may be quoted ('literal', "with $? and $VAR"), '#'
- * starts a comment, NAME=value sets a shell variable, and a command name
- * without '/' is looked up along $PATH. The whole line is checked before
- * any of it runs: a syntax error, or a line too long for the buffer, runs
- * nothing. Built in: cd, pwd, exit, set, unset, wait, jobs, fg, bg, help.
- * Each job gets its own process group, and the foreground job's group is
- * the one Ctrl-C interrupts and Ctrl-Z stops; the shell itself never is.
- * Exiting the shell ends init, which powers the machine off. Line editing
- * and history are the console's (kernel/tty.c), for every program. */
+ * N>, N>&M...). Words may be quoted ('literal', "with $? and $VAR"), an
+ * unquoted *, ? or [ makes a word a pattern for file names (user/lib's
+ * pathexp.c and fnmatch.c), '#' starts a comment, NAME=value sets a shell
+ * variable, and a command name without '/' is looked up along $PATH. The
+ * whole line is checked before any of it runs: a syntax error, or a line
+ * too long for the buffer, runs nothing. Built in: cd, pwd, exit, set,
+ * unset, wait, jobs, fg, bg, help. Each job gets its own process group,
+ * and the foreground job's group is the one Ctrl-C interrupts and Ctrl-Z
+ * stops; the shell itself never is. Exiting the shell ends init, which
+ * powers the machine off. Line editing and history are the console's
+ * (kernel/tty.c), for every program. */
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -20,13 +22,14 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include "lde.h"
+#include "pathexp.h"
 
 /* The longest line the shell takes: one character fewer than the
  * console's line holds, so that a line the console had to cut (it drops,
  * with a bell, keys past its end) always arrives too long and is rejected
  * whole, never run cut short. */
 #define LINE_CHARS (LDE_TTY_LINE_MAX - 1)
-#define MAX_ARGS 32
+#define MAX_ARGS LDE_ARG_MAX /* a command's words, once expanded: what exec takes */
 #define MAX_REDIRS 8
 #define MAX_STAGES 8
 #define MAX_CMDS 32
@@ -49,6 +52,7 @@ static void help(void)
 	       "  a || b       b if a failed         # text       a comment\n"
 	       "  < f  > f  >> f  2> f  2>&1  N> f  N<&M          redirections\n"
 	       "  'literal'  \"with $VAR\"  \\c       quoting; $? last status, $$ the shell's pid\n"
+	       "  *.c  ?  [a-z]  [!x]  dir/*       file names matching a pattern (none: as typed)\n"
 	       "  NAME=value   set a shell variable  set, unset NAME   list, remove them\n"
 	       "  PATH         where programs are looked up (now \"%s\")\n"
 	       "  cd [DIR]     change directory (no DIR: $HOME)   pwd   print it\n"
@@ -405,15 +409,26 @@ static int read_line(char *buf)
 	return too_long ? -2 : n;
 }
 
-/* ---- Expansion: quotes, backslashes, $?, $$, $NAME, ${NAME}. A value is
- * not split into words, and there is no globbing (docs/shell.md). */
+/* ---- Expansion: quotes, backslashes, $?, $$, $NAME, ${NAME}, then
+ * pathname expansion (globbing). A value is not split into words
+ * (docs/shell.md). All the words of a pipeline, and the names their
+ * patterns match, share one buffer, so that what a pipeline expands to is
+ * bounded. */
 struct expansion {
 	char buf[EXPAND_SIZE];
 	size_t len;
 	int overflow;
+	/* The word being expanded, as a pattern for pathexp: each character
+	 * that was quoted, or came from a variable's '\', gets a '\' (at most
+	 * one per character of buf). */
+	char pat[2 * EXPAND_SIZE];
+	size_t plen;
+	struct pathexp glob;
 };
 
-static void put(struct expansion *e, const char *s, size_t n)
+/* Append s[0..n) to the word; quoted: they were in quotes or after a '\'
+ * (so '*', '?' and '[' among them are themselves, not a pattern's). */
+static void put(struct expansion *e, const char *s, size_t n, int quoted)
 {
 	if (e->len + n >= sizeof e->buf) {
 		e->overflow = 1;
@@ -421,16 +436,24 @@ static void put(struct expansion *e, const char *s, size_t n)
 	}
 	memcpy(e->buf + e->len, s, n);
 	e->len += n;
+	for (size_t i = 0; i < n; i++) {
+		/* A '/' stays bare: quoted or not, it separates the pattern's
+		 * parts. */
+		if ((quoted && s[i] != '/' && s[i]) || s[i] == '\\')
+			e->pat[e->plen++] = '\\';
+		e->pat[e->plen++] = s[i];
+	}
 }
 
-/* The expansion of $... at *pp (which points at the '$'); advances *pp. */
-static void dollar(struct expansion *e, const char **pp)
+/* The expansion of $... at *pp (which points at the '$'); advances *pp.
+ * quoted: inside "...", where a value's '*' is not a pattern's. */
+static void dollar(struct expansion *e, const char **pp, int quoted)
 {
 	const char *p = *pp + 1;
 	char num[24];
 	if (*p == '?' || *p == '$') {
 		snprintf(num, sizeof num, "%d", *p == '?' ? last_status : (int)getpid());
-		put(e, num, strlen(num));
+		put(e, num, strlen(num), 0);
 		*pp = p + 1;
 		return;
 	}
@@ -439,30 +462,31 @@ static void dollar(struct expansion *e, const char **pp)
 	while (is_name_char(*end))
 		end++;
 	if (end == name || !is_name_start(*name) || (brace && *end != '}')) {
-		put(e, "$", 1); /* not a variable: the '$' stays */
+		put(e, "$", 1, 1); /* not a variable: the '$' stays */
 		*pp = *pp + 1;
 		return;
 	}
 	struct var *v = find_var(name, (size_t)(end - name));
 	if (v)
-		put(e, v->value, strlen(v->value));
+		put(e, v->value, strlen(v->value), quoted);
 	*pp = end + brace;
 }
 
 /* Expand raw into e; returns the word, or NULL if it expands to nothing
  * and had no quotes (an unset $X is no argument at all, "$X" an empty
- * one). */
+ * one). e->pat gets the word as a pattern. */
 static char *expand(struct expansion *e, const char *raw)
 {
 	size_t start = e->len;
 	int quoted = 0;
 	char quote = 0;
+	e->plen = 0;
 	for (const char *p = raw; *p;) {
 		if (quote == '\'') {
 			if (*p == '\'')
 				quote = 0;
 			else
-				put(e, p, 1);
+				put(e, p, 1, 1);
 			p++;
 		} else if (*p == '\'' && !quote) {
 			quote = '\'';
@@ -473,16 +497,16 @@ static char *expand(struct expansion *e, const char *raw)
 			quoted = 1;
 			p++;
 		} else if (*p == '\\' && p[1] && (!quote || strchr("$\"\\", p[1]))) {
-			put(e, p + 1, 1);
+			put(e, p + 1, 1, 1);
 			quoted = 1;
 			p += 2;
 		} else if (*p == '$') {
-			dollar(e, &p);
+			dollar(e, &p, quote != 0);
 		} else {
-			put(e, p++, 1);
+			put(e, p++, 1, quote != 0);
 		}
 	}
-	put(e, "", 1);
+	put(e, "", 1, 0);
 	if (e->overflow)
 		return NULL;
 	if (e->len - start == 1 && !quoted) {
@@ -982,25 +1006,87 @@ static int builtin(struct stage *st)
 	return -1;
 }
 
+/* The names the word just expanded (e->pat its pattern) matches, into
+ * names[0..max): how many (0: none, and the word stays as it is, as in
+ * POSIX sh), or -1 with a message if there are more than max (for a
+ * redirection's word, more than one: bash's "ambiguous redirect"). */
+static int pattern_names(struct expansion *e, const char *word, char **names, int max,
+			 int redirection)
+{
+	struct pathexp *x = &e->glob;
+	if (e->overflow || !pathexp_magic(e->pat))
+		return 0;
+	x->buf = e->buf;
+	x->size = sizeof e->buf;
+	x->len = e->len;
+	x->names = names;
+	x->max = max;
+	int n = pathexp(e->pat, x);
+	if (n < 0) {
+		fprintf(stderr, "sh: %s: %s\n", word,
+			errno == E2BIG ? "the names it matches are too long together"
+				       : strerror(errno));
+		return -1;
+	}
+	if (n > max) {
+		if (redirection)
+			fprintf(stderr, "sh: %s: ambiguous redirect\n", word);
+		else
+			fprintf(stderr,
+				"sh: %s: too many matches (a command takes at most %d words)\n",
+				word, MAX_ARGS);
+		return -1;
+	}
+	e->len = x->len;
+	return n;
+}
+
 /* Expand a command's words and redirections into s; 0, or -1 with a
  * message. */
 static int expand_cmd(struct expansion *e, struct cmd *c, struct stage *s)
 {
+	/* NAME=value words before the command are not patterns (POSIX). */
+	int assigns = 0;
+	while (assigns < c->nwords && assignment(c->words[assigns]))
+		assigns++;
 	s->argc = 0;
 	for (int w = 0; w < c->nwords; w++) {
 		char *word = expand(e, c->words[w]);
-		if (word)
-			s->argv[s->argc++] = word;
+		if (!word)
+			continue;
+		int n = w < assigns
+				? 0
+				: pattern_names(e, word, s->argv + s->argc, MAX_ARGS - s->argc, 0);
+		if (n < 0)
+			return -1;
+		if (n > 0) {
+			s->argc += n;
+			continue;
+		}
+		if (s->argc == MAX_ARGS) {
+			fprintf(stderr,
+				"sh: too many words once expanded (a command takes at most %d)\n",
+				MAX_ARGS);
+			return -1;
+		}
+		s->argv[s->argc++] = word;
 	}
 	s->argv[s->argc] = NULL;
 	s->nredirs = c->nredirs;
 	for (int r = 0; r < c->nredirs; r++) {
+		char *name;
 		s->redirs[r] = c->redirs[r];
 		s->redirs[r].word = expand(e, c->redirs[r].word);
 		if (!s->redirs[r].word && !e->overflow) {
 			fprintf(stderr, "sh: %s: the file name is empty\n", c->redirs[r].word);
 			return -1;
 		}
+		/* A pattern names the file only if it matches exactly one. */
+		int n = pattern_names(e, s->redirs[r].word, &name, 1, 1);
+		if (n < 0)
+			return -1;
+		if (n == 1)
+			s->redirs[r].word = name;
 	}
 	if (e->overflow) {
 		fprintf(stderr, "sh: the command is too long once expanded\n");

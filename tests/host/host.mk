@@ -1,7 +1,8 @@
 # Host unit tests for the pure parts of the kernel: the parsers
 # (kernel/{fdt,cpio,elf}.c, with arch/riscv/board.c over fdt), printf
 # formatting (fmt.c), the page allocator (palloc.c), the string routines
-# (kstring.c) and the words for the error codes (errno.c), built natively
+# (kstring.c) and the words for the error codes (errno.c), and user/lib's
+# pure code (string.c, sha256.c, fnmatch.c), built natively
 # with ASan and UBSan; and check_syscalls.py, that kernel/syscalls.def stays
 # the one list of system calls. Included from the top-level Makefile;
 # standalone: make -f tests/host/host.mk host-check
@@ -19,7 +20,7 @@ HOSTCC ?= cc
 HOST_BUILD := build/host
 HOST_CFLAGS := -std=gnu11 -O1 -g -fsanitize=address,undefined \
 	-fno-sanitize-recover=all -Wall -Wextra -Werror -Ikernel
-HOST_TEST_MODULES := fdt cpio elf fmt palloc kstring ustring errno path fsops sha256
+HOST_TEST_MODULES := fdt cpio elf fmt palloc kstring ustring errno path fsops sha256 fnmatch
 HOST_TEST_BINS := $(HOST_TEST_MODULES:%=$(HOST_BUILD)/test_%)
 
 # Fixtures, and which binary gets which (as command-line arguments).
@@ -42,6 +43,7 @@ HOST_ARGS_errno :=
 HOST_ARGS_path :=
 HOST_ARGS_fsops := $(HOST_BUILD)/fsops.img
 HOST_ARGS_sha256 :=
+HOST_ARGS_fnmatch :=
 
 # test_fdt checks for exactly these bootargs.
 HOST_BOOTARGS := init=/x a b
@@ -106,6 +108,19 @@ $(HOST_BUILD)/test_sha256: tests/host/test_sha256.c user/lib/sha256.c user/lib/s
 	@mkdir -p $(@D)
 	$(Q)$(HOSTCC) $(HOST_CFLAGS) -Iuser/lib -o $@ tests/host/test_sha256.c user/lib/sha256.c \
 		user/lib/pwhash.c
+
+# The shell's pattern matching (user/lib/fnmatch.c), as u_fnmatch: the
+# test compares it with the host C library's fnmatch. Without -Ikernel,
+# whose signal.h would hide the host's.
+FNMATCH_HOST_CFLAGS := $(filter-out -Ikernel,$(HOST_CFLAGS))
+$(HOST_BUILD)/test_fnmatch: tests/host/test_fnmatch.c user/lib/fnmatch.c user/lib/fnmatch.h \
+		tests/host/check.h
+	@echo "  HOSTCC  $@"
+	@mkdir -p $(@D)
+	$(Q)$(HOSTCC) $(FNMATCH_HOST_CFLAGS) -c -o $(HOST_BUILD)/fnmatch.o -Dfnmatch=u_fnmatch \
+		user/lib/fnmatch.c
+	$(Q)$(HOSTCC) $(FNMATCH_HOST_CFLAGS) -Iuser/lib -o $@ tests/host/test_fnmatch.c \
+		$(HOST_BUILD)/fnmatch.o
 
 # The file-system server's operations over the engine, on an image with a
 # world-writable /pub (mke2fs -d keeps the source tree's modes).
