@@ -226,7 +226,8 @@ TESTS = [
        reject=TROUBLE + [r"password: (?!\^C)\S", r"Password: \S", r"^(wrong|one-1|two-2|user|lde)$",
                          r"\.new"]),
     # root changes a user's password without the old one; the same
-    # password twice gets two salts; without /etc/random-seed passwd says
+    # password twice gets two salts; a left-over /etc/shadow.new (the
+    # lock) stops passwd, which says why; without /etc/random-seed passwd says
     # so and makes one (root's, 0600); root's own; then su as the user
     # takes the user's new password and root's new one, not the old ones.
     root_sh("users_passwd_root",
@@ -243,6 +244,13 @@ TESTS = [
              send("cat /etc/shadow\n"),
              expect(r"^user:\$pbkdf2-sha256\$5000\$(?!{salt})[0-9a-f]{32}\$[0-9a-f]{64}$"),
              expect(ROOT_PROMPT),
+             send("touch /etc/shadow.new\n"), expect(ROOT_PROMPT),
+             send("passwd user\n"), expect(r"New password: "), send("other-3\n"),
+             expect(r"Retype new password: "), send("other-3\n"),
+             expect(r"^passwd: /etc/shadow\.new: File exists$"),
+             expect(r"^passwd: another passwd is changing /etc/shadow, or one was interrupted "
+                    r"\(then root removes /etc/shadow\.new\)$"), expect(ROOT_PROMPT),
+             send("rm /etc/shadow.new\n"), expect(ROOT_PROMPT),
              send("rm /etc/random-seed\n"), expect(ROOT_PROMPT),
              send("passwd user\n"), expect(r"New password: "), send("n3w-pass\n"),
              expect(r"Retype new password: "), send("n3w-pass\n"),
@@ -271,7 +279,7 @@ TESTS = [
             disk_check=shadow_is("users_passwd_root", {"user": "n3w-pass", "root": "r00t-2"},
                                  True),
             reject=TROUBLE + [r"password: (?!\^C)\S", r"Password: \S",
-                              r"^(n3w-pass|r00t-2|user|lde)$", r"\.new"]),
+                              r"^(n3w-pass|r00t-2|other-3|user|lde)$"]),
     # su - and su -l: a login, in the user's home directory; plain su
     # stays where the caller was, and so does the caller's shell after.
     sh("users_su_login",
