@@ -280,6 +280,11 @@ TESTS = [
                                  True),
             reject=TROUBLE + [r"password: (?!\^C)\S", r"Password: \S",
                               r"^(n3w-pass|r00t-2|other-3|user|lde)$"]),
+    # A uid /etc/passwd does not know has no password to change.
+    sh("users_passwd_unknown_uid",
+       [send("passwd\n"), expect(r"^passwd: uid 1234 has no line in /etc/passwd$"),
+        expect(PROMPT), send("exit 0\n")],
+       append="user=1234", disk="rootfs", timeout=60, reject=TROUBLE + [r"password: "]),
     # su - and su -l: a login, in the user's home directory; plain su
     # stays where the caller was, and so does the caller's shell after.
     sh("users_su_login",
