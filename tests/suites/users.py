@@ -6,6 +6,7 @@ kernel command line's user= says otherwise; ps's UID column."""
 import hashlib
 import os
 import re
+import signal
 import subprocess
 import tempfile
 
@@ -48,7 +49,8 @@ def shadow_is(test, passwords, seed_changed):
     """disk_check: each user's /etc/shadow hash is of passwords[user] with
     a 16-byte salt and 5,000 iterations as Python's hashlib computes it
     (an implementation independent of lde's), and /etc/random-seed is 32
-    bytes, changed (a salt was made) or not as seed_changed says."""
+    bytes, changed (a salt was made) or not as seed_changed says; no
+    PATH.new (replace.h's lock) is left."""
     def check(img, out):
         lines = _image_cat(img, "/etc/shadow").decode().splitlines()
         hashes = dict(line.split(":", 1) for line in lines if ":" in line)
@@ -60,6 +62,9 @@ def shadow_is(test, passwords, seed_changed):
             if hashlib.pbkdf2_hmac("sha256", pw.encode(), bytes.fromhex(m[1]),
                                    5000).hex() != m[2]:
                 return "/etc/shadow: %s's hash is not of %r" % (user, pw)
+        for name in ("/etc/shadow.new", "/etc/random-seed.new"):
+            if _image_cat(img, name):
+                return "%s is on the disk" % name
         seed = _image_cat(img, "/etc/random-seed")
         if len(seed) != 32:
             return "/etc/random-seed: %d bytes" % len(seed)
@@ -280,6 +285,21 @@ TESTS = [
                                  True),
             reject=TROUBLE + [r"password: (?!\^C)\S", r"Password: \S",
                               r"^(n3w-pass|r00t-2|other-3|user|lde)$"]),
+    # The power cut the moment passwd says it is done: the image (once
+    # e2fsck -p has done what a boot after a crash does) has the new
+    # hash and the new seed, and no /etc/shadow.new: all of the change
+    # was on the disk before passwd said so. (lde's server already
+    # flushes when a rename over a file frees the old one; passwd's
+    # fsyncs are what it needs on any file system.)
+    sh("users_passwd_power_cut",
+       [send("passwd\n"), expect(r"Current password: "), send("user\n"),
+        expect(r"New password: "), send("cut-4\n"),
+        expect(r"Retype new password: "), send("cut-4\n"),
+        expect(r"^passwd: password changed for user$"), ("kill",)],
+       status=-signal.SIGKILL, disk=seeded_disk("users_passwd_power_cut"), timeout=90,
+       fsck="preen",
+       disk_check=shadow_is("users_passwd_power_cut", {"user": "cut-4", "root": "lde"}, True),
+       reject=TROUBLE),
     # A uid /etc/passwd does not know has no password to change.
     sh("users_passwd_unknown_uid",
        [send("passwd\n"), expect(r"^passwd: uid 1234 has no line in /etc/passwd$"),
