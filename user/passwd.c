@@ -190,7 +190,8 @@ int main(int argc, char **argv)
 		return cmd_error("passwd", SEED_PATH);
 	}
 	if (f == 1)
-		fprintf(stderr, "passwd: no %s: a new one made, this salt from the timer alone\n",
+		fprintf(stderr,
+			"passwd: no usable %s: a new one made, this salt from the timer alone\n",
 			SEED_PATH);
 	char newhash[PW_HASH_MAX];
 	pw_make(newhash, sizeof newhash, typed, salt, sizeof salt, PW_ITER);

@@ -232,9 +232,10 @@ TESTS = [
                          r"\.new"]),
     # root changes a user's password without the old one; the same
     # password twice gets two salts; a left-over /etc/shadow.new (the
-    # lock) stops passwd, which says why; without /etc/random-seed passwd says
-    # so and makes one (root's, 0600); root's own; then su as the user
-    # takes the user's new password and root's new one, not the old ones.
+    # lock) stops passwd, which says why; without /etc/random-seed (or
+    # with a short one) passwd says so and makes one (root's, 0600);
+    # root's own; then su as the user takes the user's new password and
+    # root's new one, not the old ones.
     root_sh("users_passwd_root",
             [send("passwd user\n"), expect(r"^Changing the password of user$"),
              expect(r"New password: "), send("n3w-pass\n"),
@@ -259,8 +260,13 @@ TESTS = [
              send("rm /etc/random-seed\n"), expect(ROOT_PROMPT),
              send("passwd user\n"), expect(r"New password: "), send("n3w-pass\n"),
              expect(r"Retype new password: "), send("n3w-pass\n"),
-             expect(r"^passwd: no /etc/random-seed: a new one made, this salt from the "
+             expect(r"^passwd: no usable /etc/random-seed: a new one made, this salt from the "
                     r"timer alone$"),
+             expect(r"^passwd: password changed for user$"), expect(ROOT_PROMPT),
+             send("echo short > /etc/random-seed\n"), expect(ROOT_PROMPT),
+             send("passwd user\n"), expect(r"New password: "), send("n3w-pass\n"),
+             expect(r"Retype new password: "), send("n3w-pass\n"),
+             expect(r"^passwd: no usable /etc/random-seed: a new one made"),
              expect(r"^passwd: password changed for user$"), expect(ROOT_PROMPT),
              send("ls -l /etc/random-seed /etc/shadow\n"),
              expect(r"^-rw-------\s+1\s+0\s+0\s+32 /etc/random-seed$"),

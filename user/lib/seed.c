@@ -63,5 +63,5 @@ int seed_random(void *out, size_t n, const void *stir, size_t slen)
 	memcpy(out, bytes, n < sizeof bytes ? n : sizeof bytes);
 	memset(seed, 0, sizeof seed);
 	memset(next, 0, sizeof next);
-	return fd < 0;
+	return fd < 0 || len < SEED_MIN;
 }

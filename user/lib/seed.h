@@ -12,13 +12,14 @@
 
 #define SEED_PATH "/etc/random-seed"
 #define SEED_BYTES 32
+#define SEED_MIN 16 /* fewer bytes in the file are no seed worth the name */
 
 /* n (at most SEED_BYTES) bytes into out: HMAC-SHA-256 keyed with the
  * seed of a digest of stir (slen bytes: the times of events a person
  * caused, say), the timer, the retired-instruction count and the pid.
  * The next seed is made the same way with another label and written
- * (replace.h) first. Returns 0; 1 if there was no seed file, in which
- * case one is made and the bytes are only as unpredictable as stir and
- * the timer; -1 with errno if the seed cannot be read or replaced (out
- * untouched). Needs root's rights, as the file is root's. */
+ * (replace.h) first. Returns 0; 1 if there was no seed file (or one of
+ * fewer than SEED_MIN bytes), in which case one is made and the bytes
+ * are only as unpredictable as stir and the timer; -1 with errno if the seed cannot be read or
+ * replaced (out untouched). Needs root's rights, as the file is root's. */
 int seed_random(void *out, size_t n, const void *stir, size_t slen);
