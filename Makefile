@@ -106,10 +106,11 @@ UPROGS := $(sort $(patsubst user/%.c,%,$(wildcard user/*.c)))
 # user programs' flags and library.
 SERVERS := $(sort $(patsubst servers/%/,%,$(dir $(wildcard servers/*/*.c))))
 UBINS := $(addprefix $(B)/initrd/,$(UPROGS) $(SERVERS))
-# Programs only the disk's /bin has, in neither initrd: su, whose right to
-# change users is the set-user-ID bit of its file on the disk (exec from
-# the initrd, which comes first, ignores cpio's mode bits: docs/users.md).
-DISK_ONLY := su
+# Programs only the disk's /bin has, in neither initrd: su and passwd,
+# whose right to change users and passwords is the set-user-ID bit of
+# their files on the disk (exec from the initrd, which comes first,
+# ignores cpio's mode bits: docs/users.md).
+DISK_ONLY := passwd su
 ifneq ($(filter $(SERVERS),$(UPROGS)),)
 $(error servers/ and user/ both have a program named $(filter $(SERVERS),$(UPROGS)))
 endif

@@ -7,7 +7,9 @@
 # mke2fs -d copies the owners of the files that whoever builds owns.
 # /etc/shadow gets root's and user's password hashes, each with a fresh
 # salt (scripts/pwhash.py; the passwords: ROOT_PASSWORD, default "lde",
-# and USER_PASSWORD, default "user"), readable by root alone; /bin/su is
+# and USER_PASSWORD, default "user"), readable by root alone, and so does
+# /etc/random-seed, 32 bytes from the host's random source, of which
+# passwd makes its salts (user/lib/seed.h); /bin/su and /bin/passwd are
 # set-user-ID root (docs/users.md).
 #
 # mkdisk.sh --update IMG PROGRAM...: put each PROGRAM (a file) into the
@@ -25,7 +27,7 @@ if [ "${1:-}" = --update ]; then
 	for f in "$@"; do
 		n=/bin/$(basename "$f")
 		mode=0100755
-		[ "$n" = /bin/su ] && mode=0104755 # set-user-ID root, as below
+		case $n in /bin/su | /bin/passwd) mode=0104755 ;; esac # set-user-ID root, as below
 		# rm fails harmlessly for a program the image lacks.
 		printf 'rm %s\nwrite %s %s\nsif %s mode %s\nsif %s uid 0\nsif %s gid 0\n' \
 			"$n" "$f" "$n" "$n" "$mode" "$n" "$n"
@@ -55,8 +57,11 @@ PYTHON=${PYTHON:-$(for f in /usr/bin/python3 python3; do command -v $f > /dev/nu
 pwhash=$(dirname "$0")/pwhash.py
 { echo "root:$("$PYTHON" "$pwhash" "${ROOT_PASSWORD-lde}")"
   echo "user:$("$PYTHON" "$pwhash" "${USER_PASSWORD-user}")"; } > "$d/etc/shadow"
-chmod 600 "$d/etc/shadow"
-if [ -f "$d/bin/su" ]; then chmod 4755 "$d/bin/su"; fi # also in --update above
+head -c 32 /dev/urandom > "$d/etc/random-seed"
+chmod 600 "$d/etc/shadow" "$d/etc/random-seed"
+for p in su passwd; do # also in --update above
+	if [ -f "$d/bin/$p" ]; then chmod 4755 "$d/bin/$p"; fi
+done
 ln -s ../notes "$d/usr/share/data/notes"
 rm -f "$img.tmp"
 truncate -s "${mb}M" "$img.tmp"

@@ -87,15 +87,15 @@ def test_bench_initrd():
 
 
 def disk_only():
-    """The Makefile's DISK_ONLY: programs only the disk has (su, which is
-    set-user-ID there and would not be in an initrd)."""
+    """The Makefile's DISK_ONLY: programs only the disk has (su and passwd,
+    which are set-user-ID there and would not be in an initrd)."""
     with open(os.path.join(lde.ROOT, "Makefile")) as f:
         return set(re.search(r"^DISK_ONLY := (.*)$", f.read(), re.M).group(1).split())
 
 
 def test_test_initrd_has_every_program():
     names = set(listing("initrd-test.cpio"))
-    assert "su" in disk_only()
+    assert {"su", "passwd"} <= disk_only()
     assert programs() - disk_only() <= names
     assert not disk_only() & names
     assert any(n.startswith("bad_") for n in names)
@@ -160,3 +160,27 @@ def test_run_boots_the_bringup_initrd_unless_init_given():
     assert re.search(r"^INITRD=build/initrd-bench\.cpio scripts/qemu\.sh -S ",
                      _make_n("qemu-gdb", "DISK=none", "APPEND=init=/hello",
                              "INITRD=build/initrd-bench.cpio"), re.M)
+
+
+def test_mkdisk_setuid_programs_and_secrets(tmp_path):
+    """su and passwd are set-user-ID root on a fresh image and stay so
+    after --update; /etc/shadow and /etc/random-seed are root's alone, and
+    each image gets its own 32-byte seed (docs/users.md)."""
+    seeds = []
+    for n in (1, 2):
+        img = str(tmp_path / ("disk%d.img" % n))
+        lde.rootfs_disk(img)
+        for name, mode in (("/bin/su", "04755"), ("/bin/passwd", "04755"),
+                           ("/etc/shadow", "0600"), ("/etc/random-seed", "0600")):
+            stat = _debugfs(img, "stat " + name).decode()
+            assert re.search(r"Mode:\s+%s\b" % mode, stat), (name, stat)
+            assert re.search(r"User:\s+0\s+Group:\s+0\b", stat), (name, stat)
+        seeds.append(_debugfs(img, "cat /etc/random-seed"))
+        assert len(seeds[-1]) == 32
+    assert seeds[0] != seeds[1]
+    new = tmp_path / "passwd"
+    new.write_bytes(b"a new passwd\n")
+    p = subprocess.run([os.path.join(lde.ROOT, "scripts", "mkdisk.sh"), "--update", img, str(new)],
+                       capture_output=True, text=True, timeout=60)
+    assert p.returncode == 0, p.stdout + p.stderr
+    assert re.search(r"Mode:\s+04755\b", _debugfs(img, "stat /bin/passwd").decode())

@@ -148,11 +148,46 @@ TEST(pw_check)
 		  -1);
 }
 
+/* pw_make gives, byte for byte, the hash Python made for pw_check above
+ * (so lde's new hashes are what scripts/pwhash.py's would be), and its
+ * bounds. */
+TEST(pw_make)
+{
+	static const uint8_t salt[16] = { 0x00, 0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77,
+					  0x88, 0x99, 0xaa, 0xbb, 0xcc, 0xdd, 0xee, 0xff };
+	static const char lde[] =
+		"$pbkdf2-sha256$5000$00112233445566778899aabbccddeeff$"
+		"821365453f648ec0c01527d4f16c272d3d18d96099c23c3e1ef9cd61efd51313";
+	static const char nacl[] =
+		"$pbkdf2-sha256$1$4e61436c$"
+		"3531232462a9775d3256b40b9d97945f8b0c4142d4ff61fe4aaf93b65d4e57c0";
+	char out[PW_HASH_MAX];
+	uint8_t big[PW_SALT_MAX];
+
+	CHECK_INT(pw_make(out, sizeof out, "lde", salt, sizeof salt, 5000), (int)sizeof lde - 1);
+	CHECK_STR(out, lde);
+	CHECK_INT(pw_check(out, "lde"), 1);
+	CHECK_INT(pw_make(out, sizeof out, "p\xc3\xa4ssw\xc3\xb6rd with spaces", "NaCl", 4, 1),
+		  (int)sizeof nacl - 1);
+	CHECK_STR(out, nacl);
+	/* The largest hash fits PW_HASH_MAX exactly. */
+	memset(big, 0xa5, sizeof big);
+	CHECK_INT(pw_make(out, sizeof out, "x", big, sizeof big, PW_ITER_MAX),
+		  (int)PW_HASH_MAX - 1);
+	CHECK_INT(pw_check(out, "x"), 1);
+	CHECK_INT(pw_make(out, sizeof out - 1, "x", big, sizeof big, PW_ITER_MAX), -1);
+	CHECK_INT(pw_make(out, sizeof lde - 1, "lde", salt, sizeof salt, 5000), -1);
+	CHECK_INT(pw_make(out, sizeof out, "x", salt, 0, 5000), -1);
+	CHECK_INT(pw_make(out, sizeof out, "x", big, PW_SALT_MAX + 1, 5000), -1);
+	CHECK_INT(pw_make(out, sizeof out, "x", salt, sizeof salt, 0), -1);
+	CHECK_INT(pw_make(out, sizeof out, "x", salt, sizeof salt, PW_ITER_MAX + 1), -1);
+}
+
 int main(void)
 {
 	static const struct test_case cases[] = {
 		TEST_CASE(sha256_vectors), TEST_CASE(sha256_million_a), TEST_CASE(hmac_rfc4231),
-		TEST_CASE(pbkdf2_rfc7914), TEST_CASE(pw_check),
+		TEST_CASE(pbkdf2_rfc7914), TEST_CASE(pw_check),		TEST_CASE(pw_make),
 	};
 
 	return run_tests("sha256", cases, ARRAY_SIZE(cases));

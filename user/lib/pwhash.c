@@ -2,6 +2,7 @@
 #include "pwhash.h"
 
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "sha256.h"
@@ -65,4 +66,37 @@ int pw_check(const char *stored, const char *password)
 	for (int i = 0; i < SHA256_DIGEST; i++)
 		diff |= (uint8_t)(got[i] ^ want[i]);
 	return diff == 0;
+}
+
+/* n bytes as lower-case hex at out (2n characters, no NUL). */
+static char *hex(char *out, const uint8_t *b, size_t n)
+{
+	static const char digits[] = "0123456789abcdef";
+
+	for (size_t i = 0; i < n; i++) {
+		*out++ = digits[b[i] >> 4];
+		*out++ = digits[b[i] & 15];
+	}
+	return out;
+}
+
+int pw_make(char *out, size_t size, const char *password, const void *salt, size_t slen,
+	    unsigned iter)
+{
+	uint8_t dk[SHA256_DIGEST];
+	char *p;
+	int n;
+
+	if (!slen || slen > PW_SALT_MAX || !iter || iter > PW_ITER_MAX)
+		return -1;
+	n = snprintf(out, size, "%s%u$", PREFIX, iter);
+	if (n < 0 || (size_t)n + 2 * slen + 1 + 2 * SHA256_DIGEST + 1 > size)
+		return -1;
+	pbkdf2_sha256(password, strlen(password), salt, slen, iter, dk, sizeof dk);
+	p = hex(out + n, salt, slen);
+	*p++ = '$';
+	p = hex(p, dk, sizeof dk);
+	*p = 0;
+	memset(dk, 0, sizeof dk);
+	return (int)(p - out);
 }
