@@ -843,6 +843,10 @@ long sys_chdir(uintptr_t upath)
 		;
 	if (!err && vp.m && (st.mode & LDE_S_IFMT) != LDE_S_IFDIR)
 		err = -ENOTDIR;
+	/* Search permission on the directory itself (the server checked the
+	 * ones above it); the path has no link left to meet. */
+	if (!err && vp.m && (err = path_call(&vp, LDE_FS_ACCESS, 1, 0, NULL)) == VFS_LINKED)
+		err = -EIO;
 	if (err) {
 		page_put(vp.page);
 		return err;

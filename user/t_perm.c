@@ -270,6 +270,30 @@ static void sticky_tmp(void)
 	printf("perm: sticky /tmp: only a name's owner or root removes or replaces it\n");
 }
 
+/* chdir needs search permission on the directory itself, as on the
+ * directories above it. */
+static void chdir_search(void)
+{
+	CHECK_EQ(mkdir("/private", 0700), 0);
+	CHECK_EQ(mkdir("/private/in", 0755), 0);
+	pid_t pid = fork();
+	if (pid == 0) {
+		as_user(1000);
+		CHECK_EQ(chdir("/private"), -1);
+		CHECK_EQ(errno, EACCES);
+		CHECK_EQ(chdir("/private/in"), -1);
+		CHECK_EQ(errno, EACCES);
+		CHECK_EQ(chdir("/tmp"), 0);
+		child_done();
+	}
+	CHECK_EQ(reap(pid), 0);
+	CHECK_EQ(chdir("/private"), 0); /* root */
+	CHECK_EQ(chdir("/"), 0);
+	CHECK_EQ(rmdir("/private/in"), 0);
+	CHECK_EQ(rmdir("/private"), 0);
+	printf("perm: chdir into a directory needs its search permission\n");
+}
+
 static void reserved(void)
 {
 	static char chunk[16384];
@@ -315,6 +339,7 @@ int main(int argc, char **argv)
 	kill_rules();
 	cleared_by_write();
 	sticky_tmp();
+	chdir_search();
 	reserved();
 	CHECK_EQ(unlink(COPY), 0);
 	CHECK_EQ(unlink("/tmp/only1234"), 0);

@@ -134,6 +134,7 @@ TESTS = [
                 r"^perm: a user's write or truncate, and a chown, clear set-user-ID; root's "
                 r"write does not$",
                 r"^perm: sticky /tmp: only a name's owner or root removes or replaces it$",
+                r"^perm: chdir into a directory needs its search permission$",
                 r"^perm: uid 1000 wrote \d+ KiB, then ENOSPC with \d+ blocks free$",
                 r"^perm: the reserved blocks are root's: root wrote 16 KiB more$",
                 r"^PASS: t_perm$", r"init \(pid 1\) exited with status 0"],
