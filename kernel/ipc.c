@@ -67,6 +67,14 @@ _Static_assert((USER_TOP >> (64 - LEASE_FLAGS_BITS)) == 0,
 _Static_assert(((LDE_LEASE_READ | LDE_LEASE_WRITE) >> LEASE_FLAGS_BITS) == 0, "flags fit");
 static struct lease (*leases)[LDE_LEASE_MAX];
 
+/* The message of a kernel call that keeps its stack (ipc_kcall), on that
+ * stack, where its ipc_kctx points: deliver reads it, an answer writes
+ * the words. The caller's trapframe stays its system call's. */
+struct kcall_msg {
+	uint64_t badge, info; /* the info word with the lease count */
+	uint64_t *w;	      /* the words, in and out */
+};
+
 _Static_assert(NPROC <= 256, "a reply token keeps the slot in 8 bits");
 
 /* Set by proc_alloc, fork and setuid/setgid: the slot number would cost a
@@ -247,6 +255,13 @@ handoff(struct proc *me, struct proc *next, int how, long result)
 	switch_to_stacked(next, result);
 }
 
+/* The length of lease 0 of c's call (a detached call's done learns it
+ * with the words). */
+static inline uint64_t lease0_len(struct proc *c)
+{
+	return leases[LDE_TOKEN_SLOT(token_of(c))][0].len_flags >> LEASE_FLAGS_BITS;
+}
+
 /* A detached kernel call ends (ipc_kcall_detached): its done gives
  * the system call's result. */
 static inline long kcall_end(struct proc *c, long r, const uint64_t *w)
@@ -345,27 +360,36 @@ long sys_ipc_buffer(uintptr_t addr, size_t len)
 static uint64_t deliver(struct proc *c, struct proc *r)
 {
 	struct trapframe *ct = c->tf, *rt = r->tf;
-	uint64_t cinfo = arch_msg_reg(ct, 1);
-	uint64_t info = cinfo & ((1ULL << 40) - 1); /* label and lease count */
-	/* The caller's descriptors are as they were at its call (checked
-	 * then): it has been blocked since. */
-	int capfd = LDE_MSG_CAP(cinfo);
-	if (capfd >= 0) {
-		struct file *cap = file_dup(c->files[capfd]);
-		int fd = ipc_fd_install(r, cap);
-		if (fd >= 0)
-			info |= (uint64_t)(fd + 1) << 40;
-		else {
-			file_put(cap);
-			info |= LDE_MSG_CAP_LOST;
+	uint64_t info;
+	if (c->ipc_kernel) {
+		/* A kernel call: no descriptor. */
+		const struct kcall_msg *km = c->ipc_kctx;
+		info = km->info;
+		if (r->ipc_rbuf_len)
+			info |= push_lease0(c, r);
+		arch_set_msg_reg(rt, 1, km->badge);
+		for (int i = 0; i < 4; i++)
+			arch_set_msg_reg(rt, 2 + i, km->w[i]);
+	} else {
+		uint64_t cinfo = arch_msg_reg(ct, 1);
+		info = cinfo & ((1ULL << 40) - 1); /* label and lease count */
+		/* The caller's descriptors are as they were at its call
+		 * (checked then): it has been blocked since. */
+		int capfd = LDE_MSG_CAP(cinfo);
+		if (capfd >= 0) {
+			struct file *cap = file_dup(c->files[capfd]);
+			int fd = ipc_fd_install(r, cap);
+			if (fd >= 0)
+				info |= (uint64_t)(fd + 1) << 40;
+			else {
+				file_put(cap);
+				info |= LDE_MSG_CAP_LOST;
+			}
 		}
+		arch_set_msg_reg(rt, 1, c->files[arch_msg_reg(ct, 0)]->badge);
+		for (int i = 2; i <= 5; i++)
+			arch_set_msg_reg(rt, i, arch_msg_reg(ct, i));
 	}
-	if (c->ipc_kernel && r->ipc_rbuf_len)
-		info |= push_lease0(c, r);
-	arch_set_msg_reg(
-		rt, 1, c->ipc_kernel ? arch_msg_reg(ct, 0) : c->files[arch_msg_reg(ct, 0)]->badge);
-	for (int i = 2; i <= 5; i++)
-		arch_set_msg_reg(rt, i, arch_msg_reg(ct, i));
 	arch_set_msg_reg(rt, 6, (uint64_t)token_of(c));
 	held_add(r, c);
 	return info;
@@ -618,9 +642,17 @@ static void answer(struct proc *c, long res, uint64_t w3, struct file *cap)
 	struct trapframe *mt = current->tf;
 	uint64_t w[4] = { arch_msg_reg(mt, 2), arch_msg_reg(mt, 3), arch_msg_reg(mt, 4), w3 };
 	held_del(c);
-	if (c->ipc_resume == IPC_RESUME_KCALL) {
+	if (c->ipc_kernel) {
 		/* Its registers are its system call's: they stay. */
-		c->ipc_ret = kcall_end(c, res, res < 0 ? NULL : w);
+		if (c->ipc_resume == IPC_RESUME_KCALL) {
+			uint64_t w5[5] = { w[0], w[1], w[2], w[3], lease0_len(c) };
+			c->ipc_ret = kcall_end(c, res, res < 0 ? NULL : w5);
+		} else {
+			uint64_t *kw = ((struct kcall_msg *)c->ipc_kctx)->w;
+			for (int i = 0; i < 4; i++)
+				kw[i] = w[i];
+			c->ipc_ret = res; /* no descriptor for the kernel */
+		}
 		sched_make_runnable(c);
 		return;
 	}
@@ -631,7 +663,7 @@ static void answer(struct proc *c, long res, uint64_t w3, struct file *cap)
 		uint64_t info = LDE_MSG_LABEL(res);
 		/* The kernel's calls take no descriptor: nothing may enter a
 		 * table behind the kernel's back. */
-		if (cap && !c->ipc_kernel) {
+		if (cap) {
 			int fd = ipc_fd_install(c, file_dup(cap));
 			if (fd >= 0)
 				info |= (uint64_t)(fd + 1) << 40;
@@ -750,9 +782,9 @@ static __attribute__((noinline)) long reply_recv_other(struct proc *me, struct f
 						       uint64_t info, uint64_t w0, uint64_t w1,
 						       uint64_t w2, uint64_t w3)
 {
+	/* f and me are as the fast path wants them (sys_ipc_reply_recv). */
 	struct proc *c = caller_of(arch_msg_reg(me->tf, 6));
-	if (!f || f->badge || !c || me->bound_ntfn || !list_empty(&f->ep->senders.sleepers) ||
-	    me->slow_ipc || (info >> 40) != 0 || LDE_MSG_NLEASES(info) > LDE_IOV_MAX)
+	if (!c || (info >> 40) != 0 || LDE_MSG_NLEASES(info) > LDE_IOV_MAX)
 		return ipc_reply_recv_slow(f, info, c);
 	long res = (long)LDE_MSG_LABEL(info); /* the caller sees no count */
 	if (LDE_MSG_NLEASES(info)) {
@@ -763,9 +795,16 @@ static __attribute__((noinline)) long reply_recv_other(struct proc *me, struct f
 	}
 	held_del(c);
 	c->ipc_nleases = 0; /* its leases end with its call */
-	if (c->ipc_resume == IPC_RESUME_KCALL) {
-		uint64_t w[4] = { w0, w1, w2, w3 };
-		reply_recv_switch(me, f->ep, c, kcall_end(c, res, res < 0 ? NULL : w));
+	if (c->ipc_kernel) {
+		/* Its registers are its system call's: they stay. */
+		if (c->ipc_resume == IPC_RESUME_KCALL) {
+			uint64_t w[5] = { w0, w1, w2, w3, lease0_len(c) };
+			res = kcall_end(c, res, res < 0 ? NULL : w);
+		} else {
+			uint64_t *kw = ((struct kcall_msg *)c->ipc_kctx)->w;
+			kw[0] = w0, kw[1] = w1, kw[2] = w2, kw[3] = w3;
+		}
+		reply_recv_switch(me, f->ep, c, res);
 	}
 	struct trapframe *ct = c->tf;
 	arch_set_msg_reg(ct, 2, w0);
@@ -782,16 +821,18 @@ sys_ipc_reply_recv(long fd, uint64_t info, uint64_t w0, uint64_t w1, uint64_t w2
 	struct proc *me = current;
 	struct file *f = ep_file((uint64_t)fd);
 	uint64_t token = arch_msg_reg(me->tf, 6);
+	if (__builtin_expect(!f || f->badge || me->bound_ntfn ||
+				     !list_empty(&f->ep->senders.sleepers) || me->slow_ipc,
+			     0))
+		return ipc_reply_recv_slow(f, info, caller_of(token));
 	/* caller_of, for a caller blocked in a user's call on the fast path
 	 * (IPC_RESUME_CALL, tested with its state in one load). */
 	uint64_t slot = LDE_TOKEN_SLOT(token);
 	struct proc *c = slot < NPROC ? &proc_table[slot] : NULL;
 	__asm__("" : "+r"(c));
-	if (__builtin_expect(!f || f->badge || !c || (uint64_t)c->ipc_token != token ||
+	if (__builtin_expect(!c || (uint64_t)c->ipc_token != token ||
 				     c->ipc_state_resume != (IPC_REPLY | IPC_RESUME_CALL << 8) ||
-				     c->ipc_server != me || c->attention || (info >> 32) != 0 ||
-				     me->bound_ntfn || !list_empty(&f->ep->senders.sleepers) ||
-				     me->slow_ipc,
+				     c->ipc_server != me || c->attention || (info >> 32) != 0,
 			     0))
 		return reply_recv_other(me, f, info, w0, w1, w2, w3);
 	/* The fast path: answer and wait in one switch to the caller. */
@@ -1081,12 +1122,6 @@ static long reply_data(struct proc *c, uint64_t n, uint64_t at, uint64_t uiov, l
 	return (long)total;
 }
 
-uint64_t ipc_lease_len(const struct proc *p, int idx)
-{
-	return leases[LDE_TOKEN_SLOT(token_of((struct proc *)p))][idx].len_flags >>
-	       LEASE_FLAGS_BITS;
-}
-
 void ipc_kcall_detached(struct endpoint *ep, uint64_t badge, uint64_t info, const uint64_t w[4],
 			const struct ipc_klease *l,
 			long (*done)(struct proc *p, long r, const uint64_t *w), void *ctx)
@@ -1141,17 +1176,8 @@ long ipc_kcall(struct endpoint *ep, uint64_t badge, uint64_t info, uint64_t w[4]
 			return -EFAULT;
 		k[i] = (struct lease){ addr, len << LEASE_FLAGS_BITS | kl[i].flags };
 	}
-	/* The message goes where a user's call keeps it, in the trapframe,
-	 * whose registers the system call that got here must give back to
-	 * its caller as they were (the user stubs count on it). */
-	struct trapframe *tf = me->tf;
-	uint64_t saved[7];
-	for (int i = 0; i < 7; i++)
-		saved[i] = arch_msg_reg(tf, i);
-	arch_set_msg_reg(tf, 0, badge); /* where deliver finds a kernel call's badge */
-	arch_set_msg_reg(tf, 1, info | (uint64_t)nleases << 32);
-	for (int i = 0; i < 4; i++)
-		arch_set_msg_reg(tf, 2 + i, w[i]);
+	struct kcall_msg km = { badge, info | (uint64_t)nleases << 32, w };
+	me->ipc_kctx = &km;
 	me->ipc_nleases = (uint8_t)nleases;
 	me->ipc_kernel = 1;
 	struct list *n = list_pop_front(&ep->receivers.sleepers);
@@ -1173,10 +1199,6 @@ long ipc_kcall(struct endpoint *ep, uint64_t badge, uint64_t info, uint64_t w[4]
 	long r = call_finish(me);
 	*received = held || r >= 0;
 	me->ipc_kernel = 0;
-	for (int i = 0; i < 4; i++)
-		w[i] = arch_msg_reg(tf, 2 + i);
-	for (int i = 0; i < 7; i++)
-		arch_set_msg_reg(tf, i, saved[i]);
 	return r;
 }
 

@@ -97,7 +97,9 @@ long ipc_kcall(struct endpoint *ep, uint64_t badge, uint64_t info, uint64_t w[4]
  * FPU off), the request goes to it at once and current leaves its kernel
  * stack behind, as a user's call on the fast path does; it returns to
  * U-mode with done(current, r, w) as its system call's result when the
- * answer comes. done gets r, the answer's info word, and w, its words; or
+ * answer comes. done gets r, the answer's info word, and w, its words
+ * with the lease's length after them (w[4], a bound on what the server
+ * says it wrote); or
  * a negative r, as ipc_kcall returns (-ECONNRESET, -EINTR, or -EFAULT: the
  * answer's data missed a page of the lease) and w NULL. done is called
  * exactly once, with interrupts off, in whatever process answers (or
@@ -107,9 +109,6 @@ long ipc_kcall(struct endpoint *ep, uint64_t badge, uint64_t info, uint64_t w[4]
 void ipc_kcall_detached(struct endpoint *ep, uint64_t badge, uint64_t info, const uint64_t w[4],
 			const struct ipc_klease *l,
 			long (*done)(struct proc *p, long r, const uint64_t *w), void *ctx);
-/* The length of lease idx of p's call (done's bound on what a server
- * says it wrote). */
-uint64_t ipc_lease_len(const struct proc *p, int idx);
 /* Queue f's CLOSE on ep (LDE_FS_CLOSE, no answer): the next recv on ep
  * takes it, or a receiver waiting now does. f's slot stays taken until
  * then, and its reference on ep; f->close_next is ep's. Never blocks. */

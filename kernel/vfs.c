@@ -554,7 +554,7 @@ static long read_done(struct proc *p, long r, const uint64_t *w)
 	uint32_t e = LDE_MSG_LABEL(r);
 	if (e)
 		return e < 4096 ? -(long)e : -EIO;
-	if (w[0] > ipc_lease_len(p, 0))
+	if (w[0] > w[4]) /* more than the buffer lent */
 		return -EIO;
 	f->off += w[0];
 	return (long)w[0];
