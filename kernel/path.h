@@ -84,6 +84,19 @@ static inline long path_append(char *out, size_t size, size_t *lenp, size_t *vle
 	return r;
 }
 
+/* Whether the absolute path s[0..n) (s[0] '/', n > 0) is already what
+ * path_append builds of it, with nothing for path_end to note: no empty
+ * component, none starting with '.', no '/' at the end ("/" itself is
+ * fine). Then resolving it needs no copy: the usual path is so.
+ * Components' lengths are the caller's to bound. */
+static inline bool path_clean(const char *s, size_t n)
+{
+	for (size_t i = 0; i + 1 < n; i++)
+		if (s[i] == '/' && (s[i + 1] == '/' || s[i + 1] == '.'))
+			return false;
+	return n == 1 || s[n - 1] != '/';
+}
+
 /* The server found that out[0..end) names a symbolic link (end on a
  * component's end, beyond the root), whose target is buf[0..n). Makes buf
  * (size bytes, NUL-terminated) what is left to resolve: the target, then

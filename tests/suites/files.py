@@ -25,5 +25,6 @@ TESTS = [
         r"files: exec from a mount, relative to the current directory, with the ELF checks",
         r"files: a client killed during its open: queued, nothing to tell; held, the server is told the new handle is closed",
         r"files: bad pointers, flags, descriptors and paths refused",
+        r"files: paths taken in at every alignment, before an unmapped page, around the kernel's buffer and 4096 bytes, from short and long current directories",
         r"files: a server killed mid-call: the caller gets EIO, nothing leaks, a new server serves the mount"]),
 ]
