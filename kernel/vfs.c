@@ -41,6 +41,8 @@ static uint64_t handle_count;
  * caller's kernel stack, while it fits there (the usual case: no page to
  * allocate and put for a call), else in a page of its own (paged). */
 #define VP_BUF 256
+/* What fits buf has no component too long (path_clean's paths). */
+_Static_assert(VP_BUF - 8 - 2 <= LDE_NAME_LEN, "VP_BUF and LDE_NAME_LEN");
 struct vpath {
 	char *page;  /* the path: in buf, or a page (paged) */
 	size_t size; /* the room at page */
@@ -357,33 +359,33 @@ static __attribute__((noinline)) long resolve_long(uint64_t upath, struct vpath 
 	return resolve_from(vp, in, in);
 }
 
-/* The user's path at upath resolved into vp; what its end was (a last "."
- * or "..", a trailing '/') is recorded there first, as resolving drops
- * it. An absolute path is resolved where it was copied, in vp's buf; a
- * relative one there too, after the current directory, when both fit. */
-static long resolve_opt(uint64_t upath, struct vpath *vp, bool root_ok)
+/* vp's path, n bytes at vp->page, is already normal: as resolving would
+ * leave it (from the root, nothing verified, nothing at its end). */
+static inline long vp_as_is(struct vpath *vp, size_t n)
 {
-	vp->root_ok = root_ok;
-	/* Aligned as the user's, for copyinstr's words: buf's last 8 bytes
-	 * are that room. */
-	char *in = vp->buf + (upath & 7);
-	long n = copyinstr(&current->mm, in, upath, VP_BUF - 8);
+	vp->len = n > 1 ? n : 0;
+	vp->vlen = 0;
+	vp->links = 0;
+	vp->last = PATH_LAST_NAME;
+	vp->slash = false;
+	return vp_finish(vp);
+}
+
+/* resolve_opt's path when it is not already normal (n bytes at in) or
+ * not yet copied (n < 0: not all in its first page, or that page not
+ * mapped). */
+static __attribute__((noinline)) long resolve_rest(uint64_t upath, struct vpath *vp, char *in,
+						   long n)
+{
+	if (n < 0) {
+		n = copyinstr(&current->mm, in, upath, VP_BUF - 8);
+		if (n > 0 && *in == '/' && path_clean(in, (size_t)n))
+			return vp_as_is(vp, (size_t)n);
+	}
 	if (n == -ENAMETOOLONG)
 		return resolve_long(upath, vp);
 	if (n <= 0)
 		return n ? n : -ENOENT;
-	vp->page = in;
-	vp->size = VP_BUF - (upath & 7);
-	vp->paged = false;
-	if (*in == '/' && (size_t)n <= LDE_NAME_LEN + 1 && path_clean(in, (size_t)n)) {
-		/* Already what resolving would make of it. */
-		vp->len = n > 1 ? (size_t)n : 0;
-		vp->vlen = 0;
-		vp->links = 0;
-		vp->last = PATH_LAST_NAME;
-		vp->slash = false;
-		return vp_finish(vp);
-	}
 	vp->last = path_end(in, (size_t)n, &vp->slash);
 	if (*in == '/')
 		return resolve_from(vp, NULL, in);
@@ -413,6 +415,39 @@ static long resolve_opt(uint64_t upath, struct vpath *vp, bool root_ok)
 	if (err)
 		vp_put(vp);
 	return err;
+}
+
+/* The user's path at upath resolved into vp; what its end was (a last "."
+ * or "..", a trailing '/') is recorded there first, as resolving drops
+ * it. An absolute path is resolved where it was copied, in vp's buf; a
+ * relative one there too, after the current directory, when both fit.
+ * The usual path, already normal and in one mapped page, is only copied
+ * and looked at, in one pass (path_copy_words): the rest is out of line,
+ * so that this part saves few registers. */
+static long resolve_opt(uint64_t upath, struct vpath *vp, bool root_ok)
+{
+	vp->root_ok = root_ok;
+	/* Aligned as the user's, for the copy's words: buf's last 8 bytes
+	 * are that room. */
+	char *in = vp->buf + (upath & 7);
+	vp->page = in;
+	vp->size = VP_BUF - (upath & 7);
+	vp->paged = false;
+	size_t max = VP_BUF - 8, room = PGSIZE - (upath & (PGSIZE - 1));
+	if (room < max)
+		max = room;
+	const char *u = upath < USER_TOP
+				? mmu_translate(current->mm.pt, upath, PERM_RAM | PERM_U | PERM_R)
+				: NULL;
+	bool clean = false;
+	long n = -1;
+	if (u) {
+		size_t len = path_copy_words(in, u, max, &clean);
+		n = len < max ? (long)len : -1;
+	}
+	if (n <= 0 || *in != '/' || !clean)
+		return resolve_rest(upath, vp, in, n);
+	return vp_as_is(vp, (size_t)n);
 }
 
 static long resolve(uint64_t upath, struct vpath *vp) { return resolve_opt(upath, vp, false); }

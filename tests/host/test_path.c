@@ -2,8 +2,9 @@
  * path a program gives, against the current directory; and the steps of a
  * resolution that follows symbolic links (path_append, path_splice),
  * driven here as kernel/vfs.c drives them, over a small fake file system.
- * Also the copy every path starts with (copyinstr's strcpy_max, a word at
- * a time) at page edges, and path_clean, the resolution's shortcut. */
+ * Also the copy every path starts with, a word at a time (copyinstr's
+ * strcpy_max, path_copy_words) at page edges, and path_clean, the
+ * resolution's shortcut. */
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
@@ -444,6 +445,78 @@ TEST(clean_is_normal)
 	CHECK(!path_clean("/.hidden", 8)); /* needs nothing, but takes the long way */
 }
 
+/* path_copy_words against strnlen and path_clean, over every alignment,
+ * bound and short string of '/', '.', 'a' and NUL bytes (a NUL only
+ * last): the length, the copy, path_clean's answer, and nothing written
+ * past the word that holds the NUL or the bound's last byte. */
+TEST(copy_words_is_copy_and_clean)
+{
+	static char src[64] __attribute__((aligned(8))), dst[64] __attribute__((aligned(8)));
+	static const char alphabet[] = "/.a";
+	for (size_t len = 0; len <= 7; len++) {
+		size_t count = 1;
+		for (size_t i = 0; i < len; i++)
+			count *= 3;
+		for (size_t k = 0; k < count; k++)
+			for (size_t a = 0; a < 8; a++)
+				for (size_t max = 1; max <= len + 9; max++) {
+					memset(src, 'z', sizeof src);
+					for (size_t i = 0; i < a; i++)
+						src[i] = "\0/."[i % 3]; /* not the path's */
+					size_t c = k;
+					for (size_t i = 0; i < len; i++, c /= 3)
+						src[a + i] = alphabet[c % 3];
+					src[a + len] = 0;
+					memset(dst, '#', sizeof dst);
+					bool clean = false;
+					size_t r = path_copy_words(dst + a, src + a, max, &clean);
+					size_t want = len < max ? len : max;
+					if (!CHECKF(r == want, "%.*s +%zu max %zu: %zu", (int)len,
+						    src + a, a, max, r))
+						return;
+					size_t last = a + (len < max ? len : max - 1);
+					if (!CHECK(!memcmp(dst + a, src + a, last - a + 1)))
+						return;
+					for (size_t i = (last | 7) + 1; i < sizeof dst; i++)
+						if (!CHECKF(dst[i] == '#',
+							    "%.*s +%zu max %zu: wrote [%zu]",
+							    (int)len, src + a, a, max, i))
+							return;
+					if (len < max && len > 0 && src[a] == '/' &&
+					    !CHECKF(clean == path_clean(src + a, len),
+						    "%s: clean %d", src + a, clean))
+						return;
+				}
+	}
+}
+
+/* A path that ends at a page's end, the next page unmapped, with the
+ * bound there (as resolve_opt gives it): every alignment, with its NUL
+ * last and with none. */
+TEST(copy_words_page_end)
+{
+	size_t pg = (size_t)sysconf(_SC_PAGESIZE);
+	char *two = mmap(NULL, 2 * pg, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (!CHECK(two != MAP_FAILED))
+		return;
+	CHECK(mprotect(two + pg, pg, PROT_NONE) == 0);
+	static char dst[64] __attribute__((aligned(8)));
+	for (size_t len = 1; len < 40; len++) {
+		char *s = two + pg - len - 1;
+		memset(s, 'p', len);
+		s[0] = '/';
+		s[len] = 0;
+		size_t room = (size_t)(two + pg - s);
+		bool clean = false;
+		CHECKF(path_copy_words(dst + ((uintptr_t)s & 7), s, room, &clean) == len && clean,
+		       "len %zu", len);
+		s[len] = 'p';
+		CHECKF(path_copy_words(dst + ((uintptr_t)s & 7), s, room, &clean) == room,
+		       "len %zu", len);
+	}
+	munmap(two, 2 * pg);
+}
+
 static const struct test_case cases[] = {
 	TEST_CASE(in_place),
 	TEST_CASE(absolute_and_relative),
@@ -457,6 +530,8 @@ static const struct test_case cases[] = {
 	TEST_CASE(strcpy_max_alignments),
 	TEST_CASE(strcpy_max_page_end),
 	TEST_CASE(clean_is_normal),
+	TEST_CASE(copy_words_is_copy_and_clean),
+	TEST_CASE(copy_words_page_end),
 };
 
 int main(void) { return run_tests("path", cases, ARRAY_SIZE(cases)); }
