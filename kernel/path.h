@@ -125,13 +125,15 @@ static inline size_t path_copy_words(char *dst, const char *src, size_t max, boo
 	for (size_t i = 0;;) {
 		/* Each mask has bit 7 of the bytes it finds: zero finds the
 		 * first NUL exactly (bytes above it may be found wrongly);
-		 * slash the '/'s, and the '.'s right after one, already bad;
-		 * dot_or_slash exactly ('.' | 1 is '/'). A '/' followed by
-		 * one of those, or by the NUL, is what path_clean refuses. */
-		uint64_t x = w ^ sl, y = (w | ones) ^ sl;
+		 * dot_or_slash finds every '.' and '/' exactly ('.' | 1 is
+		 * '/', and no byte | 1 is one more, which a borrow would
+		 * need), and the odd ones of those are the '/'s. A '/'
+		 * followed by either, or by the NUL, is what path_clean
+		 * refuses. */
+		uint64_t y = (w | ones) ^ sl;
 		uint64_t zero = (w - ones) & ~w & high;
-		uint64_t slash = (x - ones) & ~x & high;
 		uint64_t dot_or_slash = (y - ones) & ~y & high;
+		uint64_t slash = dot_or_slash & w << 7;
 		uint64_t after_slash = slash << 8 | carry;
 		if (zero) {
 			uint64_t nul = zero & -zero;

@@ -599,10 +599,22 @@ int vfs_exec_open(const char *path, struct file **out, struct lde_stat *st)
 {
 	struct vpath vp;
 	vp.root_ok = false;
-	vp.page = vp.buf;
-	vp.size = VP_BUF;
+	/* As resolve_opt: a path already normal is only copied (the words
+	 * read end at its NUL's, in kernel memory). */
+	size_t off = (uintptr_t)path & 7;
+	vp.page = vp.buf + off;
+	vp.size = VP_BUF - off;
 	vp.paged = false;
-	long err = resolve_from(&vp, NULL, path);
+	bool clean = false;
+	size_t n = path_copy_words(vp.page, path, VP_BUF - 8, &clean);
+	long err;
+	if (n && n < VP_BUF - 8 && *path == '/' && clean) {
+		err = vp_as_is(&vp, n);
+	} else {
+		vp.page = vp.buf;
+		vp.size = VP_BUF;
+		err = resolve_from(&vp, NULL, path);
+	}
 	if (err)
 		return (int)err;
 	struct file *f;
