@@ -4,6 +4,7 @@
 #pragma once
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include "errno.h"
 #include "uapi_fs.h"
 
@@ -82,6 +83,75 @@ static inline long path_append(char *out, size_t size, size_t *lenp, size_t *vle
 	*lenp = len;
 	*vlenp = vlen;
 	return r;
+}
+
+/* Whether the absolute path s[0..n) (s[0] '/', n > 0) is already what
+ * path_append builds of it, with nothing for path_end to note: no empty
+ * component, none starting with '.', no '/' at the end ("/" itself is
+ * fine). Then resolving it needs no copy: the usual path is so.
+ * Components' lengths are the caller's to bound. */
+static inline bool path_clean(const char *s, size_t n)
+{
+	for (size_t i = 0; i + 1 < n; i++)
+		if (s[i] == '/' && (s[i + 1] == '/' || s[i + 1] == '.'))
+			return false;
+	return n == 1 || s[n - 1] != '/';
+}
+
+/* path_clean's check made while the path is copied, a word at a time:
+ * copy the path at src, its NUL too, into dst, aligned like src, looking
+ * at no more than max bytes; return its length, or max if src[0..max)
+ * holds no NUL. It copies whole aligned words, from the one holding
+ * src[0] (dst's bytes before dst in it are written too) to the one
+ * holding the NUL or src[max - 1], and reads nothing else: the caller
+ * makes sure they are readable (in one page) and that dst has room for
+ * them. *clean is path_clean's answer for a path that starts with '/'
+ * (else meaningless). */
+static inline size_t path_copy_words(char *dst, const char *src, size_t max, bool *clean)
+{
+	typedef uint64_t __attribute__((may_alias)) word;
+	const uint64_t ones = 0x0101010101010101UL, high = ones << 7, sl = ones * '/';
+	size_t head = (uintptr_t)src & 7, end = head + max; /* in bytes from s */
+	const word *s = (const word *)(src - head);
+	word *d = (word *)(dst - head);
+	uint64_t w = s[0];
+	d[0] = w;
+	if (head) {
+		/* What precedes the path counts as an 'a': no NUL, '/' or '.'. */
+		uint64_t before = ~0UL >> (64 - 8 * head);
+		w = (w & ~before) | (0x6161616161616161UL & before);
+	}
+	uint64_t carry = 0, bad = 0;
+	for (size_t i = 0;;) {
+		/* Each mask has bit 7 of the bytes it finds: zero finds the
+		 * first NUL exactly (bytes above it may be found wrongly);
+		 * dot_or_slash finds every '.' and '/' exactly ('.' | 1 is
+		 * '/', and no byte | 1 is one more, which a borrow would
+		 * need), and the odd ones of those are the '/'s. A '/'
+		 * followed by either, or by the NUL, is what path_clean
+		 * refuses. */
+		uint64_t y = (w | ones) ^ sl;
+		uint64_t zero = (w - ones) & ~w & high;
+		uint64_t dot_or_slash = (y - ones) & ~y & high;
+		uint64_t slash = dot_or_slash & w << 7;
+		uint64_t after_slash = slash << 8 | carry;
+		if (zero) {
+			uint64_t nul = zero & -zero;
+			/* nul's byte and those below it: nul's bit and below. */
+			bad |= after_slash & (dot_or_slash | nul) & (nul | (nul - 1));
+			size_t len = i * 8 + ((nul >> 7) * 0x0001020304050607UL >> 56) - head;
+			if (len >= max)
+				return max;
+			*clean = !bad || len == 1; /* "/": a '/' before the NUL, fine */
+			return len;
+		}
+		bad |= after_slash & dot_or_slash;
+		carry = slash >> 56;
+		if (++i * 8 >= end)
+			return max;
+		w = s[i];
+		d[i] = w;
+	}
 }
 
 /* The server found that out[0..end) names a symbolic link (end on a

@@ -35,11 +35,17 @@ static uint64_t handle_count;
 #define VFS_LINKED 1
 
 /* A path resolved for a call (docs/files.md, "Symbolic links"): the
- * absolute normalized path in a page of its own, its mount, and the part
- * the server sees; len and vlen are path.h's state while it is built. A
- * server's LDE_FS_LINKED answer leaves hit and which here. */
+ * absolute normalized path, its mount, and the part the server sees; len
+ * and vlen are path.h's state while it is built. A server's LDE_FS_LINKED
+ * answer leaves hit and which here. The path is built in buf, on the
+ * caller's kernel stack, while it fits there (the usual case: no page to
+ * allocate and put for a call), else in a page of its own (paged). */
+#define VP_BUF 256
+/* What fits buf has no component too long (path_clean's paths). */
+_Static_assert(VP_BUF - 8 - 2 <= LDE_NAME_LEN, "VP_BUF and LDE_NAME_LEN");
 struct vpath {
-	char *page;
+	char *page;  /* the path: in buf, or a page (paged) */
+	size_t size; /* the room at page */
 	struct mount *m;
 	const char *rel;
 	size_t rel_len;
@@ -49,30 +55,86 @@ struct vpath {
 	enum path_last last; /* what the program's last component was */
 	bool slash;	     /* and whether a '/' followed it (lstat then follows, as Linux) */
 	bool root_ok;	     /* "/" with nothing mounted is fine (chdir) */
+	bool paged;
+	char buf[VP_BUF] __attribute__((aligned(8))); /* for copyinstr's words */
 };
+/* The kernel stack's budget for paths: two_path_call holds two. */
+_Static_assert(2 * sizeof(struct vpath) <= KSTACK_SIZE / 16, "struct vpath on the stack");
+
+static void vp_put(struct vpath *vp)
+{
+	if (vp->paged)
+		page_put(vp->page);
+}
+
+/* vp's path outgrew buf: move it to a page. */
+static __attribute__((noinline, cold)) long vp_grow(struct vpath *vp)
+{
+	char *p = palloc();
+	if (!p)
+		return -ENOMEM;
+	memcpy(p, vp->page, vp->len);
+	vp->page = p;
+	vp->size = LDE_FS_PATH_MAX;
+	vp->paged = true;
+	return 0;
+}
+
+/* path_append to vp's path, moved to a page if buf is too small (then an
+ * absolute path being resolved in place goes on being read from buf). */
+static inline __attribute__((always_inline)) long vp_append(struct vpath *vp, const char **s)
+{
+	long err;
+	while ((err = path_append(vp->page, vp->size, &vp->len, &vp->vlen, s)) == -ENAMETOOLONG &&
+	       !vp->paged && !(err = vp_grow(vp)))
+		;
+	return err;
+}
 
 static const char *cwd_of(const struct proc *p) { return p->cwd ? p->cwd : "/"; }
 
-/* The mount that owns abs: the longest mount path equal to abs or
- * followed in it by a '/'. NULL if none. */
-static struct mount *mount_of(const char *abs, const char **rel)
+/* The mounts in use, longest path first (sys_mount keeps it): the first
+ * that owns a path is the one, usually after one look. */
+static struct mount *by_len[NMOUNT];
+static int nmounted;
+
+static void mounts_sort(void)
 {
-	struct mount *best = NULL;
+	nmounted = 0;
 	for (int i = 0; i < NMOUNT; i++) {
-		struct mount *m = &mounts[i];
-		if (!m->ep || (best && m->len <= best->len))
+		if (!mounts[i].ep)
 			continue;
-		if (m->len == 1 ||
-		    (!strncmp(abs, m->path, m->len) && (abs[m->len] == 0 || abs[m->len] == '/')))
-			best = m;
+		int j = nmounted++;
+		for (; j > 0 && by_len[j - 1]->len < mounts[i].len; j--)
+			by_len[j] = by_len[j - 1];
+		by_len[j] = &mounts[i];
 	}
-	if (best) {
-		const char *r = abs + best->len;
-		while (*r == '/')
-			r++;
-		*rel = r;
+}
+
+/* The mount that owns abs (len bytes, normalized): the longest mount
+ * path equal to abs or followed in it by a '/'. NULL if none; else *rel
+ * is what follows that '/'. */
+static struct mount *mount_of(const char *abs, size_t len, const char **rel)
+{
+	for (int i = 0; i < nmounted; i++) {
+		struct mount *m = by_len[i];
+		size_t ml = m->len;
+		if (ml == 1) {
+			*rel = abs + 1; /* "/": abs has no "//" */
+			return m;
+		}
+		if (ml > len || (ml < len && abs[ml] != '/'))
+			continue;
+		/* Not memcmp: a call here costs vp_finish its registers. */
+		size_t k = 0;
+		while (k < ml && abs[k] == m->path[k])
+			k++;
+		if (k == ml) {
+			*rel = abs + ml + (ml < len);
+			return m;
+		}
 	}
-	return best;
+	return NULL;
 }
 
 /* The user's path at upath made absolute and normal, textually, into a
@@ -157,7 +219,7 @@ static long vp_finish(struct vpath *vp)
 	if (!end)
 		vp->page[end++] = '/';
 	vp->page[end] = 0;
-	vp->m = mount_of(vp->page, &vp->rel);
+	vp->m = mount_of(vp->page, end, &vp->rel);
 	if (!vp->m)
 		return vp->root_ok && !vp->len ? 0 : -ENOENT;
 	vp->rel_len = (size_t)(vp->page + end - vp->rel);
@@ -166,8 +228,9 @@ static long vp_finish(struct vpath *vp)
 
 /* The server found a symlink, the first vp->hit bytes of vp->rel: read its
  * target and make it, with what follows it in the path and then *s, the
- * input left to resolve (*inpage, a page, replaces the one it had, which
- * is put unless it is vp's own: an absolute path resolved in place). A
+ * input left to resolve (*inpage, a page, replaces the one it had, if
+ * any, which is put unless it is vp's own: an absolute path resolved in
+ * place). A
  * link that is gone by the time it is read is looked up again. */
 static long vp_follow(struct vpath *vp, char **inpage, const char **s)
 {
@@ -206,14 +269,14 @@ static long vp_follow(struct vpath *vp, char **inpage, const char **s)
 /* Append s to vp's path (see path_append); when a ".." needs it, ask the
  * server whether the path so far is a directory, following the symlinks
  * it has. inpage (the page s is in, or NULL) is put unless it is vp's
- * page: path_append's output never runs ahead of what it has left to
- * read in an absolute path, and vp_finish's NUL lands on a '/' already
- * read. */
+ * page. s may be in vp's path itself, ahead of its end (resolved in
+ * place): path_append's output never runs ahead of what it has left to
+ * read, and vp_finish's NUL lands on a '/' already read. */
 static inline __attribute__((always_inline)) long vp_walk(struct vpath *vp, char *inpage,
 							  const char *s)
 {
 	long err;
-	while ((err = path_append(vp->page, LDE_FS_PATH_MAX, &vp->len, &vp->vlen, &s)) == 1) {
+	while ((err = vp_append(vp, &s)) == 1) {
 		err = vp_finish(vp);
 		if (err)
 			break;
@@ -252,38 +315,35 @@ static long vp_relink(struct vpath *vp, uint64_t hit)
 /* A path call answered LDE_FS_LINKED about its own path: follow it. */
 static long relink(struct vpath *vp) { return vp->which ? -EIO : vp_relink(vp, vp->hit); }
 
-/* Resolve s (in inpage, which is put, or a kernel string) from the
- * current directory: vp's page (the caller puts it) or -errno. An
- * absolute path is resolved in inpage itself (one page, not two). */
+/* Resolve s (in inpage, which is put, or a kernel string; in vp's buf
+ * or page for a path resolved in place, an absolute one) from the
+ * current directory, into vp's page (set): 0 (the caller then vp_puts)
+ * or -errno. */
 static long resolve_from(struct vpath *vp, char *inpage, const char *s)
 {
-	vp->page = inpage && *s == '/' ? inpage : *s ? palloc() : NULL;
-	if (!vp->page) {
-		if (inpage)
-			page_put(inpage);
-		return *s ? -ENOMEM : -ENOENT;
-	}
 	vp->len = 0;
 	vp->vlen = PATH_ALL_VERIFIED;
 	vp->links = 0;
-	if (*s != '/') {
+	long err = *s ? 0 : -ENOENT;
+	if (*s && *s != '/') {
 		/* The current directory was resolved by chdir: verified. */
 		const char *cwd = cwd_of(current);
-		path_append(vp->page, LDE_FS_PATH_MAX, &vp->len, &vp->vlen, &cwd);
+		err = vp_append(vp, &cwd);
 	}
 	vp->vlen = vp->len;
-	long err = vp_walk(vp, inpage, s);
+	if (!err)
+		err = vp_walk(vp, inpage, s);
+	else if (inpage && inpage != vp->page)
+		page_put(inpage);
 	if (err)
-		page_put(vp->page);
+		vp_put(vp);
 	return err;
 }
 
-/* The user's path at upath resolved into vp; what its end was (a last "."
- * or "..", a trailing '/') is recorded there first, as resolving drops
- * it. */
-static long resolve_opt(uint64_t upath, struct vpath *vp, bool root_ok)
+/* A path longer than buf has room for: copied into a page, resolved
+ * there if absolute. */
+static __attribute__((noinline)) long resolve_long(uint64_t upath, struct vpath *vp)
 {
-	vp->root_ok = root_ok;
 	char *in = palloc();
 	if (!in)
 		return -ENOMEM;
@@ -293,7 +353,101 @@ static long resolve_opt(uint64_t upath, struct vpath *vp, bool root_ok)
 		return n;
 	}
 	vp->last = path_end(in, (size_t)n, &vp->slash);
+	vp->paged = *in == '/';
+	vp->page = vp->paged ? in : vp->buf;
+	vp->size = vp->paged ? LDE_FS_PATH_MAX : VP_BUF;
 	return resolve_from(vp, in, in);
+}
+
+/* vp's path, n bytes at vp->page, is already normal: as resolving would
+ * leave it (from the root, nothing verified, nothing at its end). */
+static inline long vp_as_is(struct vpath *vp, size_t n)
+{
+	vp->len = n > 1 ? n : 0;
+	vp->vlen = 0;
+	vp->links = 0;
+	vp->last = PATH_LAST_NAME;
+	vp->slash = false;
+	return vp_finish(vp);
+}
+
+/* resolve_opt's path when it is not already normal (n bytes at in) or
+ * not yet copied (n < 0: not all in its first page, or that page not
+ * mapped). */
+static __attribute__((noinline)) long resolve_rest(uint64_t upath, struct vpath *vp, char *in,
+						   long n)
+{
+	if (n < 0) {
+		n = copyinstr(&current->mm, in, upath, VP_BUF - 8);
+		if (n > 0 && *in == '/' && path_clean(in, (size_t)n))
+			return vp_as_is(vp, (size_t)n);
+	}
+	if (n == -ENAMETOOLONG)
+		return resolve_long(upath, vp);
+	if (n <= 0)
+		return n ? n : -ENOENT;
+	vp->last = path_end(in, (size_t)n, &vp->slash);
+	if (*in == '/')
+		return resolve_from(vp, NULL, in);
+	const char *cwd = cwd_of(current);
+	size_t clen = cwd[1] ? strlen(cwd) : 0; /* "/" is "" built (path.h) */
+	if (clen + 1 + (size_t)n + 1 > VP_BUF) {
+		/* No room for both: the result in a page. */
+		char *p = palloc();
+		if (!p)
+			return -ENOMEM;
+		vp->page = p;
+		vp->size = LDE_FS_PATH_MAX;
+		vp->paged = true;
+		return resolve_from(vp, NULL, in);
+	}
+	/* The current directory, then the path, resolved in place from
+	 * there: resolve_from's, the directory copied rather than walked. */
+	char *rel = vp->buf + clen + 1;
+	memmove(rel, in, (size_t)n + 1);
+	memcpy(vp->buf, cwd, clen);
+	vp->page = vp->buf;
+	vp->size = VP_BUF;
+	vp->len = clen;
+	vp->vlen = clen;
+	vp->links = 0;
+	long err = vp_walk(vp, NULL, rel);
+	if (err)
+		vp_put(vp);
+	return err;
+}
+
+/* The user's path at upath resolved into vp; what its end was (a last "."
+ * or "..", a trailing '/') is recorded there first, as resolving drops
+ * it. An absolute path is resolved where it was copied, in vp's buf; a
+ * relative one there too, after the current directory, when both fit.
+ * The usual path, already normal and in one mapped page, is only copied
+ * and looked at, in one pass (path_copy_words): the rest is out of line,
+ * so that this part saves few registers. */
+static long resolve_opt(uint64_t upath, struct vpath *vp, bool root_ok)
+{
+	vp->root_ok = root_ok;
+	/* Aligned as the user's, for the copy's words: buf's last 8 bytes
+	 * are that room. */
+	char *in = vp->buf + (upath & 7);
+	vp->page = in;
+	vp->size = VP_BUF - (upath & 7);
+	vp->paged = false;
+	size_t max = VP_BUF - 8, room = PGSIZE - (upath & (PGSIZE - 1));
+	if (room < max)
+		max = room;
+	const char *u = upath < USER_TOP
+				? mmu_translate(current->mm.pt, upath, PERM_RAM | PERM_U | PERM_R)
+				: NULL;
+	bool clean = false;
+	long n = -1;
+	if (u) {
+		size_t len = path_copy_words(in, u, max, &clean);
+		n = len < max ? (long)len : -1;
+	}
+	if (n <= 0 || *in != '/' || !clean)
+		return resolve_rest(upath, vp, in, n);
+	return vp_as_is(vp, (size_t)n);
 }
 
 static long resolve(uint64_t upath, struct vpath *vp) { return resolve_opt(upath, vp, false); }
@@ -414,7 +568,7 @@ long sys_open(uintptr_t upath, int flags, int mode)
 	if (vp.slash) {
 		/* "name/" is a directory's: never a file to make (Linux). */
 		if (flags & LDE_O_CREAT) {
-			page_put(vp.page);
+			vp_put(&vp);
 			return -EISDIR;
 		}
 		/* and it follows a symlink there even with O_NOFOLLOW (Linux) */
@@ -426,7 +580,7 @@ long sys_open(uintptr_t upath, int flags, int mode)
 				  &f, &fmode)) == VFS_LINKED &&
 	       !(err = relink(&vp)))
 		;
-	page_put(vp.page);
+	vp_put(&vp);
 	if (err)
 		return err;
 	fd = fd_alloc_from(f, 0);
@@ -440,7 +594,22 @@ int vfs_exec_open(const char *path, struct file **out, struct lde_stat *st)
 {
 	struct vpath vp;
 	vp.root_ok = false;
-	long err = resolve_from(&vp, NULL, path);
+	/* As resolve_opt: a path already normal is only copied (the words
+	 * read end at its NUL's, in kernel memory). */
+	size_t off = (uintptr_t)path & 7;
+	vp.page = vp.buf + off;
+	vp.size = VP_BUF - off;
+	vp.paged = false;
+	bool clean = false;
+	size_t n = path_copy_words(vp.page, path, VP_BUF - 8, &clean);
+	long err;
+	if (n && n < VP_BUF - 8 && *path == '/' && clean) {
+		err = vp_as_is(&vp, n);
+	} else {
+		vp.page = vp.buf;
+		vp.size = VP_BUF;
+		err = resolve_from(&vp, NULL, path);
+	}
 	if (err)
 		return (int)err;
 	struct file *f;
@@ -448,7 +617,7 @@ int vfs_exec_open(const char *path, struct file **out, struct lde_stat *st)
 	while ((err = remote_open(&vp, LDE_O_RDONLY, 0, &f, &fmode)) == VFS_LINKED &&
 	       !(err = relink(&vp)))
 		;
-	page_put(vp.page);
+	vp_put(&vp);
 	if (err)
 		return (int)err;
 	/* A program is a regular file that someone may execute. */
@@ -690,7 +859,7 @@ static long stat_path(uintptr_t upath, uintptr_t ubuf, bool follow)
 	       !(err = relink(&vp)))
 		;
 	uint32_t dev = (uint32_t)(vp.m - mounts);
-	page_put(vp.page);
+	vp_put(&vp);
 	return err ? err : put_stat(ubuf, &st, dev);
 }
 
@@ -754,7 +923,7 @@ static long simple_path_call(uintptr_t upath, int label, uint64_t w1, uint64_t w
 	while (!err && (err = path_call(&vp, label, w1, w2, NULL)) == VFS_LINKED &&
 	       !(err = relink(&vp)))
 		;
-	page_put(vp.page);
+	vp_put(&vp);
 	return err;
 }
 
@@ -793,7 +962,7 @@ static long two_path_call(uintptr_t uold, uintptr_t unew, int label)
 		return err;
 	err = resolve(unew, &b);
 	if (err) {
-		page_put(a.page);
+		vp_put(&a);
 		return err;
 	}
 	if (a.m != b.m)
@@ -821,8 +990,8 @@ static long two_path_call(uintptr_t uold, uintptr_t unew, int label)
 		/* The symlink is in one of the paths' directories. */
 		err = a.which > 1 ? -EIO : vp_relink(a.which ? &b : &a, a.hit);
 	}
-	page_put(a.page);
-	page_put(b.page);
+	vp_put(&a);
+	vp_put(&b);
 	return err;
 }
 
@@ -848,14 +1017,20 @@ long sys_chdir(uintptr_t upath)
 	if (!err && vp.m && (err = path_call(&vp, LDE_FS_ACCESS, 1, 0, NULL)) == VFS_LINKED)
 		err = -EIO;
 	if (err) {
-		page_put(vp.page);
+		vp_put(&vp);
 		return err;
 	}
-	/* The page holding the resolved path becomes the directory: every
-	 * symlink in it followed, so ".." from it is textual. */
+	/* The resolved path becomes the directory, in a page of its own:
+	 * every symlink in it followed, so ".." from it is textual. */
+	char *cwd = vp.page;
+	if (!vp.paged) {
+		if (!(cwd = palloc()))
+			return -ENOMEM;
+		memcpy(cwd, vp.page, (vp.len ? vp.len : 1) + 1);
+	}
 	if (current->cwd)
 		page_put(current->cwd);
-	current->cwd = vp.page;
+	current->cwd = cwd;
 	return 0;
 }
 
@@ -933,7 +1108,7 @@ long sys_statfs(uintptr_t upath, uintptr_t ubuf)
 	struct ipc_klease sl = { (uint64_t)&st, sizeof st, IPC_KLEASE_KERNEL_W };
 	while ((err = path_call(&vp, LDE_FS_STAT, 0, 0, &sl)) == VFS_LINKED && !(err = relink(&vp)))
 		;
-	page_put(vp.page);
+	vp_put(&vp);
 	if (err)
 		return err;
 	struct file *mf = vp.m->ep;
@@ -987,6 +1162,7 @@ long sys_mount(uintptr_t upath, long fd)
 		page_put(m->path);
 		m->path = NULL;
 	}
+	mounts_sort();
 	if (old)
 		file_put(old);
 	return 0;
@@ -1020,7 +1196,7 @@ long sys_symlink(uintptr_t utarget, uintptr_t upath)
 		       VFS_LINKED &&
 	       !(err = relink(&vp)))
 		;
-	page_put(vp.page);
+	vp_put(&vp);
 	page_put(t);
 	return err;
 }
@@ -1037,7 +1213,7 @@ long sys_readlink(uintptr_t upath, uintptr_t ubuf, size_t size)
 	if (vp.slash || vp.last != PATH_LAST_NAME) {
 		/* "link/", "link/.": where the link leads, no link. */
 		err = slash_check(&vp, LDE_FS_STAT);
-		page_put(vp.page);
+		vp_put(&vp);
 		return err ? err : -EINVAL;
 	}
 	do {
@@ -1046,7 +1222,7 @@ long sys_readlink(uintptr_t upath, uintptr_t ubuf, size_t size)
 					   { ubuf, size, LDE_LEASE_WRITE } };
 		err = vp_call(&vp, LDE_FS_READLINK, w, l, 2);
 	} while (err == VFS_LINKED && !(err = relink(&vp)));
-	page_put(vp.page);
+	vp_put(&vp);
 	if (err)
 		return err;
 	return w[0] > size ? -EIO : (long)w[0];

@@ -343,9 +343,10 @@ int copyout(struct mm *mm, uint64_t udst, const void *src, size_t n)
 	return copy_user(mm, (char *)src, udst, n, VM_WRITE); /* only read from */
 }
 
-long copyinstr(struct mm *mm, char *dst, uint64_t usrc, size_t max)
+/* copyinstr from its len'th byte on, a page at a time. */
+static __attribute__((noinline)) long copyinstr_from(struct mm *mm, char *dst, uint64_t usrc,
+						     size_t max, size_t len)
 {
-	size_t len = 0;
 	while (len < max) {
 		int err;
 		const char *s = vm_user_ptr(mm, usrc + len, VM_READ, &err);
@@ -354,17 +355,26 @@ long copyinstr(struct mm *mm, char *dst, uint64_t usrc, size_t max)
 		size_t chunk = PGSIZE - ((usrc + len) & (PGSIZE - 1));
 		if (chunk > max - len)
 			chunk = max - len;
-		/* One bound per page, not two per byte. */
-		char *d = dst + len;
-		for (size_t i = 0; i < chunk; i++) {
-			char c = s[i];
-			d[i] = c;
-			if (!c)
-				return (long)(len + i);
-		}
+		size_t n = strcpy_max(dst + len, s, chunk);
+		if (n < chunk)
+			return (long)(len + n);
 		len += chunk;
 	}
 	return -ENAMETOOLONG;
+}
+
+long copyinstr(struct mm *mm, char *dst, uint64_t usrc, size_t max)
+{
+	/* Paths come here for every file call: the usual string, in one
+	 * mapped page, without vm_user_ptr's call or a loop. */
+	const char *s = usrc < USER_TOP ? mmu_translate(mm->pt, usrc, perm_for(VM_READ)) : NULL;
+	if (!s || !max)
+		return copyinstr_from(mm, dst, usrc, max, 0);
+	size_t chunk = PGSIZE - (usrc & (PGSIZE - 1));
+	if (chunk > max)
+		chunk = max;
+	size_t n = strcpy_max(dst, s, chunk);
+	return n < chunk ? (long)n : copyinstr_from(mm, dst, usrc, max, chunk);
 }
 
 /* Does what lies below a (the heap [heap_start, a), or else the image's

@@ -67,5 +67,8 @@ uint64_t vm_held_pages(struct mm *mm);
 int copyin(struct mm *mm, void *dst, uint64_t usrc, size_t n);
 int copyout(struct mm *mm, uint64_t udst, const void *src, size_t n);
 /* Copy a NUL-terminated string of at most max bytes (NUL included).
- * Returns its length, -EFAULT, or -ENAMETOOLONG. */
+ * Returns its length, -EFAULT, or -ENAMETOOLONG; reads nothing in a page
+ * past the NUL's nor past the max'th byte, and may write any of
+ * dst[0..max) past the NUL. A word at a time where dst and usrc are aligned alike
+ * (dst + (usrc & 7) is, from an aligned buffer): strcpy_max. */
 long copyinstr(struct mm *mm, char *dst, uint64_t usrc, size_t max);

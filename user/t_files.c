@@ -680,6 +680,130 @@ static void bad_args(void)
 	printf("files: bad pointers, flags, descriptors and paths refused\n");
 }
 
+/* How the kernel takes a path in (docs/files.md, "Path names"): a word at
+ * a time from the user's page, into a buffer on its stack while the path
+ * fits there (247 bytes and the NUL), else into a page; a relative one
+ * after the current directory, in the same buffer when both fit. The same
+ * answers at every alignment, on either side of those sizes and of 4096,
+ * and for a path that ends at its page's end before an unmapped page. */
+#define PATH_PG 4096UL
+static void make_file(const char *path)
+{
+	int fd = open(path, O_RDWR | O_CREAT, 0644);
+	CHECK(fd >= 0);
+	close(fd);
+}
+
+static void path_copies(void)
+{
+	struct stat st;
+	char name[256];
+	/* /tmp/q ... /tmp/qqqqqqqq: every alignment of a path ending where
+	 * its page does. */
+	for (int k = 1; k <= 8; k++) {
+		snprintf(name, sizeof name, "/tmp/%.*s", k, "qqqqqqqq");
+		make_file(name);
+	}
+	/* Two pages of heap with nothing mapped above them. */
+	char *brk0 = sbrk(0);
+	uintptr_t top = (((uintptr_t)brk0 + PATH_PG - 1) & ~(PATH_PG - 1)) + 2 * PATH_PG;
+	CHECK(sbrk((long)(top - (uintptr_t)brk0)) == brk0);
+	char *end = (char *)top;
+	for (int k = 1; k <= 8; k++)
+		for (int extra = 0; extra < 2; extra++) {
+			/* "/tmp/q..." as it is (clean: the shortcut) and after one
+			 * more '/' (normalized), its NUL the page's last byte. */
+			size_t len = (size_t)(extra + 5 + k);
+			char *p = end - len - 1;
+			memset(p, '/', (size_t)extra);
+			snprintf(p + extra, len + 1 - (size_t)extra, "/tmp/%.*s", k, "qqqqqqqq");
+			CHECK_EQ(lde_sys_stat(p, &st), 0);
+			/* Without the NUL the kernel reads on into the unmapped page. */
+			p[len] = 'q';
+			CHECK_EQ(lde_sys_stat(p, &st), -EFAULT);
+		}
+	end[-1] = 0;
+	CHECK_EQ(lde_sys_stat(end - 1, &st), -ENOENT);
+	CHECK_EQ(lde_sys_stat(end, &st), -EFAULT);
+	/* 4096 bytes without a NUL, the last one the page's: too long, and
+	 * nothing past them read (no EFAULT). */
+	for (int a = 0; a < 8; a++) {
+		char *p = end - LDE_FS_PATH_MAX - a;
+		memset(p, '/', LDE_FS_PATH_MAX + (size_t)a);
+		CHECK_EQ(lde_sys_stat(p, &st), -ENAMETOOLONG);
+		/* 4095 and the NUL: "/tmp/q" at last. */
+		memcpy(end - 7 - a, "/tmp/q", 7);
+		CHECK_EQ(lde_sys_stat(p + 1, &st), 0);
+	}
+	/* Either side of the stack buffer's room, at every alignment: a clean
+	 * path of 246 to 250 bytes (/tmp and a name), and the same with a
+	 * "./" put in (normalized), and from /tmp relative, and from a
+	 * directory whose path leaves too little room for the name. */
+	CHECK_EQ(mkdir("/tmp/dddddddddddddddddddddddddddddddddddddddd", 0755), 0);
+	static char at[8 + 320];
+	for (size_t len = 246; len <= 250; len++) {
+		memset(name, 'n', len - 5);
+		name[len - 5] = 0;
+		char path[320], dpath[320];
+		snprintf(path, sizeof path, "/tmp/%s", name);
+		make_file(path);
+		snprintf(dpath, sizeof dpath, "/tmp/dddddddddddddddddddddddddddddddddddddddd/%s",
+			 name);
+		make_file(dpath);
+		for (int a = 0; a < 8; a++) {
+			strcpy(at + a, path);
+			CHECK_EQ(lde_sys_stat(at + a, &st), 0);
+			snprintf(at + a, sizeof at - 8, "/tmp/./%s", name);
+			CHECK_EQ(lde_sys_stat(at + a, &st), 0);
+			CHECK_EQ(chdir("/tmp"), 0);
+			strcpy(at + a, name);
+			CHECK_EQ(lde_sys_stat(at + a, &st), 0);
+			CHECK_EQ(chdir("dddddddddddddddddddddddddddddddddddddddd"), 0);
+			CHECK_EQ(lde_sys_stat(at + a, &st), 0);
+			snprintf(at + a, sizeof at - 8, "../%s", name);
+			CHECK_EQ(lde_sys_stat(at + a, &st), 0);
+			CHECK_EQ(chdir("/"), 0);
+		}
+		CHECK_EQ(unlink(path), 0);
+		CHECK_EQ(unlink(dpath), 0);
+	}
+	/* A current directory longer than the buffer: chdir's result built
+	 * in a page, and every relative path from it. */
+	char deep[400] = "/tmp/dddddddddddddddddddddddddddddddddddddddd", e[81], buf[400];
+	memset(e, 'e', 80);
+	e[80] = 0;
+	for (int i = 0; i < 3; i++) {
+		strcat(deep, "/");
+		strcat(deep, e);
+		CHECK_EQ(mkdir(deep, 0755), 0);
+	}
+	CHECK(strlen(deep) > 256);
+	CHECK_EQ(chdir(deep), 0);
+	CHECK(getcwd(buf, sizeof buf) && !strcmp(buf, deep));
+	make_file("f");
+	snprintf(buf, sizeof buf, "%s/f", deep);
+	CHECK_EQ(stat(buf, &st), 0);
+	snprintf(buf, sizeof buf, "../%s/./f", e);
+	CHECK_EQ(stat(buf, &st), 0);
+	CHECK_EQ(chdir(".."), 0);
+	snprintf(buf, sizeof buf, "%s/f", e);
+	CHECK_EQ(stat(buf, &st), 0);
+	CHECK_EQ(unlink(buf), 0);
+	CHECK_EQ(chdir("/"), 0);
+	for (int i = 0; i < 3; i++) {
+		CHECK_EQ(rmdir(deep), 0);
+		*strrchr(deep, '/') = 0;
+	}
+	CHECK(sbrk(-(long)(top - (uintptr_t)brk0)) != (void *)-1);
+	for (int k = 1; k <= 8; k++) {
+		snprintf(name, sizeof name, "/tmp/%.*s", k, "qqqqqqqq");
+		CHECK_EQ(unlink(name), 0);
+	}
+	CHECK_EQ(rmdir("/tmp/dddddddddddddddddddddddddddddddddddddddd"), 0);
+	printf("files: paths taken in at every alignment, before an unmapped page, around the "
+	       "kernel's buffer and 4096 bytes, from short and long current directories\n");
+}
+
 /* The server is told the caller's effective ids: a file a uid-1000
  * process creates is 1000's; and mounting is root's. */
 static void user_identity(void)
@@ -849,6 +973,7 @@ int main(int argc, char **argv)
 	client_killed();
 	bad_args();
 	recv_buffer();
+	path_copies();
 	CHECK_EQ(files_in_use(), files);
 	CHECK_EQ(server_open_handles("/tmp"), 0);
 	server_death();

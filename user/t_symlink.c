@@ -294,6 +294,44 @@ static void long_targets(void)
 	printf("symlink: fast and slow links, 1023 bytes at most on 1 KiB blocks\n");
 }
 
+/* A link whose target makes the path outgrow the buffer on the kernel's
+ * stack that a path is resolved in (docs/files.md, "Path names"): the
+ * resolution goes on in a page, after the link, after a ".." past it, in
+ * chdir and in relative paths from there. */
+static void long_resolutions(void)
+{
+	char a[128], b[128], dir[300], path[400], buf[400];
+	memset(a, 'A', 125);
+	a[125] = 0;
+	memset(b, 'B', 125);
+	b[125] = 0; /* /tmp/sl/A.../B.../f: 261 bytes */
+	snprintf(dir, sizeof dir, D "/%s", a);
+	CHECK_EQ(mkdir(dir, 0755), 0);
+	snprintf(dir, sizeof dir, D "/%s/%s", a, b);
+	CHECK_EQ(mkdir(dir, 0755), 0);
+	snprintf(path, sizeof path, "%s/f", dir);
+	put(path, "deep\n");
+	snprintf(path, sizeof path, "%s/%s", a, b);
+	CHECK_EQ(symlink(path, D "/tolong"), 0);
+	CHECK(holds(D "/tolong/f", "deep\n"));
+	CHECK(holds(D "/./tolong/f", "deep\n"));
+	snprintf(path, sizeof path, D "/tolong/../%s/f", b);
+	CHECK(holds(path, "deep\n"));
+	CHECK_EQ(chdir(D "/tolong"), 0);
+	CHECK(getcwd(buf, sizeof buf) && !strcmp(buf, dir));
+	CHECK(holds("f", "deep\n"));
+	snprintf(path, sizeof path, "../%s/f", b);
+	CHECK(holds(path, "deep\n"));
+	CHECK_EQ(chdir("/"), 0);
+	snprintf(path, sizeof path, "%s/f", dir);
+	CHECK_EQ(unlink(path), 0);
+	CHECK_EQ(unlink(D "/tolong"), 0);
+	CHECK_EQ(rmdir(dir), 0);
+	*strrchr(dir, '/') = 0;
+	CHECK_EQ(rmdir(dir), 0);
+	printf("symlink: a target that makes the path outgrow the kernel's buffer\n");
+}
+
 static void mounts(void)
 {
 	struct stat st, mst;
@@ -410,6 +448,7 @@ int main(void)
 	directories();
 	readlink_unlink_rename();
 	long_targets();
+	long_resolutions();
 	mounts();
 	programs();
 	CHECK_EQ(lde_sys_sync(), 0);

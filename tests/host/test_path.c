@@ -1,11 +1,17 @@
 /* Path normalization (kernel/path.c): what a file server is sent for every
  * path a program gives, against the current directory; and the steps of a
  * resolution that follows symbolic links (path_append, path_splice),
- * driven here as kernel/vfs.c drives them, over a small fake file system. */
+ * driven here as kernel/vfs.c drives them, over a small fake file system.
+ * Also the copy every path starts with, a word at a time (copyinstr's
+ * strcpy_max, path_copy_words) at page edges, and path_clean, the
+ * resolution's shortcut. */
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include "check.h"
 #include "errno.h"
+#include "kstring.h"
 #include "path.h"
 #include "uapi_fs.h"
 
@@ -335,6 +341,182 @@ TEST(append_in_place)
 	CHECK_STR(ip, "/a/b/d");
 }
 
+/* strcpy_max against the plain byte loop: every alignment of dst and src
+ * (alike and not), every length around the words, every bound; bytes past
+ * the bound never written, the return value, the copy up to the NUL. */
+TEST(strcpy_max_alignments)
+{
+	static char src[128] __attribute__((aligned(8))), dst[128] __attribute__((aligned(8)));
+	for (int sa = 0; sa < 8; sa++)
+		for (int da = 0; da < 8; da++)
+			for (size_t len = 0; len < 40; len++)
+				for (size_t n = 0; n < 48; n++) {
+					memset(src, 'x', sizeof src);
+					for (size_t i = 0; i < len; i++)
+						src[sa + i] = (char)('a' + i % 26);
+					src[sa + len] = 0;
+					memset(dst, '#', sizeof dst);
+					size_t r = strcpy_max(dst + da, src + sa, n);
+					size_t want = len < n ? len : n;
+					if (!CHECKF(r == want, "sa %d da %d len %zu n %zu: %zu", sa,
+						    da, len, n, r))
+						return;
+					size_t copied = len < n ? len + 1 : n;
+					if (!CHECKF(!memcmp(dst + da, src + sa, copied),
+						    "sa %d da %d len %zu n %zu: copy", sa, da, len,
+						    n))
+						return;
+					for (size_t i = 0; i < sizeof dst; i++)
+						if ((i < (size_t)da || i >= da + n) &&
+						    !CHECKF(dst[i] == '#',
+							    "sa %d da %d len %zu n %zu: wrote [%zu]",
+							    sa, da, len, n, i - da))
+							return;
+				}
+}
+
+/* A string that ends exactly at a page's end, the next page unmapped (as
+ * a user path next to an unmapped page): copied at every alignment
+ * without touching that page; one with no NUL before it stops at the
+ * bound, at the page's end. */
+TEST(strcpy_max_page_end)
+{
+	size_t pg = (size_t)sysconf(_SC_PAGESIZE);
+	char *two = mmap(NULL, 2 * pg, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (!CHECK(two != MAP_FAILED))
+		return;
+	CHECK(mprotect(two + pg, pg, PROT_NONE) == 0);
+	static char dst[64] __attribute__((aligned(8)));
+	for (size_t len = 0; len < 40; len++) {
+		char *s = two + pg - len - 1;
+		memset(s - 8, 'y', 8);
+		memset(s, 'p', len);
+		s[len] = 0;
+		for (int da = 0; da < 8; da++) {
+			/* da == (s & 7): alike, the words; else bytes. */
+			size_t r = strcpy_max(dst + da, s, (size_t)(two + pg - s));
+			CHECKF(r == len && !memcmp(dst + da, s, len + 1), "len %zu da %d", len, da);
+		}
+		s[len] = 'p'; /* no NUL before the unmapped page */
+		size_t room = (size_t)(two + pg - s);
+		CHECKF(strcpy_max(dst + ((uintptr_t)s & 7), s, room) == room, "len %zu", len);
+	}
+	munmap(two, 2 * pg);
+}
+
+/* path_clean is a shortcut for path_append and path_end: whatever it
+ * passes must be exactly what they would make of it and note nothing.
+ * Every absolute path of up to 8 bytes over '/', '.' and 'a'. */
+TEST(clean_is_normal)
+{
+	static const char alphabet[] = "/.a";
+	char p[16], n[16];
+	int passed = 0;
+	for (size_t len = 1; len <= 8; len++) {
+		size_t count = 1;
+		for (size_t i = 1; i < len; i++)
+			count *= 3;
+		for (size_t k = 0; k < count; k++) {
+			p[0] = '/';
+			size_t c = k;
+			for (size_t i = 1; i < len; i++, c /= 3)
+				p[i] = alphabet[c % 3];
+			p[len] = 0;
+			if (!path_clean(p, len))
+				continue;
+			passed++;
+			long r = path_normalize(n, sizeof n, "/", p);
+			bool slash;
+			enum path_last last = path_end(p, len, &slash);
+			if (!CHECKF(r == (long)len && !strcmp(n, p) && last == PATH_LAST_NAME &&
+					    !slash,
+				    "%s passed as clean", p))
+				return;
+		}
+	}
+	CHECK(passed > 100); /* and it does pass some */
+	CHECK(path_clean("/", 1));
+	CHECK(path_clean("/usr/share/notes", 16));
+	CHECK(path_clean("/a.b/c../d.", 11));
+	CHECK(!path_clean("/a/", 3));
+	CHECK(!path_clean("//a", 3));
+	CHECK(!path_clean("/a/./b", 6));
+	CHECK(!path_clean("/a/..", 5));
+	CHECK(!path_clean("/.hidden", 8)); /* needs nothing, but takes the long way */
+}
+
+/* path_copy_words against strnlen and path_clean, over every alignment,
+ * bound and short string of '/', '.', 'a' and NUL bytes (a NUL only
+ * last): the length, the copy, path_clean's answer, and nothing written
+ * past the word that holds the NUL or the bound's last byte. */
+TEST(copy_words_is_copy_and_clean)
+{
+	static char src[64] __attribute__((aligned(8))), dst[64] __attribute__((aligned(8)));
+	static const char alphabet[] = "/.a";
+	for (size_t len = 0; len <= 7; len++) {
+		size_t count = 1;
+		for (size_t i = 0; i < len; i++)
+			count *= 3;
+		for (size_t k = 0; k < count; k++)
+			for (size_t a = 0; a < 8; a++)
+				for (size_t max = 1; max <= len + 9; max++) {
+					memset(src, 'z', sizeof src);
+					for (size_t i = 0; i < a; i++)
+						src[i] = "\0/."[i % 3]; /* not the path's */
+					size_t c = k;
+					for (size_t i = 0; i < len; i++, c /= 3)
+						src[a + i] = alphabet[c % 3];
+					src[a + len] = 0;
+					memset(dst, '#', sizeof dst);
+					bool clean = false;
+					size_t r = path_copy_words(dst + a, src + a, max, &clean);
+					size_t want = len < max ? len : max;
+					if (!CHECKF(r == want, "%.*s +%zu max %zu: %zu", (int)len,
+						    src + a, a, max, r))
+						return;
+					size_t last = a + (len < max ? len : max - 1);
+					if (!CHECK(!memcmp(dst + a, src + a, last - a + 1)))
+						return;
+					for (size_t i = (last | 7) + 1; i < sizeof dst; i++)
+						if (!CHECKF(dst[i] == '#',
+							    "%.*s +%zu max %zu: wrote [%zu]",
+							    (int)len, src + a, a, max, i))
+							return;
+					if (len < max && len > 0 && src[a] == '/' &&
+					    !CHECKF(clean == path_clean(src + a, len),
+						    "%s: clean %d", src + a, clean))
+						return;
+				}
+	}
+}
+
+/* A path that ends at a page's end, the next page unmapped, with the
+ * bound there (as resolve_opt gives it): every alignment, with its NUL
+ * last and with none. */
+TEST(copy_words_page_end)
+{
+	size_t pg = (size_t)sysconf(_SC_PAGESIZE);
+	char *two = mmap(NULL, 2 * pg, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (!CHECK(two != MAP_FAILED))
+		return;
+	CHECK(mprotect(two + pg, pg, PROT_NONE) == 0);
+	static char dst[64] __attribute__((aligned(8)));
+	for (size_t len = 1; len < 40; len++) {
+		char *s = two + pg - len - 1;
+		memset(s, 'p', len);
+		s[0] = '/';
+		s[len] = 0;
+		size_t room = (size_t)(two + pg - s);
+		bool clean = false;
+		CHECKF(path_copy_words(dst + ((uintptr_t)s & 7), s, room, &clean) == len && clean,
+		       "len %zu", len);
+		s[len] = 'p';
+		CHECKF(path_copy_words(dst + ((uintptr_t)s & 7), s, room, &clean) == room,
+		       "len %zu", len);
+	}
+	munmap(two, 2 * pg);
+}
+
 static const struct test_case cases[] = {
 	TEST_CASE(in_place),
 	TEST_CASE(absolute_and_relative),
@@ -345,6 +527,11 @@ static const struct test_case cases[] = {
 	TEST_CASE(append_in_place),
 	TEST_CASE(splice),
 	TEST_CASE(resolution_follows_links),
+	TEST_CASE(strcpy_max_alignments),
+	TEST_CASE(strcpy_max_page_end),
+	TEST_CASE(clean_is_normal),
+	TEST_CASE(copy_words_is_copy_and_clean),
+	TEST_CASE(copy_words_page_end),
 };
 
 int main(void) { return run_tests("path", cases, ARRAY_SIZE(cases)); }

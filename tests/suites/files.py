@@ -26,5 +26,6 @@ TESTS = [
         r"files: a client killed during its open: queued, nothing to tell; held, the server is told the new handle is closed",
         r"files: bad pointers, flags, descriptors and paths refused",
         r"files: paths arrive in the server's receive buffer, reads with the reply, held reads end",
+        r"files: paths taken in at every alignment, before an unmapped page, around the kernel's buffer and 4096 bytes, from short and long current directories",
         r"files: a server killed mid-call: the caller gets EIO, nothing leaks, a new server serves the mount"]),
 ]
