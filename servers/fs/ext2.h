@@ -215,9 +215,10 @@ int ext2_lookup(struct ext2_fs *fs, uint32_t dir, const char *name, size_t len, 
  * than EXT2_PATH_MAX: -ENAMETOOLONG. A trailing slash requires a dir. */
 int ext2_walk(struct ext2_fs *fs, uint32_t cwd, const char *path, unsigned flags,
 	      const struct ext2_cred *cred, uint32_t *ino);
-/* ext2_walk, then ext2_stat of what it found: without reading the inode
- * again. */
-int ext2_walk_stat(struct ext2_fs *fs, uint32_t cwd, const char *path, unsigned flags,
+/* ext2_walk of path[0..len) (no NUL needed after it; a NUL in it is a
+ * byte of a name, which no directory holds), then ext2_stat of what it
+ * found: without reading the inode again. */
+int ext2_walk_stat(struct ext2_fs *fs, uint32_t cwd, const char *path, size_t len, unsigned flags,
 		   const struct ext2_cred *cred, struct ext2_stat *st);
 
 /* Resolve all but the last component of path: the directory in *dir, and
@@ -238,7 +239,9 @@ int ext2_access(const struct ext2_stat *st, const struct ext2_cred *cred, int wa
 long ext2_read(struct ext2_fs *fs, uint32_t ino, uint64_t off, void *buf, size_t len);
 
 /* A piece of what ext2_read_to delivers: len bytes at src, which is
- * valid only during the sink's call; src NULL for a hole's zeros. */
+ * valid only during the sink's call (a hole's zeros come from a block of
+ * zeros of the engine's). Two words, address then length, like an I/O
+ * vector (the server hands an array of them to lease_writev as it is). */
 struct ext2_seg {
 	const void *src;
 	size_t len;

@@ -40,16 +40,25 @@ struct ncache {
 	uint64_t hits, misses;	       /* for tests */
 };
 
-/* The hash of name[0..len) in directory dir: where ncache_find and
- * ncache_add look. (Inline, as the lookup: a walk's every step.) */
+/* The hash of a name in directory dir, a byte at a time: FNV-1a over the
+ * name, seeded with the directory, so that a path walk hashes each
+ * component in the loop that finds where it ends (nothing reads the name
+ * twice to look it up). ncache_hash_end gives what ncache_find and
+ * ncache_add take. */
+static inline uint32_t ncache_hash_start(uint32_t dir) { return 2166136261u ^ dir; }
+
+static inline uint32_t ncache_hash_byte(uint32_t h, char c) { return (h ^ (uint8_t)c) * 16777619u; }
+
+static inline uint32_t ncache_hash_end(uint32_t h) { return h ^ (h >> 15); }
+
+/* The hash of name[0..len) in directory dir, in one call. */
 static inline uint32_t ncache_hash(uint32_t dir, const char *name, size_t len)
 {
-	/* FNV-1a over the name, seeded with the directory. */
-	uint32_t h = 2166136261u ^ dir;
+	uint32_t h = ncache_hash_start(dir);
 
 	for (size_t i = 0; i < len; i++)
-		h = (h ^ (uint8_t)name[i]) * 16777619u;
-	return h ^ (h >> 15);
+		h = ncache_hash_byte(h, name[i]);
+	return ncache_hash_end(h);
 }
 
 /* e's block still as it was when e was made. */
