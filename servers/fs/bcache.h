@@ -88,21 +88,34 @@ static inline uint32_t bcache_hash(const struct bcache *bc, uint32_t blk)
 	return (uint32_t)(((uint64_t)blk * 2654435761u) >> 16) & bc->hmask;
 }
 
-/* bcache_get's cached case, inline for loops over a file's blocks (a
- * read): block blk pinned, or NULL when it is not cached (then
- * bcache_get). */
-static inline struct bc_buf *bcache_lookup(struct bcache *bc, uint32_t blk)
+/* Block blk's buffer if it is cached, marked used but not pinned: it
+ * holds blk until the next call that may reuse a buffer (bcache_get and
+ * its kin), or NULL. Inline, for loops over a file's blocks (a read). */
+static inline struct bc_buf *bcache_find(struct bcache *bc, uint32_t blk)
 {
 	for (int32_t i = bc->heads[bcache_hash(bc, blk)]; i >= 0; i = bc->bufs[i].next) {
 		struct bc_buf *b = &bc->bufs[i];
 
 		if (b->blk == blk && b->valid) {
-			b->refs++;
 			b->stamp = (uint32_t)++bc->tick;
 			return b;
 		}
 	}
 	return NULL;
+}
+
+/* Pin b, which bcache_find gave. */
+static inline void bcache_pin(struct bc_buf *b) { b->refs++; }
+
+/* bcache_get's cached case: block blk pinned, or NULL when it is not
+ * cached (then bcache_get). */
+static inline struct bc_buf *bcache_lookup(struct bcache *bc, uint32_t blk)
+{
+	struct bc_buf *b = bcache_find(bc, blk);
+
+	if (b)
+		bcache_pin(b);
+	return b;
 }
 
 /* Pin block blk without reading it: its contents are zeroed (the caller is

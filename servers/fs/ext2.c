@@ -1472,8 +1472,9 @@ static __attribute__((noinline)) int lookup_scan(struct ext2_fs *fs, const struc
  * hash the name's ncache_hash in it: the entry's inode number, and the
  * inode itself as iget_ref gives it (dp may be gone from the memo then).
  * Inline: a path walk's every step, the name cache's hit without a call. */
-static inline int lookup_named(struct ext2_fs *fs, const struct inode *dp, const char *name,
-			       size_t len, uint32_t hash, uint32_t *ino, const struct inode **ip)
+static inline __attribute__((always_inline)) int
+lookup_named(struct ext2_fs *fs, const struct inode *dp, const char *name, size_t len,
+	     uint32_t hash, uint32_t *ino, const struct inode **ip)
 {
 	uint8_t type;
 	int r;
@@ -1768,28 +1769,55 @@ int ext2_stat(struct ext2_fs *fs, uint32_t ino, struct ext2_stat *st)
 /* What a hole reads as: a block of zeros (4 KiB, the largest block). */
 static const uint8_t zero_block[4096];
 
+/* Pin held[*from..to) (NULL: a hole), and say so in *from. */
+static void pin_held(struct bc_buf **held, int *from, int to)
+{
+	for (int k = *from; k < to; k++)
+		if (held[k])
+			bcache_pin(held[k]);
+	*from = to;
+}
+
 /* ext2_read_to's batch: the pieces of up to EXT2_READ_SEGS blocks of ip
  * from logical block lblk (boff bytes into it), at most len bytes in all,
- * each block pinned in held[] (NULL for a hole), *n of them (also after
- * an error). The bytes gathered, or -errno. */
+ * their buffers in held[] (NULL for a hole), *n of them (also after an
+ * error). The bytes gathered, or -errno.
+ *
+ * The buffers must hold their blocks until the sink has taken them, but
+ * pinning each costs as much again as finding it. Only a call that may
+ * reuse a buffer can take one away (a miss's bcache_get, or a block map
+ * or check that reads a block: bmap_walk, check_blk_slow); the sink
+ * calls nothing of the engine's. So the blocks gathered are pinned only
+ * before such a call: held[0..*npin) are pinned, the rest are not (a
+ * read of cached direct blocks pins nothing). */
 static long gather(struct ext2_fs *fs, const struct inode *ip, uint64_t lblk, uint32_t boff,
-		   size_t len, struct ext2_seg *seg, struct bc_buf **held, int *n)
+		   size_t len, struct ext2_seg *seg, struct bc_buf **held, int *n, int *npin)
 {
 	uint32_t bsize = fs->bsize;
 	size_t got = 0;
-	int i;
+	int i, r = 0;
 
+	*npin = 0;
 	for (i = 0; i < EXT2_READ_SEGS && got < len; i++, lblk++) {
 		size_t k = bsize - boff < len - got ? bsize - boff : len - got;
 		struct bc_buf *b = NULL;
 		uint32_t pblk;
-		int r = bmap_read(fs, ip, lblk, &pblk);
 
-		if (r == 0 && pblk && !(b = bcache_lookup(&fs->bc, pblk)))
+		if (lblk < NDIR &&
+		    (!(pblk = ip->block[lblk]) || (pblk >= fs->ok_lo && pblk < fs->ok_hi))) {
+			/* a hole, or a block check_blk passes at once */
+		} else {
+			pin_held(held, npin, i);
+			r = bmap_read(fs, ip, lblk, &pblk);
+			if (r < 0)
+				break;
+		}
+		if (pblk && !(b = bcache_find(&fs->bc, pblk))) {
+			pin_held(held, npin, i);
 			r = bcache_get(&fs->bc, pblk, &b);
-		if (r < 0) {
-			*n = i;
-			return r == -EFBIG ? -EIO : r;
+			if (r < 0)
+				break;
+			*npin = i + 1; /* bcache_get pinned it */
 		}
 		held[i] = b;
 		seg[i].src = b ? b->data + boff : zero_block;
@@ -1798,6 +1826,8 @@ static long gather(struct ext2_fs *fs, const struct inode *ip, uint64_t lblk, ui
 		boff = 0;
 	}
 	*n = i;
+	if (r < 0)
+		return r == -EFBIG ? -EIO : r;
 	return (long)got;
 }
 
@@ -1828,14 +1858,14 @@ long ext2_read_to(struct ext2_fs *fs, uint32_t ino, uint64_t off, size_t len, ex
 		struct ext2_seg seg[EXT2_READ_SEGS];
 		struct bc_buf *held[EXT2_READ_SEGS];
 		uint64_t pos = off + done;
-		int n;
+		int n, npin;
 		long got = gather(fs, ip, pos >> fs->log_bsize, (uint32_t)pos & (fs->bsize - 1),
-				  len - done, seg, held, &n);
+				  len - done, seg, held, &n, &npin);
 
 		if (got > 0 && (r = sink(ctx, done, seg, n)) < 0)
 			got = r;
-		while (n)
-			bcache_put(&fs->bc, held[--n]);
+		while (npin)
+			bcache_put(&fs->bc, held[--npin]);
 		if (got < 0)
 			return got;
 		done += (size_t)got;

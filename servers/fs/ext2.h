@@ -250,14 +250,15 @@ struct ext2_seg {
 
 /* Where ext2_read_to delivers: n pieces (1 to EXT2_READ_SEGS), one after
  * another, for offset at (from the start of the read). 0, or -errno to
- * end the read with. */
+ * end the read with. A sink calls nothing of the engine's (nothing may
+ * take the cache's buffers away from under the pieces meanwhile). */
 typedef int (*ext2_sink)(void *ctx, size_t at, const struct ext2_seg *seg, int n);
 
 /* ext2_read without a buffer of the caller's: the bytes go to sink up to
  * EXT2_READ_SEGS blocks at a time, straight from the block cache (they
- * stay pinned during the call: the file server hands them to one
- * lease_writev, with no copy of its own). Bytes delivered, or the -errno
- * of ext2_read or of sink. */
+ * stay in their buffers during the call: the file server hands them to
+ * one lease_writev, with no copy of its own). Bytes delivered, or the
+ * -errno of ext2_read or of sink. */
 long ext2_read_to(struct ext2_fs *fs, uint32_t ino, uint64_t off, size_t len, ext2_sink sink,
 		  void *ctx);
 
