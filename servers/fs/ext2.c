@@ -1790,16 +1790,21 @@ static void pin_held(struct bc_buf **held, int *from, int to)
  * calls nothing of the engine's. So the blocks gathered are pinned only
  * before such a call: held[0..*npin) are pinned, the rest are not (a
  * read of cached direct blocks pins nothing). */
-static long gather(struct ext2_fs *fs, const struct inode *ip, uint64_t lblk, uint32_t boff,
-		   size_t len, struct ext2_seg *seg, struct bc_buf **held, int *n, int *npin)
+static __attribute__((noinline)) long gather(struct ext2_fs *fs, const struct inode *ip,
+					     uint64_t lblk, uint32_t boff, size_t len,
+					     struct ext2_seg *seg, struct bc_buf **held, int *n,
+					     int *npin)
 {
 	uint32_t bsize = fs->bsize;
-	size_t got = 0;
+	/* The blocks the bytes lie in, EXT2_READ_SEGS at most. */
+	size_t span = (size_t)boff + len;
+	int nb = span >= (size_t)EXT2_READ_SEGS * bsize
+			 ? EXT2_READ_SEGS
+			 : (int)((span + bsize - 1) >> fs->log_bsize);
 	int i, r = 0;
 
 	*npin = 0;
-	for (i = 0; i < EXT2_READ_SEGS && got < len; i++, lblk++) {
-		size_t k = bsize - boff < len - got ? bsize - boff : len - got;
+	for (i = 0; i < nb; i++, lblk++) {
 		struct bc_buf *b = NULL;
 		uint32_t pblk;
 
@@ -1807,27 +1812,40 @@ static long gather(struct ext2_fs *fs, const struct inode *ip, uint64_t lblk, ui
 		    (!(pblk = ip->block[lblk]) || (pblk >= fs->ok_lo && pblk < fs->ok_hi))) {
 			/* a hole, or a block check_blk passes at once */
 		} else {
+			uint32_t mapped;
+
 			pin_held(held, npin, i);
-			r = bmap_read(fs, ip, lblk, &pblk);
+			r = bmap_read(fs, ip, lblk, &mapped);
 			if (r < 0)
 				break;
+			pblk = mapped;
 		}
 		if (pblk && !(b = bcache_find(&fs->bc, pblk))) {
+			struct bc_buf *got;
+
 			pin_held(held, npin, i);
-			r = bcache_get(&fs->bc, pblk, &b);
+			r = bcache_get(&fs->bc, pblk, &got);
 			if (r < 0)
 				break;
+			b = got;
 			*npin = i + 1; /* bcache_get pinned it */
 		}
 		held[i] = b;
-		seg[i].src = b ? b->data + boff : zero_block;
-		seg[i].len = k;
-		got += k;
-		boff = 0;
+		seg[i].src = b ? b->data : zero_block;
+		seg[i].len = bsize;
 	}
 	*n = i;
 	if (r < 0)
 		return r == -EFBIG ? -EIO : r;
+	/* Whole blocks, but for where the bytes start and end. */
+	size_t got = (size_t)nb * bsize - boff;
+
+	seg[0].src = (const uint8_t *)seg[0].src + boff;
+	seg[0].len -= boff;
+	if (got > len) {
+		seg[nb - 1].len -= got - len;
+		got = len;
+	}
 	return (long)got;
 }
 

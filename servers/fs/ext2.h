@@ -146,6 +146,11 @@ struct ext2_fs {
 	uint32_t blocks_per_group, inodes_per_group;
 	uint32_t ngroups, gdt_blocks, inode_size, inode_table_blocks;
 	uint32_t ptrs; /* block numbers per indirect block */
+	/* Blocks pointers may name without a look at the group descriptors
+	 * (check_blk): [ok_lo, ok_hi), the data blocks of the last group
+	 * checked, after all of its metadata. (Near the start: a read checks
+	 * every block it maps.) */
+	uint32_t ok_lo, ok_hi;
 	uint32_t feat_compat, feat_incompat, feat_ro_compat;
 	uint32_t free_blocks, free_inodes, r_blocks;
 	uint16_t resuid, resgid; /* who else may take the reserved blocks */
@@ -174,10 +179,6 @@ struct ext2_fs {
 	uint32_t (*now)(void *ctx);
 	struct ext2_imemo imemo[EXT2_IMEMO];
 	struct ncache nc;
-	/* Blocks pointers may name without a look at the group descriptors
-	 * (check_blk): [ok_lo, ok_hi), the data blocks of the last group
-	 * checked, after all of its metadata. */
-	uint32_t ok_lo, ok_hi;
 	/* Scratch for path walks (a symlink's target spliced into the path). */
 	char pathbuf[EXT2_PATH_MAX + 1];
 	char linkbuf[EXT2_PATH_MAX + 1];
