@@ -391,7 +391,7 @@ static __attribute__((noinline)) int iget_fill(struct ext2_fs *fs, uint32_t ino,
 	for (int i = 0; i < NBLOCKS; i++)
 		ip->block[i] = get32a(p + I_BLOCK + 4 * i);
 	m->ino = ino;
-	m->buf = (uint32_t)(b - fs->bc.bufs);
+	m->buf = b;
 	m->ver = b->ver;
 	bcache_put(&fs->bc, b);
 	*out = ip;
@@ -410,7 +410,7 @@ static inline int iget_ref(struct ext2_fs *fs, uint32_t ino, const struct inode 
 {
 	const struct ext2_imemo *m = &fs->imemo[ino % EXT2_IMEMO];
 
-	if (m->ino == ino && ino && fs->bc.bufs[m->buf].ver == m->ver) {
+	if (m->ino == ino && ino && m->buf->ver == m->ver) {
 		*out = &m->ip; /* its table block unchanged since it was decoded */
 		return 0;
 	}
@@ -1185,7 +1185,7 @@ static int dir_block(struct ext2_fs *fs, const struct inode *dp, uint32_t lblk, 
 struct dloc {
 	uint32_t lblk, off, prev; /* prev: offset of the entry before, or off */
 	uint32_t ino;
-	uint32_t buf; /* the block's buffer (its index in the cache) */
+	const struct bc_buf *buf; /* the block's buffer */
 	uint8_t type;
 };
 
@@ -1239,7 +1239,7 @@ static int dir_scan(struct ext2_fs *fs, const struct inode *dp, const char *name
 				loc->off = (uint32_t)(e - d);
 				loc->prev = (uint32_t)(prev - d);
 				loc->ino = get32a(e);
-				loc->buf = (uint32_t)(b - fs->bc.bufs);
+				loc->buf = b;
 				loc->type = ft ? e[7] : 0;
 				bcache_put(&fs->bc, b);
 				return 0;

@@ -131,9 +131,9 @@ struct inode {
  * inode number. */
 #define EXT2_IMEMO 64
 struct ext2_imemo {
-	uint32_t ino; /* 0: empty */
-	uint32_t buf;
 	uint64_t ver;
+	const struct bc_buf *buf; /* the table block's buffer */
+	uint32_t ino;		  /* 0: empty */
 	struct inode ip;
 };
 

@@ -295,12 +295,6 @@ int fs_readdir(struct fs_server *s, int h, struct ext2_dirent *de)
 	return ext2_readdir(s->fs, f->ino, &f->off, de);
 }
 
-int fs_stat_len(struct fs_server *s, const struct ext2_cred *c, uint32_t cwd, const char *path,
-		size_t len, int nofollow, struct ext2_stat *st)
-{
-	return ext2_walk_stat(s->fs, cwd, path, len, nofollow ? EXT2_WALK_NOFOLLOW : 0, c, st);
-}
-
 int fs_stat(struct fs_server *s, const struct ext2_cred *c, uint32_t cwd, const char *path,
 	    int nofollow, struct ext2_stat *st)
 {
