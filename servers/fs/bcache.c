@@ -19,7 +19,7 @@ size_t bcache_mem_size(uint32_t bsize, uint32_t nbufs)
 {
 	size_t n = align_up((size_t)nbufs * sizeof(struct bc_buf), 16);
 
-	n += align_up((size_t)pow2_at_least(nbufs) * sizeof(int32_t), 16);
+	n += align_up((size_t)pow2_at_least(nbufs) * sizeof(struct bc_buf *), 16);
 	/* The data aligned to the block size (below), with room for that. */
 	return n + (size_t)nbufs * bsize + 16 + pow2_at_least(bsize);
 }
@@ -45,20 +45,20 @@ int bcache_init(struct bcache *bc, const struct blockdev *dev, uint32_t bsize, v
 	p = (uint8_t *)align_up((uintptr_t)mem, 16);
 	bc->bufs = (struct bc_buf *)p;
 	p += align_up((size_t)n * sizeof(struct bc_buf), 16);
-	bc->heads = (int32_t *)p;
+	bc->heads = (struct bc_buf **)p;
 	bc->hmask = pow2_at_least(n) - 1;
-	p += align_up((size_t)(bc->hmask + 1) * sizeof(int32_t), 16);
+	p += align_up((size_t)(bc->hmask + 1) * sizeof(struct bc_buf *), 16);
 	/* Each block within one page (blocks of 1 to 4 KiB, a power of two):
 	 * the kernel copies a block into a caller's lease in one piece. */
 	p = (uint8_t *)align_up((uintptr_t)p, pow2_at_least(bsize));
 	for (uint32_t i = 0; i <= bc->hmask; i++)
-		bc->heads[i] = -1;
+		bc->heads[i] = NULL;
 	for (uint32_t i = 0; i < n; i++) {
 		struct bc_buf *b = &bc->bufs[i];
 
 		memset(b, 0, sizeof(*b));
 		b->data = p + (size_t)i * bsize;
-		b->next = -1;
+		b->next = NULL;
 	}
 	return 0;
 }
@@ -67,25 +67,24 @@ static uint32_t hash(const struct bcache *bc, uint32_t blk) { return bcache_hash
 
 static struct bc_buf *find(struct bcache *bc, uint32_t blk)
 {
-	for (int32_t i = bc->heads[hash(bc, blk)]; i >= 0; i = bc->bufs[i].next)
-		if (bc->bufs[i].valid && bc->bufs[i].blk == blk)
-			return &bc->bufs[i];
+	for (struct bc_buf *b = bc->heads[hash(bc, blk)]; b; b = b->next)
+		if (b->valid && b->blk == blk)
+			return b;
 	return NULL;
 }
 
 static void unhash(struct bcache *bc, struct bc_buf *b)
 {
-	int32_t *link = &bc->heads[hash(bc, b->blk)];
-	int32_t idx = (int32_t)(b - bc->bufs);
+	struct bc_buf **link = &bc->heads[hash(bc, b->blk)];
 
-	while (*link >= 0) {
-		if (*link == idx) {
+	while (*link) {
+		if (*link == b) {
 			*link = b->next;
 			break;
 		}
-		link = &bc->bufs[*link].next;
+		link = &(*link)->next;
 	}
-	b->next = -1;
+	b->next = NULL;
 	b->valid = 0;
 	b->ver = ++bc->vers;
 }
@@ -201,7 +200,7 @@ static int get(struct bcache *bc, uint32_t blk, enum fill fill, struct bc_buf **
 		b->dir_ok = 0;
 		b->ver = ++bc->vers;
 		b->next = bc->heads[hash(bc, blk)];
-		bc->heads[hash(bc, blk)] = (int32_t)(b - bc->bufs);
+		bc->heads[hash(bc, blk)] = b;
 	}
 	b->refs++;
 	b->stamp = ++bc->tick;

@@ -29,9 +29,9 @@ enum bc_class {
 
 struct bc_buf {
 	uint8_t *data;
+	struct bc_buf *next; /* hash chain, NULL ends */
 	uint32_t blk;
 	uint32_t stamp; /* last use, for LRU */
-	int32_t next;	/* hash chain, -1 ends */
 	uint16_t refs;	/* pins: a pinned buffer is not reused */
 	uint8_t valid;	/* holds blk's contents */
 	uint8_t dirty;	/* differs from the disk */
@@ -62,7 +62,9 @@ struct bcache {
 	uint64_t dir_epoch;
 	uint32_t ndirty;
 	struct bc_buf *bufs;
-	int32_t *heads;
+	/* The hash chains: pointers rather than indices, so that a lookup
+	 * (a read's every block) follows them without scaling an index. */
+	struct bc_buf **heads;
 	/* Counters for tests and statfs-like reports. */
 	uint64_t reads, writes, flushes;
 };
@@ -88,21 +90,32 @@ static inline uint32_t bcache_hash(const struct bcache *bc, uint32_t blk)
 	return (uint32_t)(((uint64_t)blk * 2654435761u) >> 16) & bc->hmask;
 }
 
-/* bcache_get's cached case, inline for loops over a file's blocks (a
- * read): block blk pinned, or NULL when it is not cached (then
- * bcache_get). */
-static inline struct bc_buf *bcache_lookup(struct bcache *bc, uint32_t blk)
+/* Block blk's buffer if it is cached, marked used but not pinned: it
+ * holds blk until the next call that may reuse a buffer (bcache_get and
+ * its kin), or NULL. Inline, for loops over a file's blocks (a read). */
+static inline struct bc_buf *bcache_find(struct bcache *bc, uint32_t blk)
 {
-	for (int32_t i = bc->heads[bcache_hash(bc, blk)]; i >= 0; i = bc->bufs[i].next) {
-		struct bc_buf *b = &bc->bufs[i];
-
+	for (struct bc_buf *b = bc->heads[bcache_hash(bc, blk)]; b; b = b->next) {
 		if (b->blk == blk && b->valid) {
-			b->refs++;
 			b->stamp = (uint32_t)++bc->tick;
 			return b;
 		}
 	}
 	return NULL;
+}
+
+/* Pin b, which bcache_find gave. */
+static inline void bcache_pin(struct bc_buf *b) { b->refs++; }
+
+/* bcache_get's cached case: block blk pinned, or NULL when it is not
+ * cached (then bcache_get). */
+static inline struct bc_buf *bcache_lookup(struct bcache *bc, uint32_t blk)
+{
+	struct bc_buf *b = bcache_find(bc, blk);
+
+	if (b)
+		bcache_pin(b);
+	return b;
 }
 
 /* Pin block blk without reading it: its contents are zeroed (the caller is

@@ -156,18 +156,18 @@ static uint32_t now(struct ext2_fs *fs) { return fs->now ? fs->now(fs->hook_ctx)
 
 static int is_type(uint32_t mode, uint32_t t) { return (mode & EXT2_S_IFMT) == t; }
 
+/* The directory entry's file type for a mode (EXT2_FT_UNKNOWN: not a
+ * type ext2 has). A table by the type bits: every path step checks one. */
 static uint8_t ftype_of(uint32_t mode)
 {
-	switch (mode & EXT2_S_IFMT) {
-	case EXT2_S_IFREG: return EXT2_FT_REG;
-	case EXT2_S_IFDIR: return EXT2_FT_DIR;
-	case EXT2_S_IFCHR: return EXT2_FT_CHRDEV;
-	case EXT2_S_IFBLK: return EXT2_FT_BLKDEV;
-	case EXT2_S_IFIFO: return EXT2_FT_FIFO;
-	case EXT2_S_IFSOCK: return EXT2_FT_SOCK;
-	case EXT2_S_IFLNK: return EXT2_FT_SYMLINK;
-	}
-	return EXT2_FT_UNKNOWN;
+	static const uint8_t ft[16] = {
+		[EXT2_S_IFREG >> 12] = EXT2_FT_REG,	[EXT2_S_IFDIR >> 12] = EXT2_FT_DIR,
+		[EXT2_S_IFCHR >> 12] = EXT2_FT_CHRDEV,	[EXT2_S_IFBLK >> 12] = EXT2_FT_BLKDEV,
+		[EXT2_S_IFIFO >> 12] = EXT2_FT_FIFO,	[EXT2_S_IFSOCK >> 12] = EXT2_FT_SOCK,
+		[EXT2_S_IFLNK >> 12] = EXT2_FT_SYMLINK,
+	};
+
+	return ft[(mode & EXT2_S_IFMT) >> 12];
 }
 
 /* ---- superblock and group descriptors ------------------------------------ */
@@ -349,10 +349,14 @@ static int inode_loc(struct ext2_fs *fs, uint32_t ino, uint32_t *blk, uint32_t *
 	return 0;
 }
 
-/* iget's decoding, which fills the memo. */
-static __attribute__((noinline)) int iget_slow(struct ext2_fs *fs, uint32_t ino, struct inode *ip)
+/* iget's decoding, into the memo's entry for ino (nothing is written
+ * there until the table block is pinned, so a failure leaves the entry
+ * as it was). */
+static __attribute__((noinline)) int iget_fill(struct ext2_fs *fs, uint32_t ino,
+					       const struct inode **out)
 {
 	struct ext2_imemo *m = &fs->imemo[ino % EXT2_IMEMO];
+	struct inode *ip = &m->ip;
 	struct bc_buf *b;
 	uint32_t blk, off;
 	const uint8_t *p;
@@ -366,7 +370,7 @@ static __attribute__((noinline)) int iget_slow(struct ext2_fs *fs, uint32_t ino,
 		return r;
 	p = b->data + off;
 	/* Every field is set below: no memset (the server's is a byte at a
-	 * time, and this runs for every request). */
+	 * time). */
 	ip->ino = ino;
 	ip->mode = get16a(p + I_MODE);
 	ip->uid = get16a(p + I_UID) | (uint32_t)get16a(p + I_UID_HIGH) << 16;
@@ -387,24 +391,42 @@ static __attribute__((noinline)) int iget_slow(struct ext2_fs *fs, uint32_t ino,
 	for (int i = 0; i < NBLOCKS; i++)
 		ip->block[i] = get32a(p + I_BLOCK + 4 * i);
 	m->ino = ino;
-	m->buf = (uint32_t)(b - fs->bc.bufs);
+	m->buf = b;
 	m->ver = b->ver;
-	m->ip = *ip;
 	bcache_put(&fs->bc, b);
+	*out = ip;
 	return 0;
 }
 
-/* Inline: the memo's hit (a path walk's every step) without the frame
- * the decoding needs. */
-static inline int iget(struct ext2_fs *fs, uint32_t ino, struct inode *ip)
+/* Inode ino as the memo has it (decoded now if it had not): *out points
+ * into the memo, so it stays ino's only until the next inode decoded into
+ * the same entry (any iget of a number equal to ino modulo EXT2_IMEMO).
+ * For callers that only read the inode and look at no other meanwhile,
+ * or none that could share its entry (a path walk's step: the directory
+ * is not used after its entry's inode is fetched); the inode may change
+ * on the disk meanwhile, as it could after a copy. Inline: the memo's hit
+ * is a path walk's every step and a read's first. */
+static inline int iget_ref(struct ext2_fs *fs, uint32_t ino, const struct inode **out)
 {
 	const struct ext2_imemo *m = &fs->imemo[ino % EXT2_IMEMO];
 
-	if (m->ino == ino && ino && fs->bc.bufs[m->buf].ver == m->ver) {
-		*ip = m->ip; /* its table block unchanged since it was decoded */
+	if (m->ino == ino && ino && m->buf->ver == m->ver) {
+		*out = &m->ip; /* its table block unchanged since it was decoded */
 		return 0;
 	}
-	return iget_slow(fs, ino, ip);
+	return iget_fill(fs, ino, out);
+}
+
+/* ino's inode copied into *ip, for a caller that changes it (then iput)
+ * or keeps it across other inodes' igets. */
+static int iget(struct ext2_fs *fs, uint32_t ino, struct inode *ip)
+{
+	const struct inode *p;
+	int r = iget_ref(fs, ino, &p);
+
+	if (r == 0)
+		*ip = *p;
+	return r;
 }
 
 static int iput(struct ext2_fs *fs, struct inode *ip)
@@ -454,50 +476,37 @@ static int iput(struct ext2_fs *fs, struct inode *ip)
 static int valid_type(uint32_t mode) { return ftype_of(mode) != EXT2_FT_UNKNOWN; }
 
 /* An inode a caller names by number (an open file may have no links). */
+static int used_ok(const struct inode *ip)
+{
+	return valid_type(ip->mode) && !(ip->dtime && !ip->links) ? 0 : -EIO;
+}
+
 static int iget_used(struct ext2_fs *fs, uint32_t ino, struct inode *ip)
 {
 	int r = iget(fs, ino, ip);
 
-	if (r < 0)
-		return r;
-	if (!valid_type(ip->mode) || (ip->dtime && !ip->links))
-		return -EIO;
-	return 0;
+	return r < 0 ? r : used_ok(ip);
 }
 
-/* iget_used for a caller that only reads the inode and decodes no other
- * meanwhile (a read of a file's blocks): *out is the memo's own copy when
- * it holds ino, without copying its 128 bytes, else buf decoded. */
-static inline int iget_used_ref(struct ext2_fs *fs, uint32_t ino, struct inode *buf,
-				const struct inode **out)
+/* iget_used without the copy: see iget_ref for how long *out holds. */
+static inline int iget_used_ref(struct ext2_fs *fs, uint32_t ino, const struct inode **out)
 {
-	const struct ext2_imemo *m = &fs->imemo[ino % EXT2_IMEMO];
-	const struct inode *ip = buf;
+	int r = iget_ref(fs, ino, out);
 
-	if (m->ino == ino && ino && fs->bc.bufs[m->buf].ver == m->ver) {
-		ip = &m->ip;
-	} else {
-		int r = iget_slow(fs, ino, buf);
-
-		if (r < 0)
-			return r;
-	}
-	if (!valid_type(ip->mode) || (ip->dtime && !ip->links))
-		return -EIO;
-	*out = ip;
-	return 0;
+	return r < 0 ? r : used_ok(*out);
 }
 
 /* An inode a directory entry names: it must be in use. */
+static int linked_ok(const struct inode *ip)
+{
+	return valid_type(ip->mode) && ip->links ? 0 : -EIO;
+}
+
 static int iget_linked(struct ext2_fs *fs, uint32_t ino, struct inode *ip)
 {
 	int r = iget(fs, ino, ip);
 
-	if (r < 0)
-		return r;
-	if (!valid_type(ip->mode) || !ip->links)
-		return -EIO;
-	return 0;
+	return r < 0 ? r : linked_ok(ip);
 }
 
 /* ---- allocation ---------------------------------------------------------- */
@@ -1151,10 +1160,10 @@ static int dir_block_ok(const struct ext2_fs *fs, const uint8_t *d)
 }
 
 /* Pin directory block lblk of dp, checked. Directories have no holes. */
-static int dir_block(struct ext2_fs *fs, struct inode *dp, uint32_t lblk, struct bc_buf **b)
+static int dir_block(struct ext2_fs *fs, const struct inode *dp, uint32_t lblk, struct bc_buf **b)
 {
 	uint32_t pblk;
-	int r = bmap(fs, dp, lblk, 0, &pblk, NULL);
+	int r = bmap_read(fs, dp, lblk, &pblk);
 
 	if (r < 0)
 		return r == -EFBIG ? -EIO : r;
@@ -1176,7 +1185,7 @@ static int dir_block(struct ext2_fs *fs, struct inode *dp, uint32_t lblk, struct
 struct dloc {
 	uint32_t lblk, off, prev; /* prev: offset of the entry before, or off */
 	uint32_t ino;
-	uint32_t buf; /* the block's buffer (its index in the cache) */
+	const struct bc_buf *buf; /* the block's buffer */
 	uint8_t type;
 };
 
@@ -1198,7 +1207,7 @@ static int name_is(const char *name, size_t len, const char *s)
  * place of it, if it is unused). Entries are 4-aligned in an aligned
  * buffer (dir_block_ok), so their fields are single loads; names are
  * compared by length and first byte before memcmp. */
-static int dir_scan(struct ext2_fs *fs, struct inode *dp, const char *name, size_t len,
+static int dir_scan(struct ext2_fs *fs, const struct inode *dp, const char *name, size_t len,
 		    struct dloc *loc, struct dslot *slot)
 {
 	uint32_t n, need = DIRENT_LEN(len);
@@ -1230,7 +1239,7 @@ static int dir_scan(struct ext2_fs *fs, struct inode *dp, const char *name, size
 				loc->off = (uint32_t)(e - d);
 				loc->prev = (uint32_t)(prev - d);
 				loc->ino = get32a(e);
-				loc->buf = (uint32_t)(b - fs->bc.bufs);
+				loc->buf = b;
 				loc->type = ft ? e[7] : 0;
 				bcache_put(&fs->bc, b);
 				return 0;
@@ -1249,7 +1258,7 @@ static int dir_scan(struct ext2_fs *fs, struct inode *dp, const char *name, size
 	return -ENOENT;
 }
 
-static int dir_find(struct ext2_fs *fs, struct inode *dp, const char *name, size_t len,
+static int dir_find(struct ext2_fs *fs, const struct inode *dp, const char *name, size_t len,
 		    struct dloc *loc)
 {
 	return dir_scan(fs, dp, name, len, loc, NULL);
@@ -1443,54 +1452,61 @@ static int check_name(const char *name, size_t len)
 	return 0;
 }
 
-/* ext2_lookup in the directory dp (read and checked by the caller): the
- * entry's inode number and the inode itself. */
-static int lookup_named(struct ext2_fs *fs, struct inode *dp, const char *name, size_t len,
-			uint32_t *ino, struct inode *ip)
+/* The name cache's miss: dir_find, remembered. */
+static __attribute__((noinline)) int lookup_scan(struct ext2_fs *fs, const struct inode *dp,
+						 const char *name, size_t len, uint32_t hash,
+						 uint32_t *ino, uint8_t *type)
 {
 	struct dloc loc;
-	uint32_t h;
-	int r;
+	int r = dir_find(fs, dp, name, len, &loc);
 
-	/* The name cache has what dir_find would find, or nothing. */
-	h = ncache_hash(dp->ino, name, len);
-	if (!ncache_find(&fs->nc, &fs->bc, h, dp->ino, name, len, &loc.ino, &loc.type)) {
-		r = dir_find(fs, dp, name, len, &loc);
-		if (r < 0)
-			return r;
-		ncache_add(&fs->nc, &fs->bc, h, dp->ino, name, len, loc.ino, loc.type, loc.buf);
-	}
-	r = iget_linked(fs, loc.ino, ip);
 	if (r < 0)
 		return r;
-	/* An entry whose type is not its inode's: one of them is corrupt. */
-	if ((fs->feat_incompat & INCOMPAT_FILETYPE) && loc.type != ftype_of(ip->mode))
-		return -EIO;
+	ncache_add(&fs->nc, &fs->bc, hash, dp->ino, name, len, loc.ino, loc.type, loc.buf);
 	*ino = loc.ino;
+	*type = loc.type;
 	return 0;
 }
 
-static int lookup_in(struct ext2_fs *fs, struct inode *dp, const char *name, size_t len,
-		     uint32_t *ino, struct inode *ip)
+/* ext2_lookup in the directory dp (read and checked by the caller), with
+ * hash the name's ncache_hash in it: the entry's inode number, and the
+ * inode itself as iget_ref gives it (dp may be gone from the memo then).
+ * Inline: a path walk's every step, the name cache's hit without a call. */
+static inline __attribute__((always_inline)) int
+lookup_named(struct ext2_fs *fs, const struct inode *dp, const char *name, size_t len,
+	     uint32_t hash, uint32_t *ino, const struct inode **ip)
 {
-	int r = check_name(name, len);
+	uint8_t type;
+	int r;
 
-	return r < 0 ? r : lookup_named(fs, dp, name, len, ino, ip);
+	/* The name cache has what dir_find would find, or nothing. */
+	if (!ncache_find(&fs->nc, &fs->bc, hash, dp->ino, name, len, ino, &type)) {
+		r = lookup_scan(fs, dp, name, len, hash, ino, &type);
+		if (r < 0)
+			return r;
+	}
+	r = iget_ref(fs, *ino, ip);
+	if (r == 0)
+		r = linked_ok(*ip);
+	/* An entry whose type is not its inode's: one of them is corrupt. */
+	if (r == 0 && (fs->feat_incompat & INCOMPAT_FILETYPE) && type != ftype_of((*ip)->mode))
+		r = -EIO;
+	return r;
 }
 
 int ext2_lookup(struct ext2_fs *fs, uint32_t dir, const char *name, size_t len, uint32_t *ino)
 {
-	struct inode dp, ip;
+	const struct inode *dp, *ip;
 	int r = check_name(name, len);
 
 	if (r < 0)
 		return r;
-	r = iget_used(fs, dir, &dp);
+	r = iget_used_ref(fs, dir, &dp);
 	if (r < 0)
 		return r;
-	if (!is_type(dp.mode, EXT2_S_IFDIR))
+	if (!is_type(dp->mode, EXT2_S_IFDIR))
 		return -ENOTDIR;
-	return lookup_in(fs, &dp, name, len, ino, &ip);
+	return lookup_named(fs, dp, name, len, ncache_hash(dir, name, len), ino, &ip);
 }
 
 int ext2_access(const struct ext2_stat *st, const struct ext2_cred *cred, int want)
@@ -1574,9 +1590,9 @@ long ext2_readlink(struct ext2_fs *fs, uint32_t ino, char *buf, size_t size)
 }
 
 /* Walk path[0..len) from cwd; see ext2_walk. With res, the inode found
- * goes there too. */
+ * goes there too, as iget_ref gives it. */
 static int walk(struct ext2_fs *fs, uint32_t cwd, const char *path, size_t len, unsigned flags,
-		const struct ext2_cred *cred, uint32_t *out, struct inode *res)
+		const struct ext2_cred *cred, uint32_t *out, const struct inode **res)
 {
 	uint32_t cur, links = 0;
 	size_t pos = 0;
@@ -1591,29 +1607,29 @@ static int walk(struct ext2_fs *fs, uint32_t cwd, const char *path, size_t len, 
 	const char *p = path;
 	must_dir = p[len - 1] == '/';
 	cur = p[0] == '/' ? EXT2_ROOT_INO : cwd;
-	/* *dp is cur's inode when have_dp: the entry just looked up, read
-	 * once (iget_linked's checks include iget_used's). The two inodes
-	 * trade places at each step rather than being copied. */
-	struct inode in[2], *dp = &in[0], *ip = &in[1];
-	int have_dp = 0;
+	/* dp is cur's inode (NULL: to be read), ip the entry's, both in the
+	 * inode memo (iget_ref): a step uses dp only until it has ip, which
+	 * may have taken dp's place in the memo. */
+	const struct inode *dp = NULL, *ip;
 	for (;;) {
 		size_t s, e;
-		uint32_t next;
+		uint32_t next, h;
 		int r, last;
 
 		while (pos < len && p[pos] == '/')
 			pos++;
-		if (!have_dp) {
-			r = iget_used(fs, cur, dp);
+		if (!dp) {
+			r = iget_used_ref(fs, cur, &dp);
 			if (r < 0)
 				return r;
-			have_dp = 1;
 		}
 		if (pos == len)
 			break;
+		/* The component, hashed for the name cache on the way. */
 		s = pos;
+		h = ncache_hash_start(cur);
 		while (pos < len && p[pos] != '/')
-			pos++;
+			h = ncache_hash_byte(h, p[pos++]);
 		e = pos;
 		while (pos < len && p[pos] == '/')
 			pos++;
@@ -1629,10 +1645,12 @@ static int walk(struct ext2_fs *fs, uint32_t cwd, const char *path, size_t len, 
 			return -EACCES;
 		if (e - s == 1 && p[s] == '.')
 			continue;
-		/* A component has no '/' and no NUL: only its length to check. */
+		/* A component has no '/', and no NUL unless the caller gave a
+		 * length (then no directory holds the name): only its length
+		 * to check. */
 		if (e - s > EXT2_NAME_MAX)
 			return -ENAMETOOLONG;
-		r = lookup_named(fs, dp, p + s, e - s, &next, ip);
+		r = lookup_named(fs, dp, p + s, e - s, ncache_hash_end(h), &next, &ip);
 		if (r < 0)
 			return r;
 		if (is_type(ip->mode, EXT2_S_IFLNK) && (!last || !(flags & EXT2_WALK_NOFOLLOW))) {
@@ -1660,22 +1678,19 @@ static int walk(struct ext2_fs *fs, uint32_t cwd, const char *path, size_t len, 
 			memcpy(fs->pathbuf, fs->linkbuf, len);
 			p = fs->pathbuf;
 			pos = 0;
-			if (p[0] == '/') {
+			if (p[0] == '/')
 				cur = EXT2_ROOT_INO;
-				have_dp = 0;
-			}
+			dp = NULL; /* read again: the link's inode may have taken its place */
 			continue;
 		}
 		cur = next;
-		struct inode *t = dp;
 		dp = ip;
-		ip = t;
 	}
 	if (must_dir && !is_type(dp->mode, EXT2_S_IFDIR))
 		return -ENOTDIR;
 	*out = cur;
 	if (res)
-		*res = *dp;
+		*res = dp;
 	return 0;
 }
 
@@ -1687,16 +1702,15 @@ int ext2_walk(struct ext2_fs *fs, uint32_t cwd, const char *path, unsigned flags
 	return walk(fs, cwd, path, len, flags, cred, ino, NULL);
 }
 
-int ext2_walk_stat(struct ext2_fs *fs, uint32_t cwd, const char *path, unsigned flags,
+int ext2_walk_stat(struct ext2_fs *fs, uint32_t cwd, const char *path, size_t len, unsigned flags,
 		   const struct ext2_cred *cred, struct ext2_stat *st)
 {
-	size_t len = strnlen(path, EXT2_PATH_MAX + 1);
-	struct inode ip;
+	const struct inode *ip;
 	uint32_t ino;
 	int r = walk(fs, cwd, path, len, flags, cred, &ino, &ip);
 
 	if (r == 0)
-		to_stat(fs, &ip, st);
+		to_stat(fs, ip, st);
 	return r;
 }
 
@@ -1704,7 +1718,7 @@ int ext2_walk_parent(struct ext2_fs *fs, uint32_t cwd, const char *path,
 		     const struct ext2_cred *cred, uint32_t *dir, const char **name, size_t *nlen)
 {
 	size_t len = strnlen(path, EXT2_PATH_MAX + 1), end, start;
-	struct inode dp;
+	const struct inode *dp;
 	struct ext2_stat st;
 	int r;
 
@@ -1722,15 +1736,15 @@ int ext2_walk_parent(struct ext2_fs *fs, uint32_t cwd, const char *path,
 		start--;
 	if (start == 0) {
 		*dir = cwd;
-		r = iget_used(fs, *dir, &dp);
+		r = iget_used_ref(fs, *dir, &dp);
 	} else {
 		r = walk(fs, cwd, path, start, 0, cred, dir, &dp);
 	}
 	if (r < 0)
 		return r;
-	if (!is_type(dp.mode, EXT2_S_IFDIR))
+	if (!is_type(dp->mode, EXT2_S_IFDIR))
 		return -ENOTDIR;
-	to_stat(fs, &dp, &st);
+	to_stat(fs, dp, &st);
 	r = ext2_access(&st, cred, EXT2_X_OK);
 	if (r < 0)
 		return r;
@@ -1752,20 +1766,99 @@ int ext2_stat(struct ext2_fs *fs, uint32_t ino, struct ext2_stat *st)
 	return 0;
 }
 
+/* What a hole reads as: a block of zeros (4 KiB, the largest block). */
+static const uint8_t zero_block[4096];
+
+/* Pin held[*from..to) (NULL: a hole), and say so in *from. */
+static void pin_held(struct bc_buf **held, int *from, int to)
+{
+	for (int k = *from; k < to; k++)
+		if (held[k])
+			bcache_pin(held[k]);
+	*from = to;
+}
+
+/* ext2_read_to's batch: the pieces of up to EXT2_READ_SEGS blocks of ip
+ * from logical block lblk (boff bytes into it), at most len bytes in all,
+ * their buffers in held[] (NULL for a hole), *n of them (also after an
+ * error). The bytes gathered, or -errno.
+ *
+ * The buffers must hold their blocks until the sink has taken them, but
+ * pinning each costs as much again as finding it. Only a call that may
+ * reuse a buffer can take one away (a miss's bcache_get, or a block map
+ * or check that reads a block: bmap_walk, check_blk_slow); the sink
+ * calls nothing of the engine's. So the blocks gathered are pinned only
+ * before such a call: held[0..*npin) are pinned, the rest are not (a
+ * read of cached direct blocks pins nothing). */
+static __attribute__((noinline)) long gather(struct ext2_fs *fs, const struct inode *ip,
+					     uint64_t lblk, uint32_t boff, size_t len,
+					     struct ext2_seg *seg, struct bc_buf **held, int *n,
+					     int *npin)
+{
+	uint32_t bsize = fs->bsize;
+	/* The blocks the bytes lie in, EXT2_READ_SEGS at most. */
+	size_t span = (size_t)boff + len;
+	int nb = span >= (size_t)EXT2_READ_SEGS * bsize
+			 ? EXT2_READ_SEGS
+			 : (int)((span + bsize - 1) >> fs->log_bsize);
+	int i, r = 0;
+
+	*npin = 0;
+	for (i = 0; i < nb; i++, lblk++) {
+		struct bc_buf *b = NULL;
+		uint32_t pblk;
+
+		if (lblk < NDIR &&
+		    (!(pblk = ip->block[lblk]) || (pblk >= fs->ok_lo && pblk < fs->ok_hi))) {
+			/* a hole, or a block check_blk passes at once */
+		} else {
+			uint32_t mapped;
+
+			pin_held(held, npin, i);
+			r = bmap_read(fs, ip, lblk, &mapped);
+			if (r < 0)
+				break;
+			pblk = mapped;
+		}
+		if (pblk && !(b = bcache_find(&fs->bc, pblk))) {
+			struct bc_buf *got;
+
+			pin_held(held, npin, i);
+			r = bcache_get(&fs->bc, pblk, &got);
+			if (r < 0)
+				break;
+			b = got;
+			*npin = i + 1; /* bcache_get pinned it */
+		}
+		held[i] = b;
+		seg[i].src = b ? b->data : zero_block;
+		seg[i].len = bsize;
+	}
+	*n = i;
+	if (r < 0)
+		return r == -EFBIG ? -EIO : r;
+	/* Whole blocks, but for where the bytes start and end. */
+	size_t got = (size_t)nb * bsize - boff;
+
+	seg[0].src = (const uint8_t *)seg[0].src + boff;
+	seg[0].len -= boff;
+	if (got > len) {
+		seg[nb - 1].len -= got - len;
+		got = len;
+	}
+	return (long)got;
+}
+
 long ext2_read_to(struct ext2_fs *fs, uint32_t ino, uint64_t off, size_t len, ext2_sink sink,
 		  void *ctx)
 {
-	struct inode buf;
 	const struct inode *ip;
-	size_t done = 0;
-	int r = iget_used_ref(fs, ino, &buf, &ip);
+	int r = iget_used_ref(fs, ino, &ip);
 
 	if (r < 0)
 		return r;
-	if (is_type(ip->mode, EXT2_S_IFDIR))
-		return -EISDIR;
 	if (!is_type(ip->mode, EXT2_S_IFREG))
-		return -EINVAL;
+		return is_type(ip->mode, EXT2_S_IFDIR) ? -EISDIR : -EINVAL;
 	if (ip->size > fs->max_size)
 		return -EIO;
 	if (off >= ip->size)
@@ -1775,41 +1868,27 @@ long ext2_read_to(struct ext2_fs *fs, uint32_t ino, uint64_t off, size_t len, ex
 	if (len > 0x7fffffff)
 		len = 0x7fffffff;
 	/* Blocks go to the sink in batches, pinned until it returns (straight
-	 * from the cache: no other block can take their buffers meanwhile). */
-	struct ext2_seg seg[EXT2_READ_SEGS];
-	struct bc_buf *held[EXT2_READ_SEGS];
-	int nseg = 0;
-	size_t at = 0;
-	while (done < len) {
-		uint64_t pos = off + done;
-		uint32_t boff = (uint32_t)(pos % fs->bsize), n = fs->bsize - boff, pblk;
+	 * from the cache: no other block can take their buffers meanwhile).
+	 * Nothing decodes an inode meanwhile, so ip stays the memo's. */
+	size_t done = 0;
 
-		if (n > len - done)
-			n = (uint32_t)(len - done);
-		r = bmap_read(fs, ip, pos / fs->bsize, &pblk);
-		if (r < 0) {
-			r = r == -EFBIG ? -EIO : r;
-			break;
-		}
-		held[nseg] = pblk ? bcache_lookup(&fs->bc, pblk) : NULL;
-		if (pblk && !held[nseg] && (r = bcache_get(&fs->bc, pblk, &held[nseg])) < 0)
-			break;
-		seg[nseg].src = pblk ? held[nseg]->data + boff : NULL;
-		seg[nseg].len = n;
-		nseg++;
-		done += n;
-		if (nseg == EXT2_READ_SEGS || done == len) {
-			r = sink(ctx, at, seg, nseg);
-			while (nseg)
-				bcache_put(&fs->bc, held[--nseg]);
-			if (r < 0)
-				return r;
-			at = done;
-		}
+	while (done < len) {
+		struct ext2_seg seg[EXT2_READ_SEGS];
+		struct bc_buf *held[EXT2_READ_SEGS];
+		uint64_t pos = off + done;
+		int n, npin;
+		long got = gather(fs, ip, pos >> fs->log_bsize, (uint32_t)pos & (fs->bsize - 1),
+				  len - done, seg, held, &n, &npin);
+
+		if (got > 0 && (r = sink(ctx, done, seg, n)) < 0)
+			got = r;
+		while (npin)
+			bcache_put(&fs->bc, held[--npin]);
+		if (got < 0)
+			return got;
+		done += (size_t)got;
 	}
-	while (nseg)
-		bcache_put(&fs->bc, held[--nseg]);
-	return r < 0 ? r : (long)done;
+	return (long)done;
 }
 
 static int copy_sink(void *ctx, size_t at, const struct ext2_seg *seg, int n)
@@ -1817,10 +1896,7 @@ static int copy_sink(void *ctx, size_t at, const struct ext2_seg *seg, int n)
 	uint8_t *dst = (uint8_t *)ctx + at;
 
 	for (int i = 0; i < n; i++) {
-		if (seg[i].src)
-			memcpy(dst, seg[i].src, seg[i].len);
-		else
-			memset(dst, 0, seg[i].len);
+		memcpy(dst, seg[i].src, seg[i].len);
 		dst += seg[i].len;
 	}
 	return 0;

@@ -131,9 +131,9 @@ struct inode {
  * inode number. */
 #define EXT2_IMEMO 64
 struct ext2_imemo {
-	uint32_t ino; /* 0: empty */
-	uint32_t buf;
 	uint64_t ver;
+	const struct bc_buf *buf; /* the table block's buffer */
+	uint32_t ino;		  /* 0: empty */
 	struct inode ip;
 };
 
@@ -146,6 +146,11 @@ struct ext2_fs {
 	uint32_t blocks_per_group, inodes_per_group;
 	uint32_t ngroups, gdt_blocks, inode_size, inode_table_blocks;
 	uint32_t ptrs; /* block numbers per indirect block */
+	/* Blocks pointers may name without a look at the group descriptors
+	 * (check_blk): [ok_lo, ok_hi), the data blocks of the last group
+	 * checked, after all of its metadata. (Near the start: a read checks
+	 * every block it maps.) */
+	uint32_t ok_lo, ok_hi;
 	uint32_t feat_compat, feat_incompat, feat_ro_compat;
 	uint32_t free_blocks, free_inodes, r_blocks;
 	uint16_t resuid, resgid; /* who else may take the reserved blocks */
@@ -174,10 +179,6 @@ struct ext2_fs {
 	uint32_t (*now)(void *ctx);
 	struct ext2_imemo imemo[EXT2_IMEMO];
 	struct ncache nc;
-	/* Blocks pointers may name without a look at the group descriptors
-	 * (check_blk): [ok_lo, ok_hi), the data blocks of the last group
-	 * checked, after all of its metadata. */
-	uint32_t ok_lo, ok_hi;
 	/* Scratch for path walks (a symlink's target spliced into the path). */
 	char pathbuf[EXT2_PATH_MAX + 1];
 	char linkbuf[EXT2_PATH_MAX + 1];
@@ -215,9 +216,10 @@ int ext2_lookup(struct ext2_fs *fs, uint32_t dir, const char *name, size_t len, 
  * than EXT2_PATH_MAX: -ENAMETOOLONG. A trailing slash requires a dir. */
 int ext2_walk(struct ext2_fs *fs, uint32_t cwd, const char *path, unsigned flags,
 	      const struct ext2_cred *cred, uint32_t *ino);
-/* ext2_walk, then ext2_stat of what it found: without reading the inode
- * again. */
-int ext2_walk_stat(struct ext2_fs *fs, uint32_t cwd, const char *path, unsigned flags,
+/* ext2_walk of path[0..len) (no NUL needed after it; a NUL in it is a
+ * byte of a name, which no directory holds), then ext2_stat of what it
+ * found: without reading the inode again. */
+int ext2_walk_stat(struct ext2_fs *fs, uint32_t cwd, const char *path, size_t len, unsigned flags,
 		   const struct ext2_cred *cred, struct ext2_stat *st);
 
 /* Resolve all but the last component of path: the directory in *dir, and
@@ -238,7 +240,9 @@ int ext2_access(const struct ext2_stat *st, const struct ext2_cred *cred, int wa
 long ext2_read(struct ext2_fs *fs, uint32_t ino, uint64_t off, void *buf, size_t len);
 
 /* A piece of what ext2_read_to delivers: len bytes at src, which is
- * valid only during the sink's call; src NULL for a hole's zeros. */
+ * valid only during the sink's call (a hole's zeros come from a block of
+ * zeros of the engine's). Two words, address then length, like an I/O
+ * vector (the server hands an array of them to lease_writev as it is). */
 struct ext2_seg {
 	const void *src;
 	size_t len;
@@ -247,14 +251,15 @@ struct ext2_seg {
 
 /* Where ext2_read_to delivers: n pieces (1 to EXT2_READ_SEGS), one after
  * another, for offset at (from the start of the read). 0, or -errno to
- * end the read with. */
+ * end the read with. A sink calls nothing of the engine's (nothing may
+ * take the cache's buffers away from under the pieces meanwhile). */
 typedef int (*ext2_sink)(void *ctx, size_t at, const struct ext2_seg *seg, int n);
 
 /* ext2_read without a buffer of the caller's: the bytes go to sink up to
  * EXT2_READ_SEGS blocks at a time, straight from the block cache (they
- * stay pinned during the call: the file server hands them to one
- * lease_writev, with no copy of its own). Bytes delivered, or the -errno
- * of ext2_read or of sink. */
+ * stay in their buffers during the call: the file server hands them to
+ * one lease_writev, with no copy of its own). Bytes delivered, or the
+ * -errno of ext2_read or of sink. */
 long ext2_read_to(struct ext2_fs *fs, uint32_t ino, uint64_t off, size_t len, ext2_sink sink,
 		  void *ctx);
 

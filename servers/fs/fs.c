@@ -20,6 +20,7 @@
  * server does). The caller's uid and gid come in every request (w3),
  * filled in by the kernel. */
 #include <errno.h>
+#include <stddef.h>
 #include <fcntl.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -78,6 +79,17 @@ static uint32_t now(void *ctx)
 	return (uint32_t)(uptime() / 1000);
 }
 
+/* lease_read (nr SYS_lease_read) or lease_write (SYS_lease_write) as the
+ * bare system call, inline (lde.h's lde_ecall7): every path call reads
+ * its path, every stat writes its answer. Bytes, or -errno. */
+static inline long lease_rw(long nr, long token, int idx, uint64_t off, const void *buf, size_t len)
+{
+	uint64_t r[7] = { (uint64_t)token, (uint64_t)idx, off, (uint64_t)(uintptr_t)buf, len };
+
+	lde_ecall7(nr, r);
+	return (long)r[0];
+}
+
 /* Lease idx, a path of len bytes relative to the root, into buf as an
  * absolute path ("" is "/"). The first path of a request is in path_buf
  * already when the kernel put it there (our receive buffer, main). 0 or
@@ -88,7 +100,7 @@ static int read_path(const struct lde_msg *m, int idx, uint32_t len, char *buf)
 		return -ENAMETOOLONG;
 	buf[0] = '/';
 	if (len && !(idx == 0 && (m->info & LDE_MSG_INLINE0)) &&
-	    lease_read(m->token, idx, 0, buf + 1, len) != (long)len)
+	    lease_rw(SYS_lease_read, m->token, idx, 0, buf + 1, len) != (long)len)
 		return -EIO;
 	buf[len + 1] = 0;
 	return 0;
@@ -185,30 +197,37 @@ static void do_close(uint64_t h)
 }
 
 /* do_read's sink: the caller's buffer is the lease, written straight from
- * the cache's blocks (holes from a zero block). The request's last batch
- * goes with the reply (uapi.h, LDE_MSG_DATA_AT: one trap less): its
- * blocks, unpinned once the sink returns, keep their bytes until then,
- * since nothing touches the cache between the end of the read and the
- * reply. Any earlier batch by one lease_writev. */
+ * the cache's blocks (holes from the engine's zero block). The request's
+ * last batch goes with the reply (uapi.h, LDE_MSG_DATA_AT: one trap
+ * less): its blocks keep their bytes until then, since nothing touches
+ * the cache between the end of the read and the reply. Any earlier batch
+ * by one lease_writev. */
 struct lease_sink {
 	uint64_t token, base; /* the lease; where this chunk starts in it */
 	size_t want;	      /* the chunk's length */
 	bool last;	      /* the request's last chunk */
 };
 
+_Static_assert(sizeof(struct ext2_seg) == sizeof(struct lde_iov) &&
+		       offsetof(struct ext2_seg, src) == offsetof(struct lde_iov, addr) &&
+		       offsetof(struct ext2_seg, len) == offsetof(struct lde_iov, len) &&
+		       sizeof(((struct ext2_seg *)0)->src) == sizeof(((struct lde_iov *)0)->addr) &&
+		       sizeof(((struct ext2_seg *)0)->len) == sizeof(((struct lde_iov *)0)->len),
+	       "an ext2_seg is an lde_iov");
+_Static_assert(EXT2_READ_SEGS <= LDE_IOV_MAX, "one lease_writev per batch");
+
 static int lease_sink(void *ctx, size_t at, const struct ext2_seg *seg, int n)
 {
-	static const char zeros[4096]; /* a block at most */
 	const struct lease_sink *ls = ctx;
 	struct lde_iov *v = reply_iov;
 	size_t total = 0;
 	int nv = 0;
 
-	/* Blocks that lie next to each other in the cache go as one range
+	/* Blocks that lie next to each other in memory go as one range
 	 * (fewer for the kernel to check and translate). */
 	for (int i = 0; i < n; i++) {
-		uint64_t a = (uint64_t)(uintptr_t)(seg[i].src ? seg[i].src : zeros);
-		if (nv && seg[i].src && v[nv - 1].addr + v[nv - 1].len == a)
+		uint64_t a = (uint64_t)(uintptr_t)seg[i].src;
+		if (nv && v[nv - 1].addr + v[nv - 1].len == a)
 			v[nv - 1].len += seg[i].len;
 		else
 			v[nv++] = (struct lde_iov){ a, seg[i].len };
@@ -221,7 +240,11 @@ static int lease_sink(void *ctx, size_t at, const struct ext2_seg *seg, int n)
 		reply_at = LDE_MSG_DATA_AT(0, ls->base + at);
 		return 0;
 	}
-	return lease_writev(ls->token, 0, ls->base + at, v, nv) < 0 ? -errno : 0;
+	/* The bare system call, inline (lde.h). */
+	uint64_t r[7] = { ls->token, 0, ls->base + at, (uint64_t)(uintptr_t)v, (uint64_t)nv };
+
+	lde_ecall7(SYS_lease_writev, r);
+	return (long)r[0] < 0 ? (int)r[0] : 0;
 }
 
 static long do_read(struct lde_msg *m)
@@ -344,13 +367,14 @@ static long do_readdir(struct lde_msg *m)
 static long do_path(struct lde_msg *m, uint32_t label)
 {
 	struct ext2_cred c = cred_of(m);
-	int r = read_path(m, 0, LDE_FS_LEN0(m->w[0]), path_buf);
+	uint32_t len = LDE_FS_LEN0(m->w[0]);
+	int r = read_path(m, 0, len, path_buf);
 	if (r < 0)
 		return r;
 	switch (label) {
 	case LDE_FS_STAT: {
 		struct ext2_stat st;
-		r = fs_stat(&srv, &c, EXT2_ROOT_INO, path_buf, 0, &st);
+		r = fs_stat_len(&srv, &c, EXT2_ROOT_INO, path_buf, len + 1, 0, &st);
 		return r < 0 ? r : put_stat(m, 1, &st);
 	}
 	case LDE_FS_MKDIR:
@@ -382,12 +406,13 @@ static __attribute__((noinline)) long do_symlink(struct lde_msg *m, uint32_t lab
 	if (label != LDE_FS_SYMLINK && label != LDE_FS_READLINK && label != LDE_FS_LSTAT)
 		return -ENOSYS;
 	struct ext2_cred c = cred_of(m);
-	int r = read_path(m, 0, LDE_FS_LEN0(m->w[0]), path_buf);
+	uint32_t len = LDE_FS_LEN0(m->w[0]);
+	int r = read_path(m, 0, len, path_buf);
 	if (r < 0)
 		return r;
 	if (label == LDE_FS_LSTAT) {
 		struct ext2_stat st;
-		r = fs_stat(&srv, &c, EXT2_ROOT_INO, path_buf, 1, &st);
+		r = fs_stat_len(&srv, &c, EXT2_ROOT_INO, path_buf, len + 1, 1, &st);
 		return r < 0 ? linked(m, r) : put_stat(m, 1, &st);
 	}
 	if (label == LDE_FS_READLINK) {
@@ -472,6 +497,25 @@ static long serve(struct lde_msg *m)
 	case LDE_FS_STATFS: return do_statfs(m);
 	default: return do_symlink(m, label); /* SYMLINK, READLINK, LSTAT or ENOSYS */
 	}
+}
+
+/* ipc_reply_recv as the bare system call, inline (lde.h's lde_ecall7):
+ * the request loop's every turn. */
+static inline long reply_recv(int ep, struct lde_msg *m)
+{
+	uint64_t r[7] = { (uint64_t)ep, m->info, m->w[0],	    m->w[1],
+			  m->w[2],	m->w[3], (uint64_t)m->token };
+
+	lde_ecall7(SYS_ipc_reply_recv, r);
+	if ((long)r[0] < 0) {
+		errno = (int)-(long)r[0];
+		return -1;
+	}
+	m->info = r[0];
+	m->badge = r[1];
+	m->w[0] = r[2], m->w[1] = r[3], m->w[2] = r[4], m->w[3] = r[5];
+	m->token = (long)r[6];
+	return (long)r[0];
 }
 
 /* The ticker: a child that signals the server's notification every
@@ -582,12 +626,12 @@ int main(int argc, char **argv)
 			m.w[3] = (uint64_t)(uintptr_t)reply_iov;
 		}
 		long token = m.token;
-		rr = ipc_reply_recv(ep, &m);
+		rr = reply_recv(ep, &m);
 		if (rr < 0 && ndata && errno != EINTR) {
 			/* The kernel refused our data (a bug of ours): the
 			 * caller still waits, and gets EIO. */
 			m = (struct lde_msg){ .info = LDE_MSG_INFO(EIO, 0, -1), .token = token };
-			rr = ipc_reply_recv(ep, &m);
+			rr = reply_recv(ep, &m);
 		}
 	}
 }

@@ -33,12 +33,7 @@ int fs_open_count(const struct fs_server *s)
 	return n;
 }
 
-static struct fs_file *handle(struct fs_server *s, int h)
-{
-	if (h < 0 || h >= FS_MAX_OPEN || !s->files[h].ino)
-		return NULL;
-	return &s->files[h];
-}
+static struct fs_file *handle(struct fs_server *s, int h) { return fs_handle(s, h); }
 
 static int stat_ino(struct fs_server *s, uint32_t ino, struct ext2_stat *st)
 {
@@ -208,30 +203,12 @@ void fs_close_all(struct fs_server *s)
 			fs_close(s, h);
 }
 
-long fs_read_to(struct fs_server *s, int h, size_t len, ext2_sink sink, void *ctx)
-{
-	struct fs_file *f = handle(s, h);
-	long n;
-
-	if (!f)
-		return -EBADF;
-	if ((f->flags & FS_O_ACCMODE) == FS_O_WRONLY)
-		return -EBADF;
-	n = ext2_read_to(s->fs, f->ino, f->off, len, sink, ctx);
-	if (n > 0)
-		f->off += (uint64_t)n;
-	return n;
-}
-
 static int buf_sink(void *ctx, size_t at, const struct ext2_seg *seg, int n)
 {
 	char *dst = (char *)ctx + at;
 
 	for (int i = 0; i < n; i++) {
-		if (seg[i].src)
-			memcpy(dst, seg[i].src, seg[i].len);
-		else
-			memset(dst, 0, seg[i].len);
+		memcpy(dst, seg[i].src, seg[i].len);
 		dst += seg[i].len;
 	}
 	return 0;
@@ -321,7 +298,7 @@ int fs_readdir(struct fs_server *s, int h, struct ext2_dirent *de)
 int fs_stat(struct fs_server *s, const struct ext2_cred *c, uint32_t cwd, const char *path,
 	    int nofollow, struct ext2_stat *st)
 {
-	return ext2_walk_stat(s->fs, cwd, path, nofollow ? EXT2_WALK_NOFOLLOW : 0, c, st);
+	return fs_stat_len(s, c, cwd, path, strnlen(path, EXT2_PATH_MAX + 1), nofollow, st);
 }
 
 int fs_chdir(struct fs_server *s, const struct ext2_cred *c, uint32_t cwd, const char *path,

@@ -11,6 +11,7 @@
  * images. Nothing here allocates: memory stays what the table is, however
  * many files are opened and closed. */
 #pragma once
+#include <errno.h>
 #include <stdint.h>
 
 #include "ext2.h"
@@ -60,8 +61,28 @@ int fs_close(struct fs_server *s, int h);
 
 /* At the handle's offset, which moves (O_APPEND: writes go to the end). */
 long fs_read(struct fs_server *s, int h, void *buf, size_t len);
-/* fs_read delivering through sink (ext2_read_to's), with no buffer. */
-long fs_read_to(struct fs_server *s, int h, size_t len, ext2_sink sink, void *ctx);
+/* The open file h, or NULL (not a handle in use). */
+static inline struct fs_file *fs_handle(struct fs_server *s, int h)
+{
+	if (h < 0 || h >= FS_MAX_OPEN || !s->files[h].ino)
+		return NULL;
+	return &s->files[h];
+}
+
+/* fs_read delivering through sink (ext2_read_to's), with no buffer.
+ * Inline: the server's read calls the engine with nothing in between. */
+static inline long fs_read_to(struct fs_server *s, int h, size_t len, ext2_sink sink, void *ctx)
+{
+	struct fs_file *f = fs_handle(s, h);
+	long n;
+
+	if (!f || (f->flags & FS_O_ACCMODE) == FS_O_WRONLY)
+		return -EBADF;
+	n = ext2_read_to(s->fs, f->ino, f->off, len, sink, ctx);
+	if (n > 0)
+		f->off += (uint64_t)n;
+	return n;
+}
 /* c: who writes (a write by anyone but root clears set-user-ID bits; the
  * reserved blocks are root's). */
 long fs_write(struct fs_server *s, const struct ext2_cred *c, int h, const void *buf, size_t len);
@@ -74,6 +95,14 @@ int fs_readdir(struct fs_server *s, int h, struct ext2_dirent *de);
 
 int fs_stat(struct fs_server *s, const struct ext2_cred *c, uint32_t cwd, const char *path,
 	    int nofollow, struct ext2_stat *st);
+/* fs_stat of path[0..len), for a caller that knows the length (the
+ * server: the request says it). Inline: the server's stat calls the
+ * engine with nothing in between. */
+static inline int fs_stat_len(struct fs_server *s, const struct ext2_cred *c, uint32_t cwd,
+			      const char *path, size_t len, int nofollow, struct ext2_stat *st)
+{
+	return ext2_walk_stat(s->fs, cwd, path, len, nofollow ? EXT2_WALK_NOFOLLOW : 0, c, st);
+}
 /* The directory path names, if the caller may search it (for chdir). */
 int fs_chdir(struct fs_server *s, const struct ext2_cred *c, uint32_t cwd, const char *path,
 	     uint32_t *ino);

@@ -4,11 +4,11 @@
 #include <string.h>
 
 void ncache_add(struct ncache *nc, const struct bcache *bc, uint32_t hash, uint32_t dir,
-		const char *name, size_t len, uint32_t ino, uint8_t type, uint32_t buf)
+		const char *name, size_t len, uint32_t ino, uint8_t type, const struct bc_buf *buf)
 {
 	struct nc_ent *s = nc->set[hash % NC_SETS];
 
-	if (!dir || !len || len > NC_NAME_MAX || buf >= bc->nbufs ||
+	if (!dir || !len || len > NC_NAME_MAX || !buf ||
 	    (name[0] == '.' && (len == 1 || (len == 2 && name[1] == '.'))))
 		return;
 	/* The newest entry first: a live one there moves to the second
@@ -18,7 +18,7 @@ void ncache_add(struct ncache *nc, const struct bcache *bc, uint32_t hash, uint3
 	struct nc_ent *e = &s[0];
 	e->dir = dir;
 	e->ino = ino;
-	e->ver = bc->bufs[buf].ver;
+	e->ver = buf->ver;
 	e->epoch = bc->dir_epoch;
 	e->buf = buf;
 	e->type = type;

@@ -29,8 +29,8 @@
 struct nc_ent {
 	uint32_t dir; /* 0: empty */
 	uint32_t ino;
-	uint64_t ver, epoch; /* the block's bcache ver, bcache's dir_epoch */
-	uint32_t buf;	     /* the buffer's index in the cache */
+	uint64_t ver, epoch;	  /* the block's bcache ver, bcache's dir_epoch */
+	const struct bc_buf *buf; /* the block's buffer */
 	uint8_t type, len;
 	char name[NC_NAME_MAX];
 };
@@ -40,23 +40,36 @@ struct ncache {
 	uint64_t hits, misses;	       /* for tests */
 };
 
-/* The hash of name[0..len) in directory dir: where ncache_find and
- * ncache_add look. (Inline, as the lookup: a walk's every step.) */
+/* The hash of a name in directory dir, a byte at a time: FNV-1a over the
+ * name, seeded with the directory, so that a path walk hashes each
+ * component in the loop that finds where it ends (nothing reads the name
+ * twice to look it up). ncache_hash_end gives what ncache_find and
+ * ncache_add take. */
+static inline uint32_t ncache_hash_start(uint32_t dir) { return 2166136261u ^ dir; }
+
+static inline uint32_t ncache_hash_byte(uint32_t h, char c)
+{
+	/* In 64 bits, kept to 32: FNV's product, without a wrap (the fuzz
+	 * target reports wrapping arithmetic). */
+	return (uint32_t)((uint64_t)(h ^ (uint8_t)c) * 16777619u);
+}
+
+static inline uint32_t ncache_hash_end(uint32_t h) { return h ^ (h >> 15); }
+
+/* The hash of name[0..len) in directory dir, in one call. */
 static inline uint32_t ncache_hash(uint32_t dir, const char *name, size_t len)
 {
-	/* FNV-1a over the name, seeded with the directory. */
-	uint32_t h = 2166136261u ^ dir;
+	uint32_t h = ncache_hash_start(dir);
 
 	for (size_t i = 0; i < len; i++)
-		h = (h ^ (uint8_t)name[i]) * 16777619u;
-	return h ^ (h >> 15);
+		h = ncache_hash_byte(h, name[i]);
+	return ncache_hash_end(h);
 }
 
 /* e's block still as it was when e was made. */
 static inline int ncache_live(const struct nc_ent *e, const struct bcache *bc)
 {
-	return e->dir && e->buf < bc->nbufs && bc->bufs[e->buf].ver == e->ver &&
-	       bc->dir_epoch == e->epoch;
+	return e->dir && e->buf->ver == e->ver && bc->dir_epoch == e->epoch;
 }
 
 static inline int ncache_same(const struct nc_ent *e, uint32_t dir, const char *name, size_t len)
@@ -91,4 +104,4 @@ static inline int ncache_find(struct ncache *nc, const struct bcache *bc, uint32
 /* Remember that dir's block in buffer buf names name as ino of type type
  * (as dir_find just found it there). Names it does not keep are ignored. */
 void ncache_add(struct ncache *nc, const struct bcache *bc, uint32_t hash, uint32_t dir,
-		const char *name, size_t len, uint32_t ino, uint8_t type, uint32_t buf);
+		const char *name, size_t len, uint32_t ino, uint8_t type, const struct bc_buf *buf);
