@@ -689,7 +689,8 @@ static long check_reply_info(uint64_t info, struct file **cap)
 	return err;
 }
 
-static long reply_data(struct proc *c, uint64_t n, uint64_t at, uint64_t uiov, long *res);
+static inline __attribute__((always_inline)) long reply_data(struct proc *c, uint64_t n,
+							     uint64_t at, uint64_t uiov, long *res);
 
 /* Answer c (NULL: nobody, as sys_ipc_reply says) with current's message,
  * info checked: its data first. 0, or the replier's -errno (its data's
@@ -1077,13 +1078,61 @@ long sys_lease_writev(uint64_t token, uint64_t idx, uint64_t off, uintptr_t uiov
 	return (long)total;
 }
 
+/* reply_data's copy into caller c's user lease from cva, every rule
+ * checked already: the ranges piece by piece between page boundaries of
+ * either side, each page translated once however many pieces use it.
+ * Anything unusual (a page to fault in or copy on write, a range that is
+ * not the replier's memory) goes through lease_copy_pages. 0 or -errno. */
+static long reply_copy(struct proc *c, uint64_t cva, const struct lde_iov *v, uint64_t n)
+{
+	pagetable_t cpt = c->mm.pt, mpt = current->mm.pt;
+	uint64_t cpage = 1, mpage = 1; /* none */
+	char *cbase = NULL, *mbase = NULL;
+	for (const struct lde_iov *end = v + n; v < end; v++) {
+		uint64_t mva = v->addr, len = v->len;
+		if (mva >= USER_TOP || len > USER_TOP - mva) {
+			long r = lease_copy_pages(c, cva, mva, len, true); /* its error */
+			if (r < 0)
+				return r;
+			cva += len;
+			continue;
+		}
+		while (len) {
+			uint64_t cin = cva & (PGSIZE - 1), min = mva & (PGSIZE - 1);
+			uint64_t piece = PGSIZE - (cin > min ? cin : min);
+			if (piece > len)
+				piece = len;
+			if (cva - cin != cpage) {
+				cpage = cva - cin;
+				cbase = mmu_translate_user(cpt, cpage, PERM_RAM | PERM_U | PERM_W);
+			}
+			if (mva - min != mpage) {
+				mpage = mva - min;
+				mbase = mmu_translate_user(mpt, mpage, PERM_RAM | PERM_U | PERM_R);
+			}
+			if (!cbase || !mbase) {
+				long r = lease_copy_pages(c, cva, mva, len, true);
+				if (r < 0)
+					return r;
+				cpage = mpage = 1; /* it may have faulted pages in */
+				cva += len;
+				break;
+			}
+			lease_memcpy(cbase + cin, mbase + min, piece);
+			cva += piece, mva += piece, len -= piece;
+		}
+	}
+	return 0;
+}
+
 /* A reply's data (uapi.h, LDE_MSG_DATA_AT): the n (1..LDE_IOV_MAX)
  * ranges of current's array at uiov into held caller c's lease, every
  * rule checked before a byte is written, so that a replier's mistake
  * changes nothing. The bytes written, or the replier's -errno; *res
  * becomes -EFAULT if a page on either side was not there midway (the
  * caller's call returns that; the reply counts as given). */
-static long reply_data(struct proc *c, uint64_t n, uint64_t at, uint64_t uiov, long *res)
+static inline __attribute__((always_inline)) long reply_data(struct proc *c, uint64_t n,
+							     uint64_t at, uint64_t uiov, long *res)
 {
 	uint64_t idx = LDE_MSG_DATA_LEASE(at), off = LDE_MSG_DATA_OFF(at);
 	if (idx >= c->ipc_nleases)
@@ -1107,7 +1156,7 @@ static long reply_data(struct proc *c, uint64_t n, uint64_t at, uint64_t uiov, l
 		return -EINVAL;
 	long r;
 	if (flags) {
-		r = lease_writev_user(c, l, off, v, n);
+		r = reply_copy(c, l->addr + off, v, n);
 	} else {
 		/* A kernel buffer (the kernel's call): copied in from ours. */
 		char *k = (char *)l->addr + off;
