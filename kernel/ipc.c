@@ -780,11 +780,14 @@ reply_recv_switch(struct proc *me, struct endpoint *ep, struct proc *c, long res
  * caller), one to a detached kernel call (whose registers are its system
  * call's: its done gives the result). Anything else is the slow path's. */
 static __attribute__((noinline)) long reply_recv_other(struct proc *me, struct file *f,
-						       uint64_t info, uint64_t w0, uint64_t w1,
-						       uint64_t w2, uint64_t w3)
+						       struct proc *c, uint64_t info, uint64_t w0,
+						       uint64_t w1, uint64_t w2, uint64_t w3)
 {
-	/* f and me are as the fast path wants them (sys_ipc_reply_recv). */
-	struct proc *c = caller_of(arch_msg_reg(me->tf, 6));
+	/* f and me are as the fast path wants them, and c is the caller the
+	 * token names, held by me and not dying (sys_ipc_reply_recv): held
+	 * if it waits for a reply. */
+	if (c->ipc_state != IPC_REPLY)
+		c = NULL;
 	if (!c || (info >> 40) != 0 || LDE_MSG_NLEASES(info) > LDE_IOV_MAX)
 		return ipc_reply_recv_slow(f, info, c);
 	long res = (long)LDE_MSG_LABEL(info); /* the caller sees no count */
@@ -831,11 +834,14 @@ sys_ipc_reply_recv(long fd, uint64_t info, uint64_t w0, uint64_t w1, uint64_t w2
 	uint64_t slot = LDE_TOKEN_SLOT(token);
 	struct proc *c = slot < NPROC ? &proc_table[slot] : NULL;
 	__asm__("" : "+r"(c));
-	if (__builtin_expect(!c || (uint64_t)c->ipc_token != token ||
-				     c->ipc_state_resume != (IPC_REPLY | IPC_RESUME_CALL << 8) ||
-				     c->ipc_server != me || c->attention || (info >> 32) != 0,
+	if (__builtin_expect(!c || (uint64_t)c->ipc_token != token || c->ipc_server != me ||
+				     c->attention,
 			     0))
-		return reply_recv_other(me, f, info, w0, w1, w2, w3);
+		return ipc_reply_recv_slow(f, info, NULL); /* nobody to answer */
+	if (__builtin_expect(c->ipc_state_resume != (IPC_REPLY | IPC_RESUME_CALL << 8) ||
+				     (info >> 32) != 0,
+			     0))
+		return reply_recv_other(me, f, c, info, w0, w1, w2, w3);
 	/* The fast path: answer and wait in one switch to the caller. */
 	struct endpoint *ep = f->ep;
 	struct trapframe *ct = c->tf;
@@ -1273,11 +1279,14 @@ void ipc_resume(struct trapframe *tf)
 		return_to_user_of(me);
 		return;
 	}
-	if (how == IPC_RESUME_CALL) {
-		r = call_finish(me);
-	} else if (how == IPC_RESUME_KCALL) {
-		/* Answered or failed: done has run. Killed: it runs now. */
-		bool killed = me->ipc_state != IPC_NONE;
+	/* One test for both calls (KCALL > CALL), so that a recv or a
+	 * notification's wait, the common way here, pays for no more. */
+	_Static_assert(IPC_RESUME_KCALL > IPC_RESUME_CALL && IPC_RESUME_RECV < IPC_RESUME_CALL,
+		       "the calls' resume modes are the largest");
+	if (how >= IPC_RESUME_CALL) {
+		/* A detached call answered or failed: done has run. Killed:
+		 * it runs now. */
+		bool killed = how == IPC_RESUME_KCALL && me->ipc_state != IPC_NONE;
 		r = call_finish(me);
 		if (killed)
 			r = kcall_end(me, r, NULL);

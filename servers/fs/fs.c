@@ -220,22 +220,27 @@ static int lease_sink(void *ctx, size_t at, const struct ext2_seg *seg, int n)
 {
 	const struct lease_sink *ls = ctx;
 	struct lde_iov *v = reply_iov;
-	size_t total = 0;
-	int nv = 0;
+	uint64_t a = (uint64_t)(uintptr_t)seg->src, len = seg->len, total = len;
 
 	/* Blocks that lie next to each other in memory go as one range
-	 * (fewer for the kernel to check and translate). */
-	for (int i = 0; i < n; i++) {
-		uint64_t a = (uint64_t)(uintptr_t)seg[i].src;
-		if (nv && v[nv - 1].addr + v[nv - 1].len == a)
-			v[nv - 1].len += seg[i].len;
-		else
-			v[nv++] = (struct lde_iov){ a, seg[i].len };
-		total += seg[i].len;
+	 * (fewer for the kernel to check and translate). n >= 1. */
+	for (const struct ext2_seg *s = seg + 1, *end = seg + n; s < end; s++) {
+		if (a + len == (uint64_t)(uintptr_t)s->src) {
+			len += s->len;
+		} else {
+			*v++ = (struct lde_iov){ a, len };
+			a = (uint64_t)(uintptr_t)s->src;
+			len = s->len;
+		}
+		total += s->len;
 	}
-	/* The engine's last batch is short, or ends the chunk (a full batch
-	 * that ends at the end of the file goes now: it cannot tell). */
-	if (ls->last && (n < EXT2_READ_SEGS || at + total == ls->want)) {
+	*v++ = (struct lde_iov){ a, len };
+	int nv = (int)(v - reply_iov);
+	/* The batch that ends the request's last chunk (one that ends at the
+	 * end of the file short of it goes now: the sink cannot tell it is
+	 * the engine's last, and any batch after it could reuse its blocks'
+	 * buffers). */
+	if (ls->last && at + total == ls->want) {
 		reply_n = nv;
 		reply_at = LDE_MSG_DATA_AT(0, ls->base + at);
 		return 0;
