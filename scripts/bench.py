@@ -92,6 +92,12 @@ def boot(extra, disk, walls=None):
         for m in re.finditer(r"^BENCH-WALL (\w+) (\d+)$", out, re.M):
             walls.setdefault(m.group(1), []).append(int(m.group(2)))
     notes = re.findall(r"^BENCH-NOTE (.*)$", out, re.M)
+    # A benchmark whose operations failed measured something else (an exec
+    # that fails early is cheap): no figure of that run stands.
+    fails = re.findall(r"^BENCH-FAIL (.*)$", out, re.M)
+    if fails:
+        sys.exit("bench: operations failed, the figures are not the benchmark's:\n  " +
+                 "\n  ".join(sorted(set(fails))))
     if r.status != 0 or not rows:
         sys.exit("bench: the benchmark run failed (%s):\n%s" % (
             "timed out" if r.status is None else "status %d" % r.status, out[-3000:]))

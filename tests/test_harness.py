@@ -1,6 +1,10 @@
 """The harness itself: a boot that goes wrong must fail its test. Each case
 boots lde to do something wrong on purpose and checks the verdict that
 tests/lde.py gives, for the tables of tests/suites/ and for the fixture."""
+import os
+
+import pytest
+
 import lde
 
 
@@ -71,3 +75,26 @@ def test_table_ext2_image_checked(boot, test_log):
     assert len(found) == 1 and found[0].startswith("disk image: e2fsck -fn: status 4"), found
     assert lde.run_table_test(dict(t, fsck="preen"), boot, test_log) == []
     assert lde.run_table_test(dict(t, disk=64 * 1024), boot, test_log) == []
+
+
+def test_bench_refuses_failed_operations(monkeypatch):
+    """make bench prints no figure of a run whose operations failed (an
+    exec that fails at once is cheap: it measured something else)."""
+    import importlib.util
+    import lde
+    path = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
+                        "scripts", "bench.py")
+    spec = importlib.util.spec_from_file_location("lde_bench", path)
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    out = "BENCH getpid 116 10 1\nBENCH-FAIL fsbench: /bin/tru: status 32512\n"
+    monkeypatch.setattr(bench.lde, "boot", lambda *a, **k: lde.Boot(0, out, 0.1, 0.1))
+    monkeypatch.setattr(bench.lde, "fresh_disk", lambda *a, **k: None)
+    monkeypatch.setattr(bench.lde, "rootfs_disk", lambda *a, **k: None)
+    with pytest.raises(SystemExit) as e:
+        bench.boot("", os.devnull)
+    assert "/bin/tru: status 32512" in str(e.value)
+    ok = "BENCH getpid 116 10 1\nBENCH-NOTE empty_loop 2\n"
+    monkeypatch.setattr(bench.lde, "boot", lambda *a, **k: lde.Boot(0, ok, 0.1, 0.1))
+    rows, notes = bench.boot("", os.devnull)
+    assert rows["getpid"][0] == 116 and set(notes) == {"empty_loop 2"}

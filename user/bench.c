@@ -429,7 +429,7 @@ static void bench_fork_exec_wait(unsigned long n)
 	if (!execs(path, argv)) {
 		path = "/bin/true";
 		if (!execs(path, argv)) {
-			printf("BENCH-NOTE fork_exec_wait: neither /true nor /bin/true runs\n");
+			printf("BENCH-FAIL fork_exec_wait: neither /true nor /bin/true runs\n");
 			return;
 		}
 		printf("BENCH-NOTE fork_exec_wait execs /bin/true\n");
@@ -494,7 +494,7 @@ static void bench_timer_tick(unsigned long n)
 	procinfo(0, &b, 1);
 	unsigned long ticks = b.ticks - a.ticks;
 	if (!ticks) {
-		printf("BENCH-NOTE timer_tick no ticks in the window\n");
+		printf("BENCH-FAIL timer_tick no ticks in the window\n");
 		return;
 	}
 	printf("BENCH timer_tick %lu %lu %lu\n", (di - n * loop_cost) / ticks, ticks,

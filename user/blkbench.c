@@ -44,7 +44,7 @@ static void bench_blk(unsigned long n)
 	struct blk b;
 	if (mgr < 0 || client < 0 || blk_service_start(mgr, ep, NULL, &svc) < 0 ||
 	    blk_open(&b, client) < 0 || b.capacity < 2048 * 2) {
-		printf("BENCH-NOTE blk: no disk (run as init, with DISK=)\n");
+		printf("BENCH-FAIL blk: no disk (run as init, with DISK=)\n");
 		return;
 	}
 	struct blk_stats st;

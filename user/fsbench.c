@@ -89,7 +89,7 @@ static void bench_read(void)
 	int fd = open("/bench.4k", O_CREAT | O_RDWR | O_TRUNC, 0644);
 	memset(buf, 'r', sizeof buf);
 	if (fd < 0 || write(fd, buf, sizeof buf) != sizeof buf) {
-		printf("BENCH-NOTE fsbench: cannot write /bench.4k\n");
+		printf("BENCH-FAIL fsbench: cannot write /bench.4k\n");
 		return;
 	}
 	for (int i = 0; i < 10; i++) {
@@ -103,7 +103,7 @@ static void bench_read(void)
 		long r = read(fd, buf, sizeof buf);
 		op_end(i);
 		if (r != sizeof buf)
-			printf("BENCH-NOTE fsbench: read %ld\n", r);
+			printf("BENCH-FAIL fsbench: read %ld\n", r);
 	}
 	report("file_read_4k_cached");
 	close(fd);
@@ -120,7 +120,7 @@ static void bench_stat(void)
 		int r = stat("/usr/share/notes", &st);
 		op_end(i);
 		if (r != 0)
-			printf("BENCH-NOTE fsbench: stat failed\n");
+			printf("BENCH-FAIL fsbench: stat failed\n");
 	}
 	report("stat_path");
 }
@@ -153,7 +153,7 @@ static void bench_create(void)
 		close(fd);
 		op_end(i);
 		if (fd < 0 || w != sizeof data)
-			printf("BENCH-NOTE fsbench: create %s failed\n", name);
+			printf("BENCH-FAIL fsbench: create %s failed\n", name);
 		unlink(name);
 	}
 	report("file_create_write_close");
@@ -166,7 +166,7 @@ static void bench_exec(void)
 	int in = open("/bin/true", O_RDONLY), out = open("/bin/tru", O_CREAT | O_WRONLY, 0755);
 	long len = in < 0 ? -1 : read(in, img, sizeof img);
 	if (len <= 0 || out < 0 || write(out, img, (size_t)len) != len) {
-		printf("BENCH-NOTE fsbench: cannot copy /bin/true\n");
+		printf("BENCH-FAIL fsbench: cannot copy /bin/true\n");
 		return;
 	}
 	close(in);
@@ -186,7 +186,7 @@ static void bench_exec(void)
 		if (i >= 5)
 			op_end(i - 5); /* the first ones warm the cache */
 		if (st != 0)
-			printf("BENCH-NOTE fsbench: /bin/tru: status %d\n", st);
+			printf("BENCH-FAIL fsbench: /bin/tru: status %d\n", st);
 	}
 	unsigned long keep = n;
 	n = m;
@@ -208,7 +208,7 @@ static void bench_wall(void)
 	char *buf = malloc(WALL_PIECE);
 	int fd = open("/bench.16m", O_CREAT | O_WRONLY | O_TRUNC, 0644);
 	if (!buf || fd < 0) {
-		printf("BENCH-NOTE fsbench: cannot create /bench.16m\n");
+		printf("BENCH-FAIL fsbench: cannot create /bench.16m\n");
 		return;
 	}
 	memset(buf, 'w', WALL_PIECE);
@@ -226,7 +226,7 @@ static void bench_wall(void)
 	close(fd);
 	unsigned long t2 = now_ticks();
 	if (done != WALL_FILE || got != WALL_FILE)
-		printf("BENCH-NOTE fsbench: 16 MiB file: wrote %lu, read %lu\n", done, got);
+		printf("BENCH-FAIL fsbench: 16 MiB file: wrote %lu, read %lu\n", done, got);
 	else {
 		printf("BENCH-WALL fs_write_16m %lu\n", (t1 - t0) / (TIMEBASE_HZ / 1000000UL));
 		printf("BENCH-WALL fs_read_16m %lu\n", (t2 - t1) / (TIMEBASE_HZ / 1000000UL));
@@ -264,7 +264,7 @@ static void bench_wall(void)
 	waitpid(pid, &st, 0);
 	t1 = now_ticks();
 	if (st != 0 || lines < WALL_ENTRIES)
-		printf("BENCH-NOTE fsbench: ls -l: status %d, %lu lines\n", st, lines);
+		printf("BENCH-FAIL fsbench: ls -l: status %d, %lu lines\n", st, lines);
 	else
 		printf("BENCH-WALL fs_ls_l_2000 %lu\n", (t1 - t0) / (TIMEBASE_HZ / 1000000UL));
 	free(buf);
@@ -277,7 +277,7 @@ int main(int argc, char **argv)
 		n = 200;
 	cost = malloc(n * sizeof *cost);
 	if (!cost || start() < 0) {
-		printf("BENCH-NOTE fsbench: no file system (run as init, with a rootfs disk)\n");
+		printf("BENCH-FAIL fsbench: no file system (run as init, with a rootfs disk)\n");
 		return 1;
 	}
 	const char *only = argc > 2 ? argv[2] : NULL;

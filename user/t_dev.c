@@ -448,7 +448,7 @@ static int bench_irq(unsigned long n)
 	regs = dev < 0 ? NULL : (volatile uint32_t *)lde_sys_dev_map(dev);
 	if (va < 0 || (long)regs < 0 || lde_sys_dev_irq_bind(dev, nt, IRQ_BIT) ||
 	    rd(VIO_DEVICE_ID) != 2 || (q.page = (volatile uint8_t *)va, virtio_up(&q))) {
-		printf("BENCH-NOTE irq_to_driver needs t_dev bench as init, with a disk (DISK=)\n");
+		printf("BENCH-FAIL irq_to_driver needs t_dev bench as init, with a disk (DISK=)\n");
 		return 1;
 	}
 	static unsigned long cost[200];
@@ -475,7 +475,7 @@ static int bench_irq(unsigned long n)
 	if (stamped)
 		printf("BENCH irq_to_driver %lu %lu %lu\n", cost[stamped / 2], stamped, 0UL);
 	else if (n)
-		printf("BENCH-NOTE irq_to_driver no interrupt in %lu reads came in the idle loop\n",
+		printf("BENCH-FAIL irq_to_driver no interrupt in %lu reads came in the idle loop\n",
 		       reads);
 	return 0;
 }

@@ -246,7 +246,8 @@ static int lease_sink(void *ctx, size_t at, const struct ext2_seg *seg, int n)
 		return 0;
 	}
 	/* The bare system call, inline (lde.h). */
-	uint64_t r[7] = { ls->token, 0, ls->base + at, (uint64_t)(uintptr_t)v, (uint64_t)nv };
+	uint64_t r[7] = { ls->token, 0, ls->base + at, (uint64_t)(uintptr_t)reply_iov,
+			  (uint64_t)nv };
 
 	lde_ecall7(SYS_lease_writev, r);
 	return (long)r[0] < 0 ? (int)r[0] : 0;
