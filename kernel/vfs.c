@@ -58,8 +58,9 @@ struct vpath {
 	bool paged;
 	char buf[VP_BUF] __attribute__((aligned(8))); /* for copyinstr's words */
 };
-/* The kernel stack's budget for paths: two_path_call holds two. */
-_Static_assert(2 * sizeof(struct vpath) <= KSTACK_SIZE / 16, "struct vpath on the stack");
+/* The kernel stack's budget for paths: two_path_call holds two, within a
+ * quarter page, a sixteenth of the four pages arch gives a stack. */
+_Static_assert(2 * sizeof(struct vpath) <= PGSIZE / 4, "struct vpath on the stack");
 
 static void vp_put(struct vpath *vp)
 {
@@ -230,8 +231,8 @@ static long vp_finish(struct vpath *vp)
  * target and make it, with what follows it in the path and then *s, the
  * input left to resolve (*inpage, a page, replaces the one it had, if
  * any, which is put unless it is vp's own: an absolute path resolved in
- * place). A
- * link that is gone by the time it is read is looked up again. */
+ * place). A link that is gone by the time it is read is looked up
+ * again. */
 static long vp_follow(struct vpath *vp, char **inpage, const char **s)
 {
 	if (++vp->links > LDE_SYMLOOP_MAX)

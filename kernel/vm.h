@@ -69,6 +69,7 @@ int copyout(struct mm *mm, uint64_t udst, const void *src, size_t n);
 /* Copy a NUL-terminated string of at most max bytes (NUL included).
  * Returns its length, -EFAULT, or -ENAMETOOLONG; reads nothing in a page
  * past the NUL's nor past the max'th byte, and may write any of
- * dst[0..max) past the NUL. A word at a time where dst and usrc are aligned alike
- * (dst + (usrc & 7) is, from an aligned buffer): strcpy_max. */
+ * dst[0..max) past the NUL. A word at a time where dst and usrc are
+ * aligned alike (dst + (usrc & 7) is, from an aligned buffer): see
+ * strcpy_max. */
 long copyinstr(struct mm *mm, char *dst, uint64_t usrc, size_t max);
