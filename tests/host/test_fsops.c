@@ -658,6 +658,34 @@ TEST(name_cache)
 	_Static_assert(sizeof(fs.nc) == sizeof(struct ncache), "the cache is a fixed array");
 }
 
+/* A walk uses the inode memo's entries in place (ext2.c's iget_ref): a
+ * relative symlink's target is walked on from the link's directory after
+ * the link's inode was read into the memo, into the entry the directory's
+ * shares when their numbers are equal modulo EXT2_IMEMO. The directory
+ * must be read again, not taken from the entry the link now holds. */
+TEST(symlink_in_its_directorys_memo_entry)
+{
+	struct ext2_stat st;
+	char name[64];
+	uint32_t d, t;
+	int found = 0;
+
+	remount();
+	CHECK_INT(fs_mkdir(&srv, &alice, EXT2_ROOT_INO, "/pub/sm", 0755), 0);
+	d = (uint32_t)ino_of("/pub/sm");
+	t = make("/pub/sm/t");
+	for (int i = 0; i < 2 * EXT2_IMEMO && !found; i++) {
+		snprintf(name, sizeof(name), "/pub/sm/l%d", i);
+		CHECK_INT(fs_symlink(&srv, &alice, EXT2_ROOT_INO, "t", name), 0);
+		CHECK_INT(fs_stat(&srv, &alice, EXT2_ROOT_INO, name, 1, &st), 0);
+		found = st.ino % EXT2_IMEMO == d % EXT2_IMEMO;
+	}
+	if (!CHECKF(found, "no link with the directory's memo entry"))
+		return;
+	CHECK_INT(ino_of(name), t);
+	CHECK_INT(ino_of(name), t); /* the names cached now */
+}
+
 /* A read hands the sink its blocks straight from the cache's buffers,
  * pinning them only before a call that may take a buffer for another
  * block (ext2_read_to's gather): a block found cached, then an indirect
@@ -744,13 +772,21 @@ TEST(image_stays_clean)
 int main(int argc, char **argv)
 {
 	static const struct test_case cases[] = {
-		TEST_CASE(create_write_read),	   TEST_CASE(modes_and_users),
-		TEST_CASE(directories_and_search), TEST_CASE(append_and_truncate),
-		TEST_CASE(unlinked_while_open),	   TEST_CASE(open_table_is_bounded),
-		TEST_CASE(setid_bits_cleared),	   TEST_CASE(sticky_directory),
-		TEST_CASE(reserved_blocks),	   TEST_CASE(name_cache),
-		TEST_CASE(create_in_one_pass),	   TEST_CASE(symlinks_reported),
-		TEST_CASE(read_keeps_its_blocks),  TEST_CASE(image_stays_clean),
+		TEST_CASE(create_write_read),
+		TEST_CASE(modes_and_users),
+		TEST_CASE(directories_and_search),
+		TEST_CASE(append_and_truncate),
+		TEST_CASE(unlinked_while_open),
+		TEST_CASE(open_table_is_bounded),
+		TEST_CASE(setid_bits_cleared),
+		TEST_CASE(sticky_directory),
+		TEST_CASE(reserved_blocks),
+		TEST_CASE(name_cache),
+		TEST_CASE(create_in_one_pass),
+		TEST_CASE(symlinks_reported),
+		TEST_CASE(symlink_in_its_directorys_memo_entry),
+		TEST_CASE(read_keeps_its_blocks),
+		TEST_CASE(image_stays_clean),
 	};
 
 	img = load_file(argc > 1 ? argv[1] : NULL, &img_len);
