@@ -1268,6 +1268,15 @@ void ipc_hand_over(struct proc *next, long result)
 	switch_to_stacked(next, result);
 }
 
+/* ipc_resume's way for a detached call whose caller was killed while it
+ * waited: its done runs now (out of line: the usual resume keeps its small
+ * frame). */
+static __attribute__((noinline)) void kcall_killed(struct proc *me, struct trapframe *tf)
+{
+	arch_syscall_ret(tf, kcall_end(me, call_finish(me), NULL));
+	return_to_user_of(me);
+}
+
 void ipc_resume(struct trapframe *tf)
 {
 	struct proc *me = current;
@@ -1286,10 +1295,11 @@ void ipc_resume(struct trapframe *tf)
 	if (how >= IPC_RESUME_CALL) {
 		/* A detached call answered or failed: done has run. Killed:
 		 * it runs now. */
-		bool killed = how == IPC_RESUME_KCALL && me->ipc_state != IPC_NONE;
+		if (__builtin_expect(how == IPC_RESUME_KCALL && me->ipc_state != IPC_NONE, 0)) {
+			kcall_killed(me, tf);
+			return;
+		}
 		r = call_finish(me);
-		if (killed)
-			r = kcall_end(me, r, NULL);
 	} else if (me->ipc_state != IPC_NONE) {
 		me->ipc_state = IPC_NONE; /* killed: already off the queue */
 		r = -EINTR;
