@@ -18,6 +18,7 @@
  * Like the rest of the kernel this runs with interrupts off on one hart,
  * so every function here is atomic up to the point where it sleeps. */
 #include "ipc.h"
+#include "lease.h"
 #include "errno.h"
 #include "file.h"
 #include "fmt.h"
@@ -48,24 +49,8 @@ struct endpoint {
 
 static struct endpoint endpoints[NENDPOINT];
 
-/* The leases lent by the call each process is blocked in, by slot: one
- * page from the allocator at boot (zeroing it as .bss would cost boot twice
- * as many instructions). The flags ride in len's low bits (one instruction
- * each to take apart): a lease never exceeds USER_TOP. */
-struct lease {
-	uint64_t addr;
-	uint64_t len_flags;
-};
-#define LEASE_FLAGS_BITS 2
-/* A kernel lease (ipc_kcall): flags 0, which no user lease has (keep_leases
- * refuses it), so lease_copy's flags test sends it to its cold branch;
- * addr is a kernel address; LEASE_KERNEL_W lets the server write it. */
-#define LEASE_KERNEL_W (1ULL << 63)
-_Static_assert(NPROC *LDE_LEASE_MAX * sizeof(struct lease) <= PGSIZE, "leases fit a page");
-_Static_assert((USER_TOP >> (64 - LEASE_FLAGS_BITS)) == 0,
-	       "a lease's length leaves room for flags");
-_Static_assert(((LDE_LEASE_READ | LDE_LEASE_WRITE) >> LEASE_FLAGS_BITS) == 0, "flags fit");
-static struct lease (*leases)[LDE_LEASE_MAX];
+/* lease.h: one page from the allocator at boot (ipc_init). */
+struct lease (*ipc_leases)[LDE_LEASE_MAX];
 
 /* The message of a kernel call that keeps its stack (ipc_kcall), on that
  * stack, where its ipc_kctx points: deliver reads it, an answer writes
@@ -74,33 +59,6 @@ struct kcall_msg {
 	uint64_t badge, info; /* the info word with the lease count */
 	uint64_t *w;	      /* the words, in and out */
 };
-
-_Static_assert(NPROC <= 256, "a reply token keeps the slot in 8 bits");
-
-/* Set by proc_alloc, fork and setuid/setgid: the slot number would cost a
- * division here, the ids a load and a shift each. */
-static inline long token_of(struct proc *p) { return p->ipc_token; }
-
-/* The caller that token names, if current holds its request and it is not
- * dying; NULL otherwise. The whole token is compared: a caller cannot
- * change its ids while it waits, so its token is the one recv gave out.
- * The pid's low 23 bits only: a token kept past its answer could name a
- * later request of the same server from the same slot after 2^23 more
- * processes, which only confuses that server about its own requests. */
-static inline __attribute__((always_inline)) struct proc *caller_of(uint64_t token)
-{
-	uint64_t slot = LDE_TOKEN_SLOT(token);
-	if (slot >= NPROC)
-		return NULL;
-	struct proc *c = &proc_table[slot];
-	/* Opaque to the compiler, which would otherwise multiply again at
-	 * each use rather than keep the pointer (the fast path counts). */
-	__asm__("" : "+r"(c));
-	if ((uint64_t)c->ipc_token != token || c->ipc_state != IPC_REPLY ||
-	    c->ipc_server != current || c->attention)
-		return NULL;
-	return c;
-}
 
 /* The requests a server holds are counted, not listed: only its death
  * needs to find them, and it searches the process table. */
@@ -157,8 +115,8 @@ static struct file *cap_of(uint64_t info, long *err)
 
 void ipc_init(void)
 {
-	leases = palloc(); /* written before it is read: no need to zero */
-	if (!leases)
+	ipc_leases = palloc(); /* written before it is read: no need to zero */
+	if (!ipc_leases)
 		panic("ipc_init: no page for leases");
 }
 
@@ -259,7 +217,7 @@ handoff(struct proc *me, struct proc *next, int how, long result)
  * with the words). */
 static inline uint64_t lease0_len(struct proc *c)
 {
-	return leases[LDE_TOKEN_SLOT(token_of(c))][0].len_flags >> LEASE_FLAGS_BITS;
+	return ipc_leases[LDE_TOKEN_SLOT(token_of(c))][0].len_flags >> LEASE_FLAGS_BITS;
 }
 
 /* A detached kernel call ends (ipc_kcall_detached): its done gives
@@ -327,7 +285,7 @@ static __attribute__((noinline)) uint64_t push_lease0(struct proc *c, struct pro
 {
 	if (!c->ipc_nleases)
 		return 0;
-	const struct lease *l = &leases[LDE_TOKEN_SLOT(token_of(c))][0];
+	const struct lease *l = &ipc_leases[LDE_TOKEN_SLOT(token_of(c))][0];
 	uint64_t len = l->len_flags >> LEASE_FLAGS_BITS, va = r->ipc_rbuf;
 	if ((l->len_flags & ((1 << LEASE_FLAGS_BITS) - 1)) || (l->len_flags & LEASE_KERNEL_W) ||
 	    len > r->ipc_rbuf_len)
@@ -402,7 +360,7 @@ static uint64_t deliver(struct proc *c, struct proc *r)
 static inline __attribute__((always_inline)) int keep_leases(struct proc *me,
 							     const struct lde_lease *l, int n)
 {
-	struct lease *k = leases[LDE_TOKEN_SLOT(token_of(me))];
+	struct lease *k = ipc_leases[LDE_TOKEN_SLOT(token_of(me))];
 	for (int i = 0; i < n; i++) {
 		uint64_t addr = l[i].addr, len = l[i].len, flags = l[i].flags;
 		if (!flags || (flags & ~(uint64_t)(LDE_LEASE_READ | LDE_LEASE_WRITE)))
@@ -864,273 +822,6 @@ sys_ipc_reply_recv(long fd, uint64_t info, uint64_t w0, uint64_t w1, uint64_t w2
 	arch_return_to_user(ct);
 }
 
-/* lease_memcpy's general case: the whole KiBs by memcpy_bulk when both
- * ends are 8-byte aligned, the rest by memcpy. Returns n. */
-static __attribute__((noinline)) long lease_memcpy_any(void *dst, const void *src, size_t n)
-{
-	size_t bulk = (((uintptr_t)dst | (uintptr_t)src) & 7) ? 0 : n & ~(size_t)1023;
-	memcpy_bulk(dst, src, bulk);
-	memcpy((char *)dst + bulk, (const char *)src + bulk, n - bulk);
-	return (long)n;
-}
-
-/* memcpy for leases, which are mostly whole buffers (whole KiBs, 8-byte
- * aligned: straight to memcpy_bulk). Returns n. */
-static inline __attribute__((always_inline)) long lease_memcpy(void *dst, const void *src, size_t n)
-{
-	if (!((((uintptr_t)dst | (uintptr_t)src) & 7) | (n & 1023)))
-		return (long)memcpy_bulk(dst, src, n);
-	return lease_memcpy_any(dst, src, n);
-}
-
-/* Copy len bytes between caller c's cva and current's mva, page by page,
- * each page checked (and faulted in) on both sides. Bytes copied, or
- * -errno. */
-static __attribute__((noinline)) long lease_copy_pages(struct proc *c, uint64_t cva, uint64_t mva,
-						       uint64_t len, bool to_caller)
-{
-	struct proc *me = current;
-	uint64_t left = len;
-	while (left) {
-		int err;
-		char *cp = vm_user_ptr(&c->mm, cva, to_caller ? VM_WRITE : VM_READ, &err);
-		char *mp =
-			cp ? vm_user_ptr(&me->mm, mva, to_caller ? VM_READ : VM_WRITE, &err) : NULL;
-		if (!mp)
-			return err;
-		size_t chunk = PGSIZE - (cva & (PGSIZE - 1));
-		size_t mchunk = PGSIZE - (mva & (PGSIZE - 1));
-		if (mchunk < chunk)
-			chunk = mchunk;
-		if (chunk > left)
-			chunk = left;
-		if (to_caller)
-			lease_memcpy(cp, mp, chunk);
-		else
-			lease_memcpy(mp, cp, chunk);
-		cva += chunk, mva += chunk, left -= chunk;
-	}
-	return (long)len;
-}
-
-/* A kernel lease's copy: between the kernel buffer it names and current's
- * memory at ubuf, checked by copyin/copyout. */
-static __attribute__((noinline)) long klease_copy(const struct lease *l, uint64_t off,
-						  uint64_t ubuf, uint64_t len, bool to_caller)
-{
-	uint64_t llen = (l->len_flags & ~LEASE_KERNEL_W) >> LEASE_FLAGS_BITS;
-	if (to_caller && !(l->len_flags & LEASE_KERNEL_W))
-		return -EACCES;
-	if (off > llen || len > llen - off)
-		return -EINVAL;
-	char *k = (char *)l->addr + off;
-	int err = to_caller ? copyin(&current->mm, k, ubuf, len)
-			    : copyout(&current->mm, ubuf, k, len);
-	return err ? err : (long)len;
-}
-
-/* lease_read / lease_write: copy between a held caller's lease idx (from
- * byte off) and current's buffer ubuf, len bytes, through the direct map.
- * Bytes copied, or -errno: -ESRCH if the caller is gone. A copy that
- * stays within one page on each side (a page-aligned 4 KiB buffer, say)
- * translates each side once, straight from the page tables. */
-static inline __attribute__((always_inline)) long
-lease_copy(uint64_t token, uint64_t idx, uint64_t off, uint64_t ubuf, uint64_t len, bool to_caller)
-{
-	struct proc *me = current, *c = caller_of(token);
-	if (!c)
-		return -ESRCH;
-	if (idx >= (uint64_t)c->ipc_nleases)
-		return -EINVAL;
-	struct lease *l = &leases[LDE_TOKEN_SLOT(token)][idx]; /* the slot: caller_of checked it */
-	uint64_t flags = l->len_flags & ((1 << LEASE_FLAGS_BITS) - 1);
-	uint64_t llen = l->len_flags >> LEASE_FLAGS_BITS;
-	if (!(flags & (to_caller ? LDE_LEASE_WRITE : LDE_LEASE_READ)))
-		return flags ? -EACCES : klease_copy(l, off, ubuf, len, to_caller);
-	if (off > llen || len > llen - off)
-		return -EINVAL;
-	uint64_t cva = l->addr + off, mva = ubuf;
-	/* len <= llen < USER_TOP: the sum cannot overflow. (cva | mva) bounds
-	 * both page offsets: enough to tell that neither side crosses a page. */
-	if (len && ((cva | mva) & (PGSIZE - 1)) + len <= PGSIZE && mva < USER_TOP) {
-		if (cva >= USER_TOP)
-			__builtin_unreachable(); /* cva + len <= USER_TOP, len > 0 */
-		char *cp = mmu_translate(c->mm.pt, cva,
-					 PERM_RAM | PERM_U | (to_caller ? PERM_W : PERM_R));
-		char *mp = cp ? mmu_translate(me->mm.pt, mva,
-					      PERM_RAM | PERM_U | (to_caller ? PERM_R : PERM_W))
-			      : NULL;
-		/* A whole page fits only from both pages' starts: aligned. */
-		if (mp && len == PGSIZE)
-			return (long)(to_caller ? memcpy_bulk(cp, mp, len)
-						: memcpy_bulk(mp, cp, len));
-		if (mp)
-			return to_caller ? lease_memcpy(cp, mp, len) : lease_memcpy(mp, cp, len);
-	}
-	return lease_copy_pages(c, cva, mva, len, to_caller);
-}
-
-__attribute__((optimize("omit-frame-pointer"))) long
-sys_lease_read(uint64_t token, uint64_t idx, uint64_t off, uintptr_t ubuf, size_t len)
-{
-	return lease_copy(token, idx, off, ubuf, len, false);
-}
-
-__attribute__((optimize("omit-frame-pointer"))) long
-sys_lease_write(uint64_t token, uint64_t idx, uint64_t off, uintptr_t ubuf, size_t len)
-{
-	return lease_copy(token, idx, off, ubuf, len, true);
-}
-
-/* lease_writev's ranges (and a reply's data), when the caller's lease is
- * a user buffer: the lease checked once, and the copy made piece by piece
- * between page boundaries of either side, each page translated once
- * however many ranges or pieces use it (a server's cache keeps several
- * blocks in a page, and a run of them may cross into the next). Anything
- * unusual (a page to fault in or copy on write) goes through
- * lease_copy_pages for the rest of its range. */
-static long lease_writev_user(struct proc *c, const struct lease *l, uint64_t off,
-			      const struct lde_iov *v, uint64_t n)
-{
-	struct proc *me = current;
-	uint64_t llen = l->len_flags >> LEASE_FLAGS_BITS, total = 0, cpage = 1,
-		 mpage = 1; /* none */
-	char *cbase = NULL, *mbase = NULL;
-	for (uint64_t i = 0; i < n; i++) {
-		uint64_t len = v[i].len, mva = v[i].addr;
-		if (off > llen || len > llen - off)
-			return -EINVAL;
-		uint64_t cva = l->addr + off; /* < USER_TOP: the lease is */
-		off += len;
-		total += len;
-		if (mva >= USER_TOP || len > USER_TOP - mva) {
-			long r = lease_copy_pages(c, cva, mva, len, true); /* its error */
-			if (r < 0)
-				return r;
-			continue;
-		}
-		while (len) {
-			uint64_t cin = cva & (PGSIZE - 1), min = mva & (PGSIZE - 1);
-			uint64_t piece = PGSIZE - (cin > min ? cin : min);
-			if (piece > len)
-				piece = len;
-			if (cva - cin != cpage) {
-				cpage = cva - cin;
-				cbase = mmu_translate(c->mm.pt, cpage, PERM_RAM | PERM_U | PERM_W);
-			}
-			if (mva - min != mpage) {
-				mpage = mva - min;
-				mbase = mmu_translate(me->mm.pt, mpage, PERM_RAM | PERM_U | PERM_R);
-			}
-			if (!cbase || !mbase) {
-				long r = lease_copy_pages(c, cva, mva, len, true);
-				cpage = mpage = 1; /* it may have faulted pages in: look again */
-				if (r < 0)
-					return r;
-				break;
-			}
-			lease_memcpy(cbase + cin, mbase + min, piece);
-			cva += piece, mva += piece, len -= piece;
-		}
-	}
-	return (long)total;
-}
-
-/* current's array of n (<= LDE_IOV_MAX) ranges at uiov: read in place
- * when it lies in one page (a server's array on its stack), else copied
- * into copy. NULL with *err set if it cannot be read. */
-static inline __attribute__((always_inline)) const struct lde_iov *
-iov_in(uint64_t uiov, uint64_t n, struct lde_iov copy[LDE_IOV_MAX], long *err)
-{
-	struct proc *me = current;
-	const struct lde_iov *v = NULL;
-	size_t bytes = n * sizeof *v;
-	if (!(uiov & 7) && uiov < USER_TOP && (uiov & (PGSIZE - 1)) + bytes <= PGSIZE)
-		v = mmu_translate(me->mm.pt, uiov, PERM_RAM | PERM_U | PERM_R);
-	if (!v) {
-		*err = copyin(&me->mm, copy, uiov, bytes);
-		v = *err ? NULL : copy;
-	}
-	return v;
-}
-
-long sys_lease_writev(uint64_t token, uint64_t idx, uint64_t off, uintptr_t uiov, uint64_t n)
-{
-	struct proc *c = caller_of(token);
-	if (!c)
-		return -ESRCH;
-	if (idx >= (uint64_t)c->ipc_nleases)
-		return -EINVAL;
-	if (n > LDE_IOV_MAX)
-		return -EINVAL;
-	struct lde_iov copy[LDE_IOV_MAX];
-	long err;
-	const struct lde_iov *v = iov_in(uiov, n, copy, &err);
-	if (!v)
-		return err;
-	struct lease *l = &leases[LDE_TOKEN_SLOT(token)][idx]; /* the slot: caller_of checked it */
-	uint64_t flags = l->len_flags & ((1 << LEASE_FLAGS_BITS) - 1);
-	if (flags & LDE_LEASE_WRITE)
-		return lease_writev_user(c, l, off, v, n);
-	/* A kernel lease or one the server may not write: lease_write's
-	 * answer for each range. */
-	uint64_t total = 0;
-	for (uint64_t i = 0; i < n; i++) {
-		long r = lease_copy(token, idx, off + total, v[i].addr, v[i].len, true);
-		if (r < 0)
-			return r;
-		total += v[i].len;
-	}
-	return (long)total;
-}
-
-/* reply_data's copy into caller c's user lease from cva, every rule
- * checked already: the ranges piece by piece between page boundaries of
- * either side, each page translated once however many pieces use it.
- * Anything unusual (a page to fault in or copy on write, a range that is
- * not the replier's memory) goes through lease_copy_pages. 0 or -errno. */
-static long reply_copy(struct proc *c, uint64_t cva, const struct lde_iov *v, uint64_t n)
-{
-	pagetable_t cpt = c->mm.pt, mpt = current->mm.pt;
-	uint64_t cpage = 1, mpage = 1; /* none */
-	char *cbase = NULL, *mbase = NULL;
-	for (const struct lde_iov *end = v + n; v < end; v++) {
-		uint64_t mva = v->addr, len = v->len;
-		if (mva >= USER_TOP || len > USER_TOP - mva) {
-			long r = lease_copy_pages(c, cva, mva, len, true); /* its error */
-			if (r < 0)
-				return r;
-			cva += len;
-			continue;
-		}
-		while (len) {
-			uint64_t cin = cva & (PGSIZE - 1), min = mva & (PGSIZE - 1);
-			uint64_t piece = PGSIZE - (cin > min ? cin : min);
-			if (piece > len)
-				piece = len;
-			if (cva - cin != cpage) {
-				cpage = cva - cin;
-				cbase = mmu_translate_user(cpt, cpage, PERM_RAM | PERM_U | PERM_W);
-			}
-			if (mva - min != mpage) {
-				mpage = mva - min;
-				mbase = mmu_translate_user(mpt, mpage, PERM_RAM | PERM_U | PERM_R);
-			}
-			if (!cbase || !mbase) {
-				long r = lease_copy_pages(c, cva, mva, len, true);
-				if (r < 0)
-					return r;
-				cpage = mpage = 1; /* it may have faulted pages in */
-				cva += len;
-				break;
-			}
-			lease_memcpy(cbase + cin, mbase + min, piece);
-			cva += piece, mva += piece, len -= piece;
-		}
-	}
-	return 0;
-}
-
 /* A reply's data (uapi.h, LDE_MSG_DATA_AT): the n (1..LDE_IOV_MAX)
  * ranges of current's array at uiov into held caller c's lease, every
  * rule checked before a byte is written, so that a replier's mistake
@@ -1148,7 +839,7 @@ static inline __attribute__((always_inline)) long reply_data(struct proc *c, uin
 	const struct lde_iov *v = iov_in(uiov, n, copy, &err);
 	if (!v)
 		return err;
-	const struct lease *l = &leases[LDE_TOKEN_SLOT(token_of(c))][idx];
+	const struct lease *l = &ipc_leases[LDE_TOKEN_SLOT(token_of(c))][idx];
 	uint64_t flags = l->len_flags & ((1 << LEASE_FLAGS_BITS) - 1);
 	uint64_t llen = (l->len_flags & ~LEASE_KERNEL_W) >> LEASE_FLAGS_BITS, total = 0;
 	if (flags ? !(flags & LDE_LEASE_WRITE) : !(l->len_flags & LEASE_KERNEL_W))
@@ -1187,7 +878,7 @@ void ipc_kcall_detached(struct endpoint *ep, uint64_t badge, uint64_t info, cons
 	uint64_t addr = l->addr, len = l->len;
 	if (addr >= USER_TOP || len > USER_TOP - addr)
 		return; /* ipc_kcall's to report */
-	leases[LDE_TOKEN_SLOT(token_of(me))][0] =
+	ipc_leases[LDE_TOKEN_SLOT(token_of(me))][0] =
 		(struct lease){ addr, len << LEASE_FLAGS_BITS | l->flags };
 	me->ipc_nleases = 1;
 	me->ipc_kernel = 1;
@@ -1217,7 +908,7 @@ long ipc_kcall(struct endpoint *ep, uint64_t badge, uint64_t info, uint64_t w[4]
 	*received = false;
 	if (!ep->rx_refs)
 		return -EPIPE;
-	struct lease *k = leases[LDE_TOKEN_SLOT(token_of(me))];
+	struct lease *k = ipc_leases[LDE_TOKEN_SLOT(token_of(me))];
 	for (int i = 0; i < nleases; i++) {
 		uint64_t addr = kl[i].addr, len = kl[i].len;
 		if (kl[i].flags == IPC_KLEASE_KERNEL_R || kl[i].flags == IPC_KLEASE_KERNEL_W) {
