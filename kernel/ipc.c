@@ -822,50 +822,18 @@ sys_ipc_reply_recv(long fd, uint64_t info, uint64_t w0, uint64_t w1, uint64_t w2
 	arch_return_to_user(ct);
 }
 
-/* A reply's data (uapi.h, LDE_MSG_DATA_AT): the n (1..LDE_IOV_MAX)
- * ranges of current's array at uiov into held caller c's lease, every
- * rule checked before a byte is written, so that a replier's mistake
- * changes nothing. The bytes written, or the replier's -errno; *res
- * becomes -EFAULT if a page on either side was not there midway (the
- * caller's call returns that; the reply counts as given). */
+/* A reply's data (uapi.h, LDE_MSG_DATA_AT): lease_put_ranges into held
+ * caller c's lease; *res becomes the caller's error if a page was
+ * missing midway. The bytes written, or the replier's -errno. */
 static inline __attribute__((always_inline)) long reply_data(struct proc *c, uint64_t n,
 							     uint64_t at, uint64_t uiov, long *res)
 {
-	uint64_t idx = LDE_MSG_DATA_LEASE(at), off = LDE_MSG_DATA_OFF(at);
-	if (idx >= c->ipc_nleases)
-		return -EINVAL;
-	struct lde_iov copy[LDE_IOV_MAX];
-	long err;
-	const struct lde_iov *v = iov_in(uiov, n, copy, &err);
-	if (!v)
-		return err;
-	const struct lease *l = &ipc_leases[LDE_TOKEN_SLOT(token_of(c))][idx];
-	uint64_t flags = l->len_flags & ((1 << LEASE_FLAGS_BITS) - 1);
-	uint64_t llen = (l->len_flags & ~LEASE_KERNEL_W) >> LEASE_FLAGS_BITS, total = 0;
-	if (flags ? !(flags & LDE_LEASE_WRITE) : !(l->len_flags & LEASE_KERNEL_W))
-		return -EACCES;
-	for (uint64_t i = 0; i < n; i++) {
-		if (v[i].len > llen - total)
-			return -EINVAL;
-		total += v[i].len;
-	}
-	if (off > llen - total)
-		return -EINVAL;
-	long r;
-	if (flags) {
-		r = reply_copy(c, l->addr + off, v, n);
-	} else {
-		/* A kernel buffer (the kernel's call): copied in from ours. */
-		char *k = (char *)l->addr + off;
-		r = 0;
-		for (uint64_t i = 0; i < n && !r; i++) {
-			r = copyin(&current->mm, k, v[i].addr, v[i].len);
-			k += v[i].len;
-		}
-	}
-	if (r < 0)
-		*res = -EFAULT;
-	return (long)total;
+	long fault = 0;
+	long total =
+		lease_put_ranges(c, LDE_MSG_DATA_LEASE(at), LDE_MSG_DATA_OFF(at), uiov, n, &fault);
+	if (fault)
+		*res = fault;
+	return total;
 }
 
 void ipc_kcall_detached(struct endpoint *ep, uint64_t badge, uint64_t info, const uint64_t w[4],

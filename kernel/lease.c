@@ -129,97 +129,24 @@ sys_lease_write(uint64_t token, uint64_t idx, uint64_t off, uintptr_t ubuf, size
 	return lease_copy(token, idx, off, ubuf, len, true);
 }
 
-/* lease_writev's ranges (and a reply's data), when the caller's lease is
- * a user buffer: the lease checked once, and the copy made piece by piece
- * between page boundaries of either side, each page translated once
- * however many ranges or pieces use it (a server's cache keeps several
- * blocks in a page, and a run of them may cross into the next). Anything
- * unusual (a page to fault in or copy on write) goes through
- * lease_copy_pages for the rest of its range. */
-static long lease_writev_user(struct proc *c, const struct lease *l, uint64_t off,
-			      const struct lde_iov *v, uint64_t n)
-{
-	struct proc *me = current;
-	uint64_t llen = l->len_flags >> LEASE_FLAGS_BITS, total = 0, cpage = 1,
-		 mpage = 1; /* none */
-	char *cbase = NULL, *mbase = NULL;
-	for (uint64_t i = 0; i < n; i++) {
-		uint64_t len = v[i].len, mva = v[i].addr;
-		if (off > llen || len > llen - off)
-			return -EINVAL;
-		uint64_t cva = l->addr + off; /* < USER_TOP: the lease is */
-		off += len;
-		total += len;
-		if (mva >= USER_TOP || len > USER_TOP - mva) {
-			long r = lease_copy_pages(c, cva, mva, len, true); /* its error */
-			if (r < 0)
-				return r;
-			continue;
-		}
-		while (len) {
-			uint64_t cin = cva & (PGSIZE - 1), min = mva & (PGSIZE - 1);
-			uint64_t piece = PGSIZE - (cin > min ? cin : min);
-			if (piece > len)
-				piece = len;
-			if (cva - cin != cpage) {
-				cpage = cva - cin;
-				cbase = mmu_translate(c->mm.pt, cpage, PERM_RAM | PERM_U | PERM_W);
-			}
-			if (mva - min != mpage) {
-				mpage = mva - min;
-				mbase = mmu_translate(me->mm.pt, mpage, PERM_RAM | PERM_U | PERM_R);
-			}
-			if (!cbase || !mbase) {
-				long r = lease_copy_pages(c, cva, mva, len, true);
-				cpage = mpage = 1; /* it may have faulted pages in: look again */
-				if (r < 0)
-					return r;
-				break;
-			}
-			lease_memcpy(cbase + cin, mbase + min, piece);
-			cva += piece, mva += piece, len -= piece;
-		}
-	}
-	return (long)total;
-}
-
 long sys_lease_writev(uint64_t token, uint64_t idx, uint64_t off, uintptr_t uiov, uint64_t n)
 {
 	struct proc *c = caller_of(token);
 	if (!c)
 		return -ESRCH;
-	if (idx >= (uint64_t)c->ipc_nleases)
-		return -EINVAL;
 	if (n > LDE_IOV_MAX)
 		return -EINVAL;
-	struct lde_iov copy[LDE_IOV_MAX];
-	long err;
-	const struct lde_iov *v = iov_in(uiov, n, copy, &err);
-	if (!v)
-		return err;
-	struct lease *l =
-		&ipc_leases[LDE_TOKEN_SLOT(token)][idx]; /* the slot: caller_of checked it */
-	uint64_t flags = l->len_flags & ((1 << LEASE_FLAGS_BITS) - 1);
-	if (flags & LDE_LEASE_WRITE)
-		return lease_writev_user(c, l, off, v, n);
-	/* A kernel lease or one the server may not write: lease_write's
-	 * answer for each range. */
-	uint64_t total = 0;
-	for (uint64_t i = 0; i < n; i++) {
-		long r = lease_copy(token, idx, off + total, v[i].addr, v[i].len, true);
-		if (r < 0)
-			return r;
-		total += v[i].len;
-	}
-	return (long)total;
+	long fault = 0;
+	long total = lease_put_ranges(c, idx, off, uiov, n, &fault);
+	return fault ? fault : total;
 }
 
-/* reply_data's copy into caller c's user lease from cva, every rule
- * checked already: the ranges piece by piece between page boundaries of
+/* lease_put_ranges's copy into caller c's user lease from cva, every
+ * rule checked already: the ranges piece by piece between page boundaries of
  * either side, each page translated once however many pieces use it.
  * Anything unusual (a page to fault in or copy on write, a range that is
  * not the replier's memory) goes through lease_copy_pages. 0 or -errno. */
-long reply_copy(struct proc *c, uint64_t cva, const struct lde_iov *v, uint64_t n)
+long lease_copy_ranges(struct proc *c, uint64_t cva, const struct lde_iov *v, uint64_t n)
 {
 	pagetable_t cpt = c->mm.pt, mpt = current->mm.pt;
 	uint64_t cpage = 1, mpage = 1; /* none */

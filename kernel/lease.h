@@ -3,6 +3,7 @@
  * them with its answer; lease.c copies through them (lease_read,
  * lease_write, lease_writev, a reply's data). Private to those two. */
 #pragma once
+#include "errno.h"
 #include "ipc.h"
 #include "proc.h"
 #include "uapi.h"
@@ -79,7 +80,53 @@ iov_in(uint64_t uiov, uint64_t n, struct lde_iov copy[LDE_IOV_MAX], long *err)
 	return v;
 }
 
-/* A reply's data into caller c's user lease from cva, the n ranges of
- * current's memory at v, every rule checked already (ipc.c, reply_data).
- * 0 or -errno. */
-long reply_copy(struct proc *c, uint64_t cva, const struct lde_iov *v, uint64_t n);
+/* The n ranges of current's memory at v into caller c's user lease from
+ * cva, every rule checked already (lease_put_ranges). 0 or -errno. */
+long lease_copy_ranges(struct proc *c, uint64_t cva, const struct lde_iov *v, uint64_t n);
+
+/* lease_writev and a reply's data (uapi.h, LDE_MSG_DATA_AT): the n
+ * (<= LDE_IOV_MAX) ranges of current's array at uiov written one after
+ * another into held caller c's lease idx from byte off. Every rule is
+ * checked before a byte moves (the array readable, the lease lent and
+ * writable by the server, the ranges within it), so that a mistake
+ * changes nothing: the bytes they hold, or that -errno. A page missing
+ * midway, on either side (or memory running out copying one), ends the
+ * copy with the ranges before it written and the error in *fault. Inline:
+ * a reply's data is on the file server's read path. */
+static inline __attribute__((always_inline)) long
+lease_put_ranges(struct proc *c, uint64_t idx, uint64_t off, uint64_t uiov, uint64_t n, long *fault)
+{
+	if (idx >= c->ipc_nleases)
+		return -EINVAL;
+	struct lde_iov copy[LDE_IOV_MAX];
+	long err;
+	const struct lde_iov *v = iov_in(uiov, n, copy, &err);
+	if (!v)
+		return err;
+	const struct lease *l = &ipc_leases[LDE_TOKEN_SLOT(token_of(c))][idx];
+	uint64_t flags = l->len_flags & ((1 << LEASE_FLAGS_BITS) - 1);
+	uint64_t llen = (l->len_flags & ~LEASE_KERNEL_W) >> LEASE_FLAGS_BITS, total = 0;
+	if (flags ? !(flags & LDE_LEASE_WRITE) : !(l->len_flags & LEASE_KERNEL_W))
+		return -EACCES;
+	for (uint64_t i = 0; i < n; i++) {
+		if (v[i].len > llen - total)
+			return -EINVAL;
+		total += v[i].len;
+	}
+	if (off > llen - total)
+		return -EINVAL;
+	long r = 0;
+	if (flags) {
+		r = lease_copy_ranges(c, l->addr + off, v, n);
+	} else {
+		/* A kernel buffer (the kernel's call): copied in from ours. */
+		char *k = (char *)l->addr + off;
+		for (uint64_t i = 0; i < n && !r; i++) {
+			r = copyin(&current->mm, k, v[i].addr, v[i].len);
+			k += v[i].len;
+		}
+	}
+	if (r < 0)
+		*fault = r;
+	return (long)total;
+}

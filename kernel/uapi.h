@@ -289,8 +289,9 @@ struct lde_lease {
 /* lease_writev(token, idx, off, iov, n): lease_write of the n ranges
  * (at most LDE_IOV_MAX) one after another into lease idx from byte off:
  * one call where a file server would make one per cached block. Bytes
- * written, or -errno (EINVAL for a bad n or a range past the lease; the
- * ranges before a failing one are written). */
+ * written, or -errno: EINVAL for a bad n or a range past the lease,
+ * checked before anything is written; a page missing midway ends it with
+ * the ranges before it written. */
 #define LDE_IOV_MAX 16
 struct lde_iov {
 	uint64_t addr;
@@ -305,9 +306,9 @@ struct lde_iov {
  * again; the caller's w3 is then the number of bytes written. The replier's
  * own mistakes (a bad n or array, a lease not lent or not writable, ranges
  * past its end) fail its reply (EINVAL, EFAULT, EACCES) before anything is
- * written, and the caller stays held; a caller's buffer with a page that
- * is not there makes the caller's call return EFAULT, and the reply still
- * counts as given. */
+ * written, and the caller stays held; a page missing midway, on either
+ * side, makes the caller's call return EFAULT (ENOMEM if memory ran out
+ * copying a page), and the reply still counts as given. */
 /* ipc_buffer(addr, len): the receive buffer of current (0, 0: none). When
  * the kernel calls a server (a file call, kernel/vfs.c) whose lease 0 is
  * the kernel's own, read-only (a path), and the server has a receive
