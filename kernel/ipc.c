@@ -980,6 +980,9 @@ void ipc_proc_exit(struct proc *p)
 		held_del(c);
 		if (c->state == P_SLEEPING)
 			fail_caller(c, -ECONNRESET);
+		else /* woken by a signal or a kill, not run yet: interrupted */
+			c->ipc_ret = c->ipc_resume == IPC_RESUME_KCALL ? kcall_end(c, -EINTR, NULL)
+								       : -EINTR;
 	}
 	if (p->bound_ntfn)
 		ntfn_unbind(p);

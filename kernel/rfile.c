@@ -89,7 +89,8 @@ static long remote_read(struct file *f, uint64_t ubuf, size_t n)
 	long err = file_call(f, LDE_FS_READ, w, &l, 1);
 	if (err)
 		return err;
-	if (w[0] > n)
+	/* More than lent, or past the largest offset: a broken answer. */
+	if (w[0] > n || w[0] > INT64_MAX - f->off)
 		return -EIO;
 	f->off += w[0];
 	return (long)w[0];
@@ -105,7 +106,7 @@ static long read_done(struct proc *p, long r, const uint64_t *w)
 	uint32_t e = LDE_MSG_LABEL(r);
 	if (e)
 		return e < 4096 ? -(long)e : -EIO;
-	if (w[0] > w[4]) /* more than the buffer lent */
+	if (w[0] > w[4] || w[0] > INT64_MAX - f->off) /* as remote_read */
 		return -EIO;
 	f->off += w[0];
 	return (long)w[0];
@@ -147,7 +148,7 @@ static long remote_write(struct file *f, uint64_t ubuf, size_t n)
 	long err = file_call(f, LDE_FS_WRITE, w, &l, 1);
 	if (err)
 		return err;
-	if (w[0] > n || (append && w[1] > INT64_MAX - n))
+	if (w[0] > n || (append ? w[1] > INT64_MAX - n : f->off > INT64_MAX - w[0]))
 		return -EIO;
 	f->off = (append ? w[1] : f->off) + w[0];
 	return (long)w[0];

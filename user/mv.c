@@ -1,7 +1,8 @@
 /* mv src dst, mv src... dir: rename files and directories, into dir under
  * their own names when the last argument is a directory. Across file
  * systems (rename's EXDEV) a regular file is copied, then removed; a
- * directory is not moved. */
+ * symbolic link is made again there (the link, not what it leads to),
+ * then removed; a directory is not moved. */
 #include "cmd.h"
 #include "uapi.h"
 #include <errno.h>
@@ -14,8 +15,22 @@ static int move(const char *src, const char *dst)
 	if (rename(src, dst) == 0)
 		return 0;
 	struct stat st;
-	if (errno != EXDEV || stat(src, &st) < 0)
+	if (errno != EXDEV || lstat(src, &st) < 0)
 		return cmd_error("mv", src);
+	if (S_ISLNK(st.st_mode)) {
+		char target[LDE_FS_PATH_MAX];
+		ssize_t n = readlink(src, target, sizeof target - 1);
+		if (n < 0)
+			return cmd_error("mv", src);
+		target[n] = 0;
+		/* As rename would, a file already at dst is replaced. */
+		struct stat dst_st;
+		if (lstat(dst, &dst_st) == 0 && !S_ISDIR(dst_st.st_mode) && unlink(dst) < 0)
+			return cmd_error("mv", dst);
+		if (symlink(target, dst) < 0)
+			return cmd_error("mv", dst);
+		return unlink(src) < 0 ? cmd_error("mv", src) : 0;
+	}
 	if (!S_ISREG(st.st_mode)) {
 		errno = EXDEV; /* only a regular file is copied across */
 		return cmd_error("mv", src);

@@ -332,6 +332,8 @@ static void long_resolutions(void)
 	printf("symlink: a target that makes the path outgrow the kernel's buffer\n");
 }
 
+static int run(char *const argv[], char *out, size_t size);
+
 static void mounts(void)
 {
 	struct stat st, mst;
@@ -355,8 +357,14 @@ static void mounts(void)
 	CHECK_EQ(chdir("/"), 0);
 	/* rename and link across mounts through a link: EXDEV. */
 	CHECK_ERR(rename(D "/up/f", D "/f"), EXDEV);
-	/* ramfs has no symlinks of its own. */
+	/* ramfs has no symlinks of its own. So mv of a link into it, which
+	 * moves the link and not what it leads to, fails and keeps it. */
 	CHECK_ERR(symlink("x", "/mnt/l"), EPERM);
+	char out[128];
+	CHECK_EQ(run((char *[]){ "/mv", D "/tomnt", "/mnt/moved", NULL }, out, sizeof out), 1);
+	CHECK(!strcmp(out, "mv: /mnt/moved: Operation not permitted\n"));
+	CHECK(is_link(D "/tomnt", "/mnt/f"));
+	CHECK_ERR(lstat("/mnt/moved", &st), ENOENT);
 	char buf[8];
 	CHECK_ERR(readlink("/mnt/f", buf, sizeof buf), EINVAL);
 	CHECK_EQ(mount("/mnt", -1), 0);
@@ -415,6 +423,10 @@ static void programs(void)
 	struct stat st;
 	CHECK_EQ(lstat(D "/p/copy", &st), 0);
 	CHECK(S_ISREG(st.st_mode));
+	/* mv renames a link itself. */
+	CHECK_EQ(run((char *[]){ "/mv", D "/p/t", D "/p/t2", NULL }, out, sizeof out), 0);
+	CHECK(is_link(D "/p/t2", "../target"));
+	CHECK_EQ(rename(D "/p/t2", D "/p/t"), 0);
 	/* rm -r of a link to a directory removes the link only. */
 	CHECK_EQ(run((char *[]){ "/rm", "-r", D "/p/notes", D "/p/t", NULL }, out, sizeof out), 0);
 	CHECK_ERR(lstat(D "/p/notes", &st), ENOENT);
@@ -425,7 +437,7 @@ static void programs(void)
 	CHECK_EQ(symlink("/bin/hello", D "/hi"), 0);
 	CHECK_EQ(run((char *[]){ D "/hi", NULL }, out, sizeof out), 0);
 	CHECK(!strcmp(out, "hello from U-mode: " D "/hi\n"));
-	printf("symlink: ln -s, ls -l, stat, cp, rm -r, exec\n");
+	printf("symlink: ln -s, ls -l, stat, cp, mv, rm -r, exec\n");
 }
 
 static void shipped(void)

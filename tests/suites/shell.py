@@ -82,7 +82,7 @@ TESTS = [
        else "yes | head -5 did not print exactly 5 lines"),
     sh("sh_three_stage_pipeline", [send("yes abc | head -100 | head -2\n"), expect(r"abc\nabc\n\$ "),
                                    send("exit\n")]),
-    sh("sh_background_wait", [send("sleep 1 &\n"), expect(r"^\[\d+\] (?P<pid>\d+)$"), expect(PROMPT),
+    sh("sh_background_wait", [send("sleep 1 &\n"), expect(r"^\[\d+\] (?P<pid>\d+)\r?\n"), expect(PROMPT),
                               send("echo foreground\n"), expect(r"^foreground$"), expect(PROMPT),
                               send("wait\n"), expect(r"sh: \[{pid}\] done, status 0"), expect(PROMPT),
                               send("exit\n")]),
@@ -90,7 +90,7 @@ TESTS = [
                                send("sleep 1; ps\n", 0.3), expect(r"PID  PPID"), expect(PROMPT),
                                send("exit\n")], timeout=40,
        check=ps_utime_grows),
-    sh("sh_kill_background", [send("spin &\n"), expect(r"^\[\d+\] (?P<pid>\d+)$"), expect(PROMPT),
+    sh("sh_kill_background", [send("spin &\n"), expect(r"^\[\d+\] (?P<pid>\d+)\r?\n"), expect(PROMPT),
                               # the report comes once spin has died, before the prompt
                               # or, if it dies after, with wait's (or the next one)
                               send("kill {pid}\n", 0.3), expect(PROMPT), send("wait\n"),
@@ -215,8 +215,8 @@ TESTS += [
     run_by_name("sh_run_process", [
         "t_fork", "t_wait", "t_kill", "t_orphan", "t_exec", "t_sbrk", "t_pipe", "t_fdinherit",
         "t_sleep", "t_monopoly", "t_proctable", "t_torture"],
-        pre=[send("sleep 1000 &\n"), expect(r"^\[\d+\] (?P<bg1>\d+)$"), expect(PROMPT),
-             send("sleep 1000 &\n"), expect(r"^\[\d+\] (?P<bg2>\d+)$"), expect(PROMPT)],
+        pre=[send("sleep 1000 &\n"), expect(r"^\[\d+\] (?P<bg1>\d+)\r?\n"), expect(PROMPT),
+             send("sleep 1000 &\n"), expect(r"^\[\d+\] (?P<bg2>\d+)\r?\n"), expect(PROMPT)],
         post=[send("kill {bg1} {bg2}\n"), expect(PROMPT), send("wait\n"), expect(PROMPT)],
         shell_reports=[r"sh: \[\d+\] killed by signal 9"],
         expect=[r"^orphan: pid \d+, parent 2: orphans go to init \(pid 1\)$",

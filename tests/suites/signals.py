@@ -107,7 +107,7 @@ TESTS += [
         send("kill -l\n"), expect(r"^ 1\) SIGHUP .* 4\) SIGILL"),
         expect(r"17\) SIGSTOP\s+18\) SIGTSTP\s+19\) SIGCONT\s+20\) SIGCHLD"), expect(PROMPT),
         send("kill -l 9 137 TERM\n"), expect(r"^KILL\nKILL\n15$"), expect(PROMPT),
-        send("spin &\n"), expect(r"^\[1\] (?P<pid>\d+)$"), expect(PROMPT),
+        send("spin &\n"), expect(r"^\[1\] (?P<pid>\d+)\r?\n"), expect(PROMPT),
         send("kill -STOP {pid}\n", 0.3), expect(PROMPT),
         send("ps\n"), expect(r"{pid}\s+\d+\s+\d+ stopped\s+spin"), expect(PROMPT),
         send("kill -CONT {pid}\n", 0.3), expect(PROMPT),
@@ -120,7 +120,7 @@ TESTS += [
         send("ps\n"), expect(r"{pid}\s+\d+\s+\d+ (running|runnable)\s+spin"), expect(PROMPT),
         send("kill -s TERM {pid}\n", 0.3), expect(r"sh: \[{pid}\] killed by signal 15"),
         expect(PROMPT),
-        send("spin &\n"), expect(r"^\[1\] (?P<p2>\d+)$"), expect(PROMPT),
+        send("spin &\n"), expect(r"^\[1\] (?P<p2>\d+)\r?\n"), expect(PROMPT),
         send("kill -SIGTERM -- -{p2}\n", 0.3), expect(r"sh: \[{p2}\] killed by signal 15"),
         expect(PROMPT), send("exit 0\n")]),
 ]

@@ -49,7 +49,7 @@ TESTS = [
                 r"symlink: fast and slow links, 1023 bytes at most on 1 KiB blocks",
                 r"symlink: a target that makes the path outgrow the kernel's buffer",
                 r"symlink: links into another mount and out of it",
-                r"symlink: ln -s, ls -l, stat, cp, rm -r, exec",
+                r"symlink: ln -s, ls -l, stat, cp, mv, rm -r, exec",
                 r"^PASS: t_symlink\b",
                 r"init \(pid 1\) exited with status 0"],
      "reject": [r"^panic:", r"kernel trap", r"^FAIL"],
