@@ -314,6 +314,7 @@ enum {
 	RM_SIG,
 	RM_SLOW,
 	RM_ZERO,
+	RM_EXEC,
 	RM_NREAD
 };
 
@@ -334,6 +335,22 @@ static uint32_t path_came(long info, struct lde_msg *m, int want_inline)
 	if (inl && memcmp(rbuf, got, len))
 		return EIO;
 	return inl == want_inline ? ENOENT : EXDEV;
+}
+
+/* The fs server after its exec, holding a read (token): answers it,
+ * then one STAT, whose path must not come in a buffer (exec forgot it). */
+static int exec_server(int sep, long token, int tellfd)
+{
+	tellp[1] = tellfd;
+	static const struct lde_iov hello = { (uint64_t) "hello", 5 };
+	struct lde_msg m = { .token = token, .w = { 5 } };
+	tell(reply_with(&m, 0, 1, LDE_MSG_DATA_AT(0, 0), &hello));
+	long r = ipc_recv(sep, &m);
+	CHECK_EQ(LDE_MSG_LABEL(r), LDE_FS_STAT);
+	m.info = path_came(r, &m, 0);
+	ipc_reply(&m);
+	fflush(stdout);
+	return check_failures ? 1 : 0;
 }
 
 static void fs_server(int sep)
@@ -527,6 +544,18 @@ static void fs_server(int sep)
 				r = ipc_recv(sep, &m);
 				continue;
 			case RM_DIE: tell('D'); _exit(0);
+			case RM_EXEC: { /* the new image answers it */
+				char a[3][24];
+				snprintf(a[0], sizeof a[0], "%d", sep);
+				snprintf(a[1], sizeof a[1], "%ld", m.token);
+				snprintf(a[2], sizeof a[2], "%d", tellp[1]);
+				char *argv[] = {
+					"t_hostile_ipc", "exec-srv", a[0], a[1], a[2], NULL
+				};
+				execv("/t_hostile_ipc", argv);
+				printf("FAIL: exec: errno %d\n", errno);
+				_exit(1);
+			}
 			case RM_TWICE: {
 				static const struct lde_iov x = { (uint64_t) "XXXXX", 5 };
 				m.w[0] = 5;
@@ -843,6 +872,20 @@ static void detached_reads(int sep, pid_t *srv)
 		}
 	}
 
+	/* A server that execs holding a detached read: the new image
+	 * answers it, and has no receive buffer. */
+	int efd = open_at(RM_EXEC);
+	memset(b, 0, sizeof b);
+	CHECK_EQ(read_err(efd, b, 16), 5);
+	CHECK(!strcmp(b, "hello"));
+	CHECK_EQ(heard(), 0);
+	CHECK_EQ(stat_err("/h/n10"), ENOENT);
+	int est = -1;
+	CHECK_EQ(waitpid(*srv, &est, 0), *srv);
+	CHECK_EQ(est, 0);
+	*srv = start_fs(sep);
+	close(efd);
+
 	/* A server that dies holding a detached read: EIO; a new server. */
 	c = fork();
 	if (c == 0) {
@@ -895,6 +938,34 @@ static int queued_call_ok(void)
  * make the kernel take its message for the kernel's). */
 static void dies_before_reader_runs(int sep, pid_t *srv, int stale)
 {
+	if (stale == 2) {
+		/* Readers killed while held, each server exiting before its
+		 * reader runs; then processes in their slots make user calls
+		 * the slow path delivers. */
+		for (int i = 0; i < 3; i++) {
+			pid_t k = fork();
+			if (k == 0) {
+				int cfd = open_at(RM_HOLD);
+				char b[16];
+				read(cfd, b, 16);
+				_exit(0);
+			}
+			CHECK_EQ(heard(), 'H');
+			order('x');
+			CHECK_EQ(kill(k, SIGKILL), 0);
+			CHECK_EQ(waitpid(*srv, NULL, 0), *srv);
+			CHECK_EQ(reap(k), LDE_W_SIGNALED(SIGKILL));
+			*srv = start_fs(sep);
+		}
+		for (int i = 0; i < 6; i++) {
+			pid_t k = fork();
+			if (k == 0) {
+				CHECK(queued_call_ok());
+				child_done();
+			}
+			CHECK_EQ(reap(k), 0);
+		}
+	}
 	pid_t c = fork();
 	if (c == 0) {
 		struct sigaction sa = { 0 };
@@ -912,7 +983,7 @@ static void dies_before_reader_runs(int sep, pid_t *srv, int stale)
 				check_failures++;
 		CHECK_EQ(handled, 1);
 		CHECK_EQ(lseek(cfd, 0, SEEK_CUR), (off_t)RM_HOLD << 12);
-		if (stale)
+		if (stale == 1)
 			CHECK(queued_call_ok());
 		/* The same with a stat, which keeps its stack. */
 		struct stat st;
@@ -1030,7 +1101,13 @@ static void body(int stale)
 
 int main(int argc, char **argv)
 {
-	int stale = argc > 1 && !strcmp(argv[1], "stale");
+	if (argc == 5 && !strcmp(argv[1], "exec-srv"))
+		return exec_server(atoi(argv[2]), atol(argv[3]), atoi(argv[4]));
+	/* stale: a user call after the read of dies_before_reader_runs;
+	 * stale-kill: the same in the slots of readers killed that way. */
+	int stale = argc > 1 && !strcmp(argv[1], "stale")	 ? 1
+		    : argc > 1 && !strcmp(argv[1], "stale-kill") ? 2
+								 : 0;
 	CHECK_EQ(pipe(tellp), 0);
 	CHECK_EQ(pipe(cmdp), 0);
 	long files = counted(0), eps = counted(1);

@@ -32,4 +32,7 @@ TESTS = [
     # user call that the slow path delivers: a kernel call's state left
     # behind must not make the kernel read that message as its own.
     _t("hostile_ipc_stale", "stale"),
+    # Readers killed that way die with the kernel call's state in their
+    # process-table slots; the next processes there make user calls.
+    _t("hostile_ipc_stale_kill", "stale-kill"),
 ]
