@@ -498,6 +498,8 @@ static void fs_server(int sep)
 			err = ENOENT;
 		} else if (label == LDE_FS_READ) {
 			uint64_t mode = m.w[1] >> 12, n = m.w[2];
+			if (m.w[1] >= 1ULL << 62)
+				mode = RM_OK; /* near the largest offset */
 			static const struct lde_iov hello = { (uint64_t) "hello", 5 };
 			struct lde_iov v = { (uint64_t) "hello", n < 5 ? n : 5 };
 			switch (mode) {
@@ -786,6 +788,23 @@ static void detached_reads(int sep, pid_t *srv)
 	CHECK_EQ(heard(), 0);
 	CHECK_EQ(heard(), 0);
 	CHECK_EQ(lseek(fd, 0, SEEK_CUR), ((off_t)RM_TWICE << 12) + 5);
+
+	/* A count that would carry the offset past the largest one: the
+	 * read fails or the offset stays a valid one (lseek never makes it
+	 * negative either). */
+	for (int shared = 0; shared < 2; shared++) {
+		int fd2 = shared ? dup(fd) : -1;
+		CHECK_EQ(lseek(fd, INT64_MAX - 2, SEEK_SET), INT64_MAX - 2);
+		int got = read_err(fd, b, 16);
+		off_t at = lseek(fd, 0, SEEK_CUR);
+		if (got >= 0 && at != INT64_MAX - 2 + got)
+			printf("FAIL: read of %d at INT64_MAX - 2 (shared %d) left the offset %lld "
+			       "(errno %d)\n",
+			       got, shared, (long long)at, errno),
+				check_failures++;
+		if (fd2 >= 0)
+			close(fd2);
+	}
 
 	/* The reader's buffers: not there, read-only, past user memory,
 	 * copy-on-write, across a page never touched; n 0. */
