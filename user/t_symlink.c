@@ -362,7 +362,7 @@ static void mounts(void)
 	CHECK_ERR(symlink("x", "/mnt/l"), EPERM);
 	char out[128];
 	CHECK_EQ(run((char *[]){ "/mv", D "/tomnt", "/mnt/moved", NULL }, out, sizeof out), 1);
-	CHECK(!strcmp(out, "mv: /mnt/moved: Operation not permitted\n"));
+	CHECK(!strcmp(out, "mv: /mnt/moved: Not owner\n")); /* picolibc's EPERM */
 	CHECK(is_link(D "/tomnt", "/mnt/f"));
 	CHECK_ERR(lstat("/mnt/moved", &st), ENOENT);
 	char buf[8];
