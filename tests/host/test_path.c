@@ -375,6 +375,21 @@ TEST(strcpy_max_alignments)
 				}
 }
 
+/* Two pages, the second unmapped (no access): a string can end exactly
+ * at the first's end, as a user path next to an unmapped page. NULL if
+ * the host refuses; munmap(two, 2 * pg) after. */
+static char *page_then_hole(size_t pg)
+{
+	char *two = mmap(NULL, 2 * pg, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (two == MAP_FAILED)
+		return NULL;
+	if (mprotect(two + pg, pg, PROT_NONE) != 0) {
+		munmap(two, 2 * pg);
+		return NULL;
+	}
+	return two;
+}
+
 /* A string that ends exactly at a page's end, the next page unmapped (as
  * a user path next to an unmapped page): copied at every alignment
  * without touching that page; one with no NUL before it stops at the
@@ -382,10 +397,9 @@ TEST(strcpy_max_alignments)
 TEST(strcpy_max_page_end)
 {
 	size_t pg = (size_t)sysconf(_SC_PAGESIZE);
-	char *two = mmap(NULL, 2 * pg, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (!CHECK(two != MAP_FAILED))
+	char *two = page_then_hole(pg);
+	if (!CHECK(two != NULL))
 		return;
-	CHECK(mprotect(two + pg, pg, PROT_NONE) == 0);
 	static char dst[64] __attribute__((aligned(8)));
 	for (size_t len = 0; len < 40; len++) {
 		char *s = two + pg - len - 1;
@@ -496,10 +510,9 @@ TEST(copy_words_is_copy_and_clean)
 TEST(copy_words_page_end)
 {
 	size_t pg = (size_t)sysconf(_SC_PAGESIZE);
-	char *two = mmap(NULL, 2 * pg, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (!CHECK(two != MAP_FAILED))
+	char *two = page_then_hole(pg);
+	if (!CHECK(two != NULL))
 		return;
-	CHECK(mprotect(two + pg, pg, PROT_NONE) == 0);
 	static char dst[64] __attribute__((aligned(8)));
 	for (size_t len = 1; len < 40; len++) {
 		char *s = two + pg - len - 1;
