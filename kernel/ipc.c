@@ -746,7 +746,9 @@ static __attribute__((noinline)) long reply_recv_other(struct proc *me, struct f
 	 * if it waits for a reply. */
 	if (c->ipc_state != IPC_REPLY)
 		c = NULL;
-	if (!c || (info >> 40) != 0 || LDE_MSG_NLEASES(info) > LDE_IOV_MAX)
+	/* A caller with a signal pending (a kernel call, which waited for
+	 * this answer) is woken the general way: its resume delivers it. */
+	if (!c || c->attention || (info >> 40) != 0 || LDE_MSG_NLEASES(info) > LDE_IOV_MAX)
 		return ipc_reply_recv_slow(f, info, c);
 	long res = (long)LDE_MSG_LABEL(info); /* the caller sees no count */
 	if (LDE_MSG_NLEASES(info)) {
@@ -795,7 +797,7 @@ sys_ipc_reply_recv(long fd, uint64_t info, uint64_t w0, uint64_t w1, uint64_t w2
 	if (__builtin_expect(!c || (uint64_t)c->ipc_token != token || c->ipc_server != me ||
 				     c->attention,
 			     0))
-		return ipc_reply_recv_slow(f, info, NULL); /* nobody to answer */
+		return ipc_reply_recv_slow(f, info, caller_of(token)); /* perhaps nobody */
 	if (__builtin_expect(c->ipc_state_resume != (IPC_REPLY | IPC_RESUME_CALL << 8) ||
 				     (info >> 32) != 0,
 			     0))

@@ -109,6 +109,15 @@ long ipc_kcall(struct endpoint *ep, uint64_t badge, uint64_t info, uint64_t w[4]
 void ipc_kcall_detached(struct endpoint *ep, uint64_t badge, uint64_t info, const uint64_t w[4],
 			const struct ipc_klease *l,
 			long (*done)(struct proc *p, long r, const uint64_t *w), void *ctx);
+/* Whether a catchable signal must leave p asleep: p is in a kernel call
+ * (a file call) that a server holds. The server may have acted on it
+ * already (an appending write), so the call is not interrupted and run
+ * again, as POSIX has it for regular files: the signal is delivered when
+ * the answer comes. SIGKILL still ends it (signal.c). */
+static inline bool ipc_call_holds_signals(const struct proc *p)
+{
+	return p->ipc_kernel && p->ipc_state == IPC_REPLY;
+}
 /* Queue f's CLOSE on ep (LDE_FS_CLOSE, no answer): the next recv on ep
  * takes it, or a receiver waiting now does. f's slot stays taken until
  * then, and its reference on ep; f->close_next is ep's. Never blocks. */

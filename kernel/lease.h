@@ -37,7 +37,9 @@ _Static_assert(NPROC <= 256, "a reply token keeps the slot in 8 bits");
 static inline long token_of(struct proc *p) { return p->ipc_token; }
 
 /* The caller that token names, if current holds its request and it is not
- * dying; NULL otherwise. The whole token is compared: a caller cannot
+ * dying (killed, or woken by a signal from a user's call); NULL otherwise.
+ * A kernel call a server holds waits for its answer whatever signal comes
+ * but SIGKILL (ipc_call_holds_signals). The whole token is compared: a caller cannot
  * change its ids while it waits, so its token is the one recv gave out.
  * The pid's low 23 bits only: a token kept past its answer could name a
  * later request of the same server from the same slot after 2^23 more
@@ -52,7 +54,7 @@ static inline __attribute__((always_inline)) struct proc *caller_of(uint64_t tok
 	 * each use rather than keep the pointer (the fast path counts). */
 	__asm__("" : "+r"(c));
 	if ((uint64_t)c->ipc_token != token || c->ipc_state != IPC_REPLY ||
-	    c->ipc_server != current || c->attention)
+	    c->ipc_server != current || (c->attention && (c->killed || !c->ipc_kernel)))
 		return NULL;
 	return c;
 }

@@ -5,6 +5,7 @@
 #include "signal.h"
 #include "console.h"
 #include "errno.h"
+#include "ipc.h"
 #include "kassert.h"
 #include "kstring.h"
 #include "sched.h"
@@ -91,7 +92,7 @@ void signal_post(struct proc *p, int sig)
 	if ((ss->m.caught & bit) && !(bit & (SIG_STOPS | SBIT(LDE_SIGCONT) | SBIT(LDE_SIGKILL)))) {
 		ss->pending |= bit;
 		recalc(p, ss);
-		if (!(ss->m.blocked & bit) && p->state == P_SLEEPING)
+		if (!(ss->m.blocked & bit) && p->state == P_SLEEPING && !ipc_call_holds_signals(p))
 			sched_interrupt_sleep(p);
 		return;
 	}
@@ -119,7 +120,7 @@ void signal_post(struct proc *p, int sig)
 	recalc(p, ss);
 	/* Wake a sleeper for it (its call returns -EINTR or restarts); a
 	 * stopped process stays stopped, the signal pending until SIGCONT. */
-	if (!(ss->m.blocked & bit) && p->state == P_SLEEPING)
+	if (!(ss->m.blocked & bit) && p->state == P_SLEEPING && !ipc_call_holds_signals(p))
 		sched_interrupt_sleep(p);
 }
 
