@@ -778,6 +778,16 @@ static __attribute__((noinline)) long reply_recv_other(struct proc *me, struct f
 	reply_recv_switch(me, f->ep, c, res);
 }
 
+/* The slow path for a token the fast path's test refused: the general
+ * rules decide whom it names (a kernel call with a signal pending is
+ * answered; a dying caller is nobody). Out of line: the fast path keeps
+ * its registers. */
+static __attribute__((noinline)) long reply_recv_general(struct file *f, uint64_t info,
+							 uint64_t token)
+{
+	return ipc_reply_recv_slow(f, info, caller_of(token));
+}
+
 /* ipc_reply_recv(fd, info, w0..w3), a6 = the token to answer. */
 __attribute__((optimize("omit-frame-pointer"))) long
 sys_ipc_reply_recv(long fd, uint64_t info, uint64_t w0, uint64_t w1, uint64_t w2, uint64_t w3)
@@ -797,7 +807,7 @@ sys_ipc_reply_recv(long fd, uint64_t info, uint64_t w0, uint64_t w1, uint64_t w2
 	if (__builtin_expect(!c || (uint64_t)c->ipc_token != token || c->ipc_server != me ||
 				     c->attention,
 			     0))
-		return ipc_reply_recv_slow(f, info, caller_of(token)); /* perhaps nobody */
+		return reply_recv_general(f, info, token);
 	if (__builtin_expect(c->ipc_state_resume != (IPC_REPLY | IPC_RESUME_CALL << 8) ||
 				     (info >> 32) != 0,
 			     0))
