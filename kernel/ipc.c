@@ -230,11 +230,36 @@ static inline long kcall_end(struct proc *c, long r, const uint64_t *w)
 	return res;
 }
 
+/* The answer res (an info word, or a -errno) with words w0..w3 to a
+ * kernel call c: its registers are its system call's and stay. A
+ * detached call's done gives the result (with the lease's length after
+ * the words); one that kept its stack finds the words in its struct
+ * kcall_msg. No descriptor ever reaches the kernel. Returns what c's call
+ * returns. */
+static inline __attribute__((always_inline)) long
+kcall_answer(struct proc *c, long res, uint64_t w0, uint64_t w1, uint64_t w2, uint64_t w3)
+{
+	if (c->ipc_resume == IPC_RESUME_KCALL) {
+		uint64_t w[5] = { w0, w1, w2, w3, lease0_len(c) };
+		return kcall_end(c, res, res < 0 ? NULL : w);
+	}
+	uint64_t *kw = ((struct kcall_msg *)c->ipc_kctx)->w;
+	kw[0] = w0, kw[1] = w1, kw[2] = w2, kw[3] = w3;
+	return res;
+}
+
+/* What a call that failed with err returns: err, or for a detached
+ * kernel call what its done makes of it. */
+static inline long call_failed(struct proc *c, long err)
+{
+	return c->ipc_resume == IPC_RESUME_KCALL ? kcall_end(c, err, NULL) : err;
+}
+
 /* Wake a caller that will never be answered: it returns err. */
 static void fail_caller(struct proc *c, long err)
 {
 	c->ipc_state = IPC_NONE;
-	c->ipc_ret = c->ipc_resume == IPC_RESUME_KCALL ? kcall_end(c, err, NULL) : err;
+	c->ipc_ret = call_failed(c, err);
 	sched_make_runnable(c);
 }
 
@@ -276,6 +301,19 @@ static long call_finish(struct proc *me)
 	return me->ipc_ret;
 }
 
+/* A descriptor travels with a message: a new reference to f in to's
+ * table. The info word's bits that say so: its place there (the
+ * descriptor field), or LDE_MSG_CAP_LOST if the table was full. */
+static uint64_t give_cap(struct proc *to, struct file *f)
+{
+	struct file *cap = file_dup(f);
+	int fd = ipc_fd_install(to, cap);
+	if (fd >= 0)
+		return (uint64_t)(fd + 1) << LDE_MSG_CAP_SHIFT;
+	file_put(cap);
+	return LDE_MSG_CAP_LOST;
+}
+
 /* A kernel call's lease 0, when it is a kernel buffer the server may only
  * read (a path), copied into receiver r's receive buffer if it fits there
  * and the buffer's pages are present and writable: LDE_MSG_INLINE0, or 0
@@ -287,8 +325,7 @@ static __attribute__((noinline)) uint64_t push_lease0(struct proc *c, struct pro
 		return 0;
 	const struct lease *l = &ipc_leases[LDE_TOKEN_SLOT(token_of(c))][0];
 	uint64_t len = l->len_flags >> LEASE_FLAGS_BITS, va = r->ipc_rbuf;
-	if ((l->len_flags & ((1 << LEASE_FLAGS_BITS) - 1)) || (l->len_flags & LEASE_KERNEL_W) ||
-	    len > r->ipc_rbuf_len)
+	if ((l->len_flags & (LEASE_FLAGS_MASK | LEASE_KERNEL_W)) || len > r->ipc_rbuf_len)
 		return 0;
 	const char *src = (const char *)l->addr;
 	while (len) {
@@ -330,20 +367,12 @@ static uint64_t deliver(struct proc *c, struct proc *r)
 			arch_set_msg_reg(rt, 2 + i, km->w[i]);
 	} else {
 		uint64_t cinfo = arch_msg_reg(ct, 1);
-		info = cinfo & ((1ULL << 40) - 1); /* label and lease count */
+		info = cinfo & ((1ULL << LDE_MSG_CAP_SHIFT) - 1); /* label and lease count */
 		/* The caller's descriptors are as they were at its call
 		 * (checked then): it has been blocked since. */
 		int capfd = LDE_MSG_CAP(cinfo);
-		if (capfd >= 0) {
-			struct file *cap = file_dup(c->files[capfd]);
-			int fd = ipc_fd_install(r, cap);
-			if (fd >= 0)
-				info |= (uint64_t)(fd + 1) << 40;
-			else {
-				file_put(cap);
-				info |= LDE_MSG_CAP_LOST;
-			}
-		}
+		if (capfd >= 0)
+			info |= give_cap(r, c->files[capfd]);
 		arch_set_msg_reg(rt, 1, c->files[arch_msg_reg(ct, 0)]->badge);
 		for (int i = 2; i <= 5; i++)
 			arch_set_msg_reg(rt, i, arch_msg_reg(ct, i));
@@ -385,17 +414,19 @@ static int take_leases(struct proc *me, int n, uint64_t uleases)
 /* The fast path of call: no descriptor sent, its leases (if any) taken,
  * a receiver waiting on f's endpoint, current not traced. Moves the
  * words into the receiver's frame and hands the CPU over. */
-static inline __attribute__((always_inline, noreturn)) void call_fast(struct proc *me,
-								      struct file *f, uint64_t info,
-								      uint64_t w0, uint64_t w1,
-								      uint64_t w2, uint64_t w3)
+/* me's request, the words straight into the registers of the receiver
+ * waiting first on ep, which now holds it, and the CPU to that receiver:
+ * me blocks without its kernel stack, to resume as how says. Nothing
+ * else is checked: call_fast and ipc_kcall_detached have. */
+static inline __attribute__((always_inline, noreturn)) void
+hand_request(struct proc *me, struct endpoint *ep, uint64_t badge, uint64_t info, uint64_t w0,
+	     uint64_t w1, uint64_t w2, uint64_t w3, int how)
 {
-	struct endpoint *ep = f->ep;
 	struct proc *r = container_of(ep->receivers.sleepers.next, struct proc, link);
 	struct trapframe *rt = r->tf;
 	list_del(&r->link);
 	r->ipc_state = IPC_NONE;
-	arch_set_msg_reg(rt, 1, f->badge);
+	arch_set_msg_reg(rt, 1, badge);
 	arch_set_msg_reg(rt, 2, w0);
 	arch_set_msg_reg(rt, 3, w1);
 	arch_set_msg_reg(rt, 4, w2);
@@ -404,7 +435,15 @@ static inline __attribute__((always_inline, noreturn)) void call_fast(struct pro
 	held_add(r, me);
 	me->state = P_SLEEPING;
 	me->waiting_on = &ep->senders; /* only its name: ps shows "call epN" */
-	handoff(me, r, IPC_RESUME_CALL, (long)info);
+	handoff(me, r, how, (long)info);
+}
+
+static inline __attribute__((always_inline, noreturn)) void call_fast(struct proc *me,
+								      struct file *f, uint64_t info,
+								      uint64_t w0, uint64_t w1,
+								      uint64_t w2, uint64_t w3)
+{
+	hand_request(me, f->ep, f->badge, info, w0, w1, w2, w3, IPC_RESUME_CALL);
 }
 
 /* Everything but the fast path of call. */
@@ -461,7 +500,7 @@ call_leases(struct proc *me, struct file *f, uint64_t info, uint64_t uleases)
 	const struct lde_lease *l = NULL;
 	/* No need to look at rx_refs: the receiver waiting holds a receiving
 	 * descriptor (a register call does not look either). */
-	if ((info >> 40) == 0 && (unsigned)n - 1 < LDE_LEASE_MAX &&
+	if ((info >> LDE_MSG_CAP_SHIFT) == 0 && (unsigned)n - 1 < LDE_LEASE_MAX &&
 	    (uleases & (PGSIZE - 1)) <= PGSIZE - LDE_LEASE_MAX * sizeof *l && !(uleases & 7) &&
 	    uleases < USER_TOP)
 		l = mmu_translate(me->mm.pt, uleases, PERM_RAM | PERM_U | PERM_R);
@@ -482,7 +521,7 @@ sys_ipc_call(long fd, uint64_t info, uint64_t w0, uint64_t w1, uint64_t w2, uint
 	struct file *f = ep_file((uint64_t)fd);
 	if (__builtin_expect(!f || list_empty(&f->ep->receivers.sleepers) || me->slow_ipc, 0))
 		return ipc_call_slow(f, info, arch_msg_reg(me->tf, 6));
-	if (__builtin_expect((info >> 32) != 0, 0))
+	if (__builtin_expect((info >> LDE_MSG_NLEASES_SHIFT) != 0, 0))
 		return call_leases(me, f, info, arch_msg_reg(me->tf, 6));
 	/* The fast path: registers only, a receiver waiting. */
 	call_fast(me, f, info, w0, w1, w2, w3);
@@ -601,16 +640,7 @@ static void answer(struct proc *c, long res, uint64_t w3, struct file *cap)
 	uint64_t w[4] = { arch_msg_reg(mt, 2), arch_msg_reg(mt, 3), arch_msg_reg(mt, 4), w3 };
 	held_del(c);
 	if (c->ipc_kernel) {
-		/* Its registers are its system call's: they stay. */
-		if (c->ipc_resume == IPC_RESUME_KCALL) {
-			uint64_t w5[5] = { w[0], w[1], w[2], w[3], lease0_len(c) };
-			c->ipc_ret = kcall_end(c, res, res < 0 ? NULL : w5);
-		} else {
-			uint64_t *kw = ((struct kcall_msg *)c->ipc_kctx)->w;
-			for (int i = 0; i < 4; i++)
-				kw[i] = w[i];
-			c->ipc_ret = res; /* no descriptor for the kernel */
-		}
+		c->ipc_ret = kcall_answer(c, res, w[0], w[1], w[2], w[3]);
 		sched_make_runnable(c);
 		return;
 	}
@@ -621,15 +651,8 @@ static void answer(struct proc *c, long res, uint64_t w3, struct file *cap)
 		uint64_t info = LDE_MSG_LABEL(res);
 		/* The kernel's calls take no descriptor: nothing may enter a
 		 * table behind the kernel's back. */
-		if (cap) {
-			int fd = ipc_fd_install(c, file_dup(cap));
-			if (fd >= 0)
-				info |= (uint64_t)(fd + 1) << 40;
-			else {
-				file_put(cap);
-				info |= LDE_MSG_CAP_LOST;
-			}
-		}
+		if (cap)
+			info |= give_cap(c, cap);
 		res = (long)info;
 	}
 	c->ipc_ret = res;
@@ -748,7 +771,8 @@ static __attribute__((noinline)) long reply_recv_other(struct proc *me, struct f
 		c = NULL;
 	/* A caller with a signal pending (a kernel call, which waited for
 	 * this answer) is woken the general way: its resume delivers it. */
-	if (!c || c->attention || (info >> 40) != 0 || LDE_MSG_NLEASES(info) > LDE_IOV_MAX)
+	if (!c || c->attention || (info >> LDE_MSG_CAP_SHIFT) != 0 ||
+	    LDE_MSG_NLEASES(info) > LDE_IOV_MAX)
 		return ipc_reply_recv_slow(f, info, c);
 	long res = (long)LDE_MSG_LABEL(info); /* the caller sees no count */
 	if (LDE_MSG_NLEASES(info)) {
@@ -759,17 +783,8 @@ static __attribute__((noinline)) long reply_recv_other(struct proc *me, struct f
 	}
 	held_del(c);
 	c->ipc_nleases = 0; /* its leases end with its call */
-	if (c->ipc_kernel) {
-		/* Its registers are its system call's: they stay. */
-		if (c->ipc_resume == IPC_RESUME_KCALL) {
-			uint64_t w[5] = { w0, w1, w2, w3, lease0_len(c) };
-			res = kcall_end(c, res, res < 0 ? NULL : w);
-		} else {
-			uint64_t *kw = ((struct kcall_msg *)c->ipc_kctx)->w;
-			kw[0] = w0, kw[1] = w1, kw[2] = w2, kw[3] = w3;
-		}
-		reply_recv_switch(me, f->ep, c, res);
-	}
+	if (c->ipc_kernel)
+		reply_recv_switch(me, f->ep, c, kcall_answer(c, res, w0, w1, w2, w3));
 	struct trapframe *ct = c->tf;
 	arch_set_msg_reg(ct, 2, w0);
 	arch_set_msg_reg(ct, 3, w1);
@@ -809,7 +824,7 @@ sys_ipc_reply_recv(long fd, uint64_t info, uint64_t w0, uint64_t w1, uint64_t w2
 			     0))
 		return reply_recv_general(f, info, token);
 	if (__builtin_expect(c->ipc_state_resume != (IPC_REPLY | IPC_RESUME_CALL << 8) ||
-				     (info >> 32) != 0,
+				     (info >> LDE_MSG_NLEASES_SHIFT) != 0,
 			     0))
 		return reply_recv_other(me, f, c, info, w0, w1, w2, w3);
 	/* The fast path: answer and wait in one switch to the caller. */
@@ -864,20 +879,10 @@ void ipc_kcall_detached(struct endpoint *ep, uint64_t badge, uint64_t info, cons
 	me->ipc_kernel = 1;
 	me->ipc_kdone = done;
 	me->ipc_kctx = ctx;
-	/* As call_fast, the words straight into the receiver's registers
-	 * (a kernel call sends no descriptor); current's own stay its
-	 * system call's. */
-	struct proc *r = container_of(list_pop_front(&ep->receivers.sleepers), struct proc, link);
-	struct trapframe *rt = r->tf;
-	r->ipc_state = IPC_NONE;
-	arch_set_msg_reg(rt, 1, badge);
-	for (int i = 0; i < 4; i++)
-		arch_set_msg_reg(rt, 2 + i, w[i]);
-	arch_set_msg_reg(rt, 6, (uint64_t)token_of(me));
-	held_add(r, me);
-	me->state = P_SLEEPING;
-	me->waiting_on = &ep->senders;
-	handoff(me, r, IPC_RESUME_KCALL, (long)(info | 1ULL << 32));
+	/* As call_fast (a kernel call sends no descriptor); current's own
+	 * registers stay its system call's. */
+	hand_request(me, ep, badge, LDE_MSG_INFO(info, 1, -1), w[0], w[1], w[2], w[3],
+		     IPC_RESUME_KCALL);
 }
 
 long ipc_kcall(struct endpoint *ep, uint64_t badge, uint64_t info, uint64_t w[4],
@@ -902,7 +907,7 @@ long ipc_kcall(struct endpoint *ep, uint64_t badge, uint64_t info, uint64_t w[4]
 			return -EFAULT;
 		k[i] = (struct lease){ addr, len << LEASE_FLAGS_BITS | kl[i].flags };
 	}
-	struct kcall_msg km = { badge, info | (uint64_t)nleases << 32, w };
+	struct kcall_msg km = { badge, LDE_MSG_INFO(info, nleases, -1), w };
 	me->ipc_kctx = &km;
 	me->ipc_nleases = (uint8_t)nleases;
 	me->ipc_kernel = 1;
@@ -993,8 +998,7 @@ void ipc_proc_exit(struct proc *p)
 		if (c->state == P_SLEEPING)
 			fail_caller(c, -ECONNRESET);
 		else /* woken by a signal or a kill, not run yet: interrupted */
-			c->ipc_ret = c->ipc_resume == IPC_RESUME_KCALL ? kcall_end(c, -EINTR, NULL)
-								       : -EINTR;
+			c->ipc_ret = call_failed(c, -EINTR);
 	}
 	if (p->bound_ntfn)
 		ntfn_unbind(p);

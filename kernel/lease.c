@@ -90,7 +90,7 @@ lease_copy(uint64_t token, uint64_t idx, uint64_t off, uint64_t ubuf, uint64_t l
 		return -EINVAL;
 	struct lease *l =
 		&ipc_leases[LDE_TOKEN_SLOT(token)][idx]; /* the slot: caller_of checked it */
-	uint64_t flags = l->len_flags & ((1 << LEASE_FLAGS_BITS) - 1);
+	uint64_t flags = l->len_flags & LEASE_FLAGS_MASK;
 	uint64_t llen = l->len_flags >> LEASE_FLAGS_BITS;
 	if (!(flags & (to_caller ? LDE_LEASE_WRITE : LDE_LEASE_READ)))
 		return flags ? -EACCES : klease_copy(l, off, ubuf, len, to_caller);

@@ -20,6 +20,7 @@ struct lease {
 	uint64_t len_flags;
 };
 #define LEASE_FLAGS_BITS 2
+#define LEASE_FLAGS_MASK ((1ULL << LEASE_FLAGS_BITS) - 1)
 /* A kernel lease (ipc_kcall): flags 0, which no user lease has (keep_leases
  * refuses it), so lease_copy's flags test sends it to its cold branch;
  * addr is a kernel address; LEASE_KERNEL_W lets the server write it. */
@@ -106,7 +107,7 @@ lease_put_ranges(struct proc *c, uint64_t idx, uint64_t off, uint64_t uiov, uint
 	if (!v)
 		return err;
 	const struct lease *l = &ipc_leases[LDE_TOKEN_SLOT(token_of(c))][idx];
-	uint64_t flags = l->len_flags & ((1 << LEASE_FLAGS_BITS) - 1);
+	uint64_t flags = l->len_flags & LEASE_FLAGS_MASK;
 	uint64_t llen = (l->len_flags & ~LEASE_KERNEL_W) >> LEASE_FLAGS_BITS, total = 0;
 	if (flags ? !(flags & LDE_LEASE_WRITE) : !(l->len_flags & LEASE_KERNEL_W))
 		return -EACCES;

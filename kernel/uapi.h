@@ -267,11 +267,14 @@ struct lde_meminfo {
 #define LDE_TOKEN(pid, uid, gid, slot)                                    \
 	((((uint64_t)(pid) & ((1ULL << LDE_TOKEN_PID_BITS) - 1)) << 40) | \
 	 ((uint64_t)(gid)&0xffff) << 24 | ((uint64_t)(uid)&0xffff) << 8 | ((uint64_t)(slot)&0xff))
+#define LDE_MSG_NLEASES_SHIFT 32 /* the lease count's field: bits 32-39 */
+#define LDE_MSG_CAP_SHIFT 40	 /* the descriptor's field: bits 40-47 */
 #define LDE_MSG_LABEL(info) ((uint32_t)(info))
-#define LDE_MSG_NLEASES(info) (((info) >> 32) & 0xff)
-#define LDE_MSG_CAP(info) ((int)(((info) >> 40) & 0xff) - 1) /* -1: none */
-#define LDE_MSG_INFO(label, nleases, capfd) \
-	((uint64_t)(uint32_t)(label) | (uint64_t)(nleases) << 32 | (uint64_t)((capfd) + 1) << 40)
+#define LDE_MSG_NLEASES(info) (((info) >> LDE_MSG_NLEASES_SHIFT) & 0xff)
+#define LDE_MSG_CAP(info) ((int)(((info) >> LDE_MSG_CAP_SHIFT) & 0xff) - 1) /* -1: none */
+#define LDE_MSG_INFO(label, nleases, capfd)                                           \
+	((uint64_t)(uint32_t)(label) | (uint64_t)(nleases) << LDE_MSG_NLEASES_SHIFT | \
+	 (uint64_t)((capfd) + 1) << LDE_MSG_CAP_SHIFT)
 #define LDE_MSG_CAP_LOST (1ULL << 48)	   /* a descriptor was sent; the table was full */
 #define LDE_MSG_NTFN (1ULL << 49)	   /* recv returned the bound notification: w0 = bits */
 #define LDE_MSG_INLINE0 (1ULL << 50)	   /* lease 0's bytes are in the receive buffer */
